@@ -1,0 +1,328 @@
+//! Source credentials used by workflows: what is sent, what comes back, and test results.
+//!
+//! Secrets (`password`, every value of `extra`, and any field this version does not know) never
+//! appear in `Debug` or `Display`. They are written only by `Serialize`, which is how a credential
+//! is sent to Atlan.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_with::skip_serializing_none;
+
+use crate::secret::{Redacted, RedactedValues, SecretValue, optional_secret_string};
+use crate::wire;
+
+/// A credential to create, test or update (`credentials`, `credentials/test`, `credentials/{id}`).
+///
+/// ```
+/// use atlan_model::Credential;
+///
+/// let mut credential = Credential::new("snowflake-credential");
+/// credential.connector_config_name = Some("atlan-connectors-snowflake".into());
+/// credential.auth_type = Some("basic".into());
+/// credential.username = Some("username".into());
+/// credential.set_password("sentinel-password");
+/// credential.insert_extra("role", "sentinel-role");
+///
+/// let shown = format!("{credential:?} {credential}");
+/// assert!(!shown.contains("sentinel"));
+/// let sent = serde_json::to_string(&credential)?;
+/// assert!(sent.contains("sentinel-password") && sent.contains("sentinel-role"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[skip_serializing_none]
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Credential {
+    /// GUID, for an existing credential.
+    pub id: Option<String>,
+    /// Human-readable name.
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Host the credential connects to.
+    pub host: Option<String>,
+    /// Port the credential connects to.
+    pub port: Option<u16>,
+    /// Authentication mechanism, such as `basic`.
+    pub auth_type: Option<String>,
+    /// Connector type, such as `jdbc`.
+    pub connector_type: Option<String>,
+    /// Connector, such as `snowflake`.
+    pub connector: Option<String>,
+    /// Connector configuration that manages the credential, such as `atlan-connectors-snowflake`.
+    pub connector_config_name: Option<String>,
+    /// The less sensitive part: a username or client id.
+    pub username: Option<String>,
+    /// The sensitive part: a password or client secret. Never returned by Atlan.
+    #[serde(default, with = "optional_secret_string")]
+    pub password: Option<SecretString>,
+    /// Additional details, which may include secondary secrets: every value is secret.
+    pub extra: Option<BTreeMap<String, SecretValue>>,
+    /// Metadata, kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub metadata: Option<Value>,
+    /// Level, kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub level: Option<Value>,
+    /// Fields this version does not model, kept so that they round-trip; treated as secret.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl Credential {
+    /// A credential with only a name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the password.
+    pub fn set_password(&mut self, password: impl Into<String>) {
+        self.password = Some(SecretString::from(password.into()));
+    }
+
+    /// Sets one `extra` value; returns the previous one.
+    pub fn insert_extra(
+        &mut self,
+        key: impl Into<String>,
+        value: impl Into<Value>,
+    ) -> Option<SecretValue> {
+        self.extra
+            .get_or_insert_with(BTreeMap::new)
+            .insert(key.into(), SecretValue::new(value))
+    }
+
+    /// Whether it carries a username or a password (pyatlan refuses to create such a credential
+    /// without testing it).
+    pub fn has_login(&self) -> bool {
+        self.username.is_some() || self.password.is_some()
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("auth_type", &self.auth_type)
+            .field("connector_type", &self.connector_type)
+            .field("connector", &self.connector)
+            .field("connector_config_name", &self.connector_config_name)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| Redacted))
+            .field("extra", &self.extra.as_ref().map(RedactedValues))
+            .field("metadata", &self.metadata)
+            .field("level", &self.level)
+            .field("other", &RedactedValues(&self.other))
+            .finish()
+    }
+}
+
+/// A one-line summary: name, connector, auth type and endpoint; never a secret.
+impl fmt::Display for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_summary(
+            f,
+            self.name.as_deref(),
+            self.connector.as_deref(),
+            self.auth_type.as_deref(),
+            self.host.as_deref(),
+            self.port,
+        )
+    }
+}
+
+fn write_summary(
+    f: &mut fmt::Formatter<'_>,
+    name: Option<&str>,
+    connector: Option<&str>,
+    auth_type: Option<&str>,
+    host: Option<&str>,
+    port: Option<u16>,
+) -> fmt::Result {
+    write!(f, "credential {:?}", name.unwrap_or("(unnamed)"))?;
+    if let Some(connector) = connector {
+        write!(f, " for {connector}")?;
+    }
+    if let Some(auth_type) = auth_type {
+        write!(f, " ({auth_type})")?;
+    }
+    match (host, port) {
+        (Some(host), Some(port)) => write!(f, " at {host}:{port}"),
+        (Some(host), None) => write!(f, " at {host}"),
+        _ => Ok(()),
+    }
+}
+
+/// A credential as Atlan returns it (`GET credentials/{guid}`, create, update). It never contains the
+/// password; `extra` values are still treated as secret.
+#[skip_serializing_none]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CredentialResponse {
+    /// GUID.
+    pub id: String,
+    /// Version of the record.
+    pub version: Option<String>,
+    /// Whether it is active.
+    pub is_active: Option<bool>,
+    /// Creation time, epoch milliseconds.
+    pub created_at: Option<i64>,
+    /// Last update time, epoch milliseconds.
+    pub updated_at: Option<i64>,
+    /// Who created it.
+    pub created_by: Option<String>,
+    /// Tenant.
+    pub tenant_id: Option<String>,
+    /// Name, such as `default-snowflake-1735595539-0`.
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Connector configuration, such as `atlan-connectors-snowflake`.
+    pub connector_config_name: Option<String>,
+    /// Connector, such as `snowflake`.
+    pub connector: Option<String>,
+    /// Connector type, such as `jdbc`.
+    pub connector_type: Option<String>,
+    /// Authentication mechanism, such as `basic`.
+    pub auth_type: Option<String>,
+    /// Host.
+    pub host: Option<String>,
+    /// Port.
+    pub port: Option<u16>,
+    /// Metadata, kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub metadata: Option<Value>,
+    /// Level, kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub level: Option<Value>,
+    /// The connection it belongs to (a string or an object), kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub connection: Option<Value>,
+    /// Username or client id.
+    pub username: Option<String>,
+    /// Additional details; every value is secret.
+    pub extra: Option<BTreeMap<String, SecretValue>>,
+    /// Fields this version does not model, kept so that they round-trip; treated as secret.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl CredentialResponse {
+    /// A credential to update from this one: the same identity and settings, with no password (the
+    /// server never returns it: set one before sending).
+    pub fn to_credential(&self) -> Credential {
+        Credential {
+            id: Some(self.id.clone()),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            host: self.host.clone(),
+            port: self.port,
+            auth_type: self.auth_type.clone(),
+            connector_type: self.connector_type.clone(),
+            connector: self.connector.clone(),
+            connector_config_name: self.connector_config_name.clone(),
+            username: self.username.clone(),
+            password: None,
+            extra: self.extra.clone(),
+            metadata: self.metadata.clone(),
+            level: self.level.clone(),
+            other: BTreeMap::new(),
+        }
+    }
+}
+
+impl fmt::Debug for CredentialResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialResponse")
+            .field("id", &self.id)
+            .field("version", &self.version)
+            .field("is_active", &self.is_active)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("tenant_id", &self.tenant_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("connector_config_name", &self.connector_config_name)
+            .field("connector", &self.connector)
+            .field("connector_type", &self.connector_type)
+            .field("auth_type", &self.auth_type)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("metadata", &self.metadata)
+            .field("level", &self.level)
+            .field("connection", &self.connection)
+            .field("username", &self.username)
+            .field("extra", &self.extra.as_ref().map(RedactedValues))
+            .field("other", &RedactedValues(&self.other))
+            .finish()
+    }
+}
+
+/// A one-line summary: id, name, connector, auth type and endpoint; never a secret.
+impl fmt::Display for CredentialResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_summary(
+            f,
+            self.name.as_deref(),
+            self.connector.as_deref(),
+            self.auth_type.as_deref(),
+            self.host.as_deref(),
+            self.port,
+        )?;
+        write!(f, " [{}]", self.id)
+    }
+}
+
+/// The answer of `GET credentials`: `{"records": [...]}`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CredentialListResponse {
+    /// The credentials of this page.
+    pub records: Vec<CredentialResponse>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+/// The answer of a credential test (`credentials/test`, `credentials/{id}/test`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CredentialTestResponse {
+    /// Status code of the test.
+    pub code: Option<i64>,
+    /// Error text, when the test failed.
+    pub error: Option<String>,
+    /// Details, kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub info: Option<Value>,
+    /// `successful` when the test passed.
+    pub message: Option<String>,
+    /// The server's id for the request.
+    pub request_id: Option<String>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl CredentialTestResponse {
+    /// Whether the test passed: the message is exactly `successful`, as Atlan and pyatlan define it.
+    pub fn is_successful(&self) -> bool {
+        self.message.as_deref() == Some("successful")
+    }
+}

@@ -1,0 +1,88 @@
+//! Typed, lossless models of the Atlan workflow API.
+//!
+//! Atlan runs connector packages (crawlers, miners, imports) as Argo workflows. This crate holds the
+//! data of its workflow API and nothing else: no IO, no async runtime, no HTTP. It is what the
+//! `atlan-query`, `atlan-transport`, `atlan-workflows`, `atlan-sandbox` and `atlan-cli` crates build
+//! on, and what a downstream crate can depend on alone.
+//!
+//! - **Workflows** ([`Workflow`], [`WorkflowSpec`], [`WorkflowTemplate`], [`Dag`], [`DagTask`],
+//!   [`Parameter`], [`PackageParameter`]) and the answers to changing them ([`WorkflowResponse`],
+//!   [`WorkflowRunResponse`]).
+//! - **Searches** ([`WorkflowSearchResponse`], [`WorkflowSearchResult`],
+//!   [`WorkflowSearchResultDetail`]) and **runs** ([`RunStatus`], [`NodeStatus`], [`WorkflowPhase`]).
+//! - **Packages** ([`WorkflowPackage`]), **schedules** ([`WorkflowSchedule`],
+//!   [`WorkflowScheduleResponse`], [`WorkflowScheduleList`]) and **credentials** ([`Credential`],
+//!   [`CredentialResponse`], [`CredentialListResponse`], [`CredentialTestResponse`]).
+//! - **Errors** the server sends ([`ApiErrorBody`]) and a [`decode`] that names the JSON path of a
+//!   failure ([`DecodeError`]).
+//!
+//! # Lossless
+//! Every struct keeps the fields it does not model in a `#[serde(flatten)] other` map, and keeps
+//! `null` apart from absent where Argo writes `null` (timestamps, `spec.templates`), so decoding and
+//! re-encoding any document gives back an equal JSON value. Enums keep unknown strings in an `Other`
+//! variant. Structs and enums are `#[non_exhaustive]`: build them from `Default` (or the constructors)
+//! and set fields.
+//!
+//! # Secrets
+//! A credential's `password` and every `extra` value are redacted in `Debug` and `Display`, never
+//! repeated by a decode error, and written only by `Serialize` (which is how they are sent). A
+//! workflow's credential payload is redacted the same way.
+//!
+//! # Example: the "update workflow configuration" recipe
+//! ```
+//! use atlan_model::{decode, WorkflowSearchResponse};
+//!
+//! let response: WorkflowSearchResponse = decode(br#"{"took":3,"hits":{"total":{"value":1,"relation":"eq"},
+//!   "hits":[{"_id":"atlan-snowflake-1714638976","_source":{"metadata":{"name":"atlan-snowflake-1714638976"},
+//!   "spec":{"templates":[{"name":"main","dag":{"tasks":[{"name":"run","arguments":{"parameters":[
+//!   {"name":"enable-lineage","value":"false"}]}}]}}]}}}]}}"#)?;
+//! let mut workflow = response.first().expect("one hit").to_workflow();
+//! let previous = workflow.set_parameter("enable-lineage", true)?;
+//! assert_eq!(previous, "false");
+//! // `workflow` is now the body of `POST /api/service/workflows/atlan-snowflake-1714638976`.
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod credential;
+mod decode;
+mod error_body;
+mod meta;
+mod package;
+mod phase;
+mod schedule;
+mod search;
+mod secret;
+mod status;
+mod string_enum;
+mod wire;
+mod workflow;
+
+pub use credential::{
+    Credential, CredentialListResponse, CredentialResponse, CredentialTestResponse,
+};
+pub use decode::{DecodeError, DecodeErrorKind, decode, decode_value};
+pub use error_body::{ApiErrorBody, ErrorCause, ErrorCode};
+pub use meta::{
+    COMPLETED_LABEL, CREATOR_LABEL, ObjectMeta, PACKAGE_NAME_KEY, PHASE_LABEL, SCHEDULE_ANNOTATION,
+    TIMEZONE_ANNOTATION, WORKFLOW_TEMPLATE_LABEL,
+};
+pub use package::WorkflowPackage;
+pub use phase::{NodePhase, WorkflowPhase};
+pub use schedule::{
+    InvalidSchedule, WorkflowSchedule, WorkflowScheduleList, WorkflowScheduleResponse,
+    WorkflowScheduleSpec, WorkflowScheduleStatus,
+};
+pub use search::{
+    SearchHits, TotalHits, TotalHitsRelation, WorkflowSearchResponse, WorkflowSearchResult,
+    WorkflowSearchResultDetail,
+};
+pub use secret::SecretValue;
+pub use status::{Condition, InvalidProgress, NodeStatus, Progress, RunStatus};
+pub use string_enum::UnknownValue;
+pub use workflow::{
+    Arguments, Dag, DagTask, PackageParameter, Parameter, ParameterError, TemplateRef, Workflow,
+    WorkflowResponse, WorkflowRunResponse, WorkflowSpec, WorkflowTemplate, WorkflowTemplateRef,
+};
+
+/// Re-exported so that users can read secrets without naming `secrecy` themselves.
+pub use secrecy::{ExposeSecret, SecretString};

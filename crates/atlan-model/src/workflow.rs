@@ -1,0 +1,525 @@
+//! Argo workflow objects as Atlan sends and receives them: the workflow (a WorkflowTemplate plus the
+//! credential payload), its spec, templates, DAG tasks and parameters.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_with::skip_serializing_none;
+
+use crate::credential::Credential;
+use crate::meta::ObjectMeta;
+use crate::schedule::WorkflowSchedule;
+use crate::secret::{Redacted, RedactedValues};
+use crate::status::RunStatus;
+use crate::wire;
+
+/// A workflow as sent to Atlan to create (`workflows?submit=true`) or update (`workflows/{name}`) it:
+/// Argo metadata and spec, plus the `payload` of package parameters (such as the credential the
+/// package will use).
+///
+/// ```
+/// use atlan_model::{decode, Workflow};
+///
+/// let body = br#"{"metadata":{"name":"atlan-snowflake-1714638976"},
+///   "spec":{"templates":[{"name":"main","dag":{"tasks":[{"name":"run",
+///   "arguments":{"parameters":[{"name":"enable-lineage","value":"false"}]}}]}}]}}"#;
+/// let mut workflow: Workflow = decode(body)?;
+/// workflow.set_parameter("enable-lineage", true)?;
+/// assert_eq!(workflow.parameter("enable-lineage"), Some(&serde_json::Value::Bool(true)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Workflow {
+    /// Object metadata (name, namespace, labels, annotations).
+    pub metadata: ObjectMeta,
+    /// The Argo spec.
+    pub spec: WorkflowSpec,
+    /// Package parameters sent with the workflow, such as credentials to create.
+    pub payload: Option<Vec<PackageParameter>>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl Workflow {
+    /// A workflow from metadata and spec, with an empty payload (what pyatlan sends on update).
+    pub fn new(metadata: ObjectMeta, spec: WorkflowSpec) -> Self {
+        Self {
+            metadata,
+            spec,
+            payload: Some(Vec::new()),
+            other: BTreeMap::new(),
+        }
+    }
+
+    /// The workflow's name (its id), such as `atlan-snowflake-miner-1714638976`.
+    pub fn name(&self) -> Option<&str> {
+        self.metadata.name()
+    }
+
+    /// The value of a parameter of the first DAG task (see [`WorkflowSpec::parameter`]).
+    pub fn parameter(&self, name: &str) -> Option<&Value> {
+        self.spec.parameter(name)
+    }
+
+    /// Sets an existing parameter of the first DAG task (see [`WorkflowSpec::set_parameter`]).
+    ///
+    /// # Errors
+    /// [`ParameterError`] when the workflow has no DAG task or that task has no such parameter.
+    pub fn set_parameter(
+        &mut self,
+        name: &str,
+        value: impl Into<Value>,
+    ) -> Result<Value, ParameterError> {
+        self.spec.set_parameter(name, value)
+    }
+
+    /// The cron schedule set on this workflow, if both its annotations are present.
+    pub fn schedule(&self) -> Option<WorkflowSchedule> {
+        WorkflowSchedule::of(&self.metadata)
+    }
+}
+
+/// The Argo `WorkflowSpec` of a workflow or run.
+///
+/// `templates` keeps the difference between absent and `null` (Argo writes `null` on runs created from
+/// a `workflowTemplateRef`); read it with [`templates`](Self::templates).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowSpec {
+    /// Name of the template to start with (Atlan packages use `main`).
+    pub entrypoint: Option<String>,
+    /// Workflow-level arguments.
+    pub arguments: Option<Arguments>,
+    /// The templates: absent, `Some(None)` for JSON `null`, or the list.
+    #[serde(default, with = "serde_with::rust::double_option")]
+    pub templates: Option<Option<Vec<WorkflowTemplate>>>,
+    /// On a run: the WorkflowTemplate it was submitted from.
+    pub workflow_template_ref: Option<WorkflowTemplateRef>,
+    /// Metadata copied onto each run of this workflow.
+    pub workflow_metadata: Option<ObjectMeta>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl WorkflowSpec {
+    /// The templates (empty when absent or `null`).
+    pub fn templates(&self) -> &[WorkflowTemplate] {
+        self.templates
+            .as_ref()
+            .and_then(Option::as_deref)
+            .unwrap_or_default()
+    }
+
+    /// Mutable access to the templates (empty when absent or `null`).
+    pub fn templates_mut(&mut self) -> &mut [WorkflowTemplate] {
+        self.templates
+            .as_mut()
+            .and_then(Option::as_deref_mut)
+            .unwrap_or_default()
+    }
+
+    /// Every DAG task of every template, in order.
+    pub fn tasks(&self) -> impl Iterator<Item = &DagTask> {
+        self.templates()
+            .iter()
+            .filter_map(|template| template.dag.as_ref())
+            .flat_map(|dag| dag.tasks.iter())
+    }
+
+    /// Mutable access to every DAG task of every template, in order.
+    pub fn tasks_mut(&mut self) -> impl Iterator<Item = &mut DagTask> {
+        self.templates_mut()
+            .iter_mut()
+            .filter_map(|template| template.dag.as_mut())
+            .flat_map(|dag| dag.tasks.iter_mut())
+    }
+
+    /// The first DAG task: for an Atlan package, the task (`run`) whose arguments configure it.
+    pub fn first_task(&self) -> Option<&DagTask> {
+        self.tasks().next()
+    }
+
+    /// Mutable access to the first DAG task.
+    pub fn first_task_mut(&mut self) -> Option<&mut DagTask> {
+        self.tasks_mut().next()
+    }
+
+    /// The first DAG task with this name.
+    pub fn task(&self, name: &str) -> Option<&DagTask> {
+        self.tasks().find(|task| task.name == name)
+    }
+
+    /// Mutable access to the first DAG task with this name.
+    pub fn task_mut(&mut self, name: &str) -> Option<&mut DagTask> {
+        self.tasks_mut().find(|task| task.name == name)
+    }
+
+    /// The value of a parameter of the first DAG task (`templates[0].dag.tasks[0]`, as in the
+    /// "update workflow configuration" recipe).
+    pub fn parameter(&self, name: &str) -> Option<&Value> {
+        self.first_task()?.parameter(name)
+    }
+
+    /// Sets an existing parameter of the first DAG task and returns its previous value.
+    ///
+    /// Only an existing parameter is changed, so that a misspelt name is an error rather than a new
+    /// parameter the package ignores; use [`DagTask::insert_parameter`] to add one.
+    ///
+    /// # Errors
+    /// [`ParameterError::NoTask`] when there is no DAG task, [`ParameterError::Unknown`] when the first
+    /// task has no parameter of that name.
+    pub fn set_parameter(
+        &mut self,
+        name: &str,
+        value: impl Into<Value>,
+    ) -> Result<Value, ParameterError> {
+        self.first_task_mut()
+            .ok_or(ParameterError::NoTask)?
+            .set_parameter(name, value)
+    }
+}
+
+/// Why a parameter could not be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParameterError {
+    /// The workflow has no template with a DAG task.
+    #[error("the workflow has no DAG task to configure")]
+    NoTask,
+    /// The task has no parameter of that name.
+    #[error("task `{task}` has no parameter `{name}`; it has: {}", .available.join(", "))]
+    Unknown {
+        /// The task that was searched.
+        task: String,
+        /// The parameter that was asked for.
+        name: String,
+        /// The parameters the task does have.
+        available: Vec<String>,
+    },
+}
+
+/// One template of a workflow spec (Argo `Template`); Atlan packages have one, `main`, with a DAG.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowTemplate {
+    /// Template name.
+    pub name: Option<String>,
+    /// Declared inputs, kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub inputs: Option<Value>,
+    /// Declared outputs, kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub outputs: Option<Value>,
+    /// Pod metadata, kept as sent.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub metadata: Option<Value>,
+    /// The DAG, for a DAG template.
+    pub dag: Option<Dag>,
+    /// Fields this version does not model (`container`, `steps`, `script`, …), kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+/// An Argo DAG template body.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Dag {
+    /// The tasks of the DAG.
+    pub tasks: Vec<DagTask>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+/// One task of a DAG.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DagTask {
+    /// Task name (Atlan packages use `run`).
+    pub name: String,
+    /// Arguments passed to the task: the package's configuration.
+    pub arguments: Option<Arguments>,
+    /// The (cluster) WorkflowTemplate this task runs, such as `atlan-snowflake`.
+    pub template_ref: Option<TemplateRef>,
+    /// A template of the same workflow this task runs.
+    pub template: Option<String>,
+    /// Dependency expression, such as `A && B`.
+    pub depends: Option<String>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl DagTask {
+    /// A task with a name and nothing else.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The task's parameters (empty when it has none).
+    pub fn parameters(&self) -> &[Parameter] {
+        self.arguments
+            .as_ref()
+            .and_then(|arguments| arguments.parameters.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// The value of a parameter.
+    pub fn parameter(&self, name: &str) -> Option<&Value> {
+        self.parameters()
+            .iter()
+            .find(|parameter| parameter.name == name)?
+            .value
+            .as_ref()
+    }
+
+    /// Sets an existing parameter and returns its previous value (`Null` when it had none).
+    ///
+    /// # Errors
+    /// [`ParameterError::Unknown`] when the task has no parameter of that name.
+    pub fn set_parameter(
+        &mut self,
+        name: &str,
+        value: impl Into<Value>,
+    ) -> Result<Value, ParameterError> {
+        let found = self
+            .arguments
+            .as_mut()
+            .and_then(|arguments| arguments.parameters.as_mut())
+            .and_then(|parameters| parameters.iter_mut().find(|p| p.name == name));
+        match found {
+            Some(parameter) => Ok(parameter.value.replace(value.into()).unwrap_or_default()),
+            None => Err(ParameterError::Unknown {
+                task: self.name.clone(),
+                name: name.to_owned(),
+                available: self.parameters().iter().map(|p| p.name.clone()).collect(),
+            }),
+        }
+    }
+
+    /// Sets a parameter, adding it when the task does not have it; returns the previous value.
+    pub fn insert_parameter(&mut self, name: &str, value: impl Into<Value>) -> Option<Value> {
+        let parameters = self
+            .arguments
+            .get_or_insert_with(Arguments::default)
+            .parameters
+            .get_or_insert_with(Vec::new);
+        match parameters.iter_mut().find(|p| p.name == name) {
+            Some(parameter) => parameter.value.replace(value.into()),
+            None => {
+                parameters.push(Parameter::new(name, value));
+                None
+            }
+        }
+    }
+}
+
+/// Arguments of a workflow or task.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Arguments {
+    /// Named parameters.
+    pub parameters: Option<Vec<Parameter>>,
+    /// Fields this version does not model (`artifacts`, …), kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+/// A named parameter. Its value is any JSON: Atlan sends strings, booleans and numbers.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Parameter {
+    /// Parameter name, such as `enable-lineage`.
+    pub name: String,
+    /// Parameter value; `Some(Value::Null)` when sent as `null`.
+    #[serde(default, deserialize_with = "wire::present")]
+    pub value: Option<Value>,
+    /// Fields this version does not model (`default`, `enum`, `valueFrom`, …), kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl Parameter {
+    /// A parameter with a name and a value.
+    pub fn new(name: impl Into<String>, value: impl Into<Value>) -> Self {
+        Self {
+            name: name.into(),
+            value: Some(value.into()),
+            other: BTreeMap::new(),
+        }
+    }
+}
+
+/// A reference from a DAG task to a template of a (cluster) WorkflowTemplate.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TemplateRef {
+    /// Name of the WorkflowTemplate, such as `atlan-snowflake`.
+    pub name: Option<String>,
+    /// Template within it, such as `main`.
+    pub template: Option<String>,
+    /// Whether it is a ClusterWorkflowTemplate.
+    pub cluster_scope: Option<bool>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+/// On a run: the WorkflowTemplate the run was submitted from (`spec.workflowTemplateRef`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowTemplateRef {
+    /// Name of the WorkflowTemplate: the workflow id, such as `atlan-snowflake-miner-1714638976`.
+    pub name: Option<String>,
+    /// Whether it is a ClusterWorkflowTemplate.
+    pub cluster_scope: Option<bool>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+/// One entry of a workflow's `payload`: a parameter the package resolves on the server, such as the
+/// credential to create (`type: "credential"`, whose `body` is a [`Credential`]).
+///
+/// `Debug` never shows a secret: a credential body is shown as a [`Credential`] (password and `extra`
+/// values redacted), and any other body with its values redacted.
+#[skip_serializing_none]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PackageParameter {
+    /// The placeholder this resolves, such as `credentialGuid`.
+    pub parameter: Option<String>,
+    /// What kind of value it is, such as `credential`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// The value, kept as sent (it may contain secrets).
+    #[serde(default, deserialize_with = "wire::present")]
+    pub body: Option<Value>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+/// The payload `type` of a credential.
+const CREDENTIAL_KIND: &str = "credential";
+
+impl PackageParameter {
+    /// A `credential` payload entry for placeholder `parameter`.
+    ///
+    /// # Errors
+    /// Only if the credential cannot be represented as JSON, which does not happen for values built
+    /// through this crate.
+    pub fn credential(
+        parameter: impl Into<String>,
+        credential: &Credential,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            parameter: Some(parameter.into()),
+            kind: Some(CREDENTIAL_KIND.to_owned()),
+            body: Some(serde_json::to_value(credential)?),
+            other: BTreeMap::new(),
+        })
+    }
+
+    /// The body as a [`Credential`], when this is a credential entry and the body decodes as one.
+    pub fn to_credential(&self) -> Option<Credential> {
+        if self.kind.as_deref() != Some(CREDENTIAL_KIND) {
+            return None;
+        }
+        serde_json::from_value(self.body.clone()?).ok()
+    }
+}
+
+impl fmt::Debug for PackageParameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("PackageParameter");
+        out.field("parameter", &self.parameter)
+            .field("kind", &self.kind);
+        match (self.to_credential(), &self.body) {
+            (Some(credential), _) => out.field("body", &credential),
+            (None, Some(Value::Object(map))) => {
+                let map: BTreeMap<String, Value> = map.clone().into_iter().collect();
+                out.field("body", &RedactedValues(&map))
+            }
+            (None, Some(_)) => out.field("body", &Redacted),
+            (None, None) => out.field("body", &Option::<()>::None),
+        };
+        out.field("other", &RedactedValues(&self.other)).finish()
+    }
+}
+
+/// What Atlan answers to a workflow create or update: the stored workflow.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowResponse {
+    /// Object metadata.
+    pub metadata: Option<ObjectMeta>,
+    /// The Argo spec.
+    pub spec: Option<WorkflowSpec>,
+    /// The package parameters, as the server returns them.
+    pub payload: Option<Vec<PackageParameter>>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+/// What Atlan answers to a re-run or a stop: the run, with its status.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowRunResponse {
+    /// Object metadata (the run's name is its id).
+    pub metadata: Option<ObjectMeta>,
+    /// The Argo spec.
+    pub spec: Option<WorkflowSpec>,
+    /// The package parameters, as the server returns them.
+    pub payload: Option<Vec<PackageParameter>>,
+    /// The run's status.
+    pub status: Option<RunStatus>,
+    /// Fields this version does not model, kept so that they round-trip.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl WorkflowRunResponse {
+    /// The run id (its name).
+    pub fn name(&self) -> Option<&str> {
+        self.metadata.as_ref()?.name()
+    }
+
+    /// The run's phase.
+    pub fn phase(&self) -> Option<&crate::WorkflowPhase> {
+        self.status.as_ref()?.phase.as_ref()
+    }
+}

@@ -1,0 +1,187 @@
+//! Project automation, std-only so that it builds in seconds: `cargo xtask <command>`.
+//!
+//! - `ci`: everything CI checks, in order: formatting, clippy, the dependency rules, the tests.
+//! - `check-deps`: the dependency rules alone (see [`RULES`]).
+//! - `test`: the test command that README.md gives.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::collections::BTreeSet;
+use std::env;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Crates that must stay free of IO: downstream users take them alone.
+const LIGHT_CRATES: &[&str] = &["atlan-model"];
+
+/// What a light crate must not compile (as a normal dependency, on any target).
+const IO_CRATES: &[&str] = &[
+    "tokio",
+    "hyper",
+    "hyper-util",
+    "hyper-rustls",
+    "h2",
+    "tower",
+    "tower-http",
+    "rustls",
+    "futures",
+    "futures-util",
+    "mio",
+    "reqwest",
+    "axum",
+];
+
+/// What no crate of the workspace may compile: TLS stays on ring.
+const FORBIDDEN_EVERYWHERE: &[&str] = &["aws-lc-rs", "aws-lc-sys", "openssl", "openssl-sys"];
+
+/// The rules `check-deps` enforces, for the README and `--help`.
+const RULES: &str = "\
+  - atlan-model (and later atlan-query) compile no tokio, hyper, tower, rustls, futures, mio, axum
+    (cargo tree -e normal --target all);
+  - no crate of the workspace compiles aws-lc-rs, aws-lc-sys or openssl (TLS stays on ring).";
+
+/// The test command of README.md.
+const TEST_COMMAND: &[&str] = &["test", "--workspace", "--locked"];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("check-deps") => check_deps(),
+        Some("test") => cargo(TEST_COMMAND),
+        Some("-h" | "--help") | None => {
+            println!("{}", usage());
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{}", usage())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage() -> String {
+    format!(
+        "usage: cargo xtask <command>\n\n\
+         commands:\n  \
+         ci          fmt --check, clippy -D warnings, check-deps, then the tests\n  \
+         check-deps  enforce the dependency rules:\n{RULES}\n  \
+         test        run the test command of README.md (cargo {})",
+        TEST_COMMAND.join(" ")
+    )
+}
+
+/// Runs every CI step in order, stopping at the first failure; prints how long each took.
+fn ci() -> Result<(), String> {
+    type Step = (&'static str, fn() -> Result<(), String>);
+    let steps: [Step; 4] = [
+        ("fmt", || cargo(&["fmt", "--all", "--", "--check"])),
+        ("clippy", || {
+            cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ])
+        }),
+        ("check-deps", check_deps),
+        ("test", || cargo(TEST_COMMAND)),
+    ];
+    let started = Instant::now();
+    for (name, step) in steps {
+        let step_started = Instant::now();
+        println!("==> {name}");
+        step().map_err(|error| format!("step `{name}` failed: {error}"))?;
+        println!("<== {name} ok in {:.1?}", step_started.elapsed());
+    }
+    println!("ci passed in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+/// Enforces the dependency rules over `cargo tree`.
+fn check_deps() -> Result<(), String> {
+    let mut problems = Vec::new();
+    for krate in LIGHT_CRATES {
+        let packages = tree(&["-p", krate, "-e", "normal"])?;
+        let found: Vec<_> = IO_CRATES
+            .iter()
+            .filter(|name| packages.contains(**name))
+            .collect();
+        if found.is_empty() {
+            println!(
+                "{krate}: {} normal dependencies, no IO crate",
+                packages.len() - 1
+            );
+        } else {
+            problems.push(format!("{krate} depends on IO crates: {found:?}"));
+        }
+    }
+    let everything = tree(&["--workspace", "-e", "normal,build,dev"])?;
+    let found: Vec<_> = FORBIDDEN_EVERYWHERE
+        .iter()
+        .filter(|name| everything.contains(**name))
+        .collect();
+    if found.is_empty() {
+        println!(
+            "workspace: {} packages, none of {FORBIDDEN_EVERYWHERE:?}",
+            everything.len()
+        );
+    } else {
+        problems.push(format!(
+            "the workspace depends on {found:?} (TLS must use ring)"
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// The names of the packages `cargo tree` lists for these arguments, on every target.
+fn tree(args: &[&str]) -> Result<BTreeSet<String>, String> {
+    let mut command = Command::new(cargo_path());
+    command.arg("tree").args(args).args([
+        "--target", "all", "--prefix", "none", "--format", "{p}", "--locked",
+    ]);
+    let output = command
+        .output()
+        .map_err(|error| format!("cannot run cargo tree: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo tree {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Runs cargo with these arguments, inheriting the terminal.
+fn cargo(args: &[&str]) -> Result<(), String> {
+    let status = Command::new(cargo_path())
+        .args(args)
+        .status()
+        .map_err(|error| format!("cannot run cargo: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` exited with {status}", args.join(" ")))
+    }
+}
+
+/// The cargo that runs us (so that `cargo +toolchain xtask` stays on that toolchain).
+fn cargo_path() -> String {
+    env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
