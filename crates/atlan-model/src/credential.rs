@@ -13,7 +13,7 @@ use serde_json::Value;
 use serde_with::skip_serializing_none;
 
 use crate::secret::{Redacted, RedactedValues, SecretValue, optional_secret_string};
-use crate::wire;
+use crate::wire::{self, wire_object};
 
 /// A credential to create, test or update (`credentials`, `credentials/test`, `credentials/{id}`).
 ///
@@ -164,59 +164,52 @@ fn write_summary(
     }
 }
 
-/// A credential as Atlan returns it (`GET credentials/{guid}`, create, update). It never contains the
-/// password; `extra` values are still treated as secret.
-#[skip_serializing_none]
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CredentialResponse {
-    /// GUID.
-    pub id: String,
-    /// Version of the record.
-    pub version: Option<String>,
-    /// Whether it is active.
-    pub is_active: Option<bool>,
-    /// Creation time, epoch milliseconds.
-    pub created_at: Option<i64>,
-    /// Last update time, epoch milliseconds.
-    pub updated_at: Option<i64>,
-    /// Who created it.
-    pub created_by: Option<String>,
-    /// Tenant.
-    pub tenant_id: Option<String>,
-    /// Name, such as `default-snowflake-1735595539-0`.
-    pub name: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Connector configuration, such as `atlan-connectors-snowflake`.
-    pub connector_config_name: Option<String>,
-    /// Connector, such as `snowflake`.
-    pub connector: Option<String>,
-    /// Connector type, such as `jdbc`.
-    pub connector_type: Option<String>,
-    /// Authentication mechanism, such as `basic`.
-    pub auth_type: Option<String>,
-    /// Host.
-    pub host: Option<String>,
-    /// Port.
-    pub port: Option<u16>,
-    /// Metadata, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub metadata: Option<Value>,
-    /// Level, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub level: Option<Value>,
-    /// The connection it belongs to (a string or an object), kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub connection: Option<Value>,
-    /// Username or client id.
-    pub username: Option<String>,
-    /// Additional details; every value is secret.
-    pub extra: Option<BTreeMap<String, SecretValue>>,
-    /// Fields this version does not model, kept so that they round-trip; treated as secret.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    @manual_debug
+    /// A credential as Atlan returns it (`GET credentials/{guid}`, create, update). It never contains
+    /// the password; `extra` values and unknown fields are still treated as secret.
+    pub struct CredentialResponse {
+        /// GUID.
+        req "id" id: String,
+        /// Version of the record.
+        opt "version" version: String,
+        /// Whether it is active.
+        opt "isActive" is_active: bool,
+        /// Creation time, epoch milliseconds.
+        opt "createdAt" created_at: i64,
+        /// Last update time, epoch milliseconds.
+        opt "updatedAt" updated_at: i64,
+        /// Who created it.
+        opt "createdBy" created_by: String,
+        /// Tenant.
+        opt "tenantId" tenant_id: String,
+        /// Name, such as `default-snowflake-1735595539-0`.
+        opt "name" name: String,
+        /// Description.
+        opt "description" description: String,
+        /// Connector configuration, such as `atlan-connectors-snowflake`.
+        opt "connectorConfigName" connector_config_name: String,
+        /// Connector, such as `snowflake`.
+        opt "connector" connector: String,
+        /// Connector type, such as `jdbc`.
+        opt "connectorType" connector_type: String,
+        /// Authentication mechanism, such as `basic`.
+        opt "authType" auth_type: String,
+        /// Host.
+        opt "host" host: String,
+        /// Port.
+        opt "port" port: u16,
+        /// Metadata, kept as sent.
+        opt "metadata" metadata: Value,
+        /// Level, kept as sent.
+        opt "level" level: Value,
+        /// The connection it belongs to (a string or an object), kept as sent.
+        opt "connection" connection: Value,
+        /// Username or client id.
+        opt "username" username: String,
+        /// Additional details; every value is secret.
+        opt "extra" extra: BTreeMap<String, SecretValue>,
+    }
 }
 
 impl CredentialResponse {
@@ -286,38 +279,28 @@ impl fmt::Display for CredentialResponse {
     }
 }
 
-/// The answer of `GET credentials`: `{"records": [...]}`.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CredentialListResponse {
-    /// The credentials of this page.
-    pub records: Vec<CredentialResponse>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The answer of `GET credentials`: `{"records": [...]}`.
+    pub struct CredentialListResponse {
+        /// The credentials of this page.
+        req "records" records: Vec<CredentialResponse>,
+    }
 }
 
-/// The answer of a credential test (`credentials/test`, `credentials/{id}/test`).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CredentialTestResponse {
-    /// Status code of the test.
-    pub code: Option<i64>,
-    /// Error text, when the test failed.
-    pub error: Option<String>,
-    /// Details, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub info: Option<Value>,
-    /// `successful` when the test passed.
-    pub message: Option<String>,
-    /// The server's id for the request.
-    pub request_id: Option<String>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The answer of a credential test (`credentials/test`, `credentials/{id}/test`).
+    pub struct CredentialTestResponse {
+        /// Status code of the test.
+        opt "code" code: i64,
+        /// Error text, when the test failed.
+        opt "error" error: String,
+        /// Details, kept as sent.
+        opt "info" info: Value,
+        /// `successful` when the test passed.
+        opt "message" message: String,
+        /// The server's id for the request.
+        opt "requestId" request_id: String,
+    }
 }
 
 impl CredentialTestResponse {

@@ -1,55 +1,49 @@
 //! The body of an error answer from Atlan, in every shape its services use.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use serde_with::skip_serializing_none;
 
-/// The body of an error answer.
-///
-/// Atlan's services disagree on names: the code is `errorCode` or `code` (a string such as
-/// `ATLAN-JAVA-404-000` or a number), the text `errorMessage`, `message` or `error`, the documentation
-/// link `doc`, `errorDocUrl` or `errorDocumentation`. Every field is kept as sent; the accessors
-/// ([`code`](Self::code), [`message`](Self::message), …) pick the first non-empty one, as pyatlan does.
-///
-/// ```
-/// use atlan_model::{decode, ApiErrorBody};
-///
-/// let body: ApiErrorBody = decode(br#"{"errorCode":"ATLAN-JAVA-404-000",
-///     "errorMessage":"Workflow not found","errorId":"e-42"}"#)?;
-/// assert_eq!(body.code().map(|c| c.to_string()).as_deref(), Some("ATLAN-JAVA-404-000"));
-/// assert_eq!(body.to_string(), "ATLAN-JAVA-404-000: Workflow not found (error id e-42)");
-/// # Ok::<(), atlan_model::DecodeError>(())
-/// ```
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ApiErrorBody {
-    /// Code, as `errorCode`.
-    pub error_code: Option<ErrorCode>,
-    /// Code, as `code`.
-    pub code: Option<ErrorCode>,
-    /// Text, as `errorMessage`.
-    pub error_message: Option<String>,
-    /// Text, as `message`.
-    pub message: Option<String>,
-    /// Text, as `error`.
-    pub error: Option<String>,
-    /// Underlying causes.
-    pub causes: Option<Vec<ErrorCause>>,
-    /// The server's id for this error, to quote to Atlan support.
-    pub error_id: Option<String>,
-    /// The server's id for the request.
-    pub request_id: Option<String>,
-    /// Documentation link, as `doc`.
-    pub doc: Option<String>,
-    /// Fields this version does not model (`errorDocUrl`, `errorCause`, …), kept so that they
-    /// round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+use crate::wire::wire_object;
+
+wire_object! {
+    /// The body of an error answer.
+    ///
+    /// Atlan's services disagree on names: the code is `errorCode` or `code` (a string such as
+    /// `ATLAN-JAVA-404-000` or a number), the text `errorMessage`, `message` or `error`, the
+    /// documentation link `doc`, `errorDocUrl` or `errorDocumentation`. Every field is kept as sent;
+    /// the accessors ([`code`](Self::code), [`message`](Self::message), …) pick the first non-empty
+    /// one, as pyatlan does.
+    ///
+    /// ```
+    /// use atlan_model::{decode, ApiErrorBody};
+    ///
+    /// let body: ApiErrorBody = decode(br#"{"errorCode":"ATLAN-JAVA-404-000",
+    ///     "errorMessage":"Workflow not found","errorId":"e-42"}"#)?;
+    /// assert_eq!(body.code().map(|c| c.to_string()).as_deref(), Some("ATLAN-JAVA-404-000"));
+    /// assert_eq!(body.to_string(), "ATLAN-JAVA-404-000: Workflow not found (error id e-42)");
+    /// # Ok::<(), atlan_model::DecodeError>(())
+    /// ```
+    pub struct ApiErrorBody {
+        /// Code, as `errorCode`.
+        opt "errorCode" error_code: ErrorCode,
+        /// Code, as `code`.
+        opt "code" code: ErrorCode,
+        /// Text, as `errorMessage`.
+        opt "errorMessage" error_message: String,
+        /// Text, as `message`.
+        opt "message" message: String,
+        /// Text, as `error`.
+        opt "error" error: String,
+        /// Underlying causes.
+        opt "causes" causes: Vec<ErrorCause>,
+        /// The server's id for this error, to quote to Atlan support.
+        opt "errorId" error_id: String,
+        /// The server's id for the request.
+        opt "requestId" request_id: String,
+        /// Documentation link, as `doc`.
+        opt "doc" doc: String,
+    }
 }
 
 /// How much of a non-JSON error body [`ApiErrorBody::from_bytes`] keeps as the message.
@@ -156,21 +150,16 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// One cause of an error.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ErrorCause {
-    /// Kind of cause, such as an exception class.
-    pub error_type: Option<String>,
-    /// What went wrong.
-    pub error_message: Option<String>,
-    /// Where, such as a field or a source location.
-    pub location: Option<String>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// One cause of an error.
+    pub struct ErrorCause {
+        /// Kind of cause, such as an exception class.
+        opt "errorType" error_type: String,
+        /// What went wrong.
+        opt "errorMessage" error_message: String,
+        /// Where, such as a field or a source location.
+        opt "location" location: String,
+    }
 }
 
 /// `type: message (at location)`, with whichever parts are present.

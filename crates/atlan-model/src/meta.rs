@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_with::skip_serializing_none;
+
+use crate::wire::wire_object;
 
 /// The label Argo writes at every phase change of a run (`Running`, `Succeeded`, …).
 pub const PHASE_LABEL: &str = "workflows.argoproj.io/phase";
@@ -21,40 +21,31 @@ pub const SCHEDULE_ANNOTATION: &str = "orchestration.atlan.com/schedule";
 /// The annotation holding the time zone of a workflow's cron schedule.
 pub const TIMEZONE_ANNOTATION: &str = "orchestration.atlan.com/timezone";
 
-/// Kubernetes `ObjectMeta`: the fields Atlan and Argo use, plus everything else kept in
-/// [`other`](Self::other).
-///
-/// `creationTimestamp` is kept exactly as sent: absent, `null` (Kubernetes writes the zero time as
-/// `null`) or an RFC 3339 string; read it with [`creation_timestamp`](Self::creation_timestamp).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ObjectMeta {
-    /// Name of the object: a workflow id such as `atlan-snowflake-miner-1714638976`, or a run id.
-    pub name: Option<String>,
-    /// Namespace (Atlan uses `default`).
-    pub namespace: Option<String>,
-    /// Prefix from which the server generates `name`.
-    pub generate_name: Option<String>,
-    /// Unique id assigned by the server.
-    pub uid: Option<String>,
-    /// Opaque version used for optimistic concurrency.
-    pub resource_version: Option<String>,
-    /// Sequence number of the desired state.
-    pub generation: Option<i64>,
-    /// When the object was created: absent, `Some(None)` for JSON `null`, or `Some(Some(rfc3339))`.
-    #[serde(default, with = "serde_with::rust::double_option")]
-    pub creation_timestamp: Option<Option<String>>,
-    /// Labels (selectable key/value pairs).
-    pub labels: Option<BTreeMap<String, String>>,
-    /// Annotations (non-selectable key/value pairs).
-    pub annotations: Option<BTreeMap<String, String>>,
-    /// Server-side apply bookkeeping, kept as sent.
-    pub managed_fields: Option<Vec<Value>>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// Kubernetes `ObjectMeta`: the fields Atlan and Argo use, plus everything else kept in
+    /// [`other`](Self::other).
+    pub struct ObjectMeta {
+        /// Name of the object: a workflow id such as `atlan-snowflake-miner-1714638976`, or a run id.
+        opt "name" name: String,
+        /// Namespace (Atlan uses `default`).
+        opt "namespace" namespace: String,
+        /// Prefix from which the server generates `name`.
+        opt "generateName" generate_name: String,
+        /// Unique id assigned by the server.
+        opt "uid" uid: String,
+        /// Opaque version used for optimistic concurrency.
+        opt "resourceVersion" resource_version: String,
+        /// Sequence number of the desired state.
+        opt "generation" generation: i64,
+        /// When the object was created (RFC 3339; Kubernetes writes the zero time as `null`).
+        opt "creationTimestamp" creation_timestamp: String,
+        /// Labels (selectable key/value pairs).
+        opt "labels" labels: BTreeMap<String, String>,
+        /// Annotations (non-selectable key/value pairs).
+        opt "annotations" annotations: BTreeMap<String, String>,
+        /// Server-side apply bookkeeping, kept as sent.
+        opt "managedFields" managed_fields: Vec<Value>,
+    }
 }
 
 impl ObjectMeta {
@@ -69,11 +60,6 @@ impl ObjectMeta {
     /// The name, if any.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
-    }
-
-    /// The creation timestamp as an RFC 3339 string, if set and not `null`.
-    pub fn creation_timestamp(&self) -> Option<&str> {
-        self.creation_timestamp.as_ref()?.as_deref()
     }
 
     /// The value of a label.

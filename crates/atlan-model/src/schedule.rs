@@ -1,13 +1,10 @@
 //! Workflow schedules: the cron annotations on a workflow, and Atlan's cron workflow objects.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_with::skip_serializing_none;
 
 use crate::meta::{ObjectMeta, SCHEDULE_ANNOTATION, TIMEZONE_ANNOTATION};
-use crate::wire;
+use crate::wire::wire_object;
 use crate::workflow::{Workflow, WorkflowSpec};
 
 /// A cron schedule for a workflow.
@@ -105,27 +102,22 @@ pub enum InvalidSchedule {
     },
 }
 
-/// A scheduled workflow as Atlan returns it (`GET runs/cron/{name}-cron`): an Argo CronWorkflow.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowScheduleResponse {
-    /// `argoproj.io/v1alpha1`.
-    pub api_version: Option<String>,
-    /// `CronWorkflow`.
-    pub kind: Option<String>,
-    /// Object metadata (the name is `<workflow>-cron`).
-    pub metadata: Option<ObjectMeta>,
-    /// The schedule and the workflow it runs.
-    pub spec: Option<WorkflowScheduleSpec>,
-    /// When it last ran and what is running.
-    pub status: Option<WorkflowScheduleStatus>,
-    /// Metadata of the scheduled workflow.
-    pub workflow_metadata: Option<ObjectMeta>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// A scheduled workflow as Atlan returns it (`GET runs/cron/{name}-cron`): an Argo CronWorkflow.
+    pub struct WorkflowScheduleResponse {
+        /// `argoproj.io/v1alpha1`.
+        opt "apiVersion" api_version: String,
+        /// `CronWorkflow`.
+        opt "kind" kind: String,
+        /// Object metadata (the name is `<workflow>-cron`).
+        opt "metadata" metadata: ObjectMeta,
+        /// The schedule and the workflow it runs.
+        opt "spec" spec: WorkflowScheduleSpec,
+        /// When it last ran and what is running.
+        opt "status" status: WorkflowScheduleStatus,
+        /// Metadata of the scheduled workflow.
+        opt "workflowMetadata" workflow_metadata: ObjectMeta,
+    }
 }
 
 impl WorkflowScheduleResponse {
@@ -139,75 +131,53 @@ impl WorkflowScheduleResponse {
     }
 }
 
-/// The spec of a CronWorkflow.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowScheduleSpec {
-    /// Cron expression.
-    pub schedule: Option<String>,
-    /// Time zone of the expression.
-    pub timezone: Option<String>,
-    /// The workflow spec it runs.
-    pub workflow_spec: Option<WorkflowSpec>,
-    /// `Allow`, `Forbid` or `Replace`.
-    pub concurrency_policy: Option<String>,
-    /// How late a missed run may still start, in seconds.
-    pub starting_deadline_seconds: Option<i64>,
-    /// How many successful runs to keep.
-    pub successful_jobs_history_limit: Option<i64>,
-    /// How many failed runs to keep.
-    pub failed_jobs_history_limit: Option<i64>,
-    /// Whether scheduling is suspended.
-    pub suspend: Option<bool>,
-    /// Metadata given to each run.
-    pub workflow_metadata: Option<ObjectMeta>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The spec of a CronWorkflow.
+    pub struct WorkflowScheduleSpec {
+        /// Cron expression.
+        opt "schedule" schedule: String,
+        /// Time zone of the expression.
+        opt "timezone" timezone: String,
+        /// The workflow spec it runs.
+        opt "workflowSpec" workflow_spec: WorkflowSpec,
+        /// `Allow`, `Forbid` or `Replace`.
+        opt "concurrencyPolicy" concurrency_policy: String,
+        /// How late a missed run may still start, in seconds.
+        opt "startingDeadlineSeconds" starting_deadline_seconds: i64,
+        /// How many successful runs to keep.
+        opt "successfulJobsHistoryLimit" successful_jobs_history_limit: i64,
+        /// How many failed runs to keep.
+        opt "failedJobsHistoryLimit" failed_jobs_history_limit: i64,
+        /// Whether scheduling is suspended.
+        opt "suspend" suspend: bool,
+        /// Metadata given to each run.
+        opt "workflowMetadata" workflow_metadata: ObjectMeta,
+    }
 }
 
-/// The status of a CronWorkflow.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowScheduleStatus {
-    /// References to the runs that are going, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub active: Option<Value>,
-    /// Conditions, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub conditions: Option<Value>,
-    /// When it last started a run: absent, `Some(None)` for `null`, or RFC 3339.
-    #[serde(default, with = "serde_with::rust::double_option")]
-    pub last_scheduled_time: Option<Option<String>>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The status of a CronWorkflow.
+    pub struct WorkflowScheduleStatus {
+        /// References to the runs that are going, kept as sent.
+        opt "active" active: Value,
+        /// Conditions, kept as sent.
+        opt "conditions" conditions: Value,
+        /// When it last started a run (RFC 3339).
+        opt "lastScheduledTime" last_scheduled_time: String,
+    }
 }
 
-/// The answer of `GET runs/cron`: `{"items": [...]}` (Argo writes `null` for an empty list).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WorkflowScheduleList {
-    /// The scheduled workflows: absent, `Some(None)` for `null`, or the list; read with
-    /// [`items`](Self::items).
-    #[serde(default, with = "serde_with::rust::double_option")]
-    pub items: Option<Option<Vec<WorkflowScheduleResponse>>>,
-    /// Fields this version does not model (`metadata`, …), kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The answer of `GET runs/cron`: `{"items": [...]}` (Argo writes `null` for an empty list).
+    pub struct WorkflowScheduleList {
+        /// The scheduled workflows; read with [`items`](Self::items).
+        opt "items" items: Vec<WorkflowScheduleResponse>,
+    }
 }
 
 impl WorkflowScheduleList {
     /// The scheduled workflows (empty when absent or `null`).
     pub fn items(&self) -> &[WorkflowScheduleResponse] {
-        self.items
-            .as_ref()
-            .and_then(Option::as_deref)
-            .unwrap_or_default()
+        self.items.as_deref().unwrap_or_default()
     }
 }

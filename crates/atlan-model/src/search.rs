@@ -1,37 +1,29 @@
 //! Responses of `workflows/indexsearch` and `runs/indexsearch` (Elasticsearch-shaped).
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_with::skip_serializing_none;
 
 use crate::meta::{ObjectMeta, WORKFLOW_TEMPLATE_LABEL};
 use crate::phase::WorkflowPhase;
 use crate::status::RunStatus;
 use crate::string_enum::string_enum;
+use crate::wire::wire_object;
 use crate::workflow::{Workflow, WorkflowSpec};
 
-/// A search response: `took`, `_shards` and the `hits`.
-///
-/// The same shape answers both indexes: workflow searches return WorkflowTemplates (no status), run
-/// searches return runs (with a [`RunStatus`]).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WorkflowSearchResponse {
-    /// Milliseconds the search took.
-    pub took: Option<i64>,
-    /// Whether the search timed out on the server.
-    pub timed_out: Option<bool>,
-    /// Shard statistics, kept as sent.
-    #[serde(rename = "_shards")]
-    pub shards: Option<Value>,
-    /// The hits.
-    pub hits: SearchHits,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// A search response: `took`, `_shards` and the `hits`.
+    ///
+    /// The same shape answers both indexes: workflow searches return WorkflowTemplates (no status),
+    /// run searches return runs (with a [`RunStatus`]).
+    pub struct WorkflowSearchResponse {
+        /// Milliseconds the search took.
+        opt "took" took: i64,
+        /// Whether the search timed out on the server.
+        opt "timed_out" timed_out: bool,
+        /// Shard statistics, kept as sent.
+        opt "_shards" shards: Value,
+        /// The hits.
+        req "hits" hits: SearchHits,
+    }
 }
 
 impl WorkflowSearchResponse {
@@ -56,35 +48,26 @@ impl WorkflowSearchResponse {
     }
 }
 
-/// The `hits` object of a search response.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SearchHits {
-    /// How many documents matched.
-    pub total: Option<TotalHits>,
-    /// Highest score, kept as sent (`null` when sorting).
-    #[serde(default, deserialize_with = "crate::wire::present")]
-    pub max_score: Option<Value>,
-    /// This page of results.
-    pub hits: Vec<WorkflowSearchResult>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The `hits` object of a search response.
+    pub struct SearchHits {
+        /// How many documents matched.
+        opt "total" total: TotalHits,
+        /// Highest score, kept as sent (`null` when sorting).
+        opt "max_score" max_score: Value,
+        /// This page of results.
+        req "hits" hits: Vec<WorkflowSearchResult>,
+    }
 }
 
-/// `hits.total`: a count and whether it is exact.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TotalHits {
-    /// The count.
-    pub value: u64,
-    /// `eq` when exact, `gte` when it is a lower bound.
-    pub relation: Option<TotalHitsRelation>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// `hits.total`: a count and whether it is exact.
+    pub struct TotalHits {
+        /// The count.
+        req "value" value: u64,
+        /// `eq` when exact, `gte` when it is a lower bound.
+        opt "relation" relation: TotalHitsRelation,
+    }
 }
 
 impl TotalHits {
@@ -93,7 +76,7 @@ impl TotalHits {
         Self {
             value,
             relation: Some(TotalHitsRelation::Eq),
-            other: BTreeMap::new(),
+            ..Self::default()
         }
     }
 }
@@ -108,37 +91,26 @@ string_enum! {
     }
 }
 
-/// One hit: Elasticsearch's envelope around a workflow or run.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WorkflowSearchResult {
-    /// The index the hit came from.
-    #[serde(rename = "_index")]
-    pub index: Option<String>,
-    /// The document type (`_doc`).
-    #[serde(rename = "_type")]
-    pub doc_type: Option<String>,
-    /// The document id: the workflow id or the run id.
-    #[serde(rename = "_id")]
-    pub id: String,
-    /// The relevance score, kept as sent (`null` when sorting).
-    #[serde(rename = "_score", default, deserialize_with = "crate::wire::present")]
-    pub score: Option<Value>,
-    /// Sequence number, kept as sent.
-    #[serde(rename = "_seq_no")]
-    pub seq_no: Option<Value>,
-    /// Primary term, kept as sent.
-    #[serde(rename = "_primary_term")]
-    pub primary_term: Option<Value>,
-    /// The sort values of this hit.
-    pub sort: Option<Vec<Value>>,
-    /// The workflow or run.
-    #[serde(rename = "_source")]
-    pub source: WorkflowSearchResultDetail,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// One hit: Elasticsearch's envelope around a workflow or run.
+    pub struct WorkflowSearchResult {
+        /// The index the hit came from.
+        opt "_index" index: String,
+        /// The document type (`_doc`).
+        opt "_type" doc_type: String,
+        /// The document id: the workflow id or the run id.
+        req "_id" id: String,
+        /// The relevance score, kept as sent (`null` when sorting).
+        opt "_score" score: Value,
+        /// Sequence number, kept as sent.
+        opt "_seq_no" seq_no: Value,
+        /// Primary term, kept as sent.
+        opt "_primary_term" primary_term: Value,
+        /// The sort values of this hit.
+        opt "sort" sort: Vec<Value>,
+        /// The workflow or run.
+        req "_source" source: WorkflowSearchResultDetail,
+    }
 }
 
 impl WorkflowSearchResult {
@@ -164,25 +136,20 @@ impl WorkflowSearchResult {
     }
 }
 
-/// The `_source` of a hit: an Argo Workflow (a run) or WorkflowTemplate (a workflow).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowSearchResultDetail {
-    /// `argoproj.io/v1alpha1` (some objects leave it out).
-    pub api_version: Option<String>,
-    /// `Workflow`, `WorkflowTemplate` or `ClusterWorkflowTemplate` (some objects leave it out).
-    pub kind: Option<String>,
-    /// Object metadata.
-    pub metadata: ObjectMeta,
-    /// The Argo spec.
-    pub spec: WorkflowSpec,
-    /// The run's status (absent on workflows).
-    pub status: Option<RunStatus>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The `_source` of a hit: an Argo Workflow (a run) or WorkflowTemplate (a workflow).
+    pub struct WorkflowSearchResultDetail {
+        /// `argoproj.io/v1alpha1` (some objects leave it out).
+        opt "apiVersion" api_version: String,
+        /// `Workflow`, `WorkflowTemplate` or `ClusterWorkflowTemplate` (some objects leave it out).
+        opt "kind" kind: String,
+        /// Object metadata.
+        req "metadata" metadata: ObjectMeta,
+        /// The Argo spec.
+        req "spec" spec: WorkflowSpec,
+        /// The run's status (absent on workflows).
+        opt "status" status: RunStatus,
+    }
 }
 
 impl WorkflowSearchResultDetail {

@@ -4,72 +4,49 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_with::skip_serializing_none;
 
 use crate::phase::{NodePhase, WorkflowPhase};
-use crate::wire;
+use crate::wire::wire_object;
 use crate::workflow::{TemplateRef, WorkflowSpec, WorkflowTemplate};
 
-/// The status of a run.
-///
-/// Timestamps are kept exactly as sent: Argo writes `"finishedAt": null` while a run is going, older
-/// objects leave it out; both read as `None` through [`started_at`](Self::started_at) and
-/// [`finished_at`](Self::finished_at).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct RunStatus {
-    /// The phase; absent (or `""`, kept as `Other`) before the controller has seen the run.
-    pub phase: Option<WorkflowPhase>,
-    /// When the run started: absent, `Some(None)` for `null`, or an RFC 3339 string.
-    #[serde(default, with = "serde_with::rust::double_option")]
-    pub started_at: Option<Option<String>>,
-    /// When the run finished: absent, `Some(None)` for `null`, or an RFC 3339 string.
-    #[serde(default, with = "serde_with::rust::double_option")]
-    pub finished_at: Option<Option<String>>,
-    /// Completed executable nodes out of all of them, such as `"3/5"`; see [`Progress`].
-    pub progress: Option<String>,
-    /// Expected duration in seconds, from the last successful run of the same template.
-    pub estimated_duration: Option<i64>,
-    /// Why the run is in its phase (failure text, stop message, pending reason).
-    pub message: Option<String>,
-    /// Every node of the run, by node id.
-    pub nodes: Option<BTreeMap<String, NodeStatus>>,
-    /// Conditions such as `Completed` and `PodRunning`.
-    pub conditions: Option<Vec<Condition>>,
-    /// Global outputs, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub outputs: Option<Value>,
-    /// Resource × seconds used, such as `{"cpu": 3, "memory": 1}`.
-    pub resources_duration: Option<BTreeMap<String, i64>>,
-    /// Templates resolved through `templateRef`, keyed `namespaced/<name>/<template>` or
-    /// `cluster/<name>/<template>`.
-    pub stored_templates: Option<BTreeMap<String, WorkflowTemplate>>,
-    /// The merged WorkflowTemplate spec the run uses.
-    pub stored_workflow_template_spec: Option<WorkflowSpec>,
-    /// Mutex and semaphore holders and waiters, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub synchronization: Option<Value>,
-    /// Fields this version does not model (`artifactRepositoryRef`, `compressedNodes`, …), kept so
-    /// that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The status of a run.
+    ///
+    /// Argo writes `"finishedAt": null` while a run is going and older objects leave it out: both
+    /// read as `None`, and each is written back as it came.
+    pub struct RunStatus {
+        /// The phase; absent (or `""`, kept as `Other`) before the controller has seen the run.
+        opt "phase" phase: WorkflowPhase,
+        /// When the run started (RFC 3339).
+        opt "startedAt" started_at: String,
+        /// When the run finished (RFC 3339).
+        opt "finishedAt" finished_at: String,
+        /// Completed executable nodes out of all of them, such as `"3/5"`; see [`Progress`].
+        opt "progress" progress: String,
+        /// Expected duration in seconds, from the last successful run of the same template.
+        opt "estimatedDuration" estimated_duration: i64,
+        /// Why the run is in its phase (failure text, stop message, pending reason).
+        opt "message" message: String,
+        /// Every node of the run, by node id.
+        opt "nodes" nodes: BTreeMap<String, NodeStatus>,
+        /// Conditions such as `Completed` and `PodRunning`.
+        opt "conditions" conditions: Vec<Condition>,
+        /// Global outputs, kept as sent.
+        opt "outputs" outputs: Value,
+        /// Resource × seconds used, such as `{"cpu": 3, "memory": 1}`.
+        opt "resourcesDuration" resources_duration: BTreeMap<String, i64>,
+        /// Templates resolved through `templateRef`, keyed `namespaced/<name>/<template>` or
+        /// `cluster/<name>/<template>`.
+        opt "storedTemplates" stored_templates: BTreeMap<String, WorkflowTemplate>,
+        /// The merged WorkflowTemplate spec the run uses.
+        opt "storedWorkflowTemplateSpec" stored_workflow_template_spec: WorkflowSpec,
+        /// Mutex and semaphore holders and waiters, kept as sent.
+        opt "synchronization" synchronization: Value,
+    }
 }
 
 impl RunStatus {
-    /// When the run started (RFC 3339), if it has.
-    pub fn started_at(&self) -> Option<&str> {
-        self.started_at.as_ref()?.as_deref()
-    }
-
-    /// When the run finished (RFC 3339), if it has.
-    pub fn finished_at(&self) -> Option<&str> {
-        self.finished_at.as_ref()?.as_deref()
-    }
-
     /// The parsed progress, if present and well formed.
     pub fn progress(&self) -> Option<Progress> {
         self.progress.as_deref()?.parse().ok()
@@ -89,89 +66,60 @@ impl RunStatus {
     }
 }
 
-/// The status of one node of a run (a pod, a DAG, a retry, …).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct NodeStatus {
-    /// Node id: the run name for the root node, otherwise `<run>-<fnv32a(name)>`.
-    pub id: String,
-    /// Unique path name, such as `run-abcde.run`.
-    pub name: String,
-    /// Node type: `Pod`, `DAG`, `Steps`, `Retry`, … (kept as a string).
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Short name, unique inside its boundary.
-    pub display_name: Option<String>,
-    /// The node's phase.
-    pub phase: Option<NodePhase>,
-    /// Template the node ran.
-    pub template_name: Option<String>,
-    /// Template reference, when it came from a (cluster) WorkflowTemplate.
-    pub template_ref: Option<TemplateRef>,
-    /// Where the template was resolved, such as `cluster/atlan-snowflake`.
-    pub template_scope: Option<String>,
-    /// Id of the DAG or Steps node this node belongs to.
-    #[serde(rename = "boundaryID")]
-    pub boundary_id: Option<String>,
-    /// Why the node is in its phase.
-    pub message: Option<String>,
-    /// When the node started: absent, `Some(None)` for `null`, or RFC 3339.
-    #[serde(default, with = "serde_with::rust::double_option")]
-    pub started_at: Option<Option<String>>,
-    /// When the node finished: absent, `Some(None)` for `null`, or RFC 3339.
-    #[serde(default, with = "serde_with::rust::double_option")]
-    pub finished_at: Option<Option<String>>,
-    /// Expected duration in seconds.
-    pub estimated_duration: Option<i64>,
-    /// Progress of this node, such as `"1/1"`.
-    pub progress: Option<String>,
-    /// Resource × seconds used.
-    pub resources_duration: Option<BTreeMap<String, i64>>,
-    /// Inputs actually passed in, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub inputs: Option<Value>,
-    /// Outputs (parameters, artifacts, `exitCode` as a string), kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub outputs: Option<Value>,
-    /// Ids of the child nodes.
-    pub children: Option<Vec<String>>,
-    /// The last nodes of this template call.
-    pub outbound_nodes: Option<Vec<String>>,
-    /// Fields this version does not model (`hostNodeName`, `podIP`, …), kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
-}
-
-impl NodeStatus {
-    /// When the node started (RFC 3339), if it has.
-    pub fn started_at(&self) -> Option<&str> {
-        self.started_at.as_ref()?.as_deref()
-    }
-
-    /// When the node finished (RFC 3339), if it has.
-    pub fn finished_at(&self) -> Option<&str> {
-        self.finished_at.as_ref()?.as_deref()
+wire_object! {
+    /// The status of one node of a run (a pod, a DAG, a retry, …).
+    pub struct NodeStatus {
+        /// Node id: the run name for the root node, otherwise `<run>-<fnv32a(name)>`.
+        req "id" id: String,
+        /// Unique path name, such as `run-abcde.run`.
+        req "name" name: String,
+        /// Node type: `Pod`, `DAG`, `Steps`, `Retry`, … (kept as a string).
+        req "type" kind: String,
+        /// Short name, unique inside its boundary.
+        opt "displayName" display_name: String,
+        /// The node's phase.
+        opt "phase" phase: NodePhase,
+        /// Template the node ran.
+        opt "templateName" template_name: String,
+        /// Template reference, when it came from a (cluster) WorkflowTemplate.
+        opt "templateRef" template_ref: TemplateRef,
+        /// Where the template was resolved, such as `cluster/atlan-snowflake`.
+        opt "templateScope" template_scope: String,
+        /// Id of the DAG or Steps node this node belongs to.
+        opt "boundaryID" boundary_id: String,
+        /// Why the node is in its phase.
+        opt "message" message: String,
+        /// When the node started (RFC 3339).
+        opt "startedAt" started_at: String,
+        /// When the node finished (RFC 3339).
+        opt "finishedAt" finished_at: String,
+        /// Expected duration in seconds.
+        opt "estimatedDuration" estimated_duration: i64,
+        /// Progress of this node, such as `"1/1"`.
+        opt "progress" progress: String,
+        /// Resource × seconds used.
+        opt "resourcesDuration" resources_duration: BTreeMap<String, i64>,
+        /// Inputs actually passed in, kept as sent.
+        opt "inputs" inputs: Value,
+        /// Outputs (parameters, artifacts, `exitCode` as a string), kept as sent.
+        opt "outputs" outputs: Value,
+        /// Ids of the child nodes.
+        opt "children" children: Vec<String>,
+        /// The last nodes of this template call.
+        opt "outboundNodes" outbound_nodes: Vec<String>,
     }
 }
 
-/// A condition of a run, such as `{type: Completed, status: "True"}`.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Condition {
-    /// Condition type: `Completed`, `PodRunning`, `SpecWarning`, `SpecError`, ….
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    /// `"True"` or `"False"`.
-    pub status: Option<String>,
-    /// Human-readable detail.
-    pub message: Option<String>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// A condition of a run, such as `{type: Completed, status: "True"}`.
+    pub struct Condition {
+        /// Condition type: `Completed`, `PodRunning`, `SpecWarning`, `SpecError`, ….
+        opt "type" kind: String,
+        /// `"True"` or `"False"`.
+        opt "status" status: String,
+        /// Human-readable detail.
+        opt "message" message: String,
+    }
 }
 
 /// Argo's progress `N/M`: completed executable nodes out of all of them.

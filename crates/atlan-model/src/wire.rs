@@ -1,10 +1,233 @@
-//! Serde helpers that keep the wire form exact: `null` stays `null`, absent stays absent.
+//! The wire form of the models: a macro that gives a struct exact, lossless JSON.
+//!
+//! `wire_object!` declares a struct whose fields are `opt` (an `Option`) or `req` (required), each
+//! with its wire name, and generates `Serialize`, `Deserialize` and (unless asked not to) `Debug`:
+//!
+//! - a field that arrives as JSON `null` reads as `None` and is remembered, so it is written back as
+//!   `null`; a field that is absent stays absent;
+//! - every key the struct does not model is kept in `other` and written back;
+//! - a missing `req` field, a duplicate key or a wrong type is an error naming the field (the path is
+//!   tracked by `serde_path_to_error`).
+//!
+//! It replaces `#[serde(flatten)]`, which cannot keep nulls and buffers every object before decoding it.
 
-use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+use std::fmt;
 
-/// Deserializes a present field into `Some`, so that an explicit JSON `null` in an `Option<Value>`
-/// field becomes `Some(Value::Null)` (written back as `null`) instead of `None` (written back as
-/// nothing). Use with `#[serde(default, deserialize_with = "wire::present")]`.
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+/// The optional fields of one object that arrived as JSON `null` (by wire name). Usually empty, so it
+/// costs nothing.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub(crate) struct NullFields(Vec<&'static str>);
+
+impl NullFields {
+    pub(crate) fn insert(&mut self, wire_name: &'static str) {
+        if !self.contains(wire_name) {
+            self.0.push(wire_name);
+        }
+    }
+
+    pub(crate) fn contains(&self, wire_name: &str) -> bool {
+        self.0.contains(&wire_name)
+    }
+}
+
+impl fmt::Debug for NullFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(&self.0).finish()
+    }
+}
+
+/// An object key, borrowed from the input when it can be.
+pub(crate) struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The Rust type of a field: `opt T` is `Option<T>`, `req T` is `T`.
+macro_rules! field_type {
+    (opt $ty:ty) => { Option<$ty> };
+    (req $ty:ty) => { $ty };
+}
+
+/// Moves a decoded slot into the struct: records nulls of `opt` fields, fails on a missing `req` one.
+macro_rules! take_field {
+    (opt $slot:ident $wire:literal $nulls:ident $error:ty) => {
+        match $slot {
+            Some(Some(value)) => Some(value),
+            Some(None) => {
+                $nulls.insert($wire);
+                None
+            }
+            None => None,
+        }
+    };
+    (req $slot:ident $wire:literal $nulls:ident $error:ty) => {
+        match $slot {
+            Some(value) => value,
+            None => return Err(<$error as ::serde::de::Error>::missing_field($wire)),
+        }
+    };
+}
+
+/// Writes one field: an `opt` field when set (or as `null` when it arrived as `null`), a `req` field always.
+macro_rules! put_field {
+    (opt $map:ident $self:ident $field:ident $wire:literal) => {
+        match &$self.$field {
+            Some(value) => $map.serialize_entry($wire, value)?,
+            None if $self.nulls.contains($wire) => $map.serialize_entry($wire, &())?,
+            None => {}
+        }
+    };
+    (req $map:ident $self:ident $field:ident $wire:literal) => {
+        $map.serialize_entry($wire, &$self.$field)?
+    };
+}
+
+/// Declares a model struct with exact JSON (see the module docs). Prefix with `@manual_debug` to write
+/// `Debug` by hand (for types that hold secrets).
+macro_rules! wire_object {
+    (
+        @manual_debug
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $kind:ident $wire:literal $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $crate::wire::wire_object!(@object $(#[$meta])* $name { $( $(#[$fmeta])* $kind $wire $field : $ty, )* });
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $kind:ident $wire:literal $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $crate::wire::wire_object!(@object $(#[$meta])* $name { $( $(#[$fmeta])* $kind $wire $field : $ty, )* });
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $( .field(stringify!($field), &self.$field) )*
+                    .field("other", &self.other)
+                    .finish()
+            }
+        }
+    };
+    (
+        @object
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$fmeta:meta])* $kind:ident $wire:literal $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $crate::wire::field_type!($kind $ty), )*
+            /// Fields this version does not model, kept so that they round-trip.
+            pub other: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+            /// Optional fields that arrived as `null`, written back as `null` while they stay `None`.
+            nulls: $crate::wire::NullFields,
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                $( $crate::wire::put_field!($kind map self $field $wire); )*
+                for (key, value) in &self.other {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a JSON object (", stringify!($name), ")"))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$name, A::Error> {
+                        $( let mut $field: Option<$crate::wire::field_type!($kind $ty)> = None; )*
+                        let mut other = ::std::collections::BTreeMap::new();
+                        #[allow(unused_mut)]
+                        let mut nulls = $crate::wire::NullFields::default();
+                        while let Some(key) = map.next_key::<$crate::wire::Key<'de>>()? {
+                            match key.as_str() {
+                                $(
+                                    $wire => {
+                                        if $field.is_some() {
+                                            return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
+                                        }
+                                        $field = Some(map.next_value()?);
+                                    }
+                                )*
+                                _ => {
+                                    let key = key.into_owned();
+                                    let value = map.next_value()?;
+                                    other.insert(key, value);
+                                }
+                            }
+                        }
+                        Ok($name {
+                            $( $field: $crate::wire::take_field!($kind $field $wire nulls A::Error), )*
+                            other,
+                            nulls,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    };
+}
+
+pub(crate) use {field_type, put_field, take_field, wire_object};
+
+/// For serde-derived structs: deserializes a present field into `Some`, so that an explicit JSON
+/// `null` in an `Option<Value>` field becomes `Some(Value::Null)` (written back as `null`).
+/// Use with `#[serde(default, deserialize_with = "wire::present")]`.
 pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,

@@ -4,45 +4,39 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_with::skip_serializing_none;
 
 use crate::credential::Credential;
 use crate::meta::ObjectMeta;
 use crate::schedule::WorkflowSchedule;
 use crate::secret::{Redacted, RedactedValues};
 use crate::status::RunStatus;
-use crate::wire;
+use crate::wire::wire_object;
 
-/// A workflow as sent to Atlan to create (`workflows?submit=true`) or update (`workflows/{name}`) it:
-/// Argo metadata and spec, plus the `payload` of package parameters (such as the credential the
-/// package will use).
-///
-/// ```
-/// use atlan_model::{decode, Workflow};
-///
-/// let body = br#"{"metadata":{"name":"atlan-snowflake-1714638976"},
-///   "spec":{"templates":[{"name":"main","dag":{"tasks":[{"name":"run",
-///   "arguments":{"parameters":[{"name":"enable-lineage","value":"false"}]}}]}}]}}"#;
-/// let mut workflow: Workflow = decode(body)?;
-/// workflow.set_parameter("enable-lineage", true)?;
-/// assert_eq!(workflow.parameter("enable-lineage"), Some(&serde_json::Value::Bool(true)));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Workflow {
-    /// Object metadata (name, namespace, labels, annotations).
-    pub metadata: ObjectMeta,
-    /// The Argo spec.
-    pub spec: WorkflowSpec,
-    /// Package parameters sent with the workflow, such as credentials to create.
-    pub payload: Option<Vec<PackageParameter>>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// A workflow as sent to Atlan to create (`workflows?submit=true`) or update
+    /// (`workflows/{name}`) it: Argo metadata and spec, plus the `payload` of package parameters
+    /// (such as the credential the package will use).
+    ///
+    /// ```
+    /// use atlan_model::{decode, Workflow};
+    ///
+    /// let body = br#"{"metadata":{"name":"atlan-snowflake-1714638976"},
+    ///   "spec":{"templates":[{"name":"main","dag":{"tasks":[{"name":"run",
+    ///   "arguments":{"parameters":[{"name":"enable-lineage","value":"false"}]}}]}}]}}"#;
+    /// let mut workflow: Workflow = decode(body)?;
+    /// workflow.set_parameter("enable-lineage", true)?;
+    /// assert_eq!(workflow.parameter("enable-lineage"), Some(&serde_json::Value::Bool(true)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub struct Workflow {
+        /// Object metadata (name, namespace, labels, annotations).
+        req "metadata" metadata: ObjectMeta,
+        /// The Argo spec.
+        req "spec" spec: WorkflowSpec,
+        /// Package parameters sent with the workflow, such as credentials to create.
+        opt "payload" payload: Vec<PackageParameter>,
+    }
 }
 
 impl Workflow {
@@ -52,7 +46,7 @@ impl Workflow {
             metadata,
             spec,
             payload: Some(Vec::new()),
-            other: BTreeMap::new(),
+            ..Self::default()
         }
     }
 
@@ -84,46 +78,31 @@ impl Workflow {
     }
 }
 
-/// The Argo `WorkflowSpec` of a workflow or run.
-///
-/// `templates` keeps the difference between absent and `null` (Argo writes `null` on runs created from
-/// a `workflowTemplateRef`); read it with [`templates`](Self::templates).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowSpec {
-    /// Name of the template to start with (Atlan packages use `main`).
-    pub entrypoint: Option<String>,
-    /// Workflow-level arguments.
-    pub arguments: Option<Arguments>,
-    /// The templates: absent, `Some(None)` for JSON `null`, or the list.
-    #[serde(default, with = "serde_with::rust::double_option")]
-    pub templates: Option<Option<Vec<WorkflowTemplate>>>,
-    /// On a run: the WorkflowTemplate it was submitted from.
-    pub workflow_template_ref: Option<WorkflowTemplateRef>,
-    /// Metadata copied onto each run of this workflow.
-    pub workflow_metadata: Option<ObjectMeta>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// The Argo `WorkflowSpec` of a workflow or run.
+    pub struct WorkflowSpec {
+        /// Name of the template to start with (Atlan packages use `main`).
+        opt "entrypoint" entrypoint: String,
+        /// Workflow-level arguments.
+        opt "arguments" arguments: Arguments,
+        /// The templates (Argo writes `null` on runs created from a `workflowTemplateRef`).
+        opt "templates" templates: Vec<WorkflowTemplate>,
+        /// On a run: the WorkflowTemplate it was submitted from.
+        opt "workflowTemplateRef" workflow_template_ref: WorkflowTemplateRef,
+        /// Metadata copied onto each run of this workflow.
+        opt "workflowMetadata" workflow_metadata: ObjectMeta,
+    }
 }
 
 impl WorkflowSpec {
     /// The templates (empty when absent or `null`).
     pub fn templates(&self) -> &[WorkflowTemplate] {
-        self.templates
-            .as_ref()
-            .and_then(Option::as_deref)
-            .unwrap_or_default()
+        self.templates.as_deref().unwrap_or_default()
     }
 
     /// Mutable access to the templates (empty when absent or `null`).
     pub fn templates_mut(&mut self) -> &mut [WorkflowTemplate] {
-        self.templates
-            .as_mut()
-            .and_then(Option::as_deref_mut)
-            .unwrap_or_default()
+        self.templates.as_deref_mut().unwrap_or_default()
     }
 
     /// Every DAG task of every template, in order.
@@ -206,63 +185,45 @@ pub enum ParameterError {
     },
 }
 
-/// One template of a workflow spec (Argo `Template`); Atlan packages have one, `main`, with a DAG.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowTemplate {
-    /// Template name.
-    pub name: Option<String>,
-    /// Declared inputs, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub inputs: Option<Value>,
-    /// Declared outputs, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub outputs: Option<Value>,
-    /// Pod metadata, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub metadata: Option<Value>,
-    /// The DAG, for a DAG template.
-    pub dag: Option<Dag>,
-    /// Fields this version does not model (`container`, `steps`, `script`, …), kept so that they
-    /// round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// One template of a workflow spec (Argo `Template`); Atlan packages have one, `main`, with a
+    /// DAG. Fields this version does not model (`container`, `steps`, `script`, …) are in `other`.
+    pub struct WorkflowTemplate {
+        /// Template name.
+        opt "name" name: String,
+        /// Declared inputs, kept as sent.
+        opt "inputs" inputs: Value,
+        /// Declared outputs, kept as sent.
+        opt "outputs" outputs: Value,
+        /// Pod metadata, kept as sent.
+        opt "metadata" metadata: Value,
+        /// The DAG, for a DAG template.
+        opt "dag" dag: Dag,
+    }
 }
 
-/// An Argo DAG template body.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Dag {
-    /// The tasks of the DAG.
-    pub tasks: Vec<DagTask>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// An Argo DAG template body.
+    pub struct Dag {
+        /// The tasks of the DAG.
+        req "tasks" tasks: Vec<DagTask>,
+    }
 }
 
-/// One task of a DAG.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DagTask {
-    /// Task name (Atlan packages use `run`).
-    pub name: String,
-    /// Arguments passed to the task: the package's configuration.
-    pub arguments: Option<Arguments>,
-    /// The (cluster) WorkflowTemplate this task runs, such as `atlan-snowflake`.
-    pub template_ref: Option<TemplateRef>,
-    /// A template of the same workflow this task runs.
-    pub template: Option<String>,
-    /// Dependency expression, such as `A && B`.
-    pub depends: Option<String>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// One task of a DAG.
+    pub struct DagTask {
+        /// Task name (Atlan packages use `run`).
+        req "name" name: String,
+        /// Arguments passed to the task: the package's configuration.
+        opt "arguments" arguments: Arguments,
+        /// The (cluster) WorkflowTemplate this task runs, such as `atlan-snowflake`.
+        opt "templateRef" template_ref: TemplateRef,
+        /// A template of the same workflow this task runs.
+        opt "template" template: String,
+        /// Dependency expression, such as `A && B`.
+        opt "depends" depends: String,
+    }
 }
 
 impl DagTask {
@@ -332,34 +293,22 @@ impl DagTask {
     }
 }
 
-/// Arguments of a workflow or task.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Arguments {
-    /// Named parameters.
-    pub parameters: Option<Vec<Parameter>>,
-    /// Fields this version does not model (`artifacts`, …), kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// Arguments of a workflow or task (`artifacts` and the rest are kept in `other`).
+    pub struct Arguments {
+        /// Named parameters.
+        opt "parameters" parameters: Vec<Parameter>,
+    }
 }
 
-/// A named parameter. Its value is any JSON: Atlan sends strings, booleans and numbers.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Parameter {
-    /// Parameter name, such as `enable-lineage`.
-    pub name: String,
-    /// Parameter value; `Some(Value::Null)` when sent as `null`.
-    #[serde(default, deserialize_with = "wire::present")]
-    pub value: Option<Value>,
-    /// Fields this version does not model (`default`, `enum`, `valueFrom`, …), kept so that they
-    /// round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// A named parameter. Its value is any JSON: Atlan sends strings, booleans and numbers.
+    pub struct Parameter {
+        /// Parameter name, such as `enable-lineage`.
+        req "name" name: String,
+        /// Parameter value.
+        opt "value" value: Value,
+    }
 }
 
 impl Parameter {
@@ -368,64 +317,48 @@ impl Parameter {
         Self {
             name: name.into(),
             value: Some(value.into()),
-            other: BTreeMap::new(),
+            ..Self::default()
         }
     }
 }
 
-/// A reference from a DAG task to a template of a (cluster) WorkflowTemplate.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TemplateRef {
-    /// Name of the WorkflowTemplate, such as `atlan-snowflake`.
-    pub name: Option<String>,
-    /// Template within it, such as `main`.
-    pub template: Option<String>,
-    /// Whether it is a ClusterWorkflowTemplate.
-    pub cluster_scope: Option<bool>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// A reference from a DAG task to a template of a (cluster) WorkflowTemplate.
+    pub struct TemplateRef {
+        /// Name of the WorkflowTemplate, such as `atlan-snowflake`.
+        opt "name" name: String,
+        /// Template within it, such as `main`.
+        opt "template" template: String,
+        /// Whether it is a ClusterWorkflowTemplate.
+        opt "clusterScope" cluster_scope: bool,
+    }
 }
 
-/// On a run: the WorkflowTemplate the run was submitted from (`spec.workflowTemplateRef`).
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowTemplateRef {
-    /// Name of the WorkflowTemplate: the workflow id, such as `atlan-snowflake-miner-1714638976`.
-    pub name: Option<String>,
-    /// Whether it is a ClusterWorkflowTemplate.
-    pub cluster_scope: Option<bool>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// On a run: the WorkflowTemplate the run was submitted from (`spec.workflowTemplateRef`).
+    pub struct WorkflowTemplateRef {
+        /// Name of the WorkflowTemplate: the workflow id, such as `atlan-snowflake-miner-1714638976`.
+        opt "name" name: String,
+        /// Whether it is a ClusterWorkflowTemplate.
+        opt "clusterScope" cluster_scope: bool,
+    }
 }
 
-/// One entry of a workflow's `payload`: a parameter the package resolves on the server, such as the
-/// credential to create (`type: "credential"`, whose `body` is a [`Credential`]).
-///
-/// `Debug` never shows a secret: a credential body is shown as a [`Credential`] (password and `extra`
-/// values redacted), and any other body with its values redacted.
-#[skip_serializing_none]
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PackageParameter {
-    /// The placeholder this resolves, such as `credentialGuid`.
-    pub parameter: Option<String>,
-    /// What kind of value it is, such as `credential`.
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    /// The value, kept as sent (it may contain secrets).
-    #[serde(default, deserialize_with = "wire::present")]
-    pub body: Option<Value>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    @manual_debug
+    /// One entry of a workflow's `payload`: a parameter the package resolves on the server, such as
+    /// the credential to create (`type: "credential"`, whose `body` is a [`Credential`]).
+    ///
+    /// `Debug` never shows a secret: a credential body is shown as a [`Credential`] (password and
+    /// `extra` values redacted), and any other body with its values redacted.
+    pub struct PackageParameter {
+        /// The placeholder this resolves, such as `credentialGuid`.
+        opt "parameter" parameter: String,
+        /// What kind of value it is, such as `credential`.
+        opt "type" kind: String,
+        /// The value, kept as sent (it may contain secrets).
+        opt "body" body: Value,
+    }
 }
 
 /// The payload `type` of a credential.
@@ -445,7 +378,7 @@ impl PackageParameter {
             parameter: Some(parameter.into()),
             kind: Some(CREDENTIAL_KIND.to_owned()),
             body: Some(serde_json::to_value(credential)?),
-            other: BTreeMap::new(),
+            ..Self::default()
         })
     }
 
@@ -476,40 +409,30 @@ impl fmt::Debug for PackageParameter {
     }
 }
 
-/// What Atlan answers to a workflow create or update: the stored workflow.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowResponse {
-    /// Object metadata.
-    pub metadata: Option<ObjectMeta>,
-    /// The Argo spec.
-    pub spec: Option<WorkflowSpec>,
-    /// The package parameters, as the server returns them.
-    pub payload: Option<Vec<PackageParameter>>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// What Atlan answers to a workflow create or update: the stored workflow.
+    pub struct WorkflowResponse {
+        /// Object metadata.
+        opt "metadata" metadata: ObjectMeta,
+        /// The Argo spec.
+        opt "spec" spec: WorkflowSpec,
+        /// The package parameters, as the server returns them.
+        opt "payload" payload: Vec<PackageParameter>,
+    }
 }
 
-/// What Atlan answers to a re-run or a stop: the run, with its status.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WorkflowRunResponse {
-    /// Object metadata (the run's name is its id).
-    pub metadata: Option<ObjectMeta>,
-    /// The Argo spec.
-    pub spec: Option<WorkflowSpec>,
-    /// The package parameters, as the server returns them.
-    pub payload: Option<Vec<PackageParameter>>,
-    /// The run's status.
-    pub status: Option<RunStatus>,
-    /// Fields this version does not model, kept so that they round-trip.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    /// What Atlan answers to a re-run or a stop: the run, with its status.
+    pub struct WorkflowRunResponse {
+        /// Object metadata (the run's name is its id).
+        opt "metadata" metadata: ObjectMeta,
+        /// The Argo spec.
+        opt "spec" spec: WorkflowSpec,
+        /// The package parameters, as the server returns them.
+        opt "payload" payload: Vec<PackageParameter>,
+        /// The run's status.
+        opt "status" status: RunStatus,
+    }
 }
 
 impl WorkflowRunResponse {
