@@ -10,7 +10,6 @@ use std::fmt;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_with::skip_serializing_none;
 
 use crate::secret::{Redacted, RedactedValues, SecretValue, optional_secret_string};
 use crate::wire::{self, wire_object};
@@ -33,41 +32,63 @@ use crate::wire::{self, wire_object};
 /// assert!(sent.contains("sentinel-password") && sent.contains("sentinel-role"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[skip_serializing_none]
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Credential {
     /// GUID, for an existing credential.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Host the credential connects to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Port the credential connects to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     /// Authentication mechanism, such as `basic`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
     /// Connector type, such as `jdbc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_type: Option<String>,
     /// Connector, such as `snowflake`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector: Option<String>,
     /// Connector configuration that manages the credential, such as `atlan-connectors-snowflake`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_config_name: Option<String>,
     /// The less sensitive part: a username or client id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The sensitive part: a password or client secret. Never returned by Atlan.
-    #[serde(default, with = "optional_secret_string")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        with = "optional_secret_string"
+    )]
     pub password: Option<SecretString>,
     /// Additional details, which may include secondary secrets: every value is secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<BTreeMap<String, SecretValue>>,
     /// Metadata, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "wire::present"
+    )]
     pub metadata: Option<Value>,
     /// Level, kept as sent.
-    #[serde(default, deserialize_with = "wire::present")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "wire::present"
+    )]
     pub level: Option<Value>,
     /// Fields this version does not model, kept so that they round-trip; treated as secret.
     #[serde(flatten)]

@@ -145,7 +145,9 @@ pub(crate) mod optional_secret_string {
             self,
             deserializer: D,
         ) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_str(SecretStringVisitor).map(Some)
+            // `deserialize_any`, not `deserialize_str`: buffered input (as under `#[serde(flatten)]`)
+            // would otherwise build serde's own "invalid type" error, which prints the value.
+            deserializer.deserialize_any(SecretStringVisitor).map(Some)
         }
     }
 
