@@ -8,91 +8,63 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::secret::{Redacted, RedactedValues, SecretValue, optional_secret_string};
-use crate::wire::{self, wire_object};
+use crate::secret::{Redacted, RedactedValues, SecretValue};
+use crate::wire::wire_object;
 
-/// A credential to create, test or update (`credentials`, `credentials/test`, `credentials/{id}`).
-///
-/// ```
-/// use atlan_model::Credential;
-///
-/// let mut credential = Credential::new("snowflake-credential");
-/// credential.connector_config_name = Some("atlan-connectors-snowflake".into());
-/// credential.auth_type = Some("basic".into());
-/// credential.username = Some("username".into());
-/// credential.set_password("sentinel-password");
-/// credential.insert_extra("role", "sentinel-role");
-///
-/// let shown = format!("{credential:?} {credential}");
-/// assert!(!shown.contains("sentinel"));
-/// let sent = serde_json::to_string(&credential)?;
-/// assert!(sent.contains("sentinel-password") && sent.contains("sentinel-role"));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Credential {
-    /// GUID, for an existing credential.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Human-readable name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Host the credential connects to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// Port the credential connects to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// Authentication mechanism, such as `basic`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_type: Option<String>,
-    /// Connector type, such as `jdbc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub connector_type: Option<String>,
-    /// Connector, such as `snowflake`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
-    /// Connector configuration that manages the credential, such as `atlan-connectors-snowflake`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub connector_config_name: Option<String>,
-    /// The less sensitive part: a username or client id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// The sensitive part: a password or client secret. Never returned by Atlan.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        with = "optional_secret_string"
-    )]
-    pub password: Option<SecretString>,
-    /// Additional details, which may include secondary secrets: every value is secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extra: Option<BTreeMap<String, SecretValue>>,
-    /// Metadata, kept as sent.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        deserialize_with = "wire::present"
-    )]
-    pub metadata: Option<Value>,
-    /// Level, kept as sent.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        deserialize_with = "wire::present"
-    )]
-    pub level: Option<Value>,
-    /// Fields this version does not model, kept so that they round-trip; treated as secret.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+wire_object! {
+    @secret
+    /// A credential to create, test or update (`credentials`, `credentials/test`,
+    /// `credentials/{id}`).
+    ///
+    /// ```
+    /// use atlan_model::Credential;
+    ///
+    /// let mut credential = Credential::new("snowflake-credential");
+    /// credential.connector_config_name = Some("atlan-connectors-snowflake".into());
+    /// credential.auth_type = Some("basic".into());
+    /// credential.username = Some("username".into());
+    /// credential.set_password("sentinel-password");
+    /// credential.insert_extra("role", "sentinel-role");
+    ///
+    /// let shown = format!("{credential:?} {credential}");
+    /// assert!(!shown.contains("sentinel"));
+    /// let sent = serde_json::to_string(&credential)?;
+    /// assert!(sent.contains("sentinel-password") && sent.contains("sentinel-role"));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub struct Credential {
+        /// GUID, for an existing credential.
+        opt "id" id: String,
+        /// Human-readable name.
+        opt "name" name: String,
+        /// Description.
+        opt "description" description: String,
+        /// Host the credential connects to.
+        opt "host" host: String,
+        /// Port the credential connects to.
+        opt "port" port: u16,
+        /// Authentication mechanism, such as `basic`.
+        opt "authType" auth_type: String,
+        /// Connector type, such as `jdbc`.
+        opt "connectorType" connector_type: String,
+        /// Connector, such as `snowflake`.
+        opt "connector" connector: String,
+        /// Connector configuration that manages the credential, such as
+        /// `atlan-connectors-snowflake`.
+        opt "connectorConfigName" connector_config_name: String,
+        /// The less sensitive part: a username or client id.
+        opt "username" username: String,
+        /// The sensitive part: a password or client secret. Never returned by Atlan.
+        secret "password" password: SecretString,
+        /// Additional details, which may include secondary secrets: every value is secret.
+        opt "extra" extra: BTreeMap<String, SecretValue>,
+        /// Metadata, kept as sent.
+        opt "metadata" metadata: Value,
+        /// Level, kept as sent.
+        opt "level" level: Value,
+    }
 }
 
 impl Credential {
@@ -252,7 +224,7 @@ impl CredentialResponse {
             extra: self.extra.clone(),
             metadata: self.metadata.clone(),
             level: self.level.clone(),
-            other: BTreeMap::new(),
+            ..Credential::default()
         }
     }
 }

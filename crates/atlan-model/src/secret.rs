@@ -102,110 +102,83 @@ impl fmt::Debug for Redacted {
     }
 }
 
-/// Serde for `Option<SecretString>` fields (with `skip_serializing_if = "Option::is_none"`).
-pub(crate) mod optional_secret_string {
-    use super::*;
+/// A secret string field as read from JSON: a string, or `null` (`None`). Any other JSON type is
+/// refused with an error that does not repeat the value (serde's usual "invalid type: integer
+/// `1234`" would print the secret).
+pub(crate) struct OptionalSecretString(pub(crate) Option<SecretString>);
 
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Option<SecretString>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(secret) => serializer.serialize_str(secret.expose_secret()),
-            None => serializer.serialize_none(),
-        }
+impl<'de> Deserialize<'de> for OptionalSecretString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // `deserialize_any`, not `deserialize_str`: a buffering deserializer would otherwise build
+        // serde's own "invalid type" error, which prints the value.
+        deserializer
+            .deserialize_any(SecretStringVisitor)
+            .map(OptionalSecretString)
+    }
+}
+
+struct SecretStringVisitor;
+
+/// The error for a secret field of the wrong type; it names the type, never the value.
+fn wrong_type<E: de::Error>(kind: &str) -> E {
+    E::custom(format_args!(
+        "invalid type: {kind} (value withheld: secret field), expected a string"
+    ))
+}
+
+impl<'de> Visitor<'de> for SecretStringVisitor {
+    type Value = Option<SecretString>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or null")
     }
 
-    /// Accepts a string or `null`. Any other JSON type is refused with an error that does not
-    /// repeat the value (serde's usual "invalid type: integer `1234`" would print the secret).
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<SecretString>, D::Error> {
-        deserializer.deserialize_option(OptionalSecretVisitor)
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Some(SecretString::from(value)))
     }
 
-    struct OptionalSecretVisitor;
-
-    impl<'de> Visitor<'de> for OptionalSecretVisitor {
-        type Value = Option<SecretString>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string or null")
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            // `deserialize_any`, not `deserialize_str`: buffered input (as under `#[serde(flatten)]`)
-            // would otherwise build serde's own "invalid type" error, which prints the value.
-            deserializer.deserialize_any(SecretStringVisitor).map(Some)
-        }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Some(SecretString::from(value)))
     }
 
-    struct SecretStringVisitor;
-
-    /// The error for a secret field of the wrong type; it names the type, never the value.
-    fn wrong_type<E: de::Error>(kind: &str) -> E {
-        E::custom(format_args!(
-            "invalid type: {kind} (value withheld: secret field), expected a string"
-        ))
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
     }
 
-    impl<'de> Visitor<'de> for SecretStringVisitor {
-        type Value = SecretString;
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
 
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-            Ok(SecretString::from(value))
-        }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Err(wrong_type("boolean"))
+    }
 
-        fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
-            Ok(SecretString::from(value))
-        }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Err(wrong_type("integer"))
+    }
 
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Err(wrong_type("boolean"))
-        }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Err(wrong_type("integer"))
+    }
 
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Err(wrong_type("integer"))
-        }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Err(wrong_type("number"))
+    }
 
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Err(wrong_type("integer"))
-        }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
+        Err(wrong_type("bytes"))
+    }
 
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Err(wrong_type("number"))
-        }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(wrong_type("array"))
+    }
 
-        fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
-            Err(wrong_type("bytes"))
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Err(wrong_type("null"))
-        }
-
-        fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-            Err(wrong_type("array"))
-        }
-
-        fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-            Err(wrong_type("object"))
-        }
+    fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(wrong_type("object"))
     }
 }
 

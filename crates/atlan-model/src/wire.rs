@@ -74,14 +74,29 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// The Rust type of a field: `opt T` is `Option<T>`, `req T` is `T`.
+/// The Rust type of a field: `opt T` and `secret T` are `Option<T>`, `req T` is `T`.
 macro_rules! field_type {
     (opt $ty:ty) => { Option<$ty> };
+    (secret $ty:ty) => { Option<$ty> };
     (req $ty:ty) => { $ty };
+}
+
+/// Reads one field's value: `secret` fields through [`crate::secret::OptionalSecretString`], which
+/// never repeats the value in an error.
+macro_rules! read_field {
+    (secret $map:ident) => {
+        $map.next_value::<$crate::secret::OptionalSecretString>()?.0
+    };
+    ($kind:ident $map:ident) => {
+        $map.next_value()?
+    };
 }
 
 /// Moves a decoded slot into the struct: records nulls of `opt` fields, fails on a missing `req` one.
 macro_rules! take_field {
+    (secret $slot:ident $wire:literal $nulls:ident $error:ty) => {
+        $crate::wire::take_field!(opt $slot $wire $nulls $error)
+    };
     (opt $slot:ident $wire:literal $nulls:ident $error:ty) => {
         match $slot {
             Some(Some(value)) => Some(value),
@@ -102,6 +117,15 @@ macro_rules! take_field {
 
 /// Writes one field: an `opt` field when set (or as `null` when it arrived as `null`), a `req` field always.
 macro_rules! put_field {
+    (secret $map:ident $self:ident $field:ident $wire:literal) => {
+        match &$self.$field {
+            Some(secret) => {
+                $map.serialize_entry($wire, ::secrecy::ExposeSecret::expose_secret(secret))?
+            }
+            None if $self.nulls.contains($wire) => $map.serialize_entry($wire, &())?,
+            None => {}
+        }
+    };
     (opt $map:ident $self:ident $field:ident $wire:literal) => {
         match &$self.$field {
             Some(value) => $map.serialize_entry($wire, value)?,
@@ -114,8 +138,10 @@ macro_rules! put_field {
     };
 }
 
-/// Declares a model struct with exact JSON (see the module docs). Prefix with `@manual_debug` to write
-/// `Debug` by hand (for types that hold secrets).
+/// Declares a model struct with exact JSON (see the module docs). Fields are `req` (required), `opt`
+/// (optional) or `secret` (an optional `SecretString`, written exposed and read without echoing
+/// errors). Prefix with `@manual_debug` to write `Debug` by hand (for types that hold secrets), or
+/// with `@secret` to also leave out `PartialEq` (for types with a `secret` field).
 macro_rules! wire_object {
     (
         @manual_debug
@@ -124,7 +150,16 @@ macro_rules! wire_object {
             $( $(#[$fmeta:meta])* $kind:ident $wire:literal $field:ident : $ty:ty, )*
         }
     ) => {
-        $crate::wire::wire_object!(@object $(#[$meta])* $name { $( $(#[$fmeta])* $kind $wire $field : $ty, )* });
+        $crate::wire::wire_object!(@object [Clone, Default, PartialEq] $(#[$meta])* $name { $( $(#[$fmeta])* $kind $wire $field : $ty, )* });
+    };
+    (
+        @secret
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $kind:ident $wire:literal $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $crate::wire::wire_object!(@object [Clone, Default] $(#[$meta])* $name { $( $(#[$fmeta])* $kind $wire $field : $ty, )* });
     };
     (
         $(#[$meta:meta])*
@@ -132,7 +167,7 @@ macro_rules! wire_object {
             $( $(#[$fmeta:meta])* $kind:ident $wire:literal $field:ident : $ty:ty, )*
         }
     ) => {
-        $crate::wire::wire_object!(@object $(#[$meta])* $name { $( $(#[$fmeta])* $kind $wire $field : $ty, )* });
+        $crate::wire::wire_object!(@object [Clone, Default, PartialEq] $(#[$meta])* $name { $( $(#[$fmeta])* $kind $wire $field : $ty, )* });
 
         impl ::std::fmt::Debug for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -144,14 +179,14 @@ macro_rules! wire_object {
         }
     };
     (
-        @object
+        @object [$($derive:ident),*]
         $(#[$meta:meta])*
         $name:ident {
             $( $(#[$fmeta:meta])* $kind:ident $wire:literal $field:ident : $ty:ty, )*
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Default, PartialEq)]
+        #[derive($($derive),*)]
         #[non_exhaustive]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $crate::wire::field_type!($kind $ty), )*
@@ -199,7 +234,7 @@ macro_rules! wire_object {
                                         if $field.is_some() {
                                             return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
                                         }
-                                        $field = Some(map.next_value()?);
+                                        $field = Some($crate::wire::read_field!($kind map));
                                     }
                                 )*
                                 _ => {
@@ -223,15 +258,4 @@ macro_rules! wire_object {
     };
 }
 
-pub(crate) use {field_type, put_field, take_field, wire_object};
-
-/// For serde-derived structs: deserializes a present field into `Some`, so that an explicit JSON
-/// `null` in an `Option<Value>` field becomes `Some(Value::Null)` (written back as `null`).
-/// Use with `#[serde(default, deserialize_with = "wire::present")]`.
-pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
+pub(crate) use {field_type, put_field, read_field, take_field, wire_object};

@@ -7,8 +7,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use atlan_model::{
-    ApiErrorBody, CredentialListResponse, Progress, Workflow, WorkflowPackage, WorkflowPhase,
-    WorkflowScheduleList, WorkflowSearchResponse, decode,
+    ApiErrorBody, Credential, CredentialListResponse, Progress, Workflow, WorkflowPackage,
+    WorkflowPhase, WorkflowScheduleList, WorkflowSearchResponse, decode,
 };
 use common::{Kind, all_fixtures, first_difference};
 use proptest::prelude::*;
@@ -211,6 +211,22 @@ const CREDENTIAL: &[Field] = &[
     Field("username", OPT, Shape::Str),
     Field("extra", OPT, Shape::Map(&Shape::Json)),
 ];
+const CREDENTIAL_REQUEST: &[Field] = &[
+    Field("id", OPT, Shape::Str),
+    Field("name", OPT, Shape::Str),
+    Field("description", OPT, Shape::Str),
+    Field("host", OPT, Shape::Str),
+    Field("port", OPT, Shape::Port),
+    Field("authType", OPT, Shape::Str),
+    Field("connectorType", OPT, Shape::Str),
+    Field("connector", OPT, Shape::Str),
+    Field("connectorConfigName", OPT, Shape::Str),
+    Field("username", OPT, Shape::Str),
+    Field("password", OPT, Shape::Str),
+    Field("extra", OPT, Shape::Map(&Shape::Json)),
+    Field("metadata", OPT, Shape::Json),
+    Field("level", OPT, Shape::Json),
+];
 const CREDENTIAL_LIST: &[Field] = &[Field("records", REQ, Shape::Arr(&Shape::Obj(CREDENTIAL)))];
 const CAUSE: &[Field] = &[
     Field("errorType", OPT, Shape::Str),
@@ -367,6 +383,11 @@ proptest! {
     #[test]
     fn search_responses_round_trip(document in object(SEARCH)) {
         assert_lossless::<WorkflowSearchResponse>(&document)?;
+    }
+
+    #[test]
+    fn credentials_round_trip(document in object(CREDENTIAL_REQUEST)) {
+        assert_lossless::<Credential>(&document)?;
     }
 
     #[test]
