@@ -17,16 +17,24 @@
 //!   failure ([`DecodeError`]).
 //!
 //! # Lossless
-//! Every struct keeps the fields it does not model in a `#[serde(flatten)] other` map, and keeps
-//! `null` apart from absent where Argo writes `null` (timestamps, `spec.templates`), so decoding and
-//! re-encoding any document gives back an equal JSON value. Enums keep unknown strings in an `Other`
-//! variant. Structs and enums are `#[non_exhaustive]`: build them from `Default` (or the constructors)
-//! and set fields.
+//! Decoding and re-encoding any document gives back an equal JSON value:
+//! - every struct keeps the fields it does not model in its `other` map;
+//! - an optional field that arrives as `null` reads as `None` and is written back as `null` (Argo
+//!   writes `"finishedAt": null` while a run goes; Java services write `null` for unset fields), while
+//!   an absent field stays absent; once you set the field, your value is written;
+//! - enums keep unknown strings in an `Other` variant;
+//! - floats keep every digit (serde_json's `float_roundtrip`).
+//!
+//! Structs and enums are `#[non_exhaustive]`: build structs from `Default` (or their constructors) and
+//! set fields. The wire names are those of the Atlan API (`startedAt`, `_source`, `boundaryID`, …);
+//! the Rust names are snake case.
 //!
 //! # Secrets
-//! A credential's `password` and every `extra` value are redacted in `Debug` and `Display`, never
-//! repeated by a decode error, and written only by `Serialize` (which is how they are sent). A
-//! workflow's credential payload is redacted the same way.
+//! A credential's `password`, every `extra` value and any credential field this version does not know
+//! are redacted in `Debug` and `Display`, and written only by `Serialize` (which is how they are
+//! sent). The password and `extra` values are zeroized on drop, and a password of the wrong JSON type
+//! is refused without repeating it. A workflow's payload is redacted the same way. Read a secret with
+//! [`ExposeSecret`].
 //!
 //! # Example: the "update workflow configuration" recipe
 //! ```
