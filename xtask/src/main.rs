@@ -4,6 +4,7 @@
 //!   (warnings are errors), the tests.
 //! - `check-deps`: the dependency rules alone (see [`RULES`]).
 //! - `test`: the test command that README.md gives.
+//! - `bench`: the benchmarks, in release mode (speed targets live there, never in tests).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -13,7 +14,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 /// Crates that must stay free of IO: downstream users take them alone.
-const LIGHT_CRATES: &[&str] = &["atlan-model"];
+const LIGHT_CRATES: &[&str] = &["atlan-model", "atlan-query"];
 
 /// Families of crates a light crate must not compile (as a normal dependency, on any target): a
 /// package matches a family when its name is the family's or starts with it and a dash
@@ -27,7 +28,7 @@ const FORBIDDEN_EVERYWHERE: &[&str] = &["aws-lc-rs", "aws-lc-sys", "openssl", "o
 
 /// The rules `check-deps` enforces, for the README and `--help`.
 const RULES: &str = "\
-  - atlan-model (and later atlan-query) compile no tokio*, hyper*, h2*, tower*, rustls*, futures*,
+  - atlan-model and atlan-query (with and without `eval`) compile no tokio*, hyper*, h2*, tower*, rustls*, futures*,
     mio*, reqwest*, axum* (cargo tree -e normal --target all);
   - no crate of the workspace compiles aws-lc-rs, aws-lc-sys or openssl (TLS stays on ring).";
 
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("check-deps") => check_deps(),
         Some("test") => cargo(TEST_COMMAND),
+        Some("bench") => bench(),
         Some("-h" | "--help") | None => {
             println!("{}", usage());
             Ok(())
@@ -61,7 +63,8 @@ fn usage() -> String {
          commands:\n  \
          ci          fmt --check, clippy -D warnings, check-deps, doc -D warnings, then the tests\n  \
          check-deps  enforce the dependency rules:\n{RULES}\n  \
-         test        run the test command of README.md (cargo {})",
+         test        run the test command of README.md (cargo {})\n  \
+         bench       run the benchmarks (release build; figures against the targets in each bench)",
         TEST_COMMAND.join(" ")
     )
 }
@@ -76,6 +79,7 @@ fn ci() -> Result<(), String> {
                 "clippy",
                 "--workspace",
                 "--all-targets",
+                "--all-features",
                 "--locked",
                 "--",
                 "-D",
@@ -85,7 +89,13 @@ fn ci() -> Result<(), String> {
         ("check-deps", check_deps),
         ("doc", || {
             cargo_with_env(
-                &["doc", "--workspace", "--no-deps", "--locked"],
+                &[
+                    "doc",
+                    "--workspace",
+                    "--no-deps",
+                    "--all-features",
+                    "--locked",
+                ],
                 &[("RUSTDOCFLAGS", "-D warnings")],
             )
         }),
@@ -102,18 +112,30 @@ fn ci() -> Result<(), String> {
     Ok(())
 }
 
+/// The benchmarks: each crate's `benches/`, built in release mode.
+fn bench() -> Result<(), String> {
+    cargo(&[
+        "bench",
+        "--locked",
+        "-p",
+        "atlan-query",
+        "--bench",
+        "search",
+    ])
+}
+
 /// Enforces the dependency rules over `cargo tree`.
 fn check_deps() -> Result<(), String> {
     let mut problems = Vec::new();
     for krate in LIGHT_CRATES {
-        let packages = tree(&["-p", krate, "-e", "normal"])?;
+        let packages = tree(&["-p", krate, "-e", "normal", "--all-features"])?;
         let found: Vec<_> = packages
             .iter()
             .filter(|package| IO_CRATES.iter().any(|family| in_family(package, family)))
             .collect();
         if found.is_empty() {
             println!(
-                "{krate}: {} normal dependencies, no IO crate",
+                "{krate} (all features): {} normal dependencies, no IO crate",
                 packages.len() - 1
             );
         } else {

@@ -62,6 +62,9 @@ fn reencoded_fixtures_match_their_snapshots() {
             .expect("fixtures root");
         let relative = path.strip_prefix(&root).expect("fixture under the root");
         let kind = Kind::of(relative).expect("fixture folder has a type");
+        if kind == Kind::OtherCrate {
+            return; // snapshotted by the crate that models it
+        }
         let reencoded = kind
             .round_trip(&fs::read(path).expect("readable"))
             .expect("decodes");

@@ -29,6 +29,9 @@ pub enum Kind {
     Schedule,
     ScheduleList,
     ErrorBody,
+    /// Documents of another crate (such as search bodies, tested by atlan-query): only checked to be
+    /// JSON here.
+    OtherCrate,
 }
 
 /// Every fixture folder and its type; a folder missing here fails `every_fixture_has_a_known_type`.
@@ -47,6 +50,7 @@ pub const FOLDERS: &[(&str, Kind)] = &[
     ("responses/schedule", Kind::Schedule),
     ("responses/schedule-list", Kind::ScheduleList),
     ("responses/error", Kind::ErrorBody),
+    ("requests/search", Kind::OtherCrate),
 ];
 
 impl Kind {
@@ -74,6 +78,7 @@ impl Kind {
             Kind::Schedule => reencode::<WorkflowScheduleResponse>(bytes),
             Kind::ScheduleList => reencode::<WorkflowScheduleList>(bytes),
             Kind::ErrorBody => reencode::<ApiErrorBody>(bytes),
+            Kind::OtherCrate => reencode::<Value>(bytes),
         }
     }
 }

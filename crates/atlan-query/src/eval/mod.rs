@@ -1,0 +1,277 @@
+//! Evaluating a [`Search`] over JSON documents with Elasticsearch semantics (feature `eval`).
+//!
+//! This is how `atlan-sandbox` serves `indexsearch`, and how property tests check what a search
+//! means. What it does, as Elasticsearch does with dynamic mapping:
+//!
+//! - `X.keyword` matches the exact string of `X`; `X` alone is a text field, matched on lowercase
+//!   tokens (so a `term` on `status.phase` for `Succeeded` finds nothing, as in Elasticsearch);
+//!   strings that are dates (`2024-11-18T05:45:01Z`) are dates.
+//! - `_id` is the document's id ([`Document::id`]).
+//! - `nested` tests each object (or array element) at its path; fields under the nested paths of
+//!   [`EvalOptions::nested_paths`] are invisible outside a `nested` query or sort on that path.
+//! - `regexp` is Lucene's syntax, anchored to the whole value; `wildcard` and `prefix` likewise.
+//! - `range` compares numbers, dates (bounds may be date math, rounded per bound kind, in
+//!   `time_zone`) and strings.
+//! - `bool`: `must` and `filter` all match, no `must_not` matches, and `should` needs one match when
+//!   there is no `must` or `filter` (or `minimum_should_match`).
+//! - Sort: ascending takes a field's smallest value, descending its largest; documents without a
+//!   value go last unless `missing` says otherwise; ties keep the input order. Without a sort, hits
+//!   come in input order (every document scores the same here).
+//! - `from`/`size` page the sorted hits; `from + size` over 10,000 is refused as Elasticsearch does;
+//!   `track_total_hits` counts all matches (`true`), none (`false`), up to a number, or up to 10,000
+//!   when absent.
+//!
+//! The clock is injected: date math resolves against [`EvalOptions::now`].
+
+mod fields;
+mod matching;
+mod regexp;
+mod sorting;
+
+use atlan_model::{TotalHits, TotalHitsRelation};
+use jiff::Timestamp;
+use serde_json::Value;
+
+use crate::search::{MAX_RESULT_WINDOW, Search, TrackTotalHits};
+use fields::Scope;
+use matching::Matcher;
+use sorting::{Key, SortSpec};
+
+/// The nested paths of Atlan's workflow and run indexes.
+pub const ATLAN_NESTED_PATHS: [&str; 2] = ["metadata", "spec"];
+
+/// How many matches Elasticsearch counts when `track_total_hits` is absent.
+const DEFAULT_TRACK_TOTAL_HITS: u64 = 10_000;
+
+/// A document to search: an id and a JSON source.
+pub trait Document {
+    /// The document id (`_id`), if it has one.
+    fn id(&self) -> Option<&str>;
+    /// The document's source.
+    fn source(&self) -> &Value;
+}
+
+/// A bare JSON document: its id is `metadata.name`, as in Atlan's indexes.
+impl Document for Value {
+    fn id(&self) -> Option<&str> {
+        self.get("metadata")?.get("name")?.as_str()
+    }
+
+    fn source(&self) -> &Value {
+        self
+    }
+}
+
+impl<D: Document + ?Sized> Document for &D {
+    fn id(&self) -> Option<&str> {
+        (**self).id()
+    }
+
+    fn source(&self) -> &Value {
+        (**self).source()
+    }
+}
+
+impl<I: AsRef<str>> Document for (I, Value) {
+    fn id(&self) -> Option<&str> {
+        Some(self.0.as_ref())
+    }
+
+    fn source(&self) -> &Value {
+        &self.1
+    }
+}
+
+/// The environment of an evaluation.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EvalOptions {
+    /// The instant `now` means in date math.
+    pub now: Timestamp,
+    /// Paths mapped as `nested`: their fields are only visible inside a `nested` query or sort.
+    pub nested_paths: Vec<String>,
+}
+
+impl EvalOptions {
+    /// Options for Atlan's indexes (nested paths `metadata` and `spec`) at `now`.
+    pub fn at(now: Timestamp) -> Self {
+        Self {
+            now,
+            nested_paths: ATLAN_NESTED_PATHS
+                .iter()
+                .map(|path| (*path).to_owned())
+                .collect(),
+        }
+    }
+
+    /// Sets the nested paths.
+    #[must_use]
+    pub fn nested_paths<S: Into<String>>(mut self, paths: impl IntoIterator<Item = S>) -> Self {
+        self.nested_paths = paths.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// One page of a search's results.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<D> {
+    /// How many documents matched (absent when `track_total_hits` is `false`).
+    pub total: Option<TotalHits>,
+    /// The hits of this page, in order.
+    pub hits: Vec<Hit<D>>,
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Hit<D> {
+    /// The document.
+    pub document: D,
+    /// Its sort values, one per sort key (dates as epoch milliseconds, missing as `null`); empty
+    /// when the search has no sort.
+    pub sort: Vec<Value>,
+}
+
+/// A search that cannot be evaluated; Elasticsearch answers these with a 400.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// `from + size` beyond the result window.
+    #[error(
+        "Result window is too large, from + size must be less than or equal to: [{max}] but was [{requested}]"
+    )]
+    ResultWindow {
+        /// `from + size`.
+        requested: u64,
+        /// 10,000.
+        max: u64,
+    },
+    /// A `regexp` that does not parse.
+    #[error("invalid regular expression `{pattern}`: {reason}")]
+    InvalidRegexp {
+        /// The pattern.
+        pattern: String,
+        /// What is wrong, with its position.
+        reason: String,
+    },
+    /// A date bound or time zone that cannot be used.
+    #[error("invalid date: {reason}")]
+    InvalidDate {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A feature of Elasticsearch this evaluator does not implement.
+    #[error("not supported by this evaluator: {what}")]
+    Unsupported {
+        /// What was asked for.
+        what: String,
+    },
+}
+
+impl Search {
+    /// Runs this search over `documents` and returns the total and the requested page.
+    ///
+    /// ```
+    /// use atlan_query::eval::EvalOptions;
+    /// use atlan_query::{Query, Search, Timestamp};
+    /// use serde_json::json;
+    ///
+    /// let runs = [
+    ///     json!({"metadata": {"name": "a-1"}, "status": {"phase": "Running"}}),
+    ///     json!({"metadata": {"name": "a-2"}, "status": {"phase": "Failed"}}),
+    /// ];
+    /// let search = Search::new().query(Query::term("status.phase.keyword", "Failed"));
+    /// let page = search.execute(&runs, &EvalOptions::at(Timestamp::UNIX_EPOCH))?;
+    /// assert_eq!(page.total.map(|t| t.value), Some(1));
+    /// assert_eq!(page.hits[0].document["metadata"]["name"], "a-2");
+    /// # Ok::<(), atlan_query::eval::EvalError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`EvalError`] for a search Elasticsearch would refuse (result window, bad regexp or date) or
+    /// one this evaluator does not support.
+    pub fn execute<D: Document, I: IntoIterator<Item = D>>(
+        &self,
+        documents: I,
+        options: &EvalOptions,
+    ) -> Result<Page<D>, EvalError> {
+        let end = self.from.saturating_add(self.size);
+        if end > MAX_RESULT_WINDOW {
+            return Err(EvalError::ResultWindow {
+                requested: end,
+                max: MAX_RESULT_WINDOW,
+            });
+        }
+        let compile = |query: Option<&crate::Query>| {
+            query.map(|q| Matcher::compile(q, options.now)).transpose()
+        };
+        let query = compile(self.query.as_ref())?;
+        let post_filter = compile(self.post_filter.as_ref())?;
+        let sorts: Vec<SortSpec> = self.sort.iter().map(SortSpec::new).collect();
+
+        // Sort keys of all matches in one buffer: `keys[i * sorts.len()..][..sorts.len()]`.
+        let mut keys: Vec<Key> = Vec::new();
+        let mut matched: Vec<(usize, D)> = Vec::new();
+        for document in documents {
+            let scope = Scope {
+                document: &document,
+                root: document.source(),
+                nested: None,
+                nested_paths: &options.nested_paths,
+            };
+            let selected = query.as_ref().is_none_or(|m| m.matches(&scope))
+                && post_filter.as_ref().is_none_or(|m| m.matches(&scope));
+            if selected {
+                keys.extend(sorts.iter().map(|sort| sort.key(&scope)));
+                matched.push((matched.len(), document));
+            }
+        }
+        let keys_of = |index: usize| {
+            keys.get(index * sorts.len()..(index + 1) * sorts.len())
+                .unwrap_or_default()
+        };
+        if !sorts.is_empty() {
+            matched.sort_by(|(a, _), (b, _)| {
+                sorts
+                    .iter()
+                    .zip(keys_of(*a).iter().zip(keys_of(*b)))
+                    .map(|(sort, (a, b))| sort.compare(a, b))
+                    .find(|ordering| ordering.is_ne())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+        let count = matched.len() as u64;
+        let total = match self.track_total_hits {
+            Some(TrackTotalHits::Track(false)) => None,
+            Some(TrackTotalHits::Track(true)) => Some(total_hits(count, u64::MAX)),
+            Some(TrackTotalHits::UpTo(limit)) => Some(total_hits(count, limit)),
+            None => Some(total_hits(count, DEFAULT_TRACK_TOTAL_HITS)),
+        };
+        let from = usize::try_from(self.from).unwrap_or(usize::MAX);
+        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
+        let with_sort_values = !sorts.is_empty();
+        let hits = matched
+            .into_iter()
+            .skip(from)
+            .take(size)
+            .map(|(index, document)| Hit {
+                document,
+                sort: if with_sort_values {
+                    keys_of(index).iter().map(Key::to_json).collect()
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect();
+        Ok(Page { total, hits })
+    }
+}
+
+fn total_hits(count: u64, limit: u64) -> TotalHits {
+    let mut total = TotalHits::exact(count.min(limit));
+    if count > limit {
+        total.relation = Some(TotalHitsRelation::Gte);
+    }
+    total
+}

@@ -1,0 +1,339 @@
+//! Every search of the Atlan workflow API, as a pure function returning the exact body to POST.
+//!
+//! Workflow searches go to `workflows/indexsearch` (the documents are WorkflowTemplates), run searches
+//! to `runs/indexsearch` (the documents are Argo Workflows). Each function validates its input and
+//! returns a [`Search`] with the sort Atlan's SDKs send, `metadata.creationTimestamp` descending
+//! ([`default_sort`]), except [`latest_run`].
+
+use atlan_model::{CREATOR_LABEL, PHASE_LABEL, WorkflowPackage, WorkflowPhase};
+
+use crate::datemath::{DateMath, DateMathError};
+use crate::query::Query;
+use crate::search::{MAX_RESULT_WINDOW, Search, Sort, SortOrder};
+
+/// The nested path of object metadata in both indexes.
+pub const METADATA: &str = "metadata";
+/// The nested path of the spec in both indexes.
+pub const SPEC: &str = "spec";
+
+/// How many runs [`current_run`] looks at (as pyatlan does).
+pub const CURRENT_RUN_WINDOW: u64 = 50;
+
+/// A search input that cannot make a valid search.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// A required identifier or name is empty (or only white space).
+    #[error("{what} must not be empty")]
+    Empty {
+        /// What was empty, such as `workflow name`.
+        what: &'static str,
+    },
+    /// No phase to search for.
+    #[error("at least one phase is required")]
+    NoPhases,
+    /// A page of zero hits.
+    #[error("size must be at least 1")]
+    ZeroSize,
+    /// The page ends beyond the index's result window.
+    #[error("from + size must be at most {max} (the index's result window), got {from} + {size}")]
+    ResultWindow {
+        /// The requested offset.
+        from: u64,
+        /// The requested page size.
+        size: u64,
+        /// The window, 10,000.
+        max: u64,
+    },
+    /// A time bound is not valid date math.
+    #[error(transparent)]
+    Date(#[from] DateMathError),
+}
+
+/// A bound on a run timestamp: a lower bound (`since`, sent as `gte`) and/or an upper bound (`before`,
+/// sent as `lte`). Each is an RFC 3339 timestamp or date math such as `now-6h`.
+///
+/// The seed page's "runs by status and time range" sends `gte` for both `startedAt` and `finishedAt`
+/// (`finished_at="now-1h"` means "finished within the last hour"): that is
+/// `TimeBounds::since("now-1h")`. pyatlan 8.4.2 and later send `lte` for `finishedAt` ("finished
+/// before"): that is `TimeBounds::before(..)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TimeBounds {
+    /// Lower bound, inclusive (`gte`).
+    pub since: Option<String>,
+    /// Upper bound, inclusive (`lte`).
+    pub before: Option<String>,
+}
+
+impl TimeBounds {
+    /// No bound.
+    pub fn any() -> Self {
+        Self::default()
+    }
+
+    /// At or after `since`.
+    pub fn since(since: impl Into<String>) -> Self {
+        Self {
+            since: Some(since.into()),
+            before: None,
+        }
+    }
+
+    /// At or before `before`.
+    pub fn before(before: impl Into<String>) -> Self {
+        Self {
+            since: None,
+            before: Some(before.into()),
+        }
+    }
+
+    /// Between `since` and `before`, both inclusive.
+    pub fn between(since: impl Into<String>, before: impl Into<String>) -> Self {
+        Self {
+            since: Some(since.into()),
+            before: Some(before.into()),
+        }
+    }
+
+    /// Whether there is no bound.
+    pub fn is_any(&self) -> bool {
+        self.since.is_none() && self.before.is_none()
+    }
+
+    /// The range query on `field`, or `None` when unbounded.
+    fn to_query(&self, field: &str) -> Result<Option<Query>, QueryError> {
+        if self.is_any() {
+            return Ok(None);
+        }
+        let mut range = Query::range(field);
+        if let Some(since) = &self.since {
+            DateMath::parse(since)?;
+            range = range.gte(since.as_str());
+        }
+        if let Some(before) = &self.before {
+            DateMath::parse(before)?;
+            range = range.lte(before.as_str());
+        }
+        Ok(Some(range.into()))
+    }
+}
+
+/// The sort Atlan's SDKs send with every search: newest first by `metadata.creationTimestamp`.
+pub fn default_sort() -> Sort {
+    Sort::new("metadata.creationTimestamp")
+        .order(SortOrder::Desc)
+        .nested(METADATA)
+}
+
+/// The Lucene regular expression that matches the ids of a package's workflows: the prefix, escaped
+/// (each `-` as `[-]`, every other operator character with `\`), then `[-][0-9]{10}`.
+///
+/// ```
+/// use atlan_model::WorkflowPackage;
+/// assert_eq!(
+///     atlan_query::workflows::workflow_id_pattern(&WorkflowPackage::SnowflakeMiner),
+///     "atlan[-]snowflake[-]miner[-][0-9]{10}"
+/// );
+/// ```
+pub fn workflow_id_pattern(package: &WorkflowPackage) -> String {
+    let mut pattern = String::with_capacity(package.prefix().len() * 2 + 16);
+    for c in package.prefix().chars() {
+        match c {
+            '-' => pattern.push_str("[-]"),
+            '.' | '?' | '+' | '*' | '|' | '{' | '}' | '[' | ']' | '(' | ')' | '"' | '\\' | '#'
+            | '@' | '&' | '<' | '>' | '~' | '^' | '$' => {
+                pattern.push('\\');
+                pattern.push(c);
+            }
+            _ => pattern.push(c),
+        }
+    }
+    pattern.push_str("[-][0-9]{10}");
+    pattern
+}
+
+/// `workflows/indexsearch`: the workflow with this id (`size 1`).
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty id.
+pub fn find_by_id(id: &str) -> Result<Search, QueryError> {
+    let id = non_empty(id, "workflow id")?;
+    let by_name = Query::nested(
+        METADATA,
+        Query::bool().must(Query::term("metadata.name.keyword", id)),
+    );
+    Ok(atlan_search(Query::bool().filter(by_name), 0, 1)?.sort(default_sort()))
+}
+
+/// `workflows/indexsearch`: up to `max_results` workflows of a package, newest first. Matches ids
+/// that are exactly the prefix, a dash and ten digits, so `atlan-snowflake` does not find
+/// `atlan-snowflake-miner-…` (the Go SDK's prefix query does).
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty prefix, [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn find_by_type(
+    package: impl Into<WorkflowPackage>,
+    max_results: u64,
+) -> Result<Search, QueryError> {
+    let package = package.into();
+    non_empty(package.prefix(), "package prefix")?;
+    let by_pattern = Query::nested(
+        METADATA,
+        Query::regexp("metadata.name.keyword", workflow_id_pattern(&package)),
+    );
+    Ok(atlan_search(Query::bool().filter(by_pattern), 0, max_results)?.sort(default_sort()))
+}
+
+/// `runs/indexsearch`: the run with this id (`size 1`).
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty id.
+pub fn find_run_by_id(run_id: &str) -> Result<Search, QueryError> {
+    let run_id = non_empty(run_id, "run id")?;
+    Ok(atlan_search(Query::bool().filter(Query::term("_id", run_id)), 0, 1)?.sort(default_sort()))
+}
+
+/// `runs/indexsearch`: a page of one workflow's runs in one phase, newest first.
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty name, [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn runs_by_phase(
+    workflow_name: &str,
+    phase: &WorkflowPhase,
+    from: u64,
+    size: u64,
+) -> Result<Search, QueryError> {
+    let query = Query::bool()
+        .must(of_workflow(workflow_name)?)
+        .filter(Query::term("status.phase.keyword", phase.as_str()));
+    Ok(atlan_search(query, from, size)?.sort(default_sort()))
+}
+
+/// `runs/indexsearch`: a page of runs (of any workflow, started by a user) in any of `phases`,
+/// started and finished within the given bounds, newest first. See [`TimeBounds`] for how the
+/// seed's `gte` and pyatlan's `lte` on `finishedAt` are both expressed.
+///
+/// # Errors
+/// [`QueryError::NoPhases`], [`QueryError::Date`] for a bound that is not date math,
+/// [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn runs_by_status_and_time(
+    phases: &[WorkflowPhase],
+    started: &TimeBounds,
+    finished: &TimeBounds,
+    from: u64,
+    size: u64,
+) -> Result<Search, QueryError> {
+    if phases.is_empty() {
+        return Err(QueryError::NoPhases);
+    }
+    let phase_label = format!("metadata.labels.{PHASE_LABEL}.keyword");
+    let mut query = Query::bool().must(Query::nested(
+        METADATA,
+        Query::terms(phase_label, phases.iter().map(WorkflowPhase::as_str)),
+    ));
+    if let Some(range) = started.to_query("status.startedAt")? {
+        query = query.must(range);
+    }
+    if let Some(range) = finished.to_query("status.finishedAt")? {
+        query = query.must(range);
+    }
+    query = query.must(Query::nested(
+        METADATA,
+        Query::exists(format!("metadata.labels.{CREATOR_LABEL}")),
+    ));
+    Ok(atlan_search(query, from, size)?.sort(default_sort()))
+}
+
+/// `runs/indexsearch`: the most recent run of a workflow (`size 1`), by `status.startedAt`
+/// descending. A run that has not started yet (Pending, no `startedAt`) sorts first, so the run just
+/// submitted is the latest; ties go to the newest by creation.
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty name.
+pub fn latest_run(workflow_name: &str) -> Result<Search, QueryError> {
+    let query = Query::bool().filter(of_workflow(workflow_name)?);
+    Ok(atlan_search(query, 0, 1)?
+        .sort(
+            Sort::new("status.startedAt")
+                .order(SortOrder::Desc)
+                .missing_first(),
+        )
+        .sort(default_sort()))
+}
+
+/// `runs/indexsearch`: the newest [`CURRENT_RUN_WINDOW`] runs of a workflow; the current run is the
+/// first hit whose phase is Pending or Running (see [`pick_current_run`]).
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty name.
+pub fn current_run(workflow_name: &str) -> Result<Search, QueryError> {
+    let query = Query::bool().filter(of_workflow(workflow_name)?);
+    Ok(atlan_search(query, 0, CURRENT_RUN_WINDOW)?.sort(default_sort()))
+}
+
+/// The current run among the hits of [`current_run`]: the first that is Pending or Running.
+pub fn pick_current_run(
+    hits: &[atlan_model::WorkflowSearchResult],
+) -> Option<&atlan_model::WorkflowSearchResult> {
+    hits.iter()
+        .find(|hit| hit.phase().is_some_and(WorkflowPhase::is_active))
+}
+
+/// `workflows/indexsearch`: the scheduled-query workflows of a saved query (`asq-<id>…`).
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty id, [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn schedule_query(saved_query_id: &str, max_results: u64) -> Result<Search, QueryError> {
+    let saved_query_id = non_empty(saved_query_id, "saved query id")?;
+    let query = Query::bool()
+        .filter(Query::nested(
+            METADATA,
+            Query::prefix("metadata.name.keyword", format!("asq-{saved_query_id}")),
+        ))
+        .filter(Query::nested(
+            METADATA,
+            Query::term(
+                "metadata.annotations.package.argoproj.io/name.keyword",
+                "@atlan/schedule-query",
+            ),
+        ));
+    Ok(atlan_search(query, 0, max_results)?.sort(default_sort()))
+}
+
+/// Runs of `workflow_name`: `nested(spec) term spec.workflowTemplateRef.name.keyword`.
+fn of_workflow(workflow_name: &str) -> Result<Query, QueryError> {
+    let name = non_empty(workflow_name, "workflow name")?;
+    Ok(Query::nested(
+        SPEC,
+        Query::term("spec.workflowTemplateRef.name.keyword", name),
+    ))
+}
+
+/// A search with Atlan's envelope (`from`, `size`, `track_total_hits: true`), checked for paging.
+fn atlan_search(query: impl Into<Query>, from: u64, size: u64) -> Result<Search, QueryError> {
+    if size == 0 {
+        return Err(QueryError::ZeroSize);
+    }
+    let search = Search::new()
+        .query(query)
+        .from(from)
+        .size(size)
+        .track_total_hits(true);
+    if !search.within_result_window() {
+        return Err(QueryError::ResultWindow {
+            from,
+            size,
+            max: MAX_RESULT_WINDOW,
+        });
+    }
+    Ok(search)
+}
+
+fn non_empty<'a>(value: &'a str, what: &'static str) -> Result<&'a str, QueryError> {
+    if value.trim().is_empty() {
+        Err(QueryError::Empty { what })
+    } else {
+        Ok(value)
+    }
+}
