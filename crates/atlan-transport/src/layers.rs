@@ -1,0 +1,317 @@
+//! The stack's own small layers, for what tower and tower-http do not provide in this shape:
+//! bearer auth scoped to one host, a base URI, default headers from a runtime list, and reading the
+//! whole response body under a timeout.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http::{HeaderName, HeaderValue, Request, Response, Uri};
+use http_body_util::{BodyExt, Full};
+use tower::{Layer, Service};
+
+use crate::error::{BoxError, TimeoutKind, TransportError};
+
+/// Adds `authorization: Bearer <key>` (marked sensitive) to requests for the configured host only:
+/// relative URIs (completed later by [`BaseUriLayer`]) and absolute URIs with the same scheme and
+/// authority. A request that already carries `authorization` keeps it.
+#[derive(Clone)]
+pub(crate) struct BearerAuthLayer {
+    value: HeaderValue,
+    scheme: Option<Scheme>,
+    authority: Option<Authority>,
+}
+
+impl BearerAuthLayer {
+    pub(crate) fn new(key: &str, base: &Uri) -> Result<Self, TransportError> {
+        let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
+            TransportError::construction("the API key contains characters a header cannot carry")
+        })?;
+        value.set_sensitive(true);
+        Ok(Self {
+            value,
+            scheme: base.scheme().cloned(),
+            authority: base.authority().cloned(),
+        })
+    }
+}
+
+impl<S> Layer<S> for BearerAuthLayer {
+    type Service = BearerAuth<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        BearerAuth {
+            inner,
+            config: Arc::new(self.clone()),
+        }
+    }
+}
+
+/// The service of [`BearerAuthLayer`].
+#[derive(Clone)]
+pub(crate) struct BearerAuth<S> {
+    inner: S,
+    config: Arc<BearerAuthLayer>,
+}
+
+impl<S, B> Service<Request<B>> for BearerAuth<S>
+where
+    S: Service<Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        let uri = request.uri();
+        let ours = uri.authority().is_none()
+            || (uri.authority() == self.config.authority.as_ref()
+                && uri.scheme() == self.config.scheme.as_ref());
+        if ours && !request.headers().contains_key(http::header::AUTHORIZATION) {
+            request
+                .headers_mut()
+                .insert(http::header::AUTHORIZATION, self.config.value.clone());
+        }
+        self.inner.call(request)
+    }
+}
+
+/// Makes relative request URIs absolute against the base URL (keeping its path prefix).
+#[derive(Clone)]
+pub(crate) struct BaseUriLayer {
+    scheme: Scheme,
+    authority: Authority,
+    prefix: String,
+}
+
+impl BaseUriLayer {
+    pub(crate) fn new(base: &Uri) -> Result<Self, TransportError> {
+        let scheme = base
+            .scheme()
+            .cloned()
+            .ok_or_else(|| TransportError::construction("the base URL has no scheme"))?;
+        let authority = base
+            .authority()
+            .cloned()
+            .ok_or_else(|| TransportError::construction("the base URL has no host"))?;
+        let prefix = base.path().trim_end_matches('/').to_owned();
+        Ok(Self {
+            scheme,
+            authority,
+            prefix,
+        })
+    }
+
+    fn absolute(&self, uri: &Uri) -> Result<Uri, http::Error> {
+        let path = uri.path_and_query().map_or("/", PathAndQuery::as_str);
+        let joined = if path.starts_with('/') {
+            format!("{}{path}", self.prefix)
+        } else {
+            format!("{}/{path}", self.prefix)
+        };
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(joined)
+            .build()
+    }
+}
+
+impl<S> Layer<S> for BaseUriLayer {
+    type Service = BaseUri<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        BaseUri {
+            inner,
+            base: Arc::new(self.clone()),
+        }
+    }
+}
+
+/// The service of [`BaseUriLayer`].
+#[derive(Clone)]
+pub(crate) struct BaseUri<S> {
+    inner: S,
+    base: Arc<BaseUriLayer>,
+}
+
+impl<S, B> Service<Request<B>> for BaseUri<S>
+where
+    S: Service<Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        if request.uri().authority().is_none()
+            && let Ok(absolute) = self.base.absolute(request.uri())
+        {
+            *request.uri_mut() = absolute;
+        }
+        self.inner.call(request)
+    }
+}
+
+/// Adds each of a list of headers unless the request already has it.
+#[derive(Clone)]
+pub(crate) struct DefaultHeadersLayer {
+    headers: Arc<Vec<(HeaderName, HeaderValue)>>,
+}
+
+impl DefaultHeadersLayer {
+    pub(crate) fn new(headers: Vec<(HeaderName, HeaderValue)>) -> Self {
+        Self {
+            headers: Arc::new(headers),
+        }
+    }
+}
+
+impl<S> Layer<S> for DefaultHeadersLayer {
+    type Service = DefaultHeaders<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        DefaultHeaders {
+            inner,
+            headers: Arc::clone(&self.headers),
+        }
+    }
+}
+
+/// The service of [`DefaultHeadersLayer`].
+#[derive(Clone)]
+pub(crate) struct DefaultHeaders<S> {
+    inner: S,
+    headers: Arc<Vec<(HeaderName, HeaderValue)>>,
+}
+
+impl<S, B> Service<Request<B>> for DefaultHeaders<S>
+where
+    S: Service<Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        for (name, value) in self.headers.iter() {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        self.inner.call(request)
+    }
+}
+
+/// Turns the transport's `Request<Bytes>` into hyper's, and reads the whole response body (under the
+/// body timeout) into `Response<Bytes>`; classifies failures as [`TransportError`]s.
+#[derive(Clone)]
+pub(crate) struct CollectBodyLayer {
+    body_timeout: Duration,
+}
+
+impl CollectBodyLayer {
+    pub(crate) fn new(body_timeout: Duration) -> Self {
+        Self { body_timeout }
+    }
+}
+
+impl<S> Layer<S> for CollectBodyLayer {
+    type Service = CollectBody<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        CollectBody {
+            inner,
+            body_timeout: self.body_timeout,
+        }
+    }
+}
+
+/// The service of [`CollectBodyLayer`].
+#[derive(Clone)]
+pub(crate) struct CollectBody<S> {
+    inner: S,
+    body_timeout: Duration,
+}
+
+impl<S, ResBody> Service<Request<Bytes>> for CollectBody<S>
+where
+    S: Service<Request<Full<Bytes>>, Response = Response<ResBody>> + Send,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    ResBody: http_body::Body + Send + 'static,
+    ResBody::Data: Send,
+    ResBody::Error: Into<BoxError>,
+{
+    type Response = Response<Bytes>;
+    type Error = TransportError;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Bytes>, TransportError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner
+            .poll_ready(cx)
+            .map_err(|error| TransportError::from_box(error.into()))
+    }
+
+    fn call(&mut self, request: Request<Bytes>) -> Self::Future {
+        let request = request.map(Full::new);
+        let response = self.inner.call(request);
+        let body_timeout = self.body_timeout;
+        Box::pin(async move {
+            let response = response
+                .await
+                .map_err(|error| TransportError::from_box(error.into()))?;
+            let (parts, body) = response.into_parts();
+            let collected = tokio::time::timeout(body_timeout, body.collect())
+                .await
+                .map_err(|_| TransportError::Timeout {
+                    which: TimeoutKind::Body,
+                })?
+                .map_err(|error| TransportError::Body {
+                    source: error.into(),
+                })?;
+            Ok(Response::from_parts(parts, collected.to_bytes()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_uri_keeps_the_prefix_and_query() {
+        let base = BaseUriLayer::new(&"http://127.0.0.1:9000/atlan/".parse().unwrap()).unwrap();
+        let joined = base
+            .absolute(&"/api/service/credentials?limit=5".parse().unwrap())
+            .unwrap();
+        assert_eq!(
+            joined.to_string(),
+            "http://127.0.0.1:9000/atlan/api/service/credentials?limit=5"
+        );
+        let plain = BaseUriLayer::new(&"https://tenant.atlan.com".parse().unwrap()).unwrap();
+        assert_eq!(
+            plain
+                .absolute(&"/api/service/whoami".parse().unwrap())
+                .unwrap()
+                .to_string(),
+            "https://tenant.atlan.com/api/service/whoami"
+        );
+    }
+}

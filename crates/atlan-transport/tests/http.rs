@@ -1,0 +1,299 @@
+//! The whole stack over real loopback sockets: gzip, keep-alive reuse, headers, timeouts, and the
+//! POST that must not be sent twice after the server read it and dropped the connection.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::Write;
+use std::time::Duration;
+
+use atlan_transport::{Idempotent, TimeoutKind, Transport, TransportConfig, TransportError};
+use bytes::Bytes;
+use common::{Reply, Seen, Server, json};
+use http::{Method, Request, Response};
+use http_body_util::Full;
+
+fn transport(server: &Server, adjust: impl FnOnce(&mut TransportConfig)) -> Transport {
+    let mut config = TransportConfig::new(&server.url(), "loopback-key").unwrap();
+    config.retry.initial_backoff = Duration::from_millis(1);
+    config.retry.max_backoff = Duration::from_millis(5);
+    adjust(&mut config);
+    Transport::new(config).unwrap()
+}
+
+fn request(method: Method, path: &str, body: &'static str) -> Request<Bytes> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap()
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[tokio::test]
+async fn gzip_responses_are_decompressed_and_sequential_requests_share_one_connection() {
+    let payload = "{\"hits\":{\"hits\":[]}}".repeat(200);
+    let expected = payload.clone();
+    let server = Server::start(move |seen: Seen| {
+        let accepts_gzip = seen
+            .head
+            .headers
+            .get("accept-encoding")
+            .is_some_and(|v| v.to_str().unwrap_or("").contains("gzip"));
+        let mut response = Response::builder().status(200);
+        let body = if accepts_gzip {
+            response = response.header("content-encoding", "gzip");
+            gzip(payload.as_bytes())
+        } else {
+            payload.as_bytes().to_vec()
+        };
+        Reply::Respond(response.body(Full::new(Bytes::from(body))).unwrap())
+    })
+    .await;
+    let transport = transport(&server, |_| {});
+    for _ in 0..1_000 {
+        let response = transport
+            .send(request(Method::GET, "/api/service/runs/cron", ""))
+            .await
+            .unwrap();
+        assert_eq!(response.body(), expected.as_bytes());
+    }
+    assert_eq!(server.requests(), 1_000);
+    assert_eq!(
+        server.connections(),
+        1,
+        "1,000 sequential requests reuse one connection"
+    );
+
+    let plain = Server::start(|seen: Seen| {
+        assert!(
+            seen.head.headers.get("accept-encoding").is_none(),
+            "gzip off: not asked for"
+        );
+        json(200, "{}")
+    })
+    .await;
+    let transport = self::transport(&plain, |config| config.gzip = false);
+    assert_eq!(
+        transport
+            .send(request(Method::GET, "/x", ""))
+            .await
+            .unwrap()
+            .body(),
+        &Bytes::from_static(b"{}")
+    );
+}
+
+#[tokio::test]
+async fn the_server_sees_the_sdk_headers_the_key_and_the_body() {
+    let server = Server::start(|seen: Seen| {
+        let header = |name: &str| {
+            seen.head
+                .headers
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        assert_eq!(seen.head.uri.path(), "/api/service/credentials/test");
+        assert_eq!(header("authorization"), "Bearer loopback-key");
+        assert!(header("user-agent").starts_with("atlan-rs/"));
+        assert_eq!(header("x-atlan-agent-id"), "rust");
+        assert_eq!(header("x-atlan-request-id").len(), 36);
+        assert_eq!(&seen.body[..], b"{\"name\":\"c\"}");
+        json(200, "{\"message\":\"successful\"}")
+    })
+    .await;
+    let transport = transport(&server, |_| {});
+    let response = transport
+        .send(request(
+            Method::POST,
+            "/api/service/credentials/test",
+            "{\"name\":\"c\"}",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        response.body(),
+        &Bytes::from_static(b"{\"message\":\"successful\"}")
+    );
+}
+
+#[tokio::test]
+async fn a_post_the_server_read_is_not_sent_again_after_the_connection_drops() {
+    let server = Server::start(|_| Reply::Drop).await;
+    let transport = transport(&server, |config| config.retry.max_attempts = 4);
+    let error = transport
+        .send(request(
+            Method::POST,
+            "/api/service/workflows?submit=true",
+            "{}",
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            TransportError::Dispatch {
+                maybe_sent: true,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert_eq!(server.requests(), 1, "a workflow submit must not run twice");
+
+    // The same failure on an idempotent request is retried up to max_attempts.
+    let mut search = request(Method::POST, "/api/service/runs/indexsearch", "{}");
+    search.extensions_mut().insert(Idempotent);
+    let error = transport.send(search).await.unwrap_err();
+    assert!(matches!(error, TransportError::Dispatch { .. }), "{error}");
+    assert_eq!(server.requests(), 1 + 4);
+}
+
+#[tokio::test]
+async fn throttling_is_retried_until_it_clears() {
+    let server = Server::start(|seen: Seen| {
+        if seen.number < 3 {
+            json(503, "{\"code\":503}")
+        } else {
+            json(200, "{}")
+        }
+    })
+    .await;
+    let transport = transport(&server, |config| config.retry.max_attempts = 3);
+    let response = transport
+        .send(request(Method::GET, "/api/service/runs/cron", ""))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.requests(), 3);
+}
+
+#[tokio::test]
+async fn nothing_listening_is_a_connect_error_and_the_request_was_not_sent() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let mut config = TransportConfig::new(&url, "k").unwrap();
+    config.retry.initial_backoff = Duration::from_millis(1);
+    config.retry.max_backoff = Duration::from_millis(2);
+    let transport = Transport::new(config).unwrap();
+    let error = transport
+        .send(request(
+            Method::POST,
+            "/api/service/workflows?submit=true",
+            "{}",
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, TransportError::Connect { .. }), "{error}");
+    assert!(error.is_unsent() && error.is_retryable());
+}
+
+/// With tokio's paused clock, a server that never answers makes the attempt timeout expire without
+/// waiting: nothing else can happen, so the clock jumps to the deadline.
+#[tokio::test(start_paused = true)]
+async fn a_server_that_never_answers_hits_the_attempt_timeout() {
+    let server = Server::start(|_| Reply::Hang).await;
+    let transport = transport(&server, |config| {
+        config.retry.max_attempts = 1;
+        config.timeouts.attempt = Duration::from_secs(30);
+    });
+    let started = tokio::time::Instant::now();
+    let error = transport
+        .send(request(Method::GET, "/x", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            TransportError::Timeout {
+                which: TimeoutKind::Attempt
+            }
+        ),
+        "{error}"
+    );
+    assert!(started.elapsed() >= Duration::from_secs(30));
+    assert_eq!(server.requests(), 1);
+}
+
+/// A writer that keeps everything tracing prints.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn traces_name_the_attempt_but_never_the_key_or_the_body() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = Server::start(|seen: Seen| {
+        if seen.number == 1 {
+            json(503, "{}")
+        } else {
+            json(200, "{\"secret\":\"response-sentinel\"}")
+        }
+    })
+    .await;
+    let transport = transport(&server, |_| {});
+    let mut search = request(
+        Method::POST,
+        "/api/service/runs/indexsearch?sentinel-query=1",
+        "{\"password\":\"body-sentinel\"}",
+    );
+    search.extensions_mut().insert(Idempotent);
+    search
+        .extensions_mut()
+        .insert(atlan_transport::OperationName("runs.search"));
+    transport.send(search).await.unwrap();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for secret in [
+        "loopback-key",
+        "body-sentinel",
+        "response-sentinel",
+        "sentinel-query",
+    ] {
+        assert!(
+            !logs.contains(secret),
+            "`{secret}` appears in the logs:\n{logs}"
+        );
+    }
+    for expected in [
+        "method=POST",
+        "path=\"/api/service/runs/indexsearch\"",
+        "operation=\"runs.search\"",
+        "attempt=1",
+        "attempt=2",
+        "status=503",
+        "status=200",
+    ] {
+        assert!(
+            logs.contains(expected),
+            "`{expected}` missing from the logs:\n{logs}"
+        );
+    }
+}
