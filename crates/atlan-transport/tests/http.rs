@@ -16,8 +16,9 @@ use http_body_util::Full;
 
 fn transport(server: &Server, adjust: impl FnOnce(&mut TransportConfig)) -> Transport {
     let mut config = TransportConfig::new(&server.url(), "loopback-key").unwrap();
-    config.retry.initial_backoff = Duration::from_millis(1);
-    config.retry.max_backoff = Duration::from_millis(5);
+    // No backoff: these tests run on the real clock and must not wait on it.
+    config.retry.initial_backoff = Duration::ZERO;
+    config.retry.max_backoff = Duration::ZERO;
     adjust(&mut config);
     Transport::new(config).unwrap()
 }
@@ -181,8 +182,8 @@ async fn nothing_listening_is_a_connect_error_and_the_request_was_not_sent() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let mut config = TransportConfig::new(&url, "k").unwrap();
-    config.retry.initial_backoff = Duration::from_millis(1);
-    config.retry.max_backoff = Duration::from_millis(2);
+    config.retry.initial_backoff = Duration::ZERO;
+    config.retry.max_backoff = Duration::ZERO;
     let transport = Transport::new(config).unwrap();
     let error = transport
         .send(request(
