@@ -51,6 +51,7 @@ pub const FOLDERS: &[(&str, Kind)] = &[
     ("responses/schedule-list", Kind::ScheduleList),
     ("responses/error", Kind::ErrorBody),
     ("requests/search", Kind::OtherCrate),
+    ("seed", Kind::OtherCrate),
 ];
 
 impl Kind {

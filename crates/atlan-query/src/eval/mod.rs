@@ -72,6 +72,17 @@ impl<D: Document + ?Sized> Document for &D {
     }
 }
 
+/// A borrowed `(id, source)` pair: evaluate stored documents without copying them.
+impl Document for (&str, &Value) {
+    fn id(&self) -> Option<&str> {
+        Some(self.0)
+    }
+
+    fn source(&self) -> &Value {
+        self.1
+    }
+}
+
 impl<I: AsRef<str>> Document for (I, Value) {
     fn id(&self) -> Option<&str> {
         Some(self.0.as_ref())

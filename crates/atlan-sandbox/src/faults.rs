@@ -1,0 +1,402 @@
+//! Fault injection: rules that make requests fail, slow down, lose their connection or their
+//! response, and make runs fail; set when the sandbox starts and through `/_sandbox/faults`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{Outcome, glob};
+
+/// What a fault does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FaultAction {
+    /// Answer this status (with an Atlan-shaped body) instead of serving the request.
+    Status {
+        /// The status code.
+        status: u16,
+        /// A `Retry-After` value (seconds or an HTTP date).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after: Option<String>,
+    },
+    /// Wait this long before serving the request.
+    Latency {
+        /// Milliseconds.
+        ms: u64,
+    },
+    /// Close the connection without reading the request or answering.
+    DropBefore,
+    /// Serve the request (its changes are made), then close the connection without answering.
+    DropAfter,
+    /// Serve the request, then send only half of the response body and close the connection.
+    Truncate,
+    /// Make new runs of matching workflows end in this phase (`Failed` or `Error`).
+    FailRuns {
+        /// `Failed` or `Error`.
+        phase: String,
+        /// The message of the failure.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+}
+
+/// A fault rule.
+///
+/// ```
+/// use atlan_sandbox::FaultRule;
+///
+/// // Two 503s with Retry-After on run searches, then normal service.
+/// let rule = FaultRule::status("POST /api/service/runs/indexsearch", 503).retry_after("1").times(2);
+/// assert_eq!(rule.count, Some(2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FaultRule {
+    /// Set by the sandbox when the rule is added.
+    #[serde(default)]
+    pub id: u64,
+    /// The requests it applies to: `METHOD /path` where `*` matches anything (`*` alone: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+    /// For [`FaultAction::FailRuns`]: the workflows whose runs it applies to (a `*` glob).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
+    /// What it does.
+    pub action: FaultAction,
+    /// The chance it applies to a matching request (default 1).
+    #[serde(default = "always")]
+    pub probability: f64,
+    /// How many more times it applies (unlimited when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+}
+
+fn always() -> f64 {
+    1.0
+}
+
+impl FaultRule {
+    fn new(route: Option<String>, workflow: Option<String>, action: FaultAction) -> Self {
+        Self {
+            id: 0,
+            route,
+            workflow,
+            action,
+            probability: 1.0,
+            count: None,
+        }
+    }
+
+    /// Answer `status` on `route`.
+    pub fn status(route: impl Into<String>, status: u16) -> Self {
+        Self::new(
+            Some(route.into()),
+            None,
+            FaultAction::Status {
+                status,
+                retry_after: None,
+            },
+        )
+    }
+
+    /// Add `latency` before serving `route`.
+    pub fn latency(route: impl Into<String>, latency: Duration) -> Self {
+        let ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        Self::new(Some(route.into()), None, FaultAction::Latency { ms })
+    }
+
+    /// Close the connection before serving `route`.
+    pub fn drop_before(route: impl Into<String>) -> Self {
+        Self::new(Some(route.into()), None, FaultAction::DropBefore)
+    }
+
+    /// Serve `route`, then close the connection without answering.
+    pub fn drop_after(route: impl Into<String>) -> Self {
+        Self::new(Some(route.into()), None, FaultAction::DropAfter)
+    }
+
+    /// Serve `route`, then cut the response body.
+    pub fn truncate(route: impl Into<String>) -> Self {
+        Self::new(Some(route.into()), None, FaultAction::Truncate)
+    }
+
+    /// Make new runs of workflows matching `workflow` fail.
+    pub fn fail_runs(workflow: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(
+            None,
+            Some(workflow.into()),
+            FaultAction::FailRuns {
+                phase: "Failed".into(),
+                message: Some(message.into()),
+            },
+        )
+    }
+
+    /// Sets the `Retry-After` of a status fault.
+    #[must_use]
+    pub fn retry_after(mut self, value: impl Into<String>) -> Self {
+        if let FaultAction::Status { retry_after, .. } = &mut self.action {
+            *retry_after = Some(value.into());
+        }
+        self
+    }
+
+    /// Applies only this many times.
+    #[must_use]
+    pub fn times(mut self, count: u64) -> Self {
+        self.count = Some(count);
+        self
+    }
+
+    /// Applies with this probability.
+    #[must_use]
+    pub fn probability(mut self, probability: f64) -> Self {
+        self.probability = probability.clamp(0.0, 1.0);
+        self
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        match &self.action {
+            FaultAction::Status { status, .. } if !(100..=599).contains(status) => {
+                Err(format!("status {status} is not an HTTP status"))
+            }
+            FaultAction::FailRuns { phase, .. }
+                if !matches!(phase.as_str(), "Failed" | "Error") =>
+            {
+                Err(format!(
+                    "fail_runs phase must be Failed or Error, got {phase}"
+                ))
+            }
+            FaultAction::FailRuns { .. } if self.workflow.is_none() => {
+                Err("fail_runs needs a workflow pattern".into())
+            }
+            FaultAction::FailRuns { .. } => Ok(()),
+            _ if self.route.is_none() => Err("a request fault needs a route pattern".into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What happens to one request.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    pub(crate) latency: Duration,
+    pub(crate) terminal: Option<FaultAction>,
+}
+
+/// The fault rules of a running sandbox; clones share them.
+#[derive(Debug, Clone)]
+pub struct FaultControl {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    rules: Mutex<Vec<FaultRule>>,
+    next_id: AtomicU64,
+    rng: Mutex<fastrand::Rng>,
+}
+
+impl FaultControl {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                rules: Mutex::new(Vec::new()),
+                next_id: AtomicU64::new(1),
+                rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+            }),
+        }
+    }
+
+    /// Adds a rule; returns its id.
+    ///
+    /// # Errors
+    /// A message when the rule cannot apply (bad status, missing pattern).
+    pub fn add(&self, mut rule: FaultRule) -> Result<u64, String> {
+        rule.validate()?;
+        rule.id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = rule.id;
+        if let Ok(mut rules) = self.inner.rules.lock() {
+            rules.push(rule);
+        }
+        Ok(id)
+    }
+
+    /// Removes a rule; returns whether it existed.
+    pub fn remove(&self, id: u64) -> bool {
+        self.inner.rules.lock().is_ok_and(|mut rules| {
+            let before = rules.len();
+            rules.retain(|rule| rule.id != id);
+            rules.len() != before
+        })
+    }
+
+    /// Removes every rule.
+    pub fn clear(&self) {
+        if let Ok(mut rules) = self.inner.rules.lock() {
+            rules.clear();
+        }
+    }
+
+    /// The rules, with their remaining counts.
+    pub fn list(&self) -> Vec<FaultRule> {
+        self.inner
+            .rules
+            .lock()
+            .map(|rules| rules.clone())
+            .unwrap_or_default()
+    }
+
+    /// Decides, consuming counts, whether `rule` applies this time.
+    fn fires(rule: &mut FaultRule, rng: &mut fastrand::Rng) -> bool {
+        if rule.count == Some(0) || (rule.probability < 1.0 && rng.f64() >= rule.probability) {
+            return false;
+        }
+        if let Some(count) = &mut rule.count {
+            *count -= 1;
+        }
+        true
+    }
+
+    /// What happens to a request for `method path`: the latency of every matching latency rule, and
+    /// the first other matching rule.
+    pub(crate) fn plan(&self, method: &str, path: &str) -> Plan {
+        let target = format!("{method} {path}");
+        let mut plan = Plan::default();
+        let (Ok(mut rules), Ok(mut rng)) = (self.inner.rules.lock(), self.inner.rng.lock()) else {
+            return plan;
+        };
+        for rule in rules.iter_mut() {
+            let Some(route) = &rule.route else { continue };
+            if !(route == "*" || glob(route, &target)) {
+                continue;
+            }
+            match &rule.action {
+                FaultAction::Latency { ms } => {
+                    let ms = *ms;
+                    if Self::fires(rule, &mut rng) {
+                        plan.latency += Duration::from_millis(ms);
+                    }
+                }
+                FaultAction::FailRuns { .. } => {}
+                action if plan.terminal.is_none() => {
+                    let action = action.clone();
+                    if Self::fires(rule, &mut rng) {
+                        plan.terminal = Some(action);
+                    }
+                }
+                _ => {}
+            }
+        }
+        rules.retain(|rule| rule.count != Some(0));
+        plan
+    }
+
+    /// How a new run of `workflow` ends: the first matching failure rule, else success.
+    pub(crate) fn run_outcome(&self, workflow: &str) -> (Outcome, Option<String>) {
+        let (Ok(mut rules), Ok(mut rng)) = (self.inner.rules.lock(), self.inner.rng.lock()) else {
+            return (Outcome::Succeeded, None);
+        };
+        let mut outcome = (Outcome::Succeeded, None);
+        for rule in rules.iter_mut() {
+            let FaultAction::FailRuns { phase, message } = rule.action.clone() else {
+                continue;
+            };
+            if rule
+                .workflow
+                .as_deref()
+                .is_some_and(|pattern| glob(pattern, workflow))
+                && Self::fires(rule, &mut rng)
+            {
+                outcome = (
+                    if phase == "Error" {
+                        Outcome::Error
+                    } else {
+                        Outcome::Failed
+                    },
+                    message,
+                );
+                break;
+            }
+        }
+        rules.retain(|rule| rule.count != Some(0));
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_routes() {
+        let faults = FaultControl::new(1);
+        faults
+            .add(FaultRule::status("POST /api/service/*/indexsearch", 503).times(2))
+            .unwrap();
+        faults
+            .add(FaultRule::latency("*", Duration::from_millis(20)))
+            .unwrap();
+        let plan = |method, path| faults.plan(method, path);
+        assert!(matches!(
+            plan("POST", "/api/service/runs/indexsearch").terminal,
+            Some(FaultAction::Status { status: 503, .. })
+        ));
+        assert!(plan("GET", "/api/service/runs/cron").terminal.is_none());
+        assert_eq!(
+            plan("GET", "/api/service/runs/cron").latency,
+            Duration::from_millis(20)
+        );
+        assert!(
+            plan("POST", "/api/service/workflows/indexsearch")
+                .terminal
+                .is_some()
+        );
+        assert!(
+            plan("POST", "/api/service/runs/indexsearch")
+                .terminal
+                .is_none(),
+            "the count ran out"
+        );
+        assert_eq!(faults.list().len(), 1, "spent rules are removed");
+    }
+
+    #[test]
+    fn probabilities_are_deterministic_for_a_seed() {
+        let fired = |seed| {
+            let faults = FaultControl::new(seed);
+            faults
+                .add(FaultRule::drop_before("*").probability(0.5))
+                .unwrap();
+            (0..100)
+                .filter(|_| faults.plan("GET", "/x").terminal.is_some())
+                .count()
+        };
+        assert_eq!(fired(9), fired(9));
+        assert!((30..70).contains(&fired(9)));
+    }
+
+    #[test]
+    fn run_failures_match_workflows() {
+        let faults = FaultControl::new(1);
+        faults
+            .add(FaultRule::fail_runs("atlan-snowflake-*", "boom").times(1))
+            .unwrap();
+        assert_eq!(
+            faults.run_outcome("atlan-dbt-1700000000").0,
+            Outcome::Succeeded
+        );
+        assert_eq!(
+            faults.run_outcome("atlan-snowflake-1700000000"),
+            (Outcome::Failed, Some("boom".into()))
+        );
+        assert_eq!(
+            faults.run_outcome("atlan-snowflake-1700000000").0,
+            Outcome::Succeeded
+        );
+        assert!(faults.add(FaultRule::status("*", 42)).is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! Identifiers: UUIDs and Kubernetes-style generated names.
+
+use std::cell::RefCell;
+
+/// The characters Kubernetes appends to a `generateName` (no vowels, no 0, 1 or 3).
+pub(crate) const GENERATE_NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+thread_local! {
+    static RNG: RefCell<fastrand::Rng> = RefCell::new(fastrand::Rng::new());
+}
+
+/// A random UUID (version 4 layout).
+pub(crate) fn uuid() -> String {
+    RNG.with(|rng| uuid_from(&mut rng.borrow_mut()))
+}
+
+/// A UUID (version 4 layout) from `rng`, for deterministic data.
+pub(crate) fn uuid_from(rng: &mut fastrand::Rng) -> String {
+    let mut bytes = [0u8; 16];
+    rng.fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let part = |range: std::ops::Range<usize>| hex.get(range).unwrap_or_default().to_owned();
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0..8),
+        part(8..12),
+        part(12..16),
+        part(16..20),
+        part(20..32)
+    )
+}
+
+/// `prefix` plus five characters of [`GENERATE_NAME_ALPHABET`], the prefix cut to 58 characters.
+pub(crate) fn generated_name(prefix: &str, rng: &mut fastrand::Rng) -> String {
+    let prefix: String = prefix.chars().take(58).collect();
+    let suffix: String = (0..5)
+        .map(|_| char::from(GENERATE_NAME_ALPHABET[rng.usize(..GENERATE_NAME_ALPHABET.len())]))
+        .collect();
+    format!("{prefix}{suffix}")
+}
+
+/// Argo's node id hash: FNV-1a, 32 bits.
+pub(crate) fn fnv32a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_ids_match_argo() {
+        // FIELDS.md: `dag-diamond-82q7s.A` gives `dag-diamond-82q7s-1310542453`.
+        assert_eq!(fnv32a("dag-diamond-82q7s.A"), 1_310_542_453);
+    }
+
+    #[test]
+    fn generated_names_use_the_kubernetes_alphabet() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let name = generated_name("atlan-snowflake-1714638976-", &mut rng);
+        let suffix = name.strip_prefix("atlan-snowflake-1714638976-").unwrap();
+        assert_eq!(suffix.len(), 5);
+        assert!(suffix.bytes().all(|b| GENERATE_NAME_ALPHABET.contains(&b)));
+        assert_eq!(generated_name(&"x".repeat(70), &mut rng).len(), 63);
+    }
+
+    #[test]
+    fn uuids_are_version_4() {
+        let id = uuid();
+        assert_eq!(id.len(), 36);
+        assert_eq!(id.as_bytes()[14], b'4');
+    }
+}

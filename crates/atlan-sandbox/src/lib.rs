@@ -1,0 +1,339 @@
+//! A local Atlan-compatible server for the workflow API.
+//!
+//! It serves every workflow, run, schedule and credential endpoint the Atlan SDKs use, under
+//! `/api/service/`, with real behaviour: stored state; runs that move from Pending to Running to
+//! Succeeded (or Failed) on the clock; Atlan-shaped errors; bearer-key auth; searches evaluated with
+//! Elasticsearch semantics (`atlan-query`) over indexed documents; fault injection; and, when asked,
+//! a state file that survives `kill -9`.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use atlan_sandbox::{FaultRule, Sandbox, Seed};
+//!
+//! # async fn example() -> Result<(), atlan_sandbox::SandboxError> {
+//! let sandbox = Sandbox::builder()
+//!     .seed(Seed::Default)
+//!     .run_durations(Duration::from_secs(1), Duration::from_secs(5))
+//!     .start()
+//!     .await?;
+//! println!("{} with key {}", sandbox.base_url(), sandbox.api_key());
+//! sandbox.faults().add(FaultRule::status("POST /api/service/runs/indexsearch", 503).times(1)).expect("a valid rule");
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The binary `atlan-sandbox` (and the CLI's `atlan sandbox serve`) runs [`serve`].
+
+mod clock;
+mod error;
+mod faults;
+mod ids;
+mod persist;
+mod routes;
+mod seed;
+mod serve;
+mod server;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use faults::{FaultAction, FaultControl, FaultRule};
+pub use persist::StateError;
+pub use seed::{Seed, SeedError};
+pub use serve::{ServeArgs, serve};
+pub use store::CredentialTestRule;
+
+use routes::{AppState, Identity};
+use store::{Store, StoreSettings};
+
+/// The API key the sandbox accepts unless told otherwise.
+pub const DEFAULT_API_KEY: &str = "atlan-sandbox-key";
+
+/// A sandbox that could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The state file cannot be used.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The seed data cannot be loaded.
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    /// A fault rule given at start is invalid.
+    #[error("invalid fault rule: {0}")]
+    Fault(String),
+    /// Writing the seed into the state file failed.
+    #[error("cannot write the seed into the state file: {0}")]
+    Persist(String),
+}
+
+/// Starts sandboxes.
+#[derive(Debug, Clone, Copy)]
+pub struct Sandbox;
+
+impl Sandbox {
+    /// A builder with the defaults: 127.0.0.1:0, [`DEFAULT_API_KEY`], the system clock, the default
+    /// seed, runs Pending for 2 s then Running for 10 s, state in memory.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+}
+
+/// How to start a sandbox.
+#[must_use]
+pub struct SandboxBuilder {
+    addr: SocketAddr,
+    api_key: String,
+    clock: Arc<dyn Clock>,
+    pending: Duration,
+    running: Duration,
+    seed: Seed,
+    state: Option<PathBuf>,
+    faults: Vec<FaultRule>,
+    credential_rules: Vec<CredentialTestRule>,
+    api_token_user: bool,
+    random_seed: u64,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_key: DEFAULT_API_KEY.to_owned(),
+            clock: Arc::new(SystemClock),
+            pending: Duration::from_secs(2),
+            running: Duration::from_secs(10),
+            seed: Seed::Default,
+            state: None,
+            faults: Vec::new(),
+            credential_rules: CredentialTestRule::defaults(),
+            api_token_user: true,
+            random_seed: 7,
+        }
+    }
+}
+
+impl std::fmt::Debug for SandboxBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxBuilder")
+            .field("addr", &self.addr)
+            .field("seed", &self.seed)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SandboxBuilder {
+    /// The address to listen on (port 0 picks a free port).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// The API key every request must present.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// The clock (a [`ManualClock`] lets tests move runs through their phases without waiting).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How long a new run stays Pending, then Running.
+    pub fn run_durations(mut self, pending: Duration, running: Duration) -> Self {
+        self.pending = pending;
+        self.running = running;
+        self
+    }
+
+    /// The first data.
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Persists the state in this file (replayed at start; the seed is only loaded into a new file).
+    pub fn state(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state = Some(path.into());
+        self
+    }
+
+    /// Adds a fault rule from the start.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// The rules that make credential tests fail (default: [`CredentialTestRule::defaults`]).
+    pub fn credential_rules(mut self, rules: Vec<CredentialTestRule>) -> Self {
+        self.credential_rules = rules;
+        self
+    }
+
+    /// Whether the key is an API token (default) or a user's, which makes the SDKs use the
+    /// `package-workflows/` endpoints.
+    pub fn api_token_user(mut self, api_token_user: bool) -> Self {
+        self.api_token_user = api_token_user;
+        self
+    }
+
+    /// The seed of generated names, ids and fault probabilities.
+    pub fn random_seed(mut self, seed: u64) -> Self {
+        self.random_seed = seed;
+        self
+    }
+
+    /// Loads the state and seed, binds the address and starts serving.
+    ///
+    /// # Errors
+    /// [`SandboxError`] when the state, seed, faults or address cannot be used.
+    pub async fn start(self) -> Result<SandboxHandle, SandboxError> {
+        let now = self.clock.now();
+        let creator = seed::creator("service-account-apikey");
+        let settings = StoreSettings {
+            pending_ms: i64::try_from(self.pending.as_millis()).unwrap_or(i64::MAX),
+            running_ms: i64::try_from(self.running.as_millis())
+                .unwrap_or(i64::MAX)
+                .max(1),
+            credential_rules: self.credential_rules,
+            seed: self.random_seed,
+        };
+        let mut store = Store::new(settings, now);
+        if let Some(path) = &self.state {
+            let (log, events) = persist::Log::open(path)?;
+            for event in events {
+                store.apply(event);
+            }
+            tracing::info!(path = %log.path().display(), "state replayed");
+            store.attach_log(log);
+        }
+        if store.is_empty() {
+            let events = seed::events(&self.seed, now.as_millisecond(), store.rng())?;
+            store
+                .commit(events)
+                .map_err(|error| SandboxError::Persist(error.message))?;
+        }
+        let (workflows, runs, credentials) = store.counts();
+        tracing::info!(workflows, runs, credentials, "sandbox loaded");
+        let faults = FaultControl::new(self.random_seed);
+        for rule in self.faults {
+            faults.add(rule).map_err(SandboxError::Fault)?;
+        }
+        let state = AppState {
+            store: Arc::new(RwLock::new(store)),
+            clock: self.clock,
+            faults: faults.clone(),
+            api_key: Arc::from(self.api_key.as_str()),
+            identity: Arc::new(Identity {
+                creator,
+                api_token_user: self.api_token_user,
+            }),
+        };
+        let listener = TcpListener::bind(self.addr)
+            .await
+            .map_err(|source| SandboxError::Bind {
+                addr: self.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+            addr: self.addr,
+            source,
+        })?;
+        let (shutdown, receiver) = watch::channel(false);
+        let router = routes::router(state.clone());
+        let task = tokio::spawn(server::serve(listener, router, faults.clone(), receiver));
+        Ok(SandboxHandle {
+            addr,
+            api_key: self.api_key,
+            faults,
+            shutdown,
+            task: Some(task),
+            state,
+        })
+    }
+}
+
+/// A running sandbox. Dropping it stops it; [`SandboxHandle::shutdown`] also waits for requests
+/// under way.
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    api_key: String,
+    faults: FaultControl,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+    state: AppState,
+}
+
+impl std::fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SandboxHandle {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API key it accepts.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// The fault rules (shared with `/_sandbox/faults`).
+    pub fn faults(&self) -> &FaultControl {
+        &self.faults
+    }
+
+    /// How many workflows, runs and credentials it holds.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        self.state
+            .store
+            .read()
+            .map(|store| store.counts())
+            .unwrap_or_default()
+    }
+
+    /// Stops accepting, lets requests under way finish, and returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}

@@ -1,0 +1,413 @@
+//! Every endpoint of the Atlan workflow API under `/api/service/`, and the sandbox's own
+//! `/_sandbox/` controls.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use atlan_query::Search;
+use axum::Router;
+use axum::extract::{Path, Query, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use bytes::Bytes;
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::clock::Clock;
+use crate::error::{ApiError, ApiResult};
+use crate::faults::{FaultControl, FaultRule};
+use crate::store::{Creator, Store};
+
+/// Who the API key belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct Identity {
+    pub(crate) creator: Creator,
+    /// Whether the key is an API token (`$api-token-default-access`), which decides between the
+    /// `workflows/` and `package-workflows/` endpoints in the SDKs.
+    pub(crate) api_token_user: bool,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) store: Arc<RwLock<Store>>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) faults: FaultControl,
+    pub(crate) api_key: Arc<str>,
+    pub(crate) identity: Arc<Identity>,
+}
+
+impl AppState {
+    /// The store for reading, with run documents brought up to the clock first.
+    fn read(&self) -> ApiResult<RwLockReadGuard<'_, Store>> {
+        let now = self.clock.now();
+        let needs = self
+            .store
+            .read()
+            .map_err(|_| poisoned())?
+            .needs_advance(now);
+        if needs {
+            self.store.write().map_err(|_| poisoned())?.advance(now);
+        }
+        self.store.read().map_err(|_| poisoned())
+    }
+
+    /// The store for writing, brought up to the clock.
+    fn write(&self) -> ApiResult<RwLockWriteGuard<'_, Store>> {
+        let mut store = self.store.write().map_err(|_| poisoned())?;
+        store.advance(self.clock.now());
+        Ok(store)
+    }
+}
+
+fn poisoned() -> ApiError {
+    ApiError::internal("the sandbox's state is unavailable after a failure")
+}
+
+/// Reads a JSON body: malformed JSON is a 400 and changes nothing.
+fn json_body(body: &Bytes) -> ApiResult<Value> {
+    serde_json::from_slice(body).map_err(|error| ApiError::malformed_json(&error))
+}
+
+type Json = axum::Json<Value>;
+
+/// The router.
+pub(crate) fn router(state: AppState) -> Router {
+    let mut api = Router::new()
+        .route("/workflows/indexsearch", post(search_workflows))
+        .route("/runs/indexsearch", post(search_runs))
+        .route("/workflows/triggerAsOwner", post(rerun))
+        .route("/workflows/{name}/changeownership", post(change_owner))
+        .route("/runs/cron", get(cron_workflows))
+        .route(
+            "/runs/cron/scheduleQueriesBetweenDuration",
+            get(schedule_queries),
+        )
+        .route(
+            "/runs/cron/missedScheduleQueriesBetweenDuration",
+            get(missed_schedule_queries),
+        )
+        .route("/runs/cron/{name}", get(cron_workflow))
+        .route("/runs/{id}/stop", post(stop_run))
+        .route(
+            "/credentials",
+            post(create_credential).get(list_credentials),
+        )
+        .route("/credentials/test", post(test_credential))
+        .route(
+            "/credentials/{id}",
+            get(get_credential).post(update_credential),
+        )
+        .route("/credentials/{id}/test", post(test_stored_credential))
+        .route("/credentials/{id}/archive", post(purge_credential))
+        .route("/whoami", get(whoami));
+    for prefix in ["/workflows", "/package-workflows"] {
+        api = api
+            .route(prefix, post(submit_workflow))
+            .route(&format!("{prefix}/submit"), post(rerun))
+            .route(&format!("{prefix}/{{name}}"), post(update_workflow))
+            .route(
+                &format!("{prefix}/{{name}}/archive"),
+                post(archive_workflow),
+            );
+    }
+    let control = Router::new()
+        .route(
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/faults/{id}", delete(remove_fault))
+        .route("/health", get(health));
+    Router::new()
+        .nest("/api/service", api)
+        .nest("/_sandbox", control)
+        .fallback(|request: Request| async move {
+            ApiError::no_route(request.method(), request.uri().path())
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .with_state(state)
+}
+
+/// Every request needs `authorization: Bearer <key>`.
+async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    match presented {
+        Some(key) if same(key.as_bytes(), state.api_key.as_bytes()) => next.run(request).await,
+        _ => ApiError::unauthorized().into_response(),
+    }
+}
+
+/// Compares without stopping at the first difference.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn parse_search(body: &Bytes) -> ApiResult<Search> {
+    let value = json_body(body)?;
+    serde_json::from_value(value).map_err(|error| {
+        ApiError::bad_request(format!("[x_content_parse_exception] {error}")).cause(
+            "x_content_parse_exception",
+            error.to_string(),
+            "body",
+        )
+    })
+}
+
+async fn search_workflows(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
+    let search = parse_search(&body)?;
+    let now = state.clock.now();
+    Ok(axum::Json(state.read()?.search(false, &search, now)?))
+}
+
+async fn search_runs(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
+    let search = parse_search(&body)?;
+    let now = state.clock.now();
+    Ok(axum::Json(state.read()?.search(true, &search, now)?))
+}
+
+async fn submit_workflow(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> ApiResult<Json> {
+    if query.get("submit").map(String::as_str) != Some("true") {
+        return Err(ApiError::bad_request(
+            "creating a workflow needs ?submit=true",
+        ));
+    }
+    let body = json_body(&body)?;
+    let workflow = body
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let outcome = state.faults.run_outcome(&workflow);
+    Ok(axum::Json(state.write()?.submit_workflow(
+        body,
+        &state.identity.creator,
+        outcome,
+    )?))
+}
+
+async fn rerun(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
+    let body = json_body(&body)?;
+    let workflow = body
+        .get("resourceName")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let outcome = state.faults.run_outcome(&workflow);
+    Ok(axum::Json(state.write()?.rerun(
+        body,
+        &state.identity.creator,
+        outcome,
+    )?))
+}
+
+async fn update_workflow(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json> {
+    let body = json_body(&body)?;
+    Ok(axum::Json(state.write()?.update_workflow(&name, body)?))
+}
+
+async fn change_owner(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json> {
+    let username = query.get("username").cloned().unwrap_or_default();
+    Ok(axum::Json(state.write()?.change_owner(&name, &username)?))
+}
+
+async fn archive_workflow(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.write()?.archive_workflow(&name)?;
+    Ok(StatusCode::OK)
+}
+
+async fn stop_run(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json> {
+    Ok(axum::Json(state.write()?.stop_run(&id)?))
+}
+
+async fn cron_workflows(State(state): State<AppState>) -> ApiResult<Json> {
+    Ok(axum::Json(state.read()?.cron_workflows()))
+}
+
+async fn cron_workflow(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json> {
+    Ok(axum::Json(state.read()?.cron_workflow(&name)?))
+}
+
+fn date_range(query: &HashMap<String, String>) -> ApiResult<(&str, &str)> {
+    let get = |key: &str| {
+        query
+            .get(key)
+            .map(String::as_str)
+            .ok_or_else(|| ApiError::bad_request(format!("the {key} query parameter is required")))
+    };
+    Ok((get("startDate")?, get("endDate")?))
+}
+
+async fn schedule_queries(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json> {
+    let (start, end) = date_range(&query)?;
+    Ok(axum::Json(
+        state.read()?.schedule_query_runs(start, end, false)?,
+    ))
+}
+
+async fn missed_schedule_queries(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json> {
+    let (start, end) = date_range(&query)?;
+    Ok(axum::Json(
+        state.read()?.schedule_query_runs(start, end, true)?,
+    ))
+}
+
+async fn create_credential(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> ApiResult<Json> {
+    let test = match query
+        .get("testCredential")
+        .map(|value| value.to_ascii_lowercase())
+    {
+        None => true,
+        Some(value) if value == "true" => true,
+        Some(value) if value == "false" => false,
+        Some(value) => {
+            return Err(ApiError::bad_request(format!(
+                "testCredential must be true or false, got {value}"
+            )));
+        }
+    };
+    let body = json_body(&body)?;
+    Ok(axum::Json(state.write()?.create_credential(
+        body,
+        test,
+        &state.identity.creator.username,
+    )?))
+}
+
+async fn list_credentials(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json> {
+    let number = |key: &str| -> ApiResult<Option<usize>> {
+        query
+            .get(key)
+            .map(|value| {
+                value.parse().map_err(|_| {
+                    ApiError::bad_request(format!(
+                        "{key} must be a non-negative integer, got {value}"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    let (limit, offset) = (number("limit")?, number("offset")?);
+    Ok(axum::Json(state.read()?.list_credentials(
+        query.get("filter").map(String::as_str),
+        limit,
+        offset,
+    )?))
+}
+
+async fn get_credential(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json> {
+    Ok(axum::Json(state.read()?.get_credential(&id)?))
+}
+
+async fn test_credential(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
+    let body = json_body(&body)?;
+    Ok(axum::Json(state.read()?.test_credential(body)?))
+}
+
+async fn test_stored_credential(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json> {
+    Ok(axum::Json(state.read()?.test_stored_credential(&id)?))
+}
+
+async fn update_credential(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json> {
+    let body = json_body(&body)?;
+    Ok(axum::Json(state.write()?.update_credential(&id, body)?))
+}
+
+async fn purge_credential(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.write()?.purge_credential(&id)?;
+    Ok(StatusCode::OK)
+}
+
+async fn whoami(State(state): State<AppState>) -> Json {
+    let creator = &state.identity.creator;
+    let roles = if state.identity.api_token_user {
+        json!([{"id": "2e5a5c63-8a5c-4a6f-b0a1-1f9b3c0e6d01", "name": "$api-token-default-access", "description": "API token default access"},
+               {"id": "6b0d6e1e-8d3b-4c2e-9a57-0c8f2c7d3e12", "name": "default-roles-default"}])
+    } else {
+        json!([{"id": "8f3a2b1c-4d5e-4f60-a718-293a4b5c6d7e", "name": "$member"},
+               {"id": "6b0d6e1e-8d3b-4c2e-9a57-0c8f2c7d3e12", "name": "default-roles-default"}])
+    };
+    axum::Json(json!({
+        "id": creator.sub,
+        "username": creator.username,
+        "email": creator.email.replace(".at.", "@"),
+        "firstName": "Sandbox",
+        "lastName": "User",
+        "enabled": true,
+        "roles": roles,
+        "groups": [],
+    }))
+}
+
+async fn list_faults(State(state): State<AppState>) -> Json {
+    axum::Json(json!({"faults": state.faults.list()}))
+}
+
+async fn add_fault(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
+    let rule: FaultRule = serde_json::from_slice(&body)
+        .map_err(|error| ApiError::bad_request(format!("invalid fault rule: {error}")))?;
+    let id = state.faults.add(rule).map_err(ApiError::bad_request)?;
+    Ok(axum::Json(json!({"id": id})))
+}
+
+async fn clear_faults(State(state): State<AppState>) -> StatusCode {
+    state.faults.clear();
+    StatusCode::OK
+}
+
+async fn remove_fault(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<StatusCode> {
+    if state.faults.remove(id) {
+        Ok(StatusCode::OK)
+    } else {
+        Err(ApiError::not_found("fault", &id.to_string()))
+    }
+}
+
+async fn health(State(state): State<AppState>) -> ApiResult<Json> {
+    let (workflows, runs, credentials) = state.read()?.counts();
+    Ok(axum::Json(
+        json!({"status": "ok", "workflows": workflows, "runs": runs, "credentials": credentials}),
+    ))
+}

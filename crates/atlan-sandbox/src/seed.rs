@@ -1,0 +1,461 @@
+//! Seed data: the default tenant shipped in `fixtures/seed/`, a directory of fixtures, or synthetic
+//! bulk data generated deterministically for benchmarks.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use atlan_model::{Credential, WorkflowPackage};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::ids;
+use crate::store::runs::time;
+use crate::store::{Creator, Event, Outcome, RunRecord, StoredCredential};
+
+/// The default tenant: dozens of workflows across many packages, hundreds of runs in every phase,
+/// credentials and schedules (`fixtures/seed/tenant.json`).
+const DEFAULT_TENANT: &str = include_str!("../../../fixtures/seed/tenant.json");
+
+/// Where the sandbox's first data comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Seed {
+    /// Nothing: an empty tenant.
+    Empty,
+    /// The default tenant shipped with the sandbox.
+    #[default]
+    Default,
+    /// A directory: `tenant.json` and/or `workflows/*.json`, `runs/*.json`, `credentials/*.json`.
+    Dir(PathBuf),
+    /// This many workflows and runs, generated from a fixed random seed.
+    Synthetic {
+        /// Workflows.
+        workflows: usize,
+        /// Runs.
+        runs: usize,
+    },
+}
+
+/// Seed data that cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("seed {source_name}: {reason}")]
+pub struct SeedError {
+    source_name: String,
+    reason: String,
+}
+
+impl SeedError {
+    fn new(source_name: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            source_name: source_name.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// `tenant.json`: workflows, runs (relative to now) and credentials.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tenant {
+    #[serde(default)]
+    workflows: Vec<SeedWorkflow>,
+    #[serde(default)]
+    runs: Vec<SeedRun>,
+    #[serde(default)]
+    credentials: Vec<SeedCredential>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedWorkflow {
+    age_seconds: i64,
+    #[serde(default)]
+    creator: Option<String>,
+    workflow: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedRun {
+    workflow: String,
+    #[serde(default)]
+    name: Option<String>,
+    age_seconds: i64,
+    #[serde(default = "default_pending")]
+    pending_seconds: i64,
+    running_seconds: i64,
+    #[serde(default = "default_outcome")]
+    outcome: Outcome,
+    #[serde(default)]
+    message: Option<String>,
+    /// Who submitted it; absent for runs started by a schedule without a creator.
+    #[serde(default)]
+    creator: Option<String>,
+    #[serde(default)]
+    stopped_after_seconds: Option<i64>,
+}
+
+fn default_pending() -> i64 {
+    5
+}
+
+fn default_outcome() -> Outcome {
+    Outcome::Succeeded
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedCredential {
+    age_seconds: i64,
+    credential: Value,
+}
+
+/// A creator from a username, as Argo Server labels it.
+pub(crate) fn creator(username: &str) -> Creator {
+    Creator {
+        sub: format!(
+            "{:08x}-0000-4000-8000-{:012x}",
+            ids::fnv32a(username),
+            u64::from(ids::fnv32a(&username.repeat(2)))
+        ),
+        email: format!("{username}.at.example.com"),
+        username: username.to_owned(),
+    }
+}
+
+/// The events that load `seed` at `now` (epoch milliseconds).
+pub(crate) fn events(
+    seed: &Seed,
+    now: i64,
+    rng: &mut fastrand::Rng,
+) -> Result<Vec<Event>, SeedError> {
+    match seed {
+        Seed::Empty => Ok(Vec::new()),
+        Seed::Default => tenant_events("the default tenant", DEFAULT_TENANT, now, rng),
+        Seed::Dir(dir) => dir_events(dir, now, rng),
+        Seed::Synthetic { workflows, runs } => Ok(synthetic(*workflows, *runs, now)),
+    }
+}
+
+fn tenant_events(
+    source_name: &str,
+    text: &str,
+    now: i64,
+    rng: &mut fastrand::Rng,
+) -> Result<Vec<Event>, SeedError> {
+    let tenant: Tenant = serde_json::from_str(text)
+        .map_err(|error| SeedError::new(source_name, error.to_string()))?;
+    let mut events = Vec::new();
+    let mut templates = std::collections::HashMap::new();
+    for entry in tenant.workflows {
+        let document = template_document(
+            entry.workflow,
+            now - entry.age_seconds * 1000,
+            entry.creator.as_deref().map(creator),
+            rng,
+        )
+        .map_err(|reason| SeedError::new(source_name, reason))?;
+        let name = document["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        templates.insert(name.clone(), document.clone());
+        events.push(Event::PutWorkflow { name, document });
+    }
+    let mut names = HashSet::new();
+    for run in tenant.runs {
+        let template = templates.get(&run.workflow).ok_or_else(|| {
+            SeedError::new(
+                source_name,
+                format!("run of unknown workflow {}", run.workflow),
+            )
+        })?;
+        let created = now - run.age_seconds * 1000;
+        let name = run
+            .name
+            .unwrap_or_else(|| unique_name(&run.workflow, &mut names, rng));
+        names.insert(name.clone());
+        let record = RunRecord {
+            name,
+            workflow: run.workflow.clone(),
+            namespace: "default".into(),
+            uid: ids::uuid_from(rng),
+            created,
+            pending_ms: run.pending_seconds * 1000,
+            running_ms: run.running_seconds * 1000,
+            outcome: run.outcome,
+            message: run.message,
+            stopped_at: run
+                .stopped_after_seconds
+                .map(|after| created + after * 1000),
+            creator: run.creator.as_deref().map(creator),
+            package: crate::store::package_of(template),
+            package_name: template
+                .pointer("/metadata/annotations")
+                .and_then(|annotations| annotations.get(atlan_model::PACKAGE_NAME_KEY))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            steps: crate::store::package_steps(&crate::store::package_of(template)),
+            light: false,
+            template_spec: Some(template["spec"].clone()),
+        };
+        events.push(Event::PutRun { record });
+    }
+    for entry in tenant.credentials {
+        events.push(
+            credential_event(entry.credential, now - entry.age_seconds * 1000, rng)
+                .map_err(|reason| SeedError::new(source_name, reason))?,
+        );
+    }
+    Ok(events)
+}
+
+fn credential_event(body: Value, created: i64, rng: &mut fastrand::Rng) -> Result<Event, String> {
+    let credential: Credential =
+        atlan_model::decode_value(body).map_err(|error| format!("credential: {error}"))?;
+    let id = credential.id.clone().unwrap_or_else(|| ids::uuid_from(rng));
+    let stored = StoredCredential::from_request(&credential, id, created, "admin")
+        .map_err(|error| error.message)?;
+    Ok(Event::PutCredential { credential: stored })
+}
+
+/// A WorkflowTemplate document from a workflow (request body or template), with server fields.
+fn template_document(
+    workflow: Value,
+    created: i64,
+    owner: Option<Creator>,
+    rng: &mut fastrand::Rng,
+) -> Result<Value, String> {
+    let name = workflow
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .filter(|name| !name.is_empty())
+        .ok_or("a workflow without metadata.name")?;
+    let mut metadata = workflow["metadata"].clone();
+    metadata["namespace"] = metadata
+        .get("namespace")
+        .cloned()
+        .filter(Value::is_string)
+        .unwrap_or_else(|| json!("default"));
+    if metadata.get("uid").is_none() {
+        metadata["uid"] = json!(ids::uuid_from(rng));
+    }
+    metadata["creationTimestamp"] = json!(time(created));
+    metadata["resourceVersion"] = json!((created / 1000).to_string());
+    metadata["generation"] = json!(1);
+    if !metadata["labels"].is_object() {
+        metadata["labels"] = json!({});
+    }
+    if let (Some(owner), Some(labels)) = (owner, metadata["labels"].as_object_mut()) {
+        labels.insert("workflows.argoproj.io/creator".into(), json!(owner.sub));
+        labels.insert(
+            "workflows.argoproj.io/creator-email".into(),
+            json!(owner.email),
+        );
+        labels.insert(
+            "workflows.argoproj.io/creator-preferred-username".into(),
+            json!(owner.username),
+        );
+    }
+    let _ = name;
+    Ok(
+        json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate", "metadata": metadata, "spec": workflow["spec"]}),
+    )
+}
+
+fn unique_name(workflow: &str, taken: &mut HashSet<String>, rng: &mut fastrand::Rng) -> String {
+    loop {
+        let name = ids::generated_name(&format!("{workflow}-"), rng);
+        if !taken.contains(&name) {
+            return name;
+        }
+    }
+}
+
+fn dir_events(dir: &Path, now: i64, rng: &mut fastrand::Rng) -> Result<Vec<Event>, SeedError> {
+    let source_name = dir.display().to_string();
+    if !dir.is_dir() {
+        return Err(SeedError::new(source_name, "not a directory"));
+    }
+    let mut events = Vec::new();
+    let tenant = dir.join("tenant.json");
+    if tenant.exists() {
+        let text = fs::read_to_string(&tenant)
+            .map_err(|error| SeedError::new(tenant.display().to_string(), error.to_string()))?;
+        events.extend(tenant_events(
+            &tenant.display().to_string(),
+            &text,
+            now,
+            rng,
+        )?);
+    }
+    for (folder, kind) in [("workflows", 0), ("runs", 1), ("credentials", 2)] {
+        let folder = dir.join(folder);
+        if !folder.is_dir() {
+            continue;
+        }
+        let mut paths: Vec<PathBuf> = fs::read_dir(&folder)
+            .map_err(|error| SeedError::new(folder.display().to_string(), error.to_string()))?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let name = path.display().to_string();
+            let text = fs::read_to_string(&path)
+                .map_err(|error| SeedError::new(&name, error.to_string()))?;
+            let document: Value = serde_json::from_str(&text)
+                .map_err(|error| SeedError::new(&name, error.to_string()))?;
+            events.push(match kind {
+                0 => {
+                    let document = template_document(document, now, None, rng)
+                        .map_err(|reason| SeedError::new(&name, reason))?;
+                    let workflow = document["metadata"]["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned();
+                    Event::PutWorkflow {
+                        name: workflow,
+                        document,
+                    }
+                }
+                1 => {
+                    let run = document
+                        .pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| SeedError::new(&name, "a run without metadata.name"))?;
+                    Event::PutFixedRun {
+                        name: run.to_owned(),
+                        document: document.clone(),
+                    }
+                }
+                _ => credential_event(document, now, rng)
+                    .map_err(|reason| SeedError::new(&name, reason))?,
+            });
+        }
+    }
+    Ok(events)
+}
+
+/// `workflows` workflows across every package and `runs` runs spread over the last 30 days, from a
+/// fixed random seed: the same data every time.
+pub(crate) fn synthetic(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
+    let mut rng = fastrand::Rng::with_seed(42);
+    let users: Vec<Creator> = [
+        "jane.doe",
+        "john.roe",
+        "sam.lee",
+        "ana.diaz",
+        "svc-scheduler",
+    ]
+    .iter()
+    .map(|user| creator(user))
+    .collect();
+    let mut events = Vec::with_capacity(workflows + runs);
+    let mut templates: Vec<(String, String, String)> = Vec::with_capacity(workflows);
+    for index in 0..workflows {
+        let package = &WorkflowPackage::KNOWN[index % WorkflowPackage::KNOWN.len()];
+        let prefix = package.prefix().to_owned();
+        let name = format!("{prefix}-{}", 1_600_000_000 + index as u64 * 7);
+        let short = prefix
+            .trim_start_matches("atlan-")
+            .trim_start_matches("csa-");
+        let package_name = format!("@atlan/{short}");
+        let created = now - rng.i64(86_400..200 * 86_400) * 1000;
+        let mut annotations = json!({"package.argoproj.io/name": package_name, "orchestration.atlan.com/atlanName": name});
+        if index % 10 == 0 {
+            annotations["orchestration.atlan.com/schedule"] =
+                json!(format!("{} {} * * *", index % 60, index % 24));
+            annotations["orchestration.atlan.com/timezone"] = json!("UTC");
+        }
+        let owner = &users[index % (users.len() - 1)];
+        let document = json!({
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "WorkflowTemplate",
+            "metadata": {
+                "name": name,
+                "namespace": "default",
+                "uid": ids::uuid_from(&mut rng),
+                "creationTimestamp": time(created),
+                "resourceVersion": (created / 1000).to_string(),
+                "generation": 1,
+                "labels": {
+                    "orchestration.atlan.com/atlan-ui": "true",
+                    "workflows.argoproj.io/creator": owner.sub,
+                    "workflows.argoproj.io/creator-preferred-username": owner.username,
+                },
+                "annotations": annotations,
+            },
+            "spec": {
+                "entrypoint": "main",
+                "templates": [{"name": "main", "dag": {"tasks": [{
+                    "name": "run",
+                    "arguments": {"parameters": [
+                        {"name": "credential-guid", "value": ids::uuid_from(&mut rng)},
+                        {"name": "enable-lineage", "value": "true"},
+                    ]},
+                    "templateRef": {"name": prefix, "template": "main", "clusterScope": true},
+                }]}}],
+                "workflowMetadata": {"annotations": {"package.argoproj.io/name": package_name}},
+            },
+        });
+        templates.push((name.clone(), prefix, package_name));
+        events.push(Event::PutWorkflow { name, document });
+    }
+    if templates.is_empty() {
+        return events;
+    }
+    let mut names = HashSet::with_capacity(runs);
+    for _ in 0..runs {
+        let (workflow, package, package_name) = &templates[rng.usize(..templates.len())];
+        let roll = rng.f64();
+        let (created, pending_s, running_s, outcome) = if roll < 0.03 {
+            // Still running: started within the hour, runs for hours more.
+            let age = rng.i64(60..3_600);
+            (
+                now - age * 1000,
+                5,
+                age + rng.i64(600..7_200),
+                Outcome::Succeeded,
+            )
+        } else if roll < 0.04 {
+            // Still pending.
+            (now - rng.i64(1..30) * 1000, 300, 600, Outcome::Succeeded)
+        } else {
+            let outcome = match roll {
+                r if r < 0.80 => Outcome::Succeeded,
+                r if r < 0.95 => Outcome::Failed,
+                _ => Outcome::Error,
+            };
+            (
+                now - rng.i64(3_600..30 * 86_400) * 1000,
+                rng.i64(2..20),
+                rng.i64(60..3_600),
+                outcome,
+            )
+        };
+        let name = unique_name(workflow, &mut names, &mut rng);
+        names.insert(name.clone());
+        let record = RunRecord {
+            name,
+            workflow: workflow.clone(),
+            namespace: "default".into(),
+            uid: ids::uuid_from(&mut rng),
+            created,
+            pending_ms: pending_s * 1000,
+            running_ms: running_s * 1000,
+            outcome,
+            message: (outcome == Outcome::Error).then(|| "pod deleted".to_owned()),
+            stopped_at: None,
+            creator: (rng.f64() < 0.9).then(|| users[rng.usize(..users.len())].clone()),
+            package: package.clone(),
+            package_name: Some(package_name.clone()),
+            steps: crate::store::package_steps(package),
+            light: true,
+            template_spec: None,
+        };
+        events.push(Event::PutRun { record });
+    }
+    events
+}

@@ -1,0 +1,326 @@
+//! The sandbox's state: workflows, runs, credentials; every change is an [`Event`], logged (when the
+//! state is persisted) before it is applied, so that replaying the log rebuilds the same state.
+
+mod credentials;
+pub(crate) mod index;
+pub(crate) mod runs;
+mod workflows;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use atlan_query::Search;
+use atlan_query::eval::EvalOptions;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+pub use credentials::CredentialTestRule;
+pub(crate) use credentials::StoredCredential;
+use index::Collection;
+pub(crate) use runs::{Creator, Outcome, RunRecord};
+pub(crate) use workflows::{package_of, package_steps};
+
+use crate::error::{ApiError, ApiResult};
+use crate::persist::Log;
+
+/// One change of state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub(crate) enum Event {
+    /// A workflow (WorkflowTemplate document) created or replaced.
+    PutWorkflow { name: String, document: Value },
+    /// A workflow deleted.
+    DeleteWorkflow { name: String },
+    /// A run submitted (its lifecycle follows from the record and the clock).
+    PutRun { record: RunRecord },
+    /// A run loaded as a fixed document (seed data), with no lifecycle.
+    PutFixedRun { name: String, document: Value },
+    /// A run stopped.
+    StopRun { name: String, at: i64 },
+    /// A credential created or replaced (with its secrets: they stay on the server).
+    PutCredential { credential: StoredCredential },
+    /// A credential purged.
+    DeleteCredential { id: String },
+}
+
+/// Settings the store's behaviour depends on.
+#[derive(Debug, Clone)]
+pub(crate) struct StoreSettings {
+    /// How long a new run stays Pending.
+    pub(crate) pending_ms: i64,
+    /// How long a new run stays Running.
+    pub(crate) running_ms: i64,
+    /// Rules that make credential tests fail.
+    pub(crate) credential_rules: Vec<CredentialTestRule>,
+    /// Seed of the random names and ids.
+    pub(crate) seed: u64,
+}
+
+/// All the state.
+pub(crate) struct Store {
+    workflows: Collection,
+    runs: Collection,
+    records: BTreeMap<String, RunRecord>,
+    credentials: BTreeMap<String, StoredCredential>,
+    /// Runs whose document changes at a future instant: (instant, run name).
+    changes: BTreeSet<(i64, String)>,
+    rng: fastrand::Rng,
+    settings: StoreSettings,
+    log: Option<Log>,
+    /// The instant the documents were last brought up to date.
+    now: i64,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("workflows", &self.workflows.len())
+            .field("runs", &self.runs.len())
+            .field("credentials", &self.credentials.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    pub(crate) fn new(settings: StoreSettings, now: Timestamp) -> Self {
+        let rng = fastrand::Rng::with_seed(settings.seed);
+        Self {
+            workflows: Collection::default(),
+            runs: Collection::default(),
+            records: BTreeMap::new(),
+            credentials: BTreeMap::new(),
+            changes: BTreeSet::new(),
+            rng,
+            settings,
+            log: None,
+            now: now.as_millisecond(),
+        }
+    }
+
+    /// Persists every later change to `log` (after replaying what it holds).
+    pub(crate) fn attach_log(&mut self, log: Log) {
+        self.log = Some(log);
+    }
+
+    /// Whether nothing has been stored yet.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.workflows.len() == 0 && self.runs.len() == 0 && self.credentials.is_empty()
+    }
+
+    /// Counts, for logs and tests: (workflows, runs, credentials).
+    pub(crate) fn counts(&self) -> (usize, usize, usize) {
+        (
+            self.workflows.len(),
+            self.runs.len(),
+            self.credentials.len(),
+        )
+    }
+
+    pub(crate) fn settings(&self) -> &StoreSettings {
+        &self.settings
+    }
+
+    pub(crate) fn rng(&mut self) -> &mut fastrand::Rng {
+        &mut self.rng
+    }
+
+    /// Logs then applies events, as one durable step.
+    pub(crate) fn commit(&mut self, events: Vec<Event>) -> ApiResult<()> {
+        if let Some(log) = &mut self.log {
+            log.append(&events).map_err(|error| {
+                ApiError::internal(format!("could not persist the change: {error}"))
+            })?;
+        }
+        for event in events {
+            self.apply(event);
+        }
+        Ok(())
+    }
+
+    /// Applies one event to memory.
+    pub(crate) fn apply(&mut self, event: Event) {
+        match event {
+            Event::PutWorkflow { name, document } => self.workflows.put(&name, document),
+            Event::DeleteWorkflow { name } => {
+                self.workflows.remove(&name);
+            }
+            Event::PutRun { record } => {
+                let name = record.name.clone();
+                self.records.insert(name.clone(), record);
+                self.refresh_run(&name);
+            }
+            Event::PutFixedRun { name, document } => {
+                self.records.remove(&name);
+                self.runs.put(&name, document);
+            }
+            Event::StopRun { name, at } => {
+                if let Some(record) = self.records.get_mut(&name) {
+                    record.stopped_at = Some(at);
+                }
+                self.refresh_run(&name);
+            }
+            Event::PutCredential { credential } => {
+                self.credentials.insert(credential.id.clone(), credential);
+            }
+            Event::DeleteCredential { id } => {
+                self.credentials.remove(&id);
+            }
+        }
+    }
+
+    /// Rebuilds a run's document at the store's current instant and schedules its next change.
+    fn refresh_run(&mut self, name: &str) {
+        let Some(record) = self.records.get(name) else {
+            return;
+        };
+        self.changes.retain(|(_, run)| run != name);
+        let document = record.document(self.now);
+        if let Some(next) = record.next_change(self.now) {
+            self.changes.insert((next, name.to_owned()));
+        }
+        self.runs.put(name, document);
+    }
+
+    /// Whether some run changes at or before `now` (checked under a read lock before taking a write
+    /// lock for [`Store::advance`]).
+    pub(crate) fn needs_advance(&self, now: Timestamp) -> bool {
+        let now = now.as_millisecond();
+        now > self.now && self.changes.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    /// Brings every run document up to `now`.
+    pub(crate) fn advance(&mut self, now: Timestamp) {
+        let now = now.as_millisecond();
+        if now <= self.now {
+            return;
+        }
+        self.now = now;
+        while let Some((at, name)) = self.changes.first().cloned() {
+            if at > now {
+                break;
+            }
+            self.changes.pop_first();
+            self.refresh_run(&name);
+        }
+    }
+
+    /// The store's current instant.
+    pub(crate) fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// Searches workflows (`workflows/indexsearch`) or runs (`runs/indexsearch`).
+    pub(crate) fn search(&self, runs: bool, search: &Search, now: Timestamp) -> ApiResult<Value> {
+        let started = Instant::now();
+        let collection = if runs { &self.runs } else { &self.workflows };
+        let page = collection
+            .search(search, &EvalOptions::at(now))
+            .map_err(|error| {
+                ApiError::bad_request(error.to_string()).cause(
+                    "search_phase_execution_exception",
+                    error.to_string(),
+                    "query",
+                )
+            })?;
+        let index = if runs {
+            "argo-workflows"
+        } else {
+            "argo-workflow-templates"
+        };
+        let hits: Vec<Value> = page
+            .hits
+            .into_iter()
+            .enumerate()
+            .map(|(position, hit)| {
+                let (name, document) = hit.document;
+                json!({
+                    "_index": index,
+                    "_type": "_doc",
+                    "_id": name,
+                    "_score": null,
+                    "_seq_no": position,
+                    "_primary_term": 1,
+                    "sort": hit.sort,
+                    "_source": document,
+                })
+            })
+            .collect();
+        let mut response = json!({
+            "took": started.elapsed().as_millis() as u64,
+            "timed_out": false,
+            "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+            "hits": {"max_score": null, "hits": hits},
+        });
+        if let Some(total) = page.total {
+            response["hits"]["total"] = serde_json::to_value(total).unwrap_or(Value::Null);
+        }
+        Ok(response)
+    }
+
+    pub(crate) fn workflow(&self, name: &str) -> Option<&Value> {
+        self.workflows.get(name)
+    }
+
+    pub(crate) fn workflows(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.workflows.iter()
+    }
+
+    pub(crate) fn run(&self, name: &str) -> Option<&Value> {
+        self.runs.get(name)
+    }
+
+    pub(crate) fn runs(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.runs.iter()
+    }
+
+    pub(crate) fn record(&self, name: &str) -> Option<&RunRecord> {
+        self.records.get(name)
+    }
+
+    pub(crate) fn credential(&self, id: &str) -> Option<&StoredCredential> {
+        self.credentials.get(id)
+    }
+
+    pub(crate) fn credentials(&self) -> impl Iterator<Item = &StoredCredential> {
+        self.credentials.values()
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` matches any run of characters.
+pub(crate) fn glob(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = rest.get(at + part.len()..).unwrap_or_default(),
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn globs() {
+        assert!(glob("*", "anything"));
+        assert!(glob("atlan-snowflake-*", "atlan-snowflake-1714638976"));
+        assert!(!glob("atlan-snowflake-*", "atlan-snow"));
+        assert!(glob(
+            "POST /api/service/*/indexsearch",
+            "POST /api/service/runs/indexsearch"
+        ));
+        assert!(glob("a*b*c", "aXbYc") && !glob("a*b*c", "aXbY"));
+        assert!(glob("exact", "exact") && !glob("exact", "exactly"));
+    }
+}

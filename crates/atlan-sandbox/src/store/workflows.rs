@@ -1,0 +1,447 @@
+//! Workflow and run operations: submit, re-run, update, change owner, delete, stop, schedules and
+//! scheduled queries.
+
+use atlan_model::{
+    PACKAGE_NAME_KEY, SCHEDULE_ANNOTATION, TIMEZONE_ANNOTATION, Workflow, decode_value,
+};
+use atlan_query::parse_date;
+use serde_json::{Map, Value, json};
+
+use super::runs::time;
+use super::{Creator, Event, Outcome, RunRecord, Store, StoredCredential};
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+
+/// The package of the schedule-query workflows.
+const SCHEDULE_QUERY_PACKAGE: &str = "@atlan/schedule-query";
+
+/// The steps a package's run goes through, by kind of package.
+pub(crate) fn package_steps(package: &str) -> Vec<String> {
+    let steps: &[&str] = if package.starts_with("csa-") {
+        &["prepare", "apply"]
+    } else if package.contains("miner") {
+        &["mine", "transform", "publish"]
+    } else {
+        &["extract", "transform", "publish"]
+    };
+    steps.iter().map(|step| (*step).to_owned()).collect()
+}
+
+/// The (cluster) WorkflowTemplate a workflow's first task runs, such as `atlan-snowflake`.
+pub(crate) fn package_of(document: &Value) -> String {
+    document
+        .pointer("/spec/templates/0/dag/tasks/0/templateRef/name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            let name = document
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("workflow");
+            atlan_model::WorkflowPackage::of_workflow_id(name)
+                .map_or_else(|| name.to_owned(), |p| p.prefix().to_owned())
+        })
+}
+
+/// Replaces `{{placeholder}}` in every string of `value`.
+fn substitute(value: &mut Value, placeholder: &str, replacement: &str) {
+    match value {
+        Value::String(text) if text.contains(placeholder) => {
+            *text = text.replace(placeholder, replacement)
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| substitute(item, placeholder, replacement)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|item| substitute(item, placeholder, replacement)),
+        _ => {}
+    }
+}
+
+fn creator_labels(labels: &mut Map<String, Value>, creator: &Creator) {
+    labels.insert("workflows.argoproj.io/creator".into(), json!(creator.sub));
+    labels.insert(
+        "workflows.argoproj.io/creator-email".into(),
+        json!(creator.email),
+    );
+    labels.insert(
+        "workflows.argoproj.io/creator-preferred-username".into(),
+        json!(creator.username),
+    );
+}
+
+fn decode_workflow(body: Value) -> ApiResult<Workflow> {
+    decode_value::<Workflow>(body).map_err(|error| {
+        ApiError::bad_request(format!("invalid workflow: {error}")).cause(
+            "ValidationError",
+            error.to_string(),
+            error.path(),
+        )
+    })
+}
+
+/// The `WorkflowResponse` of a stored workflow document.
+fn workflow_response(document: &Value) -> Value {
+    json!({"metadata": document["metadata"], "spec": document["spec"], "payload": []})
+}
+
+impl Store {
+    /// A new run of `workflow` (whose stored document is `template`), submitted by `creator`.
+    pub(crate) fn new_run(
+        &mut self,
+        workflow: &str,
+        template: &Value,
+        creator: Creator,
+        outcome: (Outcome, Option<String>),
+    ) -> RunRecord {
+        let package = package_of(template);
+        let name = ids::generated_name(&format!("{workflow}-"), self.rng());
+        let uid = ids::uuid_from(self.rng());
+        RunRecord {
+            name,
+            workflow: workflow.to_owned(),
+            namespace: template
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_owned(),
+            uid,
+            created: self.now(),
+            pending_ms: self.settings().pending_ms,
+            running_ms: self.settings().running_ms,
+            outcome: outcome.0,
+            message: outcome.1,
+            stopped_at: None,
+            creator: Some(creator),
+            steps: package_steps(&package),
+            package,
+            package_name: template
+                .pointer("/metadata/annotations")
+                .and_then(|annotations| annotations.get(PACKAGE_NAME_KEY))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            light: false,
+            template_spec: Some(template["spec"].clone()),
+        }
+    }
+
+    /// `POST workflows?submit=true`: stores the workflow (creating the credentials of its payload)
+    /// and starts a run. Answers a `WorkflowResponse`.
+    pub(crate) fn submit_workflow(
+        &mut self,
+        body: Value,
+        creator: &Creator,
+        outcome: (Outcome, Option<String>),
+    ) -> ApiResult<Value> {
+        let workflow = decode_workflow(body)?;
+        let name = workflow
+            .name()
+            .filter(|name| !name.trim().is_empty())
+            .ok_or_else(|| {
+                ApiError::bad_request("metadata.name is required").cause(
+                    "ValidationError",
+                    "name is required",
+                    "metadata.name",
+                )
+            })?;
+        if self.workflow(name).is_some() {
+            return Err(ApiError::conflict(format!(
+                "workflowtemplates.argoproj.io \"{name}\" already exists"
+            )));
+        }
+        let name = name.to_owned();
+        let now = self.now();
+        let mut events = Vec::new();
+        let mut spec = serde_json::to_value(&workflow.spec)
+            .map_err(|error| ApiError::internal(error.to_string()))?;
+        for entry in workflow.payload.iter().flatten() {
+            let Some(mut credential) = entry.to_credential() else {
+                continue;
+            };
+            let id = ids::uuid_from(self.rng());
+            credential.id = Some(id.clone());
+            let stored =
+                StoredCredential::from_request(&credential, id.clone(), now, &creator.username)?;
+            events.push(Event::PutCredential { credential: stored });
+            if let Some(parameter) = &entry.parameter {
+                substitute(&mut spec, &format!("{{{{{parameter}}}}}"), &id);
+            }
+        }
+        let mut metadata = serde_json::to_value(&workflow.metadata)
+            .map_err(|error| ApiError::internal(error.to_string()))?;
+        metadata["namespace"] = metadata
+            .get("namespace")
+            .cloned()
+            .filter(Value::is_string)
+            .unwrap_or_else(|| json!("default"));
+        metadata["uid"] = json!(ids::uuid_from(self.rng()));
+        metadata["creationTimestamp"] = json!(time(now));
+        metadata["resourceVersion"] = json!((now / 1000).to_string());
+        metadata["generation"] = json!(1);
+        if !metadata["labels"].is_object() {
+            metadata["labels"] = json!({});
+        }
+        if let Some(labels) = metadata["labels"].as_object_mut() {
+            creator_labels(labels, creator);
+        }
+        let document = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate", "metadata": metadata, "spec": spec});
+        let record = self.new_run(&name, &document, creator.clone(), outcome);
+        let response = workflow_response(&document);
+        events.push(Event::PutWorkflow { name, document });
+        events.push(Event::PutRun { record });
+        self.commit(events)?;
+        Ok(response)
+    }
+
+    /// `POST workflows/submit` (and `triggerAsOwner`): a new run of an existing workflow. Answers the
+    /// run (a `WorkflowRunResponse`).
+    pub(crate) fn rerun(
+        &mut self,
+        body: Value,
+        creator: &Creator,
+        outcome: (Outcome, Option<String>),
+    ) -> ApiResult<Value> {
+        let kind = body
+            .get("resourceKind")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !matches!(kind, "WorkflowTemplate" | "ClusterWorkflowTemplate") {
+            return Err(ApiError::bad_request(format!(
+                "resourceKind must be WorkflowTemplate or ClusterWorkflowTemplate, got \"{kind}\""
+            ))
+            .cause(
+                "ValidationError",
+                "unsupported resource kind",
+                "resourceKind",
+            ));
+        }
+        let name = body
+            .get("resourceName")
+            .and_then(Value::as_str)
+            .filter(|name| !name.is_empty())
+            .ok_or_else(|| {
+                ApiError::bad_request("resourceName is required").cause(
+                    "ValidationError",
+                    "resourceName is required",
+                    "resourceName",
+                )
+            })?;
+        let template = self.workflow(name).cloned().ok_or_else(|| {
+            ApiError::not_found("workflowtemplates.argoproj.io", &format!("\"{name}\""))
+        })?;
+        let record = self.new_run(name, &template, creator.clone(), outcome);
+        let run_name = record.name.clone();
+        self.commit(vec![Event::PutRun { record }])?;
+        self.run(&run_name)
+            .cloned()
+            .ok_or_else(|| ApiError::internal("the new run was not stored"))
+    }
+
+    /// `POST workflows/{name}`: replaces the workflow's spec, labels and annotations.
+    pub(crate) fn update_workflow(&mut self, name: &str, body: Value) -> ApiResult<Value> {
+        let existing = self.workflow(name).cloned().ok_or_else(|| {
+            ApiError::not_found("workflowtemplates.argoproj.io", &format!("\"{name}\""))
+        })?;
+        let workflow = decode_workflow(body)?;
+        if workflow.name().is_some_and(|given| given != name) {
+            return Err(ApiError::bad_request(format!(
+                "metadata.name {:?} does not match the workflow {name}",
+                workflow.name().unwrap_or_default()
+            )));
+        }
+        let mut document = existing;
+        let given = serde_json::to_value(&workflow.metadata)
+            .map_err(|error| ApiError::internal(error.to_string()))?;
+        for key in ["labels", "annotations"] {
+            if let Some(value) = given.get(key) {
+                document["metadata"][key] = value.clone();
+            }
+        }
+        document["spec"] = serde_json::to_value(&workflow.spec)
+            .map_err(|error| ApiError::internal(error.to_string()))?;
+        let generation = document["metadata"]["generation"].as_i64().unwrap_or(1) + 1;
+        document["metadata"]["generation"] = json!(generation);
+        document["metadata"]["resourceVersion"] =
+            json!((self.now() / 1000 + generation).to_string());
+        let response = workflow_response(&document);
+        self.commit(vec![Event::PutWorkflow {
+            name: name.to_owned(),
+            document,
+        }])?;
+        Ok(response)
+    }
+
+    /// `POST workflows/{name}/changeownership?username=`: makes `username` the workflow's creator.
+    pub(crate) fn change_owner(&mut self, name: &str, username: &str) -> ApiResult<Value> {
+        if username.trim().is_empty() {
+            return Err(ApiError::bad_request(
+                "the username query parameter is required",
+            ));
+        }
+        let mut document = self.workflow(name).cloned().ok_or_else(|| {
+            ApiError::not_found("workflowtemplates.argoproj.io", &format!("\"{name}\""))
+        })?;
+        let owner = Creator {
+            sub: username.to_owned(),
+            email: format!("{username}.at.example.com"),
+            username: username.to_owned(),
+        };
+        if !document["metadata"]["labels"].is_object() {
+            document["metadata"]["labels"] = json!({});
+        }
+        if let Some(labels) = document["metadata"]["labels"].as_object_mut() {
+            creator_labels(labels, &owner);
+        }
+        let response = workflow_response(&document);
+        self.commit(vec![Event::PutWorkflow {
+            name: name.to_owned(),
+            document,
+        }])?;
+        Ok(response)
+    }
+
+    /// `POST workflows/{name}/archive`: deletes the workflow (its runs stay).
+    pub(crate) fn archive_workflow(&mut self, name: &str) -> ApiResult<()> {
+        if self.workflow(name).is_none() {
+            return Err(ApiError::not_found(
+                "workflowtemplates.argoproj.io",
+                &format!("\"{name}\""),
+            ));
+        }
+        self.commit(vec![Event::DeleteWorkflow {
+            name: name.to_owned(),
+        }])
+    }
+
+    /// `POST runs/{id}/stop`: stops a Pending or Running run; a finished one is a 409.
+    pub(crate) fn stop_run(&mut self, name: &str) -> ApiResult<Value> {
+        let now = self.now();
+        let Some(record) = self.record(name) else {
+            return match self.run(name) {
+                Some(_) => Err(ApiError::conflict(format!(
+                    "cannot shutdown a completed workflow: workflow: \"{name}\", namespace: \"default\""
+                ))),
+                None => Err(ApiError::not_found(
+                    "workflows.argoproj.io",
+                    &format!("\"{name}\""),
+                )),
+            };
+        };
+        if record.is_finished(now) {
+            return Err(ApiError::conflict(format!(
+                "cannot shutdown a completed workflow: workflow: \"{name}\", namespace: \"{}\"",
+                record.namespace
+            )));
+        }
+        self.commit(vec![Event::StopRun {
+            name: name.to_owned(),
+            at: now,
+        }])?;
+        self.run(name)
+            .cloned()
+            .ok_or_else(|| ApiError::internal("the stopped run was not stored"))
+    }
+
+    /// The CronWorkflow of a scheduled workflow.
+    fn cron_workflow_of(name: &str, document: &Value) -> Option<Value> {
+        let annotations = document.pointer("/metadata/annotations")?;
+        let schedule = annotations.get(SCHEDULE_ANNOTATION)?.as_str()?;
+        let timezone = annotations
+            .get(TIMEZONE_ANNOTATION)
+            .and_then(Value::as_str)
+            .unwrap_or("UTC");
+        let metadata = &document["metadata"];
+        Some(json!({
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "CronWorkflow",
+            "metadata": {
+                "name": format!("{name}-cron"),
+                "namespace": metadata["namespace"],
+                "uid": metadata["uid"],
+                "creationTimestamp": metadata["creationTimestamp"],
+                "generation": metadata["generation"],
+                "resourceVersion": metadata["resourceVersion"],
+                "labels": metadata["labels"],
+                "annotations": annotations,
+            },
+            "spec": {
+                "schedule": schedule,
+                "timezone": timezone,
+                "concurrencyPolicy": "Replace",
+                "startingDeadlineSeconds": 0,
+                "successfulJobsHistoryLimit": 3,
+                "failedJobsHistoryLimit": 1,
+                "suspend": false,
+                "workflowSpec": {"workflowTemplateRef": {"name": name}},
+                "workflowMetadata": {"labels": {"workflows.argoproj.io/workflow-template": name}},
+            },
+            "status": {"active": null, "conditions": [], "lastScheduledTime": null},
+        }))
+    }
+
+    /// `GET runs/cron`.
+    pub(crate) fn cron_workflows(&self) -> Value {
+        let items: Vec<Value> = self
+            .workflows()
+            .filter_map(|(name, document)| Self::cron_workflow_of(name, document))
+            .collect();
+        json!({"metadata": {}, "items": items})
+    }
+
+    /// `GET runs/cron/{name}-cron`.
+    pub(crate) fn cron_workflow(&self, cron_name: &str) -> ApiResult<Value> {
+        let not_found =
+            || ApiError::not_found("cronworkflows.argoproj.io", &format!("\"{cron_name}\""));
+        let name = cron_name.strip_suffix("-cron").ok_or_else(not_found)?;
+        let document = self.workflow(name).ok_or_else(not_found)?;
+        Self::cron_workflow_of(name, document).ok_or_else(not_found)
+    }
+
+    /// `GET runs/cron/{missed,}scheduleQueriesBetweenDuration`: runs of scheduled-query workflows
+    /// created between two instants (missed: those that did not succeed).
+    pub(crate) fn schedule_query_runs(
+        &self,
+        start: &str,
+        end: &str,
+        missed: bool,
+    ) -> ApiResult<Value> {
+        let parse = |text: &str, which: &str| {
+            parse_date(text).ok_or_else(|| {
+                ApiError::bad_request(format!("{which} must be an ISO 8601 date, got \"{text}\""))
+            })
+        };
+        let (start, end) = (parse(start, "startDate")?, parse(end, "endDate")?);
+        let is_schedule_query = |workflow: &str| {
+            workflow.starts_with("asq-")
+                || self
+                    .workflow(workflow)
+                    .and_then(|document| document.pointer("/metadata/annotations"))
+                    .and_then(|annotations| annotations.get(PACKAGE_NAME_KEY))
+                    .and_then(Value::as_str)
+                    == Some(SCHEDULE_QUERY_PACKAGE)
+        };
+        let runs: Vec<Value> = self
+            .runs()
+            .filter(|(_, run)| {
+                let workflow = run
+                    .pointer("/spec/workflowTemplateRef/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let created = run
+                    .pointer("/metadata/creationTimestamp")
+                    .and_then(Value::as_str)
+                    .and_then(parse_date);
+                let phase = run
+                    .pointer("/status/phase")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                is_schedule_query(workflow)
+                    && created.is_some_and(|created| created >= start && created <= end)
+                    && (!missed || matches!(phase, "Failed" | "Error"))
+            })
+            .map(|(_, run)| run.clone())
+            .collect();
+        Ok(Value::Array(runs))
+    }
+}
