@@ -11,6 +11,9 @@ use atlan_query::workflows::{self, TimeBounds};
 use atlan_query::{Query, Search, Sort, SortOrder, Timestamp};
 use serde_json::{Value, json};
 
+mod common;
+use common::WithDocValues;
+
 fn now() -> Timestamp {
     "2024-11-18T11:00:00Z".parse().unwrap()
 }
@@ -614,4 +617,98 @@ fn the_clock_is_the_one_given() {
     let after = EvalOptions::at("2024-11-18T11:45:02Z".parse().unwrap());
     assert_eq!(search.execute(&documents, &before).unwrap().hits.len(), 1);
     assert_eq!(search.execute(&documents, &after).unwrap().hits.len(), 0);
+}
+
+#[test]
+fn doc_values_give_the_same_answers_as_the_source() {
+    let mut runs = fixture_documents("runs-search");
+    runs.push(stopped_run());
+    let with_columns: Vec<WithDocValues> = runs.iter().map(WithDocValues::new).collect();
+    let searches = [
+        workflows::find_run_by_id("atlan-snowflake-miner-1714638976-mzdza").unwrap(),
+        workflows::runs_by_phase(
+            "atlan-snowflake-miner-1714638976",
+            &WorkflowPhase::Succeeded,
+            0,
+            100,
+        )
+        .unwrap(),
+        workflows::runs_by_status_and_time(
+            &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
+            &TimeBounds::since("now-8h"),
+            &TimeBounds::before("now-2h"),
+            0,
+            100,
+        )
+        .unwrap(),
+        workflows::latest_run("atlan-snowflake-1714638976").unwrap(),
+        workflows::current_run("atlan-snowflake-1714638976").unwrap(),
+        Search::new()
+            .query(Query::range("status.startedAt").gte("now-6h"))
+            .sort(Sort::new("status.finishedAt").order(SortOrder::Asc)),
+        Search::new().query(Query::exists("metadata.name")),
+        Search::new().query(Query::term("status.phase.keyword", "Failed")),
+    ];
+    for search in &searches {
+        let plain = search.execute(&runs, &options()).unwrap();
+        let columnar = search.execute(&with_columns, &options()).unwrap();
+        let columnar_names: Vec<&str> = columnar
+            .hits
+            .iter()
+            .map(|hit| hit.document.source["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names(&plain), columnar_names, "{search:?}");
+        assert_eq!(plain.total, columnar.total, "{search:?}");
+        let plain_sorts: Vec<&Vec<Value>> = plain.hits.iter().map(|hit| &hit.sort).collect();
+        let columnar_sorts: Vec<&Vec<Value>> = columnar.hits.iter().map(|hit| &hit.sort).collect();
+        assert_eq!(plain_sorts, columnar_sorts, "{search:?}");
+    }
+}
+
+#[test]
+fn doc_values_are_what_the_evaluator_reads() {
+    let runs = [stopped_run()];
+    let mut lying = WithDocValues::new(&runs[0]);
+    *lying.column_mut("metadata.labels.workflows.argoproj.io/phase") =
+        vec![json!("Pending").into()];
+    *lying.column_mut("status.phase") = vec![json!("Pending").into()];
+    let by_label = workflows::runs_by_phase(
+        runs[0]["spec"]["workflowTemplateRef"]["name"]
+            .as_str()
+            .unwrap(),
+        &WorkflowPhase::Pending,
+        0,
+        10,
+    )
+    .unwrap();
+    assert_eq!(by_label.execute(&runs, &options()).unwrap().hits.len(), 0);
+    assert_eq!(
+        by_label.execute([&lying], &options()).unwrap().hits.len(),
+        1,
+        "the nested query read the doc values"
+    );
+    let top_level = Search::new().query(Query::term("status.phase.keyword", "Pending"));
+    assert_eq!(
+        top_level.execute([&lying], &options()).unwrap().hits.len(),
+        1
+    );
+    let hidden = Search::new().query(Query::term("metadata.name.keyword", "anything"));
+    *lying.column_mut("metadata.name") = vec![json!("anything").into()];
+    assert!(
+        hidden
+            .execute([&lying], &options())
+            .unwrap()
+            .hits
+            .is_empty(),
+        "nested fields stay hidden at the top level"
+    );
+    lying.column_mut("spec").clear();
+    assert!(
+        by_label
+            .execute([&lying], &options())
+            .unwrap()
+            .hits
+            .is_empty(),
+        "no spec object: the nested query has nothing to match"
+    );
 }

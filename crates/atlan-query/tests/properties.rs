@@ -12,6 +12,9 @@ use atlan_query::{Query, RangeQuery, Search, Sort, SortOrder, Timestamp};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+mod common;
+use common::WithDocValues;
+
 // ---------------------------------------------------------------- the DSL round-trips
 
 fn field() -> impl Strategy<Value = String> {
@@ -256,18 +259,28 @@ fn page_ids(runs: &[&Run], from: u64, size: u64) -> Vec<String> {
         .collect()
 }
 
+/// The ids and total of a search over `documents`. Every search also runs over the same documents
+/// with doc values, and must give the same hits, sort values and total.
 fn executed_ids(search: &Search, documents: &[Value]) -> (Vec<String>, u64) {
     let page = search.execute(documents, &EvalOptions::at(now())).unwrap();
-    let ids = page
+    let columnar: Vec<WithDocValues> = documents.iter().map(WithDocValues::new).collect();
+    let with_doc_values = search.execute(&columnar, &EvalOptions::at(now())).unwrap();
+    let name = |source: &Value| source["metadata"]["name"].as_str().unwrap().to_owned();
+    let ids: Vec<String> = page.hits.iter().map(|hit| name(hit.document)).collect();
+    let columnar_ids: Vec<String> = with_doc_values
         .hits
         .iter()
-        .map(|hit| {
-            hit.document["metadata"]["name"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+        .map(|hit| name(&hit.document.source))
         .collect();
+    assert_eq!(
+        ids, columnar_ids,
+        "doc values change the hits of {search:?}"
+    );
+    assert_eq!(page.total, with_doc_values.total);
+    let sorts: Vec<&Vec<Value>> = page.hits.iter().map(|hit| &hit.sort).collect();
+    let columnar_sorts: Vec<&Vec<Value>> =
+        with_doc_values.hits.iter().map(|hit| &hit.sort).collect();
+    assert_eq!(sorts, columnar_sorts);
     (ids, page.total.map_or(0, |total| total.value))
 }
 

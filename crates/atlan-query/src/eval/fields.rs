@@ -8,11 +8,19 @@
 //! - Fields under a nested path (`metadata`, `spec` in Atlan's indexes) are only visible inside a
 //!   `nested` query or sort on that path, as in Elasticsearch.
 
+use std::cell::OnceCell;
+
+use jiff::Timestamp;
 use serde_json::Value;
+
+use super::DocValue;
 
 /// A field name, read once when a query is compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Field {
+    /// The documents' doc-value column for `path`, asked of the first document that is searched
+    /// (see [`super::Document::doc_value_column`]).
+    column: OnceCell<Option<usize>>,
     /// The path without a `.keyword` suffix.
     path: String,
     /// Byte offsets of the dots in `path`: where a key may end.
@@ -31,10 +39,22 @@ impl Field {
         };
         let dots = path.match_indices('.').map(|(index, _)| index).collect();
         Self {
+            column: OnceCell::new(),
             path: path.to_owned(),
             dots,
             keyword,
             is_id: name == "_id",
+        }
+    }
+
+    /// A path as written, with no `.keyword` or `_id` meaning.
+    fn raw(path: &str) -> Self {
+        Self {
+            column: OnceCell::new(),
+            path: path.to_owned(),
+            dots: path.match_indices('.').map(|(index, _)| index).collect(),
+            keyword: false,
+            is_id: false,
         }
     }
 }
@@ -55,8 +75,10 @@ impl Field {
 pub(crate) struct Scope<'a> {
     pub(crate) document: &'a dyn super::Document,
     pub(crate) root: &'a Value,
-    /// The nested path and object being evaluated, if inside a `nested` query.
-    pub(crate) nested: Option<(&'a str, &'a Value)>,
+    /// The nested path and object being evaluated, if inside a `nested` query. The object is
+    /// `None` when the document's doc values say the path holds a single object: it is then only
+    /// looked up if a field under it has no doc values.
+    pub(crate) nested: Option<(&'a str, Option<&'a Value>)>,
     pub(crate) nested_paths: &'a [String],
 }
 
@@ -64,7 +86,19 @@ pub(crate) struct Scope<'a> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum FieldValue<'a> {
     Json(&'a Value),
+    /// A string doc value already read as a date.
+    Date(&'a Value, Timestamp),
     Id(&'a str),
+}
+
+impl<'a> FieldValue<'a> {
+    /// The value without its cached date, for comparisons that do not use dates.
+    pub(crate) fn plain(self) -> Self {
+        match self {
+            Self::Date(value, _) => Self::Json(value),
+            other => other,
+        }
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -82,7 +116,20 @@ impl<'a> Scope<'a> {
                 .is_some_and(|id| test(FieldValue::Id(id)));
         }
         let keyword = field.keyword;
-        self.visit(field, false, &mut |value| {
+        let Visibility::Below(root, start) = self.visible(&field.path, false) else {
+            return false;
+        };
+        if let Some(values) = self.doc_values(field) {
+            return values.iter().any(|doc_value| {
+                let value = doc_value.value();
+                (!keyword || value.is_string())
+                    && test(match doc_value.date() {
+                        Some(date) => FieldValue::Date(value, date),
+                        None => FieldValue::Json(value),
+                    })
+            });
+        }
+        visit_path(root, field, start, &mut |value| {
             (!keyword || value.is_string()) && test(FieldValue::Json(value))
         })
     }
@@ -96,8 +143,68 @@ impl<'a> Scope<'a> {
     }
 
     /// Calls `test` with each object at `path` (a nested query's or sort's targets) until one passes.
-    pub(crate) fn any_object(&self, path: &Field, test: &mut dyn FnMut(&'a Value) -> bool) -> bool {
+    fn any_object(&self, path: &Field, test: &mut dyn FnMut(&'a Value) -> bool) -> bool {
         self.visit(path, true, &mut |value| value.is_object() && test(value))
+    }
+
+    /// Calls `test` with a scope for each object at the nested path `path` (named by `target`)
+    /// until one passes: a `nested` query's or sort's objects.
+    pub(crate) fn any_nested<'s>(
+        &'s self,
+        path: &'s str,
+        target: &Field,
+        test: &mut dyn FnMut(&Scope<'s>) -> bool,
+    ) -> bool {
+        if self.visible(&target.path, true) == Visibility::Hidden {
+            return false;
+        }
+        // The doc values of a nested path count its objects (at most one).
+        if let Some(objects) = self.doc_values(target) {
+            return !objects.is_empty()
+                && test(&Scope {
+                    nested: Some((path, None)),
+                    ..*self
+                });
+        }
+        self.any_object(target, &mut |object| {
+            test(&Scope {
+                nested: Some((path, Some(object))),
+                ..*self
+            })
+        })
+    }
+
+    /// The document's doc values for `field`, if it keeps them.
+    fn doc_values(&self, field: &Field) -> Option<&'a [DocValue]> {
+        let column = field
+            .column
+            .get_or_init(|| self.document.doc_value_column(&field.path));
+        self.document.doc_values((*column)?)
+    }
+
+    /// Whether `path` can be seen from this scope, and where to walk for it.
+    fn visible(&self, path: &str, is_nested_target: bool) -> Visibility<'a> {
+        if let Some((nested_path, object)) = self.nested {
+            let inside = path
+                .strip_prefix(nested_path)
+                .is_some_and(|rest| rest.starts_with('.'));
+            return match (inside, object) {
+                (false, _) => Visibility::Hidden,
+                (true, Some(object)) => Visibility::Below(object, nested_path.len() + 1),
+                // The document's single object there, reachable only through it: walk from the
+                // root.
+                (true, None) => Visibility::Below(self.root, 0),
+            };
+        }
+        let hidden = self.nested_paths.iter().any(|nested| {
+            path.strip_prefix(nested.as_str())
+                .is_some_and(|rest| rest.starts_with('.') || (rest.is_empty() && !is_nested_target))
+        });
+        if hidden {
+            Visibility::Hidden
+        } else {
+            Visibility::Below(self.root, 0)
+        }
     }
 
     /// Visits the leaves at `field`'s path, respecting nested visibility; `is_nested_target` allows
@@ -108,19 +215,32 @@ impl<'a> Scope<'a> {
         is_nested_target: bool,
         test: &mut dyn FnMut(&'a Value) -> bool,
     ) -> bool {
-        let path = field.path.as_str();
-        if let Some((nested_path, object)) = self.nested {
-            let inside = path
-                .strip_prefix(nested_path)
-                .is_some_and(|rest| rest.starts_with('.'));
-            return inside && visit_path(object, field, nested_path.len() + 1, test);
-        }
-        let hidden = self.nested_paths.iter().any(|nested| {
-            path.strip_prefix(nested.as_str())
-                .is_some_and(|rest| rest.starts_with('.') || (rest.is_empty() && !is_nested_target))
-        });
-        !hidden && visit_path(self.root, field, 0, test)
+        let Visibility::Below(value, start) = self.visible(&field.path, is_nested_target) else {
+            return false;
+        };
+        visit_path(value, field, start, test)
     }
+}
+
+/// Where a field is found from a scope.
+#[derive(PartialEq)]
+enum Visibility<'a> {
+    /// Not from here (a nested field outside its `nested` query).
+    Hidden,
+    /// Below this value, from this byte of the field's path.
+    Below(&'a Value, usize),
+}
+
+/// Every leaf at `path` below `source`, ignoring nested visibility (see
+/// [`super::field_values`]).
+pub(crate) fn leaves<'a>(source: &'a Value, path: &str) -> Vec<&'a Value> {
+    let field = Field::raw(path);
+    let mut out = Vec::new();
+    visit_path(source, &field, 0, &mut |value| {
+        out.push(value);
+        false
+    });
+    out
 }
 
 /// Objects up to this many keys are scanned rather than searched.
@@ -141,19 +261,18 @@ fn visit_path<'a>(
             .any(|item| visit_path(item, field, start, test)),
         Value::Object(map) if !rest.is_empty() => {
             if map.len() <= SCAN_BELOW {
-                // One pass over a small object beats a lookup per place a key may end.
-                let first = rest.as_bytes().first();
+                // One pass over a small object beats a lookup per place a key may end. A key's
+                // length sits in the map's node while its bytes are elsewhere on the heap, so keys
+                // that cannot end where the path allows are skipped before their bytes are read:
+                // over a large collection each read is a cache miss.
                 return map.iter().any(|(key, child)| {
-                    let key_first = key.as_bytes().first();
-                    if (key_first.is_some() && key_first != first)
-                        || !rest.starts_with(key.as_str())
-                    {
+                    let ends = rest.as_bytes().get(key.len());
+                    if !matches!(ends, None | Some(b'.')) || !rest.starts_with(key.as_str()) {
                         return false;
                     }
-                    match rest.as_bytes().get(key.len()) {
+                    match ends {
                         None => visit_leaves(child, test),
-                        Some(b'.') => visit_path(child, field, start + key.len() + 1, test),
-                        Some(_) => false,
+                        _ => visit_path(child, field, start + key.len() + 1, test),
                     }
                 });
             }
@@ -204,7 +323,7 @@ mod tests {
         let mut out = Vec::new();
         scope.each_value(&Field::new(name), &mut |value| {
             out.push(match value {
-                FieldValue::Json(value) => value.clone(),
+                FieldValue::Json(value) | FieldValue::Date(value, _) => value.clone(),
                 FieldValue::Id(id) => Value::from(id),
             });
         });
@@ -241,7 +360,7 @@ mod tests {
         let scope = Scope {
             document: &document,
             root: &document,
-            nested: Some(("metadata", object)),
+            nested: Some(("metadata", Some(object))),
             nested_paths: &nested,
         };
         let mut count = 0;

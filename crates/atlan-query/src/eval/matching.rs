@@ -173,8 +173,8 @@ impl Matcher {
             Self::Range { field, bounds } => {
                 any_value(scope, field, |found| range_matches(found, bounds))
             }
-            Self::Exists { field } => any_value(scope, field, |found| match found {
-                FieldValue::Json(value) => {
+            Self::Exists { field } => any_value(scope, field, |found| match found.plain() {
+                FieldValue::Json(value) | FieldValue::Date(value, _) => {
                     !value.is_null() && value.as_object().is_none_or(|map| !map.is_empty())
                 }
                 FieldValue::Id(_) => true,
@@ -183,13 +183,7 @@ impl Matcher {
                 path,
                 target,
                 inner,
-            } => scope.any_object(target, &mut |object| {
-                let nested = Scope {
-                    nested: Some((path.as_str(), object)),
-                    ..*scope
-                };
-                inner.matches(&nested)
-            }),
+            } => scope.any_nested(path, target, &mut |nested| inner.matches(nested)),
             Self::Bool {
                 required,
                 excluded,
@@ -364,11 +358,11 @@ fn any_value<'a>(
 /// Tests the indexed terms of a field: the whole string for keyword fields and `_id`, the analyzed
 /// tokens for text fields.
 fn any_term(scope: &Scope<'_>, field: &Field, mut test: impl FnMut(&str) -> bool) -> bool {
-    any_value(scope, field, |value| match value {
+    any_value(scope, field, |value| match value.plain() {
         FieldValue::Id(id) => test(id),
         FieldValue::Json(Value::String(text)) if field.keyword => test(text),
         FieldValue::Json(Value::String(text)) => tokens(text).any(|token| test(&token)),
-        FieldValue::Json(_) => false,
+        FieldValue::Json(_) | FieldValue::Date(..) => false,
     })
 }
 
@@ -429,7 +423,13 @@ fn term_matches(
     wanted: &TermValue,
     case_insensitive: bool,
 ) -> bool {
-    match found {
+    if let FieldValue::Date(_, date) = found
+        && !field.keyword
+        && let Some(wanted_date) = wanted.date
+    {
+        return date == wanted_date;
+    }
+    match found.plain() {
         FieldValue::Id(id) => wanted.text_eq(id, case_insensitive),
         FieldValue::Json(Value::String(text)) if field.keyword => {
             wanted.text_eq(text, case_insensitive)
@@ -458,7 +458,7 @@ fn term_matches(
             Value::String(text) => text == if *flag { "true" } else { "false" },
             _ => false,
         },
-        FieldValue::Json(_) => false,
+        FieldValue::Json(_) | FieldValue::Date(..) => false,
     }
 }
 
@@ -467,7 +467,17 @@ fn range_matches(found: FieldValue<'_>, bounds: &[(Bound, std::cmp::Ordering, bo
         |ordering: Option<std::cmp::Ordering>, wanted: std::cmp::Ordering, inclusive: bool| {
             ordering.is_some_and(|ordering| ordering == wanted || (inclusive && ordering.is_eq()))
         };
+    let dated = |date: Timestamp| {
+        bounds.iter().all(|(bound, wanted, inclusive)| {
+            satisfies(
+                bound.date.map(|limit| date.cmp(&limit)),
+                *wanted,
+                *inclusive,
+            )
+        })
+    };
     match found {
+        FieldValue::Date(_, date) => dated(date),
         FieldValue::Json(Value::Number(number)) => {
             let Some(value) = number.as_f64() else {
                 return false;
@@ -484,13 +494,7 @@ fn range_matches(found: FieldValue<'_>, bounds: &[(Bound, std::cmp::Ordering, bo
             })
         }
         FieldValue::Json(Value::String(text)) => match parse_date(text) {
-            Some(date) => bounds.iter().all(|(bound, wanted, inclusive)| {
-                satisfies(
-                    bound.date.map(|limit| date.cmp(&limit)),
-                    *wanted,
-                    *inclusive,
-                )
-            }),
+            Some(date) => dated(date),
             None => bounds.iter().all(|(bound, wanted, inclusive)| {
                 satisfies(
                     Some(text.as_str().cmp(bound.text.as_str())),

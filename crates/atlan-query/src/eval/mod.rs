@@ -43,12 +43,75 @@ pub const ATLAN_NESTED_PATHS: [&str; 2] = ["metadata", "spec"];
 /// How many matches Elasticsearch counts when `track_total_hits` is absent.
 const DEFAULT_TRACK_TOTAL_HITS: u64 = 10_000;
 
-/// A document to search: an id and a JSON source.
+/// A document to search: an id and a JSON source, and optionally doc values.
 pub trait Document {
     /// The document id (`_id`), if it has one.
     fn id(&self) -> Option<&str>;
     /// The document's source.
     fn source(&self) -> &Value;
+    /// The doc-value column of the field at `path` (dotted, without a `.keyword` suffix), when
+    /// documents of this kind keep one; the default keeps none. It must depend on `path` alone:
+    /// the evaluator asks the first document of a search once per field and uses the answer for
+    /// every document.
+    fn doc_value_column(&self, path: &str) -> Option<usize> {
+        let _ = path;
+        None
+    }
+
+    /// Doc values, as Elasticsearch keeps them: this document's values in `column`, or `None` to
+    /// make the evaluator walk the source for them.
+    ///
+    /// When `Some`, they must be exactly what [`field_values`] finds in the source (each made a
+    /// [`DocValue`]): every leaf, arrays flattened. For a nested path itself (a `nested` query's or sort's target), the column
+    /// holds one value (of any content) when the path holds an object and none when it holds
+    /// nothing; answer `None` when it holds an array, or when a key with a dot in it also reaches
+    /// below the path. The evaluator then skips finding the nested object.
+    ///
+    /// A store that searches many documents for a few fields gains here: walking JSON trees is
+    /// bound by cache misses, reading a compact column is not.
+    fn doc_values(&self, column: usize) -> Option<&[DocValue]> {
+        let _ = column;
+        None
+    }
+}
+
+/// A doc value: one leaf of a document's source, and its instant when it is a date string (read
+/// once, as [`crate::parse_date`] reads it), so that ranges and sorts need not parse it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocValue {
+    value: Value,
+    date: Option<Timestamp>,
+}
+
+impl DocValue {
+    /// A doc value for `value`.
+    pub fn new(value: Value) -> Self {
+        let date = value.as_str().and_then(crate::parse_date);
+        Self { value, date }
+    }
+
+    /// The value.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// Its instant, when it is a date string.
+    pub fn date(&self) -> Option<Timestamp> {
+        self.date
+    }
+}
+
+impl From<Value> for DocValue {
+    fn from(value: Value) -> Self {
+        Self::new(value)
+    }
+}
+
+/// The leaf values at `path` in `source`, as the evaluator finds them: dotted names reach into
+/// objects, keys containing dots are found too, arrays are flattened, nested visibility is not
+/// applied. For building [`Document::doc_values`].
+pub fn field_values<'a>(source: &'a Value, path: &str) -> Vec<&'a Value> {
+    fields::leaves(source, path)
 }
 
 /// A bare JSON document: its id is `metadata.name`, as in Atlan's indexes.
@@ -69,6 +132,14 @@ impl<D: Document + ?Sized> Document for &D {
 
     fn source(&self) -> &Value {
         (**self).source()
+    }
+
+    fn doc_value_column(&self, path: &str) -> Option<usize> {
+        (**self).doc_value_column(path)
+    }
+
+    fn doc_values(&self, column: usize) -> Option<&[DocValue]> {
+        (**self).doc_values(column)
     }
 }
 

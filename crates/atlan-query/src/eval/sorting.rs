@@ -45,6 +45,7 @@ impl Key {
     fn of(value: FieldValue<'_>) -> Option<Self> {
         Some(match value {
             FieldValue::Id(id) => Self::Text(id.to_owned()),
+            FieldValue::Date(_, date) => Self::Date(date.as_millisecond()),
             FieldValue::Json(Value::Number(number)) => Self::Number(number.as_f64()?),
             FieldValue::Json(Value::String(text)) => match parse_date(text) {
                 Some(date) => Self::Date(date.as_millisecond()),
@@ -142,12 +143,8 @@ impl SortSpec {
         };
         match nested {
             Some((path, target)) => {
-                scope.any_object(target, &mut |object| {
-                    Scope {
-                        nested: Some((path.as_str(), object)),
-                        ..*scope
-                    }
-                    .each_value(field, &mut consider);
+                scope.any_nested(path, target, &mut |nested| {
+                    nested.each_value(field, &mut consider);
                     false
                 });
             }
