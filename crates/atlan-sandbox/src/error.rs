@@ -86,11 +86,11 @@ impl IntoResponse for ApiError {
             "errorId": crate::ids::uuid(),
         });
         if !self.causes.is_empty() {
-            body["causes"] = self
+            crate::json::set(&mut body, "causes", self
                 .causes
                 .iter()
                 .map(|(kind, message, location)| json!({"errorType": kind, "errorMessage": message, "location": location}))
-                .collect();
+                .collect());
         }
         (self.status, axum::Json(body)).into_response()
     }

@@ -36,7 +36,7 @@ pub(crate) fn uuid_from(rng: &mut fastrand::Rng) -> String {
 pub(crate) fn generated_name(prefix: &str, rng: &mut fastrand::Rng) -> String {
     let prefix: String = prefix.chars().take(58).collect();
     let suffix: String = (0..5)
-        .map(|_| char::from(GENERATE_NAME_ALPHABET[rng.usize(..GENERATE_NAME_ALPHABET.len())]))
+        .filter_map(|_| rng.choice(GENERATE_NAME_ALPHABET).copied().map(char::from))
         .collect();
     format!("{prefix}{suffix}")
 }

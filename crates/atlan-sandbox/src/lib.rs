@@ -29,6 +29,7 @@ mod clock;
 mod error;
 mod faults;
 mod ids;
+mod json;
 mod persist;
 mod routes;
 mod seed;
@@ -234,6 +235,7 @@ impl SandboxBuilder {
                 .commit(events)
                 .map_err(|error| SandboxError::Persist(error.message))?;
         }
+        store.compact();
         let (workflows, runs, credentials) = store.counts();
         tracing::info!(workflows, runs, credentials, "sandbox loaded");
         let faults = FaultControl::new(self.random_seed);

@@ -158,16 +158,20 @@ fn parse_search(body: &Bytes) -> ApiResult<Search> {
     })
 }
 
-async fn search_workflows(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
-    let search = parse_search(&body)?;
+/// An `indexsearch`: the answer is serialized under the read lock, straight from the store.
+fn search(state: &AppState, runs: bool, body: &Bytes) -> ApiResult<Response> {
+    let search = parse_search(body)?;
     let now = state.clock.now();
-    Ok(axum::Json(state.read()?.search(false, &search, now)?))
+    let body = state.read()?.search(runs, &search, now)?;
+    Ok(([(http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-async fn search_runs(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
-    let search = parse_search(&body)?;
-    let now = state.clock.now();
-    Ok(axum::Json(state.read()?.search(true, &search, now)?))
+async fn search_workflows(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    search(&state, false, &body)
+}
+
+async fn search_runs(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    search(&state, true, &body)
 }
 
 async fn submit_workflow(

@@ -156,8 +156,9 @@ fn tenant_events(
             rng,
         )
         .map_err(|reason| SeedError::new(source_name, reason))?;
-        let name = document["metadata"]["name"]
-            .as_str()
+        let name = document
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
         templates.insert(name.clone(), document.clone());
@@ -200,7 +201,9 @@ fn tenant_events(
             light: false,
             template_spec: Some(template["spec"].clone()),
         };
-        events.push(Event::PutRun { record });
+        events.push(Event::PutRun {
+            record: Box::new(record),
+        });
     }
     for entry in tenant.credentials {
         events.push(
@@ -222,46 +225,31 @@ fn credential_event(body: Value, created: i64, rng: &mut fastrand::Rng) -> Resul
 
 /// A WorkflowTemplate document from a workflow (request body or template), with server fields.
 fn template_document(
-    workflow: Value,
+    mut workflow: Value,
     created: i64,
     owner: Option<Creator>,
     rng: &mut fastrand::Rng,
 ) -> Result<Value, String> {
-    let name = workflow
+    if workflow
         .pointer("/metadata/name")
         .and_then(Value::as_str)
-        .filter(|name| !name.is_empty())
-        .ok_or("a workflow without metadata.name")?;
-    let mut metadata = workflow["metadata"].clone();
-    metadata["namespace"] = metadata
-        .get("namespace")
-        .cloned()
-        .filter(Value::is_string)
-        .unwrap_or_else(|| json!("default"));
-    if metadata.get("uid").is_none() {
-        metadata["uid"] = json!(ids::uuid_from(rng));
+        .is_none_or(str::is_empty)
+    {
+        return Err("a workflow without metadata.name".into());
     }
-    metadata["creationTimestamp"] = json!(time(created));
-    metadata["resourceVersion"] = json!((created / 1000).to_string());
-    metadata["generation"] = json!(1);
-    if !metadata["labels"].is_object() {
-        metadata["labels"] = json!({});
-    }
-    if let (Some(owner), Some(labels)) = (owner, metadata["labels"].as_object_mut()) {
-        labels.insert("workflows.argoproj.io/creator".into(), json!(owner.sub));
-        labels.insert(
-            "workflows.argoproj.io/creator-email".into(),
-            json!(owner.email),
-        );
-        labels.insert(
-            "workflows.argoproj.io/creator-preferred-username".into(),
-            json!(owner.username),
-        );
-    }
-    let _ = name;
-    Ok(
-        json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate", "metadata": metadata, "spec": workflow["spec"]}),
-    )
+    let metadata = crate::json::member(&mut workflow, "metadata").take();
+    let spec = crate::json::member(&mut workflow, "spec").take();
+    let uid = metadata
+        .get("uid")
+        .and_then(Value::as_str)
+        .map_or_else(|| ids::uuid_from(rng), str::to_owned);
+    Ok(crate::store::template_document(
+        metadata,
+        spec,
+        &uid,
+        created,
+        owner.as_ref(),
+    ))
 }
 
 fn unique_name(workflow: &str, taken: &mut HashSet<String>, rng: &mut fastrand::Rng) -> String {
@@ -311,8 +299,9 @@ fn dir_events(dir: &Path, now: i64, rng: &mut fastrand::Rng) -> Result<Vec<Event
                 0 => {
                     let document = template_document(document, now, None, rng)
                         .map_err(|reason| SeedError::new(&name, reason))?;
-                    let workflow = document["metadata"]["name"]
-                        .as_str()
+                    let workflow = document
+                        .pointer("/metadata/name")
+                        .and_then(Value::as_str)
                         .unwrap_or_default()
                         .to_owned();
                     Event::PutWorkflow {
@@ -354,8 +343,10 @@ pub(crate) fn synthetic(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
     .collect();
     let mut events = Vec::with_capacity(workflows + runs);
     let mut templates: Vec<(String, String, String)> = Vec::with_capacity(workflows);
-    for index in 0..workflows {
-        let package = &WorkflowPackage::KNOWN[index % WorkflowPackage::KNOWN.len()];
+    // Every user but the scheduler account owns workflows.
+    let owners = users.iter().take(users.len() - 1).cycle();
+    let packages = WorkflowPackage::KNOWN.iter().cycle();
+    for (index, (package, owner)) in packages.zip(owners).take(workflows).enumerate() {
         let prefix = package.prefix().to_owned();
         let name = format!("{prefix}-{}", 1_600_000_000 + index as u64 * 7);
         let short = prefix
@@ -365,11 +356,17 @@ pub(crate) fn synthetic(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
         let created = now - rng.i64(86_400..200 * 86_400) * 1000;
         let mut annotations = json!({"package.argoproj.io/name": package_name, "orchestration.atlan.com/atlanName": name});
         if index % 10 == 0 {
-            annotations["orchestration.atlan.com/schedule"] =
-                json!(format!("{} {} * * *", index % 60, index % 24));
-            annotations["orchestration.atlan.com/timezone"] = json!("UTC");
+            crate::json::set(
+                &mut annotations,
+                "orchestration.atlan.com/schedule",
+                json!(format!("{} {} * * *", index % 60, index % 24)),
+            );
+            crate::json::set(
+                &mut annotations,
+                "orchestration.atlan.com/timezone",
+                json!("UTC"),
+            );
         }
-        let owner = &users[index % (users.len() - 1)];
         let document = json!({
             "apiVersion": "argoproj.io/v1alpha1",
             "kind": "WorkflowTemplate",
@@ -408,9 +405,14 @@ pub(crate) fn synthetic(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
     }
     let mut names = HashSet::with_capacity(runs);
     for _ in 0..runs {
-        let (workflow, package, package_name) = &templates[rng.usize(..templates.len())];
+        let Some((workflow, package, package_name)) = rng.choice(&templates) else {
+            break;
+        };
         let roll = rng.f64();
-        let (created, pending_s, running_s, outcome) = if roll < 0.03 {
+        // A tenant runs a few workflows at any moment (Argo's parallelism caps it), whatever its
+        // history holds: 0.2% of runs are running and 0.05% pending, the rest finished over the
+        // last 30 days.
+        let (created, pending_s, running_s, outcome) = if roll < 0.002 {
             // Still running: started within the hour, runs for hours more.
             let age = rng.i64(60..3_600);
             (
@@ -419,7 +421,7 @@ pub(crate) fn synthetic(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
                 age + rng.i64(600..7_200),
                 Outcome::Succeeded,
             )
-        } else if roll < 0.04 {
+        } else if roll < 0.0025 {
             // Still pending.
             (now - rng.i64(1..30) * 1000, 300, 600, Outcome::Succeeded)
         } else {
@@ -448,14 +450,18 @@ pub(crate) fn synthetic(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
             outcome,
             message: (outcome == Outcome::Error).then(|| "pod deleted".to_owned()),
             stopped_at: None,
-            creator: (rng.f64() < 0.9).then(|| users[rng.usize(..users.len())].clone()),
+            creator: (rng.f64() < 0.9)
+                .then(|| rng.choice(&users).cloned())
+                .flatten(),
             package: package.clone(),
             package_name: Some(package_name.clone()),
             steps: crate::store::package_steps(package),
             light: true,
             template_spec: None,
         };
-        events.push(Event::PutRun { record });
+        events.push(Event::PutRun {
+            record: Box::new(record),
+        });
     }
     events
 }

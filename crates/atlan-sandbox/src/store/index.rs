@@ -4,12 +4,14 @@
 //! The planner only ever narrows to a superset of the matches: the candidates are then evaluated
 //! with `atlan_query`'s evaluator, so the result is exactly a full scan's, only faster.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use atlan_query::eval::{EvalError, EvalOptions, Page};
 use atlan_query::{DateMath, Query, Rounding, Search, Timestamp, parse_date};
 use jiff::tz::TimeZone;
 use serde_json::Value;
+
+use super::doc_values::{DocValues, StoredDocument};
 
 /// Keyword fields indexed by exact value, and where their values are in a document.
 const TERM_FIELDS: &[(&str, &[&str])] = &[
@@ -43,13 +45,40 @@ fn at_path<'a>(document: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(document, |value, key| value.get(key))
 }
 
+/// A stored document with its doc values.
+#[derive(Debug)]
+struct Entry {
+    name: String,
+    document: Value,
+    values: Option<DocValues>,
+}
+
+impl Entry {
+    fn new(name: &str, document: Value) -> Self {
+        Self {
+            name: name.to_owned(),
+            values: DocValues::of(&document),
+            document,
+        }
+    }
+
+    fn stored(&self) -> StoredDocument<'_> {
+        StoredDocument {
+            name: &self.name,
+            source: &self.document,
+            values: self.values.as_ref(),
+        }
+    }
+}
+
 /// Documents by name, in insertion order (Elasticsearch's index order), with their indexes.
 #[derive(Debug, Default)]
 pub(crate) struct Collection {
-    slots: Vec<Option<(String, Value)>>,
+    slots: Vec<Option<Entry>>,
     ids: HashMap<String, usize>,
     terms: HashMap<&'static str, HashMap<String, BTreeSet<usize>>>,
-    dates: HashMap<&'static str, BTreeMap<i64, BTreeSet<usize>>>,
+    /// (instant in milliseconds, slot) pairs: one dense B-tree per field, read in order by a range.
+    dates: HashMap<&'static str, BTreeSet<(i64, usize)>>,
     /// Documents whose date field holds something that is not a date: always candidates.
     undated: HashMap<&'static str, BTreeSet<usize>>,
 }
@@ -61,7 +90,7 @@ impl Collection {
 
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         let slot = *self.ids.get(name)?;
-        self.slots.get(slot)?.as_ref().map(|(_, document)| document)
+        self.slots.get(slot)?.as_ref().map(|entry| &entry.document)
     }
 
     /// Every document, in index order.
@@ -69,7 +98,7 @@ impl Collection {
         self.slots
             .iter()
             .flatten()
-            .map(|(name, document)| (name.as_str(), document))
+            .map(|entry| (entry.name.as_str(), &entry.document))
     }
 
     /// Inserts or replaces a document.
@@ -88,7 +117,21 @@ impl Collection {
         };
         self.index(slot, &document);
         if let Some(entry) = self.slots.get_mut(slot) {
-            *entry = Some((name.to_owned(), document));
+            *entry = Some(Entry::new(name, document));
+        }
+    }
+
+    /// Re-allocates every document in index order, so that each document's nodes sit together in
+    /// memory: after a bulk load they are interleaved with index entries, and a search that touches
+    /// a few fields of thousands of documents is bound by cache misses.
+    pub(crate) fn compact(&mut self) {
+        // Documents first, then all doc values together: a search reads the doc values of many
+        // documents and the sources of a few.
+        for entry in self.slots.iter_mut().flatten() {
+            entry.document = entry.document.clone();
+        }
+        for entry in self.slots.iter_mut().flatten() {
+            entry.values = entry.values.clone();
         }
     }
 
@@ -96,10 +139,7 @@ impl Collection {
     pub(crate) fn remove(&mut self, name: &str) -> Option<Value> {
         let slot = self.ids.remove(name)?;
         self.unindex(slot);
-        self.slots
-            .get_mut(slot)?
-            .take()
-            .map(|(_, document)| document)
+        self.slots.get_mut(slot)?.take().map(|entry| entry.document)
     }
 
     fn index(&mut self, slot: usize, document: &Value) {
@@ -121,9 +161,7 @@ impl Collection {
                         self.dates
                             .entry(field)
                             .or_default()
-                            .entry(date.as_millisecond())
-                            .or_default()
-                            .insert(slot);
+                            .insert((date.as_millisecond(), slot));
                     }
                     None => {
                         self.undated.entry(field).or_default().insert(slot);
@@ -134,7 +172,7 @@ impl Collection {
     }
 
     fn unindex(&mut self, slot: usize) {
-        let Some(Some((_, document))) = self.slots.get(slot) else {
+        let Some(Some(Entry { document, .. })) = self.slots.get(slot) else {
             return;
         };
         let document = document.clone();
@@ -152,12 +190,9 @@ impl Collection {
             if let Some(date) = at_path(&document, path)
                 .and_then(Value::as_str)
                 .and_then(parse_date)
-                && let Some(slots) = self
-                    .dates
-                    .get_mut(field)
-                    .and_then(|dates| dates.get_mut(&date.as_millisecond()))
+                && let Some(dates) = self.dates.get_mut(field)
             {
-                slots.remove(&slot);
+                dates.remove(&(date.as_millisecond(), slot));
             }
             if let Some(slots) = self.undated.get_mut(field) {
                 slots.remove(&slot);
@@ -165,67 +200,73 @@ impl Collection {
         }
     }
 
-    /// Runs a search: candidates from the indexes, then the exact evaluation over them.
+    /// Runs a search: candidates from the indexes, then the exact evaluation over them (reading
+    /// doc values where the document has them).
     pub(crate) fn search(
         &self,
         search: &Search,
         options: &EvalOptions,
-    ) -> Result<Page<(&str, &Value)>, EvalError> {
-        match search
+    ) -> Result<Page<StoredDocument<'_>>, EvalError> {
+        let plan = search
             .query
             .as_ref()
-            .and_then(|query| self.candidates(query, options.now))
-        {
-            Some(slots) => {
-                let documents = slots
+            .and_then(|query| self.plan(query, options.now));
+        match plan {
+            Some(plan) => {
+                let documents = plan
+                    .slots()
                     .into_iter()
                     .filter_map(|slot| self.slots.get(slot)?.as_ref())
-                    .map(|(name, document)| (name.as_str(), document));
+                    .map(Entry::stored);
                 search.execute(documents, options)
             }
-            None => search.execute(self.iter(), options),
+            None => search.execute(self.slots.iter().flatten().map(Entry::stored), options),
         }
     }
 
-    /// A superset of the documents `query` can match, or `None` when the indexes cannot narrow it.
-    fn candidates(&self, query: &Query, now: Timestamp) -> Option<BTreeSet<usize>> {
+    /// The cheapest index lookup whose result is a superset of what `query` can match, or `None`
+    /// when the indexes cannot narrow it. Only that one lookup is materialized: the exact
+    /// evaluation applies every other clause, so intersecting here would only cost time.
+    fn plan<'a>(&'a self, query: &Query, now: Timestamp) -> Option<Plan<'a>> {
         match query {
             Query::Term(term) if term.case_insensitive != Some(true) => {
                 let value = scalar_text(&term.value)?;
-                self.term_slots(&term.field, &[value])
+                self.term_plan(&term.field, &[value])
             }
             Query::Terms(terms) => {
                 let values: Option<Vec<String>> = terms.values.iter().map(scalar_text).collect();
-                self.term_slots(&terms.field, &values?)
+                self.term_plan(&terms.field, &values?)
             }
-            Query::Range(range) => self.range_slots(range, now),
-            Query::Nested(nested) => self.candidates(&nested.query, now),
+            Query::Range(range) => self.range_plan(range, now),
+            Query::Nested(nested) => self.plan(&nested.query, now),
             Query::Bool(boolean) => {
-                let mut sets: Vec<BTreeSet<usize>> = boolean
+                let mut best: Option<(Plan<'a>, usize)> = None;
+                for plan in boolean
                     .must
                     .iter()
                     .chain(&boolean.filter)
-                    .filter_map(|clause| self.candidates(clause, now))
-                    .collect();
-                sets.sort_by_key(BTreeSet::len);
-                let mut sets = sets.into_iter();
-                let first = sets.next()?;
-                Some(sets.fold(first, |acc, set| {
-                    acc.into_iter().filter(|slot| set.contains(slot)).collect()
-                }))
+                    .filter_map(|clause| self.plan(clause, now))
+                {
+                    let limit = best.as_ref().map_or(usize::MAX, |(_, cost)| *cost);
+                    let cost = plan.cost_up_to(limit);
+                    if cost < limit {
+                        best = Some((plan, cost));
+                    }
+                }
+                best.map(|(plan, _)| plan)
             }
             _ => None,
         }
     }
 
-    fn term_slots(&self, field: &str, values: &[String]) -> Option<BTreeSet<usize>> {
+    fn term_plan(&self, field: &str, values: &[String]) -> Option<Plan<'_>> {
         if field == "_id" {
-            return Some(
+            return Some(Plan::Slots(
                 values
                     .iter()
                     .filter_map(|value| self.ids.get(value).copied())
                     .collect(),
-            );
+            ));
         }
         let index = self.terms.get(field).or_else(|| {
             TERM_FIELDS
@@ -233,21 +274,12 @@ impl Collection {
                 .any(|(name, _)| *name == field)
                 .then_some(&EMPTY)
         })?;
-        Some(
-            values
-                .iter()
-                .filter_map(|value| index.get(value))
-                .flatten()
-                .copied()
-                .collect(),
-        )
+        Some(Plan::Sets(
+            values.iter().filter_map(|value| index.get(value)).collect(),
+        ))
     }
 
-    fn range_slots(
-        &self,
-        range: &atlan_query::RangeQuery,
-        now: Timestamp,
-    ) -> Option<BTreeSet<usize>> {
+    fn range_plan(&self, range: &atlan_query::RangeQuery, now: Timestamp) -> Option<Plan<'_>> {
         if !DATE_FIELDS.iter().any(|(name, _)| *name == range.field)
             || range.time_zone.is_some()
             || range.format.is_some()
@@ -284,21 +316,74 @@ impl Collection {
         };
         let low = low.unwrap_or(i64::MIN);
         let high = high.unwrap_or(i64::MAX);
-        let mut slots: BTreeSet<usize> = self
-            .undated
+        let undated = self.undated.get(range.field.as_str());
+        let dates = self
+            .dates
             .get(range.field.as_str())
-            .cloned()
-            .unwrap_or_default();
-        if low <= high
-            && let Some(dates) = self.dates.get(range.field.as_str())
-        {
-            // Dates are indexed to the millisecond; bounds from whole-second values widen by one
-            // millisecond each way so that sub-millisecond instants are never cut off.
-            for (_, set) in dates.range(low.saturating_sub(1)..=high.saturating_add(1)) {
-                slots.extend(set);
+            .filter(|_| low <= high)
+            // Dates are indexed to the millisecond; bounds widen by one millisecond each way so
+            // that sub-millisecond instants are never cut off.
+            .map(|dates| {
+                dates.range((low.saturating_sub(1), 0)..=(high.saturating_add(1), usize::MAX))
+            });
+        Some(Plan::Dates { undated, dates })
+    }
+}
+
+/// Candidate slots from one index lookup.
+enum Plan<'a> {
+    /// These slots.
+    Slots(Vec<usize>),
+    /// The union of these posting sets.
+    Sets(Vec<&'a BTreeSet<usize>>),
+    /// The documents dated in a range, and those whose date could not be read.
+    Dates {
+        undated: Option<&'a BTreeSet<usize>>,
+        dates: Option<std::collections::btree_set::Range<'a, (i64, usize)>>,
+    },
+}
+
+impl Plan<'_> {
+    /// How many candidates the plan yields (an upper bound: sets may overlap).
+    #[cfg(test)]
+    fn cost(&self) -> usize {
+        self.cost_up_to(usize::MAX)
+    }
+
+    /// [`Plan::cost`], counted no further than `limit` (a date range is counted by walking it).
+    fn cost_up_to(&self, limit: usize) -> usize {
+        match self {
+            Plan::Slots(slots) => slots.len(),
+            Plan::Sets(sets) => sets.iter().map(|set| set.len()).sum(),
+            Plan::Dates { undated, dates } => {
+                let undated = undated.map_or(0, BTreeSet::len);
+                let walked = limit.saturating_sub(undated);
+                undated + dates.clone().map_or(0, |dates| dates.take(walked).count())
             }
         }
-        Some(slots)
+    }
+
+    /// The candidates in index order, without duplicates.
+    fn slots(self) -> Vec<usize> {
+        let mut slots = match self {
+            Plan::Slots(slots) => slots,
+            Plan::Sets(sets) => {
+                let mut slots = Vec::with_capacity(sets.iter().map(|set| set.len()).sum());
+                for set in sets {
+                    slots.extend(set.iter().copied());
+                }
+                slots
+            }
+            Plan::Dates { undated, dates } => undated
+                .into_iter()
+                .flatten()
+                .copied()
+                .chain(dates.into_iter().flatten().map(|(_, slot)| *slot))
+                .collect(),
+        };
+        slots.sort_unstable();
+        slots.dedup();
+        slots
     }
 }
 
@@ -385,15 +470,25 @@ mod tests {
             workflows::find_by_id("wf-1-0007").unwrap(),
         ];
         for search in searches {
+            // Indexes and doc values against a plain scan of the sources.
             let indexed = collection.search(&search, &options).unwrap();
             let scanned = search.execute(collection.iter(), &options).unwrap();
+            assert_eq!(indexed.total, scanned.total, "{search:?}");
+            let indexed: Vec<_> = indexed
+                .hits
+                .iter()
+                .map(|hit| (hit.document.name, hit.document.source, &hit.sort))
+                .collect();
+            let scanned: Vec<_> = scanned
+                .hits
+                .iter()
+                .map(|hit| (hit.document.0, hit.document.1, &hit.sort))
+                .collect();
             assert_eq!(indexed, scanned, "{search:?}");
-            assert!(
-                collection
-                    .candidates(search.query.as_ref().unwrap(), options.now)
-                    .is_some(),
-                "narrowed: {search:?}"
-            );
+            let plan = collection
+                .plan(search.query.as_ref().unwrap(), options.now)
+                .expect("the indexes narrow every Atlan search");
+            assert!(plan.cost() < collection.len(), "narrowed: {search:?}");
         }
     }
 }

@@ -2,11 +2,12 @@
 //! state is persisted) before it is applied, so that replaying the log rebuilds the same state.
 
 mod credentials;
+mod doc_values;
 pub(crate) mod index;
 pub(crate) mod runs;
 mod workflows;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
 use atlan_query::Search;
@@ -19,7 +20,7 @@ pub use credentials::CredentialTestRule;
 pub(crate) use credentials::StoredCredential;
 use index::Collection;
 pub(crate) use runs::{Creator, Outcome, RunRecord};
-pub(crate) use workflows::{package_of, package_steps};
+pub(crate) use workflows::{package_of, package_steps, template_document};
 
 use crate::error::{ApiError, ApiResult};
 use crate::persist::Log;
@@ -33,7 +34,7 @@ pub(crate) enum Event {
     /// A workflow deleted.
     DeleteWorkflow { name: String },
     /// A run submitted (its lifecycle follows from the record and the clock).
-    PutRun { record: RunRecord },
+    PutRun { record: Box<RunRecord> },
     /// A run loaded as a fixed document (seed data), with no lifecycle.
     PutFixedRun { name: String, document: Value },
     /// A run stopped.
@@ -65,6 +66,8 @@ pub(crate) struct Store {
     credentials: BTreeMap<String, StoredCredential>,
     /// Runs whose document changes at a future instant: (instant, run name).
     changes: BTreeSet<(i64, String)>,
+    /// The instant each run of `changes` is filed under, to find its entry without a scan.
+    change_of: HashMap<String, i64>,
     rng: fastrand::Rng,
     settings: StoreSettings,
     log: Option<Log>,
@@ -91,6 +94,7 @@ impl Store {
             records: BTreeMap::new(),
             credentials: BTreeMap::new(),
             changes: BTreeSet::new(),
+            change_of: HashMap::new(),
             rng,
             settings,
             log: None,
@@ -147,7 +151,7 @@ impl Store {
             }
             Event::PutRun { record } => {
                 let name = record.name.clone();
-                self.records.insert(name.clone(), record);
+                self.records.insert(name.clone(), *record);
                 self.refresh_run(&name);
             }
             Event::PutFixedRun { name, document } => {
@@ -174,12 +178,22 @@ impl Store {
         let Some(record) = self.records.get(name) else {
             return;
         };
-        self.changes.retain(|(_, run)| run != name);
         let document = record.document(self.now);
-        if let Some(next) = record.next_change(self.now) {
+        let next = record.next_change(self.now);
+        if let Some(at) = self.change_of.remove(name) {
+            self.changes.remove(&(at, name.to_owned()));
+        }
+        if let Some(next) = next {
             self.changes.insert((next, name.to_owned()));
+            self.change_of.insert(name.to_owned(), next);
         }
         self.runs.put(name, document);
+    }
+
+    /// Lays documents out for searching after a bulk load (see [`Collection::compact`]).
+    pub(crate) fn compact(&mut self) {
+        self.runs.compact();
+        self.workflows.compact();
     }
 
     /// Whether some run changes at or before `now` (checked under a read lock before taking a write
@@ -201,6 +215,7 @@ impl Store {
                 break;
             }
             self.changes.pop_first();
+            self.change_of.remove(&name);
             self.refresh_run(&name);
         }
     }
@@ -210,8 +225,9 @@ impl Store {
         self.now
     }
 
-    /// Searches workflows (`workflows/indexsearch`) or runs (`runs/indexsearch`).
-    pub(crate) fn search(&self, runs: bool, search: &Search, now: Timestamp) -> ApiResult<Value> {
+    /// Searches workflows (`workflows/indexsearch`) or runs (`runs/indexsearch`); returns the
+    /// response body, serialized straight from the stored documents (no copy of them is made).
+    pub(crate) fn search(&self, runs: bool, search: &Search, now: Timestamp) -> ApiResult<Vec<u8>> {
         let started = Instant::now();
         let collection = if runs { &self.runs } else { &self.workflows };
         let page = collection
@@ -228,34 +244,33 @@ impl Store {
         } else {
             "argo-workflow-templates"
         };
-        let hits: Vec<Value> = page
+        let hits = page
             .hits
-            .into_iter()
+            .iter()
             .enumerate()
-            .map(|(position, hit)| {
-                let (name, document) = hit.document;
-                json!({
-                    "_index": index,
-                    "_type": "_doc",
-                    "_id": name,
-                    "_score": null,
-                    "_seq_no": position,
-                    "_primary_term": 1,
-                    "sort": hit.sort,
-                    "_source": document,
-                })
+            .map(|(position, hit)| SearchHit {
+                index,
+                kind: "_doc",
+                id: hit.document.name,
+                // Elasticsearch scores unsorted hits (filters only: 1.0) and omits `sort`.
+                score: hit.sort.is_empty().then_some(1.0),
+                seq_no: position,
+                primary_term: 1,
+                sort: (!hit.sort.is_empty()).then_some(hit.sort.as_slice()),
+                source: hit.document.source,
             })
             .collect();
-        let mut response = json!({
-            "took": started.elapsed().as_millis() as u64,
-            "timed_out": false,
-            "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
-            "hits": {"max_score": null, "hits": hits},
-        });
-        if let Some(total) = page.total {
-            response["hits"]["total"] = serde_json::to_value(total).unwrap_or(Value::Null);
-        }
-        Ok(response)
+        let response = SearchResponse {
+            took: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            timed_out: false,
+            shards: json!({"total": 1, "successful": 1, "skipped": 0, "failed": 0}),
+            hits: SearchHits {
+                total: page.total,
+                max_score: None,
+                hits,
+            },
+        };
+        serde_json::to_vec(&response).map_err(|error| ApiError::internal(error.to_string()))
     }
 
     pub(crate) fn workflow(&self, name: &str) -> Option<&Value> {
@@ -285,6 +300,44 @@ impl Store {
     pub(crate) fn credentials(&self) -> impl Iterator<Item = &StoredCredential> {
         self.credentials.values()
     }
+}
+
+/// The body of an `indexsearch` answer, borrowing the stored documents.
+#[derive(Serialize)]
+struct SearchResponse<'a> {
+    took: u64,
+    timed_out: bool,
+    #[serde(rename = "_shards")]
+    shards: Value,
+    hits: SearchHits<'a>,
+}
+
+#[derive(Serialize)]
+struct SearchHits<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<atlan_model::TotalHits>,
+    max_score: Option<f64>,
+    hits: Vec<SearchHit<'a>>,
+}
+
+#[derive(Serialize)]
+struct SearchHit<'a> {
+    #[serde(rename = "_index")]
+    index: &'a str,
+    #[serde(rename = "_type")]
+    kind: &'a str,
+    #[serde(rename = "_id")]
+    id: &'a str,
+    #[serde(rename = "_score")]
+    score: Option<f64>,
+    #[serde(rename = "_seq_no")]
+    seq_no: usize,
+    #[serde(rename = "_primary_term")]
+    primary_term: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort: Option<&'a [Value]>,
+    #[serde(rename = "_source")]
+    source: &'a Value,
 }
 
 /// Whether `name` matches `pattern`, where `*` matches any run of characters.

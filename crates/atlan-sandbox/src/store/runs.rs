@@ -190,7 +190,7 @@ impl RunRecord {
         }
         let mut spec = json!({"arguments": {}, "workflowTemplateRef": {"name": self.workflow}});
         if self.stopped_at.is_some() {
-            spec["shutdown"] = json!("Stop");
+            crate::json::set(&mut spec, "shutdown", json!("Stop"));
         }
         let (nodes, progress, resources) = self.nodes(&state, now);
         let mut status = Map::new();
@@ -231,8 +231,12 @@ impl RunRecord {
             status.insert("artifactGCStatus".into(), json!({"notSpecified": true}));
             if let Some(spec) = &self.template_spec {
                 let mut stored = spec.clone();
-                stored["arguments"] = json!({});
-                stored["workflowTemplateRef"] = json!({"name": self.workflow});
+                crate::json::set(&mut stored, "arguments", json!({}));
+                crate::json::set(
+                    &mut stored,
+                    "workflowTemplateRef",
+                    json!({"name": self.workflow}),
+                );
                 status.insert("storedWorkflowTemplateSpec".into(), stored);
             }
         }
@@ -363,23 +367,27 @@ impl RunRecord {
                 "hostNodeName": format!("ip-10-0-{}-{}.ec2.internal", i + 1, 17 + i * 31),
             });
             if let Some(message) = message {
-                node["message"] = json!(message);
+                crate::json::set(&mut node, "message", json!(message));
             }
             if let (Some(end), Some(exit)) = (end, exit) {
                 let seconds = (end - step_start) / 1000;
                 let usage = json!({"cpu": seconds / 10 + 1, "memory": seconds / 4 + 2});
                 cpu += seconds / 10 + 1;
                 memory += seconds / 4 + 2;
-                node["resourcesDuration"] = usage;
-                node["outputs"] = json!({
-                    "artifacts": [{"name": "main-logs", "s3": {"key": format!("{}/{}-{step}-{}/main.log", self.name, self.name, fnv32a(&node_name))}}],
-                    "exitCode": exit,
-                });
+                crate::json::set(&mut node, "resourcesDuration", usage);
+                crate::json::set(
+                    &mut node,
+                    "outputs",
+                    json!({
+                        "artifacts": [{"name": "main-logs", "s3": {"key": format!("{}/{}-{step}-{}/main.log", self.name, self.name, fnv32a(&node_name))}}],
+                        "exitCode": exit,
+                    }),
+                );
             }
             if i + 1 < shown
                 && let Some(next) = step_ids.get(i + 1)
             {
-                node["children"] = json!([next]);
+                crate::json::set(&mut node, "children", json!([next]));
             }
             nodes.insert(id, node);
         }
@@ -419,14 +427,17 @@ impl RunRecord {
                 "children": children.map_or_else(Vec::new, |child| vec![json!(child)]),
             });
             if id != root {
-                node["templateRef"] =
-                    json!({"name": self.package, "template": "main", "clusterScope": true});
+                crate::json::set(
+                    &mut node,
+                    "templateRef",
+                    json!({"name": self.package, "template": "main", "clusterScope": true}),
+                );
             }
             if let Some(boundary) = boundary {
-                node["boundaryID"] = json!(boundary);
+                crate::json::set(&mut node, "boundaryID", json!(boundary));
             }
             if finished_at.is_some() {
-                node["resourcesDuration"] = resources.clone();
+                crate::json::set(&mut node, "resourcesDuration", resources.clone());
             }
             nodes.insert(id, node);
         }

@@ -59,6 +59,37 @@ fn substitute(value: &mut Value, placeholder: &str, replacement: &str) {
     }
 }
 
+/// A WorkflowTemplate document with the fields the server sets: namespace (default `default`), `uid`,
+/// `creationTimestamp`, `resourceVersion`, `generation` 1 and, given a creator, the creator labels.
+pub(crate) fn template_document(
+    mut metadata: Value,
+    spec: Value,
+    uid: &str,
+    created: i64,
+    creator: Option<&Creator>,
+) -> Value {
+    let namespace = metadata
+        .get("namespace")
+        .cloned()
+        .filter(Value::is_string)
+        .unwrap_or_else(|| json!("default"));
+    crate::json::set(&mut metadata, "namespace", namespace);
+    crate::json::set(&mut metadata, "uid", json!(uid));
+    crate::json::set(&mut metadata, "creationTimestamp", json!(time(created)));
+    crate::json::set(
+        &mut metadata,
+        "resourceVersion",
+        json!((created / 1000).to_string()),
+    );
+    crate::json::set(&mut metadata, "generation", json!(1));
+    if let (Some(creator), Some(labels)) =
+        (creator, crate::json::object_member(&mut metadata, "labels"))
+    {
+        creator_labels(labels, creator);
+    }
+    json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate", "metadata": metadata, "spec": spec})
+}
+
 fn creator_labels(labels: &mut Map<String, Value>, creator: &Creator) {
     labels.insert("workflows.argoproj.io/creator".into(), json!(creator.sub));
     labels.insert(
@@ -168,28 +199,16 @@ impl Store {
                 substitute(&mut spec, &format!("{{{{{parameter}}}}}"), &id);
             }
         }
-        let mut metadata = serde_json::to_value(&workflow.metadata)
+        let metadata = serde_json::to_value(&workflow.metadata)
             .map_err(|error| ApiError::internal(error.to_string()))?;
-        metadata["namespace"] = metadata
-            .get("namespace")
-            .cloned()
-            .filter(Value::is_string)
-            .unwrap_or_else(|| json!("default"));
-        metadata["uid"] = json!(ids::uuid_from(self.rng()));
-        metadata["creationTimestamp"] = json!(time(now));
-        metadata["resourceVersion"] = json!((now / 1000).to_string());
-        metadata["generation"] = json!(1);
-        if !metadata["labels"].is_object() {
-            metadata["labels"] = json!({});
-        }
-        if let Some(labels) = metadata["labels"].as_object_mut() {
-            creator_labels(labels, creator);
-        }
-        let document = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate", "metadata": metadata, "spec": spec});
+        let uid = ids::uuid_from(self.rng());
+        let document = template_document(metadata, spec, &uid, now, Some(creator));
         let record = self.new_run(&name, &document, creator.clone(), outcome);
         let response = workflow_response(&document);
         events.push(Event::PutWorkflow { name, document });
-        events.push(Event::PutRun { record });
+        events.push(Event::PutRun {
+            record: Box::new(record),
+        });
         self.commit(events)?;
         Ok(response)
     }
@@ -232,7 +251,9 @@ impl Store {
         })?;
         let record = self.new_run(name, &template, creator.clone(), outcome);
         let run_name = record.name.clone();
-        self.commit(vec![Event::PutRun { record }])?;
+        self.commit(vec![Event::PutRun {
+            record: Box::new(record),
+        }])?;
         self.run(&run_name)
             .cloned()
             .ok_or_else(|| ApiError::internal("the new run was not stored"))
@@ -253,17 +274,30 @@ impl Store {
         let mut document = existing;
         let given = serde_json::to_value(&workflow.metadata)
             .map_err(|error| ApiError::internal(error.to_string()))?;
+        let metadata = crate::json::member(&mut document, "metadata");
         for key in ["labels", "annotations"] {
             if let Some(value) = given.get(key) {
-                document["metadata"][key] = value.clone();
+                crate::json::set(metadata, key, value.clone());
             }
         }
-        document["spec"] = serde_json::to_value(&workflow.spec)
-            .map_err(|error| ApiError::internal(error.to_string()))?;
-        let generation = document["metadata"]["generation"].as_i64().unwrap_or(1) + 1;
-        document["metadata"]["generation"] = json!(generation);
-        document["metadata"]["resourceVersion"] =
-            json!((self.now() / 1000 + generation).to_string());
+        crate::json::set(
+            &mut document,
+            "spec",
+            serde_json::to_value(&workflow.spec)
+                .map_err(|error| ApiError::internal(error.to_string()))?,
+        );
+        let generation = document
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            + 1;
+        let metadata = crate::json::member(&mut document, "metadata");
+        crate::json::set(metadata, "generation", json!(generation));
+        crate::json::set(
+            metadata,
+            "resourceVersion",
+            json!((self.now() / 1000 + generation).to_string()),
+        );
         let response = workflow_response(&document);
         self.commit(vec![Event::PutWorkflow {
             name: name.to_owned(),
@@ -287,10 +321,8 @@ impl Store {
             email: format!("{username}.at.example.com"),
             username: username.to_owned(),
         };
-        if !document["metadata"]["labels"].is_object() {
-            document["metadata"]["labels"] = json!({});
-        }
-        if let Some(labels) = document["metadata"]["labels"].as_object_mut() {
+        let metadata = crate::json::member(&mut document, "metadata");
+        if let Some(labels) = crate::json::object_member(metadata, "labels") {
             creator_labels(labels, &owner);
         }
         let response = workflow_response(&document);
