@@ -5,6 +5,8 @@
 //! - `check-deps`: the dependency rules alone (see [`RULES`]).
 //! - `test`: the test command that README.md gives.
 //! - `bench`: the benchmarks, in release mode (speed targets live there, never in tests).
+//! - `compat`: pyatlan 10.0.0 (in a venv under `target/`) runs every seed-page operation against a
+//!   freshly started `atlan-sandbox`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -32,6 +34,9 @@ const RULES: &str = "\
     mio*, reqwest*, axum* (cargo tree -e normal --target all);
   - no crate of the workspace compiles aws-lc-rs, aws-lc-sys or openssl (TLS stays on ring).";
 
+/// The Python SDK version `compat` installs: the last with the workflow client.
+const PYATLAN: &str = "10.0.0";
+
 /// The test command of README.md.
 const TEST_COMMAND: &[&str] = &["test", "--workspace", "--locked"];
 
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
         Some("check-deps") => check_deps(),
         Some("test") => cargo(TEST_COMMAND),
         Some("bench") => bench(),
+        Some("compat") => compat(),
         Some("-h" | "--help") | None => {
             println!("{}", usage());
             Ok(())
@@ -64,7 +70,8 @@ fn usage() -> String {
          ci          fmt --check, clippy -D warnings, check-deps, doc -D warnings, then the tests\n  \
          check-deps  enforce the dependency rules:\n{RULES}\n  \
          test        run the test command of README.md (cargo {})\n  \
-         bench       run the benchmarks (release build; figures against the targets in each bench)",
+         bench       run the benchmarks (release build; figures against the targets in each bench)\n  \
+         compat      run the official Python SDK (pyatlan {PYATLAN}) against a fresh sandbox",
         TEST_COMMAND.join(" ")
     )
 }
@@ -72,7 +79,7 @@ fn usage() -> String {
 /// Runs every CI step in order, stopping at the first failure; prints how long each took.
 fn ci() -> Result<(), String> {
     type Step = (&'static str, fn() -> Result<(), String>);
-    let steps: [Step; 5] = [
+    let steps: [Step; 6] = [
         ("fmt", || cargo(&["fmt", "--all", "--", "--check"])),
         ("clippy", || {
             cargo(&[
@@ -100,6 +107,7 @@ fn ci() -> Result<(), String> {
             )
         }),
         ("test", || cargo(TEST_COMMAND)),
+        ("compat", compat),
     ];
     let started = Instant::now();
     for (name, step) in steps {
@@ -113,15 +121,99 @@ fn ci() -> Result<(), String> {
 }
 
 /// The benchmarks: each crate's `benches/`, built in release mode.
+/// Every benchmark with a target: query building and evaluation, transport overhead, sandbox load.
 fn bench() -> Result<(), String> {
+    for (package, bench) in [
+        ("atlan-query", "search"),
+        ("atlan-transport", "overhead"),
+        ("atlan-sandbox", "load"),
+    ] {
+        cargo(&["bench", "--locked", "-p", package, "--bench", bench])?;
+    }
+    Ok(())
+}
+
+/// Installs pyatlan in `target/compat-venv` (once), starts the sandbox binary on a free port, runs
+/// `crates/atlan-sandbox/compat/seed_page.py` against it, and stops it.
+fn compat() -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    use std::path::Path;
+    use std::process::Stdio;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let venv = root.join("target/compat-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let interpreter = env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+        run(Command::new(&interpreter).args(["-m", "venv"]).arg(&venv))?;
+    }
+    let installed = Command::new(&python)
+        .args([
+            "-c",
+            "import importlib.metadata as m; print(m.version('pyatlan'))",
+        ])
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned());
+    if installed.as_deref() != Some(PYATLAN) {
+        run(Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .arg(format!("pyatlan=={PYATLAN}")))?;
+    }
     cargo(&[
-        "bench",
+        "build",
         "--locked",
+        "--quiet",
         "-p",
-        "atlan-query",
-        "--bench",
-        "search",
-    ])
+        "atlan-sandbox",
+        "--bin",
+        "atlan-sandbox",
+    ])?;
+    let binary = root.join("target/debug/atlan-sandbox");
+    let mut sandbox = Command::new(&binary)
+        .args(["--addr", "127.0.0.1:0", "--api-key", "compat-key"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| format!("cannot start {}: {error}", binary.display()))?;
+    let mut first = String::new();
+    if let Some(stdout) = sandbox.stdout.as_mut() {
+        let _ = BufReader::new(stdout).read_line(&mut first);
+    }
+    let result = match first.trim().strip_prefix("listening on ") {
+        Some(url) => run(Command::new(&python)
+            .arg(root.join("crates/atlan-sandbox/compat/seed_page.py"))
+            .env("ATLAN_BASE_URL", url)
+            .env("ATLAN_API_KEY", "compat-key")),
+        None => Err(format!(
+            "the sandbox did not say where it listens: {first:?}"
+        )),
+    };
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(sandbox.id().to_string())
+        .status();
+    let _ = sandbox.wait();
+    result
+}
+
+/// Runs a command, inheriting the terminal.
+fn run(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|error| format!("cannot run {command:?}: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} exited with {status}"))
+    }
 }
 
 /// Enforces the dependency rules over `cargo tree`.

@@ -1,0 +1,119 @@
+//! A small HTTP client for the sandbox's tests: JSON in, status and JSON out, over real sockets.
+
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+use bytes::Bytes;
+use http::{Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+
+/// A client for one sandbox.
+#[derive(Clone)]
+pub struct Api {
+    base: String,
+    key: Option<String>,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl Api {
+    pub fn new(base: &str, key: &str) -> Self {
+        Self {
+            base: base.to_owned(),
+            key: Some(key.to_owned()),
+            client: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
+    /// The same client without a key.
+    pub fn anonymous(&self) -> Self {
+        Self {
+            key: None,
+            ..self.clone()
+        }
+    }
+
+    /// Sends a request; returns the status and the body as JSON (`Null` when empty).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let (status, bytes) = self
+            .send_raw(
+                method,
+                path,
+                body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+            )
+            .await
+            .expect("a response");
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).expect("a JSON body")
+        };
+        (status, json)
+    }
+
+    /// Sends raw bytes; returns the status and raw body, or the client's error.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<(StatusCode, Bytes), String> {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base))
+            .header("content-type", "application/json");
+        if let Some(key) = &self.key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        let response = self
+            .client
+            .request(request.body(Full::new(Bytes::from(body))).unwrap())
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| format!("{e:?}"))?
+            .to_bytes();
+        Ok((status, bytes))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn post_empty(&self, path: &str) -> (StatusCode, Value) {
+        self.send(Method::POST, path, None).await
+    }
+}
+
+/// A fixture of the workspace, as JSON.
+pub fn fixture(path: &str) -> Value {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(path);
+    serde_json::from_slice(&std::fs::read(full).unwrap()).unwrap()
+}
+
+/// The ids of a search response's hits.
+pub fn hit_ids(response: &Value) -> Vec<String> {
+    response["hits"]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["_id"].as_str().unwrap().to_owned())
+        .collect()
+}
