@@ -28,10 +28,15 @@ const IO_CRATES: &[&str] = &[
 /// What no crate of the workspace may compile: TLS stays on ring.
 const FORBIDDEN_EVERYWHERE: &[&str] = &["aws-lc-rs", "aws-lc-sys", "openssl", "openssl-sys"];
 
+/// Crates that must not depend on other crates of the workspace (the sandbox stands apart from
+/// the client side it is tested against).
+const SEPARATE: &[(&str, &[&str])] = &[("atlan-sandbox", &["atlan-transport", "atlan-workflows"])];
+
 /// The rules `check-deps` enforces, for the README and `--help`.
 const RULES: &str = "\
   - atlan-model and atlan-query (with and without `eval`) compile no tokio*, hyper*, h2*, tower*, rustls*, futures*,
     mio*, reqwest*, axum* (cargo tree -e normal --target all);
+  - atlan-sandbox depends on neither atlan-transport nor atlan-workflows (any edge kind);
   - no crate of the workspace compiles aws-lc-rs, aws-lc-sys or openssl (TLS stays on ring).";
 
 /// The Python SDK version `compat` installs: the last with the workflow client.
@@ -232,6 +237,18 @@ fn check_deps() -> Result<(), String> {
             );
         } else {
             problems.push(format!("{krate} depends on IO crates: {found:?}"));
+        }
+    }
+    for (krate, apart) in SEPARATE {
+        let packages = tree(&["-p", krate, "-e", "normal,build,dev"])?;
+        let found: Vec<_> = apart
+            .iter()
+            .filter(|name| packages.contains(**name))
+            .collect();
+        if found.is_empty() {
+            println!("{krate}: none of {apart:?}");
+        } else {
+            problems.push(format!("{krate} depends on {found:?}"));
         }
     }
     let everything = tree(&["--workspace", "-e", "normal,build,dev"])?;
