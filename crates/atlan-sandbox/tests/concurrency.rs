@@ -7,11 +7,11 @@
 mod common;
 mod load;
 
-use atlan_sandbox::{Sandbox, Seed};
+use atlan_sandbox::{Sandbox, SandboxHandle, Seed};
 use common::Api;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_writes_lose_nothing_and_never_fail() {
+/// A sandbox with 200 synthetic workflows and 2,000 runs, and a client for it.
+async fn start() -> (SandboxHandle, Api) {
     let sandbox = Sandbox::builder()
         .seed(Seed::Synthetic {
             workflows: 200,
@@ -21,6 +21,12 @@ async fn concurrent_writes_lose_nothing_and_never_fail() {
         .await
         .unwrap();
     let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+    (sandbox, api)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_lose_nothing_and_never_fail() {
+    let (sandbox, api) = start().await;
     let hot = load::workflow_names(&api, 4).await;
     assert_eq!(hot.len(), 4);
     let before = load::before(&api, &hot).await;
@@ -37,15 +43,7 @@ async fn concurrent_writes_lose_nothing_and_never_fail() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_reads_all_answer() {
-    let sandbox = Sandbox::builder()
-        .seed(Seed::Synthetic {
-            workflows: 200,
-            runs: 2_000,
-        })
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+    let (sandbox, api) = start().await;
     let names = load::workflow_names(&api, 200).await;
     assert_eq!(names.len(), 200);
     let base = sandbox.base_url();

@@ -34,6 +34,21 @@ pub(crate) struct Creator {
     pub(crate) username: String,
 }
 
+impl Creator {
+    /// Writes the creator labels Argo Server sets (`workflows.argoproj.io/creator*`).
+    pub(crate) fn label(&self, labels: &mut Map<String, Value>) {
+        labels.insert("workflows.argoproj.io/creator".into(), json!(self.sub));
+        labels.insert(
+            "workflows.argoproj.io/creator-email".into(),
+            json!(self.email),
+        );
+        labels.insert(
+            "workflows.argoproj.io/creator-preferred-username".into(),
+            json!(self.username),
+        );
+    }
+}
+
 /// Everything needed to build a run's document at any instant. Times are epoch milliseconds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RunRecord {
@@ -173,15 +188,7 @@ impl RunRecord {
             json!(self.workflow),
         );
         if let Some(creator) = &self.creator {
-            labels.insert("workflows.argoproj.io/creator".into(), json!(creator.sub));
-            labels.insert(
-                "workflows.argoproj.io/creator-email".into(),
-                json!(creator.email),
-            );
-            labels.insert(
-                "workflows.argoproj.io/creator-preferred-username".into(),
-                json!(creator.username),
-            );
+            creator.label(&mut labels);
         }
         let mut annotations = Map::new();
         annotations.insert("workflows.argoproj.io/pod-name-format".into(), json!("v2"));

@@ -5,7 +5,7 @@ use atlan_model::{
     PACKAGE_NAME_KEY, SCHEDULE_ANNOTATION, TIMEZONE_ANNOTATION, Workflow, decode_value,
 };
 use atlan_query::parse_date;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::runs::time;
 use super::{Creator, Event, Outcome, RunRecord, Store, StoredCredential};
@@ -85,21 +85,9 @@ pub(crate) fn template_document(
     if let (Some(creator), Some(labels)) =
         (creator, crate::json::object_member(&mut metadata, "labels"))
     {
-        creator_labels(labels, creator);
+        creator.label(labels);
     }
     json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate", "metadata": metadata, "spec": spec})
-}
-
-fn creator_labels(labels: &mut Map<String, Value>, creator: &Creator) {
-    labels.insert("workflows.argoproj.io/creator".into(), json!(creator.sub));
-    labels.insert(
-        "workflows.argoproj.io/creator-email".into(),
-        json!(creator.email),
-    );
-    labels.insert(
-        "workflows.argoproj.io/creator-preferred-username".into(),
-        json!(creator.username),
-    );
 }
 
 fn decode_workflow(body: Value) -> ApiResult<Workflow> {
@@ -323,7 +311,7 @@ impl Store {
         };
         let metadata = crate::json::member(&mut document, "metadata");
         if let Some(labels) = crate::json::object_member(metadata, "labels") {
-            creator_labels(labels, &owner);
+            owner.label(labels);
         }
         let response = workflow_response(&document);
         self.commit(vec![Event::PutWorkflow {
