@@ -53,6 +53,7 @@ fn main() -> ExitCode {
         Some("test") => cargo(TEST_COMMAND),
         Some("bench") => bench(),
         Some("compat") => compat(),
+        Some("examples") => examples(),
         Some("-h" | "--help") | None => {
             println!("{}", usage());
             Ok(())
@@ -76,7 +77,8 @@ fn usage() -> String {
          check-deps  enforce the dependency rules:\n{RULES}\n  \
          test        run the test command of README.md (cargo {})\n  \
          bench       run the benchmarks (release build; figures against the targets in each bench)\n  \
-         compat      run the official Python SDK (pyatlan {PYATLAN}) against a fresh sandbox",
+         compat      run the official Python SDK (pyatlan {PYATLAN}) against a fresh sandbox\n  \
+         examples    run every example of atlan-workflows (each on a sandbox of its own)",
         TEST_COMMAND.join(" ")
     )
 }
@@ -84,7 +86,7 @@ fn usage() -> String {
 /// Runs every CI step in order, stopping at the first failure; prints how long each took.
 fn ci() -> Result<(), String> {
     type Step = (&'static str, fn() -> Result<(), String>);
-    let steps: [Step; 6] = [
+    let steps: [Step; 7] = [
         ("fmt", || cargo(&["fmt", "--all", "--", "--check"])),
         ("clippy", || {
             cargo(&[
@@ -112,6 +114,7 @@ fn ci() -> Result<(), String> {
             )
         }),
         ("test", || cargo(TEST_COMMAND)),
+        ("examples", examples),
         ("compat", compat),
     ];
     let started = Instant::now();
@@ -126,14 +129,56 @@ fn ci() -> Result<(), String> {
 }
 
 /// The benchmarks: each crate's `benches/`, built in release mode.
-/// Every benchmark with a target: query building and evaluation, transport overhead, sandbox load.
+/// Every benchmark with a target: query building and evaluation, transport overhead, sandbox load,
+/// and listing through the facade.
 fn bench() -> Result<(), String> {
     for (package, bench) in [
         ("atlan-query", "search"),
         ("atlan-transport", "overhead"),
         ("atlan-sandbox", "load"),
+        ("atlan-workflows", "listing"),
     ] {
         cargo(&["bench", "--locked", "-p", package, "--bench", bench])?;
+    }
+    Ok(())
+}
+
+/// Builds and runs every example of `atlan-workflows`; without `ATLAN_BASE_URL` each starts a
+/// sandbox of its own, so they run anywhere and prove the README's snippets work.
+fn examples() -> Result<(), String> {
+    use std::path::Path;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let folder = root.join("crates/atlan-workflows/examples");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .map_err(|error| format!("cannot read {}: {error}", folder.display()))?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            (path.extension()? == "rs").then(|| path.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    names.sort();
+    cargo(&["build", "--locked", "-p", "atlan-workflows", "--examples"])?;
+    let target = env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
+    for name in &names {
+        let binary = target.join("debug/examples").join(name);
+        let output = Command::new(&binary)
+            .env_remove("ATLAN_BASE_URL")
+            .env_remove("ATLAN_API_KEY")
+            .output()
+            .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "example {name} exited with {}:\n{}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        println!(
+            "example {name}: ok ({} lines)",
+            output.stdout.split(|b| *b == b'\n').count()
+        );
     }
     Ok(())
 }

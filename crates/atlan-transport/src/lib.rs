@@ -4,7 +4,8 @@
 //! status: interpreting it is the caller's job) or a [`TransportError`]. Inside, from the outside in:
 //!
 //! 1. whole-call timeout ([`TimeoutConfig::operation`]);
-//! 2. `X-Atlan-Request-Id: <uuid>` for the logical call, the same on every retry of it;
+//! 2. `X-Atlan-Request-Id: <uuid>` for the logical call, the same on every retry of it (a request
+//!    that already has one keeps it), copied onto the response when the server does not echo it;
 //! 3. retry ([`retry`]): throttling and transient failures, only when re-sending is safe, with
 //!    full-jitter backoff or the server's `Retry-After`, under a shared budget;
 //! 4. per-attempt timeout ([`TimeoutConfig::attempt`]), which covers reading the body

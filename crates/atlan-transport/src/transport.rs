@@ -12,7 +12,7 @@ use tower::timeout::error::Elapsed;
 use tower::util::BoxCloneSyncService;
 use tower::{Service, ServiceBuilder, ServiceExt};
 use tower_http::decompression::DecompressionLayer;
-use tower_http::request_id::{MakeRequestUuid, SetRequestIdLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::{Level, Span};
@@ -106,6 +106,10 @@ impl Transport {
                 HeaderName::from_static(REQUEST_ID_HEADER),
                 MakeRequestUuid,
             ))
+            // The response carries the call's id too, so errors can name it.
+            .layer(PropagateRequestIdLayer::new(HeaderName::from_static(
+                REQUEST_ID_HEADER,
+            )))
             .layer(tower::retry::RetryLayer::new(RetryPolicy::new(
                 config.retry.clone(),
             )))

@@ -89,6 +89,11 @@ async fn throttled_gets_are_retried_with_the_same_request_id_and_bounded_backoff
         "one request id per logical call: {ids:?}"
     );
     assert_eq!(ids[0].len(), 36, "a UUID");
+    assert_eq!(
+        result.headers().get(REQUEST_ID_HEADER),
+        Some(&ids[0]),
+        "the response names the call's id"
+    );
     assert!(
         times[1] - times[0] <= Duration::from_millis(100),
         "first backoff within [0, 100ms]"

@@ -313,17 +313,25 @@ impl Search {
             keys.get(index * sorts.len()..(index + 1) * sorts.len())
                 .unwrap_or_default()
         };
+        let count = matched.len() as u64;
         if !sorts.is_empty() {
-            matched.sort_by(|(a, _), (b, _)| {
+            // Ties keep the input order: the position breaks them, which makes the order total, so
+            // only the hits up to the end of the page need sorting.
+            let order = |(a, _): &(usize, D), (b, _): &(usize, D)| {
                 sorts
                     .iter()
                     .zip(keys_of(*a).iter().zip(keys_of(*b)))
                     .map(|(sort, (a, b))| sort.compare(a, b))
                     .find(|ordering| ordering.is_ne())
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
+                    .unwrap_or_else(|| a.cmp(b))
+            };
+            let end = usize::try_from(end).unwrap_or(usize::MAX);
+            if end < matched.len() {
+                matched.select_nth_unstable_by(end, order);
+                matched.truncate(end);
+            }
+            matched.sort_unstable_by(order);
         }
-        let count = matched.len() as u64;
         let total = match self.track_total_hits {
             Some(TrackTotalHits::Track(false)) => None,
             Some(TrackTotalHits::Track(true)) => Some(total_hits(count, u64::MAX)),

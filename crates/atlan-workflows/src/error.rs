@@ -1,0 +1,167 @@
+//! The facade's one error type.
+
+use std::fmt;
+use std::time::Duration;
+
+use atlan_model::{ApiErrorBody, DecodeError, WorkflowPhase};
+use atlan_transport::TransportError;
+use http::StatusCode;
+
+/// The result of a facade call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a call failed.
+///
+/// Statuses other than 2xx are errors, whatever the body says: a 503 after the transport's retries is
+/// [`Error::Api`], never an empty result (pyatlan answers `None` there).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status.
+    #[error("{operation}: the server answered {status}{}: {body}", request_id_suffix(request_id.as_deref()))]
+    Api {
+        /// The operation, such as `runs.stop`.
+        operation: &'static str,
+        /// The status.
+        status: StatusCode,
+        /// The error body, with the server's code, message and causes.
+        body: Box<ApiErrorBody>,
+        /// The call's `X-Atlan-Request-Id`, to quote to Atlan support.
+        request_id: Option<String>,
+    },
+    /// What was asked for does not exist (a 404, or a search that found nothing where one result
+    /// is needed).
+    #[error("{operation}: {what} not found{}", body.as_ref().map(|body| format!(": {body}")).unwrap_or_default())]
+    NotFound {
+        /// The operation.
+        operation: &'static str,
+        /// What was looked for, such as ``workflow `atlan-snowflake-1714638976` ``.
+        what: String,
+        /// The server's error body, when it answered 404.
+        body: Option<Box<ApiErrorBody>>,
+    },
+    /// No response: connection, timeout or body failures (see [`TransportError`]).
+    #[error("{operation}: {source}")]
+    Transport {
+        /// The operation.
+        operation: &'static str,
+        /// The cause.
+        #[source]
+        source: TransportError,
+    },
+    /// The response body is not what the operation expects; names the JSON path.
+    #[error("{operation}: unexpected response: {source}")]
+    Decode {
+        /// The operation.
+        operation: &'static str,
+        /// Where and why decoding failed.
+        #[source]
+        source: DecodeError,
+    },
+    /// A wait ended before the run finished ([`crate::Runs::monitor`]).
+    #[error("{what} did not finish within {waited:?}{}", last_phase.as_ref().map(|phase| format!(" (last seen {phase})")).unwrap_or_default())]
+    Timeout {
+        /// The run or workflow waited for.
+        what: String,
+        /// How long it waited.
+        waited: Duration,
+        /// The phase last seen.
+        last_phase: Option<WorkflowPhase>,
+    },
+    /// The client cannot be built as configured.
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+    /// An argument cannot make a valid request; nothing was sent.
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn request_id_suffix(request_id: Option<&str>) -> String {
+    request_id
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
+impl Error {
+    /// The HTTP status, for [`Error::Api`] and a [`Error::NotFound`] the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            Self::NotFound { body: Some(_), .. } => Some(StatusCode::NOT_FOUND),
+            _ => None,
+        }
+    }
+
+    /// Whether this is [`Error::NotFound`].
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { .. })
+    }
+
+    pub(crate) fn invalid(message: impl fmt::Display) -> Self {
+        Self::InvalidInput {
+            message: message.to_string(),
+        }
+    }
+
+    pub(crate) fn config(message: impl fmt::Display) -> Self {
+        Self::Config {
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<atlan_query::workflows::QueryError> for Error {
+    fn from(error: atlan_query::workflows::QueryError) -> Self {
+        Self::invalid(error)
+    }
+}
+
+impl From<atlan_model::ParameterError> for Error {
+    fn from(error: atlan_model::ParameterError) -> Self {
+        Self::invalid(error)
+    }
+}
+
+impl From<atlan_model::InvalidSchedule> for Error {
+    fn from(error: atlan_model::InvalidSchedule) -> Self {
+        Self::invalid(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_operation_status_code_and_request_id() {
+        let body = ApiErrorBody::from_bytes(
+            br#"{"errorCode":"ATLAN-JAVA-409-000","errorMessage":"run already completed"}"#,
+        );
+        let error = Error::Api {
+            operation: "runs.stop",
+            status: StatusCode::CONFLICT,
+            body: Box::new(body),
+            request_id: Some("4f1c".into()),
+        };
+        let text = error.to_string();
+        assert!(text.starts_with("runs.stop: the server answered 409 Conflict (request id 4f1c)"));
+        assert!(text.contains("ATLAN-JAVA-409-000") && text.contains("run already completed"));
+        assert_eq!(error.status(), Some(StatusCode::CONFLICT));
+        let missing = Error::NotFound {
+            operation: "workflows.rerun",
+            what: "workflow `x`".into(),
+            body: None,
+        };
+        assert_eq!(
+            missing.to_string(),
+            "workflows.rerun: workflow `x` not found"
+        );
+        assert!(missing.is_not_found() && missing.status().is_none());
+    }
+}

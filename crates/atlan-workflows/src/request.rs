@@ -1,0 +1,311 @@
+//! Requests as plain values, built without IO: method, path, query, body, whether re-sending is
+//! safe, and the operation's name. [`crate::requests`] builds one per operation; the client sends
+//! them; `atlan --dry-run` prints them.
+
+use std::fmt;
+
+use atlan_transport::{Idempotent, OperationName};
+use bytes::Bytes;
+use http::Method;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Where every endpoint lives.
+pub const API_PREFIX: &str = "/api/service";
+
+/// What a path segment may hold unescaped: RFC 3986's unreserved characters.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One request to the Atlan API, before it is sent.
+///
+/// Its `Debug` and [`ApiRequest::redacted_body`] hide secrets (credential passwords, `extra`
+/// values, a workflow's credential payload); only [`ApiRequest::to_http`] writes them, to send them.
+///
+/// ```
+/// use atlan_workflows::requests;
+///
+/// let request = requests::runs::stop("atlan-snowflake-1714638976-k2x7q")?;
+/// assert_eq!(request.method().as_str(), "POST");
+/// assert_eq!(request.path(), "/api/service/runs/atlan-snowflake-1714638976-k2x7q/stop");
+/// assert!(!request.is_idempotent());
+/// # Ok::<(), atlan_workflows::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ApiRequest {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Body>,
+    idempotent: bool,
+    operation: &'static str,
+}
+
+/// A JSON body: the bytes to send, and what may be shown of them.
+#[derive(Clone)]
+struct Body {
+    bytes: Bytes,
+    shown: Value,
+}
+
+impl ApiRequest {
+    /// A request to `API_PREFIX` + `segments` joined by `/`, each percent-encoded.
+    pub(crate) fn new(method: Method, operation: &'static str, segments: &[&str]) -> Self {
+        let mut path = String::from(API_PREFIX);
+        for segment in segments {
+            path.push('/');
+            path.extend(utf8_percent_encode(segment, SEGMENT));
+        }
+        Self {
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+            idempotent: false,
+            operation,
+        }
+    }
+
+    /// `GET`: safe to re-send.
+    pub(crate) fn get(operation: &'static str, segments: &[&str]) -> Self {
+        let mut request = Self::new(Method::GET, operation, segments);
+        request.idempotent = true;
+        request
+    }
+
+    /// `POST`: not re-sent once it may have reached the server, unless [`Self::read_only`].
+    pub(crate) fn post(operation: &'static str, segments: &[&str]) -> Self {
+        Self::new(Method::POST, operation, segments)
+    }
+
+    /// Marks a POST that changes nothing (the `indexsearch` searches): safe to re-send.
+    #[must_use]
+    pub(crate) fn read_only(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// Adds a query parameter.
+    #[must_use]
+    pub(crate) fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.query.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Sets a JSON body with no secret in it.
+    pub(crate) fn json(self, body: &impl Serialize) -> Result<Self> {
+        self.json_redacted(body, |_| {})
+    }
+
+    /// Sets a JSON body; `redact` edits the copy that may be shown (the bytes keep every secret).
+    pub(crate) fn json_redacted(
+        mut self,
+        body: &impl Serialize,
+        redact: impl FnOnce(&mut Value),
+    ) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|error| Error::invalid(format!("cannot encode the request body: {error}")))?;
+        let mut shown = serde_json::from_slice(&bytes)
+            .map_err(|error| Error::invalid(format!("cannot encode the request body: {error}")))?;
+        redact(&mut shown);
+        self.body = Some(Body {
+            bytes: Bytes::from(bytes),
+            shown,
+        });
+        Ok(self)
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path, such as `/api/service/runs/indexsearch`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query parameters, decoded.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The body with secrets replaced by `"[REDACTED]"`, as JSON.
+    pub fn redacted_body(&self) -> Option<&Value> {
+        self.body.as_ref().map(|body| &body.shown)
+    }
+
+    /// Whether re-sending is safe: GETs and the read-only `indexsearch` POSTs.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    /// The operation's name, such as `runs.search`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The path and encoded query, relative to the base URL.
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            return self.path.clone();
+        }
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&self.query)
+            .finish();
+        format!("{}?{query}", self.path)
+    }
+
+    /// The request to send, secrets included, marked [`Idempotent`] when it is and named with
+    /// [`OperationName`] for the transport's traces.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the path cannot be a URI (it always can: segments are encoded).
+    pub fn to_http(&self) -> Result<http::Request<Bytes>> {
+        let mut request = http::Request::builder()
+            .method(self.method.clone())
+            .uri(self.path_and_query())
+            .body(
+                self.body
+                    .as_ref()
+                    .map(|body| body.bytes.clone())
+                    .unwrap_or_default(),
+            )
+            .map_err(|error| Error::invalid(format!("cannot build the request: {error}")))?;
+        if self.idempotent {
+            request.extensions_mut().insert(Idempotent);
+        }
+        request
+            .extensions_mut()
+            .insert(OperationName(self.operation));
+        Ok(request)
+    }
+
+    /// One line of JSON for people and scripts, secrets redacted:
+    /// `{"method","path","query" (decoded, or null),"body" (or null)}`.
+    pub fn to_json(&self) -> Value {
+        let query = (!self.query.is_empty()).then(|| {
+            Value::Object(
+                self.query
+                    .iter()
+                    .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+                    .collect(),
+            )
+        });
+        serde_json::json!({
+            "method": self.method.as_str(),
+            "path": self.path,
+            "query": query,
+            "body": self.redacted_body(),
+        })
+    }
+}
+
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body", &self.redacted_body())
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
+}
+
+/// What replaces a secret in what may be shown.
+pub(crate) const REDACTED: &str = "[REDACTED]";
+
+/// Redacts a credential's JSON: `password` and every `extra` value.
+pub(crate) fn redact_credential(credential: &mut Value) {
+    let Some(object) = credential.as_object_mut() else {
+        return;
+    };
+    if let Some(password) = object.get_mut("password")
+        && !password.is_null()
+    {
+        *password = Value::String(REDACTED.to_owned());
+    }
+    if let Some(extra) = object.get_mut("extra").and_then(Value::as_object_mut) {
+        for value in extra.values_mut() {
+            *value = Value::String(REDACTED.to_owned());
+        }
+    }
+}
+
+/// Redacts a workflow's JSON: the credentials in its payload.
+pub(crate) fn redact_workflow(workflow: &mut Value) {
+    let payload = workflow
+        .get_mut("payload")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten();
+    for parameter in payload {
+        if let Some(body) = parameter.get_mut("body") {
+            redact_credential(body);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn segments_and_queries_are_encoded() {
+        let request = ApiRequest::get("test", &["credentials", "a b/c?d"])
+            .query("filter", r#"{"name":"x y"}"#);
+        assert_eq!(request.path(), "/api/service/credentials/a%20b%2Fc%3Fd");
+        assert_eq!(
+            request.path_and_query(),
+            "/api/service/credentials/a%20b%2Fc%3Fd?filter=%7B%22name%22%3A%22x+y%22%7D"
+        );
+        let http = request.to_http().unwrap();
+        assert!(http.extensions().get::<Idempotent>().is_some());
+        assert_eq!(
+            http.extensions().get::<OperationName>().map(|name| name.0),
+            Some("test")
+        );
+    }
+
+    #[test]
+    fn secrets_are_sent_but_never_shown() {
+        let body = json!({"name": "c", "password": "hunter2", "extra": {"role": "r-secret"}});
+        let request = ApiRequest::post("credentials.create", &["credentials"])
+            .json_redacted(&body, redact_credential)
+            .unwrap();
+        let shown = format!("{request:?} {}", request.to_json());
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("r-secret"),
+            "{shown}"
+        );
+        assert_eq!(request.to_json()["body"]["password"], REDACTED);
+        let sent = request.to_http().unwrap();
+        let sent = String::from_utf8(sent.body().to_vec()).unwrap();
+        assert!(sent.contains("hunter2") && sent.contains("r-secret"));
+        assert!(sent.contains("hunter2") && sent.contains("r-secret"));
+
+        let mut workflow = json!({"payload": [{"parameter": "credentialGuid", "body": {"password": "p", "extra": {"k": "v"}}}]});
+        redact_workflow(&mut workflow);
+        assert_eq!(workflow["payload"][0]["body"]["password"], REDACTED);
+        assert_eq!(workflow["payload"][0]["body"]["extra"]["k"], REDACTED);
+    }
+
+    #[test]
+    fn dry_run_json_has_a_fixed_shape() {
+        let request = ApiRequest::post("workflows.delete", &["workflows", "w", "archive"]);
+        assert_eq!(
+            request.to_json(),
+            json!({"method": "POST", "path": "/api/service/workflows/w/archive", "query": null, "body": null})
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! [`Schedules`]: add, remove, list, get.
+
+use atlan_model::{
+    WorkflowResponse, WorkflowSchedule, WorkflowScheduleList, WorkflowScheduleResponse,
+    WorkflowSearchResult,
+};
+
+use crate::client::AtlanClient;
+use crate::error::{Error, Result};
+use crate::requests::schedules as requests;
+
+/// Schedule operations; from [`AtlanClient::schedules`]. A schedule is two annotations on the
+/// workflow (`orchestration.atlan.com/schedule` and `…/timezone`): adding or removing one updates
+/// the workflow.
+#[derive(Debug, Clone)]
+pub struct Schedules {
+    client: AtlanClient,
+}
+
+impl Schedules {
+    pub(crate) fn new(client: AtlanClient) -> Self {
+        Self { client }
+    }
+
+    /// Runs a workflow on a schedule (replacing any it had).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown workflow; otherwise as [`AtlanClient::execute`].
+    pub async fn add(
+        &self,
+        workflow_name: &str,
+        schedule: &WorkflowSchedule,
+    ) -> Result<WorkflowResponse> {
+        let mut workflow = self.workflow(workflow_name).await?.to_workflow();
+        schedule.apply_to(&mut workflow);
+        self.client.workflows().update(&workflow).await
+    }
+
+    /// Stops running a workflow on a schedule. The time zone annotation stays, as the server
+    /// expects.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown workflow; otherwise as [`AtlanClient::execute`].
+    pub async fn remove(&self, workflow_name: &str) -> Result<WorkflowResponse> {
+        let mut workflow = self.workflow(workflow_name).await?.to_workflow();
+        WorkflowSchedule::remove_from(&mut workflow);
+        self.client.workflows().update(&workflow).await
+    }
+
+    /// Every scheduled workflow's CronWorkflow.
+    ///
+    /// # Errors
+    /// As [`AtlanClient::execute`].
+    pub async fn list(&self) -> Result<Vec<WorkflowScheduleResponse>> {
+        let list: WorkflowScheduleList = self.client.execute_json(&requests::list()).await?;
+        Ok(list.items().to_vec())
+    }
+
+    /// One workflow's CronWorkflow.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the workflow does not exist or has no schedule; otherwise as
+    /// [`AtlanClient::execute`].
+    pub async fn get(&self, workflow_name: &str) -> Result<WorkflowScheduleResponse> {
+        self.client
+            .execute_json(&requests::get(workflow_name)?)
+            .await
+    }
+
+    async fn workflow(&self, name: &str) -> Result<WorkflowSearchResult> {
+        self.client
+            .workflows()
+            .find_by_id(name)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                operation: "schedules",
+                what: format!("workflow `{name}`"),
+                body: None,
+            })
+    }
+}

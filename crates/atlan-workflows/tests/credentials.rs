@@ -1,0 +1,191 @@
+//! Credential operations end to end against a started sandbox.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use atlan_workflows::model::{ExposeSecret, decode_value};
+use atlan_workflows::{Credential, CredentialQuery, Error};
+use common::{Recorder, SNOWFLAKE_CREDENTIAL, builder, fixture, start};
+use serde_json::json;
+
+fn snowflake(name: &str) -> Credential {
+    let mut credential: Credential =
+        decode_value(fixture("requests/credential/create-snowflake.json")).unwrap();
+    credential.name = Some(name.to_owned());
+    credential
+}
+
+#[tokio::test]
+async fn create_get_list_purge() {
+    let (_clock, _sandbox, client) = start().await;
+    let created = client
+        .credentials()
+        .create(&snowflake("rust-credential"), true)
+        .await
+        .unwrap();
+    let fetched = client.credentials().get(&created.id).await.unwrap();
+    assert_eq!(fetched.name.as_deref(), Some("rust-credential"));
+    assert_eq!(fetched.username.as_deref(), Some("username"));
+    assert_eq!(
+        fetched.extra.as_ref().unwrap()["role"].expose_secret(),
+        &json!("role-here")
+    );
+    let shown = format!("{fetched:?} {fetched}");
+    assert!(
+        !shown.contains("role-here"),
+        "extra values stay hidden: {shown}"
+    );
+
+    let everything = client
+        .credentials()
+        .list(&CredentialQuery::new())
+        .await
+        .unwrap();
+    assert!(everything.len() > 10);
+    let page = client
+        .credentials()
+        .list(
+            &CredentialQuery::new()
+                .filter("connector", "snowflake")
+                .limit(2)
+                .offset(1),
+        )
+        .await
+        .unwrap();
+    assert!(!page.is_empty() && page.len() <= 2);
+    assert!(
+        page.iter()
+            .all(|c| c.connector.as_deref() == Some("snowflake"))
+    );
+    let by_workflow = client
+        .credentials()
+        .list(&CredentialQuery::new().workflow_name("atlan-bigquery-1735837155"))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_workflow
+            .iter()
+            .map(|c| c.name.as_deref().unwrap())
+            .collect::<Vec<_>>(),
+        ["default-bigquery-1735837155-0"]
+    );
+    let unknown_key = client
+        .credentials()
+        .list(&CredentialQuery::new().filter("owner", "me"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        unknown_key.status().map(|s| s.as_u16()),
+        Some(400),
+        "{unknown_key}"
+    );
+    assert!(unknown_key.to_string().contains("owner"));
+
+    client.credentials().purge(&created.id).await.unwrap();
+    let gone = client.credentials().get(&created.id).await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+    let again = client.credentials().purge(&created.id).await.unwrap_err();
+    assert!(again.is_not_found(), "{again}");
+}
+
+#[tokio::test]
+async fn a_failing_test_refuses_the_credential() {
+    let (_clock, _sandbox, client) = start().await;
+    let mut wrong = snowflake("wrong");
+    wrong.set_password("wrong-password");
+    let refused = client.credentials().create(&wrong, true).await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(400), "{refused}");
+    assert!(
+        !refused.to_string().contains("wrong-password"),
+        "the password is not repeated"
+    );
+    let test = client.credentials().test(&wrong).await.unwrap();
+    assert!(!test.is_successful());
+    assert!(
+        client
+            .credentials()
+            .test(&snowflake("ok"))
+            .await
+            .unwrap()
+            .is_successful()
+    );
+}
+
+#[tokio::test]
+async fn an_untested_login_is_refused_before_anything_is_sent() {
+    let (_clock, sandbox, _client) = start().await;
+    let recorder = Recorder::default();
+    let client = builder(&sandbox)
+        .with_layer(recorder.clone())
+        .build()
+        .unwrap();
+    let error = client
+        .credentials()
+        .create(&snowflake("untested"), false)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidInput { .. }), "{error}");
+    assert!(recorder.requests().is_empty());
+    let mut token_only = Credential::new("token-only");
+    token_only.connector_config_name = Some("atlan-connectors-snowflake".into());
+    token_only.insert_extra("token", "t-secret");
+    client
+        .credentials()
+        .create(&token_only, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        recorder.requests(),
+        ["POST /api/service/credentials?testCredential=false"]
+    );
+}
+
+#[tokio::test]
+async fn test_and_update_updates_only_after_a_passing_test() {
+    let (_clock, _sandbox, client) = start().await;
+    let mut credential = client
+        .credentials()
+        .get(SNOWFLAKE_CREDENTIAL)
+        .await
+        .unwrap()
+        .to_credential();
+    credential.auth_type = Some("basic".into());
+    credential.username = Some("new-user".into());
+    credential.set_password("password");
+    credential.insert_extra("role", "role-here");
+    let updated = client
+        .credentials()
+        .test_and_update(&credential)
+        .await
+        .unwrap();
+    assert_eq!(updated.id, SNOWFLAKE_CREDENTIAL);
+    assert_eq!(updated.username.as_deref(), Some("new-user"));
+
+    credential.username = Some("never-stored".into());
+    credential.set_password("wrong-password");
+    let refused = client
+        .credentials()
+        .test_and_update(&credential)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::InvalidInput { .. }), "{refused}");
+    assert!(refused.to_string().contains("test failed"));
+    let unchanged = client
+        .credentials()
+        .get(SNOWFLAKE_CREDENTIAL)
+        .await
+        .unwrap();
+    assert_eq!(unchanged.username.as_deref(), Some("new-user"));
+
+    let plain = client.credentials().update(&credential).await.unwrap();
+    assert_eq!(
+        plain.username.as_deref(),
+        Some("never-stored"),
+        "update does not test"
+    );
+    let mut no_id = credential.clone();
+    no_id.id = None;
+    let error = client.credentials().update(&no_id).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidInput { .. }), "{error}");
+}

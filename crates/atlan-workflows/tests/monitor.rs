@@ -1,0 +1,118 @@
+//! Monitor's polling on tokio's paused clock, over a scripted service (no sockets, no real waits).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atlan_workflows::transport::TransportError;
+use atlan_workflows::{AtlanClient, Error, MonitorOptions, MonitorTarget, WorkflowPhase};
+use bytes::Bytes;
+use serde_json::json;
+
+/// A service that answers every run search with the next phase of `phases` (the last repeats).
+fn scripted(phases: &'static [&'static str]) -> (AtlanClient, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let service = tower::service_fn(move |request: http::Request<Bytes>| {
+        let index = counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            assert_eq!(request.uri().path(), "/api/service/runs/indexsearch");
+            let phase = phases[index.min(phases.len() - 1)];
+            let body = json!({"hits": {"total": {"value": 1, "relation": "eq"}, "hits": [{
+                "_id": "wf-1-abcde",
+                "_source": {"metadata": {"name": "wf-1-abcde"}, "spec": {}, "status": {"phase": phase, "progress": format!("{index}/3")}},
+            }]}});
+            Ok::<_, TransportError>(http::Response::new(Bytes::from(body.to_string())))
+        }
+    });
+    (AtlanClient::from_service(service), calls)
+}
+
+#[tokio::test(start_paused = true)]
+async fn polls_at_the_interval_until_the_run_finishes() {
+    let (client, calls) = scripted(&["Pending", "Running", "Running", "Failed"]);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let started = tokio::time::Instant::now();
+    let options = MonitorOptions::new(Duration::from_secs(5), Duration::from_secs(60))
+        .on_progress(move |run| record.lock().unwrap().push(run.phase().cloned().unwrap()));
+    let run = client
+        .runs()
+        .monitor(MonitorTarget::Workflow("wf-1".into()), options)
+        .await
+        .unwrap();
+    assert_eq!(
+        run.phase(),
+        Some(&WorkflowPhase::Failed),
+        "a failed run is returned, not an error"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_secs(15),
+        "three waits of 5 s"
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            WorkflowPhase::Pending,
+            WorkflowPhase::Running,
+            WorkflowPhase::Running,
+            WorkflowPhase::Failed
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_timeout_fires_with_the_last_phase() {
+    let (client, calls) = scripted(&["Running"]);
+    let started = tokio::time::Instant::now();
+    let error = client
+        .runs()
+        .monitor(
+            MonitorTarget::Run("wf-1-abcde".into()),
+            MonitorOptions::new(Duration::from_secs(10), Duration::from_secs(25)),
+        )
+        .await
+        .unwrap_err();
+    match error {
+        Error::Timeout {
+            waited,
+            last_phase,
+            what,
+        } => {
+            assert_eq!(waited, Duration::from_secs(25));
+            assert_eq!(last_phase, Some(WorkflowPhase::Running));
+            assert!(what.contains("wf-1-abcde"));
+        }
+        other => panic!("expected a timeout, got {other}"),
+    }
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_secs(25),
+        "the last wait is cut to the deadline"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        4,
+        "polls at 0, 10, 20 and 25 s"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_zero_interval_still_waits_a_little() {
+    let (client, calls) = scripted(&["Running", "Running", "Succeeded"]);
+    let started = tokio::time::Instant::now();
+    client
+        .runs()
+        .monitor(
+            MonitorTarget::Run("wf-1-abcde".into()),
+            MonitorOptions::new(Duration::ZERO, Duration::from_secs(60)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(started.elapsed(), Duration::from_millis(200));
+}

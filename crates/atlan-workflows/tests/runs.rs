@@ -1,0 +1,252 @@
+//! Run operations end to end against a started sandbox: get, list and search (pages and streams),
+//! latest, current, stop, and monitor on the sandbox's manual clock.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atlan_workflows::TimeBounds;
+use atlan_workflows::{Error, MonitorOptions, MonitorTarget, WorkflowPhase};
+use common::{MINER, start};
+use futures_util::TryStreamExt;
+
+#[tokio::test]
+async fn get_latest_and_current() {
+    let (_clock, _sandbox, client) = start().await;
+    let run = client
+        .runs()
+        .get(&format!("{MINER}-mzdza"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.phase(), Some(&WorkflowPhase::Succeeded));
+    assert_eq!(run.workflow_template_name(), Some(MINER));
+    assert!(client.runs().get("no-such-run").await.unwrap().is_none());
+
+    let latest = client.runs().latest(MINER).await.unwrap().unwrap();
+    let all: Vec<_> = client
+        .runs()
+        .search(
+            &[
+                WorkflowPhase::Succeeded,
+                WorkflowPhase::Failed,
+                WorkflowPhase::Running,
+                WorkflowPhase::Pending,
+                WorkflowPhase::Error,
+            ],
+            TimeBounds::any(),
+            TimeBounds::any(),
+        )
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let newest_start = all
+        .iter()
+        .filter(|run| run.workflow_template_name() == Some(MINER))
+        .filter_map(|run| run.source.status.as_ref()?.started_at.clone())
+        .max()
+        .unwrap();
+    assert!(
+        latest.source.status.as_ref().unwrap().started_at.is_none()
+            || latest.source.status.as_ref().unwrap().started_at.as_deref()
+                == Some(newest_start.as_str()),
+        "latest is the newest by start time"
+    );
+    let current = client.runs().current(MINER).await.unwrap().unwrap();
+    assert!(current.phase().is_some_and(WorkflowPhase::is_active));
+}
+
+#[tokio::test]
+async fn lists_and_searches_page_and_stream_the_same_runs() {
+    let (_clock, _sandbox, client) = start().await;
+    let page = client
+        .runs()
+        .list(MINER, WorkflowPhase::Succeeded)
+        .size(100)
+        .page()
+        .await
+        .unwrap();
+    assert!(
+        page.items.len() >= 3,
+        "the seed has several succeeded miner runs"
+    );
+    assert!(page.is_last());
+    assert_eq!(
+        page.total.as_ref().map(|t| t.value),
+        Some(page.items.len() as u64)
+    );
+    let streamed: Vec<String> = client
+        .runs()
+        .list(MINER, WorkflowPhase::Succeeded)
+        .size(2)
+        .stream()
+        .map_ok(|run| run.name().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    let paged: Vec<String> = page.items.iter().map(|run| run.name().to_owned()).collect();
+    assert_eq!(
+        streamed, paged,
+        "pages of 2 give the same runs in the same order"
+    );
+
+    let phases = [WorkflowPhase::Succeeded, WorkflowPhase::Failed];
+    let search = || {
+        client
+            .runs()
+            .search(&phases, TimeBounds::since("now-30d"), TimeBounds::any())
+    };
+    let one_page = search().size(1000).page().await.unwrap();
+    let walked: Vec<String> = search()
+        .size(7)
+        .stream()
+        .map_ok(|run| run.name().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(walked.len() > 20);
+    assert_eq!(
+        walked,
+        one_page
+            .items
+            .iter()
+            .map(|run| run.name().to_owned())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        walked.iter().collect::<HashSet<_>>().len(),
+        walked.len(),
+        "no run twice"
+    );
+    assert!(one_page.items.iter().all(|run| matches!(
+        run.phase(),
+        Some(WorkflowPhase::Succeeded | WorkflowPhase::Failed)
+    )));
+
+    let second = search().from(7).size(7).page().await.unwrap();
+    assert_eq!(second.from, 7);
+    assert_eq!(
+        second
+            .items
+            .iter()
+            .map(|run| run.name())
+            .collect::<Vec<_>>(),
+        walked[7..14].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let from_seven: Vec<String> = search()
+        .from(7)
+        .size(5)
+        .stream()
+        .map_ok(|run| run.name().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(from_seven, walked[7..]);
+
+    let bad = client
+        .runs()
+        .search(&[], TimeBounds::any(), TimeBounds::any())
+        .page()
+        .await
+        .unwrap_err();
+    assert!(matches!(bad, Error::InvalidInput { .. }), "{bad}");
+    let bad_date = client
+        .runs()
+        .search(&phases, TimeBounds::since("yesterday"), TimeBounds::any())
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(bad_date, Error::InvalidInput { .. }), "{bad_date}");
+}
+
+#[tokio::test]
+async fn stop_a_running_run_then_again() {
+    let (_clock, _sandbox, client) = start().await;
+    let running = client
+        .runs()
+        .list(MINER, WorkflowPhase::Running)
+        .page()
+        .await
+        .unwrap();
+    let id = running.items[0].name().to_owned();
+    let stopped = client.runs().stop(&id).await.unwrap();
+    assert_eq!(stopped.phase(), Some(&WorkflowPhase::Failed));
+    assert_eq!(
+        stopped.status.as_ref().unwrap().message.as_deref(),
+        Some("Stopped with strategy 'Stop'")
+    );
+    let again = client.runs().stop(&id).await.unwrap_err();
+    match again {
+        Error::Api {
+            status,
+            body,
+            request_id,
+            ..
+        } => {
+            assert!(status.is_client_error(), "{status}");
+            assert!(body.code().is_some());
+            assert_eq!(
+                request_id.map(|id| id.len()),
+                Some(36),
+                "the call's id is reported"
+            );
+        }
+        other => panic!("expected an API error, got {other}"),
+    }
+    let missing = client.runs().stop("no-such-run").await.unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
+}
+
+#[tokio::test]
+async fn monitor_returns_the_finished_run_or_times_out() {
+    let (clock, _sandbox, client) = start().await;
+    let run = client.workflows().rerun(MINER, false).await.unwrap();
+    let id = run.name().unwrap().to_owned();
+
+    // Not finished and no time to wait: a timeout naming the phase last seen.
+    let quick = MonitorOptions::new(Duration::from_millis(100), Duration::ZERO);
+    let timeout = client
+        .runs()
+        .monitor(MonitorTarget::Run(id.clone()), quick.clone())
+        .await
+        .unwrap_err();
+    match &timeout {
+        Error::Timeout { last_phase, .. } => assert_eq!(last_phase, &Some(WorkflowPhase::Pending)),
+        other => panic!("expected a timeout, got {other}"),
+    }
+
+    // The sandbox's clock moves past the run's end: the first poll sees it finished.
+    clock.advance(Duration::from_secs(60));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let options = quick
+        .clone()
+        .on_progress(move |run| record.lock().unwrap().push(run.phase().cloned()));
+    let finished = client
+        .runs()
+        .monitor(MonitorTarget::Run(id.clone()), options.clone())
+        .await
+        .unwrap();
+    assert_eq!(finished.name(), id);
+    assert_eq!(finished.phase(), Some(&WorkflowPhase::Succeeded));
+    assert_eq!(*seen.lock().unwrap(), [Some(WorkflowPhase::Succeeded)]);
+    let latest = client
+        .runs()
+        .monitor(MonitorTarget::Workflow(MINER.into()), options)
+        .await
+        .unwrap();
+    assert!(latest.phase().is_some_and(WorkflowPhase::is_terminal));
+
+    let never = client
+        .runs()
+        .monitor(MonitorTarget::Run("no-such-run".into()), quick)
+        .await
+        .unwrap_err();
+    assert!(never.is_not_found(), "{never}");
+}
