@@ -135,3 +135,38 @@ async fn configuration_errors_are_typed() {
         .unwrap_err();
     assert!(matches!(error, Error::Config { .. }), "{error}");
 }
+
+#[tokio::test]
+async fn an_unexpected_body_is_a_decode_error_naming_the_json_path() {
+    let service = tower::service_fn(|_request: http::Request<bytes::Bytes>| async {
+        let body = r#"{"hits": {"hits": [{"_id": "r-1", "_source": {"metadata": {}, "spec": {}, "status": {"phase": 5}}}]}}"#;
+        Ok::<_, atlan_workflows::transport::TransportError>(http::Response::new(bytes::Bytes::from(body)))
+    });
+    let client = AtlanClient::from_service(service);
+    let error = client.runs().get("r-1").await.unwrap_err();
+    match &error {
+        Error::Decode { operation, source } => {
+            assert_eq!(*operation, "runs.get");
+            assert_eq!(source.path(), "hits.hits[0]._source.status.phase");
+        }
+        other => panic!("expected a decode error, got {other}"),
+    }
+}
+
+#[test]
+fn clients_and_streams_cross_threads() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    fn sendable<T: Send + 'static>(_: &T) {}
+    shareable::<AtlanClient>();
+    shareable::<atlan_workflows::Runs>();
+    let client = AtlanClient::builder()
+        .base_url("https://t.example.com")
+        .api_key("k")
+        .build()
+        .unwrap();
+    let stream = client
+        .runs()
+        .list("wf", atlan_workflows::WorkflowPhase::Running)
+        .stream();
+    sendable(&stream);
+}
