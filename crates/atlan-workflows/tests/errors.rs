@@ -140,7 +140,9 @@ async fn configuration_errors_are_typed() {
 async fn an_unexpected_body_is_a_decode_error_naming_the_json_path() {
     let service = tower::service_fn(|_request: http::Request<bytes::Bytes>| async {
         let body = r#"{"hits": {"hits": [{"_id": "r-1", "_source": {"metadata": {}, "spec": {}, "status": {"phase": 5}}}]}}"#;
-        Ok::<_, atlan_workflows::transport::TransportError>(http::Response::new(bytes::Bytes::from(body)))
+        Ok::<_, atlan_workflows::transport::TransportError>(http::Response::new(
+            bytes::Bytes::from(body),
+        ))
     });
     let client = AtlanClient::from_service(service);
     let error = client.runs().get("r-1").await.unwrap_err();
