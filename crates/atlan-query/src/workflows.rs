@@ -210,6 +210,16 @@ pub fn runs_by_phase(
     Ok(atlan_search(query, from, size)?.sort(default_sort()))
 }
 
+/// `runs/indexsearch`: a page of one workflow's runs in every phase, newest first (what
+/// `atlan runs list --workflow NAME` shows without `--phase`).
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty name, [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn runs_of_workflow(workflow_name: &str, from: u64, size: u64) -> Result<Search, QueryError> {
+    let query = Query::bool().must(of_workflow(workflow_name)?);
+    Ok(atlan_search(query, from, size)?.sort(default_sort()))
+}
+
 /// `runs/indexsearch`: a page of runs (of any workflow, started by a user) in any of `phases`,
 /// started and finished within the given bounds, newest first. See [`TimeBounds`] for how the
 /// seed's `gte` and pyatlan's `lte` on `finishedAt` are both expressed.

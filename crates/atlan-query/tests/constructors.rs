@@ -36,6 +36,13 @@ fn runs_by_phase() {
 }
 
 #[test]
+fn runs_of_workflow() {
+    insta::assert_json_snapshot!(
+        workflows::runs_of_workflow("atlan-snowflake-1714638976", 100, 100).unwrap()
+    );
+}
+
+#[test]
 fn runs_by_status_and_time() {
     insta::assert_json_snapshot!(
         workflows::runs_by_status_and_time(
@@ -92,6 +99,10 @@ fn empty_identifiers_are_refused() {
         workflows::runs_by_phase("", &WorkflowPhase::Running, 0, 10),
         empty("workflow name")
     );
+    assert_eq!(
+        workflows::runs_of_workflow("", 0, 10),
+        empty("workflow name")
+    );
     assert_eq!(workflows::latest_run(""), empty("workflow name"));
     assert_eq!(workflows::current_run("\t"), empty("workflow name"));
     assert_eq!(workflows::schedule_query("", 10), empty("saved query id"));
@@ -105,6 +116,11 @@ fn paging_is_checked() {
         Err(QueryError::ZeroSize)
     );
     assert!(workflows::runs_by_phase("w", &WorkflowPhase::Running, 9_900, 100).is_ok());
+    assert_eq!(
+        workflows::runs_of_workflow("w", 0, 0),
+        Err(QueryError::ZeroSize)
+    );
+    assert!(workflows::runs_of_workflow("w", 9_901, 100).is_err());
     let error = workflows::runs_by_phase("w", &WorkflowPhase::Running, 9_901, 100).unwrap_err();
     assert_eq!(
         error,

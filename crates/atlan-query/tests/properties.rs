@@ -359,6 +359,18 @@ proptest! {
     }
 
     #[test]
+    fn runs_of_workflow_is_a_filter_on_workflow_only(
+        runs in runs(), workflow in 0..WORKFLOWS.len(), from in 0u64..40, size in 1u64..30,
+    ) {
+        let documents: Vec<Value> = runs.iter().map(Run::to_document).collect();
+        let search = workflows::runs_of_workflow(WORKFLOWS[workflow], from, size).unwrap();
+        let expected = newest_first(runs.iter().filter(|r| r.workflow == workflow).collect());
+        let (ids, total) = executed_ids(&search, &documents);
+        prop_assert_eq!(ids, page_ids(&expected, from, size));
+        prop_assert_eq!(total, expected.len() as u64);
+    }
+
+    #[test]
     fn runs_by_status_and_time_is_a_filter_on_label_phase_times_and_creator(
         (runs, started, finished) in runs_and_bounds(),
         phases in prop::collection::btree_set(0..PHASES.len(), 1..4),

@@ -36,13 +36,25 @@ impl Runs {
         self.first(&requests::get(run_id)?).await
     }
 
-    /// A workflow's runs in one phase, newest first: `.page()` for one page, `.stream()` for all.
-    pub fn list(&self, workflow_name: &str, phase: WorkflowPhase) -> RunList {
+    /// A workflow's runs in one phase (or in any phase, with `None`), newest first: `.page()` for
+    /// one page, `.stream()` for all.
+    ///
+    /// ```no_run
+    /// use atlan_workflows::{AtlanClient, WorkflowPhase};
+    ///
+    /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
+    /// let running = client.runs().list("atlan-snowflake-1714638976", WorkflowPhase::Running).page().await?;
+    /// let every = client.runs().list("atlan-snowflake-1714638976", None).size(20).page().await?;
+    /// println!("{} running of {} runs", running.total, every.total);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self, workflow_name: &str, phase: impl Into<Option<WorkflowPhase>>) -> RunList {
         RunList {
             client: self.client.clone(),
-            kind: RunListKind::ByPhase {
+            kind: RunListKind::OfWorkflow {
                 workflow_name: workflow_name.to_owned(),
-                phase,
+                phase: phase.into(),
             },
             from: 0,
             size: DEFAULT_PAGE_SIZE,
@@ -206,9 +218,9 @@ pub struct RunList {
 
 #[derive(Debug, Clone)]
 enum RunListKind {
-    ByPhase {
+    OfWorkflow {
         workflow_name: String,
-        phase: WorkflowPhase,
+        phase: Option<WorkflowPhase>,
     },
     ByStatus {
         phases: Vec<WorkflowPhase>,
@@ -237,10 +249,14 @@ impl RunList {
     /// or a page past 10,000 results.
     pub fn search_body(&self) -> Result<Search> {
         Ok(match &self.kind {
-            RunListKind::ByPhase {
+            RunListKind::OfWorkflow {
                 workflow_name,
-                phase,
+                phase: Some(phase),
             } => workflows::runs_by_phase(workflow_name, phase, self.from, self.size)?,
+            RunListKind::OfWorkflow {
+                workflow_name,
+                phase: None,
+            } => workflows::runs_of_workflow(workflow_name, self.from, self.size)?,
             RunListKind::ByStatus {
                 phases,
                 started,
@@ -261,7 +277,7 @@ impl RunList {
 
     fn operation(&self) -> &'static str {
         match self.kind {
-            RunListKind::ByPhase { .. } => "runs.list",
+            RunListKind::OfWorkflow { .. } => "runs.list",
             RunListKind::ByStatus { .. } => "runs.search",
         }
     }

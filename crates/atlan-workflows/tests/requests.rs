@@ -81,6 +81,21 @@ fn every_request_as_a_dry_run_prints_it() {
 }
 
 #[test]
+fn a_listing_in_every_phase_sends_the_query_builders_search() {
+    let request = runs::of_workflow("atlan-snowflake-1714638976", 100, 50).unwrap();
+    assert_eq!(request.operation(), "runs.list");
+    assert_eq!(request.path(), "/api/service/runs/indexsearch");
+    assert!(request.is_idempotent());
+    let expected =
+        atlan_workflows::query::workflows::runs_of_workflow("atlan-snowflake-1714638976", 100, 50)
+            .unwrap();
+    assert_eq!(
+        request.redacted_body(),
+        Some(&serde_json::to_value(expected).unwrap())
+    );
+}
+
+#[test]
 fn only_reads_may_be_sent_again() {
     for request in all() {
         let read =

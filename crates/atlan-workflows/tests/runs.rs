@@ -62,6 +62,49 @@ async fn get_latest_and_current() {
 }
 
 #[tokio::test]
+async fn a_listing_without_a_phase_holds_every_phase() {
+    let (_clock, _sandbox, client) = start().await;
+    let every = client
+        .runs()
+        .list(MINER, None)
+        .size(500)
+        .page()
+        .await
+        .unwrap();
+    let total = |page: &atlan_workflows::Page<_>| page.total.as_ref().map(|t| t.value);
+    assert_eq!(total(&every), Some(every.items.len() as u64));
+    let mut by_phase = 0;
+    for phase in [
+        WorkflowPhase::Pending,
+        WorkflowPhase::Running,
+        WorkflowPhase::Succeeded,
+        WorkflowPhase::Failed,
+        WorkflowPhase::Error,
+    ] {
+        let page = client
+            .runs()
+            .list(MINER, phase.clone())
+            .size(500)
+            .page()
+            .await
+            .unwrap();
+        assert!(page.items.iter().all(|run| run.phase() == Some(&phase)));
+        by_phase += page.items.len();
+    }
+    assert_eq!(every.items.len(), by_phase);
+    assert!(
+        every
+            .items
+            .iter()
+            .all(|run| run.workflow_template_name() == Some(MINER))
+    );
+    assert!(
+        by_phase > 3,
+        "the seed has runs of the miner in several phases"
+    );
+}
+
+#[tokio::test]
 async fn lists_and_searches_page_and_stream_the_same_runs() {
     let (_clock, _sandbox, client) = start().await;
     let page = client

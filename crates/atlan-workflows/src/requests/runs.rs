@@ -33,6 +33,18 @@ pub fn by_phase(
     )
 }
 
+/// `POST runs/indexsearch`: a page of a workflow's runs in every phase, newest first.
+///
+/// # Errors
+/// [`crate::Error::InvalidInput`] for an empty name or a page past 10,000 results.
+pub fn of_workflow(workflow_name: &str, from: u64, size: u64) -> Result<ApiRequest> {
+    index_search(
+        "runs.list",
+        true,
+        &workflows::runs_of_workflow(workflow_name, from, size)?,
+    )
+}
+
 /// `POST runs/indexsearch`: a page of runs in these phases, started and finished within bounds
 /// (the seed page's "status and time range" search), newest first.
 ///
