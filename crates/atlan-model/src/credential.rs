@@ -10,7 +10,7 @@ use std::fmt;
 use secrecy::SecretString;
 use serde_json::Value;
 
-use crate::secret::{Redacted, RedactedValues, SecretValue};
+use crate::secret::{REDACTED, Redacted, RedactedValues, SecretValue};
 use crate::wire::wire_object;
 
 wire_object! {
@@ -226,6 +226,42 @@ impl CredentialResponse {
             level: self.level.clone(),
             ..Credential::default()
         }
+    }
+}
+
+impl CredentialResponse {
+    /// This credential as JSON that may be shown (printed, logged, written to a file): every
+    /// `extra` value and every field this model does not know is replaced by `[REDACTED]`, keys
+    /// kept, so that nothing the server might consider secret is shown.
+    ///
+    /// ```
+    /// use atlan_model::{CredentialResponse, decode_value};
+    /// use serde_json::json;
+    ///
+    /// let credential: CredentialResponse = decode_value(json!({
+    ///     "id": "972a87c1", "name": "snowflake", "username": "svc",
+    ///     "extra": {"role": "sentinel-role"}, "privateKey": "sentinel-key"
+    /// }))?;
+    /// let shown = credential.to_redacted_json();
+    /// assert_eq!(shown["username"], "svc");
+    /// assert_eq!(shown["extra"]["role"], "[REDACTED]");
+    /// assert_eq!(shown["privateKey"], "[REDACTED]");
+    /// assert!(!shown.to_string().contains("sentinel"));
+    /// # Ok::<(), atlan_model::DecodeError>(())
+    /// ```
+    pub fn to_redacted_json(&self) -> Value {
+        let redacted = || Value::String(REDACTED.to_owned());
+        let mut shown = self.clone();
+        if let Some(extra) = &mut shown.extra {
+            for value in extra.values_mut() {
+                *value = SecretValue::new(redacted());
+            }
+        }
+        for value in shown.other.values_mut() {
+            *value = redacted();
+        }
+        // Every field left is plain data (strings, numbers, JSON kept as sent): this cannot fail.
+        serde_json::to_value(&shown).unwrap_or(Value::Null)
     }
 }
 

@@ -57,6 +57,7 @@ mod error_body;
 mod meta;
 mod package;
 mod phase;
+mod redact;
 mod schedule;
 mod search;
 mod secret;
@@ -76,6 +77,7 @@ pub use meta::{
 };
 pub use package::WorkflowPackage;
 pub use phase::{NodePhase, WorkflowPhase};
+pub use redact::{REDACTED, redact_credential_json, redact_workflow_json};
 pub use schedule::{
     InvalidSchedule, WorkflowSchedule, WorkflowScheduleList, WorkflowScheduleResponse,
     WorkflowScheduleSpec, WorkflowScheduleStatus,

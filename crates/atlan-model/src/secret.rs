@@ -11,7 +11,7 @@ use serde_json::Value;
 use zeroize::Zeroize;
 
 /// What `Debug` prints in place of a secret.
-pub(crate) const REDACTED: &str = "[REDACTED]";
+pub(crate) use crate::redact::REDACTED;
 
 /// A JSON value that is secret, such as one entry of a credential's `extra` map.
 ///

@@ -220,45 +220,16 @@ impl fmt::Debug for ApiRequest {
     }
 }
 
-/// What replaces a secret in what may be shown.
-pub(crate) const REDACTED: &str = "[REDACTED]";
-
-/// Redacts a credential's JSON: `password` and every `extra` value.
-pub(crate) fn redact_credential(credential: &mut Value) {
-    let Some(object) = credential.as_object_mut() else {
-        return;
-    };
-    if let Some(password) = object.get_mut("password")
-        && !password.is_null()
-    {
-        *password = Value::String(REDACTED.to_owned());
-    }
-    if let Some(extra) = object.get_mut("extra").and_then(Value::as_object_mut) {
-        for value in extra.values_mut() {
-            *value = Value::String(REDACTED.to_owned());
-        }
-    }
-}
-
-/// Redacts a workflow's JSON: the credentials in its payload.
-pub(crate) fn redact_workflow(workflow: &mut Value) {
-    let payload = workflow
-        .get_mut("payload")
-        .and_then(Value::as_array_mut)
-        .into_iter()
-        .flatten();
-    for parameter in payload {
-        if let Some(body) = parameter.get_mut("body") {
-            redact_credential(body);
-        }
-    }
-}
+pub(crate) use atlan_model::{
+    redact_credential_json as redact_credential, redact_workflow_json as redact_workflow,
+};
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use atlan_model::REDACTED;
 
     #[test]
     fn segments_and_queries_are_encoded() {
