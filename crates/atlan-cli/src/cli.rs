@@ -1,0 +1,361 @@
+//! The command line: global options and every command, as clap reads them.
+//!
+//! The command and option names are part of the interface (scripts call them); change them only
+//! with a deprecation.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use atlan_sandbox::ServeArgs;
+use atlan_workflows::WorkflowPhase;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
+use serde_json::{Map, Value};
+
+use crate::input;
+
+/// Manage Atlan workflows, runs, schedules and source credentials.
+///
+/// Talks to the tenant in ATLAN_BASE_URL with the key in ATLAN_API_KEY, or, with --sandbox, to a
+/// sandbox started in this process with a demo tenant.
+#[derive(Debug, Parser)]
+#[command(
+    name = "atlan",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(after_help = "Try it without a tenant:\n  \
+    atlan --sandbox runs search --status Succeeded,Failed --started-since now-7d")]
+pub(crate) struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub(crate) global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The tenant, such as https://tenant.atlan.com.
+    #[arg(long, env = "ATLAN_BASE_URL", global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// The API key; before the command, as in `atlan --api-key KEY runs …`. Prefer the
+    /// environment variable: other users of this machine can read command lines.
+    #[arg(long, env = "ATLAN_API_KEY", hide_env_values = true, value_name = "KEY",
+          value_parser = input::secret)]
+    pub(crate) api_key: Option<SecretString>,
+    /// Start a sandbox in this process (the demo tenant, on 127.0.0.1) and use it instead of a
+    /// tenant. Its state lives as long as the command.
+    #[arg(long, global = true)]
+    pub(crate) sandbox: bool,
+    /// How to print results: aligned columns, or JSON (one document per line for lists).
+    #[arg(long, short = 'o', value_enum, default_value_t = Format::Table, global = true)]
+    pub(crate) output: Format,
+    /// Send nothing: print, as one line of JSON, the request the command would send first.
+    #[arg(long, global = true)]
+    pub(crate) dry_run: bool,
+    /// Log what happens on stderr (-v: debug, -vv: trace). Keys and bodies are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub(crate) verbose: u8,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns with a header line.
+    Table,
+    /// JSON: one document, or one document per line for lists.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Find, update, run, re-run and delete workflows.
+    #[command(subcommand)]
+    Workflows(WorkflowsCommand),
+    /// Read, list, search, stop and monitor runs.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// Schedule workflows.
+    #[command(subcommand)]
+    Schedules(SchedulesCommand),
+    /// Manage the source credentials workflows use.
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
+    /// Serve a local Atlan-compatible sandbox.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+/// `atlan workflows …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum WorkflowsCommand {
+    /// Find a workflow by id, or the newest workflows of a package.
+    Find(FindArgs),
+    /// Change a workflow's parameters (the first task's arguments), such as enable-lineage=true.
+    Update {
+        /// The workflow id, such as atlan-snowflake-1714638976.
+        id: String,
+        /// A parameter to set; VALUE is read as JSON when it is JSON (true, 3, "x", [..]), else
+        /// taken as a string. Repeat for several.
+        #[arg(long = "set", value_name = "NAME=VALUE", required = true, value_parser = input::setting)]
+        settings: Vec<(String, Value)>,
+    },
+    /// Create a workflow from a JSON file and run it, optionally on a schedule.
+    Run {
+        /// The workflow as JSON (metadata, spec, payload), such as one exported from Atlan.
+        file: PathBuf,
+        /// Run on this cron schedule (with --timezone).
+        #[arg(long, requires = "timezone", value_name = "EXPR")]
+        cron: Option<String>,
+        /// The schedule's time zone, such as Europe/Paris (with --cron).
+        #[arg(long, requires = "cron", value_name = "TZ")]
+        timezone: Option<String>,
+    },
+    /// Run a workflow again.
+    Rerun {
+        /// The workflow id.
+        id: String,
+        /// When a run of it is Pending or Running, show that run instead of starting another.
+        #[arg(long)]
+        idempotent: bool,
+    },
+    /// Delete (archive) a workflow.
+    Delete {
+        /// The workflow id.
+        name: String,
+    },
+    /// Make a user the owner of a workflow.
+    ChangeOwner {
+        /// The workflow id.
+        name: String,
+        /// The new owner's username.
+        #[arg(long)]
+        username: String,
+    },
+}
+
+/// `atlan workflows find`: by id or by package.
+#[derive(Debug, Args)]
+pub(crate) struct FindArgs {
+    /// The workflow id, such as atlan-snowflake-1714638976.
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "package",
+        conflicts_with = "package"
+    )]
+    pub(crate) id: Option<String>,
+    /// The package's wire prefix, such as atlan-snowflake-miner: finds its workflows, newest
+    /// first (exactly that package: atlan-snowflake does not find miners).
+    #[arg(long = "type", value_name = "PREFIX")]
+    pub(crate) package: Option<String>,
+    /// At most this many workflows (with --type).
+    #[arg(long, default_value_t = 10, value_name = "N", requires = "package", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub(crate) max: u64,
+}
+
+/// `atlan runs …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum RunsCommand {
+    /// Show a run.
+    Get {
+        /// The run id, such as atlan-snowflake-1714638976-k2x7q.
+        run_id: String,
+    },
+    /// List a workflow's runs, newest first.
+    List {
+        /// The workflow id.
+        #[arg(long, value_name = "NAME")]
+        workflow: String,
+        /// Only runs in this phase.
+        #[arg(long, value_parser = input::phase)]
+        phase: Option<WorkflowPhase>,
+        /// Which runs.
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Search runs of every workflow by phase and time, newest first.
+    Search(SearchArgs),
+    /// Show a workflow's latest run (by start time).
+    Latest {
+        /// The workflow id.
+        #[arg(long, value_name = "NAME")]
+        workflow: String,
+    },
+    /// Show a workflow's run that is Pending or Running.
+    Current {
+        /// The workflow id.
+        #[arg(long, value_name = "NAME")]
+        workflow: String,
+    },
+    /// Stop a running run (it ends Failed).
+    Stop {
+        /// The run id.
+        run_id: String,
+    },
+    /// Wait for a run to finish, showing its progress; exits 5 when it ends Failed or Error.
+    Monitor(MonitorArgs),
+}
+
+/// `atlan runs search`
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// Phases to find, comma-separated: Pending, Running, Succeeded, Failed, Error.
+    #[arg(long, value_delimiter = ',', required = true, value_name = "P1,P2", value_parser = input::phase)]
+    pub(crate) status: Vec<WorkflowPhase>,
+    /// Started at or after T (date math such as now-6h, or RFC 3339).
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) started_since: Option<String>,
+    /// Started at or before T.
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) started_before: Option<String>,
+    /// Finished at or after T.
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) finished_since: Option<String>,
+    /// Finished at or before T.
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) finished_before: Option<String>,
+    /// Which runs.
+    #[command(flatten)]
+    pub(crate) paging: Paging,
+}
+
+/// Which page of a listing, or all of it.
+#[derive(Debug, Clone, Copy, Args)]
+pub(crate) struct Paging {
+    /// Skip this many results.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) from: u64,
+    /// Results per page.
+    #[arg(long, default_value_t = atlan_workflows::DEFAULT_PAGE_SIZE, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub(crate) size: u64,
+    /// Every result from --from on, a page of --size at a time.
+    #[arg(long)]
+    pub(crate) all: bool,
+}
+
+/// `atlan runs monitor`
+#[derive(Debug, Args)]
+pub(crate) struct MonitorArgs {
+    /// Follow the latest run of this workflow.
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_unless_present = "run_id",
+        conflicts_with = "run_id"
+    )]
+    pub(crate) workflow: Option<String>,
+    /// Follow this run.
+    pub(crate) run_id: Option<String>,
+    /// Time between two polls, such as 10s or 1m (at least 100ms).
+    #[arg(long, default_value = "10s", value_name = "D", value_parser = input::duration)]
+    pub(crate) interval: Duration,
+    /// Give up after this long (exit code 4), such as 30m or 2h.
+    #[arg(long, default_value = "1h", value_name = "D", value_parser = input::duration)]
+    pub(crate) timeout: Duration,
+}
+
+/// `atlan schedules …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum SchedulesCommand {
+    /// Run a workflow on a cron schedule (replacing any it had).
+    Add {
+        /// The workflow id.
+        name: String,
+        /// Cron expression, such as "0 2 * * *".
+        #[arg(long, value_name = "EXPR")]
+        cron: String,
+        /// The time zone of the expression, such as Europe/Paris.
+        #[arg(long, value_name = "TZ")]
+        timezone: String,
+    },
+    /// Stop running a workflow on a schedule.
+    Remove {
+        /// The workflow id.
+        name: String,
+    },
+    /// List every scheduled workflow.
+    List,
+    /// Show a workflow's schedule.
+    Get {
+        /// The workflow id.
+        name: String,
+    },
+}
+
+/// `atlan credentials …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum CredentialsCommand {
+    /// Store a credential from a JSON file; the server tests it first unless --no-test.
+    Create {
+        /// The credential as JSON (name, connectorConfigName, authType, username, …).
+        #[command(flatten)]
+        input: CredentialInput,
+        /// Store it without a test (refused for a username or password, as Atlan's SDKs do).
+        #[arg(long)]
+        no_test: bool,
+    },
+    /// Show a credential (never its password or extra values).
+    Get {
+        /// The credential's GUID.
+        guid: String,
+    },
+    /// List credentials.
+    List {
+        /// Only those whose fields equal these values: a JSON object such as
+        /// '{"connectorConfigName":"atlan-connectors-snowflake"}'.
+        #[arg(long, value_name = "JSON", value_parser = input::filter)]
+        filter: Option<Map<String, Value>>,
+        /// At most this many.
+        #[arg(long, value_name = "N")]
+        limit: Option<u64>,
+        /// Skip this many.
+        #[arg(long, value_name = "N")]
+        offset: Option<u64>,
+        /// Only the credential of this workflow.
+        #[arg(long, value_name = "NAME")]
+        workflow: Option<String>,
+    },
+    /// Test a credential without storing it; exits 1 when the test fails.
+    Test {
+        /// The credential.
+        #[command(flatten)]
+        input: CredentialInput,
+    },
+    /// Test a credential, then store it over the one with its id; nothing is stored when the
+    /// test fails (exit code 1).
+    Update {
+        /// The credential, with its id.
+        #[command(flatten)]
+        input: CredentialInput,
+    },
+    /// Delete a credential for good.
+    Purge {
+        /// The credential's GUID.
+        guid: String,
+    },
+}
+
+/// Where a credential comes from.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct CredentialInput {
+    /// The credential as JSON.
+    #[arg(long, value_name = "F")]
+    pub(crate) file: PathBuf,
+    /// Read the password from the first line of stdin instead of the file.
+    #[arg(long)]
+    pub(crate) password_stdin: bool,
+}
+
+/// `atlan sandbox …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum SandboxCommand {
+    /// Serve a sandbox until SIGINT or SIGTERM; prints `listening on http://ADDR` first.
+    Serve(ServeArgs),
+}

@@ -1,0 +1,109 @@
+//! The commands: each builds its first request without IO (which `--dry-run` prints), then runs
+//! through the facade and prints what it got.
+
+mod credentials;
+mod runs;
+mod sandbox;
+mod schedules;
+mod workflows;
+
+use std::collections::BTreeMap;
+
+use atlan_workflows::{ApiRequest, AtlanClient};
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::{Cli, Command, Global};
+use crate::context::Connection;
+use crate::error::CliError;
+use crate::output::Printer;
+
+/// What every command works with: the global options, the printer and (once asked for) the
+/// connection.
+pub(crate) struct Env {
+    global: Global,
+    /// Where results go.
+    pub(crate) printer: Printer,
+    connection: Option<Connection>,
+}
+
+impl Env {
+    /// The environment of one command line.
+    pub(crate) fn new(global: Global, printer: Printer) -> Self {
+        Self {
+            global,
+            printer,
+            connection: None,
+        }
+    }
+
+    /// Whether to print the first request instead of sending anything.
+    pub(crate) fn dry_run(&self) -> bool {
+        self.global.dry_run
+    }
+
+    /// Prints a request as `--dry-run` shows it: one line of JSON, secrets redacted, its keys in
+    /// the order `method`, `path`, `query`, `body`.
+    pub(crate) fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            method: &'a str,
+            path: &'a str,
+            query: Option<BTreeMap<&'a str, &'a str>>,
+            body: Option<&'a Value>,
+        }
+        let pairs = request.query_pairs();
+        let shown = Shown {
+            method: request.method().as_str(),
+            path: request.path(),
+            query: (!pairs.is_empty()).then(|| {
+                pairs
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str()))
+                    .collect()
+            }),
+            body: request.redacted_body(),
+        };
+        self.printer
+            .line(&serde_json::to_string(&shown).map_err(std::io::Error::from)?)
+    }
+
+    /// The client, connecting on first use.
+    pub(crate) async fn client(&mut self) -> Result<AtlanClient, CliError> {
+        if let Some(connection) = &self.connection {
+            return Ok(connection.client.clone());
+        }
+        let connection = Connection::open(&self.global).await?;
+        let client = connection.client.clone();
+        self.connection = Some(connection);
+        Ok(client)
+    }
+
+    /// Now, for the durations of runs still going.
+    pub(crate) fn now() -> Timestamp {
+        Timestamp::now()
+    }
+
+    /// Ends the command: stops the embedded sandbox, if any.
+    pub(crate) async fn close(self) {
+        if let Some(connection) = self.connection {
+            connection.close().await;
+        }
+    }
+}
+
+/// Runs a command line.
+pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
+    let printer = Printer::stdout(cli.global.output);
+    let mut env = Env::new(cli.global, printer);
+    let result = match cli.command {
+        Command::Workflows(command) => workflows::run(command, &mut env).await,
+        Command::Runs(command) => runs::run(command, &mut env).await,
+        Command::Schedules(command) => schedules::run(command, &mut env).await,
+        Command::Credentials(command) => credentials::run(command, &mut env).await,
+        Command::Sandbox(command) => sandbox::run(command, &env).await,
+    };
+    env.close().await;
+    result
+}

@@ -1,0 +1,66 @@
+//! Who the commands talk to: the tenant in `--base-url`/`ATLAN_BASE_URL` with the key in
+//! `--api-key`/`ATLAN_API_KEY`, or, with `--sandbox`, a sandbox started in this process.
+
+use atlan_sandbox::{Sandbox, SandboxHandle};
+use atlan_workflows::AtlanClient;
+use secrecy::ExposeSecret;
+
+use crate::cli::Global;
+use crate::error::CliError;
+
+/// What a command needs to run: a client, and the sandbox behind it when there is one.
+pub(crate) struct Connection {
+    /// The client.
+    pub(crate) client: AtlanClient,
+    /// The embedded sandbox; it serves as long as this lives.
+    sandbox: Option<SandboxHandle>,
+}
+
+impl Connection {
+    /// Connects as the global options say; `--sandbox` wins over a base URL from the environment.
+    ///
+    /// # Errors
+    /// [`CliError::Usage`] when there is nothing to talk to or no key for the tenant;
+    /// [`CliError::Sandbox`] when the sandbox cannot start.
+    pub(crate) async fn open(global: &Global) -> Result<Self, CliError> {
+        if global.sandbox {
+            let sandbox = Sandbox::builder().start().await?;
+            tracing::info!(url = %sandbox.base_url(), "started the embedded sandbox");
+            let client = AtlanClient::builder()
+                .base_url(sandbox.base_url())
+                .api_key(sandbox.api_key())
+                .build()?;
+            return Ok(Self {
+                client,
+                sandbox: Some(sandbox),
+            });
+        }
+        let Some(base_url) = &global.base_url else {
+            return Err(CliError::Usage(
+                "no Atlan to talk to: set ATLAN_BASE_URL and ATLAN_API_KEY (or pass --base-url), \
+                 or add --sandbox to use a sandbox with a demo tenant"
+                    .into(),
+            ));
+        };
+        let Some(api_key) = &global.api_key else {
+            return Err(CliError::Usage(format!(
+                "no API key for {base_url}: set ATLAN_API_KEY (or pass --api-key before the command)"
+            )));
+        };
+        let client = AtlanClient::builder()
+            .base_url(base_url.clone())
+            .api_key(api_key.expose_secret())
+            .build()?;
+        Ok(Self {
+            client,
+            sandbox: None,
+        })
+    }
+
+    /// Stops the embedded sandbox, if any, letting requests in flight finish.
+    pub(crate) async fn close(self) {
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown().await;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Why a command failed, and the exit code that tells a script.
+
+use std::process::ExitCode;
+
+use atlan_workflows::{Error, WorkflowPhase};
+
+/// Exit codes, part of the interface.
+pub(crate) mod code {
+    /// The command did what was asked.
+    pub(crate) const SUCCESS: u8 = 0;
+    /// The API or the network failed (or a credential test did).
+    pub(crate) const API: u8 = 1;
+    /// The command line, a file or a value is wrong; nothing was sent.
+    pub(crate) const USAGE: u8 = 2;
+    /// What was asked for does not exist.
+    pub(crate) const NOT_FOUND: u8 = 3;
+    /// `runs monitor` gave up before the run finished.
+    pub(crate) const TIMEOUT: u8 = 4;
+    /// `runs monitor` saw the run finish Failed or Error.
+    pub(crate) const RUN_FAILED: u8 = 5;
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    /// The command line, a file or a value is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// What was asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A facade call failed.
+    #[error(transparent)]
+    Api(#[from] Error),
+    /// A credential test failed.
+    #[error("the credential test failed{}: {reason}", if *.before_update { ", nothing was updated" } else { "" })]
+    TestFailed {
+        /// The server's reason.
+        reason: String,
+        /// Whether the test was to precede an update (which was then not sent).
+        before_update: bool,
+    },
+    /// A monitored run finished unsuccessfully.
+    #[error("run `{run}` finished {phase}{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    RunFailed {
+        /// The run id.
+        run: String,
+        /// Failed or Error.
+        phase: WorkflowPhase,
+        /// The run's message.
+        message: Option<String>,
+    },
+    /// The embedded sandbox could not start.
+    #[error("the sandbox cannot start: {0}")]
+    Sandbox(#[from] atlan_sandbox::SandboxError),
+    /// Writing the output failed (other than a closed pipe).
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
+}
+
+impl CliError {
+    /// The exit code this failure gives.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) => code::USAGE,
+            Self::NotFound(_) => code::NOT_FOUND,
+            Self::Api(error) => match error {
+                Error::NotFound { .. } => code::NOT_FOUND,
+                Error::Timeout { .. } => code::TIMEOUT,
+                Error::InvalidInput { .. } | Error::Config { .. } => code::USAGE,
+                _ => code::API,
+            },
+            Self::TestFailed { .. } | Self::Sandbox(_) | Self::Output(_) => code::API,
+            Self::RunFailed { .. } => code::RUN_FAILED,
+        }
+    }
+
+    /// The process exit code.
+    pub(crate) fn exit(&self) -> ExitCode {
+        ExitCode::from(self.exit_code())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(error: std::io::Error) -> Self {
+        Self::Output(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_has_its_documented_exit_code() {
+        let api = Error::Api {
+            operation: "runs.stop",
+            status: http_status(409),
+            body: Box::default(),
+            request_id: Some("r-1".into()),
+        };
+        let cases = [
+            (CliError::Usage("x".into()), 2),
+            (CliError::NotFound("run `x`".into()), 3),
+            (CliError::Api(api), 1),
+            (
+                CliError::Api(Error::NotFound {
+                    operation: "credentials.get",
+                    what: "credential `x`".into(),
+                    body: None,
+                }),
+                3,
+            ),
+            (
+                CliError::Api(Error::Timeout {
+                    what: "run `x`".into(),
+                    waited: std::time::Duration::from_secs(1),
+                    last_phase: None,
+                }),
+                4,
+            ),
+            (
+                CliError::Api(Error::InvalidInput {
+                    message: "size 0".into(),
+                }),
+                2,
+            ),
+            (
+                CliError::RunFailed {
+                    run: "x".into(),
+                    phase: WorkflowPhase::Error,
+                    message: None,
+                },
+                5,
+            ),
+            (
+                CliError::TestFailed {
+                    reason: "bad password".into(),
+                    before_update: true,
+                },
+                1,
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.exit_code(), expected, "{error}");
+        }
+    }
+
+    fn http_status(code: u16) -> atlan_workflows::transport::http::StatusCode {
+        atlan_workflows::transport::http::StatusCode::from_u16(code).unwrap_or_default()
+    }
+}

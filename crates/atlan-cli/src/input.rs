@@ -1,0 +1,210 @@
+//! Reading what the user gives: option values (clap value parsers) and JSON files.
+//!
+//! Every parser answers a message that names what is wrong; clap prefixes it with the option.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::time::Duration;
+
+use atlan_workflows::WorkflowPhase;
+use atlan_workflows::model::{Credential, decode};
+use atlan_workflows::query::DateMath;
+use secrecy::SecretString;
+use serde_json::{Map, Value};
+
+use crate::error::CliError;
+
+/// The shortest poll interval of `runs monitor` (the facade's floor).
+const MIN_INTERVAL: Duration = Duration::from_millis(100);
+
+/// An API key, kept secret from the moment it is read.
+pub(crate) fn secret(text: &str) -> Result<SecretString, String> {
+    if text.trim().is_empty() {
+        return Err("the API key is empty".into());
+    }
+    Ok(SecretString::from(text.to_owned()))
+}
+
+/// `NAME=VALUE`: VALUE as JSON when it is JSON, else as a string.
+pub(crate) fn setting(text: &str) -> Result<(String, Value), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(format!("`{text}` has no parameter name"));
+    }
+    let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+    Ok((name.to_owned(), value))
+}
+
+/// A run phase, in any case: Pending, Running, Succeeded, Failed or Error.
+pub(crate) fn phase(text: &str) -> Result<WorkflowPhase, String> {
+    let known = [
+        WorkflowPhase::Pending,
+        WorkflowPhase::Running,
+        WorkflowPhase::Succeeded,
+        WorkflowPhase::Failed,
+        WorkflowPhase::Error,
+    ];
+    let text = text.trim();
+    known
+        .iter()
+        .find(|phase| phase.as_str().eq_ignore_ascii_case(text))
+        .cloned()
+        .ok_or_else(|| {
+            format!("`{text}` is not a phase (Pending, Running, Succeeded, Failed or Error)")
+        })
+}
+
+/// A time bound: Elasticsearch date math (`now-6h`, `now/d`) or a date (RFC 3339), checked here so
+/// that a typo is a usage error, not a server error.
+pub(crate) fn date(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    DateMath::parse(text)
+        .map(|_| text.to_owned())
+        .map_err(|error| {
+            format!("`{text}` is not a time such as now-6h or 2026-01-31T00:00:00Z: {error}")
+        })
+}
+
+/// A duration such as `10s`, `1m 30s`, `2h` or `500ms` (or ISO 8601, `PT10S`).
+pub(crate) fn duration(text: &str) -> Result<Duration, String> {
+    let parsed: jiff::SignedDuration = text
+        .trim()
+        .parse()
+        .map_err(|error| format!("`{text}` is not a duration such as 10s, 5m or 1h: {error}"))?;
+    let duration = Duration::try_from(parsed).map_err(|_| format!("`{text}` is negative"))?;
+    if duration < MIN_INTERVAL {
+        return Err(format!("`{text}` is shorter than 100ms"));
+    }
+    Ok(duration)
+}
+
+/// A credential filter: a JSON object of field values.
+pub(crate) fn filter(text: &str) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(filter)) => Ok(filter),
+        Ok(_) => {
+            Err("the filter must be a JSON object, such as '{\"connector\":\"snowflake\"}'".into())
+        }
+        Err(error) => Err(format!("the filter is not JSON: {error}")),
+    }
+}
+
+/// A JSON file, whole.
+pub(crate) fn json_file(path: &Path) -> Result<Value, CliError> {
+    let bytes = read(path)?;
+    serde_json::from_slice(&bytes)
+        .map_err(|error| CliError::Usage(format!("{} is not JSON: {error}", path.display())))
+}
+
+/// A credential file; with `password_stdin`, the password is the first line of stdin.
+pub(crate) fn credential_file(path: &Path, password_stdin: bool) -> Result<Credential, CliError> {
+    let bytes = read(path)?;
+    let mut credential: Credential = decode(&bytes).map_err(|error| {
+        CliError::Usage(format!("{} is not a credential: {error}", path.display()))
+    })?;
+    if password_stdin {
+        credential.set_password(password_from(std::io::stdin().lock())?);
+    }
+    Ok(credential)
+}
+
+/// The first line of `input`, without its line ending.
+fn password_from(mut input: impl BufRead) -> Result<String, CliError> {
+    let mut line = String::new();
+    input.read_line(&mut line).map_err(|error| {
+        CliError::Usage(format!("cannot read the password from stdin: {error}"))
+    })?;
+    let password = line.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        return Err(CliError::Usage(
+            "--password-stdin: stdin holds no password".into(),
+        ));
+    }
+    Ok(password.to_owned())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path)
+        .map_err(|error| CliError::Usage(format!("cannot read {}: {error}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn settings_are_json_when_they_parse_and_strings_otherwise() {
+        assert_eq!(
+            setting("enable-lineage=true").unwrap(),
+            ("enable-lineage".into(), json!(true))
+        );
+        assert_eq!(setting("threads=4").unwrap(), ("threads".into(), json!(4)));
+        assert_eq!(setting("include={\"a\":[1]}").unwrap().1, json!({"a": [1]}));
+        assert_eq!(setting("region=eu-west-1").unwrap().1, json!("eu-west-1"));
+        assert_eq!(
+            setting("query=a=b").unwrap(),
+            ("query".into(), json!("a=b"))
+        );
+        assert_eq!(setting("empty=").unwrap().1, json!(""));
+        assert!(setting("no-equals").unwrap_err().contains("NAME=VALUE"));
+        assert!(setting("=true").unwrap_err().contains("no parameter name"));
+    }
+
+    #[test]
+    fn phases_are_the_five_known_in_any_case() {
+        assert_eq!(phase("succeeded").unwrap(), WorkflowPhase::Succeeded);
+        assert_eq!(phase(" FAILED ").unwrap(), WorkflowPhase::Failed);
+        assert!(phase("Archived").unwrap_err().contains("not a phase"));
+    }
+
+    #[test]
+    fn times_are_date_math_or_dates() {
+        assert_eq!(date("now-6h").unwrap(), "now-6h");
+        assert_eq!(date(" now/d ").unwrap(), "now/d");
+        assert!(date("2026-01-31T00:00:00Z").is_ok());
+        assert!(date("yesterday").is_err());
+        assert!(date("now-6x").is_err());
+    }
+
+    #[test]
+    fn durations_are_friendly_and_at_least_100ms() {
+        assert_eq!(duration("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(duration("1m 30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(duration("2h").unwrap(), Duration::from_secs(7200));
+        assert_eq!(duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(duration("PT1M").unwrap(), Duration::from_secs(60));
+        assert!(duration("50ms").unwrap_err().contains("100ms"));
+        assert!(duration("-5s").unwrap_err().contains("negative"));
+        assert!(duration("soon").is_err());
+    }
+
+    #[test]
+    fn filters_are_json_objects() {
+        assert_eq!(
+            filter("{\"connector\":\"snowflake\"}").unwrap()["connector"],
+            "snowflake"
+        );
+        assert!(filter("[1]").unwrap_err().contains("JSON object"));
+        assert!(filter("{").unwrap_err().contains("not JSON"));
+    }
+
+    #[test]
+    fn the_password_is_the_first_line() {
+        assert_eq!(password_from(&b"s3cret\r\nnext\n"[..]).unwrap(), "s3cret");
+        assert_eq!(password_from(&b"no newline"[..]).unwrap(), "no newline");
+        assert!(password_from(&b"\n"[..]).is_err());
+        assert!(password_from(&b""[..]).is_err());
+    }
+
+    #[test]
+    fn empty_keys_are_refused() {
+        assert!(secret(" ").is_err());
+        assert!(secret("key").is_ok());
+    }
+}

@@ -1,0 +1,76 @@
+//! `atlan`: manage Atlan workflows, runs, schedules and source credentials from a shell.
+//!
+//! Results go to stdout (a table, or JSON with `-o json`); progress, notes, logs (`-v`) and errors
+//! go to stderr. Exit codes: 0 success, 1 API or transport error, 2 usage error, 3 not found,
+//! 4 monitor timeout, 5 monitored run finished Failed or Error.
+
+mod cli;
+mod commands;
+mod context;
+mod error;
+mod input;
+mod output;
+mod progress;
+mod rows;
+
+use std::error::Error as _;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing::level_filters::LevelFilter;
+
+use crate::cli::Cli;
+use crate::error::CliError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            report(&CliError::Output(error));
+            return ExitCode::from(error::code::API);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::from(error::code::SUCCESS),
+        Err(error) => {
+            report(&error);
+            error.exit()
+        }
+    }
+}
+
+/// `-v`: debug, `-vv`: trace, on stderr; nothing otherwise (errors are reported by [`report`]).
+fn init_logs(verbose: u8) {
+    let level = match verbose {
+        0 => LevelFilter::OFF,
+        1 => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// `error: …`, then each cause on a line of its own.
+fn report(error: &CliError) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "error: {error}");
+    let mut source = error.source();
+    // `transparent` errors repeat their first cause: skip a cause already shown.
+    let mut shown = error.to_string();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !shown.contains(&text) {
+            let _ = writeln!(stderr, "  caused by: {text}");
+            shown = text;
+        }
+        source = cause.source();
+    }
+}

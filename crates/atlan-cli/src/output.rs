@@ -1,0 +1,280 @@
+//! Writing results to stdout: aligned tables for people, JSON lines for scripts.
+//!
+//! Only results go to stdout; progress, notes and errors go to stderr. A closed pipe
+//! (`atlan runs list … | head`) ends the output quietly.
+
+use std::io::{self, Write};
+
+use serde_json::Value;
+
+use crate::cli::Format;
+use crate::error::CliError;
+
+/// Spaces between two columns.
+const GAP: usize = 3;
+
+/// One result: its table row and its JSON document.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    /// The cells, one per column.
+    pub(crate) row: Vec<String>,
+    /// The JSON document (secrets already redacted).
+    pub(crate) json: Value,
+}
+
+/// Writes results in the chosen format.
+pub(crate) struct Printer {
+    format: Format,
+    out: Box<dyn Write + Send>,
+    err: Box<dyn Write + Send>,
+    /// The column widths of the table being written, fixed by its first rows.
+    widths: Option<Vec<usize>>,
+    /// Set once stdout is closed: everything after is dropped.
+    closed: bool,
+}
+
+impl Printer {
+    /// A printer to stdout, with notes on stderr.
+    pub(crate) fn stdout(format: Format) -> Self {
+        Self::new(format, Box::new(io::stdout()), Box::new(io::stderr()))
+    }
+
+    /// A printer to any writers: results to `out`, notes to `err`.
+    pub(crate) fn new(
+        format: Format,
+        out: Box<dyn Write + Send>,
+        err: Box<dyn Write + Send>,
+    ) -> Self {
+        Self {
+            format,
+            out,
+            err,
+            widths: None,
+            closed: false,
+        }
+    }
+
+    /// Writes one result, or a list, as a table (with `columns` as its header) or JSON lines.
+    ///
+    /// Call it again with more records of the same table (pages of a listing): the column widths
+    /// are those of the first call, so a long listing streams instead of waiting for its end.
+    pub(crate) fn records(&mut self, columns: &[&str], records: &[Record]) -> Result<(), CliError> {
+        match self.format {
+            Format::Json => {
+                for record in records {
+                    let line = record.json.to_string();
+                    self.write_line(&line)?;
+                }
+                Ok(())
+            }
+            Format::Table => {
+                if self.widths.is_none() {
+                    let widths = widths(columns, records);
+                    let header = render(&widths, columns.iter().copied());
+                    self.widths = Some(widths);
+                    self.write_line(&header)?;
+                }
+                for record in records {
+                    let line = render(
+                        self.widths.as_deref().unwrap_or_default(),
+                        record.row.iter().map(String::as_str),
+                    );
+                    self.write_line(&line)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes a JSON document on one line.
+    pub(crate) fn json(&mut self, value: &Value) -> Result<(), CliError> {
+        self.write_line(&value.to_string())
+    }
+
+    /// Writes a line as it is (in either format), such as a dry run's request.
+    pub(crate) fn line(&mut self, line: &str) -> Result<(), CliError> {
+        self.write_line(line)
+    }
+
+    /// A result that is not a record, such as "workflow X deleted": `text` in a table, `json` as
+    /// JSON.
+    pub(crate) fn message(&mut self, text: &str, json: &Value) -> Result<(), CliError> {
+        match self.format {
+            Format::Table => self.write_line(text),
+            Format::Json => self.json(json),
+        }
+    }
+
+    /// A remark for people about the results (such as "showing 1-100 of 609"): on stderr, and
+    /// only with table output, so that JSON output and its stderr stay quiet.
+    pub(crate) fn note(&mut self, text: &str) {
+        if self.format == Format::Table {
+            // A note that cannot be written is not worth failing the command for.
+            let _ = writeln!(self.err, "{text}");
+        }
+    }
+
+    fn write_line(&mut self, line: &str) -> Result<(), CliError> {
+        if self.closed {
+            return Ok(());
+        }
+        let written = writeln!(self.out, "{line}").and_then(|()| self.out.flush());
+        match written {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(error) => Err(CliError::Output(error)),
+        }
+    }
+}
+
+/// The width of each column: its header or its widest cell.
+fn widths(columns: &[&str], records: &[Record]) -> Vec<usize> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(index, header)| {
+            records
+                .iter()
+                .filter_map(|record| record.row.get(index))
+                .map(|cell| cell.chars().count())
+                .chain([header.chars().count()])
+                .max()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// One line of a table: cells padded to their column's width, the last one not padded.
+fn render<'a>(widths: &[usize], cells: impl Iterator<Item = &'a str>) -> String {
+    let cells: Vec<&str> = cells.collect();
+    let mut line = String::new();
+    for (index, cell) in cells.iter().enumerate() {
+        line.push_str(cell);
+        if index + 1 < cells.len() {
+            let width = widths.get(index).copied().unwrap_or_default();
+            let pad = width.saturating_sub(cell.chars().count()) + GAP;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::sync::{Arc, Mutex};
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Sink {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    struct Closed;
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn record(cells: &[&str]) -> Record {
+        Record {
+            row: cells.iter().map(|cell| (*cell).to_owned()).collect(),
+            json: json!({"name": cells[0]}),
+        }
+    }
+
+    fn printed(format: Format, pages: &[Vec<Record>]) -> String {
+        let sink = Sink::default();
+        let mut printer = Printer::new(format, Box::new(sink.clone()), Box::new(io::sink()));
+        for page in pages {
+            printer.records(&["NAME", "PHASE"], page).unwrap();
+        }
+        String::from_utf8(sink.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn tables_align_on_the_widest_cell_of_the_first_page() {
+        let pages = [
+            vec![
+                record(&["a", "Succeeded"]),
+                record(&["long-name", "Failed"]),
+            ],
+            vec![record(&["even-longer-name", "Running"])],
+        ];
+        assert_eq!(
+            printed(Format::Table, &pages),
+            "NAME        PHASE\n\
+             a           Succeeded\n\
+             long-name   Failed\n\
+             even-longer-name   Running\n"
+        );
+    }
+
+    #[test]
+    fn json_is_one_document_per_line_without_a_header() {
+        let pages = [vec![record(&["a", "x"]), record(&["b", "y"])]];
+        assert_eq!(
+            printed(Format::Json, &pages),
+            "{\"name\":\"a\"}\n{\"name\":\"b\"}\n"
+        );
+    }
+
+    #[test]
+    fn notes_go_to_stderr_and_only_with_tables() {
+        for (format, expected) in [(Format::Json, ""), (Format::Table, "showing 1-2 of 9\n")] {
+            let (out, err) = (Sink::default(), Sink::default());
+            let mut printer = Printer::new(format, Box::new(out.clone()), Box::new(err.clone()));
+            printer.note("showing 1-2 of 9");
+            assert!(out.0.lock().unwrap().is_empty());
+            assert_eq!(
+                String::from_utf8(err.0.lock().unwrap().clone()).unwrap(),
+                expected
+            );
+        }
+    }
+
+    #[test]
+    fn messages_are_text_in_a_table_and_json_otherwise() {
+        for (format, expected) in [
+            (Format::Table, "workflow w deleted\n"),
+            (Format::Json, "{\"deleted\":\"w\"}\n"),
+        ] {
+            let out = Sink::default();
+            let mut printer = Printer::new(format, Box::new(out.clone()), Box::new(io::sink()));
+            printer
+                .message("workflow w deleted", &json!({"deleted": "w"}))
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(out.0.lock().unwrap().clone()).unwrap(),
+                expected
+            );
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_the_output_quietly() {
+        let mut printer = Printer::new(Format::Table, Box::new(Closed), Box::new(io::sink()));
+        printer.records(&["NAME"], &[record(&["a"])]).unwrap();
+        printer.json(&json!({"more": true})).unwrap();
+    }
+}

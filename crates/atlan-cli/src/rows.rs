@@ -1,0 +1,372 @@
+//! What each kind of result looks like: its table columns, its row, its JSON document.
+//!
+//! JSON documents are the objects the API returns (for workflows and runs, the Argo object a
+//! search hit holds), with every secret redacted.
+
+use atlan_workflows::model::{
+    CredentialResponse, CredentialTestResponse, ObjectMeta, RunStatus, WorkflowRunResponse,
+    WorkflowScheduleResponse, WorkflowSearchResult, WorkflowSpec, redact_workflow_json,
+};
+use atlan_workflows::{WorkflowPackage, WorkflowResponse, WorkflowSchedule};
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::output::Record;
+
+/// What an absent value shows.
+const NONE: &str = "-";
+
+/// The columns of runs.
+pub(crate) const RUN_COLUMNS: &[&str] = &[
+    "NAME", "PACKAGE", "PHASE", "STARTED", "DURATION", "PROGRESS",
+];
+/// The columns of workflows.
+pub(crate) const WORKFLOW_COLUMNS: &[&str] = &["NAME", "PACKAGE", "CREATED", "SCHEDULE"];
+/// The columns of credentials.
+pub(crate) const CREDENTIAL_COLUMNS: &[&str] =
+    &["ID", "NAME", "CONNECTOR", "AUTH", "USERNAME", "HOST"];
+/// The columns of a credential test.
+pub(crate) const TEST_COLUMNS: &[&str] = &["RESULT", "MESSAGE"];
+/// The columns of schedules.
+pub(crate) const SCHEDULE_COLUMNS: &[&str] =
+    &["WORKFLOW", "SCHEDULE", "TIMEZONE", "LAST SCHEDULED"];
+
+/// A run found by a search. `now` is when a run still going is measured to.
+pub(crate) fn run_hit(run: &WorkflowSearchResult, now: Timestamp) -> Record {
+    let source = &run.source;
+    Record {
+        row: run_row(
+            run.name(),
+            &source.metadata,
+            &source.spec,
+            source.status.as_ref(),
+            now,
+        ),
+        json: shown(&source),
+    }
+}
+
+/// A run as a re-run or a stop answers it.
+pub(crate) fn run_response(run: &WorkflowRunResponse, now: Timestamp) -> Record {
+    let metadata = run.metadata.clone().unwrap_or_default();
+    let spec = run.spec.clone().unwrap_or_default();
+    Record {
+        row: run_row(
+            run.name().unwrap_or(NONE),
+            &metadata,
+            &spec,
+            run.status.as_ref(),
+            now,
+        ),
+        json: shown(run),
+    }
+}
+
+/// A workflow found by a search.
+pub(crate) fn workflow_hit(workflow: &WorkflowSearchResult) -> Record {
+    Record {
+        row: workflow_row(workflow.name(), &workflow.source.metadata),
+        json: shown(&workflow.source),
+    }
+}
+
+/// A workflow as a submit or an update answers it.
+pub(crate) fn workflow_response(workflow: &WorkflowResponse) -> Record {
+    let metadata = workflow.metadata.clone().unwrap_or_default();
+    Record {
+        row: workflow_row(metadata.name().unwrap_or(NONE), &metadata),
+        json: shown(workflow),
+    }
+}
+
+/// A stored credential (never a password; `extra` values and unknown fields redacted).
+pub(crate) fn credential(credential: &CredentialResponse) -> Record {
+    let host = match (&credential.host, credential.port) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.clone(),
+        (None, _) => NONE.to_owned(),
+    };
+    Record {
+        row: vec![
+            credential.id.clone(),
+            text(credential.name.as_deref()),
+            text(credential.connector.as_deref()),
+            text(credential.auth_type.as_deref()),
+            text(credential.username.as_deref()),
+            host,
+        ],
+        json: credential.to_redacted_json(),
+    }
+}
+
+/// The result of a credential test.
+pub(crate) fn credential_test(test: &CredentialTestResponse) -> Record {
+    let result = if test.is_successful() {
+        "successful"
+    } else {
+        "failed"
+    };
+    let message = test.error.as_deref().or(test.message.as_deref());
+    Record {
+        row: vec![result.to_owned(), text(message)],
+        json: shown(test),
+    }
+}
+
+/// A scheduled workflow (its CronWorkflow).
+pub(crate) fn schedule(schedule: &WorkflowScheduleResponse) -> Record {
+    let spec = schedule.spec.as_ref();
+    let workflow = spec
+        .and_then(|spec| spec.workflow_spec.as_ref())
+        .and_then(|spec| spec.workflow_template_ref.as_ref())
+        .and_then(|reference| reference.name.clone())
+        .or_else(|| {
+            let name = schedule.metadata.as_ref()?.name()?;
+            Some(name.strip_suffix("-cron").unwrap_or(name).to_owned())
+        });
+    let last = schedule
+        .status
+        .as_ref()
+        .and_then(|status| status.last_scheduled_time.as_deref());
+    Record {
+        row: vec![
+            text(workflow.as_deref()),
+            text(spec.and_then(|spec| spec.schedule.as_deref())),
+            text(spec.and_then(|spec| spec.timezone.as_deref())),
+            text(last),
+        ],
+        json: shown(schedule),
+    }
+}
+
+fn run_row(
+    name: &str,
+    metadata: &ObjectMeta,
+    spec: &WorkflowSpec,
+    status: Option<&RunStatus>,
+    now: Timestamp,
+) -> Vec<String> {
+    let workflow = spec
+        .workflow_template_ref
+        .as_ref()
+        .and_then(|reference| reference.name.as_deref())
+        .or_else(|| metadata.label("workflows.argoproj.io/workflow-template"));
+    let package = workflow
+        .and_then(WorkflowPackage::of_workflow_id)
+        .map(|package| package.prefix().to_owned())
+        .or_else(|| workflow.map(str::to_owned));
+    let started = status.and_then(|status| status.started_at.as_deref());
+    let finished = status.and_then(|status| status.finished_at.as_deref());
+    vec![
+        name.to_owned(),
+        text(package.as_deref()),
+        text(
+            status
+                .and_then(|status| status.phase.as_ref())
+                .map(|phase| phase.as_str()),
+        ),
+        text(started),
+        duration(started, finished, now),
+        text(status.and_then(|status| status.progress.as_deref())),
+    ]
+}
+
+fn workflow_row(name: &str, metadata: &ObjectMeta) -> Vec<String> {
+    let package = WorkflowPackage::of_workflow_id(name).map(|package| package.prefix().to_owned());
+    let schedule = WorkflowSchedule::of(metadata)
+        .map(|schedule| format!("{} ({})", schedule.cron, schedule.timezone));
+    vec![
+        name.to_owned(),
+        text(package.as_deref()),
+        text(metadata.creation_timestamp.as_deref()),
+        text(schedule.as_deref()),
+    ]
+}
+
+/// How long a run took, or has been going (to `now`); `-` before it starts or for a time that
+/// does not parse.
+fn duration(started: Option<&str>, finished: Option<&str>, now: Timestamp) -> String {
+    let Some(started) = started.and_then(|text| text.parse::<Timestamp>().ok()) else {
+        return NONE.to_owned();
+    };
+    let end = match finished {
+        Some(text) => match text.parse::<Timestamp>() {
+            Ok(end) => end,
+            Err(_) => return NONE.to_owned(),
+        },
+        None => now,
+    };
+    let seconds = end.as_second().saturating_sub(started.as_second()).max(0);
+    human(seconds.unsigned_abs())
+}
+
+/// `42s`, `5m12s`, `1h02m`, `3d04h`.
+pub(crate) fn human(seconds: u64) -> String {
+    let (days, hours, minutes, seconds) = (
+        seconds / 86_400,
+        seconds / 3_600 % 24,
+        seconds / 60 % 60,
+        seconds % 60,
+    );
+    if days > 0 {
+        format!("{days}d{hours:02}h")
+    } else if hours > 0 {
+        format!("{hours}h{minutes:02}m")
+    } else if minutes > 0 {
+        format!("{minutes}m{seconds:02}s")
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+fn text(value: Option<&str>) -> String {
+    value
+        .filter(|value| !value.is_empty())
+        .unwrap_or(NONE)
+        .to_owned()
+}
+
+/// A model as JSON, with the credentials a workflow payload may echo redacted.
+fn shown(value: &impl Serialize) -> Value {
+    let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
+    redact_workflow_json(&mut json);
+    json
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use atlan_workflows::model::decode_value;
+    use serde_json::json;
+
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-11-28T12:00:00Z".parse().unwrap()
+    }
+
+    fn run(status: Value) -> WorkflowSearchResult {
+        decode_value(json!({
+            "_id": "atlan-snowflake-miner-1714638976-mzdza",
+            "_source": {
+                "metadata": {"name": "atlan-snowflake-miner-1714638976-mzdza"},
+                "spec": {"workflowTemplateRef": {"name": "atlan-snowflake-miner-1714638976"}},
+                "status": status
+            }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_finished_run_shows_how_long_it_took() {
+        let record = run_hit(
+            &run(
+                json!({"phase": "Succeeded", "startedAt": "2026-11-28T10:00:00Z",
+                        "finishedAt": "2026-11-28T10:05:12Z", "progress": "5/5"}),
+            ),
+            now(),
+        );
+        assert_eq!(
+            record.row,
+            [
+                "atlan-snowflake-miner-1714638976-mzdza",
+                "atlan-snowflake-miner",
+                "Succeeded",
+                "2026-11-28T10:00:00Z",
+                "5m12s",
+                "5/5"
+            ]
+        );
+        assert_eq!(record.json["status"]["phase"], "Succeeded");
+        assert!(
+            record.json.get("_id").is_none(),
+            "the Argo object, not the hit"
+        );
+    }
+
+    #[test]
+    fn a_running_run_is_measured_to_now_and_a_pending_one_not_at_all() {
+        let running = run_hit(
+            &run(
+                json!({"phase": "Running", "startedAt": "2026-11-28T11:58:30Z", "finishedAt": null}),
+            ),
+            now(),
+        );
+        assert_eq!(running.row[4], "1m30s");
+        let pending = run_hit(&run(json!({"phase": "Pending"})), now());
+        assert_eq!(&pending.row[2..], ["Pending", "-", "-", "-"]);
+        let garbled = run_hit(
+            &run(json!({"phase": "Failed", "startedAt": "yesterday", "finishedAt": "today"})),
+            now(),
+        );
+        assert_eq!(garbled.row[4], "-");
+    }
+
+    #[test]
+    fn durations_read_at_a_glance() {
+        assert_eq!(human(0), "0s");
+        assert_eq!(human(59), "59s");
+        assert_eq!(human(61), "1m01s");
+        assert_eq!(human(3_720), "1h02m");
+        assert_eq!(human(273_600), "3d04h");
+    }
+
+    #[test]
+    fn credentials_never_show_secrets() {
+        let stored: CredentialResponse = decode_value(json!({
+            "id": "972a87c1", "name": "snowflake", "connector": "snowflake", "authType": "basic",
+            "username": "svc", "host": "acme.snowflakecomputing.com", "port": 443,
+            "extra": {"role": "sentinel-role"}, "password": "sentinel-password"
+        }))
+        .unwrap();
+        let record = credential(&stored);
+        assert_eq!(record.row[5], "acme.snowflakecomputing.com:443");
+        let shown = format!("{:?} {}", record.row, record.json);
+        assert!(!shown.contains("sentinel"), "{shown}");
+        assert_eq!(record.json["extra"]["role"], "[REDACTED]");
+    }
+
+    #[test]
+    fn workflow_answers_never_show_their_payload_credentials() {
+        let answer: WorkflowResponse = decode_value(json!({
+            "metadata": {"name": "atlan-snowflake-1714638976",
+                         "annotations": {"orchestration.atlan.com/schedule": "0 2 * * *",
+                                         "orchestration.atlan.com/timezone": "UTC"}},
+            "payload": [{"parameter": "credentialGuid", "type": "credential",
+                         "body": {"username": "svc", "password": "sentinel-password"}}]
+        }))
+        .unwrap();
+        let record = workflow_response(&answer);
+        assert_eq!(
+            record.row,
+            [
+                "atlan-snowflake-1714638976",
+                "atlan-snowflake",
+                "-",
+                "0 2 * * * (UTC)"
+            ]
+        );
+        assert!(!record.json.to_string().contains("sentinel"));
+    }
+
+    #[test]
+    fn schedules_name_their_workflow() {
+        let cron: WorkflowScheduleResponse = decode_value(json!({
+            "metadata": {"name": "atlan-snowflake-1714638976-cron"},
+            "spec": {"schedule": "0 2 * * *", "timezone": "Europe/Paris"},
+            "status": {"lastScheduledTime": "2026-11-28T01:00:00Z"}
+        }))
+        .unwrap();
+        assert_eq!(
+            schedule(&cron).row,
+            [
+                "atlan-snowflake-1714638976",
+                "0 2 * * *",
+                "Europe/Paris",
+                "2026-11-28T01:00:00Z"
+            ]
+        );
+    }
+}

@@ -1,0 +1,771 @@
+//! Every command, run as a process against a sandbox over loopback HTTP: what it prints (tables
+//! and JSON, snapshotted), what it changes, and how it exits.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use atlan_sandbox::FaultRule;
+use common::{CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_with_stdin, fixture, sandbox, scratch};
+use serde_json::{Value, json};
+
+/// Durations of runs still going are measured to the wall clock, not the sandbox's.
+fn elapsed_filter() -> Vec<(&'static str, &'static str)> {
+    vec![(r"\b\d+(d\d\dh|h\d\dm|m\d\ds|s)\b", "[elapsed]")]
+}
+
+#[tokio::test]
+async fn workflows_are_found_by_id_and_by_type() {
+    let (_clock, sandbox) = sandbox().await;
+    let by_id = atlan(&sandbox, &["workflows", "find", "--id", CRAWLER]).await;
+    insta::assert_snapshot!("workflows_find_id_table", by_id.ok());
+
+    let by_type = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "workflows",
+            "find",
+            "--type",
+            "atlan-snowflake",
+            "--max",
+            "5",
+        ],
+    )
+    .await;
+    by_type.ok();
+    let names: Vec<_> = by_type
+        .json_lines()
+        .iter()
+        .map(|workflow| workflow["metadata"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&CRAWLER.to_owned()), "{names:?}");
+    assert!(
+        names.iter().all(|name| !name.contains("miner")),
+        "exactly the package: {names:?}"
+    );
+
+    let missing = atlan(
+        &sandbox,
+        &["workflows", "find", "--id", "atlan-nothing-1000000000"],
+    )
+    .await;
+    assert_eq!(missing.code, 3);
+    assert_eq!(missing.stdout, "");
+    assert!(
+        missing
+            .stderr
+            .contains("workflow `atlan-nothing-1000000000` not found")
+    );
+
+    let none = atlan(&sandbox, &["workflows", "find", "--type", "atlan-nothing"]).await;
+    assert_eq!(none.ok(), "", "an empty listing prints nothing on stdout");
+    assert!(
+        none.stderr
+            .contains("no workflow of package `atlan-nothing`")
+    );
+}
+
+#[tokio::test]
+async fn update_sets_parameters_and_refuses_unknown_ones() {
+    let (_clock, sandbox) = sandbox().await;
+    let parameter = |workflow: &Value, name: &str| -> Value {
+        workflow["spec"]["templates"][0]["dag"]["tasks"][0]["arguments"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|parameter| parameter["name"] == name)
+            .unwrap()["value"]
+            .clone()
+    };
+    let updated = atlan(
+        &sandbox,
+        &[
+            "workflows",
+            "update",
+            CRAWLER,
+            "--set",
+            "enable-lineage=true",
+            "--set",
+            "include-filter={\"db\":[\"s\"]}",
+        ],
+    )
+    .await;
+    assert!(updated.ok().starts_with("NAME"), "{}", updated.stdout);
+    assert!(
+        updated.stderr.contains("enable-lineage: "),
+        "the change is noted: {}",
+        updated.stderr
+    );
+
+    let found = atlan(
+        &sandbox,
+        &["-o", "json", "workflows", "find", "--id", CRAWLER],
+    )
+    .await;
+    found.ok();
+    let workflow = &found.json_lines()[0];
+    assert_eq!(parameter(workflow, "enable-lineage"), json!(true));
+    assert_eq!(parameter(workflow, "include-filter"), json!({"db": ["s"]}));
+
+    let unknown = atlan(
+        &sandbox,
+        &[
+            "workflows",
+            "update",
+            CRAWLER,
+            "--set",
+            "enable-lineag=true",
+        ],
+    )
+    .await;
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("enable-lineag"),
+        "{}",
+        unknown.stderr
+    );
+    assert!(
+        unknown.stderr.contains("enable-lineage"),
+        "lists what exists: {}",
+        unknown.stderr
+    );
+
+    let missing = atlan(
+        &sandbox,
+        &[
+            "workflows",
+            "update",
+            "atlan-nothing-1000000000",
+            "--set",
+            "a=1",
+        ],
+    )
+    .await;
+    assert_eq!(missing.code, 3);
+}
+
+#[tokio::test]
+async fn run_rerun_change_owner_and_delete() {
+    let (_clock, sandbox) = sandbox().await;
+    let file = fixture("requests/workflow/snowflake_basic.json");
+    let submitted: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let name = submitted["metadata"]["name"].as_str().unwrap().to_owned();
+
+    let run = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "workflows",
+            "run",
+            arg(&file),
+            "--cron",
+            "0 2 * * *",
+            "--timezone",
+            "Europe/Paris",
+        ],
+    )
+    .await;
+    run.ok();
+    let created = &run.json_lines()[0];
+    assert_eq!(created["metadata"]["name"], name.as_str());
+    assert_eq!(
+        created["metadata"]["annotations"]["orchestration.atlan.com/schedule"],
+        "0 2 * * *"
+    );
+    assert!(
+        !run.stdout.contains("\"password\":\"password\""),
+        "payload credentials are redacted"
+    );
+
+    let schedule = atlan(&sandbox, &["schedules", "get", &name]).await;
+    assert!(
+        schedule.ok().contains("Europe/Paris"),
+        "{}",
+        schedule.stdout
+    );
+
+    let first = atlan(&sandbox, &["-o", "json", "workflows", "rerun", CRAWLER]).await;
+    first.ok();
+    let first_run = first.json_lines()[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(first_run.starts_with(&format!("{CRAWLER}-")));
+    let again = atlan(
+        &sandbox,
+        &["-o", "json", "workflows", "rerun", CRAWLER, "--idempotent"],
+    )
+    .await;
+    again.ok();
+    assert_eq!(
+        again.json_lines()[0]["metadata"]["name"],
+        first_run.as_str(),
+        "--idempotent shows the run already going"
+    );
+    let table = atlan(&sandbox, &["workflows", "rerun", CRAWLER, "--idempotent"]).await;
+    assert!(
+        table.ok().contains(&first_run) && table.stdout.contains("Pending"),
+        "{}",
+        table.stdout
+    );
+
+    let owner = atlan(
+        &sandbox,
+        &["workflows", "change-owner", &name, "--username", "jane.doe"],
+    )
+    .await;
+    assert!(owner.ok().contains(&name));
+
+    let deleted = atlan(&sandbox, &["workflows", "delete", &name]).await;
+    assert_eq!(deleted.ok(), format!("workflow {name} deleted\n"));
+    let gone = atlan(&sandbox, &["workflows", "find", "--id", &name]).await;
+    assert_eq!(gone.code, 3);
+    let deleted_json = atlan(&sandbox, &["-o", "json", "workflows", "delete", CRAWLER]).await;
+    assert_eq!(
+        deleted_json.json_lines(),
+        [json!({"name": CRAWLER, "deleted": true})]
+    );
+    let twice = atlan(&sandbox, &["workflows", "delete", CRAWLER]).await;
+    assert_eq!(twice.code, 3, "{}", twice.stderr);
+
+    let not_json = scratch("not-a-workflow.json", "{\"metadata\": 3}");
+    let refused = atlan(&sandbox, &["workflows", "run", arg(&not_json)]).await;
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("is not a workflow"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("metadata"),
+        "names the path: {}",
+        refused.stderr
+    );
+}
+
+#[tokio::test]
+async fn runs_are_read_listed_and_searched() {
+    let (_clock, sandbox) = sandbox().await;
+    let succeeded = format!("{MINER}-mzdza");
+    let get = atlan(&sandbox, &["runs", "get", &succeeded]).await;
+    insta::assert_snapshot!("runs_get_table", get.ok());
+    let get_json = atlan(&sandbox, &["-o", "json", "runs", "get", &succeeded]).await;
+    get_json.ok();
+    let run = &get_json.json_lines()[0];
+    assert_eq!(run["metadata"]["name"], succeeded.as_str());
+    assert_eq!(run["status"]["phase"], "Succeeded");
+
+    let missing = atlan(&sandbox, &["runs", "get", "nope-abcde"]).await;
+    assert_eq!(missing.code, 3);
+
+    let listed = atlan(
+        &sandbox,
+        &["runs", "list", "--workflow", MINER, "--phase", "succeeded"],
+    )
+    .await;
+    insta::assert_snapshot!("runs_list_succeeded_table", listed.ok());
+
+    let every = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "runs",
+            "list",
+            "--workflow",
+            MINER,
+            "--all",
+            "--size",
+            "2",
+        ],
+    )
+    .await;
+    every.ok();
+    let phases: Vec<_> = every
+        .json_lines()
+        .iter()
+        .map(|run| run["status"]["phase"].clone())
+        .collect();
+    assert!(phases.len() > 3, "{phases:?}");
+    assert!(phases.contains(&json!("Running")) && phases.contains(&json!("Succeeded")));
+
+    let paged = atlan(
+        &sandbox,
+        &["runs", "list", "--workflow", MINER, "--size", "2"],
+    )
+    .await;
+    assert_eq!(paged.ok().lines().count(), 3, "a header and 2 runs");
+    assert!(
+        paged.stderr.contains("more with --from 2"),
+        "{}",
+        paged.stderr
+    );
+
+    let searched = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "runs",
+            "search",
+            "--status",
+            "Failed,Error",
+            "--started-since",
+            "now-7d",
+            "--all",
+            "--size",
+            "3",
+        ],
+    )
+    .await;
+    searched.ok();
+    let found = searched.json_lines();
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .iter()
+            .all(|run| run["status"]["phase"] == "Failed" || run["status"]["phase"] == "Error")
+    );
+    let one_page = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "runs",
+            "search",
+            "--status",
+            "Failed,Error",
+            "--started-since",
+            "now-7d",
+            "--size",
+            "500",
+        ],
+    )
+    .await;
+    assert_eq!(
+        one_page.json_lines(),
+        found,
+        "--all in pages of 3 walks the same runs as one page"
+    );
+    assert_eq!(one_page.stderr, "", "JSON output adds no notes");
+
+    let nothing = atlan(
+        &sandbox,
+        &[
+            "runs",
+            "search",
+            "--status",
+            "Error",
+            "--started-since",
+            "now",
+            "--finished-before",
+            "now-1y",
+        ],
+    )
+    .await;
+    assert_eq!(nothing.ok(), "");
+    assert!(nothing.stderr.contains("no runs found"));
+
+    let table = atlan(
+        &sandbox,
+        &[
+            "runs",
+            "search",
+            "--status",
+            "Succeeded,Failed",
+            "--started-since",
+            "now-1d",
+            "--size",
+            "5",
+        ],
+    )
+    .await;
+    insta::assert_snapshot!("runs_search_table", table.ok());
+}
+
+#[tokio::test]
+async fn latest_current_stop_and_their_errors() {
+    let (_clock, sandbox) = sandbox().await;
+    let running = format!("{MINER}-9wfxz");
+    let current = atlan(&sandbox, &["runs", "current", "--workflow", MINER]).await;
+    insta::with_settings!({ filters => elapsed_filter() }, {
+        insta::assert_snapshot!("runs_current_table", current.ok());
+    });
+    let latest = atlan(
+        &sandbox,
+        &["-o", "json", "runs", "latest", "--workflow", MINER],
+    )
+    .await;
+    latest.ok();
+    assert_eq!(latest.json_lines()[0]["metadata"]["name"], running.as_str());
+
+    let stopped = atlan(&sandbox, &["-o", "json", "runs", "stop", &running]).await;
+    stopped.ok();
+    assert_eq!(stopped.json_lines()[0]["status"]["phase"], "Failed");
+    assert_eq!(
+        stopped.json_lines()[0]["status"]["message"],
+        "Stopped with strategy 'Stop'"
+    );
+
+    let again = atlan(&sandbox, &["runs", "stop", &running]).await;
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .starts_with("error: runs.stop: the server answered 4"),
+        "{}",
+        again.stderr
+    );
+    assert!(again.stderr.contains("request id"), "{}", again.stderr);
+    assert_eq!(again.stdout, "");
+
+    let idle = atlan(&sandbox, &["runs", "current", "--workflow", MINER]).await;
+    assert_eq!(idle.code, 3, "nothing is going any more: {}", idle.stderr);
+    let never = atlan(
+        &sandbox,
+        &["runs", "latest", "--workflow", "atlan-nothing-1000000000"],
+    )
+    .await;
+    assert_eq!(never.code, 3);
+
+    sandbox
+        .faults()
+        .add(FaultRule::status("POST /api/service/runs/*/stop", 503).times(1))
+        .unwrap();
+    let unavailable = atlan(&sandbox, &["runs", "stop", &format!("{MINER}-mzdza")]).await;
+    assert_eq!(unavailable.code, 1);
+    assert!(unavailable.stderr.contains("503"), "{}", unavailable.stderr);
+}
+
+#[tokio::test]
+async fn monitor_exits_by_how_the_run_ends() {
+    let (_clock, sandbox) = sandbox().await;
+    let succeeded = atlan(
+        &sandbox,
+        &[
+            "runs",
+            "monitor",
+            &format!("{MINER}-mzdza"),
+            "--interval",
+            "100ms",
+        ],
+    )
+    .await;
+    assert!(succeeded.ok().contains("Succeeded"));
+
+    let failed = atlan(
+        &sandbox,
+        &[
+            "runs",
+            "monitor",
+            &format!("{CRAWLER}-k2x7q"),
+            "--interval",
+            "100ms",
+        ],
+    )
+    .await;
+    assert_eq!(failed.code, 5, "{}", failed.stderr);
+    assert!(
+        failed.stdout.contains("Failed"),
+        "the final run is printed: {}",
+        failed.stdout
+    );
+    assert!(
+        failed
+            .stderr
+            .contains(&format!("run `{CRAWLER}-k2x7q` finished Failed")),
+        "{}",
+        failed.stderr
+    );
+
+    // The sandbox's clock stands still: the Running run never finishes.
+    let timed_out = atlan(
+        &sandbox,
+        &[
+            "runs",
+            "monitor",
+            "--workflow",
+            MINER,
+            "--interval",
+            "100ms",
+            "--timeout",
+            "300ms",
+        ],
+    )
+    .await;
+    assert_eq!(timed_out.code, 4, "{}", timed_out.stderr);
+    assert!(
+        timed_out.stderr.contains("did not finish within"),
+        "{}",
+        timed_out.stderr
+    );
+    assert!(
+        timed_out.stderr.contains("Running"),
+        "names the last phase: {}",
+        timed_out.stderr
+    );
+
+    let unknown = atlan(
+        &sandbox,
+        &[
+            "runs",
+            "monitor",
+            "nope-abcde",
+            "--interval",
+            "100ms",
+            "--timeout",
+            "300ms",
+        ],
+    )
+    .await;
+    assert_eq!(unknown.code, 3, "{}", unknown.stderr);
+}
+
+#[tokio::test]
+async fn schedules_are_added_listed_read_and_removed() {
+    let (_clock, sandbox) = sandbox().await;
+    let unscheduled = "csa-asset-export-basic-1700498054";
+    let absent = atlan(&sandbox, &["schedules", "get", unscheduled]).await;
+    assert_eq!(absent.code, 3, "{}", absent.stderr);
+
+    let before = atlan(&sandbox, &["-o", "json", "schedules", "list"]).await;
+    before.ok();
+    let count = before.json_lines().len();
+
+    let added = atlan(
+        &sandbox,
+        &[
+            "schedules",
+            "add",
+            unscheduled,
+            "--cron",
+            "15 4 * * 1",
+            "--timezone",
+            "Asia/Tokyo",
+        ],
+    )
+    .await;
+    assert!(
+        added.ok().contains("15 4 * * 1 (Asia/Tokyo)"),
+        "{}",
+        added.stdout
+    );
+    let got = atlan(&sandbox, &["schedules", "get", unscheduled]).await;
+    insta::assert_snapshot!("schedules_get_table", got.ok());
+    let listed = atlan(&sandbox, &["-o", "json", "schedules", "list"]).await;
+    assert_eq!(listed.json_lines().len(), count + 1);
+
+    let removed = atlan(&sandbox, &["schedules", "remove", unscheduled]).await;
+    assert!(removed.ok().contains(unscheduled));
+    assert_eq!(
+        atlan(&sandbox, &["schedules", "get", unscheduled])
+            .await
+            .code,
+        3
+    );
+
+    let bad = atlan(
+        &sandbox,
+        &[
+            "schedules",
+            "add",
+            unscheduled,
+            "--cron",
+            "every day",
+            "--timezone",
+            "UTC",
+        ],
+    )
+    .await;
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}
+
+#[tokio::test]
+async fn credentials_are_created_read_listed_tested_updated_and_purged() {
+    let (_clock, sandbox) = sandbox().await;
+    let password = "sentinel-password-7c1";
+    let mut credential: Value = serde_json::from_slice(
+        &std::fs::read(fixture("requests/credential/create-snowflake.json")).unwrap(),
+    )
+    .unwrap();
+    credential["password"] = json!("placeholder");
+    credential["extra"]["role"] = json!("sentinel-role-7c1");
+    let file = scratch("credential.json", &credential.to_string());
+    let secrets = |output: &common::Output| {
+        for secret in [password, "sentinel-role-7c1"] {
+            assert!(
+                !output.stdout.contains(secret) && !output.stderr.contains(secret),
+                "{output:?}"
+            );
+        }
+    };
+
+    let created = atlan_with_stdin(
+        &sandbox,
+        &[
+            "-vv",
+            "-o",
+            "json",
+            "credentials",
+            "create",
+            "--file",
+            arg(&file),
+            "--password-stdin",
+        ],
+        &format!("{password}\n"),
+    )
+    .await;
+    created.ok();
+    secrets(&created);
+    assert!(
+        created.stderr.contains("credentials.create"),
+        "-vv logs the call: {}",
+        created.stderr
+    );
+    let id = created.json_lines()[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created.json_lines()[0]["extra"]["role"], "[REDACTED]");
+
+    let got = atlan(&sandbox, &["credentials", "get", &id]).await;
+    assert!(got.ok().contains("snowflake-credential"));
+    secrets(&got);
+    let seeded = atlan(&sandbox, &["credentials", "get", CREDENTIAL]).await;
+    insta::assert_snapshot!("credentials_get_table", seeded.ok());
+
+    let listed = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "credentials",
+            "list",
+            "--filter",
+            "{\"name\":\"snowflake-credential\"}",
+        ],
+    )
+    .await;
+    assert_eq!(listed.json_lines().len(), 1, "{}", listed.stdout);
+    secrets(&listed);
+    let limited = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "credentials",
+            "list",
+            "--limit",
+            "2",
+            "--offset",
+            "1",
+        ],
+    )
+    .await;
+    assert_eq!(limited.json_lines().len(), 2);
+    let by_workflow = atlan(
+        &sandbox,
+        &["-o", "json", "credentials", "list", "--workflow", CRAWLER],
+    )
+    .await;
+    assert_eq!(by_workflow.json_lines()[0]["id"], CREDENTIAL);
+    let bad_filter = atlan(
+        &sandbox,
+        &["credentials", "list", "--filter", "{\"colour\":\"red\"}"],
+    )
+    .await;
+    assert_eq!(
+        bad_filter.code, 1,
+        "the server refuses an unknown filter key: {}",
+        bad_filter.stderr
+    );
+
+    let tested = atlan_with_stdin(
+        &sandbox,
+        &[
+            "credentials",
+            "test",
+            "--file",
+            arg(&file),
+            "--password-stdin",
+        ],
+        password,
+    )
+    .await;
+    assert!(tested.ok().contains("successful"));
+    let wrong = atlan_with_stdin(
+        &sandbox,
+        &[
+            "credentials",
+            "test",
+            "--file",
+            arg(&file),
+            "--password-stdin",
+        ],
+        "wrong-password\n",
+    )
+    .await;
+    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+    assert!(wrong.stdout.contains("failed"));
+    assert!(
+        wrong.stderr.contains("authentication failed"),
+        "{}",
+        wrong.stderr
+    );
+
+    let mut update = credential.clone();
+    update["id"] = json!(id);
+    update["description"] = json!("rotated");
+    let update_file = scratch("credential-update.json", &update.to_string());
+    let refused = atlan_with_stdin(
+        &sandbox,
+        &[
+            "credentials",
+            "update",
+            "--file",
+            arg(&update_file),
+            "--password-stdin",
+        ],
+        "wrong-password\n",
+    )
+    .await;
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("nothing was updated"),
+        "{}",
+        refused.stderr
+    );
+    let updated = atlan_with_stdin(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "credentials",
+            "update",
+            "--file",
+            arg(&update_file),
+            "--password-stdin",
+        ],
+        password,
+    )
+    .await;
+    updated.ok();
+    assert_eq!(updated.json_lines()[0]["description"], "rotated");
+    let no_id = atlan(&sandbox, &["credentials", "update", "--file", arg(&file)]).await;
+    assert_eq!(no_id.code, 2);
+
+    let untested = atlan(
+        &sandbox,
+        &["credentials", "create", "--file", arg(&file), "--no-test"],
+    )
+    .await;
+    assert_eq!(
+        untested.code, 2,
+        "an untested login is refused before sending: {}",
+        untested.stderr
+    );
+
+    let purged = atlan(&sandbox, &["credentials", "purge", &id]).await;
+    assert_eq!(purged.ok(), format!("credential {id} purged\n"));
+    assert_eq!(atlan(&sandbox, &["credentials", "get", &id]).await.code, 3);
+}

@@ -1,0 +1,160 @@
+//! Running the `atlan` binary as a user would, against a sandbox started by the test.
+//!
+//! Every run checks that the API key appears in neither stdout nor stderr.
+
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use atlan_sandbox::{ManualClock, Sandbox, SandboxBuilder, SandboxHandle};
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+/// The key the test sandboxes accept: it must never be printed.
+pub const KEY: &str = "cli-sentinel-key-5f3a9";
+/// A workflow of the default seed with runs (one Running, `9wfxz`; one Succeeded, `mzdza`).
+pub const MINER: &str = "atlan-snowflake-miner-1714638976";
+/// A crawler of the default seed, scheduled, with an `enable-lineage` parameter.
+pub const CRAWLER: &str = "atlan-snowflake-1714638976";
+/// The crawler's credential.
+pub const CREDENTIAL: &str = "972a87c1-28d7-8bf2-896d-ea5bd3e9c691";
+
+/// What a run of the binary printed, and how it exited.
+#[derive(Debug)]
+pub struct Output {
+    /// The exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Output {
+    /// Asserts a successful exit and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "stderr: {}\nstdout: {}",
+            self.stderr, self.stdout
+        );
+        &self.stdout
+    }
+
+    /// The JSON documents of stdout, one per line.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line).unwrap_or_else(|error| panic!("{error}: {line}"))
+            })
+            .collect()
+    }
+}
+
+/// The sandbox clock: the default seed is placed relative to it.
+pub fn clock() -> ManualClock {
+    ManualClock::new("2026-06-15T12:00:00Z".parse().unwrap())
+}
+
+/// A sandbox on `clock` with [`KEY`], customised.
+pub async fn sandbox_with(
+    clock: &ManualClock,
+    customise: impl FnOnce(SandboxBuilder) -> SandboxBuilder,
+) -> SandboxHandle {
+    customise(
+        Sandbox::builder()
+            .api_key(KEY)
+            .clock(clock.clone())
+            .run_durations(Duration::from_secs(2), Duration::from_secs(30)),
+    )
+    .start()
+    .await
+    .unwrap()
+}
+
+/// A sandbox with the default seed.
+pub async fn sandbox() -> (ManualClock, SandboxHandle) {
+    let clock = clock();
+    let sandbox = sandbox_with(&clock, |builder| builder).await;
+    (clock, sandbox)
+}
+
+/// The binary, with no Atlan configured from the environment.
+pub fn command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_atlan"));
+    command
+        .env_remove("ATLAN_BASE_URL")
+        .env_remove("ATLAN_API_KEY")
+        .env_remove("ATLAN_SANDBOX_API_KEY")
+        .env("NO_COLOR", "1")
+        .kill_on_drop(true);
+    command
+}
+
+/// Runs `atlan ARGS` against `sandbox` (through the environment, as the README advises).
+pub async fn atlan(sandbox: &SandboxHandle, args: &[&str]) -> Output {
+    atlan_with_stdin(sandbox, args, "").await
+}
+
+/// Runs `atlan ARGS` against `sandbox` with `stdin` as its input.
+pub async fn atlan_with_stdin(sandbox: &SandboxHandle, args: &[&str], stdin: &str) -> Output {
+    let mut command = command();
+    command
+        .env("ATLAN_BASE_URL", sandbox.base_url())
+        .env("ATLAN_API_KEY", KEY);
+    run(command, args, stdin).await
+}
+
+/// Runs `atlan ARGS` with no Atlan configured.
+pub async fn atlan_alone(args: &[&str]) -> Output {
+    run(command(), args, "").await
+}
+
+async fn run(mut command: Command, args: &[&str], stdin: &str) -> Output {
+    let mut child = command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    let output = child.wait_with_output().await.unwrap();
+    let output = Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    for (name, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        assert!(
+            !text.contains(KEY),
+            "`atlan {args:?}` printed the API key on {name}"
+        );
+    }
+    output
+}
+
+/// A repository fixture.
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(path)
+}
+
+/// Writes `contents` to a file of this test binary's scratch directory.
+pub fn scratch(name: &str, contents: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+/// A path as an argument.
+pub fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}

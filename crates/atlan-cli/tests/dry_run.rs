@@ -1,0 +1,338 @@
+//! `--dry-run` for every command: one line of JSON per request it would send first, nothing sent
+//! (no Atlan is configured at all), secrets redacted, bodies equal to what `atlan-query` builds.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use atlan_workflows::query::workflows::{self as searches, TimeBounds};
+use atlan_workflows::{WorkflowPackage, WorkflowPhase};
+use common::{CRAWLER, CREDENTIAL, MINER, arg, atlan_alone, fixture, scratch};
+use serde_json::{Value, json};
+
+/// The request `atlan --dry-run ARGS` prints, checked for shape.
+async fn dry_run(args: &[&str]) -> Value {
+    let mut full = vec!["--dry-run"];
+    full.extend_from_slice(args);
+    let output = atlan_alone(&full).await;
+    assert_eq!(output.code, 0, "{args:?}: {}", output.stderr);
+    assert_eq!(output.stderr, "", "{args:?}");
+    assert_eq!(
+        output.stdout.lines().count(),
+        1,
+        "one line: {}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.starts_with("{\"method\":"),
+        "method, path, query, body in that order: {}",
+        output.stdout
+    );
+    let request: Value = serde_json::from_str(&output.stdout).unwrap();
+    let keys: Vec<_> = request.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys.len(), 4, "{request}");
+    assert!(
+        request["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("/api/service/")
+    );
+    request
+}
+
+#[tokio::test]
+async fn every_command_prints_its_first_request() {
+    let workflow = fixture("requests/workflow/snowflake_basic.json");
+    let credential = fixture("requests/credential/create-snowflake.json");
+    let mut update: Value = serde_json::from_slice(&std::fs::read(&credential).unwrap()).unwrap();
+    update["id"] = json!(CREDENTIAL);
+    let update = scratch("dry-run-update.json", &update.to_string());
+    let succeeded = format!("{MINER}-mzdza");
+    let commands: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "workflows_find_id",
+            vec!["workflows", "find", "--id", CRAWLER],
+        ),
+        (
+            "workflows_find_type",
+            vec![
+                "workflows",
+                "find",
+                "--type",
+                "atlan-snowflake-miner",
+                "--max",
+                "3",
+            ],
+        ),
+        (
+            "workflows_update",
+            vec![
+                "workflows",
+                "update",
+                CRAWLER,
+                "--set",
+                "enable-lineage=true",
+            ],
+        ),
+        ("workflows_run", vec!["workflows", "run", arg(&workflow)]),
+        (
+            "workflows_run_scheduled",
+            vec![
+                "workflows",
+                "run",
+                arg(&workflow),
+                "--cron",
+                "0 2 * * *",
+                "--timezone",
+                "UTC",
+            ],
+        ),
+        (
+            "workflows_rerun",
+            vec!["workflows", "rerun", CRAWLER, "--idempotent"],
+        ),
+        ("workflows_delete", vec!["workflows", "delete", CRAWLER]),
+        (
+            "workflows_change_owner",
+            vec![
+                "workflows",
+                "change-owner",
+                CRAWLER,
+                "--username",
+                "jane.doe",
+            ],
+        ),
+        ("runs_get", vec!["runs", "get", &succeeded]),
+        ("runs_list", vec!["runs", "list", "--workflow", MINER]),
+        (
+            "runs_list_phase",
+            vec![
+                "runs",
+                "list",
+                "--workflow",
+                MINER,
+                "--phase",
+                "Running",
+                "--from",
+                "10",
+                "--size",
+                "5",
+            ],
+        ),
+        (
+            "runs_search",
+            vec![
+                "runs",
+                "search",
+                "--status",
+                "Succeeded,Failed",
+                "--started-since",
+                "now-6h",
+                "--finished-since",
+                "now-1h",
+            ],
+        ),
+        (
+            "runs_search_before",
+            vec![
+                "runs",
+                "search",
+                "--status",
+                "Error",
+                "--started-since",
+                "2026-01-01T00:00:00Z",
+                "--started-before",
+                "now/d",
+                "--finished-before",
+                "now-1h",
+                "--all",
+            ],
+        ),
+        ("runs_latest", vec!["runs", "latest", "--workflow", MINER]),
+        ("runs_current", vec!["runs", "current", "--workflow", MINER]),
+        ("runs_stop", vec!["runs", "stop", &succeeded]),
+        (
+            "runs_monitor_workflow",
+            vec!["runs", "monitor", "--workflow", MINER],
+        ),
+        ("runs_monitor_run", vec!["runs", "monitor", &succeeded]),
+        (
+            "schedules_add",
+            vec![
+                "schedules",
+                "add",
+                CRAWLER,
+                "--cron",
+                "0 2 * * *",
+                "--timezone",
+                "UTC",
+            ],
+        ),
+        ("schedules_remove", vec!["schedules", "remove", CRAWLER]),
+        ("schedules_list", vec!["schedules", "list"]),
+        ("schedules_get", vec!["schedules", "get", CRAWLER]),
+        (
+            "credentials_create",
+            vec!["credentials", "create", "--file", arg(&credential)],
+        ),
+        ("credentials_get", vec!["credentials", "get", CREDENTIAL]),
+        (
+            "credentials_list",
+            vec![
+                "credentials",
+                "list",
+                "--filter",
+                "{\"connector\":\"snowflake\"}",
+                "--limit",
+                "5",
+                "--offset",
+                "10",
+                "--workflow",
+                CRAWLER,
+            ],
+        ),
+        (
+            "credentials_test",
+            vec!["credentials", "test", "--file", arg(&credential)],
+        ),
+        (
+            "credentials_update",
+            vec!["credentials", "update", "--file", arg(&update)],
+        ),
+        (
+            "credentials_purge",
+            vec!["credentials", "purge", CREDENTIAL],
+        ),
+    ];
+    for (name, args) in commands {
+        let request = dry_run(&args).await;
+        let shown = request.to_string();
+        for secret in ["\"password\":\"password\"", "role-here", "warehouse-here"] {
+            assert!(!shown.contains(secret), "{name} shows {secret}");
+        }
+        insta::assert_json_snapshot!(name, request);
+    }
+}
+
+#[tokio::test]
+async fn search_bodies_are_what_the_query_builder_builds() {
+    let body = |search: atlan_workflows::query::Search| serde_json::to_value(search).unwrap();
+    let cases = [
+        (
+            dry_run(&["workflows", "find", "--id", CRAWLER]).await,
+            body(searches::find_by_id(CRAWLER).unwrap()),
+        ),
+        (
+            dry_run(&[
+                "workflows",
+                "find",
+                "--type",
+                "atlan-snowflake",
+                "--max",
+                "7",
+            ])
+            .await,
+            body(searches::find_by_type(WorkflowPackage::Snowflake, 7).unwrap()),
+        ),
+        (
+            dry_run(&["runs", "get", "r-abcde"]).await,
+            body(searches::find_run_by_id("r-abcde").unwrap()),
+        ),
+        (
+            dry_run(&[
+                "runs",
+                "list",
+                "--workflow",
+                MINER,
+                "--phase",
+                "failed",
+                "--from",
+                "4",
+                "--size",
+                "2",
+            ])
+            .await,
+            body(searches::runs_by_phase(MINER, &WorkflowPhase::Failed, 4, 2).unwrap()),
+        ),
+        (
+            dry_run(&["runs", "list", "--workflow", MINER]).await,
+            body(searches::runs_of_workflow(MINER, 0, 100).unwrap()),
+        ),
+        (
+            dry_run(&[
+                "runs",
+                "search",
+                "--status",
+                "Succeeded,Failed",
+                "--started-since",
+                "now-6h",
+                "--finished-since",
+                "now-1h",
+            ])
+            .await,
+            body(
+                searches::runs_by_status_and_time(
+                    &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
+                    &TimeBounds::since("now-6h"),
+                    &TimeBounds::since("now-1h"),
+                    0,
+                    100,
+                )
+                .unwrap(),
+            ),
+        ),
+        (
+            dry_run(&[
+                "runs",
+                "search",
+                "--status",
+                "Running",
+                "--finished-before",
+                "now",
+            ])
+            .await,
+            body(
+                searches::runs_by_status_and_time(
+                    &[WorkflowPhase::Running],
+                    &TimeBounds::any(),
+                    &TimeBounds::before("now"),
+                    0,
+                    100,
+                )
+                .unwrap(),
+            ),
+        ),
+        (
+            dry_run(&["runs", "latest", "--workflow", MINER]).await,
+            body(searches::latest_run(MINER).unwrap()),
+        ),
+        (
+            dry_run(&["runs", "current", "--workflow", MINER]).await,
+            body(searches::current_run(MINER).unwrap()),
+        ),
+    ];
+    for (request, expected) in cases {
+        assert_eq!(request["body"], expected, "{request}");
+    }
+}
+
+#[tokio::test]
+async fn a_dry_run_redacts_secrets_and_shows_the_rest() {
+    let credential = fixture("requests/credential/create-snowflake.json");
+    let output = atlan_alone(&[
+        "--dry-run",
+        "credentials",
+        "test",
+        "--file",
+        arg(&credential),
+    ])
+    .await;
+    assert_eq!(output.code, 0);
+    let request: Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(request["body"]["password"], "[REDACTED]");
+    assert_eq!(request["body"]["extra"]["role"], "[REDACTED]");
+    assert_eq!(
+        request["body"]["username"], "username",
+        "what is not secret is shown"
+    );
+}
