@@ -130,13 +130,14 @@ fn ci() -> Result<(), String> {
 
 /// The benchmarks: each crate's `benches/`, built in release mode.
 /// Every benchmark with a target: query building and evaluation, transport overhead, sandbox load,
-/// and listing through the facade.
+/// listing through the facade, and the CLI end to end.
 fn bench() -> Result<(), String> {
     for (package, bench) in [
         ("atlan-query", "search"),
         ("atlan-transport", "overhead"),
         ("atlan-sandbox", "load"),
         ("atlan-workflows", "listing"),
+        ("atlan-cli", "cli"),
     ] {
         cargo(&["bench", "--locked", "-p", package, "--bench", bench])?;
     }

@@ -39,7 +39,7 @@ pub(crate) struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub(crate) struct Global {
-    /// The tenant, such as https://tenant.atlan.com.
+    /// The tenant's address, such as `https://tenant.atlan.com`.
     #[arg(long, env = "ATLAN_BASE_URL", global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// The API key; before the command, as in `atlan --api-key KEY runs …`. Prefer the

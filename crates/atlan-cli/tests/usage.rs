@@ -1,7 +1,12 @@
 //! How `atlan` is started: where it connects, usage errors, the embedded sandbox, and
 //! `atlan sandbox serve` as a server process.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 

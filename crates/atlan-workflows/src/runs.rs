@@ -45,7 +45,7 @@ impl Runs {
     /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
     /// let running = client.runs().list("atlan-snowflake-1714638976", WorkflowPhase::Running).page().await?;
     /// let every = client.runs().list("atlan-snowflake-1714638976", None).size(20).page().await?;
-    /// println!("{} running of {} runs", running.total, every.total);
+    /// println!("{} running, {} runs on the first page", running.items.len(), every.items.len());
     /// # Ok(())
     /// # }
     /// ```
