@@ -51,7 +51,7 @@ async fn workflows_are_found_by_id_and_by_type() {
         &["workflows", "find", "--id", "atlan-nothing-1000000000"],
     )
     .await;
-    assert_eq!(missing.code, 3);
+    missing.exits(3);
     assert_eq!(missing.stdout, "");
     assert!(
         missing
@@ -93,11 +93,7 @@ async fn update_sets_parameters_and_refuses_unknown_ones() {
     )
     .await;
     assert!(updated.ok().starts_with("NAME"), "{}", updated.stdout);
-    assert!(
-        updated.stderr.contains("enable-lineage: "),
-        "the change is noted: {}",
-        updated.stderr
-    );
+    updated.mentions("enable-lineage: ");
 
     let found = atlan(
         &sandbox,
@@ -120,17 +116,9 @@ async fn update_sets_parameters_and_refuses_unknown_ones() {
         ],
     )
     .await;
-    assert_eq!(unknown.code, 2);
-    assert!(
-        unknown.stderr.contains("enable-lineag"),
-        "{}",
-        unknown.stderr
-    );
-    assert!(
-        unknown.stderr.contains("enable-lineage"),
-        "lists what exists: {}",
-        unknown.stderr
-    );
+    unknown.exits(2);
+    unknown.mentions("enable-lineag");
+    unknown.mentions("enable-lineage");
 
     let missing = atlan(
         &sandbox,
@@ -143,7 +131,7 @@ async fn update_sets_parameters_and_refuses_unknown_ones() {
         ],
     )
     .await;
-    assert_eq!(missing.code, 3);
+    missing.exits(3);
 }
 
 #[tokio::test]
@@ -222,28 +210,20 @@ async fn run_rerun_change_owner_and_delete() {
     let deleted = atlan(&sandbox, &["workflows", "delete", &name]).await;
     assert_eq!(deleted.ok(), format!("workflow {name} deleted\n"));
     let gone = atlan(&sandbox, &["workflows", "find", "--id", &name]).await;
-    assert_eq!(gone.code, 3);
+    gone.exits(3);
     let deleted_json = atlan(&sandbox, &["-o", "json", "workflows", "delete", CRAWLER]).await;
     assert_eq!(
         deleted_json.json_lines(),
         [json!({"name": CRAWLER, "deleted": true})]
     );
     let twice = atlan(&sandbox, &["workflows", "delete", CRAWLER]).await;
-    assert_eq!(twice.code, 3, "{}", twice.stderr);
+    twice.exits(3);
 
     let not_json = scratch("not-a-workflow.json", "{\"metadata\": 3}");
     let refused = atlan(&sandbox, &["workflows", "run", arg(&not_json)]).await;
-    assert_eq!(refused.code, 2);
-    assert!(
-        refused.stderr.contains("is not a workflow"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused.stderr.contains("metadata"),
-        "names the path: {}",
-        refused.stderr
-    );
+    refused.exits(2);
+    refused.mentions("is not a workflow");
+    refused.mentions("metadata");
 }
 
 #[tokio::test]
@@ -259,7 +239,7 @@ async fn runs_are_read_listed_and_searched() {
     assert_eq!(run["status"]["phase"], "Succeeded");
 
     let missing = atlan(&sandbox, &["runs", "get", "nope-abcde"]).await;
-    assert_eq!(missing.code, 3);
+    missing.exits(3);
 
     let listed = atlan(
         &sandbox,
@@ -298,11 +278,7 @@ async fn runs_are_read_listed_and_searched() {
     )
     .await;
     assert_eq!(paged.ok().lines().count(), 3, "a header and 2 runs");
-    assert!(
-        paged.stderr.contains("more with --from 2"),
-        "{}",
-        paged.stderr
-    );
+    paged.mentions("more with --from 2");
 
     let searched = atlan(
         &sandbox,
@@ -367,7 +343,7 @@ async fn runs_are_read_listed_and_searched() {
     )
     .await;
     assert_eq!(nothing.ok(), "");
-    assert!(nothing.stderr.contains("no runs found"));
+    nothing.mentions("no runs found");
 
     let table = atlan(
         &sandbox,
@@ -411,7 +387,7 @@ async fn latest_current_stop_and_their_errors() {
     );
 
     let again = atlan(&sandbox, &["runs", "stop", &running]).await;
-    assert_eq!(again.code, 1, "{}", again.stderr);
+    again.exits(1);
     assert!(
         again
             .stderr
@@ -419,7 +395,7 @@ async fn latest_current_stop_and_their_errors() {
         "{}",
         again.stderr
     );
-    assert!(again.stderr.contains("request id"), "{}", again.stderr);
+    again.mentions("request id");
     assert_eq!(again.stdout, "");
 
     let idle = atlan(&sandbox, &["runs", "current", "--workflow", MINER]).await;
@@ -429,15 +405,15 @@ async fn latest_current_stop_and_their_errors() {
         &["runs", "latest", "--workflow", "atlan-nothing-1000000000"],
     )
     .await;
-    assert_eq!(never.code, 3);
+    never.exits(3);
 
     sandbox
         .faults()
         .add(FaultRule::status("POST /api/service/runs/*/stop", 503).times(1))
         .unwrap();
     let unavailable = atlan(&sandbox, &["runs", "stop", &format!("{MINER}-mzdza")]).await;
-    assert_eq!(unavailable.code, 1);
-    assert!(unavailable.stderr.contains("503"), "{}", unavailable.stderr);
+    unavailable.exits(1);
+    unavailable.mentions("503");
 }
 
 #[tokio::test]
@@ -467,7 +443,7 @@ async fn monitor_exits_by_how_the_run_ends() {
         ],
     )
     .await;
-    assert_eq!(failed.code, 5, "{}", failed.stderr);
+    failed.exits(5);
     assert!(
         failed.stdout.contains("Failed"),
         "the final run is printed: {}",
@@ -496,17 +472,9 @@ async fn monitor_exits_by_how_the_run_ends() {
         ],
     )
     .await;
-    assert_eq!(timed_out.code, 4, "{}", timed_out.stderr);
-    assert!(
-        timed_out.stderr.contains("did not finish within"),
-        "{}",
-        timed_out.stderr
-    );
-    assert!(
-        timed_out.stderr.contains("Running"),
-        "names the last phase: {}",
-        timed_out.stderr
-    );
+    timed_out.exits(4);
+    timed_out.mentions("did not finish within");
+    timed_out.mentions("Running");
 
     let unknown = atlan(
         &sandbox,
@@ -521,7 +489,7 @@ async fn monitor_exits_by_how_the_run_ends() {
         ],
     )
     .await;
-    assert_eq!(unknown.code, 3, "{}", unknown.stderr);
+    unknown.exits(3);
 }
 
 #[tokio::test]
@@ -529,7 +497,7 @@ async fn schedules_are_added_listed_read_and_removed() {
     let (_clock, sandbox) = sandbox().await;
     let unscheduled = "csa-asset-export-basic-1700498054";
     let absent = atlan(&sandbox, &["schedules", "get", unscheduled]).await;
-    assert_eq!(absent.code, 3, "{}", absent.stderr);
+    absent.exits(3);
 
     let before = atlan(&sandbox, &["-o", "json", "schedules", "list"]).await;
     before.ok();
@@ -580,7 +548,7 @@ async fn schedules_are_added_listed_read_and_removed() {
         ],
     )
     .await;
-    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    bad.exits(2);
 }
 
 #[tokio::test]
@@ -620,11 +588,7 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     .await;
     created.ok();
     secrets(&created);
-    assert!(
-        created.stderr.contains("credentials.create"),
-        "-vv logs the call: {}",
-        created.stderr
-    );
+    created.mentions("credentials.create");
     let id = created.json_lines()[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(created.json_lines()[0]["extra"]["role"], "[REDACTED]");
 
@@ -705,13 +669,9 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
         "wrong-password\n",
     )
     .await;
-    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+    wrong.exits(1);
     assert!(wrong.stdout.contains("failed"));
-    assert!(
-        wrong.stderr.contains("authentication failed"),
-        "{}",
-        wrong.stderr
-    );
+    wrong.mentions("authentication failed");
 
     let mut update = credential.clone();
     update["id"] = json!(id);
@@ -729,12 +689,8 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
         "wrong-password\n",
     )
     .await;
-    assert_eq!(refused.code, 1);
-    assert!(
-        refused.stderr.contains("nothing was updated"),
-        "{}",
-        refused.stderr
-    );
+    refused.exits(1);
+    refused.mentions("nothing was updated");
     let updated = atlan_with_stdin(
         &sandbox,
         &[
@@ -752,7 +708,7 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     updated.ok();
     assert_eq!(updated.json_lines()[0]["description"], "rotated");
     let no_id = atlan(&sandbox, &["credentials", "update", "--file", arg(&file)]).await;
-    assert_eq!(no_id.code, 2);
+    no_id.exits(2);
 
     let untested = atlan(
         &sandbox,

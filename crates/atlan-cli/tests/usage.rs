@@ -18,14 +18,10 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 #[tokio::test]
 async fn with_nowhere_to_connect_it_says_how_to_pick() {
     let output = atlan_alone(&["runs", "latest", "--workflow", MINER]).await;
-    assert_eq!(output.code, 2);
+    output.exits(2);
     assert_eq!(output.stdout, "");
-    assert!(
-        output.stderr.contains("ATLAN_BASE_URL"),
-        "{}",
-        output.stderr
-    );
-    assert!(output.stderr.contains("--sandbox"), "{}", output.stderr);
+    output.mentions("ATLAN_BASE_URL");
+    output.mentions("--sandbox");
 
     let mut without_key = command();
     without_key.env("ATLAN_BASE_URL", "http://127.0.0.1:9");
@@ -65,11 +61,7 @@ async fn the_readme_command_shows_a_table_of_runs_from_the_embedded_sandbox() {
         rows.iter()
             .all(|row| row.contains(" Succeeded ") || row.contains(" Failed "))
     );
-    assert!(
-        output.stderr.contains("more with --from 100"),
-        "{}",
-        output.stderr
-    );
+    output.mentions("more with --from 100");
 }
 
 #[tokio::test]
@@ -116,15 +108,11 @@ async fn bad_values_are_usage_errors_that_name_the_option() {
     ] {
         let output = atlan_alone(&args).await;
         assert_eq!(output.code, 2, "{args:?}: {}", output.stderr);
-        assert!(
-            output.stderr.contains(expected),
-            "{args:?}: {}",
-            output.stderr
-        );
+        output.mentions(expected);
         assert_eq!(output.stdout, "");
     }
     let missing_file = atlan_alone(&["--dry-run", "workflows", "run", "/nonexistent/w.json"]).await;
-    assert_eq!(missing_file.code, 2);
+    missing_file.exits(2);
     assert!(
         missing_file
             .stderr

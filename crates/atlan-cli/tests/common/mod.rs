@@ -50,6 +50,28 @@ impl Output {
         &self.stdout
     }
 
+    /// Asserts the exit code.
+    #[track_caller]
+    pub fn exits(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "stderr: {}\nstdout: {}",
+            self.stderr, self.stdout
+        );
+        self
+    }
+
+    /// Asserts that stderr mentions `text`.
+    #[track_caller]
+    pub fn mentions(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks `{text}`: {}",
+            self.stderr
+        );
+        self
+    }
+
     /// The JSON documents of stdout, one per line.
     pub fn json_lines(&self) -> Vec<serde_json::Value> {
         self.stdout
