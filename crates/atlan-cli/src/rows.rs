@@ -16,6 +16,8 @@ use crate::output::Record;
 
 /// What an absent value shows.
 const NONE: &str = "-";
+/// The annotation that names an object's package, such as `@atlan/schedule-query`.
+const PACKAGE_ANNOTATION: &str = "package.argoproj.io/name";
 
 /// The columns of runs.
 pub(crate) const RUN_COLUMNS: &[&str] = &[
@@ -152,10 +154,7 @@ fn run_row(
         .as_ref()
         .and_then(|reference| reference.name.as_deref())
         .or_else(|| metadata.label("workflows.argoproj.io/workflow-template"));
-    let package = workflow
-        .and_then(WorkflowPackage::of_workflow_id)
-        .map(|package| package.prefix().to_owned())
-        .or_else(|| workflow.map(str::to_owned));
+    let package = package(workflow, metadata);
     let started = status.and_then(|status| status.started_at.as_deref());
     let finished = status.and_then(|status| status.finished_at.as_deref());
     vec![
@@ -173,7 +172,7 @@ fn run_row(
 }
 
 fn workflow_row(name: &str, metadata: &ObjectMeta) -> Vec<String> {
-    let package = WorkflowPackage::of_workflow_id(name).map(|package| package.prefix().to_owned());
+    let package = package(Some(name), metadata);
     let schedule = WorkflowSchedule::of(metadata)
         .map(|schedule| format!("{} ({})", schedule.cron, schedule.timezone));
     vec![
@@ -182,6 +181,21 @@ fn workflow_row(name: &str, metadata: &ObjectMeta) -> Vec<String> {
         text(metadata.creation_timestamp.as_deref()),
         text(schedule.as_deref()),
     ]
+}
+
+/// The PACKAGE of a workflow or run: the wire prefix of a known package (what `find --type` takes),
+/// else the package name the object is annotated with (`@atlan/schedule-query` for a scheduled
+/// query), else the prefix of the workflow id.
+fn package(workflow: Option<&str>, metadata: &ObjectMeta) -> Option<String> {
+    let of_id = workflow.and_then(WorkflowPackage::of_workflow_id);
+    match of_id {
+        Some(package) if package.is_known() => Some(package.prefix().to_owned()),
+        _ => metadata
+            .annotation(PACKAGE_ANNOTATION)
+            .map(str::to_owned)
+            .or_else(|| of_id.map(|package| package.prefix().to_owned()))
+            .or_else(|| workflow.map(str::to_owned)),
+    }
 }
 
 /// How long a run took, or has been going (to `now`); `-` before it starts or for a time that
@@ -302,6 +316,28 @@ mod tests {
             now(),
         );
         assert_eq!(garbled.row[4], "-");
+    }
+
+    #[test]
+    fn the_package_is_the_known_prefix_else_the_annotated_name() {
+        let scheduled: WorkflowSearchResult = decode_value(json!({
+            "_id": "asq-5f1c2a9e-1700759120-6nh7g",
+            "_source": {
+                "metadata": {"name": "asq-5f1c2a9e-1700759120-6nh7g",
+                             "annotations": {"package.argoproj.io/name": "@atlan/schedule-query"}},
+                "spec": {"workflowTemplateRef": {"name": "asq-5f1c2a9e-1700759120"}}
+            }
+        }))
+        .unwrap();
+        assert_eq!(run_hit(&scheduled, now()).row[1], "@atlan/schedule-query");
+        let unannotated: WorkflowSearchResult = decode_value(json!({
+            "_id": "my-own-1700759120",
+            "_source": {"metadata": {"name": "my-own-1700759120"}, "spec": {}}
+        }))
+        .unwrap();
+        assert_eq!(workflow_hit(&unannotated).row[1], "my-own");
+        let known = run_hit(&run(json!({"phase": "Pending"})), now());
+        assert_eq!(known.row[1], "atlan-snowflake-miner");
     }
 
     #[test]
