@@ -109,9 +109,8 @@ pub(crate) fn credential_test(test: &CredentialTestResponse) -> Record {
     } else {
         "failed"
     };
-    let message = test.error.as_deref().or(test.message.as_deref());
     Record {
-        row: vec![result.to_owned(), text(message)],
+        row: vec![result.to_owned(), text(test.reason())],
         json: shown(test),
     }
 }

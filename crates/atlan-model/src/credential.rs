@@ -337,4 +337,19 @@ impl CredentialTestResponse {
     pub fn is_successful(&self) -> bool {
         self.message.as_deref() == Some("successful")
     }
+
+    /// The server's explanation of the result: `error` when it has one, else `message`.
+    ///
+    /// ```
+    /// use atlan_model::{CredentialTestResponse, decode_value};
+    ///
+    /// let failed: CredentialTestResponse = decode_value(serde_json::json!({
+    ///     "message": "failed", "error": "authentication failed"
+    /// }))?;
+    /// assert_eq!(failed.reason(), Some("authentication failed"));
+    /// # Ok::<(), atlan_model::DecodeError>(())
+    /// ```
+    pub fn reason(&self) -> Option<&str> {
+        self.error.as_deref().or(self.message.as_deref())
+    }
 }

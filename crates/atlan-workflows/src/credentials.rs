@@ -129,11 +129,7 @@ impl Credentials {
         let request = requests::update(credential)?;
         let test = self.test(credential).await?;
         if !test.is_successful() {
-            let reason = test
-                .error
-                .as_deref()
-                .or(test.message.as_deref())
-                .unwrap_or("no reason given");
+            let reason = test.reason().unwrap_or("no reason given");
             return Err(Error::invalid(format!(
                 "the credential test failed, nothing was updated: {reason}"
             )));

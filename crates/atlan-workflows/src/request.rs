@@ -187,23 +187,44 @@ impl ApiRequest {
         Ok(request)
     }
 
-    /// One line of JSON for people and scripts, secrets redacted:
-    /// `{"method","path","query" (decoded, or null),"body" (or null)}`.
+    /// The request as JSON for people and scripts, secrets redacted:
+    /// `{"method","path","query" (decoded, or null),"body" (or null)}` (its `Serialize` form).
     pub fn to_json(&self) -> Value {
-        let query = (!self.query.is_empty()).then(|| {
-            Value::Object(
-                self.query
-                    .iter()
-                    .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-                    .collect(),
-            )
-        });
-        serde_json::json!({
-            "method": self.method.as_str(),
-            "path": self.path,
-            "query": query,
-            "body": self.redacted_body(),
-        })
+        // Strings and JSON values only: serializing cannot fail.
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// What `atlan --dry-run` prints: `method`, `path`, `query` (decoded, or `null`) and `body` (or
+/// `null`), in that order, secrets redacted; see [`ApiRequest::to_json`].
+impl Serialize for ApiRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+
+        /// The query parameters as a JSON object, in the order they are sent.
+        struct Query<'a>(&'a [(String, String)]);
+
+        impl Serialize for Query<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+            }
+        }
+
+        let mut shown = serializer.serialize_struct("ApiRequest", 4)?;
+        shown.serialize_field("method", self.method.as_str())?;
+        shown.serialize_field("path", &self.path)?;
+        shown.serialize_field(
+            "query",
+            &(!self.query.is_empty()).then_some(Query(&self.query)),
+        )?;
+        shown.serialize_field("body", &self.redacted_body())?;
+        shown.end()
     }
 }
 

@@ -126,9 +126,5 @@ fn read(input: &CredentialInput) -> Result<atlan_workflows::Credential, CliError
 }
 
 fn failure_reason(test: &atlan_workflows::CredentialTestResponse) -> String {
-    test.error
-        .as_deref()
-        .or(test.message.as_deref())
-        .unwrap_or("no reason given")
-        .to_owned()
+    test.reason().unwrap_or("no reason given").to_owned()
 }

@@ -7,12 +7,7 @@ mod sandbox;
 mod schedules;
 mod workflows;
 
-use std::collections::BTreeMap;
-
 use atlan_workflows::{ApiRequest, AtlanClient};
-use jiff::Timestamp;
-use serde::Serialize;
-use serde_json::Value;
 
 use crate::cli::{Cli, Command, Global};
 use crate::context::Connection;
@@ -46,27 +41,8 @@ impl Env {
     /// Prints a request as `--dry-run` shows it: one line of JSON, secrets redacted, its keys in
     /// the order `method`, `path`, `query`, `body`.
     pub(crate) fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
-        #[derive(Serialize)]
-        struct Shown<'a> {
-            method: &'a str,
-            path: &'a str,
-            query: Option<BTreeMap<&'a str, &'a str>>,
-            body: Option<&'a Value>,
-        }
-        let pairs = request.query_pairs();
-        let shown = Shown {
-            method: request.method().as_str(),
-            path: request.path(),
-            query: (!pairs.is_empty()).then(|| {
-                pairs
-                    .iter()
-                    .map(|(name, value)| (name.as_str(), value.as_str()))
-                    .collect()
-            }),
-            body: request.redacted_body(),
-        };
-        self.printer
-            .line(&serde_json::to_string(&shown).map_err(std::io::Error::from)?)
+        let line = serde_json::to_string(request).map_err(std::io::Error::from)?;
+        self.printer.line(&line)
     }
 
     /// The client, connecting on first use.
@@ -78,11 +54,6 @@ impl Env {
         let client = connection.client.clone();
         self.connection = Some(connection);
         Ok(client)
-    }
-
-    /// Now, for the durations of runs still going.
-    pub(crate) fn now() -> Timestamp {
-        Timestamp::now()
     }
 
     /// Ends the command: stops the embedded sandbox, if any.

@@ -5,6 +5,7 @@ use atlan_workflows::{
     MonitorOptions, MonitorTarget, RunList, TimeBounds, WorkflowPhase, WorkflowSearchResult,
 };
 use futures_util::TryStreamExt;
+use jiff::Timestamp;
 
 use super::Env;
 use crate::cli::{MonitorArgs, Paging, RunsCommand, SearchArgs};
@@ -103,7 +104,7 @@ async fn stop(run_id: &str, env: &mut Env) -> Result<(), CliError> {
     }
     let run = env.client().await?.runs().stop(run_id).await?;
     env.printer
-        .records(RUN_COLUMNS, &[rows::run_response(&run, Env::now())])
+        .records(RUN_COLUMNS, &[rows::run_response(&run, Timestamp::now())])
 }
 
 async fn monitor(args: MonitorArgs, env: &mut Env) -> Result<(), CliError> {
@@ -149,7 +150,7 @@ async fn monitor(args: MonitorArgs, env: &mut Env) -> Result<(), CliError> {
 
 fn print_run(run: &WorkflowSearchResult, env: &mut Env) -> Result<(), CliError> {
     env.printer
-        .records(RUN_COLUMNS, &[rows::run_hit(run, Env::now())])
+        .records(RUN_COLUMNS, &[rows::run_hit(run, Timestamp::now())])
 }
 
 /// A listing: one page, with a note on what follows; or, with `--all`, every page, printed as
@@ -158,7 +159,7 @@ async fn print_listing(listing: RunList, paging: Paging, env: &mut Env) -> Resul
     let listing = listing.from(paging.from).size(paging.size);
     if !paging.all {
         let page = listing.page().await?;
-        let now = Env::now();
+        let now = Timestamp::now();
         let records: Vec<Record> = page
             .items
             .iter()
@@ -200,7 +201,7 @@ async fn print_listing(listing: RunList, paging: Paging, env: &mut Env) -> Resul
     let (mut pages, mut items) = (0_u64, 0_u64);
     let result: Result<(), CliError> = async {
         while let Some(run) = stream.try_next().await? {
-            batch.push(rows::run_hit(&run, Env::now()));
+            batch.push(rows::run_hit(&run, Timestamp::now()));
             items += 1;
             if batch.len() == batch_size {
                 pages += 1;

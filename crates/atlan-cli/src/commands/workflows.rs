@@ -8,6 +8,7 @@ use std::path::Path;
 use atlan_workflows::model::decode_value;
 use atlan_workflows::requests::workflows as requests;
 use atlan_workflows::{Workflow, WorkflowPackage, WorkflowRoute, WorkflowSchedule};
+use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::Env;
@@ -137,7 +138,7 @@ async fn rerun(id: &str, idempotent: bool, env: &mut Env) -> Result<(), CliError
         .rerun(id, idempotent)
         .await?;
     env.printer
-        .records(RUN_COLUMNS, &[rows::run_response(&run, Env::now())])
+        .records(RUN_COLUMNS, &[rows::run_response(&run, Timestamp::now())])
 }
 
 async fn delete(name: &str, env: &mut Env) -> Result<(), CliError> {
