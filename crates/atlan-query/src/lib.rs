@@ -30,6 +30,7 @@
 //! ```
 
 mod datemath;
+mod index;
 mod query;
 mod search;
 pub mod workflows;
@@ -38,6 +39,7 @@ pub mod workflows;
 pub mod eval;
 
 pub use datemath::{DateMath, DateMathError, Rounding, parse_date, parse_time_zone};
+pub use index::Index;
 pub use query::{
     BoolQuery, ExistsQuery, MatchAllQuery, MinimumShouldMatch, NestedQuery, PrefixQuery, Query,
     RangeQuery, RegexpQuery, TermQuery, TermsQuery, WildcardQuery,

@@ -317,7 +317,8 @@ fn of_workflow(workflow_name: &str) -> Result<Query, QueryError> {
     Ok(Query::nested(
         SPEC,
         Query::term("spec.workflowTemplateRef.name.keyword", name),
-    ))
+    )
+    .into())
 }
 
 /// A search with Atlan's envelope (`from`, `size`, `track_total_hits: true`), checked for paging.

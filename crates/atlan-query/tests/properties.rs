@@ -36,11 +36,23 @@ fn scalar() -> impl Strategy<Value = Value> {
 
 fn leaf() -> impl Strategy<Value = Query> {
     prop_oneof![
-        (field(), scalar()).prop_map(|(f, v)| Query::term(f, v)),
-        (field(), prop::collection::vec(scalar(), 0..4)).prop_map(|(f, v)| Query::terms(f, v)),
-        (field(), "[a-z.*?]{0,8}").prop_map(|(f, p)| Query::regexp(f, p)),
-        (field(), "[a-z-]{0,8}").prop_map(|(f, p)| Query::prefix(f, p)),
-        (field(), "[a-z*?]{0,8}").prop_map(|(f, p)| Query::wildcard(f, p)),
+        (
+            field(),
+            scalar(),
+            prop::option::of(0.5f64..4.0),
+            prop::option::of("[a-z]{1,4}")
+        )
+            .prop_map(|(f, v, boost, name)| {
+                let mut term = Query::term(f, v);
+                term.boost = boost;
+                term.name = name;
+                Query::from(term)
+            }),
+        (field(), prop::collection::vec(scalar(), 0..4))
+            .prop_map(|(f, v)| Query::terms(f, v).into()),
+        (field(), "[a-z.*?]{0,8}").prop_map(|(f, p)| Query::regexp(f, p).into()),
+        (field(), "[a-z-]{0,8}").prop_map(|(f, p)| Query::prefix(f, p).into()),
+        (field(), "[a-z*?]{0,8}").prop_map(|(f, p)| Query::wildcard(f, p).into()),
         (
             field(),
             prop::option::of(scalar()),
@@ -56,23 +68,24 @@ fn leaf() -> impl Strategy<Value = Query> {
                 range.lte = lte;
                 Query::from(range)
             }),
-        field().prop_map(Query::exists),
-        Just(Query::match_all()),
+        field().prop_map(|f| Query::exists(f).into()),
+        Just(Query::match_all().into()),
     ]
 }
 
 fn query() -> impl Strategy<Value = Query> {
     leaf().prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
-            ("[a-z]{1,8}", inner.clone()).prop_map(|(path, q)| Query::nested(path, q)),
+            ("[a-z]{1,8}", inner.clone()).prop_map(|(path, q)| Query::nested(path, q).into()),
             (
                 prop::collection::vec(inner.clone(), 0..3),
                 prop::collection::vec(inner.clone(), 0..3),
                 prop::collection::vec(inner.clone(), 0..3),
                 prop::collection::vec(inner, 0..3),
                 prop::option::of(-3i64..4),
+                prop::option::of(0.5f64..4.0),
             )
-                .prop_map(|(must, filter, should, must_not, minimum)| {
+                .prop_map(|(must, filter, should, must_not, minimum, boost)| {
                     let mut query = Query::bool();
                     query.must = must;
                     query.filter = filter;
@@ -81,6 +94,7 @@ fn query() -> impl Strategy<Value = Query> {
                     if let Some(minimum) = minimum {
                         query = query.minimum_should_match(minimum);
                     }
+                    query.boost = boost;
                     Query::from(query)
                 }),
         ]
