@@ -4,8 +4,9 @@
 //! search hit holds), with every secret redacted.
 
 use atlan_workflows::model::{
-    CredentialResponse, CredentialTestResponse, ObjectMeta, RunStatus, WorkflowRunResponse,
-    WorkflowScheduleResponse, WorkflowSearchResult, WorkflowSpec, redact_workflow_json,
+    CredentialResponse, CredentialTestResponse, ObjectMeta, PACKAGE_NAME_KEY, RunStatus,
+    WorkflowRunResponse, WorkflowScheduleResponse, WorkflowSearchResult, WorkflowSpec,
+    redact_workflow_json,
 };
 use atlan_workflows::{WorkflowPackage, WorkflowResponse, WorkflowSchedule};
 use jiff::Timestamp;
@@ -16,8 +17,6 @@ use crate::output::Record;
 
 /// What an absent value shows.
 const NONE: &str = "-";
-/// The annotation that names an object's package, such as `@atlan/schedule-query`.
-const PACKAGE_ANNOTATION: &str = "package.argoproj.io/name";
 
 /// The columns of runs.
 pub(crate) const RUN_COLUMNS: &[&str] = &[
@@ -190,7 +189,7 @@ fn package(workflow: Option<&str>, metadata: &ObjectMeta) -> Option<String> {
     match of_id {
         Some(package) if package.is_known() => Some(package.prefix().to_owned()),
         _ => metadata
-            .annotation(PACKAGE_ANNOTATION)
+            .annotation(PACKAGE_NAME_KEY)
             .map(str::to_owned)
             .or_else(|| of_id.map(|package| package.prefix().to_owned()))
             .or_else(|| workflow.map(str::to_owned)),

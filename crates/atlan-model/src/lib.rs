@@ -73,7 +73,7 @@ pub use decode::{DecodeError, DecodeErrorKind, decode, decode_value};
 pub use error_body::{ApiErrorBody, ErrorCause, ErrorCode};
 pub use meta::{
     COMPLETED_LABEL, CREATOR_LABEL, ObjectMeta, PACKAGE_NAME_KEY, PHASE_LABEL, SCHEDULE_ANNOTATION,
-    TIMEZONE_ANNOTATION, WORKFLOW_TEMPLATE_LABEL,
+    SCHEDULE_QUERY_PACKAGE, TIMEZONE_ANNOTATION, WORKFLOW_TEMPLATE_LABEL,
 };
 pub use package::WorkflowPackage;
 pub use phase::{NodePhase, WorkflowPhase};

@@ -16,6 +16,8 @@ pub const COMPLETED_LABEL: &str = "workflows.argoproj.io/completed";
 pub const WORKFLOW_TEMPLATE_LABEL: &str = "workflows.argoproj.io/workflow-template";
 /// The annotation (and label) naming the Atlan package, such as `@atlan/snowflake`.
 pub const PACKAGE_NAME_KEY: &str = "package.argoproj.io/name";
+/// The package name of scheduled-query workflows (the [`PACKAGE_NAME_KEY`] annotation's value).
+pub const SCHEDULE_QUERY_PACKAGE: &str = "@atlan/schedule-query";
 /// The annotation holding a workflow's cron schedule.
 pub const SCHEDULE_ANNOTATION: &str = "orchestration.atlan.com/schedule";
 /// The annotation holding the time zone of a workflow's cron schedule.

@@ -149,6 +149,40 @@ impl WorkflowPackage {
         self.as_str()
     }
 
+    /// The package's name, as the `package.argoproj.io/name` annotation holds it: `@` and the
+    /// prefix with its first dash as a slash (`atlan-snowflake-miner` is `@atlan/snowflake-miner`,
+    /// `csa-asset-import` is `@csa/asset-import`). `None` for a prefix without a dash.
+    ///
+    /// ```
+    /// use atlan_model::WorkflowPackage;
+    ///
+    /// assert_eq!(WorkflowPackage::SnowflakeMiner.package_name().as_deref(), Some("@atlan/snowflake-miner"));
+    /// ```
+    pub fn package_name(&self) -> Option<String> {
+        let (scope, name) = self.prefix().split_once('-')?;
+        (!scope.is_empty() && !name.is_empty()).then(|| format!("@{scope}/{name}"))
+    }
+
+    /// The package of a package name such as `@atlan/snowflake` or `@csa/asset-import` (see
+    /// [`WorkflowPackage::package_name`]); `None` for text that is not `@scope/name`.
+    ///
+    /// ```
+    /// use atlan_model::WorkflowPackage;
+    ///
+    /// assert_eq!(WorkflowPackage::from_package_name("@atlan/snowflake"), Some(WorkflowPackage::Snowflake));
+    /// assert_eq!(WorkflowPackage::from_package_name("atlan-snowflake"), None);
+    /// ```
+    pub fn from_package_name(name: &str) -> Option<Self> {
+        let (scope, rest) = name.strip_prefix('@')?.split_once('/')?;
+        let valid = |part: &str| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        };
+        (valid(scope) && valid(rest)).then(|| Self::from_wire(&format!("{scope}-{rest}")))
+    }
+
     /// The package of a workflow id (`<prefix>-<10 digits>`), or `None` when the id does not have
     /// that shape.
     ///
@@ -187,6 +221,32 @@ mod tests {
             assert_eq!(&WorkflowPackage::from_wire(package.prefix()), package);
             assert!(package.is_known());
         }
+    }
+
+    #[test]
+    fn package_names_map_to_prefixes_and_back() {
+        for package in WorkflowPackage::KNOWN {
+            let name = package.package_name().unwrap();
+            assert_eq!(
+                WorkflowPackage::from_package_name(&name).as_ref(),
+                Some(package)
+            );
+        }
+        assert_eq!(
+            WorkflowPackage::from_package_name("@csa/asset-import"),
+            Some(WorkflowPackage::AssetImport)
+        );
+        for bad in [
+            "@atlan",
+            "@/x",
+            "@atlan/",
+            "atlan/snowflake",
+            "@atlan/a b",
+            "",
+        ] {
+            assert_eq!(WorkflowPackage::from_package_name(bad), None, "{bad}");
+        }
+        assert_eq!(WorkflowPackage::from("plain").package_name(), None);
     }
 
     #[test]

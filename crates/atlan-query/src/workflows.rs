@@ -5,7 +5,9 @@
 //! returns a [`Search`] with the sort Atlan's SDKs send, `metadata.creationTimestamp` descending
 //! ([`default_sort`]), except [`latest_run`].
 
-use atlan_model::{CREATOR_LABEL, PHASE_LABEL, WorkflowPackage, WorkflowPhase};
+use atlan_model::{
+    CREATOR_LABEL, PHASE_LABEL, SCHEDULE_QUERY_PACKAGE, WorkflowPackage, WorkflowPhase,
+};
 
 use crate::datemath::{DateMath, DateMathError};
 use crate::query::Query;
@@ -305,7 +307,7 @@ pub fn schedule_query(saved_query_id: &str, max_results: u64) -> Result<Search, 
             METADATA,
             Query::term(
                 "metadata.annotations.package.argoproj.io/name.keyword",
-                "@atlan/schedule-query",
+                SCHEDULE_QUERY_PACKAGE,
             ),
         ));
     Ok(atlan_search(query, 0, max_results)?.sort(default_sort()))
@@ -341,7 +343,12 @@ fn atlan_search(query: impl Into<Query>, from: u64, size: u64) -> Result<Search,
     Ok(search)
 }
 
-fn non_empty<'a>(value: &'a str, what: &'static str) -> Result<&'a str, QueryError> {
+/// `value` when it holds more than white space: the check every constructor here makes of the
+/// names and ids it is given (the facade makes it of ids that go into paths too).
+///
+/// # Errors
+/// [`QueryError::Empty`] naming `what`.
+pub fn non_empty<'a>(value: &'a str, what: &'static str) -> Result<&'a str, QueryError> {
     if value.trim().is_empty() {
         Err(QueryError::Empty { what })
     } else {

@@ -2,7 +2,8 @@
 //! scheduled queries.
 
 use atlan_model::{
-    PACKAGE_NAME_KEY, SCHEDULE_ANNOTATION, TIMEZONE_ANNOTATION, Workflow, decode_value,
+    PACKAGE_NAME_KEY, SCHEDULE_ANNOTATION, SCHEDULE_QUERY_PACKAGE, TIMEZONE_ANNOTATION, Workflow,
+    decode_value,
 };
 use atlan_query::parse_date;
 use serde_json::{Value, json};
@@ -11,9 +12,6 @@ use super::runs::time;
 use super::{Creator, Event, Outcome, RunRecord, Store, StoredCredential};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-
-/// The package of the schedule-query workflows.
-const SCHEDULE_QUERY_PACKAGE: &str = "@atlan/schedule-query";
 
 /// The steps a package's run goes through, by kind of package.
 pub(crate) fn package_steps(package: &str) -> Vec<String> {
