@@ -3,11 +3,12 @@
 //! The command and option names are part of the interface (scripts call them); change them only
 //! with a deprecation.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use atlan_sandbox::ServeArgs;
-use atlan_workflows::WorkflowPhase;
+use atlan_sandbox::{DEFAULT_API_KEY, Seed, ServeOptions};
+use atlan_workflows::{DryRun, WorkflowPhase, WorkflowRoute};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 use serde_json::{Map, Value};
@@ -38,6 +39,7 @@ pub(crate) struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct Global {
     /// The tenant's address, such as `https://tenant.atlan.com`.
     #[arg(long, env = "ATLAN_BASE_URL", global = true, value_name = "URL")]
@@ -54,12 +56,55 @@ pub(crate) struct Global {
     /// How to print results: aligned columns, or JSON (one document per line for lists).
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Table, global = true)]
     pub(crate) output: Format,
-    /// Send nothing: print, as one line of JSON, the request the command would send first.
-    #[arg(long, global = true)]
-    pub(crate) dry_run: bool,
+    /// Print, as one line of JSON, a request instead of sending it: the first the command would
+    /// send (`--dry-run`, nothing is sent), or the first that would change something
+    /// (`--dry-run=writes`: the reads before it are sent for real).
+    #[arg(long, global = true, value_enum, value_name = "WHAT", num_args = 0..=1,
+          require_equals = true, default_missing_value = "all")]
+    pub(crate) dry_run: Option<DryRunMode>,
+    /// Where workflow runs, updates, schedules and deletions go, instead of asking the server
+    /// (workflows/… is the API-token route, package-workflows/… the one for other users).
+    #[arg(long, global = true, value_enum, value_name = "ROUTE")]
+    pub(crate) route: Option<Route>,
     /// Log what happens on stderr (-v: debug, -vv: trace). Keys and bodies are never logged.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub(crate) verbose: u8,
+}
+
+/// What `--dry-run` stops at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DryRunMode {
+    /// The first request: nothing is sent.
+    All,
+    /// The first request that would change something; the reads before it are sent.
+    Writes,
+}
+
+impl From<DryRunMode> for DryRun {
+    fn from(mode: DryRunMode) -> Self {
+        match mode {
+            DryRunMode::All => Self::All,
+            DryRunMode::Writes => Self::Writes,
+        }
+    }
+}
+
+/// `--route`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Route {
+    /// `workflows/…`, for API tokens and admins.
+    Workflows,
+    /// `package-workflows/…`, for other users.
+    PackageWorkflows,
+}
+
+impl From<Route> for WorkflowRoute {
+    fn from(route: Route) -> Self {
+        match route {
+            Route::Workflows => Self::Workflows,
+            Route::PackageWorkflows => Self::PackageWorkflows,
+        }
+    }
 }
 
 /// How results are printed.
@@ -89,6 +134,18 @@ pub(crate) enum Command {
     /// Serve a local Atlan-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Print a completion script for a shell, such as `atlan completions bash > /etc/bash_completion.d/atlan`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (atlan.1 and one per command) into a directory (`cargo xtask man`).
+    #[command(hide = true)]
+    GenerateMan {
+        /// The directory, created when missing.
+        dir: PathBuf,
+    },
 }
 
 /// `atlan workflows …`
@@ -150,9 +207,10 @@ pub(crate) struct FindArgs {
         conflicts_with = "package"
     )]
     pub(crate) id: Option<String>,
-    /// The package's wire prefix, such as atlan-snowflake-miner: finds its workflows, newest
-    /// first (exactly that package: atlan-snowflake does not find miners).
-    #[arg(long = "type", value_name = "PREFIX")]
+    /// The package: its prefix, such as atlan-snowflake-miner, or its name, such as
+    /// @atlan/snowflake-miner. Finds its workflows, newest first (exactly that package:
+    /// atlan-snowflake does not find miners).
+    #[arg(long = "type", value_name = "PACKAGE")]
     pub(crate) package: Option<String>,
     /// At most this many workflows (with --type).
     #[arg(long, default_value_t = 10, value_name = "N", requires = "package", value_parser = clap::value_parser!(u64).range(1..=10_000))]
@@ -358,4 +416,57 @@ pub(crate) struct CredentialInput {
 pub(crate) enum SandboxCommand {
     /// Serve a sandbox until SIGINT or SIGTERM; prints `listening on http://ADDR` first.
     Serve(ServeArgs),
+}
+
+/// `atlan sandbox serve`: the options of the `atlan-sandbox` binary.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the real one is printed).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    addr: SocketAddr,
+    /// The API key clients must present (prefer the environment variable).
+    #[arg(long = "api-key", id = "sandbox_api_key", env = "ATLAN_SANDBOX_API_KEY",
+          default_value = DEFAULT_API_KEY, hide_env_values = true, value_name = "KEY")]
+    api_key: String,
+    /// Persist the state in this file (replayed at start; writes are synced before they are
+    /// answered).
+    #[arg(long, value_name = "PATH")]
+    state: Option<PathBuf>,
+    /// Load seed data from this directory instead of the default tenant.
+    #[arg(long, conflicts_with = "synthetic", value_name = "DIR")]
+    seed: Option<PathBuf>,
+    /// Generate WORKFLOWS,RUNS synthetic workflows and runs (deterministic) instead of the default
+    /// tenant.
+    #[arg(long, value_name = "WORKFLOWS,RUNS", value_parser = Seed::parse_synthetic)]
+    synthetic: Option<Seed>,
+    /// Start with no data at all.
+    #[arg(long, conflicts_with_all = ["seed", "synthetic"])]
+    empty: bool,
+    /// Seconds a new run stays Pending.
+    #[arg(long, default_value_t = 2.0, value_name = "S")]
+    pending_seconds: f64,
+    /// Seconds a new run stays Running.
+    #[arg(long, default_value_t = 10.0, value_name = "S")]
+    running_seconds: f64,
+}
+
+impl ServeArgs {
+    /// What the sandbox library serves with.
+    pub(crate) fn options(self) -> ServeOptions {
+        let seed = match (self.empty, self.seed, self.synthetic) {
+            (true, _, _) => Seed::Empty,
+            (false, Some(dir), _) => Seed::Dir(dir),
+            (false, None, Some(synthetic)) => synthetic,
+            (false, None, None) => Seed::Default,
+        };
+        let mut options = ServeOptions::default()
+            .with_addr(self.addr)
+            .with_api_key(self.api_key)
+            .with_seed(seed)
+            .with_run_seconds(self.pending_seconds, self.running_seconds);
+        if let Some(state) = self.state {
+            options = options.with_state(state);
+        }
+        options
+    }
 }

@@ -1,8 +1,9 @@
 //! Who the commands talk to: the tenant in `--base-url`/`ATLAN_BASE_URL` with the key in
-//! `--api-key`/`ATLAN_API_KEY`, or, with `--sandbox`, a sandbox started in this process.
+//! `--api-key`/`ATLAN_API_KEY`, or, with `--sandbox`, a sandbox started in this process; with
+//! `--dry-run`, nothing at all.
 
 use atlan_sandbox::{Sandbox, SandboxHandle};
-use atlan_workflows::AtlanClient;
+use atlan_workflows::{AtlanClient, AtlanClientBuilder, DryRun};
 use secrecy::ExposeSecret;
 
 use crate::cli::Global;
@@ -18,15 +19,28 @@ pub(crate) struct Connection {
 
 impl Connection {
     /// Connects as the global options say; `--sandbox` wins over a base URL from the environment.
+    /// A `--dry-run` that sends nothing connects to nothing (no sandbox is started, no key is
+    /// needed).
     ///
     /// # Errors
     /// [`CliError::Usage`] when there is nothing to talk to or no key for the tenant;
     /// [`CliError::Sandbox`] when the sandbox cannot start.
     pub(crate) async fn open(global: &Global) -> Result<Self, CliError> {
+        let dry_run = global.dry_run.map_or(DryRun::Off, DryRun::from);
+        let mut builder = AtlanClient::builder().dry_run(dry_run);
+        if let Some(route) = global.route {
+            builder = builder.route(route.into());
+        }
+        if dry_run == DryRun::All {
+            return Ok(Self {
+                client: builder.build()?,
+                sandbox: None,
+            });
+        }
         if global.sandbox {
             let sandbox = Sandbox::builder().start().await?;
             tracing::info!(url = %sandbox.base_url(), "started the embedded sandbox");
-            let client = AtlanClient::builder()
+            let client = builder
                 .base_url(sandbox.base_url())
                 .api_key(sandbox.api_key())
                 .build()?;
@@ -35,24 +49,8 @@ impl Connection {
                 sandbox: Some(sandbox),
             });
         }
-        let Some(base_url) = &global.base_url else {
-            return Err(CliError::Usage(
-                "no Atlan to talk to: set ATLAN_BASE_URL and ATLAN_API_KEY (or pass --base-url), \
-                 or add --sandbox to use a sandbox with a demo tenant"
-                    .into(),
-            ));
-        };
-        let Some(api_key) = &global.api_key else {
-            return Err(CliError::Usage(format!(
-                "no API key for {base_url}: set ATLAN_API_KEY (or pass --api-key before the command)"
-            )));
-        };
-        let client = AtlanClient::builder()
-            .base_url(base_url.clone())
-            .api_key(api_key.expose_secret())
-            .build()?;
         Ok(Self {
-            client,
+            client: tenant(global, builder)?.build()?,
             sandbox: None,
         })
     }
@@ -63,4 +61,23 @@ impl Connection {
             sandbox.shutdown().await;
         }
     }
+}
+
+/// The builder pointed at the tenant of the global options.
+fn tenant(global: &Global, builder: AtlanClientBuilder) -> Result<AtlanClientBuilder, CliError> {
+    let Some(base_url) = &global.base_url else {
+        return Err(CliError::Usage(
+            "no Atlan to talk to: set ATLAN_BASE_URL and ATLAN_API_KEY (or pass --base-url), \
+             or add --sandbox to use a sandbox with a demo tenant"
+                .into(),
+        ));
+    };
+    let Some(api_key) = &global.api_key else {
+        return Err(CliError::Usage(format!(
+            "no API key for {base_url}: set ATLAN_API_KEY (or pass --api-key before the command)"
+        )));
+    };
+    Ok(builder
+        .base_url(base_url.clone())
+        .api_key(api_key.expose_secret()))
 }

@@ -26,19 +26,14 @@ pub(crate) enum CliError {
     /// The command line, a file or a value is wrong.
     #[error("{0}")]
     Usage(String),
-    /// What was asked for does not exist.
-    #[error("{0} not found")]
-    NotFound(String),
     /// A facade call failed.
     #[error(transparent)]
     Api(#[from] Error),
-    /// A credential test failed.
-    #[error("the credential test failed{}: {reason}", if *.before_update { ", nothing was updated" } else { "" })]
+    /// `credentials test` found the credential failing.
+    #[error("the credential test failed: {reason}")]
     TestFailed {
         /// The server's reason.
         reason: String,
-        /// Whether the test was to precede an update (which was then not sent).
-        before_update: bool,
     },
     /// A monitored run finished unsuccessfully.
     #[error("run `{run}` finished {phase}{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
@@ -63,11 +58,11 @@ impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) => code::USAGE,
-            Self::NotFound(_) => code::NOT_FOUND,
             Self::Api(error) => match error {
                 Error::NotFound { .. } => code::NOT_FOUND,
                 Error::Timeout { .. } => code::TIMEOUT,
                 Error::InvalidInput { .. } | Error::Config { .. } => code::USAGE,
+                Error::DryRun { .. } => code::SUCCESS,
                 _ => code::API,
             },
             Self::TestFailed { .. } | Self::Sandbox(_) | Self::Output(_) => code::API,
@@ -101,7 +96,6 @@ mod tests {
         };
         let cases = [
             (CliError::Usage("x".into()), 2),
-            (CliError::NotFound("run `x`".into()), 3),
             (CliError::Api(api), 1),
             (
                 CliError::Api(Error::NotFound {
@@ -136,8 +130,15 @@ mod tests {
             (
                 CliError::TestFailed {
                     reason: "bad password".into(),
-                    before_update: true,
                 },
+                1,
+            ),
+            (
+                CliError::Api(Error::CredentialTestFailed {
+                    operation: "credentials.test_and_update",
+                    reason: "bad password".into(),
+                    response: Box::default(),
+                }),
                 1,
             ),
         ];

@@ -114,11 +114,24 @@ impl Printer {
         }
     }
 
+    /// Writes bytes as they are, such as a completion script.
+    pub(crate) fn raw(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        self.write(|out| out.write_all(bytes))
+    }
+
     fn write_line(&mut self, line: &str) -> Result<(), CliError> {
+        self.write(|out| writeln!(out, "{line}"))
+    }
+
+    /// Writes to stdout and flushes; a closed pipe ends the output quietly.
+    fn write(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), CliError> {
         if self.closed {
             return Ok(());
         }
-        let written = writeln!(self.out, "{line}").and_then(|()| self.out.flush());
+        let written = write(&mut self.out).and_then(|()| self.out.flush());
         match written {
             Ok(()) => Ok(()),
             Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {

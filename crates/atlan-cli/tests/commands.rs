@@ -46,6 +46,30 @@ async fn workflows_are_found_by_id_and_by_type() {
         "exactly the package: {names:?}"
     );
 
+    // A package name finds the same workflows, and says which prefix it searched.
+    let by_name = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "workflows",
+            "find",
+            "--type",
+            "@atlan/snowflake",
+            "--max",
+            "5",
+        ],
+    )
+    .await;
+    assert_eq!(by_name.ok(), by_type.stdout);
+    let noted = atlan(
+        &sandbox,
+        &["workflows", "find", "--type", "@atlan/snowflake"],
+    )
+    .await;
+    noted.ok();
+    noted.mentions("@atlan/snowflake: searching workflows with the prefix atlan-snowflake");
+
     let missing = atlan(
         &sandbox,
         &["workflows", "find", "--id", "atlan-nothing-1000000000"],

@@ -7,7 +7,7 @@ mod common;
 
 use atlan_workflows::query::workflows::{self as searches, TimeBounds};
 use atlan_workflows::{WorkflowPackage, WorkflowPhase};
-use common::{CRAWLER, CREDENTIAL, MINER, arg, atlan_alone, fixture, scratch};
+use common::{CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_alone, fixture, sandbox, scratch};
 use serde_json::{Value, json};
 
 /// The request `atlan --dry-run ARGS` prints, checked for shape.
@@ -335,4 +335,92 @@ async fn a_dry_run_redacts_secrets_and_shows_the_rest() {
         request["body"]["username"], "username",
         "what is not secret is shown"
     );
+}
+
+#[tokio::test]
+async fn the_route_comes_from_the_option() {
+    let request = dry_run(&[
+        "--route",
+        "package-workflows",
+        "workflows",
+        "delete",
+        CRAWLER,
+    ])
+    .await;
+    assert_eq!(
+        request["path"],
+        format!("/api/service/package-workflows/{CRAWLER}/archive")
+    );
+    let request = dry_run(&["workflows", "delete", CRAWLER]).await;
+    assert_eq!(
+        request["path"],
+        format!("/api/service/workflows/{CRAWLER}/archive"),
+        "the API-token route when none is given"
+    );
+}
+
+#[tokio::test]
+async fn writes_reads_for_real_and_prints_the_change_it_would_send() {
+    let (_clock, sandbox) = sandbox().await;
+    let output = atlan(
+        &sandbox,
+        &[
+            "--dry-run=writes",
+            "workflows",
+            "update",
+            CRAWLER,
+            "--set",
+            "enable-lineage=true",
+        ],
+    )
+    .await;
+    let request: Value = serde_json::from_str(output.ok()).unwrap();
+    assert_eq!(request["method"], "POST");
+    assert_eq!(request["path"], format!("/api/service/workflows/{CRAWLER}"));
+    let arguments =
+        request["body"]["spec"]["templates"][0]["dag"]["tasks"][0]["arguments"]["parameters"]
+            .as_array()
+            .unwrap();
+    let lineage = arguments
+        .iter()
+        .find(|parameter| parameter["name"] == "enable-lineage")
+        .unwrap();
+    assert_eq!(lineage["value"], json!(true), "the body after the change");
+
+    // Nothing was changed.
+    let found = atlan(
+        &sandbox,
+        &["-o", "json", "workflows", "find", "--id", CRAWLER],
+    )
+    .await;
+    assert!(
+        !found.ok().contains("\"enable-lineage\",\"value\":true"),
+        "{}",
+        found.stdout
+    );
+    let stored: Value = serde_json::from_str(found.stdout.trim()).unwrap();
+    let stored = stored["spec"]["templates"][0]["dag"]["tasks"][0]["arguments"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|parameter| parameter["name"] == "enable-lineage")
+        .unwrap()["value"]
+        .clone();
+    assert_eq!(stored, json!("false"));
+
+    // A command that only reads runs as usual.
+    let read = atlan(
+        &sandbox,
+        &["--dry-run=writes", "runs", "latest", "--workflow", MINER],
+    )
+    .await;
+    assert!(read.ok().starts_with("NAME"), "{}", read.stdout);
+}
+
+#[tokio::test]
+async fn writes_needs_somewhere_to_read_from() {
+    let output = atlan_alone(&["--dry-run=writes", "workflows", "delete", CRAWLER]).await;
+    output.exits(2).mentions("ATLAN_BASE_URL");
+    let serve = atlan_alone(&["--dry-run", "sandbox", "serve"]).await;
+    serve.exits(2).mentions("sends none");
 }

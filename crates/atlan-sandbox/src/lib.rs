@@ -23,8 +23,10 @@
 //! # }
 //! ```
 //!
-//! The binary `atlan-sandbox` (and the CLI's `atlan sandbox serve`) runs [`serve`].
+//! The binary `atlan-sandbox` (and the CLI's `atlan sandbox serve`) parses its command line into
+//! [`ServeOptions`] and runs [`serve`]; the library itself parses no command line.
 
+mod accept;
 mod clock;
 mod error;
 mod faults;
@@ -33,8 +35,7 @@ mod json;
 mod persist;
 mod routes;
 mod seed;
-mod serve;
-mod server;
+mod standalone;
 mod store;
 
 use std::net::SocketAddr;
@@ -50,7 +51,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use faults::{FaultAction, FaultControl, FaultRule};
 pub use persist::StateError;
 pub use seed::{Seed, SeedError};
-pub use serve::{ServeArgs, serve};
+pub use standalone::{ServeOptions, serve};
 pub use store::CredentialTestRule;
 
 use routes::{AppState, Identity};
@@ -264,7 +265,7 @@ impl SandboxBuilder {
         })?;
         let (shutdown, receiver) = watch::channel(false);
         let router = routes::router(state.clone());
-        let task = tokio::spawn(server::serve(listener, router, faults.clone(), receiver));
+        let task = tokio::spawn(accept::serve(listener, router, faults.clone(), receiver));
         Ok(SandboxHandle {
             addr,
             api_key: self.api_key,

@@ -37,6 +37,27 @@ pub enum Seed {
     },
 }
 
+impl Seed {
+    /// `Seed::Synthetic` from `WORKFLOWS,RUNS`, as the command lines give it (`10000,100000`).
+    ///
+    /// # Errors
+    /// A message naming the part that is not a count.
+    pub fn parse_synthetic(text: &str) -> Result<Self, String> {
+        let (workflows, runs) = text
+            .split_once(',')
+            .ok_or("expected WORKFLOWS,RUNS such as 10000,100000")?;
+        let number = |part: &str| {
+            part.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("`{part}` is not a count"))
+        };
+        Ok(Self::Synthetic {
+            workflows: number(workflows)?,
+            runs: number(runs)?,
+        })
+    }
+}
+
 /// Seed data that cannot be loaded.
 #[derive(Debug, thiserror::Error)]
 #[error("seed {source_name}: {reason}")]

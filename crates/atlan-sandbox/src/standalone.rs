@@ -1,4 +1,6 @@
-//! `atlan-sandbox` / `atlan sandbox serve`: start, print where, serve until SIGINT or SIGTERM.
+//! A sandbox as a process of its own: start, print where, serve until SIGINT or SIGTERM. The
+//! `atlan-sandbox` binary and `atlan sandbox serve` parse their command lines into
+//! [`ServeOptions`] and call [`serve`].
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -7,57 +9,94 @@ use std::time::Duration;
 
 use crate::{DEFAULT_API_KEY, SandboxError, Seed};
 
-/// The command-line options of the sandbox server.
-#[derive(Debug, Clone, clap::Args)]
+/// The longest a run may be told to stay Pending or Running: a year.
+const LONGEST_PHASE: Duration = Duration::from_secs(86_400 * 365);
+
+/// How [`serve`] runs a sandbox.
+///
+/// ```
+/// use atlan_sandbox::{Seed, ServeOptions};
+///
+/// let options = ServeOptions::default()
+///     .with_addr("127.0.0.1:8700".parse().unwrap())
+///     .with_seed(Seed::parse_synthetic("100,1000").unwrap())
+///     .with_run_seconds(1.0, 5.0);
+/// assert_eq!(options.seed, Seed::Synthetic { workflows: 100, runs: 1000 });
+/// ```
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port; the real one is printed).
-    #[arg(long, default_value = "127.0.0.1:0")]
+pub struct ServeOptions {
+    /// Where to listen (port 0 picks a free port; the real one is printed). Default
+    /// `127.0.0.1:0`.
     pub addr: SocketAddr,
-    /// The API key clients must present (prefer the environment variable).
-    #[arg(long, env = "ATLAN_SANDBOX_API_KEY", default_value = DEFAULT_API_KEY, hide_env_values = true)]
+    /// The API key clients must present. Default [`DEFAULT_API_KEY`].
     pub api_key: String,
-    /// Persist the state in this file (replayed at start; writes are synced before they are answered).
-    #[arg(long)]
+    /// The state file, replayed at start (in memory when `None`, the default).
     pub state: Option<PathBuf>,
-    /// Load seed data from this directory instead of the default tenant.
-    #[arg(long, conflicts_with = "synthetic")]
-    pub seed: Option<PathBuf>,
-    /// Generate WORKFLOWS,RUNS synthetic workflows and runs (deterministic) instead of the default tenant.
-    #[arg(long, value_name = "WORKFLOWS,RUNS", value_parser = parse_synthetic)]
-    pub synthetic: Option<(usize, usize)>,
-    /// Start with no data at all.
-    #[arg(long, conflicts_with_all = ["seed", "synthetic"])]
-    pub empty: bool,
-    /// Seconds a new run stays Pending.
-    #[arg(long, default_value_t = 2.0)]
-    pub pending_seconds: f64,
-    /// Seconds a new run stays Running.
-    #[arg(long, default_value_t = 10.0)]
-    pub running_seconds: f64,
+    /// The first data. Default [`Seed::Default`].
+    pub seed: Seed,
+    /// How long a new run stays Pending (default 2 s).
+    pub pending: Duration,
+    /// How long a new run stays Running (default 10 s).
+    pub running: Duration,
 }
 
-fn parse_synthetic(text: &str) -> Result<(usize, usize), String> {
-    let (workflows, runs) = text
-        .split_once(',')
-        .ok_or("expected WORKFLOWS,RUNS such as 10000,100000")?;
-    let number = |part: &str| {
-        part.trim()
-            .parse::<usize>()
-            .map_err(|_| format!("`{part}` is not a count"))
-    };
-    Ok((number(workflows)?, number(runs)?))
-}
-
-impl ServeArgs {
-    /// The seed these options ask for.
-    pub fn seed(&self) -> Seed {
-        match (&self.seed, self.synthetic, self.empty) {
-            (_, _, true) => Seed::Empty,
-            (Some(dir), _, _) => Seed::Dir(dir.clone()),
-            (None, Some((workflows, runs)), _) => Seed::Synthetic { workflows, runs },
-            (None, None, false) => Seed::Default,
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_key: DEFAULT_API_KEY.to_owned(),
+            state: None,
+            seed: Seed::Default,
+            pending: Duration::from_secs(2),
+            running: Duration::from_secs(10),
         }
+    }
+}
+
+impl ServeOptions {
+    /// Listens on `addr`.
+    #[must_use]
+    pub fn with_addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Accepts this API key.
+    #[must_use]
+    pub fn with_api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = api_key.into();
+        self
+    }
+
+    /// Persists the state in this file.
+    #[must_use]
+    pub fn with_state(mut self, state: impl Into<PathBuf>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
+
+    /// Starts with this data.
+    #[must_use]
+    pub fn with_seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How many seconds a new run stays Pending, then Running, as a command line gives them:
+    /// negative and NaN are 0, and each is at most a year.
+    #[must_use]
+    pub fn with_run_seconds(mut self, pending: f64, running: f64) -> Self {
+        let seconds = |value: f64| {
+            if value.is_nan() || value <= 0.0 {
+                Duration::ZERO
+            } else {
+                Duration::from_secs_f64(value.min(LONGEST_PHASE.as_secs_f64()))
+            }
+        };
+        self.pending = seconds(pending);
+        self.running = seconds(running);
+        self
     }
 }
 
@@ -66,15 +105,17 @@ impl ServeArgs {
 ///
 /// # Errors
 /// [`SandboxError`] when the sandbox cannot start.
-pub async fn serve(args: ServeArgs, out: &mut (dyn Write + Send)) -> Result<(), SandboxError> {
-    let seconds = |value: f64| Duration::from_secs_f64(value.clamp(0.0, 86_400.0 * 365.0));
+pub async fn serve(
+    options: ServeOptions,
+    out: &mut (dyn Write + Send),
+) -> Result<(), SandboxError> {
     let mut builder = crate::Sandbox::builder()
-        .addr(args.addr)
-        .api_key(args.api_key.clone())
-        .seed(args.seed())
-        .run_durations(seconds(args.pending_seconds), seconds(args.running_seconds));
-    if let Some(path) = &args.state {
-        builder = builder.state(path.clone());
+        .addr(options.addr)
+        .api_key(options.api_key)
+        .seed(options.seed)
+        .run_durations(options.pending, options.running);
+    if let Some(path) = options.state {
+        builder = builder.state(path);
     }
     let sandbox = builder.start().await?;
     let _ = writeln!(out, "listening on {}", sandbox.base_url());
@@ -105,5 +146,22 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_seconds_are_clamped_not_trusted() {
+        let options = ServeOptions::default().with_run_seconds(-3.0, f64::NAN);
+        assert_eq!(
+            (options.pending, options.running),
+            (Duration::ZERO, Duration::ZERO)
+        );
+        let options = ServeOptions::default().with_run_seconds(1.5, 1e300);
+        assert_eq!(options.pending, Duration::from_millis(1500));
+        assert_eq!(options.running, LONGEST_PHASE);
     }
 }

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use atlan_workflows::transport::{Transport, TransportError};
-use atlan_workflows::{AtlanClient, TimeBounds, WorkflowPhase, WorkflowRoute};
+use atlan_workflows::{AtlanClient, WorkflowPhase, WorkflowRoute};
 use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt};
 use http_body_util::{BodyExt, Full};
@@ -74,11 +74,8 @@ async fn run(base_url: &str) -> Vec<String> {
         .unwrap();
     let workflow = client
         .runs()
-        .search(
-            &[WorkflowPhase::Succeeded],
-            TimeBounds::any(),
-            TimeBounds::any(),
-        )
+        .search()
+        .phase(WorkflowPhase::Succeeded)
         .size(1)
         .page()
         .await
@@ -90,7 +87,8 @@ async fn run(base_url: &str) -> Vec<String> {
     let list = || {
         client
             .runs()
-            .list(&workflow, WorkflowPhase::Succeeded)
+            .list(&workflow)
+            .phase(WorkflowPhase::Succeeded)
             .size(100)
             .stream()
             .take(LISTED)
@@ -145,17 +143,14 @@ async fn run(base_url: &str) -> Vec<String> {
     let started = Instant::now();
     let streamed = client
         .runs()
-        .search(
-            &[
-                WorkflowPhase::Succeeded,
-                WorkflowPhase::Failed,
-                WorkflowPhase::Error,
-                WorkflowPhase::Running,
-                WorkflowPhase::Pending,
-            ],
-            TimeBounds::any(),
-            TimeBounds::any(),
-        )
+        .search()
+        .phases([
+            WorkflowPhase::Succeeded,
+            WorkflowPhase::Failed,
+            WorkflowPhase::Error,
+            WorkflowPhase::Running,
+            WorkflowPhase::Pending,
+        ])
         .size(STREAM_PAGE)
         .stream()
         .take(STREAMED)

@@ -27,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let created = connection
         .client
         .credentials()
-        .create(&credential, true)
+        .create(&credential) // tested by the server first; stored only if it passes
         .await?;
     println!(
         "created credential {} ({})",

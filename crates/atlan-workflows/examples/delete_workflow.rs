@@ -13,12 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     connection.client.workflows().delete(&id).await?;
     println!(
         "deleted {id}: found again? {}",
-        connection
-            .client
-            .workflows()
-            .find_by_id(&id)
-            .await?
-            .is_some()
+        connection.client.workflows().get_opt(&id).await?.is_some()
     );
     Ok(())
 }

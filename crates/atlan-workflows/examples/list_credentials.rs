@@ -6,21 +6,20 @@
 
 mod common;
 
-use atlan_workflows::CredentialQuery;
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let connection = common::connect().await?;
     let credentials = connection.client.credentials();
 
-    let all = credentials.list(&CredentialQuery::new()).await?;
+    let all = credentials.list().await?;
     println!("{} credentials", all.len());
 
-    let snowflake = CredentialQuery::new()
+    let snowflake = credentials
+        .list()
         .filter("connector", "snowflake")
         .limit(5)
         .offset(0);
-    for credential in credentials.list(&snowflake).await? {
+    for credential in snowflake.await? {
         println!(
             "snowflake: {} {}",
             credential.id,
@@ -28,8 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let of_crawler = CredentialQuery::new().workflow_name(common::CRAWLER);
-    for credential in credentials.list(&of_crawler).await? {
+    for credential in credentials.list().workflow(common::CRAWLER).await? {
         println!("{}'s credential: {}", common::CRAWLER, credential.id);
     }
     Ok(())

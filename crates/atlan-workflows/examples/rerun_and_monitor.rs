@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use atlan_workflows::{MonitorOptions, MonitorTarget};
+use atlan_workflows::MonitorTarget;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,7 +18,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let run = connection
         .client
         .workflows()
-        .rerun(id.as_str(), true)
+        .rerun(id.as_str())
+        .idempotent() // a run already under way is returned instead of starting another
         .await?;
     let run_id = run.name().unwrap_or_default().to_owned();
     println!("run {run_id}: {:?}", run.phase());
@@ -28,19 +29,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         Duration::from_secs(10)
     };
-    let options = MonitorOptions::new(interval, Duration::from_secs(3600)).on_progress(|run| {
-        let progress = run
-            .source
-            .status
-            .as_ref()
-            .and_then(|s| s.progress.clone())
-            .unwrap_or_default();
-        println!("  {:?} {progress}", run.phase());
-    });
     let finished = connection
         .client
         .runs()
-        .monitor(MonitorTarget::Run(run_id), options)
+        .monitor(MonitorTarget::Run(run_id))
+        .interval(interval)
+        .timeout(Duration::from_secs(3600))
+        .on_progress(|run| {
+            let progress = run
+                .source
+                .status
+                .as_ref()
+                .and_then(|s| s.progress.clone())
+                .unwrap_or_default();
+            println!("  {:?} {progress}", run.phase());
+        })
         .await?;
     println!("finished: {:?}", finished.phase());
     Ok(())

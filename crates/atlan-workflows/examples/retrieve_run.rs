@@ -6,7 +6,7 @@
 
 mod common;
 
-use atlan_workflows::{TimeBounds, WorkflowPhase};
+use atlan_workflows::WorkflowPhase;
 use futures_util::TryStreamExt;
 
 #[tokio::main]
@@ -15,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let run_id = connection.arg("run id", &format!("{}-mzdza", common::MINER));
     let runs = connection.client.runs();
 
-    if let Some(run) = runs.get(&run_id).await? {
+    if let Some(run) = runs.get_opt(&run_id).await? {
         let status = run.source.status.as_ref();
         println!(
             "{}: {:?}, progress {}",
@@ -29,11 +29,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Succeeded or failed runs that started in the last 6 hours and finished in the last hour.
     let mut recent = runs
-        .search(
-            &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-            TimeBounds::since("now-6h"),
-            TimeBounds::since("now-1h"),
-        )
+        .search()
+        .phases([WorkflowPhase::Succeeded, WorkflowPhase::Failed])
+        .started_since("now-6h")
+        .finished_since("now-1h")
         .size(50)
         .stream();
     while let Some(run) = recent.try_next().await? {

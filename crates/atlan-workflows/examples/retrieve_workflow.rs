@@ -14,7 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = connection.arg("workflow id", common::MINER);
     let workflows = connection.client.workflows();
 
-    match workflows.find_by_id(&id).await? {
+    match workflows.get_opt(&id).await? {
         Some(workflow) => {
             let task = workflow.source.spec.first_task();
             println!(
@@ -29,7 +29,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     for workflow in workflows
-        .find_by_type(WorkflowPackage::SnowflakeMiner, 5)
+        .find_by_type(WorkflowPackage::SnowflakeMiner)
+        .max_results(5)
         .await?
     {
         println!("snowflake miner: {}", workflow.name());

@@ -16,7 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs = connection.client.runs();
 
     let page = runs
-        .list(&id, WorkflowPhase::Running)
+        .list(&id)
+        .phase(WorkflowPhase::Running)
         .size(100)
         .page()
         .await?;
@@ -27,7 +28,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let succeeded: Vec<_> = runs
-        .list(&id, WorkflowPhase::Succeeded)
+        .list(&id)
+        .phase(WorkflowPhase::Succeeded)
         .size(20)
         .stream()
         .try_collect()

@@ -14,7 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = connection.arg("workflow id", common::MINER);
     let runs = connection.client.runs();
 
-    let running = runs.list(&id, WorkflowPhase::Running).page().await?;
+    let running = runs.list(&id).phase(WorkflowPhase::Running).page().await?;
     let Some(run) = running.items.first() else {
         println!("{id} has no running run");
         return Ok(());

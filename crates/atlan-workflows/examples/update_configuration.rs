@@ -12,7 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = connection.arg("workflow id", common::CRAWLER);
     let workflows = connection.client.workflows();
 
-    let Some(found) = workflows.find_by_id(&id).await? else {
+    let Some(found) = workflows.get_opt(&id).await? else {
         println!("no workflow {id}");
         return Ok(());
     };

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 use tower::{Layer, Service};
 
+use crate::dry_run::DryRun;
 use crate::error::{Error, Result};
 use crate::request::ApiRequest;
 use crate::requests::{self, WorkflowRoute};
@@ -31,7 +32,7 @@ const API_TOKEN_ROLES: [&str; 2] = ["$api-token-default-access", "$admin"];
 ///
 /// # async fn example() -> atlan_workflows::Result<()> {
 /// let client = AtlanClient::from_env()?; // ATLAN_BASE_URL, ATLAN_API_KEY
-/// if let Some(workflow) = client.workflows().find_by_id("atlan-snowflake-1714638976").await? {
+/// if let Some(workflow) = client.workflows().get_opt("atlan-snowflake-1714638976").await? {
 ///     println!("{}", workflow.name());
 /// }
 /// # Ok(())
@@ -43,9 +44,11 @@ pub struct AtlanClient {
 }
 
 struct Inner {
-    transport: Transport,
+    /// `None` only for a [`DryRun::All`] client built without a tenant: it sends nothing.
+    transport: Option<Transport>,
     target: String,
     route: OnceCell<WorkflowRoute>,
+    dry_run: DryRun,
 }
 
 impl fmt::Debug for AtlanClient {
@@ -53,12 +56,14 @@ impl fmt::Debug for AtlanClient {
         f.debug_struct("AtlanClient")
             .field("target", &self.inner.target)
             .field("route", &self.inner.route.get())
+            .field("dry_run", &self.inner.dry_run)
             .finish_non_exhaustive()
     }
 }
 
 impl AtlanClient {
-    /// A builder, to set the base URL, key, timeouts, retries, user agent and layers.
+    /// A builder, to set the base URL, key, timeouts, retries, user agent, layers, route and
+    /// dry-run mode.
     pub fn builder() -> AtlanClientBuilder {
         AtlanClientBuilder::default()
     }
@@ -83,17 +88,33 @@ impl AtlanClient {
             + 'static,
         S::Future: Send + 'static,
     {
-        Self::from_transport(Transport::from_service(service), "a custom service", None)
+        Self::from_parts(
+            Some(Transport::from_service(service)),
+            "a custom service",
+            None,
+            DryRun::Off,
+        )
     }
 
-    fn from_transport(transport: Transport, target: &str, route: Option<WorkflowRoute>) -> Self {
+    fn from_parts(
+        transport: Option<Transport>,
+        target: &str,
+        route: Option<WorkflowRoute>,
+        dry_run: DryRun,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 transport,
                 target: target.to_owned(),
                 route: route.map_or_else(OnceCell::new, |route| OnceCell::new_with(Some(route))),
+                dry_run,
             }),
         }
+    }
+
+    /// The dry-run mode it was built with ([`DryRun::Off`] unless the builder set one).
+    pub fn dry_run(&self) -> DryRun {
+        self.inner.dry_run
     }
 
     /// Workflows: find, run, re-run, update, change owner, delete, scheduled queries.
@@ -116,16 +137,27 @@ impl AtlanClient {
         Schedules::new(self.clone())
     }
 
-    /// Sends a request and returns the body of its 2xx answer.
+    /// Sends a request and returns the body of its 2xx answer. Every operation sends through here,
+    /// which is where a dry run stops.
     ///
     /// # Errors
+    /// [`Error::DryRun`] when the client's [`DryRun`] mode stops before `request`;
     /// [`Error::NotFound`] for a 404, [`Error::Api`] for any other non-2xx status (after the
     /// transport's retries), [`Error::Transport`] when no answer came.
     pub async fn execute(&self, request: &ApiRequest) -> Result<Bytes> {
         let operation = request.operation();
-        let response = self
-            .inner
-            .transport
+        if self.inner.dry_run.stops_before(request) {
+            tracing::debug!(operation, "dry run: not sent");
+            return Err(Error::DryRun {
+                request: Box::new(request.clone()),
+            });
+        }
+        let Some(transport) = &self.inner.transport else {
+            return Err(Error::config(
+                "this client has no tenant to send requests to",
+            ));
+        };
+        let response = transport
             .send(request.to_http()?)
             .await
             .map_err(|source| Error::Transport { operation, source })?;
@@ -174,11 +206,15 @@ impl AtlanClient {
     }
 
     /// Where workflow runs, re-runs, updates, deletions and schedules go. Decided once per client
-    /// (and its clones) from `GET whoami`, unless the builder set it.
+    /// (and its clones) from `GET whoami`, unless the builder set it; a [`DryRun::All`] client
+    /// without a route set uses [`WorkflowRoute::default`], since asking would be a request.
     ///
     /// # Errors
     /// As [`AtlanClient::execute`], for the `whoami` call.
     pub async fn workflow_route(&self) -> Result<WorkflowRoute> {
+        if self.inner.dry_run == DryRun::All && self.inner.route.get().is_none() {
+            return Ok(WorkflowRoute::default());
+        }
         self.inner
             .route
             .get_or_try_init(|| async {
@@ -256,6 +292,7 @@ pub struct AtlanClientBuilder {
     headers: Vec<(String, String)>,
     layers: Vec<LayerFn>,
     route: Option<WorkflowRoute>,
+    dry_run: DryRun,
 }
 
 impl fmt::Debug for AtlanClientBuilder {
@@ -268,6 +305,7 @@ impl fmt::Debug for AtlanClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("layers", &self.layers.len())
             .field("route", &self.route)
+            .field("dry_run", &self.dry_run)
             .finish_non_exhaustive()
     }
 }
@@ -361,11 +399,28 @@ impl AtlanClientBuilder {
         self
     }
 
+    /// Whether to send requests, or stop before one and return it (see [`DryRun`]; default
+    /// [`DryRun::Off`]).
+    #[must_use]
+    pub fn dry_run(mut self, dry_run: DryRun) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
     /// [`Error::Config`] when the base URL or key is missing or invalid, or a setting cannot work.
+    /// A [`DryRun::All`] client needs neither: without them it has no transport at all.
     pub fn build(self) -> Result<AtlanClient> {
+        if self.dry_run == DryRun::All && (self.base_url.is_none() || self.api_key.is_none()) {
+            return Ok(AtlanClient::from_parts(
+                None,
+                "nothing (a dry run)",
+                self.route,
+                self.dry_run,
+            ));
+        }
         let base_url = self
             .base_url
             .ok_or_else(|| Error::config("no base URL: set one, or ATLAN_BASE_URL"))?;
@@ -392,7 +447,12 @@ impl AtlanClientBuilder {
         for layer in self.layers {
             transport = layer(transport);
         }
-        Ok(AtlanClient::from_transport(transport, &target, self.route))
+        Ok(AtlanClient::from_parts(
+            Some(transport),
+            &target,
+            self.route,
+            self.dry_run,
+        ))
     }
 }
 

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
+use crate::request::ApiRequest;
 use crate::requests::credentials as requests;
 
 /// Credential operations; from [`AtlanClient::credentials`].
@@ -13,103 +14,71 @@ pub struct Credentials {
     client: AtlanClient,
 }
 
-/// What [`Credentials::list`] asks for: a filter on field values, a page, or a workflow's
-/// credential.
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CredentialQuery {
-    /// Field values to match, such as `{"connectorConfigName": "atlan-connectors-snowflake"}`.
-    pub filter: Option<Map<String, Value>>,
-    /// How many to return.
-    pub limit: Option<u64>,
-    /// How many to skip.
-    pub offset: Option<u64>,
-    /// The credential of this workflow (adds its `name` to the filter).
-    pub workflow_name: Option<String>,
-}
-
-impl CredentialQuery {
-    /// Everything.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Matches this field value (added to the filter).
-    #[must_use]
-    pub fn filter(mut self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.filter
-            .get_or_insert_with(Map::new)
-            .insert(field.into(), value.into());
-        self
-    }
-
-    /// At most `limit` credentials.
-    #[must_use]
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Skips `offset` credentials.
-    #[must_use]
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// The credential of this workflow.
-    #[must_use]
-    pub fn workflow_name(mut self, workflow_name: impl Into<String>) -> Self {
-        self.workflow_name = Some(workflow_name.into());
-        self
-    }
-
-    /// The request it makes.
-    pub fn request(&self) -> crate::ApiRequest {
-        let mut filter = self.filter.clone();
-        if let Some(workflow_name) = &self.workflow_name {
-            filter
-                .get_or_insert_with(Map::new)
-                .extend(requests::workflow_filter(workflow_name));
-        }
-        requests::list(filter.as_ref(), self.limit, self.offset)
-    }
-}
-
 impl Credentials {
     pub(crate) fn new(client: AtlanClient) -> Self {
         Self { client }
     }
 
-    /// Stores a credential; with `test`, the server tests it first and refuses it when the test
-    /// fails.
+    /// Stores a credential. The server tests it first and refuses it when the test fails, unless
+    /// `.without_test()` (which only a credential without a username or password may use).
     ///
-    /// # Errors
-    /// [`Error::InvalidInput`] when `test` is false for a credential with a username or password
-    /// (an untested login is refused before anything is sent, as pyatlan does); [`Error::Api`]
-    /// when the server's test fails; otherwise as [`AtlanClient::execute`].
-    pub async fn create(&self, credential: &Credential, test: bool) -> Result<CredentialResponse> {
-        self.client
-            .execute_json(&requests::create(credential, test)?)
-            .await
+    /// ```no_run
+    /// use atlan_workflows::{AtlanClient, Credential};
+    ///
+    /// # async fn example(client: AtlanClient, credential: Credential) -> atlan_workflows::Result<()> {
+    /// let stored = client.credentials().create(&credential).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create<'a>(&self, credential: &'a Credential) -> CreateCredential<'a> {
+        CreateCredential {
+            client: self.client.clone(),
+            credential,
+            test: true,
+        }
     }
 
     /// A stored credential (never its password).
     ///
     /// # Errors
-    /// [`Error::NotFound`] for an unknown id; otherwise as [`AtlanClient::execute`].
+    /// [`Error::NotFound`] for an unknown id; [`Error::InvalidInput`] for an empty one; otherwise
+    /// as [`AtlanClient::execute`].
     pub async fn get(&self, id: &str) -> Result<CredentialResponse> {
         self.client.execute_json(&requests::get(id)?).await
     }
 
-    /// Stored credentials matching a query.
+    /// A stored credential, if there is one with this id.
     ///
     /// # Errors
-    /// [`Error::Api`] for a filter key the server does not know (400); otherwise as
-    /// [`AtlanClient::execute`].
-    pub async fn list(&self, query: &CredentialQuery) -> Result<Vec<CredentialResponse>> {
-        let response: CredentialListResponse = self.client.execute_json(&query.request()).await?;
-        Ok(response.records)
+    /// As [`Credentials::get`], but not [`Error::NotFound`].
+    pub async fn get_opt(&self, id: &str) -> Result<Option<CredentialResponse>> {
+        Error::not_found_as_none(self.get(id).await)
+    }
+
+    /// Stored credentials: every one, or those matching `.filter(..)`, `.workflow(..)`, a page
+    /// with `.limit(..)` and `.offset(..)`. Await it.
+    ///
+    /// ```no_run
+    /// use atlan_workflows::AtlanClient;
+    ///
+    /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
+    /// let snowflake = client
+    ///     .credentials()
+    ///     .list()
+    ///     .filter("connectorConfigName", "atlan-connectors-snowflake")
+    ///     .limit(10)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> CredentialList {
+        CredentialList {
+            client: self.client.clone(),
+            filter: None,
+            limit: None,
+            offset: None,
+            workflow_name: None,
+        }
     }
 
     /// Tests a credential without storing it; [`CredentialTestResponse::is_successful`] tells.
@@ -123,18 +92,20 @@ impl Credentials {
     /// Tests a credential, then stores it over the one with its id only if the test passed.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] with the server's message when the test fails, or for a credential
-    /// without an id; otherwise as [`AtlanClient::execute`].
+    /// [`Error::CredentialTestFailed`] with the server's reason when the test fails (nothing is
+    /// stored); [`Error::InvalidInput`] for a credential without an id (nothing is sent); otherwise
+    /// as [`AtlanClient::execute`].
     pub async fn test_and_update(&self, credential: &Credential) -> Result<CredentialResponse> {
-        let request = requests::update(credential)?;
+        let update = requests::update(credential)?;
         let test = self.test(credential).await?;
         if !test.is_successful() {
-            let reason = test.reason().unwrap_or("no reason given");
-            return Err(Error::invalid(format!(
-                "the credential test failed, nothing was updated: {reason}"
-            )));
+            return Err(Error::CredentialTestFailed {
+                operation: "credentials.test_and_update",
+                reason: test.reason().unwrap_or("no reason given").to_owned(),
+                response: Box::new(test),
+            });
         }
-        self.client.execute_json(&request).await
+        self.client.execute_json(&update).await
     }
 
     /// Stores a credential over the one with its id, without a test.
@@ -157,3 +128,100 @@ impl Credentials {
         Ok(())
     }
 }
+
+/// A credential to store; from [`Credentials::create`]. Await it.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is stored until this is awaited"]
+pub struct CreateCredential<'a> {
+    client: AtlanClient,
+    credential: &'a Credential,
+    test: bool,
+}
+
+impl CreateCredential<'_> {
+    /// Stores it without asking the server to test it first. Refused (before anything is sent)
+    /// for a credential with a username or password, as Atlan's SDKs refuse it.
+    pub fn without_test(mut self) -> Self {
+        self.test = false;
+        self
+    }
+
+    /// Stores the credential.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an untested credential with a login; [`Error::Api`] when the
+    /// server's test fails; otherwise as [`AtlanClient::execute`].
+    pub async fn send(self) -> Result<CredentialResponse> {
+        let request = if self.test {
+            requests::create(self.credential)?
+        } else {
+            requests::create_untested(self.credential)?
+        };
+        self.client.execute_json(&request).await
+    }
+}
+
+awaitable!(CreateCredential<'a>, CredentialResponse);
+
+/// A listing of stored credentials; from [`Credentials::list`]. Await it.
+#[derive(Debug, Clone)]
+#[must_use = "a listing does nothing until it is awaited"]
+pub struct CredentialList {
+    client: AtlanClient,
+    filter: Option<Map<String, Value>>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+    workflow_name: Option<String>,
+}
+
+impl CredentialList {
+    /// Only credentials whose `field` has this value (added to the filter), such as
+    /// `("connectorConfigName", "atlan-connectors-snowflake")`.
+    pub fn filter(mut self, field: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.filter
+            .get_or_insert_with(Map::new)
+            .insert(field.into(), value.into());
+        self
+    }
+
+    /// At most `limit` credentials.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Skips `offset` credentials.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Only the credential of this workflow (its name, as pyatlan derives it, is added to the
+    /// filter).
+    pub fn workflow(mut self, workflow_name: impl Into<String>) -> Self {
+        self.workflow_name = Some(workflow_name.into());
+        self
+    }
+
+    fn request(&self) -> ApiRequest {
+        let mut filter = self.filter.clone();
+        if let Some(workflow_name) = &self.workflow_name {
+            filter
+                .get_or_insert_with(Map::new)
+                .extend(requests::workflow_filter(workflow_name));
+        }
+        requests::list(filter.as_ref(), self.limit, self.offset)
+    }
+
+    /// Lists them.
+    ///
+    /// # Errors
+    /// [`Error::Api`] for a filter key the server does not know (400); otherwise as
+    /// [`AtlanClient::execute`].
+    pub async fn send(self) -> Result<Vec<CredentialResponse>> {
+        let response: CredentialListResponse = self.client.execute_json(&self.request()).await?;
+        Ok(response.records)
+    }
+}
+
+awaitable!(CredentialList, Vec<CredentialResponse>);

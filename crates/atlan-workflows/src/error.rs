@@ -3,9 +3,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use atlan_model::{ApiErrorBody, DecodeError, WorkflowPhase};
+use atlan_model::{ApiErrorBody, CredentialTestResponse, DecodeError, WorkflowPhase};
 use atlan_transport::TransportError;
 use http::StatusCode;
+
+use crate::request::ApiRequest;
 
 /// The result of a facade call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -58,6 +60,25 @@ pub enum Error {
         #[source]
         source: DecodeError,
     },
+    /// A credential test failed (the source refused the credential), so the update that was to
+    /// follow it was not sent ([`crate::Credentials::test_and_update`]).
+    #[error("{operation}: the credential test failed, nothing was updated: {reason}")]
+    CredentialTestFailed {
+        /// The operation, such as `credentials.test_and_update`.
+        operation: &'static str,
+        /// The server's reason (its message, or the first failing check's).
+        reason: String,
+        /// The whole test answer.
+        response: Box<CredentialTestResponse>,
+    },
+    /// The client is in a dry-run mode ([`crate::DryRun`]) and stopped before sending this
+    /// request: the first request of the operation ([`crate::DryRun::All`]), or the first that
+    /// would change something ([`crate::DryRun::Writes`]).
+    #[error("{}: dry run: {} {} was not sent", request.operation(), request.method(), request.path())]
+    DryRun {
+        /// The request that was not sent (its `Debug` and JSON hide secrets).
+        request: Box<ApiRequest>,
+    },
     /// A wait ended before the run finished ([`crate::Runs::monitor`]).
     #[error("{what} did not finish within {waited:?}{}", last_phase.as_ref().map(|phase| format!(" (last seen {phase})")).unwrap_or_default())]
     Timeout {
@@ -74,7 +95,7 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// An argument cannot make a valid request; nothing was sent.
+    /// An argument cannot make a valid request; nothing was sent for it.
     #[error("invalid input: {message}")]
     InvalidInput {
         /// What is wrong.
@@ -101,6 +122,24 @@ impl Error {
     /// Whether this is [`Error::NotFound`].
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound { .. })
+    }
+
+    /// The request a dry run stopped at ([`Error::DryRun`]).
+    pub fn dry_run_request(&self) -> Option<&ApiRequest> {
+        match self {
+            Self::DryRun { request } => Some(request),
+            _ => None,
+        }
+    }
+
+    /// `Ok(None)` for [`Error::NotFound`], the error otherwise: how every `*_opt` operation is
+    /// made from its erroring twin.
+    pub(crate) fn not_found_as_none<T>(result: Result<T>) -> Result<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(error) if error.is_not_found() => Ok(None),
+            Err(error) => Err(error),
+        }
     }
 
     pub(crate) fn invalid(message: impl fmt::Display) -> Self {

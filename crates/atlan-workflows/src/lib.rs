@@ -4,15 +4,14 @@
 //!
 //! ```no_run
 //! use atlan_workflows::{AtlanClient, WorkflowPackage, WorkflowPhase};
-//! use atlan_workflows::TimeBounds;
 //! use futures_util::TryStreamExt;
 //!
 //! # async fn example() -> atlan_workflows::Result<()> {
 //! let client = AtlanClient::from_env()?; // ATLAN_BASE_URL, ATLAN_API_KEY
 //!
 //! // Enable lineage on the newest Snowflake crawler.
-//! let crawler = client.workflows().find_by_type(WorkflowPackage::Snowflake, 1).await?;
-//! if let Some(found) = crawler.first() {
+//! let crawlers = client.workflows().find_by_type(WorkflowPackage::Snowflake).max_results(1).await?;
+//! if let Some(found) = crawlers.first() {
 //!     let mut workflow = found.to_workflow();
 //!     workflow.set_parameter("enable-lineage", true)?;
 //!     client.workflows().update(&workflow).await?;
@@ -21,11 +20,9 @@
 //! // Every run that finished in the last hour, page after page.
 //! let runs: Vec<_> = client
 //!     .runs()
-//!     .search(
-//!         &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-//!         TimeBounds::any(),
-//!         TimeBounds::since("now-1h"),
-//!     )
+//!     .search()
+//!     .phases([WorkflowPhase::Succeeded, WorkflowPhase::Failed])
+//!     .finished_since("now-1h")
 //!     .stream()
 //!     .try_collect()
 //!     .await?;
@@ -34,8 +31,26 @@
 //! # }
 //! ```
 //!
+//! # The shape of the API
+//!
+//! - **One handle per kind**, from the client: [`AtlanClient::workflows`], [`runs`](AtlanClient::runs),
+//!   [`credentials`](AtlanClient::credentials), [`schedules`](AtlanClient::schedules).
+//! - **Builders for options.** An operation with options returns a builder; awaiting it sends it
+//!   (`client.workflows().rerun(id).idempotent().await`). Listings are built the same way and
+//!   fetched with `.page()` (one page, with the total) or `.stream()` (every result, a page at a
+//!   time). Inputs are checked as early as the builder allows, and always before anything is sent.
+//! - **Not found.** An operation that looks up one thing has two forms, as kube's `Api` does:
+//!   `get` fails with [`Error::NotFound`] when there is no such thing, and `get_opt` answers
+//!   `Ok(None)`. So do [`Runs::latest`] / [`Runs::latest_opt`] and [`Runs::current`] /
+//!   [`Runs::current_opt`]. Searches that may match nothing (`find_by_type`, listings) answer an
+//!   empty list, never an error; operations on a thing that does not exist (stop, delete, purge,
+//!   update) fail with [`Error::NotFound`].
+//! - **Dry runs are a mode of the client** ([`DryRun`]): every operation takes its one code path
+//!   and stops before the first request it would send ([`DryRun::All`]), or before the first that
+//!   would change something ([`DryRun::Writes`]), returning it as [`Error::DryRun`].
+//!
 //! How a call flows: [`requests`] builds it as a plain [`ApiRequest`] (method, path, query, body,
-//! whether re-sending is safe), with the searches of [`query`]; [`transport`] sends it (auth,
+//! whether it changes anything), with the searches of [`query`]; [`transport`] sends it (auth,
 //! retries that never re-send a non-idempotent POST, timeouts); the answer becomes a typed
 //! [`model`] value or an [`Error`] with the server's code, message and request id.
 //!
@@ -45,9 +60,14 @@
 //! timeout that fires; listings are streams that walk every page (past 10,000 results, by
 //! creation time); secrets never appear in `Debug`, logs or errors.
 
+#[macro_use]
+mod awaitable;
+
 mod client;
 mod credentials;
+mod dry_run;
 mod error;
+mod monitor;
 mod paging;
 mod request;
 pub mod requests;
@@ -56,14 +76,19 @@ mod schedules;
 mod workflows;
 
 pub use client::{AtlanClient, AtlanClientBuilder};
-pub use credentials::{CredentialQuery, Credentials};
+pub use credentials::{CreateCredential, CredentialList, Credentials};
+pub use dry_run::DryRun;
 pub use error::{Error, Result};
+pub use monitor::{Monitor, MonitorTarget, ProgressCallback};
 pub use paging::Page;
 pub use request::{API_PREFIX, ApiRequest};
 pub use requests::WorkflowRoute;
-pub use runs::{DEFAULT_PAGE_SIZE, MonitorOptions, MonitorTarget, ProgressCallback, RunList, Runs};
+pub use runs::{DEFAULT_PAGE_SIZE, RunList, RunSearch, Runs};
 pub use schedules::Schedules;
-pub use workflows::{RerunTarget, Workflows};
+pub use workflows::{
+    DEFAULT_MAX_RESULTS, FindByType, FindScheduleQuery, Rerun, RerunTarget, RunWorkflow,
+    ScheduleQueryRuns, Workflows,
+};
 
 /// The models (`atlan-model`).
 pub use atlan_model as model;
@@ -77,4 +102,4 @@ pub use atlan_model::{
     WorkflowPhase, WorkflowResponse, WorkflowRunResponse, WorkflowSchedule,
     WorkflowScheduleResponse, WorkflowSearchResult,
 };
-pub use atlan_query::workflows::TimeBounds;
+pub use atlan_query::Index;

@@ -2,7 +2,7 @@
 
 use atlan_model::{TotalHits, TotalHitsRelation, WorkflowSearchResponse, WorkflowSearchResult};
 use atlan_query::workflows::{METADATA, default_sort};
-use atlan_query::{MAX_RESULT_WINDOW, Query, Search, Timestamp};
+use atlan_query::{Index, MAX_RESULT_WINDOW, Query, Search, Timestamp};
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
@@ -40,23 +40,53 @@ impl<T> Page<T> {
 pub(crate) struct Pager {
     pub(crate) client: AtlanClient,
     pub(crate) operation: &'static str,
-    pub(crate) runs: bool,
+    pub(crate) index: Index,
     pub(crate) search: Search,
 }
 
 impl Pager {
     /// The page the search asks for.
     pub(crate) async fn page(&self) -> Result<Page<WorkflowSearchResult>> {
-        fetch(&self.client, self.operation, self.runs, &self.search).await
+        fetch(&self.client, self.operation, self.index, &self.search).await
+    }
+
+    /// [`Pager::stream`] for a search that may not have been built: an invalid one is a stream
+    /// of its one error.
+    pub(crate) fn stream_of(
+        pager: Result<Self>,
+    ) -> BoxStream<'static, Result<WorkflowSearchResult>> {
+        match pager {
+            Ok(pager) => pager.stream(),
+            Err(error) => stream::once(async move { Err(error) }).boxed(),
+        }
+    }
+
+    /// [`Pager::pages`] for a search that may not have been built.
+    pub(crate) fn pages_of(
+        pager: Result<Self>,
+    ) -> BoxStream<'static, Result<Page<WorkflowSearchResult>>> {
+        match pager {
+            Ok(pager) => pager.pages(),
+            Err(error) => stream::once(async move { Err(error) }).boxed(),
+        }
     }
 
     /// Every result from the search's `from` on, one page in memory at a time.
+    pub(crate) fn stream(self) -> BoxStream<'static, Result<WorkflowSearchResult>> {
+        self.pages()
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Every page from the search's `from` on. Each page's `from` is its position in the whole
+    /// listing and its `total` the listing's (the first page's count).
     ///
     /// With Atlan's default sort (newest first) and `from` 0, pages after the first continue from
     /// the last creation time seen (keyset paging) instead of a growing `from`: nothing is missed
     /// or repeated when runs are created meanwhile, and the walk is not stopped by Elasticsearch's
     /// 10,000-result window.
-    pub(crate) fn stream(self) -> BoxStream<'static, Result<WorkflowSearchResult>> {
+    pub(crate) fn pages(self) -> BoxStream<'static, Result<Page<WorkflowSearchResult>>> {
         let keyset = self.search.from == 0 && self.search.sort == [default_sort()];
         let state = Walk {
             pager: self,
@@ -72,18 +102,18 @@ impl Pager {
                 return Ok::<_, Error>(None);
             }
             let search = walk.next_search()?;
-            let page = fetch(
+            let mut page = fetch(
                 &walk.pager.client,
                 walk.pager.operation,
-                walk.pager.runs,
+                walk.pager.index,
                 &search,
             )
             .await?;
+            page.from = walk.pager.search.from + walk.seen;
             walk.advance(&page);
-            Ok(Some((page.items, walk)))
+            page.total.clone_from(&walk.total);
+            Ok(Some((page, walk)))
         })
-        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-        .try_flatten()
         .boxed()
     }
 }
@@ -180,10 +210,10 @@ fn creation_time(result: &WorkflowSearchResult) -> Option<Timestamp> {
 async fn fetch(
     client: &AtlanClient,
     operation: &'static str,
-    runs: bool,
+    index: Index,
     search: &Search,
 ) -> Result<Page<WorkflowSearchResult>> {
-    let request = index_search(operation, runs, search)?;
+    let request = index_search(operation, index, search)?;
     let response: WorkflowSearchResponse = client.execute_json(&request).await?;
     let total = response.hits.total.clone();
     Ok(Page {

@@ -1,6 +1,7 @@
-//! Requests as plain values, built without IO: method, path, query, body, whether re-sending is
-//! safe, and the operation's name. [`crate::requests`] builds one per operation; the client sends
-//! them; `atlan --dry-run` prints them.
+//! Requests as plain values, built without IO: method, path, query, body, whether they change
+//! anything (and so whether re-sending is safe), and the operation's name. [`crate::requests`]
+//! builds one per operation; the client sends them, or, in a dry run, returns the one it stopped
+//! at ([`crate::Error::DryRun`]), which `atlan --dry-run` prints.
 
 use std::fmt;
 
@@ -34,7 +35,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// let request = requests::runs::stop("atlan-snowflake-1714638976-k2x7q")?;
 /// assert_eq!(request.method().as_str(), "POST");
 /// assert_eq!(request.path(), "/api/service/runs/atlan-snowflake-1714638976-k2x7q/stop");
-/// assert!(!request.is_idempotent());
+/// assert!(!request.is_read_only() && !request.is_idempotent());
 /// # Ok::<(), atlan_workflows::Error>(())
 /// ```
 #[derive(Clone)]
@@ -43,7 +44,7 @@ pub struct ApiRequest {
     path: String,
     query: Vec<(String, String)>,
     body: Option<Body>,
-    idempotent: bool,
+    read_only: bool,
     operation: &'static str,
 }
 
@@ -67,16 +68,14 @@ impl ApiRequest {
             path,
             query: Vec::new(),
             body: None,
-            idempotent: false,
+            read_only: false,
             operation,
         }
     }
 
-    /// `GET`: safe to re-send.
+    /// `GET`: changes nothing, safe to re-send.
     pub(crate) fn get(operation: &'static str, segments: &[&str]) -> Self {
-        let mut request = Self::new(Method::GET, operation, segments);
-        request.idempotent = true;
-        request
+        Self::new(Method::GET, operation, segments).read_only()
     }
 
     /// `POST`: not re-sent once it may have reached the server, unless [`Self::read_only`].
@@ -84,10 +83,11 @@ impl ApiRequest {
         Self::new(Method::POST, operation, segments)
     }
 
-    /// Marks a POST that changes nothing (the `indexsearch` searches): safe to re-send.
+    /// Marks a request that changes nothing (GETs, the `indexsearch` searches, credential
+    /// tests): safe to re-send, and sent for real by [`crate::DryRun::Writes`].
     #[must_use]
     pub(crate) fn read_only(mut self) -> Self {
-        self.idempotent = true;
+        self.read_only = true;
         self
     }
 
@@ -141,9 +141,16 @@ impl ApiRequest {
         self.body.as_ref().map(|body| &body.shown)
     }
 
-    /// Whether re-sending is safe: GETs and the read-only `indexsearch` POSTs.
+    /// Whether it changes nothing on the server: GETs, the `indexsearch` searches and credential
+    /// tests. [`crate::DryRun::Writes`] sends these and stops at the first request that is not.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Whether sending it twice does what sending it once does, so that the transport may re-send
+    /// it: a read-only request, a `PUT` or a `DELETE`. A POST that changes something is not.
     pub fn is_idempotent(&self) -> bool {
-        self.idempotent
+        self.read_only || self.method == Method::PUT || self.method == Method::DELETE
     }
 
     /// The operation's name, such as `runs.search`.
@@ -178,7 +185,7 @@ impl ApiRequest {
                     .unwrap_or_default(),
             )
             .map_err(|error| Error::invalid(format!("cannot build the request: {error}")))?;
-        if self.idempotent {
+        if self.is_idempotent() {
             request.extensions_mut().insert(Idempotent);
         }
         request
@@ -236,7 +243,7 @@ impl fmt::Debug for ApiRequest {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("body", &self.redacted_body())
-            .field("idempotent", &self.idempotent)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }

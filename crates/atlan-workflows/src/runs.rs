@@ -1,21 +1,18 @@
 //! [`Runs`]: get, list, search, latest, current, stop, monitor.
 
-use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
-
 use atlan_model::{
     WorkflowPhase, WorkflowRunResponse, WorkflowSearchResponse, WorkflowSearchResult,
 };
-use atlan_query::Search;
 use atlan_query::workflows::{self, TimeBounds};
+use atlan_query::{DateMath, Index, Search};
 use futures_util::stream::BoxStream;
 
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
+use crate::monitor::{Monitor, MonitorTarget};
 use crate::paging::{Page, Pager};
 use crate::request::ApiRequest;
-use crate::requests::{index_search, runs as requests};
+use crate::requests::runs as requests;
 
 /// Run operations; from [`AtlanClient::runs`].
 #[derive(Debug, Clone)]
@@ -28,96 +25,134 @@ impl Runs {
         Self { client }
     }
 
+    /// The run with this id.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is none; [`Error::InvalidInput`] for an empty id; otherwise
+    /// as [`AtlanClient::execute`].
+    pub async fn get(&self, run_id: &str) -> Result<WorkflowSearchResult> {
+        let found = self.first(&requests::get(run_id)?).await?;
+        found.ok_or_else(|| not_found("runs.get", format!("run `{run_id}`")))
+    }
+
     /// The run with this id, if there is one.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty id; otherwise as [`AtlanClient::execute`].
-    pub async fn get(&self, run_id: &str) -> Result<Option<WorkflowSearchResult>> {
-        self.first(&requests::get(run_id)?).await
+    /// As [`Runs::get`], but not [`Error::NotFound`].
+    pub async fn get_opt(&self, run_id: &str) -> Result<Option<WorkflowSearchResult>> {
+        Error::not_found_as_none(self.get(run_id).await)
     }
 
-    /// A workflow's runs in one phase (or in any phase, with `None`), newest first: `.page()` for
+    /// A workflow's runs, newest first: in every phase, or in one with `.phase(..)`; `.page()` for
     /// one page, `.stream()` for all.
     ///
     /// ```no_run
     /// use atlan_workflows::{AtlanClient, WorkflowPhase};
     ///
     /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
-    /// let running = client.runs().list("atlan-snowflake-1714638976", WorkflowPhase::Running).page().await?;
-    /// let every = client.runs().list("atlan-snowflake-1714638976", None).size(20).page().await?;
+    /// let running = client
+    ///     .runs()
+    ///     .list("atlan-snowflake-1714638976")
+    ///     .phase(WorkflowPhase::Running)
+    ///     .page()
+    ///     .await?;
+    /// let every = client.runs().list("atlan-snowflake-1714638976").size(20).page().await?;
     /// println!("{} running, {} runs on the first page", running.items.len(), every.items.len());
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, workflow_name: &str, phase: impl Into<Option<WorkflowPhase>>) -> RunList {
+    pub fn list(&self, workflow_name: impl Into<String>) -> RunList {
         RunList {
             client: self.client.clone(),
-            kind: RunListKind::OfWorkflow {
-                workflow_name: workflow_name.to_owned(),
-                phase: phase.into(),
-            },
-            from: 0,
-            size: DEFAULT_PAGE_SIZE,
+            workflow_name: workflow_name.into(),
+            phase: None,
+            paging: Paging::default(),
         }
     }
 
-    /// Runs in these phases that started and finished within bounds, newest first (the seed
-    /// page's "status and time range" search): `.page()` for one page, `.stream()` for all.
+    /// Runs of every workflow by phase and by when they started and finished, newest first (the
+    /// seed page's "status and time range" search). Runs without a creator label
+    /// (`workflows.argoproj.io/creator`, which Argo Server sets on the runs it submits for a user
+    /// or a token) are left out: the search requires the label, as Atlan's SDKs' does.
     ///
     /// ```no_run
     /// use atlan_workflows::{AtlanClient, WorkflowPhase};
-    /// use atlan_workflows::TimeBounds;
     /// use futures_util::TryStreamExt;
     ///
     /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
-    /// let finished = client
+    /// let runs: Vec<_> = client
     ///     .runs()
-    ///     .search(
-    ///         &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-    ///         TimeBounds::since("now-6h"),
-    ///         TimeBounds::since("now-1h"),
-    ///     )
-    ///     .stream();
-    /// let runs: Vec<_> = finished.try_collect().await?;
+    ///     .search()
+    ///     .phases([WorkflowPhase::Succeeded, WorkflowPhase::Failed])
+    ///     .started_since("now-6h")
+    ///     .finished_before("now")
+    ///     .size(100)
+    ///     .stream()
+    ///     .try_collect()
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(
-        &self,
-        phases: &[WorkflowPhase],
-        started: TimeBounds,
-        finished: TimeBounds,
-    ) -> RunList {
-        RunList {
+    pub fn search(&self) -> RunSearch {
+        RunSearch {
             client: self.client.clone(),
-            kind: RunListKind::ByStatus {
-                phases: phases.to_vec(),
-                started,
-                finished,
-            },
-            from: 0,
-            size: DEFAULT_PAGE_SIZE,
+            phases: Vec::new(),
+            started: TimeBounds::any(),
+            finished: TimeBounds::any(),
+            invalid: None,
+            paging: Paging::default(),
         }
     }
 
     /// A workflow's latest run: the newest by start time, a run that has not started yet first.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty name; otherwise as [`AtlanClient::execute`].
-    pub async fn latest(&self, workflow_name: &str) -> Result<Option<WorkflowSearchResult>> {
-        self.first(&requests::latest(workflow_name)?).await
+    /// [`Error::NotFound`] when the workflow has no run; [`Error::InvalidInput`] for an empty
+    /// name; otherwise as [`AtlanClient::execute`].
+    pub async fn latest(&self, workflow_name: &str) -> Result<WorkflowSearchResult> {
+        let found = self.first(&requests::latest(workflow_name)?).await?;
+        found.ok_or_else(|| {
+            not_found(
+                "runs.latest",
+                format!("a run of workflow `{workflow_name}`"),
+            )
+        })
     }
 
-    /// A workflow's run that is Pending or Running, if any (among its 50 newest).
+    /// A workflow's latest run, if it has one.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty name; otherwise as [`AtlanClient::execute`].
-    pub async fn current(&self, workflow_name: &str) -> Result<Option<WorkflowSearchResult>> {
+    /// As [`Runs::latest`], but not [`Error::NotFound`].
+    pub async fn latest_opt(&self, workflow_name: &str) -> Result<Option<WorkflowSearchResult>> {
+        Error::not_found_as_none(self.latest(workflow_name).await)
+    }
+
+    /// A workflow's run that is Pending or Running (among its 50 newest).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when none is; [`Error::InvalidInput`] for an empty name; otherwise as
+    /// [`AtlanClient::execute`].
+    pub async fn current(&self, workflow_name: &str) -> Result<WorkflowSearchResult> {
         let response: WorkflowSearchResponse = self
             .client
             .execute_json(&requests::current(workflow_name)?)
             .await?;
-        Ok(workflows::pick_current_run(response.hits()).cloned())
+        workflows::pick_current_run(response.hits())
+            .cloned()
+            .ok_or_else(|| {
+                not_found(
+                    "runs.current",
+                    format!("a Pending or Running run of workflow `{workflow_name}`"),
+                )
+            })
+    }
+
+    /// A workflow's run that is Pending or Running, if one is.
+    ///
+    /// # Errors
+    /// As [`Runs::current`], but not [`Error::NotFound`].
+    pub async fn current_opt(&self, workflow_name: &str) -> Result<Option<WorkflowSearchResult>> {
+        Error::not_found_as_none(self.current(workflow_name).await)
     }
 
     /// Stops a running run: it ends Failed, "Stopped with strategy 'Stop'".
@@ -130,68 +165,27 @@ impl Runs {
     }
 
     /// Waits until a run finishes and returns it, whatever its final phase (Succeeded, Failed or
-    /// Error): for a workflow, its latest run; for a run id, that run. Polls every
-    /// `options.interval`, calling `options.on_progress` with each state seen.
+    /// Error): for a workflow, its latest run; for a run id, that run. Set the poll interval, the
+    /// timeout and a progress callback on the [`Monitor`], then await it.
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use atlan_workflows::{AtlanClient, MonitorOptions, MonitorTarget};
+    /// use atlan_workflows::{AtlanClient, MonitorTarget};
     ///
     /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
-    /// let options = MonitorOptions::new(Duration::from_secs(10), Duration::from_secs(3600))
-    ///     .on_progress(|run| println!("{:?} {:?}", run.phase(), run.source.status.as_ref().and_then(|s| s.progress())));
     /// let run = client
     ///     .runs()
-    ///     .monitor(MonitorTarget::Workflow("atlan-snowflake-1714638976".into()), options)
+    ///     .monitor(MonitorTarget::Workflow("atlan-snowflake-1714638976".into()))
+    ///     .interval(Duration::from_secs(10))
+    ///     .timeout(Duration::from_secs(3600))
+    ///     .on_progress(|run| println!("{:?}", run.phase()))
     ///     .await?;
     /// println!("finished {:?}", run.phase());
     /// # Ok(())
     /// # }
     /// ```
-    ///
-    /// # Errors
-    /// [`Error::Timeout`] when it has not finished within `options.timeout` (with the phase last
-    /// seen); [`Error::NotFound`] when the run (or any run of the workflow) never appeared.
-    pub async fn monitor(
-        &self,
-        target: impl Into<MonitorTarget>,
-        options: MonitorOptions,
-    ) -> Result<WorkflowSearchResult> {
-        let target = target.into();
-        let started = tokio::time::Instant::now();
-        let mut last_phase = None;
-        loop {
-            let run = match &target {
-                MonitorTarget::Workflow(name) => self.latest(name).await?,
-                MonitorTarget::Run(id) => self.get(id).await?,
-            };
-            if let Some(run) = run {
-                if let Some(on_progress) = &options.on_progress {
-                    on_progress(&run);
-                }
-                last_phase = run.phase().cloned();
-                if run.phase().is_some_and(WorkflowPhase::is_terminal) {
-                    return Ok(run);
-                }
-            }
-            let waited = started.elapsed();
-            if waited >= options.timeout {
-                if last_phase.is_none() {
-                    return Err(Error::NotFound {
-                        operation: "runs.monitor",
-                        what: target.to_string(),
-                        body: None,
-                    });
-                }
-                return Err(Error::Timeout {
-                    what: target.to_string(),
-                    waited,
-                    last_phase,
-                });
-            }
-            let pause = options.interval.max(MIN_INTERVAL);
-            tokio::time::sleep(pause.min(options.timeout - waited)).await;
-        }
+    pub fn monitor(&self, target: impl Into<MonitorTarget>) -> Monitor {
+        Monitor::new(self.clone(), target.into())
     }
 
     async fn first(&self, request: &ApiRequest) -> Result<Option<WorkflowSearchResult>> {
@@ -200,187 +194,227 @@ impl Runs {
     }
 }
 
-/// The shortest time between two polls of [`Runs::monitor`].
-const MIN_INTERVAL: Duration = Duration::from_millis(100);
+fn not_found(operation: &'static str, what: String) -> Error {
+    Error::NotFound {
+        operation,
+        what,
+        body: None,
+    }
+}
 
 /// Results per page when none is set.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 
-/// A listing of runs: set `from` and `size`, then fetch `.page()` or walk `.stream()`.
-#[derive(Debug, Clone)]
-#[must_use = "a listing does nothing until .page() or .stream()"]
-pub struct RunList {
-    client: AtlanClient,
-    kind: RunListKind,
+/// Where a listing starts and how many results a page holds.
+#[derive(Debug, Clone, Copy)]
+struct Paging {
     from: u64,
     size: u64,
 }
 
+impl Default for Paging {
+    fn default() -> Self {
+        Self {
+            from: 0,
+            size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+/// A workflow's runs, newest first; from [`Runs::list`]. Set the phase and the page, then fetch
+/// `.page()` or walk `.stream()`.
 #[derive(Debug, Clone)]
-enum RunListKind {
-    OfWorkflow {
-        workflow_name: String,
-        phase: Option<WorkflowPhase>,
-    },
-    ByStatus {
-        phases: Vec<WorkflowPhase>,
-        started: TimeBounds,
-        finished: TimeBounds,
-    },
+#[must_use = "a listing does nothing until .page() or .stream()"]
+pub struct RunList {
+    client: AtlanClient,
+    workflow_name: String,
+    phase: Option<WorkflowPhase>,
+    paging: Paging,
 }
 
 impl RunList {
+    /// Only runs in this phase (default: every phase).
+    pub fn phase(mut self, phase: impl Into<Option<WorkflowPhase>>) -> Self {
+        self.phase = phase.into();
+        self
+    }
+
     /// Starts at this result (default 0).
     pub fn from(mut self, from: u64) -> Self {
-        self.from = from;
+        self.paging.from = from;
         self
     }
 
     /// Results per page (default 100).
     pub fn size(mut self, size: u64) -> Self {
-        self.size = size;
+        self.paging.size = size;
         self
     }
 
-    /// The search this listing sends for its first page.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for an empty name, no phase, a bound that is not a date, a size of 0
-    /// or a page past 10,000 results.
-    pub fn search_body(&self) -> Result<Search> {
-        Ok(match &self.kind {
-            RunListKind::OfWorkflow {
-                workflow_name,
-                phase: Some(phase),
-            } => workflows::runs_by_phase(workflow_name, phase, self.from, self.size)?,
-            RunListKind::OfWorkflow {
-                workflow_name,
-                phase: None,
-            } => workflows::runs_of_workflow(workflow_name, self.from, self.size)?,
-            RunListKind::ByStatus {
-                phases,
-                started,
-                finished,
-            } => {
-                workflows::runs_by_status_and_time(phases, started, finished, self.from, self.size)?
-            }
-        })
-    }
-
-    /// The request of the first page (for a dry run).
-    ///
-    /// # Errors
-    /// As [`RunList::search_body`].
-    pub fn request(&self) -> Result<ApiRequest> {
-        index_search(self.operation(), true, &self.search_body()?)
-    }
-
-    fn operation(&self) -> &'static str {
-        match self.kind {
-            RunListKind::OfWorkflow { .. } => "runs.list",
-            RunListKind::ByStatus { .. } => "runs.search",
-        }
-    }
-
     fn pager(&self) -> Result<Pager> {
-        Ok(Pager {
-            client: self.client.clone(),
-            operation: self.operation(),
-            runs: true,
-            search: self.search_body()?,
-        })
+        let Paging { from, size } = self.paging;
+        let search = match &self.phase {
+            Some(phase) => workflows::runs_by_phase(&self.workflow_name, phase, from, size)?,
+            None => workflows::runs_of_workflow(&self.workflow_name, from, size)?,
+        };
+        Ok(pager(&self.client, "runs.list", search))
     }
 
     /// One page.
     ///
     /// # Errors
-    /// As [`RunList::search_body`] and [`AtlanClient::execute`].
+    /// [`Error::InvalidInput`] for an empty name, a size of 0 or a page past 10,000 results;
+    /// otherwise as [`AtlanClient::execute`].
+    pub async fn page(&self) -> Result<Page<WorkflowSearchResult>> {
+        self.pager()?.page().await
+    }
+
+    /// Every run from `from` on, fetched a page at a time as the stream is read (see
+    /// [`RunSearch::stream`]).
+    pub fn stream(self) -> BoxStream<'static, Result<WorkflowSearchResult>> {
+        Pager::stream_of(self.pager())
+    }
+
+    /// The same walk as [`RunList::stream`], a page at a time (see [`RunSearch::pages`]).
+    pub fn pages(self) -> BoxStream<'static, Result<Page<WorkflowSearchResult>>> {
+        Pager::pages_of(self.pager())
+    }
+}
+
+/// Runs of every workflow by phase and time, newest first; from [`Runs::search`].
+///
+/// Each time bound is checked when it is set: a bound that is neither a date nor date math
+/// (`now-6h`, `now/d`, `2026-01-31T00:00:00Z`) makes `.page()` and `.stream()` fail with
+/// [`Error::InvalidInput`] naming it, before any request is built. `since` bounds are inclusive
+/// lower bounds (`gte`), `before` bounds inclusive upper bounds (`lte`).
+#[derive(Debug, Clone)]
+#[must_use = "a search does nothing until .page() or .stream()"]
+pub struct RunSearch {
+    client: AtlanClient,
+    phases: Vec<WorkflowPhase>,
+    started: TimeBounds,
+    finished: TimeBounds,
+    /// The first bound that was not a date.
+    invalid: Option<String>,
+    paging: Paging,
+}
+
+impl RunSearch {
+    /// The phases to find (replacing any set before); at least one is needed.
+    pub fn phases(mut self, phases: impl IntoIterator<Item = WorkflowPhase>) -> Self {
+        self.phases = phases.into_iter().collect();
+        self
+    }
+
+    /// Adds a phase to find.
+    pub fn phase(mut self, phase: WorkflowPhase) -> Self {
+        self.phases.push(phase);
+        self
+    }
+
+    /// Started at or after `time`.
+    pub fn started_since(mut self, time: impl Into<String>) -> Self {
+        self.started.since = self.checked(time.into());
+        self
+    }
+
+    /// Started at or before `time`.
+    pub fn started_before(mut self, time: impl Into<String>) -> Self {
+        self.started.before = self.checked(time.into());
+        self
+    }
+
+    /// Finished at or after `time` (the seed page's "finished in the last hour" is
+    /// `finished_since("now-1h")`).
+    pub fn finished_since(mut self, time: impl Into<String>) -> Self {
+        self.finished.since = self.checked(time.into());
+        self
+    }
+
+    /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
+    pub fn finished_before(mut self, time: impl Into<String>) -> Self {
+        self.finished.before = self.checked(time.into());
+        self
+    }
+
+    /// Starts at this result (default 0).
+    pub fn from(mut self, from: u64) -> Self {
+        self.paging.from = from;
+        self
+    }
+
+    /// Results per page (default 100).
+    pub fn size(mut self, size: u64) -> Self {
+        self.paging.size = size;
+        self
+    }
+
+    /// `time`, trimmed, when it is a date or date math; otherwise it is remembered as the error.
+    fn checked(&mut self, time: String) -> Option<String> {
+        let time = time.trim().to_owned();
+        if let Err(error) = DateMath::parse(&time)
+            && self.invalid.is_none()
+        {
+            self.invalid = Some(format!(
+                "`{time}` is not a time such as now-6h or 2026-01-31T00:00:00Z: {error}"
+            ));
+        }
+        Some(time)
+    }
+
+    /// The search of the first page.
+    fn search_body(&self) -> Result<Search> {
+        if let Some(invalid) = &self.invalid {
+            return Err(Error::invalid(invalid));
+        }
+        let Paging { from, size } = self.paging;
+        Ok(workflows::runs_by_status_and_time(
+            &self.phases,
+            &self.started,
+            &self.finished,
+            from,
+            size,
+        )?)
+    }
+
+    fn pager(&self) -> Result<Pager> {
+        Ok(pager(&self.client, "runs.search", self.search_body()?))
+    }
+
+    /// One page.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for no phase, a bound that is not a time, a size of 0 or a page
+    /// past 10,000 results; otherwise as [`AtlanClient::execute`].
     pub async fn page(&self) -> Result<Page<WorkflowSearchResult>> {
         self.pager()?.page().await
     }
 
     /// Every run from `from` on, fetched a page at a time as the stream is read; it owns a client
     /// clone, so it can outlive the handler. It ends after a short or empty page, or when the
-    /// total is reached.
+    /// total is reached; with `from` 0, pages after the first continue from the last creation
+    /// time seen, so runs created meanwhile are neither missed nor repeated and the walk goes past
+    /// 10,000 results.
     ///
     /// The stream is boxed (`Unpin`, `Send`): `while let Some(run) = stream.try_next().await?`
-    /// works as is.
+    /// works as is. An invalid search is a stream of its one error.
     pub fn stream(self) -> BoxStream<'static, Result<WorkflowSearchResult>> {
-        use futures_util::StreamExt;
-        match self.pager() {
-            Ok(pager) => pager.stream(),
-            Err(error) => futures_util::stream::once(async move { Err(error) }).boxed(),
-        }
+        Pager::stream_of(self.pager())
+    }
+
+    /// The same walk as [`RunSearch::stream`], a page at a time: each [`Page`] has its position in
+    /// the whole listing (`from`) and the listing's total as the first page counted it, for a
+    /// progress line without a request of its own.
+    pub fn pages(self) -> BoxStream<'static, Result<Page<WorkflowSearchResult>>> {
+        Pager::pages_of(self.pager())
     }
 }
 
-/// What [`Runs::monitor`] waits for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum MonitorTarget {
-    /// The latest run of this workflow.
-    Workflow(String),
-    /// This run.
-    Run(String),
-}
-
-impl fmt::Display for MonitorTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Workflow(name) => write!(f, "the latest run of workflow `{name}`"),
-            Self::Run(id) => write!(f, "run `{id}`"),
-        }
-    }
-}
-
-/// A callback with each state of a monitored run.
-pub type ProgressCallback = Arc<dyn Fn(&WorkflowSearchResult) + Send + Sync>;
-
-/// How [`Runs::monitor`] waits.
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct MonitorOptions {
-    /// Time between two polls (default 10 s, at least 100 ms).
-    pub interval: Duration,
-    /// The longest wait (default 1 hour); then [`Error::Timeout`].
-    pub timeout: Duration,
-    /// Called with each state seen.
-    pub on_progress: Option<ProgressCallback>,
-}
-
-impl MonitorOptions {
-    /// Polls every `interval`, for at most `timeout`.
-    pub fn new(interval: Duration, timeout: Duration) -> Self {
-        Self {
-            interval,
-            timeout,
-            on_progress: None,
-        }
-    }
-
-    /// Calls `callback` with each state seen.
-    #[must_use]
-    pub fn on_progress(
-        mut self,
-        callback: impl Fn(&WorkflowSearchResult) + Send + Sync + 'static,
-    ) -> Self {
-        self.on_progress = Some(Arc::new(callback));
-        self
-    }
-}
-
-impl Default for MonitorOptions {
-    fn default() -> Self {
-        Self::new(Duration::from_secs(10), Duration::from_secs(3600))
-    }
-}
-
-impl fmt::Debug for MonitorOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MonitorOptions")
-            .field("interval", &self.interval)
-            .field("timeout", &self.timeout)
-            .field("on_progress", &self.on_progress.is_some())
-            .finish()
+fn pager(client: &AtlanClient, operation: &'static str, search: Search) -> Pager {
+    Pager {
+        client: client.clone(),
+        operation,
+        index: Index::Runs,
+        search,
     }
 }

@@ -67,15 +67,15 @@ impl Schedules {
             .await
     }
 
+    /// One workflow's CronWorkflow, if it has a schedule.
+    ///
+    /// # Errors
+    /// As [`Schedules::get`], but not [`Error::NotFound`].
+    pub async fn get_opt(&self, workflow_name: &str) -> Result<Option<WorkflowScheduleResponse>> {
+        Error::not_found_as_none(self.get(workflow_name).await)
+    }
+
     async fn workflow(&self, name: &str) -> Result<WorkflowSearchResult> {
-        self.client
-            .workflows()
-            .find_by_id(name)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                operation: "schedules",
-                what: format!("workflow `{name}`"),
-                body: None,
-            })
+        self.client.workflows().get(name).await
     }
 }

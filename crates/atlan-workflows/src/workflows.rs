@@ -1,4 +1,5 @@
-//! [`Workflows`]: find, run, re-run, update, change owner, delete; scheduled queries.
+//! [`Workflows`]: get, find by package, run, re-run, update, change owner, delete; scheduled
+//! queries.
 
 use atlan_model::{
     Workflow, WorkflowPackage, WorkflowResponse, WorkflowRunResponse, WorkflowSchedule,
@@ -10,6 +11,10 @@ use serde_json::Value;
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::requests::workflows as requests;
+
+/// How many workflows a search by package or saved query returns when `max_results` is not set
+/// (pyatlan's default).
+pub const DEFAULT_MAX_RESULTS: u64 = 10;
 
 /// What [`Workflows::rerun`] runs again: a workflow found by package (the newest of it), a search
 /// result, or a workflow id.
@@ -59,118 +64,88 @@ impl Workflows {
         Self { client }
     }
 
+    /// The workflow with this id, such as `atlan-snowflake-1714638976`.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is none; [`Error::InvalidInput`] for an empty id; otherwise
+    /// as [`AtlanClient::execute`].
+    pub async fn get(&self, id: &str) -> Result<WorkflowSearchResult> {
+        let response: WorkflowSearchResponse =
+            self.client.execute_json(&requests::find_by_id(id)?).await?;
+        response
+            .into_hits()
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound {
+                operation: "workflows.get",
+                what: format!("workflow `{id}`"),
+                body: None,
+            })
+    }
+
     /// The workflow with this id, if there is one.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty id; otherwise as [`AtlanClient::execute`].
-    pub async fn find_by_id(&self, id: &str) -> Result<Option<WorkflowSearchResult>> {
-        let response: WorkflowSearchResponse =
-            self.client.execute_json(&requests::find_by_id(id)?).await?;
-        Ok(response.into_hits().into_iter().next())
+    /// As [`Workflows::get`], but not [`Error::NotFound`].
+    pub async fn get_opt(&self, id: &str) -> Result<Option<WorkflowSearchResult>> {
+        Error::not_found_as_none(self.get(id).await)
     }
 
-    /// Up to `max_results` workflows of a package, newest first. Matches the package exactly:
-    /// `atlan-snowflake` does not find `atlan-snowflake-miner-…` workflows.
+    /// The newest workflows of a package (up to [`FindByType::max_results`], default 10). Matches
+    /// the package exactly: `atlan-snowflake` does not find `atlan-snowflake-miner-…` workflows.
     ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for `max_results` 0 or over 10,000; otherwise as
-    /// [`AtlanClient::execute`].
-    pub async fn find_by_type(
-        &self,
-        package: impl Into<WorkflowPackage>,
-        max_results: u64,
-    ) -> Result<Vec<WorkflowSearchResult>> {
-        let response: WorkflowSearchResponse = self
-            .client
-            .execute_json(&requests::find_by_type(&package.into(), max_results)?)
-            .await?;
-        Ok(response.into_hits())
-    }
-
-    /// Creates a workflow and starts its first run, on a schedule when one is given (its cron and
-    /// time zone annotations are set).
+    /// ```no_run
+    /// use atlan_workflows::{AtlanClient, WorkflowPackage};
     ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for a workflow without a name; otherwise as
-    /// [`AtlanClient::execute`].
-    pub async fn run(
-        &self,
-        mut workflow: Workflow,
-        schedule: Option<&WorkflowSchedule>,
-    ) -> Result<WorkflowResponse> {
-        if let Some(schedule) = schedule {
-            schedule.apply_to(&mut workflow);
+    /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
+    /// let crawlers = client.workflows().find_by_type(WorkflowPackage::Snowflake).max_results(5).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn find_by_type(&self, package: impl Into<WorkflowPackage>) -> FindByType {
+        FindByType {
+            client: self.client.clone(),
+            package: package.into(),
+            max_results: DEFAULT_MAX_RESULTS,
         }
-        let route = self.client.workflow_route().await?;
-        self.client
-            .execute_json(&requests::run(route, &workflow)?)
-            .await
+    }
+
+    /// Creates a workflow and starts its first run (on a schedule with `.schedule(..)`).
+    pub fn run(&self, workflow: Workflow) -> RunWorkflow {
+        RunWorkflow {
+            client: self.client.clone(),
+            workflow: Ok(workflow),
+            schedule: None,
+        }
     }
 
     /// [`Workflows::run`] for a workflow given as JSON (such as a file exported from Atlan); it is
-    /// read losslessly, unknown fields included.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] naming the JSON path when it is not a workflow; otherwise as
-    /// [`Workflows::run`].
-    pub async fn run_json(
-        &self,
-        workflow: Value,
-        schedule: Option<&WorkflowSchedule>,
-    ) -> Result<WorkflowResponse> {
-        let workflow: Workflow = decode_value(workflow)
-            .map_err(|error| Error::invalid(format!("not a workflow: {error}")))?;
-        self.run(workflow, schedule).await
+    /// read losslessly, unknown fields included, and checked before anything is sent.
+    pub fn run_json(&self, workflow: Value) -> RunWorkflow {
+        RunWorkflow {
+            client: self.client.clone(),
+            workflow: decode_value(workflow).map_err(|error| format!("not a workflow: {error}")),
+            schedule: None,
+        }
     }
 
-    /// Runs a workflow again. With `idempotent`, a run that is already Pending or Running is
-    /// returned instead of starting another.
+    /// Runs a workflow again; `.idempotent()` returns a run that is already Pending or Running
+    /// instead of starting another.
     ///
-    /// # Errors
-    /// [`Error::NotFound`] when no workflow matches the target; otherwise as
-    /// [`AtlanClient::execute`].
-    pub async fn rerun(
-        &self,
-        target: impl Into<RerunTarget>,
-        idempotent: bool,
-    ) -> Result<WorkflowRunResponse> {
-        let workflow = match target.into() {
-            RerunTarget::Workflow(result) => *result,
-            RerunTarget::Name(name) => {
-                self.find_by_id(&name)
-                    .await?
-                    .ok_or_else(|| Error::NotFound {
-                        operation: "workflows.rerun",
-                        what: format!("workflow `{name}`"),
-                        body: None,
-                    })?
-            }
-            RerunTarget::Package(package) => self
-                .find_by_type(package.clone(), 1)
-                .await?
-                .into_iter()
-                .next()
-                .ok_or_else(|| Error::NotFound {
-                    operation: "workflows.rerun",
-                    what: format!("a workflow of package `{}`", package.prefix()),
-                    body: None,
-                })?,
-        };
-        let name = workflow.name().to_owned();
-        if idempotent && let Some(run) = self.client.runs().current(&name).await? {
-            tracing::debug!(workflow = name, run = run.name(), "already running");
-            return Ok(run_response(run));
+    /// ```no_run
+    /// use atlan_workflows::AtlanClient;
+    ///
+    /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
+    /// let run = client.workflows().rerun("atlan-snowflake-1714638976").idempotent().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rerun(&self, target: impl Into<RerunTarget>) -> Rerun {
+        Rerun {
+            client: self.client.clone(),
+            target: target.into(),
+            idempotent: false,
         }
-        let namespace = workflow
-            .source
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_default();
-        let route = self.client.workflow_route().await?;
-        self.client
-            .execute_json(&requests::rerun(route, &namespace, &name)?)
-            .await
     }
 
     /// Replaces a workflow (its metadata and spec), such as after
@@ -207,20 +182,14 @@ impl Workflows {
         Ok(())
     }
 
-    /// The scheduled-query workflows of a saved query.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for an empty id; otherwise as [`AtlanClient::execute`].
-    pub async fn find_schedule_query(
-        &self,
-        saved_query_id: &str,
-        max_results: u64,
-    ) -> Result<Vec<WorkflowSearchResult>> {
-        let response: WorkflowSearchResponse = self
-            .client
-            .execute_json(&requests::find_schedule_query(saved_query_id, max_results)?)
-            .await?;
-        Ok(response.into_hits())
+    /// The scheduled-query workflows of a saved query (up to
+    /// [`FindScheduleQuery::max_results`], default 10).
+    pub fn find_schedule_query(&self, saved_query_id: impl Into<String>) -> FindScheduleQuery {
+        FindScheduleQuery {
+            client: self.client.clone(),
+            saved_query_id: saved_query_id.into(),
+            max_results: DEFAULT_MAX_RESULTS,
+        }
     }
 
     /// Runs a scheduled query again, as its owner.
@@ -233,23 +202,211 @@ impl Workflows {
             .await
     }
 
-    /// The runs of scheduled queries created between two instants; with `missed`, only those
-    /// that did not succeed.
+    /// The runs of scheduled queries created between two instants; `.missed()` keeps those that
+    /// did not succeed.
+    pub fn schedule_query_runs(&self, start: Timestamp, end: Timestamp) -> ScheduleQueryRuns {
+        ScheduleQueryRuns {
+            client: self.client.clone(),
+            start,
+            end,
+            missed: false,
+        }
+    }
+}
+
+/// The newest workflows of a package; from [`Workflows::find_by_type`]. Await it.
+#[derive(Debug, Clone)]
+#[must_use = "a search does nothing until it is awaited"]
+pub struct FindByType {
+    client: AtlanClient,
+    package: WorkflowPackage,
+    max_results: u64,
+}
+
+impl FindByType {
+    /// At most this many (1 to 10,000; default 10).
+    pub fn max_results(mut self, max_results: u64) -> Self {
+        self.max_results = max_results;
+        self
+    }
+
+    /// Searches.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `end` is before `start`; otherwise as
+    /// [`Error::InvalidInput`] for `max_results` 0 or over 10,000; otherwise as
     /// [`AtlanClient::execute`].
-    pub async fn schedule_query_runs(
-        &self,
-        start: Timestamp,
-        end: Timestamp,
-        missed: bool,
-    ) -> Result<Vec<WorkflowRunResponse>> {
+    pub async fn send(self) -> Result<Vec<WorkflowSearchResult>> {
+        let request = requests::find_by_type(&self.package, self.max_results)?;
+        let response: WorkflowSearchResponse = self.client.execute_json(&request).await?;
+        Ok(response.into_hits())
+    }
+}
+
+awaitable!(FindByType, Vec<WorkflowSearchResult>);
+
+/// A workflow to create and run; from [`Workflows::run`]. Await it.
+#[derive(Debug, Clone)]
+#[must_use = "a workflow is not created until this is awaited"]
+pub struct RunWorkflow {
+    client: AtlanClient,
+    /// The workflow, or why the JSON given is not one.
+    workflow: Result<Workflow, String>,
+    schedule: Option<WorkflowSchedule>,
+}
+
+impl RunWorkflow {
+    /// Runs it on this schedule too (its cron and time zone annotations are set).
+    pub fn schedule(mut self, schedule: WorkflowSchedule) -> Self {
+        self.schedule = Some(schedule);
+        self
+    }
+
+    /// Creates the workflow and starts its first run.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for JSON that is not a workflow or a workflow without a name;
+    /// otherwise as [`AtlanClient::execute`].
+    pub async fn send(self) -> Result<WorkflowResponse> {
+        let mut workflow = self.workflow.map_err(Error::invalid)?;
+        if let Some(schedule) = &self.schedule {
+            schedule.apply_to(&mut workflow);
+        }
+        let route = self.client.workflow_route().await?;
         self.client
-            .execute_json(&requests::schedule_query_runs(start, end, missed)?)
+            .execute_json(&requests::run(route, &workflow)?)
             .await
     }
 }
+
+awaitable!(RunWorkflow, WorkflowResponse);
+
+/// A re-run; from [`Workflows::rerun`]. Await it.
+#[derive(Debug, Clone)]
+#[must_use = "nothing runs until this is awaited"]
+pub struct Rerun {
+    client: AtlanClient,
+    target: RerunTarget,
+    idempotent: bool,
+}
+
+impl Rerun {
+    /// When a run of the workflow is already Pending or Running, return it instead of starting
+    /// another.
+    pub fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// Runs the workflow again (or, idempotent, finds the run under way).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when no workflow matches the target; otherwise as
+    /// [`AtlanClient::execute`].
+    pub async fn send(self) -> Result<WorkflowRunResponse> {
+        let workflows = self.client.workflows();
+        let workflow = match self.target {
+            RerunTarget::Workflow(result) => *result,
+            RerunTarget::Name(name) => workflows.get(&name).await?,
+            RerunTarget::Package(package) => workflows
+                .find_by_type(package.clone())
+                .max_results(1)
+                .send()
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::NotFound {
+                    operation: "workflows.rerun",
+                    what: format!("a workflow of package `{}`", package.prefix()),
+                    body: None,
+                })?,
+        };
+        let name = workflow.name().to_owned();
+        if self.idempotent
+            && let Some(run) = self.client.runs().current_opt(&name).await?
+        {
+            tracing::debug!(workflow = name, run = run.name(), "already running");
+            return Ok(run_response(run));
+        }
+        let namespace = workflow
+            .source
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_default();
+        let route = self.client.workflow_route().await?;
+        self.client
+            .execute_json(&requests::rerun(route, &namespace, &name)?)
+            .await
+    }
+}
+
+awaitable!(Rerun, WorkflowRunResponse);
+
+/// The scheduled-query workflows of a saved query; from [`Workflows::find_schedule_query`].
+/// Await it.
+#[derive(Debug, Clone)]
+#[must_use = "a search does nothing until it is awaited"]
+pub struct FindScheduleQuery {
+    client: AtlanClient,
+    saved_query_id: String,
+    max_results: u64,
+}
+
+impl FindScheduleQuery {
+    /// At most this many (1 to 10,000; default 10).
+    pub fn max_results(mut self, max_results: u64) -> Self {
+        self.max_results = max_results;
+        self
+    }
+
+    /// Searches.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty id or a bad `max_results`; otherwise as
+    /// [`AtlanClient::execute`].
+    pub async fn send(self) -> Result<Vec<WorkflowSearchResult>> {
+        let request = requests::find_schedule_query(&self.saved_query_id, self.max_results)?;
+        let response: WorkflowSearchResponse = self.client.execute_json(&request).await?;
+        Ok(response.into_hits())
+    }
+}
+
+awaitable!(FindScheduleQuery, Vec<WorkflowSearchResult>);
+
+/// Runs of scheduled queries between two instants; from [`Workflows::schedule_query_runs`].
+/// Await it.
+#[derive(Debug, Clone)]
+#[must_use = "a search does nothing until it is awaited"]
+pub struct ScheduleQueryRuns {
+    client: AtlanClient,
+    start: Timestamp,
+    end: Timestamp,
+    missed: bool,
+}
+
+impl ScheduleQueryRuns {
+    /// Only the runs that did not succeed (`missedScheduleQueriesBetweenDuration`).
+    pub fn missed(mut self) -> Self {
+        self.missed = true;
+        self
+    }
+
+    /// Fetches the runs.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the end is before the start; otherwise as
+    /// [`AtlanClient::execute`].
+    pub async fn send(self) -> Result<Vec<WorkflowRunResponse>> {
+        let request = if self.missed {
+            requests::missed_schedule_query_runs(self.start, self.end)?
+        } else {
+            requests::schedule_query_runs(self.start, self.end)?
+        };
+        self.client.execute_json(&request).await
+    }
+}
+
+awaitable!(ScheduleQueryRuns, Vec<WorkflowRunResponse>);
 
 /// A run found by a search, in the shape a re-run answers.
 pub(crate) fn run_response(run: WorkflowSearchResult) -> WorkflowRunResponse {

@@ -1,11 +1,16 @@
 //! Credential operations end to end against a started sandbox.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 
 use atlan_workflows::model::{ExposeSecret, decode_value};
-use atlan_workflows::{Credential, CredentialQuery, Error};
+use atlan_workflows::{Credential, Error};
 use common::{Recorder, SNOWFLAKE_CREDENTIAL, builder, fixture, start};
 use serde_json::json;
 
@@ -21,7 +26,7 @@ async fn create_get_list_purge() {
     let (_clock, _sandbox, client) = start().await;
     let created = client
         .credentials()
-        .create(&snowflake("rust-credential"), true)
+        .create(&snowflake("rust-credential"))
         .await
         .unwrap();
     let fetched = client.credentials().get(&created.id).await.unwrap();
@@ -37,20 +42,14 @@ async fn create_get_list_purge() {
         "extra values stay hidden: {shown}"
     );
 
-    let everything = client
-        .credentials()
-        .list(&CredentialQuery::new())
-        .await
-        .unwrap();
+    let everything = client.credentials().list().await.unwrap();
     assert!(everything.len() > 10);
     let page = client
         .credentials()
-        .list(
-            &CredentialQuery::new()
-                .filter("connector", "snowflake")
-                .limit(2)
-                .offset(1),
-        )
+        .list()
+        .filter("connector", "snowflake")
+        .limit(2)
+        .offset(1)
         .await
         .unwrap();
     assert!(!page.is_empty() && page.len() <= 2);
@@ -60,7 +59,8 @@ async fn create_get_list_purge() {
     );
     let by_workflow = client
         .credentials()
-        .list(&CredentialQuery::new().workflow_name("atlan-bigquery-1735837155"))
+        .list()
+        .workflow("atlan-bigquery-1735837155")
         .await
         .unwrap();
     assert_eq!(
@@ -72,7 +72,8 @@ async fn create_get_list_purge() {
     );
     let unknown_key = client
         .credentials()
-        .list(&CredentialQuery::new().filter("owner", "me"))
+        .list()
+        .filter("owner", "me")
         .await
         .unwrap_err();
     assert_eq!(
@@ -85,6 +86,14 @@ async fn create_get_list_purge() {
     client.credentials().purge(&created.id).await.unwrap();
     let gone = client.credentials().get(&created.id).await.unwrap_err();
     assert!(gone.is_not_found(), "{gone}");
+    assert!(
+        client
+            .credentials()
+            .get_opt(&created.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let again = client.credentials().purge(&created.id).await.unwrap_err();
     assert!(again.is_not_found(), "{again}");
 }
@@ -94,7 +103,7 @@ async fn a_failing_test_refuses_the_credential() {
     let (_clock, _sandbox, client) = start().await;
     let mut wrong = snowflake("wrong");
     wrong.set_password("wrong-password");
-    let refused = client.credentials().create(&wrong, true).await.unwrap_err();
+    let refused = client.credentials().create(&wrong).await.unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400), "{refused}");
     assert!(
         !refused.to_string().contains("wrong-password"),
@@ -122,7 +131,8 @@ async fn an_untested_login_is_refused_before_anything_is_sent() {
         .unwrap();
     let error = client
         .credentials()
-        .create(&snowflake("untested"), false)
+        .create(&snowflake("untested"))
+        .without_test()
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidInput { .. }), "{error}");
@@ -132,7 +142,8 @@ async fn an_untested_login_is_refused_before_anything_is_sent() {
     token_only.insert_extra("token", "t-secret");
     client
         .credentials()
-        .create(&token_only, false)
+        .create(&token_only)
+        .without_test()
         .await
         .unwrap();
     assert_eq!(
@@ -169,8 +180,22 @@ async fn test_and_update_updates_only_after_a_passing_test() {
         .test_and_update(&credential)
         .await
         .unwrap_err();
-    assert!(matches!(refused, Error::InvalidInput { .. }), "{refused}");
-    assert!(refused.to_string().contains("test failed"));
+    let Error::CredentialTestFailed {
+        operation, reason, ..
+    } = &refused
+    else {
+        panic!("a failed test is its own error: {refused}")
+    };
+    assert_eq!(*operation, "credentials.test_and_update");
+    assert!(
+        !reason.is_empty() && !reason.contains("wrong-password"),
+        "{reason}"
+    );
+    assert!(
+        refused
+            .to_string()
+            .contains("test failed, nothing was updated")
+    );
     let unchanged = client
         .credentials()
         .get(SNOWFLAKE_CREDENTIAL)

@@ -18,7 +18,7 @@ async fn a_wrong_key_is_an_api_error_with_the_servers_body() {
         .api_key("sentinel-wrong-key")
         .build()
         .unwrap();
-    let error = client.workflows().find_by_id(MINER).await.unwrap_err();
+    let error = client.workflows().get(MINER).await.unwrap_err();
     match &error {
         Error::Api { status, body, .. } => {
             assert_eq!(status.as_u16(), 401);
@@ -45,7 +45,7 @@ async fn a_503_after_the_retries_is_an_error_never_an_empty_result() {
         .with_layer(recorder.clone())
         .build()
         .unwrap();
-    let error = counted.workflows().find_by_id(MINER).await.unwrap_err();
+    let error = counted.workflows().get(MINER).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error}");
     assert_eq!(
         recorder.requests().len(),
@@ -53,14 +53,7 @@ async fn a_503_after_the_retries_is_an_error_never_an_empty_result() {
         "one call (the transport retried it inside)"
     );
     sandbox.faults().clear();
-    assert!(
-        client
-            .workflows()
-            .find_by_id(MINER)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(client.workflows().get_opt(MINER).await.unwrap().is_some());
 }
 
 #[tokio::test]
@@ -75,7 +68,7 @@ async fn throttled_searches_are_retried_and_succeed() {
         )
         .unwrap();
     let run = client.runs().get(&format!("{MINER}-mzdza")).await.unwrap();
-    assert!(run.is_some());
+    assert_eq!(run.name(), format!("{MINER}-mzdza"));
 }
 
 #[tokio::test]
@@ -83,7 +76,8 @@ async fn a_stop_is_not_sent_twice_when_the_answer_is_lost() {
     let (_clock, sandbox, client) = start().await;
     let running = client
         .runs()
-        .list(MINER, atlan_workflows::WorkflowPhase::Running)
+        .list(MINER)
+        .phase(atlan_workflows::WorkflowPhase::Running)
         .page()
         .await
         .unwrap();
@@ -95,7 +89,7 @@ async fn a_stop_is_not_sent_twice_when_the_answer_is_lost() {
     let error = client.runs().stop(&id).await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error}");
     // The stop was made once: the run is Failed, and a second stop is refused.
-    let run = client.runs().get(&id).await.unwrap().unwrap();
+    let run = client.runs().get(&id).await.unwrap();
     assert_eq!(run.phase(), Some(&atlan_workflows::WorkflowPhase::Failed));
 }
 
@@ -112,7 +106,7 @@ async fn a_truncated_answer_is_a_transport_error_after_retries() {
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();
-    let error = client.workflows().find_by_id(MINER).await.unwrap_err();
+    let error = client.workflows().get(MINER).await.unwrap_err();
     assert!(
         matches!(error, Error::Transport { .. } | Error::Decode { .. }),
         "{error}"
@@ -168,7 +162,8 @@ fn clients_and_streams_cross_threads() {
         .unwrap();
     let stream = client
         .runs()
-        .list("wf", atlan_workflows::WorkflowPhase::Running)
+        .list("wf")
+        .phase(atlan_workflows::WorkflowPhase::Running)
         .stream();
     sendable(&stream);
 }

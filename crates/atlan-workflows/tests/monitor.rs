@@ -1,17 +1,23 @@
 //! Monitor's polling on tokio's paused clock, over a scripted service (no sockets, no real waits).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atlan_workflows::transport::TransportError;
-use atlan_workflows::{AtlanClient, Error, MonitorOptions, MonitorTarget, WorkflowPhase};
+use atlan_workflows::{AtlanClient, Error, MonitorTarget, WorkflowPhase};
 use bytes::Bytes;
 use serde_json::json;
 
-/// A service that answers every run search with the next phase of `phases` (the last repeats).
+/// A service that answers every run search with the next phase of `phases` (the last repeats);
+/// an empty phase is a run whose status has no phase yet.
 fn scripted(phases: &'static [&'static str]) -> (AtlanClient, Arc<AtomicUsize>) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
@@ -20,9 +26,14 @@ fn scripted(phases: &'static [&'static str]) -> (AtlanClient, Arc<AtomicUsize>) 
         async move {
             assert_eq!(request.uri().path(), "/api/service/runs/indexsearch");
             let phase = phases[index.min(phases.len() - 1)];
+            let status = if phase.is_empty() {
+                json!({})
+            } else {
+                json!({"phase": phase, "progress": format!("{index}/3")})
+            };
             let body = json!({"hits": {"total": {"value": 1, "relation": "eq"}, "hits": [{
                 "_id": "wf-1-abcde",
-                "_source": {"metadata": {"name": "wf-1-abcde"}, "spec": {}, "status": {"phase": phase, "progress": format!("{index}/3")}},
+                "_source": {"metadata": {"name": "wf-1-abcde"}, "spec": {}, "status": status},
             }]}});
             Ok::<_, TransportError>(http::Response::new(Bytes::from(body.to_string())))
         }
@@ -36,11 +47,12 @@ async fn polls_at_the_interval_until_the_run_finishes() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = Arc::clone(&seen);
     let started = tokio::time::Instant::now();
-    let options = MonitorOptions::new(Duration::from_secs(5), Duration::from_secs(60))
-        .on_progress(move |run| record.lock().unwrap().push(run.phase().cloned().unwrap()));
     let run = client
         .runs()
-        .monitor(MonitorTarget::Workflow("wf-1".into()), options)
+        .monitor(MonitorTarget::Workflow("wf-1".into()))
+        .interval(Duration::from_secs(5))
+        .timeout(Duration::from_secs(60))
+        .on_progress(move |run| record.lock().unwrap().push(run.phase().cloned().unwrap()))
         .await
         .unwrap();
     assert_eq!(
@@ -71,10 +83,9 @@ async fn the_timeout_fires_with_the_last_phase() {
     let started = tokio::time::Instant::now();
     let error = client
         .runs()
-        .monitor(
-            MonitorTarget::Run("wf-1-abcde".into()),
-            MonitorOptions::new(Duration::from_secs(10), Duration::from_secs(25)),
-        )
+        .monitor(MonitorTarget::Run("wf-1-abcde".into()))
+        .interval(Duration::from_secs(10))
+        .timeout(Duration::from_secs(25))
         .await
         .unwrap_err();
     match error {
@@ -107,12 +118,44 @@ async fn a_zero_interval_still_waits_a_little() {
     let started = tokio::time::Instant::now();
     client
         .runs()
-        .monitor(
-            MonitorTarget::Run("wf-1-abcde".into()),
-            MonitorOptions::new(Duration::ZERO, Duration::from_secs(60)),
-        )
+        .monitor(MonitorTarget::Run("wf-1-abcde".into()))
+        .interval(Duration::ZERO)
+        .timeout(Duration::from_secs(60))
         .await
         .unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     assert_eq!(started.elapsed(), Duration::from_millis(200));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_without_a_phase_yet_is_waited_for() {
+    let (client, calls) = scripted(&["", "", "Succeeded"]);
+    let run = client
+        .runs()
+        .monitor(MonitorTarget::Run("wf-1-abcde".into()))
+        .interval(Duration::from_secs(1))
+        .timeout(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(run.phase(), Some(&WorkflowPhase::Succeeded));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+    // A run that exists but never gets a phase times out: it is not "not found".
+    let (client, _) = scripted(&[""]);
+    let error = client
+        .runs()
+        .monitor(MonitorTarget::Run("wf-1-abcde".into()))
+        .interval(Duration::from_secs(1))
+        .timeout(Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    match error {
+        Error::Timeout {
+            last_phase, waited, ..
+        } => {
+            assert_eq!(last_phase, None);
+            assert_eq!(waited, Duration::from_secs(5));
+        }
+        other => panic!("expected a timeout, got {other}"),
+    }
 }

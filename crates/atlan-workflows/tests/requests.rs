@@ -1,15 +1,16 @@
 //! Every request the facade sends, built without IO: method, path, query and body as
-//! `atlan --dry-run` prints them (secrets redacted), snapshotted under the operation's name; and
-//! which of them may be re-sent.
+//! `atlan --dry-run` prints them (secrets redacted), snapshotted under the operation's name; which
+//! of them change nothing (and so may be re-sent, and are sent by a `DryRun::Writes` client).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 
 use atlan_workflows::model::decode_value;
+use atlan_workflows::query::workflows::TimeBounds;
 use atlan_workflows::requests::{self, credentials, runs, schedules, workflows};
 use atlan_workflows::{
-    ApiRequest, Credential, TimeBounds, Workflow, WorkflowPackage, WorkflowPhase, WorkflowRoute,
+    ApiRequest, Credential, Workflow, WorkflowPackage, WorkflowPhase, WorkflowRoute,
 };
 use common::fixture;
 
@@ -41,11 +42,11 @@ fn all() -> Vec<ApiRequest> {
         workflows::delete(user, "atlan-snowflake-1714638976").unwrap(),
         workflows::find_schedule_query("5f1c2a9e", 5).unwrap(),
         workflows::rerun_schedule_query("asq-5f1c2a9e-1700759120").unwrap(),
-        workflows::schedule_query_runs(start, end, true).unwrap(),
+        workflows::missed_schedule_query_runs(start, end).unwrap(),
         runs::get("atlan-snowflake-1714638976-k2x7q").unwrap(),
-        runs::by_phase(
+        runs::of_workflow(
             "atlan-snowflake-1714638976",
-            &WorkflowPhase::Running,
+            Some(&WorkflowPhase::Running),
             0,
             100,
         )
@@ -63,7 +64,7 @@ fn all() -> Vec<ApiRequest> {
         runs::stop("atlan-snowflake-1714638976-k2x7q").unwrap(),
         schedules::list(),
         schedules::get("atlan-snowflake-1714638976").unwrap(),
-        credentials::create(&credential(), true).unwrap(),
+        credentials::create(&credential()).unwrap(),
         credentials::get("972a87c1-28d7-8bf2-896d-ea5bd3e9c691").unwrap(),
         credentials::list(Some(&filter), Some(5), Some(1)),
         credentials::test(&credential()).unwrap(),
@@ -82,7 +83,7 @@ fn every_request_as_a_dry_run_prints_it() {
 
 #[test]
 fn a_listing_in_every_phase_sends_the_query_builders_search() {
-    let request = runs::of_workflow("atlan-snowflake-1714638976", 100, 50).unwrap();
+    let request = runs::of_workflow("atlan-snowflake-1714638976", None, 100, 50).unwrap();
     assert_eq!(request.operation(), "runs.list");
     assert_eq!(request.path(), "/api/service/runs/indexsearch");
     assert!(request.is_idempotent());
@@ -98,8 +99,10 @@ fn a_listing_in_every_phase_sends_the_query_builders_search() {
 #[test]
 fn only_reads_may_be_sent_again() {
     for request in all() {
-        let read =
-            request.method() == http::Method::GET || request.path().ends_with("/indexsearch");
+        let read = request.method() == http::Method::GET
+            || request.path().ends_with("/indexsearch")
+            || request.path() == "/api/service/credentials/test";
+        assert_eq!(request.is_read_only(), read, "{}", request.operation());
         assert_eq!(request.is_idempotent(), read, "{}", request.operation());
         let http = request.to_http().unwrap();
         assert_eq!(
@@ -124,7 +127,7 @@ fn no_secret_is_ever_shown() {
             );
         }
     }
-    let sent = credentials::create(&credential(), true)
+    let sent = credentials::create(&credential())
         .unwrap()
         .to_http()
         .unwrap();
@@ -137,7 +140,7 @@ fn bad_input_is_refused_before_a_request_exists() {
     assert!(workflows::find_by_id("").is_err());
     assert!(workflows::find_by_type(&WorkflowPackage::Snowflake, 0).is_err());
     assert!(workflows::change_owner("w", " ").is_err());
-    assert!(runs::by_phase("w", &WorkflowPhase::Running, 9_950, 100).is_err());
+    assert!(runs::of_workflow("w", Some(&WorkflowPhase::Running), 9_950, 100).is_err());
     assert!(runs::by_status_and_time(&[], &TimeBounds::any(), &TimeBounds::any(), 0, 10).is_err());
     assert!(
         runs::by_status_and_time(
@@ -150,7 +153,7 @@ fn bad_input_is_refused_before_a_request_exists() {
         .is_err()
     );
     assert!(
-        credentials::create(&credential(), false).is_err(),
+        credentials::create_untested(&credential()).is_err(),
         "an untested login"
     );
     let mut no_id = credential();

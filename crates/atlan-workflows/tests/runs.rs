@@ -9,38 +9,42 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use atlan_workflows::TimeBounds;
-use atlan_workflows::{Error, MonitorOptions, MonitorTarget, WorkflowPhase};
+use atlan_workflows::{Error, MonitorTarget, WorkflowPhase};
 use common::{MINER, start};
 use futures_util::TryStreamExt;
 
 #[tokio::test]
 async fn get_latest_and_current() {
     let (_clock, _sandbox, client) = start().await;
-    let run = client
-        .runs()
-        .get(&format!("{MINER}-mzdza"))
-        .await
-        .unwrap()
-        .unwrap();
+    let run = client.runs().get(&format!("{MINER}-mzdza")).await.unwrap();
     assert_eq!(run.phase(), Some(&WorkflowPhase::Succeeded));
     assert_eq!(run.workflow_template_name(), Some(MINER));
-    assert!(client.runs().get("no-such-run").await.unwrap().is_none());
+    assert!(
+        client
+            .runs()
+            .get_opt("no-such-run")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let missing = client.runs().get("no-such-run").await.unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
+    assert!(
+        missing.to_string().contains("run `no-such-run` not found"),
+        "{missing}"
+    );
 
-    let latest = client.runs().latest(MINER).await.unwrap().unwrap();
+    let latest = client.runs().latest(MINER).await.unwrap();
     let all: Vec<_> = client
         .runs()
-        .search(
-            &[
-                WorkflowPhase::Succeeded,
-                WorkflowPhase::Failed,
-                WorkflowPhase::Running,
-                WorkflowPhase::Pending,
-                WorkflowPhase::Error,
-            ],
-            TimeBounds::any(),
-            TimeBounds::any(),
-        )
+        .search()
+        .phases([
+            WorkflowPhase::Succeeded,
+            WorkflowPhase::Failed,
+            WorkflowPhase::Running,
+            WorkflowPhase::Pending,
+        ])
+        .phase(WorkflowPhase::Error)
         .stream()
         .try_collect()
         .await
@@ -57,20 +61,53 @@ async fn get_latest_and_current() {
                 == Some(newest_start.as_str()),
         "latest is the newest by start time"
     );
-    let current = client.runs().current(MINER).await.unwrap().unwrap();
+    let current = client.runs().current(MINER).await.unwrap();
     assert!(current.phase().is_some_and(WorkflowPhase::is_active));
+    assert_eq!(
+        client
+            .runs()
+            .current_opt(MINER)
+            .await
+            .unwrap()
+            .map(|run| run.name().to_owned()),
+        Some(current.name().to_owned())
+    );
+    for error in [
+        client
+            .runs()
+            .latest("atlan-none-1000000000")
+            .await
+            .unwrap_err(),
+        client
+            .runs()
+            .current("atlan-none-1000000000")
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(error.is_not_found(), "{error}");
+    }
+    assert!(
+        client
+            .runs()
+            .latest_opt("atlan-none-1000000000")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        client
+            .runs()
+            .current_opt("atlan-none-1000000000")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
 async fn a_listing_without_a_phase_holds_every_phase() {
     let (_clock, _sandbox, client) = start().await;
-    let every = client
-        .runs()
-        .list(MINER, None)
-        .size(500)
-        .page()
-        .await
-        .unwrap();
+    let every = client.runs().list(MINER).size(500).page().await.unwrap();
     let total = |page: &atlan_workflows::Page<_>| page.total.as_ref().map(|t| t.value);
     assert_eq!(total(&every), Some(every.items.len() as u64));
     let mut by_phase = 0;
@@ -83,7 +120,8 @@ async fn a_listing_without_a_phase_holds_every_phase() {
     ] {
         let page = client
             .runs()
-            .list(MINER, phase.clone())
+            .list(MINER)
+            .phase(phase.clone())
             .size(500)
             .page()
             .await
@@ -109,7 +147,8 @@ async fn lists_and_searches_page_and_stream_the_same_runs() {
     let (_clock, _sandbox, client) = start().await;
     let page = client
         .runs()
-        .list(MINER, WorkflowPhase::Succeeded)
+        .list(MINER)
+        .phase(WorkflowPhase::Succeeded)
         .size(100)
         .page()
         .await
@@ -125,7 +164,8 @@ async fn lists_and_searches_page_and_stream_the_same_runs() {
     );
     let streamed: Vec<String> = client
         .runs()
-        .list(MINER, WorkflowPhase::Succeeded)
+        .list(MINER)
+        .phase(WorkflowPhase::Succeeded)
         .size(2)
         .stream()
         .map_ok(|run| run.name().to_owned())
@@ -142,7 +182,9 @@ async fn lists_and_searches_page_and_stream_the_same_runs() {
     let search = || {
         client
             .runs()
-            .search(&phases, TimeBounds::since("now-30d"), TimeBounds::any())
+            .search()
+            .phases(phases.clone())
+            .started_since("now-30d")
     };
     let one_page = search().size(1000).page().await.unwrap();
     let walked: Vec<String> = search()
@@ -191,21 +233,20 @@ async fn lists_and_searches_page_and_stream_the_same_runs() {
         .unwrap();
     assert_eq!(from_seven, walked[7..]);
 
-    let bad = client
-        .runs()
-        .search(&[], TimeBounds::any(), TimeBounds::any())
-        .page()
-        .await
-        .unwrap_err();
+    let bad = client.runs().search().page().await.unwrap_err();
     assert!(matches!(bad, Error::InvalidInput { .. }), "{bad}");
-    let bad_date = client
-        .runs()
-        .search(&phases, TimeBounds::since("yesterday"), TimeBounds::any())
+    let bad_date = search()
+        .finished_before("yesterday")
+        .finished_since("now-1h")
         .stream()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
     assert!(matches!(bad_date, Error::InvalidInput { .. }), "{bad_date}");
+    assert!(
+        bad_date.to_string().contains("`yesterday`"),
+        "the error names the text: {bad_date}"
+    );
 }
 
 #[tokio::test]
@@ -213,7 +254,8 @@ async fn stop_a_running_run_then_again() {
     let (_clock, _sandbox, client) = start().await;
     let running = client
         .runs()
-        .list(MINER, WorkflowPhase::Running)
+        .list(MINER)
+        .phase(WorkflowPhase::Running)
         .page()
         .await
         .unwrap();
@@ -249,16 +291,18 @@ async fn stop_a_running_run_then_again() {
 #[tokio::test]
 async fn monitor_returns_the_finished_run_or_times_out() {
     let (clock, _sandbox, client) = start().await;
-    let run = client.workflows().rerun(MINER, false).await.unwrap();
+    let run = client.workflows().rerun(MINER).await.unwrap();
     let id = run.name().unwrap().to_owned();
 
     // Not finished and no time to wait: a timeout naming the phase last seen.
-    let quick = MonitorOptions::new(Duration::from_millis(100), Duration::ZERO);
-    let timeout = client
-        .runs()
-        .monitor(MonitorTarget::Run(id.clone()), quick.clone())
-        .await
-        .unwrap_err();
+    let quick = |target| {
+        client
+            .runs()
+            .monitor(target)
+            .interval(Duration::from_millis(100))
+            .timeout(Duration::ZERO)
+    };
+    let timeout = quick(MonitorTarget::Run(id.clone())).await.unwrap_err();
     match &timeout {
         Error::Timeout { last_phase, .. } => assert_eq!(last_phase, &Some(WorkflowPhase::Pending)),
         other => panic!("expected a timeout, got {other}"),
@@ -268,27 +312,17 @@ async fn monitor_returns_the_finished_run_or_times_out() {
     clock.advance(Duration::from_secs(60));
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = Arc::clone(&seen);
-    let options = quick
-        .clone()
-        .on_progress(move |run| record.lock().unwrap().push(run.phase().cloned()));
-    let finished = client
-        .runs()
-        .monitor(MonitorTarget::Run(id.clone()), options.clone())
+    let finished = quick(MonitorTarget::Run(id.clone()))
+        .on_progress(move |run| record.lock().unwrap().push(run.phase().cloned()))
         .await
         .unwrap();
     assert_eq!(finished.name(), id);
     assert_eq!(finished.phase(), Some(&WorkflowPhase::Succeeded));
     assert_eq!(*seen.lock().unwrap(), [Some(WorkflowPhase::Succeeded)]);
-    let latest = client
-        .runs()
-        .monitor(MonitorTarget::Workflow(MINER.into()), options)
-        .await
-        .unwrap();
+    let latest = quick(MonitorTarget::Workflow(MINER.into())).await.unwrap();
     assert!(latest.phase().is_some_and(WorkflowPhase::is_terminal));
 
-    let never = client
-        .runs()
-        .monitor(MonitorTarget::Run("no-such-run".into()), quick)
+    let never = quick(MonitorTarget::Run("no-such-run".into()))
         .await
         .unwrap_err();
     assert!(never.is_not_found(), "{never}");

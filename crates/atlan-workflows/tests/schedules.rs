@@ -40,12 +40,15 @@ async fn add_get_list_remove() {
     client.schedules().remove(UNSCHEDULED).await.unwrap();
     let gone = client.schedules().get(UNSCHEDULED).await.unwrap_err();
     assert!(gone.is_not_found(), "{gone}");
-    let workflow = client
-        .workflows()
-        .find_by_id(UNSCHEDULED)
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(
+        client
+            .schedules()
+            .get_opt(UNSCHEDULED)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let workflow = client.workflows().get(UNSCHEDULED).await.unwrap();
     let metadata = &workflow.source.metadata;
     assert!(metadata.annotation(SCHEDULE_ANNOTATION).is_none());
     assert_eq!(

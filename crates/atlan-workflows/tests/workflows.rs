@@ -14,30 +14,34 @@ use serde_json::json;
 #[tokio::test]
 async fn find_by_id_and_by_type() {
     let (_clock, _sandbox, client) = start().await;
-    let found = client.workflows().find_by_id(MINER).await.unwrap().unwrap();
+    let found = client.workflows().get(MINER).await.unwrap();
     assert_eq!(found.name(), MINER);
     assert!(found.phase().is_none(), "a workflow has no status");
     assert!(
         client
             .workflows()
-            .find_by_id("atlan-nothing-1")
+            .get_opt("atlan-nothing-1")
             .await
             .unwrap()
             .is_none()
     );
-    let empty = client.workflows().find_by_id(" ").await.unwrap_err();
+    let missing = client.workflows().get("atlan-nothing-1").await.unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
+    let empty = client.workflows().get(" ").await.unwrap_err();
     assert!(matches!(empty, Error::InvalidInput { .. }), "{empty}");
 
     let miners = client
         .workflows()
-        .find_by_type(WorkflowPackage::SnowflakeMiner, 5)
+        .find_by_type(WorkflowPackage::SnowflakeMiner)
+        .max_results(5)
         .await
         .unwrap();
     assert!(miners.iter().any(|workflow| workflow.name() == MINER));
     assert!(miners.len() <= 5);
     let crawlers = client
         .workflows()
-        .find_by_type(WorkflowPackage::Snowflake, 50)
+        .find_by_type(WorkflowPackage::Snowflake)
+        .max_results(50)
         .await
         .unwrap();
     assert!(crawlers.iter().any(|workflow| workflow.name() == CRAWLER));
@@ -52,12 +56,7 @@ async fn find_by_id_and_by_type() {
 #[tokio::test]
 async fn update_enables_lineage() {
     let (_clock, _sandbox, client) = start().await;
-    let found = client
-        .workflows()
-        .find_by_id(CRAWLER)
-        .await
-        .unwrap()
-        .unwrap();
+    let found = client.workflows().get(CRAWLER).await.unwrap();
     let mut workflow = found.to_workflow();
     assert_eq!(workflow.parameter("enable-lineage"), Some(&json!("false")));
     workflow.set_parameter("enable-lineage", true).unwrap();
@@ -66,12 +65,7 @@ async fn update_enables_lineage() {
         response.metadata.as_ref().and_then(|m| m.name()),
         Some(CRAWLER)
     );
-    let again = client
-        .workflows()
-        .find_by_id(CRAWLER)
-        .await
-        .unwrap()
-        .unwrap();
+    let again = client.workflows().get(CRAWLER).await.unwrap();
     assert_eq!(
         again.to_workflow().parameter("enable-lineage"),
         Some(&json!(true))
@@ -89,7 +83,8 @@ async fn run_a_new_workflow_on_a_schedule_then_rerun_it() {
     let schedule = WorkflowSchedule::new("45 5 * * *", "Europe/Paris").unwrap();
     let response = client
         .workflows()
-        .run_json(body.clone(), Some(&schedule))
+        .run_json(body.clone())
+        .schedule(schedule.clone())
         .await
         .unwrap();
     assert_eq!(
@@ -98,54 +93,41 @@ async fn run_a_new_workflow_on_a_schedule_then_rerun_it() {
     );
     let stored = client
         .workflows()
-        .find_by_id("atlan-dbt-1799999999")
+        .get("atlan-dbt-1799999999")
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(stored.to_workflow().schedule(), Some(schedule));
 
     // The first run is going: an idempotent re-run returns it, a plain one starts another.
-    let first = client
-        .runs()
-        .latest("atlan-dbt-1799999999")
-        .await
-        .unwrap()
-        .unwrap();
+    let first = client.runs().latest("atlan-dbt-1799999999").await.unwrap();
     assert!(first.phase().is_some_and(WorkflowPhase::is_active));
     let same = client
         .workflows()
-        .rerun("atlan-dbt-1799999999", true)
+        .rerun("atlan-dbt-1799999999")
+        .idempotent()
         .await
         .unwrap();
     assert_eq!(same.name(), Some(first.name()));
-    let second = client
-        .workflows()
-        .rerun(stored.clone(), false)
-        .await
-        .unwrap();
+    let second = client.workflows().rerun(stored.clone()).await.unwrap();
     assert_ne!(second.name(), Some(first.name()));
     assert!(second.name().unwrap().starts_with("atlan-dbt-1799999999-"));
     assert_eq!(second.phase(), Some(&WorkflowPhase::Pending));
 
     // Once nothing is going, an idempotent re-run starts a new one; by package too.
     clock.advance(std::time::Duration::from_secs(60));
-    let third = client.workflows().rerun(stored, true).await.unwrap();
+    let third = client.workflows().rerun(stored).idempotent().await.unwrap();
     assert_ne!(third.name(), second.name());
     let by_package = client
         .workflows()
-        .rerun(WorkflowPackage::Dbt, false)
+        .rerun(WorkflowPackage::Dbt)
         .await
         .unwrap();
     assert!(by_package.name().unwrap().starts_with("atlan-dbt-"));
 
-    let missing = client
-        .workflows()
-        .rerun("atlan-dbt-1", false)
-        .await
-        .unwrap_err();
+    let missing = client.workflows().rerun("atlan-dbt-1").await.unwrap_err();
     assert!(missing.is_not_found(), "{missing}");
 
-    let duplicate = client.workflows().run_json(body, None).await.unwrap_err();
+    let duplicate = client.workflows().run_json(body).await.unwrap_err();
     assert_eq!(
         duplicate.status().map(|s| s.as_u16()),
         Some(409),
@@ -153,13 +135,13 @@ async fn run_a_new_workflow_on_a_schedule_then_rerun_it() {
     );
     let unnamed = client
         .workflows()
-        .run(Workflow::default(), None)
+        .run(Workflow::default())
         .await
         .unwrap_err();
     assert!(matches!(unnamed, Error::InvalidInput { .. }), "{unnamed}");
     let not_a_workflow = client
         .workflows()
-        .run_json(json!({"metadata": 3}), None)
+        .run_json(json!({"metadata": 3}))
         .await
         .unwrap_err();
     assert!(
@@ -182,14 +164,7 @@ async fn change_owner_and_delete() {
         Some("jane.doe")
     );
     client.workflows().delete(MINER).await.unwrap();
-    assert!(
-        client
-            .workflows()
-            .find_by_id(MINER)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(client.workflows().get_opt(MINER).await.unwrap().is_none());
     let again = client.workflows().delete(MINER).await.unwrap_err();
     assert!(again.is_not_found(), "{again}");
 }
@@ -199,7 +174,8 @@ async fn scheduled_queries() {
     let (_clock, _sandbox, client) = start().await;
     let found = client
         .workflows()
-        .find_schedule_query("5f1c2a9e-7d34-4b21-9a6e-0c8b3d2f1e47", 5)
+        .find_schedule_query("5f1c2a9e-7d34-4b21-9a6e-0c8b3d2f1e47")
+        .max_results(5)
         .await
         .unwrap();
     assert_eq!(found.len(), 1);
@@ -214,7 +190,7 @@ async fn scheduled_queries() {
     let end = "2030-01-01T00:00:00Z".parse().unwrap();
     let runs = client
         .workflows()
-        .schedule_query_runs(start, end, false)
+        .schedule_query_runs(start, end)
         .await
         .unwrap();
     assert!(
@@ -223,7 +199,8 @@ async fn scheduled_queries() {
     );
     let missed = client
         .workflows()
-        .schedule_query_runs(start, end, true)
+        .schedule_query_runs(start, end)
+        .missed()
         .await
         .unwrap();
     assert!(missed.len() < runs.len());
@@ -233,7 +210,7 @@ async fn scheduled_queries() {
     )));
     let backwards = client
         .workflows()
-        .schedule_query_runs(end, start, false)
+        .schedule_query_runs(end, start)
         .await
         .unwrap_err();
     assert!(matches!(backwards, Error::InvalidInput { .. }));
@@ -248,23 +225,13 @@ async fn non_api_token_users_go_through_package_workflows_decided_once() {
         .with_layer(recorder.clone())
         .build()
         .unwrap();
-    let found = client
-        .workflows()
-        .find_by_id(CRAWLER)
-        .await
-        .unwrap()
-        .unwrap();
+    let found = client.workflows().get(CRAWLER).await.unwrap();
     client
         .workflows()
         .update(&found.to_workflow())
         .await
         .unwrap();
-    client
-        .clone()
-        .workflows()
-        .rerun(found, false)
-        .await
-        .unwrap();
+    client.clone().workflows().rerun(found).await.unwrap();
     client.workflows().delete(CRAWLER).await.unwrap();
     let seen = recorder.requests();
     assert_eq!(
@@ -295,12 +262,7 @@ async fn non_api_token_users_go_through_package_workflows_decided_once() {
 #[tokio::test]
 async fn a_workflow_read_from_a_search_goes_back_unchanged() {
     let (_clock, _sandbox, client) = start().await;
-    let found = client
-        .workflows()
-        .find_by_id(CRAWLER)
-        .await
-        .unwrap()
-        .unwrap();
+    let found = client.workflows().get(CRAWLER).await.unwrap();
     let workflow = found.to_workflow();
     let round_trip: Workflow = decode_value(serde_json::to_value(&workflow).unwrap()).unwrap();
     assert_eq!(round_trip, workflow);

@@ -2,8 +2,6 @@
 //!
 //! Passwords and `extra` values are never printed: not in results, not in dry runs, not in errors.
 
-use atlan_workflows::CredentialQuery;
-use atlan_workflows::requests::credentials as requests;
 use serde_json::json;
 
 use super::Env;
@@ -17,22 +15,16 @@ pub(crate) async fn run(command: CredentialsCommand, env: &mut Env) -> Result<()
     match command {
         CredentialsCommand::Create { input, no_test } => {
             let credential = read(&input)?;
-            if env.dry_run() {
-                return env.show(&requests::create(&credential, !no_test)?);
+            let credentials = env.client().await?.credentials();
+            let mut create = credentials.create(&credential);
+            if no_test {
+                create = create.without_test();
             }
-            let created = env
-                .client()
-                .await?
-                .credentials()
-                .create(&credential, !no_test)
-                .await?;
+            let created = create.await?;
             env.printer
                 .records(CREDENTIAL_COLUMNS, &[rows::credential(&created)])
         }
         CredentialsCommand::Get { guid } => {
-            if env.dry_run() {
-                return env.show(&requests::get(&guid)?);
-            }
             let credential = env.client().await?.credentials().get(&guid).await?;
             env.printer
                 .records(CREDENTIAL_COLUMNS, &[rows::credential(&credential)])
@@ -43,23 +35,20 @@ pub(crate) async fn run(command: CredentialsCommand, env: &mut Env) -> Result<()
             offset,
             workflow,
         } => {
-            let mut query = CredentialQuery::new();
+            let mut list = env.client().await?.credentials().list();
             for (field, value) in filter.into_iter().flatten() {
-                query = query.filter(field, value);
+                list = list.filter(field, value);
             }
             if let Some(limit) = limit {
-                query = query.limit(limit);
+                list = list.limit(limit);
             }
             if let Some(offset) = offset {
-                query = query.offset(offset);
+                list = list.offset(offset);
             }
             if let Some(workflow) = workflow {
-                query = query.workflow_name(workflow);
+                list = list.workflow(workflow);
             }
-            if env.dry_run() {
-                return env.show(&query.request());
-            }
-            let credentials = env.client().await?.credentials().list(&query).await?;
+            let credentials = list.await?;
             if credentials.is_empty() {
                 env.printer.note("no credentials found");
                 return Ok(());
@@ -69,9 +58,6 @@ pub(crate) async fn run(command: CredentialsCommand, env: &mut Env) -> Result<()
         }
         CredentialsCommand::Test { input } => {
             let credential = read(&input)?;
-            if env.dry_run() {
-                return env.show(&requests::test(&credential)?);
-            }
             let test = env.client().await?.credentials().test(&credential).await?;
             env.printer
                 .records(TEST_COLUMNS, &[rows::credential_test(&test)])?;
@@ -79,8 +65,7 @@ pub(crate) async fn run(command: CredentialsCommand, env: &mut Env) -> Result<()
                 Ok(())
             } else {
                 Err(CliError::TestFailed {
-                    reason: failure_reason(&test),
-                    before_update: false,
+                    reason: test.reason().unwrap_or("no reason given").to_owned(),
                 })
             }
         }
@@ -92,26 +77,16 @@ pub(crate) async fn run(command: CredentialsCommand, env: &mut Env) -> Result<()
                     input.file.display()
                 )));
             }
-            if env.dry_run() {
-                // The test comes first; the update is sent only if it passes.
-                return env.show(&requests::test(&credential)?);
-            }
-            let credentials = env.client().await?.credentials();
-            let test = credentials.test(&credential).await?;
-            if !test.is_successful() {
-                return Err(CliError::TestFailed {
-                    reason: failure_reason(&test),
-                    before_update: true,
-                });
-            }
-            let updated = credentials.update(&credential).await?;
+            let updated = env
+                .client()
+                .await?
+                .credentials()
+                .test_and_update(&credential)
+                .await?;
             env.printer
                 .records(CREDENTIAL_COLUMNS, &[rows::credential(&updated)])
         }
         CredentialsCommand::Purge { guid } => {
-            if env.dry_run() {
-                return env.show(&requests::purge(&guid)?);
-            }
             env.client().await?.credentials().purge(&guid).await?;
             env.printer.message(
                 &format!("credential {guid} purged"),
@@ -123,8 +98,4 @@ pub(crate) async fn run(command: CredentialsCommand, env: &mut Env) -> Result<()
 
 fn read(input: &CredentialInput) -> Result<atlan_workflows::Credential, CliError> {
     input::credential_file(&input.file, input.password_stdin)
-}
-
-fn failure_reason(test: &atlan_workflows::CredentialTestResponse) -> String {
-    test.reason().unwrap_or("no reason given").to_owned()
 }

@@ -1,13 +1,15 @@
-//! The commands: each builds its first request without IO (which `--dry-run` prints), then runs
-//! through the facade and prints what it got.
+//! The commands: each calls the facade and prints what it got. A dry run is a mode of the client
+//! (`--dry-run`): the operation stops before a request and the facade returns it, which
+//! [`run`] prints; no command builds requests of its own.
 
 mod credentials;
+mod generate;
 mod runs;
 mod sandbox;
 mod schedules;
 mod workflows;
 
-use atlan_workflows::{ApiRequest, AtlanClient};
+use atlan_workflows::{ApiRequest, AtlanClient, Error};
 
 use crate::cli::{Cli, Command, Global};
 use crate::context::Connection;
@@ -33,14 +35,9 @@ impl Env {
         }
     }
 
-    /// Whether to print the first request instead of sending anything.
-    pub(crate) fn dry_run(&self) -> bool {
-        self.global.dry_run
-    }
-
     /// Prints a request as `--dry-run` shows it: one line of JSON, secrets redacted, its keys in
     /// the order `method`, `path`, `query`, `body`.
-    pub(crate) fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
+    fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
         let line = serde_json::to_string(request).map_err(std::io::Error::from)?;
         self.printer.line(&line)
     }
@@ -64,16 +61,27 @@ impl Env {
     }
 }
 
-/// Runs a command line.
+/// Runs a command line. A dry run that stopped before a request prints it and succeeds.
 pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
     let printer = Printer::stdout(cli.global.output);
+    if cli.global.dry_run.is_some() && matches!(cli.command, Command::Sandbox(_)) {
+        return Err(CliError::Usage(
+            "--dry-run shows requests to Atlan; `sandbox serve` sends none".into(),
+        ));
+    }
     let mut env = Env::new(cli.global, printer);
     let result = match cli.command {
         Command::Workflows(command) => workflows::run(command, &mut env).await,
         Command::Runs(command) => runs::run(command, &mut env).await,
         Command::Schedules(command) => schedules::run(command, &mut env).await,
         Command::Credentials(command) => credentials::run(command, &mut env).await,
-        Command::Sandbox(command) => sandbox::run(command, &env).await,
+        Command::Sandbox(command) => sandbox::run(command).await,
+        Command::Completions { shell } => generate::completions(shell, &mut env.printer),
+        Command::GenerateMan { dir } => generate::man_pages(&dir),
+    };
+    let result = match result {
+        Err(CliError::Api(Error::DryRun { request })) => env.show(&request),
+        other => other,
     };
     env.close().await;
     result

@@ -1,10 +1,10 @@
 //! `atlan runs get | list | search | latest | current | stop | monitor`.
 
-use atlan_workflows::requests::runs as requests;
 use atlan_workflows::{
-    MonitorOptions, MonitorTarget, RunList, TimeBounds, WorkflowPhase, WorkflowSearchResult,
+    MonitorTarget, Page, RunList, RunSearch, WorkflowPhase, WorkflowSearchResult,
 };
 use futures_util::TryStreamExt;
+use futures_util::stream::BoxStream;
 use jiff::Timestamp;
 
 use super::Env;
@@ -32,11 +32,7 @@ pub(crate) async fn run(command: RunsCommand, env: &mut Env) -> Result<(), CliEr
 }
 
 async fn get(run_id: &str, env: &mut Env) -> Result<(), CliError> {
-    if env.dry_run() {
-        return env.show(&requests::get(run_id)?);
-    }
     let run = env.client().await?.runs().get(run_id).await?;
-    let run = run.ok_or_else(|| CliError::NotFound(format!("run `{run_id}`")))?;
     print_run(&run, env)
 }
 
@@ -46,91 +42,75 @@ async fn list(
     paging: Paging,
     env: &mut Env,
 ) -> Result<(), CliError> {
-    if env.dry_run() {
-        let request = match &phase {
-            Some(phase) => requests::by_phase(workflow, phase, paging.from, paging.size)?,
-            None => requests::of_workflow(workflow, paging.from, paging.size)?,
-        };
-        return env.show(&request);
-    }
-    let listing = env.client().await?.runs().list(workflow, phase);
-    print_listing(listing, paging, env).await
-}
-
-async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
-    let started = bounds(args.started_since, args.started_before);
-    let finished = bounds(args.finished_since, args.finished_before);
-    let paging = args.paging;
-    if env.dry_run() {
-        return env.show(&requests::by_status_and_time(
-            &args.status,
-            &started,
-            &finished,
-            paging.from,
-            paging.size,
-        )?);
-    }
     let listing = env
         .client()
         .await?
         .runs()
-        .search(&args.status, started, finished);
-    print_listing(listing, paging, env).await
+        .list(workflow)
+        .phase(phase)
+        .from(paging.from)
+        .size(paging.size);
+    print_listing(Listing::Workflow(listing), paging, env).await
+}
+
+async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
+    let mut search = env
+        .client()
+        .await?
+        .runs()
+        .search()
+        .phases(args.status)
+        .from(args.paging.from)
+        .size(args.paging.size);
+    if let Some(time) = args.started_since {
+        search = search.started_since(time);
+    }
+    if let Some(time) = args.started_before {
+        search = search.started_before(time);
+    }
+    if let Some(time) = args.finished_since {
+        search = search.finished_since(time);
+    }
+    if let Some(time) = args.finished_before {
+        search = search.finished_before(time);
+    }
+    print_listing(Listing::Search(search), args.paging, env).await
 }
 
 async fn latest(workflow: &str, env: &mut Env) -> Result<(), CliError> {
-    if env.dry_run() {
-        return env.show(&requests::latest(workflow)?);
-    }
     let run = env.client().await?.runs().latest(workflow).await?;
-    let run = run.ok_or_else(|| CliError::NotFound(format!("a run of workflow `{workflow}`")))?;
     print_run(&run, env)
 }
 
 async fn current(workflow: &str, env: &mut Env) -> Result<(), CliError> {
-    if env.dry_run() {
-        return env.show(&requests::current(workflow)?);
-    }
     let run = env.client().await?.runs().current(workflow).await?;
-    let run = run.ok_or_else(|| {
-        CliError::NotFound(format!("a Pending or Running run of workflow `{workflow}`"))
-    })?;
     print_run(&run, env)
 }
 
 async fn stop(run_id: &str, env: &mut Env) -> Result<(), CliError> {
-    if env.dry_run() {
-        return env.show(&requests::stop(run_id)?);
-    }
     let run = env.client().await?.runs().stop(run_id).await?;
     env.printer
         .records(RUN_COLUMNS, &[rows::run_response(&run, Timestamp::now())])
 }
 
 async fn monitor(args: MonitorArgs, env: &mut Env) -> Result<(), CliError> {
-    // Each poll sends the same request: the latest run of the workflow, or the run.
-    let (target, request) = match (args.workflow, args.run_id) {
-        (Some(workflow), _) => {
-            let request = requests::latest(&workflow)?;
-            (MonitorTarget::Workflow(workflow), request)
-        }
-        (None, Some(run_id)) => {
-            let request = requests::get(&run_id)?;
-            (MonitorTarget::Run(run_id), request)
-        }
+    let target = match (args.workflow, args.run_id) {
+        (Some(workflow), _) => MonitorTarget::Workflow(workflow),
+        (None, Some(run_id)) => MonitorTarget::Run(run_id),
         (None, None) => return Err(CliError::Usage("give a run id or --workflow NAME".into())),
     };
-    if env.dry_run() {
-        return env.show(&request);
-    }
+    let monitor = env.client().await?.runs().monitor(target);
     let progress = Progress::monitor();
     let started = tokio::time::Instant::now();
     let seen = progress.clone();
-    let options = MonitorOptions::new(args.interval, args.timeout).on_progress(move |run| {
-        tracing::debug!(run = run.name(), phase = ?run.phase(), "monitored");
-        seen.seen(run, started.elapsed());
-    });
-    let result = env.client().await?.runs().monitor(target, options).await;
+    let result = monitor
+        .interval(args.interval)
+        .timeout(args.timeout)
+        .on_progress(move |run| {
+            tracing::debug!(run = run.name(), phase = ?run.phase(), "monitored");
+            seen.seen(run, started.elapsed());
+        })
+        .await;
     progress.finish();
     let run = result?;
     print_run(&run, env)?;
@@ -153,10 +133,31 @@ fn print_run(run: &WorkflowSearchResult, env: &mut Env) -> Result<(), CliError> 
         .records(RUN_COLUMNS, &[rows::run_hit(run, Timestamp::now())])
 }
 
+/// A listing of runs: a workflow's, or a search's.
+enum Listing {
+    Workflow(RunList),
+    Search(RunSearch),
+}
+
+impl Listing {
+    async fn page(&self) -> atlan_workflows::Result<Page<WorkflowSearchResult>> {
+        match self {
+            Self::Workflow(list) => list.page().await,
+            Self::Search(search) => search.page().await,
+        }
+    }
+
+    fn pages(self) -> BoxStream<'static, atlan_workflows::Result<Page<WorkflowSearchResult>>> {
+        match self {
+            Self::Workflow(list) => list.pages(),
+            Self::Search(search) => search.pages(),
+        }
+    }
+}
+
 /// A listing: one page, with a note on what follows; or, with `--all`, every page, printed as
 /// each arrives (the table's columns are sized by the first page).
-async fn print_listing(listing: RunList, paging: Paging, env: &mut Env) -> Result<(), CliError> {
-    let listing = listing.from(paging.from).size(paging.size);
+async fn print_listing(listing: Listing, paging: Paging, env: &mut Env) -> Result<(), CliError> {
     if !paging.all {
         let page = listing.page().await?;
         let now = Timestamp::now();
@@ -186,32 +187,22 @@ async fn print_listing(listing: RunList, paging: Paging, env: &mut Env) -> Resul
     }
 
     let progress = Progress::listing();
-    // The total is only for the progress line: ask for it (one result) only when it is drawn.
-    let total = if Progress::enabled() {
-        let first = listing.clone().size(1).page().await?;
-        first.total.map(|total| total.value)
-    } else {
-        None
-    };
-    let batch_size = usize::try_from(paging.size)
-        .unwrap_or(usize::MAX)
-        .min(10_000);
-    let mut stream = listing.stream();
-    let mut batch = Vec::with_capacity(batch_size);
-    let (mut pages, mut items) = (0_u64, 0_u64);
+    let mut pages = listing.pages();
+    let (mut fetched, mut items) = (0_u64, 0_u64);
     let result: Result<(), CliError> = async {
-        while let Some(run) = stream.try_next().await? {
-            batch.push(rows::run_hit(&run, Timestamp::now()));
-            items += 1;
-            if batch.len() == batch_size {
-                pages += 1;
-                progress.fetched(pages, items, total);
-                env.printer.records(RUN_COLUMNS, &batch)?;
-                batch.clear();
+        while let Some(page) = pages.try_next().await? {
+            fetched += 1;
+            items += page.items.len() as u64;
+            progress.fetched(fetched, items, page.total.as_ref().map(|total| total.value));
+            let now = Timestamp::now();
+            let records: Vec<Record> = page
+                .items
+                .iter()
+                .map(|run| rows::run_hit(run, now))
+                .collect();
+            if !records.is_empty() {
+                env.printer.records(RUN_COLUMNS, &records)?;
             }
-        }
-        if !batch.is_empty() {
-            env.printer.records(RUN_COLUMNS, &batch)?;
         }
         Ok(())
     }
@@ -222,14 +213,4 @@ async fn print_listing(listing: RunList, paging: Paging, env: &mut Env) -> Resul
         env.printer.note("no runs found");
     }
     Ok(())
-}
-
-/// `--…-since` and `--…-before` as one bound.
-fn bounds(since: Option<String>, before: Option<String>) -> TimeBounds {
-    match (since, before) {
-        (Some(since), Some(before)) => TimeBounds::between(since, before),
-        (Some(since), None) => TimeBounds::since(since),
-        (None, Some(before)) => TimeBounds::before(before),
-        (None, None) => TimeBounds::any(),
-    }
 }

@@ -1,7 +1,6 @@
 //! `atlan schedules add | remove | list | get`.
 
 use atlan_workflows::WorkflowSchedule;
-use atlan_workflows::requests::{schedules as requests, workflows};
 
 use super::Env;
 use crate::cli::SchedulesCommand;
@@ -18,10 +17,6 @@ pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), 
         } => {
             let schedule = WorkflowSchedule::new(cron, timezone)
                 .map_err(|error| CliError::Usage(error.to_string()))?;
-            if env.dry_run() {
-                // Adding a schedule reads the workflow, then updates it.
-                return env.show(&workflows::find_by_id(&name)?);
-            }
             let updated = env
                 .client()
                 .await?
@@ -32,17 +27,11 @@ pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), 
                 .records(WORKFLOW_COLUMNS, &[rows::workflow_response(&updated)])
         }
         SchedulesCommand::Remove { name } => {
-            if env.dry_run() {
-                return env.show(&workflows::find_by_id(&name)?);
-            }
             let updated = env.client().await?.schedules().remove(&name).await?;
             env.printer
                 .records(WORKFLOW_COLUMNS, &[rows::workflow_response(&updated)])
         }
         SchedulesCommand::List => {
-            if env.dry_run() {
-                return env.show(&requests::list());
-            }
             let schedules = env.client().await?.schedules().list().await?;
             if schedules.is_empty() {
                 env.printer.note("no scheduled workflows");
@@ -52,9 +41,6 @@ pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), 
             env.printer.records(SCHEDULE_COLUMNS, &records)
         }
         SchedulesCommand::Get { name } => {
-            if env.dry_run() {
-                return env.show(&requests::get(&name)?);
-            }
             let schedule = env.client().await?.schedules().get(&name).await?;
             env.printer
                 .records(SCHEDULE_COLUMNS, &[rows::schedule(&schedule)])

@@ -1,13 +1,9 @@
 //! `atlan workflows find | update | run | rerun | delete | change-owner`.
-//!
-//! A dry run of a command that writes assumes the API-token route (`workflows/…`): the route is
-//! otherwise decided by asking the server who the key belongs to, which a dry run does not do.
 
 use std::path::Path;
 
 use atlan_workflows::model::decode_value;
-use atlan_workflows::requests::workflows as requests;
-use atlan_workflows::{Workflow, WorkflowPackage, WorkflowRoute, WorkflowSchedule};
+use atlan_workflows::{Workflow, WorkflowPackage, WorkflowSchedule};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -36,30 +32,17 @@ pub(crate) async fn run(command: WorkflowsCommand, env: &mut Env) -> Result<(), 
 }
 
 async fn find(args: FindArgs, env: &mut Env) -> Result<(), CliError> {
+    let workflows = env.client().await?.workflows();
     if let Some(id) = args.id {
-        if env.dry_run() {
-            return env.show(&requests::find_by_id(&id)?);
-        }
-        let found = env
-            .client()
-            .await?
-            .workflows()
-            .find_by_id(&id)
-            .await?
-            .ok_or_else(|| CliError::NotFound(format!("workflow `{id}`")))?;
+        let found = workflows.get(&id).await?;
         return env
             .printer
             .records(WORKFLOW_COLUMNS, &[rows::workflow_hit(&found)]);
     }
-    let package = WorkflowPackage::from(args.package.unwrap_or_default());
-    if env.dry_run() {
-        return env.show(&requests::find_by_type(&package, args.max)?);
-    }
-    let found = env
-        .client()
-        .await?
-        .workflows()
-        .find_by_type(package.clone(), args.max)
+    let package = package(args.package.as_deref().unwrap_or_default(), env);
+    let found = workflows
+        .find_by_type(package.clone())
+        .max_results(args.max)
         .await?;
     if found.is_empty() {
         env.printer
@@ -70,18 +53,25 @@ async fn find(args: FindArgs, env: &mut Env) -> Result<(), CliError> {
     env.printer.records(WORKFLOW_COLUMNS, &records)
 }
 
-async fn update(id: &str, settings: Vec<(String, Value)>, env: &mut Env) -> Result<(), CliError> {
-    if env.dry_run() {
-        // It reads the workflow before it writes it: the read is the first request.
-        return env.show(&requests::find_by_id(id)?);
+/// The package `--type` names: a prefix (`atlan-snowflake`), or a package name
+/// (`@atlan/snowflake`), which is searched by its prefix and said so.
+fn package(text: &str, env: &mut Env) -> WorkflowPackage {
+    let text = text.trim();
+    match WorkflowPackage::from_package_name(text) {
+        Some(package) => {
+            env.printer.note(&format!(
+                "{text}: searching workflows with the prefix {}",
+                package.prefix()
+            ));
+            package
+        }
+        None => WorkflowPackage::from(text),
     }
-    let client = env.client().await?;
-    let found = client
-        .workflows()
-        .find_by_id(id)
-        .await?
-        .ok_or_else(|| CliError::NotFound(format!("workflow `{id}`")))?;
-    let mut workflow = found.to_workflow();
+}
+
+async fn update(id: &str, settings: Vec<(String, Value)>, env: &mut Env) -> Result<(), CliError> {
+    let workflows = env.client().await?.workflows();
+    let mut workflow = workflows.get(id).await?.to_workflow();
     let mut changes = Vec::with_capacity(settings.len());
     for (name, value) in settings {
         let before = workflow
@@ -89,7 +79,7 @@ async fn update(id: &str, settings: Vec<(String, Value)>, env: &mut Env) -> Resu
             .map_err(|error| CliError::Usage(format!("workflow `{id}`: {error}")))?;
         changes.push(format!("{name}: {before} -> {value}"));
     }
-    let updated = client.workflows().update(&workflow).await?;
+    let updated = workflows.update(&workflow).await?;
     for change in changes {
         env.printer.note(&change);
     }
@@ -109,42 +99,26 @@ async fn submit(
         .map(|(cron, timezone)| WorkflowSchedule::new(cron, timezone))
         .transpose()
         .map_err(|error| CliError::Usage(error.to_string()))?;
-    if env.dry_run() {
-        let mut workflow = workflow;
-        if let Some(schedule) = &schedule {
-            schedule.apply_to(&mut workflow);
-        }
-        return env.show(&requests::run(WorkflowRoute::Workflows, &workflow)?);
+    let mut run = env.client().await?.workflows().run(workflow);
+    if let Some(schedule) = schedule {
+        run = run.schedule(schedule);
     }
-    let created = env
-        .client()
-        .await?
-        .workflows()
-        .run(workflow, schedule.as_ref())
-        .await?;
+    let created = run.await?;
     env.printer
         .records(WORKFLOW_COLUMNS, &[rows::workflow_response(&created)])
 }
 
 async fn rerun(id: &str, idempotent: bool, env: &mut Env) -> Result<(), CliError> {
-    if env.dry_run() {
-        // It finds the workflow (for its namespace) before it re-runs it.
-        return env.show(&requests::find_by_id(id)?);
+    let mut rerun = env.client().await?.workflows().rerun(id);
+    if idempotent {
+        rerun = rerun.idempotent();
     }
-    let run = env
-        .client()
-        .await?
-        .workflows()
-        .rerun(id, idempotent)
-        .await?;
+    let run = rerun.await?;
     env.printer
         .records(RUN_COLUMNS, &[rows::run_response(&run, Timestamp::now())])
 }
 
 async fn delete(name: &str, env: &mut Env) -> Result<(), CliError> {
-    if env.dry_run() {
-        return env.show(&requests::delete(WorkflowRoute::Workflows, name)?);
-    }
     env.client().await?.workflows().delete(name).await?;
     env.printer.message(
         &format!("workflow {name} deleted"),
@@ -153,9 +127,6 @@ async fn delete(name: &str, env: &mut Env) -> Result<(), CliError> {
 }
 
 async fn change_owner(name: &str, username: &str, env: &mut Env) -> Result<(), CliError> {
-    if env.dry_run() {
-        return env.show(&requests::change_owner(name, username)?);
-    }
     let updated = env
         .client()
         .await?

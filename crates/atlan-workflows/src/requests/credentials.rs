@@ -1,23 +1,36 @@
-//! Credentials: create (with a test), get, list, test, update, purge.
+//! Credentials: create (tested or not), get, list, test, update, purge.
 
 use atlan_model::Credential;
 use serde_json::{Map, Value};
 
-use super::workflows::non_empty;
+use super::non_empty;
 use crate::error::{Error, Result};
 use crate::request::{ApiRequest, redact_credential};
 
-/// `POST credentials?testCredential=…`: stores a credential, tested first when `test` is true.
+/// `POST credentials?testCredential=true`: the server tests the credential, and stores it only if
+/// the test passes.
 ///
 /// # Errors
-/// [`Error::InvalidInput`] when `test` is false for a credential with a username or password (as
-/// pyatlan: an untested login is refused before anything is sent).
-pub fn create(credential: &Credential, test: bool) -> Result<ApiRequest> {
-    if !test && credential.has_login() {
+/// [`Error::InvalidInput`] when the body cannot be encoded.
+pub fn create(credential: &Credential) -> Result<ApiRequest> {
+    create_with(credential, true)
+}
+
+/// `POST credentials?testCredential=false`: stores a credential without a test.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a credential with a username or password (as pyatlan: an untested
+/// login is refused before anything is sent).
+pub fn create_untested(credential: &Credential) -> Result<ApiRequest> {
+    if credential.has_login() {
         return Err(Error::invalid(
             "a credential with a username or password must be tested when it is created",
         ));
     }
+    create_with(credential, false)
+}
+
+fn create_with(credential: &Credential, test: bool) -> Result<ApiRequest> {
     ApiRequest::post("credentials.create", &["credentials"])
         .query("testCredential", test.to_string())
         .json_redacted(credential, redact_credential)
@@ -61,12 +74,14 @@ pub fn workflow_filter(workflow_name: &str) -> Map<String, Value> {
     filter
 }
 
-/// `POST credentials/test`: tests a credential without storing it.
+/// `POST credentials/test`: tests a credential without storing it. It changes nothing, so it is
+/// read-only (safe to re-send, and sent for real by a [`crate::DryRun::Writes`] client).
 ///
 /// # Errors
 /// [`Error::InvalidInput`] when the body cannot be encoded.
 pub fn test(credential: &Credential) -> Result<ApiRequest> {
     ApiRequest::post("credentials.test", &["credentials", "test"])
+        .read_only()
         .json_redacted(credential, redact_credential)
 }
 

@@ -1,22 +1,14 @@
 //! One function per Atlan operation, building its [`ApiRequest`] without IO.
 //!
-//! The client sends what these build; they are public so that a CLI can print them (`--dry-run`)
-//! and tests can check them without a server.
+//! The client sends what these build (or, in a dry run, returns it); they are public so that
+//! requests can be checked without a server and sent over a stack of your own.
 //!
 //! ```
-//! use atlan_workflows::WorkflowPhase;
-//! use atlan_workflows::TimeBounds;
 //! use atlan_workflows::requests;
 //!
-//! let request = requests::runs::by_status_and_time(
-//!     &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-//!     &TimeBounds::since("now-6h"),
-//!     &TimeBounds::since("now-1h"),
-//!     0,
-//!     100,
-//! )?;
-//! assert_eq!(request.path(), "/api/service/runs/indexsearch");
-//! assert!(request.is_idempotent(), "a read-only POST: safe to re-send");
+//! let request = requests::runs::stop("atlan-snowflake-1714638976-k2x7q")?;
+//! assert_eq!(request.path(), "/api/service/runs/atlan-snowflake-1714638976-k2x7q/stop");
+//! assert!(!request.is_read_only(), "a write: never re-sent once it may have arrived");
 //! # Ok::<(), atlan_workflows::Error>(())
 //! ```
 
@@ -26,7 +18,7 @@ pub mod runs;
 pub mod schedules;
 pub mod workflows;
 
-use atlan_query::Search;
+use atlan_query::{Index, Search};
 
 use crate::error::Result;
 use crate::request::ApiRequest;
@@ -53,14 +45,17 @@ impl WorkflowRoute {
     }
 }
 
-/// `POST workflows/indexsearch` or `runs/indexsearch` with a search: read-only, safe to re-send.
-pub(crate) fn index_search(
-    operation: &'static str,
-    runs: bool,
-    search: &Search,
-) -> Result<ApiRequest> {
-    let index = if runs { "runs" } else { "workflows" };
-    ApiRequest::post(operation, &[index, "indexsearch"])
+/// `POST {index}/indexsearch` with a search: read-only, safe to re-send.
+///
+/// # Errors
+/// [`crate::Error::InvalidInput`] when the search cannot be encoded (a boost that is not finite).
+pub fn index_search(operation: &'static str, index: Index, search: &Search) -> Result<ApiRequest> {
+    ApiRequest::post(operation, &[index.segment(), "indexsearch"])
         .read_only()
         .json(search)
+}
+
+/// `value` unless it is empty or white space.
+pub(crate) fn non_empty<'a>(value: &'a str, what: &'static str) -> Result<&'a str> {
+    Ok(atlan_query::workflows::non_empty(value, what)?)
 }

@@ -1,10 +1,10 @@
-//! Runs: get, list by phase, search by status and time, latest, current, stop.
+//! Runs: get, list, search by status and time, latest, current, stop.
 
 use atlan_model::WorkflowPhase;
+use atlan_query::Index;
 use atlan_query::workflows::{self, TimeBounds};
 
-use super::index_search;
-use super::workflows::non_empty;
+use super::{index_search, non_empty};
 use crate::error::Result;
 use crate::request::ApiRequest;
 
@@ -13,36 +13,25 @@ use crate::request::ApiRequest;
 /// # Errors
 /// [`crate::Error::InvalidInput`] for an empty id.
 pub fn get(run_id: &str) -> Result<ApiRequest> {
-    index_search("runs.get", true, &workflows::find_run_by_id(run_id)?)
+    index_search("runs.get", Index::Runs, &workflows::find_run_by_id(run_id)?)
 }
 
-/// `POST runs/indexsearch`: a page of a workflow's runs in one phase, newest first.
+/// `POST runs/indexsearch`: a page of a workflow's runs, in one phase or in every phase, newest
+/// first.
 ///
 /// # Errors
-/// [`crate::Error::InvalidInput`] for an empty name or a page past 10,000 results.
-pub fn by_phase(
+/// [`crate::Error::InvalidInput`] for an empty name, a size of 0 or a page past 10,000 results.
+pub fn of_workflow(
     workflow_name: &str,
-    phase: &WorkflowPhase,
+    phase: Option<&WorkflowPhase>,
     from: u64,
     size: u64,
 ) -> Result<ApiRequest> {
-    index_search(
-        "runs.list",
-        true,
-        &workflows::runs_by_phase(workflow_name, phase, from, size)?,
-    )
-}
-
-/// `POST runs/indexsearch`: a page of a workflow's runs in every phase, newest first.
-///
-/// # Errors
-/// [`crate::Error::InvalidInput`] for an empty name or a page past 10,000 results.
-pub fn of_workflow(workflow_name: &str, from: u64, size: u64) -> Result<ApiRequest> {
-    index_search(
-        "runs.list",
-        true,
-        &workflows::runs_of_workflow(workflow_name, from, size)?,
-    )
+    let search = match phase {
+        Some(phase) => workflows::runs_by_phase(workflow_name, phase, from, size)?,
+        None => workflows::runs_of_workflow(workflow_name, from, size)?,
+    };
+    index_search("runs.list", Index::Runs, &search)
 }
 
 /// `POST runs/indexsearch`: a page of runs in these phases, started and finished within bounds
@@ -59,7 +48,7 @@ pub fn by_status_and_time(
 ) -> Result<ApiRequest> {
     index_search(
         "runs.search",
-        true,
+        Index::Runs,
         &workflows::runs_by_status_and_time(phases, started, finished, from, size)?,
     )
 }
@@ -69,7 +58,11 @@ pub fn by_status_and_time(
 /// # Errors
 /// [`crate::Error::InvalidInput`] for an empty name.
 pub fn latest(workflow_name: &str) -> Result<ApiRequest> {
-    index_search("runs.latest", true, &workflows::latest_run(workflow_name)?)
+    index_search(
+        "runs.latest",
+        Index::Runs,
+        &workflows::latest_run(workflow_name)?,
+    )
 }
 
 /// `POST runs/indexsearch`: a workflow's newest runs, to find the one that is Pending or Running.
@@ -79,7 +72,7 @@ pub fn latest(workflow_name: &str) -> Result<ApiRequest> {
 pub fn current(workflow_name: &str) -> Result<ApiRequest> {
     index_search(
         "runs.current",
-        true,
+        Index::Runs,
         &workflows::current_run(workflow_name)?,
     )
 }

@@ -1,6 +1,6 @@
 //! Schedules: list and get (adding and removing one is a workflow update).
 
-use super::workflows::non_empty;
+use super::non_empty;
 use crate::error::Result;
 use crate::request::ApiRequest;
 

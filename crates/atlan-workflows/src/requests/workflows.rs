@@ -1,22 +1,23 @@
 //! Workflows: find, run, re-run, update, change owner, delete; scheduled queries.
 
 use atlan_model::{Workflow, WorkflowPackage};
-use atlan_query::{Timestamp, workflows};
+use atlan_query::{Index, Timestamp, workflows};
 use serde_json::json;
 
-use super::{WorkflowRoute, index_search};
+use super::{WorkflowRoute, index_search, non_empty};
 use crate::error::{Error, Result};
 use crate::request::{ApiRequest, redact_workflow};
-
-/// The package of scheduled queries.
-pub const SCHEDULE_QUERY_PACKAGE: &str = "@atlan/schedule-query";
 
 /// `POST workflows/indexsearch`: the workflow with this id.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for an empty id.
 pub fn find_by_id(id: &str) -> Result<ApiRequest> {
-    index_search("workflows.find_by_id", false, &workflows::find_by_id(id)?)
+    index_search(
+        "workflows.get",
+        Index::Workflows,
+        &workflows::find_by_id(id)?,
+    )
 }
 
 /// `POST workflows/indexsearch`: up to `max_results` workflows of a package, newest first.
@@ -26,7 +27,7 @@ pub fn find_by_id(id: &str) -> Result<ApiRequest> {
 pub fn find_by_type(package: &WorkflowPackage, max_results: u64) -> Result<ApiRequest> {
     index_search(
         "workflows.find_by_type",
-        false,
+        Index::Workflows,
         &workflows::find_by_type(package.clone(), max_results)?,
     )
 }
@@ -104,7 +105,7 @@ pub fn delete(route: WorkflowRoute, name: &str) -> Result<ApiRequest> {
 pub fn find_schedule_query(saved_query_id: &str, max_results: u64) -> Result<ApiRequest> {
     index_search(
         "workflows.find_schedule_query",
-        false,
+        Index::Workflows,
         &workflows::schedule_query(saved_query_id, max_results)?,
     )
 }
@@ -124,22 +125,30 @@ pub fn rerun_schedule_query(name: &str) -> Result<ApiRequest> {
     )
 }
 
-/// `GET runs/cron/scheduleQueriesBetweenDuration` (or `missed…`): runs of scheduled queries
-/// between two instants.
+/// `GET runs/cron/scheduleQueriesBetweenDuration`: runs of scheduled queries between two
+/// instants.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] when `end` is before `start`.
-pub fn schedule_query_runs(start: Timestamp, end: Timestamp, missed: bool) -> Result<ApiRequest> {
+pub fn schedule_query_runs(start: Timestamp, end: Timestamp) -> Result<ApiRequest> {
+    schedule_query_runs_at("scheduleQueriesBetweenDuration", start, end)
+}
+
+/// `GET runs/cron/missedScheduleQueriesBetweenDuration`: runs of scheduled queries between two
+/// instants that did not succeed.
+///
+/// # Errors
+/// [`Error::InvalidInput`] when `end` is before `start`.
+pub fn missed_schedule_query_runs(start: Timestamp, end: Timestamp) -> Result<ApiRequest> {
+    schedule_query_runs_at("missedScheduleQueriesBetweenDuration", start, end)
+}
+
+fn schedule_query_runs_at(endpoint: &str, start: Timestamp, end: Timestamp) -> Result<ApiRequest> {
     if end < start {
         return Err(Error::invalid(format!(
             "the end ({end}) is before the start ({start})"
         )));
     }
-    let endpoint = if missed {
-        "missedScheduleQueriesBetweenDuration"
-    } else {
-        "scheduleQueriesBetweenDuration"
-    };
     Ok(
         ApiRequest::get("workflows.schedule_query_runs", &["runs", "cron", endpoint])
             .query("startDate", start.to_string())
@@ -152,12 +161,4 @@ fn named(workflow: &Workflow) -> Result<&str> {
         .name()
         .filter(|name| !name.trim().is_empty())
         .ok_or_else(|| Error::invalid("the workflow has no metadata.name"))
-}
-
-pub(crate) fn non_empty<'a>(value: &'a str, what: &str) -> Result<&'a str> {
-    if value.trim().is_empty() {
-        Err(Error::invalid(format!("the {what} is empty")))
-    } else {
-        Ok(value)
-    }
 }
