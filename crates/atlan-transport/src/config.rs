@@ -82,7 +82,11 @@ impl TransportConfig {
         let base_url = parse_base_url(base_url)?;
         let api_key = SecretString::from(api_key.into());
         check_api_key(&api_key)?;
-        Ok(Self {
+        Ok(Self::with_defaults(base_url, api_key))
+    }
+
+    fn with_defaults(base_url: http::Uri, api_key: SecretString) -> Self {
+        Self {
             base_url,
             api_key,
             timeouts: TimeoutConfig::default(),
@@ -92,31 +96,91 @@ impl TransportConfig {
             gzip: true,
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 16,
-        })
+        }
     }
 
     /// A configuration from `ATLAN_BASE_URL` and `ATLAN_API_KEY`.
     ///
     /// # Errors
-    /// [`TransportError::Construction`] naming the variable that is missing or invalid.
+    /// [`TransportError::Environment`] naming the variable that is missing or invalid.
     pub fn from_env() -> Result<Self, TransportError> {
-        let read = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .filter(|value| !value.trim().is_empty())
-                .ok_or_else(|| TransportError::construction(format!("{name} is not set")))
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`TransportConfig::from_env`] over any source of variables. Each variable is checked on its
+    /// own, so an error names the one that failed.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, TransportError> {
+        let read = |variable: &'static str| {
+            lookup(variable)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+                .ok_or_else(|| TransportError::Environment {
+                    variable,
+                    reason: "is not set".into(),
+                })
         };
-        let base_url = read(BASE_URL_ENV)?;
-        let api_key = read(API_KEY_ENV)?;
-        Self::new(base_url.trim(), api_key.trim()).map_err(|error| match error {
-            TransportError::Construction { message } if message.contains("URL") => {
-                TransportError::construction(format!("{BASE_URL_ENV}: {message}"))
+        let in_variable = |variable: &'static str| {
+            move |error: TransportError| match error {
+                TransportError::Construction { message } => TransportError::Environment {
+                    variable,
+                    reason: message,
+                },
+                other => other,
             }
-            TransportError::Construction { message } => {
-                TransportError::construction(format!("{API_KEY_ENV}: {message}"))
-            }
-            other => other,
-        })
+        };
+        let base_url = parse_base_url(&read(BASE_URL_ENV)?).map_err(in_variable(BASE_URL_ENV))?;
+        let api_key = SecretString::from(read(API_KEY_ENV)?);
+        check_api_key(&api_key).map_err(in_variable(API_KEY_ENV))?;
+        Ok(Self::with_defaults(base_url, api_key))
+    }
+
+    /// With these timeouts.
+    #[must_use]
+    pub fn with_timeouts(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// With these retries.
+    #[must_use]
+    pub fn with_retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// With this `User-Agent`.
+    #[must_use]
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// With one more header on every request.
+    #[must_use]
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.extra_headers.push((name, value));
+        self
+    }
+
+    /// Asking for gzip responses, or not.
+    #[must_use]
+    pub fn with_gzip(mut self, gzip: bool) -> Self {
+        self.gzip = gzip;
+        self
+    }
+
+    /// Keeping idle pooled connections this long.
+    #[must_use]
+    pub fn with_pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// Keeping at most this many idle connections per host.
+    #[must_use]
+    pub fn with_pool_max_idle_per_host(mut self, connections: usize) -> Self {
+        self.pool_max_idle_per_host = connections;
+        self
     }
 
     /// The host (and port) requests are sent to, the only one that gets the API key.
@@ -205,6 +269,34 @@ impl Default for TimeoutConfig {
 }
 
 impl TimeoutConfig {
+    /// With this connect timeout.
+    #[must_use]
+    pub fn with_connect(mut self, timeout: Duration) -> Self {
+        self.connect = timeout;
+        self
+    }
+
+    /// With this timeout on one attempt.
+    #[must_use]
+    pub fn with_attempt(mut self, timeout: Duration) -> Self {
+        self.attempt = timeout;
+        self
+    }
+
+    /// With this timeout on the whole call.
+    #[must_use]
+    pub fn with_operation(mut self, timeout: Duration) -> Self {
+        self.operation = timeout;
+        self
+    }
+
+    /// With this timeout on reading a body.
+    #[must_use]
+    pub fn with_body(mut self, timeout: Duration) -> Self {
+        self.body = timeout;
+        self
+    }
+
     fn validate(&self) -> Result<(), TransportError> {
         for (name, value) in [
             ("connect", self.connect),
@@ -257,6 +349,34 @@ impl RetryConfig {
         }
     }
 
+    /// With this many attempts per call, the first included.
+    #[must_use]
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// With this ceiling on the first backoff.
+    #[must_use]
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// With this largest backoff (and cap on `Retry-After`).
+    #[must_use]
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// With this retry budget.
+    #[must_use]
+    pub fn with_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
     fn validate(&self) -> Result<(), TransportError> {
         if self.max_attempts == 0 {
             return Err(TransportError::construction(
@@ -296,6 +416,27 @@ impl Default for RetryBudget {
 }
 
 impl RetryBudget {
+    /// Counting calls over this window (1 to 60 s).
+    #[must_use]
+    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// Allowing this many retries per second whatever the traffic.
+    #[must_use]
+    pub fn with_min_per_sec(mut self, retries: u32) -> Self {
+        self.min_per_sec = retries;
+        self
+    }
+
+    /// Allowing this many retries per call (0.2 = one per five calls).
+    #[must_use]
+    pub fn with_retry_percent(mut self, percent: f32) -> Self {
+        self.retry_percent = percent;
+        self
+    }
+
     fn validate(&self) -> Result<(), TransportError> {
         if !(Duration::from_secs(1)..=Duration::from_secs(60)).contains(&self.ttl) {
             return Err(TransportError::construction(
@@ -345,6 +486,76 @@ mod tests {
         assert!(TransportConfig::new("https://x", "bad\nkey").is_err());
         let config = TransportConfig::new("https://x", "sentinel-key").unwrap();
         assert!(!format!("{config:?} {config:#?}").contains("sentinel-key"));
+    }
+
+    #[test]
+    fn environment_errors_name_the_variable_that_failed() {
+        let lookup = |url: Option<&'static str>, key: Option<&'static str>| {
+            move |name: &str| match name {
+                BASE_URL_ENV => url.map(str::to_owned),
+                API_KEY_ENV => key.map(str::to_owned),
+                _ => None,
+            }
+        };
+        let variable = |result: Result<TransportConfig, TransportError>| match result {
+            Err(TransportError::Environment { variable, reason }) => (variable, reason),
+            other => panic!("expected an environment error, got {other:?}"),
+        };
+        let ok = TransportConfig::from_lookup(lookup(Some(" https://t.example.com "), Some("k")))
+            .unwrap();
+        assert_eq!(ok.base_url.host(), Some("t.example.com"));
+        let (name, reason) = variable(TransportConfig::from_lookup(lookup(None, Some("k"))));
+        assert_eq!((name, reason.as_str()), (BASE_URL_ENV, "is not set"));
+        let (name, _) = variable(TransportConfig::from_lookup(lookup(
+            Some("https://x"),
+            Some(" "),
+        )));
+        assert_eq!(name, API_KEY_ENV);
+        let (name, reason) = variable(TransportConfig::from_lookup(lookup(
+            Some("ftp://x"),
+            Some("k"),
+        )));
+        assert_eq!(name, BASE_URL_ENV, "{reason}");
+        // A key error whose text says "URL" is still the key's: the variable is known, not guessed.
+        let (name, reason) = variable(TransportConfig::from_lookup(lookup(
+            Some("https://x"),
+            Some("URL\nkey-sentinel"),
+        )));
+        assert_eq!(name, API_KEY_ENV);
+        assert!(
+            !reason.contains("key-sentinel"),
+            "the key is never repeated: {reason}"
+        );
+        let shown = TransportError::Environment {
+            variable: BASE_URL_ENV,
+            reason: "is not set".into(),
+        };
+        assert_eq!(shown.to_string(), "ATLAN_BASE_URL: is not set");
+    }
+
+    #[test]
+    fn with_setters_chain() {
+        let config = TransportConfig::new("https://x", "k")
+            .unwrap()
+            .with_timeouts(TimeoutConfig::default().with_operation(Duration::from_secs(7)))
+            .with_retry(
+                RetryConfig::default()
+                    .with_max_attempts(5)
+                    .with_budget(RetryBudget::default().with_min_per_sec(2)),
+            )
+            .with_user_agent("me/1")
+            .with_gzip(false)
+            .with_header(
+                HeaderName::from_static("x-team"),
+                HeaderValue::from_static("data"),
+            );
+        assert_eq!(config.timeouts.operation, Duration::from_secs(7));
+        assert_eq!(config.retry.max_attempts, 5);
+        assert_eq!(config.retry.budget.min_per_sec, 2);
+        assert_eq!(config.user_agent, "me/1");
+        assert!(!config.gzip);
+        assert_eq!(config.extra_headers.len(), 1);
+        assert!(config.validate().is_ok());
     }
 
     #[test]

@@ -42,6 +42,15 @@ pub enum TransportError {
         /// What is wrong.
         message: String,
     },
+    /// An environment variable the configuration is read from is missing or invalid
+    /// ([`crate::TransportConfig::from_env`]).
+    #[error("{variable}: {reason}")]
+    Environment {
+        /// The variable, such as `ATLAN_BASE_URL`.
+        variable: &'static str,
+        /// What is wrong with it (never its value when it holds a secret).
+        reason: String,
+    },
     /// No connection could be established; the request was not sent.
     #[error("could not connect: {source}")]
     Connect {
@@ -85,7 +94,7 @@ impl TransportError {
     /// that may be re-sent; see [`crate::retry`].)
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Construction { .. } => false,
+            Self::Construction { .. } | Self::Environment { .. } => false,
             Self::Connect { .. } | Self::Dispatch { .. } | Self::Body { .. } => true,
             Self::Timeout { which } => *which != TimeoutKind::Operation,
         }

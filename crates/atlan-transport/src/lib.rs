@@ -6,8 +6,9 @@
 //! 1. whole-call timeout ([`TimeoutConfig::operation`]);
 //! 2. `X-Atlan-Request-Id: <uuid>` for the logical call, the same on every retry of it (a request
 //!    that already has one keeps it), copied onto the response when the server does not echo it;
-//! 3. retry ([`retry`]): throttling and transient failures, only when re-sending is safe, with
-//!    full-jitter backoff or the server's `Retry-After`, under a shared budget;
+//! 3. retry ([`retry`]): throttling and transient failures, only when re-sending is safe, under a
+//!    shared budget; after a transient failure a full-jitter backoff, after throttling the
+//!    server's `Retry-After` or an equal-jitter backoff of at least half the ceiling;
 //! 4. per-attempt timeout ([`TimeoutConfig::attempt`]), which covers reading the body
 //!    ([`TimeoutConfig::body`] bounds that part alone);
 //! 5. `authorization: Bearer <key>`, marked sensitive, only for the configured host;

@@ -5,8 +5,13 @@
 //! - A request is re-sent only when that is safe: it is idempotent ([`crate::is_idempotent`]), or it
 //!   certainly never reached the server (the connection was never established). A POST whose bytes
 //!   may have reached the server is never sent twice.
-//! - Waits are full-jitter exponential (`random(0, min(max, initial × 2^n))`), or the server's
-//!   `Retry-After` (seconds or an HTTP date) when it gives one, capped by `max_backoff`.
+//! - The two classes wait differently, as the AWS SDKs' standard retry mode does. After a
+//!   transient failure the wait is full-jitter exponential (`random(0, min(max, initial × 2^n))`):
+//!   it may be short, since the failure was probably passing. After throttling the client must
+//!   slow down: it waits what the server's `Retry-After` asks (seconds or an HTTP date, capped by
+//!   `max_backoff`), or else an equal-jitter backoff (`ceiling/2 + random(0, ceiling/2)`), never
+//!   less than half the ceiling. `Retry-After` on a transient failure (a 500) is not consulted:
+//!   HTTP defines it for 503, 429 and redirects.
 //! - Retries draw on a budget shared by every call of a client (tower's `TpsBudget`), so that an
 //!   outage does not multiply the traffic.
 
@@ -83,15 +88,45 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// The full-jitter backoff before attempt `retry` (1 for the first retry): a uniform random wait
-/// between zero and `min(max, initial × 2^(retry-1))`.
+/// The full-jitter backoff before attempt `retry` (1 for the first retry) after a transient
+/// failure: a uniform random wait between zero and `min(max, initial × 2^(retry-1))`.
 pub fn backoff(config: &RetryConfig, retry: u32, random: f64) -> Duration {
+    ceiling(config, retry).mul_f64(random.clamp(0.0, 1.0))
+}
+
+/// The equal-jitter backoff before attempt `retry` after throttling without a `Retry-After`: half
+/// the ceiling, plus a uniform random wait up to the other half.
+pub fn throttling_backoff(config: &RetryConfig, retry: u32, random: f64) -> Duration {
+    let half = ceiling(config, retry) / 2;
+    half + half.mul_f64(random.clamp(0.0, 1.0))
+}
+
+/// `min(max, initial × 2^(retry-1))`.
+fn ceiling(config: &RetryConfig, retry: u32) -> Duration {
     let exponent = retry.saturating_sub(1).min(31);
-    let ceiling = config
+    config
         .initial_backoff
         .saturating_mul(1 << exponent)
-        .min(config.max_backoff);
-    ceiling.mul_f64(random.clamp(0.0, 1.0))
+        .min(config.max_backoff)
+}
+
+/// How long to wait before re-sending after `outcome`, by its class.
+fn wait_after(
+    config: &RetryConfig,
+    retry: u32,
+    outcome: &Result<Response<Bytes>, TransportError>,
+    random: f64,
+) -> Duration {
+    let Ok(response) = outcome else {
+        return backoff(config, retry, random);
+    };
+    match classify_status(response.status()) {
+        FailureClass::Throttling => retry_after(response.headers(), SystemTime::now()).map_or_else(
+            || throttling_backoff(config, retry, random),
+            |asked| asked.min(config.max_backoff),
+        ),
+        _ => backoff(config, retry, random),
+    }
 }
 
 /// The retry policy of one call; clones share the budget.
@@ -152,14 +187,7 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, TransportError> for R
             );
             return None;
         }
-        let asked = outcome
-            .as_ref()
-            .ok()
-            .and_then(|response| retry_after(response.headers(), SystemTime::now()));
-        let wait = match asked {
-            Some(asked) => asked.min(self.config.max_backoff),
-            None => backoff(&self.config, self.attempts, fastrand::f64()),
-        };
+        let wait = wait_after(&self.config, self.attempts, outcome, fastrand::f64());
         self.attempts += 1;
         request.extensions_mut().insert(Attempt(self.attempts));
         tracing::debug!(
@@ -308,6 +336,61 @@ mod tests {
         assert_eq!(backoff(&config, 60, 1.0), Duration::from_secs(1));
         assert_eq!(backoff(&config, 3, 0.0), Duration::ZERO);
         assert_eq!(backoff(&config, 3, 0.5), Duration::from_millis(200));
+    }
+
+    #[test]
+    fn throttling_waits_at_least_half_the_ceiling_and_honours_retry_after() {
+        let config = RetryConfig {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            ..RetryConfig::default()
+        };
+        assert_eq!(
+            throttling_backoff(&config, 1, 0.0),
+            Duration::from_millis(50)
+        );
+        assert_eq!(
+            throttling_backoff(&config, 1, 1.0),
+            Duration::from_millis(100)
+        );
+        assert_eq!(
+            throttling_backoff(&config, 3, 0.0),
+            Duration::from_millis(200)
+        );
+        assert_eq!(
+            throttling_backoff(&config, 60, 0.5),
+            Duration::from_millis(750)
+        );
+
+        let answer = |status: u16, retry_after: Option<&str>| {
+            let mut response = Response::builder().status(status);
+            if let Some(value) = retry_after {
+                response = response.header(http::header::RETRY_AFTER, value);
+            }
+            Ok(response.body(Bytes::new()).unwrap())
+        };
+        // Throttled: the server's wait, capped; without one, never less than half the ceiling.
+        assert_eq!(
+            wait_after(&config, 1, &answer(429, Some("3")), 0.0),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            wait_after(&config, 1, &answer(503, Some("0")), 0.9),
+            Duration::ZERO
+        );
+        assert_eq!(
+            wait_after(&config, 1, &answer(503, None), 0.0),
+            Duration::from_millis(50)
+        );
+        // Transient: full jitter, and a Retry-After is not consulted.
+        assert_eq!(
+            wait_after(&config, 1, &answer(500, Some("3")), 0.0),
+            Duration::ZERO
+        );
+        assert_eq!(
+            wait_after(&config, 2, &Err(error("connect")), 1.0),
+            Duration::from_millis(200)
+        );
     }
 
     #[test]
