@@ -96,5 +96,12 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A change that could not be persisted is a failure of the sandbox: 500, nothing changed.
+impl From<crate::persist::StateError> for ApiError {
+    fn from(error: crate::persist::StateError) -> Self {
+        Self::internal(format!("could not persist the change: {error}"))
+    }
+}
+
 /// The result of a handler.
 pub(crate) type ApiResult<T> = Result<T, ApiError>;

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Outcome, glob};
+use crate::glob;
+use crate::store::Outcome;
 
 /// What a fault does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,26 +159,50 @@ impl FaultRule {
         self
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), FaultRuleError> {
         match &self.action {
             FaultAction::Status { status, .. } if !(100..=599).contains(status) => {
-                Err(format!("status {status} is not an HTTP status"))
+                Err(FaultRuleError::NotAStatus { status: *status })
             }
             FaultAction::FailRuns { phase, .. }
                 if !matches!(phase.as_str(), "Failed" | "Error") =>
             {
-                Err(format!(
-                    "fail_runs phase must be Failed or Error, got {phase}"
-                ))
+                Err(FaultRuleError::NotAFailurePhase {
+                    phase: phase.clone(),
+                })
             }
             FaultAction::FailRuns { .. } if self.workflow.is_none() => {
-                Err("fail_runs needs a workflow pattern".into())
+                Err(FaultRuleError::NoWorkflowPattern)
             }
             FaultAction::FailRuns { .. } => Ok(()),
-            _ if self.route.is_none() => Err("a request fault needs a route pattern".into()),
+            _ if self.route.is_none() => Err(FaultRuleError::NoRoutePattern),
             _ => Ok(()),
         }
     }
+}
+
+/// A fault rule that cannot apply.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FaultRuleError {
+    /// A status fault's status is not between 100 and 599.
+    #[error("status {status} is not an HTTP status")]
+    NotAStatus {
+        /// The status given.
+        status: u16,
+    },
+    /// A `fail_runs` fault's phase is neither `Failed` nor `Error`.
+    #[error("fail_runs phase must be Failed or Error, got {phase}")]
+    NotAFailurePhase {
+        /// The phase given.
+        phase: String,
+    },
+    /// A `fail_runs` fault without the workflows it applies to.
+    #[error("fail_runs needs a workflow pattern")]
+    NoWorkflowPattern,
+    /// A request fault without the routes it applies to.
+    #[error("a request fault needs a route pattern")]
+    NoRoutePattern,
 }
 
 /// What happens to one request.
@@ -214,8 +239,8 @@ impl FaultControl {
     /// Adds a rule; returns its id.
     ///
     /// # Errors
-    /// A message when the rule cannot apply (bad status, missing pattern).
-    pub fn add(&self, mut rule: FaultRule) -> Result<u64, String> {
+    /// [`FaultRuleError`] when the rule cannot apply (bad status, missing pattern).
+    pub fn add(&self, mut rule: FaultRule) -> Result<u64, FaultRuleError> {
         rule.validate()?;
         rule.id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         let id = rule.id;
@@ -271,7 +296,7 @@ impl FaultControl {
         };
         for rule in rules.iter_mut() {
             let Some(route) = &rule.route else { continue };
-            if !(route == "*" || glob(route, &target)) {
+            if !(route == "*" || glob::matches(route, &target)) {
                 continue;
             }
             match &rule.action {
@@ -308,7 +333,7 @@ impl FaultControl {
             if rule
                 .workflow
                 .as_deref()
-                .is_some_and(|pattern| glob(pattern, workflow))
+                .is_some_and(|pattern| glob::matches(pattern, workflow))
                 && Self::fires(rule, &mut rng)
             {
                 outcome = (
@@ -397,6 +422,9 @@ mod tests {
             faults.run_outcome("atlan-snowflake-1700000000").0,
             Outcome::Succeeded
         );
-        assert!(faults.add(FaultRule::status("*", 42)).is_err());
+        assert_eq!(
+            faults.add(FaultRule::status("*", 42)),
+            Err(FaultRuleError::NotAStatus { status: 42 })
+        );
     }
 }

@@ -28,8 +28,10 @@
 
 mod accept;
 mod clock;
+mod envelope;
 mod error;
 mod faults;
+mod glob;
 mod ids;
 mod json;
 mod persist;
@@ -48,7 +50,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use faults::{FaultAction, FaultControl, FaultRule};
+pub use faults::{FaultAction, FaultControl, FaultRule, FaultRuleError};
 pub use persist::StateError;
 pub use seed::{Seed, SeedError};
 pub use standalone::{ServeOptions, serve};
@@ -81,10 +83,10 @@ pub enum SandboxError {
     Seed(#[from] SeedError),
     /// A fault rule given at start is invalid.
     #[error("invalid fault rule: {0}")]
-    Fault(String),
+    Fault(#[from] FaultRuleError),
     /// Writing the seed into the state file failed.
     #[error("cannot write the seed into the state file: {0}")]
-    Persist(String),
+    Persist(#[source] StateError),
 }
 
 /// Starts sandboxes.
@@ -232,16 +234,14 @@ impl SandboxBuilder {
         }
         if store.is_empty() {
             let events = seed::events(&self.seed, now.as_millisecond(), store.rng())?;
-            store
-                .commit(events)
-                .map_err(|error| SandboxError::Persist(error.message))?;
+            store.commit(events).map_err(SandboxError::Persist)?;
         }
         store.compact();
         let (workflows, runs, credentials) = store.counts();
         tracing::info!(workflows, runs, credentials, "sandbox loaded");
         let faults = FaultControl::new(self.random_seed);
         for rule in self.faults {
-            faults.add(rule).map_err(SandboxError::Fault)?;
+            faults.add(rule)?;
         }
         let state = AppState {
             store: Arc::new(RwLock::new(store)),

@@ -126,14 +126,26 @@ impl Log {
     }
 
     /// Appends events and syncs them to disk.
-    pub(crate) fn append(&mut self, events: &[Event]) -> io::Result<()> {
+    ///
+    /// # Errors
+    /// [`StateError::Io`] naming the file when it cannot be written or synced.
+    pub(crate) fn append(&mut self, events: &[Event]) -> Result<(), StateError> {
         let mut buffer = Vec::new();
         for event in events {
-            serde_json::to_writer(&mut buffer, event).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut buffer, event).map_err(|error| self.io(error.into()))?;
             buffer.push(b'\n');
         }
-        self.file.write_all(&buffer)?;
-        self.file.sync_data()
+        self.file
+            .write_all(&buffer)
+            .and_then(|()| self.file.sync_data())
+            .map_err(|error| self.io(error))
+    }
+
+    fn io(&self, source: io::Error) -> StateError {
+        StateError::Io {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     /// The file's path.

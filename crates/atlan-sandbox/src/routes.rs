@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Instant;
 
-use atlan_query::Search;
+use atlan_query::{Index, Search};
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
 use axum::middleware::{self, Next};
@@ -15,6 +16,7 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::clock::Clock;
+use crate::envelope;
 use crate::error::{ApiError, ApiResult};
 use crate::faults::{FaultControl, FaultRule};
 use crate::store::{Creator, Store};
@@ -159,19 +161,23 @@ fn parse_search(body: &Bytes) -> ApiResult<Search> {
 }
 
 /// An `indexsearch`: the answer is serialized under the read lock, straight from the store.
-fn search(state: &AppState, runs: bool, body: &Bytes) -> ApiResult<Response> {
+fn search(state: &AppState, index: Index, body: &Bytes) -> ApiResult<Response> {
+    let started = Instant::now();
     let search = parse_search(body)?;
     let now = state.clock.now();
-    let body = state.read()?.search(runs, &search, now)?;
+    let store = state.read()?;
+    let page = store.search(index, &search, now)?;
+    let body = envelope::search(index, &page, started.elapsed())
+        .map_err(|error| ApiError::internal(error.to_string()))?;
     Ok(([(http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn search_workflows(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
-    search(&state, false, &body)
+    search(&state, Index::Workflows, &body)
 }
 
 async fn search_runs(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
-    search(&state, true, &body)
+    search(&state, Index::Runs, &body)
 }
 
 async fn submit_workflow(
@@ -244,7 +250,9 @@ async fn stop_run(State(state): State<AppState>, Path(id): Path<String>) -> ApiR
 }
 
 async fn cron_workflows(State(state): State<AppState>) -> ApiResult<Json> {
-    Ok(axum::Json(state.read()?.cron_workflows()))
+    Ok(axum::Json(envelope::cron_list(
+        state.read()?.cron_workflows(),
+    )))
 }
 
 async fn cron_workflow(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json> {
@@ -266,9 +274,9 @@ async fn schedule_queries(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json> {
     let (start, end) = date_range(&query)?;
-    Ok(axum::Json(
+    Ok(axum::Json(Value::Array(
         state.read()?.schedule_query_runs(start, end, false)?,
-    ))
+    )))
 }
 
 async fn missed_schedule_queries(
@@ -276,9 +284,9 @@ async fn missed_schedule_queries(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json> {
     let (start, end) = date_range(&query)?;
-    Ok(axum::Json(
+    Ok(axum::Json(Value::Array(
         state.read()?.schedule_query_runs(start, end, true)?,
-    ))
+    )))
 }
 
 async fn create_credential(
@@ -324,11 +332,11 @@ async fn list_credentials(
             .transpose()
     };
     let (limit, offset) = (number("limit")?, number("offset")?);
-    Ok(axum::Json(state.read()?.list_credentials(
-        query.get("filter").map(String::as_str),
-        limit,
-        offset,
-    )?))
+    Ok(axum::Json(envelope::credential_list(
+        state
+            .read()?
+            .list_credentials(query.get("filter").map(String::as_str), limit, offset)?,
+    )))
 }
 
 async fn get_credential(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json> {
@@ -392,7 +400,10 @@ async fn list_faults(State(state): State<AppState>) -> Json {
 async fn add_fault(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
     let rule: FaultRule = serde_json::from_slice(&body)
         .map_err(|error| ApiError::bad_request(format!("invalid fault rule: {error}")))?;
-    let id = state.faults.add(rule).map_err(ApiError::bad_request)?;
+    let id = state
+        .faults
+        .add(rule)
+        .map_err(|error| ApiError::bad_request(error.to_string()))?;
     Ok(axum::Json(json!({"id": id})))
 }
 

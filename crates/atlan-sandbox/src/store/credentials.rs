@@ -279,7 +279,7 @@ impl Store {
         filter: Option<&str>,
         limit: Option<usize>,
         offset: Option<usize>,
-    ) -> ApiResult<Value> {
+    ) -> ApiResult<Vec<Value>> {
         let filter: BTreeMap<String, Value> = match filter {
             None => BTreeMap::new(),
             Some(text) => {
@@ -318,13 +318,12 @@ impl Store {
             })
             .collect();
         matching.sort_by_key(|credential| credential.created_at);
-        let records: Vec<Value> = matching
+        Ok(matching
             .into_iter()
             .skip(offset.unwrap_or(0))
             .take(limit.unwrap_or(usize::MAX))
             .map(StoredCredential::response)
-            .collect();
-        Ok(json!({"records": records}))
+            .collect())
     }
 
     /// `POST credentials/test`: tests a credential without storing it.
@@ -378,6 +377,6 @@ impl Store {
         if self.credential(id).is_none() {
             return Err(ApiError::not_found("Credential with GUID", id));
         }
-        self.commit(vec![Event::DeleteCredential { id: id.to_owned() }])
+        Ok(self.commit(vec![Event::DeleteCredential { id: id.to_owned() }])?)
     }
 }

@@ -8,22 +8,22 @@ pub(crate) mod runs;
 mod workflows;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::Instant;
 
-use atlan_query::Search;
-use atlan_query::eval::EvalOptions;
+use atlan_query::eval::{EvalOptions, Page};
+use atlan_query::{Index, Search};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub use credentials::CredentialTestRule;
 pub(crate) use credentials::StoredCredential;
+pub(crate) use doc_values::StoredDocument;
 use index::Collection;
 pub(crate) use runs::{Creator, Outcome, RunRecord};
 pub(crate) use workflows::{package_of, package_steps, template_document};
 
 use crate::error::{ApiError, ApiResult};
-use crate::persist::Log;
+use crate::persist::{Log, StateError};
 
 /// One change of state.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,11 +130,12 @@ impl Store {
     }
 
     /// Logs then applies events, as one durable step.
-    pub(crate) fn commit(&mut self, events: Vec<Event>) -> ApiResult<()> {
+    ///
+    /// # Errors
+    /// [`StateError`] when the state file cannot be written: nothing is applied.
+    pub(crate) fn commit(&mut self, events: Vec<Event>) -> Result<(), StateError> {
         if let Some(log) = &mut self.log {
-            log.append(&events).map_err(|error| {
-                ApiError::internal(format!("could not persist the change: {error}"))
-            })?;
+            log.append(&events)?;
         }
         for event in events {
             self.apply(event);
@@ -225,12 +226,24 @@ impl Store {
         self.now
     }
 
-    /// Searches workflows (`workflows/indexsearch`) or runs (`runs/indexsearch`); returns the
-    /// response body, serialized straight from the stored documents (no copy of them is made).
-    pub(crate) fn search(&self, runs: bool, search: &Search, now: Timestamp) -> ApiResult<Vec<u8>> {
-        let started = Instant::now();
-        let collection = if runs { &self.runs } else { &self.workflows };
-        let page = collection
+    /// Searches an index: the page of stored documents that match, in order (the routes render
+    /// the `indexsearch` envelope around it).
+    pub(crate) fn search(
+        &self,
+        index: Index,
+        search: &Search,
+        now: Timestamp,
+    ) -> ApiResult<Page<StoredDocument<'_>>> {
+        let collection = match index {
+            Index::Workflows => &self.workflows,
+            Index::Runs => &self.runs,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "the sandbox has no index `{other}`"
+                )));
+            }
+        };
+        collection
             .search(search, &EvalOptions::at(now))
             .map_err(|error| {
                 ApiError::bad_request(error.to_string()).cause(
@@ -238,39 +251,7 @@ impl Store {
                     error.to_string(),
                     "query",
                 )
-            })?;
-        let index = if runs {
-            "argo-workflows"
-        } else {
-            "argo-workflow-templates"
-        };
-        let hits = page
-            .hits
-            .iter()
-            .enumerate()
-            .map(|(position, hit)| SearchHit {
-                index,
-                kind: "_doc",
-                id: hit.document.name,
-                // Elasticsearch scores unsorted hits (filters only: 1.0) and omits `sort`.
-                score: hit.sort.is_empty().then_some(1.0),
-                seq_no: position,
-                primary_term: 1,
-                sort: (!hit.sort.is_empty()).then_some(hit.sort.as_slice()),
-                source: hit.document.source,
             })
-            .collect();
-        let response = SearchResponse {
-            took: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            timed_out: false,
-            shards: json!({"total": 1, "successful": 1, "skipped": 0, "failed": 0}),
-            hits: SearchHits {
-                total: page.total,
-                max_score: None,
-                hits,
-            },
-        };
-        serde_json::to_vec(&response).map_err(|error| ApiError::internal(error.to_string()))
     }
 
     pub(crate) fn workflow(&self, name: &str) -> Option<&Value> {
@@ -299,81 +280,5 @@ impl Store {
 
     pub(crate) fn credentials(&self) -> impl Iterator<Item = &StoredCredential> {
         self.credentials.values()
-    }
-}
-
-/// The body of an `indexsearch` answer, borrowing the stored documents.
-#[derive(Serialize)]
-struct SearchResponse<'a> {
-    took: u64,
-    timed_out: bool,
-    #[serde(rename = "_shards")]
-    shards: Value,
-    hits: SearchHits<'a>,
-}
-
-#[derive(Serialize)]
-struct SearchHits<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total: Option<atlan_model::TotalHits>,
-    max_score: Option<f64>,
-    hits: Vec<SearchHit<'a>>,
-}
-
-#[derive(Serialize)]
-struct SearchHit<'a> {
-    #[serde(rename = "_index")]
-    index: &'a str,
-    #[serde(rename = "_type")]
-    kind: &'a str,
-    #[serde(rename = "_id")]
-    id: &'a str,
-    #[serde(rename = "_score")]
-    score: Option<f64>,
-    #[serde(rename = "_seq_no")]
-    seq_no: usize,
-    #[serde(rename = "_primary_term")]
-    primary_term: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sort: Option<&'a [Value]>,
-    #[serde(rename = "_source")]
-    source: &'a Value,
-}
-
-/// Whether `name` matches `pattern`, where `*` matches any run of characters.
-pub(crate) fn glob(pattern: &str, name: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or_default();
-    let Some(mut rest) = name.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = rest.get(at + part.len()..).unwrap_or_default(),
-            None => return false,
-        }
-    }
-    rest.ends_with(last)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob;
-
-    #[test]
-    fn globs() {
-        assert!(glob("*", "anything"));
-        assert!(glob("atlan-snowflake-*", "atlan-snowflake-1714638976"));
-        assert!(!glob("atlan-snowflake-*", "atlan-snow"));
-        assert!(glob(
-            "POST /api/service/*/indexsearch",
-            "POST /api/service/runs/indexsearch"
-        ));
-        assert!(glob("a*b*c", "aXbYc") && !glob("a*b*c", "aXbY"));
-        assert!(glob("exact", "exact") && !glob("exact", "exactly"));
     }
 }

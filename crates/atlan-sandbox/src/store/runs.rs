@@ -89,6 +89,61 @@ enum State {
     },
 }
 
+impl State {
+    /// The phase Argo shows.
+    fn phase(&self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Running => "Running",
+            Self::Done { phase, .. } => phase,
+        }
+    }
+
+    /// The phase of the DAG nodes: Running until the run is done.
+    fn phase_while_running(&self) -> &'static str {
+        match self {
+            Self::Done { phase, .. } => phase,
+            _ => "Running",
+        }
+    }
+
+    fn is_done(&self) -> bool {
+        matches!(self, Self::Done { .. })
+    }
+
+    /// When the run finished, once it has.
+    fn finished(&self) -> Option<i64> {
+        match self {
+            Self::Done { finished, .. } => Some(*finished),
+            _ => None,
+        }
+    }
+}
+
+/// Which steps of a run have run at an instant.
+#[derive(Debug, Clone, Copy)]
+struct StepWindow {
+    /// Steps finished.
+    finished: usize,
+    /// Steps shown (finished, and the one running or failed).
+    shown: usize,
+    /// Whether the last shown step failed.
+    failed_last: bool,
+    /// How long a step takes.
+    step_ms: i64,
+}
+
+impl StepWindow {
+    /// `status.progress`: `finished/shown`, `0/0` while Pending.
+    fn progress(&self, state: &State) -> String {
+        if matches!(state, State::Pending) {
+            "0/0".to_owned()
+        } else {
+            format!("{}/{}", self.finished, self.shown)
+        }
+    }
+}
+
 impl RunRecord {
     fn start(&self) -> i64 {
         self.created + self.pending_ms
@@ -166,87 +221,6 @@ impl RunRecord {
     /// The run's document at `now`.
     pub(crate) fn document(&self, now: i64) -> Value {
         let state = self.state(now);
-        let phase = match &state {
-            State::Pending => "Pending",
-            State::Running => "Running",
-            State::Done { phase, .. } => phase,
-        };
-        let finished = matches!(state, State::Done { .. });
-        let started = match &state {
-            State::Pending => None,
-            State::Done { finished, .. } if *finished < self.start() => None,
-            _ => Some(self.start()),
-        };
-        let mut labels = Map::new();
-        labels.insert(
-            "workflows.argoproj.io/completed".into(),
-            json!(if finished { "true" } else { "false" }),
-        );
-        labels.insert("workflows.argoproj.io/phase".into(), json!(phase));
-        labels.insert(
-            "workflows.argoproj.io/workflow-template".into(),
-            json!(self.workflow),
-        );
-        if let Some(creator) = &self.creator {
-            creator.label(&mut labels);
-        }
-        let mut annotations = Map::new();
-        annotations.insert("workflows.argoproj.io/pod-name-format".into(), json!("v2"));
-        if let Some(package) = &self.package_name {
-            annotations.insert("package.argoproj.io/name".into(), json!(package));
-        }
-        let mut spec = json!({"arguments": {}, "workflowTemplateRef": {"name": self.workflow}});
-        if self.stopped_at.is_some() {
-            crate::json::set(&mut spec, "shutdown", json!("Stop"));
-        }
-        let (nodes, progress, resources) = self.nodes(&state, now);
-        let mut status = Map::new();
-        status.insert("phase".into(), json!(phase));
-        status.insert(
-            "startedAt".into(),
-            started.map_or(Value::Null, |at| json!(time(at))),
-        );
-        status.insert(
-            "finishedAt".into(),
-            match &state {
-                State::Done { finished, .. } => json!(time(*finished)),
-                _ => Value::Null,
-            },
-        );
-        status.insert("progress".into(), json!(progress));
-        if let State::Done {
-            message: Some(message),
-            ..
-        } = &state
-        {
-            status.insert("message".into(), json!(message));
-        }
-        if !matches!(state, State::Pending) {
-            let mut conditions = vec![
-                json!({"type": "PodRunning", "status": if matches!(state, State::Running) { "True" } else { "False" }}),
-            ];
-            if finished {
-                conditions.push(json!({"type": "Completed", "status": "True"}));
-            }
-            status.insert("conditions".into(), Value::Array(conditions));
-        }
-        if finished && !self.light {
-            status.insert("resourcesDuration".into(), resources);
-        }
-        if !self.light && !matches!(state, State::Pending) {
-            status.insert("nodes".into(), Value::Object(nodes));
-            status.insert("artifactGCStatus".into(), json!({"notSpecified": true}));
-            if let Some(spec) = &self.template_spec {
-                let mut stored = spec.clone();
-                crate::json::set(&mut stored, "arguments", json!({}));
-                crate::json::set(
-                    &mut stored,
-                    "workflowTemplateRef",
-                    json!({"name": self.workflow}),
-                );
-                status.insert("storedWorkflowTemplateSpec".into(), stored);
-            }
-        }
         let generation = match state {
             State::Pending => 1,
             State::Running => 3,
@@ -263,60 +237,143 @@ impl RunRecord {
                 "resourceVersion": (self.created / 1000 + generation).to_string(),
                 "generation": generation,
                 "creationTimestamp": time(self.created),
-                "labels": labels,
-                "annotations": annotations,
+                "labels": self.labels(&state),
+                "annotations": self.annotations(),
             },
-            "spec": spec,
-            "status": status,
+            "spec": self.spec(),
+            "status": self.status(&state, now),
         })
     }
 
-    /// The nodes, progress and total resource usage at `state`.
-    fn nodes(&self, state: &State, now: i64) -> (Map<String, Value>, String, Value) {
+    /// The labels Argo keeps on a run: completion, phase, template and creator.
+    fn labels(&self, state: &State) -> Map<String, Value> {
+        let mut labels = Map::new();
+        labels.insert(
+            "workflows.argoproj.io/completed".into(),
+            json!(if state.is_done() { "true" } else { "false" }),
+        );
+        labels.insert("workflows.argoproj.io/phase".into(), json!(state.phase()));
+        labels.insert(
+            "workflows.argoproj.io/workflow-template".into(),
+            json!(self.workflow),
+        );
+        if let Some(creator) = &self.creator {
+            creator.label(&mut labels);
+        }
+        labels
+    }
+
+    fn annotations(&self) -> Map<String, Value> {
+        let mut annotations = Map::new();
+        annotations.insert("workflows.argoproj.io/pod-name-format".into(), json!("v2"));
+        if let Some(package) = &self.package_name {
+            annotations.insert("package.argoproj.io/name".into(), json!(package));
+        }
+        annotations
+    }
+
+    fn spec(&self) -> Value {
+        let mut spec = json!({"arguments": {}, "workflowTemplateRef": {"name": self.workflow}});
+        if self.stopped_at.is_some() {
+            crate::json::set(&mut spec, "shutdown", json!("Stop"));
+        }
+        spec
+    }
+
+    /// `status`: phase, times, progress, message, conditions and (for full runs that have started)
+    /// nodes and the stored template.
+    fn status(&self, state: &State, now: i64) -> Map<String, Value> {
+        let started = match state {
+            State::Pending => None,
+            State::Done { finished, .. } if *finished < self.start() => None,
+            _ => Some(self.start()),
+        };
+        let window = self.step_window(state, now);
+        let mut status = Map::new();
+        status.insert("phase".into(), json!(state.phase()));
+        status.insert(
+            "startedAt".into(),
+            started.map_or(Value::Null, |at| json!(time(at))),
+        );
+        status.insert(
+            "finishedAt".into(),
+            state.finished().map_or(Value::Null, |at| json!(time(at))),
+        );
+        status.insert("progress".into(), json!(window.progress(state)));
+        if let State::Done {
+            message: Some(message),
+            ..
+        } = state
+        {
+            status.insert("message".into(), json!(message));
+        }
+        if !matches!(state, State::Pending) {
+            let mut conditions = vec![
+                json!({"type": "PodRunning", "status": if matches!(state, State::Running) { "True" } else { "False" }}),
+            ];
+            if state.is_done() {
+                conditions.push(json!({"type": "Completed", "status": "True"}));
+            }
+            status.insert("conditions".into(), Value::Array(conditions));
+        }
+        if self.light || matches!(state, State::Pending) {
+            return status;
+        }
+        let (nodes, resources) = self.nodes(state, &window);
+        if state.is_done() {
+            status.insert("resourcesDuration".into(), resources);
+        }
+        status.insert("nodes".into(), Value::Object(nodes));
+        status.insert("artifactGCStatus".into(), json!({"notSpecified": true}));
+        if let Some(spec) = &self.template_spec {
+            let mut stored = spec.clone();
+            crate::json::set(&mut stored, "arguments", json!({}));
+            crate::json::set(
+                &mut stored,
+                "workflowTemplateRef",
+                json!({"name": self.workflow}),
+            );
+            status.insert("storedWorkflowTemplateSpec".into(), stored);
+        }
+        status
+    }
+
+    /// Which steps have run at `state`: how many finished, how many are shown, and whether the
+    /// last shown one failed.
+    fn step_window(&self, state: &State, now: i64) -> StepWindow {
         let (count, step_ms) = self.step_plan();
         let start = self.start();
-        // How many steps have finished, and whether the last one shown failed.
-        let (finished_steps, shown, failed_last) = match state {
+        let done_by = |at: i64| {
+            usize::try_from((at - start).max(0) / step_ms)
+                .unwrap_or(0)
+                .min(count - 1)
+        };
+        let (finished, shown, failed_last) = match state {
             State::Pending => (0, 0, false),
             State::Running => {
-                let done = usize::try_from((now - start) / step_ms)
-                    .unwrap_or(0)
-                    .min(count - 1);
+                let done = done_by(now);
                 (done, done + 1, false)
             }
             State::Done {
                 phase: "Succeeded", ..
             } => (count, count, false),
             State::Done { finished, .. } => {
-                let done = usize::try_from((finished - start).max(0) / step_ms)
-                    .unwrap_or(0)
-                    .min(count - 1);
+                let done = done_by(*finished);
                 (done, done + 1, true)
             }
         };
-        let progress = if matches!(state, State::Pending) {
-            "0/0".to_owned()
-        } else {
-            format!("{finished_steps}/{shown}")
-        };
-        let mut nodes = Map::new();
-        let mut cpu = 0;
-        let mut memory = 0;
-        if matches!(state, State::Pending) || self.light {
-            return (nodes, progress, json!({}));
+        StepWindow {
+            finished,
+            shown,
+            failed_last,
+            step_ms,
         }
-        let root = self.name.clone();
-        let run_name = format!("{}.run", self.name);
-        let run_id = format!("{}-{}", self.name, fnv32a(&run_name));
-        let finished_at = match state {
-            State::Done { finished, .. } => Some(*finished),
-            _ => None,
-        };
-        let run_phase = match state {
-            State::Done { phase, .. } => *phase,
-            _ => "Running",
-        };
-        let step_ids: Vec<String> = (0..shown)
+    }
+
+    /// The nodes of a started run (a Pod per step shown, the `run` DAG and the root DAG) and the
+    /// total resource usage of its finished steps.
+    fn nodes(&self, state: &State, window: &StepWindow) -> (Map<String, Value>, Value) {
+        let step_ids: Vec<String> = (0..window.shown)
             .map(|i| {
                 format!(
                     "{}-{}",
@@ -325,100 +382,127 @@ impl RunRecord {
                 )
             })
             .collect();
-        for i in 0..shown {
-            let step = self.step(i);
-            let node_name = format!("{}.run.{step}", self.name);
-            let id = step_ids.get(i).cloned().unwrap_or_default();
-            let step_start =
-                start + step_ms * i64::try_from(i).unwrap_or(0) + 1_000.min(step_ms / 10);
-            let (phase, end, message, exit) = if i < finished_steps {
-                (
-                    "Succeeded",
-                    Some(start + step_ms * i64::try_from(i + 1).unwrap_or(0)),
-                    None,
-                    Some("0"),
-                )
-            } else if failed_last {
-                let message = match (state, self.outcome) {
-                    (
-                        State::Done {
-                            message: Some(m), ..
-                        },
-                        _,
-                    ) if m == STOPPED_MESSAGE => "workflow shutdown with strategy:  Stop",
-                    (_, Outcome::Error) => "pod deleted",
-                    _ => "main: Error (exit code 1)",
-                };
-                let phase = if self.outcome == Outcome::Error && self.stopped_at.is_none() {
-                    "Error"
-                } else {
-                    "Failed"
-                };
-                (phase, finished_at, Some(message), Some("1"))
-            } else {
-                ("Running", None, None, None)
-            };
-            let mut node = json!({
-                "id": id,
-                "name": node_name,
-                "displayName": step,
-                "type": "Pod",
-                "templateName": step,
-                "templateRef": {"name": self.package, "template": step, "clusterScope": true},
-                "templateScope": format!("cluster/{}", self.package),
-                "boundaryID": run_id,
-                "phase": phase,
-                "startedAt": time(step_start),
-                "finishedAt": end.map_or(Value::Null, |end| json!(time(end))),
-                "progress": if phase == "Succeeded" { "1/1" } else { "0/1" },
-                "hostNodeName": format!("ip-10-0-{}-{}.ec2.internal", i + 1, 17 + i * 31),
-            });
-            if let Some(message) = message {
-                crate::json::set(&mut node, "message", json!(message));
+        let mut nodes = Map::new();
+        let (mut cpu, mut memory) = (0, 0);
+        for (i, id) in step_ids.iter().enumerate() {
+            let (node, usage) = self.step_node(i, state, window, &step_ids);
+            if let Some((step_cpu, step_memory)) = usage {
+                cpu += step_cpu;
+                memory += step_memory;
             }
-            if let (Some(end), Some(exit)) = (end, exit) {
-                let seconds = (end - step_start) / 1000;
-                let usage = json!({"cpu": seconds / 10 + 1, "memory": seconds / 4 + 2});
-                cpu += seconds / 10 + 1;
-                memory += seconds / 4 + 2;
-                crate::json::set(&mut node, "resourcesDuration", usage);
-                crate::json::set(
-                    &mut node,
-                    "outputs",
-                    json!({
-                        "artifacts": [{"name": "main-logs", "s3": {"key": format!("{}/{}-{step}-{}/main.log", self.name, self.name, fnv32a(&node_name))}}],
-                        "exitCode": exit,
-                    }),
-                );
-            }
-            if i + 1 < shown
-                && let Some(next) = step_ids.get(i + 1)
-            {
-                crate::json::set(&mut node, "children", json!([next]));
-            }
+            nodes.insert(id.clone(), node);
+        }
+        let resources = json!({"cpu": cpu, "memory": memory});
+        for (id, node) in self.dag_nodes(state, window, &step_ids, &resources) {
             nodes.insert(id, node);
         }
+        (nodes, resources)
+    }
+
+    /// The Pod node of step `i`, and its resource usage once it has finished.
+    fn step_node(
+        &self,
+        i: usize,
+        state: &State,
+        window: &StepWindow,
+        step_ids: &[String],
+    ) -> (Value, Option<(i64, i64)>) {
+        let step = self.step(i);
+        let node_name = format!("{}.run.{step}", self.name);
+        let step_ms = window.step_ms;
+        let offset = |steps: usize| step_ms * i64::try_from(steps).unwrap_or(0);
+        let step_start = self.start() + offset(i) + 1_000.min(step_ms / 10);
+        let (phase, end, message, exit) = if i < window.finished {
+            (
+                "Succeeded",
+                Some(self.start() + offset(i + 1)),
+                None,
+                Some("0"),
+            )
+        } else if window.failed_last {
+            let message = match (state, self.outcome) {
+                (
+                    State::Done {
+                        message: Some(m), ..
+                    },
+                    _,
+                ) if m == STOPPED_MESSAGE => "workflow shutdown with strategy:  Stop",
+                (_, Outcome::Error) => "pod deleted",
+                _ => "main: Error (exit code 1)",
+            };
+            let phase = if self.outcome == Outcome::Error && self.stopped_at.is_none() {
+                "Error"
+            } else {
+                "Failed"
+            };
+            (phase, state.finished(), Some(message), Some("1"))
+        } else {
+            ("Running", None, None, None)
+        };
+        let mut node = json!({
+            "id": step_ids.get(i).cloned().unwrap_or_default(),
+            "name": node_name,
+            "displayName": step,
+            "type": "Pod",
+            "templateName": step,
+            "templateRef": {"name": self.package, "template": step, "clusterScope": true},
+            "templateScope": format!("cluster/{}", self.package),
+            "boundaryID": self.run_node_id(),
+            "phase": phase,
+            "startedAt": time(step_start),
+            "finishedAt": end.map_or(Value::Null, |end| json!(time(end))),
+            "progress": if phase == "Succeeded" { "1/1" } else { "0/1" },
+            "hostNodeName": format!("ip-10-0-{}-{}.ec2.internal", i + 1, 17 + i * 31),
+        });
+        if let Some(message) = message {
+            crate::json::set(&mut node, "message", json!(message));
+        }
+        if let Some(next) = step_ids.get(i + 1) {
+            crate::json::set(&mut node, "children", json!([next]));
+        }
+        let (Some(end), Some(exit)) = (end, exit) else {
+            return (node, None);
+        };
+        let seconds = (end - step_start) / 1000;
+        let usage = (seconds / 10 + 1, seconds / 4 + 2);
+        crate::json::set(
+            &mut node,
+            "resourcesDuration",
+            json!({"cpu": usage.0, "memory": usage.1}),
+        );
+        crate::json::set(
+            &mut node,
+            "outputs",
+            json!({
+                "artifacts": [{"name": "main-logs", "s3": {"key": format!("{}/{}-{step}-{}/main.log", self.name, self.name, fnv32a(&node_name))}}],
+                "exitCode": exit,
+            }),
+        );
+        (node, Some(usage))
+    }
+
+    /// The id of the `run` DAG node.
+    fn run_node_id(&self) -> String {
+        format!("{}-{}", self.name, fnv32a(&format!("{}.run", self.name)))
+    }
+
+    /// The `run` DAG node (the package's `main` template) and the root node (the workflow's).
+    fn dag_nodes(
+        &self,
+        state: &State,
+        window: &StepWindow,
+        step_ids: &[String],
+        resources: &Value,
+    ) -> [(String, Value); 2] {
+        let root = self.name.clone();
+        let run_id = self.run_node_id();
+        let start = self.start();
+        let finished_at = state.finished();
         let last = step_ids
             .last()
             .cloned()
             .map_or_else(Vec::new, |id| vec![json!(id)]);
-        let resources = json!({"cpu": cpu, "memory": memory});
-        for (id, name, scope, boundary, children) in [
-            (
-                run_id.clone(),
-                run_name.clone(),
-                format!("cluster/{}", self.package),
-                Some(root.clone()),
-                step_ids.first().cloned(),
-            ),
-            (
-                root.clone(),
-                root.clone(),
-                format!("namespaced/{}", self.workflow),
-                None,
-                Some(run_id.clone()),
-            ),
-        ] {
+        let node = |id: &str, name: String, scope: String, started: i64, child: Option<&String>| {
             let mut node = json!({
                 "id": id,
                 "name": name,
@@ -426,29 +510,39 @@ impl RunRecord {
                 "type": "DAG",
                 "templateName": "main",
                 "templateScope": scope,
-                "phase": run_phase,
-                "startedAt": time(if id == root { start } else { start + 1 }),
+                "phase": state.phase_while_running(),
+                "startedAt": time(started),
                 "finishedAt": finished_at.map_or(Value::Null, |end| json!(time(end))),
-                "progress": progress,
+                "progress": window.progress(state),
                 "outboundNodes": last,
-                "children": children.map_or_else(Vec::new, |child| vec![json!(child)]),
+                "children": child.map_or_else(Vec::new, |child| vec![json!(child)]),
             });
-            if id != root {
-                crate::json::set(
-                    &mut node,
-                    "templateRef",
-                    json!({"name": self.package, "template": "main", "clusterScope": true}),
-                );
-            }
-            if let Some(boundary) = boundary {
-                crate::json::set(&mut node, "boundaryID", json!(boundary));
-            }
             if finished_at.is_some() {
                 crate::json::set(&mut node, "resourcesDuration", resources.clone());
             }
-            nodes.insert(id, node);
-        }
-        (nodes, progress, resources)
+            node
+        };
+        let mut run = node(
+            &run_id,
+            format!("{}.run", self.name),
+            format!("cluster/{}", self.package),
+            start + 1,
+            step_ids.first(),
+        );
+        crate::json::set(
+            &mut run,
+            "templateRef",
+            json!({"name": self.package, "template": "main", "clusterScope": true}),
+        );
+        crate::json::set(&mut run, "boundaryID", json!(root));
+        let top = node(
+            &root,
+            root.clone(),
+            format!("namespaced/{}", self.workflow),
+            start,
+            Some(&run_id),
+        );
+        [(run_id.clone(), run), (root.clone(), top)]
     }
 
     fn step(&self, index: usize) -> &str {

@@ -327,9 +327,9 @@ impl Store {
                 &format!("\"{name}\""),
             ));
         }
-        self.commit(vec![Event::DeleteWorkflow {
+        Ok(self.commit(vec![Event::DeleteWorkflow {
             name: name.to_owned(),
-        }])
+        }])?)
     }
 
     /// `POST runs/{id}/stop`: stops a Pending or Running run; a finished one is a 409.
@@ -398,13 +398,11 @@ impl Store {
         }))
     }
 
-    /// `GET runs/cron`.
-    pub(crate) fn cron_workflows(&self) -> Value {
-        let items: Vec<Value> = self
-            .workflows()
+    /// `GET runs/cron`: the CronWorkflow of every scheduled workflow.
+    pub(crate) fn cron_workflows(&self) -> Vec<Value> {
+        self.workflows()
             .filter_map(|(name, document)| Self::cron_workflow_of(name, document))
-            .collect();
-        json!({"metadata": {}, "items": items})
+            .collect()
     }
 
     /// `GET runs/cron/{name}-cron`.
@@ -423,7 +421,7 @@ impl Store {
         start: &str,
         end: &str,
         missed: bool,
-    ) -> ApiResult<Value> {
+    ) -> ApiResult<Vec<Value>> {
         let parse = |text: &str, which: &str| {
             parse_date(text).ok_or_else(|| {
                 ApiError::bad_request(format!("{which} must be an ISO 8601 date, got \"{text}\""))
@@ -439,7 +437,7 @@ impl Store {
                     .and_then(Value::as_str)
                     == Some(SCHEDULE_QUERY_PACKAGE)
         };
-        let runs: Vec<Value> = self
+        Ok(self
             .runs()
             .filter(|(_, run)| {
                 let workflow = run
@@ -459,7 +457,6 @@ impl Store {
                     && (!missed || matches!(phase, "Failed" | "Error"))
             })
             .map(|(_, run)| run.clone())
-            .collect();
-        Ok(Value::Array(runs))
+            .collect())
     }
 }

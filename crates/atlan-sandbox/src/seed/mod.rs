@@ -5,17 +5,18 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use atlan_model::{Credential, WorkflowPackage};
+use atlan_model::Credential;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::ids;
-use crate::store::runs::time;
+
+mod synthetic;
 use crate::store::{Creator, Event, Outcome, RunRecord, StoredCredential};
 
 /// The default tenant: dozens of workflows across many packages, hundreds of runs in every phase,
 /// credentials and schedules (`fixtures/seed/tenant.json`).
-const DEFAULT_TENANT: &str = include_str!("../../../fixtures/seed/tenant.json");
+const DEFAULT_TENANT: &str = include_str!("../../../../fixtures/seed/tenant.json");
 
 /// Where the sandbox's first data comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -155,7 +156,7 @@ pub(crate) fn events(
         Seed::Empty => Ok(Vec::new()),
         Seed::Default => tenant_events("the default tenant", DEFAULT_TENANT, now, rng),
         Seed::Dir(dir) => dir_events(dir, now, rng),
-        Seed::Synthetic { workflows, runs } => Ok(synthetic(*workflows, *runs, now)),
+        Seed::Synthetic { workflows, runs } => Ok(synthetic::events(*workflows, *runs, now)),
     }
 }
 
@@ -170,7 +171,7 @@ fn tenant_events(
     let mut events = Vec::new();
     let mut templates = std::collections::HashMap::new();
     for entry in tenant.workflows {
-        let document = template_document(
+        let document = seed_template(
             entry.workflow,
             now - entry.age_seconds * 1000,
             entry.creator.as_deref().map(creator),
@@ -244,8 +245,9 @@ fn credential_event(body: Value, created: i64, rng: &mut fastrand::Rng) -> Resul
     Ok(Event::PutCredential { credential: stored })
 }
 
-/// A WorkflowTemplate document from a workflow (request body or template), with server fields.
-fn template_document(
+/// The stored document of a seed workflow (a request body or a template): checked for a name, its
+/// uid kept or made, then [`crate::store::template_document`].
+fn seed_template(
     mut workflow: Value,
     created: i64,
     owner: Option<Creator>,
@@ -273,7 +275,11 @@ fn template_document(
     ))
 }
 
-fn unique_name(workflow: &str, taken: &mut HashSet<String>, rng: &mut fastrand::Rng) -> String {
+pub(super) fn unique_name(
+    workflow: &str,
+    taken: &mut HashSet<String>,
+    rng: &mut fastrand::Rng,
+) -> String {
     loop {
         let name = ids::generated_name(&format!("{workflow}-"), rng);
         if !taken.contains(&name) {
@@ -318,7 +324,7 @@ fn dir_events(dir: &Path, now: i64, rng: &mut fastrand::Rng) -> Result<Vec<Event
                 .map_err(|error| SeedError::new(&name, error.to_string()))?;
             events.push(match kind {
                 0 => {
-                    let document = template_document(document, now, None, rng)
+                    let document = seed_template(document, now, None, rng)
                         .map_err(|reason| SeedError::new(&name, reason))?;
                     let workflow = document
                         .pointer("/metadata/name")
@@ -346,143 +352,4 @@ fn dir_events(dir: &Path, now: i64, rng: &mut fastrand::Rng) -> Result<Vec<Event
         }
     }
     Ok(events)
-}
-
-/// `workflows` workflows across every package and `runs` runs spread over the last 30 days, from a
-/// fixed random seed: the same data every time.
-pub(crate) fn synthetic(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
-    let mut rng = fastrand::Rng::with_seed(42);
-    let users: Vec<Creator> = [
-        "jane.doe",
-        "john.roe",
-        "sam.lee",
-        "ana.diaz",
-        "svc-scheduler",
-    ]
-    .iter()
-    .map(|user| creator(user))
-    .collect();
-    let mut events = Vec::with_capacity(workflows + runs);
-    let mut templates: Vec<(String, String, String)> = Vec::with_capacity(workflows);
-    // Every user but the scheduler account owns workflows.
-    let owners = users.iter().take(users.len() - 1).cycle();
-    let packages = WorkflowPackage::KNOWN.iter().cycle();
-    for (index, (package, owner)) in packages.zip(owners).take(workflows).enumerate() {
-        let prefix = package.prefix().to_owned();
-        let name = format!("{prefix}-{}", 1_600_000_000 + index as u64 * 7);
-        let short = prefix
-            .trim_start_matches("atlan-")
-            .trim_start_matches("csa-");
-        let package_name = format!("@atlan/{short}");
-        let created = now - rng.i64(86_400..200 * 86_400) * 1000;
-        let mut annotations = json!({"package.argoproj.io/name": package_name, "orchestration.atlan.com/atlanName": name});
-        if index % 10 == 0 {
-            crate::json::set(
-                &mut annotations,
-                "orchestration.atlan.com/schedule",
-                json!(format!("{} {} * * *", index % 60, index % 24)),
-            );
-            crate::json::set(
-                &mut annotations,
-                "orchestration.atlan.com/timezone",
-                json!("UTC"),
-            );
-        }
-        let document = json!({
-            "apiVersion": "argoproj.io/v1alpha1",
-            "kind": "WorkflowTemplate",
-            "metadata": {
-                "name": name,
-                "namespace": "default",
-                "uid": ids::uuid_from(&mut rng),
-                "creationTimestamp": time(created),
-                "resourceVersion": (created / 1000).to_string(),
-                "generation": 1,
-                "labels": {
-                    "orchestration.atlan.com/atlan-ui": "true",
-                    "workflows.argoproj.io/creator": owner.sub,
-                    "workflows.argoproj.io/creator-preferred-username": owner.username,
-                },
-                "annotations": annotations,
-            },
-            "spec": {
-                "entrypoint": "main",
-                "templates": [{"name": "main", "dag": {"tasks": [{
-                    "name": "run",
-                    "arguments": {"parameters": [
-                        {"name": "credential-guid", "value": ids::uuid_from(&mut rng)},
-                        {"name": "enable-lineage", "value": "true"},
-                    ]},
-                    "templateRef": {"name": prefix, "template": "main", "clusterScope": true},
-                }]}}],
-                "workflowMetadata": {"annotations": {"package.argoproj.io/name": package_name}},
-            },
-        });
-        templates.push((name.clone(), prefix, package_name));
-        events.push(Event::PutWorkflow { name, document });
-    }
-    if templates.is_empty() {
-        return events;
-    }
-    let mut names = HashSet::with_capacity(runs);
-    for _ in 0..runs {
-        let Some((workflow, package, package_name)) = rng.choice(&templates) else {
-            break;
-        };
-        let roll = rng.f64();
-        // A tenant runs a few workflows at any moment (Argo's parallelism caps it), whatever its
-        // history holds: 0.2% of runs are running and 0.05% pending, the rest finished over the
-        // last 30 days.
-        let (created, pending_s, running_s, outcome) = if roll < 0.002 {
-            // Still running: started within the hour, runs for hours more.
-            let age = rng.i64(60..3_600);
-            (
-                now - age * 1000,
-                5,
-                age + rng.i64(600..7_200),
-                Outcome::Succeeded,
-            )
-        } else if roll < 0.0025 {
-            // Still pending.
-            (now - rng.i64(1..30) * 1000, 300, 600, Outcome::Succeeded)
-        } else {
-            let outcome = match roll {
-                r if r < 0.80 => Outcome::Succeeded,
-                r if r < 0.95 => Outcome::Failed,
-                _ => Outcome::Error,
-            };
-            (
-                now - rng.i64(3_600..30 * 86_400) * 1000,
-                rng.i64(2..20),
-                rng.i64(60..3_600),
-                outcome,
-            )
-        };
-        let name = unique_name(workflow, &mut names, &mut rng);
-        names.insert(name.clone());
-        let record = RunRecord {
-            name,
-            workflow: workflow.clone(),
-            namespace: "default".into(),
-            uid: ids::uuid_from(&mut rng),
-            created,
-            pending_ms: pending_s * 1000,
-            running_ms: running_s * 1000,
-            outcome,
-            message: (outcome == Outcome::Error).then(|| "pod deleted".to_owned()),
-            stopped_at: None,
-            creator: (rng.f64() < 0.9)
-                .then(|| rng.choice(&users).cloned())
-                .flatten(),
-            package: package.clone(),
-            package_name: Some(package_name.clone()),
-            steps: crate::store::package_steps(package),
-            light: true,
-            template_spec: None,
-        };
-        events.push(Event::PutRun {
-            record: Box::new(record),
-        });
-    }
-    events
 }

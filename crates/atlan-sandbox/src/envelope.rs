@@ -1,0 +1,114 @@
+//! The wire envelopes the routes answer with, around the domain values the store answers: the
+//! `indexsearch` answer (Elasticsearch's), the credential listing and the CronWorkflow list.
+
+use std::time::Duration;
+
+use atlan_query::Index;
+use atlan_query::eval::Page;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::store::StoredDocument;
+
+/// The body of an `indexsearch` answer for `page`, serialized straight from the stored documents
+/// (no copy of them is made).
+///
+/// # Errors
+/// When serializing fails (it cannot for JSON values, but the error is not hidden).
+pub(crate) fn search(
+    index: Index,
+    page: &Page<StoredDocument<'_>>,
+    took: Duration,
+) -> serde_json::Result<Vec<u8>> {
+    let hits = page
+        .hits
+        .iter()
+        .enumerate()
+        .map(|(position, hit)| SearchHit {
+            index: index.elasticsearch_name(),
+            kind: "_doc",
+            id: hit.document.name,
+            // Elasticsearch scores unsorted hits (filters only: 1.0) and omits `sort`.
+            score: hit.sort.is_empty().then_some(1.0),
+            seq_no: position,
+            primary_term: 1,
+            sort: (!hit.sort.is_empty()).then_some(hit.sort.as_slice()),
+            source: hit.document.source,
+        })
+        .collect();
+    serde_json::to_vec(&SearchResponse {
+        took: u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
+        timed_out: false,
+        shards: Shards::ONE,
+        hits: SearchHits {
+            total: page.total.as_ref(),
+            max_score: None,
+            hits,
+        },
+    })
+}
+
+/// `GET credentials`: `{"records": [...]}`.
+pub(crate) fn credential_list(records: Vec<Value>) -> Value {
+    json!({ "records": records })
+}
+
+/// `GET runs/cron`: a Kubernetes list of CronWorkflows.
+pub(crate) fn cron_list(items: Vec<Value>) -> Value {
+    json!({ "metadata": {}, "items": items })
+}
+
+#[derive(Serialize)]
+struct SearchResponse<'a> {
+    took: u64,
+    timed_out: bool,
+    #[serde(rename = "_shards")]
+    shards: Shards,
+    hits: SearchHits<'a>,
+}
+
+/// One shard, all answered.
+#[derive(Serialize)]
+struct Shards {
+    total: u32,
+    successful: u32,
+    skipped: u32,
+    failed: u32,
+}
+
+impl Shards {
+    const ONE: Self = Self {
+        total: 1,
+        successful: 1,
+        skipped: 0,
+        failed: 0,
+    };
+}
+
+#[derive(Serialize)]
+struct SearchHits<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<&'a atlan_model::TotalHits>,
+    max_score: Option<f64>,
+    hits: Vec<SearchHit<'a>>,
+}
+
+#[derive(Serialize)]
+struct SearchHit<'a> {
+    #[serde(rename = "_index")]
+    index: &'a str,
+    #[serde(rename = "_type")]
+    kind: &'a str,
+    #[serde(rename = "_id")]
+    id: &'a str,
+    #[serde(rename = "_score")]
+    score: Option<f64>,
+    #[serde(rename = "_seq_no")]
+    seq_no: usize,
+    #[serde(rename = "_primary_term")]
+    primary_term: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort: Option<&'a [Value]>,
+    #[serde(rename = "_source")]
+    source: &'a Value,
+}
