@@ -1,12 +1,14 @@
 //! Project automation, std-only so that it builds in seconds: `cargo xtask <command>`.
 //!
-//! - `ci`: everything CI checks, in order: formatting, clippy, the dependency rules, the docs
-//!   (warnings are errors), the tests.
+//! - `ci`: everything CI checks, in order ([`CI_STEPS`]): fmt, clippy, check-deps, doc (warnings
+//!   are errors), test, examples, compat.
 //! - `check-deps`: the dependency rules alone (see [`RULES`]).
 //! - `test`: the test command that README.md gives.
 //! - `bench`: the benchmarks, in release mode (speed targets live there, never in tests).
 //! - `compat`: pyatlan 10.0.0 (in a venv under `target/`) runs every seed-page operation against a
 //!   freshly started `atlan-sandbox`.
+//! - `examples`: every example of `atlan-workflows`, each on a sandbox of its own.
+//! - `man`: the `atlan` man pages (clap_mangen), written to `target/man/`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -45,6 +47,51 @@ const PYATLAN: &str = "10.0.0";
 /// The test command of README.md.
 const TEST_COMMAND: &[&str] = &["test", "--workspace", "--locked"];
 
+/// A CI step: its name, what it does, and how.
+type Step = (&'static str, &'static str, fn() -> Result<(), String>);
+
+/// What `cargo xtask ci` runs, in order; the first failure stops it. `.ci/run` runs this after
+/// installing rustfmt and clippy when they are missing.
+const CI_STEPS: [Step; 7] = [
+    ("fmt", "cargo fmt --check", || {
+        cargo(&["fmt", "--all", "--", "--check"])
+    }),
+    (
+        "clippy",
+        "clippy on every target and feature, warnings are errors",
+        || {
+            cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ])
+        },
+    ),
+    ("check-deps", "the dependency rules", check_deps),
+    ("doc", "cargo doc, warnings are errors", || {
+        cargo_with_env(
+            &[
+                "doc",
+                "--workspace",
+                "--no-deps",
+                "--all-features",
+                "--locked",
+            ],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )
+    }),
+    ("test", "the test command of README.md", || {
+        cargo(TEST_COMMAND)
+    }),
+    ("examples", "every example of atlan-workflows", examples),
+    ("compat", "pyatlan against a fresh sandbox", compat),
+];
+
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -54,6 +101,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("compat") => compat(),
         Some("examples") => examples(),
+        Some("man") => man(),
         Some("-h" | "--help") | None => {
             println!("{}", usage());
             Ok(())
@@ -70,57 +118,28 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
+    let steps: Vec<&str> = CI_STEPS.iter().map(|(name, _, _)| *name).collect();
     format!(
         "usage: cargo xtask <command>\n\n\
          commands:\n  \
-         ci          fmt --check, clippy -D warnings, check-deps, doc -D warnings, then the tests\n  \
+         ci          every CI step, in order: {}\n  \
          check-deps  enforce the dependency rules:\n{RULES}\n  \
          test        run the test command of README.md (cargo {})\n  \
          bench       run the benchmarks (release build; figures against the targets in each bench)\n  \
          compat      run the official Python SDK (pyatlan {PYATLAN}) against a fresh sandbox\n  \
-         examples    run every example of atlan-workflows (each on a sandbox of its own)",
+         examples    run every example of atlan-workflows (each on a sandbox of its own)\n  \
+         man         write the atlan man pages to target/man/",
+        steps.join(", "),
         TEST_COMMAND.join(" ")
     )
 }
 
 /// Runs every CI step in order, stopping at the first failure; prints how long each took.
 fn ci() -> Result<(), String> {
-    type Step = (&'static str, fn() -> Result<(), String>);
-    let steps: [Step; 7] = [
-        ("fmt", || cargo(&["fmt", "--all", "--", "--check"])),
-        ("clippy", || {
-            cargo(&[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--all-features",
-                "--locked",
-                "--",
-                "-D",
-                "warnings",
-            ])
-        }),
-        ("check-deps", check_deps),
-        ("doc", || {
-            cargo_with_env(
-                &[
-                    "doc",
-                    "--workspace",
-                    "--no-deps",
-                    "--all-features",
-                    "--locked",
-                ],
-                &[("RUSTDOCFLAGS", "-D warnings")],
-            )
-        }),
-        ("test", || cargo(TEST_COMMAND)),
-        ("examples", examples),
-        ("compat", compat),
-    ];
     let started = Instant::now();
-    for (name, step) in steps {
+    for (name, what, step) in CI_STEPS {
         let step_started = Instant::now();
-        println!("==> {name}");
+        println!("==> {name}: {what}");
         step().map_err(|error| format!("step `{name}` failed: {error}"))?;
         println!("<== {name} ok in {:.1?}", step_started.elapsed());
     }
@@ -160,7 +179,7 @@ fn examples() -> Result<(), String> {
         .collect();
     names.sort();
     cargo(&["build", "--locked", "-p", "atlan-workflows", "--examples"])?;
-    let target = env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
+    let target = target_dir(&root);
     for name in &names {
         let binary = target.join("debug/examples").join(name);
         let output = Command::new(&binary)
@@ -192,7 +211,7 @@ fn compat() -> Result<(), String> {
     use std::process::Stdio;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let venv = root.join("target/compat-venv");
+    let venv = target_dir(&root).join("compat-venv");
     let python = venv.join("bin/python");
     if !python.exists() {
         let interpreter = env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
@@ -227,7 +246,7 @@ fn compat() -> Result<(), String> {
         "--bin",
         "atlan-sandbox",
     ])?;
-    let binary = root.join("target/debug/atlan-sandbox");
+    let binary = target_dir(&root).join("debug/atlan-sandbox");
     let mut sandbox = Command::new(&binary)
         .args(["--addr", "127.0.0.1:0", "--api-key", "compat-key"])
         .stdout(Stdio::piped())
@@ -253,6 +272,50 @@ fn compat() -> Result<(), String> {
         .status();
     let _ = sandbox.wait();
     result
+}
+
+/// Writes the `atlan` man pages (one per command) into `target/man/`.
+fn man() -> Result<(), String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = target_dir(&root).join("man");
+    cargo(&[
+        "build",
+        "--locked",
+        "--quiet",
+        "-p",
+        "atlan-cli",
+        "--bin",
+        "atlan",
+    ])?;
+    run(Command::new(target_dir(&root).join("debug/atlan"))
+        .arg("generate-man")
+        .arg(&dir))?;
+    println!("man pages in {}", dir.display());
+    Ok(())
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR` when set, else `target/` of the workspace.
+fn target_dir(root: &std::path::Path) -> std::path::PathBuf {
+    target_dir_from(env::var_os("CARGO_TARGET_DIR"), root)
+}
+
+/// [`target_dir`] for a given value of `CARGO_TARGET_DIR` (relative to the current directory, as
+/// cargo reads it).
+fn target_dir_from(
+    variable: Option<std::ffi::OsString>,
+    root: &std::path::Path,
+) -> std::path::PathBuf {
+    match variable.filter(|value| !value.is_empty()) {
+        Some(value) => {
+            let dir = std::path::PathBuf::from(value);
+            if dir.is_relative() {
+                env::current_dir().map_or(dir.clone(), |cwd| cwd.join(dir))
+            } else {
+                dir
+            }
+        }
+        None => root.join("target"),
+    }
 }
 
 /// Runs a command, inheriting the terminal.
@@ -375,7 +438,51 @@ fn cargo_path() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::in_family;
+    use std::path::Path;
+
+    use super::{CI_STEPS, in_family, target_dir_from};
+
+    #[test]
+    fn the_target_dir_follows_cargo_target_dir() {
+        let root = Path::new("/repo");
+        assert_eq!(target_dir_from(None, root), root.join("target"));
+        assert_eq!(target_dir_from(Some("".into()), root), root.join("target"));
+        assert_eq!(
+            target_dir_from(Some("/elsewhere/t".into()), root),
+            Path::new("/elsewhere/t")
+        );
+        let relative = target_dir_from(Some("t".into()), root);
+        assert!(
+            relative.is_absolute() && relative.ends_with("t"),
+            "{relative:?}"
+        );
+    }
+
+    /// The headers of this file and of `.ci/run` name every step `ci` runs.
+    #[test]
+    fn the_headers_list_every_ci_step() {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let module = std::fs::read_to_string(here.join("src/main.rs")).unwrap_or_default();
+        let module_header: String = module
+            .lines()
+            .take_while(|line| line.starts_with("//!"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let ci = std::fs::read_to_string(here.join("../.ci/run")).unwrap_or_default();
+        let ci_header: String = ci
+            .lines()
+            .skip(1)
+            .take_while(|line| line.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (name, _, _) in CI_STEPS {
+            assert!(
+                module_header.contains(name),
+                "the xtask header lacks {name}"
+            );
+            assert!(ci_header.contains(name), "the .ci/run header lacks {name}");
+        }
+    }
 
     #[test]
     fn families_match_the_crate_and_its_dashed_relatives_only() {
