@@ -1,9 +1,9 @@
 //! Credentials: create (tested or not), get, list, test, update, purge.
 
 use atlan_model::Credential;
+use atlan_query::workflows::non_empty;
 use serde_json::{Map, Value};
 
-use super::non_empty;
 use crate::error::{Error, Result};
 use crate::request::{ApiRequest, redact_credential};
 

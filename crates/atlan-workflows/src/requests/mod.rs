@@ -54,8 +54,3 @@ pub fn index_search(operation: &'static str, index: Index, search: &Search) -> R
         .read_only()
         .json(search)
 }
-
-/// `value` unless it is empty or white space.
-pub(crate) fn non_empty<'a>(value: &'a str, what: &'static str) -> Result<&'a str> {
-    Ok(atlan_query::workflows::non_empty(value, what)?)
-}

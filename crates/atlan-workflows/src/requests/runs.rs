@@ -2,9 +2,9 @@
 
 use atlan_model::WorkflowPhase;
 use atlan_query::Index;
-use atlan_query::workflows::{self, TimeBounds};
+use atlan_query::workflows::{self, TimeBounds, non_empty};
 
-use super::{index_search, non_empty};
+use super::index_search;
 use crate::error::Result;
 use crate::request::ApiRequest;
 

@@ -1,6 +1,7 @@
 //! Schedules: list and get (adding and removing one is a workflow update).
 
-use super::non_empty;
+use atlan_query::workflows::non_empty;
+
 use crate::error::Result;
 use crate::request::ApiRequest;
 

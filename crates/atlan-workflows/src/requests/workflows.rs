@@ -1,10 +1,11 @@
 //! Workflows: find, run, re-run, update, change owner, delete; scheduled queries.
 
 use atlan_model::{Workflow, WorkflowPackage};
-use atlan_query::{Index, Timestamp, workflows};
+use atlan_query::workflows::{self, non_empty};
+use atlan_query::{Index, Timestamp};
 use serde_json::json;
 
-use super::{WorkflowRoute, index_search, non_empty};
+use super::{WorkflowRoute, index_search};
 use crate::error::{Error, Result};
 use crate::request::{ApiRequest, redact_workflow};
 
