@@ -67,6 +67,7 @@ mod client;
 mod credentials;
 mod dry_run;
 mod error;
+mod listing;
 mod monitor;
 mod paging;
 mod request;
@@ -79,11 +80,12 @@ pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials};
 pub use dry_run::DryRun;
 pub use error::{Error, Result};
+pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
 pub use monitor::{Monitor, MonitorTarget, ProgressCallback};
 pub use paging::Page;
 pub use request::{API_PREFIX, ApiRequest};
 pub use requests::WorkflowRoute;
-pub use runs::{DEFAULT_PAGE_SIZE, RunList, RunSearch, Runs};
+pub use runs::{RunList, RunSearch, Runs, RunsByStatus, WorkflowRuns};
 pub use schedules::Schedules;
 pub use workflows::{
     DEFAULT_MAX_RESULTS, FindByType, FindScheduleQuery, Rerun, RerunTarget, RunWorkflow,

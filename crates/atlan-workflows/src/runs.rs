@@ -5,12 +5,12 @@ use atlan_model::{
 };
 use atlan_query::workflows::{self, TimeBounds};
 use atlan_query::{DateMath, Index, Search};
-use futures_util::stream::BoxStream;
 
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
+use crate::listing::sealed::Sealed;
+use crate::listing::{Listing, ListingQuery};
 use crate::monitor::{Monitor, MonitorTarget};
-use crate::paging::{Page, Pager};
 use crate::request::ApiRequest;
 use crate::requests::runs as requests;
 
@@ -62,12 +62,13 @@ impl Runs {
     /// # }
     /// ```
     pub fn list(&self, workflow_name: impl Into<String>) -> RunList {
-        RunList {
-            client: self.client.clone(),
-            workflow_name: workflow_name.into(),
-            phase: None,
-            paging: Paging::default(),
-        }
+        Listing::new(
+            self.client.clone(),
+            WorkflowRuns {
+                workflow_name: workflow_name.into(),
+                phase: None,
+            },
+        )
     }
 
     /// Runs of every workflow by phase and by when they started and finished, newest first (the
@@ -94,14 +95,7 @@ impl Runs {
     /// # }
     /// ```
     pub fn search(&self) -> RunSearch {
-        RunSearch {
-            client: self.client.clone(),
-            phases: Vec::new(),
-            started: TimeBounds::any(),
-            finished: TimeBounds::any(),
-            invalid: None,
-            paging: Paging::default(),
-        }
+        Listing::new(self.client.clone(), RunsByStatus::default())
     }
 
     /// A workflow's latest run: the newest by start time, a run that has not started yet first.
@@ -202,153 +196,55 @@ fn not_found(operation: &'static str, what: String) -> Error {
     }
 }
 
-/// Results per page when none is set.
-pub const DEFAULT_PAGE_SIZE: u64 = 100;
-
-/// Where a listing starts and how many results a page holds.
-#[derive(Debug, Clone, Copy)]
-struct Paging {
-    from: u64,
-    size: u64,
+/// A workflow's runs, in every phase or in one: the query of a [`RunList`].
+#[derive(Debug, Clone)]
+pub struct WorkflowRuns {
+    workflow_name: String,
+    phase: Option<WorkflowPhase>,
 }
 
-impl Default for Paging {
-    fn default() -> Self {
-        Self {
-            from: 0,
-            size: DEFAULT_PAGE_SIZE,
-        }
+impl Sealed for WorkflowRuns {}
+
+impl ListingQuery for WorkflowRuns {
+    fn operation(&self) -> &'static str {
+        "runs.list"
+    }
+
+    fn index(&self) -> Index {
+        Index::Runs
+    }
+
+    fn search(&self, from: u64, size: u64) -> Result<Search> {
+        Ok(match &self.phase {
+            Some(phase) => workflows::runs_by_phase(&self.workflow_name, phase, from, size)?,
+            None => workflows::runs_of_workflow(&self.workflow_name, from, size)?,
+        })
     }
 }
 
 /// A workflow's runs, newest first; from [`Runs::list`]. Set the phase and the page, then fetch
-/// `.page()` or walk `.stream()`.
-#[derive(Debug, Clone)]
-#[must_use = "a listing does nothing until .page() or .stream()"]
-pub struct RunList {
-    client: AtlanClient,
-    workflow_name: String,
-    phase: Option<WorkflowPhase>,
-    paging: Paging,
-}
+/// `.page()`, `.pages()` or `.stream()` (see [`Listing`]).
+pub type RunList = Listing<WorkflowRuns>;
 
-impl RunList {
+impl Listing<WorkflowRuns> {
     /// Only runs in this phase (default: every phase).
     pub fn phase(mut self, phase: impl Into<Option<WorkflowPhase>>) -> Self {
-        self.phase = phase.into();
+        self.query.phase = phase.into();
         self
-    }
-
-    /// Starts at this result (default 0).
-    pub fn from(mut self, from: u64) -> Self {
-        self.paging.from = from;
-        self
-    }
-
-    /// Results per page (default 100).
-    pub fn size(mut self, size: u64) -> Self {
-        self.paging.size = size;
-        self
-    }
-
-    fn pager(&self) -> Result<Pager> {
-        let Paging { from, size } = self.paging;
-        let search = match &self.phase {
-            Some(phase) => workflows::runs_by_phase(&self.workflow_name, phase, from, size)?,
-            None => workflows::runs_of_workflow(&self.workflow_name, from, size)?,
-        };
-        Ok(pager(&self.client, "runs.list", search))
-    }
-
-    /// One page.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for an empty name, a size of 0 or a page past 10,000 results;
-    /// otherwise as [`AtlanClient::execute`].
-    pub async fn page(&self) -> Result<Page<WorkflowSearchResult>> {
-        self.pager()?.page().await
-    }
-
-    /// Every run from `from` on, fetched a page at a time as the stream is read (see
-    /// [`RunSearch::stream`]).
-    pub fn stream(self) -> BoxStream<'static, Result<WorkflowSearchResult>> {
-        Pager::stream_of(self.pager())
-    }
-
-    /// The same walk as [`RunList::stream`], a page at a time (see [`RunSearch::pages`]).
-    pub fn pages(self) -> BoxStream<'static, Result<Page<WorkflowSearchResult>>> {
-        Pager::pages_of(self.pager())
     }
 }
 
-/// Runs of every workflow by phase and time, newest first; from [`Runs::search`].
-///
-/// Each time bound is checked when it is set: a bound that is neither a date nor date math
-/// (`now-6h`, `now/d`, `2026-01-31T00:00:00Z`) makes `.page()` and `.stream()` fail with
-/// [`Error::InvalidInput`] naming it, before any request is built. `since` bounds are inclusive
-/// lower bounds (`gte`), `before` bounds inclusive upper bounds (`lte`).
-#[derive(Debug, Clone)]
-#[must_use = "a search does nothing until .page() or .stream()"]
-pub struct RunSearch {
-    client: AtlanClient,
+/// Runs of every workflow by phase and time: the query of a [`RunSearch`].
+#[derive(Debug, Clone, Default)]
+pub struct RunsByStatus {
     phases: Vec<WorkflowPhase>,
     started: TimeBounds,
     finished: TimeBounds,
     /// The first bound that was not a date.
     invalid: Option<String>,
-    paging: Paging,
 }
 
-impl RunSearch {
-    /// The phases to find (replacing any set before); at least one is needed.
-    pub fn phases(mut self, phases: impl IntoIterator<Item = WorkflowPhase>) -> Self {
-        self.phases = phases.into_iter().collect();
-        self
-    }
-
-    /// Adds a phase to find.
-    pub fn phase(mut self, phase: WorkflowPhase) -> Self {
-        self.phases.push(phase);
-        self
-    }
-
-    /// Started at or after `time`.
-    pub fn started_since(mut self, time: impl Into<String>) -> Self {
-        self.started.since = self.checked(time.into());
-        self
-    }
-
-    /// Started at or before `time`.
-    pub fn started_before(mut self, time: impl Into<String>) -> Self {
-        self.started.before = self.checked(time.into());
-        self
-    }
-
-    /// Finished at or after `time` (the seed page's "finished in the last hour" is
-    /// `finished_since("now-1h")`).
-    pub fn finished_since(mut self, time: impl Into<String>) -> Self {
-        self.finished.since = self.checked(time.into());
-        self
-    }
-
-    /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
-    pub fn finished_before(mut self, time: impl Into<String>) -> Self {
-        self.finished.before = self.checked(time.into());
-        self
-    }
-
-    /// Starts at this result (default 0).
-    pub fn from(mut self, from: u64) -> Self {
-        self.paging.from = from;
-        self
-    }
-
-    /// Results per page (default 100).
-    pub fn size(mut self, size: u64) -> Self {
-        self.paging.size = size;
-        self
-    }
-
+impl RunsByStatus {
     /// `time`, trimmed, when it is a date or date math; otherwise it is remembered as the error.
     fn checked(&mut self, time: String) -> Option<String> {
         let time = time.trim().to_owned();
@@ -361,13 +257,23 @@ impl RunSearch {
         }
         Some(time)
     }
+}
 
-    /// The search of the first page.
-    fn search_body(&self) -> Result<Search> {
+impl Sealed for RunsByStatus {}
+
+impl ListingQuery for RunsByStatus {
+    fn operation(&self) -> &'static str {
+        "runs.search"
+    }
+
+    fn index(&self) -> Index {
+        Index::Runs
+    }
+
+    fn search(&self, from: u64, size: u64) -> Result<Search> {
         if let Some(invalid) = &self.invalid {
             return Err(Error::invalid(invalid));
         }
-        let Paging { from, size } = self.paging;
         Ok(workflows::runs_by_status_and_time(
             &self.phases,
             &self.started,
@@ -376,45 +282,53 @@ impl RunSearch {
             size,
         )?)
     }
-
-    fn pager(&self) -> Result<Pager> {
-        Ok(pager(&self.client, "runs.search", self.search_body()?))
-    }
-
-    /// One page.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for no phase, a bound that is not a time, a size of 0 or a page
-    /// past 10,000 results; otherwise as [`AtlanClient::execute`].
-    pub async fn page(&self) -> Result<Page<WorkflowSearchResult>> {
-        self.pager()?.page().await
-    }
-
-    /// Every run from `from` on, fetched a page at a time as the stream is read; it owns a client
-    /// clone, so it can outlive the handler. It ends after a short or empty page, or when the
-    /// total is reached; with `from` 0, pages after the first continue from the last creation
-    /// time seen, so runs created meanwhile are neither missed nor repeated and the walk goes past
-    /// 10,000 results.
-    ///
-    /// The stream is boxed (`Unpin`, `Send`): `while let Some(run) = stream.try_next().await?`
-    /// works as is. An invalid search is a stream of its one error.
-    pub fn stream(self) -> BoxStream<'static, Result<WorkflowSearchResult>> {
-        Pager::stream_of(self.pager())
-    }
-
-    /// The same walk as [`RunSearch::stream`], a page at a time: each [`Page`] has its position in
-    /// the whole listing (`from`) and the listing's total as the first page counted it, for a
-    /// progress line without a request of its own.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<WorkflowSearchResult>>> {
-        Pager::pages_of(self.pager())
-    }
 }
 
-fn pager(client: &AtlanClient, operation: &'static str, search: Search) -> Pager {
-    Pager {
-        client: client.clone(),
-        operation,
-        index: Index::Runs,
-        search,
+/// Runs of every workflow by phase and time, newest first; from [`Runs::search`]. Set the phases,
+/// the bounds and the page, then fetch `.page()`, `.pages()` or `.stream()` (see [`Listing`]).
+///
+/// Each time bound is checked when it is set: a bound that is neither a date nor date math
+/// (`now-6h`, `now/d`, `2026-01-31T00:00:00Z`) makes the listing fail with
+/// [`Error::InvalidInput`] naming it, before any request is built. `since` bounds are inclusive
+/// lower bounds (`gte`), `before` bounds inclusive upper bounds (`lte`). At least one phase is
+/// needed.
+pub type RunSearch = Listing<RunsByStatus>;
+
+impl Listing<RunsByStatus> {
+    /// The phases to find (replacing any set before).
+    pub fn phases(mut self, phases: impl IntoIterator<Item = WorkflowPhase>) -> Self {
+        self.query.phases = phases.into_iter().collect();
+        self
+    }
+
+    /// Adds a phase to find.
+    pub fn phase(mut self, phase: WorkflowPhase) -> Self {
+        self.query.phases.push(phase);
+        self
+    }
+
+    /// Started at or after `time`.
+    pub fn started_since(mut self, time: impl Into<String>) -> Self {
+        self.query.started.since = self.query.checked(time.into());
+        self
+    }
+
+    /// Started at or before `time`.
+    pub fn started_before(mut self, time: impl Into<String>) -> Self {
+        self.query.started.before = self.query.checked(time.into());
+        self
+    }
+
+    /// Finished at or after `time` (the seed page's "finished in the last hour" is
+    /// `finished_since("now-1h")`).
+    pub fn finished_since(mut self, time: impl Into<String>) -> Self {
+        self.query.finished.since = self.query.checked(time.into());
+        self
+    }
+
+    /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
+    pub fn finished_before(mut self, time: impl Into<String>) -> Self {
+        self.query.finished.before = self.query.checked(time.into());
+        self
     }
 }
