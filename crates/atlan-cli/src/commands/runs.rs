@@ -1,10 +1,7 @@
 //! `atlan runs get | list | search | latest | current | stop | monitor`.
 
-use atlan_workflows::{
-    MonitorTarget, Page, RunList, RunSearch, WorkflowPhase, WorkflowSearchResult,
-};
+use atlan_workflows::{Listing, ListingQuery, MonitorTarget, WorkflowPhase, WorkflowSearchResult};
 use futures_util::TryStreamExt;
-use futures_util::stream::BoxStream;
 use jiff::Timestamp;
 
 use super::Env;
@@ -50,7 +47,7 @@ async fn list(
         .phase(phase)
         .from(paging.from)
         .size(paging.size);
-    print_listing(Listing::Workflow(listing), paging, env).await
+    print_listing(listing, paging, env).await
 }
 
 async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
@@ -74,7 +71,7 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
     if let Some(time) = args.finished_before {
         search = search.finished_before(time);
     }
-    print_listing(Listing::Search(search), args.paging, env).await
+    print_listing(search, args.paging, env).await
 }
 
 async fn latest(workflow: &str, env: &mut Env) -> Result<(), CliError> {
@@ -133,31 +130,13 @@ fn print_run(run: &WorkflowSearchResult, env: &mut Env) -> Result<(), CliError> 
         .records(RUN_COLUMNS, &[rows::run_hit(run, Timestamp::now())])
 }
 
-/// A listing of runs: a workflow's, or a search's.
-enum Listing {
-    Workflow(RunList),
-    Search(RunSearch),
-}
-
-impl Listing {
-    async fn page(&self) -> atlan_workflows::Result<Page<WorkflowSearchResult>> {
-        match self {
-            Self::Workflow(list) => list.page().await,
-            Self::Search(search) => search.page().await,
-        }
-    }
-
-    fn pages(self) -> BoxStream<'static, atlan_workflows::Result<Page<WorkflowSearchResult>>> {
-        match self {
-            Self::Workflow(list) => list.pages(),
-            Self::Search(search) => search.pages(),
-        }
-    }
-}
-
 /// A listing: one page, with a note on what follows; or, with `--all`, every page, printed as
 /// each arrives (the table's columns are sized by the first page).
-async fn print_listing(listing: Listing, paging: Paging, env: &mut Env) -> Result<(), CliError> {
+async fn print_listing<Q: ListingQuery>(
+    listing: Listing<Q>,
+    paging: Paging,
+    env: &mut Env,
+) -> Result<(), CliError> {
     if !paging.all {
         let page = listing.page().await?;
         let now = Timestamp::now();
