@@ -62,7 +62,6 @@ impl CliError {
                 Error::NotFound { .. } => code::NOT_FOUND,
                 Error::Timeout { .. } => code::TIMEOUT,
                 Error::InvalidInput { .. } | Error::Config { .. } => code::USAGE,
-                Error::DryRun { .. } => code::SUCCESS,
                 _ => code::API,
             },
             Self::TestFailed { .. } | Self::Sandbox(_) | Self::Output(_) => code::API,
