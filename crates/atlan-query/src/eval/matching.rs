@@ -6,9 +6,28 @@ use serde_json::Value;
 
 use super::EvalError;
 use super::fields::{Field, FieldValue, Scope};
-use super::regexp::Pattern;
+use super::regexp::{MAX_DETERMINIZED_STATES, MAX_REGEX_LENGTH, Pattern, PatternError};
 use crate::datemath::{DateMath, Rounding, parse_date, parse_time_zone};
 use crate::query::{BoolQuery, MinimumShouldMatch, Query, RangeQuery};
+
+/// The evaluator's error for a pattern that cannot be used, in Elasticsearch's words.
+fn pattern_error(error: PatternError, pattern: &str) -> EvalError {
+    match error {
+        PatternError::Syntax(reason) => EvalError::InvalidRegexp {
+            pattern: pattern.chars().take(MAX_REGEX_LENGTH).collect(),
+            reason,
+        },
+        PatternError::TooLong { length } => EvalError::RegexpTooLong {
+            length,
+            max: MAX_REGEX_LENGTH,
+        },
+        PatternError::TooComplex { states, transitions } => EvalError::TooComplexToDeterminize {
+            states,
+            transitions,
+            max: MAX_DETERMINIZED_STATES,
+        },
+    }
+}
 
 /// A query ready to test documents: field names read, patterns compiled, date math resolved.
 #[derive(Debug, Clone)]
@@ -31,7 +50,6 @@ pub(crate) enum Matcher {
     Pattern {
         field: Field,
         pattern: Pattern,
-        case_insensitive: bool,
     },
     Range {
         field: Field,
@@ -82,18 +100,20 @@ impl Matcher {
             },
             Query::Wildcard(wildcard) => Self::Pattern {
                 field: Field::new(&wildcard.field),
-                pattern: Pattern::wildcard(&wildcard.value),
-                case_insensitive: wildcard.case_insensitive.unwrap_or(false),
+                pattern: Pattern::wildcard(
+                    &wildcard.value,
+                    wildcard.case_insensitive.unwrap_or(false),
+                )
+                .map_err(|error| pattern_error(error, &wildcard.value))?,
             },
             Query::Regexp(regexp) => Self::Pattern {
                 field: Field::new(&regexp.field),
-                pattern: Pattern::regexp(&regexp.value, regexp.flags.as_deref()).map_err(
-                    |error| EvalError::InvalidRegexp {
-                        pattern: regexp.value.clone(),
-                        reason: error.to_string(),
-                    },
-                )?,
-                case_insensitive: regexp.case_insensitive.unwrap_or(false),
+                pattern: Pattern::regexp(
+                    &regexp.value,
+                    regexp.flags.as_deref(),
+                    regexp.case_insensitive.unwrap_or(false),
+                )
+                .map_err(|error| pattern_error(error, &regexp.value))?,
             },
             Query::Range(range) => compile_range(range, now)?,
             Query::Exists(exists) => Self::Exists {
@@ -163,13 +183,7 @@ impl Matcher {
                     term.starts_with(prefix.as_str())
                 }
             }),
-            Self::Pattern {
-                field,
-                pattern,
-                case_insensitive,
-            } => any_term(scope, field, |term| {
-                pattern.matches(term, *case_insensitive)
-            }),
+            Self::Pattern { field, pattern } => any_term(scope, field, |term| pattern.matches(term)),
             Self::Range { field, bounds } => {
                 any_value(scope, field, |found| range_matches(found, bounds))
             }

@@ -237,6 +237,28 @@ pub enum EvalError {
         /// What is wrong, with its position.
         reason: String,
     },
+    /// A `regexp` longer than Elasticsearch's `index.max_regex_length` (1,000).
+    #[error(
+        "The length of regex [{length}] used in the Regexp Query request has exceeded the allowed maximum of [{max}]. This maximum can be set by changing the [index.max_regex_length] index level setting."
+    )]
+    RegexpTooLong {
+        /// The pattern's length in characters.
+        length: usize,
+        /// 1,000.
+        max: usize,
+    },
+    /// A `regexp` or `wildcard` whose automaton would exceed `max_determinized_states` (10,000).
+    #[error(
+        "Determinizing automaton with {states} states and {transitions} transitions would result in more than {max} states."
+    )]
+    TooComplexToDeterminize {
+        /// States of the automaton being determinized.
+        states: usize,
+        /// Its transitions.
+        transitions: usize,
+        /// 10,000.
+        max: usize,
+    },
     /// A date bound or time zone that cannot be used.
     #[error("invalid date: {reason}")]
     InvalidDate {
