@@ -34,8 +34,18 @@ pub(crate) fn uuid_from(rng: &mut fastrand::Rng) -> String {
 
 /// `prefix` plus five characters of [`GENERATE_NAME_ALPHABET`], the prefix cut to 58 characters.
 pub(crate) fn generated_name(prefix: &str, rng: &mut fastrand::Rng) -> String {
-    let prefix: String = prefix.chars().take(58).collect();
-    let suffix: String = (0..5)
+    generated_name_of_length(prefix, 5, rng)
+}
+
+/// `prefix` plus `length` characters of [`GENERATE_NAME_ALPHABET`], the prefix cut so that the
+/// name has at most 63.
+pub(crate) fn generated_name_of_length(
+    prefix: &str,
+    length: usize,
+    rng: &mut fastrand::Rng,
+) -> String {
+    let prefix: String = prefix.chars().take(63 - length.min(63)).collect();
+    let suffix: String = (0..length)
         .filter_map(|_| rng.choice(GENERATE_NAME_ALPHABET).copied().map(char::from))
         .collect();
     format!("{prefix}{suffix}")

@@ -225,16 +225,25 @@ impl SandboxBuilder {
         };
         let mut store = Store::new(settings, now);
         if let Some(path) = &self.state {
-            let (log, events) = persist::Log::open(path)?;
-            for event in events {
+            let opened = persist::Log::open(path)?;
+            let replayed = opened.events.len();
+            if let Some((line, bytes)) = opened.recovered {
+                tracing::warn!(path = %path.display(), line, bytes, "recovered the state file: cut off an unfinished last write (the process stopped while writing it; it was never acknowledged)");
+            }
+            for event in opened.events {
                 store.apply(event);
             }
-            tracing::info!(path = %log.path().display(), "state replayed");
-            store.attach_log(log);
+            tracing::info!(path = %opened.log.path().display(), events = replayed, "state replayed");
+            store.attach_log(opened.log);
         }
         if store.is_empty() {
             let events = seed::events(&self.seed, now.as_millisecond(), store.rng())?;
-            store.commit(events).map_err(SandboxError::Persist)?;
+            store.commit_seed(events).map_err(SandboxError::Persist)?;
+        }
+        if self.state.is_some() {
+            // The seed data stays reproducible; the ids of this session must differ from those of
+            // every session before it that wrote to the same file.
+            store.reseed(fastrand::u64(..) ^ now.as_nanosecond().unsigned_abs() as u64);
         }
         store.compact();
         let (workflows, runs, credentials) = store.counts();
@@ -331,6 +340,11 @@ impl SandboxHandle {
         let _ = self.shutdown.send(true);
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        // Every request has finished: close the state file, which releases its lock now rather
+        // than when the last connection task happens to drop its handle on the store.
+        if let Ok(mut store) = self.state.store.write() {
+            store.detach_log();
         }
     }
 }

@@ -1,20 +1,30 @@
-//! The state file: an append-only log of events, one JSON line each, synced to disk before the
-//! change is acknowledged.
+//! The state file: an append-only log of events, one JSON line per acknowledged change (a single
+//! event, or an array of the events of one change), synced to disk before the change is
+//! acknowledged.
 //!
-//! - The first line identifies the file; a file that is not a sandbox state file is refused.
+//! - The first line identifies the file; a file that is not a sandbox state file is refused, and so
+//!   is anything but a regular file (`/dev/zero`, a FIFO, a directory).
+//! - One process at a time: the file is locked (`STATE.lock`, which also names the holder's pid)
+//!   for as long as the sandbox runs; a second sandbox is refused, naming the process.
+//! - The file is created readable by its owner only (0600: it holds credential secrets); an
+//!   existing file that others can read is made so.
+//! - An append that fails (a full disk) is cut off again before the error is answered, so the file
+//!   stays loadable; if even that fails, the log refuses every later write until a restart.
 //! - A last line cut short (no newline) is a write that was never acknowledged (the process died
-//!   while writing it): it is cut off.
-//! - Any other line that does not read is corruption: opening fails with the line number and the file
-//!   is left exactly as it is.
+//!   while writing it): it is cut off and reported. Any other line that does not read is corruption:
+//!   opening fails with the line number and the file is left exactly as it is.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::store::Event;
 
 /// The first line of a state file.
 const HEADER: &str = r#"{"atlan_sandbox_state":1}"#;
+
+/// The longest line a state file may hold (a change is at most a request body of a few MB).
+const MAX_LINE: u64 = 64 * 1024 * 1024;
 
 /// A state file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -39,18 +49,55 @@ pub enum StateError {
         /// What is wrong.
         reason: String,
     },
+    /// The path is not a regular file.
+    #[error("state file {path} is not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Another process uses the file.
+    #[error("state file {path} is in use by {}", holder.map_or_else(|| "another process".to_owned(), |pid| format!("process {pid}")))]
+    Locked {
+        /// The file.
+        path: PathBuf,
+        /// The pid written in the lock file by the process that holds it, when readable.
+        holder: Option<u32>,
+    },
+    /// An earlier write failed and could not be undone: the log refuses writes until a restart
+    /// (which cuts the unfinished write off).
+    #[error(
+        "state file {path}: an earlier write failed and could not be undone; restart the sandbox"
+    )]
+    Poisoned {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
-/// An open state file.
+/// What opening a state file found.
+#[derive(Debug)]
+pub(crate) struct Opened {
+    pub(crate) log: Log,
+    pub(crate) events: Vec<Event>,
+    /// A cut-off unfinished last line: (its line number, its length in bytes).
+    pub(crate) recovered: Option<(usize, u64)>,
+}
+
+/// An open, locked state file.
 #[derive(Debug)]
 pub(crate) struct Log {
     file: File,
     path: PathBuf,
+    /// Held for the life of the log: the lock.
+    _lock: File,
+    /// The length of the file after the last acknowledged write.
+    length: u64,
+    poisoned: bool,
 }
 
 impl Log {
     /// Opens (or creates) the state file; returns it and the events it holds.
-    pub(crate) fn open(path: &Path) -> Result<(Self, Vec<Event>), StateError> {
+    pub(crate) fn open(path: &Path) -> Result<Opened, StateError> {
         let io_error = |source| StateError::Io {
             path: path.to_owned(),
             source,
@@ -60,44 +107,68 @@ impl Log {
             line,
             reason,
         };
-        let mut file = OpenOptions::new()
+        match std::fs::metadata(path) {
+            Ok(metadata) if !metadata.is_file() => {
+                return Err(StateError::NotAFile {
+                    path: path.to_owned(),
+                });
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            Err(error) => return Err(io_error(error)),
+        }
+        let lock = lock(path)?;
+        let mut file = owner_only()
             .read(true)
             .append(true)
             .create(true)
             .open(path)
             .map_err(io_error)?;
+        restrict(&file).map_err(io_error)?;
         let mut events = Vec::new();
         let mut reader = BufReader::new(&file);
-        let mut line = String::new();
+        let mut line = Vec::new();
         let mut line_number = 0;
         let mut good_length: u64 = 0;
-        let mut torn = false;
+        let mut recovered = None;
         loop {
             line.clear();
-            let read = reader.read_line(&mut line).map_err(io_error)?;
+            let read = (&mut reader)
+                .take(MAX_LINE + 1)
+                .read_until(b'\n', &mut line)
+                .map_err(io_error)?;
             if read == 0 {
                 break;
             }
             line_number += 1;
-            if !line.ends_with('\n') {
-                torn = true;
+            if read as u64 > MAX_LINE {
+                return Err(corrupt(
+                    line_number,
+                    format!("a line is longer than {MAX_LINE} bytes"),
+                ));
+            }
+            if line.last() != Some(&b'\n') {
+                recovered = Some((line_number, read as u64));
                 break;
             }
-            let text = line.trim_end();
+            let text = line.trim_ascii_end();
             if line_number == 1 {
-                if text != HEADER {
+                if text != HEADER.as_bytes() {
                     return Err(corrupt(1, "this is not an atlan-sandbox state file".into()));
                 }
+            } else if text.first() == Some(&b'[') {
+                let batch: Vec<Event> = serde_json::from_slice(text)
+                    .map_err(|error| corrupt(line_number, error.to_string()))?;
+                events.extend(batch);
             } else {
-                let event: Event = serde_json::from_str(text)
+                let event: Event = serde_json::from_slice(text)
                     .map_err(|error| corrupt(line_number, error.to_string()))?;
                 events.push(event);
             }
             good_length += read as u64;
         }
         drop(reader);
-        if torn {
-            tracing::warn!(path = %path.display(), line = line_number, "cutting off a write that was never acknowledged");
+        if recovered.is_some() {
             file.set_len(good_length).map_err(io_error)?;
             file.sync_all().map_err(io_error)?;
         }
@@ -106,39 +177,101 @@ impl Log {
             file.write_all(format!("{HEADER}\n").as_bytes())
                 .map_err(io_error)?;
             file.sync_all().map_err(io_error)?;
-            if let Some(parent) = path
-                .parent()
-                .filter(|parent| !parent.as_os_str().is_empty())
-            {
-                // Make the new file's name durable too.
-                if let Ok(directory) = File::open(parent) {
-                    let _ = directory.sync_all();
-                }
-            }
+            good_length = HEADER.len() as u64 + 1;
+            sync_parent(path);
         }
-        Ok((
-            Self {
+        Ok(Opened {
+            log: Self {
                 file,
                 path: path.to_owned(),
+                _lock: lock,
+                length: good_length,
+                poisoned: false,
             },
             events,
-        ))
+            recovered,
+        })
     }
 
-    /// Appends events and syncs them to disk.
+    /// Appends the events of one change as one line and syncs it to disk.
     ///
     /// # Errors
-    /// [`StateError::Io`] naming the file when it cannot be written or synced.
+    /// [`StateError::Io`] naming the file when it cannot be written or synced (the partial write is
+    /// undone); [`StateError::Poisoned`] after a failure that could not be undone.
     pub(crate) fn append(&mut self, events: &[Event]) -> Result<(), StateError> {
-        let mut buffer = Vec::new();
-        for event in events {
-            serde_json::to_writer(&mut buffer, event).map_err(|error| self.io(error.into()))?;
-            buffer.push(b'\n');
+        self.append_with(events, |file, bytes| {
+            file.write_all(bytes).and_then(|()| file.sync_data())
+        })
+    }
+
+    /// Appends events one line each, as one write (the seed data: no client waits on it, and one
+    /// line for all of it could exceed the line limit).
+    ///
+    /// # Errors
+    /// As [`Log::append`].
+    pub(crate) fn append_each(&mut self, events: &[Event]) -> Result<(), StateError> {
+        for chunk in events.chunks(1_000) {
+            let mut buffer = Vec::new();
+            for event in chunk {
+                serde_json::to_writer(&mut buffer, event).map_err(|error| self.io(error.into()))?;
+                buffer.push(b'\n');
+            }
+            self.write_undoable(&buffer, |file, bytes| {
+                file.write_all(bytes).and_then(|()| file.sync_data())
+            })?;
         }
-        self.file
-            .write_all(&buffer)
-            .and_then(|()| self.file.sync_data())
-            .map_err(|error| self.io(error))
+        Ok(())
+    }
+
+    /// [`Log::append`] with the write itself supplied (tests make it fail half way).
+    fn append_with(
+        &mut self,
+        events: &[Event],
+        write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+    ) -> Result<(), StateError> {
+        if self.poisoned {
+            return Err(StateError::Poisoned {
+                path: self.path.clone(),
+            });
+        }
+        let mut buffer = Vec::new();
+        let written = match events {
+            [event] => serde_json::to_writer(&mut buffer, event),
+            events => serde_json::to_writer(&mut buffer, events),
+        };
+        written.map_err(|error| self.io(error.into()))?;
+        buffer.push(b'\n');
+        self.write_undoable(&buffer, write)
+    }
+
+    /// Writes `buffer` at the end; on failure cuts the file back to its last good length.
+    fn write_undoable(
+        &mut self,
+        buffer: &[u8],
+        write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+    ) -> Result<(), StateError> {
+        if self.poisoned {
+            return Err(StateError::Poisoned {
+                path: self.path.clone(),
+            });
+        }
+        match write(&mut self.file, buffer) {
+            Ok(()) => {
+                self.length += buffer.len() as u64;
+                Ok(())
+            }
+            Err(error) => {
+                let undone = self
+                    .file
+                    .set_len(self.length)
+                    .and_then(|()| self.file.sync_all());
+                if let Err(undo) = undone {
+                    tracing::error!(path = %self.path.display(), error = %undo, "cannot undo a failed write: refusing writes until a restart");
+                    self.poisoned = true;
+                }
+                Err(self.io(error))
+            }
+        }
     }
 
     fn io(&self, source: io::Error) -> StateError {
@@ -151,5 +284,193 @@ impl Log {
     /// The file's path.
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// Takes the lock file `PATH.lock` and writes this process's pid in it.
+fn lock(path: &Path) -> Result<File, StateError> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let lock_path = PathBuf::from(lock_path);
+    let io_error = |source| StateError::Io {
+        path: lock_path.clone(),
+        source,
+    };
+    let mut file = owner_only()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .map_err(io_error)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = (&file).take(32).read_to_string(&mut holder);
+            return Err(StateError::Locked {
+                path: path.to_owned(),
+                holder: holder.trim().parse().ok(),
+            });
+        }
+        Err(std::fs::TryLockError::Error(error)) => return Err(io_error(error)),
+    }
+    file.set_len(0).map_err(io_error)?;
+    file.write_all(std::process::id().to_string().as_bytes())
+        .map_err(io_error)?;
+    Ok(file)
+}
+
+/// Open options that create files readable and writable by their owner only.
+fn owner_only() -> OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Takes away group and other permissions from an existing file.
+fn restrict(file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut permissions = file.metadata()?.permissions();
+        if permissions.mode() & 0o077 != 0 {
+            tracing::warn!("the state file was readable by others: making it owner-only (0600)");
+            permissions.set_mode(permissions.mode() & 0o700);
+            file.set_permissions(permissions)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+/// Makes a new file's name durable.
+fn sync_parent(path: &Path) {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        && let Ok(directory) = File::open(parent)
+    {
+        let _ = directory.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!(
+            "atlan-sandbox-persist-{}-{name}.jsonl",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        path
+    }
+
+    fn delete(id: &str) -> Event {
+        Event::DeleteCredential { id: id.to_owned() }
+    }
+
+    fn ids(events: &[Event]) -> Vec<String> {
+        events
+            .iter()
+            .map(|event| match event {
+                Event::DeleteCredential { id } => id.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_write_that_fails_half_way_is_undone_and_the_file_stays_loadable() {
+        let path = temp("enospc");
+        let mut log = Log::open(&path).unwrap().log;
+        log.append(&[delete("a")]).unwrap();
+        let failed = log.append_with(&[delete("b"), delete("c")], |file, bytes| {
+            file.write_all(bytes.get(..bytes.len() / 2).unwrap())?;
+            Err(io::Error::from_raw_os_error(28)) // ENOSPC
+        });
+        assert!(matches!(failed, Err(StateError::Io { .. })));
+        log.append(&[delete("d")]).unwrap();
+        drop(log);
+        let opened = Log::open(&path).unwrap();
+        assert_eq!(ids(&opened.events), ["a", "d"]);
+        assert!(opened.recovered.is_none());
+    }
+
+    #[test]
+    fn a_batch_is_one_line_so_a_torn_batch_is_cut_whole() {
+        let path = temp("batch");
+        let mut log = Log::open(&path).unwrap().log;
+        log.append(&[delete("a"), delete("b")]).unwrap();
+        drop(log);
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(br#"[{"event":"delete_credential","id":"c"},{"event":"del"#)
+            .unwrap();
+        drop(file);
+        let opened = Log::open(&path).unwrap();
+        assert_eq!(ids(&opened.events), ["a", "b"]);
+        assert_eq!(opened.recovered.map(|(line, _)| line), Some(3));
+    }
+
+    #[test]
+    fn a_second_opener_is_refused_and_told_who_holds_the_file() {
+        let path = temp("lock");
+        let first = Log::open(&path).unwrap();
+        let second = Log::open(&path).unwrap_err();
+        assert!(
+            matches!(&second, StateError::Locked { holder: Some(pid), .. } if *pid == std::process::id()),
+            "{second}"
+        );
+        assert!(second.to_string().contains(&std::process::id().to_string()));
+        drop(first);
+        Log::open(&path).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_owner_only_and_must_be_a_regular_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = temp("mode");
+        drop(Log::open(&path).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(Log::open(&path).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        for special in ["/dev/zero", "/dev/null", "/tmp"] {
+            assert!(
+                matches!(
+                    Log::open(Path::new(special)),
+                    Err(StateError::NotAFile { .. })
+                ),
+                "{special}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_corruption_not_an_allocation() {
+        let path = temp("long");
+        drop(Log::open(&path).unwrap());
+        let file = OpenOptions::new().append(true).open(&path).unwrap();
+        // A sparse hole: a huge "line" of zero bytes that costs no disk.
+        file.set_len(HEADER.len() as u64 + 1 + MAX_LINE + 10)
+            .unwrap();
+        drop(file);
+        assert!(matches!(
+            Log::open(&path),
+            Err(StateError::Corrupt { line: 2, .. })
+        ));
     }
 }

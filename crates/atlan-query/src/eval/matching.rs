@@ -21,7 +21,10 @@ fn pattern_error(error: PatternError, pattern: &str) -> EvalError {
             length,
             max: MAX_REGEX_LENGTH,
         },
-        PatternError::TooComplex { states, transitions } => EvalError::TooComplexToDeterminize {
+        PatternError::TooComplex {
+            states,
+            transitions,
+        } => EvalError::TooComplexToDeterminize {
             states,
             transitions,
             max: MAX_DETERMINIZED_STATES,
@@ -183,7 +186,9 @@ impl Matcher {
                     term.starts_with(prefix.as_str())
                 }
             }),
-            Self::Pattern { field, pattern } => any_term(scope, field, |term| pattern.matches(term)),
+            Self::Pattern { field, pattern } => {
+                any_term(scope, field, |term| pattern.matches(term))
+            }
             Self::Range { field, bounds } => {
                 any_value(scope, field, |found| range_matches(found, bounds))
             }

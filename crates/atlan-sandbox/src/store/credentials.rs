@@ -250,7 +250,7 @@ impl Store {
                 "a credential named {name} already exists"
             )));
         }
-        let id = ids::uuid_from(self.rng());
+        let id = self.new_credential_id();
         let stored = StoredCredential::from_request(&credential, id, self.now(), created_by)?;
         if test && let Some(error) = self.test_failure(&stored) {
             return Err(

@@ -23,6 +23,7 @@ pub(crate) use runs::{Creator, Outcome, RunRecord};
 pub(crate) use workflows::{package_of, package_steps, template_document};
 
 use crate::error::{ApiError, ApiResult};
+use crate::ids;
 use crate::persist::{Log, StateError};
 
 /// One change of state.
@@ -107,6 +108,11 @@ impl Store {
         self.log = Some(log);
     }
 
+    /// Stops persisting (closing the state file and releasing its lock).
+    pub(crate) fn detach_log(&mut self) {
+        self.log = None;
+    }
+
     /// Whether nothing has been stored yet.
     pub(crate) fn is_empty(&self) -> bool {
         self.workflows.len() == 0 && self.runs.len() == 0 && self.credentials.is_empty()
@@ -129,6 +135,48 @@ impl Store {
         &mut self.rng
     }
 
+    /// Draws the ids of this session from `seed` from now on. A sandbox with a state file calls
+    /// this after replaying it with a seed of its own, so that a restarted (or second) process
+    /// does not draw the ids of the one before.
+    pub(crate) fn reseed(&mut self, seed: u64) {
+        self.rng = fastrand::Rng::with_seed(seed);
+    }
+
+    /// A UUID that no stored credential has as its id.
+    pub(crate) fn new_credential_id(&mut self) -> String {
+        loop {
+            let id = ids::uuid_from(&mut self.rng);
+            if !self.credentials.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// A UUID for a document's `metadata.uid` (122 random bits: a repeat needs a repeated seed,
+    /// which [`Store::reseed`] rules out).
+    pub(crate) fn new_uid(&mut self) -> String {
+        ids::uuid_from(&mut self.rng)
+    }
+
+    /// A generated run name (`{workflow}-xxxxx`, as Kubernetes' `generateName`) that no stored run
+    /// has. After a few collisions the suffix grows, as the name space of five characters is small.
+    ///
+    /// # Errors
+    /// [`ApiError`] 500 in the (practically impossible) case that 64 draws all collide.
+    pub(crate) fn new_run_name(&mut self, workflow: &str) -> ApiResult<String> {
+        let prefix = format!("{workflow}-");
+        for attempt in 0..64 {
+            let length = if attempt < 16 { 5 } else { 10 };
+            let name = ids::generated_name_of_length(&prefix, length, &mut self.rng);
+            if !self.records.contains_key(&name) && self.runs.get(&name).is_none() {
+                return Ok(name);
+            }
+        }
+        Err(ApiError::internal(format!(
+            "could not generate a run name for {workflow} that is not taken"
+        )))
+    }
+
     /// Logs then applies events, as one durable step.
     ///
     /// # Errors
@@ -136,6 +184,20 @@ impl Store {
     pub(crate) fn commit(&mut self, events: Vec<Event>) -> Result<(), StateError> {
         if let Some(log) = &mut self.log {
             log.append(&events)?;
+        }
+        for event in events {
+            self.apply(event);
+        }
+        Ok(())
+    }
+
+    /// Logs then applies the seed data, one line per event.
+    ///
+    /// # Errors
+    /// As [`Store::commit`].
+    pub(crate) fn commit_seed(&mut self, events: Vec<Event>) -> Result<(), StateError> {
+        if let Some(log) = &mut self.log {
+            log.append_each(&events)?;
         }
         for event in events {
             self.apply(event);

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 use super::runs::time;
 use super::{Creator, Event, Outcome, RunRecord, Store, StoredCredential};
 use crate::error::{ApiError, ApiResult};
-use crate::ids;
 
 /// The steps a package's run goes through, by kind of package.
 pub(crate) fn package_steps(package: &str) -> Vec<String> {
@@ -111,11 +110,11 @@ impl Store {
         template: &Value,
         creator: Creator,
         outcome: (Outcome, Option<String>),
-    ) -> RunRecord {
+    ) -> ApiResult<RunRecord> {
         let package = package_of(template);
-        let name = ids::generated_name(&format!("{workflow}-"), self.rng());
-        let uid = ids::uuid_from(self.rng());
-        RunRecord {
+        let name = self.new_run_name(workflow)?;
+        let uid = self.new_uid();
+        Ok(RunRecord {
             name,
             workflow: workflow.to_owned(),
             namespace: template
@@ -140,7 +139,7 @@ impl Store {
                 .map(str::to_owned),
             light: false,
             template_spec: Some(template["spec"].clone()),
-        }
+        })
     }
 
     /// `POST workflows?submit=true`: stores the workflow (creating the credentials of its payload)
@@ -176,7 +175,7 @@ impl Store {
             let Some(mut credential) = entry.to_credential() else {
                 continue;
             };
-            let id = ids::uuid_from(self.rng());
+            let id = self.new_credential_id();
             credential.id = Some(id.clone());
             let stored =
                 StoredCredential::from_request(&credential, id.clone(), now, &creator.username)?;
@@ -187,9 +186,9 @@ impl Store {
         }
         let metadata = serde_json::to_value(&workflow.metadata)
             .map_err(|error| ApiError::internal(error.to_string()))?;
-        let uid = ids::uuid_from(self.rng());
+        let uid = self.new_uid();
         let document = template_document(metadata, spec, &uid, now, Some(creator));
-        let record = self.new_run(&name, &document, creator.clone(), outcome);
+        let record = self.new_run(&name, &document, creator.clone(), outcome)?;
         let response = workflow_response(&document);
         events.push(Event::PutWorkflow { name, document });
         events.push(Event::PutRun {
@@ -235,7 +234,7 @@ impl Store {
         let template = self.workflow(name).cloned().ok_or_else(|| {
             ApiError::not_found("workflowtemplates.argoproj.io", &format!("\"{name}\""))
         })?;
-        let record = self.new_run(name, &template, creator.clone(), outcome);
+        let record = self.new_run(name, &template, creator.clone(), outcome)?;
         let run_name = record.name.clone();
         self.commit(vec![Event::PutRun {
             record: Box::new(record),

@@ -33,10 +33,13 @@ impl Budget {
 
     fn spend(&mut self, steps: usize) -> Result<(), PatternError> {
         let steps = u64::try_from(steps).unwrap_or(u64::MAX);
-        self.left = self.left.checked_sub(steps).ok_or(PatternError::TooComplex {
-            states: 0,
-            transitions: 0,
-        })?;
+        self.left = self
+            .left
+            .checked_sub(steps)
+            .ok_or(PatternError::TooComplex {
+                states: 0,
+                transitions: 0,
+            })?;
         Ok(())
     }
 }
@@ -451,7 +454,8 @@ impl Dfa {
         let mut next = 0;
         while let Some(&(a, b)) = pairs.get(next) {
             next += 1;
-            let (Some(left), Some(right)) = (self.states.get(a as usize), other.states.get(b as usize))
+            let (Some(left), Some(right)) =
+                (self.states.get(a as usize), other.states.get(b as usize))
             else {
                 result.states.push(DfaState::default());
                 continue;

@@ -159,7 +159,11 @@ mod tests {
         assert!(!pattern.matches("atlan-snowflake-1714638976-x"));
         let escaped = Pattern::wildcard(r"a\*b", false).unwrap();
         assert!(escaped.matches("a*b") && !escaped.matches("axb"));
-        assert!(Pattern::wildcard("ATLAN-*", true).unwrap().matches("atlan-x"));
+        assert!(
+            Pattern::wildcard("ATLAN-*", true)
+                .unwrap()
+                .matches("atlan-x")
+        );
     }
 
     #[test]
@@ -272,9 +276,16 @@ mod tests {
                     .map(|_| start + 1)
                     .into_iter()
                     .collect(),
-                Self::Any => (start < input.len()).then_some(start + 1).into_iter().collect(),
+                Self::Any => (start < input.len())
+                    .then_some(start + 1)
+                    .into_iter()
+                    .collect(),
                 Self::Concat(a, b) => from_all(b, &a.ends(input, start)),
-                Self::Union(a, b) => a.ends(input, start).union(&b.ends(input, start)).copied().collect(),
+                Self::Union(a, b) => a
+                    .ends(input, start)
+                    .union(&b.ends(input, start))
+                    .copied()
+                    .collect(),
                 Self::Intersection(a, b) => a
                     .ends(input, start)
                     .intersection(&b.ends(input, start))
@@ -282,7 +293,9 @@ mod tests {
                     .collect(),
                 Self::Complement(a) => {
                     let inner = a.ends(input, start);
-                    (start..=input.len()).filter(|end| !inner.contains(end)).collect()
+                    (start..=input.len())
+                        .filter(|end| !inner.contains(end))
+                        .collect()
                 }
                 Self::Star(a) | Self::Plus(a) | Self::Optional(a) | Self::Between(a, ..) => {
                     let (min, max) = match self {
@@ -328,8 +341,11 @@ mod tests {
                 inner.clone().prop_map(|a| Tree::Star(a.into())),
                 inner.clone().prop_map(|a| Tree::Plus(a.into())),
                 inner.clone().prop_map(|a| Tree::Optional(a.into())),
-                (inner, 0u32..3, 0u32..3)
-                    .prop_map(|(a, x, y)| Tree::Between(a.into(), x.min(y), x.max(y))),
+                (inner, 0u32..3, 0u32..3).prop_map(|(a, x, y)| Tree::Between(
+                    a.into(),
+                    x.min(y),
+                    x.max(y)
+                )),
             ]
         })
     }

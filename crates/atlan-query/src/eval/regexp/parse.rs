@@ -378,9 +378,9 @@ impl Parser {
                     return Ok(Node::Empty);
                 }
                 if self.nesting >= MAX_NESTING {
-                    return Err(self.error(&format!(
-                        "parentheses nest more than {MAX_NESTING} deep"
-                    )));
+                    return Err(
+                        self.error(&format!("parentheses nest more than {MAX_NESTING} deep"))
+                    );
                 }
                 self.nesting += 1;
                 let inner = self.union();

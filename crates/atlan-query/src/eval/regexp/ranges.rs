@@ -93,7 +93,10 @@ mod tests {
         let folded = fold_ascii_case(&[(u32::from('x'), u32::from('z'))]);
         assert_eq!(
             folded,
-            vec![(u32::from('X'), u32::from('Z')), (u32::from('x'), u32::from('z'))]
+            vec![
+                (u32::from('X'), u32::from('Z')),
+                (u32::from('x'), u32::from('z'))
+            ]
         );
     }
 }

@@ -1,0 +1,405 @@
+//! Durability with server-made ids: every acknowledged write survives clean restarts and `kill -9`
+//! at random points, ids stay unique across sessions, and many concurrent writers end in the state
+//! a sequential model of their acknowledged operations predicts.
+//!
+//! Figures of a run are in RELIABILITY.md.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use atlan_sandbox::{Sandbox, Seed};
+use common::{Api, fixture};
+use http::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+/// A workflow of the default seed, re-run by the writers.
+const WORKFLOW: &str = "atlan-snowflake-1714638976";
+
+fn state_path(name: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "atlan-sandbox-durability-{}-{name}.jsonl",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+fn credential(name: &str) -> Value {
+    let mut body = fixture("requests/credential/create-snowflake.json");
+    body["name"] = json!(name);
+    body
+}
+
+/// Sends a request; `None` when the connection failed (the write may or may not have happened).
+async fn send(
+    api: &Api,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> Option<(StatusCode, Value)> {
+    let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+    let (status, body) = api.send_raw(method, path, bytes).await.ok()?;
+    Some((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+}
+
+/// Creates a credential; its server-made id when acknowledged.
+async fn create_credential(api: &Api, name: &str) -> Option<String> {
+    let (status, body) = send(
+        api,
+        Method::POST,
+        "/api/service/credentials?testCredential=false",
+        Some(&credential(name)),
+    )
+    .await?;
+    assert!(
+        status == StatusCode::OK || status.is_server_error(),
+        "{status} {body}"
+    );
+    (status == StatusCode::OK).then(|| body["id"].as_str().unwrap().to_owned())
+}
+
+/// Re-runs [`WORKFLOW`]; the server-made run name when acknowledged.
+async fn submit_run(api: &Api) -> Option<String> {
+    let rerun = json!({"namespace": "default", "resourceKind": "WorkflowTemplate", "resourceName": WORKFLOW});
+    let (status, body) = send(
+        api,
+        Method::POST,
+        "/api/service/workflows/submit",
+        Some(&rerun),
+    )
+    .await?;
+    (status == StatusCode::OK).then(|| body["metadata"]["name"].as_str().unwrap().to_owned())
+}
+
+/// What the clients were told succeeded.
+#[derive(Debug, Default)]
+struct Acknowledged {
+    /// Credential id → name.
+    credentials: BTreeMap<String, String>,
+    /// Run name → stopped.
+    runs: BTreeMap<String, bool>,
+    /// Every server-made id handed out, to catch one given twice.
+    handed_out: Vec<String>,
+}
+
+impl Acknowledged {
+    /// Checks that the sandbox holds every acknowledged write.
+    async fn check(&self, api: &Api) {
+        let (status, list) = api.get("/api/service/credentials?limit=1000000").await;
+        assert_eq!(status, StatusCode::OK);
+        let stored: HashMap<&str, &str> = list["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|record| {
+                (
+                    record["id"].as_str().unwrap(),
+                    record["name"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        for (id, name) in &self.credentials {
+            assert_eq!(
+                stored.get(id.as_str()),
+                Some(&name.as_str()),
+                "credential {id} ({name})"
+            );
+        }
+        if !self.runs.is_empty() {
+            let names: Vec<&String> = self.runs.keys().collect();
+            let search = json!({"from": 0, "size": 10_000, "query": {"terms": {"_id": names}}});
+            let (status, found) = api.post("/api/service/runs/indexsearch", &search).await;
+            assert_eq!(status, StatusCode::OK, "{found}");
+            let found: HashMap<String, Value> = found["hits"]["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|hit| {
+                    (
+                        hit["_id"].as_str().unwrap().to_owned(),
+                        hit["_source"].clone(),
+                    )
+                })
+                .collect();
+            for (name, stopped) in &self.runs {
+                let run = found
+                    .get(name)
+                    .unwrap_or_else(|| panic!("run {name} is lost"));
+                if *stopped {
+                    assert_eq!(
+                        run["status"]["message"], "Stopped with strategy 'Stop'",
+                        "{name}"
+                    );
+                }
+            }
+        }
+        let distinct: BTreeSet<&String> = self.handed_out.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            self.handed_out.len(),
+            "an id was handed out twice"
+        );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 8, ..Default::default() })]
+
+    /// Sessions over one state file, each ending cleanly: every session's ids are new.
+    #[test]
+    fn ids_stay_unique_across_sessions(sessions in proptest::collection::vec((1usize..6, 0usize..4), 1..5)) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let path = state_path(&format!("sessions-{}", fastrand::u64(..)));
+            let mut acknowledged = Acknowledged::default();
+            for (session, (credentials, runs)) in sessions.iter().enumerate() {
+                let sandbox = Sandbox::builder().state(&path).start().await.unwrap();
+                let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+                acknowledged.check(&api).await;
+                for index in 0..*credentials {
+                    let name = format!("s{session}-c{index}");
+                    let id = create_credential(&api, &name).await.unwrap();
+                    acknowledged.handed_out.push(id.clone());
+                    acknowledged.credentials.insert(id, name);
+                }
+                for _ in 0..*runs {
+                    let run = submit_run(&api).await.unwrap();
+                    acknowledged.handed_out.push(run.clone());
+                    acknowledged.runs.insert(run, false);
+                }
+                sandbox.shutdown().await;
+            }
+            let sandbox = Sandbox::builder().state(&path).start().await.unwrap();
+            acknowledged.check(&Api::new(&sandbox.base_url(), sandbox.api_key())).await;
+            sandbox.shutdown().await;
+            std::fs::remove_file(&path).unwrap();
+        });
+    }
+}
+
+/// Starts the binary on `path` with the default seed; returns the child and its base URL.
+fn spawn(path: &Path) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_atlan-sandbox"))
+        .args(["--addr", "127.0.0.1:0", "--state"])
+        .arg(path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("the first line says where: {line:?}"))
+        .to_owned();
+    (child, url)
+}
+
+/// How many times the sandbox is killed.
+const KILLS: usize = 50;
+/// Concurrent writers while it is.
+const WRITERS: usize = 16;
+
+/// `kill -9` at random points (after a random number of acknowledged writes, while 16 writers are
+/// mid-request): after every restart every acknowledged write is there, and no id was reused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9_at_random_points() {
+    let path = state_path("kills");
+    let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut total_maybe = 0;
+    for cycle in 0..KILLS {
+        let (mut child, url) = spawn(&path);
+        let api = Api::new(&url, atlan_sandbox::DEFAULT_API_KEY);
+        let snapshot = std::mem::take(&mut *acknowledged.lock().unwrap());
+        snapshot.check(&api).await;
+        *acknowledged.lock().unwrap() = snapshot;
+
+        let kill_after = rng.usize(1..40);
+        let count = Arc::new(AtomicUsize::new(0));
+        let reached = Arc::new(Notify::new());
+        let maybe = Arc::new(AtomicUsize::new(0));
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|writer| {
+                let api = Api::new(&url, atlan_sandbox::DEFAULT_API_KEY);
+                let (acknowledged, count, reached, maybe) = (
+                    acknowledged.clone(),
+                    count.clone(),
+                    reached.clone(),
+                    maybe.clone(),
+                );
+                let seed = rng.u64(..);
+                tokio::spawn(async move {
+                    let mut rng = fastrand::Rng::with_seed(seed);
+                    let mut mine: Vec<String> = Vec::new();
+                    for op in 0.. {
+                        let done = match rng.u8(0..3) {
+                            0 => {
+                                let name = format!("k{cycle}-w{writer}-{op}");
+                                create_credential(&api, &name).await.map(|id| {
+                                    let mut ack = acknowledged.lock().unwrap();
+                                    ack.handed_out.push(id.clone());
+                                    ack.credentials.insert(id, name);
+                                })
+                            }
+                            1 => submit_run(&api).await.map(|run| {
+                                let mut ack = acknowledged.lock().unwrap();
+                                ack.handed_out.push(run.clone());
+                                ack.runs.insert(run.clone(), false);
+                                mine.push(run);
+                            }),
+                            _ => match mine.pop() {
+                                Some(run) => send(
+                                    &api,
+                                    Method::POST,
+                                    &format!("/api/service/runs/{run}/stop"),
+                                    None,
+                                )
+                                .await
+                                .filter(|(status, _)| *status == StatusCode::OK)
+                                .map(|_| {
+                                    acknowledged.lock().unwrap().runs.insert(run, true);
+                                }),
+                                None => Some(()),
+                            },
+                        };
+                        if done.is_none() {
+                            // The connection died under the request: it may or may not be stored.
+                            maybe.fetch_add(1, Ordering::Relaxed);
+                            break;
+                        }
+                        if count.fetch_add(1, Ordering::SeqCst) + 1 == kill_after {
+                            reached.notify_one();
+                        }
+                    }
+                })
+            })
+            .collect();
+        reached.notified().await;
+        child.kill().unwrap(); // SIGKILL, with writers mid-request
+        child.wait().unwrap();
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        total_maybe += maybe.load(Ordering::Relaxed);
+    }
+    let (mut child, url) = spawn(&path);
+    let acknowledged = std::mem::take(&mut *acknowledged.lock().unwrap());
+    acknowledged
+        .check(&Api::new(&url, atlan_sandbox::DEFAULT_API_KEY))
+        .await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    eprintln!(
+        "{KILLS} kills, {} credentials and {} runs acknowledged ({} stopped), {total_maybe} requests cut by a kill; nothing lost",
+        acknowledged.credentials.len(),
+        acknowledged.runs.len(),
+        acknowledged
+            .runs
+            .values()
+            .filter(|stopped| **stopped)
+            .count(),
+    );
+    assert!(acknowledged.credentials.len() + acknowledged.runs.len() >= KILLS);
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// 32 writers create, update and purge their own credentials at once; after a restart the state is
+/// what applying each writer's acknowledged operations in order predicts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_end_in_the_state_of_a_sequential_model() {
+    let path = state_path("model");
+    let sandbox = Sandbox::builder()
+        .state(&path)
+        .seed(Seed::Empty)
+        .start()
+        .await
+        .unwrap();
+    let url = sandbox.base_url();
+    let writers: Vec<_> = (0..32)
+        .map(|writer| {
+            let api = Api::new(&url, sandbox.api_key());
+            tokio::spawn(async move {
+                let mut rng = fastrand::Rng::with_seed(writer);
+                // The model: id → username, applied in the order the writer was answered.
+                let mut model: BTreeMap<String, String> = BTreeMap::new();
+                let mut names: BTreeMap<String, String> = BTreeMap::new();
+                for op in 0..12 {
+                    let ids: Vec<String> = model.keys().cloned().collect();
+                    match (rng.u8(0..4), rng.choice(&ids)) {
+                        (0, Some(id)) => {
+                            let mut update = fixture("requests/credential/update-snowflake.json");
+                            update["id"] = json!(id);
+                            update["name"] = json!(names[id]);
+                            update["username"] = json!(format!("w{writer}-{op}"));
+                            let (status, body) = api
+                                .post(&format!("/api/service/credentials/{id}"), &update)
+                                .await;
+                            assert_eq!(status, StatusCode::OK, "{body}");
+                            model.insert(id.clone(), format!("w{writer}-{op}"));
+                        }
+                        (1, Some(id)) => {
+                            let (status, _) = api
+                                .post_empty(&format!("/api/service/credentials/{id}/archive"))
+                                .await;
+                            assert_eq!(status, StatusCode::OK);
+                            model.remove(id);
+                        }
+                        _ => {
+                            let name = format!("w{writer}-c{op}");
+                            let id = create_credential(&api, &name).await.unwrap();
+                            model.insert(id.clone(), "username".to_owned());
+                            names.insert(id, name);
+                        }
+                    }
+                }
+                model
+            })
+        })
+        .collect();
+    let mut expected = BTreeMap::new();
+    for writer in writers {
+        expected.extend(writer.await.unwrap());
+    }
+    sandbox.shutdown().await;
+
+    let sandbox = Sandbox::builder()
+        .state(&path)
+        .seed(Seed::Empty)
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+    let (_, list) = api.get("/api/service/credentials?limit=1000000").await;
+    let stored: BTreeMap<String, String> = list["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| {
+            (
+                record["id"].as_str().unwrap().to_owned(),
+                record["username"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(stored, expected);
+    assert!(
+        expected.len() > 32,
+        "the model kept {} credentials",
+        expected.len()
+    );
+    sandbox.shutdown().await;
+    std::fs::remove_file(&path).unwrap();
+}
