@@ -1,9 +1,19 @@
 //! The accept loop: hyper serves each connection; faults are applied around the router (they can
 //! close a connection, which a router cannot); shutdown stops accepting and lets requests finish.
+//!
+//! Hostile or broken clients cannot take the server down ([`ConnectionLimits`]): at most
+//! `max_connections` connections are served at once (further ones wait in the kernel's backlog);
+//! a connection that has not sent a whole request head within `header_read_timeout` is closed, both
+//! for its first request (hyper-util's protocol sniffing has no timeout of its own) and between
+//! requests (hyper's header-read timer, which also closes idle keep-alive connections); a request
+//! whose body or handling takes longer than `request_timeout` is answered 408; and an accept that
+//! fails (out of file descriptors) backs off instead of spinning.
 
 use std::error::Error;
 use std::fmt;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -14,18 +24,76 @@ use http::{HeaderValue, Request, Response, StatusCode};
 use http_body::Frame;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::json;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt;
 
 use crate::faults::{FaultAction, FaultControl, Plan};
 
 /// How long shutdown waits for requests under way.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// The first and the longest pause after a failed accept.
+const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(5), Duration::from_secs(1));
+
+/// What one client may hold of the server.
+///
+/// ```
+/// use std::time::Duration;
+/// use atlan_sandbox::ConnectionLimits;
+///
+/// let limits = ConnectionLimits::default()
+///     .max_connections(64)
+///     .header_read_timeout(Duration::from_secs(2));
+/// assert_eq!(limits.request_timeout, Duration::from_secs(60));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConnectionLimits {
+    /// Connections served at once (default 1,024); more wait in the listen backlog.
+    pub max_connections: usize,
+    /// How long a connection may take to send a request head, first or next (default 10 s); also
+    /// how long an idle keep-alive connection is kept.
+    pub header_read_timeout: Duration,
+    /// How long a request may take, body included, before it is answered 408 (default 60 s).
+    pub request_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 1_024,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl ConnectionLimits {
+    /// Serves at most `count` connections at once (at least 1).
+    #[must_use]
+    pub fn max_connections(mut self, count: usize) -> Self {
+        self.max_connections = count.max(1);
+        self
+    }
+
+    /// Closes a connection that takes longer than `timeout` to send a request head.
+    #[must_use]
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Answers 408 to a request that takes longer than `timeout`.
+    #[must_use]
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+}
 
 /// Closing the connection on purpose (a fault).
 #[derive(Debug)]
@@ -44,30 +112,88 @@ pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     faults: FaultControl,
+    limits: ConnectionLimits,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.header_read_timeout)
+        .keep_alive_timeout(limits.header_read_timeout);
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let mut backoff = ACCEPT_BACKOFF.0;
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let _ = stream.set_nodelay(true);
-                let router = router.clone();
-                let faults = faults.clone();
-                let service = hyper::service::service_fn(move |request| handle(request, router.clone(), faults.clone()));
-                let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                let watched = graceful.watch(connection);
-                tokio::spawn(async move {
-                    let _ = watched.await;
-                });
-            }
+        let accepted = tokio::select! {
+            biased;
             changed = shutdown.changed() => {
                 if changed.is_err() || *shutdown.borrow() {
                     break;
                 }
+                continue;
             }
-        }
+            permit = slots.clone().acquire_owned() => {
+                let Ok(permit) = permit else { break };
+                tokio::select! {
+                    biased;
+                    changed = shutdown.changed() => {
+                        if changed.is_err() || *shutdown.borrow() {
+                            break;
+                        }
+                        continue;
+                    }
+                    accepted = listener.accept() => accepted.map(|accepted| (accepted, permit)),
+                }
+            }
+        };
+        let ((stream, _), permit) = match accepted {
+            Ok(accepted) => {
+                backoff = ACCEPT_BACKOFF.0;
+                accepted
+            }
+            Err(error) => {
+                // Out of file descriptors, most often: retrying at once would spin.
+                tracing::warn!(%error, pause_ms = backoff.as_millis(), "accept failed; pausing");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF.1);
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let faults = faults.clone();
+        let started = Arc::new(AtomicBool::new(false));
+        let seen = started.clone();
+        let service = hyper::service::service_fn(move |request| {
+            seen.store(true, Ordering::Release);
+            handle(
+                request,
+                router.clone(),
+                faults.clone(),
+                limits.request_timeout,
+            )
+        });
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut watched = std::pin::pin!(watched);
+            tokio::select! {
+                _ = &mut watched => return,
+                () = tokio::time::sleep(limits.header_read_timeout) => {}
+            }
+            if started.load(Ordering::Acquire) {
+                let _ = watched.await;
+            }
+            // Otherwise nothing came in time: dropping the connection closes it.
+        });
     }
     drop(listener);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
@@ -77,6 +203,7 @@ async fn handle(
     request: Request<Incoming>,
     router: Router,
     faults: FaultControl,
+    request_timeout: Duration,
 ) -> Result<Response<Body>, Dropped> {
     let plan = if request.uri().path().starts_with("/_sandbox/") {
         Plan::default()
@@ -94,10 +221,14 @@ async fn handle(
         }) => return Ok(fault_response(*status, retry_after.as_deref())),
         _ => {}
     }
-    let response = match router.oneshot(request.map(Body::new)).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
+    let response =
+        match tokio::time::timeout(request_timeout, router.oneshot(request.map(Body::new))).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(never)) => match never {},
+            Err(_) => axum::response::IntoResponse::into_response(
+                crate::error::ApiError::request_timeout(),
+            ),
+        };
     match plan.terminal {
         Some(FaultAction::DropAfter) => Err(Dropped),
         Some(FaultAction::Truncate) => Ok(truncate(response).await),

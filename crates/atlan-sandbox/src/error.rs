@@ -70,6 +70,27 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, 0, message)
     }
 
+    /// 408: the request took longer than the server waits.
+    pub(crate) fn request_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            0,
+            "the request was not received and handled in time",
+        )
+    }
+
+    /// The Atlan-shaped answer for a status the framework chose (405, 413, 414, 415, …), whose own
+    /// body is empty or plain text.
+    pub(crate) fn for_status(status: StatusCode, detail: &str) -> Self {
+        let reason = status.canonical_reason().unwrap_or("error");
+        let message = if detail.trim().is_empty() {
+            reason.to_owned()
+        } else {
+            format!("{reason}: {}", detail.trim())
+        };
+        Self::new(status, 0, message)
+    }
+
     /// Adds a cause.
     pub(crate) fn cause(mut self, kind: &str, message: impl Into<String>, location: &str) -> Self {
         self.causes

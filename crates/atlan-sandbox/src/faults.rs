@@ -160,7 +160,23 @@ impl FaultRule {
     }
 
     fn validate(&self) -> Result<(), FaultRuleError> {
+        if !(0.0..=1.0).contains(&self.probability) {
+            return Err(FaultRuleError::NotAProbability {
+                probability: self.probability,
+            });
+        }
         match &self.action {
+            FaultAction::Latency { ms } if *ms > MAX_LATENCY_MS => {
+                Err(FaultRuleError::LatencyTooLong { ms: *ms })
+            }
+            FaultAction::Status {
+                retry_after: Some(value),
+                ..
+            } if http::HeaderValue::from_str(value).is_err() => {
+                Err(FaultRuleError::NotAHeaderValue {
+                    value: value.clone(),
+                })
+            }
             FaultAction::Status { status, .. } if !(100..=599).contains(status) => {
                 Err(FaultRuleError::NotAStatus { status: *status })
             }
@@ -181,10 +197,31 @@ impl FaultRule {
     }
 }
 
+/// The longest latency a rule may add: ten minutes (longer only ties up connections).
+pub const MAX_LATENCY_MS: u64 = 600_000;
+
 /// A fault rule that cannot apply.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FaultRuleError {
+    /// The probability is not between 0 and 1.
+    #[error("probability {probability} is not between 0 and 1")]
+    NotAProbability {
+        /// The probability given.
+        probability: f64,
+    },
+    /// A latency fault longer than [`MAX_LATENCY_MS`].
+    #[error("a latency of {ms} ms is longer than the {MAX_LATENCY_MS} ms a rule may add")]
+    LatencyTooLong {
+        /// The latency given.
+        ms: u64,
+    },
+    /// A `Retry-After` that cannot be sent as a header.
+    #[error("retry_after {value:?} cannot be sent as a header value")]
+    NotAHeaderValue {
+        /// The value given.
+        value: String,
+    },
     /// A status fault's status is not between 100 and 599.
     #[error("status {status} is not an HTTP status")]
     NotAStatus {
@@ -425,6 +462,18 @@ mod tests {
         assert_eq!(
             faults.add(FaultRule::status("*", 42)),
             Err(FaultRuleError::NotAStatus { status: 42 })
+        );
+        let mut certain = FaultRule::status("*", 503);
+        certain.probability = 2.0;
+        assert_eq!(
+            faults.add(certain),
+            Err(FaultRuleError::NotAProbability { probability: 2.0 })
+        );
+        assert_eq!(
+            faults.add(FaultRule::latency("*", Duration::from_secs(1_000_000_000))),
+            Err(FaultRuleError::LatencyTooLong {
+                ms: 1_000_000_000_000
+            })
         );
     }
 }

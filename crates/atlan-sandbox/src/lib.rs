@@ -49,8 +49,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use accept::ConnectionLimits;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use faults::{FaultAction, FaultControl, FaultRule, FaultRuleError};
+pub use faults::{FaultAction, FaultControl, FaultRule, FaultRuleError, MAX_LATENCY_MS};
 pub use persist::StateError;
 pub use seed::{Seed, SeedError};
 pub use standalone::{ServeOptions, serve};
@@ -115,6 +116,7 @@ pub struct SandboxBuilder {
     credential_rules: Vec<CredentialTestRule>,
     api_token_user: bool,
     random_seed: u64,
+    limits: ConnectionLimits,
 }
 
 impl Default for SandboxBuilder {
@@ -131,6 +133,7 @@ impl Default for SandboxBuilder {
             credential_rules: CredentialTestRule::defaults(),
             api_token_user: true,
             random_seed: 7,
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -199,6 +202,12 @@ impl SandboxBuilder {
     /// `package-workflows/` endpoints.
     pub fn api_token_user(mut self, api_token_user: bool) -> Self {
         self.api_token_user = api_token_user;
+        self
+    }
+
+    /// What one client may hold of the server: connections, header and request timeouts.
+    pub fn connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -274,7 +283,13 @@ impl SandboxBuilder {
         })?;
         let (shutdown, receiver) = watch::channel(false);
         let router = routes::router(state.clone());
-        let task = tokio::spawn(accept::serve(listener, router, faults.clone(), receiver));
+        let task = tokio::spawn(accept::serve(
+            listener,
+            router,
+            faults.clone(),
+            self.limits,
+            receiver,
+        ));
         Ok(SandboxHandle {
             addr,
             api_key: self.api_key,

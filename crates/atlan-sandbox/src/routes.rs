@@ -67,10 +67,25 @@ fn poisoned() -> ApiError {
     ApiError::internal("the sandbox's state is unavailable after a failure")
 }
 
-/// Reads a JSON body: malformed JSON is a 400 and changes nothing.
+/// Reads a JSON body, which must be an object (as every body of the API is): malformed JSON, or an
+/// array or scalar, is a 400 and changes nothing.
 fn json_body(body: &Bytes) -> ApiResult<Value> {
-    serde_json::from_slice(body).map_err(|error| ApiError::malformed_json(&error))
+    let value: Value =
+        serde_json::from_slice(body).map_err(|error| ApiError::malformed_json(&error))?;
+    if !value.is_object() {
+        return Err(
+            ApiError::bad_request("request body must be a JSON object").cause(
+                "x_content_parse_exception",
+                "request body must be a JSON object",
+                "body",
+            ),
+        );
+    }
+    Ok(value)
 }
+
+/// The longest request target the sandbox reads (as a proxy in front of Atlan would: 8 KiB).
+const MAX_URI: usize = 8 * 1024;
 
 type Json = axum::Json<Value>;
 
@@ -128,7 +143,50 @@ pub(crate) fn router(state: AppState) -> Router {
             ApiError::no_route(request.method(), request.uri().path())
         })
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::from_fn(limit_uri))
+        .layer(middleware::map_response(atlan_shaped))
         .with_state(state)
+}
+
+/// 414 for a request target longer than [`MAX_URI`] (hyper itself refuses those over 64 KiB,
+/// with an empty body).
+async fn limit_uri(request: Request, next: Next) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if length > MAX_URI {
+        return ApiError::for_status(
+            StatusCode::URI_TOO_LONG,
+            &format!("the request target is {length} bytes; at most {MAX_URI} are read"),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Gives every error answer Atlan's JSON shape, including those the framework makes itself
+/// (405 without a body, 413 and 415 in plain text).
+async fn atlan_shaped(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let mut shaped =
+        ApiError::for_status(status, &String::from_utf8_lossy(&detail)).into_response();
+    if let Some(allow) = parts.headers.get(http::header::ALLOW) {
+        shaped
+            .headers_mut()
+            .insert(http::header::ALLOW, allow.clone());
+    }
+    shaped
 }
 
 /// Every request needs `authorization: Bearer <key>`.
