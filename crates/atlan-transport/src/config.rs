@@ -47,7 +47,14 @@ pub struct TransportConfig {
     pub pool_idle_timeout: Duration,
     /// How many idle connections are kept per host (default 16).
     pub pool_max_idle_per_host: usize,
+    /// The largest response body read, after decompression (default 256 MiB: a search page of
+    /// 10,000 large workflow documents fits). A larger one fails with
+    /// [`TransportError::BodyTooLarge`] instead of growing memory without bound.
+    pub max_response_bytes: usize,
 }
+
+/// The default of [`TransportConfig::max_response_bytes`]: 256 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 
 impl fmt::Debug for TransportConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -68,6 +75,7 @@ impl fmt::Debug for TransportConfig {
             .field("gzip", &self.gzip)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -96,6 +104,7 @@ impl TransportConfig {
             gzip: true,
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 16,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -132,6 +141,13 @@ impl TransportConfig {
         let api_key = SecretString::from(read(API_KEY_ENV)?);
         check_api_key(&api_key).map_err(in_variable(API_KEY_ENV))?;
         Ok(Self::with_defaults(base_url, api_key))
+    }
+
+    /// Reads response bodies of at most `bytes` (after decompression).
+    #[must_use]
+    pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
     }
 
     /// With these timeouts.
@@ -193,6 +209,11 @@ impl TransportConfig {
         check_api_key(&self.api_key)?;
         self.retry.validate()?;
         self.timeouts.validate()?;
+        if self.max_response_bytes == 0 {
+            return Err(TransportError::construction(
+                "max_response_bytes must be at least 1",
+            ));
+        }
         HeaderValue::from_str(&self.user_agent).map_err(|_| {
             TransportError::construction("the user agent is not a valid header value")
         })?;

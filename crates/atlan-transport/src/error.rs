@@ -73,6 +73,15 @@ pub enum TransportError {
         #[source]
         source: BoxError,
     },
+    /// The response body is larger than [`crate::TransportConfig::max_response_bytes`]; the rest
+    /// of it was not read.
+    #[error(
+        "the response body is larger than {limit} bytes, the most this client reads (TransportConfig::max_response_bytes)"
+    )]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The response body could not be read.
     #[error("could not read the response body: {source}")]
     Body {
@@ -94,7 +103,9 @@ impl TransportError {
     /// that may be re-sent; see [`crate::retry`].)
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Construction { .. } | Self::Environment { .. } => false,
+            Self::Construction { .. } | Self::Environment { .. } | Self::BodyTooLarge { .. } => {
+                false
+            }
             Self::Connect { .. } | Self::Dispatch { .. } | Self::Body { .. } => true,
             Self::Timeout { which } => *which != TimeoutKind::Operation,
         }

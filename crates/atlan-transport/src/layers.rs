@@ -220,15 +220,20 @@ where
 }
 
 /// Turns the transport's `Request<Bytes>` into hyper's, and reads the whole response body (under the
-/// body timeout) into `Response<Bytes>`; classifies failures as [`TransportError`]s.
+/// body timeout, and up to `max_bytes` after decompression) into `Response<Bytes>`; classifies
+/// failures as [`TransportError`]s.
 #[derive(Clone)]
 pub(crate) struct CollectBodyLayer {
     body_timeout: Duration,
+    max_bytes: usize,
 }
 
 impl CollectBodyLayer {
-    pub(crate) fn new(body_timeout: Duration) -> Self {
-        Self { body_timeout }
+    pub(crate) fn new(body_timeout: Duration, max_bytes: usize) -> Self {
+        Self {
+            body_timeout,
+            max_bytes,
+        }
     }
 }
 
@@ -239,6 +244,7 @@ impl<S> Layer<S> for CollectBodyLayer {
         CollectBody {
             inner,
             body_timeout: self.body_timeout,
+            max_bytes: self.max_bytes,
         }
     }
 }
@@ -248,6 +254,7 @@ impl<S> Layer<S> for CollectBodyLayer {
 pub(crate) struct CollectBody<S> {
     inner: S,
     body_timeout: Duration,
+    max_bytes: usize,
 }
 
 impl<S, ResBody> Service<Request<Bytes>> for CollectBody<S>
@@ -272,19 +279,24 @@ where
     fn call(&mut self, request: Request<Bytes>) -> Self::Future {
         let request = request.map(Full::new);
         let response = self.inner.call(request);
-        let body_timeout = self.body_timeout;
+        let (body_timeout, max_bytes) = (self.body_timeout, self.max_bytes);
         Box::pin(async move {
             let response = response
                 .await
                 .map_err(|error| TransportError::from_box(error.into()))?;
             let (parts, body) = response.into_parts();
-            let collected = tokio::time::timeout(body_timeout, body.collect())
+            let limited = http_body_util::Limited::new(body, max_bytes);
+            let collected = tokio::time::timeout(body_timeout, limited.collect())
                 .await
                 .map_err(|_| TransportError::Timeout {
                     which: TimeoutKind::Body,
                 })?
-                .map_err(|error| TransportError::Body {
-                    source: error.into(),
+                .map_err(|error| {
+                    if error.is::<http_body_util::LengthLimitError>() {
+                        TransportError::BodyTooLarge { limit: max_bytes }
+                    } else {
+                        TransportError::Body { source: error }
+                    }
                 })?;
             Ok(Response::from_parts(parts, collected.to_bytes()))
         })

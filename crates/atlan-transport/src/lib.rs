@@ -51,8 +51,8 @@ pub mod retry;
 mod transport;
 
 pub use config::{
-    API_KEY_ENV, BASE_URL_ENV, RetryBudget, RetryConfig, TimeoutConfig, TransportConfig,
-    default_user_agent,
+    API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RESPONSE_BYTES, RetryBudget, RetryConfig, TimeoutConfig,
+    TransportConfig, default_user_agent,
 };
 pub use error::{BoxError, TimeoutKind, TransportError};
 pub use markers::{Attempt, Idempotent, OperationName, is_idempotent};

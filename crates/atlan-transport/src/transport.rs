@@ -86,7 +86,10 @@ impl Transport {
         let attempt = ServiceBuilder::new()
             .map_err(|error: BoxError| timeout_or(error, TimeoutKind::Attempt))
             .layer(TimeoutLayer::new(config.timeouts.attempt))
-            .layer(CollectBodyLayer::new(config.timeouts.body))
+            .layer(CollectBodyLayer::new(
+                config.timeouts.body,
+                config.max_response_bytes,
+            ))
             .layer(BearerAuthLayer::new(
                 config.api_key.expose_secret(),
                 &config.base_url,

@@ -223,3 +223,69 @@ async fn a_server_that_never_answers_hits_the_attempt_timeout() {
     assert!(started.elapsed() >= Duration::from_secs(30));
     assert_eq!(server.requests(), 1);
 }
+
+/// A raw server that answers every connection with a chunked body that never ends.
+async fn endless_body_server() -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = [0u8; 4096];
+                let _ = stream.read(&mut head).await;
+                let _ = stream
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+                    .await;
+                let chunk = format!("4000\r\n{}\r\n", "[".repeat(0x4000));
+                while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn an_endless_body_stops_at_the_limit_with_a_clear_error() {
+    let addr = endless_body_server().await;
+    let mut config = TransportConfig::new(&format!("http://{addr}"), "loopback-key")
+        .unwrap()
+        .with_max_response_bytes(1024 * 1024);
+    config.retry.initial_backoff = Duration::ZERO;
+    config.retry.max_backoff = Duration::ZERO;
+    let transport = Transport::new(config).unwrap();
+    let error = transport
+        .send(request(Method::GET, "/api/service/whoami", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, TransportError::BodyTooLarge { limit: 1_048_576 }),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable());
+    assert!(error.to_string().contains("1048576 bytes"), "{error}");
+}
+
+#[tokio::test]
+async fn a_gzip_bomb_is_limited_after_decompression() {
+    let bomb = gzip(&vec![b' '; 64 * 1024 * 1024]);
+    assert!(bomb.len() < 512 * 1024);
+    let server = Server::start(move |_| {
+        Reply::Respond(
+            Response::builder()
+                .header("content-encoding", "gzip")
+                .body(Full::new(Bytes::from(bomb.clone())))
+                .unwrap(),
+        )
+    })
+    .await;
+    let transport = transport(&server, |config| config.max_response_bytes = 1024 * 1024);
+    let error = transport
+        .send(request(Method::GET, "/api/service/whoami", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, TransportError::BodyTooLarge { .. }),
+        "{error:?}"
+    );
+}
