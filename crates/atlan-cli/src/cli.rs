@@ -167,10 +167,10 @@ pub(crate) enum WorkflowsCommand {
         /// The workflow as JSON (metadata, spec, payload), such as one exported from Atlan.
         file: PathBuf,
         /// Run on this cron schedule (with --timezone).
-        #[arg(long, requires = "timezone", value_name = "EXPR")]
+        #[arg(long, requires = "timezone", value_name = "EXPR", value_parser = input::cron)]
         cron: Option<String>,
         /// The schedule's time zone, such as Europe/Paris (with --cron).
-        #[arg(long, requires = "cron", value_name = "TZ")]
+        #[arg(long, requires = "cron", value_name = "TZ", value_parser = input::timezone)]
         timezone: Option<String>,
     },
     /// Run a workflow again.
@@ -327,10 +327,10 @@ pub(crate) enum SchedulesCommand {
         /// The workflow id.
         name: String,
         /// Cron expression, such as "0 2 * * *".
-        #[arg(long, value_name = "EXPR")]
+        #[arg(long, value_name = "EXPR", value_parser = input::cron)]
         cron: String,
         /// The time zone of the expression, such as Europe/Paris.
-        #[arg(long, value_name = "TZ")]
+        #[arg(long, value_name = "TZ", value_parser = input::timezone)]
         timezone: String,
     },
     /// Stop running a workflow on a schedule.

@@ -57,6 +57,20 @@ pub(crate) fn phase(text: &str) -> Result<WorkflowPhase, String> {
         })
 }
 
+/// A cron expression, checked as Argo reads it (values in range, steps above zero).
+pub(crate) fn cron(text: &str) -> Result<String, String> {
+    atlan_workflows::model::check_cron(text)
+        .map(|()| text.trim().to_owned())
+        .map_err(|error| error.to_string())
+}
+
+/// An IANA time zone name, checked against the database compiled into the CLI.
+pub(crate) fn timezone(text: &str) -> Result<String, String> {
+    atlan_workflows::model::check_timezone(text.trim())
+        .map(|()| text.trim().to_owned())
+        .map_err(|error| error.to_string())
+}
+
 /// A time bound: Elasticsearch date math (`now-6h`, `now/d`) or a date (RFC 3339), checked here so
 /// that a typo is a usage error, not a server error.
 pub(crate) fn date(text: &str) -> Result<String, String> {

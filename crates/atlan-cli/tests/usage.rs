@@ -104,6 +104,54 @@ async fn bad_values_are_usage_errors_that_name_the_option() {
             vec!["credentials", "list", "--filter", "[1]"],
             "JSON object",
         ),
+        (
+            vec![
+                "schedules",
+                "add",
+                MINER,
+                "--cron",
+                "61 * * * *",
+                "--timezone",
+                "UTC",
+            ],
+            "--cron",
+        ),
+        (
+            vec![
+                "schedules",
+                "add",
+                MINER,
+                "--cron",
+                "*/0 * * * *",
+                "--timezone",
+                "UTC",
+            ],
+            "Step cannot be zero",
+        ),
+        (
+            vec![
+                "schedules",
+                "add",
+                MINER,
+                "--cron",
+                "0 2 * * *",
+                "--timezone",
+                "Mars/Olympus",
+            ],
+            "--timezone",
+        ),
+        (
+            vec![
+                "workflows",
+                "run",
+                "f.json",
+                "--cron",
+                "0 2 * * *",
+                "--timezone",
+                "../../etc/passwd",
+            ],
+            "unknown time zone",
+        ),
         (vec!["credentials", "get", "x", "--unknown"], "--unknown"),
     ] {
         let output = atlan_alone(&args).await;

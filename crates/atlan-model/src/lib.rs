@@ -80,7 +80,7 @@ pub use phase::{NodePhase, WorkflowPhase};
 pub use redact::{REDACTED, redact_credential_json, redact_workflow_json};
 pub use schedule::{
     InvalidSchedule, WorkflowSchedule, WorkflowScheduleList, WorkflowScheduleResponse,
-    WorkflowScheduleSpec, WorkflowScheduleStatus,
+    WorkflowScheduleSpec, WorkflowScheduleStatus, check_cron, check_timezone,
 };
 pub use search::{
     SearchHits, TotalHits, TotalHitsRelation, WorkflowSearchResponse, WorkflowSearchResult,

@@ -36,26 +36,30 @@ pub struct WorkflowSchedule {
 }
 
 impl WorkflowSchedule {
-    /// A schedule from a cron expression and a time zone, checked for shape.
+    /// A schedule from a cron expression and a time zone, both checked: the expression as Argo
+    /// reads it ([`check_cron`]) and the zone against the IANA database compiled into this crate
+    /// ([`check_timezone`]).
     ///
     /// # Errors
-    /// [`InvalidSchedule`] when the expression is neither five fields nor an `@` macro, or the time
-    /// zone is empty or contains white space.
+    /// [`InvalidSchedule`] naming what is wrong with the expression or the zone.
     pub fn new(
         cron: impl Into<String>,
         timezone: impl Into<String>,
     ) -> Result<Self, InvalidSchedule> {
         let cron = cron.into().trim().to_owned();
         let timezone = timezone.into().trim().to_owned();
-        let fields = cron.split_whitespace().count();
-        let is_macro = cron.starts_with('@') && fields == 1;
-        if !is_macro && fields != 5 {
-            return Err(InvalidSchedule::Cron { cron, fields });
-        }
-        if timezone.is_empty() || timezone.contains(char::is_whitespace) {
-            return Err(InvalidSchedule::Timezone { timezone });
-        }
+        check_cron(&cron)?;
+        check_timezone(&timezone)?;
         Ok(Self { cron, timezone })
+    }
+
+    /// Checks both parts of a schedule read from elsewhere (a stored workflow, a server).
+    ///
+    /// # Errors
+    /// As [`WorkflowSchedule::new`].
+    pub fn check(&self) -> Result<(), InvalidSchedule> {
+        check_cron(&self.cron)?;
+        check_timezone(&self.timezone)
     }
 
     /// The schedule set on a workflow's metadata, when both annotations are present.
@@ -80,24 +84,144 @@ impl WorkflowSchedule {
     }
 }
 
+/// The longest cron expression or time zone name accepted.
+const MAX_SCHEDULE_TEXT: usize = 256;
+
+/// The `@` descriptors Argo's cron parser accepts, besides `@every <duration>`.
+const DESCRIPTORS: [&str; 7] = [
+    "@yearly",
+    "@annually",
+    "@monthly",
+    "@weekly",
+    "@daily",
+    "@midnight",
+    "@hourly",
+];
+
+/// Checks a cron expression as Argo's scheduler reads it: five fields (minute, hour, day of month,
+/// month, day of week) with every value in range and every step above zero, parsed by `croner`; or
+/// a descriptor (`@daily`, `@hourly`, …); or `@every` and a Go duration such as `1h30m`.
+///
+/// ```
+/// use atlan_model::check_cron;
+///
+/// assert!(check_cron("30 2 * * 1-5").is_ok());
+/// assert!(check_cron("@every 90m").is_ok());
+/// assert!(check_cron("61 * * * *").is_err());
+/// assert!(check_cron("*/0 * * * *").is_err());
+/// ```
+///
+/// # Errors
+/// [`InvalidSchedule::Cron`] with the reason.
+pub fn check_cron(cron: &str) -> Result<(), InvalidSchedule> {
+    let invalid = |reason: &str| InvalidSchedule::Cron {
+        cron: cron.chars().take(MAX_SCHEDULE_TEXT).collect(),
+        reason: reason.to_owned(),
+    };
+    let cron = cron.trim();
+    if cron.len() > MAX_SCHEDULE_TEXT {
+        return Err(invalid("longer than 256 characters"));
+    }
+    if let Some(duration) = cron.strip_prefix("@every") {
+        return check_go_duration(duration.trim()).map_err(|reason| {
+            invalid(&format!("@every needs a duration such as 1h30m: {reason}"))
+        });
+    }
+    if cron.starts_with('@') {
+        return if DESCRIPTORS.contains(&cron.to_ascii_lowercase().as_str()) {
+            Ok(())
+        } else {
+            Err(invalid(
+                "unknown descriptor (expected @yearly, @monthly, @weekly, @daily, @hourly or @every <duration>)",
+            ))
+        };
+    }
+    let fields = cron.split_whitespace().count();
+    if fields != 5 {
+        return Err(invalid(&format!(
+            "expected 5 fields (minute hour day-of-month month day-of-week), found {fields}"
+        )));
+    }
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Disallowed)
+        .build()
+        .parse(cron)
+        .map(|_| ())
+        .map_err(|error| invalid(&error.to_string()))
+}
+
+/// A Go duration (`300ms`, `1.5h`, `2h45m`): numbers each followed by a unit, above zero.
+fn check_go_duration(text: &str) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("it is missing".into());
+    }
+    let mut rest = text;
+    let mut positive = false;
+    while !rest.is_empty() {
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (number, after) = rest.split_at(number_end);
+        let value: f64 = number
+            .parse()
+            .map_err(|_| format!("`{text}` is not a duration"))?;
+        positive |= value > 0.0;
+        let unit = ["ns", "us", "µs", "ms", "s", "m", "h"]
+            .into_iter()
+            .filter(|unit| after.starts_with(unit))
+            .max_by_key(|unit| unit.len())
+            .ok_or_else(|| format!("`{text}` has a number without a unit"))?;
+        rest = after.get(unit.len()..).unwrap_or_default();
+    }
+    if positive {
+        Ok(())
+    } else {
+        Err("it must be above zero".into())
+    }
+}
+
+/// Checks a time zone name against the IANA time zone database compiled into this crate (no file
+/// is read): `UTC`, `Europe/Paris`, `America/New_York`; `Mars/Olympus` and paths are refused.
+///
+/// ```
+/// use atlan_model::check_timezone;
+///
+/// assert!(check_timezone("Asia/Kolkata").is_ok());
+/// assert!(check_timezone("../../etc/passwd").is_err());
+/// ```
+///
+/// # Errors
+/// [`InvalidSchedule::Timezone`].
+pub fn check_timezone(timezone: &str) -> Result<(), InvalidSchedule> {
+    let known = timezone.len() <= MAX_SCHEDULE_TEXT
+        && !timezone.contains("..")
+        && !timezone.starts_with('/')
+        && jiff::tz::db().get(timezone).is_ok();
+    if known {
+        Ok(())
+    } else {
+        Err(InvalidSchedule::Timezone {
+            timezone: timezone.chars().take(MAX_SCHEDULE_TEXT).collect(),
+        })
+    }
+}
+
 /// A schedule that is not well formed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InvalidSchedule {
-    /// The cron expression is neither five fields nor an `@` macro.
-    #[error(
-        "invalid cron expression `{cron}`: expected 5 fields or an @macro, found {fields} fields"
-    )]
+    /// The cron expression does not parse, or a value is out of range.
+    #[error("invalid cron expression `{cron}`: {reason}")]
     Cron {
-        /// The expression given.
+        /// The expression given (at most 256 characters of it).
         cron: String,
-        /// How many fields it has.
-        fields: usize,
+        /// What is wrong.
+        reason: String,
     },
-    /// The time zone is empty or contains white space.
-    #[error("invalid time zone `{timezone}`: expected an IANA name such as Europe/Paris")]
+    /// The time zone is not in the IANA time zone database.
+    #[error("unknown time zone `{timezone}`: expected an IANA name such as Europe/Paris or UTC")]
     Timezone {
-        /// The time zone given.
+        /// The time zone given (at most 256 characters of it).
         timezone: String,
     },
 }

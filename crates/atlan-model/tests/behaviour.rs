@@ -225,10 +225,40 @@ fn schedules_are_validated_and_read_back() {
     let error = WorkflowSchedule::new("0 5 * *", "UTC").unwrap_err();
     assert_eq!(
         error.to_string(),
-        "invalid cron expression `0 5 * *`: expected 5 fields or an @macro, found 4 fields"
+        "invalid cron expression `0 5 * *`: expected 5 fields (minute hour day-of-month month day-of-week), found 4"
     );
     assert!(WorkflowSchedule::new("@daily now", "UTC").is_err());
     assert!(WorkflowSchedule::new("0 5 * * *", " ").is_err());
+    // What the probe got through: out-of-range values, zero steps, invented and path-like zones.
+    for (cron, timezone) in [
+        ("61 * * * *", "UTC"),
+        ("*/0 * * * *", "UTC"),
+        ("0 25 * * *", "UTC"),
+        ("0 0 32 * *", "UTC"),
+        ("0 0 * 13 *", "UTC"),
+        ("@every 0s", "UTC"),
+        ("@every soon", "UTC"),
+        ("@fortnightly", "UTC"),
+        ("0 5 * * *", "Mars/Olympus"),
+        ("0 5 * * *", "../../etc/passwd"),
+        ("0 5 * * *", "/etc/localtime"),
+    ] {
+        assert!(
+            WorkflowSchedule::new(cron, timezone).is_err(),
+            "{cron} {timezone}"
+        );
+    }
+    for (cron, timezone) in [
+        ("*/15 0-6 1,15 JAN-MAR MON-FRI", "Europe/Paris"),
+        ("@every 1h30m", "Asia/Kolkata"),
+        ("@hourly", "America/Argentina/Buenos_Aires"),
+        ("0 0 * * 7", "Etc/GMT+5"),
+    ] {
+        assert!(
+            WorkflowSchedule::new(cron, timezone).is_ok(),
+            "{cron} {timezone}"
+        );
+    }
 
     let cron: WorkflowScheduleResponse = decode(&fixture("responses/schedule/get.json")).unwrap();
     assert_eq!(

@@ -630,3 +630,49 @@ async fn auth_unknown_things_and_malformed_bodies() {
     );
     assert_eq!(user.counts(), (0, 0, 0));
 }
+
+#[tokio::test]
+async fn writes_with_bad_schedules_or_names_are_refused_and_change_nothing() {
+    let clock = clock();
+    let (_sandbox, api) = start(&clock).await;
+    let (_, found) = api
+        .post(
+            "/api/service/workflows/indexsearch",
+            &fixture("requests/search/find-by-id.json"),
+        )
+        .await;
+    let source = &found["hits"]["hits"][0]["_source"];
+    let (_, schedule_before) = api
+        .get(&format!("/api/service/runs/cron/{MINER}-cron"))
+        .await;
+    for (cron, timezone, says) in [
+        ("61 * * * *", "UTC", "Number out of bounds"),
+        ("*/0 * * * *", "UTC", "Step cannot be zero"),
+        ("0 6 * * 1", "Mars/Olympus", "unknown time zone"),
+        ("0 6 * * 1", "../../etc/passwd", "unknown time zone"),
+    ] {
+        let mut workflow =
+            json!({"metadata": source["metadata"], "spec": source["spec"], "payload": []});
+        workflow["metadata"]["annotations"]["orchestration.atlan.com/schedule"] = json!(cron);
+        workflow["metadata"]["annotations"]["orchestration.atlan.com/timezone"] = json!(timezone);
+        let (status, body) = api
+            .post(&format!("/api/service/workflows/{MINER}"), &workflow)
+            .await;
+        assert_error(status, &body, StatusCode::BAD_REQUEST, says);
+    }
+    let (_, schedule_after) = api
+        .get(&format!("/api/service/runs/cron/{MINER}-cron"))
+        .await;
+    assert_eq!(schedule_before, schedule_after, "nothing was stored");
+
+    let mut long = json!({"metadata": source["metadata"], "spec": source["spec"], "payload": []});
+    long["metadata"]["name"] = json!("a".repeat(300));
+    let (status, body) = api.post("/api/service/workflows?submit=true", &long).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "at most 253");
+    let mut credential = fixture("requests/credential/create-snowflake.json");
+    credential["name"] = json!("n".repeat(1_000_000));
+    let (status, body) = api
+        .post("/api/service/credentials?testCredential=false", &credential)
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "at most 256");
+}

@@ -25,12 +25,15 @@ impl Schedules {
     /// Runs a workflow on a schedule (replacing any it had).
     ///
     /// # Errors
+    /// [`Error::InvalidInput`] for a schedule whose cron expression or time zone does not check (one
+    /// deserialized rather than made with [`WorkflowSchedule::new`]), before anything is sent;
     /// [`Error::NotFound`] for an unknown workflow; otherwise as [`AtlanClient::execute`].
     pub async fn add(
         &self,
         workflow_name: &str,
         schedule: &WorkflowSchedule,
     ) -> Result<WorkflowResponse> {
+        schedule.check()?;
         let mut workflow = self.workflow(workflow_name).await?.to_workflow();
         schedule.apply_to(&mut workflow);
         self.client.workflows().update(&workflow).await

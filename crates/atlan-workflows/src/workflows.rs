@@ -264,11 +264,12 @@ impl RunWorkflow {
     /// Creates the workflow and starts its first run.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for JSON that is not a workflow or a workflow without a name;
-    /// otherwise as [`AtlanClient::execute`].
+    /// [`Error::InvalidInput`] for JSON that is not a workflow, a workflow without a name, or a
+    /// schedule that does not check; otherwise as [`AtlanClient::execute`].
     pub async fn send(self) -> Result<WorkflowResponse> {
         let mut workflow = self.workflow.map_err(Error::invalid)?;
         if let Some(schedule) = &self.schedule {
+            schedule.check()?;
             schedule.apply_to(&mut workflow);
         }
         let route = self.client.workflow_route().await?;

@@ -242,6 +242,7 @@ impl Store {
                     "name",
                 )
             })?;
+        check_credential_name(&name)?;
         if self
             .credentials()
             .any(|stored| stored.fields.get("name").and_then(Value::as_str) == Some(name.as_str()))
@@ -354,6 +355,9 @@ impl Store {
                 "the body's id does not match the credential {id}"
             )));
         }
+        if let Some(name) = &credential.name {
+            check_credential_name(name)?;
+        }
         let update = StoredCredential::from_request(
             &credential,
             id.to_owned(),
@@ -379,4 +383,17 @@ impl Store {
         }
         Ok(self.commit(vec![Event::DeleteCredential { id: id.to_owned() }])?)
     }
+}
+
+/// The longest credential name.
+const MAX_CREDENTIAL_NAME: usize = 256;
+
+/// A credential name: at most 256 characters, no control characters.
+fn check_credential_name(name: &str) -> ApiResult<()> {
+    if name.chars().count() <= MAX_CREDENTIAL_NAME && !name.chars().any(char::is_control) {
+        return Ok(());
+    }
+    let reason =
+        format!("name must be at most {MAX_CREDENTIAL_NAME} characters without control characters");
+    Err(ApiError::bad_request(reason.clone()).cause("ValidationError", reason, "name"))
 }

@@ -88,13 +88,69 @@ pub(crate) fn template_document(
 }
 
 fn decode_workflow(body: Value) -> ApiResult<Workflow> {
-    decode_value::<Workflow>(body).map_err(|error| {
+    let workflow = decode_value::<Workflow>(body).map_err(|error| {
         ApiError::bad_request(format!("invalid workflow: {error}")).cause(
             "ValidationError",
             error.to_string(),
             error.path(),
         )
-    })
+    })?;
+    check_schedule(&workflow)?;
+    Ok(workflow)
+}
+
+/// The longest workflow name: a Kubernetes object name (DNS subdomain).
+const MAX_WORKFLOW_NAME: usize = 253;
+
+/// A workflow name as Kubernetes accepts it: at most 253 characters, lowercase letters, digits,
+/// `-` and `.`, starting and ending with a letter or digit.
+fn check_workflow_name(name: &str) -> ApiResult<()> {
+    let bytes = name.as_bytes();
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let valid = name.len() <= MAX_WORKFLOW_NAME
+        && edge(bytes.first())
+        && edge(bytes.last())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'.');
+    if valid {
+        return Ok(());
+    }
+    let shown: String = name.chars().take(64).collect();
+    let reason = format!(
+        "metadata.name {shown:?}{}: must be at most {MAX_WORKFLOW_NAME} lowercase letters, digits, '-' or '.', starting and ending with a letter or digit",
+        if name.chars().count() > 64 { "…" } else { "" }
+    );
+    Err(ApiError::bad_request(reason.clone()).cause("ValidationError", reason, "metadata.name"))
+}
+
+/// The schedule annotations of a workflow, when present, must be a cron expression Argo reads and
+/// an IANA time zone.
+fn check_schedule(workflow: &Workflow) -> ApiResult<()> {
+    let invalid = |error: atlan_model::InvalidSchedule, location: &str| {
+        ApiError::bad_request(error.to_string()).cause(
+            "ValidationError",
+            error.to_string(),
+            location,
+        )
+    };
+    if let Some(cron) = workflow.metadata.annotation(SCHEDULE_ANNOTATION) {
+        atlan_model::check_cron(cron).map_err(|error| {
+            invalid(
+                error,
+                "metadata.annotations.orchestration.atlan.com/schedule",
+            )
+        })?;
+    }
+    if let Some(timezone) = workflow.metadata.annotation(TIMEZONE_ANNOTATION) {
+        atlan_model::check_timezone(timezone).map_err(|error| {
+            invalid(
+                error,
+                "metadata.annotations.orchestration.atlan.com/timezone",
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// The `WorkflowResponse` of a stored workflow document.
@@ -161,6 +217,7 @@ impl Store {
                     "metadata.name",
                 )
             })?;
+        check_workflow_name(name)?;
         if self.workflow(name).is_some() {
             return Err(ApiError::conflict(format!(
                 "workflowtemplates.argoproj.io \"{name}\" already exists"
