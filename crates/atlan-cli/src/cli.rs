@@ -66,6 +66,11 @@ pub(crate) struct Global {
     /// (workflows/… is the API-token route, package-workflows/… the one for other users).
     #[arg(long, global = true, value_enum, value_name = "ROUTE")]
     pub(crate) route: Option<Route>,
+    /// The largest response the CLI reads, in MiB; a larger one is an error instead of memory
+    /// growing without bound.
+    #[arg(long, global = true, env = "ATLAN_MAX_RESPONSE_MIB", default_value_t = 256,
+          value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub(crate) max_response_mib: u64,
     /// Log what happens on stderr (-v: debug, -vv: trace). Keys and bodies are never logged.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub(crate) verbose: u8,

@@ -27,7 +27,11 @@ impl Connection {
     /// [`CliError::Sandbox`] when the sandbox cannot start.
     pub(crate) async fn open(global: &Global) -> Result<Self, CliError> {
         let dry_run = global.dry_run.map_or(DryRun::Off, DryRun::from);
-        let mut builder = AtlanClient::builder().dry_run(dry_run);
+        let max_bytes = usize::try_from(global.max_response_mib.saturating_mul(1024 * 1024))
+            .unwrap_or(usize::MAX);
+        let mut builder = AtlanClient::builder()
+            .dry_run(dry_run)
+            .max_response_bytes(max_bytes);
         if let Some(route) = global.route {
             builder = builder.route(route.into());
         }

@@ -12,6 +12,7 @@ mod input;
 mod output;
 mod progress;
 mod rows;
+mod scrub;
 
 use std::error::Error as _;
 use std::io::Write;
@@ -25,6 +26,9 @@ use crate::error::CliError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(key) = &cli.global.api_key {
+        scrub::remember(key);
+    }
     init_logs(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -61,14 +65,14 @@ fn init_logs(verbose: u8) {
 /// `error: …`, then each cause on a line of its own.
 fn report(error: &CliError) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "error: {error}");
+    let _ = writeln!(stderr, "error: {}", scrub::text(&error.to_string()));
     let mut source = error.source();
     // `transparent` errors repeat their first cause: skip a cause already shown.
     let mut shown = error.to_string();
     while let Some(cause) = source {
         let text = cause.to_string();
         if !shown.contains(&text) {
-            let _ = writeln!(stderr, "  caused by: {text}");
+            let _ = writeln!(stderr, "  caused by: {}", scrub::text(&text));
             shown = text;
         }
         source = cause.source();

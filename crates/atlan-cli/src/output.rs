@@ -110,17 +110,17 @@ impl Printer {
     pub(crate) fn note(&mut self, text: &str) {
         if self.format == Format::Table {
             // A note that cannot be written is not worth failing the command for.
-            let _ = writeln!(self.err, "{text}");
+            let _ = writeln!(self.err, "{}", crate::scrub::text(text));
         }
     }
 
     /// Writes bytes as they are, such as a completion script.
     pub(crate) fn raw(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        self.write(|out| out.write_all(bytes))
+        self.write(|out| out.write_all(&crate::scrub::bytes(bytes)))
     }
 
     fn write_line(&mut self, line: &str) -> Result<(), CliError> {
-        self.write(|out| writeln!(out, "{line}"))
+        self.write(|out| writeln!(out, "{}", crate::scrub::text(line)))
     }
 
     /// Writes to stdout and flushes; a closed pipe ends the output quietly.

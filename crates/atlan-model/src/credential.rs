@@ -59,7 +59,7 @@ wire_object! {
         /// The sensitive part: a password or client secret. Never returned by Atlan.
         secret "password" password: SecretString,
         /// Additional details, which may include secondary secrets: every value is secret.
-        opt "extra" extra: BTreeMap<String, SecretValue>,
+        secrets "extra" extra: BTreeMap<String, SecretValue>,
         /// Metadata, kept as sent.
         opt "metadata" metadata: Value,
         /// Level, kept as sent.
@@ -201,7 +201,7 @@ wire_object! {
         /// Username or client id.
         opt "username" username: String,
         /// Additional details; every value is secret.
-        opt "extra" extra: BTreeMap<String, SecretValue>,
+        secrets "extra" extra: BTreeMap<String, SecretValue>,
     }
 }
 

@@ -102,6 +102,42 @@ impl fmt::Debug for Redacted {
     }
 }
 
+/// A map of secret values as read from JSON (a credential's `extra`): an object, or `null`
+/// (`None`). Any other JSON type is refused with an error that names the type, never the value
+/// (serde's usual "invalid type: string \"…\"" would print the secret).
+pub(crate) struct OptionalSecretMap(pub(crate) Option<BTreeMap<String, SecretValue>>);
+
+impl<'de> Deserialize<'de> for OptionalSecretMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Any JSON is read whole (so no error can quote part of it), then its type is checked.
+        let value = Value::deserialize(deserializer)?;
+        let kind = match value {
+            Value::Null => return Ok(Self(None)),
+            Value::Object(map) => {
+                return Ok(Self(Some(
+                    map.into_iter()
+                        .map(|(key, value)| (key, SecretValue(value)))
+                        .collect(),
+                )));
+            }
+            Value::String(mut text) => {
+                text.zeroize();
+                "string"
+            }
+            Value::Array(items) => {
+                let mut items = Value::Array(items);
+                zeroize_json(&mut items);
+                "array"
+            }
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+        };
+        Err(de::Error::custom(format_args!(
+            "invalid type: {kind} (value withheld: secret field), expected a map"
+        )))
+    }
+}
+
 /// A secret string field as read from JSON: a string, or `null` (`None`). Any other JSON type is
 /// refused with an error that does not repeat the value (serde's usual "invalid type: integer
 /// `1234`" would print the secret).

@@ -78,6 +78,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 macro_rules! field_type {
     (opt $ty:ty) => { Option<$ty> };
     (secret $ty:ty) => { Option<$ty> };
+    (secrets $ty:ty) => { Option<$ty> };
     (req $ty:ty) => { $ty };
 }
 
@@ -87,6 +88,9 @@ macro_rules! read_field {
     (secret $map:ident) => {
         $map.next_value::<$crate::secret::OptionalSecretString>()?.0
     };
+    (secrets $map:ident) => {
+        $map.next_value::<$crate::secret::OptionalSecretMap>()?.0
+    };
     ($kind:ident $map:ident) => {
         $map.next_value()?
     };
@@ -95,6 +99,9 @@ macro_rules! read_field {
 /// Moves a decoded slot into the struct: records nulls of `opt` fields, fails on a missing `req` one.
 macro_rules! take_field {
     (secret $slot:ident $wire:literal $nulls:ident $error:ty) => {
+        $crate::wire::take_field!(opt $slot $wire $nulls $error)
+    };
+    (secrets $slot:ident $wire:literal $nulls:ident $error:ty) => {
         $crate::wire::take_field!(opt $slot $wire $nulls $error)
     };
     (opt $slot:ident $wire:literal $nulls:ident $error:ty) => {
@@ -126,6 +133,9 @@ macro_rules! put_field {
             None => {}
         }
     };
+    (secrets $map:ident $self:ident $field:ident $wire:literal) => {
+        $crate::wire::put_field!(opt $map $self $field $wire)
+    };
     (opt $map:ident $self:ident $field:ident $wire:literal) => {
         match &$self.$field {
             Some(value) => $map.serialize_entry($wire, value)?,
@@ -139,7 +149,8 @@ macro_rules! put_field {
 }
 
 /// Declares a model struct with exact JSON (see the module docs). Fields are `req` (required), `opt`
-/// (optional) or `secret` (an optional `SecretString`, written exposed and read without echoing
+/// (optional), `secrets` (an optional map of [`crate::SecretValue`]s read without echoing errors) or
+/// `secret` (an optional `SecretString`, written exposed and read without echoing
 /// errors). Prefix with `@manual_debug` to write `Debug` by hand (for types that hold secrets), or
 /// with `@secret` to also leave out `PartialEq` (for types with a `secret` field).
 macro_rules! wire_object {

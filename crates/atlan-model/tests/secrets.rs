@@ -184,3 +184,35 @@ fn a_password_of_the_wrong_type_is_refused_without_repeating_it() {
         assert_eq!(error.path(), "password");
     }
 }
+
+/// The probe's case: `extra` sent as a string printed `invalid type: string "<the secret>"`.
+#[test]
+fn extra_of_the_wrong_type_is_refused_without_repeating_it() {
+    for extra in [
+        json!("SENTINEL-extra"),
+        json!(987654321),
+        json!(["SENTINEL-in-an-array"]),
+        json!(true),
+    ] {
+        for body in [
+            json!({"name": "c", "extra": extra}),
+            json!({"id": "x", "name": "c", "extra": extra}),
+        ] {
+            let bytes = body.to_string();
+            for error in [
+                decode::<Credential>(bytes.as_bytes()).unwrap_err(),
+                decode::<CredentialResponse>(bytes.as_bytes()).unwrap_err(),
+            ] {
+                let shown = format!("{error} {error:?}");
+                assert!(
+                    !shown.contains("987654321") && !shown.contains(SENTINEL),
+                    "{shown}"
+                );
+                assert_eq!(error.path(), "extra");
+                assert!(shown.contains("expected a map"), "{shown}");
+            }
+        }
+    }
+    let fine: Credential = decode(br#"{"name": "c", "extra": null}"#).unwrap();
+    assert!(fine.extra.is_none());
+}

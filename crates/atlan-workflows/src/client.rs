@@ -293,6 +293,7 @@ pub struct AtlanClientBuilder {
     layers: Vec<LayerFn>,
     route: Option<WorkflowRoute>,
     dry_run: DryRun,
+    max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for AtlanClientBuilder {
@@ -306,6 +307,7 @@ impl fmt::Debug for AtlanClientBuilder {
             .field("layers", &self.layers.len())
             .field("route", &self.route)
             .field("dry_run", &self.dry_run)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -392,6 +394,15 @@ impl AtlanClientBuilder {
         self
     }
 
+    /// The largest response body read, after decompression (default
+    /// [`atlan_transport::DEFAULT_MAX_RESPONSE_BYTES`], 256 MiB); a larger one fails with
+    /// [`TransportError::BodyTooLarge`] instead of growing memory without bound.
+    #[must_use]
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// Where workflow calls go, instead of asking `whoami` once.
     #[must_use]
     pub fn route(mut self, route: WorkflowRoute) -> Self {
@@ -431,6 +442,9 @@ impl AtlanClientBuilder {
             .map_err(Error::config)?;
         config.timeouts = self.timeouts;
         config.retry = self.retry;
+        if let Some(bytes) = self.max_response_bytes {
+            config.max_response_bytes = bytes;
+        }
         if let Some(user_agent) = self.user_agent {
             config.user_agent = user_agent;
         }
