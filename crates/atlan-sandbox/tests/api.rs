@@ -675,4 +675,13 @@ async fn writes_with_bad_schedules_or_names_are_refused_and_change_nothing() {
         .post("/api/service/credentials?testCredential=false", &credential)
         .await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "at most 256");
+
+    // A secret of the wrong type is refused without being quoted back.
+    let mut credential = fixture("requests/credential/create-snowflake.json");
+    credential["extra"] = json!("SENTINEL-extra-secret");
+    let (status, body) = api
+        .post("/api/service/credentials?testCredential=false", &credential)
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "value withheld");
+    assert!(!body.to_string().contains("SENTINEL"), "{body}");
 }
