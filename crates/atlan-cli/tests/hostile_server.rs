@@ -2,7 +2,7 @@
 //! document) must not make the CLI print it, and one whose body never ends must not make it grow
 //! without bound.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 
