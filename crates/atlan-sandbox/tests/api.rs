@@ -280,17 +280,23 @@ async fn rerun_stop_and_the_errors_around_them() {
     assert_eq!(status, StatusCode::OK, "{again}");
 }
 
-#[tokio::test]
-async fn update_owner_delete_and_the_package_endpoints() {
-    let clock = clock();
-    let (_sandbox, api) = start(&clock).await;
+/// The miner workflow as stored, as an update body (`metadata`, `spec`, `payload`).
+async fn stored_miner(api: &Api) -> Value {
     let (_, found) = api
         .post(
             "/api/service/workflows/indexsearch",
             &fixture("requests/search/find-by-id.json"),
         )
         .await;
-    let mut workflow = json!({"metadata": found["hits"]["hits"][0]["_source"]["metadata"], "spec": found["hits"]["hits"][0]["_source"]["spec"], "payload": []});
+    let source = &found["hits"]["hits"][0]["_source"];
+    json!({"metadata": source["metadata"], "spec": source["spec"], "payload": []})
+}
+
+#[tokio::test]
+async fn update_owner_delete_and_the_package_endpoints() {
+    let clock = clock();
+    let (_sandbox, api) = start(&clock).await;
+    let mut workflow = stored_miner(&api).await;
     workflow["metadata"]["annotations"]["orchestration.atlan.com/schedule"] = json!("0 6 * * 1");
     workflow["metadata"]["annotations"]["orchestration.atlan.com/timezone"] = json!("Asia/Kolkata");
     for prefix in ["workflows", "package-workflows"] {
@@ -635,13 +641,7 @@ async fn auth_unknown_things_and_malformed_bodies() {
 async fn writes_with_bad_schedules_or_names_are_refused_and_change_nothing() {
     let clock = clock();
     let (_sandbox, api) = start(&clock).await;
-    let (_, found) = api
-        .post(
-            "/api/service/workflows/indexsearch",
-            &fixture("requests/search/find-by-id.json"),
-        )
-        .await;
-    let source = &found["hits"]["hits"][0]["_source"];
+    let source = stored_miner(&api).await;
     let (_, schedule_before) = api
         .get(&format!("/api/service/runs/cron/{MINER}-cron"))
         .await;
@@ -665,7 +665,7 @@ async fn writes_with_bad_schedules_or_names_are_refused_and_change_nothing() {
         .await;
     assert_eq!(schedule_before, schedule_after, "nothing was stored");
 
-    let mut long = json!({"metadata": source["metadata"], "spec": source["spec"], "payload": []});
+    let mut long = source.clone();
     long["metadata"]["name"] = json!("a".repeat(300));
     let (status, body) = api.post("/api/service/workflows?submit=true", &long).await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "at most 253");

@@ -14,14 +14,12 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use atlan_sandbox::{Sandbox, Seed};
-use common::{Api, fixture};
+use common::{Api, credential, fixture};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -30,18 +28,7 @@ use tokio::sync::Notify;
 const WORKFLOW: &str = "atlan-snowflake-1714638976";
 
 fn state_path(name: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "atlan-sandbox-durability-{}-{name}.jsonl",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&path);
-    path
-}
-
-fn credential(name: &str) -> Value {
-    let mut body = fixture("requests/credential/create-snowflake.json");
-    body["name"] = json!(name);
-    body
+    common::state_path("durability", name)
 }
 
 /// Sends a request; `None` when the connection failed (the write may or may not have happened).
@@ -193,23 +180,7 @@ proptest::proptest! {
 
 /// Starts the binary on `path` with the default seed; returns the child and its base URL.
 fn spawn(path: &Path) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_atlan-sandbox"))
-        .args(["--addr", "127.0.0.1:0", "--state"])
-        .arg(path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("the first line says where: {line:?}"))
-        .to_owned();
-    (child, url)
+    common::spawn_binary(&[], path)
 }
 
 /// How many times the sandbox is killed.

@@ -5,28 +5,16 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use atlan_sandbox::{Sandbox, SandboxError, Seed, StateError};
-use common::{Api, fixture};
+use common::{Api, credential};
 use http::StatusCode;
 use serde_json::json;
 
 fn state_path(name: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "atlan-sandbox-test-{}-{name}.jsonl",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&path);
-    path
-}
-
-fn credential(name: &str) -> serde_json::Value {
-    let mut body = fixture("requests/credential/create-snowflake.json");
-    body["name"] = json!(name);
-    body
+    common::state_path("test", name)
 }
 
 #[tokio::test]
@@ -160,25 +148,9 @@ async fn a_torn_last_line_is_cut_and_corruption_is_refused_untouched() {
     std::fs::remove_file(&path).unwrap();
 }
 
-/// Starts the binary; returns the child and its base URL (from its first line).
+/// Starts the binary on an empty tenant; returns the child and its base URL.
 fn spawn(path: &std::path::Path) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_atlan-sandbox"))
-        .args(["--addr", "127.0.0.1:0", "--empty", "--state"])
-        .arg(path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("the first line says where")
-        .to_owned();
-    (child, url)
+    common::spawn_binary(&["--empty"], path)
 }
 
 #[tokio::test]

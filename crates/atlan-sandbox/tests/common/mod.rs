@@ -100,6 +100,48 @@ impl Api {
     }
 }
 
+/// A state file path in the temporary directory, unique to this test process, removed if present.
+pub fn state_path(test: &str, name: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "atlan-sandbox-{test}-{}-{name}.jsonl",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+/// The fixture's credential create body, named `name`.
+pub fn credential(name: &str) -> Value {
+    let mut body = fixture("requests/credential/create-snowflake.json");
+    body["name"] = Value::from(name);
+    body
+}
+
+/// Starts the `atlan-sandbox` binary on 127.0.0.1 with `args` and the state file `path`; returns
+/// the child and the base URL it announces on its first line.
+pub fn spawn_binary(args: &[&str], path: &std::path::Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_atlan-sandbox"))
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .arg("--state")
+        .arg(path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the first line says where")
+        .to_owned();
+    (child, url)
+}
+
 /// A fixture of the workspace, as JSON.
 pub fn fixture(path: &str) -> Value {
     let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
