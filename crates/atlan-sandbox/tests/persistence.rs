@@ -200,3 +200,28 @@ fn the_binary_prints_where_it_listens_and_stops_on_sigterm() {
     assert!(exit.success(), "a clean shutdown: {exit:?}");
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn a_second_server_on_the_same_state_file_is_refused_naming_the_first() {
+    let path = state_path("two-servers");
+    let (mut first, _) = spawn(&path);
+    let second = Command::new(env!("CARGO_BIN_EXE_atlan-sandbox"))
+        .args(["--addr", "127.0.0.1:0", "--empty", "--state"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("in use by process {}", first.id())),
+        "{stderr}"
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // Once the first is gone (even by kill -9), the lock is free.
+    let (mut third, url) = spawn(&path);
+    assert!(url.starts_with("http://"));
+    third.kill().unwrap();
+    third.wait().unwrap();
+    std::fs::remove_file(&path).unwrap();
+}
