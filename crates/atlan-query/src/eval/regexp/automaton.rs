@@ -17,8 +17,9 @@ use super::ranges::{self, MAX_CHAR};
 pub(crate) const MAX_DETERMINIZED_STATES: usize = 10_000;
 /// The most states the NFA of one (sub)pattern may have.
 pub(super) const MAX_NFA_STATES: usize = 50_000;
-/// The most elementary steps one compilation may take.
-const WORK: u64 = 20_000_000;
+/// The most elementary steps one compilation may take. Every state of a subset costs a step, so
+/// this also bounds the memory the subsets of a determinization hold (about 32 MB).
+const WORK: u64 = 4_000_000;
 
 /// What a compilation may still spend.
 #[derive(Debug)]
