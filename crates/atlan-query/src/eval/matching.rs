@@ -29,6 +29,7 @@ fn pattern_error(error: PatternError, pattern: &str) -> EvalError {
             transitions,
             max: MAX_DETERMINIZED_STATES,
         },
+        PatternError::TooExpensive { steps } => EvalError::RegexpTooExpensive { steps },
     }
 }
 

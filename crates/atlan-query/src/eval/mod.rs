@@ -259,6 +259,15 @@ pub enum EvalError {
         /// 10,000.
         max: usize,
     },
+    /// A `regexp` or `wildcard` whose compilation would take more than `steps` elementary steps
+    /// (a bound of this evaluator, below Elasticsearch's state limit for pathological patterns).
+    #[error(
+        "the regular expression is too expensive to compile (more than {steps} steps); simplify it"
+    )]
+    RegexpTooExpensive {
+        /// The budget.
+        steps: u64,
+    },
     /// A date bound or time zone that cannot be used.
     #[error("invalid date: {reason}")]
     InvalidDate {

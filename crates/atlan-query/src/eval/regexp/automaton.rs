@@ -37,10 +37,7 @@ impl Budget {
         self.left = self
             .left
             .checked_sub(steps)
-            .ok_or(PatternError::TooComplex {
-                states: 0,
-                transitions: 0,
-            })?;
+            .ok_or(PatternError::TooExpensive { steps: WORK })?;
         Ok(())
     }
 }
@@ -396,6 +393,10 @@ impl Marks {
 }
 
 impl Dfa {
+    fn transitions(&self) -> usize {
+        self.states.iter().map(|state| state.edges.len()).sum()
+    }
+
     /// Whether the whole of `value` is accepted: one step per character.
     pub(super) fn matches(&self, value: &str) -> bool {
         let mut state = 0u32;
@@ -475,7 +476,7 @@ impl Dfa {
                             if pairs.len() >= MAX_DETERMINIZED_STATES {
                                 return Err(PatternError::TooComplex {
                                     states: self.states.len() + other.states.len(),
-                                    transitions: 0,
+                                    transitions: self.transitions() + other.transitions(),
                                 });
                             }
                             let target = u32::try_from(pairs.len()).unwrap_or(u32::MAX);

@@ -35,9 +35,10 @@ pub(crate) enum PatternError {
     Syntax(String),
     /// It is longer than [`MAX_REGEX_LENGTH`] characters.
     TooLong { length: usize },
-    /// Its automaton would need more than [`MAX_DETERMINIZED_STATES`] states (or more work than
-    /// the compilation budget).
+    /// Its automaton would need more than [`MAX_DETERMINIZED_STATES`] states.
     TooComplex { states: usize, transitions: usize },
+    /// Compiling it would take more than `steps` elementary steps.
+    TooExpensive { steps: u64 },
 }
 
 impl Pattern {
@@ -227,7 +228,11 @@ mod tests {
         ));
         assert!(matches!(
             Pattern::regexp("(a{1000}){1000}", None, false),
-            Err(PatternError::TooComplex { .. })
+            Err(PatternError::TooComplex { .. } | PatternError::TooExpensive { .. })
+        ));
+        assert!(matches!(
+            Pattern::regexp("(.*a.*b.*c.*d.*e.*f.*g.*h.*i.*j.*){30}", None, false),
+            Err(PatternError::TooExpensive { steps: 4_000_000 })
         ));
         assert!(Pattern::regexp("[ab]*a[ab]{5}", None, false).is_ok());
     }
