@@ -2,6 +2,8 @@
 //!
 //! Targets (issue 3): building and serializing any Atlan search under 5 µs; evaluating
 //! `runs_by_status_and_time` over 100,000 run documents under 100 ms on the 2-core CI machine.
+//! Issue 11: each hostile `regexp` of the probe (which took up to 82 s, or aborted the process)
+//! answered or refused in under 50 ms.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -128,4 +130,28 @@ fn evaluate_runs_by_phase_over_100k_runs(bencher: Bencher<'_, '_>) {
     )
     .unwrap();
     bencher.bench(|| search.execute(black_box(&documents), &options).unwrap());
+}
+
+/// The probe's hostile regexps, each a search over one document: `(((.+)+)+…)` 22 deep against
+/// 10,000 characters, `.*` against 1.9 M characters, a pattern whose DFA needs 2^21 states
+/// (refused, as Elasticsearch refuses it) and one over the compilation budget (refused).
+#[divan::bench(args = ["nested-22", "dot-star-1.9M", "state-blowup", "over-budget"])]
+fn hostile_regexp(bencher: Bencher<'_, '_>, case: &str) {
+    let mut nested = String::from(".");
+    for _ in 0..22 {
+        nested = format!("({nested}+)");
+    }
+    let (pattern, value) = match case {
+        "nested-22" => (nested + "y", "x".repeat(10_000)),
+        "dot-star-1.9M" => (".*".to_owned(), "n".repeat(1_900_000)),
+        "state-blowup" => ("[ab]*a[ab]{20}".to_owned(), "ab".to_owned()),
+        _ => ("(.*a.*b.*c.*d.*e.*f.*g.*h.*i.*j.*){30}".to_owned(), "abc".to_owned()),
+    };
+    let documents = [json!({"name": value})];
+    let search: atlan_query::Search = serde_json::from_value(
+        json!({"query": {"regexp": {"name": {"value": pattern}}}}),
+    )
+    .unwrap();
+    let options = EvalOptions::at(Timestamp::from_second(NOW).unwrap());
+    bencher.bench(|| black_box(search.execute(black_box(&documents), &options).is_ok()));
 }
