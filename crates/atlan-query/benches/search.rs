@@ -145,13 +145,14 @@ fn hostile_regexp(bencher: Bencher<'_, '_>, case: &str) {
         "nested-22" => (nested + "y", "x".repeat(10_000)),
         "dot-star-1.9M" => (".*".to_owned(), "n".repeat(1_900_000)),
         "state-blowup" => ("[ab]*a[ab]{20}".to_owned(), "ab".to_owned()),
-        _ => ("(.*a.*b.*c.*d.*e.*f.*g.*h.*i.*j.*){30}".to_owned(), "abc".to_owned()),
+        _ => (
+            "(.*a.*b.*c.*d.*e.*f.*g.*h.*i.*j.*){30}".to_owned(),
+            "abc".to_owned(),
+        ),
     };
     let documents = [json!({"name": value})];
-    let search: atlan_query::Search = serde_json::from_value(
-        json!({"query": {"regexp": {"name": {"value": pattern}}}}),
-    )
-    .unwrap();
+    let search: atlan_query::Search =
+        serde_json::from_value(json!({"query": {"regexp": {"name": {"value": pattern}}}})).unwrap();
     let options = EvalOptions::at(Timestamp::from_second(NOW).unwrap());
     bencher.bench(|| black_box(search.execute(black_box(&documents), &options).is_ok()));
 }
