@@ -51,6 +51,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod app;
 mod credential;
 mod decode;
 mod error_body;
@@ -66,6 +67,13 @@ mod string_enum;
 mod wire;
 mod workflow;
 
+pub use app::{
+    APP_WORKFLOWS_PREFIX, AppConflict, AppEntrypoint, AppInfo, AppInputs, AppList, AppResponse,
+    AppRunResponse, AppRunStatus, AppSchedule, AppScheduleEntry, AppSummary,
+    AppWorkflowRunAttributes, AtlanAppWorkflowAttributes, AtlasEntity, AtlasSearchResponse,
+    CancelRunResponse, CreateApp, DeleteAppResponse, InputContract, RUNTIME_INPUT_KEYS,
+    ScheduleAdded, ScheduleRemoved, UpdateApp, app_run_qualified_name, app_workflow_qualified_name,
+};
 pub use credential::{
     Credential, CredentialListResponse, CredentialResponse, CredentialTestResponse,
 };

@@ -6,9 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use atlan_model::{
-    ApiErrorBody, Credential, CredentialListResponse, CredentialResponse, CredentialTestResponse,
-    DecodeError, Workflow, WorkflowResponse, WorkflowRunResponse, WorkflowScheduleList,
-    WorkflowScheduleResponse, WorkflowSearchResponse, WorkflowSearchResultDetail, decode,
+    ApiErrorBody, AppConflict, AppInfo, AppList, AppResponse, AppRunResponse, AppSummary,
+    AtlasSearchResponse, CancelRunResponse, CreateApp, Credential, CredentialListResponse,
+    CredentialResponse, CredentialTestResponse, DecodeError, DeleteAppResponse, InputContract,
+    ScheduleAdded, ScheduleRemoved, UpdateApp, Workflow, WorkflowResponse, WorkflowRunResponse,
+    WorkflowScheduleList, WorkflowScheduleResponse, WorkflowSearchResponse,
+    WorkflowSearchResultDetail, decode,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,6 +32,20 @@ pub enum Kind {
     Schedule,
     ScheduleList,
     ErrorBody,
+    AppInfo,
+    InputContract,
+    CreateApp,
+    UpdateApp,
+    AppResponse,
+    AppSummary,
+    AppList,
+    AppRun,
+    AppCancel,
+    AppDelete,
+    ScheduleAdded,
+    ScheduleRemoved,
+    AppConflict,
+    AtlasSearch,
     /// Documents of another crate (such as search bodies, tested by atlan-query): only checked to be
     /// JSON here.
     OtherCrate,
@@ -50,6 +67,20 @@ pub const FOLDERS: &[(&str, Kind)] = &[
     ("responses/schedule", Kind::Schedule),
     ("responses/schedule-list", Kind::ScheduleList),
     ("responses/error", Kind::ErrorBody),
+    ("apps/info", Kind::AppInfo),
+    ("apps/contract", Kind::InputContract),
+    ("apps/create", Kind::CreateApp),
+    ("apps/update", Kind::UpdateApp),
+    ("apps/response", Kind::AppResponse),
+    ("apps/summary", Kind::AppSummary),
+    ("apps/list", Kind::AppList),
+    ("apps/run", Kind::AppRun),
+    ("apps/cancel", Kind::AppCancel),
+    ("apps/delete", Kind::AppDelete),
+    ("apps/schedule-added", Kind::ScheduleAdded),
+    ("apps/schedule-removed", Kind::ScheduleRemoved),
+    ("apps/conflict", Kind::AppConflict),
+    ("apps/search", Kind::AtlasSearch),
     ("requests/search", Kind::OtherCrate),
     ("seed", Kind::OtherCrate),
 ];
@@ -79,6 +110,20 @@ impl Kind {
             Kind::Schedule => reencode::<WorkflowScheduleResponse>(bytes),
             Kind::ScheduleList => reencode::<WorkflowScheduleList>(bytes),
             Kind::ErrorBody => reencode::<ApiErrorBody>(bytes),
+            Kind::AppInfo => reencode::<AppInfo>(bytes),
+            Kind::InputContract => reencode::<InputContract>(bytes),
+            Kind::CreateApp => reencode::<CreateApp>(bytes),
+            Kind::UpdateApp => reencode::<UpdateApp>(bytes),
+            Kind::AppResponse => reencode::<AppResponse>(bytes),
+            Kind::AppSummary => reencode::<AppSummary>(bytes),
+            Kind::AppList => reencode::<AppList>(bytes),
+            Kind::AppRun => reencode::<AppRunResponse>(bytes),
+            Kind::AppCancel => reencode::<CancelRunResponse>(bytes),
+            Kind::AppDelete => reencode::<DeleteAppResponse>(bytes),
+            Kind::ScheduleAdded => reencode::<ScheduleAdded>(bytes),
+            Kind::ScheduleRemoved => reencode::<ScheduleRemoved>(bytes),
+            Kind::AppConflict => reencode::<AppConflict>(bytes),
+            Kind::AtlasSearch => reencode::<AtlasSearchResponse>(bytes),
             Kind::OtherCrate => reencode::<Value>(bytes),
         }
     }
