@@ -54,6 +54,10 @@ pub struct Search {
         deserialize_with = "sorts"
     )]
     pub sort: Vec<Sort>,
+    /// Aggregations (Atlas searches send `{}`); kept as sent. The evaluator answers none and
+    /// refuses a search that asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregations: Option<Map<String, Value>>,
 }
 
 fn default_size() -> u64 {
@@ -69,6 +73,7 @@ impl Default for Search {
             query: None,
             post_filter: None,
             sort: Vec::new(),
+            aggregations: None,
         }
     }
 }

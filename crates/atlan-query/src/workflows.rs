@@ -104,7 +104,7 @@ impl TimeBounds {
     }
 
     /// The range query on `field`, or `None` when unbounded.
-    fn to_query(&self, field: &str) -> Result<Option<Query>, QueryError> {
+    pub(crate) fn to_query(&self, field: &str) -> Result<Option<Query>, QueryError> {
         if self.is_any() {
             return Ok(None);
         }

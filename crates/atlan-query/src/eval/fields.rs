@@ -25,8 +25,10 @@ pub(crate) struct Field {
     path: String,
     /// Byte offsets of the dots in `path`: where a key may end.
     dots: Vec<usize>,
-    /// Whether it names the keyword subfield.
+    /// Whether strings are matched exactly (the keyword subfield, or a keyword mapping).
     pub(crate) keyword: bool,
+    /// Whether it names the keyword subfield, which holds string values only.
+    strings_only: bool,
     /// Whether it is `_id`.
     pub(crate) is_id: bool,
 }
@@ -43,8 +45,17 @@ impl Field {
             path: path.to_owned(),
             dots,
             keyword,
+            strings_only: keyword,
             is_id: name == "_id",
         }
+    }
+
+    /// A field of a query: as [`Field::new`], and with `keyword_by_default` (indexes whose strings
+    /// are mapped as keywords, such as Atlas's) every string is matched exactly.
+    pub(crate) fn mapped(name: &str, keyword_by_default: bool) -> Self {
+        let mut field = Self::new(name);
+        field.keyword |= keyword_by_default;
+        field
     }
 
     /// A path as written, with no `.keyword` or `_id` meaning.
@@ -54,6 +65,7 @@ impl Field {
             path: path.to_owned(),
             dots: path.match_indices('.').map(|(index, _)| index).collect(),
             keyword: false,
+            strings_only: false,
             is_id: false,
         }
     }
@@ -115,7 +127,7 @@ impl<'a> Scope<'a> {
                 .id()
                 .is_some_and(|id| test(FieldValue::Id(id)));
         }
-        let keyword = field.keyword;
+        let keyword = field.strings_only;
         let Visibility::Below(root, start) = self.visible(&field.path, false) else {
             return false;
         };

@@ -4,9 +4,9 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use super::EvalError;
 use super::fields::{Field, FieldValue, Scope};
 use super::regexp::{MAX_DETERMINIZED_STATES, MAX_REGEX_LENGTH, Pattern, PatternError};
+use super::{EvalError, EvalOptions};
 use crate::datemath::{DateMath, Rounding, parse_date, parse_time_zone};
 use crate::query::{BoolQuery, MinimumShouldMatch, Query, RangeQuery};
 
@@ -85,25 +85,26 @@ pub(crate) struct Bound {
 
 impl Matcher {
     /// Compiles `query` at `now`.
-    pub(crate) fn compile(query: &Query, now: Timestamp) -> Result<Self, EvalError> {
+    pub(crate) fn compile(query: &Query, options: &EvalOptions) -> Result<Self, EvalError> {
+        let field = |name: &str| Field::mapped(name, options.keyword_by_default);
         Ok(match query {
             Query::MatchAll(_) => Self::All,
             Query::Term(term) => Self::Term {
-                field: Field::new(&term.field),
+                field: field(&term.field),
                 value: TermValue::new(&term.value),
                 case_insensitive: term.case_insensitive.unwrap_or(false),
             },
             Query::Terms(terms) => Self::Terms {
-                field: Field::new(&terms.field),
+                field: field(&terms.field),
                 values: terms.values.iter().map(TermValue::new).collect(),
             },
             Query::Prefix(prefix) => Self::Prefix {
-                field: Field::new(&prefix.field),
+                field: field(&prefix.field),
                 prefix: prefix.value.clone(),
                 case_insensitive: prefix.case_insensitive.unwrap_or(false),
             },
             Query::Wildcard(wildcard) => Self::Pattern {
-                field: Field::new(&wildcard.field),
+                field: field(&wildcard.field),
                 pattern: Pattern::wildcard(
                     &wildcard.value,
                     wildcard.case_insensitive.unwrap_or(false),
@@ -111,7 +112,7 @@ impl Matcher {
                 .map_err(|error| pattern_error(error, &wildcard.value))?,
             },
             Query::Regexp(regexp) => Self::Pattern {
-                field: Field::new(&regexp.field),
+                field: field(&regexp.field),
                 pattern: Pattern::regexp(
                     &regexp.value,
                     regexp.flags.as_deref(),
@@ -119,16 +120,16 @@ impl Matcher {
                 )
                 .map_err(|error| pattern_error(error, &regexp.value))?,
             },
-            Query::Range(range) => compile_range(range, now)?,
+            Query::Range(range) => compile_range(range, options)?,
             Query::Exists(exists) => Self::Exists {
-                field: Field::new(&exists.field),
+                field: field(&exists.field),
             },
             Query::Nested(nested) => Self::Nested {
                 path: nested.path.clone(),
-                target: Field::new(&nested.path),
-                inner: Box::new(Self::compile(&nested.query, now)?),
+                target: field(&nested.path),
+                inner: Box::new(Self::compile(&nested.query, options)?),
             },
-            Query::Bool(boolean) => compile_bool(boolean, now)?,
+            Query::Bool(boolean) => compile_bool(boolean, options)?,
         })
     }
 
@@ -224,11 +225,11 @@ impl Matcher {
     }
 }
 
-fn compile_bool(boolean: &BoolQuery, now: Timestamp) -> Result<Matcher, EvalError> {
+fn compile_bool(boolean: &BoolQuery, options: &EvalOptions) -> Result<Matcher, EvalError> {
     let compile_all = |clauses: &[Query]| {
         clauses
             .iter()
-            .map(|clause| Matcher::compile(clause, now))
+            .map(|clause| Matcher::compile(clause, options))
             .collect::<Result<Vec<_>, _>>()
     };
     let mut required = compile_all(&boolean.must)?;
@@ -278,7 +279,8 @@ fn minimum_should_match(spec: &MinimumShouldMatch, clauses: usize) -> Result<usi
     Ok(usize::try_from(count.max(0)).unwrap_or(usize::MAX))
 }
 
-fn compile_range(range: &RangeQuery, now: Timestamp) -> Result<Matcher, EvalError> {
+fn compile_range(range: &RangeQuery, options: &EvalOptions) -> Result<Matcher, EvalError> {
+    let now = options.now;
     if let Some(format) = &range.format {
         let supported = format.split("||").all(|part| {
             matches!(
@@ -320,7 +322,7 @@ fn compile_range(range: &RangeQuery, now: Timestamp) -> Result<Matcher, EvalErro
         }
     }
     Ok(Matcher::Range {
-        field: Field::new(&range.field),
+        field: Field::mapped(&range.field, options.keyword_by_default),
         bounds,
     })
 }

@@ -172,6 +172,9 @@ pub struct EvalOptions {
     pub now: Timestamp,
     /// Paths mapped as `nested`: their fields are only visible inside a `nested` query or sort.
     pub nested_paths: Vec<String>,
+    /// Whether strings are mapped as keywords (matched exactly, as Atlas maps `__state`,
+    /// `qualifiedName` and asset attributes) rather than as text with a `.keyword` subfield.
+    pub keyword_by_default: bool,
 }
 
 impl EvalOptions {
@@ -183,6 +186,17 @@ impl EvalOptions {
                 .iter()
                 .map(|path| (*path).to_owned())
                 .collect(),
+            keyword_by_default: false,
+        }
+    }
+
+    /// Options for Atlas's asset index (`/api/meta/search/indexsearch`) at `now`: no nested paths,
+    /// strings mapped as keywords.
+    pub fn atlas(now: Timestamp) -> Self {
+        Self {
+            now,
+            nested_paths: Vec::new(),
+            keyword_by_default: true,
         }
     }
 
@@ -316,9 +330,17 @@ impl Search {
                 max: MAX_RESULT_WINDOW,
             });
         }
-        let compile = |query: Option<&crate::Query>| {
-            query.map(|q| Matcher::compile(q, options.now)).transpose()
-        };
+        if self
+            .aggregations
+            .as_ref()
+            .is_some_and(|aggregations| !aggregations.is_empty())
+        {
+            return Err(EvalError::Unsupported {
+                what: "aggregations".into(),
+            });
+        }
+        let compile =
+            |query: Option<&crate::Query>| query.map(|q| Matcher::compile(q, options)).transpose();
         let query = compile(self.query.as_ref())?;
         let post_filter = compile(self.post_filter.as_ref())?;
         let sorts: Vec<SortSpec> = self.sort.iter().map(SortSpec::new).collect();
