@@ -11,6 +11,9 @@ pub(crate) struct ApiError {
     code: u16,
     pub(crate) message: String,
     causes: Vec<(String, String, String)>,
+    /// A body in another shape than the legacy API's (the app API's `{"code", "message"}`, its
+    /// 409 with the existing slug).
+    body: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -20,7 +23,22 @@ impl ApiError {
             code,
             message: message.into(),
             causes: Vec::new(),
+            body: None,
         }
+    }
+
+    /// An error of the app API: `{"code": code, "message": message}` (`code` a number, as the app
+    /// services send it).
+    pub(crate) fn app(status: StatusCode, code: u16, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let body = json!({"code": code, "message": message.clone()});
+        Self::new(status, code, message).with_body(body)
+    }
+
+    /// The same error with this exact body.
+    pub(crate) fn with_body(mut self, body: serde_json::Value) -> Self {
+        self.body = Some(body);
+        self
     }
 
     /// 400: the request cannot be understood.
@@ -101,6 +119,9 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(body) = self.body {
+            return (self.status, axum::Json(body)).into_response();
+        }
         let mut body = json!({
             "errorCode": format!("ATLAN-SANDBOX-{}-{:03}", self.status.as_u16(), self.code),
             "errorMessage": self.message,

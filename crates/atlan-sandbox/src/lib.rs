@@ -27,7 +27,10 @@
 //! [`ServeOptions`] and runs [`serve`]; the library itself parses no command line.
 
 mod accept;
+mod app_routes;
+mod catalog;
 mod clock;
+mod contract_check;
 mod envelope;
 mod error;
 mod faults;

@@ -42,7 +42,7 @@ pub(crate) struct AppState {
 
 impl AppState {
     /// The store for reading, with run documents brought up to the clock first.
-    fn read(&self) -> ApiResult<RwLockReadGuard<'_, Store>> {
+    pub(crate) fn read(&self) -> ApiResult<RwLockReadGuard<'_, Store>> {
         let now = self.clock.now();
         let needs = self
             .store
@@ -56,7 +56,7 @@ impl AppState {
     }
 
     /// The store for writing, brought up to the clock.
-    fn write(&self) -> ApiResult<RwLockWriteGuard<'_, Store>> {
+    pub(crate) fn write(&self) -> ApiResult<RwLockWriteGuard<'_, Store>> {
         let mut store = self.store.write().map_err(|_| poisoned())?;
         store.advance(self.clock.now());
         Ok(store)
@@ -69,7 +69,7 @@ fn poisoned() -> ApiError {
 
 /// Reads a JSON body, which must be an object (as every body of the API is): malformed JSON, or an
 /// array or scalar, is a 400 and changes nothing.
-fn json_body(body: &Bytes) -> ApiResult<Value> {
+pub(crate) fn json_body(body: &Bytes) -> ApiResult<Value> {
     let value: Value =
         serde_json::from_slice(body).map_err(|error| ApiError::malformed_json(&error))?;
     if !value.is_object() {
@@ -136,8 +136,10 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route("/faults/{id}", delete(remove_fault))
         .route("/health", get(health));
+    let api = api.merge(crate::app_routes::service());
     Router::new()
         .nest("/api/service", api)
+        .nest("/api/meta", crate::app_routes::meta())
         .nest("/_sandbox", control)
         .fallback(|request: Request| async move {
             ApiError::no_route(request.method(), request.uri().path())

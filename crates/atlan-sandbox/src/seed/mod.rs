@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::ids;
 
+mod apps;
 mod synthetic;
 use crate::store::{Creator, Event, Outcome, RunRecord, StoredCredential};
 
@@ -154,7 +155,11 @@ pub(crate) fn events(
 ) -> Result<Vec<Event>, SeedError> {
     match seed {
         Seed::Empty => Ok(Vec::new()),
-        Seed::Default => tenant_events("the default tenant", DEFAULT_TENANT, now, rng),
+        Seed::Default => {
+            let mut events = tenant_events("the default tenant", DEFAULT_TENANT, now, rng)?;
+            events.extend(apps::events(now));
+            Ok(events)
+        }
         Seed::Dir(dir) => dir_events(dir, now, rng),
         Seed::Synthetic { workflows, runs } => Ok(synthetic::events(*workflows, *runs, now)),
     }

@@ -1,6 +1,7 @@
 //! The sandbox's state: workflows, runs, credentials; every change is an [`Event`], logged (when the
 //! state is persisted) before it is applied, so that replaying the log rebuilds the same state.
 
+mod apps;
 mod credentials;
 mod doc_values;
 pub(crate) mod index;
@@ -15,6 +16,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub(crate) use apps::{AppRunRecord, AppWorkflowRecord, ScheduleRecord};
 pub use credentials::CredentialTestRule;
 pub(crate) use credentials::StoredCredential;
 pub(crate) use doc_values::StoredDocument;
@@ -44,6 +46,14 @@ pub(crate) enum Event {
     PutCredential { credential: StoredCredential },
     /// A credential purged.
     DeleteCredential { id: String },
+    /// An app workflow created or replaced (a new version, a schedule added or removed).
+    PutAppWorkflow { record: Box<AppWorkflowRecord> },
+    /// An app workflow archived.
+    DeleteAppWorkflow { slug: String },
+    /// An app workflow run submitted.
+    PutAppRun { record: Box<AppRunRecord> },
+    /// An app workflow run cancelled.
+    CancelAppRun { run_id: String, at: i64, by: String },
 }
 
 /// Settings the store's behaviour depends on.
@@ -65,6 +75,10 @@ pub(crate) struct Store {
     runs: Collection,
     records: BTreeMap<String, RunRecord>,
     credentials: BTreeMap<String, StoredCredential>,
+    /// Live app workflows by slug.
+    app_workflows: BTreeMap<String, AppWorkflowRecord>,
+    /// App workflow runs by run id.
+    app_runs: BTreeMap<String, AppRunRecord>,
     /// Runs whose document changes at a future instant: (instant, run name).
     changes: BTreeSet<(i64, String)>,
     /// The instant each run of `changes` is filed under, to find its entry without a scan.
@@ -94,6 +108,8 @@ impl Store {
             runs: Collection::default(),
             records: BTreeMap::new(),
             credentials: BTreeMap::new(),
+            app_workflows: BTreeMap::new(),
+            app_runs: BTreeMap::new(),
             changes: BTreeSet::new(),
             change_of: HashMap::new(),
             rng,
@@ -115,7 +131,10 @@ impl Store {
 
     /// Whether nothing has been stored yet.
     pub(crate) fn is_empty(&self) -> bool {
-        self.workflows.len() == 0 && self.runs.len() == 0 && self.credentials.is_empty()
+        self.workflows.len() == 0
+            && self.runs.len() == 0
+            && self.credentials.is_empty()
+            && self.app_workflows.is_empty()
     }
 
     /// Counts, for logs and tests: (workflows, runs, credentials).
@@ -232,6 +251,21 @@ impl Store {
             }
             Event::DeleteCredential { id } => {
                 self.credentials.remove(&id);
+            }
+            Event::PutAppWorkflow { record } => {
+                self.app_workflows.insert(record.slug.clone(), *record);
+            }
+            Event::DeleteAppWorkflow { slug } => {
+                self.app_workflows.remove(&slug);
+            }
+            Event::PutAppRun { record } => {
+                self.app_runs.insert(record.run_id.clone(), *record);
+            }
+            Event::CancelAppRun { run_id, at, by } => {
+                if let Some(run) = self.app_runs.get_mut(&run_id) {
+                    run.stopped_at = Some(at);
+                    run.stopped_by = Some(by);
+                }
             }
         }
     }
