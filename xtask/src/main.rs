@@ -43,6 +43,8 @@ const RULES: &str = "\
 
 /// The Python SDK version `compat` installs: the last with the workflow client.
 const PYATLAN: &str = "10.0.0";
+/// The pyatlan that `cargo xtask compat` runs through the App workflows API.
+const PYATLAN_APPS: &str = "11.6.0";
 
 /// The test command of README.md.
 const TEST_COMMAND: &[&str] = &["test", "--workspace", "--locked"];
@@ -126,7 +128,7 @@ fn usage() -> String {
          check-deps  enforce the dependency rules:\n{RULES}\n  \
          test        run the test command of README.md (cargo {})\n  \
          bench       run the benchmarks (release build; figures against the targets in each bench)\n  \
-         compat      run the official Python SDK (pyatlan {PYATLAN}) against a fresh sandbox\n  \
+         compat      run the official Python SDKs (pyatlan {PYATLAN} legacy, {PYATLAN_APPS} apps) against fresh sandboxes\n  \
          examples    run every example of atlan-workflows (each on a sandbox of its own)\n  \
          man         write the atlan man pages to target/man/",
         steps.join(", "),
@@ -203,15 +205,43 @@ fn examples() -> Result<(), String> {
     Ok(())
 }
 
-/// Installs pyatlan in `target/compat-venv` (once), starts the sandbox binary on a free port, runs
-/// `crates/atlan-sandbox/compat/seed_page.py` against it, and stops it.
+/// Runs the official Python SDK against fresh sandboxes: pyatlan 10.0.0 through every operation of
+/// the legacy "Manage workflows" page (`compat/seed_page.py`), then pyatlan 11.6.0 through every
+/// `client.app` operation of the App workflows API (`compat/apps.py`). Each pyatlan lives in a venv
+/// of its own under `target/`, installed once.
 fn compat() -> Result<(), String> {
+    cargo(&[
+        "build",
+        "--locked",
+        "--quiet",
+        "-p",
+        "atlan-sandbox",
+        "--bin",
+        "atlan-sandbox",
+    ])?;
+    compat_run("compat-venv", PYATLAN, "seed_page.py", &[])?;
+    compat_run(
+        "compat-venv-apps",
+        PYATLAN_APPS,
+        "apps.py",
+        &["--pending-seconds", "1", "--running-seconds", "3"],
+    )
+}
+
+/// Installs pyatlan `version` in `target/{venv}` (once), starts the sandbox binary on a free port
+/// with `sandbox_args`, runs `crates/atlan-sandbox/compat/{script}` against it, and stops it.
+fn compat_run(
+    venv: &str,
+    version: &str,
+    script: &str,
+    sandbox_args: &[&str],
+) -> Result<(), String> {
     use std::io::{BufRead, BufReader};
     use std::path::Path;
     use std::process::Stdio;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let venv = target_dir(&root).join("compat-venv");
+    let venv = target_dir(&root).join(venv);
     let python = venv.join("bin/python");
     if !python.exists() {
         let interpreter = env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
@@ -226,7 +256,7 @@ fn compat() -> Result<(), String> {
         .ok()
         .filter(|output| output.status.success())
         .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned());
-    if installed.as_deref() != Some(PYATLAN) {
+    if installed.as_deref() != Some(version) {
         run(Command::new(&python)
             .args([
                 "-m",
@@ -235,20 +265,12 @@ fn compat() -> Result<(), String> {
                 "--quiet",
                 "--disable-pip-version-check",
             ])
-            .arg(format!("pyatlan=={PYATLAN}")))?;
+            .arg(format!("pyatlan=={version}")))?;
     }
-    cargo(&[
-        "build",
-        "--locked",
-        "--quiet",
-        "-p",
-        "atlan-sandbox",
-        "--bin",
-        "atlan-sandbox",
-    ])?;
     let binary = target_dir(&root).join("debug/atlan-sandbox");
     let mut sandbox = Command::new(&binary)
         .args(["--addr", "127.0.0.1:0", "--api-key", "compat-key"])
+        .args(sandbox_args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -257,9 +279,10 @@ fn compat() -> Result<(), String> {
     if let Some(stdout) = sandbox.stdout.as_mut() {
         let _ = BufReader::new(stdout).read_line(&mut first);
     }
+    println!("pyatlan {version}, {script}:");
     let result = match first.trim().strip_prefix("listening on ") {
         Some(url) => run(Command::new(&python)
-            .arg(root.join("crates/atlan-sandbox/compat/seed_page.py"))
+            .arg(root.join("crates/atlan-sandbox/compat").join(script))
             .env("ATLAN_BASE_URL", url)
             .env("ATLAN_API_KEY", "compat-key")),
         None => Err(format!(

@@ -68,6 +68,11 @@ async fn the_catalog_describes_apps_and_their_contracts() {
     );
     let (status, _) = api.get("/api/service/v1/apps/kafka-apache").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "app ids are case sensitive");
+    let (status, body) = api.get("/api/service/v1/apps/no-such-app/inputs").await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!(1003))
+    );
 }
 
 #[tokio::test]

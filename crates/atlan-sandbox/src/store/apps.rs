@@ -223,6 +223,17 @@ fn unknown_entrypoint(app: &App, asked: Option<&str>) -> ApiError {
     )
 }
 
+/// An app that is not in the catalog, on create or for its contract: 400 with code 1003.
+fn unknown_app(app_id: &str) -> ApiError {
+    ApiError::app(
+        StatusCode::BAD_REQUEST,
+        1003,
+        format!(
+            "unknown app {app_id:?}: unknown entrypoint or app does not expose an input contract"
+        ),
+    )
+}
+
 /// `{name, lower case, non-alphanumerics → "-"}`, at most 54 characters.
 fn slug_base(name: &str) -> String {
     let base: String = name
@@ -261,9 +272,10 @@ impl Store {
             .ok_or_else(|| not_found("app", app_id))
     }
 
-    /// `GET v1/apps/{app_id}/inputs[?entrypoint=]`.
+    /// `GET v1/apps/{app_id}/inputs[?entrypoint=]`: an unknown app does not expose an input
+    /// contract (400, code 1003, as an unknown entrypoint).
     pub(crate) fn app_contract(&self, app_id: &str, entrypoint: Option<&str>) -> ApiResult<Value> {
-        let app = catalog::find(app_id).ok_or_else(|| not_found("app", app_id))?;
+        let app = catalog::find(app_id).ok_or_else(|| unknown_app(app_id))?;
         let entrypoint = entrypoint.filter(|entrypoint| !entrypoint.is_empty());
         app.resolve_entrypoint(entrypoint)
             .ok_or_else(|| unknown_entrypoint(app, entrypoint))?;
@@ -385,7 +397,7 @@ impl Store {
             .ok_or_else(|| bad_request("the body must be a JSON object"))?;
         let app_id =
             string_member(body, "app_id")?.ok_or_else(|| bad_request("app_id is required"))?;
-        let app = catalog::find(app_id).ok_or_else(|| not_found("app", app_id))?;
+        let app = catalog::find(app_id).ok_or_else(|| unknown_app(app_id))?;
         let name = string_member(body, "name")?
             .filter(|name| !name.trim().is_empty())
             .ok_or_else(|| bad_request("name is required"))?;
