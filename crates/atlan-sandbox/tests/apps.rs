@@ -247,8 +247,8 @@ async fn bad_input_is_a_4xx_and_stores_nothing() {
     for (body, status, says) in [
         (
             with("app_id", json!("no-such-app")),
-            StatusCode::NOT_FOUND,
-            "no-such-app",
+            StatusCode::BAD_REQUEST,
+            "1003",
         ),
         (
             with("entrypoint", json!("")),
