@@ -23,6 +23,11 @@ use crate::store::Event;
 /// The first line of a state file.
 const HEADER: &str = r#"{"atlan_sandbox_state":1}"#;
 
+/// How many more times the lock is tried, [`LOCK_PAUSE`] apart, before the file is called in use.
+const LOCK_ATTEMPTS: u32 = 25;
+/// The pause between two tries of the lock.
+const LOCK_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// The longest line a state file may hold (a change is at most a request body of a few MB).
 const MAX_LINE: u64 = 64 * 1024 * 1024;
 
@@ -303,7 +308,19 @@ fn lock(path: &Path) -> Result<File, StateError> {
         .truncate(false)
         .open(&lock_path)
         .map_err(io_error)?;
-    match file.try_lock() {
+    // A holder that is going away (a process exiting, or a child forked by this process that has
+    // not yet reached `exec`) lets go within moments: wait a little before calling it held.
+    let mut attempt = 0;
+    let locked = loop {
+        match file.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if attempt < LOCK_ATTEMPTS => {
+                attempt += 1;
+                std::thread::sleep(LOCK_PAUSE);
+            }
+            other => break other,
+        }
+    };
+    match locked {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut holder = String::new();
