@@ -413,3 +413,46 @@ async fn runs_fail_through_the_fault_and_everything_survives_a_restart() {
     again.shutdown().await;
     std::fs::remove_file(&path).unwrap();
 }
+
+#[tokio::test]
+async fn auth_and_faults_apply_to_the_new_routes_as_to_the_old() {
+    let (sandbox, api) = start(&clock(), Seed::Default).await;
+    let (status, body) = api.anonymous().get("/api/service/v1/app").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, _) = api
+        .anonymous()
+        .post("/api/meta/search/indexsearch", &json!({"dsl": {}}))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    sandbox
+        .faults()
+        .add(
+            FaultRule::status("POST /api/service/v1/app/*/submit", 503)
+                .retry_after("1")
+                .times(1),
+        )
+        .unwrap();
+    let (status, _) = api
+        .post_empty("/api/service/v1/app/prod-snowflake-0c4f9a1e/submit")
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    // A submit whose answer is lost after the server acted: the run exists.
+    sandbox
+        .faults()
+        .add(FaultRule::drop_after("POST /api/service/v1/app/*/submit").times(1))
+        .unwrap();
+    let lost = api
+        .send_raw(
+            Method::POST,
+            "/api/service/v1/app/prod-snowflake-0c4f9a1e/submit",
+            Vec::new(),
+        )
+        .await;
+    assert!(lost.is_err(), "the connection was dropped");
+    let search =
+        serde_json::to_value(atlan_query::apps::active_runs("prod-snowflake-0c4f9a1e").unwrap())
+            .unwrap();
+    let (_, found) = api.post("/api/meta/search/indexsearch", &search).await;
+    assert_eq!(found["approximateCount"], 1, "{found}");
+}

@@ -72,6 +72,24 @@ async fn submit_run(api: &Api) -> Option<String> {
     (status == StatusCode::OK).then(|| body["metadata"]["name"].as_str().unwrap().to_owned())
 }
 
+/// Creates an app workflow that runs at once; its slug and run id when acknowledged.
+async fn create_app(api: &Api, name: &str) -> Option<(String, String)> {
+    let body = json!({"app_id": "atlan-athena", "name": name, "inputs": {
+        "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/athena/1"}},
+        "extraction_method": "direct", "credential_guid": "g"}});
+    let (status, body) = send(api, Method::POST, "/api/service/v1/app", Some(&body)).await?;
+    assert!(
+        status == StatusCode::OK || status.is_server_error(),
+        "{status} {body}"
+    );
+    (status == StatusCode::OK).then(|| {
+        (
+            body["slug"].as_str().unwrap().to_owned(),
+            body["run_id"].as_str().unwrap().to_owned(),
+        )
+    })
+}
+
 /// What the clients were told succeeded.
 #[derive(Debug, Default)]
 struct Acknowledged {
@@ -81,6 +99,8 @@ struct Acknowledged {
     runs: BTreeMap<String, bool>,
     /// Every server-made id handed out, to catch one given twice.
     handed_out: Vec<String>,
+    /// App workflow slug → the run its create started.
+    apps: BTreeMap<String, String>,
 }
 
 impl Acknowledged {
@@ -133,6 +153,16 @@ impl Acknowledged {
                     );
                 }
             }
+        }
+        for (slug, run) in &self.apps {
+            let (status, workflow) = api.get(&format!("/api/service/v1/app/{slug}")).await;
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "app workflow {slug} is lost: {workflow}"
+            );
+            let (status, _) = api.get(&format!("/api/service/v1/app/runs/{run}")).await;
+            assert_eq!(status, StatusCode::OK, "app run {run} of {slug} is lost");
         }
         let distinct: BTreeSet<&String> = self.handed_out.iter().collect();
         assert_eq!(
@@ -221,7 +251,16 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
                     let mut rng = fastrand::Rng::with_seed(seed);
                     let mut mine: Vec<String> = Vec::new();
                     for op in 0.. {
-                        let done = match rng.u8(0..3) {
+                        let done = match rng.u8(0..4) {
+                            3 => {
+                                let name = format!("app-k{cycle}-w{writer}-{op}");
+                                create_app(&api, &name).await.map(|(slug, run)| {
+                                    let mut ack = acknowledged.lock().unwrap();
+                                    ack.handed_out.push(slug.clone());
+                                    ack.handed_out.push(run.clone());
+                                    ack.apps.insert(slug, run);
+                                })
+                            }
                             0 => {
                                 let name = format!("k{cycle}-w{writer}-{op}");
                                 create_credential(&api, &name).await.map(|id| {
@@ -279,7 +318,7 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
     child.kill().unwrap();
     child.wait().unwrap();
     eprintln!(
-        "{KILLS} kills, {} credentials and {} runs acknowledged ({} stopped), {total_maybe} requests cut by a kill; nothing lost",
+        "{KILLS} kills, {} credentials, {} runs ({} stopped) and {} app workflows with their runs acknowledged, {total_maybe} requests cut by a kill; nothing lost",
         acknowledged.credentials.len(),
         acknowledged.runs.len(),
         acknowledged
@@ -287,8 +326,10 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
             .values()
             .filter(|stopped| **stopped)
             .count(),
+        acknowledged.apps.len(),
     );
     assert!(acknowledged.credentials.len() + acknowledged.runs.len() >= KILLS);
+    assert!(!acknowledged.apps.is_empty());
     std::fs::remove_file(&path).unwrap();
 }
 
