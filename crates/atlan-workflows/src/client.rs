@@ -137,6 +137,11 @@ impl AtlanClient {
         Schedules::new(self.clone())
     }
 
+    /// App workflows: the connectors of newer tenants (`/api/service/v1/app…`).
+    pub fn apps(&self) -> crate::Apps {
+        crate::Apps::new(self.clone())
+    }
+
     /// Sends a request and returns the body of its 2xx answer. Every operation sends through here,
     /// which is where a dry run stops.
     ///

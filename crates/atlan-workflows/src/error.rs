@@ -89,6 +89,24 @@ pub enum Error {
         /// The phase last seen.
         last_phase: Option<WorkflowPhase>,
     },
+    /// An app workflow already has a run Pending or Running, so an idempotent submit did not start
+    /// another ([`crate::Apps::submit`]).
+    #[error("app workflow `{slug}` already has a run in progress{}", run_id.as_ref().map(|id| format!(": {id}")).unwrap_or_default())]
+    AlreadyRunning {
+        /// The workflow.
+        slug: String,
+        /// The active run, when the asset search found it.
+        run_id: Option<String>,
+    },
+    /// Creating an app workflow met a live workflow of the same name (a 409); nothing was
+    /// created. [`crate::CreateApp::or_reuse`] makes reuse a choice.
+    #[error("an app workflow named `{name}` already exists: {}", slugs.join(", "))]
+    AppExists {
+        /// The name asked for.
+        name: String,
+        /// The existing workflows' slugs.
+        slugs: Vec<String>,
+    },
     /// The client cannot be built as configured.
     #[error("invalid client configuration: {message}")]
     Config {

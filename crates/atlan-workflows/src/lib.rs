@@ -63,6 +63,7 @@
 #[macro_use]
 mod awaitable;
 
+mod apps;
 mod client;
 mod credentials;
 mod dry_run;
@@ -76,6 +77,10 @@ mod runs;
 mod schedules;
 mod workflows;
 
+pub use apps::{
+    AddSchedule, AppListing, AppMonitor, AppProgressCallback, AppRunPage, AppRunSearch, Apps,
+    ChangeInputs, CreateAppBuilder, CreatedApp, InputContractQuery, Submit, UpdateAppBuilder,
+};
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials};
 pub use dry_run::DryRun;
@@ -83,7 +88,7 @@ pub use error::{Error, Result};
 pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
 pub use monitor::{Monitor, MonitorTarget, ProgressCallback};
 pub use paging::Page;
-pub use request::{API_PREFIX, ApiRequest};
+pub use request::{API_PREFIX, ApiRequest, META_PREFIX};
 pub use requests::WorkflowRoute;
 pub use runs::{RunList, RunSearch, Runs, RunsByStatus, WorkflowRuns};
 pub use schedules::Schedules;

@@ -16,6 +16,8 @@ use crate::error::{Error, Result};
 
 /// Where every endpoint lives.
 pub const API_PREFIX: &str = "/api/service";
+/// Where the asset search lives.
+pub const META_PREFIX: &str = "/api/meta";
 
 /// What a path segment may hold unescaped: RFC 3986's unreserved characters.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -58,7 +60,17 @@ struct Body {
 impl ApiRequest {
     /// A request to `API_PREFIX` + `segments` joined by `/`, each percent-encoded.
     pub(crate) fn new(method: Method, operation: &'static str, segments: &[&str]) -> Self {
-        let mut path = String::from(API_PREFIX);
+        Self::under(API_PREFIX, method, operation, segments)
+    }
+
+    /// A request to `prefix` + `segments` joined by `/`, each percent-encoded.
+    pub(crate) fn under(
+        prefix: &str,
+        method: Method,
+        operation: &'static str,
+        segments: &[&str],
+    ) -> Self {
+        let mut path = String::from(prefix);
         for segment in segments {
             path.push('/');
             path.extend(utf8_percent_encode(segment, SEGMENT));

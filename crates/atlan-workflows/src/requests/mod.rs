@@ -12,6 +12,7 @@
 //! # Ok::<(), atlan_workflows::Error>(())
 //! ```
 
+pub mod apps;
 pub mod credentials;
 pub mod identity;
 pub mod runs;

@@ -1,0 +1,249 @@
+//! `client.apps()` against a sandbox over real HTTP: every operation, and what the official client
+//! gets wrong: ids encoded as one segment, a lost submit never re-sent, the active run's id in the
+//! already-running error, `Error` ending a monitor, create never running by accident.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::time::Duration;
+
+use atlan_sandbox::FaultRule;
+use atlan_workflows::model::{AppInputs, AppRunStatus};
+use atlan_workflows::{DryRun, Error};
+use common::{builder, start};
+use futures_util::StreamExt;
+use serde_json::json;
+
+fn inputs() -> AppInputs {
+    AppInputs::from_map(
+        json!({
+            "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/snowflake/1767225600", "connectorName": "snowflake"}},
+            "extraction_method": "direct", "credential_guid": "", "enable_lineage": false,
+            "credential": {"authType": "basic", "name": "c", "connectorConfigName": "atlan-connectors-snowflake",
+                           "host": "h", "port": 443, "username": "u", "password": "sentinel-app-secret"},
+        })
+        .as_object()
+        .unwrap()
+        .clone(),
+    )
+}
+
+/// A bigquery run of the default tenant that ended in `Error`.
+const ERROR_RUN: &str = "0199a3c2-7e41-7cc0-9d6a-000000000004";
+
+#[tokio::test]
+async fn the_whole_lifecycle() {
+    let (clock, _sandbox, client) = start().await;
+    let apps = client.apps();
+    let info = apps.describe("snowflake-crawler").await.unwrap();
+    assert_eq!(info.entrypoints.unwrap()[0].name, "crawler");
+    let contract = apps
+        .input_contract("snowflake-crawler")
+        .entrypoint("crawler")
+        .await
+        .unwrap();
+    assert!(contract.field_names().any(|name| name == "enable_lineage"));
+
+    let created = apps
+        .create("snowflake-crawler", "lifecycle", inputs())
+        .entrypoint("crawler")
+        .schedule("0 2 * * *", "Europe/Paris")
+        .await
+        .unwrap();
+    assert!(
+        !created.reused && created.response.run_id.is_none(),
+        "{created:?}"
+    );
+    assert!(created.response.schedule_trigger_id.is_some());
+    let slug = created.response.slug;
+
+    // A name conflict is typed; reuse is a choice that says it reused.
+    let error = apps
+        .create("snowflake-crawler", "lifecycle", inputs())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::AppExists { slugs, .. } if slugs == std::slice::from_ref(&slug)),
+        "{error}"
+    );
+    let reused = apps
+        .create("snowflake-crawler", "lifecycle", inputs())
+        .or_reuse()
+        .await
+        .unwrap();
+    assert!(reused.reused && reused.response.slug == slug);
+
+    // Read-modify-write of one input; an unknown one is refused, listing the known ones.
+    let changed = apps
+        .change(&slug)
+        .set("enable_lineage", true)
+        .await
+        .unwrap();
+    assert!(changed.version.unwrap() >= 1);
+    let stored = apps.get(&slug).await.unwrap().stored_inputs().unwrap();
+    assert_eq!(stored.get("enable_lineage"), Some(&json!(true)));
+    assert!(
+        !stored
+            .get("credential_guid")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    let error = apps
+        .change(&slug)
+        .set("enable_lineages", true)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("enable_lineage"), "{error}");
+
+    // Submit, the typed already-running error with the run's id, monitor, cancel.
+    let run = apps.submit(&slug).await.unwrap();
+    let run_id = run.run_id.unwrap();
+    let error = apps.submit(&slug).idempotent().await.unwrap_err();
+    assert!(
+        matches!(&error, Error::AlreadyRunning { run_id: Some(active), .. } if *active == run_id),
+        "{error}"
+    );
+    let cancelled = apps.cancel_run(&run_id).await.unwrap();
+    assert_eq!(cancelled.status, Some(AppRunStatus::Stopped));
+    let second = apps.submit(&slug).idempotent().await.unwrap();
+    clock.advance(Duration::from_secs(40));
+    let done = apps
+        .monitor(second.run_id.unwrap())
+        .interval(Duration::from_millis(100))
+        .await
+        .unwrap();
+    assert_eq!(done.status, Some(AppRunStatus::Succeeded));
+
+    // Runs through the asset search, a page and a stream.
+    let page = apps.runs().slug(&slug).page().await.unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(
+        page.items[0].status,
+        Some(AppRunStatus::Succeeded),
+        "newest first"
+    );
+    let failed: Vec<_> = apps
+        .runs()
+        .statuses([AppRunStatus::Error, AppRunStatus::Failed])
+        .size(1)
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(
+        failed.len(),
+        2,
+        "the default tenant's Error and Failed runs, a page of one at a time"
+    );
+
+    // Schedules: checked before sending, UTC by default.
+    assert!(matches!(
+        apps.add_schedule(&slug, "0 9 * * *")
+            .timezone("Mars/Olympus")
+            .await,
+        Err(Error::InvalidInput { .. })
+    ));
+    let added = apps.add_schedule(&slug, "0 9 * * *").await.unwrap();
+    assert_eq!(added.timezone.as_deref(), Some("UTC"));
+    let removed = apps
+        .remove_schedule(&slug, &added.trigger_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(removed.deleted, Some(true));
+
+    // The list, as a stream over cursors.
+    let names: Vec<String> = apps
+        .list()
+        .limit(1)
+        .stream()
+        .map(|summary| summary.unwrap().name.unwrap())
+        .collect()
+        .await;
+    assert_eq!(names.len(), 4, "{names:?}");
+
+    let deleted = apps.delete(&slug).await.unwrap();
+    assert_eq!(deleted.archived, Some(true));
+    assert!(apps.get_opt(&slug).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_submit_whose_answer_is_lost_is_not_sent_again() {
+    let (_clock, sandbox, client) = start().await;
+    let apps = client.apps();
+    let slug = apps
+        .create("snowflake-crawler", "lost-answer", inputs())
+        .await
+        .unwrap()
+        .response
+        .slug;
+    sandbox
+        .faults()
+        .add(FaultRule::drop_after("POST /api/service/v1/app/*/submit").times(1))
+        .unwrap();
+    let error = apps.submit(&slug).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Transport { source, .. } if !source.is_unsent()),
+        "{error}"
+    );
+    let runs = apps.runs().slug(&slug).page().await.unwrap();
+    assert_eq!(runs.total, 1, "exactly one run: the submit was not re-sent");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_monitor_ends_on_error_and_times_out_on_a_run_that_never_ends() {
+    let (_clock, _sandbox, client) = start().await;
+    let apps = client.apps();
+    let ended = apps.monitor(ERROR_RUN).await.unwrap();
+    assert_eq!(ended.status, Some(AppRunStatus::Error));
+    // The default tenant's Paused run never ends.
+    let paused = "0199a3c2-7e41-7cc0-9d6a-000000000007";
+    let error = apps
+        .monitor(paused)
+        .interval(Duration::from_millis(100))
+        .timeout(Duration::from_millis(300))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error}");
+    assert!(error.to_string().contains("Paused"), "{error}");
+}
+
+#[tokio::test]
+async fn odd_ids_are_one_segment_or_refused_and_secrets_never_show() {
+    let (_clock, sandbox, client) = start().await;
+    let apps = client.apps();
+    for odd in ["a/b", "a?b=1", "a#b", "a%2Fb", "../x"] {
+        assert!(apps.get(odd).await.unwrap_err().is_not_found(), "{odd}");
+    }
+    for refused in ["", " ", ".", ".."] {
+        assert!(
+            matches!(apps.get(refused).await, Err(Error::InvalidInput { .. })),
+            "{refused:?}"
+        );
+        assert!(matches!(
+            apps.submit(refused).await,
+            Err(Error::InvalidInput { .. })
+        ));
+    }
+    let dry = builder(&sandbox).dry_run(DryRun::All).build().unwrap();
+    let error = dry
+        .apps()
+        .create("snowflake-crawler", "dry", inputs())
+        .await
+        .unwrap_err();
+    let request = error.dry_run_request().unwrap();
+    assert_eq!(request.path(), "/api/service/v1/app");
+    let shown = format!("{} {request:?} {error}", request.to_json());
+    assert!(!shown.contains("sentinel-app-secret"), "{shown}");
+    assert_eq!(
+        request.to_json()["body"]["run"],
+        false,
+        "creating never runs by accident"
+    );
+    let error = dry.apps().get("a/b").await.unwrap_err();
+    assert_eq!(
+        error.dry_run_request().unwrap().path(),
+        "/api/service/v1/app/a%2Fb"
+    );
+}
