@@ -136,6 +136,9 @@ pub(crate) enum Command {
     /// Manage the source credentials workflows use.
     #[command(subcommand)]
     Credentials(CredentialsCommand),
+    /// App workflows: the connectors of newer tenants (/api/service/v1/app).
+    #[command(subcommand)]
+    Apps(AppsCommand),
     /// Serve a local Atlan-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
@@ -150,6 +153,175 @@ pub(crate) enum Command {
     GenerateMan {
         /// The directory, created when missing.
         dir: PathBuf,
+    },
+}
+
+/// `atlan apps …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum AppsCommand {
+    /// Describe an app: its name, how it runs, its entrypoints.
+    Describe {
+        /// The app id, such as snowflake-crawler (case matters).
+        app_id: String,
+    },
+    /// The input contract of an app (a JSON Schema): its fields, types and defaults.
+    Inputs {
+        /// The app id.
+        app_id: String,
+        /// The app's operation (its default when absent).
+        #[arg(long, value_name = "E")]
+        entrypoint: Option<String>,
+    },
+    /// Create a workflow of an app; it runs only with --run.
+    Create {
+        /// The app id.
+        app_id: String,
+        /// The workflow's display name (the server mints its slug).
+        #[arg(long)]
+        name: String,
+        /// The inputs, a JSON object in a file.
+        #[arg(long, value_name = "FILE")]
+        inputs: PathBuf,
+        /// The app's operation.
+        #[arg(long, value_name = "E")]
+        entrypoint: Option<String>,
+        /// Run on this cron schedule (with --timezone).
+        #[arg(long, requires = "timezone", value_name = "EXPR", value_parser = input::cron)]
+        cron: Option<String>,
+        /// The schedule's time zone (with --cron).
+        #[arg(long, requires = "cron", value_name = "TZ", value_parser = input::timezone)]
+        timezone: Option<String>,
+        /// Start a run once created.
+        #[arg(long)]
+        run: bool,
+    },
+    /// List workflows.
+    List {
+        /// Only those with exactly this name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Workflows per page (1 to 500; the server's default is 50).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=500))]
+        limit: Option<u32>,
+        /// Start at this cursor (the next_cursor of a page).
+        #[arg(long, value_name = "C", conflicts_with = "all")]
+        cursor: Option<String>,
+        /// Every workflow, following the cursors.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show a workflow.
+    Get {
+        /// The workflow's slug.
+        slug: String,
+    },
+    /// Replace a workflow's inputs (--inputs), or change some of them (--set).
+    Update {
+        /// The workflow's slug.
+        slug: String,
+        /// The whole new inputs, a JSON object in a file.
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "settings",
+            conflicts_with = "settings"
+        )]
+        inputs: Option<PathBuf>,
+        /// An input to set (read, change, replace); VALUE is JSON when it is JSON. Repeat for several.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = input::setting)]
+        settings: Vec<(String, Value)>,
+        /// The app's operation (with --inputs).
+        #[arg(long, value_name = "E", requires = "inputs")]
+        entrypoint: Option<String>,
+    },
+    /// Delete (archive) a workflow.
+    Delete {
+        /// The workflow's slug.
+        slug: String,
+    },
+    /// Start a run of a workflow.
+    Submit {
+        /// The workflow's slug.
+        slug: String,
+        /// Refuse (naming the run) when a run is Pending or Running.
+        #[arg(long)]
+        idempotent: bool,
+    },
+    /// Runs of app workflows.
+    #[command(subcommand)]
+    Runs(AppRunsCommand),
+    /// Schedules of app workflows.
+    #[command(subcommand)]
+    Schedules(AppSchedulesCommand),
+}
+
+/// `atlan apps runs …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum AppRunsCommand {
+    /// Show a run.
+    Get {
+        /// The run id.
+        run_id: String,
+    },
+    /// Cancel a run.
+    Cancel {
+        /// The run id.
+        run_id: String,
+    },
+    /// Find runs through the asset search, newest first.
+    List {
+        /// Runs of this workflow only.
+        slug: Option<String>,
+        /// Statuses, comma-separated (Pending, Running, Succeeded, Failed, Error, Stopped, …).
+        #[arg(long, value_delimiter = ',', value_name = "S1,S2")]
+        status: Vec<String>,
+        /// Started at or after T (date math such as now-6h, or RFC 3339).
+        #[arg(long, value_name = "T", value_parser = input::date)]
+        started_since: Option<String>,
+        /// Started at or before T.
+        #[arg(long, value_name = "T", value_parser = input::date)]
+        started_before: Option<String>,
+        /// Runs per page.
+        #[arg(long, default_value_t = 100, value_name = "N",
+              value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        size: u64,
+        /// Every run, a page of --size at a time.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Wait for a run to end; exit 4 on timeout, 5 when it ends unsuccessfully.
+    Monitor {
+        /// The run id.
+        run_id: String,
+        /// Time between two polls.
+        #[arg(long, default_value = "5s", value_name = "D", value_parser = input::duration)]
+        interval: Duration,
+        /// The longest wait.
+        #[arg(long, default_value = "1h", value_name = "D", value_parser = input::duration)]
+        timeout: Duration,
+    },
+}
+
+/// `atlan apps schedules …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum AppSchedulesCommand {
+    /// Add a cron schedule to a workflow.
+    Add {
+        /// The workflow's slug.
+        slug: String,
+        /// Cron expression, such as "0 2 * * *".
+        #[arg(long, value_name = "EXPR", value_parser = input::cron)]
+        cron: String,
+        /// The time zone (UTC when absent; always sent).
+        #[arg(long, value_name = "TZ", value_parser = input::timezone)]
+        timezone: Option<String>,
+    },
+    /// Remove a schedule from a workflow.
+    Remove {
+        /// The workflow's slug.
+        slug: String,
+        /// The schedule's trigger id.
+        trigger_id: String,
     },
 }
 

@@ -45,6 +45,14 @@ pub(crate) enum CliError {
         /// The run's message.
         message: Option<String>,
     },
+    /// A monitored app run ended unsuccessfully.
+    #[error("app run `{run}` ended {status}")]
+    AppRunFailed {
+        /// The run id.
+        run: String,
+        /// Its final status.
+        status: String,
+    },
     /// The embedded sandbox could not start.
     #[error("the sandbox cannot start: {0}")]
     Sandbox(#[from] atlan_sandbox::SandboxError),
@@ -65,7 +73,7 @@ impl CliError {
                 _ => code::API,
             },
             Self::TestFailed { .. } | Self::Sandbox(_) | Self::Output(_) => code::API,
-            Self::RunFailed { .. } => code::RUN_FAILED,
+            Self::RunFailed { .. } | Self::AppRunFailed { .. } => code::RUN_FAILED,
         }
     }
 

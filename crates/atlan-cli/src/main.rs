@@ -4,6 +4,7 @@
 //! go to stderr. Exit codes: 0 success, 1 API or transport error, 2 usage error, 3 not found,
 //! 4 monitor timeout, 5 monitored run finished Failed or Error.
 
+mod app_rows;
 mod cli;
 mod commands;
 mod context;

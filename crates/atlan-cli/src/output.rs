@@ -114,6 +114,11 @@ impl Printer {
         }
     }
 
+    /// Whether results are JSON lines.
+    pub(crate) fn is_json(&self) -> bool {
+        matches!(self.format, Format::Json)
+    }
+
     /// Writes bytes as they are, such as a completion script.
     pub(crate) fn raw(&mut self, bytes: &[u8]) -> Result<(), CliError> {
         self.write(|out| out.write_all(&crate::scrub::bytes(bytes)))

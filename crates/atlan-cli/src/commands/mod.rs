@@ -2,6 +2,7 @@
 //! (`--dry-run`): the operation stops before a request and the facade returns it, which
 //! [`run`] prints; no command builds requests of its own.
 
+mod apps;
 mod credentials;
 mod generate;
 mod runs;
@@ -75,6 +76,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Runs(command) => runs::run(command, &mut env).await,
         Command::Schedules(command) => schedules::run(command, &mut env).await,
         Command::Credentials(command) => credentials::run(command, &mut env).await,
+        Command::Apps(command) => apps::run(command, &mut env).await,
         Command::Sandbox(command) => sandbox::run(command).await,
         Command::Completions { shell } => generate::completions(shell, &mut env.printer),
         Command::GenerateMan { dir } => generate::man_pages(&dir),

@@ -24,7 +24,7 @@ wire_object! {
     ///     "properties": {"credential_guid": {"type": "string", "default": ""},
     ///                    "enable_lineage": {"type": "boolean", "default": true}},
     ///     "required": ["credential_guid"]}"#)?;
-    /// assert_eq!(contract.field_names().collect::<Vec<_>>(), ["credential_guid", "enable_lineage"]);
+    /// assert_eq!(contract.field_names().collect::<Vec<_>>(), ["credential_guid", "enable_lineage"]); // sorted
     /// assert_eq!(contract.default_of("enable_lineage"), Some(&serde_json::json!(true)));
     /// assert_eq!(contract.credential_field(), Some("credential_guid"));
     /// assert!(contract.is_required("credential_guid"));
@@ -47,7 +47,7 @@ wire_object! {
 }
 
 impl InputContract {
-    /// The field names, in the schema's order.
+    /// The field names, sorted.
     pub fn field_names(&self) -> impl Iterator<Item = &str> {
         self.properties
             .iter()

@@ -1,0 +1,303 @@
+//! `atlan apps …` against a sandbox over real HTTP, each command's `--dry-run` line, and the usage
+//! errors of bad input.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{arg, atlan, atlan_alone, sandbox, scratch};
+use serde_json::{Value, json};
+
+fn inputs_file(name: &str) -> std::path::PathBuf {
+    let inputs = json!({
+        "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/snowflake/1767225600", "connectorName": "snowflake"}},
+        "extraction_method": "direct", "credential_guid": "", "enable_lineage": false,
+        "credential": {"authType": "basic", "name": "c", "connectorConfigName": "atlan-connectors-snowflake",
+                       "host": "h", "port": 443, "username": "u", "password": "sentinel-cli-secret"},
+    });
+    scratch(name, &inputs.to_string())
+}
+
+#[tokio::test]
+async fn every_apps_command_works_against_the_sandbox() {
+    let (_clock, sandbox) = sandbox().await;
+    let described = atlan(&sandbox, &["apps", "describe", "snowflake-crawler"]).await;
+    assert!(described.ok().contains("crawler"));
+    let contract = atlan(&sandbox, &["apps", "inputs", "snowflake-crawler"]).await;
+    assert!(contract.ok().contains("enable_lineage"));
+
+    let file = inputs_file("apps-cli-inputs.json");
+    let created = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "apps",
+            "create",
+            "snowflake-crawler",
+            "--name",
+            "cli-app",
+            "--inputs",
+            arg(&file),
+            "--cron",
+            "0 2 * * *",
+            "--timezone",
+            "UTC",
+        ],
+    )
+    .await;
+    let created: Value = serde_json::from_str(created.ok().trim()).unwrap();
+    let slug = created["slug"].as_str().unwrap().to_owned();
+    assert!(created.get("run_id").is_none(), "no --run: no run");
+
+    let listed = atlan(&sandbox, &["apps", "list", "--all", "--limit", "1"]).await;
+    assert!(listed.ok().contains(&slug));
+    let got = atlan(&sandbox, &["-o", "json", "apps", "get", &slug]).await;
+    assert!(!got.ok().contains("sentinel"), "{}", got.stdout);
+
+    let changed = atlan(
+        &sandbox,
+        &["apps", "update", &slug, "--set", "enable_lineage=true"],
+    )
+    .await;
+    changed.ok();
+    let unknown = atlan(
+        &sandbox,
+        &["apps", "update", &slug, "--set", "enable_lineages=true"],
+    )
+    .await;
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("enable_lineage"),
+        "known names listed: {}",
+        unknown.stderr
+    );
+
+    let submitted = atlan(&sandbox, &["-o", "json", "apps", "submit", &slug]).await;
+    let run: Value = serde_json::from_str(submitted.ok().trim()).unwrap();
+    let run_id = run["run_id"].as_str().unwrap().to_owned();
+    let again = atlan(&sandbox, &["apps", "submit", &slug, "--idempotent"]).await;
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.contains(&run_id),
+        "the active run is named: {}",
+        again.stderr
+    );
+    let runs = atlan(&sandbox, &["apps", "runs", "list", &slug]).await;
+    assert!(runs.ok().contains(&run_id));
+    let got_run = atlan(&sandbox, &["apps", "runs", "get", &run_id]).await;
+    assert!(got_run.ok().contains("Pending"));
+    let cancelled = atlan(&sandbox, &["apps", "runs", "cancel", &run_id]).await;
+    assert!(cancelled.ok().contains("Stopped"));
+    let monitored = atlan(
+        &sandbox,
+        &["apps", "runs", "monitor", &run_id, "--interval", "100ms"],
+    )
+    .await;
+    assert_eq!(
+        monitored.code, 5,
+        "Stopped is not a success: {}",
+        monitored.stderr
+    );
+    // The default tenant's bigquery run that ended in Error.
+    let errored = atlan(
+        &sandbox,
+        &[
+            "apps",
+            "runs",
+            "monitor",
+            "0199a3c2-7e41-7cc0-9d6a-000000000004",
+        ],
+    )
+    .await;
+    assert_eq!(errored.code, 5, "{}", errored.stderr);
+    assert!(errored.stderr.contains("Error"));
+
+    let added = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "apps",
+            "schedules",
+            "add",
+            &slug,
+            "--cron",
+            "0 9 * * *",
+        ],
+    )
+    .await;
+    let added: Value = serde_json::from_str(added.ok().trim()).unwrap();
+    assert_eq!(added["timezone"], "UTC");
+    let trigger = added["trigger_id"].as_str().unwrap();
+    atlan(&sandbox, &["apps", "schedules", "remove", &slug, trigger])
+        .await
+        .ok();
+    atlan(&sandbox, &["apps", "delete", &slug]).await.ok();
+    let gone = atlan(&sandbox, &["apps", "get", &slug]).await;
+    assert_eq!(gone.code, 3);
+}
+
+/// The request `atlan --dry-run ARGS` prints.
+async fn dry_run(args: &[&str]) -> Value {
+    let mut full = vec!["--dry-run"];
+    full.extend_from_slice(args);
+    let output = atlan_alone(&full).await;
+    assert_eq!(output.code, 0, "{args:?}: {}", output.stderr);
+    assert_eq!(output.stdout.lines().count(), 1, "{}", output.stdout);
+    serde_json::from_str(&output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn every_apps_command_prints_its_first_request() {
+    let file = inputs_file("apps-dry-run-inputs.json");
+    let commands: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "apps_describe",
+            vec!["apps", "describe", "snowflake-crawler"],
+        ),
+        (
+            "apps_inputs",
+            vec![
+                "apps",
+                "inputs",
+                "snowflake-crawler",
+                "--entrypoint",
+                "crawler",
+            ],
+        ),
+        (
+            "apps_create",
+            vec![
+                "apps",
+                "create",
+                "snowflake-crawler",
+                "--name",
+                "n",
+                "--inputs",
+                arg(&file),
+                "--cron",
+                "0 2 * * *",
+                "--timezone",
+                "Europe/Paris",
+            ],
+        ),
+        (
+            "apps_create_run",
+            vec![
+                "apps",
+                "create",
+                "snowflake-crawler",
+                "--name",
+                "n",
+                "--inputs",
+                arg(&file),
+                "--run",
+            ],
+        ),
+        (
+            "apps_list",
+            vec![
+                "apps", "list", "--name", "a b", "--limit", "10", "--cursor", "3",
+            ],
+        ),
+        ("apps_get", vec!["apps", "get", "a/b c"]),
+        (
+            "apps_update",
+            vec![
+                "apps",
+                "update",
+                "s-1",
+                "--inputs",
+                arg(&file),
+                "--entrypoint",
+                "crawler",
+            ],
+        ),
+        (
+            "apps_update_set",
+            vec!["apps", "update", "s-1", "--set", "enable_lineage=true"],
+        ),
+        ("apps_delete", vec!["apps", "delete", "s-1"]),
+        ("apps_submit", vec!["apps", "submit", "s-1"]),
+        (
+            "apps_submit_idempotent",
+            vec!["apps", "submit", "s-1", "--idempotent"],
+        ),
+        ("apps_runs_get", vec!["apps", "runs", "get", "r-1"]),
+        ("apps_runs_cancel", vec!["apps", "runs", "cancel", "r-1"]),
+        (
+            "apps_runs_list",
+            vec![
+                "apps",
+                "runs",
+                "list",
+                "s-1",
+                "--status",
+                "Failed,Error",
+                "--started-since",
+                "now-1d",
+            ],
+        ),
+        ("apps_runs_monitor", vec!["apps", "runs", "monitor", "r-1"]),
+        (
+            "apps_schedules_add",
+            vec!["apps", "schedules", "add", "s-1", "--cron", "0 9 * * *"],
+        ),
+        (
+            "apps_schedules_remove",
+            vec!["apps", "schedules", "remove", "s-1", "t-1"],
+        ),
+    ];
+    for (name, args) in commands {
+        let request = dry_run(&args).await;
+        assert!(
+            !request.to_string().contains("sentinel"),
+            "{name}: {request}"
+        );
+        insta::assert_json_snapshot!(name, request);
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_a_usage_error_naming_the_option() {
+    let not_object = scratch("apps-not-object.json", "[1, 2]");
+    for (args, says) in [
+        (
+            vec![
+                "apps",
+                "create",
+                "snowflake-crawler",
+                "--name",
+                "n",
+                "--inputs",
+                arg(&not_object),
+            ],
+            "JSON object",
+        ),
+        (vec!["apps", "list", "--limit", "0"], "--limit"),
+        (
+            vec!["apps", "schedules", "add", "s", "--cron", "61 * * * *"],
+            "--cron",
+        ),
+        (
+            vec![
+                "apps",
+                "schedules",
+                "add",
+                "s",
+                "--cron",
+                "0 9 * * *",
+                "--timezone",
+                "Mars/Olympus",
+            ],
+            "--timezone",
+        ),
+        (vec!["apps", "get", ".."], "dot segment"),
+        (vec!["apps", "submit", ""], "must not be empty"),
+    ] {
+        let output = atlan_alone(&[&["--dry-run"][..], &args].concat()).await;
+        assert_eq!(output.code, 2, "{args:?}: {}", output.stderr);
+        assert!(output.stderr.contains(says), "{args:?}: {}", output.stderr);
+    }
+}
