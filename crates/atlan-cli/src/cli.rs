@@ -194,6 +194,9 @@ pub(crate) enum AppsCommand {
         /// Start a run once created.
         #[arg(long)]
         run: bool,
+        /// Check the inputs against the app's input contract first (nothing is sent when they fail).
+        #[arg(long)]
+        validate: bool,
     },
     /// List workflows.
     List {

@@ -50,6 +50,38 @@ async fn every_apps_command_works_against_the_sandbox() {
     let slug = created["slug"].as_str().unwrap().to_owned();
     assert!(created.get("run_id").is_none(), "no --run: no run");
 
+    let bad = scratch(
+        "apps-cli-bad-inputs.json",
+        &json!({"enable_lineage": "yes"}).to_string(),
+    );
+    let refused = atlan(
+        &sandbox,
+        &[
+            "apps",
+            "create",
+            "snowflake-crawler",
+            "--name",
+            "bad",
+            "--inputs",
+            arg(&bad),
+            "--validate",
+        ],
+    )
+    .await;
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("inputs.connection is required"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("inputs.enable_lineage breaks `type`"),
+        "{}",
+        refused.stderr
+    );
+
     let listed = atlan(&sandbox, &["apps", "list", "--all", "--limit", "1"]).await;
     assert!(listed.ok().contains(&slug));
     let got = atlan(&sandbox, &["-o", "json", "apps", "get", &slug]).await;

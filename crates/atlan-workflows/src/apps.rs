@@ -78,6 +78,7 @@ impl Apps {
             client: self.client.clone(),
             request: CreateApp::new(app_id, name, inputs),
             reuse: false,
+            validate: false,
         }
     }
 
@@ -273,6 +274,7 @@ pub struct CreateAppBuilder {
     client: AtlanClient,
     request: CreateApp,
     reuse: bool,
+    validate: bool,
 }
 
 impl fmt::Debug for CreateAppBuilder {
@@ -310,10 +312,18 @@ impl CreateAppBuilder {
         self
     }
 
+    /// Checks the inputs against the app's input contract before sending (one more request, for
+    /// the contract); a failure names every failing field, never a value, and sends nothing.
+    pub fn validate(mut self) -> Self {
+        self.validate = true;
+        self
+    }
+
     /// Sends the create.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a bad schedule or an empty app id or name (nothing sent);
+    /// [`Error::InvalidInput`] for a bad schedule, an empty app id or name, or (with
+    /// [`CreateAppBuilder::validate`]) inputs that break the contract: nothing is sent;
     /// [`Error::AppExists`] on a name conflict (unless reusing); otherwise as
     /// [`AtlanClient::execute`].
     pub async fn send(self) -> Result<CreatedApp> {
@@ -322,6 +332,18 @@ impl CreateAppBuilder {
             atlan_model::check_timezone(schedule.timezone.as_deref().unwrap_or("UTC"))?;
         }
         let request = requests::create(&self.request)?;
+        if self.validate {
+            let apps = Apps::new(self.client.clone());
+            let mut query = apps.input_contract(self.request.app_id.clone());
+            if let Some(entrypoint) = &self.request.entrypoint {
+                query = query.entrypoint(entrypoint.clone());
+            }
+            check_inputs(
+                &self.request.app_id,
+                &query.send().await?,
+                &self.request.inputs,
+            )?;
+        }
         match self.client.execute_json::<AppResponse>(&request).await {
             Ok(response) => Ok(CreatedApp {
                 response,
@@ -367,6 +389,46 @@ impl CreateAppBuilder {
 }
 
 awaitable!(CreateAppBuilder, CreatedApp);
+
+/// Checks `inputs` against `contract` (JSON Schema, with the `jsonschema` crate; nothing is
+/// resolved over the network or from files). The error names each failing field and the rule it
+/// breaks, never the value (a credential's secret could be one).
+///
+/// # Errors
+/// [`Error::InvalidInput`] listing every failure, or when the contract is not a JSON Schema.
+pub fn check_inputs(app_id: &str, contract: &InputContract, inputs: &AppInputs) -> Result<()> {
+    let schema = serde_json::to_value(contract).map_err(|error| {
+        Error::invalid(format!("cannot read the contract of {app_id}: {error}"))
+    })?;
+    let validator = jsonschema::validator_for(&schema).map_err(|error| {
+        Error::invalid(format!(
+            "the input contract of {app_id} is not a JSON Schema: {}",
+            error.kind().keyword()
+        ))
+    })?;
+    let instance = Value::Object(inputs.as_map().clone());
+    let failures: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|error| {
+            let path = error.instance_path().to_string();
+            let field = format!("inputs{}", path.replace('/', "."));
+            match error.kind() {
+                jsonschema::error::ValidationErrorKind::Required { property } => {
+                    format!("{field}.{} is required", property.as_str().unwrap_or("?"))
+                }
+                kind => format!("{field} breaks `{}`", kind.keyword()),
+            }
+        })
+        .collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "the inputs do not satisfy the input contract of {app_id}: {}",
+            failures.join("; ")
+        )))
+    }
+}
 
 /// A page-by-page listing of workflows; from [`Apps::list`]. The list is cursor-paged: a page
 /// cannot be fetched before the one that names it, so pages come one after another.

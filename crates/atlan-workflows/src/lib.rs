@@ -80,6 +80,7 @@ mod workflows;
 pub use apps::{
     AddSchedule, AppListing, AppMonitor, AppProgressCallback, AppRunPage, AppRunSearch, Apps,
     ChangeInputs, CreateAppBuilder, CreatedApp, InputContractQuery, Submit, UpdateAppBuilder,
+    check_inputs,
 };
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials};

@@ -247,3 +247,43 @@ async fn odd_ids_are_one_segment_or_refused_and_secrets_never_show() {
         "/api/service/v1/app/a%2Fb"
     );
 }
+
+#[tokio::test]
+async fn validate_names_every_failing_field_and_sends_nothing() {
+    let (_clock, _sandbox, client) = start().await;
+    let apps = client.apps();
+    let mut bad = inputs();
+    bad.set("enable_lineage", json!("sentinel-not-a-boolean"));
+    bad.set("extract_strategy", json!("guess"));
+    bad.remove("credential_guid");
+    let error = apps
+        .create("snowflake-crawler", "validated", bad)
+        .entrypoint("crawler")
+        .validate()
+        .await
+        .unwrap_err();
+    let shown = error.to_string();
+    assert!(matches!(error, Error::InvalidInput { .. }), "{shown}");
+    for says in [
+        "inputs.enable_lineage breaks `type`",
+        "inputs.extract_strategy breaks `enum`",
+        "inputs.credential_guid is required",
+    ] {
+        assert!(shown.contains(says), "{says}: {shown}");
+    }
+    assert!(!shown.contains("sentinel"), "{shown}");
+    assert!(
+        apps.list()
+            .name("validated")
+            .page()
+            .await
+            .unwrap()
+            .workflows
+            .unwrap()
+            .is_empty()
+    );
+    apps.create("snowflake-crawler", "validated", inputs())
+        .validate()
+        .await
+        .unwrap();
+}

@@ -40,6 +40,7 @@ pub(crate) async fn run(command: AppsCommand, env: &mut Env) -> Result<(), CliEr
             cron,
             timezone,
             run,
+            validate,
         } => {
             let inputs = inputs_file(&inputs)?;
             let mut create = env.client().await?.apps().create(app_id, name, inputs);
@@ -51,6 +52,9 @@ pub(crate) async fn run(command: AppsCommand, env: &mut Env) -> Result<(), CliEr
             }
             if run {
                 create = create.run();
+            }
+            if validate {
+                create = create.validate();
             }
             let created = create.await?;
             env.printer
