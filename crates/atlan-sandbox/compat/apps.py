@@ -7,25 +7,19 @@ ATLAN_BASE_URL and ATLAN_API_KEY.
 """
 
 import os
-import sys
 import time
 
 from pyatlan.client.atlan import AtlanClient
 from pyatlan.errors import AtlanError, InvalidRequestError, NotFoundError
 
+from steps import run, step
+
 APP = "snowflake-crawler"
 NAME = "compat-snowflake"
 
 client = AtlanClient()
-steps = []
 state = {}
 
-
-def step(name):
-    def wrap(function):
-        steps.append((name, function))
-        return function
-    return wrap
 
 
 def inputs(enable_lineage=False, credential=True):
@@ -180,13 +174,4 @@ def wrong_key():
     raise AssertionError("a wrong key was accepted")
 
 
-failures = 0
-for name, function in steps:
-    try:
-        detail = function()
-        print(f"ok   {name}: {detail}")
-    except Exception as error:  # noqa: BLE001 - report every step
-        failures += 1
-        print(f"FAIL {name}: {type(error).__name__}: {error}")
-print(f"{len(steps) - failures}/{len(steps)} app operations passed with pyatlan")
-sys.exit(1 if failures else 0)
+run("app operations")

@@ -4,26 +4,20 @@ against a sandbox started with the default seed. Each step asserts on what the S
 Run by `cargo xtask compat`, which starts the sandbox and sets ATLAN_BASE_URL and ATLAN_API_KEY.
 """
 
-import sys
 
 from pyatlan.client.atlan import AtlanClient
 from pyatlan.errors import AtlanError
 from pyatlan.model.credential import Credential
 from pyatlan.model.enums import AtlanWorkflowPhase, WorkflowPackage
 
+from steps import run, step
+
 MINER = "atlan-snowflake-miner-1714638976"
 CRAWLER = "atlan-snowflake-1714638976"
 CREDENTIAL_GUID = "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"
 
 client = AtlanClient()
-steps = []
 
-
-def step(name):
-    def wrap(function):
-        steps.append((name, function))
-        return function
-    return wrap
 
 
 @step("retrieve workflows by type")
@@ -239,13 +233,4 @@ def scheduled_queries():
     return f"{len(between)} runs, {len(missed)} missed"
 
 
-failures = 0
-for name, function in steps:
-    try:
-        detail = function()
-        print(f"ok   {name}: {detail}")
-    except Exception as error:  # noqa: BLE001 - report every step
-        failures += 1
-        print(f"FAIL {name}: {type(error).__name__}: {error}")
-print(f"{len(steps) - failures}/{len(steps)} operations passed with pyatlan")
-sys.exit(1 if failures else 0)
+run("operations")
