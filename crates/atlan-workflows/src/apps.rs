@@ -29,8 +29,6 @@ use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::requests::apps as requests;
 
-/// The shortest poll interval of [`AppMonitor`].
-const MIN_INTERVAL: Duration = Duration::from_millis(100);
 /// How many times a submit that answered 5xx checks the asset search for the active run.
 const RECHECKS: u32 = 3;
 /// The pause between those checks (the index may lag the run by seconds).
@@ -771,8 +769,7 @@ impl AppMonitor {
                     last_phase: None,
                 });
             }
-            let pause = self.interval.max(MIN_INTERVAL);
-            tokio::time::sleep(pause.min(self.timeout - waited)).await;
+            crate::monitor::wait_before_next_poll(self.interval, self.timeout, waited).await;
         }
     }
 }

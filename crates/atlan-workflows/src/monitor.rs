@@ -129,10 +129,16 @@ impl Monitor {
                     last_phase,
                 });
             }
-            let pause = self.interval.max(MIN_INTERVAL);
-            tokio::time::sleep(pause.min(self.timeout - waited)).await;
+            wait_before_next_poll(self.interval, self.timeout, waited).await;
         }
     }
 }
 
 awaitable!(Monitor, WorkflowSearchResult);
+
+/// Waits until the next poll of a monitor: `interval` (at least [`MIN_INTERVAL`]), but never past
+/// `timeout`, of which `waited` has gone. Both monitors, of legacy runs and of app runs, poll so.
+pub(crate) async fn wait_before_next_poll(interval: Duration, timeout: Duration, waited: Duration) {
+    let pause = interval.max(MIN_INTERVAL);
+    tokio::time::sleep(pause.min(timeout.saturating_sub(waited))).await;
+}
