@@ -55,7 +55,7 @@ pub use config::{
     TransportConfig, default_user_agent,
 };
 pub use error::{BoxError, TimeoutKind, TransportError};
-pub use markers::{Attempt, Idempotent, OperationName, is_idempotent};
+pub use markers::{Attempt, Idempotent, OperationName, Throttled, is_idempotent};
 pub use transport::{REQUEST_ID_HEADER, Transport};
 
 /// Re-exported so that callers can build requests and read responses with the same versions.

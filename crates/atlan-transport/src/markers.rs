@@ -13,6 +13,12 @@ pub struct OperationName(pub &'static str);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attempt(pub u32);
 
+/// A response extension the retry layer sets on an answer that came after the server asked to slow
+/// down (429 or 503): how many of the call's attempts were throttled. A caller that sends several
+/// requests at once (a concurrent listing) reads it to send fewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttled(pub u32);
+
 /// Whether a request may be sent again after it may have reached the server.
 pub fn is_idempotent<B>(request: &http::Request<B>) -> bool {
     use http::Method;

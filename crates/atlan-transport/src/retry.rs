@@ -26,7 +26,7 @@ use tower::retry::budget::{Budget, TpsBudget};
 
 use crate::config::RetryConfig;
 use crate::error::TransportError;
-use crate::markers::{Attempt, is_idempotent};
+use crate::markers::{Attempt, Throttled, is_idempotent};
 
 /// What kind of failure a response or error is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +138,8 @@ pub(crate) struct RetryPolicy {
     attempts: u32,
     /// Whether this call has deposited into the budget yet.
     deposited: bool,
+    /// How many of this call's attempts were answered 429 or 503.
+    throttled: u32,
 }
 
 impl RetryPolicy {
@@ -152,6 +154,7 @@ impl RetryPolicy {
             budget: Arc::new(budget),
             attempts: 1,
             deposited: false,
+            throttled: 0,
         }
     }
 }
@@ -176,6 +179,13 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, TransportError> for R
         if !self.deposited {
             self.budget.deposit();
             self.deposited = true;
+        }
+        if let Ok(response) = outcome {
+            if classify_status(response.status()) == FailureClass::Throttling {
+                self.throttled += 1;
+            } else if self.throttled > 0 {
+                response.extensions_mut().insert(Throttled(self.throttled));
+            }
         }
         if self.attempts >= self.config.max_attempts || !may_resend(request, outcome) {
             return None;

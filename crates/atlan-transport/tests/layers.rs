@@ -6,8 +6,8 @@
 use std::time::{Duration, SystemTime};
 
 use atlan_transport::{
-    BoxError, Idempotent, REQUEST_ID_HEADER, RetryBudget, TimeoutKind, Transport, TransportConfig,
-    TransportError,
+    BoxError, Idempotent, REQUEST_ID_HEADER, RetryBudget, Throttled, TimeoutKind, Transport,
+    TransportConfig, TransportError,
 };
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
@@ -151,7 +151,25 @@ async fn a_plain_post_is_never_resent_but_a_marked_one_is() {
     respond.send_response(response(429));
     let (_, respond, _) = next(&mut handle).await;
     respond.send_response(response(200));
-    assert_eq!(call.await.unwrap().unwrap().status(), StatusCode::OK);
+    let answer = call.await.unwrap().unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(
+        answer.extensions().get::<Throttled>(),
+        Some(&Throttled(1)),
+        "the answer says the server asked to slow down"
+    );
+
+    let mut search = request(Method::POST, "/api/service/runs/indexsearch");
+    search.extensions_mut().insert(Idempotent);
+    let call = spawn_send(&transport, search);
+    let (_, respond, _) = next(&mut handle).await;
+    respond.send_response(response(200));
+    let answer = call.await.unwrap().unwrap();
+    assert_eq!(
+        answer.extensions().get::<Throttled>(),
+        None,
+        "not throttled"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -178,7 +196,8 @@ async fn retry_after_seconds_are_honoured_and_capped() {
         "capped by max_backoff"
     );
     respond.send_response(response(200));
-    assert!(call.await.unwrap().is_ok());
+    let answer = call.await.unwrap().unwrap();
+    assert_eq!(answer.extensions().get::<Throttled>(), Some(&Throttled(2)));
 }
 
 #[tokio::test(start_paused = true)]

@@ -150,6 +150,17 @@ impl AtlanClient {
     /// [`Error::NotFound`] for a 404, [`Error::Api`] for any other non-2xx status (after the
     /// transport's retries), [`Error::Transport`] when no answer came.
     pub async fn execute(&self, request: &ApiRequest) -> Result<Bytes> {
+        self.execute_noting_throttling(request)
+            .await
+            .map(|(body, _)| body)
+    }
+
+    /// [`AtlanClient::execute`], and whether the server asked to slow down (429 or 503) before
+    /// it answered, which the transport's retries otherwise hide. Concurrent listings read it.
+    pub(crate) async fn execute_noting_throttling(
+        &self,
+        request: &ApiRequest,
+    ) -> Result<(Bytes, bool)> {
         let operation = request.operation();
         if self.inner.dry_run.stops_before(request) {
             tracing::debug!(operation, "dry run: not sent");
@@ -168,7 +179,11 @@ impl AtlanClient {
             .map_err(|source| Error::Transport { operation, source })?;
         let status = response.status();
         if status.is_success() {
-            return Ok(response.into_body());
+            let throttled = response
+                .extensions()
+                .get::<atlan_transport::Throttled>()
+                .is_some();
+            return Ok((response.into_body(), throttled));
         }
         let request_id = response
             .headers()
@@ -208,6 +223,19 @@ impl AtlanClient {
             operation: request.operation(),
             source,
         })
+    }
+
+    /// [`AtlanClient::execute_json`], and whether the server asked to slow down first.
+    pub(crate) async fn execute_json_noting_throttling<T: DeserializeOwned>(
+        &self,
+        request: &ApiRequest,
+    ) -> Result<(T, bool)> {
+        let (body, throttled) = self.execute_noting_throttling(request).await?;
+        let value = decode(&body).map_err(|source| Error::Decode {
+            operation: request.operation(),
+            source,
+        })?;
+        Ok((value, throttled))
     }
 
     /// Where workflow runs, re-runs, updates, deletions and schedules go. Decided once per client

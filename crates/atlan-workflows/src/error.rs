@@ -107,6 +107,34 @@ pub enum Error {
         /// The existing workflows' slugs.
         slugs: Vec<String>,
     },
+    /// The results shifted while a listing fetched its pages (one entered or left the search in
+    /// between) and the listing could not go on without repeating or skipping a result: it is
+    /// not sorted newest first from its start, so it cannot resume from the last result it
+    /// yielded. Everything yielded before the error is correct; list again to see the rest.
+    #[error(
+        "{operation}: the results changed while they were listed (at result {position}); list again"
+    )]
+    ListingChanged {
+        /// The listing's operation, such as `runs.search`.
+        operation: &'static str,
+        /// How many results the listing had yielded.
+        position: u64,
+    },
+    /// A page came back with fewer results than its own total says follow: the server is not
+    /// consistent with itself, so the listing stops rather than end early without a word.
+    #[error(
+        "{operation}: the server returned {returned} results at position {position} but counts {total} in all"
+    )]
+    InconsistentListing {
+        /// The listing's operation.
+        operation: &'static str,
+        /// How many results the listing had yielded.
+        position: u64,
+        /// How many results the short page held.
+        returned: u64,
+        /// The total the same answer gave.
+        total: u64,
+    },
     /// The client cannot be built as configured.
     #[error("invalid client configuration: {message}")]
     Config {

@@ -88,7 +88,7 @@ pub use dry_run::DryRun;
 pub use error::{Error, Result};
 pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
 pub use monitor::{Monitor, MonitorTarget, ProgressCallback};
-pub use paging::Page;
+pub use paging::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Page};
 pub use request::{API_PREFIX, ApiRequest, META_PREFIX};
 pub use requests::WorkflowRoute;
 pub use runs::{RunList, RunSearch, Runs, RunsByStatus, WorkflowRuns};

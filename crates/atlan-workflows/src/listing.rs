@@ -10,7 +10,7 @@ use futures_util::stream::BoxStream;
 
 use crate::client::AtlanClient;
 use crate::error::Result;
-use crate::paging::{Page, Pager};
+use crate::paging::{DEFAULT_CONCURRENCY, Page, Pager, ahead};
 
 /// Results per page when none is set.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
@@ -46,6 +46,7 @@ pub struct Listing<Q> {
     pub(crate) query: Q,
     from: u64,
     size: u64,
+    concurrency: usize,
 }
 
 impl<Q: ListingQuery> Listing<Q> {
@@ -55,6 +56,7 @@ impl<Q: ListingQuery> Listing<Q> {
             query,
             from: 0,
             size: DEFAULT_PAGE_SIZE,
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 
@@ -70,12 +72,23 @@ impl<Q: ListingQuery> Listing<Q> {
         self
     }
 
+    /// How many pages [`Listing::stream`] and [`Listing::pages`] keep in flight after the
+    /// first: 1 to [`crate::MAX_CONCURRENCY`] (32), default [`crate::DEFAULT_CONCURRENCY`] (8).
+    /// With `n` in flight, 100 pages cost about `1 + 99/n` round trips; results still come out in
+    /// order, and a 429 or 503 halves it for the rest of the listing. 1 fetches one page after
+    /// another. Another value makes the stream a stream of one [`crate::Error::InvalidInput`].
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency;
+        self
+    }
+
     fn pager(&self) -> Result<Pager> {
         Ok(Pager {
             client: self.client.clone(),
             operation: self.query.operation(),
             index: self.query.index(),
             search: self.query.search(self.from, self.size)?,
+            concurrency: ahead::check_concurrency(self.concurrency)?,
         })
     }
 
@@ -88,11 +101,23 @@ impl<Q: ListingQuery> Listing<Q> {
         self.pager()?.page().await
     }
 
-    /// Every result from `from` on, fetched a page at a time as the stream is read; it owns a
-    /// client clone, so it can outlive the handler. It ends after a short or empty page, or when
-    /// the total is reached; with `from` 0 and Atlan's default sort, pages after the first
-    /// continue from the last creation time seen, so results created meanwhile are neither missed
-    /// nor repeated and the walk goes past 10,000 results.
+    /// Every result from `from` on, in order and each once, fetched as the stream is read with
+    /// up to [`Listing::concurrency`] pages in flight after the first; it owns a client clone,
+    /// so it can outlive the handler. It ends after a short page, or when the total is reached.
+    ///
+    /// **What it is a snapshot of.** With `from` 0 and Atlan's default sort (newest first), the
+    /// listing is pinned to what was created up to its first result: runs created while it runs
+    /// are not listed and do not shift its pages. Each page after the first also asks for the
+    /// last result of the page before it; when that one moved (a result entered or left the
+    /// search meanwhile, such as a run that finished), the pages fetched ahead are dropped and
+    /// the listing goes on from the last result yielded by creation time, as a sequential walk
+    /// would. So no result is yielded twice, and none that matched throughout is skipped; a
+    /// result that started to match after its place was passed is not listed. The walk goes
+    /// past Elasticsearch's 10,000-result window the same way. Another sort or `from` cannot
+    /// resume: a shift ends the stream with [`crate::Error::ListingChanged`].
+    ///
+    /// Memory holds at most `concurrency` pages besides the one being read. An error ends the
+    /// stream after every result before it: never a silent gap.
     ///
     /// The stream is boxed (`Unpin`, `Send`): `while let Some(run) = stream.try_next().await?`
     /// works as is. An invalid listing is a stream of its one error.

@@ -1,0 +1,419 @@
+//! Fetching pages ahead: the engine under the facade's offset-paged listings.
+//!
+//! The first page is fetched alone: it gives the total and pins the listing. Then up to
+//! `concurrency` pages are in flight at once, and come out in order.
+//!
+//! - **Pinned.** When results come newest first by creation time from the first one (a
+//!   [`Source::anchored`] listing), every later page asks only for results created at or before
+//!   the first result: runs created while the listing runs do not shift the pages, and are not
+//!   listed. The listing is a snapshot of what existed when its first page was answered.
+//! - **Checked.** Every page after the first asks for one result more, in front: the last result
+//!   of the page before it. When that result is not there, the pages shifted (a result entered or
+//!   left the search in between, such as a run that finished). An anchored listing then drops
+//!   the pages fetched ahead and goes on from the last result it yielded, by creation time, as
+//!   the sequential walk does; any other listing ends with [`Error::ListingChanged`]. Either way
+//!   nothing is yielded twice and no result that matched throughout is skipped.
+//! - **Windows.** Elasticsearch answers no page past 10,000 results. An anchored listing starts
+//!   a new window there: results created at or before the last one yielded, after those of them
+//!   already yielded.
+//! - **Throttled.** An answer that came after a 429 or 503 (the transport retried it, honouring
+//!   `Retry-After`) halves the concurrency for the rest of the listing, down to one.
+//! - **Bounded.** At most `concurrency` pages are in memory besides the one being read. A failed
+//!   page ends the stream with its error after every page before it.
+
+use std::sync::Arc;
+
+use atlan_model::{TotalHits, TotalHitsRelation};
+use atlan_query::{MAX_RESULT_WINDOW, Timestamp};
+use futures_util::future::BoxFuture;
+use futures_util::stream::{BoxStream, FuturesOrdered};
+use futures_util::{FutureExt, StreamExt, stream};
+
+use super::Page;
+use crate::error::{Error, Result};
+
+/// Pages in flight at once when a listing does not say: enough for 100 pages to cost about 13
+/// round trips instead of 100, and few enough that a tenant's rate limit is not the first thing
+/// a listing meets.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// The most pages a listing may have in flight at once.
+pub const MAX_CONCURRENCY: usize = 32;
+
+/// Checks a concurrency asked for: 1 to [`MAX_CONCURRENCY`].
+///
+/// # Errors
+/// [`Error::InvalidInput`] for 0 or more than [`MAX_CONCURRENCY`].
+pub(crate) fn check_concurrency(concurrency: usize) -> Result<usize> {
+    if (1..=MAX_CONCURRENCY).contains(&concurrency) {
+        Ok(concurrency)
+    } else {
+        Err(Error::invalid(format!(
+            "a listing's concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}"
+        )))
+    }
+}
+
+/// Where an anchored window starts: the results created at or before `created`, after the first
+/// `skip` of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Anchor {
+    pub(crate) created: Timestamp,
+    pub(crate) skip: u64,
+}
+
+/// One answer of a [`Source`].
+#[derive(Debug)]
+pub(crate) struct Fetched<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) total: Option<TotalHits>,
+    /// The server asked to slow down before it answered.
+    pub(crate) throttled: bool,
+}
+
+/// What a listing fetches its pages from.
+pub(crate) trait Source: Send + Sync + 'static {
+    /// What it lists.
+    type Item: Send + 'static;
+
+    /// The operation's name, for errors.
+    fn operation(&self) -> &'static str;
+
+    /// Whether results come newest first by creation time from the very first one, so that the
+    /// listing can be pinned and windows anchored.
+    fn anchored(&self) -> bool;
+
+    /// `size` results at `from`: of the listing's own search (no anchor), or of the window of
+    /// results created at or before `anchor.created` (`from` counts within the window).
+    fn fetch(
+        &self,
+        anchor: Option<Anchor>,
+        from: u64,
+        size: u64,
+    ) -> BoxFuture<'static, Result<Fetched<Self::Item>>>;
+
+    /// What tells a result from the others.
+    fn id(item: &Self::Item) -> Option<&str>;
+
+    /// When a result was created (`None`: the listing cannot anchor on it).
+    fn created(item: &Self::Item) -> Option<Timestamp>;
+}
+
+/// The listing's first result, page size and concurrency.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    pub(crate) start: u64,
+    pub(crate) size: u64,
+    pub(crate) concurrency: usize,
+}
+
+/// Every page of `source`, as the module describes.
+pub(crate) fn pages<S: Source>(source: S, plan: Plan) -> BoxStream<'static, Result<Page<S::Item>>> {
+    let engine = Engine {
+        anchored: source.anchored() && plan.start == 0,
+        source: Arc::new(source),
+        size: plan.size,
+        concurrency: plan.concurrency.clamp(1, MAX_CONCURRENCY),
+        window: Window {
+            anchor: None,
+            base: plan.start,
+            next: 0,
+            end: None,
+        },
+        in_flight: FuturesOrdered::new(),
+        yielded: 0,
+        start: plan.start,
+        last: None,
+        total: None,
+        done: false,
+    };
+    stream::unfold(engine, |mut engine| async move {
+        let page = engine.next_page().await?;
+        Some((page, engine))
+    })
+    .boxed()
+}
+
+/// The window being walked.
+#[derive(Debug)]
+struct Window {
+    /// `None`: the listing's own search, before it is pinned.
+    anchor: Option<Anchor>,
+    /// The `from` of the window's first result.
+    base: u64,
+    /// The offset (from `base`) of the next page to ask for.
+    next: u64,
+    /// The total as the latest answer in this window counted it (`None`: no answer yet).
+    end: Option<TotalHits>,
+}
+
+/// The last result yielded.
+#[derive(Debug)]
+struct Last {
+    id: Option<String>,
+    created: Option<Timestamp>,
+    /// How many results yielded in a row were created at that same instant.
+    ties: u64,
+}
+
+type Answer<T> = (u64, Result<Fetched<T>>);
+
+struct Engine<S: Source> {
+    source: Arc<S>,
+    size: u64,
+    concurrency: usize,
+    anchored: bool,
+    window: Window,
+    /// Pages asked for, by offset in the window, in order.
+    in_flight: FuturesOrdered<BoxFuture<'static, Answer<S::Item>>>,
+    yielded: u64,
+    start: u64,
+    last: Option<Last>,
+    /// The listing's total, as its first page counted it.
+    total: Option<TotalHits>,
+    done: bool,
+}
+
+/// What to do with an answer.
+enum Verdict<T> {
+    /// Yield these results; `last` when no page follows.
+    Yield { items: Vec<T>, last: bool },
+    /// The pages shifted under the listing.
+    Shifted,
+}
+
+impl<S: Source> Engine<S> {
+    async fn next_page(&mut self) -> Option<Result<Page<S::Item>>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            if let Err(error) = self.ask() {
+                self.done = true;
+                return Some(Err(error));
+            }
+            let Some((offset, answer)) = self.in_flight.next().await else {
+                // Nothing could be asked: this window is used up (its 10,000 results).
+                if let Err(error) = self.next_window() {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+                continue;
+            };
+            let fetched = match answer {
+                Ok(fetched) => fetched,
+                Err(error) => {
+                    self.done = true;
+                    self.in_flight = FuturesOrdered::new();
+                    return Some(Err(error));
+                }
+            };
+            if fetched.throttled && self.concurrency > 1 {
+                self.concurrency /= 2;
+                tracing::debug!(
+                    operation = self.source.operation(),
+                    concurrency = self.concurrency,
+                    "the server asked to slow down: fewer pages in flight"
+                );
+            }
+            let total = fetched.total.clone();
+            match self.verdict(offset, fetched) {
+                Ok(Verdict::Yield { items, last }) => {
+                    if self.total.is_none() {
+                        self.total.clone_from(&total);
+                    }
+                    if self.window.end.is_none() || total.is_some() {
+                        self.window.end = total;
+                    }
+                    if last {
+                        self.done = true;
+                        self.in_flight = FuturesOrdered::new();
+                    }
+                    return Some(Ok(self.yield_page(items)));
+                }
+                Ok(Verdict::Shifted) => {
+                    let position = self.start + self.yielded;
+                    tracing::debug!(
+                        operation = self.source.operation(),
+                        position,
+                        "the results shifted while they were listed"
+                    );
+                    self.in_flight = FuturesOrdered::new();
+                    if offset == 0 || !self.anchored {
+                        self.done = true;
+                        return Some(Err(Error::ListingChanged {
+                            operation: self.source.operation(),
+                            position,
+                        }));
+                    }
+                    if let Err(error) = self.restart() {
+                        self.done = true;
+                        return Some(Err(error));
+                    }
+                }
+                Err(error) => {
+                    self.done = true;
+                    self.in_flight = FuturesOrdered::new();
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+
+    /// Asks for as many pages as the concurrency allows: one while the window has no answer yet.
+    fn ask(&mut self) -> Result<()> {
+        let limit = if self.window.end.is_none() {
+            1
+        } else {
+            self.concurrency
+        };
+        while self.in_flight.len() < limit {
+            let offset = self.window.next;
+            let from = self.window.base + offset;
+            // A page after the first asks for the result before it too.
+            let overlap = u64::from(self.last.is_some());
+            if from + self.size > MAX_RESULT_WINDOW {
+                break;
+            }
+            if let Some(end) = &self.window.end
+                && end.relation != Some(TotalHitsRelation::Gte)
+                && from >= end.value
+            {
+                break;
+            }
+            let fetch = self
+                .source
+                .fetch(self.window.anchor, from - overlap, self.size + overlap);
+            self.in_flight
+                .push_back(fetch.map(move |answer| (offset, answer)).boxed());
+            self.window.next += self.size;
+            if self.window.end.is_none() {
+                break;
+            }
+        }
+        if self.in_flight.is_empty() && self.window.next == 0 {
+            return Err(Error::invalid(format!(
+                "a search cannot page past {MAX_RESULT_WINDOW} results unless it keeps Atlan's \
+                 default sort and starts at 0"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks an answer against the page before it.
+    fn verdict(&self, offset: u64, fetched: Fetched<S::Item>) -> Result<Verdict<S::Item>> {
+        let mut items = fetched.items;
+        if let Some(last) = &self.last {
+            let Some(first) = items.first() else {
+                return Ok(Verdict::Shifted);
+            };
+            if last.id.is_none() || S::id(first) != last.id.as_deref() {
+                return Ok(Verdict::Shifted);
+            }
+            items.remove(0);
+        }
+        let from = self.window.base + offset;
+        let end = from + items.len() as u64;
+        let exact = fetched
+            .total
+            .as_ref()
+            .filter(|total| total.relation != Some(TotalHitsRelation::Gte))
+            .map(|total| total.value);
+        if (items.len() as u64) < self.size {
+            if let Some(total) = exact
+                && end < total
+            {
+                return Err(Error::InconsistentListing {
+                    operation: self.source.operation(),
+                    position: self.start + self.yielded,
+                    returned: items.len() as u64,
+                    total,
+                });
+            }
+            return Ok(Verdict::Yield { items, last: true });
+        }
+        let last = exact.is_some_and(|total| end >= total);
+        Ok(Verdict::Yield { items, last })
+    }
+
+    fn yield_page(&mut self, items: Vec<S::Item>) -> Page<S::Item> {
+        let first_yield = self.last.is_none();
+        for item in &items {
+            let created = S::created(item);
+            match &mut self.last {
+                Some(last) if created.is_some() && last.created == created => {
+                    last.ties += 1;
+                    last.id = S::id(item).map(str::to_owned);
+                }
+                slot => {
+                    *slot = Some(Last {
+                        id: S::id(item).map(str::to_owned),
+                        created,
+                        ties: 1,
+                    });
+                }
+            }
+            if created.is_none() {
+                self.anchored = false;
+            }
+        }
+        // Pin the listing on its first result: later pages count only what existed then.
+        if first_yield
+            && self.anchored
+            && let Some(created) = items.first().and_then(S::created)
+        {
+            self.window.anchor = Some(Anchor { created, skip: 0 });
+        }
+        let page = Page {
+            from: self.start + self.yielded,
+            total: self.total.clone(),
+            size: self.size,
+            items,
+        };
+        self.yielded += page.items.len() as u64;
+        page
+    }
+
+    /// Goes on from the last result yielded, in a window of its own.
+    fn restart(&mut self) -> Result<()> {
+        let Some(Last {
+            created: Some(created),
+            ties,
+            ..
+        }) = &self.last
+        else {
+            return Err(Error::ListingChanged {
+                operation: self.source.operation(),
+                position: self.start + self.yielded,
+            });
+        };
+        self.window = Window {
+            anchor: Some(Anchor {
+                created: *created,
+                skip: *ties,
+            }),
+            base: *ties,
+            next: 0,
+            end: None,
+        };
+        Ok(())
+    }
+
+    /// The window's 10,000 results are used up: an anchored listing goes on in a new window.
+    fn next_window(&mut self) -> Result<()> {
+        if !self.anchored {
+            return Err(Error::invalid(format!(
+                "a search cannot page past {MAX_RESULT_WINDOW} results unless it keeps Atlan's \
+                 default sort and starts at 0"
+            )));
+        }
+        self.restart()?;
+        if self.window.base + self.size > MAX_RESULT_WINDOW {
+            return Err(Error::invalid(format!(
+                "more than {MAX_RESULT_WINDOW} results were created at the same instant: the \
+                 listing cannot go past them"
+            )));
+        }
+        Ok(())
+    }
+}
