@@ -27,6 +27,8 @@ use serde_json::Value;
 
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
+use crate::paging::ahead;
+use crate::paging::app_runs::{self, AppRunPager};
 use crate::requests::apps as requests;
 
 /// How many times a submit that answered 5xx checks the asset search for the active run.
@@ -178,6 +180,7 @@ impl Apps {
         AppRunSearch {
             client: self.client.clone(),
             filter: RunFilter::default(),
+            concurrency: crate::DEFAULT_CONCURRENCY,
         }
     }
 
@@ -794,6 +797,7 @@ pub struct AppRunPage {
 pub struct AppRunSearch {
     client: AtlanClient,
     filter: RunFilter,
+    concurrency: usize,
 }
 
 impl AppRunSearch {
@@ -845,59 +849,51 @@ impl AppRunSearch {
     /// [`Error::InvalidInput`] for a bad bound or page (nothing sent); otherwise as
     /// [`AtlanClient::execute`].
     pub async fn page(&self) -> Result<AppRunPage> {
-        let search = searches::runs(&self.filter).map_err(Error::invalid)?;
-        let answer: AtlasSearchResponse = self
-            .client
-            .execute_json(&crate::requests::apps::search(&search)?)
-            .await?;
-        let items = answer
-            .entities_of(RUN_TYPE)
-            .map(|entity| {
-                entity.run_attributes().map_err(|source| Error::Decode {
-                    operation: "apps.search_runs",
-                    source,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let fetched = app_runs::fetch(&self.client, &self.filter).await?;
         Ok(AppRunPage {
-            items,
-            total: answer.approximate_count.unwrap_or_default(),
+            items: fetched.items,
+            total: fetched.total.map(|total| total.value).unwrap_or_default(),
             from: self.filter.from,
         })
     }
 
-    /// Every run, page after page; an error ends the stream after the runs already yielded.
+    /// How many pages [`AppRunSearch::stream`] keeps in flight after the first: 1 to
+    /// [`crate::MAX_CONCURRENCY`], default [`crate::DEFAULT_CONCURRENCY`]; halved for the rest
+    /// of the stream by a 429 or 503.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency;
+        self
+    }
+
+    /// Every run, in order and each once, with up to [`AppRunSearch::concurrency`] pages in
+    /// flight after the first. From the first run (`from` 0) the listing is pinned to the runs
+    /// started up to its first: runs started meanwhile are not listed and do not shift it, and
+    /// when a run enters or leaves the search under it (a status search whose runs finish), it
+    /// goes on from the last run yielded by start time, as [`crate::Listing::stream`] describes.
+    /// An error ends the stream after the runs already yielded.
     pub fn stream(self) -> impl Stream<Item = Result<AppWorkflowRunAttributes>> + Send + 'static {
-        futures_util::stream::unfold(
-            (self, Vec::new().into_iter(), false),
-            |(mut search, mut buffered, done)| async move {
-                loop {
-                    if let Some(item) = buffered.next() {
-                        return Some((Ok(item), (search, buffered, done)));
-                    }
-                    if done {
-                        return None;
-                    }
-                    match search.page().await {
-                        Ok(page) => {
-                            let fetched = page.items.len() as u64;
-                            let next = search.filter.from + fetched;
-                            let last = fetched < search.filter.size || next >= page.total;
-                            search.filter.from = next;
-                            buffered = page.items.into_iter();
-                            if last {
-                                return buffered
-                                    .next()
-                                    .map(|item| (Ok(item), (search, buffered, true)));
-                            }
-                        }
-                        Err(error) => {
-                            return Some((Err(error), (search, Vec::new().into_iter(), true)));
-                        }
-                    }
-                }
-            },
-        )
+        use futures_util::{StreamExt, TryStreamExt, stream};
+        let concurrency = match ahead::check_concurrency(self.concurrency) {
+            Ok(concurrency) => concurrency,
+            Err(error) => return stream::once(async move { Err(error) }).boxed(),
+        };
+        if let Err(error) = searches::runs(&self.filter) {
+            let error = Error::invalid(error);
+            return stream::once(async move { Err(error) }).boxed();
+        }
+        let plan = ahead::Plan {
+            start: self.filter.from,
+            size: self.filter.size,
+            concurrency,
+        };
+        let pager = AppRunPager {
+            client: self.client,
+            filter: self.filter,
+        };
+        ahead::pages(pager, plan)
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
     }
 }
 

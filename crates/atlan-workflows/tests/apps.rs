@@ -16,17 +16,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 fn inputs() -> AppInputs {
-    AppInputs::from_map(
-        json!({
-            "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/snowflake/1767225600", "connectorName": "snowflake"}},
-            "extraction_method": "direct", "credential_guid": "", "enable_lineage": false,
-            "credential": {"authType": "basic", "name": "c", "connectorConfigName": "atlan-connectors-snowflake",
-                           "host": "h", "port": 443, "username": "u", "password": "sentinel-app-secret"},
-        })
-        .as_object()
-        .unwrap()
-        .clone(),
-    )
+    common::app_inputs()
 }
 
 /// A bigquery run of the default tenant that ended in `Error`.

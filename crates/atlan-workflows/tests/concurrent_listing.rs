@@ -593,3 +593,65 @@ async fn a_concurrency_of_zero_or_over_the_maximum_is_invalid_input() {
         .unwrap();
     assert_eq!(all.len(), 10);
 }
+
+#[tokio::test]
+async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile() {
+    let (clock, sandbox, client) = common::start().await;
+    let apps = client.apps();
+    let slug = apps
+        .create("snowflake-crawler", "paged", common::app_inputs())
+        .entrypoint("crawler")
+        .await
+        .unwrap()
+        .response
+        .slug;
+    for _ in 0..40 {
+        apps.submit(&slug).await.unwrap();
+        clock.advance(Duration::from_secs(40));
+    }
+    let qualified = |runs: Vec<atlan_workflows::model::AppWorkflowRunAttributes>| -> Vec<String> {
+        runs.into_iter()
+            .map(|run| run.qualified_name.unwrap())
+            .collect()
+    };
+    let expected = qualified(apps.runs().slug(&slug).page().await.unwrap().items);
+    assert_eq!(expected.len(), 40);
+
+    let submitter = builder(&sandbox).build().unwrap();
+    let hooked = slug.clone();
+    let watch = Watch::new().hook(move |n| {
+        let (submitter, clock, slug) = (submitter.clone(), clock.clone(), hooked.clone());
+        async move {
+            if n == 1 {
+                submitter.apps().submit(&slug).await.unwrap();
+                clock.advance(Duration::from_secs(40));
+            }
+        }
+    });
+    let watched = builder(&sandbox).with_layer(watch.clone()).build().unwrap();
+    let listed = qualified(
+        watched
+            .apps()
+            .runs()
+            .slug(&slug)
+            .size(4)
+            .concurrency(4)
+            .stream()
+            .try_collect()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        listed, expected,
+        "each run once, in order, none started meanwhile"
+    );
+    let log = watch.log.lock().unwrap();
+    assert_eq!(log.started_with.len(), 10);
+    assert_eq!(log.started_with.iter().max(), Some(&4));
+    drop(log);
+    assert_eq!(
+        apps.runs().slug(&slug).page().await.unwrap().total,
+        41,
+        "a run was started during the listing"
+    );
+}

@@ -37,6 +37,7 @@ impl<T> Page<T> {
 }
 
 pub(crate) mod ahead;
+pub(crate) mod app_runs;
 
 pub use ahead::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
 

@@ -122,3 +122,18 @@ pub fn fixture(path: &str) -> serde_json::Value {
         .join(path);
     serde_json::from_slice(&std::fs::read(full).unwrap()).unwrap()
 }
+
+/// Inputs of a snowflake-crawler app workflow, with a credential to vault.
+pub fn app_inputs() -> atlan_workflows::model::AppInputs {
+    atlan_workflows::model::AppInputs::from_map(
+        serde_json::json!({
+            "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/snowflake/1767225600", "connectorName": "snowflake"}},
+            "extraction_method": "direct", "credential_guid": "", "enable_lineage": false,
+            "credential": {"authType": "basic", "name": "c", "connectorConfigName": "atlan-connectors-snowflake",
+                           "host": "h", "port": 443, "username": "u", "password": "sentinel-app-secret"},
+        })
+        .as_object()
+        .unwrap()
+        .clone(),
+    )
+}
