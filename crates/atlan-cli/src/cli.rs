@@ -291,6 +291,10 @@ pub(crate) enum AppRunsCommand {
         /// Every run, a page of --size at a time.
         #[arg(long)]
         all: bool,
+        /// With --all: pages in flight at once after the first (1 to 32); halved after a 429 or 503.
+        #[arg(long, default_value_t = atlan_workflows::DEFAULT_CONCURRENCY, value_name = "N",
+              value_parser = concurrency, requires = "all")]
+        concurrency: usize,
     },
     /// Wait for a run to end; exit 4 on timeout, 5 when it ends unsuccessfully.
     Monitor {
@@ -476,6 +480,19 @@ pub(crate) struct Paging {
     /// Every result from --from on, a page of --size at a time.
     #[arg(long)]
     pub(crate) all: bool,
+    /// With --all: pages in flight at once after the first (1 to 32); halved after a 429 or 503.
+    #[arg(long, default_value_t = atlan_workflows::DEFAULT_CONCURRENCY, value_name = "N",
+          value_parser = concurrency, requires = "all")]
+    pub(crate) concurrency: usize,
+}
+
+/// A `--concurrency` value: 1 to [`atlan_workflows::MAX_CONCURRENCY`].
+fn concurrency(text: &str) -> Result<usize, String> {
+    let max = atlan_workflows::MAX_CONCURRENCY;
+    match text.parse::<usize>() {
+        Ok(value) if (1..=max).contains(&value) => Ok(value),
+        _ => Err(format!("expected a number of pages from 1 to {max}")),
+    }
 }
 
 /// `atlan runs monitor`

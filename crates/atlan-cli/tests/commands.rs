@@ -351,6 +351,32 @@ async fn runs_are_read_listed_and_searched() {
         "--all in pages of 3 walks the same runs as one page"
     );
     assert_eq!(one_page.stderr, "", "JSON output adds no notes");
+    for concurrency in ["1", "32"] {
+        let walked = atlan(
+            &sandbox,
+            &[
+                "-o",
+                "json",
+                "runs",
+                "search",
+                "--status",
+                "Failed,Error",
+                "--started-since",
+                "now-7d",
+                "--all",
+                "--size",
+                "3",
+                "--concurrency",
+                concurrency,
+            ],
+        )
+        .await;
+        assert_eq!(
+            walked.json_lines(),
+            found,
+            "--concurrency {concurrency} walks the same runs in the same order"
+        );
+    }
 
     let nothing = atlan(
         &sandbox,

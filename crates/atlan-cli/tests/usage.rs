@@ -91,6 +91,38 @@ async fn bad_values_are_usage_errors_that_name_the_option() {
             vec!["runs", "monitor", "--workflow", MINER, "r-abcde"],
             "cannot be used with",
         ),
+        (
+            vec![
+                "runs",
+                "search",
+                "--status",
+                "Failed",
+                "--all",
+                "--concurrency",
+                "0",
+            ],
+            "from 1 to 32",
+        ),
+        (
+            vec![
+                "runs",
+                "list",
+                "--workflow",
+                MINER,
+                "--all",
+                "--concurrency",
+                "33",
+            ],
+            "from 1 to 32",
+        ),
+        (
+            vec!["runs", "search", "--status", "Failed", "--concurrency", "4"],
+            "--all",
+        ),
+        (
+            vec!["apps", "runs", "list", "--all", "--concurrency", "0"],
+            "from 1 to 32",
+        ),
         (vec!["workflows", "find"], "--id"),
         (
             vec!["workflows", "update", MINER, "--set", "novalue"],

@@ -173,6 +173,7 @@ async fn runs(command: AppRunsCommand, env: &mut Env) -> Result<(), CliError> {
             started_before,
             size,
             all,
+            concurrency,
         } => {
             let mut search = env
                 .client()
@@ -180,6 +181,7 @@ async fn runs(command: AppRunsCommand, env: &mut Env) -> Result<(), CliError> {
                 .apps()
                 .runs()
                 .size(size)
+                .concurrency(concurrency)
                 .statuses(status.iter().map(|text| AppRunStatus::from(text.trim())));
             if let Some(slug) = slug {
                 search = search.slug(slug);

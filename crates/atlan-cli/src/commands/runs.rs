@@ -46,7 +46,8 @@ async fn list(
         .list(workflow)
         .phase(phase)
         .from(paging.from)
-        .size(paging.size);
+        .size(paging.size)
+        .concurrency(paging.concurrency);
     print_listing(listing, paging, env).await
 }
 
@@ -58,7 +59,8 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
         .search()
         .phases(args.status)
         .from(args.paging.from)
-        .size(args.paging.size);
+        .size(args.paging.size)
+        .concurrency(args.paging.concurrency);
     if let Some(time) = args.started_since {
         search = search.started_since(time);
     }
