@@ -218,6 +218,52 @@ pub struct Page<D> {
     pub hits: Vec<Hit<D>>,
 }
 
+impl<D> Default for Page<D> {
+    /// No hits, no total.
+    fn default() -> Self {
+        Self {
+            total: None,
+            hits: Vec::new(),
+        }
+    }
+}
+
+impl<D> Page<D> {
+    /// The same page with each document mapped (a server keeping a result to page through keeps
+    /// ids, not documents).
+    pub fn map<E>(self, mut f: impl FnMut(D) -> E) -> Page<E> {
+        Page {
+            total: self.total,
+            hits: self
+                .hits
+                .into_iter()
+                .map(|hit| Hit {
+                    document: f(hit.document),
+                    sort: hit.sort,
+                })
+                .collect(),
+        }
+    }
+
+    /// The `size` hits from `from` on, with this page's total: a later page of a result kept
+    /// whole (sorted once, paged through many times).
+    pub fn slice<E>(&self, from: usize, size: usize, mut f: impl FnMut(&D) -> E) -> Page<E> {
+        Page {
+            total: self.total.clone(),
+            hits: self
+                .hits
+                .iter()
+                .skip(from)
+                .take(size)
+                .map(|hit| Hit {
+                    document: f(&hit.document),
+                    sort: hit.sort.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One hit.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

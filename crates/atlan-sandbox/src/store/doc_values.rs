@@ -98,6 +98,15 @@ pub(crate) struct StoredDocument<'a> {
     pub(crate) values: Option<&'a DocValues>,
 }
 
+impl StoredDocument<'static> {
+    /// No document: an empty name and a `null` source.
+    pub(crate) const NONE: Self = Self {
+        name: "",
+        source: &Value::Null,
+        values: None,
+    };
+}
+
 impl Document for StoredDocument<'_> {
     fn id(&self) -> Option<&str> {
         Some(self.name)

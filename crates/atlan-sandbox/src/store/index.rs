@@ -12,6 +12,7 @@ use jiff::tz::TimeZone;
 use serde_json::Value;
 
 use super::doc_values::{DocValues, StoredDocument};
+use super::result_cache::{self, ResultCache};
 
 /// Keyword fields indexed by exact value, and where their values are in a document.
 const TERM_FIELDS: &[(&str, &[&str])] = &[
@@ -81,6 +82,10 @@ pub(crate) struct Collection {
     dates: HashMap<&'static str, BTreeSet<(i64, usize)>>,
     /// Documents whose date field holds something that is not a date: always candidates.
     undated: HashMap<&'static str, BTreeSet<usize>>,
+    /// Bumped by every write: what a kept result is valid for.
+    generation: u64,
+    /// Whole results of recent searches, so that a deep page costs what the first one does.
+    results: ResultCache,
 }
 
 impl Collection {
@@ -103,6 +108,7 @@ impl Collection {
 
     /// Inserts or replaces a document.
     pub(crate) fn put(&mut self, name: &str, document: Value) {
+        self.generation += 1;
         let slot = match self.ids.get(name) {
             Some(&slot) => {
                 self.unindex(slot);
@@ -137,6 +143,7 @@ impl Collection {
 
     /// Removes a document; returns it.
     pub(crate) fn remove(&mut self, name: &str) -> Option<Value> {
+        self.generation += 1;
         let slot = self.ids.remove(name)?;
         self.unindex(slot);
         self.slots.get_mut(slot)?.take().map(|entry| entry.document)
@@ -200,9 +207,44 @@ impl Collection {
         }
     }
 
-    /// Runs a search: candidates from the indexes, then the exact evaluation over them (reading
-    /// doc values where the document has them).
+    /// Runs a search: a slice of its whole result when a page of it was asked for since the last
+    /// write ([`result_cache`]), else candidates from the indexes, then the exact evaluation over
+    /// them (reading doc values where the document has them).
     pub(crate) fn search(
+        &self,
+        search: &Search,
+        options: &EvalOptions,
+    ) -> Result<Page<StoredDocument<'_>>, EvalError> {
+        let Some(key) = result_cache::key(search) else {
+            return self.evaluate(search, options);
+        };
+        let whole = match self.results.get(&key, self.generation) {
+            Some(whole) => whole,
+            None => {
+                let page = self.evaluate(&result_cache::whole_search(search), options)?;
+                let whole = std::sync::Arc::new(
+                    page.map(|document| self.ids.get(document.name).copied().unwrap_or(usize::MAX)),
+                );
+                self.results.put(key, self.generation, whole.clone());
+                whole
+            }
+        };
+        let from = usize::try_from(search.from).unwrap_or(usize::MAX);
+        let size = usize::try_from(search.size).unwrap_or(usize::MAX);
+        let mut page = whole.slice(from, size, |&slot| {
+            self.slots
+                .get(slot)
+                .and_then(Option::as_ref)
+                .map(Entry::stored)
+        });
+        // Every kept slot holds its document (the generation has not moved); a hole would only
+        // shorten the page.
+        page.hits.retain(|hit| hit.document.is_some());
+        Ok(page.map(|document| document.unwrap_or(StoredDocument::NONE)))
+    }
+
+    /// [`Collection::search`] without kept results.
+    fn evaluate(
         &self,
         search: &Search,
         options: &EvalOptions,

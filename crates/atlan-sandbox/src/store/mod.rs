@@ -5,6 +5,7 @@ mod apps;
 mod credentials;
 mod doc_values;
 pub(crate) mod index;
+mod result_cache;
 pub(crate) mod runs;
 mod workflows;
 
