@@ -20,17 +20,19 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use atlan_workflows::transport::{Transport, TransportError};
 use atlan_workflows::{AtlanClient, WorkflowPhase, WorkflowRoute};
 use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use tower::{Layer, Service, ServiceExt};
+
+#[path = "common/recorder.rs"]
+mod recorder;
+
+use recorder::Recorder;
 
 const KEY: &str = "bench-key";
 const WORKFLOWS: usize = 8;
@@ -266,60 +268,4 @@ fn sandbox_binary() -> PathBuf {
         .unwrap();
     assert!(status.success(), "cannot build the sandbox");
     binary
-}
-
-/// Records the URI and body of every request, to replay them with a bare client.
-#[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<(String, Bytes)>>>);
-
-impl Recorder {
-    fn clear(&self) {
-        self.0.lock().unwrap().clear();
-    }
-
-    fn take(&self) -> Vec<(String, Bytes)> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
-}
-
-impl Layer<Transport> for Recorder {
-    type Service = Recording;
-
-    fn layer(&self, inner: Transport) -> Recording {
-        Recording {
-            inner,
-            seen: self.clone(),
-        }
-    }
-}
-
-#[derive(Clone)]
-struct Recording {
-    inner: Transport,
-    seen: Recorder,
-}
-
-type Answer = Result<http::Response<Bytes>, TransportError>;
-
-impl Service<http::Request<Bytes>> for Recording {
-    type Response = http::Response<Bytes>;
-    type Error = TransportError;
-    type Future = std::pin::Pin<Box<dyn Future<Output = Answer> + Send>>;
-
-    fn poll_ready(
-        &mut self,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), TransportError>> {
-        std::task::Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        self.seen
-            .0
-            .lock()
-            .unwrap()
-            .push((request.uri().to_string(), request.body().clone()));
-        let inner = self.inner.clone();
-        Box::pin(async move { inner.oneshot(request).await })
-    }
 }

@@ -331,7 +331,7 @@ async fn runs_that_leave_the_search_mid_listing_make_it_resume_without_a_duplica
     // The listing noticed the shift and went on from its last run, in a window of its own.
     let pins: HashSet<String> = watch.bodies()[1..]
         .iter()
-        .map(|body| pin_of(body))
+        .map(pin_of)
         .collect();
     assert!(pins.len() >= 2, "a second window was anchored: {pins:?}");
 
@@ -645,10 +645,9 @@ async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile
         listed, expected,
         "each run once, in order, none started meanwhile"
     );
-    let log = watch.log.lock().unwrap();
-    assert_eq!(log.started_with.len(), 10);
-    assert_eq!(log.started_with.iter().max(), Some(&4));
-    drop(log);
+    let started = watch.log.lock().unwrap().started_with.clone();
+    assert_eq!(started.len(), 10);
+    assert_eq!(started.iter().max(), Some(&4));
     assert_eq!(
         apps.runs().slug(&slug).page().await.unwrap().total,
         41,

@@ -222,9 +222,10 @@ impl Collection {
             Some(whole) => whole,
             None => {
                 let page = self.evaluate(&result_cache::whole_search(search), options)?;
-                let whole = std::sync::Arc::new(
-                    page.map(|document| self.ids.get(document.name).copied().unwrap_or(usize::MAX)),
-                );
+                let whole =
+                    std::sync::Arc::new(page.map(|document| {
+                        self.ids.get(document.name).copied().unwrap_or(usize::MAX)
+                    }));
                 self.results.put(key, self.generation, whole.clone());
                 whole
             }

@@ -100,7 +100,11 @@ mod tests {
         search.size = 100;
         let key_of = key(&search).unwrap();
         search.from = 9_900;
-        assert_eq!(key(&search).as_deref(), Some(key_of.as_str()), "the page is not the key");
+        assert_eq!(
+            key(&search).as_deref(),
+            Some(key_of.as_str()),
+            "the page is not the key"
+        );
         search.from = 9_950;
         assert_eq!(key(&search), None);
         let recent = Search::new().query(Query::range("status.startedAt").gte("now-1h"));
