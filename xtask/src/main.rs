@@ -4,7 +4,9 @@
 //!   are errors), test, examples, compat.
 //! - `check-deps`: the dependency rules alone (see [`RULES`]).
 //! - `test`: the test command that README.md gives.
-//! - `bench`: the benchmarks, in release mode (speed targets live there, never in tests).
+//! - `bench`: the benchmarks, in release mode (speed targets live there, never in tests), then
+//!   atlan side by side with pyatlan 10.0.0 (`target/bench/report.md`); `bench --quick`: a short
+//!   side-by-side run only.
 //! - `compat`: pyatlan 10.0.0 (in a venv under `target/`) runs every seed-page operation against a
 //!   freshly started `atlan-sandbox`.
 //! - `examples`: every example of `atlan-workflows`, each on a sandbox of its own.
@@ -100,7 +102,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("check-deps") => check_deps(),
         Some("test") => cargo(TEST_COMMAND),
-        Some("bench") => bench(),
+        Some("bench") => bench(args.iter().any(|argument| argument == "--quick")),
         Some("compat") => compat(),
         Some("examples") => examples(),
         Some("man") => man(),
@@ -127,7 +129,8 @@ fn usage() -> String {
          ci          every CI step, in order: {}\n  \
          check-deps  enforce the dependency rules:\n{RULES}\n  \
          test        run the test command of README.md (cargo {})\n  \
-         bench       run the benchmarks (release build; figures against the targets in each bench)\n  \
+         bench       run the benchmarks and the side-by-side comparison with pyatlan (release build;\n              \
+                     target/bench/report.md); --quick: a short comparison only\n  \
          compat      run the official Python SDKs (pyatlan {PYATLAN} legacy, {PYATLAN_APPS} apps) against fresh sandboxes\n  \
          examples    run every example of atlan-workflows (each on a sandbox of its own)\n  \
          man         write the atlan man pages to target/man/",
@@ -149,20 +152,42 @@ fn ci() -> Result<(), String> {
     Ok(())
 }
 
-/// The benchmarks: each crate's `benches/`, built in release mode.
-/// Every benchmark with a target: query building and evaluation, transport overhead, sandbox load,
-/// listing through the facade, and the CLI end to end.
-fn bench() -> Result<(), String> {
-    for (package, bench) in [
+/// The benchmarks: each crate's `benches/`, built in release mode. Every benchmark with a
+/// target: query building and evaluation, transport overhead, sandbox load, listing through the
+/// facade, the CLI end to end, and last the side-by-side comparison with pyatlan
+/// (`atlan-workflows/benches/compare`: its report goes to `target/bench/report.md`, its chart to
+/// `target/bench/listing-latency.svg`). With `--quick`, only a short comparison. Every bench runs
+/// even when one misses a target; the command fails at the end if any did.
+fn bench(quick: bool) -> Result<(), String> {
+    let mut benches = vec![
         ("atlan-query", "search"),
         ("atlan-transport", "overhead"),
         ("atlan-sandbox", "load"),
         ("atlan-workflows", "listing"),
         ("atlan-cli", "cli"),
-    ] {
-        cargo(&["bench", "--locked", "-p", package, "--bench", bench])?;
+    ];
+    if quick {
+        benches.clear();
     }
-    Ok(())
+    benches.push(("atlan-workflows", "compare"));
+    let mut failed = Vec::new();
+    for (package, bench) in benches {
+        let mut args = vec!["bench", "--locked", "-p", package, "--bench", bench];
+        if bench == "compare" && quick {
+            args.extend(["--", "--quick"]);
+        }
+        if let Err(error) = cargo(&args) {
+            failed.push(format!("{package}/{bench}: {error}"));
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "benchmarks missed a target or failed: {}",
+            failed.join("; ")
+        ))
+    }
 }
 
 /// Builds and runs every example of `atlan-workflows`; without `ATLAN_BASE_URL` each starts a

@@ -329,10 +329,7 @@ async fn runs_that_leave_the_search_mid_listing_make_it_resume_without_a_duplica
     let after = names(&running().page().await.unwrap().items);
     assert_eq!(after.len(), expected.len() - 10, "the ten stopped");
     // The listing noticed the shift and went on from its last run, in a window of its own.
-    let pins: HashSet<String> = watch.bodies()[1..]
-        .iter()
-        .map(pin_of)
-        .collect();
+    let pins: HashSet<String> = watch.bodies()[1..].iter().map(pin_of).collect();
     assert!(pins.len() >= 2, "a second window was anchored: {pins:?}");
 
     // A listing that cannot resume (it starts at 1) says so instead.
