@@ -2,7 +2,12 @@
 //! and once while runs are created, stopped or throttled under the listing; a short page, a failed
 //! page and a bad concurrency are errors, never a silent gap.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 
@@ -371,14 +376,7 @@ async fn runs_that_leave_the_search_mid_listing_make_it_resume_without_a_duplica
         .size(10)
         .concurrency(4)
         .stream();
-    let mut got = Vec::new();
-    let error = loop {
-        match stream.next().await {
-            Some(Ok(run)) => got.push(run.name().to_owned()),
-            Some(Err(error)) => break error,
-            None => panic!("the shift went unnoticed: {} runs", got.len()),
-        }
-    };
+    let (got, error) = until_error(&mut stream, "the shift went unnoticed").await;
     assert!(matches!(error, Error::ListingChanged { .. }), "{error}");
     assert_eq!(
         got,
@@ -386,6 +384,23 @@ async fn runs_that_leave_the_search_mid_listing_make_it_resume_without_a_duplica
         "what came before the error is right"
     );
     assert!(stream.next().await.is_none(), "the error ends the stream");
+}
+
+/// The names a stream yields before its error, and the error (`unnoticed` when it ends without).
+async fn until_error(
+    stream: &mut (
+             impl futures_util::Stream<Item = atlan_workflows::Result<WorkflowSearchResult>> + Unpin
+         ),
+    unnoticed: &str,
+) -> (Vec<String>, Error) {
+    let mut got = Vec::new();
+    loop {
+        match stream.next().await {
+            Some(Ok(run)) => got.push(run.name().to_owned()),
+            Some(Err(error)) => return (got, error),
+            None => panic!("{unnoticed}: {} runs and no error", got.len()),
+        }
+    }
 }
 
 /// The creation-time bound a page was pinned to (empty for an unpinned page).
@@ -462,14 +477,7 @@ async fn a_failed_page_ends_the_stream_after_every_result_before_it() {
         .size(20)
         .concurrency(8)
         .stream();
-    let mut got = Vec::new();
-    let error = loop {
-        match stream.next().await {
-            Some(Ok(run)) => got.push(run.name().to_owned()),
-            Some(Err(error)) => break error,
-            None => panic!("the failure went unnoticed"),
-        }
-    };
+    let (got, error) = until_error(&mut stream, "the failure went unnoticed").await;
     assert_eq!(
         error.status().map(|status| status.as_u16()),
         Some(400),
@@ -510,14 +518,8 @@ async fn a_server_that_answers_fewer_runs_than_it_counts_is_an_error() {
         .size(50)
         .concurrency(1)
         .stream();
-    let mut got = Vec::new();
-    let error = loop {
-        match stream.next().await {
-            Some(Ok(run)) => got.push(run.name().to_owned()),
-            Some(Err(error)) => break error,
-            None => panic!("a short page ended the listing without a word"),
-        }
-    };
+    let (got, error) =
+        until_error(&mut stream, "a short page ended the listing without a word").await;
     assert!(
         matches!(error, Error::InconsistentListing { total, .. } if total == expected.len() as u64),
         "{error}"
