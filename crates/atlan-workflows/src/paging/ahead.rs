@@ -222,7 +222,8 @@ impl<S: Source> Engine<S> {
                     if self.total.is_none() {
                         self.total.clone_from(&total);
                     }
-                    if self.window.end.is_none() || total.is_some() {
+                    // An answer without a total keeps the last one (or none: one page at a time).
+                    if total.is_some() {
                         self.window.end = total;
                     }
                     if last {
