@@ -8,7 +8,8 @@ use serde_json::Value;
 /// What replaces a secret.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// Redacts a credential's JSON in place: a non-null `password`, and every `extra` value.
+/// Redacts a credential's JSON in place: a non-null `password`, and every `extra` value (the
+/// whole `extra` when it is not an object).
 ///
 /// ```
 /// use serde_json::json;
@@ -26,10 +27,15 @@ pub fn redact_credential_json(credential: &mut Value) {
     {
         *password = Value::String(REDACTED.to_owned());
     }
-    if let Some(extra) = object.get_mut("extra").and_then(Value::as_object_mut) {
-        for value in extra.values_mut() {
-            *value = Value::String(REDACTED.to_owned());
+    match object.get_mut("extra") {
+        Some(Value::Object(extra)) => {
+            for value in extra.values_mut() {
+                *value = Value::String(REDACTED.to_owned());
+            }
         }
+        // `extra` of another type (a string holding JSON, an array): redacted whole.
+        Some(extra) if !extra.is_null() => *extra = Value::String(REDACTED.to_owned()),
+        _ => {}
     }
 }
 

@@ -4,7 +4,7 @@ mod common;
 
 use atlan_model::{
     Credential, CredentialListResponse, CredentialResponse, ExposeSecret, PackageParameter,
-    Workflow, WorkflowResponse, decode,
+    Workflow, WorkflowResponse, decode, decode_value,
 };
 use common::{Kind, fixtures_of};
 use serde_json::{Value, json};
@@ -215,4 +215,51 @@ fn extra_of_the_wrong_type_is_refused_without_repeating_it() {
     }
     let fine: Credential = decode(br#"{"name": "c", "extra": null}"#).unwrap();
     assert!(fine.extra.is_none());
+}
+
+/// Issue 19's cases: a credential sent as a JSON string, and a password typed into `port` (or
+/// any field of the wrong type): the error names the type, never the value, in `Display` and
+/// `Debug`, and has no source that could.
+#[test]
+fn no_decode_error_repeats_a_value_of_the_document() {
+    let as_string = json!({"password": "SENTINEL-pw", "extra": {"k": "SENTINEL-x"}}).to_string();
+    for body in [
+        json!(as_string),
+        json!({"name": "c", "port": "SENTINEL-typed-into-port"}),
+        json!({"name": "c", "port": 987654321}),
+        json!({"name": "c", "host": ["SENTINEL-host"]}),
+        json!({"name": "c", "authType": {"SENTINEL": true}}),
+    ] {
+        for error in [
+            decode::<Credential>(body.to_string().as_bytes()).unwrap_err(),
+            decode_value::<Credential>(body.clone()).unwrap_err(),
+        ] {
+            let shown = format!("{error} {error:?}");
+            assert!(
+                !shown.contains(SENTINEL) && !shown.contains("987654321"),
+                "{shown}"
+            );
+            assert!(shown.contains("invalid"), "{shown}");
+            assert!(std::error::Error::source(&error).is_none());
+        }
+    }
+}
+
+/// `extra` that is not an object is redacted whole in shown JSON (it used to pass through).
+#[test]
+fn shown_credential_json_redacts_extra_of_any_type() {
+    for extra in [
+        json!("SENTINEL-string"),
+        json!(["SENTINEL"]),
+        json!(12345678),
+    ] {
+        let mut credential = json!({"username": "svc", "password": "SENTINEL-pw", "extra": extra});
+        atlan_model::redact_credential_json(&mut credential);
+        assert!(!credential.to_string().contains(SENTINEL), "{credential}");
+        assert!(!credential.to_string().contains("12345678"), "{credential}");
+        assert_eq!(credential["extra"], "[REDACTED]");
+    }
+    let mut none = json!({"extra": null});
+    atlan_model::redact_credential_json(&mut none);
+    assert_eq!(none, json!({"extra": null}));
 }
