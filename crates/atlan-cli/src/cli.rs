@@ -645,6 +645,10 @@ pub(crate) struct ServeArgs {
     /// Seconds a new run stays Running.
     #[arg(long, default_value_t = 10.0, value_name = "S")]
     running_seconds: f64,
+    /// Compact the state file once it is larger than BYTES and than twice its size after its last
+    /// compaction (atomically: a snapshot written beside it, synced, renamed over it).
+    #[arg(long, default_value_t = atlan_sandbox::DEFAULT_COMPACT_AFTER, value_name = "BYTES")]
+    compact_after: u64,
 }
 
 impl ServeArgs {
@@ -660,7 +664,8 @@ impl ServeArgs {
             .with_addr(self.addr)
             .with_api_key(self.api_key)
             .with_seed(seed)
-            .with_run_seconds(self.pending_seconds, self.running_seconds);
+            .with_run_seconds(self.pending_seconds, self.running_seconds)
+            .with_compact_after(self.compact_after);
         if let Some(state) = self.state {
             options = options.with_state(state);
         }

@@ -142,7 +142,10 @@ pub(crate) fn withhold_values(message: &str) -> String {
         let string = rest.find("string \"").map(|at| (at, Quoted::String));
         let scalar = BACKTICKED
             .iter()
-            .filter_map(|prefix| rest.find(prefix).map(|at| (at, Quoted::Scalar(prefix.len()))))
+            .filter_map(|prefix| {
+                rest.find(prefix)
+                    .map(|at| (at, Quoted::Scalar(prefix.len())))
+            })
             .min_by_key(|(at, _)| *at);
         let variant = rest
             .find("unknown variant `")
@@ -166,7 +169,9 @@ pub(crate) fn withhold_values(message: &str) -> String {
                 let name = from.get(..prefix - 2).unwrap_or_default();
                 out.push_str(name);
                 let value = from.get(prefix..).unwrap_or_default();
-                value.find('`').map_or("", |end| value.get(end + 1..).unwrap_or_default())
+                value
+                    .find('`')
+                    .map_or("", |end| value.get(end + 1..).unwrap_or_default())
             }
             Quoted::Variant => {
                 out.push_str("unknown variant");
@@ -246,7 +251,10 @@ mod tests {
                 "unknown variant, expected one of `a`, `b`",
             ),
             ("missing field `spec`", "missing field `spec`"),
-            ("invalid type: null, expected a map", "invalid type: null, expected a map"),
+            (
+                "invalid type: null, expected a map",
+                "invalid type: null, expected a map",
+            ),
             (
                 r#"invalid type: string "x", expected a map; invalid type: string "y", expected u8"#,
                 "invalid type: string, expected a map; invalid type: string, expected u8",

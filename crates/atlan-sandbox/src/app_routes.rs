@@ -1,20 +1,23 @@
 //! The App workflows API (`/api/service/v1/app…`, `/api/service/v1/apps/…`) and the Atlas search
 //! that finds app runs (`/api/meta/search/indexsearch`). Every id in a path is one segment: axum
 //! decodes it, so `a%2Fb` is the slug `a/b` (unknown: 404), never another route.
+//!
+//! Every handler works on the blocking pool ([`AppState::blocking`]): bodies are read and checked
+//! before the store is locked, reads take shared records under the lock and render them after.
 
 use std::collections::HashMap;
 
 use atlan_query::apps::AtlasSearch;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum::routing::{delete, get, post};
 use bytes::Bytes;
-use serde_json::Value;
 
+use crate::app_request::{self, CreateApp, UpdateApp};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::{AppState, json_body};
-
-type Json = axum::Json<Value>;
+use crate::routes::{AppState, json_response, rendered};
+use crate::store::{Outcome, atlas_search};
 
 /// The routes under `/api/service`.
 pub(crate) fn service() -> Router<AppState> {
@@ -42,103 +45,162 @@ fn username(state: &AppState) -> String {
     state.identity.creator.username.clone()
 }
 
-async fn describe(State(state): State<AppState>, Path(app_id): Path<String>) -> ApiResult<Json> {
-    Ok(axum::Json(state.read()?.app_info(&app_id)?))
+async fn describe(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| Ok(json_response(&state.read()?.app_info(&app_id)?)))
+        .await
 }
 
 async fn contract(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json> {
-    let entrypoint = query.get("entrypoint").map(String::as_str);
-    Ok(axum::Json(state.read()?.app_contract(&app_id, entrypoint)?))
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let entrypoint = query.get("entrypoint").map(String::as_str);
+            Ok(json_response(
+                &state.read()?.app_contract(&app_id, entrypoint)?,
+            ))
+        })
+        .await
 }
 
-async fn create(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
-    let body = json_body(&body)?;
-    let faults = state.faults.clone();
-    let owner = username(&state);
-    Ok(axum::Json(state.write()?.create_app(
-        &body,
-        &owner,
-        |slug| faults.run_outcome(slug).0 != crate::store::Outcome::Succeeded,
-    )?))
+async fn create(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let request = CreateApp::parse(&body)?;
+            let owner = username(state);
+            let faults = &state.faults;
+            let created = state.write()?.create_app(request, &owner, |slug| {
+                faults.run_outcome(slug).0 != Outcome::Succeeded
+            })?;
+            Ok(json_response(&created))
+        })
+        .await
 }
 
 async fn list(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json> {
-    let get = |key: &str| query.get(key).map(String::as_str);
-    Ok(axum::Json(state.read()?.list_apps(
-        get("limit"),
-        get("cursor"),
-        get("name"),
-    )?))
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let get = |key: &str| query.get(key).map(String::as_str);
+            let page = state
+                .read()?
+                .list_apps(get("limit"), get("cursor"), get("name"))?;
+            rendered(&page.view())
+        })
+        .await
 }
 
-async fn get_one(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json> {
-    Ok(axum::Json(state.read()?.get_app(&slug)?))
+async fn get_one(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let record = state.read()?.app_workflow(&slug)?;
+            rendered(&record.summary())
+        })
+        .await
 }
 
 async fn update(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     body: Bytes,
-) -> ApiResult<Json> {
-    let body = json_body(&body)?;
-    let owner = username(&state);
-    Ok(axum::Json(state.write()?.update_app(&slug, &body, &owner)?))
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let request = UpdateApp::parse(&body)?;
+            let owner = username(state);
+            Ok(json_response(
+                &state.write()?.update_app(&slug, request, &owner)?,
+            ))
+        })
+        .await
 }
 
-async fn remove(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json> {
-    Ok(axum::Json(state.write()?.delete_app(&slug)?))
+async fn remove(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
+    state
+        .blocking(move |state| Ok(json_response(&state.write()?.delete_app(&slug)?)))
+        .await
 }
 
-async fn submit(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json> {
-    let fails = state.faults.run_outcome(&slug).0 != crate::store::Outcome::Succeeded;
-    let by = username(&state);
-    Ok(axum::Json(state.write()?.submit_app(&slug, &by, fails)?))
+async fn submit(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let fails = state.faults.run_outcome(&slug).0 != Outcome::Succeeded;
+            let by = username(state);
+            Ok(json_response(
+                &state.write()?.submit_app(&slug, &by, fails)?,
+            ))
+        })
+        .await
 }
 
-async fn get_run(State(state): State<AppState>, Path(run_id): Path<String>) -> ApiResult<Json> {
-    let now = state.clock.now();
-    Ok(axum::Json(state.read()?.get_app_run(&run_id, now)?))
+async fn get_run(State(state): State<AppState>, Path(run_id): Path<String>) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let now = state.clock.now();
+            Ok(json_response(&state.read()?.get_app_run(&run_id, now)?))
+        })
+        .await
 }
 
-async fn cancel(State(state): State<AppState>, Path(run_id): Path<String>) -> ApiResult<Json> {
-    let by = username(&state);
-    Ok(axum::Json(state.write()?.cancel_app_run(&run_id, &by)?))
+async fn cancel(State(state): State<AppState>, Path(run_id): Path<String>) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let by = username(state);
+            Ok(json_response(&state.write()?.cancel_app_run(&run_id, &by)?))
+        })
+        .await
 }
 
 async fn add_schedule(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     body: Bytes,
-) -> ApiResult<Json> {
-    let body = json_body(&body)?;
-    Ok(axum::Json(state.write()?.add_app_schedule(&slug, &body)?))
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let schedule = app_request::parse_schedule(&body)?;
+            Ok(json_response(
+                &state.write()?.add_app_schedule(&slug, schedule)?,
+            ))
+        })
+        .await
 }
 
 async fn remove_schedule(
     State(state): State<AppState>,
     Path((slug, trigger_id)): Path<(String, String)>,
-) -> ApiResult<Json> {
-    Ok(axum::Json(
-        state.write()?.remove_app_schedule(&slug, &trigger_id)?,
-    ))
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            Ok(json_response(
+                &state.write()?.remove_app_schedule(&slug, &trigger_id)?,
+            ))
+        })
+        .await
 }
 
-async fn search(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
-    let body = json_body(&body)?;
-    let search: AtlasSearch = serde_json::from_value(body).map_err(|error| {
-        ApiError::bad_request(format!("[x_content_parse_exception] {error}")).cause(
-            "x_content_parse_exception",
-            error.to_string(),
-            "dsl",
-        )
-    })?;
-    let now = state.clock.now();
-    Ok(axum::Json(state.read()?.atlas_search(&search, now)?))
+async fn search(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let body = crate::body::json_object(&body)?;
+            let search: AtlasSearch = serde_json::from_value(body).map_err(|error| {
+                ApiError::bad_request(format!("[x_content_parse_exception] {error}")).cause(
+                    "x_content_parse_exception",
+                    error.to_string(),
+                    "dsl",
+                )
+            })?;
+            let now = state.clock.now();
+            let snapshot = state.read()?.asset_snapshot();
+            Ok(json_response(&atlas_search(&snapshot, &search, now)?))
+        })
+        .await
 }

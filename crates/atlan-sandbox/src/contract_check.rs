@@ -4,14 +4,50 @@
 //! `additionalProperties: false`. Recursion follows the contract (which the sandbox owns), bounded
 //! at [`MAX_DEPTH`] all the same.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
+
+use crate::store::RawField;
 
 /// The deepest the check follows schemas.
 const MAX_DEPTH: usize = 16;
 
-/// Checks `inputs` against `contract`; the error names the field (`inputs.connection.typeName`).
-pub(crate) fn check(inputs: &Map<String, Value>, contract: &Value) -> Result<(), String> {
-    check_object(inputs, contract, contract, "inputs", 0)
+/// Checks the top-level `fields` of an `inputs` object (each as its JSON text) against
+/// `contract`; the error names the field (`inputs.connection.typeName`), never its value. Only
+/// the fields the contract declares are parsed, one at a time.
+pub(crate) fn check(fields: &BTreeMap<String, RawField>, contract: &Value) -> Result<(), String> {
+    let properties = contract.get("properties").and_then(Value::as_object);
+    for name in required(contract) {
+        if fields.get(name).is_none_or(|raw| raw.get() == "null") {
+            return Err(format!("inputs.{name} is required"));
+        }
+    }
+    for (name, raw) in fields {
+        match properties.and_then(|properties| properties.get(name)) {
+            Some(field) => {
+                let at = format!("inputs.{name}");
+                let value: Value = serde_json::from_str(raw.get())
+                    .map_err(|_| format!("{at} is not valid JSON"))?;
+                check_value(&value, field, contract, &at, 1)?;
+            }
+            None if contract.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                return Err(format!("inputs.{name} is not a field of this app"));
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// The names a schema requires.
+fn required(schema: &Value) -> impl Iterator<Item = &str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
 }
 
 fn check_object(
@@ -22,13 +58,7 @@ fn check_object(
     depth: usize,
 ) -> Result<(), String> {
     let properties = schema.get("properties").and_then(Value::as_object);
-    for name in schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
+    for name in required(schema) {
         if object.get(name).is_none_or(Value::is_null) {
             return Err(format!("{at}.{name} is required"));
         }
@@ -118,8 +148,12 @@ mod tests {
     use super::*;
     use crate::catalog;
 
-    fn inputs(value: Value) -> Map<String, Value> {
-        value.as_object().cloned().unwrap_or_default()
+    fn inputs(value: Value) -> BTreeMap<String, RawField> {
+        serde_json::from_value::<Map<String, Value>>(value)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, serde_json::value::to_raw_value(&value).ok()?)))
+            .collect()
     }
 
     #[test]

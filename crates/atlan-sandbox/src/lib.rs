@@ -27,7 +27,9 @@
 //! [`ServeOptions`] and runs [`serve`]; the library itself parses no command line.
 
 mod accept;
+mod app_request;
 mod app_routes;
+mod body;
 mod catalog;
 mod clock;
 mod contract_check;
@@ -55,7 +57,7 @@ use tokio::task::JoinHandle;
 pub use accept::ConnectionLimits;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use faults::{FaultAction, FaultControl, FaultRule, FaultRuleError, MAX_LATENCY_MS};
-pub use persist::StateError;
+pub use persist::{DEFAULT_COMPACT_AFTER, StateError};
 pub use seed::{Seed, SeedError};
 pub use standalone::{ServeOptions, serve};
 pub use store::CredentialTestRule;
@@ -120,6 +122,7 @@ pub struct SandboxBuilder {
     api_token_user: bool,
     random_seed: u64,
     limits: ConnectionLimits,
+    compact_after: u64,
 }
 
 impl Default for SandboxBuilder {
@@ -137,6 +140,7 @@ impl Default for SandboxBuilder {
             api_token_user: true,
             random_seed: 7,
             limits: ConnectionLimits::default(),
+            compact_after: DEFAULT_COMPACT_AFTER,
         }
     }
 }
@@ -214,6 +218,17 @@ impl SandboxBuilder {
         self
     }
 
+    /// Compacts the state file once it is larger than `bytes` (default
+    /// [`DEFAULT_COMPACT_AFTER`], 16 MiB) and than twice its size after its last compaction: the
+    /// file stays within about twice what the state needs, whatever is rewritten how often. At
+    /// start it is also compacted when most of it was superseded. Compaction writes a snapshot
+    /// beside the file, syncs it and renames it over the file, so a crash during it loses nothing;
+    /// writes wait while it runs.
+    pub fn compact_state_after(mut self, bytes: u64) -> Self {
+        self.compact_after = bytes;
+        self
+    }
+
     /// The seed of generated names, ids and fault probabilities.
     pub fn random_seed(mut self, seed: u64) -> Self {
         self.random_seed = seed;
@@ -237,7 +252,8 @@ impl SandboxBuilder {
         };
         let mut store = Store::new(settings, now);
         if let Some(path) = &self.state {
-            let opened = persist::Log::open(path)?;
+            let mut opened = persist::Log::open(path)?;
+            opened.log.set_compact_after(self.compact_after);
             let replayed = opened.events.len();
             if let Some((line, bytes)) = opened.recovered {
                 tracing::warn!(path = %path.display(), line, bytes, "recovered the state file: cut off an unfinished last write (the process stopped while writing it; it was never acknowledged)");
@@ -257,6 +273,7 @@ impl SandboxBuilder {
             // every session before it that wrote to the same file.
             store.reseed(fastrand::u64(..) ^ now.as_nanosecond().unsigned_abs() as u64);
         }
+        store.compact_log_if_superseded();
         store.compact();
         let (workflows, runs, credentials) = store.counts();
         tracing::info!(workflows, runs, credentials, "sandbox loaded");
@@ -264,7 +281,10 @@ impl SandboxBuilder {
         for rule in self.faults {
             faults.add(rule)?;
         }
+        store.publish_health();
+        let health = store.health();
         let state = AppState {
+            health,
             store: Arc::new(RwLock::new(store)),
             clock: self.clock,
             faults: faults.clone(),

@@ -38,6 +38,10 @@ struct Cli {
     /// Seconds a new run stays Running.
     #[arg(long, default_value_t = 10.0)]
     running_seconds: f64,
+    /// Compact the state file once it is larger than BYTES and than twice its size after its last
+    /// compaction (atomically: a snapshot written beside it, synced, renamed over it).
+    #[arg(long, default_value_t = atlan_sandbox::DEFAULT_COMPACT_AFTER)]
+    compact_after: u64,
     /// Log more (-v: debug, -vv: trace) on stderr.
     #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -55,7 +59,8 @@ impl Cli {
             .with_addr(self.addr)
             .with_api_key(self.api_key)
             .with_seed(seed)
-            .with_run_seconds(self.pending_seconds, self.running_seconds);
+            .with_run_seconds(self.pending_seconds, self.running_seconds)
+            .with_compact_after(self.compact_after);
         if let Some(state) = self.state {
             options = options.with_state(state);
         }

@@ -13,6 +13,11 @@
 //! - A last line cut short (no newline) is a write that was never acknowledged (the process died
 //!   while writing it): it is cut off and reported. Any other line that does not read is corruption:
 //!   opening fails with the line number and the file is left exactly as it is.
+//! - Compaction ([`Log::compact`]) replaces the file with a snapshot of the state, atomically: the
+//!   snapshot is written to `STATE.compacting`, synced, renamed over the file, and the directory
+//!   synced. A crash before the rename leaves the old file (the unfinished snapshot is removed at
+//!   the next start); after it, the new one, whole. A failed compaction loses nothing either: the
+//!   log goes on in the old file.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
@@ -30,6 +35,10 @@ const LOCK_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// The longest line a state file may hold (a change is at most a request body of a few MB).
 const MAX_LINE: u64 = 64 * 1024 * 1024;
+
+/// How large the file may grow before it is compacted, unless it was already larger after its
+/// last compaction: then it may double first (so compaction costs O(1) per byte written).
+pub const DEFAULT_COMPACT_AFTER: u64 = 16 * 1024 * 1024;
 
 /// A state file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -97,7 +106,25 @@ pub(crate) struct Log {
     _lock: File,
     /// The length of the file after the last acknowledged write.
     length: u64,
+    /// The length when it was opened or last compacted.
+    base: u64,
+    /// See [`DEFAULT_COMPACT_AFTER`].
+    compact_after: u64,
+    /// Compactions done since the file was opened.
+    compactions: u64,
     poisoned: bool,
+}
+
+/// Where a compaction stops, leaving the files as a crash there would (only tests ask for one).
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CrashPoint {
+    /// Half of the snapshot written, not synced.
+    MidSnapshot,
+    /// The snapshot written and synced, not renamed.
+    BeforeRename,
+    /// Renamed, the directory not synced.
+    AfterRename,
 }
 
 impl Log {
@@ -123,6 +150,15 @@ impl Log {
             Err(error) => return Err(io_error(error)),
         }
         let lock = lock(path)?;
+        // A compaction that did not reach its rename: the old file is whole, the snapshot is not.
+        let unfinished = compacting_path(path);
+        if unfinished.exists() {
+            tracing::warn!(path = %unfinished.display(), "removing an unfinished compaction of the state file (the process stopped while compacting; the state file itself is whole)");
+            std::fs::remove_file(&unfinished).map_err(|source| StateError::Io {
+                path: unfinished.clone(),
+                source,
+            })?;
+        }
         let mut file = owner_only()
             .read(true)
             .append(true)
@@ -191,6 +227,9 @@ impl Log {
                 path: path.to_owned(),
                 _lock: lock,
                 length: good_length,
+                base: good_length,
+                compact_after: DEFAULT_COMPACT_AFTER,
+                compactions: 0,
                 poisoned: false,
             },
             events,
@@ -279,6 +318,109 @@ impl Log {
         }
     }
 
+    /// Compacts once the file is larger than `bytes` (default [`DEFAULT_COMPACT_AFTER`]) and than
+    /// twice its length at the last compaction.
+    pub(crate) fn set_compact_after(&mut self, bytes: u64) {
+        self.compact_after = bytes;
+    }
+
+    /// Whether the file has grown enough to be compacted.
+    pub(crate) fn wants_compaction(&self) -> bool {
+        !self.poisoned && self.length > self.compact_after.max(self.base.saturating_mul(2))
+    }
+
+    /// After a compaction that failed: waits until the file doubles again before the next try.
+    pub(crate) fn defer_compaction(&mut self) {
+        self.base = self.length;
+    }
+
+    /// The file's length.
+    pub(crate) fn len(&self) -> u64 {
+        self.length
+    }
+
+    /// How many times it was compacted since it was opened.
+    pub(crate) fn compactions(&self) -> u64 {
+        self.compactions
+    }
+
+    /// Replaces the file with a snapshot of the state: the header, then what `write` writes (one
+    /// event a line), as the module describes. The log then appends to the new file.
+    ///
+    /// # Errors
+    /// [`StateError::Io`] when the snapshot cannot be written, synced or renamed: the unfinished
+    /// snapshot is removed and the log goes on in the old file, which holds everything.
+    pub(crate) fn compact(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), StateError> {
+        self.compact_with(write, None)
+    }
+
+    fn compact_with(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+        crash: Option<CrashPoint>,
+    ) -> Result<(), StateError> {
+        if self.poisoned {
+            return Err(StateError::Poisoned {
+                path: self.path.clone(),
+            });
+        }
+        let temporary = compacting_path(&self.path);
+        let failed = |source| StateError::Io {
+            path: temporary.clone(),
+            source,
+        };
+        let crashed = || failed(io::Error::other("a crash, as a test asked"));
+        let written = (|| -> io::Result<(File, u64)> {
+            let _ = std::fs::remove_file(&temporary);
+            let file = owner_only()
+                .read(true)
+                .append(true)
+                .create_new(true)
+                .open(&temporary)?;
+            let mut out = io::BufWriter::with_capacity(1 << 20, &file);
+            out.write_all(HEADER.as_bytes())?;
+            out.write_all(b"\n")?;
+            if crash == Some(CrashPoint::MidSnapshot) {
+                out.flush()?;
+                return Err(io::Error::other("a crash, as a test asked"));
+            }
+            write(&mut out)?;
+            out.flush()?;
+            drop(out);
+            file.sync_all()?;
+            let length = file.metadata()?.len();
+            Ok((file, length))
+        })();
+        let (file, length) = match written {
+            Ok(written) => written,
+            Err(error) => {
+                if crash.is_none() {
+                    let _ = std::fs::remove_file(&temporary);
+                }
+                return Err(failed(error));
+            }
+        };
+        if crash == Some(CrashPoint::BeforeRename) {
+            return Err(crashed());
+        }
+        if let Err(error) = std::fs::rename(&temporary, &self.path) {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(failed(error));
+        }
+        self.file = file;
+        self.length = length;
+        self.base = length;
+        self.compactions += 1;
+        if crash == Some(CrashPoint::AfterRename) {
+            return Err(crashed());
+        }
+        sync_parent(&self.path);
+        Ok(())
+    }
+
     fn io(&self, source: io::Error) -> StateError {
         StateError::Io {
             path: self.path.clone(),
@@ -290,6 +432,13 @@ impl Log {
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Where a compaction writes its snapshot before renaming it over the file: `PATH.compacting`.
+fn compacting_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".compacting");
+    PathBuf::from(name)
 }
 
 /// Takes the lock file `PATH.lock` and writes this process's pid in it.
@@ -489,5 +638,100 @@ mod tests {
             Log::open(&path),
             Err(StateError::Corrupt { line: 2, .. })
         ));
+    }
+
+    fn snapshot_of(ids: &[&str]) -> impl FnOnce(&mut dyn Write) -> io::Result<()> {
+        let events: Vec<Event> = ids.iter().map(|id| delete(id)).collect();
+        move |out| {
+            for event in &events {
+                serde_json::to_writer(&mut *out, event)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+    }
+
+    /// A kill -9 at any step of a compaction leaves a file that opens with every acknowledged
+    /// write: the old one (the unfinished snapshot is removed) or the new one, whole.
+    #[test]
+    fn a_crash_at_any_step_of_a_compaction_loses_nothing() {
+        for crash in [
+            CrashPoint::MidSnapshot,
+            CrashPoint::BeforeRename,
+            CrashPoint::AfterRename,
+        ] {
+            let path = temp(&format!("crash-{crash:?}"));
+            let mut log = Log::open(&path).unwrap().log;
+            for id in ["a", "b", "a2", "c"] {
+                log.append(&[delete(id)]).unwrap();
+            }
+            let crashed = log.compact_with(snapshot_of(&["a", "b", "a2", "c"]), Some(crash));
+            assert!(crashed.is_err());
+            // The process is gone: nothing is cleaned up.
+            drop(log);
+            let unfinished = compacting_path(&path).exists();
+            assert_eq!(unfinished, crash != CrashPoint::AfterRename, "{crash:?}");
+            let opened = Log::open(&path).unwrap();
+            assert_eq!(ids(&opened.events), ["a", "b", "a2", "c"], "{crash:?}");
+            assert!(!compacting_path(&path).exists(), "{crash:?}");
+        }
+    }
+
+    /// A compaction that fails (a full disk) removes its snapshot and the log goes on in the old
+    /// file; a compaction that succeeds shrinks the file and the log appends to the new one.
+    #[test]
+    fn a_failed_compaction_changes_nothing_and_a_good_one_replaces_the_file() {
+        let path = temp("compact");
+        let mut log = Log::open(&path).unwrap().log;
+        for index in 0..100 {
+            log.append(&[delete(&format!("x{index}"))]).unwrap();
+        }
+        let failed = log.compact(|out| {
+            out.write_all(b"{\"event\":\"delete_cred")?;
+            Err(io::Error::from_raw_os_error(28))
+        });
+        assert!(matches!(failed, Err(StateError::Io { .. })));
+        assert!(!compacting_path(&path).exists());
+        log.append(&[delete("after-failure")]).unwrap();
+        let long = log.len();
+        log.compact(snapshot_of(&["x99", "after-failure"])).unwrap();
+        assert!(log.len() < long / 10, "{} of {long}", log.len());
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), log.len());
+        log.append(&[delete("after-compaction")]).unwrap();
+        drop(log);
+        let opened = Log::open(&path).unwrap();
+        assert_eq!(
+            ids(&opened.events),
+            ["x99", "after-failure", "after-compaction"]
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the snapshot is owner-only too");
+        }
+    }
+
+    #[test]
+    fn compaction_is_wanted_past_the_threshold_and_twice_the_last_size() {
+        let path = temp("wants");
+        let mut log = Log::open(&path).unwrap().log;
+        log.set_compact_after(1_000);
+        while log.len() <= 1_000 {
+            assert!(!log.wants_compaction());
+            log.append(&[delete("y")]).unwrap();
+        }
+        assert!(log.wants_compaction());
+        log.compact(snapshot_of(&["y"; 40])).unwrap();
+        let base = log.len();
+        assert!(base > 1_000, "a snapshot larger than the threshold: {base}");
+        assert!(!log.wants_compaction());
+        while log.len() <= 2 * base {
+            assert!(!log.wants_compaction());
+            log.append(&[delete("y")]).unwrap();
+        }
+        assert!(log.wants_compaction());
+        log.defer_compaction();
+        assert!(!log.wants_compaction());
     }
 }

@@ -38,6 +38,8 @@ pub(crate) struct AppState {
     pub(crate) faults: FaultControl,
     pub(crate) api_key: Arc<str>,
     pub(crate) identity: Arc<Identity>,
+    /// The store's counts, published after every change.
+    pub(crate) health: Arc<crate::store::Health>,
 }
 
 impl AppState {
@@ -55,6 +57,22 @@ impl AppState {
         self.store.read().map_err(|_| poisoned())
     }
 
+    /// Runs `work` on tokio's blocking pool, where store work belongs: the lock, searches,
+    /// rendering, body parsing and the state file's `fsync`. The async workers, which accept
+    /// connections and answer `/_sandbox/health`, are never held up by a heavy request.
+    ///
+    /// # Errors
+    /// What `work` returns; a 500 if it panicked (it must not) or the runtime is shutting down.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&AppState) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || work(&state))
+            .await
+            .map_err(|_| ApiError::internal("the request could not be completed"))?
+    }
+
     /// The store for writing, brought up to the clock.
     pub(crate) fn write(&self) -> ApiResult<RwLockWriteGuard<'_, Store>> {
         let mut store = self.store.write().map_err(|_| poisoned())?;
@@ -67,21 +85,32 @@ fn poisoned() -> ApiError {
     ApiError::internal("the sandbox's state is unavailable after a failure")
 }
 
-/// Reads a JSON body, which must be an object (as every body of the API is): malformed JSON, or an
-/// array or scalar, is a 400 and changes nothing.
+/// Reads a JSON body: an object nested at most [`crate::body::MAX_BODY_DEPTH`] deep, else a 400
+/// that changes nothing.
 pub(crate) fn json_body(body: &Bytes) -> ApiResult<Value> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|error| ApiError::malformed_json(&error))?;
-    if !value.is_object() {
-        return Err(
-            ApiError::bad_request("request body must be a JSON object").cause(
-                "x_content_parse_exception",
-                "request body must be a JSON object",
-                "body",
-            ),
-        );
+    crate::body::json_object(body)
+}
+
+/// A JSON answer.
+pub(crate) fn json_response(value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => bytes_response(bytes),
+        Err(error) => ApiError::internal(error.to_string()).into_response(),
     }
-    Ok(value)
+}
+
+/// A JSON answer written from a view of shared records (after the store's lock is released).
+///
+/// # Errors
+/// A 500 when the view cannot be written (it always can).
+pub(crate) fn rendered(view: &impl serde::Serialize) -> ApiResult<Response> {
+    serde_json::to_vec(view)
+        .map(bytes_response)
+        .map_err(|error| ApiError::internal(error.to_string()))
+}
+
+fn bytes_response(bytes: Vec<u8>) -> Response {
+    ([(http::header::CONTENT_TYPE, "application/json")], bytes).into_response()
 }
 
 /// The longest request target the sandbox reads (as a proxy in front of Atlan would: 8 KiB).
@@ -144,6 +173,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .fallback(|request: Request| async move {
             ApiError::no_route(request.method(), request.uri().path())
         })
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::body::MAX_BODY_BYTES,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn(limit_uri))
         .layer(middleware::map_response(atlan_shaped))
@@ -220,7 +252,8 @@ fn parse_search(body: &Bytes) -> ApiResult<Search> {
     })
 }
 
-/// An `indexsearch`: the answer is serialized under the read lock, straight from the store.
+/// An `indexsearch`: the answer is serialized under the read lock, straight from the store (a page
+/// is at most 10,000 documents of a bounded size; the search itself needs the lock anyway).
 fn search(state: &AppState, index: Index, body: &Bytes) -> ApiResult<Response> {
     let started = Instant::now();
     let search = parse_search(body)?;
@@ -229,94 +262,130 @@ fn search(state: &AppState, index: Index, body: &Bytes) -> ApiResult<Response> {
     let page = store.search(index, &search, now)?;
     let body = envelope::search(index, &page, started.elapsed())
         .map_err(|error| ApiError::internal(error.to_string()))?;
-    Ok(([(http::header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(bytes_response(body))
 }
 
 async fn search_workflows(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
-    search(&state, Index::Workflows, &body)
+    state
+        .blocking(move |state| search(state, Index::Workflows, &body))
+        .await
 }
 
 async fn search_runs(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
-    search(&state, Index::Runs, &body)
+    state
+        .blocking(move |state| search(state, Index::Runs, &body))
+        .await
 }
 
 async fn submit_workflow(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
-) -> ApiResult<Json> {
+) -> ApiResult<Response> {
     if query.get("submit").map(String::as_str) != Some("true") {
         return Err(ApiError::bad_request(
             "creating a workflow needs ?submit=true",
         ));
     }
-    let body = json_body(&body)?;
-    let workflow = body
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let outcome = state.faults.run_outcome(&workflow);
-    Ok(axum::Json(state.write()?.submit_workflow(
-        body,
-        &state.identity.creator,
-        outcome,
-    )?))
+    state
+        .blocking(move |state| {
+            let body = json_body(&body)?;
+            let workflow = body
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let outcome = state.faults.run_outcome(&workflow);
+            let submitted =
+                state
+                    .write()?
+                    .submit_workflow(body, &state.identity.creator, outcome)?;
+            Ok(json_response(&submitted))
+        })
+        .await
 }
 
-async fn rerun(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
-    let body = json_body(&body)?;
-    let workflow = body
-        .get("resourceName")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let outcome = state.faults.run_outcome(&workflow);
-    Ok(axum::Json(state.write()?.rerun(
-        body,
-        &state.identity.creator,
-        outcome,
-    )?))
+async fn rerun(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let body = json_body(&body)?;
+            let workflow = body
+                .get("resourceName")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let outcome = state.faults.run_outcome(&workflow);
+            let run = state
+                .write()?
+                .rerun(body, &state.identity.creator, outcome)?;
+            Ok(json_response(&run))
+        })
+        .await
 }
 
 async fn update_workflow(
     State(state): State<AppState>,
     Path(name): Path<String>,
     body: Bytes,
-) -> ApiResult<Json> {
-    let body = json_body(&body)?;
-    Ok(axum::Json(state.write()?.update_workflow(&name, body)?))
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let body = json_body(&body)?;
+            Ok(json_response(&state.write()?.update_workflow(&name, body)?))
+        })
+        .await
 }
 
 async fn change_owner(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json> {
+) -> ApiResult<Response> {
     let username = query.get("username").cloned().unwrap_or_default();
-    Ok(axum::Json(state.write()?.change_owner(&name, &username)?))
+    state
+        .blocking(move |state| {
+            Ok(json_response(
+                &state.write()?.change_owner(&name, &username)?,
+            ))
+        })
+        .await
 }
 
 async fn archive_workflow(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.write()?.archive_workflow(&name)?;
-    Ok(StatusCode::OK)
+    state
+        .blocking(move |state| {
+            state.write()?.archive_workflow(&name)?;
+            Ok(StatusCode::OK)
+        })
+        .await
 }
 
-async fn stop_run(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json> {
-    Ok(axum::Json(state.write()?.stop_run(&id)?))
+async fn stop_run(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    state
+        .blocking(move |state| Ok(json_response(&state.write()?.stop_run(&id)?)))
+        .await
 }
 
-async fn cron_workflows(State(state): State<AppState>) -> ApiResult<Json> {
-    Ok(axum::Json(envelope::cron_list(
-        state.read()?.cron_workflows(),
-    )))
+async fn cron_workflows(State(state): State<AppState>) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            Ok(json_response(&envelope::cron_list(
+                state.read()?.cron_workflows(),
+            )))
+        })
+        .await
 }
 
-async fn cron_workflow(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json> {
-    Ok(axum::Json(state.read()?.cron_workflow(&name)?))
+async fn cron_workflow(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| Ok(json_response(&state.read()?.cron_workflow(&name)?)))
+        .await
 }
 
 fn date_range(query: &HashMap<String, String>) -> ApiResult<(&str, &str)> {
@@ -332,28 +401,36 @@ fn date_range(query: &HashMap<String, String>) -> ApiResult<(&str, &str)> {
 async fn schedule_queries(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json> {
-    let (start, end) = date_range(&query)?;
-    Ok(axum::Json(Value::Array(
-        state.read()?.schedule_query_runs(start, end, false)?,
-    )))
+) -> ApiResult<Response> {
+    scheduled_runs(state, query, false).await
 }
 
 async fn missed_schedule_queries(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json> {
-    let (start, end) = date_range(&query)?;
-    Ok(axum::Json(Value::Array(
-        state.read()?.schedule_query_runs(start, end, true)?,
-    )))
+) -> ApiResult<Response> {
+    scheduled_runs(state, query, true).await
+}
+
+async fn scheduled_runs(
+    state: AppState,
+    query: HashMap<String, String>,
+    missed: bool,
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let (start, end) = date_range(&query)?;
+            let runs = state.read()?.schedule_query_runs(start, end, missed)?;
+            Ok(json_response(&runs))
+        })
+        .await
 }
 
 async fn create_credential(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
-) -> ApiResult<Json> {
+) -> ApiResult<Response> {
     let test = match query
         .get("testCredential")
         .map(|value| value.to_ascii_lowercase())
@@ -367,18 +444,22 @@ async fn create_credential(
             )));
         }
     };
-    let body = json_body(&body)?;
-    Ok(axum::Json(state.write()?.create_credential(
-        body,
-        test,
-        &state.identity.creator.username,
-    )?))
+    state
+        .blocking(move |state| {
+            let body = json_body(&body)?;
+            let created =
+                state
+                    .write()?
+                    .create_credential(body, test, &state.identity.creator.username)?;
+            Ok(json_response(&created))
+        })
+        .await
 }
 
 async fn list_credentials(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json> {
+) -> ApiResult<Response> {
     let number = |key: &str| -> ApiResult<Option<usize>> {
         query
             .get(key)
@@ -392,44 +473,68 @@ async fn list_credentials(
             .transpose()
     };
     let (limit, offset) = (number("limit")?, number("offset")?);
-    Ok(axum::Json(envelope::credential_list(
-        state
-            .read()?
-            .list_credentials(query.get("filter").map(String::as_str), limit, offset)?,
-    )))
+    state
+        .blocking(move |state| {
+            let records = state.read()?.list_credentials(
+                query.get("filter").map(String::as_str),
+                limit,
+                offset,
+            )?;
+            Ok(json_response(&envelope::credential_list(records)))
+        })
+        .await
 }
 
-async fn get_credential(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json> {
-    Ok(axum::Json(state.read()?.get_credential(&id)?))
+async fn get_credential(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| Ok(json_response(&state.read()?.get_credential(&id)?)))
+        .await
 }
 
-async fn test_credential(State(state): State<AppState>, body: Bytes) -> ApiResult<Json> {
-    let body = json_body(&body)?;
-    Ok(axum::Json(state.read()?.test_credential(body)?))
+async fn test_credential(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let body = json_body(&body)?;
+            Ok(json_response(&state.read()?.test_credential(body)?))
+        })
+        .await
 }
 
 async fn test_stored_credential(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<Json> {
-    Ok(axum::Json(state.read()?.test_stored_credential(&id)?))
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| Ok(json_response(&state.read()?.test_stored_credential(&id)?)))
+        .await
 }
 
 async fn update_credential(
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json> {
-    let body = json_body(&body)?;
-    Ok(axum::Json(state.write()?.update_credential(&id, body)?))
+) -> ApiResult<Response> {
+    state
+        .blocking(move |state| {
+            let body = json_body(&body)?;
+            Ok(json_response(&state.write()?.update_credential(&id, body)?))
+        })
+        .await
 }
 
 async fn purge_credential(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.write()?.purge_credential(&id)?;
-    Ok(StatusCode::OK)
+    state
+        .blocking(move |state| {
+            state.write()?.purge_credential(&id)?;
+            Ok(StatusCode::OK)
+        })
+        .await
 }
 
 async fn whoami(State(state): State<AppState>) -> Json {
@@ -480,9 +585,8 @@ async fn remove_fault(State(state): State<AppState>, Path(id): Path<u64>) -> Api
     }
 }
 
-async fn health(State(state): State<AppState>) -> ApiResult<Json> {
-    let (workflows, runs, credentials) = state.read()?.counts();
-    Ok(axum::Json(
-        json!({"status": "ok", "workflows": workflows, "runs": runs, "credentials": credentials}),
-    ))
+/// Answered from the counts the store publishes after every change, without its lock: health
+/// answers at once whatever runs (a heavy list, a compaction of the state file).
+async fn health(State(state): State<AppState>) -> Json {
+    axum::Json(state.health.answer())
 }

@@ -39,6 +39,9 @@ pub struct ServeOptions {
     pub pending: Duration,
     /// How long a new run stays Running (default 10 s).
     pub running: Duration,
+    /// When the state file is compacted (default [`crate::DEFAULT_COMPACT_AFTER`]; see
+    /// [`crate::SandboxBuilder::compact_state_after`]).
+    pub compact_after: u64,
 }
 
 impl Default for ServeOptions {
@@ -50,6 +53,7 @@ impl Default for ServeOptions {
             seed: Seed::Default,
             pending: Duration::from_secs(2),
             running: Duration::from_secs(10),
+            compact_after: crate::DEFAULT_COMPACT_AFTER,
         }
     }
 }
@@ -83,6 +87,14 @@ impl ServeOptions {
         self
     }
 
+    /// Compacts the state file once it is larger than `bytes` (and than twice its size after its
+    /// last compaction).
+    #[must_use]
+    pub fn with_compact_after(mut self, bytes: u64) -> Self {
+        self.compact_after = bytes;
+        self
+    }
+
     /// How many seconds a new run stays Pending, then Running, as a command line gives them:
     /// negative and NaN are 0, and each is at most a year.
     #[must_use]
@@ -113,7 +125,8 @@ pub async fn serve(
         .addr(options.addr)
         .api_key(options.api_key)
         .seed(options.seed)
-        .run_durations(options.pending, options.running);
+        .run_durations(options.pending, options.running)
+        .compact_state_after(options.compact_after);
     if let Some(path) = options.state {
         builder = builder.state(path);
     }

@@ -90,6 +90,27 @@ async fn create_app(api: &Api, name: &str) -> Option<(String, String)> {
     })
 }
 
+/// Replaces an app workflow's inputs with 32 KiB ones of `round` (so that the state file grows
+/// fast and is compacted under the kills); `None` when the connection failed.
+async fn update_app(api: &Api, slug: &str, round: i64) -> Option<bool> {
+    let inputs = json!({"inputs": {
+        "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/athena/1"}},
+        "extraction_method": "direct", "credential_guid": "g", "round": round,
+        "payload": "p".repeat(32 * 1024)}});
+    let (status, body) = send(
+        api,
+        Method::PUT,
+        &format!("/api/service/v1/app/{slug}"),
+        Some(&inputs),
+    )
+    .await?;
+    assert!(
+        status == StatusCode::OK || status.is_server_error(),
+        "{status} {body}"
+    );
+    Some(status == StatusCode::OK)
+}
+
 /// What the clients were told succeeded.
 #[derive(Debug, Default)]
 struct Acknowledged {
@@ -101,6 +122,9 @@ struct Acknowledged {
     handed_out: Vec<String>,
     /// App workflow slug → the run its create started.
     apps: BTreeMap<String, String>,
+    /// App workflow slug → the rounds of its inputs that may be stored: the last acknowledged
+    /// replacement of its 32 KiB inputs, and the one after it if a kill cut that one.
+    rounds: BTreeMap<String, Vec<i64>>,
 }
 
 impl Acknowledged {
@@ -164,6 +188,16 @@ impl Acknowledged {
             let (status, _) = api.get(&format!("/api/service/v1/app/runs/{run}")).await;
             assert_eq!(status, StatusCode::OK, "app run {run} of {slug} is lost");
         }
+        for (slug, rounds) in &self.rounds {
+            let (_, workflow) = api.get(&format!("/api/service/v1/app/{slug}")).await;
+            let round = workflow["dag"]["extract"]["inputs"]["args"]["round"]
+                .as_i64()
+                .unwrap_or(-1);
+            assert!(
+                rounds.contains(&round),
+                "app workflow {slug} has inputs of round {round}, not one of {rounds:?}"
+            );
+        }
         let distinct: BTreeSet<&String> = self.handed_out.iter().collect();
         assert_eq!(
             distinct.len(),
@@ -210,7 +244,8 @@ proptest::proptest! {
 
 /// Starts the binary on `path` with the default seed; returns the child and its base URL.
 fn spawn(path: &Path) -> (std::process::Child, String) {
-    common::spawn_binary(&[], path)
+    // A low compaction threshold: the file is compacted several times under the kills.
+    common::spawn_binary(&["--compact-after", "65536"], path)
 }
 
 /// How many times the sandbox is killed.
@@ -226,6 +261,10 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
     let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
     let mut rng = fastrand::Rng::with_seed(11);
     let mut total_maybe = 0;
+    let mut compactions = 0;
+    // Each writer's own app workflow, whose inputs it replaces again and again (across kills): the
+    // file grows with superseded inputs and is compacted under the kills.
+    let owned: Arc<Mutex<Vec<Option<String>>>> = Arc::new(Mutex::new(vec![None; WRITERS]));
     for cycle in 0..KILLS {
         let (mut child, url) = spawn(&path);
         let api = Api::new(&url, atlan_sandbox::DEFAULT_API_KEY);
@@ -240,27 +279,64 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
         let writers: Vec<_> = (0..WRITERS)
             .map(|writer| {
                 let api = Api::new(&url, atlan_sandbox::DEFAULT_API_KEY);
-                let (acknowledged, count, reached, maybe) = (
+                let (acknowledged, count, reached, maybe, owned) = (
                     acknowledged.clone(),
                     count.clone(),
                     reached.clone(),
                     maybe.clone(),
+                    owned.clone(),
                 );
                 let seed = rng.u64(..);
                 tokio::spawn(async move {
                     let mut rng = fastrand::Rng::with_seed(seed);
                     let mut mine: Vec<String> = Vec::new();
                     for op in 0.. {
-                        let done = match rng.u8(0..4) {
+                        let owned_app = owned.lock().unwrap()[writer].clone();
+                        let done = match rng.u8(0..6) {
                             3 => {
                                 let name = format!("app-k{cycle}-w{writer}-{op}");
                                 create_app(&api, &name).await.map(|(slug, run)| {
                                     let mut ack = acknowledged.lock().unwrap();
                                     ack.handed_out.push(slug.clone());
                                     ack.handed_out.push(run.clone());
-                                    ack.apps.insert(slug, run);
+                                    ack.rounds.insert(slug.clone(), vec![-1]);
+                                    ack.apps.insert(slug.clone(), run);
+                                    owned.lock().unwrap()[writer].get_or_insert(slug);
                                 })
                             }
+                            4 | 5 => match owned_app {
+                                Some(slug) => {
+                                    let slug = &slug;
+                                    let round =
+                                        i64::try_from(cycle * 1_000).unwrap() + i64::from(op);
+                                    // Until it is answered, this round may be what is stored.
+                                    acknowledged
+                                        .lock()
+                                        .unwrap()
+                                        .rounds
+                                        .get_mut(slug)
+                                        .unwrap()
+                                        .push(round);
+                                    update_app(&api, slug, round).await.map(|updated| {
+                                        if updated {
+                                            acknowledged
+                                                .lock()
+                                                .unwrap()
+                                                .rounds
+                                                .insert(slug.clone(), vec![round]);
+                                        } else {
+                                            acknowledged
+                                                .lock()
+                                                .unwrap()
+                                                .rounds
+                                                .get_mut(slug)
+                                                .unwrap()
+                                                .pop();
+                                        }
+                                    })
+                                }
+                                None => Some(()),
+                            },
                             0 => {
                                 let name = format!("k{cycle}-w{writer}-{op}");
                                 create_credential(&api, &name).await.map(|id| {
@@ -303,6 +379,8 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
             })
             .collect();
         reached.notified().await;
+        let (_, health) = api.get("/_sandbox/health").await;
+        compactions += health["state_file"]["compactions"].as_u64().unwrap();
         child.kill().unwrap(); // SIGKILL, with writers mid-request
         child.wait().unwrap();
         for writer in writers {
@@ -318,7 +396,7 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
     child.kill().unwrap();
     child.wait().unwrap();
     eprintln!(
-        "{KILLS} kills, {} credentials, {} runs ({} stopped) and {} app workflows with their runs acknowledged, {total_maybe} requests cut by a kill; nothing lost",
+        "{KILLS} kills, {} credentials, {} runs ({} stopped) and {} app workflows with their runs acknowledged ({} of them with replaced inputs), {total_maybe} requests cut by a kill, the state file compacted {compactions} times (at least) under them; nothing lost",
         acknowledged.credentials.len(),
         acknowledged.runs.len(),
         acknowledged
@@ -327,8 +405,14 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
             .filter(|stopped| **stopped)
             .count(),
         acknowledged.apps.len(),
+        acknowledged
+            .rounds
+            .values()
+            .filter(|rounds| rounds != &&vec![-1])
+            .count(),
     );
     assert!(acknowledged.credentials.len() + acknowledged.runs.len() >= KILLS);
+    assert!(compactions >= 2, "compacted {compactions} times");
     assert!(!acknowledged.apps.is_empty());
     std::fs::remove_file(&path).unwrap();
 }

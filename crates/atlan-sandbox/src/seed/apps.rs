@@ -2,14 +2,14 @@
 //! the nine statuses, so that the README's sandbox shows both worlds.
 
 use atlan_model::AppRunStatus;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::store::{AppRunRecord, AppWorkflowRecord, Event, ScheduleRecord};
+use crate::store::{AppRunRecord, AppWorkflowRecord, Event, ScheduleRecord, StoredInputs};
 
 /// A credential of the default tenant (`fixtures/seed/tenant.json`).
 const SNOWFLAKE_CREDENTIAL: &str = "972a87c1-28d7-8bf2-896d-ea5bd3e9c691";
 
-fn inputs(connector: &str, epoch: i64, name: &str, extra: Value) -> Map<String, Value> {
+fn inputs(connector: &str, epoch: i64, name: &str, extra: Value) -> StoredInputs {
     let mut inputs = json!({
         "connection": {"typeName": "Connection", "attributes": {
             "qualifiedName": format!("default/{connector}/{epoch}"), "connectorName": connector, "name": name}},
@@ -19,7 +19,7 @@ fn inputs(connector: &str, epoch: i64, name: &str, extra: Value) -> Map<String, 
     if let (Some(inputs), Value::Object(extra)) = (inputs.as_object_mut(), extra) {
         inputs.extend(extra);
     }
-    inputs.as_object().cloned().unwrap_or_default()
+    StoredInputs::from_map(inputs.as_object().cloned().unwrap_or_default())
 }
 
 /// The events, relative to `now` (epoch milliseconds).

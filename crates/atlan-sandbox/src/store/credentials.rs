@@ -389,7 +389,7 @@ impl Store {
 const MAX_CREDENTIAL_NAME: usize = 256;
 
 /// A credential name: at most 256 characters, no control characters.
-fn check_credential_name(name: &str) -> ApiResult<()> {
+pub(crate) fn check_credential_name(name: &str) -> ApiResult<()> {
     if name.chars().count() <= MAX_CREDENTIAL_NAME && !name.chars().any(char::is_control) {
         return Ok(());
     }

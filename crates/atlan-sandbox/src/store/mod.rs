@@ -4,12 +4,14 @@
 mod apps;
 mod credentials;
 mod doc_values;
+mod health;
 pub(crate) mod index;
 mod result_cache;
 pub(crate) mod runs;
 mod workflows;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use atlan_query::eval::{EvalOptions, Page};
 use atlan_query::{Index, Search};
@@ -17,10 +19,14 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub(crate) use apps::{AppRunRecord, AppWorkflowRecord, ScheduleRecord};
+pub(crate) use apps::{
+    AppRunRecord, AppWorkflowRecord, RawField, ScheduleRecord, StoredInputs, atlas_search,
+};
 pub use credentials::CredentialTestRule;
-pub(crate) use credentials::StoredCredential;
+pub(crate) use credentials::{StoredCredential, check_credential_name};
 pub(crate) use doc_values::StoredDocument;
+use health::Counts;
+pub(crate) use health::Health;
 use index::Collection;
 pub(crate) use runs::{Creator, Outcome, RunRecord};
 pub(crate) use workflows::{package_of, package_steps, template_document};
@@ -47,14 +53,49 @@ pub(crate) enum Event {
     PutCredential { credential: StoredCredential },
     /// A credential purged.
     DeleteCredential { id: String },
-    /// An app workflow created or replaced (a new version, a schedule added or removed).
+    /// An app workflow created or replaced (a new version).
     PutAppWorkflow { record: Box<AppWorkflowRecord> },
+    /// A schedule added to an app workflow.
+    AddAppSchedule {
+        slug: String,
+        schedule: ScheduleRecord,
+    },
+    /// A schedule removed from an app workflow.
+    RemoveAppSchedule { slug: String, trigger_id: String },
     /// An app workflow archived.
     DeleteAppWorkflow { slug: String },
     /// An app workflow run submitted.
     PutAppRun { record: Box<AppRunRecord> },
     /// An app workflow run cancelled.
     CancelAppRun { run_id: String, at: i64, by: String },
+}
+
+/// An event of a snapshot, borrowing what it writes from the store: serialized exactly as the
+/// [`Event`] of the same name (a test holds them equal), so that compaction copies nothing.
+#[derive(Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+#[allow(clippy::enum_variant_names)] // the names of the events they write
+enum SnapshotEvent<'a> {
+    PutWorkflow { name: &'a str, document: &'a Value },
+    PutRun { record: &'a RunRecord },
+    PutFixedRun { name: &'a str, document: &'a Value },
+    PutCredential { credential: &'a StoredCredential },
+    PutAppWorkflow { record: &'a AppWorkflowRecord },
+    PutAppRun { record: &'a AppRunRecord },
+}
+
+/// A writer that only counts what it is given.
+struct ByteCounter(u64);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Settings the store's behaviour depends on.
@@ -76,10 +117,10 @@ pub(crate) struct Store {
     runs: Collection,
     records: BTreeMap<String, RunRecord>,
     credentials: BTreeMap<String, StoredCredential>,
-    /// Live app workflows by slug.
-    app_workflows: BTreeMap<String, AppWorkflowRecord>,
+    /// Live app workflows by slug (shared with the reads that answer them).
+    app_workflows: BTreeMap<String, Arc<AppWorkflowRecord>>,
     /// App workflow runs by run id.
-    app_runs: BTreeMap<String, AppRunRecord>,
+    app_runs: BTreeMap<String, Arc<AppRunRecord>>,
     /// Runs whose document changes at a future instant: (instant, run name).
     changes: BTreeSet<(i64, String)>,
     /// The instant each run of `changes` is filed under, to find its entry without a scan.
@@ -89,6 +130,8 @@ pub(crate) struct Store {
     log: Option<Log>,
     /// The instant the documents were last brought up to date.
     now: i64,
+    /// The counts `/_sandbox/health` answers, published after every change.
+    health: Arc<Health>,
 }
 
 impl std::fmt::Debug for Store {
@@ -117,7 +160,25 @@ impl Store {
             settings,
             log: None,
             now: now.as_millisecond(),
+            health: Arc::new(Health::new()),
         }
+    }
+
+    /// What `/_sandbox/health` reads, without the store's lock.
+    pub(crate) fn health(&self) -> Arc<Health> {
+        Arc::clone(&self.health)
+    }
+
+    /// Publishes the counts for health.
+    pub(crate) fn publish_health(&self) {
+        let (workflows, runs, credentials) = self.counts();
+        self.health.publish(Counts {
+            workflows,
+            runs,
+            credentials,
+            app_workflows: self.app_workflows.len(),
+            state_file: self.log.as_ref().map(|log| (log.len(), log.compactions())),
+        });
     }
 
     /// Persists every later change to `log` (after replaying what it holds).
@@ -208,6 +269,79 @@ impl Store {
         for event in events {
             self.apply(event);
         }
+        if self.log.as_ref().is_some_and(Log::wants_compaction) {
+            self.compact_log();
+        }
+        self.publish_health();
+        Ok(())
+    }
+
+    /// Replaces the state file with a snapshot of the state (see [`Log::compact`]), under the
+    /// write lock: nothing changes while it is written. A failure is logged and loses nothing (the
+    /// log goes on in the old file, and tries again when it has doubled).
+    pub(crate) fn compact_log(&mut self) {
+        let Some(mut log) = self.log.take() else {
+            return;
+        };
+        let before = log.len();
+        let started = std::time::Instant::now();
+        match log.compact(|out| self.write_snapshot(out)) {
+            Ok(()) => tracing::info!(
+                path = %log.path().display(),
+                before,
+                after = log.len(),
+                took = ?started.elapsed(),
+                "compacted the state file"
+            ),
+            Err(error) => {
+                tracing::warn!(%error, "could not compact the state file; it goes on growing and will be compacted later");
+                log.defer_compaction();
+            }
+        }
+        self.log = Some(log);
+    }
+
+    /// Compacts the state file at start when more than half of it was superseded (what a snapshot
+    /// would write, counted without writing it, is less than half the file). Files under 1 MiB
+    /// are left alone.
+    pub(crate) fn compact_log_if_superseded(&mut self) {
+        let Some(length) = self.log.as_ref().map(Log::len) else {
+            return;
+        };
+        if length < 1024 * 1024 {
+            return;
+        }
+        let mut counter = ByteCounter(0);
+        if self.write_snapshot(&mut counter).is_ok() && counter.0.saturating_mul(2) < length {
+            self.compact_log();
+        }
+    }
+
+    /// Writes the state as events, one a line, in an order that replays to this state (documents
+    /// in index order).
+    fn write_snapshot(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut line = |event: SnapshotEvent<'_>| -> std::io::Result<()> {
+            serde_json::to_writer(&mut *out, &event)?;
+            out.write_all(b"\n")
+        };
+        for (name, document) in self.workflows.iter() {
+            line(SnapshotEvent::PutWorkflow { name, document })?;
+        }
+        for (name, document) in self.runs.iter() {
+            line(match self.records.get(name) {
+                Some(record) => SnapshotEvent::PutRun { record },
+                None => SnapshotEvent::PutFixedRun { name, document },
+            })?;
+        }
+        for credential in self.credentials.values() {
+            line(SnapshotEvent::PutCredential { credential })?;
+        }
+        for record in self.app_workflows.values() {
+            line(SnapshotEvent::PutAppWorkflow { record })?;
+        }
+        for record in self.app_runs.values() {
+            line(SnapshotEvent::PutAppRun { record })?;
+        }
         Ok(())
     }
 
@@ -253,21 +387,12 @@ impl Store {
             Event::DeleteCredential { id } => {
                 self.credentials.remove(&id);
             }
-            Event::PutAppWorkflow { record } => {
-                self.app_workflows.insert(record.slug.clone(), *record);
-            }
-            Event::DeleteAppWorkflow { slug } => {
-                self.app_workflows.remove(&slug);
-            }
-            Event::PutAppRun { record } => {
-                self.app_runs.insert(record.run_id.clone(), *record);
-            }
-            Event::CancelAppRun { run_id, at, by } => {
-                if let Some(run) = self.app_runs.get_mut(&run_id) {
-                    run.stopped_at = Some(at);
-                    run.stopped_by = Some(by);
-                }
-            }
+            event @ (Event::PutAppWorkflow { .. }
+            | Event::DeleteAppWorkflow { .. }
+            | Event::AddAppSchedule { .. }
+            | Event::RemoveAppSchedule { .. }
+            | Event::PutAppRun { .. }
+            | Event::CancelAppRun { .. }) => self.apply_app(event),
         }
     }
 
