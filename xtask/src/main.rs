@@ -163,6 +163,7 @@ fn bench(quick: bool) -> Result<(), String> {
         ("atlan-query", "search"),
         ("atlan-transport", "overhead"),
         ("atlan-sandbox", "load"),
+        ("atlan-sandbox", "big_documents"),
         ("atlan-workflows", "listing"),
         ("atlan-cli", "cli"),
     ];

@@ -16,7 +16,8 @@ use bytes::Bytes;
 
 use crate::app_request::{self, CreateApp, UpdateApp};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::{AppState, json_response, rendered};
+use crate::routes::{AppState, json_response, json_stream, rendered};
+use crate::store::views::ListBody;
 use crate::store::{Outcome, atlas_search};
 
 /// The routes under `/api/service`.
@@ -93,7 +94,7 @@ async fn list(
             let page = state
                 .read()?
                 .list_apps(get("limit"), get("cursor"), get("name"))?;
-            rendered(&page.view())
+            Ok(json_stream(ListBody::new(page)))
         })
         .await
 }
@@ -102,7 +103,7 @@ async fn get_one(State(state): State<AppState>, Path(slug): Path<String>) -> Api
     state
         .blocking(move |state| {
             let record = state.read()?.app_workflow(&slug)?;
-            rendered(&record.summary())
+            rendered(&record.summary(), record.summary_len())
         })
         .await
 }

@@ -99,14 +99,27 @@ pub(crate) fn json_response(value: &impl serde::Serialize) -> Response {
     }
 }
 
-/// A JSON answer written from a view of shared records (after the store's lock is released).
+/// A JSON answer written from a view of shared records (after the store's lock is released)
+/// into a buffer of about `size` bytes (so that a 32 MB answer is not copied as it grows).
 ///
 /// # Errors
 /// A 500 when the view cannot be written (it always can).
-pub(crate) fn rendered(view: &impl serde::Serialize) -> ApiResult<Response> {
-    serde_json::to_vec(view)
-        .map(bytes_response)
-        .map_err(|error| ApiError::internal(error.to_string()))
+pub(crate) fn rendered(view: &impl serde::Serialize, size: usize) -> ApiResult<Response> {
+    let mut bytes = Vec::with_capacity(size);
+    serde_json::to_writer(&mut bytes, view)
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    Ok(bytes_response(bytes))
+}
+
+/// A JSON answer whose body is written as the connection takes it.
+pub(crate) fn json_stream(
+    body: impl http_body::Body<Data = Bytes, Error = std::convert::Infallible> + Send + 'static,
+) -> Response {
+    (
+        [(http::header::CONTENT_TYPE, "application/json")],
+        axum::body::Body::new(body),
+    )
+        .into_response()
 }
 
 fn bytes_response(bytes: Vec<u8>) -> Response {

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub(crate) use apps::{
-    AppRunRecord, AppWorkflowRecord, RawField, ScheduleRecord, StoredInputs, atlas_search,
+    AppRunRecord, AppWorkflowRecord, RawField, ScheduleRecord, StoredInputs, atlas_search, views,
 };
 pub use credentials::CredentialTestRule;
 pub(crate) use credentials::{StoredCredential, check_credential_name};

@@ -48,6 +48,14 @@ impl StoredInputs {
             .filter(|guid| !guid.is_empty())
     }
 
+    /// About how many bytes the inputs take written out (to size an answer's buffer).
+    pub(crate) fn text_len(&self) -> usize {
+        self.0
+            .iter()
+            .map(|(key, value)| key.len() + value.get().len() + 4)
+            .sum()
+    }
+
     /// The object `GET v1/app/{slug}` answers under `dag.extract.inputs.args`: the stored fields and
     /// the keys the server adds at run time (`user_id`, `workflow_id`), in key order.
     pub(crate) fn with_runtime_keys<'a>(
