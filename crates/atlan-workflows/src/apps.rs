@@ -9,6 +9,7 @@
 //! answer says whether it reused; an idempotent submit reports the active run's id; `Error` is a
 //! terminal status, and [`AppMonitor`] has a timeout.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,10 +27,13 @@ use http::StatusCode;
 use serde_json::Value;
 
 use crate::client::AtlanClient;
-use crate::error::{Error, Result};
+use crate::error::{Error, ListingProblem, Result};
 use crate::paging::ahead;
 use crate::paging::app_runs::{self, AppRunPager};
 use crate::requests::apps as requests;
+
+/// The most workflows (and pages) the name lookup of a create's 409 walks.
+const NAME_LOOKUP_BOUND: u64 = 100;
 
 /// How many times a submit that answered 5xx checks the asset search for the active run.
 const RECHECKS: u32 = 3;
@@ -90,6 +94,10 @@ impl Apps {
             name: None,
             limit: None,
             cursor: None,
+            cursors: HashSet::new(),
+            pages: 0,
+            bound: MAX_APP_LISTING,
+            broken: None,
         }
     }
 
@@ -361,10 +369,17 @@ impl CreateAppBuilder {
                     .map(str::to_owned)
                     .collect();
                 if slugs.is_empty() {
+                    // The 409 did not name the workflow: find it by name. A name is unique on a
+                    // sane server, so the lookup stops at a few workflows.
                     let apps = Apps::new(self.client.clone());
-                    let mut listing = apps.list().name(&self.request.name);
-                    while let Some(page) = listing.next_page().await? {
-                        slugs.extend(page.workflows.into_iter().flatten().filter_map(|w| w.slug));
+                    let mut found = Box::pin(
+                        apps.list()
+                            .name(&self.request.name)
+                            .bound(NAME_LOOKUP_BOUND)
+                            .stream(),
+                    );
+                    while let Some(workflow) = futures_util::StreamExt::next(&mut found).await {
+                        slugs.extend(workflow?.slug);
                     }
                 }
                 match (self.reuse, slugs.as_slice()) {
@@ -431,8 +446,17 @@ pub fn check_inputs(app_id: &str, contract: &InputContract, inputs: &AppInputs) 
     }
 }
 
+/// The most workflows (and pages) a listing of app workflows walks before it stops with
+/// [`Error::BrokenListing`]: far more than a tenant holds (the sandbox holds at most 10,000), and
+/// a bound on what a server that never stops giving new cursors can make a client fetch.
+pub const MAX_APP_LISTING: u64 = 100_000;
+
 /// A page-by-page listing of workflows; from [`Apps::list`]. The list is cursor-paged: a page
 /// cannot be fetched before the one that names it, so pages come one after another.
+///
+/// A listing never follows a cursor the server gave before, and [`AppListing::stream`] never
+/// yields a workflow twice: either ends the listing with [`Error::BrokenListing`] (as do an empty
+/// page that says more follow, and more than [`MAX_APP_LISTING`] pages or workflows).
 #[derive(Debug, Clone)]
 #[must_use = "a listing does nothing until a page is asked for"]
 pub struct AppListing {
@@ -440,6 +464,12 @@ pub struct AppListing {
     name: Option<String>,
     limit: Option<u32>,
     cursor: Option<Option<String>>,
+    /// The cursors followed so far.
+    cursors: HashSet<String>,
+    pages: u64,
+    bound: u64,
+    /// What the last page did that ends the listing at the next page.
+    broken: Option<ListingProblem>,
 }
 
 impl AppListing {
@@ -461,31 +491,19 @@ impl AppListing {
         self
     }
 
+    /// Stops at this many pages or workflows (at most [`MAX_APP_LISTING`]).
+    pub(crate) fn bound(mut self, bound: u64) -> Self {
+        self.bound = bound.min(MAX_APP_LISTING);
+        self
+    }
+
     /// The first page (or the page at the cursor).
     ///
     /// # Errors
-    /// As [`AtlanClient::execute`].
+    /// As [`AtlanClient::execute`]; [`Error::BrokenListing`] when a workflow comes twice in the
+    /// page.
     pub async fn page(&self) -> Result<AppList> {
         let cursor = self.cursor.clone().flatten();
-        self.client
-            .execute_json(&requests::list(
-                self.limit,
-                cursor.as_deref(),
-                self.name.as_deref(),
-            ))
-            .await
-    }
-
-    /// The next page, `None` after the last; moves the cursor on.
-    ///
-    /// # Errors
-    /// As [`AtlanClient::execute`].
-    pub async fn next_page(&mut self) -> Result<Option<AppList>> {
-        let cursor = match &self.cursor {
-            None => None,
-            Some(None) => return Ok(None),
-            Some(Some(cursor)) => Some(cursor.clone()),
-        };
         let page: AppList = self
             .client
             .execute_json(&requests::list(
@@ -494,37 +512,163 @@ impl AppListing {
                 self.name.as_deref(),
             ))
             .await?;
-        self.cursor = Some(
-            page.next_cursor
-                .clone()
-                .filter(|_| page.has_more.unwrap_or(false)),
-        );
+        let workflows = page.workflows.as_deref().unwrap_or_default();
+        if let Some(slug) = ahead::repeated_id(workflows, |workflow| workflow.slug.as_deref()) {
+            return Err(broken(
+                0,
+                ListingProblem::RepeatedResult {
+                    id: slug.to_owned(),
+                },
+            ));
+        }
+        Ok(page)
+    }
+
+    /// The next page, `None` after the last; moves the cursor on.
+    ///
+    /// # Errors
+    /// As [`AtlanClient::execute`]; [`Error::BrokenListing`] for the page after one that named a
+    /// cursor the listing followed before (that page itself is answered), for an empty page that
+    /// says more follow, and past the bound.
+    pub async fn next_page(&mut self) -> Result<Option<AppList>> {
+        if let Some(problem) = self.broken.take() {
+            self.cursor = Some(None);
+            return Err(broken(0, problem));
+        }
+        let cursor = match &self.cursor {
+            None => None,
+            Some(None) => return Ok(None),
+            Some(Some(cursor)) => Some(cursor.clone()),
+        };
+        if self.pages >= self.bound {
+            self.cursor = Some(None);
+            return Err(broken(
+                0,
+                ListingProblem::TooLong {
+                    limit: self.bound,
+                    what: "pages",
+                },
+            ));
+        }
+        self.pages += 1;
+        let page: AppList = self
+            .client
+            .execute_json(&requests::list(
+                self.limit,
+                cursor.as_deref(),
+                self.name.as_deref(),
+            ))
+            .await?;
+        if let Some(cursor) = cursor {
+            self.cursors.insert(cursor);
+        }
+        let next = page
+            .next_cursor
+            .clone()
+            .filter(|_| page.has_more.unwrap_or(false));
+        if next.is_some() && page.workflows.as_ref().is_none_or(Vec::is_empty) {
+            self.cursor = Some(None);
+            return Err(broken(0, ListingProblem::EmptyPageWithMore));
+        }
+        if let Some(next) = next.as_ref().filter(|next| self.cursors.contains(*next)) {
+            self.broken = Some(ListingProblem::RepeatedCursor {
+                cursor: next.clone(),
+            });
+        }
+        self.cursor = Some(next);
         Ok(Some(page))
     }
 
-    /// Every workflow, following the cursors; an error ends the stream after the workflows
-    /// already yielded.
+    /// Every workflow, following the cursors, each once; an error ends the stream after the
+    /// workflows already yielded.
     pub fn stream(self) -> impl Stream<Item = Result<AppSummary>> + Send + 'static {
-        futures_util::stream::unfold(
-            (self, Vec::<AppSummary>::new().into_iter(), false),
-            |(mut listing, mut buffered, failed)| async move {
-                if failed {
-                    return None;
-                }
-                loop {
-                    if let Some(item) = buffered.next() {
-                        return Some((Ok(item), (listing, buffered, false)));
-                    }
-                    match listing.next_page().await {
-                        Ok(Some(page)) => {
-                            buffered = page.workflows.unwrap_or_default().into_iter();
-                        }
-                        Ok(None) => return None,
-                        Err(error) => return Some((Err(error), (listing, buffered, true))),
-                    }
-                }
+        let walk = AppWalk {
+            bound: self.bound,
+            listing: self,
+            buffered: Vec::new().into_iter(),
+            slugs: HashSet::new(),
+            yielded: 0,
+            done: false,
+        };
+        futures_util::stream::unfold(walk, |mut walk| async move {
+            let item = walk.next().await?;
+            Some((item, walk))
+        })
+    }
+}
+
+/// The state of [`AppListing::stream`].
+struct AppWalk {
+    listing: AppListing,
+    buffered: std::vec::IntoIter<AppSummary>,
+    /// The slugs yielded: the bound keeps this under [`MAX_APP_LISTING`].
+    slugs: HashSet<String>,
+    yielded: u64,
+    bound: u64,
+    done: bool,
+}
+
+impl AppWalk {
+    async fn next(&mut self) -> Option<Result<AppSummary>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            if let Some(workflow) = self.buffered.next() {
+                return Some(self.admit(workflow));
+            }
+            match self.listing.next_page().await {
+                Ok(Some(page)) => self.buffered = page.workflows.unwrap_or_default().into_iter(),
+                Ok(None) => return None,
+                Err(error) => return Some(Err(self.fail(error))),
+            }
+        }
+    }
+
+    /// A workflow the page held: yielded unless it repeats one or the listing is at its bound.
+    fn admit(&mut self, workflow: AppSummary) -> Result<AppSummary> {
+        let problem = if self.yielded >= self.bound {
+            Some(ListingProblem::TooLong {
+                limit: self.bound,
+                what: "workflows",
+            })
+        } else {
+            workflow
+                .slug
+                .as_ref()
+                .filter(|slug| !self.slugs.insert((*slug).clone()))
+                .map(|slug| ListingProblem::RepeatedResult { id: slug.clone() })
+        };
+        match problem {
+            Some(problem) => Err(self.fail(broken(0, problem))),
+            None => {
+                self.yielded += 1;
+                Ok(workflow)
+            }
+        }
+    }
+
+    /// Ends the walk with `error` (its position set to what was yielded).
+    fn fail(&mut self, error: Error) -> Error {
+        self.done = true;
+        match error {
+            Error::BrokenListing {
+                operation, problem, ..
+            } => Error::BrokenListing {
+                operation,
+                position: self.yielded,
+                problem,
             },
-        )
+            other => other,
+        }
+    }
+}
+
+fn broken(position: u64, problem: ListingProblem) -> Error {
+    Error::BrokenListing {
+        operation: "apps.list",
+        position,
+        problem,
     }
 }
 
@@ -846,10 +990,17 @@ impl AppRunSearch {
     /// One page.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a bad bound or page (nothing sent); otherwise as
-    /// [`AtlanClient::execute`].
+    /// [`Error::InvalidInput`] for a bad bound or page (nothing sent); [`Error::BrokenListing`]
+    /// when a run comes twice in the page; otherwise as [`AtlanClient::execute`].
     pub async fn page(&self) -> Result<AppRunPage> {
         let fetched = app_runs::fetch(&self.client, &self.filter).await?;
+        if let Some(id) = ahead::repeated_id(&fetched.items, |run| run.qualified_name.as_deref()) {
+            return Err(Error::BrokenListing {
+                operation: "apps.search_runs",
+                position: 0,
+                problem: ListingProblem::RepeatedResult { id: id.to_owned() },
+            });
+        }
         Ok(AppRunPage {
             items: fetched.items,
             total: fetched.total.map(|total| total.value).unwrap_or_default(),

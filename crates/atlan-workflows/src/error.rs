@@ -135,6 +135,20 @@ pub enum Error {
         /// The total the same answer gave.
         total: u64,
     },
+    /// A listing stopped because the server's answers would make it repeat itself or never end: a
+    /// cursor it gave before, a result already yielded (on an earlier page or earlier in the same
+    /// page), results out of the order asked for, an empty page that says more follow, or more
+    /// pages or results than a listing may walk. Everything yielded before the error is correct
+    /// and yielded once; nothing after it is fetched.
+    #[error("{operation}: {problem} (after {position} results); the listing stopped")]
+    BrokenListing {
+        /// The listing's operation, such as `apps.list`.
+        operation: &'static str,
+        /// How many results the listing had yielded.
+        position: u64,
+        /// What the server did.
+        problem: ListingProblem,
+    },
     /// The client cannot be built as configured.
     #[error("invalid client configuration: {message}")]
     Config {
@@ -147,6 +161,75 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+/// What made a listing stop ([`Error::BrokenListing`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListingProblem {
+    /// The server answered a cursor it had given before: following it would loop.
+    RepeatedCursor {
+        /// The cursor (as the server gave it).
+        cursor: String,
+    },
+    /// The server returned a result the listing had already yielded, or one twice in a page.
+    RepeatedResult {
+        /// What tells the result from the others (a run name, a slug, a qualified name).
+        id: String,
+    },
+    /// A listing sorted newest first met a result newer than one it had yielded.
+    OutOfOrder {
+        /// The result.
+        id: String,
+    },
+    /// A page with no result said more follow.
+    EmptyPageWithMore,
+    /// The listing reached the most it walks.
+    TooLong {
+        /// The bound.
+        limit: u64,
+        /// Of what: `pages`, `workflows`.
+        what: &'static str,
+    },
+}
+
+/// At most this many characters of a server-given id or cursor are shown.
+const SHOWN: usize = 80;
+
+fn shown(text: &str) -> String {
+    if text.chars().count() <= SHOWN {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(SHOWN).collect();
+    format!("{cut}…")
+}
+
+impl fmt::Display for ListingProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::RepeatedCursor { cursor } => {
+                write!(
+                    f,
+                    "the server gave the cursor `{}` a second time",
+                    shown(cursor)
+                )
+            }
+            Self::RepeatedResult { id } => {
+                write!(f, "the server returned `{}` a second time", shown(id))
+            }
+            Self::OutOfOrder { id } => write!(
+                f,
+                "the server returned `{}` out of order (newer than a result before it)",
+                shown(id)
+            ),
+            Self::EmptyPageWithMore => {
+                f.write_str("the server returned an empty page that says more follow")
+            }
+            Self::TooLong { limit, what } => {
+                write!(f, "the listing reached {limit} {what}, the most it walks")
+            }
+        }
+    }
 }
 
 fn request_id_suffix(request_id: Option<&str>) -> String {

@@ -79,13 +79,13 @@ mod workflows;
 
 pub use apps::{
     AddSchedule, AppListing, AppMonitor, AppProgressCallback, AppRunPage, AppRunSearch, Apps,
-    ChangeInputs, CreateAppBuilder, CreatedApp, InputContractQuery, Submit, UpdateAppBuilder,
-    check_inputs,
+    ChangeInputs, CreateAppBuilder, CreatedApp, InputContractQuery, MAX_APP_LISTING, Submit,
+    UpdateAppBuilder, check_inputs,
 };
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials};
 pub use dry_run::DryRun;
-pub use error::{Error, Result};
+pub use error::{Error, ListingProblem, Result};
 pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
 pub use monitor::{Monitor, MonitorTarget, ProgressCallback};
 pub use paging::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Page};

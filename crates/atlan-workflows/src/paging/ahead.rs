@@ -18,9 +18,16 @@
 //!   already yielded.
 //! - **Throttled.** An answer that came after a 429 or 503 (the transport retried it, honouring
 //!   `Retry-After`) halves the concurrency for the rest of the listing, down to one.
+//! - **Each once.** A result the listing already yielded (on an earlier page, or earlier in the
+//!   same page), or, newest first, a result newer than one before it, ends the listing with
+//!   [`Error::BrokenListing`] after the results before it: a server that repeats itself never makes
+//!   a listing yield a duplicate or go round forever. What this remembers is bounded: newest first,
+//!   the ids of the results created at the last result's instant; otherwise (a listing that cannot
+//!   pass 10,000 results) the ids it yielded.
 //! - **Bounded.** At most `concurrency` pages are in memory besides the one being read. A failed
 //!   page ends the stream with its error after every page before it.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use atlan_model::{TotalHits, TotalHitsRelation};
@@ -30,7 +37,7 @@ use futures_util::stream::{BoxStream, FuturesOrdered};
 use futures_util::{FutureExt, StreamExt, stream};
 
 use super::Page;
-use crate::error::{Error, Result};
+use crate::error::{Error, ListingProblem, Result};
 
 /// Pages in flight at once when a listing does not say: enough for 100 pages to cost about 13
 /// round trips instead of 100, and few enough that a tenant's rate limit is not the first thing
@@ -52,6 +59,15 @@ pub(crate) fn check_concurrency(concurrency: usize) -> Result<usize> {
             "a listing's concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}"
         )))
     }
+}
+
+/// The first id that comes twice among `items`, if any (a page checked alone).
+pub(crate) fn repeated_id<'a, T>(
+    items: &'a [T],
+    id: impl Fn(&'a T) -> Option<&'a str>,
+) -> Option<&'a str> {
+    let mut seen = HashSet::new();
+    items.iter().filter_map(id).find(|id| !seen.insert(*id))
 }
 
 /// Where an anchored window starts: the results created at or before `created`, after the first
@@ -126,6 +142,8 @@ pub(crate) fn pages<S: Source>(source: S, plan: Plan) -> BoxStream<'static, Resu
         last: None,
         total: None,
         done: false,
+        seen: HashSet::new(),
+        pending: None,
     };
     stream::unfold(engine, |mut engine| async move {
         let page = engine.next_page().await?;
@@ -172,6 +190,11 @@ struct Engine<S: Source> {
     /// The listing's total, as its first page counted it.
     total: Option<TotalHits>,
     done: bool,
+    /// The ids yielded that a later result could repeat: newest first, those created at the last
+    /// result's instant; otherwise every one.
+    seen: HashSet<String>,
+    /// An error to end with, after the results before it were yielded.
+    pending: Option<Error>,
 }
 
 /// What to do with an answer.
@@ -185,6 +208,9 @@ enum Verdict<T> {
 impl<S: Source> Engine<S> {
     async fn next_page(&mut self) -> Option<Result<Page<S::Item>>> {
         loop {
+            if let Some(error) = self.pending.take() {
+                return Some(Err(error));
+            }
             if self.done {
                 return None;
             }
@@ -226,9 +252,21 @@ impl<S: Source> Engine<S> {
                     if total.is_some() {
                         self.window.end = total;
                     }
-                    if last {
+                    let (items, problem) = self.screen(items);
+                    if last || problem.is_some() {
                         self.done = true;
                         self.in_flight = FuturesOrdered::new();
+                    }
+                    if let Some(problem) = problem {
+                        let error = Error::BrokenListing {
+                            operation: self.source.operation(),
+                            position: self.start + self.yielded + items.len() as u64,
+                            problem,
+                        };
+                        if items.is_empty() {
+                            return Some(Err(error));
+                        }
+                        self.pending = Some(error);
                     }
                     return Some(Ok(self.yield_page(items)));
                 }
@@ -335,6 +373,38 @@ impl<S: Source> Engine<S> {
         }
         let last = exact.is_some_and(|total| end >= total);
         Ok(Verdict::Yield { items, last })
+    }
+
+    /// The results of an answer up to the first that repeats one already yielded (or, newest
+    /// first, that is newer than the one before it), and what that one did.
+    fn screen(&mut self, mut items: Vec<S::Item>) -> (Vec<S::Item>, Option<ListingProblem>) {
+        let ordered = self.anchored;
+        let mut newest = self.last.as_ref().and_then(|last| last.created);
+        for (index, item) in items.iter().enumerate() {
+            let id = S::id(item);
+            let problem = |make: fn(String) -> ListingProblem| make(id.unwrap_or("?").to_owned());
+            if ordered && let Some(created) = S::created(item) {
+                match newest {
+                    Some(newest) if created > newest => {
+                        let problem = problem(|id| ListingProblem::OutOfOrder { id });
+                        items.truncate(index);
+                        return (items, Some(problem));
+                    }
+                    // An older result: the results created at the newer instant cannot come again.
+                    Some(newest) if created < newest => self.seen.clear(),
+                    _ => {}
+                }
+                newest = Some(created);
+            }
+            if let Some(id) = id
+                && !self.seen.insert(id.to_owned())
+            {
+                let problem = problem(|id| ListingProblem::RepeatedResult { id });
+                items.truncate(index);
+                return (items, Some(problem));
+            }
+        }
+        (items, None)
     }
 
     fn yield_page(&mut self, items: Vec<S::Item>) -> Page<S::Item> {

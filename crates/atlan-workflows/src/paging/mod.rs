@@ -54,8 +54,19 @@ pub(crate) struct Pager {
 
 impl Pager {
     /// The page the search asks for.
+    ///
+    /// # Errors
+    /// As [`AtlanClient::execute`]; [`crate::Error::BrokenListing`] when a result comes twice in
+    /// the page.
     pub(crate) async fn page(&self) -> Result<Page<WorkflowSearchResult>> {
         let fetched = fetch(&self.client, self.operation, self.index, &self.search).await?;
+        if let Some(id) = ahead::repeated_id(&fetched.items, |item| Some(item.id.as_str())) {
+            return Err(crate::Error::BrokenListing {
+                operation: self.operation,
+                position: 0,
+                problem: crate::ListingProblem::RepeatedResult { id: id.to_owned() },
+            });
+        }
         Ok(Page {
             items: fetched.items,
             total: fetched.total,
