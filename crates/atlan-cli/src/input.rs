@@ -122,6 +122,7 @@ pub(crate) fn credential_file(path: &Path, password_stdin: bool) -> Result<Crede
     if password_stdin {
         credential.set_password(password_from(std::io::stdin().lock())?);
     }
+    crate::scrub::remember_credential(&credential);
     Ok(credential)
 }
 

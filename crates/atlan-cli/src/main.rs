@@ -14,6 +14,7 @@ mod output;
 mod progress;
 mod rows;
 mod scrub;
+mod terminal;
 
 use std::error::Error as _;
 use std::io::Write;
@@ -66,14 +67,15 @@ fn init_logs(verbose: u8) {
 /// `error: …`, then each cause on a line of its own.
 fn report(error: &CliError) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "error: {}", scrub::text(&error.to_string()));
+    let safe = |text: &str| terminal::safe_lines(&scrub::text(text));
+    let _ = writeln!(stderr, "error: {}", safe(&error.to_string()));
     let mut source = error.source();
     // `transparent` errors repeat their first cause: skip a cause already shown.
     let mut shown = error.to_string();
     while let Some(cause) = source {
         let text = cause.to_string();
         if !shown.contains(&text) {
-            let _ = writeln!(stderr, "  caused by: {}", scrub::text(&text));
+            let _ = writeln!(stderr, "  caused by: {}", safe(&text));
             shown = text;
         }
         source = cause.source();

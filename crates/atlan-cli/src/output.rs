@@ -3,12 +3,14 @@
 //! Only results go to stdout; progress, notes and errors go to stderr. A closed pipe
 //! (`atlan runs list … | head`) ends the output quietly.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde_json::Value;
 
 use crate::cli::Format;
 use crate::error::CliError;
+use crate::{scrub, terminal};
 
 /// Spaces between two columns.
 const GAP: usize = 3;
@@ -62,22 +64,33 @@ impl Printer {
         match self.format {
             Format::Json => {
                 for record in records {
-                    let line = record.json.to_string();
+                    let line = document(&record.json);
                     self.write_line(&line)?;
                 }
                 Ok(())
             }
             Format::Table => {
+                // Cells hold what servers sent: escaped before they are measured and shown.
+                let rows: Vec<Vec<Cow<'_, str>>> = records
+                    .iter()
+                    .map(|record| {
+                        record
+                            .row
+                            .iter()
+                            .map(|cell| Cow::Owned(terminal::safe(&scrub::text(cell)).into_owned()))
+                            .collect()
+                    })
+                    .collect();
                 if self.widths.is_none() {
-                    let widths = widths(columns, records);
+                    let widths = widths(columns, &rows);
                     let header = render(&widths, columns.iter().copied());
                     self.widths = Some(widths);
                     self.write_line(&header)?;
                 }
-                for record in records {
+                for row in &rows {
                     let line = render(
                         self.widths.as_deref().unwrap_or_default(),
-                        record.row.iter().map(String::as_str),
+                        row.iter().map(AsRef::as_ref),
                     );
                     self.write_line(&line)?;
                 }
@@ -88,7 +101,7 @@ impl Printer {
 
     /// Writes a JSON document on one line.
     pub(crate) fn json(&mut self, value: &Value) -> Result<(), CliError> {
-        self.write_line(&value.to_string())
+        self.write_line(&document(value))
     }
 
     /// Writes a line as it is (in either format), such as a dry run's request.
@@ -100,7 +113,7 @@ impl Printer {
     /// JSON.
     pub(crate) fn message(&mut self, text: &str, json: &Value) -> Result<(), CliError> {
         match self.format {
-            Format::Table => self.write_line(text),
+            Format::Table => self.write_line(&terminal::safe(&scrub::text(text))),
             Format::Json => self.json(json),
         }
     }
@@ -110,7 +123,7 @@ impl Printer {
     pub(crate) fn note(&mut self, text: &str) {
         if self.format == Format::Table {
             // A note that cannot be written is not worth failing the command for.
-            let _ = writeln!(self.err, "{}", crate::scrub::text(text));
+            let _ = writeln!(self.err, "{}", terminal::safe(&scrub::text(text)));
         }
     }
 
@@ -121,11 +134,11 @@ impl Printer {
 
     /// Writes bytes as they are, such as a completion script.
     pub(crate) fn raw(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        self.write(|out| out.write_all(&crate::scrub::bytes(bytes)))
+        self.write(|out| out.write_all(&scrub::bytes(bytes)))
     }
 
     fn write_line(&mut self, line: &str) -> Result<(), CliError> {
-        self.write(|out| writeln!(out, "{}", crate::scrub::text(line)))
+        self.write(|out| writeln!(out, "{}", scrub::line(line)))
     }
 
     /// Writes to stdout and flushes; a closed pipe ends the output quietly.
@@ -148,15 +161,24 @@ impl Printer {
     }
 }
 
+/// A document as one line, the secrets of the request scrubbed from its values.
+fn document(value: &Value) -> String {
+    if !scrub::has_secrets() {
+        return value.to_string();
+    }
+    let mut shown = value.clone();
+    scrub::value(&mut shown);
+    shown.to_string()
+}
+
 /// The width of each column: its header or its widest cell.
-fn widths(columns: &[&str], records: &[Record]) -> Vec<usize> {
+fn widths(columns: &[&str], rows: &[Vec<Cow<'_, str>>]) -> Vec<usize> {
     columns
         .iter()
         .enumerate()
         .map(|(index, header)| {
-            records
-                .iter()
-                .filter_map(|record| record.row.get(index))
+            rows.iter()
+                .filter_map(|row| row.get(index))
                 .map(|cell| cell.chars().count())
                 .chain([header.chars().count()])
                 .max()
@@ -286,6 +308,33 @@ mod tests {
                 String::from_utf8(out.0.lock().unwrap().clone()).unwrap(),
                 expected
             );
+        }
+    }
+
+    /// Issue 19: server-supplied names with escape sequences and bidi overrides are shown, not
+    /// obeyed, in tables; JSON keeps them exact.
+    #[test]
+    fn tables_escape_control_and_bidi_characters_and_json_keeps_them() {
+        let hostile = ["\u{1b}]0;pwned\u{7}", "a\u{1b}[2Jb", "evil\u{202e}lmth.exe"];
+        let pages = [hostile
+            .iter()
+            .map(|name| record(&[name, "x"]))
+            .collect::<Vec<_>>()];
+        let table = printed(Format::Table, &pages);
+        assert!(
+            !table.chars().any(|c| c.is_control() && c != '\n'),
+            "{table:?}"
+        );
+        assert!(!table.contains('\u{202e}'));
+        assert!(table.contains("evil\\u{202e}lmth.exe"), "{table}");
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 4, "one line a row: {table}");
+        // Aligned on the escaped text.
+        assert_eq!(lines[2].find("   x"), Some("a\\u{1b}[2Jb".len() + 9));
+        let json = printed(Format::Json, &pages);
+        for (line, name) in json.lines().zip(hostile) {
+            let parsed: Value = serde_json::from_str(line).unwrap();
+            assert_eq!(parsed["name"], name);
         }
     }
 

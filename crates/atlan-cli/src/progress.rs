@@ -68,11 +68,13 @@ impl Progress {
         let progress = status
             .and_then(|status| status.progress.as_deref())
             .unwrap_or("-");
-        self.bar.set_message(format!(
+        let shown = format!(
             "{}: {phase}, {progress} nodes, {} elapsed",
             run.name(),
             human(elapsed.as_secs())
-        ));
+        );
+        self.bar
+            .set_message(crate::terminal::safe(&crate::scrub::text(&shown)).into_owned());
     }
 
     /// Removes the line.

@@ -333,3 +333,30 @@ async fn bad_input_is_a_usage_error_naming_the_option() {
         assert!(output.stderr.contains(says), "{args:?}: {}", output.stderr);
     }
 }
+
+/// Issue 19: `--dry-run` printed `credential.extra` in clear when `extra` was a string (only an
+/// object `extra` was redacted); the whole credential given as JSON text is redacted too.
+#[tokio::test]
+async fn a_dry_run_redacts_extra_whatever_its_type() {
+    for credential in [
+        serde_json::json!({"authType": "basic", "password": "dry-sentinel-pw", "extra": "dry-sentinel-extra"}),
+        serde_json::json!({"authType": "basic", "extra": ["dry-sentinel-in-an-array"]}),
+        serde_json::json!(serde_json::json!({"password": "dry-sentinel-as-text"}).to_string()),
+    ] {
+        let inputs =
+            serde_json::json!({"connection": {"typeName": "Connection"}, "credential": credential});
+        let file = scratch("apps-dry-run-extra.json", &inputs.to_string());
+        let shown = dry_run(&[
+            "apps",
+            "create",
+            "atlan-athena",
+            "--name",
+            "n",
+            "--inputs",
+            arg(&file),
+        ])
+        .await;
+        assert!(!shown.to_string().contains("dry-sentinel"), "{shown}");
+        assert!(shown.to_string().contains("[REDACTED]"), "{shown}");
+    }
+}

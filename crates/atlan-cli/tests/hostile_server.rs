@@ -1,14 +1,18 @@
-//! The CLI against servers that lie: one that echoes the API key back (in an error and in a
-//! document) must not make the CLI print it, and one whose body never ends must not make it grow
-//! without bound.
+//! The CLI against servers that lie: one that echoes the API key or a secret the CLI sent back (in
+//! an error and in a document) must not make the CLI print it; one whose body never ends must not
+//! make it grow without bound; one that repeats its cursor or its results must not make a listing
+//! print a line twice or go on for ever; names with escape sequences must not reach the terminal.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::command;
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::process::Command;
@@ -117,4 +121,303 @@ async fn an_endless_body_is_an_error_at_the_limit() {
     .await;
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("larger than 2097152 bytes"), "{stderr}");
+}
+
+/// What a scripted server answers request `n` (0 for the first), given its request line
+/// (`GET /api/service/v1/app?limit=50`) and body: a status and a JSON body.
+type Script = Arc<dyn Fn(usize, &str, &str) -> (u16, Value) + Send + Sync>;
+
+/// A server on real sockets that answers each request (one a connection) as `script` says, and
+/// counts them.
+async fn scripted(
+    script: impl Fn(usize, &str, &str) -> (u16, Value) + Send + Sync + 'static,
+) -> (SocketAddr, Arc<AtomicUsize>) {
+    let script: Script = Arc::new(script);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let script = Arc::clone(&script);
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let (line, body) = read_request(&mut stream).await;
+                let (status, answer) = script(n, &line, &body);
+                let answer = answer.to_string();
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (addr, count)
+}
+
+/// The request line and the body of the request on `stream`.
+async fn read_request(stream: &mut tokio::net::TcpStream) -> (String, String) {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while let Ok(read) = stream.read(&mut chunk).await {
+        if read == 0 {
+            break;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        let text = String::from_utf8_lossy(&buffer).into_owned();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head
+                .lines()
+                .find_map(|line| {
+                    line.to_ascii_lowercase()
+                        .strip_prefix("content-length: ")
+                        .map(str::to_owned)
+                })
+                .and_then(|length| length.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if body.len() >= length {
+                let line = head.lines().next().unwrap_or_default();
+                let line = line.rsplit_once(' ').map_or(line, |(line, _)| line);
+                return (line.to_owned(), body.to_owned());
+            }
+        }
+    }
+    (String::new(), String::new())
+}
+
+fn app_page(slugs: &[String], next: Option<&str>) -> Value {
+    let workflows: Vec<Value> = slugs
+        .iter()
+        .map(|slug| json!({"slug": slug, "name": slug, "version": 1, "app_id": "atlan-athena"}))
+        .collect();
+    json!({"workflows": workflows, "has_more": next.is_some(), "next_cursor": next})
+}
+
+/// Issue 19: `apps list --all` against a server that repeats its cursor ran for ever (457
+/// requests and 22,700 duplicate lines in 20 s); it now prints each workflow once and ends with an
+/// error naming the repeat.
+#[tokio::test]
+async fn apps_list_all_against_a_repeating_cursor_ends_without_a_duplicate_line() {
+    let (addr, requests) = scripted(|n, _, _| {
+        let slugs = vec![format!("w-{n}-a"), format!("w-{n}-b"), "w-0-a".to_owned()];
+        match n {
+            0 => (200, app_page(&slugs[..2], Some("c1"))),
+            _ => (200, app_page(&slugs, Some("c1"))),
+        }
+    })
+    .await;
+    let (code, stdout, stderr) = atlan_against(addr, &["apps", "list", "--all"]).await;
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().skip(1).collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    let unique: std::collections::HashSet<&str> = lines.iter().copied().collect();
+    assert_eq!(unique.len(), lines.len(), "no line twice: {stdout}");
+    assert!(
+        stderr.contains("returned `w-0-a` a second time"),
+        "{stderr}"
+    );
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+}
+
+/// Issue 19: a create whose 409 names no slug looked the name up for ever (3,269 requests and
+/// 1.65 GB in 20 s); the lookup now stops at its bound.
+#[tokio::test]
+async fn apps_create_against_an_endless_name_lookup_stops_at_its_bound() {
+    let (addr, requests) = scripted(|n, line, _| {
+        if line.starts_with("POST") {
+            return (
+                409,
+                json!({"message": "a workflow with that name already exists"}),
+            );
+        }
+        (200, app_page(&[format!("dup-{n}")], Some(&format!("c{n}"))))
+    })
+    .await;
+    let inputs = std::env::temp_dir().join(format!(
+        "atlan-cli-hostile-{}-inputs.json",
+        std::process::id()
+    ));
+    std::fs::write(&inputs, r#"{"connection": {"typeName": "Connection"}}"#).unwrap();
+    let (code, _, stderr) = atlan_against(
+        addr,
+        &[
+            "apps",
+            "create",
+            "atlan-athena",
+            "--name",
+            "dup",
+            "--inputs",
+            inputs.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("the most it walks"), "{stderr}");
+    assert!(requests.load(Ordering::SeqCst) <= 102, "{requests:?}");
+    let _ = std::fs::remove_file(inputs);
+}
+
+/// Issue 19: a hit repeated inside one page was printed twice.
+#[tokio::test]
+async fn a_run_repeated_inside_a_page_is_an_error_not_a_second_line() {
+    let hit = |id: &str| {
+        json!({"_id": id, "_index": "argo-workflows", "sort": [1_700_000_000_000_i64],
+               "_source": {"metadata": {"name": id, "creationTimestamp": "2023-11-14T22:13:20Z"},
+                           "spec": {}, "status": {"phase": "Succeeded"}}})
+    };
+    let (addr, _) = scripted(move |_, _, _| {
+        (
+            200,
+            json!({"took": 1, "hits": {"total": {"value": 3, "relation": "eq"},
+                     "hits": [hit("run-a"), hit("run-b"), hit("run-a")]}}),
+        )
+    })
+    .await;
+    for args in [
+        &["runs", "search", "--status", "Succeeded"][..],
+        &[
+            "-o",
+            "json",
+            "runs",
+            "search",
+            "--status",
+            "Succeeded",
+            "--all",
+        ],
+    ] {
+        let (code, stdout, stderr) = atlan_against(addr, args).await;
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("returned `run-a` a second time"),
+            "{stderr}"
+        );
+        assert!(stdout.matches("run-a").count() <= 1, "{stdout}");
+    }
+}
+
+/// Issue 19: a server's echo of a secret the CLI sent (a credential's password, an app's
+/// credential given as JSON text) is scrubbed, in errors and in documents.
+#[tokio::test]
+async fn a_server_that_echoes_a_sent_secret_does_not_make_the_cli_print_it() {
+    let (addr, _) = scripted(|_, line, body| {
+        let status = if line.starts_with("POST") { 400 } else { 200 };
+        (status, json!({"errorCode": "ATLAN-JAVA-400-000", "errorMessage": format!("bad request: {body}"),
+                        "message": format!("bad request: {body}"), "code": 400}))
+    })
+    .await;
+    let dir = std::env::temp_dir();
+    let credential = dir.join(format!(
+        "atlan-cli-hostile-{}-credential.json",
+        std::process::id()
+    ));
+    std::fs::write(
+        &credential,
+        json!({"name": "c", "authType": "basic", "username": "svc", "password": "pw-SENTINEL-1234",
+               "extra": {"role": "role-SENTINEL-5678"}})
+        .to_string(),
+    )
+    .unwrap();
+    let inputs = dir.join(format!(
+        "atlan-cli-hostile-{}-inputs-secret.json",
+        std::process::id()
+    ));
+    let as_text =
+        json!({"password": "app-pw-SENTINEL", "extra": "extra-SENTINEL-as-text"}).to_string();
+    std::fs::write(&inputs, json!({"credential": as_text}).to_string()).unwrap();
+    for args in [
+        vec![
+            "credentials",
+            "create",
+            "--file",
+            credential.to_str().unwrap(),
+        ],
+        vec![
+            "credentials",
+            "test",
+            "--file",
+            credential.to_str().unwrap(),
+        ],
+        vec![
+            "apps",
+            "create",
+            "atlan-athena",
+            "--name",
+            "n",
+            "--inputs",
+            inputs.to_str().unwrap(),
+        ],
+    ] {
+        let (code, stdout, stderr) = atlan_against(addr, &args).await;
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("bad request"),
+            "the echo was shown: {stderr}"
+        );
+        assert!(
+            !stdout.contains("SENTINEL") && !stderr.contains("SENTINEL"),
+            "{args:?} printed a secret: {stderr}"
+        );
+        assert!(stderr.contains("[REDACTED]"), "{stderr}");
+    }
+    // Echoed in a document the CLI prints: a credential test's answer.
+    let (addr, _) = scripted(|_, _, body| {
+        (
+            200,
+            json!({"code": 200, "message": "successful", "error": format!("echo: {body}"),
+                     "info": {"echo": body}}),
+        )
+    })
+    .await;
+    for format in ["json", "table"] {
+        let (code, stdout, stderr) = atlan_against(
+            addr,
+            &[
+                "-o",
+                format,
+                "credentials",
+                "test",
+                "--file",
+                credential.to_str().unwrap(),
+            ],
+        )
+        .await;
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains("echo"), "{stdout}");
+        assert!(
+            !stdout.contains("SENTINEL") && !stderr.contains("SENTINEL"),
+            "{stdout}"
+        );
+    }
+    let _ = std::fs::remove_file(credential);
+    let _ = std::fs::remove_file(inputs);
+}
+
+/// Issue 19: names with escape sequences and bidi overrides reached the terminal as they were.
+#[tokio::test]
+async fn server_supplied_names_cannot_drive_the_terminal() {
+    let hostile = [
+        "\u{1b}]0;pwned\u{7}",
+        "clear\u{1b}[2J\u{1b}[H",
+        "hidden\u{1b}[8m",
+        "evil\u{202e}lmth.exe",
+    ];
+    let (addr, _) = scripted(move |_, _, _| {
+        let slugs: Vec<String> = hostile.iter().map(|name| (*name).to_owned()).collect();
+        (200, app_page(&slugs, None))
+    })
+    .await;
+    let (code, stdout, stderr) = atlan_against(addr, &["apps", "list"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !stdout
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("\\u{1b}]0;pwned\\u{7}"), "{stdout}");
+    let (code, stdout, _) = atlan_against(addr, &["-o", "json", "apps", "list"]).await;
+    assert_eq!(code, 0);
+    let first: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["slug"], hostile[0], "JSON stays exact");
 }

@@ -317,6 +317,66 @@ async fn bad_input_is_a_4xx_and_stores_nothing() {
     assert_eq!(sandbox.counts().2, 0, "no credential was vaulted");
 }
 
+/// Issue 19: a credential sent as a JSON string came back whole in the 400, and a password typed
+/// into `port` was quoted; a 100,000-character credential name was vaulted although `POST
+/// credentials` refuses it. Every 400 now names the field and the type, never the value.
+#[tokio::test]
+async fn bad_credentials_in_inputs_are_refused_without_repeating_them() {
+    let (sandbox, api) = start(&clock(), Seed::Default).await;
+    let credentials = sandbox.counts().2;
+    let as_text = json!({"authType": "basic", "password": "sentinel-pw-as-text",
+                         "extra": {"role": "sentinel-role-as-text"}})
+    .to_string();
+    let mut port = snowflake_inputs();
+    port["credential"]["port"] = json!("sentinel-typed-into-port");
+    let mut extra = snowflake_inputs();
+    extra["credential"]["extra"] = json!("sentinel-extra-as-a-string");
+    let mut agent = snowflake_inputs();
+    agent["agent_json"] = json!(12);
+    let mut long = snowflake_inputs();
+    long["credential"]["name"] = json!("x".repeat(100_000));
+    let mut as_string = snowflake_inputs();
+    as_string["credential"] = json!(as_text);
+    for (inputs, says) in [
+        (as_string, "inputs.credential is not a credential"),
+        (port, "`port`"),
+        (extra, "`extra`"),
+        (agent, "inputs.agent_json"),
+        (
+            long,
+            "inputs.credential.name must be at most 256 characters",
+        ),
+    ] {
+        for (method, path, body) in [
+            (
+                Method::POST,
+                "/api/service/v1/app".to_owned(),
+                json!({"app_id": "snowflake-crawler", "name": "n", "inputs": inputs, "run": false}),
+            ),
+            (
+                Method::PUT,
+                "/api/service/v1/app/prod-snowflake-0c4f9a1e".to_owned(),
+                json!({"inputs": inputs}),
+            ),
+        ] {
+            let (status, answer) = send(&api, method, &path, Some(&body)).await;
+            let text = answer.to_string();
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {text}");
+            assert!(text.contains(says), "{says}: {text}");
+            assert!(!text.contains("sentinel"), "{text}");
+        }
+    }
+    // The legacy route, with the same credential limits and the same silence.
+    let mut credential = common::credential("c");
+    credential["port"] = json!("sentinel-typed-into-port");
+    let (status, answer) = api
+        .post("/api/service/credentials?testCredential=false", &credential)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(!answer.to_string().contains("sentinel"), "{answer}");
+    assert_eq!(sandbox.counts().2, credentials, "no credential was vaulted");
+}
+
 #[tokio::test]
 async fn lists_page_with_limit_and_cursor_and_filter_by_name() {
     let (_sandbox, api) = start(&clock(), Seed::Empty).await;

@@ -273,7 +273,10 @@ async fn schedules(command: AppSchedulesCommand, env: &mut Env) -> Result<(), Cl
 /// An inputs file: a JSON object, else a usage error naming the option.
 fn inputs_file(path: &std::path::Path) -> Result<AppInputs, CliError> {
     match input::json_file(path)? {
-        Value::Object(map) => Ok(AppInputs::from_map(map)),
+        Value::Object(map) => {
+            crate::scrub::remember_inputs(&map);
+            Ok(AppInputs::from_map(map))
+        }
         _ => Err(CliError::Usage(format!(
             "--inputs {}: the inputs must be a JSON object",
             path.display()

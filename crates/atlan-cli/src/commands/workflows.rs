@@ -92,7 +92,9 @@ async fn submit(
     schedule: Option<(String, String)>,
     env: &mut Env,
 ) -> Result<(), CliError> {
-    let workflow: Workflow = decode_value(input::json_file(file)?).map_err(|error| {
+    let document = input::json_file(file)?;
+    crate::scrub::remember_workflow(&document);
+    let workflow: Workflow = decode_value(document).map_err(|error| {
         CliError::Usage(format!("{} is not a workflow: {error}", file.display()))
     })?;
     let schedule = schedule
