@@ -2,8 +2,9 @@
 //! that finds app runs (`/api/meta/search/indexsearch`). Every id in a path is one segment: axum
 //! decodes it, so `a%2Fb` is the slug `a/b` (unknown: 404), never another route.
 //!
-//! Every handler works on the blocking pool ([`AppState::blocking`]): bodies are read and checked
-//! before the store is locked, reads take shared records under the lock and render them after.
+//! Bodies are read and checked before the store is locked, reads take shared records under the
+//! lock and render them after; heavy work (a state file to sync, a large body, the asset search)
+//! runs on the blocking pool ([`Work`]).
 
 use std::collections::HashMap;
 
@@ -16,7 +17,7 @@ use bytes::Bytes;
 
 use crate::app_request::{self, CreateApp, UpdateApp};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::{AppState, json_response, json_stream, rendered};
+use crate::routes::{AppState, Work, json_response, json_stream, rendered};
 use crate::store::views::ListBody;
 use crate::store::{Outcome, atlas_search};
 
@@ -51,7 +52,9 @@ async fn describe(
     Path(app_id): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| Ok(json_response(&state.read()?.app_info(&app_id)?)))
+        .run(Work::Light, move |state| {
+            Ok(json_response(&state.read()?.app_info(&app_id)?))
+        })
         .await
 }
 
@@ -61,7 +64,7 @@ async fn contract(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(Work::Light, move |state| {
             let entrypoint = query.get("entrypoint").map(String::as_str);
             Ok(json_response(
                 &state.read()?.app_contract(&app_id, entrypoint)?,
@@ -72,7 +75,7 @@ async fn contract(
 
 async fn create(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&body), move |state| {
             let request = CreateApp::parse(&body)?;
             let owner = username(state);
             let faults = &state.faults;
@@ -89,7 +92,7 @@ async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(Work::Light, move |state| {
             let get = |key: &str| query.get(key).map(String::as_str);
             let page = state
                 .read()?
@@ -101,7 +104,7 @@ async fn list(
 
 async fn get_one(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(Work::Light, move |state| {
             let record = state.read()?.app_workflow(&slug)?;
             rendered(&record.summary(), record.summary_len())
         })
@@ -114,7 +117,7 @@ async fn update(
     body: Bytes,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&body), move |state| {
             let request = UpdateApp::parse(&body)?;
             let owner = username(state);
             Ok(json_response(
@@ -126,13 +129,15 @@ async fn update(
 
 async fn remove(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
-        .blocking(move |state| Ok(json_response(&state.write()?.delete_app(&slug)?)))
+        .run(state.write_work(&[]), move |state| {
+            Ok(json_response(&state.write()?.delete_app(&slug)?))
+        })
         .await
 }
 
 async fn submit(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&[]), move |state| {
             let fails = state.faults.run_outcome(&slug).0 != Outcome::Succeeded;
             let by = username(state);
             Ok(json_response(
@@ -144,7 +149,7 @@ async fn submit(State(state): State<AppState>, Path(slug): Path<String>) -> ApiR
 
 async fn get_run(State(state): State<AppState>, Path(run_id): Path<String>) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(Work::Light, move |state| {
             let now = state.clock.now();
             Ok(json_response(&state.read()?.get_app_run(&run_id, now)?))
         })
@@ -153,7 +158,7 @@ async fn get_run(State(state): State<AppState>, Path(run_id): Path<String>) -> A
 
 async fn cancel(State(state): State<AppState>, Path(run_id): Path<String>) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&[]), move |state| {
             let by = username(state);
             Ok(json_response(&state.write()?.cancel_app_run(&run_id, &by)?))
         })
@@ -166,7 +171,7 @@ async fn add_schedule(
     body: Bytes,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&body), move |state| {
             let schedule = app_request::parse_schedule(&body)?;
             Ok(json_response(
                 &state.write()?.add_app_schedule(&slug, schedule)?,
@@ -180,7 +185,7 @@ async fn remove_schedule(
     Path((slug, trigger_id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&[]), move |state| {
             Ok(json_response(
                 &state.write()?.remove_app_schedule(&slug, &trigger_id)?,
             ))
@@ -190,7 +195,7 @@ async fn remove_schedule(
 
 async fn search(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(Work::Heavy, move |state| {
             let body = crate::body::json_object(&body)?;
             let search: AtlasSearch = serde_json::from_value(body).map_err(|error| {
                 ApiError::bad_request(format!("[x_content_parse_exception] {error}")).cause(

@@ -285,6 +285,7 @@ impl SandboxBuilder {
         let health = store.health();
         let state = AppState {
             health,
+            persisted: self.state.is_some(),
             store: Arc::new(RwLock::new(store)),
             clock: self.clock,
             faults: faults.clone(),

@@ -40,6 +40,22 @@ pub(crate) struct AppState {
     pub(crate) identity: Arc<Identity>,
     /// The store's counts, published after every change.
     pub(crate) health: Arc<crate::store::Health>,
+    /// Whether changes are synced to a state file (so every write waits on the disk).
+    pub(crate) persisted: bool,
+}
+
+/// The largest body whose parse is light work.
+const LIGHT_BODY: usize = 64 * 1024;
+
+/// Where a request's store work runs ([`AppState::run`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Work {
+    /// Small and in memory: on the async worker that serves the connection, the fastest place.
+    Light,
+    /// A state file to sync, a body over 64 KiB to parse, or work that grows with the whole
+    /// store: on tokio's blocking pool, so that the async workers, which accept connections and
+    /// answer `/_sandbox/health`, are never held up.
+    Heavy,
 }
 
 impl AppState {
@@ -57,9 +73,7 @@ impl AppState {
         self.store.read().map_err(|_| poisoned())
     }
 
-    /// Runs `work` on tokio's blocking pool, where store work belongs: the lock, searches,
-    /// rendering, body parsing and the state file's `fsync`. The async workers, which accept
-    /// connections and answer `/_sandbox/health`, are never held up by a heavy request.
+    /// Runs `work` on tokio's blocking pool ([`Work::Heavy`]).
     ///
     /// # Errors
     /// What `work` returns; a 500 if it panicked (it must not) or the runtime is shutting down.
@@ -71,6 +85,39 @@ impl AppState {
         tokio::task::spawn_blocking(move || work(&state))
             .await
             .map_err(|_| ApiError::internal("the request could not be completed"))?
+    }
+
+    /// Runs `work` where [`Work`] says.
+    ///
+    /// # Errors
+    /// What `work` returns; a 500 if heavy work could not complete.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        kind: Work,
+        work: impl FnOnce(&AppState) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        match kind {
+            Work::Light => work(self),
+            Work::Heavy => self.blocking(work).await,
+        }
+    }
+
+    /// A write: heavy when it syncs a state file or parses a body over 64 KiB.
+    pub(crate) fn write_work(&self, body: &[u8]) -> Work {
+        if self.persisted {
+            Work::Heavy
+        } else {
+            Self::read_work(body)
+        }
+    }
+
+    /// A read with a body (a search, a credential test): heavy when the body is over 64 KiB.
+    pub(crate) fn read_work(body: &[u8]) -> Work {
+        if body.len() > LIGHT_BODY {
+            Work::Heavy
+        } else {
+            Work::Light
+        }
     }
 
     /// The store for writing, brought up to the clock.
@@ -280,13 +327,17 @@ fn search(state: &AppState, index: Index, body: &Bytes) -> ApiResult<Response> {
 
 async fn search_workflows(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     state
-        .blocking(move |state| search(state, Index::Workflows, &body))
+        .run(AppState::read_work(&body), move |state| {
+            search(state, Index::Workflows, &body)
+        })
         .await
 }
 
 async fn search_runs(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     state
-        .blocking(move |state| search(state, Index::Runs, &body))
+        .run(AppState::read_work(&body), move |state| {
+            search(state, Index::Runs, &body)
+        })
         .await
 }
 
@@ -301,7 +352,7 @@ async fn submit_workflow(
         ));
     }
     state
-        .blocking(move |state| {
+        .run(state.write_work(&body), move |state| {
             let body = json_body(&body)?;
             let workflow = body
                 .pointer("/metadata/name")
@@ -320,7 +371,7 @@ async fn submit_workflow(
 
 async fn rerun(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&body), move |state| {
             let body = json_body(&body)?;
             let workflow = body
                 .get("resourceName")
@@ -342,7 +393,7 @@ async fn update_workflow(
     body: Bytes,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&body), move |state| {
             let body = json_body(&body)?;
             Ok(json_response(&state.write()?.update_workflow(&name, body)?))
         })
@@ -356,7 +407,7 @@ async fn change_owner(
 ) -> ApiResult<Response> {
     let username = query.get("username").cloned().unwrap_or_default();
     state
-        .blocking(move |state| {
+        .run(state.write_work(&[]), move |state| {
             Ok(json_response(
                 &state.write()?.change_owner(&name, &username)?,
             ))
@@ -369,7 +420,7 @@ async fn archive_workflow(
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&[]), move |state| {
             state.write()?.archive_workflow(&name)?;
             Ok(StatusCode::OK)
         })
@@ -378,13 +429,15 @@ async fn archive_workflow(
 
 async fn stop_run(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     state
-        .blocking(move |state| Ok(json_response(&state.write()?.stop_run(&id)?)))
+        .run(state.write_work(&[]), move |state| {
+            Ok(json_response(&state.write()?.stop_run(&id)?))
+        })
         .await
 }
 
 async fn cron_workflows(State(state): State<AppState>) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(Work::Light, move |state| {
             Ok(json_response(&envelope::cron_list(
                 state.read()?.cron_workflows(),
             )))
@@ -397,7 +450,9 @@ async fn cron_workflow(
     Path(name): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| Ok(json_response(&state.read()?.cron_workflow(&name)?)))
+        .run(Work::Light, move |state| {
+            Ok(json_response(&state.read()?.cron_workflow(&name)?))
+        })
         .await
 }
 
@@ -431,7 +486,7 @@ async fn scheduled_runs(
     missed: bool,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(Work::Light, move |state| {
             let (start, end) = date_range(&query)?;
             let runs = state.read()?.schedule_query_runs(start, end, missed)?;
             Ok(json_response(&runs))
@@ -458,7 +513,7 @@ async fn create_credential(
         }
     };
     state
-        .blocking(move |state| {
+        .run(state.write_work(&body), move |state| {
             let body = json_body(&body)?;
             let created =
                 state
@@ -487,7 +542,7 @@ async fn list_credentials(
     };
     let (limit, offset) = (number("limit")?, number("offset")?);
     state
-        .blocking(move |state| {
+        .run(Work::Light, move |state| {
             let records = state.read()?.list_credentials(
                 query.get("filter").map(String::as_str),
                 limit,
@@ -503,13 +558,15 @@ async fn get_credential(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| Ok(json_response(&state.read()?.get_credential(&id)?)))
+        .run(Work::Light, move |state| {
+            Ok(json_response(&state.read()?.get_credential(&id)?))
+        })
         .await
 }
 
 async fn test_credential(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(AppState::read_work(&body), move |state| {
             let body = json_body(&body)?;
             Ok(json_response(&state.read()?.test_credential(body)?))
         })
@@ -521,7 +578,9 @@ async fn test_stored_credential(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| Ok(json_response(&state.read()?.test_stored_credential(&id)?)))
+        .run(Work::Light, move |state| {
+            Ok(json_response(&state.read()?.test_stored_credential(&id)?))
+        })
         .await
 }
 
@@ -531,7 +590,7 @@ async fn update_credential(
     body: Bytes,
 ) -> ApiResult<Response> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&body), move |state| {
             let body = json_body(&body)?;
             Ok(json_response(&state.write()?.update_credential(&id, body)?))
         })
@@ -543,7 +602,7 @@ async fn purge_credential(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     state
-        .blocking(move |state| {
+        .run(state.write_work(&[]), move |state| {
             state.write()?.purge_credential(&id)?;
             Ok(StatusCode::OK)
         })
