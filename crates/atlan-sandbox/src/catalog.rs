@@ -7,6 +7,8 @@
 //! app's named credential fields, `agent_json`, `connection_qualified_name`) and open additional
 //! properties: no field is invented.
 
+use std::sync::OnceLock;
+
 use serde_json::{Value, json};
 
 /// One app: its id, the module of pyatlan's builder (for the contract's title), its named
@@ -185,8 +187,18 @@ impl App {
             .join(" ")
     }
 
-    /// The input contract (a JSON Schema document).
-    pub(crate) fn contract(&self) -> Value {
+    /// The input contract (a JSON Schema document), built once per app.
+    pub(crate) fn contract(&self) -> &'static Value {
+        static CONTRACTS: OnceLock<Vec<Value>> = OnceLock::new();
+        let contracts = CONTRACTS.get_or_init(|| APPS.iter().map(App::build_contract).collect());
+        let index = APPS.iter().position(|app| app.id == self.id);
+        static NONE: Value = Value::Null;
+        index
+            .and_then(|index| contracts.get(index))
+            .unwrap_or(&NONE)
+    }
+
+    fn build_contract(&self) -> Value {
         if self.id == "snowflake-crawler" {
             return serde_json::from_str(SNOWFLAKE_CRAWLER).unwrap_or(Value::Null);
         }

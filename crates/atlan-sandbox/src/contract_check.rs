@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn the_snowflake_contract_names_the_failing_field() {
         let contract = catalog::find("snowflake-crawler")
-            .map(|app| app.contract())
+            .map(|app| app.contract().clone())
             .unwrap_or_default();
         let good = json!({"connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/snowflake/1"}},
                           "extraction_method": "direct", "credential_guid": "", "enable_lineage": true, "unknown_extra": 1});

@@ -277,3 +277,62 @@ async fn validate_names_every_failing_field_and_sends_nothing() {
         .await
         .unwrap();
 }
+
+/// A value nesting `levels` deep.
+fn deep(levels: usize) -> serde_json::Value {
+    (0..levels).fold(json!("bottom"), |value, level| {
+        if level % 2 == 0 {
+            json!([value])
+        } else {
+            json!({ "d": value })
+        }
+    })
+}
+
+/// Issue 19: inputs nested 122 deep made `apps get` and `apps list` fail for every user of the
+/// tenant ("invalid JSON at workflows[2].dag…"). The deepest body the sandbox accepts (64 levels)
+/// reads back through every read of the facade.
+#[tokio::test]
+async fn the_deepest_accepted_inputs_read_back_through_every_read() {
+    let (_clock, _sandbox, client) = start().await;
+    let apps = client.apps();
+    let mut deepest = inputs();
+    // The create body is {"inputs": {"deep": …}}: 2 levels above the value.
+    deepest.set("deep", deep(62));
+    let created = apps
+        .create("snowflake-crawler", "deepest", deepest.clone())
+        .await
+        .unwrap();
+    let slug = created.response.slug;
+    let got = apps.get(&slug).await.unwrap();
+    assert_eq!(got.stored_inputs().unwrap().get("deep"), Some(&deep(62)));
+    let listed: Vec<_> = apps
+        .list()
+        .limit(500)
+        .stream()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|workflow| workflow.slug.as_deref() == Some(slug.as_str()))
+    );
+    apps.update(slug.clone(), deepest).await.unwrap();
+    assert!(apps.get_opt(&slug).await.unwrap().is_some());
+    // One level deeper is refused before anything is stored.
+    let mut deeper = inputs();
+    deeper.set("deep", deep(63));
+    let error = apps
+        .create("snowflake-crawler", "deeper", deeper)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.status().map(|status| status.as_u16()),
+        Some(400),
+        "{error}"
+    );
+    assert!(error.to_string().contains("at most 64"), "{error}");
+}

@@ -119,6 +119,8 @@ pub(crate) struct Store {
     credentials: BTreeMap<String, StoredCredential>,
     /// Live app workflows by slug (shared with the reads that answer them).
     app_workflows: BTreeMap<String, Arc<AppWorkflowRecord>>,
+    /// The slug of the live app workflow of each name (names are unique among live workflows).
+    app_names: HashMap<String, String>,
     /// App workflow runs by run id.
     app_runs: BTreeMap<String, Arc<AppRunRecord>>,
     /// Runs whose document changes at a future instant: (instant, run name).
@@ -153,6 +155,7 @@ impl Store {
             records: BTreeMap::new(),
             credentials: BTreeMap::new(),
             app_workflows: BTreeMap::new(),
+            app_names: HashMap::new(),
             app_runs: BTreeMap::new(),
             changes: BTreeSet::new(),
             change_of: HashMap::new(),

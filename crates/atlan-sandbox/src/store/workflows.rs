@@ -99,6 +99,10 @@ fn decode_workflow(body: Value) -> ApiResult<Workflow> {
     Ok(workflow)
 }
 
+/// The most workflows a sandbox takes through the API (seeds may hold more): with each body at
+/// most 2 MiB, a bound on what clients can make it hold.
+pub(crate) const MAX_WORKFLOWS: usize = 100_000;
+
 /// The longest workflow name: a Kubernetes object name (DNS subdomain).
 const MAX_WORKFLOW_NAME: usize = 253;
 
@@ -218,6 +222,11 @@ impl Store {
                 )
             })?;
         check_workflow_name(name)?;
+        if self.counts().0 >= MAX_WORKFLOWS {
+            let reason =
+                format!("the sandbox holds at most {MAX_WORKFLOWS} workflows; archive some first");
+            return Err(ApiError::bad_request(reason));
+        }
         if self.workflow(name).is_some() {
             return Err(ApiError::conflict(format!(
                 "workflowtemplates.argoproj.io \"{name}\" already exists"

@@ -193,7 +193,7 @@ impl Store {
         let entrypoint = entrypoint.filter(|entrypoint| !entrypoint.is_empty());
         app.resolve_entrypoint(entrypoint)
             .ok_or_else(|| unknown_entrypoint(app, entrypoint))?;
-        Ok(app.contract())
+        Ok(app.contract().clone())
     }
 
     /// A live workflow, shared.
@@ -231,7 +231,7 @@ impl Store {
         if credential.is_some() && !fields.contains_key("credential_guid") {
             fields.insert("credential_guid".into(), raw_string("")?);
         }
-        contract_check::check(&fields, &app.contract()).map_err(bad_request)?;
+        contract_check::check(&fields, app.contract()).map_err(bad_request)?;
         let mut vaulted = None;
         if let Some(mut credential) = credential {
             if credential.name.as_deref().is_none_or(str::is_empty) {
@@ -282,9 +282,9 @@ impl Store {
     /// The 409 for a name a live workflow has.
     fn check_name_is_free(&self, name: &str) -> ApiResult<()> {
         match self
-            .app_workflows
-            .values()
-            .find(|workflow| workflow.name == name)
+            .app_names
+            .get(name)
+            .and_then(|slug| self.app_workflows.get(slug))
         {
             None => Ok(()),
             Some(existing) => Err(ApiError::app(
@@ -558,11 +558,21 @@ impl Store {
     pub(super) fn apply_app(&mut self, event: Event) {
         match event {
             Event::PutAppWorkflow { record } => {
-                self.app_workflows
-                    .insert(record.slug.clone(), Arc::from(record));
+                let (slug, name) = (record.slug.clone(), record.name.clone());
+                if let Some(previous) = self.app_workflows.insert(slug.clone(), Arc::from(record))
+                    && previous.name != name
+                    && self.app_names.get(&previous.name) == Some(&slug)
+                {
+                    self.app_names.remove(&previous.name);
+                }
+                self.app_names.insert(name, slug);
             }
             Event::DeleteAppWorkflow { slug } => {
-                self.app_workflows.remove(&slug);
+                if let Some(removed) = self.app_workflows.remove(&slug)
+                    && self.app_names.get(&removed.name) == Some(&slug)
+                {
+                    self.app_names.remove(&removed.name);
+                }
             }
             Event::AddAppSchedule { slug, schedule } => {
                 if let Some(record) = self.app_workflows.get_mut(&slug) {
@@ -589,5 +599,59 @@ impl Store {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::store::StoreSettings;
+
+    fn store() -> Store {
+        let settings = StoreSettings {
+            pending_ms: 0,
+            running_ms: 1,
+            credential_rules: Vec::new(),
+            seed: 1,
+        };
+        Store::new(settings, jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    fn create(name: &str) -> CreateApp {
+        let body = json!({"app_id": "atlan-athena", "name": name, "run": false, "inputs": {
+            "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/athena/1"}},
+            "extraction_method": "direct", "credential_guid": "g"}});
+        CreateApp::parse(body.to_string().as_bytes()).unwrap()
+    }
+
+    /// The documented limit: at most 10,000 live app workflows; a delete makes room again.
+    #[test]
+    fn a_sandbox_holds_at_most_its_limit_of_app_workflows() {
+        let mut store = store();
+        for index in 0..MAX_APP_WORKFLOWS {
+            store
+                .create_app(create(&format!("w{index}")), "jane", |_| false)
+                .unwrap();
+        }
+        let refused = store
+            .create_app(create("one-too-many"), "jane", |_| false)
+            .unwrap_err();
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(
+            refused.message.contains("at most 10000"),
+            "{}",
+            refused.message
+        );
+        let slug = store.list_apps(Some("1"), None, None).unwrap().workflows[0]
+            .slug
+            .clone();
+        store.delete_app(&slug).unwrap();
+        store
+            .create_app(create("one-too-many"), "jane", |_| false)
+            .unwrap();
     }
 }
