@@ -25,8 +25,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::io::BufRead;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, ExitCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -43,15 +42,7 @@ const LISTS_EACH: usize = 30;
 const PAIRS: usize = 1_000;
 
 fn main() -> ExitCode {
-    if !std::env::args().any(|argument| argument == "--bench") {
-        return ExitCode::SUCCESS;
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run())
+    common::bench_main(run)
 }
 
 struct Verdict {
@@ -78,24 +69,10 @@ struct Server {
 
 impl Server {
     fn start(args: &[&str]) -> Self {
-        let binary = std::env::var("ATLAN_SANDBOX_BIN")
-            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_atlan-sandbox").to_owned());
-        let mut child = Command::new(binary)
-            .args(["--addr", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_owned();
+        let binary = std::env::var_os("ATLAN_SANDBOX_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_atlan-sandbox").into());
+        let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+        let (child, url) = common::spawn_sandbox(&binary, &args);
         Self {
             child,
             api: Api::new(&url, atlan_sandbox::DEFAULT_API_KEY),

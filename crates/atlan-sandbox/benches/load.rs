@@ -35,17 +35,7 @@ const RUNS: usize = 100_000;
 const CLIENTS: usize = 32;
 
 fn main() -> ExitCode {
-    // `cargo test --benches` runs bench targets with `--bench`-less arguments; only measure when
-    // asked to, as divan and criterion do.
-    if !std::env::args().any(|argument| argument == "--bench") {
-        return ExitCode::SUCCESS;
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run())
+    common::bench_main(run)
 }
 
 /// Whether the step `name` was asked for (every step when none is named).

@@ -120,12 +120,22 @@ pub fn credential(name: &str) -> Value {
 /// Starts the `atlan-sandbox` binary on 127.0.0.1 with `args` and the state file `path`; returns
 /// the child and the base URL it announces on its first line.
 pub fn spawn_binary(args: &[&str], path: &std::path::Path) -> (std::process::Child, String) {
+    let mut all: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    all.push("--state".into());
+    all.push(path.into());
+    spawn_sandbox(env!("CARGO_BIN_EXE_atlan-sandbox").as_ref(), &all)
+}
+
+/// Starts an `atlan-sandbox` binary on 127.0.0.1 with `args` (its stderr discarded); returns the
+/// child and the base URL it announces on its first line.
+pub fn spawn_sandbox(
+    binary: &std::ffi::OsStr,
+    args: &[std::ffi::OsString],
+) -> (std::process::Child, String) {
     use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_atlan-sandbox"))
+    let mut child = std::process::Command::new(binary)
         .args(["--addr", "127.0.0.1:0"])
         .args(args)
-        .arg("--state")
-        .arg(path)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -140,6 +150,22 @@ pub fn spawn_binary(args: &[&str], path: &std::path::Path) -> (std::process::Chi
         .expect("the first line says where")
         .to_owned();
     (child, url)
+}
+
+/// The `main` of a bench binary: measures only when run with `--bench` (`cargo test --benches`
+/// runs bench targets without it, as divan and criterion expect), on 2 worker threads.
+pub fn bench_main<F: Future<Output = std::process::ExitCode>>(
+    run: impl FnOnce() -> F,
+) -> std::process::ExitCode {
+    if !std::env::args().any(|argument| argument == "--bench") {
+        return std::process::ExitCode::SUCCESS;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(run())
 }
 
 /// A fixture of the workspace, as JSON.
