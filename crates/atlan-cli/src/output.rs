@@ -3,7 +3,6 @@
 //! Only results go to stdout; progress, notes and errors go to stderr. A closed pipe
 //! (`atlan runs list … | head`) ends the output quietly.
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde_json::Value;
@@ -71,13 +70,13 @@ impl Printer {
             }
             Format::Table => {
                 // Cells hold what servers sent: escaped before they are measured and shown.
-                let rows: Vec<Vec<Cow<'_, str>>> = records
+                let rows: Vec<Vec<String>> = records
                     .iter()
                     .map(|record| {
                         record
                             .row
                             .iter()
-                            .map(|cell| Cow::Owned(terminal::safe(&scrub::text(cell)).into_owned()))
+                            .map(|cell| terminal::safe(&scrub::text(cell)).into_owned())
                             .collect()
                     })
                     .collect();
@@ -90,7 +89,7 @@ impl Printer {
                 for row in &rows {
                     let line = render(
                         self.widths.as_deref().unwrap_or_default(),
-                        row.iter().map(AsRef::as_ref),
+                        row.iter().map(String::as_str),
                     );
                     self.write_line(&line)?;
                 }
@@ -172,7 +171,7 @@ fn document(value: &Value) -> String {
 }
 
 /// The width of each column: its header or its widest cell.
-fn widths(columns: &[&str], rows: &[Vec<Cow<'_, str>>]) -> Vec<usize> {
+fn widths(columns: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
     columns
         .iter()
         .enumerate()

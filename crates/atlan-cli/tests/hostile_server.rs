@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::command;
+use common::{command, scratch};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -234,11 +234,10 @@ async fn apps_create_against_an_endless_name_lookup_stops_at_its_bound() {
         (200, app_page(&[format!("dup-{n}")], Some(&format!("c{n}"))))
     })
     .await;
-    let inputs = std::env::temp_dir().join(format!(
-        "atlan-cli-hostile-{}-inputs.json",
-        std::process::id()
-    ));
-    std::fs::write(&inputs, r#"{"connection": {"typeName": "Connection"}}"#).unwrap();
+    let inputs = scratch(
+        "hostile-lookup-inputs.json",
+        r#"{"connection": {"typeName": "Connection"}}"#,
+    );
     let (code, _, stderr) = atlan_against(
         addr,
         &[
@@ -255,7 +254,6 @@ async fn apps_create_against_an_endless_name_lookup_stops_at_its_bound() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("the most it walks"), "{stderr}");
     assert!(requests.load(Ordering::SeqCst) <= 102, "{requests:?}");
-    let _ = std::fs::remove_file(inputs);
 }
 
 /// Issue 19: a hit repeated inside one page was printed twice.
@@ -306,25 +304,18 @@ async fn a_server_that_echoes_a_sent_secret_does_not_make_the_cli_print_it() {
                         "message": format!("bad request: {body}"), "code": 400}))
     })
     .await;
-    let dir = std::env::temp_dir();
-    let credential = dir.join(format!(
-        "atlan-cli-hostile-{}-credential.json",
-        std::process::id()
-    ));
-    std::fs::write(
-        &credential,
-        json!({"name": "c", "authType": "basic", "username": "svc", "password": "pw-SENTINEL-1234",
+    let credential = scratch(
+        "hostile-echo-credential.json",
+        &json!({"name": "c", "authType": "basic", "username": "svc", "password": "pw-SENTINEL-1234",
                "extra": {"role": "role-SENTINEL-5678"}})
         .to_string(),
-    )
-    .unwrap();
-    let inputs = dir.join(format!(
-        "atlan-cli-hostile-{}-inputs-secret.json",
-        std::process::id()
-    ));
+    );
     let as_text =
         json!({"password": "app-pw-SENTINEL", "extra": "extra-SENTINEL-as-text"}).to_string();
-    std::fs::write(&inputs, json!({"credential": as_text}).to_string()).unwrap();
+    let inputs = scratch(
+        "hostile-echo-inputs.json",
+        &json!({"credential": as_text}).to_string(),
+    );
     for args in [
         vec![
             "credentials",
@@ -389,8 +380,6 @@ async fn a_server_that_echoes_a_sent_secret_does_not_make_the_cli_print_it() {
             "{stdout}"
         );
     }
-    let _ = std::fs::remove_file(credential);
-    let _ = std::fs::remove_file(inputs);
 }
 
 /// Issue 19: names with escape sequences and bidi overrides reached the terminal as they were.

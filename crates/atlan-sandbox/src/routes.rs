@@ -73,24 +73,11 @@ impl AppState {
         self.store.read().map_err(|_| poisoned())
     }
 
-    /// Runs `work` on tokio's blocking pool ([`Work::Heavy`]).
+    /// Runs `work` where [`Work`] says: here, or on tokio's blocking pool.
     ///
     /// # Errors
-    /// What `work` returns; a 500 if it panicked (it must not) or the runtime is shutting down.
-    pub(crate) async fn blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&AppState) -> ApiResult<T> + Send + 'static,
-    ) -> ApiResult<T> {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || work(&state))
-            .await
-            .map_err(|_| ApiError::internal("the request could not be completed"))?
-    }
-
-    /// Runs `work` where [`Work`] says.
-    ///
-    /// # Errors
-    /// What `work` returns; a 500 if heavy work could not complete.
+    /// What `work` returns; a 500 if heavy work panicked (it must not) or the runtime is shutting
+    /// down.
     pub(crate) async fn run<T: Send + 'static>(
         &self,
         kind: Work,
@@ -98,7 +85,12 @@ impl AppState {
     ) -> ApiResult<T> {
         match kind {
             Work::Light => work(self),
-            Work::Heavy => self.blocking(work).await,
+            Work::Heavy => {
+                let state = self.clone();
+                tokio::task::spawn_blocking(move || work(&state))
+                    .await
+                    .map_err(|_| ApiError::internal("the request could not be completed"))?
+            }
         }
     }
 
@@ -132,18 +124,9 @@ fn poisoned() -> ApiError {
     ApiError::internal("the sandbox's state is unavailable after a failure")
 }
 
-/// Reads a JSON body: an object nested at most [`crate::body::MAX_BODY_DEPTH`] deep, else a 400
-/// that changes nothing.
-pub(crate) fn json_body(body: &Bytes) -> ApiResult<Value> {
-    crate::body::json_object(body)
-}
-
-/// A JSON answer.
+/// A JSON answer (a 500 in the impossible case that it cannot be written).
 pub(crate) fn json_response(value: &impl serde::Serialize) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(bytes) => bytes_response(bytes),
-        Err(error) => ApiError::internal(error.to_string()).into_response(),
-    }
+    rendered(value, 0).unwrap_or_else(IntoResponse::into_response)
 }
 
 /// A JSON answer written from a view of shared records (after the store's lock is released)
@@ -302,7 +285,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn parse_search(body: &Bytes) -> ApiResult<Search> {
-    let value = json_body(body)?;
+    let value = crate::body::json_object(body)?;
     serde_json::from_value(value).map_err(|error| {
         ApiError::bad_request(format!("[x_content_parse_exception] {error}")).cause(
             "x_content_parse_exception",
@@ -353,7 +336,7 @@ async fn submit_workflow(
     }
     state
         .run(state.write_work(&body), move |state| {
-            let body = json_body(&body)?;
+            let body = crate::body::json_object(&body)?;
             let workflow = body
                 .pointer("/metadata/name")
                 .and_then(Value::as_str)
@@ -372,7 +355,7 @@ async fn submit_workflow(
 async fn rerun(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     state
         .run(state.write_work(&body), move |state| {
-            let body = json_body(&body)?;
+            let body = crate::body::json_object(&body)?;
             let workflow = body
                 .get("resourceName")
                 .and_then(Value::as_str)
@@ -394,7 +377,7 @@ async fn update_workflow(
 ) -> ApiResult<Response> {
     state
         .run(state.write_work(&body), move |state| {
-            let body = json_body(&body)?;
+            let body = crate::body::json_object(&body)?;
             Ok(json_response(&state.write()?.update_workflow(&name, body)?))
         })
         .await
@@ -514,7 +497,7 @@ async fn create_credential(
     };
     state
         .run(state.write_work(&body), move |state| {
-            let body = json_body(&body)?;
+            let body = crate::body::json_object(&body)?;
             let created =
                 state
                     .write()?
@@ -567,7 +550,7 @@ async fn get_credential(
 async fn test_credential(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     state
         .run(AppState::read_work(&body), move |state| {
-            let body = json_body(&body)?;
+            let body = crate::body::json_object(&body)?;
             Ok(json_response(&state.read()?.test_credential(body)?))
         })
         .await
@@ -591,7 +574,7 @@ async fn update_credential(
 ) -> ApiResult<Response> {
     state
         .run(state.write_work(&body), move |state| {
-            let body = json_body(&body)?;
+            let body = crate::body::json_object(&body)?;
             Ok(json_response(&state.write()?.update_credential(&id, body)?))
         })
         .await

@@ -513,14 +513,7 @@ impl AppListing {
             ))
             .await?;
         let workflows = page.workflows.as_deref().unwrap_or_default();
-        if let Some(slug) = ahead::repeated_id(workflows, |workflow| workflow.slug.as_deref()) {
-            return Err(broken(
-                0,
-                ListingProblem::RepeatedResult {
-                    id: slug.to_owned(),
-                },
-            ));
-        }
+        ahead::check_page("apps.list", workflows, |workflow| workflow.slug.as_deref())?;
         Ok(page)
     }
 
@@ -583,7 +576,6 @@ impl AppListing {
     /// workflows already yielded.
     pub fn stream(self) -> impl Stream<Item = Result<AppSummary>> + Send + 'static {
         let walk = AppWalk {
-            bound: self.bound,
             listing: self,
             buffered: Vec::new().into_iter(),
             slugs: HashSet::new(),
@@ -604,7 +596,6 @@ struct AppWalk {
     /// The slugs yielded: the bound keeps this under [`MAX_APP_LISTING`].
     slugs: HashSet<String>,
     yielded: u64,
-    bound: u64,
     done: bool,
 }
 
@@ -627,9 +618,10 @@ impl AppWalk {
 
     /// A workflow the page held: yielded unless it repeats one or the listing is at its bound.
     fn admit(&mut self, workflow: AppSummary) -> Result<AppSummary> {
-        let problem = if self.yielded >= self.bound {
+        let bound = self.listing.bound;
+        let problem = if self.yielded >= bound {
             Some(ListingProblem::TooLong {
-                limit: self.bound,
+                limit: bound,
                 what: "workflows",
             })
         } else {
@@ -994,13 +986,9 @@ impl AppRunSearch {
     /// when a run comes twice in the page; otherwise as [`AtlanClient::execute`].
     pub async fn page(&self) -> Result<AppRunPage> {
         let fetched = app_runs::fetch(&self.client, &self.filter).await?;
-        if let Some(id) = ahead::repeated_id(&fetched.items, |run| run.qualified_name.as_deref()) {
-            return Err(Error::BrokenListing {
-                operation: "apps.search_runs",
-                position: 0,
-                problem: ListingProblem::RepeatedResult { id: id.to_owned() },
-            });
-        }
+        ahead::check_page("apps.search_runs", &fetched.items, |run| {
+            run.qualified_name.as_deref()
+        })?;
         Ok(AppRunPage {
             items: fetched.items,
             total: fetched.total.map(|total| total.value).unwrap_or_default(),

@@ -71,7 +71,8 @@ pub(crate) enum Event {
 }
 
 /// An event of a snapshot, borrowing what it writes from the store: serialized exactly as the
-/// [`Event`] of the same name (a test holds them equal), so that compaction copies nothing.
+/// [`Event`] of the same name (`tests/state_file.rs` replays a compacted file to the same state),
+/// so that compaction copies nothing.
 #[derive(Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 #[allow(clippy::enum_variant_names)] // the names of the events they write

@@ -61,13 +61,24 @@ pub(crate) fn check_concurrency(concurrency: usize) -> Result<usize> {
     }
 }
 
-/// The first id that comes twice among `items`, if any (a page checked alone).
-pub(crate) fn repeated_id<'a, T>(
+/// Checks a page fetched alone: [`Error::BrokenListing`] naming the first id that comes twice.
+///
+/// # Errors
+/// When an id repeats.
+pub(crate) fn check_page<'a, T>(
+    operation: &'static str,
     items: &'a [T],
     id: impl Fn(&'a T) -> Option<&'a str>,
-) -> Option<&'a str> {
+) -> Result<()> {
     let mut seen = HashSet::new();
-    items.iter().filter_map(id).find(|id| !seen.insert(*id))
+    match items.iter().filter_map(id).find(|id| !seen.insert(*id)) {
+        None => Ok(()),
+        Some(id) => Err(Error::BrokenListing {
+            operation,
+            position: 0,
+            problem: ListingProblem::RepeatedResult { id: id.to_owned() },
+        }),
+    }
 }
 
 /// Where an anchored window starts: the results created at or before `created`, after the first
@@ -382,13 +393,13 @@ impl<S: Source> Engine<S> {
         let mut newest = self.last.as_ref().and_then(|last| last.created);
         for (index, item) in items.iter().enumerate() {
             let id = S::id(item);
-            let problem = |make: fn(String) -> ListingProblem| make(id.unwrap_or("?").to_owned());
+            let mut problem = None;
             if ordered && let Some(created) = S::created(item) {
                 match newest {
                     Some(newest) if created > newest => {
-                        let problem = problem(|id| ListingProblem::OutOfOrder { id });
-                        items.truncate(index);
-                        return (items, Some(problem));
+                        problem = Some(ListingProblem::OutOfOrder {
+                            id: id.unwrap_or("?").to_owned(),
+                        });
                     }
                     // An older result: the results created at the newer instant cannot come again.
                     Some(newest) if created < newest => self.seen.clear(),
@@ -396,12 +407,15 @@ impl<S: Source> Engine<S> {
                 }
                 newest = Some(created);
             }
-            if let Some(id) = id
+            if problem.is_none()
+                && let Some(id) = id
                 && !self.seen.insert(id.to_owned())
             {
-                let problem = problem(|id| ListingProblem::RepeatedResult { id });
+                problem = Some(ListingProblem::RepeatedResult { id: id.to_owned() });
+            }
+            if problem.is_some() {
                 items.truncate(index);
-                return (items, Some(problem));
+                return (items, problem);
             }
         }
         (items, None)

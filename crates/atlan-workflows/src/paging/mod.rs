@@ -60,13 +60,9 @@ impl Pager {
     /// the page.
     pub(crate) async fn page(&self) -> Result<Page<WorkflowSearchResult>> {
         let fetched = fetch(&self.client, self.operation, self.index, &self.search).await?;
-        if let Some(id) = ahead::repeated_id(&fetched.items, |item| Some(item.id.as_str())) {
-            return Err(crate::Error::BrokenListing {
-                operation: self.operation,
-                position: 0,
-                problem: crate::ListingProblem::RepeatedResult { id: id.to_owned() },
-            });
-        }
+        ahead::check_page(self.operation, &fetched.items, |item| {
+            Some(item.id.as_str())
+        })?;
         Ok(Page {
             items: fetched.items,
             total: fetched.total,
