@@ -6,20 +6,26 @@
 
 mod common;
 
+use futures_util::TryStreamExt;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let connection = common::connect().await?;
     let credentials = connection.client.credentials();
 
-    let all = credentials.list().await?;
+    // Every credential, page after page (the stream ends at a short page).
+    let all: Vec<_> = credentials.list().stream().try_collect().await?;
     println!("{} credentials", all.len());
 
+    // One page: `size` and `from` are sent as `limit` and `offset`.
     let snowflake = credentials
         .list()
         .filter("connector", "snowflake")
-        .limit(5)
-        .offset(0);
-    for credential in snowflake.await? {
+        .size(5)
+        .from(0)
+        .page()
+        .await?;
+    for credential in snowflake.items {
         println!(
             "snowflake: {} {}",
             credential.id,
@@ -27,7 +33,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    for credential in credentials.list().workflow(common::CRAWLER).await? {
+    let page = credentials.list().workflow(common::CRAWLER).page().await?;
+    for credential in page.items {
         println!("{}'s credential: {}", common::CRAWLER, credential.id);
     }
     Ok(())

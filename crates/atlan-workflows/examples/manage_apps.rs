@@ -70,7 +70,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let runs = apps.runs().slug(&slug).page().await?;
-    println!("{} runs of {slug} in the asset search", runs.total);
+    let total = runs.total.map_or(0, |total| total.value);
+    println!("{total} runs of {slug} in the asset search");
 
     let summary = apps.get(&slug).await?;
     for schedule in summary.schedules.iter().flatten() {

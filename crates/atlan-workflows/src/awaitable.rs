@@ -13,14 +13,4 @@ macro_rules! awaitable {
             }
         }
     };
-    ($builder:ident<$lifetime:lifetime>, $output:ty) => {
-        impl<$lifetime> std::future::IntoFuture for $builder<$lifetime> {
-            type Output = $crate::Result<$output>;
-            type IntoFuture = futures_util::future::BoxFuture<$lifetime, Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    };
 }

@@ -1,11 +1,18 @@
-//! [`Credentials`]: create (with a test), get, list, test, test and update, update, purge.
+//! [`Credentials`]: create (with a test), get, list, test, test a stored one by its GUID, test
+//! and update, update, purge.
 
 use atlan_model::{Credential, CredentialListResponse, CredentialResponse, CredentialTestResponse};
 use serde_json::{Map, Value};
 
+use atlan_query::Timestamp;
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
-use crate::request::ApiRequest;
+use crate::listing::sealed::Sealed;
+use crate::listing::{Listing, ListingQuery};
+use crate::paging::ahead::{Anchor, Fetched};
 use crate::requests::credentials as requests;
 
 /// Credential operations; from [`AtlanClient::credentials`].
@@ -30,10 +37,10 @@ impl Credentials {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create<'a>(&self, credential: &'a Credential) -> CreateCredential<'a> {
+    pub fn create(&self, credential: &Credential) -> CreateCredential {
         CreateCredential {
             client: self.client.clone(),
-            credential,
+            credential: credential.clone(),
             test: true,
         }
     }
@@ -55,8 +62,9 @@ impl Credentials {
         Error::not_found_as_none(self.get(id).await)
     }
 
-    /// Stored credentials: every one, or those matching `.filter(..)`, `.workflow(..)`, a page
-    /// with `.limit(..)` and `.offset(..)`. Await it.
+    /// Stored credentials: every one, or those matching `.filter(..)`, `.workflow(..)`; a page
+    /// with `.size(..)` and `.from(..)` (sent as `limit` and `offset`), or all of them with
+    /// `.stream()`.
     ///
     /// ```no_run
     /// use atlan_workflows::AtlanClient;
@@ -66,19 +74,14 @@ impl Credentials {
     ///     .credentials()
     ///     .list()
     ///     .filter("connectorConfigName", "atlan-connectors-snowflake")
-    ///     .limit(10)
+    ///     .size(10)
+    ///     .page()
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(&self) -> CredentialList {
-        CredentialList {
-            client: self.client.clone(),
-            filter: None,
-            limit: None,
-            offset: None,
-            workflow_name: None,
-        }
+        Listing::new(self.client.clone(), StoredCredentials::default())
     }
 
     /// Tests a credential without storing it; [`CredentialTestResponse::is_successful`] tells.
@@ -87,6 +90,16 @@ impl Credentials {
     /// As [`AtlanClient::execute`].
     pub async fn test(&self, credential: &Credential) -> Result<CredentialTestResponse> {
         self.client.execute_json(&requests::test(credential)?).await
+    }
+
+    /// Tests a stored credential by its GUID (`POST credentials/{guid}/test`), with what the
+    /// server holds: nothing secret is sent.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty or dot-segment id; [`Error::NotFound`] for an unknown
+    /// one; otherwise as [`AtlanClient::execute`].
+    pub async fn test_by_id(&self, id: &str) -> Result<CredentialTestResponse> {
+        self.client.execute_json(&requests::test_by_id(id)?).await
     }
 
     /// Tests a credential, then stores it over the one with its id only if the test passed.
@@ -132,13 +145,13 @@ impl Credentials {
 /// A credential to store; from [`Credentials::create`]. Await it.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is stored until this is awaited"]
-pub struct CreateCredential<'a> {
+pub struct CreateCredential {
     client: AtlanClient,
-    credential: &'a Credential,
+    credential: Credential,
     test: bool,
 }
 
-impl CreateCredential<'_> {
+impl CreateCredential {
     /// Stores it without asking the server to test it first. Refused (before anything is sent)
     /// for a credential with a username or password, as Atlan's SDKs refuse it.
     pub fn without_test(mut self) -> Self {
@@ -153,75 +166,97 @@ impl CreateCredential<'_> {
     /// server's test fails; otherwise as [`AtlanClient::execute`].
     pub async fn send(self) -> Result<CredentialResponse> {
         let request = if self.test {
-            requests::create(self.credential)?
+            requests::create(&self.credential)?
         } else {
-            requests::create_untested(self.credential)?
+            requests::create_untested(&self.credential)?
         };
         self.client.execute_json(&request).await
     }
 }
 
-awaitable!(CreateCredential<'a>, CredentialResponse);
+awaitable!(CreateCredential, CredentialResponse);
 
-/// A listing of stored credentials; from [`Credentials::list`]. Await it.
-#[derive(Debug, Clone)]
-#[must_use = "a listing does nothing until it is awaited"]
-pub struct CredentialList {
-    client: AtlanClient,
+/// Stored credentials by filter: the query of a [`CredentialList`].
+#[derive(Debug, Clone, Default)]
+pub struct StoredCredentials {
     filter: Option<Map<String, Value>>,
-    limit: Option<u64>,
-    offset: Option<u64>,
     workflow_name: Option<String>,
 }
 
-impl CredentialList {
-    /// Only credentials whose `field` has this value (added to the filter), such as
-    /// `("connectorConfigName", "atlan-connectors-snowflake")`.
-    pub fn filter(mut self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.filter
-            .get_or_insert_with(Map::new)
-            .insert(field.into(), value.into());
-        self
+impl Sealed for StoredCredentials {}
+
+impl ListingQuery for StoredCredentials {
+    type Item = CredentialResponse;
+    type Ready = Option<Map<String, Value>>;
+
+    fn operation(&self) -> &'static str {
+        "credentials.list"
     }
 
-    /// At most `limit` credentials.
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Skips `offset` credentials.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Only the credential of this workflow (its name, as pyatlan derives it, is added to the
-    /// filter).
-    pub fn workflow(mut self, workflow_name: impl Into<String>) -> Self {
-        self.workflow_name = Some(workflow_name.into());
-        self
-    }
-
-    fn request(&self) -> ApiRequest {
+    fn ready(&self, _from: u64, _size: u64) -> Result<Self::Ready> {
         let mut filter = self.filter.clone();
         if let Some(workflow_name) = &self.workflow_name {
             filter
                 .get_or_insert_with(Map::new)
                 .extend(requests::workflow_filter(workflow_name));
         }
-        requests::list(filter.as_ref(), self.limit, self.offset)
+        Ok(filter)
     }
 
-    /// Lists them.
-    ///
-    /// # Errors
-    /// [`Error::Api`] for a filter key the server does not know (400); otherwise as
-    /// [`AtlanClient::execute`].
-    pub async fn send(self) -> Result<Vec<CredentialResponse>> {
-        let response: CredentialListResponse = self.client.execute_json(&self.request()).await?;
-        Ok(response.records)
+    fn anchored(_: &Self::Ready) -> bool {
+        false
+    }
+
+    fn fetch(
+        client: &AtlanClient,
+        filter: &Self::Ready,
+        _anchor: Option<Anchor>,
+        from: u64,
+        size: u64,
+    ) -> BoxFuture<'static, Result<Fetched<CredentialResponse>>> {
+        let request = requests::list(filter.as_ref(), Some(size), Some(from));
+        let client = client.clone();
+        async move {
+            let (response, throttled): (CredentialListResponse, bool) =
+                client.execute_json_noting_throttling(&request).await?;
+            Ok(Fetched {
+                items: response.records,
+                total: None,
+                throttled,
+            })
+        }
+        .boxed()
+    }
+
+    fn id(credential: &CredentialResponse) -> Option<&str> {
+        Some(&credential.id)
+    }
+
+    fn created(_: &CredentialResponse) -> Option<Timestamp> {
+        None
     }
 }
 
-awaitable!(CredentialList, Vec<CredentialResponse>);
+/// Stored credentials, a page at a time (`limit` and `offset` on the wire); from
+/// [`Credentials::list`]. Set the filter and the page, then fetch `.page()`, `.pages()` or
+/// `.stream()` (see [`Listing`]). The server gives no total: the stream ends at a short page.
+pub type CredentialList = Listing<StoredCredentials>;
+
+impl Listing<StoredCredentials> {
+    /// Only credentials whose `field` has this value (added to the filter), such as
+    /// `("connectorConfigName", "atlan-connectors-snowflake")`.
+    pub fn filter(mut self, field: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.query
+            .filter
+            .get_or_insert_with(Map::new)
+            .insert(field.into(), value.into());
+        self
+    }
+
+    /// Only the credential of this workflow (its name, as pyatlan derives it, is added to the
+    /// filter).
+    pub fn workflow(mut self, workflow_name: impl Into<String>) -> Self {
+        self.query.workflow_name = Some(workflow_name.into());
+        self
+    }
+}

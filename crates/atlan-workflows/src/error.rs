@@ -3,11 +3,32 @@
 use std::fmt;
 use std::time::Duration;
 
-use atlan_model::{ApiErrorBody, CredentialTestResponse, DecodeError, WorkflowPhase};
+use atlan_model::{
+    ApiErrorBody, AppRunStatus, CredentialTestResponse, DecodeError, WorkflowPhase,
+};
 use atlan_transport::TransportError;
 use http::StatusCode;
 
 use crate::request::ApiRequest;
+
+/// The status of a run of either API, as a monitor saw it last ([`Error::Timeout`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RunStatus {
+    /// A legacy (Argo) run's phase.
+    Phase(WorkflowPhase),
+    /// An app run's status.
+    App(AppRunStatus),
+}
+
+impl fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Phase(phase) => phase.fmt(f),
+            Self::App(status) => status.fmt(f),
+        }
+    }
+}
 
 /// The result of a facade call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -79,15 +100,17 @@ pub enum Error {
         /// The request that was not sent (its `Debug` and JSON hide secrets).
         request: Box<ApiRequest>,
     },
-    /// A wait ended before the run finished ([`crate::Runs::monitor`]).
-    #[error("{what} did not finish within {waited:?}{}", last_phase.as_ref().map(|phase| format!(" (last seen {phase})")).unwrap_or_default())]
+    /// A wait ended before the run finished ([`crate::Runs::monitor`], [`crate::Apps::monitor`]).
+    #[error("{operation}: {what} did not finish within {waited:?}{}", last_status.as_ref().map(|status| format!(" (last seen {status})")).unwrap_or_default())]
     Timeout {
+        /// The operation, `runs.monitor` or `apps.monitor`.
+        operation: &'static str,
         /// The run or workflow waited for.
         what: String,
         /// How long it waited.
         waited: Duration,
-        /// The phase last seen.
-        last_phase: Option<WorkflowPhase>,
+        /// The status last seen, of either API (`None`: the run had none yet).
+        last_status: Option<RunStatus>,
     },
     /// An app workflow already has a run Pending or Running, so an idempotent submit did not start
     /// another ([`crate::Apps::submit`]).

@@ -64,6 +64,7 @@
 mod awaitable;
 
 mod apps;
+mod bounds;
 mod client;
 mod credentials;
 mod dry_run;
@@ -77,15 +78,17 @@ mod runs;
 mod schedules;
 mod workflows;
 
+#[allow(deprecated)]
+pub use apps::{AddSchedule, AppListing, CreateAppBuilder, InputContractQuery, Submit, UpdateAppBuilder};
 pub use apps::{
-    AddSchedule, AppListing, AppMonitor, AppProgressCallback, AppRunPage, AppRunSearch, Apps,
-    ChangeInputs, CreateAppBuilder, CreatedApp, InputContractQuery, MAX_APP_LISTING, Submit,
-    UpdateAppBuilder, check_inputs,
+    AddAppSchedule, AppMonitor, AppProgressCallback, AppRunSearch, AppRuns, AppWorkflowList, Apps,
+    ChangeInputs, CreateAppWorkflow, CreatedApp, GetInputContract, MAX_APP_LISTING, SubmitAppRun,
+    UpdateAppWorkflow, check_inputs,
 };
 pub use client::{AtlanClient, AtlanClientBuilder};
-pub use credentials::{CreateCredential, CredentialList, Credentials};
+pub use credentials::{CreateCredential, CredentialList, Credentials, StoredCredentials};
 pub use dry_run::DryRun;
-pub use error::{Error, ListingProblem, Result};
+pub use error::{Error, ListingProblem, Result, RunStatus};
 pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
 pub use monitor::{Monitor, MonitorTarget, ProgressCallback};
 pub use paging::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Page};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use atlan_model::{WorkflowPhase, WorkflowSearchResult};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, RunStatus};
 use crate::runs::Runs;
 
 /// The shortest time between two polls of a [`Monitor`].
@@ -96,49 +96,99 @@ impl Monitor {
     /// if any); [`Error::NotFound`] when the run (or any run of the workflow) never appeared;
     /// otherwise as [`crate::AtlanClient::execute`].
     pub async fn send(self) -> Result<WorkflowSearchResult> {
-        let started = tokio::time::Instant::now();
-        let mut seen = false;
-        let mut last_phase = None;
-        loop {
-            let run = match &self.target {
-                MonitorTarget::Workflow(name) => self.runs.latest_opt(name).await?,
-                MonitorTarget::Run(id) => self.runs.get_opt(id).await?,
-            };
-            if let Some(run) = run {
-                seen = true;
-                if let Some(on_progress) = &self.on_progress {
-                    on_progress(&run);
-                }
-                last_phase = run.phase().cloned();
-                if run.phase().is_some_and(WorkflowPhase::is_terminal) {
-                    return Ok(run);
-                }
-            }
-            let waited = started.elapsed();
-            if waited >= self.timeout {
-                if !seen {
-                    return Err(Error::NotFound {
-                        operation: "runs.monitor",
-                        what: self.target.to_string(),
-                        body: None,
-                    });
-                }
-                return Err(Error::Timeout {
-                    what: self.target.to_string(),
-                    waited,
-                    last_phase,
-                });
-            }
-            wait_before_next_poll(self.interval, self.timeout, waited).await;
-        }
+        let poller = Poller {
+            operation: "runs.monitor",
+            what: self.target.to_string(),
+            interval: self.interval,
+            timeout: self.timeout,
+        };
+        let (runs, target) = (&self.runs, &self.target);
+        poller
+            .until_done(
+                move || async move {
+                    match target {
+                        MonitorTarget::Workflow(name) => runs.latest_opt(name).await,
+                        MonitorTarget::Run(id) => runs.get_opt(id).await,
+                    }
+                },
+                self.on_progress.as_deref(),
+                |run: &WorkflowSearchResult| {
+                    let phase = run.phase();
+                    (
+                        phase.cloned().map(RunStatus::Phase),
+                        phase.is_some_and(WorkflowPhase::is_terminal),
+                    )
+                },
+            )
+            .await
     }
 }
 
 awaitable!(Monitor, WorkflowSearchResult);
 
-/// Waits until the next poll of a monitor: `interval` (at least [`MIN_INTERVAL`]), but never past
-/// `timeout`, of which `waited` has gone. Both monitors, of legacy runs and of app runs, poll so.
-pub(crate) async fn wait_before_next_poll(interval: Duration, timeout: Duration, waited: Duration) {
-    let pause = interval.max(MIN_INTERVAL);
-    tokio::time::sleep(pause.min(timeout.saturating_sub(waited))).await;
+/// The one poll loop under both monitors, of legacy runs and of app runs.
+#[derive(Debug)]
+pub(crate) struct Poller {
+    /// The monitor's operation, for errors.
+    pub(crate) operation: &'static str,
+    /// What is waited for, for errors.
+    pub(crate) what: String,
+    /// Time between two polls (at least [`MIN_INTERVAL`]).
+    pub(crate) interval: Duration,
+    /// The longest wait.
+    pub(crate) timeout: Duration,
+}
+
+impl Poller {
+    /// Fetches until `state` says the fetched value is final, and returns it. `None` (not there
+    /// yet) is waited for; never there by the timeout is [`Error::NotFound`]; there but not final
+    /// by the timeout is [`Error::Timeout`] with the status last seen. The pause between polls
+    /// never goes past the timeout, and is measured on tokio's clock (paused in tests).
+    ///
+    /// # Errors
+    /// Those, and any error of `fetch`.
+    pub(crate) async fn until_done<T, Fetch>(
+        self,
+        mut fetch: impl FnMut() -> Fetch,
+        on_progress: Option<&(dyn Fn(&T) + Send + Sync)>,
+        state: impl Fn(&T) -> (Option<RunStatus>, bool),
+    ) -> Result<T>
+    where
+        Fetch: Future<Output = Result<Option<T>>>,
+    {
+        let started = tokio::time::Instant::now();
+        let mut seen = false;
+        let mut last_status = None;
+        loop {
+            if let Some(value) = fetch().await? {
+                seen = true;
+                if let Some(on_progress) = on_progress {
+                    on_progress(&value);
+                }
+                let (status, done) = state(&value);
+                if done {
+                    return Ok(value);
+                }
+                last_status = status;
+            }
+            let waited = started.elapsed();
+            if waited >= self.timeout {
+                if !seen {
+                    return Err(Error::NotFound {
+                        operation: self.operation,
+                        what: self.what,
+                        body: None,
+                    });
+                }
+                return Err(Error::Timeout {
+                    operation: self.operation,
+                    what: self.what,
+                    waited,
+                    last_status,
+                });
+            }
+            let pause = self.interval.max(MIN_INTERVAL);
+            tokio::time::sleep(pause.min(self.timeout.saturating_sub(waited))).await;
+        }
+    }
 }

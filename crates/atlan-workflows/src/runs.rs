@@ -4,13 +4,15 @@ use atlan_model::{
     WorkflowPhase, WorkflowRunResponse, WorkflowSearchResponse, WorkflowSearchResult,
 };
 use atlan_query::workflows::{self, TimeBounds};
-use atlan_query::{DateMath, Index, Search};
+use atlan_query::Search;
 
+use crate::bounds::BoundCheck;
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::sealed::Sealed;
 use crate::listing::{Listing, ListingQuery};
 use crate::monitor::{Monitor, MonitorTarget};
+use crate::paging::legacy::legacy_source;
 use crate::request::ApiRequest;
 use crate::requests::runs as requests;
 
@@ -206,20 +208,21 @@ pub struct WorkflowRuns {
 impl Sealed for WorkflowRuns {}
 
 impl ListingQuery for WorkflowRuns {
+    type Item = WorkflowSearchResult;
+    type Ready = Search;
+
     fn operation(&self) -> &'static str {
         "runs.list"
     }
 
-    fn index(&self) -> Index {
-        Index::Runs
-    }
-
-    fn search(&self, from: u64, size: u64) -> Result<Search> {
+    fn ready(&self, from: u64, size: u64) -> Result<Search> {
         Ok(match &self.phase {
             Some(phase) => workflows::runs_by_phase(&self.workflow_name, phase, from, size)?,
             None => workflows::runs_of_workflow(&self.workflow_name, from, size)?,
         })
     }
+
+    legacy_source!("runs.list");
 }
 
 /// A workflow's runs, newest first; from [`Runs::list`]. Set the phase and the page, then fetch
@@ -240,40 +243,22 @@ pub struct RunsByStatus {
     phases: Vec<WorkflowPhase>,
     started: TimeBounds,
     finished: TimeBounds,
-    /// The first bound that was not a date.
-    invalid: Option<String>,
-}
-
-impl RunsByStatus {
-    /// `time`, trimmed, when it is a date or date math; otherwise it is remembered as the error.
-    fn checked(&mut self, time: String) -> Option<String> {
-        let time = time.trim().to_owned();
-        if let Err(error) = DateMath::parse(&time)
-            && self.invalid.is_none()
-        {
-            self.invalid = Some(format!(
-                "`{time}` is not a time such as now-6h or 2026-01-31T00:00:00Z: {error}"
-            ));
-        }
-        Some(time)
-    }
+    /// The bounds set, checked.
+    bounds: BoundCheck,
 }
 
 impl Sealed for RunsByStatus {}
 
 impl ListingQuery for RunsByStatus {
+    type Item = WorkflowSearchResult;
+    type Ready = Search;
+
     fn operation(&self) -> &'static str {
         "runs.search"
     }
 
-    fn index(&self) -> Index {
-        Index::Runs
-    }
-
-    fn search(&self, from: u64, size: u64) -> Result<Search> {
-        if let Some(invalid) = &self.invalid {
-            return Err(Error::invalid(invalid));
-        }
+    fn ready(&self, from: u64, size: u64) -> Result<Search> {
+        self.bounds.result()?;
         Ok(workflows::runs_by_status_and_time(
             &self.phases,
             &self.started,
@@ -282,6 +267,8 @@ impl ListingQuery for RunsByStatus {
             size,
         )?)
     }
+
+    legacy_source!("runs.search");
 }
 
 /// Runs of every workflow by phase and time, newest first; from [`Runs::search`]. Set the phases,
@@ -309,26 +296,26 @@ impl Listing<RunsByStatus> {
 
     /// Started at or after `time`.
     pub fn started_since(mut self, time: impl Into<String>) -> Self {
-        self.query.started.since = self.query.checked(time.into());
+        self.query.started.since = self.query.bounds.check(time);
         self
     }
 
     /// Started at or before `time`.
     pub fn started_before(mut self, time: impl Into<String>) -> Self {
-        self.query.started.before = self.query.checked(time.into());
+        self.query.started.before = self.query.bounds.check(time);
         self
     }
 
     /// Finished at or after `time` (the seed page's "finished in the last hour" is
     /// `finished_since("now-1h")`).
     pub fn finished_since(mut self, time: impl Into<String>) -> Self {
-        self.query.finished.since = self.query.checked(time.into());
+        self.query.finished.since = self.query.bounds.check(time);
         self
     }
 
     /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
     pub fn finished_before(mut self, time: impl Into<String>) -> Self {
-        self.query.finished.before = self.query.checked(time.into());
+        self.query.finished.before = self.query.bounds.check(time);
         self
     }
 }

@@ -10,7 +10,8 @@
 mod common;
 
 use atlan_workflows::model::{ExposeSecret, decode_value};
-use atlan_workflows::{Credential, Error};
+use atlan_workflows::{Credential, CredentialResponse, Error};
+use futures_util::TryStreamExt;
 use common::{Recorder, SNOWFLAKE_CREDENTIAL, builder, fixture, start};
 use serde_json::json;
 
@@ -42,16 +43,32 @@ async fn create_get_list_purge() {
         "extra values stay hidden: {shown}"
     );
 
-    let everything = client.credentials().list().await.unwrap();
-    assert!(everything.len() > 10);
+    let everything = client.credentials().list().size(100).page().await.unwrap();
+    assert!(everything.items.len() > 10);
+    // The stream walks every page (3 at a time, each page after the first overlapping the one
+    // before it by one credential) and yields each credential once, in order.
+    let walked: Vec<_> = client
+        .credentials()
+        .list()
+        .size(3)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids = |credentials: &[CredentialResponse]| -> Vec<String> {
+        credentials.iter().map(|c| c.id.clone()).collect()
+    };
+    assert_eq!(ids(&walked), ids(&everything.items));
     let page = client
         .credentials()
         .list()
         .filter("connector", "snowflake")
-        .limit(2)
-        .offset(1)
+        .size(2)
+        .from(1)
+        .page()
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert!(!page.is_empty() && page.len() <= 2);
     assert!(
         page.iter()
@@ -61,8 +78,10 @@ async fn create_get_list_purge() {
         .credentials()
         .list()
         .workflow("atlan-bigquery-1735837155")
+        .page()
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(
         by_workflow
             .iter()
@@ -74,6 +93,7 @@ async fn create_get_list_purge() {
         .credentials()
         .list()
         .filter("owner", "me")
+        .page()
         .await
         .unwrap_err();
     assert_eq!(
@@ -82,6 +102,16 @@ async fn create_get_list_purge() {
         "{unknown_key}"
     );
     assert!(unknown_key.to_string().contains("owner"));
+
+    // A stored credential is tested by its GUID with what the server holds.
+    let tested = client.credentials().test_by_id(&created.id).await.unwrap();
+    assert!(tested.is_successful(), "{tested:?}");
+    let unknown = client
+        .credentials()
+        .test_by_id("00000000-0000-0000-0000-000000000000")
+        .await
+        .unwrap_err();
+    assert!(unknown.is_not_found(), "{unknown}");
 
     client.credentials().purge(&created.id).await.unwrap();
     let gone = client.credentials().get(&created.id).await.unwrap_err();

@@ -97,7 +97,7 @@ async fn all_needs_no_tenant_and_returns_the_first_request_of_each_operation() {
             "/api/service/runs/indexsearch",
         ),
         (
-            stopped_at(client.credentials().list().limit(5).await),
+            stopped_at(client.credentials().list().size(5).page().await),
             "GET",
             "/api/service/credentials",
         ),

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atlan_workflows::transport::TransportError;
-use atlan_workflows::{AtlanClient, Error, MonitorTarget, WorkflowPhase};
+use atlan_workflows::{AtlanClient, Error, MonitorTarget, RunStatus, WorkflowPhase};
 use bytes::Bytes;
 use serde_json::json;
 
@@ -90,12 +90,18 @@ async fn the_timeout_fires_with_the_last_phase() {
         .unwrap_err();
     match error {
         Error::Timeout {
+            operation,
             waited,
-            last_phase,
+            last_status,
             what,
+            ..
         } => {
+            assert_eq!(operation, "runs.monitor");
             assert_eq!(waited, Duration::from_secs(25));
-            assert_eq!(last_phase, Some(WorkflowPhase::Running));
+            assert_eq!(
+                last_status,
+                Some(RunStatus::Phase(WorkflowPhase::Running))
+            );
             assert!(what.contains("wf-1-abcde"));
         }
         other => panic!("expected a timeout, got {other}"),
@@ -151,9 +157,9 @@ async fn a_run_without_a_phase_yet_is_waited_for() {
         .unwrap_err();
     match error {
         Error::Timeout {
-            last_phase, waited, ..
+            last_status, waited, ..
         } => {
-            assert_eq!(last_phase, None);
+            assert_eq!(last_status, None);
             assert_eq!(waited, Duration::from_secs(5));
         }
         other => panic!("expected a timeout, got {other}"),

@@ -304,7 +304,10 @@ async fn monitor_returns_the_finished_run_or_times_out() {
     };
     let timeout = quick(MonitorTarget::Run(id.clone())).await.unwrap_err();
     match &timeout {
-        Error::Timeout { last_phase, .. } => assert_eq!(last_phase, &Some(WorkflowPhase::Pending)),
+        Error::Timeout { last_status, .. } => assert_eq!(
+            last_status,
+            &Some(atlan_workflows::RunStatus::Phase(WorkflowPhase::Pending))
+        ),
         other => panic!("expected a timeout, got {other}"),
     }
 

@@ -84,14 +84,14 @@ pub(crate) fn check_page<'a, T>(
 /// Where an anchored window starts: the results created at or before `created`, after the first
 /// `skip` of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Anchor {
+pub struct Anchor {
     pub(crate) created: Timestamp,
     pub(crate) skip: u64,
 }
 
 /// One answer of a [`Source`].
 #[derive(Debug)]
-pub(crate) struct Fetched<T> {
+pub struct Fetched<T> {
     pub(crate) items: Vec<T>,
     pub(crate) total: Option<TotalHits>,
     /// The server asked to slow down before it answered.
@@ -449,12 +449,7 @@ impl<S: Source> Engine<S> {
         {
             self.window.anchor = Some(Anchor { created, skip: 0 });
         }
-        let page = Page {
-            from: self.start + self.yielded,
-            total: self.total.clone(),
-            size: self.size,
-            items,
-        };
+        let page = Page::offset(items, self.total.clone(), self.start + self.yielded, self.size);
         self.yielded += page.items.len() as u64;
         page
     }

@@ -85,6 +85,16 @@ pub fn test(credential: &Credential) -> Result<ApiRequest> {
         .json_redacted(credential, redact_credential)
 }
 
+/// `POST credentials/{id}/test`: tests a stored credential with what the server holds (no body:
+/// nothing secret is sent). Read-only, like [`test`].
+///
+/// # Errors
+/// [`Error::InvalidInput`] for an empty id.
+pub fn test_by_id(id: &str) -> Result<ApiRequest> {
+    non_empty(id, "credential id")?;
+    Ok(ApiRequest::post("credentials.test_by_id", &["credentials", id, "test"]).read_only())
+}
+
 /// `POST credentials/{id}`: replaces a stored credential.
 ///
 /// # Errors

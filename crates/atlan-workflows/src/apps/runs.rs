@@ -1,0 +1,112 @@
+//! [`AppRunSearch`]: app runs found through the asset search, a [`Listing`] like every other.
+
+use atlan_model::{AppRunStatus, AppWorkflowRunAttributes};
+use atlan_query::Timestamp;
+use atlan_query::apps::{self as searches, RunFilter};
+use futures_util::future::BoxFuture;
+
+use crate::bounds::BoundCheck;
+use crate::client::AtlanClient;
+use crate::error::Result;
+use crate::listing::sealed::Sealed;
+use crate::listing::{Listing, ListingQuery};
+use crate::paging::ahead::{Anchor, Fetched};
+use crate::paging::app_runs;
+
+/// App runs by workflow, status and time: the query of an [`AppRunSearch`].
+#[derive(Debug, Clone, Default)]
+pub struct AppRuns {
+    filter: RunFilter,
+    /// The bounds set, checked.
+    bounds: BoundCheck,
+}
+
+impl Sealed for AppRuns {}
+
+impl ListingQuery for AppRuns {
+    type Item = AppWorkflowRunAttributes;
+    type Ready = RunFilter;
+
+    fn operation(&self) -> &'static str {
+        app_runs::OPERATION
+    }
+
+    fn ready(&self, from: u64, size: u64) -> Result<RunFilter> {
+        self.bounds.result()?;
+        let mut filter = self.filter.clone();
+        filter.from = from;
+        filter.size = size;
+        searches::runs(&filter)?;
+        Ok(filter)
+    }
+
+    fn anchored(_: &RunFilter) -> bool {
+        true
+    }
+
+    fn fetch(
+        client: &AtlanClient,
+        filter: &RunFilter,
+        anchor: Option<Anchor>,
+        from: u64,
+        size: u64,
+    ) -> BoxFuture<'static, Result<Fetched<AppWorkflowRunAttributes>>> {
+        app_runs::fetch(client, filter, anchor, from, size)
+    }
+
+    fn id(run: &AppWorkflowRunAttributes) -> Option<&str> {
+        app_runs::id(run)
+    }
+
+    fn created(run: &AppWorkflowRunAttributes) -> Option<Timestamp> {
+        app_runs::created(run)
+    }
+}
+
+/// App runs, newest first by start time; from [`crate::Apps::runs`]. Set the workflow, statuses,
+/// bounds and page, then fetch `.page()`, `.pages()` or `.stream()` (see [`Listing`]): from the
+/// first run the listing is pinned to the runs started up to it, and goes on by start time when
+/// a run enters or leaves the search under it.
+///
+/// Each time bound is checked when it is set, as on [`crate::RunSearch`]: one that is neither a
+/// date nor date math fails the listing with [`crate::Error::InvalidInput`] before anything is
+/// sent. `since` bounds are inclusive lower bounds, `before` bounds inclusive upper bounds.
+pub type AppRunSearch = Listing<AppRuns>;
+
+impl Listing<AppRuns> {
+    /// Runs of this workflow only.
+    pub fn slug(mut self, slug: impl Into<String>) -> Self {
+        self.query.filter = self.query.filter.slug(slug);
+        self
+    }
+
+    /// Runs in one of these statuses (replacing any set before; default: every status).
+    pub fn statuses(mut self, statuses: impl IntoIterator<Item = AppRunStatus>) -> Self {
+        self.query.filter = self.query.filter.statuses(statuses);
+        self
+    }
+
+    /// Started at or after `time` (RFC 3339 or date math such as `now-1d`).
+    pub fn started_since(mut self, time: impl Into<String>) -> Self {
+        self.query.filter.started.since = self.query.bounds.check(time);
+        self
+    }
+
+    /// Started at or before `time`.
+    pub fn started_before(mut self, time: impl Into<String>) -> Self {
+        self.query.filter.started.before = self.query.bounds.check(time);
+        self
+    }
+
+    /// Finished (completed) at or after `time`.
+    pub fn finished_since(mut self, time: impl Into<String>) -> Self {
+        self.query.filter.completed.since = self.query.bounds.check(time);
+        self
+    }
+
+    /// Finished (completed) at or before `time`.
+    pub fn finished_before(mut self, time: impl Into<String>) -> Self {
+        self.query.filter.completed.before = self.query.bounds.check(time);
+        self
+    }
+}
