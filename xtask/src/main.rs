@@ -10,7 +10,7 @@
 //! - `compat`: pyatlan 10.0.0 (in a venv under `target/`) runs every seed-page operation against a
 //!   freshly started `atlan-sandbox`.
 //! - `examples`: every example of `atlan-workflows`, each on a sandbox of its own.
-//! - `man`: the `atlan` man pages (clap_mangen), written to `target/man/`.
+//! - `man`: the `atlanctl` man pages (clap_mangen), written to `target/man/`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -323,7 +323,7 @@ fn compat_run(
     result
 }
 
-/// Writes the `atlan` man pages (one per command) into `target/man/`.
+/// Writes the `atlanctl` man pages (one per command) into `target/man/`.
 fn man() -> Result<(), String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = target_dir(&root).join("man");
@@ -334,9 +334,9 @@ fn man() -> Result<(), String> {
         "-p",
         "atlan-cli",
         "--bin",
-        "atlan",
+        "atlanctl",
     ])?;
-    run(Command::new(target_dir(&root).join("debug/atlan"))
+    run(Command::new(target_dir(&root).join("debug/atlanctl"))
         .arg("generate-man")
         .arg(&dir))?;
     println!("man pages in {}", dir.display());

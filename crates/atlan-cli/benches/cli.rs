@@ -1,9 +1,9 @@
-//! The `atlan` binary end to end (run with `cargo xtask bench`): what a person waits for.
+//! The `atlanctl` binary end to end (run with `cargo xtask bench`): what a person waits for.
 //!
 //! Targets (issue 7), on the 2-core machine:
-//! - the README's first command (`atlan --sandbox runs search …`: start the embedded sandbox with
+//! - the README's first command (`atlanctl --sandbox runs search …`: start the embedded sandbox with
 //!   the demo tenant, search, print a table) answers in under 1 s (median of 10);
-//! - `runs search --all` streams over 100,000 runs from a server process (`atlan sandbox serve
+//! - `runs search --all` streams over 100,000 runs from a server process (`atlanctl sandbox serve
 //!   --synthetic`) as JSON lines and as a table with the CLI's peak RSS under 64 MiB.
 //!
 //! Prints the figures, and exits non-zero when a target is missed.
@@ -21,7 +21,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-const ATLAN: &str = env!("CARGO_BIN_EXE_atlan");
+const ATLAN: &str = env!("CARGO_BIN_EXE_atlanctl");
 const KEY: &str = "bench-key";
 /// Runs on the server (not all of them are started by a user, which the search requires).
 const RUNS: usize = 120_000;
@@ -136,7 +136,7 @@ fn field(status: &str, name: &str) -> Option<u64> {
     })
 }
 
-/// `atlan sandbox serve` with a synthetic tenant, in its own process.
+/// `atlanctl sandbox serve` with a synthetic tenant, in its own process.
 struct Server {
     child: Child,
     base_url: String,
@@ -166,7 +166,7 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_owned();
-        println!("atlan sandbox serve with 8 workflows and {RUNS} runs at {base_url}");
+        println!("atlanctl sandbox serve with 8 workflows and {RUNS} runs at {base_url}");
         Self { child, base_url }
     }
 }

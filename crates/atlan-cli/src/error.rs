@@ -114,9 +114,10 @@ mod tests {
             ),
             (
                 CliError::Api(Error::Timeout {
+                    operation: "runs.monitor",
                     what: "run `x`".into(),
                     waited: std::time::Duration::from_secs(1),
-                    last_phase: None,
+                    last_status: None,
                 }),
                 4,
             ),

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use atlan_workflows::WorkflowPhase;
+use atlan_workflows::model::AppRunStatus;
 use atlan_workflows::model::{Credential, decode};
 use atlan_workflows::query::DateMath;
 use secrecy::SecretString;
@@ -54,6 +55,30 @@ pub(crate) fn phase(text: &str) -> Result<WorkflowPhase, String> {
         .cloned()
         .ok_or_else(|| {
             format!("`{text}` is not a phase (Pending, Running, Succeeded, Failed or Error)")
+        })
+}
+
+/// An app run status, in any case: one of the nine the App workflows API reports.
+pub(crate) fn app_status(text: &str) -> Result<AppRunStatus, String> {
+    let known = [
+        AppRunStatus::Pending,
+        AppRunStatus::Running,
+        AppRunStatus::Succeeded,
+        AppRunStatus::Failed,
+        AppRunStatus::Error,
+        AppRunStatus::Stopped,
+        AppRunStatus::Paused,
+        AppRunStatus::Terminated,
+        AppRunStatus::Skipped,
+    ];
+    let text = text.trim();
+    known
+        .iter()
+        .find(|status| status.as_str().eq_ignore_ascii_case(text))
+        .cloned()
+        .ok_or_else(|| {
+            let names: Vec<&str> = known.iter().map(AppRunStatus::as_str).collect();
+            format!("`{text}` is not an app run status ({})", names.join(", "))
         })
 }
 
@@ -169,6 +194,17 @@ mod tests {
         assert_eq!(setting("empty=").unwrap().1, json!(""));
         assert!(setting("no-equals").unwrap_err().contains("NAME=VALUE"));
         assert!(setting("=true").unwrap_err().contains("no parameter name"));
+    }
+
+    #[test]
+    fn app_statuses_are_the_nine_known_in_any_case() {
+        assert_eq!(app_status(" stopped ").unwrap(), AppRunStatus::Stopped);
+        assert_eq!(app_status("PAUSED").unwrap(), AppRunStatus::Paused);
+        let error = app_status("Done").unwrap_err();
+        assert!(
+            error.contains("`Done`") && error.contains("Terminated"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `atlan`: manage Atlan workflows, runs, schedules and source credentials from a shell.
+//! `atlanctl`: manage Atlan workflows, runs, schedules and source credentials from a shell.
 //!
 //! Results go to stdout (a table, or JSON with `-o json`); progress, notes, logs (`-v`) and errors
 //! go to stderr. Exit codes: 0 success, 1 API or transport error, 2 usage error, 3 not found,
@@ -10,6 +10,7 @@ mod commands;
 mod context;
 mod error;
 mod input;
+mod listing;
 mod output;
 mod progress;
 mod rows;

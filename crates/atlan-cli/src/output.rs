@@ -1,7 +1,7 @@
 //! Writing results to stdout: aligned tables for people, JSON lines for scripts.
 //!
 //! Only results go to stdout; progress, notes and errors go to stderr. A closed pipe
-//! (`atlan runs list … | head`) ends the output quietly.
+//! (`atlanctl runs list … | head`) ends the output quietly.
 
 use std::io::{self, Write};
 

@@ -1,4 +1,4 @@
-//! `atlan apps …` against a sandbox over real HTTP, each command's `--dry-run` line, and the usage
+//! `atlanctl apps …` against a sandbox over real HTTP, each command's `--dry-run` line, and the usage
 //! errors of bad input.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -84,6 +84,13 @@ async fn every_apps_command_works_against_the_sandbox() {
 
     let listed = atlan(&sandbox, &["apps", "list", "--all", "--limit", "1"]).await;
     assert!(listed.ok().contains(&slug));
+    // One page, with the note every listing prints: where the next page starts.
+    let first = atlan(&sandbox, &["apps", "list", "--size", "1"]).await;
+    assert_eq!(first.ok().lines().count(), 2, "a header and 1 workflow");
+    first.mentions("more with --cursor ");
+    let none = atlan(&sandbox, &["apps", "list", "--name", "no such workflow"]).await;
+    none.ok();
+    none.mentions("no app workflows found");
     let got = atlan(&sandbox, &["-o", "json", "apps", "get", &slug]).await;
     assert!(!got.ok().contains("sentinel"), "{}", got.stdout);
 
@@ -117,6 +124,17 @@ async fn every_apps_command_works_against_the_sandbox() {
     );
     let runs = atlan(&sandbox, &["apps", "runs", "list", &slug]).await;
     assert!(runs.ok().contains(&run_id));
+    let paged = atlan(&sandbox, &["apps", "runs", "list", "--size", "1"]).await;
+    assert_eq!(paged.ok().lines().count(), 2, "a header and 1 run");
+    paged.mentions("more with --from 1");
+    let pending = atlan(
+        &sandbox,
+        &[
+            "-o", "json", "apps", "runs", "list", &slug, "--status", "pending", "--all",
+        ],
+    )
+    .await;
+    assert_eq!(pending.json_lines().len(), 1, "{}", pending.stdout);
     let got_run = atlan(&sandbox, &["apps", "runs", "get", &run_id]).await;
     assert!(got_run.ok().contains("Pending"));
     let cancelled = atlan(&sandbox, &["apps", "runs", "cancel", &run_id]).await;
@@ -170,7 +188,7 @@ async fn every_apps_command_works_against_the_sandbox() {
     assert_eq!(gone.code, 3);
 }
 
-/// The request `atlan --dry-run ARGS` prints.
+/// The request `atlanctl --dry-run ARGS` prints.
 async fn dry_run(args: &[&str]) -> Value {
     let mut full = vec!["--dry-run"];
     full.extend_from_slice(args);
@@ -307,7 +325,15 @@ async fn bad_input_is_a_usage_error_naming_the_option() {
             ],
             "JSON object",
         ),
-        (vec!["apps", "list", "--limit", "0"], "--limit"),
+        (vec!["apps", "list", "--size", "0"], "--size"),
+        (
+            vec!["apps", "runs", "list", "--status", "Running,Done"],
+            "`Done` is not an app run status",
+        ),
+        (
+            vec!["apps", "runs", "list", "--finished-since", "yesterday"],
+            "--finished-since",
+        ),
         (
             vec!["apps", "schedules", "add", "s", "--cron", "61 * * * *"],
             "--cron",

@@ -707,6 +707,39 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     )
     .await;
     assert!(tested.ok().contains("successful"));
+    // A stored credential, tested by its GUID with what the server holds (issue 20).
+    let stored = atlan(&sandbox, &["credentials", "test", "--id", CREDENTIAL]).await;
+    assert!(stored.ok().contains("successful"), "{}", stored.stdout);
+    let stored_json = atlan(
+        &sandbox,
+        &["-o", "json", "credentials", "test", "--id", CREDENTIAL],
+    )
+    .await;
+    assert_eq!(stored_json.json_lines()[0]["message"], "successful");
+    atlan(
+        &sandbox,
+        &[
+            "credentials",
+            "test",
+            "--id",
+            "00000000-0000-0000-0000-000000000000",
+        ],
+    )
+    .await
+    .exits(3);
+    atlan(
+        &sandbox,
+        &[
+            "credentials",
+            "test",
+            "--id",
+            CREDENTIAL,
+            "--file",
+            arg(&file),
+        ],
+    )
+    .await
+    .exits(2);
     let wrong = atlan_with_stdin(
         &sandbox,
         &[

@@ -35,14 +35,14 @@ async fn man_pages_for_the_command_and_each_subcommand() {
     atlan_alone(&["generate-man", dir.to_str().unwrap()])
         .await
         .ok();
-    let top = std::fs::read_to_string(dir.join("atlan.1")).unwrap();
+    let top = std::fs::read_to_string(dir.join("atlanctl.1")).unwrap();
     assert!(
         top.starts_with(".ie"),
         "roff: {}",
         &top[..40.min(top.len())]
     );
     assert!(top.contains("workflows"));
-    let search = std::fs::read_to_string(dir.join("atlan-runs-search.1")).unwrap();
+    let search = std::fs::read_to_string(dir.join("atlanctl-runs-search.1")).unwrap();
     assert!(search.contains("started\\-since"), "{search}");
 }
 

@@ -10,7 +10,7 @@ use atlan_workflows::{WorkflowPackage, WorkflowPhase};
 use common::{CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_alone, fixture, sandbox, scratch};
 use serde_json::{Value, json};
 
-/// The request `atlan --dry-run ARGS` prints, checked for shape.
+/// The request `atlanctl --dry-run ARGS` prints, checked for shape.
 async fn dry_run(args: &[&str]) -> Value {
     let mut full = vec!["--dry-run"];
     full.extend_from_slice(args);
@@ -194,6 +194,10 @@ async fn every_command_prints_its_first_request() {
         (
             "credentials_test",
             vec!["credentials", "test", "--file", arg(&credential)],
+        ),
+        (
+            "credentials_test_id",
+            vec!["credentials", "test", "--id", CREDENTIAL],
         ),
         (
             "credentials_update",

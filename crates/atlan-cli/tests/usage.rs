@@ -1,5 +1,5 @@
-//! How `atlan` is started: where it connects, usage errors, the embedded sandbox, and
-//! `atlan sandbox serve` as a server process.
+//! How `atlanctl` is started: where it connects, usage errors, the embedded sandbox, and
+//! `atlanctl sandbox serve` as a server process.
 
 #![allow(
     clippy::unwrap_used,

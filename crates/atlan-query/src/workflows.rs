@@ -213,7 +213,7 @@ pub fn runs_by_phase(
 }
 
 /// `runs/indexsearch`: a page of one workflow's runs in every phase, newest first (what
-/// `atlan runs list --workflow NAME` shows without `--phase`).
+/// `atlanctl runs list --workflow NAME` shows without `--phase`).
 ///
 /// # Errors
 /// [`QueryError::Empty`] for an empty name, [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].

@@ -23,7 +23,7 @@
 //! # }
 //! ```
 //!
-//! The binary `atlan-sandbox` (and the CLI's `atlan sandbox serve`) parses its command line into
+//! The binary `atlan-sandbox` (and the CLI's `atlanctl sandbox serve`) parses its command line into
 //! [`ServeOptions`] and runs [`serve`]; the library itself parses no command line.
 
 mod accept;
@@ -42,6 +42,8 @@ mod json;
 mod persist;
 mod routes;
 mod seed;
+#[cfg(feature = "clap")]
+mod serve_args;
 mod standalone;
 mod store;
 
@@ -59,6 +61,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use faults::{FaultAction, FaultControl, FaultRule, FaultRuleError, MAX_LATENCY_MS};
 pub use persist::{DEFAULT_COMPACT_AFTER, StateError};
 pub use seed::{Seed, SeedError};
+#[cfg(feature = "clap")]
+pub use serve_args::ServeArgs;
 pub use standalone::{ServeOptions, serve};
 pub use store::CredentialTestRule;
 

@@ -1,5 +1,5 @@
 //! A sandbox as a process of its own: start, print where, serve until SIGINT or SIGTERM. The
-//! `atlan-sandbox` binary and `atlan sandbox serve` parse their command lines into
+//! `atlan-sandbox` binary and `atlanctl sandbox serve` parse their command lines into
 //! [`ServeOptions`] and call [`serve`].
 
 use std::io::Write;

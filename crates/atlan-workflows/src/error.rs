@@ -3,9 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use atlan_model::{
-    ApiErrorBody, AppRunStatus, CredentialTestResponse, DecodeError, WorkflowPhase,
-};
+use atlan_model::{ApiErrorBody, AppRunStatus, CredentialTestResponse, DecodeError, WorkflowPhase};
 use atlan_transport::TransportError;
 use http::StatusCode;
 

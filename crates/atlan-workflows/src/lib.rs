@@ -78,12 +78,14 @@ mod runs;
 mod schedules;
 mod workflows;
 
-#[allow(deprecated)]
-pub use apps::{AddSchedule, AppListing, CreateAppBuilder, InputContractQuery, Submit, UpdateAppBuilder};
 pub use apps::{
     AddAppSchedule, AppMonitor, AppProgressCallback, AppRunSearch, AppRuns, AppWorkflowList, Apps,
     ChangeInputs, CreateAppWorkflow, CreatedApp, GetInputContract, MAX_APP_LISTING, SubmitAppRun,
     UpdateAppWorkflow, check_inputs,
+};
+#[allow(deprecated)]
+pub use apps::{
+    AddSchedule, AppListing, CreateAppBuilder, InputContractQuery, Submit, UpdateAppBuilder,
 };
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials, StoredCredentials};

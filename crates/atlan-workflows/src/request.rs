@@ -1,7 +1,7 @@
 //! Requests as plain values, built without IO: method, path, query, body, whether they change
 //! anything (and so whether re-sending is safe), and the operation's name. [`crate::requests`]
 //! builds one per operation; the client sends them, or, in a dry run, returns the one it stopped
-//! at ([`crate::Error::DryRun`]), which `atlan --dry-run` prints.
+//! at ([`crate::Error::DryRun`]), which `atlanctl --dry-run` prints.
 
 use std::fmt;
 
@@ -214,7 +214,7 @@ impl ApiRequest {
     }
 }
 
-/// What `atlan --dry-run` prints: `method`, `path`, `query` (decoded, or `null`) and `body` (or
+/// What `atlanctl --dry-run` prints: `method`, `path`, `query` (decoded, or `null`) and `body` (or
 /// `null`), in that order, secrets redacted; see [`ApiRequest::to_json`].
 impl Serialize for ApiRequest {
     fn serialize<S: serde::Serializer>(

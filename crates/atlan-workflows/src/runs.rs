@@ -3,8 +3,8 @@
 use atlan_model::{
     WorkflowPhase, WorkflowRunResponse, WorkflowSearchResponse, WorkflowSearchResult,
 };
-use atlan_query::workflows::{self, TimeBounds};
 use atlan_query::Search;
+use atlan_query::workflows::{self, TimeBounds};
 
 use crate::bounds::BoundCheck;
 use crate::client::AtlanClient;

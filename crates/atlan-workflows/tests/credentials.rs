@@ -11,8 +11,8 @@ mod common;
 
 use atlan_workflows::model::{ExposeSecret, decode_value};
 use atlan_workflows::{Credential, CredentialResponse, Error};
-use futures_util::TryStreamExt;
 use common::{Recorder, SNOWFLAKE_CREDENTIAL, builder, fixture, start};
+use futures_util::TryStreamExt;
 use serde_json::json;
 
 fn snowflake(name: &str) -> Credential {

@@ -98,10 +98,7 @@ async fn the_timeout_fires_with_the_last_phase() {
         } => {
             assert_eq!(operation, "runs.monitor");
             assert_eq!(waited, Duration::from_secs(25));
-            assert_eq!(
-                last_status,
-                Some(RunStatus::Phase(WorkflowPhase::Running))
-            );
+            assert_eq!(last_status, Some(RunStatus::Phase(WorkflowPhase::Running)));
             assert!(what.contains("wf-1-abcde"));
         }
         other => panic!("expected a timeout, got {other}"),
@@ -157,7 +154,9 @@ async fn a_run_without_a_phase_yet_is_waited_for() {
         .unwrap_err();
     match error {
         Error::Timeout {
-            last_status, waited, ..
+            last_status,
+            waited,
+            ..
         } => {
             assert_eq!(last_status, None);
             assert_eq!(waited, Duration::from_secs(5));

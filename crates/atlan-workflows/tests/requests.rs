@@ -1,5 +1,5 @@
 //! Every request the facade sends, built without IO: method, path, query and body as
-//! `atlan --dry-run` prints them (secrets redacted), snapshotted under the operation's name; which
+//! `atlanctl --dry-run` prints them (secrets redacted), snapshotted under the operation's name; which
 //! of them change nothing (and so may be re-sent, and are sent by a `DryRun::Writes` client).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

@@ -1,56 +1,89 @@
-//! `atlan credentials create | get | list | test | update | purge`.
+//! `atlanctl credentials create | get | list | test (--file or --id) | update | purge`.
 //!
 //! Passwords and `extra` values are never printed: not in results, not in dry runs, not in errors.
 
-use atlan_workflows::CredentialResponse;
-use serde_json::json;
+use atlan_workflows::CredentialTestResponse;
+use serde_json::{Map, Value, json};
 
 use super::Env;
-use crate::cli::{CredentialInput, CredentialsCommand};
+use crate::cli::{CredentialInput, CredentialsCommand, Paging};
 use crate::error::CliError;
 use crate::input;
+use crate::listing::{self, Shown};
 use crate::rows::{self, CREDENTIAL_COLUMNS, TEST_COLUMNS};
 
-/// Runs `atlan credentials …`.
+/// Runs `atlanctl credentials …`.
 pub(crate) async fn run(command: CredentialsCommand, env: &mut Env) -> Result<(), CliError> {
     match command {
         CredentialsCommand::Create { input, no_test } => create(&input, no_test, env).await,
-        CredentialsCommand::Get { guid } => {
-            let credential = env.client().await?.credentials().get(&guid).await?;
-            env.printer
-                .records(CREDENTIAL_COLUMNS, &[rows::credential(&credential)])
-        }
+        CredentialsCommand::Get { guid } => get(&guid, env).await,
         CredentialsCommand::List {
             filter,
-            limit,
-            offset,
             workflow,
+            paging,
+        } => list(filter, workflow, paging, env).await,
+        CredentialsCommand::Test {
+            id: Some(guid),
+            file: _,
+            password_stdin: _,
+        } => test_stored(&guid, env).await,
+        CredentialsCommand::Test {
+            id: None,
+            file,
+            password_stdin,
         } => {
-            let mut list = env.client().await?.credentials().list();
-            for (field, value) in filter.into_iter().flatten() {
-                list = list.filter(field, value);
-            }
-            if let Some(limit) = limit {
-                list = list.limit(limit);
-            }
-            if let Some(offset) = offset {
-                list = list.offset(offset);
-            }
-            if let Some(workflow) = workflow {
-                list = list.workflow(workflow);
-            }
-            print_list(&list.await?, env)
+            let file = file.ok_or_else(|| CliError::Usage("give --file F or --id GUID".into()))?;
+            let input = CredentialInput {
+                file,
+                password_stdin,
+            };
+            test(&input, env).await
         }
-        CredentialsCommand::Test { input } => test(&input, env).await,
         CredentialsCommand::Update { input } => update(&input, env).await,
-        CredentialsCommand::Purge { guid } => {
-            env.client().await?.credentials().purge(&guid).await?;
-            env.printer.message(
-                &format!("credential {guid} purged"),
-                &json!({ "id": guid, "purged": true }),
-            )
-        }
+        CredentialsCommand::Purge { guid } => purge(&guid, env).await,
     }
+}
+
+async fn get(guid: &str, env: &mut Env) -> Result<(), CliError> {
+    let credential = env.client().await?.credentials().get(guid).await?;
+    env.printer
+        .records(CREDENTIAL_COLUMNS, &[rows::credential(&credential)])
+}
+
+async fn list(
+    filter: Option<Map<String, Value>>,
+    workflow: Option<String>,
+    paging: Paging,
+    env: &mut Env,
+) -> Result<(), CliError> {
+    let mut list = env
+        .client()
+        .await?
+        .credentials()
+        .list()
+        .from(paging.from)
+        .size(paging.size)
+        .concurrency(paging.concurrency);
+    for (field, value) in filter.into_iter().flatten() {
+        list = list.filter(field, value);
+    }
+    if let Some(workflow) = workflow {
+        list = list.workflow(workflow);
+    }
+    let shown = Shown {
+        noun: "credentials",
+        columns: CREDENTIAL_COLUMNS,
+        row: |credential, _| rows::credential(credential),
+    };
+    listing::print(list, paging.all, shown, env).await
+}
+
+async fn purge(guid: &str, env: &mut Env) -> Result<(), CliError> {
+    env.client().await?.credentials().purge(guid).await?;
+    env.printer.message(
+        &format!("credential {guid} purged"),
+        &json!({ "id": guid, "purged": true }),
+    )
 }
 
 async fn create(input: &CredentialInput, no_test: bool, env: &mut Env) -> Result<(), CliError> {
@@ -65,21 +98,22 @@ async fn create(input: &CredentialInput, no_test: bool, env: &mut Env) -> Result
         .records(CREDENTIAL_COLUMNS, &[rows::credential(&created)])
 }
 
-fn print_list(credentials: &[CredentialResponse], env: &mut Env) -> Result<(), CliError> {
-    if credentials.is_empty() {
-        env.printer.note("no credentials found");
-        return Ok(());
-    }
-    let records: Vec<_> = credentials.iter().map(rows::credential).collect();
-    env.printer.records(CREDENTIAL_COLUMNS, &records)
-}
-
 /// A failed test is printed, then exits 1.
 async fn test(input: &CredentialInput, env: &mut Env) -> Result<(), CliError> {
     let credential = read(input)?;
     let test = env.client().await?.credentials().test(&credential).await?;
+    print_test(&test, env)
+}
+
+/// The stored credential tested with what the server holds; a failed test exits 1.
+async fn test_stored(guid: &str, env: &mut Env) -> Result<(), CliError> {
+    let test = env.client().await?.credentials().test_by_id(guid).await?;
+    print_test(&test, env)
+}
+
+fn print_test(test: &CredentialTestResponse, env: &mut Env) -> Result<(), CliError> {
     env.printer
-        .records(TEST_COLUMNS, &[rows::credential_test(&test)])?;
+        .records(TEST_COLUMNS, &[rows::credential_test(test)])?;
     if test.is_successful() {
         Ok(())
     } else {

@@ -1,4 +1,4 @@
-//! `atlan completions SHELL` and the hidden `atlan generate-man DIR`: what the command line itself
+//! `atlanctl completions SHELL` and the hidden `atlanctl generate-man DIR`: what the command line itself
 //! says about its commands, as shell completions (clap_complete) and man pages (clap_mangen).
 
 use std::path::Path;
@@ -13,11 +13,11 @@ use crate::output::Printer;
 /// Writes the completion script of `shell` to stdout.
 pub(crate) fn completions(shell: Shell, printer: &mut Printer) -> Result<(), CliError> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "atlan", &mut script);
+    clap_complete::generate(shell, &mut Cli::command(), "atlanctl", &mut script);
     printer.raw(&script)
 }
 
-/// Writes `atlan.1` and a page per command (`atlan-runs-search.1`, …) into `dir`.
+/// Writes `atlanctl.1` and a page per command (`atlanctl-runs-search.1`, …) into `dir`.
 pub(crate) fn man_pages(dir: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
         .and_then(|()| clap_mangen::generate_to(Cli::command(), dir))

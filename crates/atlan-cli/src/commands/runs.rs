@@ -1,17 +1,16 @@
-//! `atlan runs get | list | search | latest | current | stop | monitor`.
+//! `atlanctl runs get | list | search | latest | current | stop | monitor`.
 
 use atlan_workflows::{Listing, ListingQuery, MonitorTarget, WorkflowPhase, WorkflowSearchResult};
-use futures_util::TryStreamExt;
 use jiff::Timestamp;
 
 use super::Env;
 use crate::cli::{MonitorArgs, Paging, RunsCommand, SearchArgs};
 use crate::error::CliError;
-use crate::output::Record;
+use crate::listing::{self, Shown};
 use crate::progress::Progress;
 use crate::rows::{self, RUN_COLUMNS};
 
-/// Runs `atlan runs …`.
+/// Runs `atlanctl runs …`.
 pub(crate) async fn run(command: RunsCommand, env: &mut Env) -> Result<(), CliError> {
     match command {
         RunsCommand::Get { run_id } => get(&run_id, env).await,
@@ -61,16 +60,16 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
         .from(args.paging.from)
         .size(args.paging.size)
         .concurrency(args.paging.concurrency);
-    if let Some(time) = args.started_since {
+    if let Some(time) = args.times.started_since {
         search = search.started_since(time);
     }
-    if let Some(time) = args.started_before {
+    if let Some(time) = args.times.started_before {
         search = search.started_before(time);
     }
-    if let Some(time) = args.finished_since {
+    if let Some(time) = args.times.finished_since {
         search = search.finished_since(time);
     }
-    if let Some(time) = args.finished_before {
+    if let Some(time) = args.times.finished_before {
         search = search.finished_before(time);
     }
     print_listing(search, args.paging, env).await
@@ -132,66 +131,16 @@ fn print_run(run: &WorkflowSearchResult, env: &mut Env) -> Result<(), CliError> 
         .records(RUN_COLUMNS, &[rows::run_hit(run, Timestamp::now())])
 }
 
-/// A listing: one page, with a note on what follows; or, with `--all`, every page, printed as
-/// each arrives (the table's columns are sized by the first page).
-async fn print_listing<Q: ListingQuery>(
+/// A listing of legacy runs, printed as every listing is.
+async fn print_listing<Q: ListingQuery<Item = WorkflowSearchResult>>(
     listing: Listing<Q>,
     paging: Paging,
     env: &mut Env,
 ) -> Result<(), CliError> {
-    if !paging.all {
-        let page = listing.page().await?;
-        let now = Timestamp::now();
-        let records: Vec<Record> = page
-            .items
-            .iter()
-            .map(|run| rows::run_hit(run, now))
-            .collect();
-        if records.is_empty() {
-            env.printer.note("no runs found");
-            return Ok(());
-        }
-        env.printer.records(RUN_COLUMNS, &records)?;
-        if !page.is_last() {
-            let shown_to = page.from + page.items.len() as u64;
-            let of = page
-                .total
-                .as_ref()
-                .map(|total| format!(" of {}", total.value))
-                .unwrap_or_default();
-            env.printer.note(&format!(
-                "showing {}-{shown_to}{of}; more with --from {shown_to}, or all with --all",
-                page.from + 1,
-            ));
-        }
-        return Ok(());
-    }
-
-    let progress = Progress::listing();
-    let mut pages = listing.pages();
-    let (mut fetched, mut items) = (0_u64, 0_u64);
-    let result: Result<(), CliError> = async {
-        while let Some(page) = pages.try_next().await? {
-            fetched += 1;
-            items += page.items.len() as u64;
-            progress.fetched(fetched, items, page.total.as_ref().map(|total| total.value));
-            let now = Timestamp::now();
-            let records: Vec<Record> = page
-                .items
-                .iter()
-                .map(|run| rows::run_hit(run, now))
-                .collect();
-            if !records.is_empty() {
-                env.printer.records(RUN_COLUMNS, &records)?;
-            }
-        }
-        Ok(())
-    }
-    .await;
-    progress.finish();
-    result?;
-    if items == 0 {
-        env.printer.note("no runs found");
-    }
-    Ok(())
+    let shown = Shown {
+        noun: "runs",
+        columns: RUN_COLUMNS,
+        row: rows::run_hit,
+    };
+    listing::print(listing, paging.all, shown, env).await
 }

@@ -1,9 +1,9 @@
-//! `atlan sandbox serve`: the sandbox server, as the `atlan-sandbox` binary runs it.
+//! `atlanctl sandbox serve`: the sandbox server, as the `atlan-sandbox` binary runs it.
 
 use crate::cli::SandboxCommand;
 use crate::error::CliError;
 
-/// Runs `atlan sandbox …`.
+/// Runs `atlanctl sandbox …`.
 pub(crate) async fn run(command: SandboxCommand) -> Result<(), CliError> {
     match command {
         SandboxCommand::Serve(args) => {

@@ -1,4 +1,4 @@
-//! `atlan schedules add | remove | list | get`.
+//! `atlanctl schedules add | remove | list | get`.
 
 use atlan_workflows::WorkflowSchedule;
 
@@ -7,7 +7,7 @@ use crate::cli::SchedulesCommand;
 use crate::error::CliError;
 use crate::rows::{self, SCHEDULE_COLUMNS, WORKFLOW_COLUMNS};
 
-/// Runs `atlan schedules …`.
+/// Runs `atlanctl schedules …`.
 pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), CliError> {
     match command {
         SchedulesCommand::Add {

@@ -1,4 +1,4 @@
-//! `atlan workflows find | update | run | rerun | delete | change-owner`.
+//! `atlanctl workflows find | update | run | rerun | delete | change-owner`.
 
 use std::path::Path;
 
@@ -13,7 +13,7 @@ use crate::error::CliError;
 use crate::input;
 use crate::rows::{self, RUN_COLUMNS, WORKFLOW_COLUMNS};
 
-/// Runs `atlan workflows …`.
+/// Runs `atlanctl workflows …`.
 pub(crate) async fn run(command: WorkflowsCommand, env: &mut Env) -> Result<(), CliError> {
     match command {
         WorkflowsCommand::Find(args) => find(args, env).await,

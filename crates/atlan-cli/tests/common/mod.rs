@@ -1,4 +1,4 @@
-//! Running the `atlan` binary as a user would, against a sandbox started by the test.
+//! Running the `atlanctl` binary as a user would, against a sandbox started by the test.
 //!
 //! Every run checks that the API key appears in neither stdout nor stderr.
 
@@ -113,7 +113,7 @@ pub async fn sandbox() -> (ManualClock, SandboxHandle) {
 
 /// The binary, with no Atlan configured from the environment.
 pub fn command() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_atlan"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_atlanctl"));
     command
         .env_remove("ATLAN_BASE_URL")
         .env_remove("ATLAN_API_KEY")

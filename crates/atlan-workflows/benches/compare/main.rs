@@ -111,7 +111,7 @@ fn run(settings: &Settings) -> Vec<String> {
         "-p",
         "atlan-cli",
         "--bin",
-        "atlan",
+        "atlanctl",
     ]);
     let python = Python::install(&target, &out);
     let runtime = tokio::runtime::Builder::new_multi_thread()

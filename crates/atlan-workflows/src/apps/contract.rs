@@ -80,4 +80,3 @@ pub fn check_inputs(app_id: &str, contract: &InputContract, inputs: &AppInputs) 
         )))
     }
 }
-

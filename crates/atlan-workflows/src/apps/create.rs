@@ -150,4 +150,3 @@ impl CreateAppWorkflow {
 }
 
 awaitable!(CreateAppWorkflow, CreatedApp);
-

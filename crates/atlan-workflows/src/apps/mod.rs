@@ -218,7 +218,6 @@ impl Apps {
     }
 }
 
-
 /// The names of 0.1's builders, kept for a release; see CHANGELOG.md.
 #[deprecated(since = "0.2.0", note = "renamed `CreateAppWorkflow`")]
 pub type CreateAppBuilder = CreateAppWorkflow;

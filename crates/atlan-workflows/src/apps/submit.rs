@@ -85,4 +85,3 @@ fn already_running(slug: &str, active: &AppWorkflowRunAttributes) -> Error {
         run_id,
     }
 }
-

@@ -107,4 +107,3 @@ impl ChangeInputs {
 }
 
 awaitable!(ChangeInputs, AppResponse);
-

@@ -449,7 +449,12 @@ impl<S: Source> Engine<S> {
         {
             self.window.anchor = Some(Anchor { created, skip: 0 });
         }
-        let page = Page::offset(items, self.total.clone(), self.start + self.yielded, self.size);
+        let page = Page::offset(
+            items,
+            self.total.clone(),
+            self.start + self.yielded,
+            self.size,
+        );
         self.yielded += page.items.len() as u64;
         page
     }

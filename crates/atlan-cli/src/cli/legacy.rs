@@ -1,0 +1,255 @@
+//! The legacy API's commands: `atlanctl workflows | runs | schedules | credentials …`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use atlan_workflows::WorkflowPhase;
+use clap::{Args, Subcommand};
+use serde_json::{Map, Value};
+
+use super::{Paging, TimeArgs};
+use crate::input;
+
+/// `atlanctl workflows …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum WorkflowsCommand {
+    /// Find a workflow by id, or the newest workflows of a package.
+    Find(FindArgs),
+    /// Change a workflow's parameters (the first task's arguments), such as enable-lineage=true.
+    Update {
+        /// The workflow id, such as atlan-snowflake-1714638976.
+        id: String,
+        /// A parameter to set; VALUE is read as JSON when it is JSON (true, 3, "x", [..]), else
+        /// taken as a string. Repeat for several.
+        #[arg(long = "set", value_name = "NAME=VALUE", required = true, value_parser = input::setting)]
+        settings: Vec<(String, Value)>,
+    },
+    /// Create a workflow from a JSON file and run it, optionally on a schedule.
+    Run {
+        /// The workflow as JSON (metadata, spec, payload), such as one exported from Atlan.
+        file: PathBuf,
+        /// Run on this cron schedule (with --timezone).
+        #[arg(long, requires = "timezone", value_name = "EXPR", value_parser = input::cron)]
+        cron: Option<String>,
+        /// The schedule's time zone, such as Europe/Paris (with --cron).
+        #[arg(long, requires = "cron", value_name = "TZ", value_parser = input::timezone)]
+        timezone: Option<String>,
+    },
+    /// Run a workflow again.
+    Rerun {
+        /// The workflow id.
+        id: String,
+        /// When a run of it is Pending or Running, show that run instead of starting another.
+        #[arg(long)]
+        idempotent: bool,
+    },
+    /// Delete (archive) a workflow.
+    Delete {
+        /// The workflow id.
+        name: String,
+    },
+    /// Make a user the owner of a workflow.
+    ChangeOwner {
+        /// The workflow id.
+        name: String,
+        /// The new owner's username.
+        #[arg(long)]
+        username: String,
+    },
+}
+
+/// `atlanctl workflows find`: by id or by package.
+#[derive(Debug, Args)]
+pub(crate) struct FindArgs {
+    /// The workflow id, such as atlan-snowflake-1714638976.
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "package",
+        conflicts_with = "package"
+    )]
+    pub(crate) id: Option<String>,
+    /// The package: its prefix, such as atlan-snowflake-miner, or its name, such as
+    /// @atlan/snowflake-miner. Finds its workflows, newest first (exactly that package:
+    /// atlan-snowflake does not find miners).
+    #[arg(long = "type", value_name = "PACKAGE")]
+    pub(crate) package: Option<String>,
+    /// At most this many workflows (with --type).
+    #[arg(long, default_value_t = 10, value_name = "N", requires = "package", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub(crate) max: u64,
+}
+
+/// `atlanctl runs …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum RunsCommand {
+    /// Show a run.
+    Get {
+        /// The run id, such as atlan-snowflake-1714638976-k2x7q.
+        run_id: String,
+    },
+    /// List a workflow's runs, newest first.
+    List {
+        /// The workflow id.
+        #[arg(long, value_name = "NAME")]
+        workflow: String,
+        /// Only runs in this phase.
+        #[arg(long, value_parser = input::phase)]
+        phase: Option<WorkflowPhase>,
+        /// Which runs.
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Search runs of every workflow by phase and time, newest first.
+    Search(SearchArgs),
+    /// Show a workflow's latest run (by start time).
+    Latest {
+        /// The workflow id.
+        #[arg(long, value_name = "NAME")]
+        workflow: String,
+    },
+    /// Show a workflow's run that is Pending or Running.
+    Current {
+        /// The workflow id.
+        #[arg(long, value_name = "NAME")]
+        workflow: String,
+    },
+    /// Stop a running run (it ends Failed).
+    Stop {
+        /// The run id.
+        run_id: String,
+    },
+    /// Wait for a run to finish, showing its progress; exits 5 when it ends Failed or Error.
+    Monitor(MonitorArgs),
+}
+
+/// `atlanctl runs search`
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// Phases to find, comma-separated: Pending, Running, Succeeded, Failed, Error.
+    #[arg(long, value_delimiter = ',', required = true, value_name = "P1,P2", value_parser = input::phase)]
+    pub(crate) status: Vec<WorkflowPhase>,
+    /// The time bounds.
+    #[command(flatten)]
+    pub(crate) times: TimeArgs,
+    /// Which runs.
+    #[command(flatten)]
+    pub(crate) paging: Paging,
+}
+
+/// `atlanctl runs monitor`
+#[derive(Debug, Args)]
+pub(crate) struct MonitorArgs {
+    /// Follow the latest run of this workflow.
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_unless_present = "run_id",
+        conflicts_with = "run_id"
+    )]
+    pub(crate) workflow: Option<String>,
+    /// Follow this run.
+    pub(crate) run_id: Option<String>,
+    /// Time between two polls, such as 10s or 1m (at least 100ms).
+    #[arg(long, default_value = "10s", value_name = "D", value_parser = input::duration)]
+    pub(crate) interval: Duration,
+    /// Give up after this long (exit code 4), such as 30m or 2h.
+    #[arg(long, default_value = "1h", value_name = "D", value_parser = input::duration)]
+    pub(crate) timeout: Duration,
+}
+
+/// `atlanctl schedules …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum SchedulesCommand {
+    /// Run a workflow on a cron schedule (replacing any it had).
+    Add {
+        /// The workflow id.
+        name: String,
+        /// Cron expression, such as "0 2 * * *".
+        #[arg(long, value_name = "EXPR", value_parser = input::cron)]
+        cron: String,
+        /// The time zone of the expression, such as Europe/Paris.
+        #[arg(long, value_name = "TZ", value_parser = input::timezone)]
+        timezone: String,
+    },
+    /// Stop running a workflow on a schedule.
+    Remove {
+        /// The workflow id.
+        name: String,
+    },
+    /// List every scheduled workflow.
+    List,
+    /// Show a workflow's schedule.
+    Get {
+        /// The workflow id.
+        name: String,
+    },
+}
+
+/// `atlanctl credentials …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum CredentialsCommand {
+    /// Store a credential from a JSON file; the server tests it first unless --no-test.
+    Create {
+        /// The credential as JSON (name, connectorConfigName, authType, username, …).
+        #[command(flatten)]
+        input: CredentialInput,
+        /// Store it without a test (refused for a username or password, as Atlan's SDKs do).
+        #[arg(long)]
+        no_test: bool,
+    },
+    /// Show a credential (never its password or extra values).
+    Get {
+        /// The credential's GUID.
+        guid: String,
+    },
+    /// List credentials.
+    List {
+        /// Only those whose fields equal these values: a JSON object such as
+        /// '{"connectorConfigName":"atlan-connectors-snowflake"}'.
+        #[arg(long, value_name = "JSON", value_parser = input::filter)]
+        filter: Option<Map<String, Value>>,
+        /// Only the credential of this workflow.
+        #[arg(long, value_name = "NAME")]
+        workflow: Option<String>,
+        /// The page (--from and --size are sent as offset and limit), or all of them.
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Test a credential from a file without storing it (--file), or a stored one by its GUID
+    /// (--id); exits 1 when the test fails.
+    Test {
+        /// The stored credential's GUID: it is tested with what the server holds.
+        #[arg(long, value_name = "GUID", conflicts_with_all = ["file", "password_stdin"],
+              required_unless_present = "file")]
+        id: Option<String>,
+        /// The credential as JSON.
+        #[arg(long, value_name = "F")]
+        file: Option<PathBuf>,
+        /// Read the password from the first line of stdin instead of the file.
+        #[arg(long, requires = "file")]
+        password_stdin: bool,
+    },
+    /// Test a credential, then store it over the one with its id; nothing is stored when the
+    /// test fails (exit code 1).
+    Update {
+        /// The credential, with its id.
+        #[command(flatten)]
+        input: CredentialInput,
+    },
+    /// Delete a credential for good.
+    Purge {
+        /// The credential's GUID.
+        guid: String,
+    },
+}
+
+/// Where a credential comes from.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct CredentialInput {
+    /// The credential as JSON.
+    #[arg(long, value_name = "F")]
+    pub(crate) file: PathBuf,
+    /// Read the password from the first line of stdin instead of the file.
+    #[arg(long)]
+    pub(crate) password_stdin: bool,
+}

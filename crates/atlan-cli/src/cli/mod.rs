@@ -1,0 +1,215 @@
+//! The command line: global options and every command, as clap reads them.
+//!
+//! The command and option names are part of the interface (scripts call them); change them only
+//! with a deprecation.
+
+use std::path::PathBuf;
+
+use atlan_workflows::{DryRun, WorkflowRoute};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
+
+use crate::input;
+
+mod apps;
+mod legacy;
+
+pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
+pub(crate) use legacy::{
+    CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
+    SearchArgs, WorkflowsCommand,
+};
+
+/// Manage Atlan workflows, runs, schedules and source credentials.
+///
+/// Talks to the tenant in ATLAN_BASE_URL with the key in ATLAN_API_KEY, or, with --sandbox, to a
+/// sandbox started in this process with a demo tenant.
+#[derive(Debug, Parser)]
+#[command(
+    name = "atlanctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(after_help = "Try it without a tenant:\n  \
+    atlanctl --sandbox runs search --status Succeeded,Failed --started-since now-7d")]
+pub(crate) struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub(crate) global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub(crate) struct Global {
+    /// The tenant's address, such as `https://tenant.atlan.com`.
+    #[arg(long, env = "ATLAN_BASE_URL", global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// The API key; before the command, as in `atlanctl --api-key KEY runs …`. Prefer the
+    /// environment variable: other users of this machine can read command lines.
+    #[arg(long, env = "ATLAN_API_KEY", hide_env_values = true, value_name = "KEY",
+          value_parser = input::secret)]
+    pub(crate) api_key: Option<SecretString>,
+    /// Start a sandbox in this process (the demo tenant, on 127.0.0.1) and use it instead of a
+    /// tenant. Its state lives as long as the command.
+    #[arg(long, global = true)]
+    pub(crate) sandbox: bool,
+    /// How to print results: aligned columns, or JSON (one document per line for lists).
+    #[arg(long, short = 'o', value_enum, default_value_t = Format::Table, global = true)]
+    pub(crate) output: Format,
+    /// Print, as one line of JSON, a request instead of sending it: the first the command would
+    /// send (`--dry-run`, nothing is sent), or the first that would change something
+    /// (`--dry-run=writes`: the reads before it are sent for real).
+    #[arg(long, global = true, value_enum, value_name = "WHAT", num_args = 0..=1,
+          require_equals = true, default_missing_value = "all")]
+    pub(crate) dry_run: Option<DryRunMode>,
+    /// Where workflow runs, updates, schedules and deletions go, instead of asking the server
+    /// (workflows/… is the API-token route, package-workflows/… the one for other users).
+    #[arg(long, global = true, value_enum, value_name = "ROUTE")]
+    pub(crate) route: Option<Route>,
+    /// The largest response the CLI reads, in MiB; a larger one is an error instead of memory
+    /// growing without bound.
+    #[arg(long, global = true, env = "ATLAN_MAX_RESPONSE_MIB", default_value_t = 256,
+          value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub(crate) max_response_mib: u64,
+    /// Log what happens on stderr (-v: debug, -vv: trace). Keys and bodies are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub(crate) verbose: u8,
+}
+
+/// What `--dry-run` stops at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DryRunMode {
+    /// The first request: nothing is sent.
+    All,
+    /// The first request that would change something; the reads before it are sent.
+    Writes,
+}
+
+impl From<DryRunMode> for DryRun {
+    fn from(mode: DryRunMode) -> Self {
+        match mode {
+            DryRunMode::All => Self::All,
+            DryRunMode::Writes => Self::Writes,
+        }
+    }
+}
+
+/// `--route`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Route {
+    /// `workflows/…`, for API tokens and admins.
+    Workflows,
+    /// `package-workflows/…`, for other users.
+    PackageWorkflows,
+}
+
+impl From<Route> for WorkflowRoute {
+    fn from(route: Route) -> Self {
+        match route {
+            Route::Workflows => Self::Workflows,
+            Route::PackageWorkflows => Self::PackageWorkflows,
+        }
+    }
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns with a header line.
+    Table,
+    /// JSON: one document, or one document per line for lists.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Find, update, run, re-run and delete workflows.
+    #[command(subcommand)]
+    Workflows(WorkflowsCommand),
+    /// Read, list, search, stop and monitor runs.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// Schedule workflows.
+    #[command(subcommand)]
+    Schedules(SchedulesCommand),
+    /// Manage the source credentials workflows use.
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
+    /// App workflows: the connectors of newer tenants (/api/service/v1/app).
+    #[command(subcommand)]
+    Apps(AppsCommand),
+    /// Serve a local Atlan-compatible sandbox.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+    /// Print a completion script for a shell, such as `atlanctl completions bash > /etc/bash_completion.d/atlanctl`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (atlan.1 and one per command) into a directory (`cargo xtask man`).
+    #[command(hide = true)]
+    GenerateMan {
+        /// The directory, created when missing.
+        dir: PathBuf,
+    },
+}
+
+/// Which page of a listing, or all of it.
+#[derive(Debug, Clone, Copy, Args)]
+pub(crate) struct Paging {
+    /// Skip this many results.
+    #[arg(long, alias = "offset", default_value_t = 0, value_name = "N")]
+    pub(crate) from: u64,
+    /// Results per page.
+    #[arg(long, alias = "limit", default_value_t = atlan_workflows::DEFAULT_PAGE_SIZE, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub(crate) size: u64,
+    /// Every result from --from on, a page of --size at a time.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// With --all: pages in flight at once after the first (1 to 32); halved after a 429 or 503.
+    #[arg(long, default_value_t = atlan_workflows::DEFAULT_CONCURRENCY, value_name = "N",
+          value_parser = concurrency, requires = "all")]
+    pub(crate) concurrency: usize,
+}
+
+/// The time bounds of a run search, the same on both APIs: `since` is inclusive (`gte`), `before`
+/// inclusive (`lte`); each is checked when given.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct TimeArgs {
+    /// Started at or after T (date math such as now-6h, or RFC 3339).
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) started_since: Option<String>,
+    /// Started at or before T.
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) started_before: Option<String>,
+    /// Finished at or after T.
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) finished_since: Option<String>,
+    /// Finished at or before T.
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) finished_before: Option<String>,
+}
+
+/// A `--concurrency` value: 1 to [`atlan_workflows::MAX_CONCURRENCY`].
+fn concurrency(text: &str) -> Result<usize, String> {
+    let max = atlan_workflows::MAX_CONCURRENCY;
+    match text.parse::<usize>() {
+        Ok(value) if (1..=max).contains(&value) => Ok(value),
+        _ => Err(format!("expected a number of pages from 1 to {max}")),
+    }
+}
+
+/// `atlanctl sandbox …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum SandboxCommand {
+    /// Serve a sandbox until SIGINT or SIGTERM; prints `listening on http://ADDR` first.
+    Serve(atlan_sandbox::ServeArgs),
+}

@@ -1,0 +1,104 @@
+//! `atlanctl apps runs get | cancel | list | monitor`.
+
+use std::time::Duration;
+
+use atlan_workflows::model::AppRunStatus;
+
+use super::Env;
+use crate::app_rows as rows;
+use crate::cli::{AppRunsCommand, Paging, TimeArgs};
+use crate::error::CliError;
+use crate::listing::{self, Shown};
+
+/// Runs `atlanctl apps runs …`.
+pub(super) async fn run(command: AppRunsCommand, env: &mut Env) -> Result<(), CliError> {
+    match command {
+        AppRunsCommand::Get { run_id } => get(&run_id, env).await,
+        AppRunsCommand::Cancel { run_id } => cancel(&run_id, env).await,
+        AppRunsCommand::List {
+            slug,
+            status,
+            times,
+            paging,
+        } => list(slug, status, times, paging, env).await,
+        AppRunsCommand::Monitor {
+            run_id,
+            interval,
+            timeout,
+        } => monitor(run_id, interval, timeout, env).await,
+    }
+}
+
+async fn get(run_id: &str, env: &mut Env) -> Result<(), CliError> {
+    let run = env.client().await?.apps().get_run(run_id).await?;
+    env.printer.records(rows::RUN_COLUMNS, &[rows::run(&run)])
+}
+
+async fn cancel(run_id: &str, env: &mut Env) -> Result<(), CliError> {
+    let cancelled = env.client().await?.apps().cancel_run(run_id).await?;
+    env.printer
+        .records(rows::CANCEL_COLUMNS, &[rows::cancel(&cancelled)])
+}
+
+async fn list(
+    slug: Option<String>,
+    status: Vec<AppRunStatus>,
+    times: TimeArgs,
+    paging: Paging,
+    env: &mut Env,
+) -> Result<(), CliError> {
+    let mut search = env
+        .client()
+        .await?
+        .apps()
+        .runs()
+        .statuses(status)
+        .from(paging.from)
+        .size(paging.size)
+        .concurrency(paging.concurrency);
+    if let Some(slug) = slug {
+        search = search.slug(slug);
+    }
+    if let Some(time) = times.started_since {
+        search = search.started_since(time);
+    }
+    if let Some(time) = times.started_before {
+        search = search.started_before(time);
+    }
+    if let Some(time) = times.finished_since {
+        search = search.finished_since(time);
+    }
+    if let Some(time) = times.finished_before {
+        search = search.finished_before(time);
+    }
+    let shown = Shown {
+        noun: "app runs",
+        columns: rows::FOUND_RUN_COLUMNS,
+        row: |run, _| rows::found_run(run),
+    };
+    listing::print(search, paging.all, shown, env).await
+}
+
+async fn monitor(
+    run_id: String,
+    interval: Duration,
+    timeout: Duration,
+    env: &mut Env,
+) -> Result<(), CliError> {
+    let run = env
+        .client()
+        .await?
+        .apps()
+        .monitor(run_id.clone())
+        .interval(interval)
+        .timeout(timeout)
+        .await?;
+    env.printer.records(rows::RUN_COLUMNS, &[rows::run(&run)])?;
+    match run.status {
+        Some(status) if !status.is_success() => Err(CliError::AppRunFailed {
+            run: run_id,
+            status: status.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,44 @@
+//! `atlanctl apps schedules add | remove`.
+
+use super::Env;
+use crate::app_rows as rows;
+use crate::cli::AppSchedulesCommand;
+use crate::error::CliError;
+
+/// Runs `atlanctl apps schedules …`.
+pub(super) async fn run(command: AppSchedulesCommand, env: &mut Env) -> Result<(), CliError> {
+    match command {
+        AppSchedulesCommand::Add {
+            slug,
+            cron,
+            timezone,
+        } => add(slug, cron, timezone, env).await,
+        AppSchedulesCommand::Remove { slug, trigger_id } => remove(&slug, &trigger_id, env).await,
+    }
+}
+
+async fn add(
+    slug: String,
+    cron: String,
+    timezone: Option<String>,
+    env: &mut Env,
+) -> Result<(), CliError> {
+    let mut add = env.client().await?.apps().add_schedule(slug, cron);
+    if let Some(timezone) = timezone {
+        add = add.timezone(timezone);
+    }
+    let added = add.await?;
+    env.printer
+        .records(rows::SCHEDULE_COLUMNS, &[rows::schedule(&added)])
+}
+
+async fn remove(slug: &str, trigger_id: &str, env: &mut Env) -> Result<(), CliError> {
+    let removed = env
+        .client()
+        .await?
+        .apps()
+        .remove_schedule(slug, trigger_id)
+        .await?;
+    env.printer
+        .records(rows::REMOVED_COLUMNS, &[rows::removed(&removed)])
+}

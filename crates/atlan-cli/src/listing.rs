@@ -1,0 +1,131 @@
+//! Every listing printed one way: one page with a note on what follows, or (`--all`) every page as
+//! it arrives, with a progress line on a terminal. Runs, app runs, credentials and app workflows
+//! all go through [`print`]; only the columns and the row of a result differ.
+
+use atlan_workflows::model::AppSummary;
+use atlan_workflows::{AppWorkflowList, Error, Listing, ListingQuery, Page};
+use futures_util::TryStreamExt;
+use futures_util::stream::BoxStream;
+use jiff::Timestamp;
+
+use super::commands::Env;
+use crate::error::CliError;
+use crate::output::Record;
+use crate::progress::Progress;
+
+/// A listing the CLI can print: its first page, or every page.
+pub(crate) trait Paged: Sized {
+    /// What it lists.
+    type Item;
+
+    /// The page asked for.
+    async fn first(&self) -> Result<Page<Self::Item>, Error>;
+
+    /// Every page from there on.
+    fn all(self) -> BoxStream<'static, Result<Page<Self::Item>, Error>>;
+}
+
+impl<Q: ListingQuery> Paged for Listing<Q> {
+    type Item = Q::Item;
+
+    async fn first(&self) -> Result<Page<Q::Item>, Error> {
+        self.page().await
+    }
+
+    fn all(self) -> BoxStream<'static, Result<Page<Q::Item>, Error>> {
+        self.pages()
+    }
+}
+
+impl Paged for AppWorkflowList {
+    type Item = AppSummary;
+
+    async fn first(&self) -> Result<Page<AppSummary>, Error> {
+        self.page().await
+    }
+
+    fn all(self) -> BoxStream<'static, Result<Page<AppSummary>, Error>> {
+        self.pages()
+    }
+}
+
+/// How a listing's results are shown.
+pub(crate) struct Shown<T> {
+    /// What the results are, for notes: `runs`, `app workflows`, …
+    pub(crate) noun: &'static str,
+    /// The table's columns.
+    pub(crate) columns: &'static [&'static str],
+    /// A result's row, at the time the page arrived.
+    pub(crate) row: fn(&T, Timestamp) -> Record,
+}
+
+/// Prints `listing`: its first page (with a note on how to see more), or every page with `all`.
+pub(crate) async fn print<L: Paged>(
+    listing: L,
+    all: bool,
+    shown: Shown<L::Item>,
+    env: &mut Env,
+) -> Result<(), CliError> {
+    if !all {
+        let page = listing.first().await?;
+        if page.items.is_empty() {
+            env.printer.note(&format!("no {} found", shown.noun));
+            return Ok(());
+        }
+        env.printer.records(shown.columns, &rows(&page, &shown))?;
+        if let Some(note) = more(&page) {
+            env.printer.note(&note);
+        }
+        return Ok(());
+    }
+
+    let progress = Progress::listing();
+    let mut pages = listing.all();
+    let (mut fetched, mut items) = (0_u64, 0_u64);
+    let result: Result<(), CliError> = async {
+        while let Some(page) = pages.try_next().await? {
+            fetched += 1;
+            items += page.items.len() as u64;
+            progress.fetched(fetched, items, page.total.as_ref().map(|total| total.value));
+            if !page.items.is_empty() {
+                env.printer.records(shown.columns, &rows(&page, &shown))?;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    progress.finish();
+    result?;
+    if items == 0 {
+        env.printer.note(&format!("no {} found", shown.noun));
+    }
+    Ok(())
+}
+
+fn rows<T>(page: &Page<T>, shown: &Shown<T>) -> Vec<Record> {
+    let now = Timestamp::now();
+    page.items
+        .iter()
+        .map(|item| (shown.row)(item, now))
+        .collect()
+}
+
+/// The note after a page that is not the last: where the next starts.
+fn more<T>(page: &Page<T>) -> Option<String> {
+    if page.is_last() {
+        return None;
+    }
+    if let Some(cursor) = &page.next_cursor {
+        return Some(format!("more with --cursor {cursor}, or all with --all"));
+    }
+    let shown_to = page.from + page.items.len() as u64;
+    let of = page
+        .total
+        .as_ref()
+        .map(|total| format!(" of {}", total.value))
+        .unwrap_or_default();
+    Some(format!(
+        "showing {}-{shown_to}{of}; more with --from {shown_to}, or all with --all",
+        page.from + 1,
+    ))
+}
