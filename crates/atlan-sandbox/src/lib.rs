@@ -28,7 +28,6 @@
 
 mod accept;
 mod app_request;
-mod app_routes;
 mod body;
 mod catalog;
 mod clock;
@@ -66,7 +65,7 @@ pub use serve_args::ServeArgs;
 pub use standalone::{ServeOptions, serve};
 pub use store::CredentialTestRule;
 
-use routes::{AppState, Identity};
+use routes::{Identity, ServerState};
 use store::{Store, StoreSettings};
 
 /// The API key the sandbox accepts unless told otherwise.
@@ -287,7 +286,7 @@ impl SandboxBuilder {
         }
         store.publish_health();
         let health = store.health();
-        let state = AppState {
+        let state = ServerState {
             health,
             persisted: self.state.is_some(),
             store: Arc::new(RwLock::new(store)),
@@ -337,7 +336,7 @@ pub struct SandboxHandle {
     faults: FaultControl,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
-    state: AppState,
+    state: ServerState,
 }
 
 impl std::fmt::Debug for SandboxHandle {

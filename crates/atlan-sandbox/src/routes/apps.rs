@@ -17,12 +17,12 @@ use bytes::Bytes;
 
 use crate::app_request::{self, CreateApp, UpdateApp};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::{AppState, Work, json_response, json_stream, rendered};
+use super::state::{ServerState, Work, json_response, json_stream, rendered};
 use crate::store::views::ListBody;
 use crate::store::{Outcome, atlas_search};
 
 /// The routes under `/api/service`.
-pub(crate) fn service() -> Router<AppState> {
+pub(super) fn service() -> Router<ServerState> {
     Router::new()
         .route("/v1/apps/{app_id}", get(describe))
         .route("/v1/apps/{app_id}/inputs", get(contract))
@@ -39,16 +39,16 @@ pub(crate) fn service() -> Router<AppState> {
 }
 
 /// The routes under `/api/meta`.
-pub(crate) fn meta() -> Router<AppState> {
+pub(super) fn meta() -> Router<ServerState> {
     Router::new().route("/search/indexsearch", post(search))
 }
 
-fn username(state: &AppState) -> String {
+fn username(state: &ServerState) -> String {
     state.identity.creator.username.clone()
 }
 
 async fn describe(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Path(app_id): Path<String>,
 ) -> ApiResult<Response> {
     state
@@ -59,7 +59,7 @@ async fn describe(
 }
 
 async fn contract(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Path(app_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
@@ -73,7 +73,7 @@ async fn contract(
         .await
 }
 
-async fn create(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+async fn create(State(state): State<ServerState>, body: Bytes) -> ApiResult<Response> {
     state
         .run(state.write_work(&body), move |state| {
             let request = CreateApp::parse(&body)?;
@@ -88,7 +88,7 @@ async fn create(State(state): State<AppState>, body: Bytes) -> ApiResult<Respons
 }
 
 async fn list(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     state
@@ -102,7 +102,7 @@ async fn list(
         .await
 }
 
-async fn get_one(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
+async fn get_one(State(state): State<ServerState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
         .run(Work::Light, move |state| {
             let record = state.read()?.app_workflow(&slug)?;
@@ -112,7 +112,7 @@ async fn get_one(State(state): State<AppState>, Path(slug): Path<String>) -> Api
 }
 
 async fn update(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Path(slug): Path<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
@@ -127,7 +127,7 @@ async fn update(
         .await
 }
 
-async fn remove(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
+async fn remove(State(state): State<ServerState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
         .run(state.write_work(&[]), move |state| {
             Ok(json_response(&state.write()?.delete_app(&slug)?))
@@ -135,7 +135,7 @@ async fn remove(State(state): State<AppState>, Path(slug): Path<String>) -> ApiR
         .await
 }
 
-async fn submit(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
+async fn submit(State(state): State<ServerState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
         .run(state.write_work(&[]), move |state| {
             let fails = state.faults.run_outcome(&slug).0 != Outcome::Succeeded;
@@ -147,7 +147,7 @@ async fn submit(State(state): State<AppState>, Path(slug): Path<String>) -> ApiR
         .await
 }
 
-async fn get_run(State(state): State<AppState>, Path(run_id): Path<String>) -> ApiResult<Response> {
+async fn get_run(State(state): State<ServerState>, Path(run_id): Path<String>) -> ApiResult<Response> {
     state
         .run(Work::Light, move |state| {
             let now = state.clock.now();
@@ -156,7 +156,7 @@ async fn get_run(State(state): State<AppState>, Path(run_id): Path<String>) -> A
         .await
 }
 
-async fn cancel(State(state): State<AppState>, Path(run_id): Path<String>) -> ApiResult<Response> {
+async fn cancel(State(state): State<ServerState>, Path(run_id): Path<String>) -> ApiResult<Response> {
     state
         .run(state.write_work(&[]), move |state| {
             let by = username(state);
@@ -166,7 +166,7 @@ async fn cancel(State(state): State<AppState>, Path(run_id): Path<String>) -> Ap
 }
 
 async fn add_schedule(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Path(slug): Path<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
@@ -181,7 +181,7 @@ async fn add_schedule(
 }
 
 async fn remove_schedule(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Path((slug, trigger_id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     state
@@ -193,7 +193,7 @@ async fn remove_schedule(
         .await
 }
 
-async fn search(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+async fn search(State(state): State<ServerState>, body: Bytes) -> ApiResult<Response> {
     state
         .run(Work::Heavy, move |state| {
             let body = crate::body::json_object(&body)?;

@@ -1,0 +1,147 @@
+//! [`ServerState`]: what every handler shares, where its store work runs ([`Work`]), and the JSON
+//! answers handlers build.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+use crate::clock::Clock;
+use crate::error::{ApiError, ApiResult};
+use crate::faults::FaultControl;
+use crate::store::{Creator, Store};
+
+/// Who the API key belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct Identity {
+    pub(crate) creator: Creator,
+    /// Whether the key is an API token (`$api-token-default-access`), which decides between the
+    /// `workflows/` and `package-workflows/` endpoints in the SDKs.
+    pub(crate) api_token_user: bool,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub(crate) struct ServerState {
+    pub(crate) store: Arc<RwLock<Store>>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) faults: FaultControl,
+    pub(crate) api_key: Arc<str>,
+    pub(crate) identity: Arc<Identity>,
+    /// The store's counts, published after every change.
+    pub(crate) health: Arc<crate::store::Health>,
+    /// Whether changes are synced to a state file (so every write waits on the disk).
+    pub(crate) persisted: bool,
+}
+
+/// The largest body whose parse is light work.
+const LIGHT_BODY: usize = 64 * 1024;
+
+/// Where a request's store work runs ([`ServerState::run`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Work {
+    /// Small and in memory: on the async worker that serves the connection, the fastest place.
+    Light,
+    /// A state file to sync, a body over 64 KiB to parse, or work that grows with the whole
+    /// store: on tokio's blocking pool, so that the async workers, which accept connections and
+    /// answer `/_sandbox/health`, are never held up.
+    Heavy,
+}
+
+impl ServerState {
+    /// The store for reading, with run documents brought up to the clock first.
+    pub(crate) fn read(&self) -> ApiResult<RwLockReadGuard<'_, Store>> {
+        let now = self.clock.now();
+        let needs = self
+            .store
+            .read()
+            .map_err(|_| poisoned())?
+            .needs_advance(now);
+        if needs {
+            self.store.write().map_err(|_| poisoned())?.advance(now);
+        }
+        self.store.read().map_err(|_| poisoned())
+    }
+
+    /// Runs `work` where [`Work`] says: here, or on tokio's blocking pool.
+    ///
+    /// # Errors
+    /// What `work` returns; a 500 if heavy work panicked (it must not) or the runtime is shutting
+    /// down.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        kind: Work,
+        work: impl FnOnce(&ServerState) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        match kind {
+            Work::Light => work(self),
+            Work::Heavy => {
+                let state = self.clone();
+                tokio::task::spawn_blocking(move || work(&state))
+                    .await
+                    .map_err(|_| ApiError::internal("the request could not be completed"))?
+            }
+        }
+    }
+
+    /// A write: heavy when it syncs a state file or parses a body over 64 KiB.
+    pub(crate) fn write_work(&self, body: &[u8]) -> Work {
+        if self.persisted {
+            Work::Heavy
+        } else {
+            Self::read_work(body)
+        }
+    }
+
+    /// A read with a body (a search, a credential test): heavy when the body is over 64 KiB.
+    pub(crate) fn read_work(body: &[u8]) -> Work {
+        if body.len() > LIGHT_BODY {
+            Work::Heavy
+        } else {
+            Work::Light
+        }
+    }
+
+    /// The store for writing, brought up to the clock.
+    pub(crate) fn write(&self) -> ApiResult<RwLockWriteGuard<'_, Store>> {
+        let mut store = self.store.write().map_err(|_| poisoned())?;
+        store.advance(self.clock.now());
+        Ok(store)
+    }
+}
+
+fn poisoned() -> ApiError {
+    ApiError::internal("the sandbox's state is unavailable after a failure")
+}
+
+/// A JSON answer (a 500 in the impossible case that it cannot be written).
+pub(crate) fn json_response(value: &impl serde::Serialize) -> Response {
+    rendered(value, 0).unwrap_or_else(IntoResponse::into_response)
+}
+
+/// A JSON answer written from a view of shared records (after the store's lock is released)
+/// into a buffer of about `size` bytes (so that a 32 MB answer is not copied as it grows).
+///
+/// # Errors
+/// A 500 when the view cannot be written (it always can).
+pub(crate) fn rendered(view: &impl serde::Serialize, size: usize) -> ApiResult<Response> {
+    let mut bytes = Vec::with_capacity(size);
+    serde_json::to_writer(&mut bytes, view)
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    Ok(bytes_response(bytes))
+}
+
+/// A JSON answer whose body is written as the connection takes it.
+pub(crate) fn json_stream(
+    body: impl http_body::Body<Data = Bytes, Error = std::convert::Infallible> + Send + 'static,
+) -> Response {
+    (
+        [(http::header::CONTENT_TYPE, "application/json")],
+        axum::body::Body::new(body),
+    )
+        .into_response()
+}
+
+pub(crate) fn bytes_response(bytes: Vec<u8>) -> Response {
+    ([(http::header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
