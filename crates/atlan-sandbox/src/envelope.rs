@@ -1,5 +1,6 @@
 //! The wire envelopes the routes answer with, around the domain values the store answers: the
-//! `indexsearch` answer (Elasticsearch's), the credential listing and the CronWorkflow list.
+//! `indexsearch` answer (Elasticsearch's), the Atlas search answer (Atlas's), the credential
+//! listing and the CronWorkflow list.
 
 use std::time::Duration;
 
@@ -46,6 +47,66 @@ pub(crate) fn search(
             hits,
         },
     })
+}
+
+/// The body of an Atlas search answer (`/api/meta/search/indexsearch`) for `page`:
+/// `approximateCount`, and `entities` (absent when there are none, as Atlas answers) with the
+/// attributes asked for besides `qualifiedName` and `name`, serialized straight from the stored
+/// documents.
+///
+/// # Errors
+/// When serializing fails (it cannot for JSON values, but the error is not hidden).
+pub(crate) fn atlas_search(
+    page: &Page<StoredDocument<'_>>,
+    attributes: &[String],
+) -> serde_json::Result<Vec<u8>> {
+    let entities: Vec<AtlasEntity<'_>> = page
+        .hits
+        .iter()
+        .map(|hit| AtlasEntity::of(hit.document.source, attributes))
+        .collect();
+    serde_json::to_vec(&AtlasAnswer {
+        approximate_count: page.total.as_ref().map_or(0, |total| total.value),
+        entities: (!entities.is_empty()).then_some(entities),
+    })
+}
+
+#[derive(Serialize)]
+struct AtlasAnswer<'a> {
+    #[serde(rename = "approximateCount")]
+    approximate_count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entities: Option<Vec<AtlasEntity<'a>>>,
+}
+
+#[derive(Serialize)]
+struct AtlasEntity<'a> {
+    #[serde(rename = "typeName")]
+    type_name: &'a Value,
+    guid: &'a Value,
+    status: &'a Value,
+    attributes: serde_json::Map<String, Value>,
+}
+
+impl<'a> AtlasEntity<'a> {
+    fn of(document: &'a Value, asked: &[String]) -> Self {
+        let wanted =
+            |key: &str| key == "qualifiedName" || key == "name" || asked.iter().any(|a| a == key);
+        let attributes = document
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(key, _)| !key.starts_with("__") && wanted(key))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        let field = |key: &str| document.get(key).unwrap_or(&Value::Null);
+        Self {
+            type_name: field("__typeName"),
+            guid: field("__guid"),
+            status: field("__state"),
+            attributes,
+        }
+    }
 }
 
 /// `GET credentials`: `{"records": [...]}`.

@@ -117,7 +117,10 @@ async fn everything(api: &Api) -> Value {
     let (_, runs) = api.post("/api/service/runs/indexsearch", &all).await;
     let (_, credentials) = api.get("/api/service/credentials").await;
     let (_, apps) = api.get("/api/service/v1/app?limit=500").await;
-    let search = json!({"dsl": {"from": 0, "size": 10_000, "query": {"match_all": {}}},
+    // Sorted: the asset index keeps documents in the order they were indexed, which a compacted
+    // file (workflows, then runs) does not repeat, as a reindex in Atlas would not.
+    let search = json!({"dsl": {"from": 0, "size": 10_000, "query": {"match_all": {}},
+                                "sort": [{"__guid": {"order": "asc"}}]},
         "attributes": ["appWorkflowRunStatus", "appWorkflowRunStoppedBy", "appWorkflowRunCompletedAt"]});
     let (_, assets) = api.post("/api/meta/search/indexsearch", &search).await;
     let hits = |answer: &Value| answer["hits"].clone();

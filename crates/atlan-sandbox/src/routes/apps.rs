@@ -3,8 +3,8 @@
 //! decodes it, so `a%2Fb` is the slug `a/b` (unknown: 404), never another route.
 //!
 //! Bodies are read and checked before the store is locked, reads take shared records under the
-//! lock and render them after; heavy work (a state file to sync, a large body, the asset search)
-//! runs on the blocking pool ([`Work`]).
+//! lock and render them after; heavy work (a state file to sync, a large body) runs on the
+//! blocking pool ([`Work`]). The asset search reads indexed documents, as the legacy searches do.
 
 use std::collections::HashMap;
 
@@ -15,11 +15,12 @@ use axum::response::Response;
 use axum::routing::{delete, get, post};
 use bytes::Bytes;
 
+use super::state::{ServerState, Work, bytes_response, json_response, json_stream, rendered};
 use crate::app_request::{self, CreateApp, UpdateApp};
+use crate::envelope;
 use crate::error::{ApiError, ApiResult};
-use super::state::{ServerState, Work, json_response, json_stream, rendered};
+use crate::store::Outcome;
 use crate::store::views::ListBody;
-use crate::store::{Outcome, atlas_search};
 
 /// The routes under `/api/service`.
 pub(super) fn service() -> Router<ServerState> {
@@ -102,7 +103,10 @@ async fn list(
         .await
 }
 
-async fn get_one(State(state): State<ServerState>, Path(slug): Path<String>) -> ApiResult<Response> {
+async fn get_one(
+    State(state): State<ServerState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Response> {
     state
         .run(Work::Light, move |state| {
             let record = state.read()?.app_workflow(&slug)?;
@@ -147,7 +151,10 @@ async fn submit(State(state): State<ServerState>, Path(slug): Path<String>) -> A
         .await
 }
 
-async fn get_run(State(state): State<ServerState>, Path(run_id): Path<String>) -> ApiResult<Response> {
+async fn get_run(
+    State(state): State<ServerState>,
+    Path(run_id): Path<String>,
+) -> ApiResult<Response> {
     state
         .run(Work::Light, move |state| {
             let now = state.clock.now();
@@ -156,7 +163,10 @@ async fn get_run(State(state): State<ServerState>, Path(run_id): Path<String>) -
         .await
 }
 
-async fn cancel(State(state): State<ServerState>, Path(run_id): Path<String>) -> ApiResult<Response> {
+async fn cancel(
+    State(state): State<ServerState>,
+    Path(run_id): Path<String>,
+) -> ApiResult<Response> {
     state
         .run(state.write_work(&[]), move |state| {
             let by = username(state);
@@ -195,7 +205,7 @@ async fn remove_schedule(
 
 async fn search(State(state): State<ServerState>, body: Bytes) -> ApiResult<Response> {
     state
-        .run(Work::Heavy, move |state| {
+        .run(ServerState::read_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
             let search: AtlasSearch = serde_json::from_value(body).map_err(|error| {
                 ApiError::bad_request(format!("[x_content_parse_exception] {error}")).cause(
@@ -205,8 +215,11 @@ async fn search(State(state): State<ServerState>, body: Bytes) -> ApiResult<Resp
                 )
             })?;
             let now = state.clock.now();
-            let snapshot = state.read()?.asset_snapshot();
-            Ok(json_response(&atlas_search(&snapshot, &search, now)?))
+            let store = state.read()?;
+            let page = store.atlas_search(&search, now)?;
+            let body = envelope::atlas_search(&page, &search.attributes)
+                .map_err(|error| ApiError::internal(error.to_string()))?;
+            Ok(bytes_response(body))
         })
         .await
 }

@@ -70,7 +70,10 @@ async fn clear_faults(State(state): State<ServerState>) -> StatusCode {
     StatusCode::OK
 }
 
-async fn remove_fault(State(state): State<ServerState>, Path(id): Path<u64>) -> ApiResult<StatusCode> {
+async fn remove_fault(
+    State(state): State<ServerState>,
+    Path(id): Path<u64>,
+) -> ApiResult<StatusCode> {
     if state.faults.remove(id) {
         Ok(StatusCode::OK)
     } else {

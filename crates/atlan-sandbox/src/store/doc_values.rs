@@ -9,29 +9,59 @@
 use atlan_query::eval::{DocValue, Document, field_values};
 use serde_json::Value;
 
-/// The fields kept as doc values: the nested paths (as object counts) and what
-/// `atlan_query::workflows` filters and sorts on.
-pub(crate) const DOC_VALUE_FIELDS: [&str; 11] = [
-    "metadata",
-    "spec",
-    "metadata.name",
-    "metadata.creationTimestamp",
-    "metadata.labels.workflows.argoproj.io/phase",
-    "metadata.labels.workflows.argoproj.io/creator",
-    "metadata.annotations.package.argoproj.io/name",
-    "spec.workflowTemplateRef.name",
-    "status.phase",
-    "status.startedAt",
-    "status.finishedAt",
-];
+/// The most fields a layout keeps as doc values.
+const MAX_FIELDS: usize = 11;
 
-/// The nested paths of Atlan's indexes, as `EvalOptions::at` sets them.
-const NESTED_PATHS: [&str; 2] = ["metadata", "spec"];
+/// Which fields a collection keeps as doc values, and its nested paths (kept as object counts).
+#[derive(Debug)]
+pub(crate) struct Layout {
+    /// The fields, at most [`MAX_FIELDS`]; nested paths among them count objects.
+    pub(crate) fields: &'static [&'static str],
+    /// The nested paths, as the collection's `EvalOptions` set them.
+    pub(crate) nested: &'static [&'static str],
+}
 
-/// One document's doc values: the values of field `i` are `values[ends[i - 1]..ends[i]]`.
+/// The legacy indexes (`workflows`, `runs`): the nested paths and what `atlan_query::workflows`
+/// filters and sorts on; Atlan's nested paths, as `EvalOptions::at` sets them.
+pub(crate) const ARGO: Layout = Layout {
+    fields: &[
+        "metadata",
+        "spec",
+        "metadata.name",
+        "metadata.creationTimestamp",
+        "metadata.labels.workflows.argoproj.io/phase",
+        "metadata.labels.workflows.argoproj.io/creator",
+        "metadata.annotations.package.argoproj.io/name",
+        "spec.workflowTemplateRef.name",
+        "status.phase",
+        "status.startedAt",
+        "status.finishedAt",
+    ],
+    nested: &["metadata", "spec"],
+};
+
+/// The asset index (`/api/meta/search/indexsearch`): what `atlan_query::apps` filters and sorts
+/// on; no nested paths, as `EvalOptions::atlas` sets them.
+pub(crate) const ASSETS: Layout = Layout {
+    fields: &[
+        "__typeName",
+        "__state",
+        "__guid",
+        "qualifiedName",
+        "appWorkflowRunStatus",
+        "appWorkflowRunStartedAt",
+        "appWorkflowRunCompletedAt",
+    ],
+    nested: &[],
+};
+
+const _: () = assert!(ARGO.fields.len() <= MAX_FIELDS && ASSETS.fields.len() <= MAX_FIELDS);
+
+/// One document's doc values: the values of field `i` of its layout are
+/// `values[ends[i - 1]..ends[i]]`.
 #[derive(Debug, Clone)]
 pub(crate) struct DocValues {
-    ends: [u16; DOC_VALUE_FIELDS.len()],
+    ends: [u16; MAX_FIELDS],
     values: Box<[DocValue]>,
 }
 
@@ -39,21 +69,22 @@ impl DocValues {
     /// The doc values of `document`, or `None` when they could differ from what a `nested` query
     /// sees: a nested path holding an array, or a top-level key with a dot in it (which a dotted
     /// field name also reaches, but not from inside the nested object).
-    pub(crate) fn of(document: &Value) -> Option<Self> {
+    pub(crate) fn of(document: &Value, layout: &Layout) -> Option<Self> {
         let root = document.as_object()?;
         if root.keys().any(|key| key.contains('.')) {
             return None;
         }
-        if NESTED_PATHS
+        if layout
+            .nested
             .iter()
             .any(|path| root.get(*path).is_some_and(|value| !value.is_object()))
         {
             return None;
         }
-        let mut ends = [0_u16; DOC_VALUE_FIELDS.len()];
+        let mut ends = [0_u16; MAX_FIELDS];
         let mut values = Vec::new();
-        for (end, field) in ends.iter_mut().zip(DOC_VALUE_FIELDS) {
-            if NESTED_PATHS.contains(&field) {
+        for (end, field) in ends.iter_mut().zip(layout.fields.iter().copied()) {
+            if layout.nested.contains(&field) {
                 // A nested path's doc values count its objects: one, or none.
                 if root.contains_key(field) {
                     values.push(DocValue::new(Value::Bool(true)));
@@ -73,13 +104,13 @@ impl DocValues {
         })
     }
 
-    /// The values of `path`, if it is a doc-value field.
+    /// The values of `path`, if it is a doc-value field of `layout`.
     #[cfg(test)]
-    fn get(&self, path: &str) -> Option<&[DocValue]> {
-        self.column(column_of(path)?)
+    fn get(&self, path: &str, layout: &Layout) -> Option<&[DocValue]> {
+        self.column(layout.column(path)?)
     }
 
-    /// The values of column `index` (a position in [`DOC_VALUE_FIELDS`]).
+    /// The values of column `index` (a position in its layout's fields).
     fn column(&self, index: usize) -> Option<&[DocValue]> {
         let start = match index.checked_sub(1) {
             Some(previous) => usize::from(*self.ends.get(previous)?),
@@ -96,6 +127,8 @@ pub(crate) struct StoredDocument<'a> {
     pub(crate) name: &'a str,
     pub(crate) source: &'a Value,
     pub(crate) values: Option<&'a DocValues>,
+    /// The layout of `values`.
+    pub(crate) layout: &'static Layout,
 }
 
 impl StoredDocument<'static> {
@@ -104,6 +137,7 @@ impl StoredDocument<'static> {
         name: "",
         source: &Value::Null,
         values: None,
+        layout: &ARGO,
     };
 }
 
@@ -117,7 +151,7 @@ impl Document for StoredDocument<'_> {
     }
 
     fn doc_value_column(&self, path: &str) -> Option<usize> {
-        column_of(path)
+        self.layout.column(path)
     }
 
     fn doc_values(&self, column: usize) -> Option<&[DocValue]> {
@@ -125,9 +159,11 @@ impl Document for StoredDocument<'_> {
     }
 }
 
-/// The column of a doc-value field.
-fn column_of(path: &str) -> Option<usize> {
-    DOC_VALUE_FIELDS.iter().position(|field| *field == path)
+impl Layout {
+    /// The column of a doc-value field.
+    fn column(&self, path: &str) -> Option<usize> {
+        self.fields.iter().position(|field| *field == path)
+    }
 }
 
 #[cfg(test)]
@@ -143,10 +179,10 @@ mod tests {
             "spec": {"workflowTemplateRef": {"name": "wf"}},
             "status": {"phase": "Running", "startedAt": ["2026-01-01T00:00:00Z", null]},
         });
-        let values = DocValues::of(&run).unwrap();
+        let values = DocValues::of(&run, &ARGO).unwrap();
         let plain = |path: &str| -> Option<Vec<Value>> {
             values
-                .get(path)
+                .get(path, &ARGO)
                 .map(|found| found.iter().map(|value| value.value().clone()).collect())
         };
         assert_eq!(plain("metadata.name"), Some(vec![json!("r-1")]));
@@ -159,22 +195,34 @@ mod tests {
             Some(vec![json!("2026-01-01T00:00:00Z"), Value::Null])
         );
         assert_eq!(
-            values.get("status.startedAt").unwrap()[0].date(),
+            values.get("status.startedAt", &ARGO).unwrap()[0].date(),
             Some("2026-01-01T00:00:00Z".parse().unwrap()),
             "dates are read once"
         );
         assert_eq!(plain("status.finishedAt"), Some(vec![]));
         assert_eq!(plain("status.message"), None, "not a doc-value field");
         assert_eq!(plain("metadata"), Some(vec![json!(true)]), "one object");
-        let bare = DocValues::of(&json!({"status": {}})).unwrap();
+        let bare = DocValues::of(&json!({"status": {}}), &ARGO).unwrap();
         assert_eq!(
-            bare.get("metadata").map(<[DocValue]>::len),
+            bare.get("metadata", &ARGO).map(<[DocValue]>::len),
             Some(0),
             "no object"
         );
 
-        assert!(DocValues::of(&json!({"metadata": [{"name": "a"}]})).is_none());
-        assert!(DocValues::of(&json!({"metadata.name": "a", "metadata": {}})).is_none());
-        assert!(DocValues::of(&json!("not an object")).is_none());
+        assert!(DocValues::of(&json!({"metadata": [{"name": "a"}]}), &ARGO).is_none());
+        assert!(DocValues::of(&json!({"metadata.name": "a", "metadata": {}}), &ARGO).is_none());
+        assert!(DocValues::of(&json!("not an object"), &ARGO).is_none());
+        let run = json!({"__typeName": "AppWorkflowRun", "appWorkflowRunStartedAt": 5});
+        let asset = DocValues::of(&run, &ASSETS).unwrap();
+        assert_eq!(
+            asset
+                .get("appWorkflowRunStartedAt", &ASSETS)
+                .map(<[DocValue]>::len),
+            Some(1)
+        );
+        assert_eq!(
+            asset.get("__state", &ASSETS).map(<[DocValue]>::len),
+            Some(0)
+        );
     }
 }

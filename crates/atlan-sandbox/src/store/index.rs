@@ -11,10 +11,39 @@ use atlan_query::{DateMath, Query, Rounding, Search, Timestamp, parse_date};
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use super::doc_values::{DocValues, StoredDocument};
+use super::doc_values::{self, DocValues, Layout, StoredDocument};
 use super::result_cache::{self, ResultCache};
 
-/// Keyword fields indexed by exact value, and where their values are in a document.
+/// What a collection indexes: keyword fields by exact value, date fields by instant (each with
+/// where its values are in a document), and which fields it keeps as doc values.
+#[derive(Debug)]
+pub(crate) struct Schema {
+    terms: &'static [(&'static str, &'static [&'static str])],
+    dates: &'static [(&'static str, &'static [&'static str])],
+    layout: &'static Layout,
+}
+
+/// The legacy indexes, `workflows` and `runs`.
+pub(crate) const ARGO: Schema = Schema {
+    terms: TERM_FIELDS,
+    dates: DATE_FIELDS,
+    layout: &doc_values::ARGO,
+};
+
+/// The asset index that finds app workflows and runs (every string a keyword; its dates are
+/// epoch milliseconds, which the date index does not read, so they are always candidates).
+pub(crate) const ASSETS: Schema = Schema {
+    terms: &[
+        ("__typeName.keyword", &["__typeName"]),
+        ("__typeName", &["__typeName"]),
+        ("__state", &["__state"]),
+        ("appWorkflowRunStatus", &["appWorkflowRunStatus"]),
+    ],
+    dates: &[],
+    layout: &doc_values::ASSETS,
+};
+
+/// Keyword fields of the legacy indexes.
 const TERM_FIELDS: &[(&str, &[&str])] = &[
     ("metadata.name.keyword", &["metadata", "name"]),
     (
@@ -32,7 +61,7 @@ const TERM_FIELDS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Date fields indexed by instant.
+/// Date fields of the legacy indexes.
 const DATE_FIELDS: &[(&str, &[&str])] = &[
     ("status.startedAt", &["status", "startedAt"]),
     ("status.finishedAt", &["status", "finishedAt"]),
@@ -55,26 +84,28 @@ struct Entry {
 }
 
 impl Entry {
-    fn new(name: &str, document: Value) -> Self {
+    fn new(name: &str, document: Value, layout: &Layout) -> Self {
         Self {
             name: name.to_owned(),
-            values: DocValues::of(&document),
+            values: DocValues::of(&document, layout),
             document,
         }
     }
 
-    fn stored(&self) -> StoredDocument<'_> {
+    fn stored(&self, layout: &'static Layout) -> StoredDocument<'_> {
         StoredDocument {
             name: &self.name,
             source: &self.document,
             values: self.values.as_ref(),
+            layout,
         }
     }
 }
 
 /// Documents by name, in insertion order (Elasticsearch's index order), with their indexes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Collection {
+    schema: &'static Schema,
     slots: Vec<Option<Entry>>,
     ids: HashMap<String, usize>,
     terms: HashMap<&'static str, HashMap<String, BTreeSet<usize>>>,
@@ -88,7 +119,28 @@ pub(crate) struct Collection {
     results: ResultCache,
 }
 
+impl Default for Collection {
+    /// A collection of the legacy schema.
+    fn default() -> Self {
+        Self::new(&ARGO)
+    }
+}
+
 impl Collection {
+    /// An empty collection indexed as `schema` says.
+    pub(crate) fn new(schema: &'static Schema) -> Self {
+        Self {
+            schema,
+            slots: Vec::new(),
+            ids: HashMap::new(),
+            terms: HashMap::new(),
+            dates: HashMap::new(),
+            undated: HashMap::new(),
+            generation: 0,
+            results: ResultCache::default(),
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.ids.len()
     }
@@ -123,7 +175,7 @@ impl Collection {
         };
         self.index(slot, &document);
         if let Some(entry) = self.slots.get_mut(slot) {
-            *entry = Some(Entry::new(name, document));
+            *entry = Some(Entry::new(name, document, self.schema.layout));
         }
     }
 
@@ -150,7 +202,7 @@ impl Collection {
     }
 
     fn index(&mut self, slot: usize, document: &Value) {
-        for (field, path) in TERM_FIELDS {
+        for (field, path) in self.schema.terms {
             if let Some(value) = at_path(document, path).and_then(Value::as_str) {
                 self.terms
                     .entry(field)
@@ -160,7 +212,7 @@ impl Collection {
                     .insert(slot);
             }
         }
-        for (field, path) in DATE_FIELDS {
+        for (field, path) in self.schema.dates {
             match at_path(document, path) {
                 None | Some(Value::Null) => {}
                 Some(value) => match value.as_str().and_then(parse_date) {
@@ -183,7 +235,7 @@ impl Collection {
             return;
         };
         let document = document.clone();
-        for (field, path) in TERM_FIELDS {
+        for (field, path) in self.schema.terms {
             if let Some(value) = at_path(&document, path).and_then(Value::as_str)
                 && let Some(slots) = self
                     .terms
@@ -193,7 +245,7 @@ impl Collection {
                 slots.remove(&slot);
             }
         }
-        for (field, path) in DATE_FIELDS {
+        for (field, path) in self.schema.dates {
             if let Some(date) = at_path(&document, path)
                 .and_then(Value::as_str)
                 .and_then(parse_date)
@@ -236,7 +288,7 @@ impl Collection {
             self.slots
                 .get(slot)
                 .and_then(Option::as_ref)
-                .map(Entry::stored)
+                .map(|entry| entry.stored(self.schema.layout))
         });
         // Every kept slot holds its document (the generation has not moved); a hole would only
         // shorten the page.
@@ -260,10 +312,16 @@ impl Collection {
                     .slots()
                     .into_iter()
                     .filter_map(|slot| self.slots.get(slot)?.as_ref())
-                    .map(Entry::stored);
+                    .map(|entry| entry.stored(self.schema.layout));
                 search.execute(documents, options)
             }
-            None => search.execute(self.slots.iter().flatten().map(Entry::stored), options),
+            None => search.execute(
+                self.slots
+                    .iter()
+                    .flatten()
+                    .map(|entry| entry.stored(self.schema.layout)),
+                options,
+            ),
         }
     }
 
@@ -312,7 +370,8 @@ impl Collection {
             ));
         }
         let index = self.terms.get(field).or_else(|| {
-            TERM_FIELDS
+            self.schema
+                .terms
                 .iter()
                 .any(|(name, _)| *name == field)
                 .then_some(&EMPTY)
@@ -323,7 +382,11 @@ impl Collection {
     }
 
     fn range_plan(&self, range: &atlan_query::RangeQuery, now: Timestamp) -> Option<Plan<'_>> {
-        if !DATE_FIELDS.iter().any(|(name, _)| *name == range.field)
+        if !self
+            .schema
+            .dates
+            .iter()
+            .any(|(name, _)| *name == range.field)
             || range.time_zone.is_some()
             || range.format.is_some()
         {

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub(crate) use apps::{
-    AppRunRecord, AppWorkflowRecord, RawField, ScheduleRecord, StoredInputs, atlas_search, views,
+    AppRunRecord, AppWorkflowRecord, RawField, ScheduleRecord, StoredInputs, views,
 };
 pub use credentials::CredentialTestRule;
 pub(crate) use credentials::{StoredCredential, check_credential_name};
@@ -124,6 +124,10 @@ pub(crate) struct Store {
     app_names: HashMap<String, String>,
     /// App workflow runs by run id.
     app_runs: BTreeMap<String, Arc<AppRunRecord>>,
+    /// The asset documents of app workflows and runs, indexed for the Atlas search.
+    assets: Collection,
+    /// App runs whose asset document changes at a future instant: (instant, run id).
+    asset_changes: BTreeSet<(i64, String)>,
     /// Runs whose document changes at a future instant: (instant, run name).
     changes: BTreeSet<(i64, String)>,
     /// The instant each run of `changes` is filed under, to find its entry without a scan.
@@ -158,6 +162,8 @@ impl Store {
             app_workflows: BTreeMap::new(),
             app_names: HashMap::new(),
             app_runs: BTreeMap::new(),
+            assets: Collection::new(&index::ASSETS),
+            asset_changes: BTreeSet::new(),
             changes: BTreeSet::new(),
             change_of: HashMap::new(),
             rng,
@@ -427,7 +433,9 @@ impl Store {
     /// lock for [`Store::advance`]).
     pub(crate) fn needs_advance(&self, now: Timestamp) -> bool {
         let now = now.as_millisecond();
-        now > self.now && self.changes.first().is_some_and(|(at, _)| *at <= now)
+        now > self.now
+            && (self.changes.first().is_some_and(|(at, _)| *at <= now)
+                || self.assets_need_advance(now))
     }
 
     /// Brings every run document up to `now`.
@@ -445,6 +453,7 @@ impl Store {
             self.change_of.remove(&name);
             self.refresh_run(&name);
         }
+        self.advance_assets();
     }
 
     /// The store's current instant.

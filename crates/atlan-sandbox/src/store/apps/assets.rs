@@ -1,24 +1,18 @@
-//! The Atlas search (`POST /api/meta/search/indexsearch`) over app workflow and run assets. It runs
-//! on a snapshot of the records (shared pointers taken under the store's lock), so a search of
-//! thousands of assets never holds the lock while it builds and evaluates their documents.
-
-use std::sync::Arc;
+//! The asset index that the Atlas search (`POST /api/meta/search/indexsearch`) answers from: the
+//! `AppWorkflowRun` and `AtlanAppWorkflow` documents of the app records, kept in a
+//! [`crate::store::index::Collection`] of the asset schema as the records change, and brought up
+//! to the clock as runs move from status to status (as the legacy run documents are).
 
 use atlan_model::{app_run_qualified_name, app_workflow_qualified_name};
 use atlan_query::apps::AtlasSearch;
-use atlan_query::eval::EvalOptions;
+use atlan_query::eval::{EvalOptions, Page};
 use jiff::Timestamp;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{AppRunRecord, AppWorkflowRecord, bad_request};
 use crate::error::ApiResult;
-
-/// The records an Atlas search reads; from [`crate::store::Store::asset_snapshot`].
-#[derive(Debug)]
-pub(crate) struct AssetSnapshot {
-    pub(crate) runs: Vec<Arc<AppRunRecord>>,
-    pub(crate) workflows: Vec<Arc<AppWorkflowRecord>>,
-}
+use crate::store::Store;
+use crate::store::doc_values::StoredDocument;
 
 impl AppRunRecord {
     /// The run as an `AppWorkflowRun` asset document.
@@ -74,53 +68,235 @@ impl AppWorkflowRecord {
     }
 }
 
-/// The answer to an Atlas search over `snapshot`, as of `now`.
-///
-/// # Errors
-/// A 400 when the search cannot be evaluated.
-pub(crate) fn atlas_search(
-    snapshot: &AssetSnapshot,
-    search: &AtlasSearch,
-    now: Timestamp,
-) -> ApiResult<Value> {
-    let millis = now.as_millisecond();
-    let documents: Vec<Value> = snapshot
-        .runs
-        .iter()
-        .map(|run| run.asset(millis))
-        .chain(snapshot.workflows.iter().map(|workflow| workflow.asset()))
-        .collect();
-    let page = search
-        .dsl
-        .execute(&documents, &EvalOptions::atlas(now))
-        .map_err(|error| bad_request(error.to_string()))?;
-    let wanted = |key: &str| {
-        key == "qualifiedName" || key == "name" || search.attributes.iter().any(|a| a == key)
-    };
-    let entities: Vec<Value> = page
-        .hits
-        .iter()
-        .map(|hit| {
-            let document = hit.document;
-            let attributes: Map<String, Value> = document
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(key, _)| !key.starts_with("__") && wanted(key))
-                .map(|(key, value)| (key.clone(), value.clone()))
-                .collect();
-            let field = |key: &str| document.get(key).cloned().unwrap_or(Value::Null);
-            json!({
-                "typeName": field("__typeName"),
-                "guid": field("__guid"),
-                "status": field("__state"),
-                "attributes": attributes,
-            })
-        })
-        .collect();
-    let mut answer = json!({"approximateCount": page.total.map_or(0, |total| total.value)});
-    if !entities.is_empty() {
-        crate::json::set(&mut answer, "entities", Value::Array(entities));
+/// The key of a run's asset document.
+fn run_key(run_id: &str) -> String {
+    format!("run:{run_id}")
+}
+
+/// The key of a workflow's asset document.
+fn workflow_key(guid: &str) -> String {
+    format!("workflow:{guid}")
+}
+
+impl AppRunRecord {
+    /// The first instant after `now` at which the run's asset document changes (its status moves
+    /// on), if any.
+    fn next_change(&self, now: i64) -> Option<i64> {
+        if self.fixed.is_some() {
+            return None;
+        }
+        [
+            Some(self.created.saturating_add(self.pending_ms)),
+            Some(self.ends()),
+            self.stopped_at,
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|at| *at > now)
+        .min()
     }
-    Ok(answer)
+}
+
+impl Store {
+    /// Indexes (or re-indexes) the asset of run `run_id` as of the store's instant, and files
+    /// when it next changes.
+    pub(in crate::store) fn index_app_run(&mut self, run_id: &str) {
+        let Some(run) = self.app_runs.get(run_id) else {
+            self.assets.remove(&run_key(run_id));
+            return;
+        };
+        let document = run.asset(self.now);
+        let next = run.next_change(self.now);
+        self.assets.put(&run_key(run_id), document);
+        if let Some(at) = next {
+            self.asset_changes.insert((at, run_id.to_owned()));
+        }
+    }
+
+    /// Indexes the asset of a workflow.
+    pub(in crate::store) fn index_app_workflow(&mut self, record: &AppWorkflowRecord) {
+        self.assets.put(&workflow_key(&record.guid), record.asset());
+    }
+
+    /// Removes the asset of a deleted workflow.
+    pub(in crate::store) fn unindex_app_workflow(&mut self, guid: &str) {
+        self.assets.remove(&workflow_key(guid));
+    }
+
+    /// Whether a run's asset changes at or before `now`.
+    pub(in crate::store) fn assets_need_advance(&self, now: i64) -> bool {
+        self.asset_changes.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    /// Brings the assets of runs whose status moved on up to the store's instant.
+    pub(in crate::store) fn advance_assets(&mut self) {
+        while let Some((at, run_id)) = self.asset_changes.first().cloned() {
+            if at > self.now {
+                break;
+            }
+            self.asset_changes.pop_first();
+            self.index_app_run(&run_id);
+        }
+    }
+
+    /// An Atlas search: the page of asset documents that match, in order (the routes render the
+    /// envelope around it, [`crate::envelope::atlas_search`]). The documents are indexed as they
+    /// change, with the doc values and kept results of the legacy searches: nothing is built per
+    /// search.
+    ///
+    /// # Errors
+    /// A 400 when the search cannot be evaluated.
+    pub(crate) fn atlas_search(
+        &self,
+        search: &AtlasSearch,
+        now: Timestamp,
+    ) -> ApiResult<Page<StoredDocument<'_>>> {
+        self.assets
+            .search(&search.dsl, &EvalOptions::atlas(now))
+            .map_err(|error| bad_request(error.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use atlan_model::AppRunStatus;
+    use atlan_query::apps::{RunFilter, active_runs, runs};
+    use serde_json::json;
+
+    use super::*;
+    use crate::app_request::CreateApp;
+    use crate::store::StoreSettings;
+
+    fn store() -> Store {
+        let settings = StoreSettings {
+            pending_ms: 1_000,
+            running_ms: 2_000,
+            credential_rules: Vec::new(),
+            seed: 7,
+        };
+        Store::new(settings, Timestamp::UNIX_EPOCH)
+    }
+
+    fn create(store: &mut Store, name: &str) -> String {
+        let body = json!({"app_id": "atlan-athena", "name": name, "run": false, "inputs": {
+            "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/athena/1"}},
+            "extraction_method": "direct", "credential_guid": "g"}});
+        let request = CreateApp::parse(body.to_string().as_bytes()).unwrap();
+        let created = store.create_app(request, "jane", |_| false).unwrap();
+        created["slug"].as_str().unwrap().to_owned()
+    }
+
+    /// The guids a search finds in the index, and those a full scan of documents built afresh
+    /// from the records finds.
+    fn indexed_and_scanned(store: &Store, search: &AtlasSearch) -> (Vec<String>, Vec<String>) {
+        let now = Timestamp::from_millisecond(store.now).unwrap();
+        let guid = |document: &Value| document["__guid"].as_str().unwrap_or_default().to_owned();
+        let indexed = store.atlas_search(search, now).unwrap();
+        let indexed = indexed
+            .hits
+            .iter()
+            .map(|hit| guid(hit.document.source))
+            .collect();
+        let documents: Vec<Value> = store
+            .app_runs
+            .values()
+            .map(|run| run.asset(store.now))
+            .chain(
+                store
+                    .app_workflows
+                    .values()
+                    .map(|workflow| workflow.asset()),
+            )
+            .collect();
+        let scanned = search
+            .dsl
+            .execute(&documents, &EvalOptions::atlas(now))
+            .unwrap();
+        let scanned = scanned.hits.iter().map(|hit| guid(hit.document)).collect();
+        (indexed, scanned)
+    }
+
+    fn statuses(status: AppRunStatus) -> AtlasSearch {
+        runs(&RunFilter::default().statuses([status])).unwrap()
+    }
+
+    #[test]
+    fn the_asset_index_follows_the_clock_and_answers_what_a_full_scan_does() {
+        let mut store = store();
+        let slug = create(&mut store, "crawler");
+        let other = create(&mut store, "other");
+        let first = store.submit_app(&slug, "jane", false).unwrap();
+        let first = first["run_id"].as_str().unwrap().to_owned();
+        let searches = || {
+            [
+                AppRunStatus::Pending,
+                AppRunStatus::Running,
+                AppRunStatus::Succeeded,
+                AppRunStatus::Stopped,
+            ]
+            .map(statuses)
+            .into_iter()
+            .chain([
+                active_runs(&slug).unwrap(),
+                active_runs(&other).unwrap(),
+                runs(&RunFilter::default().slug(&slug)).unwrap(),
+            ])
+        };
+        let found = |store: &Store, search: &AtlasSearch| {
+            let (indexed, scanned) = indexed_and_scanned(store, search);
+            assert_eq!(indexed, scanned, "the index answers what a full scan does");
+            indexed
+        };
+        assert_eq!(
+            found(&store, &statuses(AppRunStatus::Pending)),
+            [first.clone()]
+        );
+        assert_eq!(found(&store, &active_runs(&slug).unwrap()), [first.clone()]);
+
+        store.advance(Timestamp::from_millisecond(1_500).unwrap());
+        assert!(found(&store, &statuses(AppRunStatus::Pending)).is_empty());
+        assert_eq!(
+            found(&store, &statuses(AppRunStatus::Running)),
+            [first.clone()]
+        );
+
+        store.advance(Timestamp::from_millisecond(3_000).unwrap());
+        assert_eq!(
+            found(&store, &statuses(AppRunStatus::Succeeded)),
+            [first.clone()]
+        );
+        assert!(
+            found(&store, &active_runs(&slug).unwrap()).is_empty(),
+            "it ended"
+        );
+
+        let second = store.submit_app(&other, "jane", false).unwrap();
+        let second = second["run_id"].as_str().unwrap().to_owned();
+        store.advance(Timestamp::from_millisecond(3_200).unwrap());
+        store.cancel_app_run(&second, "jane").unwrap();
+        store.advance(Timestamp::from_millisecond(9_000).unwrap());
+        assert_eq!(
+            found(&store, &statuses(AppRunStatus::Stopped)),
+            [second.clone()]
+        );
+        for search in searches() {
+            found(&store, &search);
+        }
+
+        store.delete_app(&other).unwrap();
+        let workflows = AtlasSearch::new(
+            atlan_query::Search::new().query(atlan_query::Query::term(
+                "__typeName.keyword",
+                "AtlanAppWorkflow",
+            )),
+            Vec::<String>::new(),
+        );
+        assert_eq!(
+            found(&store, &workflows).len(),
+            1,
+            "a deleted workflow leaves the index"
+        );
+    }
 }

@@ -17,7 +17,6 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-pub(crate) use assets::{AssetSnapshot, atlas_search};
 pub(crate) use inputs::{RawField, StoredInputs};
 
 use super::{Event, Store, StoredCredential};
@@ -546,32 +545,32 @@ impl Store {
         Ok(json!({"trigger_id": trigger_id, "deleted": true}))
     }
 
-    /// The records the Atlas search reads, taken under the lock (pointers only) and searched after.
-    pub(crate) fn asset_snapshot(&self) -> AssetSnapshot {
-        AssetSnapshot {
-            runs: self.app_runs.values().cloned().collect(),
-            workflows: self.app_workflows.values().cloned().collect(),
-        }
-    }
-
     /// Applies an app event to memory (see [`Store::apply`]).
     pub(super) fn apply_app(&mut self, event: Event) {
         match event {
             Event::PutAppWorkflow { record } => {
                 let (slug, name) = (record.slug.clone(), record.name.clone());
-                if let Some(previous) = self.app_workflows.insert(slug.clone(), Arc::from(record))
-                    && previous.name != name
-                    && self.app_names.get(&previous.name) == Some(&slug)
-                {
-                    self.app_names.remove(&previous.name);
+                self.index_app_workflow(&record);
+                if let Some(previous) = self.app_workflows.insert(slug.clone(), Arc::from(record)) {
+                    if previous.name != name && self.app_names.get(&previous.name) == Some(&slug) {
+                        self.app_names.remove(&previous.name);
+                    }
+                    if self
+                        .app_workflows
+                        .get(&slug)
+                        .is_some_and(|now| now.guid != previous.guid)
+                    {
+                        self.unindex_app_workflow(&previous.guid);
+                    }
                 }
                 self.app_names.insert(name, slug);
             }
             Event::DeleteAppWorkflow { slug } => {
-                if let Some(removed) = self.app_workflows.remove(&slug)
-                    && self.app_names.get(&removed.name) == Some(&slug)
-                {
-                    self.app_names.remove(&removed.name);
+                if let Some(removed) = self.app_workflows.remove(&slug) {
+                    self.unindex_app_workflow(&removed.guid);
+                    if self.app_names.get(&removed.name) == Some(&slug) {
+                        self.app_names.remove(&removed.name);
+                    }
                 }
             }
             Event::AddAppSchedule { slug, schedule } => {
@@ -587,14 +586,16 @@ impl Store {
                 }
             }
             Event::PutAppRun { record } => {
-                self.app_runs
-                    .insert(record.run_id.clone(), Arc::from(record));
+                let run_id = record.run_id.clone();
+                self.app_runs.insert(run_id.clone(), Arc::from(record));
+                self.index_app_run(&run_id);
             }
             Event::CancelAppRun { run_id, at, by } => {
                 if let Some(run) = self.app_runs.get_mut(&run_id) {
                     let run = Arc::make_mut(run);
                     run.stopped_at = Some(at);
                     run.stopped_by = Some(by);
+                    self.index_app_run(&run_id);
                 }
             }
             _ => {}
