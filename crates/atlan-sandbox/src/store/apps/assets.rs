@@ -251,21 +251,24 @@ mod tests {
         };
         assert_eq!(
             found(&store, &statuses(AppRunStatus::Pending)),
-            [first.clone()]
+            std::slice::from_ref(&first)
         );
-        assert_eq!(found(&store, &active_runs(&slug).unwrap()), [first.clone()]);
+        assert_eq!(
+            found(&store, &active_runs(&slug).unwrap()),
+            std::slice::from_ref(&first)
+        );
 
         store.advance(Timestamp::from_millisecond(1_500).unwrap());
         assert!(found(&store, &statuses(AppRunStatus::Pending)).is_empty());
         assert_eq!(
             found(&store, &statuses(AppRunStatus::Running)),
-            [first.clone()]
+            std::slice::from_ref(&first)
         );
 
         store.advance(Timestamp::from_millisecond(3_000).unwrap());
         assert_eq!(
             found(&store, &statuses(AppRunStatus::Succeeded)),
-            [first.clone()]
+            std::slice::from_ref(&first)
         );
         assert!(
             found(&store, &active_runs(&slug).unwrap()).is_empty(),
@@ -279,7 +282,7 @@ mod tests {
         store.advance(Timestamp::from_millisecond(9_000).unwrap());
         assert_eq!(
             found(&store, &statuses(AppRunStatus::Stopped)),
-            [second.clone()]
+            std::slice::from_ref(&second)
         );
         for search in searches() {
             found(&store, &search);
