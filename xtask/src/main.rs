@@ -44,9 +44,9 @@ const RULES: &str = "\
   - no crate of the workspace compiles aws-lc-rs, aws-lc-sys or openssl (TLS stays on ring).";
 
 /// The Python SDK version `compat` installs: the last with the workflow client.
-const PYATLAN: &str = "10.0.0";
+const PYATLAN: &str = atlan_testkit::pyatlan::LEGACY;
 /// The pyatlan that `cargo xtask compat` runs through the App workflows API.
-const PYATLAN_APPS: &str = "11.6.0";
+const PYATLAN_APPS: &str = atlan_testkit::pyatlan::APPS;
 
 /// The test command of README.md.
 const TEST_COMMAND: &[&str] = &["test", "--workspace", "--locked"];
@@ -245,54 +245,23 @@ fn compat() -> Result<(), String> {
         "--bin",
         "atlan-sandbox",
     ])?;
-    compat_run("compat-venv", PYATLAN, "seed_page.py", &[])?;
+    compat_run(PYATLAN, "seed_page.py", &[])?;
     compat_run(
-        "compat-venv-apps",
         PYATLAN_APPS,
         "apps.py",
         &["--pending-seconds", "1", "--running-seconds", "3"],
     )
 }
 
-/// Installs pyatlan `version` in `target/{venv}` (once), starts the sandbox binary on a free port
+/// Installs pyatlan `version` in its venv under `target/` (once, `atlan_testkit::pyatlan`), starts the sandbox binary on a free port
 /// with `sandbox_args`, runs `crates/atlan-sandbox/compat/{script}` against it, and stops it.
-fn compat_run(
-    venv: &str,
-    version: &str,
-    script: &str,
-    sandbox_args: &[&str],
-) -> Result<(), String> {
+fn compat_run(version: &str, script: &str, sandbox_args: &[&str]) -> Result<(), String> {
     use std::io::{BufRead, BufReader};
     use std::path::Path;
     use std::process::Stdio;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let venv = target_dir(&root).join(venv);
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        let interpreter = env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        run(Command::new(&interpreter).args(["-m", "venv"]).arg(&venv))?;
-    }
-    let installed = Command::new(&python)
-        .args([
-            "-c",
-            "import importlib.metadata as m; print(m.version('pyatlan'))",
-        ])
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned());
-    if installed.as_deref() != Some(version) {
-        run(Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .arg(format!("pyatlan=={version}")))?;
-    }
+    let python = atlan_testkit::pyatlan::install(&target_dir(&root), version)?;
     let binary = target_dir(&root).join("debug/atlan-sandbox");
     let mut sandbox = Command::new(&binary)
         .args(["--addr", "127.0.0.1:0", "--api-key", "compat-key"])

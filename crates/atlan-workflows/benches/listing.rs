@@ -29,10 +29,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
-#[path = "common/recorder.rs"]
-mod recorder;
-
-use recorder::Recorder;
+use atlan_testkit::Recorder;
 
 const KEY: &str = "bench-key";
 const WORKFLOWS: usize = 8;
@@ -119,7 +116,7 @@ async fn run(base_url: &str) -> Vec<String> {
         facade_times.push(started.elapsed());
         assert_eq!(count, LISTED);
         let started = Instant::now();
-        for (uri, body) in &requests {
+        for atlan_testkit::Recorded { uri, body, .. } in &requests {
             let request = http::Request::post(format!("{base_url}{uri}"))
                 .header("authorization", format!("Bearer {KEY}"))
                 .header("content-type", "application/json")

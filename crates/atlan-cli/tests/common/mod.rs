@@ -4,6 +4,7 @@
 
 #![allow(
     dead_code,
+    unused_imports,
     unreachable_pub,
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,20 +13,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
 
-use atlan_sandbox::{ManualClock, Sandbox, SandboxBuilder, SandboxHandle};
+use atlan_sandbox::{ManualClock, SandboxBuilder, SandboxHandle};
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
 /// The key the test sandboxes accept: it must never be printed.
 pub const KEY: &str = "cli-sentinel-key-5f3a9";
-/// A workflow of the default seed with runs (one Running, `9wfxz`; one Succeeded, `mzdza`).
-pub const MINER: &str = "atlan-snowflake-miner-1714638976";
-/// A crawler of the default seed, scheduled, with an `enable-lineage` parameter.
-pub const CRAWLER: &str = "atlan-snowflake-1714638976";
-/// The crawler's credential.
-pub const CREDENTIAL: &str = "972a87c1-28d7-8bf2-896d-ea5bd3e9c691";
+/// A workflow of the default seed with runs (one Running, `9wfxz`; one Succeeded, `mzdza`); a
+/// crawler of the default seed, scheduled, with an `enable-lineage` parameter; its credential.
+pub use atlan_testkit::{CRAWLER, MINER, SNOWFLAKE_CREDENTIAL as CREDENTIAL, clock};
 
 /// What a run of the binary printed, and how it exited.
 #[derive(Debug)]
@@ -83,25 +80,12 @@ impl Output {
     }
 }
 
-/// The sandbox clock: the default seed is placed relative to it.
-pub fn clock() -> ManualClock {
-    ManualClock::new("2026-06-15T12:00:00Z".parse().unwrap())
-}
-
 /// A sandbox on `clock` with [`KEY`], customised.
 pub async fn sandbox_with(
     clock: &ManualClock,
     customise: impl FnOnce(SandboxBuilder) -> SandboxBuilder,
 ) -> SandboxHandle {
-    customise(
-        Sandbox::builder()
-            .api_key(KEY)
-            .clock(clock.clone())
-            .run_durations(Duration::from_secs(2), Duration::from_secs(30)),
-    )
-    .start()
-    .await
-    .unwrap()
+    atlan_testkit::sandbox_with(clock, |builder| customise(builder.api_key(KEY))).await
 }
 
 /// A sandbox with the default seed.
@@ -170,9 +154,7 @@ async fn run(mut command: Command, args: &[&str], stdin: &str) -> Output {
 
 /// A repository fixture.
 pub fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(path)
+    atlan_testkit::fixtures::path(path)
 }
 
 /// Writes `contents` to a file of this test binary's scratch directory.

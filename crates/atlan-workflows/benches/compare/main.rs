@@ -23,8 +23,6 @@
 
 mod clients;
 mod python;
-#[path = "../common/recorder.rs"]
-mod recorder;
 mod report;
 
 use std::io::{BufRead, BufReader};
@@ -32,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use atlan_testkit::Recorder;
 use atlan_workflows::model::WorkflowSearchResponse;
 use atlan_workflows::{AtlanClient, DryRun, WorkflowPhase, WorkflowRoute};
 use bytes::Bytes;
@@ -41,7 +40,6 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use plotters::style::RGBColor;
 use python::Python;
-use recorder::Recorder;
 use report::{Figures, Report, Sample, Series, cpu, listing, rss};
 
 const KEY: &str = "bench-key";
@@ -474,7 +472,11 @@ async fn record(url: &str) -> Vec<(String, Bytes)> {
         .await
         .unwrap();
     println!("the status search lists {count} runs");
-    recorder.take()
+    recorder
+        .take()
+        .into_iter()
+        .map(|request| (request.uri, request.body))
+        .collect()
 }
 
 /// A bare HTTP client's answer to `POST {url}{uri}`.

@@ -2,10 +2,9 @@
 //! measuring wrapper every client process runs under.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The pyatlan the official numbers come from: the last with the workflow client.
-pub const PYATLAN: &str = "10.0.0";
+pub const PYATLAN: &str = atlan_testkit::pyatlan::LEGACY;
 
 /// Runs a command and reports its wall time, CPU time (user + system) and peak RSS from the OS
 /// (`getrusage(RUSAGE_CHILDREN)`), with the last line it printed.
@@ -63,32 +62,7 @@ impl Python {
     /// Installs pyatlan in `target/compat-venv` (the venv `cargo xtask compat` uses) when it is
     /// not there, and writes the scripts.
     pub fn install(target: &Path, out: &Path) -> Self {
-        let venv = target.join("compat-venv");
-        let python = venv.join("bin/python");
-        if !python.exists() {
-            let interpreter = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-            run(Command::new(interpreter).args(["-m", "venv"]).arg(&venv));
-        }
-        let installed = Command::new(&python)
-            .args([
-                "-c",
-                "import importlib.metadata as m; print(m.version('pyatlan'))",
-            ])
-            .output()
-            .ok()
-            .filter(|output| output.status.success())
-            .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned());
-        if installed.as_deref() != Some(PYATLAN) {
-            run(Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                ])
-                .arg(format!("pyatlan=={PYATLAN}")));
-        }
+        let python = atlan_testkit::pyatlan::install(target, PYATLAN).unwrap();
         let write = |name: &str, text: &str| {
             let path = out.join(name);
             std::fs::write(&path, text).unwrap();
@@ -101,9 +75,4 @@ impl Python {
             decode: write("pyatlan_decode.py", DECODE),
         }
     }
-}
-
-fn run(command: &mut Command) {
-    let status = command.status().unwrap();
-    assert!(status.success(), "{command:?} failed: {status}");
 }
