@@ -1,6 +1,6 @@
 //! Every listing printed one way: one page with a note on what follows, or (`--all`) every page as
 //! it arrives, with a progress line on a terminal. Runs, app runs, credentials and app workflows
-//! all go through [`print`]; only the columns and the row of a result differ.
+//! all go through [`print()`]; only the columns and the row of a result differ.
 
 use atlan_workflows::model::AppSummary;
 use atlan_workflows::{AppWorkflowList, Error, Listing, ListingQuery, Page};

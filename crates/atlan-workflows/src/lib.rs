@@ -34,11 +34,17 @@
 //! # The shape of the API
 //!
 //! - **One handle per kind**, from the client: [`AtlanClient::workflows`], [`runs`](AtlanClient::runs),
-//!   [`credentials`](AtlanClient::credentials), [`schedules`](AtlanClient::schedules).
+//!   [`credentials`](AtlanClient::credentials), [`schedules`](AtlanClient::schedules) for the legacy
+//!   (Argo) API, and [`apps`](AtlanClient::apps) for the App workflows API of newer tenants.
 //! - **Builders for options.** An operation with options returns a builder; awaiting it sends it
-//!   (`client.workflows().rerun(id).idempotent().await`). Listings are built the same way and
-//!   fetched with `.page()` (one page, with the total) or `.stream()` (every result, a page at a
-//!   time). Inputs are checked as early as the builder allows, and always before anything is sent.
+//!   (`client.workflows().rerun(id).idempotent().await`). Builders are named for their operation,
+//!   verb first ([`CreateAppWorkflow`], [`SubmitAppRun`], [`FindByType`]). Inputs are checked as
+//!   early as the builder allows, and always before anything is sent.
+//! - **One listing family.** Every listing is fetched with `.page()` (one [`Page`]), `.pages()`
+//!   or `.stream()`: the offset-paged ones ([`RunList`], [`RunSearch`], [`AppRunSearch`],
+//!   [`CredentialList`]) are [`Listing`]s of their query through one engine; the cursor-paged
+//!   [`AppWorkflowList`] has the same surface. Time bounds are `*_since` / `*_before` on both APIs,
+//!   checked when set.
 //! - **Not found.** An operation that looks up one thing has two forms, as kube's `Api` does:
 //!   `get` fails with [`Error::NotFound`] when there is no such thing, and `get_opt` answers
 //!   `Ok(None)`. So do [`Runs::latest`] / [`Runs::latest_opt`] and [`Runs::current`] /
@@ -54,7 +60,13 @@
 //! retries that never re-send a non-idempotent POST, timeouts); the answer becomes a typed
 //! [`model`] value or an [`Error`] with the server's code, message and request id.
 //!
-//! What it does that the official SDKs do not (see `ATLAN-API.md`): a 503 after retries is an
+//! Every request leaves the facade in one place, `AtlanClient::execute_noting_throttling`:
+//! [`AtlanClient::execute`] and its JSON form for single calls, and the listings' page fetches
+//! (which also read whether the server asked to slow down, so the engine can). The dry-run mode
+//! is applied there.
+//!
+//! What it does that the official SDKs do not (the crate's README lists each, with the SDK it
+//! differs from): a 503 after retries is an
 //! error, never an empty result; a submit is never sent twice; re-runs post to the right path with
 //! `resourceKind: WorkflowTemplate`; the latest run is sorted by start time; `monitor` has a
 //! timeout that fires; listings are streams that walk every page (past 10,000 results, by

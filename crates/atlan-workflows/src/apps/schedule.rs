@@ -26,7 +26,7 @@ impl AddAppSchedule {
     /// Adds it.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a cron expression or zone that does not check (nothing sent);
+    /// [`crate::Error::InvalidInput`] for a cron expression or zone that does not check (nothing sent);
     /// otherwise as [`AtlanClient::execute`].
     pub async fn send(self) -> Result<ScheduleAdded> {
         atlan_model::check_cron(&self.cron)?;

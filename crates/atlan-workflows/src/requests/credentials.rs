@@ -86,7 +86,7 @@ pub fn test(credential: &Credential) -> Result<ApiRequest> {
 }
 
 /// `POST credentials/{id}/test`: tests a stored credential with what the server holds (no body:
-/// nothing secret is sent). Read-only, like [`test`].
+/// nothing secret is sent). Read-only, like [`test()`].
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for an empty id.
