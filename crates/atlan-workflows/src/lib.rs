@@ -91,9 +91,9 @@ mod schedules;
 mod workflows;
 
 pub use apps::{
-    AddAppSchedule, AppMonitor, AppProgressCallback, AppRunSearch, AppRuns, AppWorkflowList, Apps,
-    ChangeInputs, CreateAppWorkflow, CreatedApp, GetInputContract, MAX_APP_LISTING, SubmitAppRun,
-    UpdateAppWorkflow, check_inputs,
+    AddAppSchedule, AppMonitor, AppProgressCallback, AppRunSearch, AppRunWatch, AppRuns,
+    AppWorkflowList, Apps, ChangeInputs, CreateAppWorkflow, CreatedApp, GetInputContract,
+    MAX_APP_LISTING, SubmitAppRun, UpdateAppWorkflow, check_inputs,
 };
 #[allow(deprecated)]
 pub use apps::{
@@ -104,7 +104,7 @@ pub use credentials::{CreateCredential, CredentialList, Credentials, StoredCrede
 pub use dry_run::DryRun;
 pub use error::{Error, ListingProblem, Result, RunStatus};
 pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
-pub use monitor::{Monitor, MonitorTarget, ProgressCallback};
+pub use monitor::{Monitor, MonitorTarget, ProgressCallback, RunWatch, Wait, Watched};
 pub use paging::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Page};
 pub use request::{API_PREFIX, ApiRequest, META_PREFIX};
 pub use requests::WorkflowRoute;

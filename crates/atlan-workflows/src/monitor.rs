@@ -1,18 +1,20 @@
-//! [`Monitor`]: waiting for a run to finish.
+//! Waiting for a run to end, of either API: [`Wait`] over what it watches ([`Monitor`] for a
+//! legacy run, [`crate::AppMonitor`] for an app run), and the one [`Poller`] under both.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use atlan_model::{WorkflowPhase, WorkflowSearchResult};
+use futures_util::future::BoxFuture;
 
 use crate::error::{Error, Result, RunStatus};
 use crate::runs::Runs;
 
-/// The shortest time between two polls of a [`Monitor`].
+/// The shortest time between two polls of a [`Wait`].
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
 
-/// What a [`Monitor`] waits for.
+/// What a [`Monitor`] waits for: a workflow's latest run, or a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MonitorTarget {
@@ -31,24 +33,62 @@ impl fmt::Display for MonitorTarget {
     }
 }
 
-/// A callback with each state of a monitored run.
-pub type ProgressCallback = Arc<dyn Fn(&WorkflowSearchResult) + Send + Sync>;
+/// A callback with each state of a monitored run of either API.
+pub(crate) type Callback<S> = Arc<dyn Fn(&S) + Send + Sync>;
 
-/// A wait for a run to finish; from [`Runs::monitor`]. Await it (or call [`Monitor::send`]) to
-/// poll until the run reaches a final phase (Succeeded, Failed or Error) and get it.
-#[must_use = "a monitor does nothing until it is awaited"]
-pub struct Monitor {
-    runs: Runs,
-    target: MonitorTarget,
-    interval: Duration,
-    timeout: Duration,
-    on_progress: Option<ProgressCallback>,
+/// A callback with each state of a monitored run.
+pub type ProgressCallback = Callback<WorkflowSearchResult>;
+
+pub(crate) mod sealed {
+    /// Only the facade's runs are waited for.
+    pub trait Sealed {}
 }
 
-impl fmt::Debug for Monitor {
+/// What a [`Wait`] polls: a legacy run ([`RunWatch`]) or an app run
+/// ([`crate::apps::AppRunWatch`]). Sealed; its hidden methods are the poller's and may change.
+pub trait Watched: sealed::Sealed + fmt::Debug + Send + Sync + 'static {
+    /// What each poll answers, and what the wait returns.
+    type State: Send + Sync + 'static;
+
+    /// The monitor's operation, for errors.
+    #[doc(hidden)]
+    const OPERATION: &'static str;
+    /// The time between two polls when none is set.
+    #[doc(hidden)]
+    const DEFAULT_INTERVAL: Duration;
+
+    /// What is waited for, for errors.
+    #[doc(hidden)]
+    fn what(&self) -> String;
+
+    /// One poll: the state, or `None` when the run is not there yet.
+    #[doc(hidden)]
+    fn fetch(&self) -> BoxFuture<'_, Result<Option<Self::State>>>;
+
+    /// The status a state shows, and whether it is final.
+    #[doc(hidden)]
+    fn status(state: &Self::State) -> (Option<RunStatus>, bool);
+}
+
+/// A wait for a run to end, of either API: [`Monitor`] (from [`Runs::monitor`]) or
+/// [`crate::AppMonitor`] (from [`crate::Apps::monitor`]). Set the poll interval, the timeout and a
+/// progress callback, then await it (or call [`Wait::send`]).
+#[must_use = "a monitor does nothing until it is awaited"]
+pub struct Wait<W: Watched> {
+    watched: W,
+    interval: Duration,
+    timeout: Duration,
+    on_progress: Option<Callback<W::State>>,
+}
+
+/// A wait for a legacy run to finish; from [`Runs::monitor`]. It polls until the run reaches a
+/// final phase (Succeeded, Failed or Error) and returns it.
+pub type Monitor = Wait<RunWatch>;
+
+impl<W: Watched> fmt::Debug for Wait<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Monitor")
-            .field("target", &self.target)
+        f.debug_struct("Wait")
+            .field("watched", &self.watched)
             .field("interval", &self.interval)
             .field("timeout", &self.timeout)
             .field("on_progress", &self.on_progress.is_some())
@@ -56,18 +96,18 @@ impl fmt::Debug for Monitor {
     }
 }
 
-impl Monitor {
-    pub(crate) fn new(runs: Runs, target: MonitorTarget) -> Self {
+impl<W: Watched> Wait<W> {
+    pub(crate) fn new(watched: W) -> Self {
         Self {
-            runs,
-            target,
-            interval: Duration::from_secs(10),
+            watched,
+            interval: W::DEFAULT_INTERVAL,
             timeout: Duration::from_secs(3600),
             on_progress: None,
         }
     }
 
-    /// Time between two polls (default 10 s; at least 100 ms).
+    /// Time between two polls (default 10 s for a legacy run, 5 s for an app run; at least
+    /// 100 ms).
     pub fn interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
         self
@@ -80,51 +120,92 @@ impl Monitor {
     }
 
     /// Calls `callback` with each state of the run seen.
-    pub fn on_progress(
-        mut self,
-        callback: impl Fn(&WorkflowSearchResult) + Send + Sync + 'static,
-    ) -> Self {
+    pub fn on_progress(mut self, callback: impl Fn(&W::State) + Send + Sync + 'static) -> Self {
         self.on_progress = Some(Arc::new(callback));
         self
     }
 
-    /// Polls until the run finishes and returns it, whatever its final phase. A run that exists
-    /// but has no phase yet is waited for like a Pending one.
+    /// Polls until the run ends and returns it, whatever its final phase or status (`Error` and
+    /// unknown terminal statuses included). A legacy run that exists but has no phase yet is
+    /// waited for like a Pending one.
     ///
     /// # Errors
-    /// [`Error::Timeout`] when it has not finished within the timeout (with the phase last seen,
-    /// if any); [`Error::NotFound`] when the run (or any run of the workflow) never appeared;
-    /// otherwise as [`crate::AtlanClient::execute`].
-    pub async fn send(self) -> Result<WorkflowSearchResult> {
+    /// [`Error::Timeout`] when it has not ended within the timeout (with the operation and the
+    /// status last seen, if any); [`Error::NotFound`] when the run (or any run of the workflow)
+    /// never appeared; otherwise as [`crate::AtlanClient::execute`].
+    pub async fn send(self) -> Result<W::State> {
         let poller = Poller {
-            operation: "runs.monitor",
-            what: self.target.to_string(),
+            operation: W::OPERATION,
+            what: self.watched.what(),
             interval: self.interval,
             timeout: self.timeout,
         };
-        let (runs, target) = (&self.runs, &self.target);
+        let watched = &self.watched;
         poller
-            .until_done(
-                move || async move {
-                    match target {
-                        MonitorTarget::Workflow(name) => runs.latest_opt(name).await,
-                        MonitorTarget::Run(id) => runs.get_opt(id).await,
-                    }
-                },
-                self.on_progress.as_deref(),
-                |run: &WorkflowSearchResult| {
-                    let phase = run.phase();
-                    (
-                        phase.cloned().map(RunStatus::Phase),
-                        phase.is_some_and(WorkflowPhase::is_terminal),
-                    )
-                },
-            )
+            .until_done(|| watched.fetch(), self.on_progress.as_deref(), W::status)
             .await
     }
 }
 
-awaitable!(Monitor, WorkflowSearchResult);
+impl<W: Watched> IntoFuture for Wait<W> {
+    type Output = Result<W::State>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A legacy run waited for: the latest run of a workflow, or a run by id.
+#[derive(Clone)]
+pub struct RunWatch {
+    runs: Runs,
+    target: MonitorTarget,
+}
+
+impl RunWatch {
+    pub(crate) fn new(runs: Runs, target: MonitorTarget) -> Self {
+        Self { runs, target }
+    }
+}
+
+impl fmt::Debug for RunWatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunWatch")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
+}
+
+impl sealed::Sealed for RunWatch {}
+
+impl Watched for RunWatch {
+    type State = WorkflowSearchResult;
+
+    const OPERATION: &'static str = "runs.monitor";
+    const DEFAULT_INTERVAL: Duration = Duration::from_secs(10);
+
+    fn what(&self) -> String {
+        self.target.to_string()
+    }
+
+    fn fetch(&self) -> BoxFuture<'_, Result<Option<WorkflowSearchResult>>> {
+        Box::pin(async move {
+            match &self.target {
+                MonitorTarget::Workflow(name) => self.runs.latest_opt(name).await,
+                MonitorTarget::Run(id) => self.runs.get_opt(id).await,
+            }
+        })
+    }
+
+    fn status(run: &WorkflowSearchResult) -> (Option<RunStatus>, bool) {
+        let phase = run.phase();
+        (
+            phase.cloned().map(RunStatus::Phase),
+            phase.is_some_and(WorkflowPhase::is_terminal),
+        )
+    }
+}
 
 /// The one poll loop under both monitors, of legacy runs and of app runs.
 #[derive(Debug)]

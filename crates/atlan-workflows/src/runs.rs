@@ -11,7 +11,7 @@ use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::sealed::Sealed;
 use crate::listing::{Listing, ListingQuery};
-use crate::monitor::{Monitor, MonitorTarget};
+use crate::monitor::{Monitor, MonitorTarget, RunWatch, Wait};
 use crate::paging::legacy::legacy_source;
 use crate::request::ApiRequest;
 use crate::requests::runs as requests;
@@ -181,7 +181,7 @@ impl Runs {
     /// # }
     /// ```
     pub fn monitor(&self, target: impl Into<MonitorTarget>) -> Monitor {
-        Monitor::new(self.clone(), target.into())
+        Wait::new(RunWatch::new(self.clone(), target.into()))
     }
 
     async fn first(&self, request: &ApiRequest) -> Result<Option<WorkflowSearchResult>> {

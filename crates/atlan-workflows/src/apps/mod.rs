@@ -14,8 +14,6 @@
 //! answer says whether it reused; an idempotent submit reports the active run's id; `Error` is a
 //! terminal status, and [`AppMonitor`] has a timeout.
 
-use std::time::Duration;
-
 use atlan_model::{
     AppInfo, AppInputs, AppRunResponse, AppSummary, AppWorkflowRunAttributes, AtlasSearchResponse,
     CancelRunResponse, CreateApp, DeleteAppResponse, ScheduleRemoved, UpdateApp,
@@ -25,6 +23,7 @@ use atlan_query::apps as searches;
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::Listing;
+use crate::monitor::Wait;
 use crate::paging::app_runs;
 use crate::requests::apps as requests;
 
@@ -40,7 +39,7 @@ mod update;
 pub use contract::{GetInputContract, check_inputs};
 pub use create::{CreateAppWorkflow, CreatedApp};
 pub use list::{AppWorkflowList, MAX_APP_LISTING};
-pub use monitor::{AppMonitor, AppProgressCallback};
+pub use monitor::{AppMonitor, AppProgressCallback, AppRunWatch};
 pub use runs::{AppRunSearch, AppRuns};
 pub use schedule::AddAppSchedule;
 pub use submit::SubmitAppRun;
@@ -171,13 +170,7 @@ impl Apps {
 
     /// Polls a run until it ends (any terminal status, `Error` included) or the timeout.
     pub fn monitor(&self, run_id: impl Into<String>) -> AppMonitor {
-        AppMonitor {
-            apps: self.clone(),
-            run_id: run_id.into(),
-            interval: Duration::from_secs(5),
-            timeout: Duration::from_secs(3600),
-            on_progress: None,
-        }
+        Wait::new(AppRunWatch::new(self.clone(), run_id.into()))
     }
 
     /// Runs, found through the asset search: of one workflow or all, by status and time, a
