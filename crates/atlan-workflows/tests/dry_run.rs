@@ -15,7 +15,7 @@ use atlan_workflows::{
     ApiRequest, AtlanClient, Credential, DryRun, Error, MonitorTarget, Result, WorkflowPhase,
     WorkflowRoute, WorkflowSchedule,
 };
-use common::{CRAWLER, MINER, Recorder, SNOWFLAKE_CREDENTIAL, builder, fixture, start};
+use common::{CRAWLER, Recorder, SNOWFLAKE_CREDENTIAL, builder, fixture, start};
 use serde_json::json;
 
 /// The request a dry run stopped at.
@@ -203,14 +203,7 @@ async fn writes_reads_for_real_and_stops_at_the_first_change() {
         cron.schedule(),
         Some(WorkflowSchedule::new("37 15 * * *", "America/New_York").unwrap())
     );
-    let running = unchanged
-        .runs()
-        .list(MINER)
-        .phase(WorkflowPhase::Running)
-        .page()
-        .await
-        .unwrap();
-    let id = running.items[0].name().to_owned();
+    let id = common::running_miner_run(&unchanged).await;
     stopped_at(client.runs().stop(&id).await);
     let still = unchanged.runs().get(&id).await.unwrap();
     assert_eq!(still.phase(), Some(&WorkflowPhase::Running));

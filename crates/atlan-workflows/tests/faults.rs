@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use atlan_sandbox::{FaultRule, SandboxHandle};
 use atlan_workflows::transport::{RetryConfig, TimeoutConfig};
-use atlan_workflows::{AtlanClient, Error, WorkflowPhase};
+use atlan_workflows::{AtlanClient, Error};
 use common::{CRAWLER, MINER, clock, sandbox_with};
 use tokio::time::Instant;
 
@@ -210,14 +210,7 @@ async fn lost_answers_never_duplicate_a_submit() {
 async fn a_monitor_returns_within_its_timeout_plus_one_interval() {
     let sandbox = sandbox().await;
     let client = client(&sandbox, |_| {});
-    let running = client
-        .runs()
-        .list(MINER)
-        .phase(WorkflowPhase::Running)
-        .page()
-        .await
-        .unwrap();
-    let id = running.items[0].name().to_owned();
+    let id = common::running_miner_run(&client).await;
     // Slow answers as well: each poll takes 3 s.
     sandbox
         .faults()

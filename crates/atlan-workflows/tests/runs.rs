@@ -252,14 +252,7 @@ async fn lists_and_searches_page_and_stream_the_same_runs() {
 #[tokio::test]
 async fn stop_a_running_run_then_again() {
     let (_clock, _sandbox, client) = start().await;
-    let running = client
-        .runs()
-        .list(MINER)
-        .phase(WorkflowPhase::Running)
-        .page()
-        .await
-        .unwrap();
-    let id = running.items[0].name().to_owned();
+    let id = common::running_miner_run(&client).await;
     let stopped = client.runs().stop(&id).await.unwrap();
     assert_eq!(stopped.phase(), Some(&WorkflowPhase::Failed));
     assert_eq!(

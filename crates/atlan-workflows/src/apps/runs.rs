@@ -1,66 +1,18 @@
-//! [`AppRunSearch`]: app runs found through the asset search, a [`Listing`] like every other.
+//! [`AppRunSearch`]: app runs found through the asset search, a [`Listing`] like every other (its
+//! page fetch is in `paging/app_runs.rs`).
 
-use atlan_model::{AppRunStatus, AppWorkflowRunAttributes};
-use atlan_query::Timestamp;
-use atlan_query::apps::{self as searches, RunFilter};
-use futures_util::future::BoxFuture;
+use atlan_model::AppRunStatus;
+use atlan_query::apps::RunFilter;
 
 use crate::bounds::BoundCheck;
-use crate::client::AtlanClient;
-use crate::error::Result;
-use crate::listing::sealed::Sealed;
-use crate::listing::{Listing, ListingQuery};
-use crate::paging::ahead::{Anchor, Fetched};
-use crate::paging::app_runs;
+use crate::listing::Listing;
 
 /// App runs by workflow, status and time: the query of an [`AppRunSearch`].
 #[derive(Debug, Clone, Default)]
 pub struct AppRuns {
-    filter: RunFilter,
+    pub(crate) filter: RunFilter,
     /// The bounds set, checked.
-    bounds: BoundCheck,
-}
-
-impl Sealed for AppRuns {}
-
-impl ListingQuery for AppRuns {
-    type Item = AppWorkflowRunAttributes;
-    type Ready = RunFilter;
-
-    fn operation(&self) -> &'static str {
-        app_runs::OPERATION
-    }
-
-    fn ready(&self, from: u64, size: u64) -> Result<RunFilter> {
-        self.bounds.result()?;
-        let mut filter = self.filter.clone();
-        filter.from = from;
-        filter.size = size;
-        searches::runs(&filter)?;
-        Ok(filter)
-    }
-
-    fn anchored(_: &RunFilter) -> bool {
-        true
-    }
-
-    fn fetch(
-        client: &AtlanClient,
-        filter: &RunFilter,
-        anchor: Option<Anchor>,
-        from: u64,
-        size: u64,
-    ) -> BoxFuture<'static, Result<Fetched<AppWorkflowRunAttributes>>> {
-        app_runs::fetch(client, filter, anchor, from, size)
-    }
-
-    fn id(run: &AppWorkflowRunAttributes) -> Option<&str> {
-        app_runs::id(run)
-    }
-
-    fn created(run: &AppWorkflowRunAttributes) -> Option<Timestamp> {
-        app_runs::created(run)
-    }
+    pub(crate) bounds: BoundCheck,
 }
 
 /// App runs, newest first by start time; from [`crate::Apps::runs`]. Set the workflow, statuses,

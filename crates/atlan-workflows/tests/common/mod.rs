@@ -32,6 +32,18 @@ pub async fn start() -> (ManualClock, SandboxHandle, AtlanClient) {
     (clock, sandbox, client)
 }
 
+/// The name of a Running run of the default seed's miner (it has one).
+pub async fn running_miner_run(client: &AtlanClient) -> String {
+    let running = client
+        .runs()
+        .list(MINER)
+        .phase(atlan_workflows::WorkflowPhase::Running)
+        .page()
+        .await
+        .unwrap();
+    running.items[0].name().to_owned()
+}
+
 /// A fixture of the workspace, as JSON.
 pub fn fixture(path: &str) -> serde_json::Value {
     atlan_testkit::fixtures::json(path)
