@@ -304,9 +304,9 @@ async fn runs_are_read_listed_and_searched() {
     assert_eq!(paged.ok().lines().count(), 3, "a header and 2 runs");
     paged.mentions("more with --from 2");
 
-    let searched = atlan(
-        &sandbox,
-        &[
+    // The failed runs of the last 7 days, as JSON lines, with more options.
+    let failed = |more: &[&str]| -> Vec<&str> {
+        let search = [
             "-o",
             "json",
             "runs",
@@ -315,12 +315,10 @@ async fn runs_are_read_listed_and_searched() {
             "Failed,Error",
             "--started-since",
             "now-7d",
-            "--all",
-            "--size",
-            "3",
-        ],
-    )
-    .await;
+        ];
+        [&search[..], more].concat()
+    };
+    let searched = atlan(&sandbox, &failed(&["--all", "--size", "3"])).await;
     searched.ok();
     let found = searched.json_lines();
     assert!(!found.is_empty());
@@ -329,22 +327,7 @@ async fn runs_are_read_listed_and_searched() {
             .iter()
             .all(|run| run["status"]["phase"] == "Failed" || run["status"]["phase"] == "Error")
     );
-    let one_page = atlan(
-        &sandbox,
-        &[
-            "-o",
-            "json",
-            "runs",
-            "search",
-            "--status",
-            "Failed,Error",
-            "--started-since",
-            "now-7d",
-            "--size",
-            "500",
-        ],
-    )
-    .await;
+    let one_page = atlan(&sandbox, &failed(&["--size", "500"])).await;
     assert_eq!(
         one_page.json_lines(),
         found,
@@ -354,21 +337,7 @@ async fn runs_are_read_listed_and_searched() {
     for concurrency in ["1", "32"] {
         let walked = atlan(
             &sandbox,
-            &[
-                "-o",
-                "json",
-                "runs",
-                "search",
-                "--status",
-                "Failed,Error",
-                "--started-since",
-                "now-7d",
-                "--all",
-                "--size",
-                "3",
-                "--concurrency",
-                concurrency,
-            ],
+            &failed(&["--all", "--size", "3", "--concurrency", concurrency]),
         )
         .await;
         assert_eq!(

@@ -40,47 +40,17 @@ impl BearerAuthLayer {
     }
 }
 
-impl<S> Layer<S> for BearerAuthLayer {
-    type Service = BearerAuth<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        BearerAuth {
-            inner,
-            config: Arc::new(self.clone()),
-        }
-    }
-}
-
-/// The service of [`BearerAuthLayer`].
-#[derive(Clone)]
-pub(crate) struct BearerAuth<S> {
-    inner: S,
-    config: Arc<BearerAuthLayer>,
-}
-
-impl<S, B> Service<Request<B>> for BearerAuth<S>
-where
-    S: Service<Request<B>>,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+impl MapRequest for BearerAuthLayer {
+    fn map<B>(&self, mut request: Request<B>) -> Request<B> {
         let uri = request.uri();
         let ours = uri.authority().is_none()
-            || (uri.authority() == self.config.authority.as_ref()
-                && uri.scheme() == self.config.scheme.as_ref());
+            || (uri.authority() == self.authority.as_ref() && uri.scheme() == self.scheme.as_ref());
         if ours && !request.headers().contains_key(http::header::AUTHORIZATION) {
             request
                 .headers_mut()
-                .insert(http::header::AUTHORIZATION, self.config.value.clone());
+                .insert(http::header::AUTHORIZATION, self.value.clone());
         }
-        self.inner.call(request)
+        request
     }
 }
 
@@ -125,43 +95,14 @@ impl BaseUriLayer {
     }
 }
 
-impl<S> Layer<S> for BaseUriLayer {
-    type Service = BaseUri<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        BaseUri {
-            inner,
-            base: Arc::new(self.clone()),
-        }
-    }
-}
-
-/// The service of [`BaseUriLayer`].
-#[derive(Clone)]
-pub(crate) struct BaseUri<S> {
-    inner: S,
-    base: Arc<BaseUriLayer>,
-}
-
-impl<S, B> Service<Request<B>> for BaseUri<S>
-where
-    S: Service<Request<B>>,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+impl MapRequest for BaseUriLayer {
+    fn map<B>(&self, mut request: Request<B>) -> Request<B> {
         if request.uri().authority().is_none()
-            && let Ok(absolute) = self.base.absolute(request.uri())
+            && let Ok(absolute) = self.absolute(request.uri())
         {
             *request.uri_mut() = absolute;
         }
-        self.inner.call(request)
+        request
     }
 }
 
@@ -179,27 +120,56 @@ impl DefaultHeadersLayer {
     }
 }
 
-impl<S> Layer<S> for DefaultHeadersLayer {
-    type Service = DefaultHeaders<S>;
+impl MapRequest for DefaultHeadersLayer {
+    fn map<B>(&self, mut request: Request<B>) -> Request<B> {
+        for (name, value) in self.headers.iter() {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        request
+    }
+}
+
+/// A change to every request: what [`BearerAuthLayer`], [`BaseUriLayer`] and
+/// [`DefaultHeadersLayer`] do, each through the one layer and service below.
+pub(crate) trait MapRequest: Send + Sync + 'static {
+    /// The request, changed.
+    fn map<B>(&self, request: Request<B>) -> Request<B>;
+}
+
+/// The layer of a [`MapRequest`] (`Arc`ed, so the services it makes share it).
+#[derive(Clone)]
+pub(crate) struct MapRequestLayer<M>(Arc<M>);
+
+impl<M: MapRequest> MapRequestLayer<M> {
+    pub(crate) fn new(map: M) -> Self {
+        Self(Arc::new(map))
+    }
+}
+
+impl<S, M> Layer<S> for MapRequestLayer<M> {
+    type Service = MappedRequests<S, M>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        DefaultHeaders {
+        MappedRequests {
             inner,
-            headers: Arc::clone(&self.headers),
+            map: Arc::clone(&self.0),
         }
     }
 }
 
-/// The service of [`DefaultHeadersLayer`].
+/// The service of a [`MapRequestLayer`].
 #[derive(Clone)]
-pub(crate) struct DefaultHeaders<S> {
+pub(crate) struct MappedRequests<S, M> {
     inner: S,
-    headers: Arc<Vec<(HeaderName, HeaderValue)>>,
+    map: Arc<M>,
 }
 
-impl<S, B> Service<Request<B>> for DefaultHeaders<S>
+impl<S, M, B> Service<Request<B>> for MappedRequests<S, M>
 where
     S: Service<Request<B>>,
+    M: MapRequest,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -209,13 +179,8 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        for (name, value) in self.headers.iter() {
-            if !request.headers().contains_key(name) {
-                request.headers_mut().insert(name.clone(), value.clone());
-            }
-        }
-        self.inner.call(request)
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        self.inner.call(self.map.map(request))
     }
 }
 

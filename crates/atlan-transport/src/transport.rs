@@ -20,7 +20,9 @@ use tracing::{Level, Span};
 use crate::client;
 use crate::config::TransportConfig;
 use crate::error::{BoxError, TimeoutKind, TransportError};
-use crate::layers::{BaseUriLayer, BearerAuthLayer, CollectBodyLayer, DefaultHeadersLayer};
+use crate::layers::{
+    BaseUriLayer, BearerAuthLayer, CollectBodyLayer, DefaultHeadersLayer, MapRequestLayer,
+};
 use crate::markers::{Attempt, OperationName};
 use crate::retry::RetryPolicy;
 
@@ -90,12 +92,14 @@ impl Transport {
                 config.timeouts.body,
                 config.max_response_bytes,
             ))
-            .layer(BearerAuthLayer::new(
+            .layer(MapRequestLayer::new(BearerAuthLayer::new(
                 config.api_key.expose_secret(),
                 &config.base_url,
-            )?)
-            .layer(DefaultHeadersLayer::new(default_headers(&config)?))
-            .layer(BaseUriLayer::new(&config.base_url)?)
+            )?))
+            .layer(MapRequestLayer::new(DefaultHeadersLayer::new(
+                default_headers(&config)?,
+            )))
+            .layer(MapRequestLayer::new(BaseUriLayer::new(&config.base_url)?))
             .layer(SetSensitiveRequestHeadersLayer::new([
                 http::header::AUTHORIZATION,
             ]))
