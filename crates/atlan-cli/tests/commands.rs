@@ -304,8 +304,8 @@ async fn runs_are_read_listed_and_searched() {
     assert_eq!(paged.ok().lines().count(), 3, "a header and 2 runs");
     paged.mentions("more with --from 2");
 
-    // The failed runs of the last 7 days, as JSON lines, with more options.
-    let failed = |more: &[&str]| -> Vec<&str> {
+    /// The failed runs of the last 7 days, as JSON lines, with more options.
+    fn failed<'a>(more: &[&'a str]) -> Vec<&'a str> {
         let search = [
             "-o",
             "json",
@@ -317,7 +317,7 @@ async fn runs_are_read_listed_and_searched() {
             "now-7d",
         ];
         [&search[..], more].concat()
-    };
+    }
     let searched = atlan(&sandbox, &failed(&["--all", "--size", "3"])).await;
     searched.ok();
     let found = searched.json_lines();
