@@ -41,44 +41,41 @@ pub(crate) fn setting(text: &str) -> Result<(String, Value), String> {
 
 /// A run phase, in any case: Pending, Running, Succeeded, Failed or Error.
 pub(crate) fn phase(text: &str) -> Result<WorkflowPhase, String> {
-    let known = [
-        WorkflowPhase::Pending,
-        WorkflowPhase::Running,
-        WorkflowPhase::Succeeded,
-        WorkflowPhase::Failed,
-        WorkflowPhase::Error,
-    ];
-    let text = text.trim();
-    known
-        .iter()
-        .find(|phase| phase.as_str().eq_ignore_ascii_case(text))
-        .cloned()
-        .ok_or_else(|| {
-            format!("`{text}` is not a phase (Pending, Running, Succeeded, Failed or Error)")
-        })
+    use WorkflowPhase::{Error, Failed, Pending, Running, Succeeded};
+    one_of(
+        text,
+        &[Pending, Running, Succeeded, Failed, Error],
+        WorkflowPhase::as_str,
+        "a phase",
+    )
 }
 
 /// An app run status, in any case: one of the nine the App workflows API reports.
 pub(crate) fn app_status(text: &str) -> Result<AppRunStatus, String> {
+    use AppRunStatus::{
+        Error, Failed, Paused, Pending, Running, Skipped, Stopped, Succeeded, Terminated,
+    };
     let known = [
-        AppRunStatus::Pending,
-        AppRunStatus::Running,
-        AppRunStatus::Succeeded,
-        AppRunStatus::Failed,
-        AppRunStatus::Error,
-        AppRunStatus::Stopped,
-        AppRunStatus::Paused,
-        AppRunStatus::Terminated,
-        AppRunStatus::Skipped,
+        Pending, Running, Succeeded, Failed, Error, Stopped, Paused, Terminated, Skipped,
     ];
+    one_of(text, &known, AppRunStatus::as_str, "an app run status")
+}
+
+/// The one of `known` whose name is `text` (trimmed, in any case), else an error listing them.
+fn one_of<T: Clone>(
+    text: &str,
+    known: &[T],
+    name: impl Fn(&T) -> &str,
+    what: &str,
+) -> Result<T, String> {
     let text = text.trim();
     known
         .iter()
-        .find(|status| status.as_str().eq_ignore_ascii_case(text))
+        .find(|candidate| name(candidate).eq_ignore_ascii_case(text))
         .cloned()
         .ok_or_else(|| {
-            let names: Vec<&str> = known.iter().map(AppRunStatus::as_str).collect();
-            format!("`{text}` is not an app run status ({})", names.join(", "))
+            let names: Vec<&str> = known.iter().map(&name).collect();
+            format!("`{text}` is not {what} ({})", names.join(", "))
         })
 }
 
