@@ -74,14 +74,7 @@ async fn throttled_searches_are_retried_and_succeed() {
 #[tokio::test]
 async fn a_stop_is_not_sent_twice_when_the_answer_is_lost() {
     let (_clock, sandbox, client) = start().await;
-    let running = client
-        .runs()
-        .list(MINER)
-        .phase(atlan_workflows::WorkflowPhase::Running)
-        .page()
-        .await
-        .unwrap();
-    let id = running.items[0].name().to_owned();
+    let id = common::running_miner_run(&client).await;
     sandbox
         .faults()
         .add(FaultRule::drop_after(format!("POST /api/service/runs/{id}/stop")).times(1))
