@@ -120,7 +120,7 @@ pub enum Error {
         run_id: Option<String>,
     },
     /// Creating an app workflow met a live workflow of the same name (a 409); nothing was
-    /// created. [`crate::CreateAppBuilder::or_reuse`] makes reuse a choice.
+    /// created. [`crate::CreateAppWorkflow::or_reuse`] makes reuse a choice.
     #[error("an app workflow named `{name}` already exists: {}", slugs.join(", "))]
     AppExists {
         /// The name asked for.

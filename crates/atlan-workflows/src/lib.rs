@@ -95,10 +95,6 @@ pub use apps::{
     AppWorkflowList, Apps, ChangeInputs, CreateAppWorkflow, CreatedApp, GetInputContract,
     MAX_APP_LISTING, SubmitAppRun, UpdateAppWorkflow, check_inputs,
 };
-#[allow(deprecated)]
-pub use apps::{
-    AddSchedule, AppListing, CreateAppBuilder, InputContractQuery, Submit, UpdateAppBuilder,
-};
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials, StoredCredentials};
 pub use dry_run::DryRun;

@@ -2,7 +2,7 @@
 //! Every offset-paged listing of the facade is a `Listing` of its query: legacy runs
 //! ([`crate::RunList`], [`crate::RunSearch`]), app runs ([`crate::AppRunSearch`]) and stored
 //! credentials ([`crate::CredentialList`]); they page the same way, through one engine. The
-//! cursor-paged listing of app workflows ([`crate::AppListing`]) has the same surface.
+//! cursor-paged listing of app workflows ([`crate::AppWorkflowList`]) has the same surface.
 
 use std::fmt;
 

@@ -210,22 +210,3 @@ impl Apps {
         Ok(app_runs::decode_runs(&answer)?.into_iter().next())
     }
 }
-
-/// The names of 0.1's builders, kept for a release; see CHANGELOG.md.
-#[deprecated(since = "0.2.0", note = "renamed `CreateAppWorkflow`")]
-pub type CreateAppBuilder = CreateAppWorkflow;
-/// The names of 0.1's builders, kept for a release; see CHANGELOG.md.
-#[deprecated(since = "0.2.0", note = "renamed `UpdateAppWorkflow`")]
-pub type UpdateAppBuilder = UpdateAppWorkflow;
-/// The names of 0.1's builders, kept for a release; see CHANGELOG.md.
-#[deprecated(since = "0.2.0", note = "renamed `GetInputContract`")]
-pub type InputContractQuery = GetInputContract;
-/// The names of 0.1's builders, kept for a release; see CHANGELOG.md.
-#[deprecated(since = "0.2.0", note = "renamed `SubmitAppRun`")]
-pub type Submit = SubmitAppRun;
-/// The names of 0.1's builders, kept for a release; see CHANGELOG.md.
-#[deprecated(since = "0.2.0", note = "renamed `AddAppSchedule`")]
-pub type AddSchedule = AddAppSchedule;
-/// The names of 0.1's builders, kept for a release; see CHANGELOG.md.
-#[deprecated(since = "0.2.0", note = "renamed `AppWorkflowList`")]
-pub type AppListing = AppWorkflowList;
