@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use atlan_model::{AppConflict, AppResponse, AppSchedule, CreateApp, decode_value};
+use atlan_model::{ApiErrorBody, AppConflict, AppResponse, AppSchedule, CreateApp, decode_value};
 use futures_util::StreamExt;
 use http::StatusCode;
 
@@ -105,46 +105,57 @@ impl CreateAppWorkflow {
                 reused: false,
             }),
             Err(Error::Api { status, body, .. }) if status == StatusCode::CONFLICT => {
-                let conflict: AppConflict = serde_json::to_value(&body)
-                    .ok()
-                    .and_then(|value| decode_value(value).ok())
-                    .unwrap_or_default();
-                let mut slugs: Vec<String> = conflict
-                    .existing_slugs()
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect();
-                if slugs.is_empty() {
-                    // The 409 did not name the workflow: find it by name. A name is unique on a
-                    // sane server, so the lookup stops at a few workflows.
-                    let mut found = self
-                        .apps
-                        .list()
-                        .name(&self.request.name)
-                        .bound(NAME_LOOKUP_BOUND)
-                        .stream();
-                    while let Some(workflow) = found.next().await {
-                        slugs.extend(workflow?.slug);
-                    }
-                }
-                match (self.reuse, slugs.as_slice()) {
-                    (true, [slug]) => {
-                        let existing = self.apps.get(slug).await?;
-                        let mut response = AppResponse::default();
-                        response.slug = slug.clone();
-                        response.version = existing.version;
-                        Ok(CreatedApp {
-                            response,
-                            reused: true,
-                        })
-                    }
-                    _ => Err(Error::AppExists {
-                        name: self.request.name,
-                        slugs,
-                    }),
-                }
+                let slugs = self.existing_slugs(&body).await?;
+                self.on_conflict(slugs).await
             }
             Err(other) => Err(other),
+        }
+    }
+
+    /// The slugs of the live workflows with the name asked for: those the 409 names, else those a
+    /// lookup by name finds (bounded: a name is unique on a sane server).
+    async fn existing_slugs(&self, body: &ApiErrorBody) -> Result<Vec<String>> {
+        let conflict: AppConflict = serde_json::to_value(body)
+            .ok()
+            .and_then(|value| decode_value(value).ok())
+            .unwrap_or_default();
+        let mut slugs: Vec<String> = conflict
+            .existing_slugs()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if slugs.is_empty() {
+            let mut found = self
+                .apps
+                .list()
+                .name(&self.request.name)
+                .bound(NAME_LOOKUP_BOUND)
+                .stream();
+            while let Some(workflow) = found.next().await {
+                slugs.extend(workflow?.slug);
+            }
+        }
+        Ok(slugs)
+    }
+
+    /// What a name conflict answers: the one existing workflow when reuse was asked for, else
+    /// [`Error::AppExists`].
+    async fn on_conflict(self, slugs: Vec<String>) -> Result<CreatedApp> {
+        match (self.reuse, slugs.as_slice()) {
+            (true, [slug]) => {
+                let existing = self.apps.get(slug).await?;
+                let mut response = AppResponse::default();
+                response.slug = slug.clone();
+                response.version = existing.version;
+                Ok(CreatedApp {
+                    response,
+                    reused: true,
+                })
+            }
+            _ => Err(Error::AppExists {
+                name: self.request.name,
+                slugs,
+            }),
         }
     }
 }
