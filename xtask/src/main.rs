@@ -256,34 +256,21 @@ fn compat() -> Result<(), String> {
 /// Installs pyatlan `version` in its venv under `target/` (once, `atlan_testkit::pyatlan`), starts the sandbox binary on a free port
 /// with `sandbox_args`, runs `crates/atlan-sandbox/compat/{script}` against it, and stops it.
 fn compat_run(version: &str, script: &str, sandbox_args: &[&str]) -> Result<(), String> {
-    use std::io::{BufRead, BufReader};
     use std::path::Path;
-    use std::process::Stdio;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let python = atlan_testkit::pyatlan::install(&target_dir(&root), version)?;
     let binary = target_dir(&root).join("debug/atlan-sandbox");
-    let mut sandbox = Command::new(&binary)
-        .args(["--addr", "127.0.0.1:0", "--api-key", "compat-key"])
-        .args(sandbox_args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|error| format!("cannot start {}: {error}", binary.display()))?;
-    let mut first = String::new();
-    if let Some(stdout) = sandbox.stdout.as_mut() {
-        let _ = BufReader::new(stdout).read_line(&mut first);
-    }
+    let (mut sandbox, url) = atlan_testkit::server::spawn(
+        Command::new(&binary)
+            .args(["--addr", "127.0.0.1:0", "--api-key", "compat-key"])
+            .args(sandbox_args),
+    )?;
     println!("pyatlan {version}, {script}:");
-    let result = match first.trim().strip_prefix("listening on ") {
-        Some(url) => run(Command::new(&python)
-            .arg(root.join("crates/atlan-sandbox/compat").join(script))
-            .env("ATLAN_BASE_URL", url)
-            .env("ATLAN_API_KEY", "compat-key")),
-        None => Err(format!(
-            "the sandbox did not say where it listens: {first:?}"
-        )),
-    };
+    let result = run(Command::new(&python)
+        .arg(root.join("crates/atlan-sandbox/compat").join(script))
+        .env("ATLAN_BASE_URL", url)
+        .env("ATLAN_API_KEY", "compat-key"));
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(sandbox.id().to_string())

@@ -144,28 +144,15 @@ struct Server {
 
 impl Server {
     fn start() -> Self {
-        let mut child = Command::new(ATLAN)
-            .args([
-                "sandbox",
-                "serve",
-                "--api-key",
-                KEY,
-                "--synthetic",
-                &format!("8,{RUNS}"),
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base_url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let (child, base_url) = atlan_testkit::server::spawn(Command::new(ATLAN).args([
+            "sandbox",
+            "serve",
+            "--api-key",
+            KEY,
+            "--synthetic",
+            &format!("8,{RUNS}"),
+        ]))
+        .unwrap();
         println!("atlanctl sandbox serve with 8 workflows and {RUNS} runs at {base_url}");
         Self { child, base_url }
     }

@@ -14,6 +14,7 @@ pub mod pyatlan;
 mod recorder;
 #[cfg(feature = "sandbox")]
 mod sandbox;
+pub mod server;
 
 #[cfg(feature = "sandbox")]
 pub use atlan_sandbox::ManualClock;

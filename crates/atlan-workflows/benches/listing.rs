@@ -17,9 +17,8 @@
     clippy::indexing_slicing
 )]
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use atlan_workflows::{AtlanClient, WorkflowPhase, WorkflowRoute};
@@ -203,26 +202,13 @@ struct Sandbox {
 impl Sandbox {
     fn start() -> Self {
         let binary = sandbox_binary();
-        let mut child = Command::new(&binary)
-            .args([
-                "--api-key",
-                KEY,
-                "--synthetic",
-                &format!("{WORKFLOWS},{RUNS}"),
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base_url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let (child, base_url) = atlan_testkit::server::spawn(Command::new(&binary).args([
+            "--api-key",
+            KEY,
+            "--synthetic",
+            &format!("{WORKFLOWS},{RUNS}"),
+        ]))
+        .unwrap();
         println!(
             "sandbox {} with {WORKFLOWS} workflows and {RUNS} runs at {base_url}",
             binary.display()

@@ -132,24 +132,12 @@ pub fn spawn_sandbox(
     binary: &std::ffi::OsStr,
     args: &[std::ffi::OsString],
 ) -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(binary)
-        .args(["--addr", "127.0.0.1:0"])
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("the first line says where")
-        .to_owned();
-    (child, url)
+    atlan_testkit::server::spawn(
+        std::process::Command::new(binary)
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args),
+    )
+    .unwrap()
 }
 
 /// The `main` of a bench binary: measures only when run with `--bench` (`cargo test --benches`

@@ -25,9 +25,8 @@ mod clients;
 mod python;
 mod report;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use atlan_testkit::Recorder;
@@ -657,21 +656,13 @@ impl Sandbox {
     fn start(target: &Path, tenant: &str) -> Self {
         let binary = target.join("release/atlan-sandbox");
         let started = Instant::now();
-        let mut child = Command::new(&binary)
-            .args(["--api-key", KEY, "--synthetic", tenant])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_owned();
+        let (child, url) = atlan_testkit::server::spawn(Command::new(&binary).args([
+            "--api-key",
+            KEY,
+            "--synthetic",
+            tenant,
+        ]))
+        .unwrap();
         println!(
             "sandbox with synthetic {tenant} at {url} (loaded in {:.1?})",
             started.elapsed()
