@@ -15,7 +15,7 @@ pub(crate) struct BoundCheck {
 impl BoundCheck {
     /// `time`, trimmed; when it is neither a date nor date math, remembered as the error (the
     /// first such bound is the one named).
-    pub(crate) fn check(&mut self, time: impl Into<String>) -> Option<String> {
+    pub(crate) fn check(&mut self, time: impl Into<String>) -> String {
         let time = time.into().trim().to_owned();
         if let Err(error) = DateMath::parse(&time)
             && self.invalid.is_none()
@@ -24,7 +24,7 @@ impl BoundCheck {
                 "`{time}` is not a time such as now-6h or 2026-01-31T00:00:00Z: {error}"
             ));
         }
-        Some(time)
+        time
     }
 
     /// Whether every bound set was a time.
@@ -46,7 +46,7 @@ mod tests {
     #[test]
     fn the_first_bound_that_is_not_a_time_is_named() {
         let mut check = BoundCheck::default();
-        assert_eq!(check.check(" now-1d ").as_deref(), Some("now-1d"));
+        assert_eq!(check.check(" now-1d "), "now-1d");
         assert!(check.result().is_ok());
         check.check("yesterday");
         check.check("tomorrow");

@@ -10,10 +10,10 @@ use futures_util::future::BoxFuture;
 
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
-use crate::listing::sealed::Sealed;
 use crate::listing::{Listing, ListingQuery};
 use crate::paging::ahead::{Anchor, Fetched};
 use crate::requests::credentials as requests;
+use crate::sealed::Sealed;
 
 /// Credential operations; from [`AtlanClient::credentials`].
 #[derive(Debug, Clone)]

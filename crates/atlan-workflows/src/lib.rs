@@ -88,6 +88,7 @@ mod request;
 pub mod requests;
 mod runs;
 mod schedules;
+mod sealed;
 mod workflows;
 
 pub use apps::{

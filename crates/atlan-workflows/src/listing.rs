@@ -15,18 +15,14 @@ use crate::client::AtlanClient;
 use crate::error::Result;
 use crate::paging::ahead::{self, Anchor, Fetched};
 use crate::paging::{DEFAULT_CONCURRENCY, Page};
+use crate::sealed::Sealed;
 
 /// Results per page when none is set.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 
-pub(crate) mod sealed {
-    /// Only the facade's queries are listed.
-    pub trait Sealed {}
-}
-
 /// What a [`Listing`] lists: how it fetches a page at a position. Implemented by the facade's
 /// queries only (sealed); its hidden methods are the engine's and may change.
-pub trait ListingQuery: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
+pub trait ListingQuery: Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     /// What the listing yields.
     type Item: Send + 'static;
     /// The query made ready to fetch pages (a search, a filter), once checked.

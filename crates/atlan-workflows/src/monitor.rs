@@ -10,6 +10,7 @@ use futures_util::future::BoxFuture;
 
 use crate::error::{Error, Result, RunStatus};
 use crate::runs::Runs;
+use crate::sealed::Sealed;
 
 /// The shortest time between two polls of a [`Wait`].
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
@@ -39,14 +40,9 @@ pub(crate) type Callback<S> = Arc<dyn Fn(&S) + Send + Sync>;
 /// A callback with each state of a monitored run.
 pub type ProgressCallback = Callback<WorkflowSearchResult>;
 
-pub(crate) mod sealed {
-    /// Only the facade's runs are waited for.
-    pub trait Sealed {}
-}
-
 /// What a [`Wait`] polls: a legacy run ([`RunWatch`]) or an app run
 /// ([`crate::apps::AppRunWatch`]). Sealed; its hidden methods are the poller's and may change.
-pub trait Watched: sealed::Sealed + fmt::Debug + Send + Sync + 'static {
+pub trait Watched: Sealed + fmt::Debug + Send + Sync + 'static {
     /// What each poll answers, and what the wait returns.
     type State: Send + Sync + 'static;
 
@@ -177,7 +173,7 @@ impl fmt::Debug for RunWatch {
     }
 }
 
-impl sealed::Sealed for RunWatch {}
+impl Sealed for RunWatch {}
 
 impl Watched for RunWatch {
     type State = WorkflowSearchResult;

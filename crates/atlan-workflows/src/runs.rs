@@ -9,12 +9,12 @@ use atlan_query::workflows::{self, TimeBounds};
 use crate::bounds::BoundCheck;
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
-use crate::listing::sealed::Sealed;
 use crate::listing::{Listing, ListingQuery};
 use crate::monitor::{Monitor, MonitorTarget, RunWatch, Wait};
 use crate::paging::legacy::legacy_source;
 use crate::request::ApiRequest;
 use crate::requests::runs as requests;
+use crate::sealed::Sealed;
 
 /// Run operations; from [`AtlanClient::runs`].
 #[derive(Debug, Clone)]
@@ -296,26 +296,26 @@ impl Listing<RunsByStatus> {
 
     /// Started at or after `time`.
     pub fn started_since(mut self, time: impl Into<String>) -> Self {
-        self.query.started.since = self.query.bounds.check(time);
+        self.query.started.since = Some(self.query.bounds.check(time));
         self
     }
 
     /// Started at or before `time`.
     pub fn started_before(mut self, time: impl Into<String>) -> Self {
-        self.query.started.before = self.query.bounds.check(time);
+        self.query.started.before = Some(self.query.bounds.check(time));
         self
     }
 
     /// Finished at or after `time` (the seed page's "finished in the last hour" is
     /// `finished_since("now-1h")`).
     pub fn finished_since(mut self, time: impl Into<String>) -> Self {
-        self.query.finished.since = self.query.bounds.check(time);
+        self.query.finished.since = Some(self.query.bounds.check(time));
         self
     }
 
     /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
     pub fn finished_before(mut self, time: impl Into<String>) -> Self {
-        self.query.finished.before = self.query.bounds.check(time);
+        self.query.finished.before = Some(self.query.bounds.check(time));
         self
     }
 }

@@ -153,9 +153,7 @@ async fn run(mut command: Command, args: &[&str], stdin: &str) -> Output {
 }
 
 /// A repository fixture.
-pub fn fixture(path: &str) -> PathBuf {
-    atlan_testkit::fixtures::path(path)
-}
+pub use atlan_testkit::fixtures::path as fixture;
 
 /// Writes `contents` to a file of this test binary's scratch directory.
 pub fn scratch(name: &str, contents: &str) -> PathBuf {

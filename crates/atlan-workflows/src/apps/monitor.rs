@@ -8,7 +8,8 @@ use futures_util::future::BoxFuture;
 
 use super::Apps;
 use crate::error::{Result, RunStatus};
-use crate::monitor::{Callback, Wait, Watched, sealed};
+use crate::monitor::{Callback, Wait, Watched};
+use crate::sealed::Sealed;
 
 /// A callback with each state of a monitored app run.
 pub type AppProgressCallback = Callback<AppRunResponse>;
@@ -38,7 +39,7 @@ impl fmt::Debug for AppRunWatch {
     }
 }
 
-impl sealed::Sealed for AppRunWatch {}
+impl Sealed for AppRunWatch {}
 
 impl Watched for AppRunWatch {
     type State = AppRunResponse;

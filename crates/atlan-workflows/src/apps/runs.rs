@@ -40,25 +40,25 @@ impl Listing<AppRuns> {
 
     /// Started at or after `time` (RFC 3339 or date math such as `now-1d`).
     pub fn started_since(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.started.since = self.query.bounds.check(time);
+        self.query.filter.started.since = Some(self.query.bounds.check(time));
         self
     }
 
     /// Started at or before `time`.
     pub fn started_before(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.started.before = self.query.bounds.check(time);
+        self.query.filter.started.before = Some(self.query.bounds.check(time));
         self
     }
 
     /// Finished (completed) at or after `time`.
     pub fn finished_since(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.completed.since = self.query.bounds.check(time);
+        self.query.filter.completed.since = Some(self.query.bounds.check(time));
         self
     }
 
     /// Finished (completed) at or before `time`.
     pub fn finished_before(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.completed.before = self.query.bounds.check(time);
+        self.query.filter.completed.before = Some(self.query.bounds.check(time));
         self
     }
 }

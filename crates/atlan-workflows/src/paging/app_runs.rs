@@ -12,7 +12,7 @@ use crate::apps::AppRuns;
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::ListingQuery;
-use crate::listing::sealed::Sealed;
+use crate::sealed::Sealed;
 
 /// The operation's name.
 pub(crate) const OPERATION: &str = "apps.search_runs";

@@ -45,9 +45,7 @@ pub async fn running_miner_run(client: &AtlanClient) -> String {
 }
 
 /// A fixture of the workspace, as JSON.
-pub fn fixture(path: &str) -> serde_json::Value {
-    atlan_testkit::fixtures::json(path)
-}
+pub use atlan_testkit::fixtures::json as fixture;
 
 /// Inputs of a snowflake-crawler app workflow, with a credential to vault.
 pub fn app_inputs() -> atlan_workflows::model::AppInputs {

@@ -73,9 +73,9 @@ fn run_key(run_id: &str) -> String {
     format!("run:{run_id}")
 }
 
-/// The key of a workflow's asset document.
-fn workflow_key(guid: &str) -> String {
-    format!("workflow:{guid}")
+/// The key of a workflow's asset document: its slug (a put replaces the document of the slug).
+fn workflow_key(slug: &str) -> String {
+    format!("workflow:{slug}")
 }
 
 impl AppRunRecord {
@@ -113,14 +113,14 @@ impl Store {
         }
     }
 
-    /// Indexes the asset of a workflow.
+    /// Indexes (or re-indexes) the asset of a workflow.
     pub(in crate::store) fn index_app_workflow(&mut self, record: &AppWorkflowRecord) {
-        self.assets.put(&workflow_key(&record.guid), record.asset());
+        self.assets.put(&workflow_key(&record.slug), record.asset());
     }
 
     /// Removes the asset of a deleted workflow.
-    pub(in crate::store) fn unindex_app_workflow(&mut self, guid: &str) {
-        self.assets.remove(&workflow_key(guid));
+    pub(in crate::store) fn unindex_app_workflow(&mut self, slug: &str) {
+        self.assets.remove(&workflow_key(slug));
     }
 
     /// Whether a run's asset changes at or before `now`.

@@ -11,23 +11,17 @@ impl Store {
             Event::PutAppWorkflow { record } => {
                 let (slug, name) = (record.slug.clone(), record.name.clone());
                 self.index_app_workflow(&record);
-                if let Some(previous) = self.app_workflows.insert(slug.clone(), Arc::from(record)) {
-                    if previous.name != name && self.app_names.get(&previous.name) == Some(&slug) {
-                        self.app_names.remove(&previous.name);
-                    }
-                    if self
-                        .app_workflows
-                        .get(&slug)
-                        .is_some_and(|now| now.guid != previous.guid)
-                    {
-                        self.unindex_app_workflow(&previous.guid);
-                    }
+                if let Some(previous) = self.app_workflows.insert(slug.clone(), Arc::from(record))
+                    && previous.name != name
+                    && self.app_names.get(&previous.name) == Some(&slug)
+                {
+                    self.app_names.remove(&previous.name);
                 }
                 self.app_names.insert(name, slug);
             }
             Event::DeleteAppWorkflow { slug } => {
                 if let Some(removed) = self.app_workflows.remove(&slug) {
-                    self.unindex_app_workflow(&removed.guid);
+                    self.unindex_app_workflow(&slug);
                     if self.app_names.get(&removed.name) == Some(&slug) {
                         self.app_names.remove(&removed.name);
                     }
