@@ -652,6 +652,21 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     )
     .await;
     assert_eq!(by_workflow.json_lines()[0]["id"], CREDENTIAL);
+    // Nothing matches: the server answers `"records": null`, as a tenant does (issue 21).
+    let none = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "credentials",
+            "list",
+            "--workflow",
+            "atlan-nothing-1",
+        ],
+    )
+    .await;
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert!(none.json_lines().is_empty(), "{}", none.stdout);
     let bad_filter = atlan(
         &sandbox,
         &["credentials", "list", "--filter", "{\"colour\":\"red\"}"],

@@ -309,10 +309,11 @@ impl fmt::Display for CredentialResponse {
 }
 
 wire_object! {
-    /// The answer of `GET credentials`: `{"records": [...]}`.
+    /// The answer of `GET credentials`: `{"records": [...]}` (`null` when nothing matches, read as
+    /// empty).
     pub struct CredentialListResponse {
         /// The credentials of this page.
-        req "records" records: Vec<CredentialResponse>,
+        list "records" records: Vec<CredentialResponse>,
     }
 }
 

@@ -74,9 +74,10 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// The Rust type of a field: `opt T` and `secret T` are `Option<T>`, `req T` is `T`.
+/// The Rust type of a field: `opt T` and `secret T` are `Option<T>`, `req T` and `list T` are `T`.
 macro_rules! field_type {
     (opt $ty:ty) => { Option<$ty> };
+    (list $ty:ty) => { $ty };
     (secret $ty:ty) => { Option<$ty> };
     (secrets $ty:ty) => { Option<$ty> };
     (req $ty:ty) => { $ty };
@@ -84,14 +85,24 @@ macro_rules! field_type {
 
 /// Reads one field's value: `secret` fields through [`crate::secret::OptionalSecretString`], which
 /// never repeats the value in an error.
+/// `list` fields read `null` as empty and remember it.
 macro_rules! read_field {
-    (secret $map:ident) => {
+    (secret $map:ident $nulls:ident $wire:literal) => {
         $map.next_value::<$crate::secret::OptionalSecretString>()?.0
     };
-    (secrets $map:ident) => {
+    (secrets $map:ident $nulls:ident $wire:literal) => {
         $map.next_value::<$crate::secret::OptionalSecretMap>()?.0
     };
-    ($kind:ident $map:ident) => {
+    (list $map:ident $nulls:ident $wire:literal) => {
+        match $map.next_value::<Option<_>>()? {
+            Some(list) => list,
+            None => {
+                $nulls.insert($wire);
+                Default::default()
+            }
+        }
+    };
+    ($kind:ident $map:ident $nulls:ident $wire:literal) => {
         $map.next_value()?
     };
 }
@@ -113,6 +124,9 @@ macro_rules! take_field {
             }
             None => None,
         }
+    };
+    (list $slot:ident $wire:literal $nulls:ident $error:ty) => {
+        $slot.unwrap_or_default()
     };
     (req $slot:ident $wire:literal $nulls:ident $error:ty) => {
         match $slot {
@@ -143,13 +157,21 @@ macro_rules! put_field {
             None => {}
         }
     };
+    (list $map:ident $self:ident $field:ident $wire:literal) => {
+        if $self.$field.is_empty() && $self.nulls.contains($wire) {
+            $map.serialize_entry($wire, &())?
+        } else {
+            $map.serialize_entry($wire, &$self.$field)?
+        }
+    };
     (req $map:ident $self:ident $field:ident $wire:literal) => {
         $map.serialize_entry($wire, &$self.$field)?
     };
 }
 
 /// Declares a model struct with exact JSON (see the module docs). Fields are `req` (required), `opt`
-/// (optional), `secrets` (an optional map of [`crate::SecretValue`]s read without echoing errors) or
+/// (optional), `list` (a list that reads `null` or absent as empty, as Atlan sends `null` for an
+/// empty list, and writes a `null` back while it stays empty), `secrets` (an optional map of [`crate::SecretValue`]s read without echoing errors) or
 /// `secret` (an optional `SecretString`, written exposed and read without echoing
 /// errors). Prefix with `@manual_debug` to write `Debug` by hand (for types that hold secrets), or
 /// with `@secret` to also leave out `PartialEq` (for types with a `secret` field).
@@ -245,7 +267,7 @@ macro_rules! wire_object {
                                         if $field.is_some() {
                                             return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
                                         }
-                                        $field = Some($crate::wire::read_field!($kind map));
+                                        $field = Some($crate::wire::read_field!($kind map nulls $wire));
                                     }
                                 )*
                                 _ => {

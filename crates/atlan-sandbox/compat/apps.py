@@ -164,6 +164,60 @@ def delete():
     raise AssertionError("an archived workflow is still served")
 
 
+@step("the $admin role (the typed builders' first lookup)")
+def admin_role():
+    role_id = client.role_cache.get_id_for_name("$admin")
+    assert role_id, "no $admin role"
+    state["admin_role"] = role_id
+    return role_id
+
+
+@step("a Connection asset: save, read by guid and by qualified name, purge")
+def connection_asset():
+    from pyatlan.model.assets import Connection
+    from pyatlan.model.enums import AtlanConnectorType
+
+    connection = Connection.creator(client=client, name="compat-connection",
+                                    connector_type=AtlanConnectorType.SNOWFLAKE,
+                                    admin_roles=[state["admin_role"]])
+    response = client.asset.save(connection)
+    created = response.assets_created(asset_type=Connection)
+    assert len(created) == 1, response
+    guid, qualified_name = created[0].guid, created[0].qualified_name
+    read = client.asset.get_by_guid(guid, asset_type=Connection, ignore_relationships=True)
+    assert read.qualified_name == qualified_name and read.name == "compat-connection", read
+    found = client.asset.get_by_qualified_name(qualified_name=qualified_name, asset_type=Connection,
+                                               min_ext_info=True, ignore_relationships=True)
+    assert found.guid == guid, found
+    purged = client.asset.purge_by_guid(guid)
+    assert purged.assets_deleted(asset_type=Connection), purged
+    try:
+        client.asset.get_by_guid(guid, asset_type=Connection, ignore_relationships=True)
+    except NotFoundError:
+        return f"{qualified_name}: saved, read, found, purged"
+    raise AssertionError("a purged connection is still served")
+
+
+@step("typed builder: create (new connection, raw credential), load, update")
+def typed_builder():
+    from pyatlan.model.apps.snowflake_crawler import SnowflakeCrawler
+
+    created = (SnowflakeCrawler(client)
+               .basic(username="svc", password="builder-password", role="R", warehouse="WH",
+                      host="acme.snowflakecomputing.com")
+               .connection("compat-builder", admin_roles=[state["admin_role"]])
+               .create(name="compat-builder"))
+    slug = created.slug
+    assert slug and created.version, created
+    stored = client.app.get(slug).dict()["dag"]["extract"]["inputs"]["args"]
+    assert "builder-password" not in str(stored), "the secret was stored in the workflow"
+    assert stored["credential_guid"], stored
+    updated = SnowflakeCrawler(client).load(slug).update()
+    assert updated.slug == slug and updated.version > created.version, updated
+    client.app.delete(slug)
+    return f"{slug}: version {created.version} → {updated.version}"
+
+
 @step("a wrong key is refused")
 def wrong_key():
     other = AtlanClient(base_url=os.environ["ATLAN_BASE_URL"], api_key="wrong-key")

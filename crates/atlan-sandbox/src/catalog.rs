@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
-/// One app: its id, the module of pyatlan's builder (for the contract's title), its named
+/// One app: its id, the module of pyatlan's builder, its named
 /// entrypoint (`None`: only the default one), its credential fields (empty: it reuses an existing
 /// connection's).
 #[derive(Debug, Clone, Copy)]
@@ -202,7 +202,8 @@ impl App {
         if self.id == "snowflake-crawler" {
             return serde_json::from_str(SNOWFLAKE_CRAWLER).unwrap_or(Value::Null);
         }
-        let title: String = self.module.split('_').map(capitalized).collect::<String>() + "Inputs";
+        // A tenant titles every contract so, whatever the app.
+        let title = "AppInputContract";
         let mut properties = serde_json::Map::new();
         properties.insert("connection".into(), json!({"$ref": "#/$defs/Connection"}));
         properties.insert(
@@ -280,7 +281,12 @@ mod tests {
         assert!(find("kafka-apache").is_none());
         assert_eq!(
             find("atlan-dbt").unwrap().contract()["title"],
-            "AtlanDbtInputs"
+            "AppInputContract"
+        );
+        assert_eq!(
+            find("snowflake-crawler").unwrap().contract()["title"],
+            "AppInputContract",
+            "the captured contract too"
         );
     }
 

@@ -72,3 +72,139 @@ impl fmt::Debug for ManualClock {
         f.debug_tuple("ManualClock").field(&self.now()).finish()
     }
 }
+
+/// The tenant's clock: the sandbox's clock (system or manual), sped up for demos and moved forward
+/// through `/_sandbox/clock`, never backwards.
+pub(crate) struct TenantClock {
+    base: Arc<dyn Clock>,
+    /// The base clock's time when the sandbox started (speed-up counts from there).
+    origin: Timestamp,
+    speed: f64,
+    /// Milliseconds added through [`TenantClock::advance`].
+    offset: Mutex<i64>,
+}
+
+/// The fastest a tenant's clock may run: a day in under 15 minutes.
+pub(crate) const MAX_SPEED: f64 = 100.0;
+
+impl TenantClock {
+    /// A clock that runs `speed` times as fast as `base` (clamped to 0..=[`MAX_SPEED`]; NaN is 1).
+    pub(crate) fn new(base: Arc<dyn Clock>, speed: f64) -> Self {
+        let speed = if speed.is_nan() {
+            1.0
+        } else {
+            speed.clamp(0.0, MAX_SPEED)
+        };
+        Self {
+            origin: base.now(),
+            base,
+            speed,
+            offset: Mutex::new(0),
+        }
+    }
+
+    /// How many times as fast as the real clock it runs.
+    pub(crate) fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// The current instant.
+    pub(crate) fn now(&self) -> Timestamp {
+        let offset = self.offset.lock().map_or(0, |offset| *offset);
+        let base = self.base.now();
+        let elapsed = if (self.speed - 1.0).abs() < f64::EPSILON {
+            base.as_millisecond() - self.origin.as_millisecond()
+        } else {
+            // Saturating float-to-int conversion: a clock run for centuries stays a clock.
+            ((base.as_millisecond() - self.origin.as_millisecond()) as f64 * self.speed) as i64
+        };
+        let millis = self
+            .origin
+            .as_millisecond()
+            .saturating_add(elapsed)
+            .saturating_add(offset);
+        Timestamp::from_millisecond(millis).unwrap_or(Timestamp::MAX)
+    }
+
+    /// Moves the clock forward by `millis` (at most [`MAX_ADVANCE_MS`] at once); answers the new
+    /// time.
+    ///
+    /// # Errors
+    /// A message when `millis` is negative or too large.
+    pub(crate) fn advance(&self, millis: i64) -> Result<Timestamp, String> {
+        if millis < 0 {
+            return Err("the clock only moves forward".to_owned());
+        }
+        if millis > MAX_ADVANCE_MS {
+            return Err(format!(
+                "the clock moves at most {} days at once",
+                MAX_ADVANCE_MS / 86_400_000
+            ));
+        }
+        if let Ok(mut offset) = self.offset.lock() {
+            *offset = offset.saturating_add(millis);
+        }
+        Ok(self.now())
+    }
+
+    /// Moves the clock forward to `at`.
+    ///
+    /// # Errors
+    /// A message when `at` is before now (the clock never moves backwards) or too far ahead.
+    pub(crate) fn move_to(&self, at: Timestamp) -> Result<Timestamp, String> {
+        let now = self.now();
+        if at < now {
+            return Err(format!(
+                "the clock only moves forward: {at} is before the sandbox's now, {now}"
+            ));
+        }
+        self.advance(at.as_millisecond() - now.as_millisecond())
+    }
+}
+
+/// The most the clock moves in one step: a year.
+pub(crate) const MAX_ADVANCE_MS: i64 = 366 * 86_400_000;
+
+impl Clock for TenantClock {
+    fn now(&self) -> Timestamp {
+        TenantClock::now(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tenant_clock_moves_forward_only_and_speeds_up() {
+        let base = ManualClock::new("2026-01-01T00:00:00Z".parse().unwrap());
+        let clock = TenantClock::new(Arc::new(base.clone()), 1.0);
+        clock.advance(86_400_000).unwrap();
+        assert_eq!(clock.now().to_string(), "2026-01-02T00:00:00Z");
+        assert!(clock.advance(-1).is_err());
+        assert!(
+            clock
+                .move_to("2026-01-01T12:00:00Z".parse().unwrap())
+                .is_err()
+        );
+        assert_eq!(
+            clock.now().to_string(),
+            "2026-01-02T00:00:00Z",
+            "a refusal moves nothing"
+        );
+        clock
+            .move_to("2026-01-03T00:00:00Z".parse().unwrap())
+            .unwrap();
+        base.advance(Duration::from_secs(60));
+        assert_eq!(clock.now().to_string(), "2026-01-03T00:01:00Z");
+
+        let fast = TenantClock::new(Arc::new(base.clone()), 60.0);
+        let start = fast.now();
+        base.advance(Duration::from_secs(60));
+        assert_eq!(
+            fast.now().as_millisecond() - start.as_millisecond(),
+            3_600_000
+        );
+        assert_eq!(TenantClock::new(Arc::new(base), 1e9).speed(), MAX_SPEED);
+    }
+}

@@ -109,8 +109,12 @@ impl<'a> AtlasEntity<'a> {
     }
 }
 
-/// `GET credentials`: `{"records": [...]}`.
+/// `GET credentials`: `{"records": [...]}`, or `{"records": null}` when nothing matches, as a
+/// tenant answers.
 pub(crate) fn credential_list(records: Vec<Value>) -> Value {
+    if records.is_empty() {
+        return json!({ "records": null });
+    }
     json!({ "records": records })
 }
 

@@ -35,6 +35,14 @@ impl ApiError {
         Self::new(status, code, message).with_body(body)
     }
 
+    /// An error of the Atlas metastore (`/api/meta/`), in its shape:
+    /// `{"errorCode": "ATLAS-404-00-005", "errorMessage": ...}`.
+    pub(crate) fn atlas(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let body = json!({"errorCode": code, "errorMessage": message.clone(), "errorCause": message.clone()});
+        Self::new(status, status.as_u16(), message).with_body(body)
+    }
+
     /// The same error with this exact body.
     pub(crate) fn with_body(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::glob;
-use crate::store::Outcome;
+use crate::store::{Failure, FailureCause, MAX_RETRIES};
 
 /// What a fault does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,14 +34,38 @@ pub enum FaultAction {
     DropAfter,
     /// Serve the request, then send only half of the response body and close the connection.
     Truncate,
-    /// Make new runs of matching workflows end in this phase (`Failed` or `Error`).
+    /// Make new runs of matching workflows (by `workflow`, a name or a slug glob) fail, at a step,
+    /// for a cause; `count` makes it the next N runs.
     FailRuns {
-        /// `Failed` or `Error`.
-        phase: String,
-        /// The message of the failure.
+        /// `Failed` or `Error` (default: `Error` for `pod_deleted`, else `Failed`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phase: Option<String>,
+        /// A workflow-level message (Argo sets none for a failed DAG).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
+        /// Why (default `step_error`, or `pod_deleted` for the phase `Error`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<FailureCause>,
+        /// The step that fails (default: the middle step of the package).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
+        /// How many times the step is retried before the run fails (at most 10).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        retries: u32,
+        /// The exit code of a `step_error` (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
     },
+    /// Make new and changed runs of matching workflows (by `workflow`) visible to searches only
+    /// this long after they change, as a tenant's lagging index does.
+    IndexLag {
+        /// Milliseconds.
+        ms: u64,
+    },
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 /// A fault rule.
@@ -124,16 +148,56 @@ impl FaultRule {
         Self::new(Some(route.into()), None, FaultAction::Truncate)
     }
 
-    /// Make new runs of workflows matching `workflow` fail.
+    /// Make new runs of workflows matching `workflow` fail (at their middle step, exit code 1),
+    /// with this workflow-level message.
     pub fn fail_runs(workflow: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(
             None,
             Some(workflow.into()),
             FaultAction::FailRuns {
-                phase: "Failed".into(),
+                phase: None,
                 message: Some(message.into()),
+                cause: None,
+                step: None,
+                retries: 0,
+                exit_code: None,
             },
         )
+    }
+
+    /// Make new runs of workflows matching `workflow` fail at `step` for `cause`.
+    pub fn fail_at(
+        workflow: impl Into<String>,
+        step: impl Into<String>,
+        cause: FailureCause,
+    ) -> Self {
+        Self::new(
+            None,
+            Some(workflow.into()),
+            FaultAction::FailRuns {
+                phase: None,
+                message: None,
+                cause: Some(cause),
+                step: Some(step.into()),
+                retries: 0,
+                exit_code: None,
+            },
+        )
+    }
+
+    /// Make new and changed runs of workflows matching `workflow` reach searches `lag` late.
+    pub fn index_lag(workflow: impl Into<String>, lag: Duration) -> Self {
+        let ms = u64::try_from(lag.as_millis()).unwrap_or(u64::MAX);
+        Self::new(None, Some(workflow.into()), FaultAction::IndexLag { ms })
+    }
+
+    /// The retries of a failure rule.
+    #[must_use]
+    pub fn retries(mut self, count: u32) -> Self {
+        if let FaultAction::FailRuns { retries, .. } = &mut self.action {
+            *retries = count;
+        }
+        self
     }
 
     /// Sets the `Retry-After` of a status fault.
@@ -180,17 +244,35 @@ impl FaultRule {
             FaultAction::Status { status, .. } if !(100..=599).contains(status) => {
                 Err(FaultRuleError::NotAStatus { status: *status })
             }
-            FaultAction::FailRuns { phase, .. }
-                if !matches!(phase.as_str(), "Failed" | "Error") =>
-            {
+            FaultAction::FailRuns {
+                phase: Some(phase), ..
+            } if !matches!(phase.as_str(), "Failed" | "Error") => {
                 Err(FaultRuleError::NotAFailurePhase {
                     phase: phase.clone(),
                 })
             }
-            FaultAction::FailRuns { .. } if self.workflow.is_none() => {
+            FaultAction::FailRuns {
+                phase: Some(phase),
+                cause: Some(cause),
+                ..
+            } if (phase == "Error") != (*cause == FailureCause::PodDeleted) => {
+                Err(FaultRuleError::PhaseAndCause {
+                    phase: phase.clone(),
+                    cause: cause.as_str(),
+                })
+            }
+            FaultAction::FailRuns { retries, .. } if *retries > MAX_RETRIES => {
+                Err(FaultRuleError::TooManyRetries { retries: *retries })
+            }
+            FaultAction::IndexLag { ms } if *ms > MAX_INDEX_LAG_MS => {
+                Err(FaultRuleError::LagTooLong { ms: *ms })
+            }
+            FaultAction::FailRuns { .. } | FaultAction::IndexLag { .. }
+                if self.workflow.is_none() =>
+            {
                 Err(FaultRuleError::NoWorkflowPattern)
             }
-            FaultAction::FailRuns { .. } => Ok(()),
+            FaultAction::FailRuns { .. } | FaultAction::IndexLag { .. } => Ok(()),
             _ if self.route.is_none() => Err(FaultRuleError::NoRoutePattern),
             _ => Ok(()),
         }
@@ -199,6 +281,9 @@ impl FaultRule {
 
 /// The longest latency a rule may add: ten minutes (longer only ties up connections).
 pub const MAX_LATENCY_MS: u64 = 600_000;
+
+/// The longest index lag a rule or the sandbox's option may set: an hour.
+pub const MAX_INDEX_LAG_MS: u64 = 3_600_000;
 
 /// A fault rule that cannot apply.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -234,8 +319,30 @@ pub enum FaultRuleError {
         /// The phase given.
         phase: String,
     },
-    /// A `fail_runs` fault without the workflows it applies to.
-    #[error("fail_runs needs a workflow pattern")]
+    /// A `fail_runs` fault whose phase and cause disagree (`Error` is the phase of `pod_deleted`).
+    #[error(
+        "fail_runs phase {phase} does not go with the cause {cause} (Error is the phase of pod_deleted)"
+    )]
+    PhaseAndCause {
+        /// The phase given.
+        phase: String,
+        /// The cause given.
+        cause: &'static str,
+    },
+    /// A `fail_runs` fault with more retries than a run document holds.
+    #[error("fail_runs retries {retries} is more than the {MAX_RETRIES} a run may have")]
+    TooManyRetries {
+        /// The retries given.
+        retries: u32,
+    },
+    /// An `index_lag` fault longer than [`MAX_INDEX_LAG_MS`].
+    #[error("an index lag of {ms} ms is longer than the {MAX_INDEX_LAG_MS} ms a rule may set")]
+    LagTooLong {
+        /// The lag given.
+        ms: u64,
+    },
+    /// A `fail_runs` or `index_lag` fault without the workflows it applies to.
+    #[error("fail_runs and index_lag need a workflow pattern")]
     NoWorkflowPattern,
     /// A request fault without the routes it applies to.
     #[error("a request fault needs a route pattern")]
@@ -343,7 +450,7 @@ impl FaultControl {
                         plan.latency += Duration::from_millis(ms);
                     }
                 }
-                FaultAction::FailRuns { .. } => {}
+                FaultAction::FailRuns { .. } | FaultAction::IndexLag { .. } => {}
                 action if plan.terminal.is_none() => {
                     let action = action.clone();
                     if Self::fires(rule, &mut rng) {
@@ -357,35 +464,71 @@ impl FaultControl {
         plan
     }
 
-    /// How a new run of `workflow` ends: the first matching failure rule, else success.
-    pub(crate) fn run_outcome(&self, workflow: &str) -> (Outcome, Option<String>) {
-        let (Ok(mut rules), Ok(mut rng)) = (self.inner.rules.lock(), self.inner.rng.lock()) else {
-            return (Outcome::Succeeded, None);
+    /// How a new run of `workflow` (a legacy name or an app slug) fails, consuming the first
+    /// matching failure rule: the failure and the workflow-level message; `None` when it succeeds.
+    pub(crate) fn run_failure(&self, workflow: &str) -> Option<(Failure, Option<String>)> {
+        let action = self.consume_first(workflow, |action| {
+            matches!(action, FaultAction::FailRuns { .. })
+        })?;
+        let FaultAction::FailRuns {
+            phase,
+            message,
+            cause,
+            step,
+            retries,
+            exit_code,
+        } = action
+        else {
+            return None;
         };
-        let mut outcome = (Outcome::Succeeded, None);
+        let cause = cause.unwrap_or(if phase.as_deref() == Some("Error") {
+            FailureCause::PodDeleted
+        } else {
+            FailureCause::StepError
+        });
+        let failure = Failure {
+            cause,
+            step,
+            retries,
+            exit_code,
+        };
+        Some((failure, message))
+    }
+
+    /// How late a new or changed run of `workflow` reaches searches by the first matching
+    /// `index_lag` rule (consuming it), in milliseconds.
+    pub(crate) fn run_lag(&self, workflow: &str) -> Option<i64> {
+        match self.consume_first(workflow, |action| {
+            matches!(action, FaultAction::IndexLag { .. })
+        })? {
+            FaultAction::IndexLag { ms } => Some(i64::try_from(ms).unwrap_or(i64::MAX)),
+            _ => None,
+        }
+    }
+
+    /// The action of the first rule for runs of `workflow` that `accepts` takes and that fires
+    /// (its count consumed).
+    fn consume_first(
+        &self,
+        workflow: &str,
+        accepts: impl Fn(&FaultAction) -> bool,
+    ) -> Option<FaultAction> {
+        let (Ok(mut rules), Ok(mut rng)) = (self.inner.rules.lock(), self.inner.rng.lock()) else {
+            return None;
+        };
+        let mut found = None;
         for rule in rules.iter_mut() {
-            let FaultAction::FailRuns { phase, message } = rule.action.clone() else {
-                continue;
-            };
-            if rule
+            let matches = rule
                 .workflow
                 .as_deref()
-                .is_some_and(|pattern| glob::matches(pattern, workflow))
-                && Self::fires(rule, &mut rng)
-            {
-                outcome = (
-                    if phase == "Error" {
-                        Outcome::Error
-                    } else {
-                        Outcome::Failed
-                    },
-                    message,
-                );
+                .is_some_and(|pattern| glob::matches(pattern, workflow));
+            if matches && accepts(&rule.action) && Self::fires(rule, &mut rng) {
+                found = Some(rule.action.clone());
                 break;
             }
         }
         rules.retain(|rule| rule.count != Some(0));
-        outcome
+        found
     }
 }
 
@@ -447,17 +590,52 @@ mod tests {
         faults
             .add(FaultRule::fail_runs("atlan-snowflake-*", "boom").times(1))
             .unwrap();
+        assert_eq!(faults.run_failure("atlan-dbt-1700000000"), None);
         assert_eq!(
-            faults.run_outcome("atlan-dbt-1700000000").0,
-            Outcome::Succeeded
+            faults.run_failure("atlan-snowflake-1700000000"),
+            Some((Failure::of(FailureCause::StepError), Some("boom".into())))
         );
+        assert_eq!(faults.run_failure("atlan-snowflake-1700000000"), None);
+        faults
+            .add(
+                FaultRule::fail_at("crawler-*", "publish", FailureCause::OutOfMemory)
+                    .retries(2)
+                    .times(2),
+            )
+            .unwrap();
+        faults
+            .add(FaultRule::index_lag("crawler-*", Duration::from_secs(3)).times(1))
+            .unwrap();
+        for _ in 0..2 {
+            let (failure, message) = faults.run_failure("crawler-abc").unwrap();
+            assert_eq!(
+                (
+                    failure.cause,
+                    failure.step.as_deref(),
+                    failure.retries,
+                    message
+                ),
+                (FailureCause::OutOfMemory, Some("publish"), 2, None)
+            );
+        }
         assert_eq!(
-            faults.run_outcome("atlan-snowflake-1700000000"),
-            (Outcome::Failed, Some("boom".into()))
+            faults.run_failure("crawler-abc"),
+            None,
+            "the next 2 runs only"
         );
+        assert_eq!(faults.run_lag("crawler-abc"), Some(3_000));
+        assert_eq!(faults.run_lag("crawler-abc"), None);
+        let mut mismatched = FaultRule::fail_at("x", "extract", FailureCause::OutOfMemory);
+        if let FaultAction::FailRuns { phase, .. } = &mut mismatched.action {
+            *phase = Some("Error".into());
+        }
+        assert!(matches!(
+            faults.add(mismatched),
+            Err(FaultRuleError::PhaseAndCause { .. })
+        ));
         assert_eq!(
-            faults.run_outcome("atlan-snowflake-1700000000").0,
-            Outcome::Succeeded
+            faults.add(FaultRule::fail_at("x", "extract", FailureCause::Deadline).retries(11)),
+            Err(FaultRuleError::TooManyRetries { retries: 11 })
         );
         assert_eq!(
             faults.add(FaultRule::status("*", 42)),

@@ -32,6 +32,7 @@ mod body;
 mod catalog;
 mod clock;
 mod contract_check;
+mod directory;
 mod envelope;
 mod error;
 mod faults;
@@ -57,19 +58,28 @@ use tokio::task::JoinHandle;
 
 pub use accept::ConnectionLimits;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use faults::{FaultAction, FaultControl, FaultRule, FaultRuleError, MAX_LATENCY_MS};
+pub use faults::{
+    FaultAction, FaultControl, FaultRule, FaultRuleError, MAX_INDEX_LAG_MS, MAX_LATENCY_MS,
+};
 pub use persist::{DEFAULT_COMPACT_AFTER, StateError};
 pub use seed::{Seed, SeedError};
 #[cfg(feature = "clap")]
 pub use serve_args::ServeArgs;
 pub use standalone::{ServeOptions, serve};
-pub use store::CredentialTestRule;
+pub use store::{CredentialTestRule, FailureCause};
 
 use routes::{Identity, ServerState};
 use store::{Store, StoreSettings};
 
 /// The API key the sandbox accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "atlan-sandbox-key";
+
+/// How long after a stop is asked for a run ends, unless told otherwise.
+pub const DEFAULT_STOP_DELAY: Duration = Duration::from_secs(1);
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
 
 /// A sandbox that could not start.
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +128,9 @@ pub struct SandboxBuilder {
     clock: Arc<dyn Clock>,
     pending: Duration,
     running: Duration,
+    stop_delay: Duration,
+    index_lag: Duration,
+    clock_speed: f64,
     seed: Seed,
     state: Option<PathBuf>,
     faults: Vec<FaultRule>,
@@ -136,6 +149,9 @@ impl Default for SandboxBuilder {
             clock: Arc::new(SystemClock),
             pending: Duration::from_secs(2),
             running: Duration::from_secs(10),
+            stop_delay: DEFAULT_STOP_DELAY,
+            index_lag: Duration::ZERO,
+            clock_speed: 1.0,
             seed: Seed::Default,
             state: None,
             faults: Vec::new(),
@@ -181,6 +197,27 @@ impl SandboxBuilder {
     pub fn run_durations(mut self, pending: Duration, running: Duration) -> Self {
         self.pending = pending;
         self.running = running;
+        self
+    }
+
+    /// How long after a stop is asked for a run ends `Failed` (default [`DEFAULT_STOP_DELAY`]):
+    /// meanwhile it is still active with `spec.shutdown: Stop`, as on a tenant.
+    pub fn stop_delay(mut self, delay: Duration) -> Self {
+        self.stop_delay = delay;
+        self
+    }
+
+    /// How long after a run is submitted or changes searches see it (default 0; at most
+    /// [`MAX_INDEX_LAG_MS`]): a tenant's index lags. Reads by name and id are not delayed.
+    pub fn index_lag(mut self, lag: Duration) -> Self {
+        self.index_lag = lag.min(Duration::from_millis(MAX_INDEX_LAG_MS));
+        self
+    }
+
+    /// Runs the tenant's clock this many times as fast as the clock (default 1, at most 100):
+    /// for demos, where a schedule should fire every few seconds.
+    pub fn clock_speed(mut self, speed: f64) -> Self {
+        self.clock_speed = speed;
         self
     }
 
@@ -243,13 +280,16 @@ impl SandboxBuilder {
     /// # Errors
     /// [`SandboxError`] when the state, seed, faults or address cannot be used.
     pub async fn start(self) -> Result<SandboxHandle, SandboxError> {
-        let now = self.clock.now();
+        let clock = Arc::new(clock::TenantClock::new(self.clock, self.clock_speed));
+        let now = clock.now();
         let creator = seed::creator("service-account-apikey");
         let settings = StoreSettings {
             pending_ms: i64::try_from(self.pending.as_millis()).unwrap_or(i64::MAX),
             running_ms: i64::try_from(self.running.as_millis())
                 .unwrap_or(i64::MAX)
                 .max(1),
+            stop_ms: millis(self.stop_delay),
+            index_lag_ms: millis(self.index_lag),
             credential_rules: self.credential_rules,
             seed: self.random_seed,
         };
@@ -284,13 +324,14 @@ impl SandboxBuilder {
         for rule in self.faults {
             faults.add(rule)?;
         }
+        store.set_faults(faults.clone());
         store.publish_health();
         let health = store.health();
         let state = ServerState {
             health,
             persisted: self.state.is_some(),
             store: Arc::new(RwLock::new(store)),
-            clock: self.clock,
+            clock,
             faults: faults.clone(),
             api_key: Arc::from(self.api_key.as_str()),
             identity: Arc::new(Identity {

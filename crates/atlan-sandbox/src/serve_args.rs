@@ -38,6 +38,18 @@ pub struct ServeArgs {
     /// Seconds a new run stays Running.
     #[arg(long, default_value_t = 10.0, value_name = "S")]
     pub running_seconds: f64,
+    /// Seconds between a stop and the run's end (it is still Running meanwhile, with the shutdown
+    /// set, as on a tenant).
+    #[arg(long, default_value_t = 1.0, value_name = "S")]
+    pub stop_seconds: f64,
+    /// Seconds a new or changed run takes to reach searches (a tenant's index lags; reads by
+    /// name and id do not).
+    #[arg(long, default_value_t = 0.0, value_name = "S")]
+    pub index_lag_seconds: f64,
+    /// Run the tenant's clock this many times as fast as real time, so that schedules fire in a
+    /// demo (at most 100).
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub clock_speed: f64,
     /// Compact the state file once it is larger than BYTES and than twice its size after its last
     /// compaction (atomically: a snapshot written beside it, synced, renamed over it).
     #[arg(long, default_value_t = DEFAULT_COMPACT_AFTER, value_name = "BYTES")]
@@ -58,6 +70,8 @@ impl ServeArgs {
             .with_api_key(self.api_key)
             .with_seed(seed)
             .with_run_seconds(self.pending_seconds, self.running_seconds)
+            .with_stop_and_lag_seconds(self.stop_seconds, self.index_lag_seconds)
+            .with_clock_speed(self.clock_speed)
             .with_compact_after(self.compact_after);
         if let Some(state) = self.state {
             options = options.with_state(state);

@@ -42,6 +42,12 @@ pub struct ServeOptions {
     /// When the state file is compacted (default [`crate::DEFAULT_COMPACT_AFTER`]; see
     /// [`crate::SandboxBuilder::compact_state_after`]).
     pub compact_after: u64,
+    /// How long after a stop a run ends (default [`crate::DEFAULT_STOP_DELAY`]).
+    pub stop_delay: Duration,
+    /// How late searches see a new or changed run (default 0).
+    pub index_lag: Duration,
+    /// How many times as fast as real time the tenant's clock runs (default 1, at most 100).
+    pub clock_speed: f64,
 }
 
 impl Default for ServeOptions {
@@ -54,6 +60,9 @@ impl Default for ServeOptions {
             pending: Duration::from_secs(2),
             running: Duration::from_secs(10),
             compact_after: crate::DEFAULT_COMPACT_AFTER,
+            stop_delay: crate::DEFAULT_STOP_DELAY,
+            index_lag: Duration::ZERO,
+            clock_speed: 1.0,
         }
     }
 }
@@ -95,20 +104,38 @@ impl ServeOptions {
         self
     }
 
+    /// How many seconds a stop takes, and how many seconds searches lag, as a command line gives
+    /// them (clamped as [`ServeOptions::with_run_seconds`]; the lag to an hour).
+    #[must_use]
+    pub fn with_stop_and_lag_seconds(mut self, stop: f64, lag: f64) -> Self {
+        self.stop_delay = seconds(stop);
+        self.index_lag = seconds(lag).min(Duration::from_millis(crate::MAX_INDEX_LAG_MS));
+        self
+    }
+
+    /// Runs the tenant's clock `speed` times as fast as real time (for demos).
+    #[must_use]
+    pub fn with_clock_speed(mut self, speed: f64) -> Self {
+        self.clock_speed = speed;
+        self
+    }
+
     /// How many seconds a new run stays Pending, then Running, as a command line gives them:
     /// negative and NaN are 0, and each is at most a year.
     #[must_use]
     pub fn with_run_seconds(mut self, pending: f64, running: f64) -> Self {
-        let seconds = |value: f64| {
-            if value.is_nan() || value <= 0.0 {
-                Duration::ZERO
-            } else {
-                Duration::from_secs_f64(value.min(LONGEST_PHASE.as_secs_f64()))
-            }
-        };
         self.pending = seconds(pending);
         self.running = seconds(running);
         self
+    }
+}
+
+/// Seconds from a command line: negative and NaN are 0, at most a year.
+fn seconds(value: f64) -> Duration {
+    if value.is_nan() || value <= 0.0 {
+        Duration::ZERO
+    } else {
+        Duration::from_secs_f64(value.min(LONGEST_PHASE.as_secs_f64()))
     }
 }
 
@@ -126,6 +153,9 @@ pub async fn serve(
         .api_key(options.api_key)
         .seed(options.seed)
         .run_durations(options.pending, options.running)
+        .stop_delay(options.stop_delay)
+        .index_lag(options.index_lag)
+        .clock_speed(options.clock_speed)
         .compact_state_after(options.compact_after);
     if let Some(path) = options.state {
         builder = builder.state(path);

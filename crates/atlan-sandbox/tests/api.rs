@@ -260,8 +260,30 @@ async fn rerun_stop_and_the_errors_around_them() {
         .post_empty(&format!("/api/service/runs/{id}/stop"))
         .await;
     assert_eq!(status, StatusCode::OK, "{stopped}");
-    assert_eq!(stopped["status"]["phase"], "Failed");
-    assert_eq!(stopped["status"]["message"], "Stopped with strategy 'Stop'");
+    // As on a tenant: the stop answers the run still Running, with the shutdown set; the
+    // controller fails it a moment later (1 s by default) with Argo's message.
+    assert_eq!(stopped["status"]["phase"], "Running");
+    assert_eq!(stopped["spec"]["shutdown"], "Stop");
+    assert!(stopped["status"].get("message").is_none(), "{stopped}");
+    let (status, again) = api
+        .post_empty(&format!("/api/service/runs/{id}/stop"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a stop while stopping answers the same"
+    );
+    assert_eq!(again["status"]["phase"], "Running");
+    clock.advance(Duration::from_secs(1));
+    let (_, found) = api
+        .post(
+            "/api/service/runs/indexsearch",
+            &serde_json::to_value(workflows::find_run_by_id(&id).unwrap()).unwrap(),
+        )
+        .await;
+    let run = &found["hits"]["hits"][0]["_source"];
+    assert_eq!(run["status"]["phase"], "Failed", "{found}");
+    assert_eq!(run["status"]["message"], "Stopped with strategy 'Stop'");
     let (status, body) = api
         .post_empty(&format!("/api/service/runs/{id}/stop"))
         .await;

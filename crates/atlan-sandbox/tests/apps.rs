@@ -58,7 +58,7 @@ async fn the_catalog_describes_apps_and_their_contracts() {
         .get("/api/service/v1/apps/snowflake-crawler/inputs?entrypoint=crawler")
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(contract["title"], "SnowflakeCrawlerInputs");
+    assert_eq!(contract["title"], "AppInputContract");
     let (status, body) = api
         .get("/api/service/v1/apps/snowflake-crawler/inputs?entrypoint=miner")
         .await;

@@ -136,8 +136,8 @@ impl Acknowledged {
         assert_eq!(status, StatusCode::OK);
         let stored: HashMap<&str, &str> = list["records"]
             .as_array()
-            .unwrap()
-            .iter()
+            .into_iter()
+            .flatten()
             .map(|record| {
                 (
                     record["id"].as_str().unwrap(),
@@ -220,7 +220,7 @@ proptest::proptest! {
             let path = state_path(&format!("sessions-{}", fastrand::u64(..)));
             let mut acknowledged = Acknowledged::default();
             for (session, (credentials, runs)) in sessions.iter().enumerate() {
-                let sandbox = Sandbox::builder().state(&path).start().await.unwrap();
+                let sandbox = Sandbox::builder().stop_delay(std::time::Duration::ZERO).state(&path).start().await.unwrap();
                 let api = Api::new(&sandbox.base_url(), sandbox.api_key());
                 acknowledged.check(&api).await;
                 for index in 0..*credentials {
@@ -236,7 +236,7 @@ proptest::proptest! {
                 }
                 sandbox.shutdown().await;
             }
-            let sandbox = Sandbox::builder().state(&path).start().await.unwrap();
+            let sandbox = Sandbox::builder().stop_delay(std::time::Duration::ZERO).state(&path).start().await.unwrap();
             acknowledged.check(&Api::new(&sandbox.base_url(), sandbox.api_key())).await;
             sandbox.shutdown().await;
             std::fs::remove_file(&path).unwrap();
@@ -247,7 +247,7 @@ proptest::proptest! {
 /// Starts the binary on `path` with the default seed; returns the child and its base URL.
 fn spawn(path: &Path) -> (std::process::Child, String) {
     // A low compaction threshold: the file is compacted several times under the kills.
-    common::spawn_binary(&["--compact-after", "65536"], path)
+    common::spawn_binary(&["--compact-after", "65536", "--stop-seconds", "0"], path)
 }
 
 /// How many times the sandbox is killed.
@@ -487,8 +487,8 @@ async fn concurrent_writers_end_in_the_state_of_a_sequential_model() {
     let (_, list) = api.get("/api/service/credentials?limit=1000000").await;
     let stored: BTreeMap<String, String> = list["records"]
         .as_array()
-        .unwrap()
-        .iter()
+        .into_iter()
+        .flatten()
         .map(|record| {
             (
                 record["id"].as_str().unwrap().to_owned(),

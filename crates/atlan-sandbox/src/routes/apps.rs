@@ -19,7 +19,6 @@ use super::state::{ServerState, Work, bytes_response, json_response, json_stream
 use crate::app_request::{self, CreateApp, UpdateApp};
 use crate::envelope;
 use crate::error::{ApiError, ApiResult};
-use crate::store::Outcome;
 use crate::store::views::ListBody;
 
 /// The routes under `/api/service`.
@@ -79,10 +78,7 @@ async fn create(State(state): State<ServerState>, body: Bytes) -> ApiResult<Resp
         .run(state.write_work(&body), move |state| {
             let request = CreateApp::parse(&body)?;
             let owner = username(state);
-            let faults = &state.faults;
-            let created = state.write()?.create_app(request, &owner, |slug| {
-                faults.run_outcome(slug).0 != Outcome::Succeeded
-            })?;
+            let created = state.write()?.create_app(request, &owner)?;
             Ok(json_response(&created))
         })
         .await
@@ -142,11 +138,8 @@ async fn remove(State(state): State<ServerState>, Path(slug): Path<String>) -> A
 async fn submit(State(state): State<ServerState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
         .run(state.write_work(&[]), move |state| {
-            let fails = state.faults.run_outcome(&slug).0 != Outcome::Succeeded;
             let by = username(state);
-            Ok(json_response(
-                &state.write()?.submit_app(&slug, &by, fails)?,
-            ))
+            Ok(json_response(&state.write()?.submit_app(&slug, &by)?))
         })
         .await
 }

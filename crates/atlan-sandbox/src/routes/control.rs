@@ -1,5 +1,5 @@
-//! Who the key is (`/api/service/whoami`) and the sandbox's own controls under `/_sandbox/`:
-//! fault rules and health.
+//! Who the key is (`/api/service/whoami`), the tenant's roles and users, and the sandbox's own controls under `/_sandbox/`:
+//! fault rules, failures, the clock, the schedules and health.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -8,15 +8,28 @@ use bytes::Bytes;
 use http::StatusCode;
 use serde_json::{Value, json};
 
-use super::state::ServerState;
+use super::state::{ServerState, Work};
 use crate::error::{ApiError, ApiResult};
 use crate::faults::FaultRule;
 
 type Json = axum::Json<Value>;
 
-/// `/api/service/whoami`.
+/// `/api/service/whoami`, `/api/service/roles` and `/api/service/users`.
 pub(super) fn identity() -> Router<ServerState> {
-    Router::new().route("/whoami", get(whoami))
+    Router::new()
+        .route("/whoami", get(whoami))
+        .route("/roles", get(roles))
+        .route("/users", get(users))
+}
+
+type Params = axum::extract::Query<std::collections::HashMap<String, String>>;
+
+async fn roles(axum::extract::Query(query): Params) -> ApiResult<Json> {
+    crate::directory::list_roles(&query).map(axum::Json)
+}
+
+async fn users(axum::extract::Query(query): Params) -> ApiResult<Json> {
+    crate::directory::list_users(&query).map(axum::Json)
 }
 
 /// The routes under `/_sandbox`.
@@ -27,7 +40,105 @@ pub(super) fn control() -> Router<ServerState> {
             get(list_faults).post(add_fault).delete(clear_faults),
         )
         .route("/faults/{id}", delete(remove_fault))
+        .route("/failures", axum::routing::post(add_failures))
+        .route("/clock", get(clock).post(move_clock))
+        .route("/schedules", get(schedules))
         .route("/health", get(health))
+}
+
+/// `POST /_sandbox/failures`: the next `runs` runs of `workflow` (a name, slug or `*` glob) fail
+/// at `step` for `cause` (a `fail_runs` fault rule with a count).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Failures {
+    workflow: String,
+    #[serde(default = "one")]
+    runs: u64,
+    #[serde(default)]
+    step: Option<String>,
+    #[serde(default)]
+    cause: Option<crate::FailureCause>,
+    #[serde(default)]
+    retries: u32,
+    #[serde(default)]
+    exit_code: Option<i32>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+async fn add_failures(State(state): State<ServerState>, body: Bytes) -> ApiResult<Json> {
+    let failures: Failures = serde_json::from_slice(&body)
+        .map_err(|error| ApiError::bad_request(format!("invalid failures: {error}")))?;
+    if failures.runs == 0 {
+        return Err(ApiError::bad_request("runs must be at least 1"));
+    }
+    let mut rule = FaultRule::fail_runs(failures.workflow, String::new()).times(failures.runs);
+    rule.action = crate::FaultAction::FailRuns {
+        phase: None,
+        message: failures.message,
+        cause: failures.cause,
+        step: failures.step,
+        retries: failures.retries,
+        exit_code: failures.exit_code,
+    };
+    let id = state
+        .faults
+        .add(rule)
+        .map_err(|error| ApiError::bad_request(error.to_string()))?;
+    Ok(axum::Json(json!({"id": id})))
+}
+
+fn clock_answer(state: &ServerState) -> Json {
+    axum::Json(json!({"now": state.clock.now().to_string(), "speed": state.clock.speed()}))
+}
+
+async fn clock(State(state): State<ServerState>) -> Json {
+    clock_answer(&state)
+}
+
+/// `POST /_sandbox/clock`: `{"advance": "24h"}` (a duration: `90s`, `1h30m`, `PT24H`) or
+/// `{"to": RFC 3339}`; never backwards. The schedules due meanwhile fire before it answers.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoveClock {
+    #[serde(default)]
+    advance: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+async fn move_clock(State(state): State<ServerState>, body: Bytes) -> ApiResult<Json> {
+    let request: MoveClock = serde_json::from_slice(&body)
+        .map_err(|error| ApiError::bad_request(format!("invalid clock move: {error}")))?;
+    let moved = match (request.advance, request.to) {
+        (Some(by), None) => {
+            let by: jiff::SignedDuration = by.trim().parse().map_err(|error| {
+                ApiError::bad_request(format!("advance {by:?} is not a duration: {error}"))
+            })?;
+            let millis = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+            state.clock.advance(millis)
+        }
+        (None, Some(to)) => {
+            let to: jiff::Timestamp = to.trim().parse().map_err(|error| {
+                ApiError::bad_request(format!("to {to:?} is not an RFC 3339 instant: {error}"))
+            })?;
+            state.clock.move_to(to)
+        }
+        _ => return Err(ApiError::bad_request("give exactly one of advance and to")),
+    };
+    moved.map_err(ApiError::bad_request)?;
+    state
+        .run(Work::Heavy, |state| state.write().map(drop))
+        .await?;
+    Ok(clock_answer(&state))
+}
+
+async fn schedules(State(state): State<ServerState>) -> ApiResult<Json> {
+    Ok(axum::Json(state.read()?.schedules_report()))
 }
 
 async fn whoami(State(state): State<ServerState>) -> Json {

@@ -11,7 +11,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use bytes::Bytes;
 use http::StatusCode;
-use serde_json::Value;
 
 use super::state::{ServerState, Work, bytes_response, json_response};
 use crate::envelope;
@@ -101,16 +100,9 @@ async fn submit_workflow(
     state
         .run(state.write_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
-            let workflow = body
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let outcome = state.faults.run_outcome(&workflow);
-            let submitted =
-                state
-                    .write()?
-                    .submit_workflow(body, &state.identity.creator, outcome)?;
+            let submitted = state
+                .write()?
+                .submit_workflow(body, &state.identity.creator)?;
             Ok(json_response(&submitted))
         })
         .await
@@ -120,15 +112,7 @@ async fn rerun(State(state): State<ServerState>, body: Bytes) -> ApiResult<Respo
     state
         .run(state.write_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
-            let workflow = body
-                .get("resourceName")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let outcome = state.faults.run_outcome(&workflow);
-            let run = state
-                .write()?
-                .rerun(body, &state.identity.creator, outcome)?;
+            let run = state.write()?.rerun(body, &state.identity.creator)?;
             Ok(json_response(&run))
         })
         .await

@@ -1,6 +1,7 @@
 //! Every endpoint of the Atlan workflow API under `/api/service/` and `/api/meta/`, and the
 //! sandbox's own `/_sandbox/` controls, by area: [`legacy`] (workflows and runs), [`credentials`],
-//! [`apps`] (the App workflows API and the asset search) and [`control`]; what they share is in
+//! [`apps`] (the App workflows API and the asset search), [`entities`] (`Connection` assets) and
+//! [`control`] (identity, roles, users and the sandbox's controls); what they share is in
 //! [`state`]. Area modules import only [`state`], never each other.
 
 use axum::Router;
@@ -14,6 +15,7 @@ use crate::error::ApiError;
 mod apps;
 mod control;
 mod credentials;
+mod entities;
 mod legacy;
 mod state;
 
@@ -27,7 +29,7 @@ pub(crate) fn router(state: ServerState) -> Router {
         .merge(apps::service());
     Router::new()
         .nest("/api/service", api)
-        .nest("/api/meta", apps::meta())
+        .nest("/api/meta", apps::meta().merge(entities::routes()))
         .nest("/_sandbox", control::control())
         .fallback(|request: Request| async move {
             ApiError::no_route(request.method(), request.uri().path())

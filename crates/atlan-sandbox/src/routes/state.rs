@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
-use crate::clock::Clock;
+use crate::clock::TenantClock;
 use crate::error::{ApiError, ApiResult};
 use crate::faults::FaultControl;
 use crate::store::{Creator, Store};
@@ -24,7 +24,7 @@ pub(crate) struct Identity {
 #[derive(Clone)]
 pub(crate) struct ServerState {
     pub(crate) store: Arc<RwLock<Store>>,
-    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) clock: Arc<TenantClock>,
     pub(crate) faults: FaultControl,
     pub(crate) api_key: Arc<str>,
     pub(crate) identity: Arc<Identity>,

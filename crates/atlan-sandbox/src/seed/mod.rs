@@ -13,7 +13,7 @@ use crate::ids;
 
 mod apps;
 mod synthetic;
-use crate::store::{Creator, Event, Outcome, RunRecord, StoredCredential};
+use crate::store::{Creator, Event, Failure, Outcome, RunRecord, StoredCredential};
 
 /// The default tenant: dozens of workflows across many packages, hundreds of runs in every phase,
 /// credentials and schedules (`fixtures/seed/tenant.json`).
@@ -217,6 +217,7 @@ fn tenant_events(
             stopped_at: run
                 .stopped_after_seconds
                 .map(|after| created + after * 1000),
+            stop_requested: None,
             creator: run.creator.as_deref().map(creator),
             package: crate::store::package_of(template),
             package_name: template
@@ -225,6 +226,9 @@ fn tenant_events(
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             steps: crate::store::package_steps(&crate::store::package_of(template)),
+            failure: seeded_failure(run.outcome, &run.workflow, created),
+            lag_ms: 0,
+            scheduled: None,
             light: false,
             template_spec: Some(template["spec"].clone()),
         };
@@ -239,6 +243,28 @@ fn tenant_events(
         );
     }
     Ok(events)
+}
+
+/// A realistic cause for a failed seed run, drawn from its workflow and time: most fail at a
+/// step with an exit code, some run out of memory or past their deadline, and an `Error` is a
+/// deleted pod.
+fn seeded_failure(outcome: Outcome, workflow: &str, created: i64) -> Option<Failure> {
+    use crate::store::FailureCause;
+    let draw = ids::fnv32a(&format!("{workflow}@{created}"));
+    match outcome {
+        Outcome::Succeeded => None,
+        Outcome::Error => Some(Failure::of(FailureCause::PodDeleted)),
+        Outcome::Failed => {
+            let mut failure = Failure::of(match draw % 10 {
+                0..=5 => FailureCause::StepError,
+                6 | 7 => FailureCause::OutOfMemory,
+                _ => FailureCause::Deadline,
+            });
+            failure.exit_code = Some(if draw.is_multiple_of(3) { 2 } else { 1 });
+            failure.retries = (draw / 10) % 3;
+            Some(failure)
+        }
+    }
 }
 
 fn credential_event(body: Value, created: i64, rng: &mut fastrand::Rng) -> Result<Event, String> {

@@ -155,12 +155,16 @@ fn run(
         outcome,
         message: (outcome == Outcome::Error).then(|| "pod deleted".to_owned()),
         stopped_at: None,
+        stop_requested: None,
         creator: (rng.f64() < 0.9)
             .then(|| rng.choice(users).cloned())
             .flatten(),
         package: template.prefix.clone(),
         package_name: Some(template.package_name.clone()),
         steps: crate::store::package_steps(&template.prefix),
+        failure: None,
+        lag_ms: 0,
+        scheduled: None,
         light: true,
         template_spec: None,
     }

@@ -2,12 +2,15 @@
 //! state is persisted) before it is applied, so that replaying the log rebuilds the same state.
 
 mod apps;
+mod connections;
 mod credentials;
 mod doc_values;
+mod failure;
 mod health;
 pub(crate) mod index;
 mod result_cache;
 pub(crate) mod runs;
+mod timetable;
 mod workflows;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -25,6 +28,8 @@ pub(crate) use apps::{
 pub use credentials::CredentialTestRule;
 pub(crate) use credentials::{StoredCredential, check_credential_name};
 pub(crate) use doc_values::StoredDocument;
+pub use failure::FailureCause;
+pub(crate) use failure::{Failure, MAX_RETRIES};
 use health::Counts;
 pub(crate) use health::Health;
 use index::Collection;
@@ -32,6 +37,7 @@ pub(crate) use runs::{Creator, Outcome, RunRecord};
 pub(crate) use workflows::{package_of, package_steps, template_document};
 
 use crate::error::{ApiError, ApiResult};
+use crate::faults::FaultControl;
 use crate::ids;
 use crate::persist::{Log, StateError};
 
@@ -47,8 +53,14 @@ pub(crate) enum Event {
     PutRun { record: Box<RunRecord> },
     /// A run loaded as a fixed document (seed data), with no lifecycle.
     PutFixedRun { name: String, document: Value },
-    /// A run stopped.
-    StopRun { name: String, at: i64 },
+    /// A run asked to stop at `at`; it ends Failed at `effective` (files written before stops
+    /// were asynchronous have none: the stop took effect at once).
+    StopRun {
+        name: String,
+        at: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        effective: Option<i64>,
+    },
     /// A credential created or replaced (with its secrets: they stay on the server).
     PutCredential { credential: StoredCredential },
     /// A credential purged.
@@ -68,6 +80,10 @@ pub(crate) enum Event {
     PutAppRun { record: Box<AppRunRecord> },
     /// An app workflow run cancelled.
     CancelAppRun { run_id: String, at: i64, by: String },
+    /// A `Connection` asset saved (created, updated or soft-deleted).
+    PutConnection { entity: Box<Value> },
+    /// A `Connection` asset purged.
+    DeleteConnection { guid: String },
 }
 
 /// An event of a snapshot, borrowing what it writes from the store: serialized exactly as the
@@ -83,6 +99,7 @@ enum SnapshotEvent<'a> {
     PutCredential { credential: &'a StoredCredential },
     PutAppWorkflow { record: &'a AppWorkflowRecord },
     PutAppRun { record: &'a AppRunRecord },
+    PutConnection { entity: &'a Value },
 }
 
 /// A writer that only counts what it is given.
@@ -106,6 +123,10 @@ pub(crate) struct StoreSettings {
     pub(crate) pending_ms: i64,
     /// How long a new run stays Running.
     pub(crate) running_ms: i64,
+    /// How long after a stop is asked for the controller fails the run.
+    pub(crate) stop_ms: i64,
+    /// How long after a run changes searches see it (unless a fault rule says otherwise).
+    pub(crate) index_lag_ms: i64,
     /// Rules that make credential tests fail.
     pub(crate) credential_rules: Vec<CredentialTestRule>,
     /// Seed of the random names and ids.
@@ -124,6 +145,8 @@ pub(crate) struct Store {
     app_names: HashMap<String, String>,
     /// App workflow runs by run id.
     app_runs: BTreeMap<String, Arc<AppRunRecord>>,
+    /// `Connection` assets by guid.
+    connections: BTreeMap<String, Value>,
     /// The asset documents of app workflows and runs, indexed for the Atlas search.
     assets: Collection,
     /// App runs whose asset document changes at a future instant: (instant, run id).
@@ -132,8 +155,14 @@ pub(crate) struct Store {
     changes: BTreeSet<(i64, String)>,
     /// The instant each run of `changes` is filed under, to find its entry without a scan.
     change_of: HashMap<String, i64>,
+    /// Runs a lagging index does not show yet (in `records`, not in `runs`).
+    unindexed: BTreeSet<String>,
+    /// The schedules and when each is next due.
+    timetable: timetable::Timetable,
     rng: fastrand::Rng,
     settings: StoreSettings,
+    /// The fault rules that decide how new runs fail and how late searches see them.
+    faults: FaultControl,
     log: Option<Log>,
     /// The instant the documents were last brought up to date.
     now: i64,
@@ -162,11 +191,15 @@ impl Store {
             app_workflows: BTreeMap::new(),
             app_names: HashMap::new(),
             app_runs: BTreeMap::new(),
+            connections: BTreeMap::new(),
             assets: Collection::new(&index::ASSETS),
             asset_changes: BTreeSet::new(),
             changes: BTreeSet::new(),
             change_of: HashMap::new(),
+            unindexed: BTreeSet::new(),
+            timetable: timetable::Timetable::default(),
             rng,
+            faults: FaultControl::new(settings.seed),
             settings,
             log: None,
             now: now.as_millisecond(),
@@ -191,6 +224,21 @@ impl Store {
         });
     }
 
+    /// Takes the sandbox's fault rules (new runs consult their `fail_runs` and `index_lag` rules).
+    pub(crate) fn set_faults(&mut self, faults: FaultControl) {
+        self.faults = faults;
+    }
+
+    /// How a new run of `workflow` fails (consuming a `fail_runs` rule), and how late searches
+    /// see its changes.
+    pub(crate) fn fate_of(&self, workflow: &str) -> (Option<(Failure, Option<String>)>, i64) {
+        let lag = self
+            .faults
+            .run_lag(workflow)
+            .unwrap_or(self.settings.index_lag_ms);
+        (self.faults.run_failure(workflow), lag)
+    }
+
     /// Persists every later change to `log` (after replaying what it holds).
     pub(crate) fn attach_log(&mut self, log: Log) {
         self.log = Some(log);
@@ -207,13 +255,14 @@ impl Store {
             && self.runs.len() == 0
             && self.credentials.is_empty()
             && self.app_workflows.is_empty()
+            && self.connections.is_empty()
     }
 
     /// Counts, for logs and tests: (workflows, runs, credentials).
     pub(crate) fn counts(&self) -> (usize, usize, usize) {
         (
             self.workflows.len(),
-            self.runs.len(),
+            self.runs.len() + self.unindexed.len(),
             self.credentials.len(),
         )
     }
@@ -343,6 +392,14 @@ impl Store {
                 None => SnapshotEvent::PutFixedRun { name, document },
             })?;
         }
+        // Runs a lagging index does not show yet.
+        for record in self
+            .unindexed
+            .iter()
+            .filter_map(|name| self.records.get(name))
+        {
+            line(SnapshotEvent::PutRun { record })?;
+        }
         for credential in self.credentials.values() {
             line(SnapshotEvent::PutCredential { credential })?;
         }
@@ -351,6 +408,9 @@ impl Store {
         }
         for record in self.app_runs.values() {
             line(SnapshotEvent::PutAppRun { record })?;
+        }
+        for entity in self.connections() {
+            line(SnapshotEvent::PutConnection { entity })?;
         }
         Ok(())
     }
@@ -372,8 +432,14 @@ impl Store {
     /// Applies one event to memory.
     pub(crate) fn apply(&mut self, event: Event) {
         match event {
-            Event::PutWorkflow { name, document } => self.workflows.put(&name, document),
+            Event::PutWorkflow { name, document } => {
+                self.schedule_workflow(&name, &document);
+                self.workflows.put(&name, document);
+            }
             Event::DeleteWorkflow { name } => {
+                self.timetable.remove(&timetable::ScheduleKey::Legacy {
+                    workflow: name.clone(),
+                });
                 self.workflows.remove(&name);
             }
             Event::PutRun { record } => {
@@ -385,9 +451,14 @@ impl Store {
                 self.records.remove(&name);
                 self.runs.put(&name, document);
             }
-            Event::StopRun { name, at } => {
+            Event::StopRun {
+                name,
+                at,
+                effective,
+            } => {
                 if let Some(record) = self.records.get_mut(&name) {
-                    record.stopped_at = Some(at);
+                    record.stop_requested = Some(at);
+                    record.stopped_at = Some(effective.unwrap_or(at));
                 }
                 self.refresh_run(&name);
             }
@@ -403,16 +474,49 @@ impl Store {
             | Event::RemoveAppSchedule { .. }
             | Event::PutAppRun { .. }
             | Event::CancelAppRun { .. }) => self.apply_app(event),
+            Event::PutConnection { entity } => self.apply_connection(*entity),
+            Event::DeleteConnection { guid } => self.remove_connection(&guid),
+        }
+    }
+
+    /// Files a legacy workflow's schedule (its cron annotations) in the timetable, or takes it out.
+    fn schedule_workflow(&mut self, name: &str, document: &Value) {
+        let key = timetable::ScheduleKey::Legacy {
+            workflow: name.to_owned(),
+        };
+        let annotations = document.pointer("/metadata/annotations");
+        let annotation = |key: &str| {
+            annotations
+                .and_then(|annotations| annotations.get(key))
+                .and_then(Value::as_str)
+        };
+        match annotation(atlan_model::SCHEDULE_ANNOTATION) {
+            Some(cron) => {
+                let timezone = annotation(atlan_model::TIMEZONE_ANNOTATION).unwrap_or("UTC");
+                self.timetable.put(key, cron, timezone, self.now);
+            }
+            None => self.timetable.remove(&key),
         }
     }
 
     /// Rebuilds a run's document at the store's current instant and schedules its next change.
+    /// A run with an index lag is indexed as it was that long ago (absent before it was
+    /// created), as a tenant's search sees it.
     fn refresh_run(&mut self, name: &str) {
         let Some(record) = self.records.get(name) else {
             return;
         };
-        let document = record.document(self.now);
-        let next = record.next_change(self.now);
+        let seen = self.now.saturating_sub(record.lag_ms);
+        let (document, next) = if record.created > seen {
+            (None, Some(record.created.saturating_add(record.lag_ms)))
+        } else {
+            (
+                Some(record.document(seen)),
+                record
+                    .next_change(seen)
+                    .map(|at| at.saturating_add(record.lag_ms)),
+            )
+        };
         if let Some(at) = self.change_of.remove(name) {
             self.changes.remove(&(at, name.to_owned()));
         }
@@ -420,7 +524,24 @@ impl Store {
             self.changes.insert((next, name.to_owned()));
             self.change_of.insert(name.to_owned(), next);
         }
-        self.runs.put(name, document);
+        match document {
+            Some(document) => {
+                self.unindexed.remove(name);
+                self.runs.put(name, document);
+            }
+            None => {
+                self.unindexed.insert(name.to_owned());
+                self.runs.remove(name);
+            }
+        }
+    }
+
+    /// A run's document as it is now (not as a lagging index shows it).
+    pub(crate) fn run_document(&self, name: &str) -> Option<Value> {
+        match self.records.get(name) {
+            Some(record) => Some(record.document(self.now)),
+            None => self.runs.get(name).cloned(),
+        }
     }
 
     /// Lays documents out for searching after a bulk load (see [`Collection::compact`]).
@@ -435,16 +556,18 @@ impl Store {
         let now = now.as_millisecond();
         now > self.now
             && (self.changes.first().is_some_and(|(at, _)| *at <= now)
-                || self.assets_need_advance(now))
+                || self.assets_need_advance(now)
+                || self.timetable.is_due(now))
     }
 
-    /// Brings every run document up to `now`.
+    /// Brings every run document up to `now`, starting the runs of the schedules due by then.
     pub(crate) fn advance(&mut self, now: Timestamp) {
         let now = now.as_millisecond();
         if now <= self.now {
             return;
         }
         self.now = now;
+        self.fire_schedules(now);
         while let Some((at, name)) = self.changes.first().cloned() {
             if at > now {
                 break;

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::failure::Failure;
 use crate::ids::fnv32a;
 
 /// How a run ends when nobody stops it.
@@ -61,17 +62,37 @@ pub(crate) struct RunRecord {
     pub(crate) running_ms: i64,
     pub(crate) outcome: Outcome,
     pub(crate) message: Option<String>,
+    /// When the run ends Failed because it was stopped (when it has not ended before).
     pub(crate) stopped_at: Option<i64>,
+    /// When the stop was asked for: from then on the spec carries `shutdown: Stop` while the
+    /// controller has not yet failed the run (a tenant answers a stop still `Running`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) stop_requested: Option<i64>,
     pub(crate) creator: Option<Creator>,
     /// The (cluster) WorkflowTemplate the package runs, such as `atlan-snowflake`.
     pub(crate) package: String,
     /// The package annotation, such as `@atlan/snowflake`.
     pub(crate) package_name: Option<String>,
     pub(crate) steps: Vec<String>,
+    /// How it fails (with `outcome` Failed or Error): the step, the cause, the retries. Runs
+    /// written before causes existed have none (exit code 1, or `pod deleted` for Error).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) failure: Option<Failure>,
+    /// How long after each change searches see it (the index lag of its workflow when it was
+    /// submitted).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) lag_ms: i64,
+    /// The due time of the schedule that started it (epoch milliseconds), for a scheduled run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) scheduled: Option<i64>,
     /// Light runs (synthetic bulk data) carry no nodes or stored templates.
     pub(crate) light: bool,
     /// The workflow's spec when the run was submitted (for `status.storedWorkflowTemplateSpec`).
     pub(crate) template_spec: Option<Value>,
+}
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
 }
 
 /// The message Argo sets on a run stopped with the `Stop` strategy.
@@ -153,8 +174,13 @@ impl RunRecord {
         self.start() + self.running_ms
     }
 
+    /// When a stop takes effect: only before the run would have ended by itself.
+    fn stop_effective(&self) -> Option<i64> {
+        self.stopped_at.filter(|stopped| *stopped < self.end())
+    }
+
     fn state(&self, now: i64) -> State {
-        if let Some(stopped) = self.stopped_at.filter(|stopped| *stopped <= now) {
+        if let Some(stopped) = self.stop_effective().filter(|stopped| *stopped <= now) {
             return State::Done {
                 phase: "Failed",
                 finished: stopped,
@@ -198,6 +224,7 @@ impl RunRecord {
             return None;
         }
         let mut times = vec![self.start(), self.end()];
+        times.extend(self.stop_effective());
         if !self.light {
             let (count, step) = self.step_plan();
             times.extend((1..count).map(|i| self.start() + step * i64::try_from(i).unwrap_or(0)));
@@ -208,9 +235,10 @@ impl RunRecord {
     /// How many steps run, and how long each takes.
     fn step_plan(&self) -> (usize, i64) {
         let total = self.steps.len().max(1);
-        let count = match self.outcome {
-            Outcome::Succeeded => total,
-            Outcome::Failed | Outcome::Error => total.div_ceil(2),
+        let count = match (self.outcome, &self.failure) {
+            (Outcome::Succeeded, _) => total,
+            (_, Some(failure)) => failure.step_index(&self.steps) + 1,
+            (Outcome::Failed | Outcome::Error, None) => total.div_ceil(2),
         };
         (
             count,
@@ -240,7 +268,7 @@ impl RunRecord {
                 "labels": self.labels(&state),
                 "annotations": self.annotations(),
             },
-            "spec": self.spec(),
+            "spec": self.spec(now),
             "status": self.status(&state, now),
         })
     }
@@ -260,6 +288,12 @@ impl RunRecord {
         if let Some(creator) = &self.creator {
             creator.label(&mut labels);
         }
+        if self.scheduled.is_some() {
+            labels.insert(
+                "workflows.argoproj.io/cron-workflow".into(),
+                json!(format!("{}-cron", self.workflow)),
+            );
+        }
         labels
     }
 
@@ -269,12 +303,22 @@ impl RunRecord {
         if let Some(package) = &self.package_name {
             annotations.insert("package.argoproj.io/name".into(), json!(package));
         }
+        if let Some(at) = self.scheduled {
+            annotations.insert(
+                "workflows.argoproj.io/scheduled-time".into(),
+                json!(time(at)),
+            );
+        }
         annotations
     }
 
-    fn spec(&self) -> Value {
+    fn spec(&self, now: i64) -> Value {
         let mut spec = json!({"arguments": {}, "workflowTemplateRef": {"name": self.workflow}});
-        if self.stopped_at.is_some() {
+        if self
+            .stop_requested
+            .or(self.stopped_at)
+            .is_some_and(|asked| asked <= now)
+        {
             crate::json::set(&mut spec, "shutdown", json!("Stop"));
         }
         spec
@@ -385,10 +429,16 @@ impl RunRecord {
         let mut nodes = Map::new();
         let (mut cpu, mut memory) = (0, 0);
         for (i, id) in step_ids.iter().enumerate() {
-            let (node, usage) = self.step_node(i, state, window, &step_ids);
+            let (mut node, usage) = self.step_node(i, state, window, &step_ids);
             if let Some((step_cpu, step_memory)) = usage {
                 cpu += step_cpu;
                 memory += step_memory;
+            }
+            if let Some(Value::Object(attempts)) = node
+                .as_object_mut()
+                .and_then(|node| node.remove("attempts"))
+            {
+                nodes.extend(attempts);
             }
             nodes.insert(id.clone(), node);
         }
@@ -417,25 +467,11 @@ impl RunRecord {
                 "Succeeded",
                 Some(self.start() + offset(i + 1)),
                 None,
-                Some("0"),
+                Some(0),
             )
         } else if window.failed_last {
-            let message = match (state, self.outcome) {
-                (
-                    State::Done {
-                        message: Some(m), ..
-                    },
-                    _,
-                ) if m == STOPPED_MESSAGE => "workflow shutdown with strategy:  Stop",
-                (_, Outcome::Error) => "pod deleted",
-                _ => "main: Error (exit code 1)",
-            };
-            let phase = if self.outcome == Outcome::Error && self.stopped_at.is_none() {
-                "Error"
-            } else {
-                "Failed"
-            };
-            (phase, state.finished(), Some(message), Some("1"))
+            let (phase, message, exit) = self.failed_step(state);
+            (phase, state.finished(), Some(message), exit)
         } else {
             ("Running", None, None, None)
         };
@@ -454,13 +490,13 @@ impl RunRecord {
             "progress": if phase == "Succeeded" { "1/1" } else { "0/1" },
             "hostNodeName": format!("ip-10-0-{}-{}.ec2.internal", i + 1, 17 + i * 31),
         });
-        if let Some(message) = message {
+        if let Some(message) = &message {
             crate::json::set(&mut node, "message", json!(message));
         }
         if let Some(next) = step_ids.get(i + 1) {
             crate::json::set(&mut node, "children", json!([next]));
         }
-        let (Some(end), Some(exit)) = (end, exit) else {
+        let Some(end) = end else {
             return (node, None);
         };
         let seconds = (end - step_start) / 1000;
@@ -470,15 +506,107 @@ impl RunRecord {
             "resourcesDuration",
             json!({"cpu": usage.0, "memory": usage.1}),
         );
-        crate::json::set(
-            &mut node,
-            "outputs",
-            json!({
-                "artifacts": [{"name": "main-logs", "s3": {"key": format!("{}/{}-{step}-{}/main.log", self.name, self.name, fnv32a(&node_name))}}],
-                "exitCode": exit,
-            }),
-        );
+        crate::json::set(&mut node, "outputs", self.outputs(&node_name, step, exit));
+        let retries = self.failure.as_ref().map_or(0, |failure| failure.retries);
+        if phase != "Succeeded" && retries > 0 {
+            return (self.retried(node, step_start, end, retries), Some(usage));
+        }
         (node, Some(usage))
+    }
+
+    /// The phase, message and exit code of the step a finished run failed at.
+    fn failed_step(&self, state: &State) -> (&'static str, String, Option<i32>) {
+        if matches!(state, State::Done { message: Some(m), .. } if m == STOPPED_MESSAGE) {
+            return (
+                "Failed",
+                "workflow shutdown with strategy:  Stop".to_owned(),
+                Some(1),
+            );
+        }
+        match (&self.failure, self.outcome) {
+            (Some(failure), _) => (
+                failure.node_phase(),
+                failure.node_message(),
+                failure.exit_code(),
+            ),
+            (None, Outcome::Error) => ("Error", "pod deleted".to_owned(), None),
+            (None, _) => ("Failed", "main: Error (exit code 1)".to_owned(), Some(1)),
+        }
+    }
+
+    /// A pod's outputs: its log artifact (where its log lives) and, when it exited, its exit code.
+    fn outputs(&self, node_name: &str, step: &str, exit: Option<i32>) -> Value {
+        let mut outputs = json!({
+            "artifacts": [{"name": "main-logs", "s3": {"key": format!("{}/{}-{step}-{}/main.log", self.name, self.name, fnv32a(node_name))}}],
+        });
+        if let Some(exit) = exit {
+            crate::json::set(&mut outputs, "exitCode", json!(exit.to_string()));
+        }
+        outputs
+    }
+
+    /// The node of a step that failed after `retries` retries, as Argo writes a retried step: a
+    /// `Retry` node (`No more retries left`) whose children are the attempts `step(0)` to
+    /// `step(retries)`, each a failed pod with its own log (the attempts go under `attempts`, and
+    /// [`RunRecord::nodes`] files them beside it).
+    fn retried(&self, pod: Value, started: i64, ended: i64, retries: u32) -> Value {
+        let text = |key: &str| {
+            pod.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (name, step) = (text("name"), text("displayName"));
+        let attempts = i64::from(retries) + 1;
+        let each = ((ended - started) / attempts).max(1);
+        let mut children = Vec::new();
+        let mut nodes = Map::new();
+        for attempt in 0..attempts {
+            let attempt_name = format!("{name}({attempt})");
+            let id = format!("{}-{}", self.name, fnv32a(&attempt_name));
+            let mut node = pod.clone();
+            crate::json::set(&mut node, "id", json!(id));
+            crate::json::set(&mut node, "name", json!(attempt_name));
+            crate::json::set(
+                &mut node,
+                "displayName",
+                json!(format!("{step}({attempt})")),
+            );
+            crate::json::set(
+                &mut node,
+                "startedAt",
+                json!(time(started + each * attempt)),
+            );
+            crate::json::set(
+                &mut node,
+                "finishedAt",
+                json!(time(started + each * (attempt + 1))),
+            );
+            let exit = pod
+                .pointer("/outputs/exitCode")
+                .and_then(Value::as_str)
+                .and_then(|code| code.parse().ok());
+            crate::json::set(
+                &mut node,
+                "outputs",
+                self.outputs(&attempt_name, &step, exit),
+            );
+            if let Some(object) = node.as_object_mut() {
+                object.remove("children");
+            }
+            children.push(json!(id));
+            nodes.insert(id, node);
+        }
+        let mut retry = pod;
+        if let Some(object) = retry.as_object_mut() {
+            object.remove("outputs");
+            object.remove("hostNodeName");
+        }
+        crate::json::set(&mut retry, "type", json!("Retry"));
+        crate::json::set(&mut retry, "message", json!("No more retries left"));
+        crate::json::set(&mut retry, "children", Value::Array(children));
+        crate::json::set(&mut retry, "attempts", Value::Object(nodes));
+        retry
     }
 
     /// The id of the `run` DAG node.
@@ -573,6 +701,7 @@ mod tests {
             outcome,
             message: None,
             stopped_at: None,
+            stop_requested: None,
             creator: Some(Creator {
                 sub: "s".into(),
                 email: "e".into(),
@@ -581,6 +710,9 @@ mod tests {
             package: "atlan-snowflake".into(),
             package_name: Some("@atlan/snowflake".into()),
             steps: vec!["extract".into(), "transform".into(), "publish".into()],
+            failure: None,
+            lag_ms: 0,
+            scheduled: None,
             light: false,
             template_spec: Some(json!({"entrypoint": "main", "templates": []})),
         }

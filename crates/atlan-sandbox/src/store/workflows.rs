@@ -168,10 +168,22 @@ impl Store {
         &mut self,
         workflow: &str,
         template: &Value,
-        creator: Creator,
-        outcome: (Outcome, Option<String>),
+        creator: Option<Creator>,
     ) -> ApiResult<RunRecord> {
         let package = package_of(template);
+        let (failure, lag_ms) = self.fate_of(workflow);
+        let (outcome, message, failure) = match failure {
+            Some((failure, message)) => (
+                if failure.is_error() {
+                    Outcome::Error
+                } else {
+                    Outcome::Failed
+                },
+                message,
+                Some(failure),
+            ),
+            None => (Outcome::Succeeded, None, None),
+        };
         let name = self.new_run_name(workflow)?;
         let uid = self.new_uid();
         Ok(RunRecord {
@@ -186,10 +198,11 @@ impl Store {
             created: self.now(),
             pending_ms: self.settings().pending_ms,
             running_ms: self.settings().running_ms,
-            outcome: outcome.0,
-            message: outcome.1,
+            outcome,
+            message,
             stopped_at: None,
-            creator: Some(creator),
+            stop_requested: None,
+            creator,
             steps: package_steps(&package),
             package,
             package_name: template
@@ -197,6 +210,9 @@ impl Store {
                 .and_then(|annotations| annotations.get(PACKAGE_NAME_KEY))
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            failure,
+            lag_ms,
+            scheduled: None,
             light: false,
             template_spec: Some(template["spec"].clone()),
         })
@@ -204,12 +220,7 @@ impl Store {
 
     /// `POST workflows?submit=true`: stores the workflow (creating the credentials of its payload)
     /// and starts a run. Answers a `WorkflowResponse`.
-    pub(crate) fn submit_workflow(
-        &mut self,
-        body: Value,
-        creator: &Creator,
-        outcome: (Outcome, Option<String>),
-    ) -> ApiResult<Value> {
+    pub(crate) fn submit_workflow(&mut self, body: Value, creator: &Creator) -> ApiResult<Value> {
         let workflow = decode_workflow(body)?;
         let name = workflow
             .name()
@@ -254,7 +265,7 @@ impl Store {
             .map_err(|error| ApiError::internal(error.to_string()))?;
         let uid = self.new_uid();
         let document = template_document(metadata, spec, &uid, now, Some(creator));
-        let record = self.new_run(&name, &document, creator.clone(), outcome)?;
+        let record = self.new_run(&name, &document, Some(creator.clone()))?;
         let response = workflow_response(&document);
         events.push(Event::PutWorkflow { name, document });
         events.push(Event::PutRun {
@@ -266,12 +277,7 @@ impl Store {
 
     /// `POST workflows/submit` (and `triggerAsOwner`): a new run of an existing workflow. Answers the
     /// run (a `WorkflowRunResponse`).
-    pub(crate) fn rerun(
-        &mut self,
-        body: Value,
-        creator: &Creator,
-        outcome: (Outcome, Option<String>),
-    ) -> ApiResult<Value> {
+    pub(crate) fn rerun(&mut self, body: Value, creator: &Creator) -> ApiResult<Value> {
         let kind = body
             .get("resourceKind")
             .and_then(Value::as_str)
@@ -300,13 +306,12 @@ impl Store {
         let template = self.workflow(name).cloned().ok_or_else(|| {
             ApiError::not_found("workflowtemplates.argoproj.io", &format!("\"{name}\""))
         })?;
-        let record = self.new_run(name, &template, creator.clone(), outcome)?;
+        let record = self.new_run(name, &template, Some(creator.clone()))?;
         let run_name = record.name.clone();
         self.commit(vec![Event::PutRun {
             record: Box::new(record),
         }])?;
-        self.run(&run_name)
-            .cloned()
+        self.run_document(&run_name)
             .ok_or_else(|| ApiError::internal("the new run was not stored"))
     }
 
@@ -397,7 +402,10 @@ impl Store {
         }])?)
     }
 
-    /// `POST runs/{id}/stop`: stops a Pending or Running run; a finished one is a 409.
+    /// `POST runs/{id}/stop`: asks a Pending or Running run to stop, as Argo does: the answer is
+    /// the run still active with `spec.shutdown: Stop`; the run is `Failed` with Argo's message
+    /// [`StoreSettings::stop_ms`](crate::store::StoreSettings) later. A second stop meanwhile
+    /// answers the same; a finished run is a 409.
     pub(crate) fn stop_run(&mut self, name: &str) -> ApiResult<Value> {
         let now = self.now();
         let Some(record) = self.record(name) else {
@@ -417,12 +425,15 @@ impl Store {
                 record.namespace
             )));
         }
-        self.commit(vec![Event::StopRun {
-            name: name.to_owned(),
-            at: now,
-        }])?;
-        self.run(name)
-            .cloned()
+        if record.stop_requested.is_none() {
+            let effective = now.saturating_add(self.settings().stop_ms);
+            self.commit(vec![Event::StopRun {
+                name: name.to_owned(),
+                at: now,
+                effective: Some(effective),
+            }])?;
+        }
+        self.run_document(name)
             .ok_or_else(|| ApiError::internal("the stopped run was not stored"))
     }
 

@@ -9,10 +9,12 @@ use atlan_query::eval::{EvalOptions, Page};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use atlan_model::AppRunStatus;
+
 use super::{AppRunRecord, AppWorkflowRecord, bad_request};
 use crate::error::ApiResult;
-use crate::store::Store;
 use crate::store::doc_values::StoredDocument;
+use crate::store::{Failure, FailureCause, Store};
 
 impl AppRunRecord {
     /// The run as an `AppWorkflowRun` asset document.
@@ -43,9 +45,114 @@ impl AppRunRecord {
         if let Some(by) = &self.stopped_by {
             crate::json::set(&mut document, "appWorkflowRunStoppedBy", json!(by));
         }
+        if let Some(trigger) = &self.scheduled {
+            crate::json::set(&mut document, "appWorkflowRunStartedBy", json!("scheduler"));
+            crate::json::set(&mut document, "appWorkflowRunTriggerId", json!(trigger));
+        }
+        if self.fixed.is_none() {
+            let (steps, error) = self.steps(now);
+            crate::json::set(&mut document, "appWorkflowRunSteps", Value::Array(steps));
+            if let Some(error) = error {
+                crate::json::set(
+                    &mut document,
+                    "appWorkflowRunOutputs",
+                    json!({"error": error}),
+                );
+            }
+        }
         document
     }
+
+    /// The steps shown at `now` (those started), each with its status and times, the failed one
+    /// with its error, exit code, attempts and log in its outputs; and the run's error, if it
+    /// failed.
+    fn steps(&self, now: i64) -> (Vec<Value>, Option<String>) {
+        let started = self.created.saturating_add(self.pending_ms);
+        let status = self.status(now);
+        if now < started || status == AppRunStatus::Pending {
+            return (Vec::new(), None);
+        }
+        let failure = self.failure();
+        let names: Vec<String> = APP_STEPS.map(String::from).into();
+        let (count, step_ms) = self.step_plan(failure.as_ref());
+        let until = self.completed_at(now).unwrap_or(now);
+        let mut steps = Vec::new();
+        let mut error = None;
+        for (index, name) in names.iter().take(count).enumerate() {
+            let begins = started + step_ms * i64::try_from(index).unwrap_or(0);
+            if begins > until || (begins == until && index > 0) {
+                break;
+            }
+            let ends = begins + step_ms;
+            let last = index + 1 == count;
+            let (step_status, completed) = if ends <= until && !(last && status.is_terminal()) {
+                (AppRunStatus::Succeeded, Some(ends))
+            } else if status.is_terminal() {
+                (status.clone(), Some(until))
+            } else {
+                (AppRunStatus::Running, None)
+            };
+            let mut outputs = serde_json::Map::new();
+            if step_status == AppRunStatus::Failed
+                && let Some(failure) = &failure
+            {
+                let message = failure.node_message();
+                outputs.insert("error".into(), json!(message));
+                if let Some(code) = failure.exit_code() {
+                    outputs.insert("exit_code".into(), json!(code.to_string()));
+                }
+                outputs.insert("attempts".into(), json!((failure.retries + 1).to_string()));
+                error = Some(message);
+            }
+            outputs.insert(
+                "log".into(),
+                json!(format!(
+                    "apps/{}/runs/{}/{name}/main.log",
+                    self.slug, self.run_id
+                )),
+            );
+            let mut step = json!({
+                "appWorkflowRunLabel": name,
+                "appWorkflowRunStatus": step_status.as_str(),
+                "appWorkflowRunStartedAt": begins,
+                "appWorkflowRunOutputs": outputs,
+            });
+            if let Some(completed) = completed {
+                crate::json::set(&mut step, "appWorkflowRunCompletedAt", json!(completed));
+            }
+            steps.push(step);
+        }
+        (steps, error)
+    }
 }
+
+impl AppRunRecord {
+    /// How it fails, if it does (a run of the `fails` of old fails at `extract`, exit code 1).
+    fn failure(&self) -> Option<Failure> {
+        self.failure.clone().or_else(|| {
+            self.fails.then(|| {
+                let mut failure = Failure::of(FailureCause::StepError);
+                failure.step = Some("extract".into());
+                failure
+            })
+        })
+    }
+
+    /// How many steps run, and how long each takes.
+    fn step_plan(&self, failure: Option<&Failure>) -> (usize, i64) {
+        let count = failure.map_or(APP_STEPS.len(), |failure| {
+            let names: Vec<String> = APP_STEPS.map(String::from).into();
+            failure.step_index(&names) + 1
+        });
+        (
+            count,
+            (self.running_ms / i64::try_from(count).unwrap_or(1)).max(1),
+        )
+    }
+}
+
+/// The steps of an app run (a connector's preflight, extraction, transformation and publish).
+const APP_STEPS: [&str; 4] = ["preflight-check", "extract", "transform", "publish"];
 
 impl AppWorkflowRecord {
     /// The workflow as an `AtlanAppWorkflow` asset document.
@@ -85,15 +192,17 @@ impl AppRunRecord {
         if self.fixed.is_some() {
             return None;
         }
-        [
-            Some(self.created.saturating_add(self.pending_ms)),
-            Some(self.ends()),
-            self.stopped_at,
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|at| *at > now)
-        .min()
+        let started = self.created.saturating_add(self.pending_ms);
+        let (count, step_ms) = self.step_plan(self.failure().as_ref());
+        let steps = (1..count).map(|step| {
+            started.saturating_add(step_ms.saturating_mul(i64::try_from(step).unwrap_or(0)))
+        });
+        [Some(started), Some(self.ends()), self.stopped_at]
+            .into_iter()
+            .flatten()
+            .chain(steps)
+            .filter(|at| *at > now)
+            .min()
     }
 }
 
@@ -105,8 +214,18 @@ impl Store {
             self.assets.remove(&run_key(run_id));
             return;
         };
-        let document = run.asset(self.now);
-        let next = run.next_change(self.now);
+        let seen = self.now.saturating_sub(run.lag_ms);
+        if run.created > seen {
+            // Not yet in a lagging index.
+            let visible = run.created.saturating_add(run.lag_ms);
+            self.assets.remove(&run_key(run_id));
+            self.asset_changes.insert((visible, run_id.to_owned()));
+            return;
+        }
+        let document = run.asset(seen);
+        let next = run
+            .next_change(seen)
+            .map(|at| at.saturating_add(run.lag_ms));
         self.assets.put(&run_key(run_id), document);
         if let Some(at) = next {
             self.asset_changes.insert((at, run_id.to_owned()));
@@ -128,15 +247,41 @@ impl Store {
         self.asset_changes.first().is_some_and(|(at, _)| *at <= now)
     }
 
-    /// Brings the assets of runs whose status moved on up to the store's instant.
+    /// Brings the assets of runs whose status moved on up to the store's instant; a crawler run
+    /// that succeeded publishes its connection (a `Connection` asset), as on a tenant.
     pub(in crate::store) fn advance_assets(&mut self) {
+        let mut published = Vec::new();
         while let Some((at, run_id)) = self.asset_changes.first().cloned() {
             if at > self.now {
                 break;
             }
             self.asset_changes.pop_first();
             self.index_app_run(&run_id);
+            if let Some(event) = self.publication(&run_id) {
+                published.push(event);
+            }
         }
+        if !published.is_empty()
+            && let Err(error) = self.commit(published)
+        {
+            tracing::warn!(%error, "a crawler's connection could not be written");
+        }
+    }
+
+    /// The `Connection` a run publishes now: a crawler's run that has just succeeded, whose
+    /// connection is not stored yet.
+    fn publication(&mut self, run_id: &str) -> Option<crate::store::Event> {
+        let run = self.app_runs.get(run_id)?;
+        let ended = run.completed_at(self.now)?;
+        if run.fixed.is_some()
+            || run.status(self.now) != AppRunStatus::Succeeded
+            || !run.app_id.contains("crawler") && run.app_id != "atlan-athena"
+        {
+            return None;
+        }
+        let by = run.started_by.clone();
+        let connection = self.app_workflows.get(&run.slug)?.inputs.connection()?;
+        self.published_connection(&connection, &by, ended)
     }
 
     /// An Atlas search: the page of asset documents that match, in order (the routes render the
@@ -173,6 +318,8 @@ mod tests {
         let settings = StoreSettings {
             pending_ms: 1_000,
             running_ms: 2_000,
+            stop_ms: 1_000,
+            index_lag_ms: 0,
             credential_rules: Vec::new(),
             seed: 7,
         };
@@ -184,7 +331,7 @@ mod tests {
             "connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/athena/1"}},
             "extraction_method": "direct", "credential_guid": "g"}});
         let request = CreateApp::parse(body.to_string().as_bytes()).unwrap();
-        let created = store.create_app(request, "jane", |_| false).unwrap();
+        let created = store.create_app(request, "jane").unwrap();
         created["slug"].as_str().unwrap().to_owned()
     }
 
@@ -227,7 +374,7 @@ mod tests {
         let mut store = store();
         let slug = create(&mut store, "crawler");
         let other = create(&mut store, "other");
-        let first = store.submit_app(&slug, "jane", false).unwrap();
+        let first = store.submit_app(&slug, "jane").unwrap();
         let first = first["run_id"].as_str().unwrap().to_owned();
         let searches = || {
             [
@@ -275,7 +422,7 @@ mod tests {
             "it ended"
         );
 
-        let second = store.submit_app(&other, "jane", false).unwrap();
+        let second = store.submit_app(&other, "jane").unwrap();
         let second = second["run_id"].as_str().unwrap().to_owned();
         store.advance(Timestamp::from_millisecond(3_200).unwrap());
         store.cancel_app_run(&second, "jane").unwrap();

@@ -2,25 +2,63 @@
 
 use std::sync::Arc;
 
+use super::ScheduleRecord;
+use crate::store::timetable::ScheduleKey;
 use crate::store::{Event, Store};
 
+fn trigger_key(slug: &str, trigger_id: &str) -> ScheduleKey {
+    ScheduleKey::Apps {
+        slug: slug.to_owned(),
+        trigger_id: trigger_id.to_owned(),
+    }
+}
+
 impl Store {
+    /// Files an app trigger in the timetable (a trigger already there keeps its due time).
+    fn schedule_trigger(&mut self, slug: &str, schedule: &ScheduleRecord) {
+        let key = trigger_key(slug, &schedule.trigger_id);
+        if !self.timetable.contains(&key) {
+            self.timetable
+                .put(key, &schedule.cron, &schedule.timezone, self.now);
+        }
+    }
+
     /// Applies an app event to memory (see [`Store::apply`]).
     pub(in crate::store) fn apply_app(&mut self, event: Event) {
         match event {
             Event::PutAppWorkflow { record } => {
                 let (slug, name) = (record.slug.clone(), record.name.clone());
                 self.index_app_workflow(&record);
-                if let Some(previous) = self.app_workflows.insert(slug.clone(), Arc::from(record))
-                    && previous.name != name
-                    && self.app_names.get(&previous.name) == Some(&slug)
-                {
-                    self.app_names.remove(&previous.name);
+                for schedule in &record.schedules {
+                    self.schedule_trigger(&slug, schedule);
+                }
+                let previous = self.app_workflows.insert(slug.clone(), Arc::from(record));
+                if let Some(previous) = previous {
+                    let kept = self.app_workflows.get(&slug).map(Arc::clone);
+                    for schedule in &previous.schedules {
+                        let still = kept.as_ref().is_some_and(|record| {
+                            record
+                                .schedules
+                                .iter()
+                                .any(|kept| kept.trigger_id == schedule.trigger_id)
+                        });
+                        if !still {
+                            self.timetable
+                                .remove(&trigger_key(&slug, &schedule.trigger_id));
+                        }
+                    }
+                    if previous.name != name && self.app_names.get(&previous.name) == Some(&slug) {
+                        self.app_names.remove(&previous.name);
+                    }
                 }
                 self.app_names.insert(name, slug);
             }
             Event::DeleteAppWorkflow { slug } => {
                 if let Some(removed) = self.app_workflows.remove(&slug) {
+                    for schedule in &removed.schedules {
+                        self.timetable
+                            .remove(&trigger_key(&slug, &schedule.trigger_id));
+                    }
                     self.unindex_app_workflow(&slug);
                     if self.app_names.get(&removed.name) == Some(&slug) {
                         self.app_names.remove(&removed.name);
@@ -28,11 +66,15 @@ impl Store {
                 }
             }
             Event::AddAppSchedule { slug, schedule } => {
+                if self.app_workflows.contains_key(&slug) {
+                    self.schedule_trigger(&slug, &schedule);
+                }
                 if let Some(record) = self.app_workflows.get_mut(&slug) {
                     Arc::make_mut(record).schedules.push(schedule);
                 }
             }
             Event::RemoveAppSchedule { slug, trigger_id } => {
+                self.timetable.remove(&trigger_key(&slug, &trigger_id));
                 if let Some(record) = self.app_workflows.get_mut(&slug) {
                     Arc::make_mut(record)
                         .schedules

@@ -48,6 +48,16 @@ impl StoredInputs {
             .filter(|guid| !guid.is_empty())
     }
 
+    /// The stored `connection` (an object, or a string of JSON as some clients send it).
+    pub(crate) fn connection(&self) -> Option<Value> {
+        let raw = self.0.get("connection")?;
+        match serde_json::from_str::<Value>(raw.get()).ok()? {
+            Value::String(text) => serde_json::from_str(&text).ok(),
+            object @ Value::Object(_) => Some(object),
+            _ => None,
+        }
+    }
+
     /// About how many bytes the inputs take written out (to size an answer's buffer).
     pub(crate) fn text_len(&self) -> usize {
         self.0

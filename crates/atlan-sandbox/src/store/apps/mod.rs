@@ -24,6 +24,11 @@ use serde_json::{Value, json};
 pub(crate) use inputs::{RawField, StoredInputs};
 
 use crate::error::{ApiError, ApiResult};
+use crate::store::Failure;
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
+}
 
 /// The most live app workflows a sandbox holds (with each body at most
 /// [`crate::body::MAX_BODY_BYTES`], their inputs take at most about 20 GiB; in practice a test
@@ -71,6 +76,16 @@ pub(crate) struct AppRunRecord {
     pub(crate) running_ms: i64,
     /// Whether it ends Failed rather than Succeeded (the `fail_runs` fault).
     pub(crate) fails: bool,
+    /// How it fails: the step, the cause, the retries (runs written before causes existed have
+    /// none: they fail at `extract` with exit code 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) failure: Option<Failure>,
+    /// How long after each change searches see it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) lag_ms: i64,
+    /// The trigger that started it, for a scheduled run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) scheduled: Option<String>,
     pub(crate) stopped_at: Option<i64>,
     pub(crate) started_by: String,
     pub(crate) stopped_by: Option<String>,

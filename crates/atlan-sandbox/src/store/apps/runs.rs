@@ -8,12 +8,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::store::{Event, Store};
 
 impl Store {
-    pub(super) fn new_app_run(
+    pub(in crate::store) fn new_app_run(
         &mut self,
         workflow: &AppWorkflowRecord,
         started_by: &str,
-        fails: bool,
     ) -> AppRunRecord {
+        let (failure, lag_ms) = self.fate_of(&workflow.slug);
         let run_id = loop {
             let id = crate::ids::uuid_from(self.rng());
             if !self.app_runs.contains_key(&id) {
@@ -29,7 +29,10 @@ impl Store {
             created: self.now(),
             pending_ms: self.settings().pending_ms,
             running_ms: self.settings().running_ms,
-            fails,
+            fails: failure.is_some(),
+            failure: failure.map(|(failure, _)| failure),
+            lag_ms,
+            scheduled: None,
             stopped_at: None,
             started_by: started_by.to_owned(),
             stopped_by: None,
@@ -38,7 +41,7 @@ impl Store {
     }
 
     /// `POST v1/app/{slug}/submit`: a new run, or 500 while one is Pending or Running.
-    pub(crate) fn submit_app(&mut self, slug: &str, by: &str, fails: bool) -> ApiResult<Value> {
+    pub(crate) fn submit_app(&mut self, slug: &str, by: &str) -> ApiResult<Value> {
         let workflow = self.app_workflow(slug)?;
         let now = self.now();
         if self
@@ -52,7 +55,7 @@ impl Store {
                     .with_body(json!({"message": message})),
             );
         }
-        let run = self.new_app_run(&workflow, by, fails);
+        let run = self.new_app_run(&workflow, by);
         let response = run.response(now);
         self.commit(vec![Event::PutAppRun {
             record: Box::new(run),

@@ -116,12 +116,7 @@ impl Store {
     }
 
     /// `POST v1/app`: create (and schedule, and run unless `"run": false`).
-    pub(crate) fn create_app(
-        &mut self,
-        request: CreateApp,
-        owner: &str,
-        fails: impl FnOnce(&str) -> bool,
-    ) -> ApiResult<Value> {
+    pub(crate) fn create_app(&mut self, request: CreateApp, owner: &str) -> ApiResult<Value> {
         self.check_room_for(&request.name)?;
         let (inputs, vaulted) = self.prepare_inputs(request.app, request.inputs, owner, None)?;
         let record = self.new_app_record(
@@ -132,9 +127,7 @@ impl Store {
             inputs,
             owner,
         );
-        let run = request
-            .run
-            .then(|| self.new_app_run(&record, owner, fails(&record.slug)));
+        let run = request.run.then(|| self.new_app_run(&record, owner));
         let response = created(&record, run.as_ref());
         let mut events: Vec<Event> = vaulted.into_iter().collect();
         events.push(Event::PutAppWorkflow {
@@ -306,6 +299,8 @@ mod tests {
         let settings = StoreSettings {
             pending_ms: 0,
             running_ms: 1,
+            stop_ms: 1_000,
+            index_lag_ms: 0,
             credential_rules: Vec::new(),
             seed: 1,
         };
@@ -325,11 +320,11 @@ mod tests {
         let mut store = store();
         for index in 0..MAX_APP_WORKFLOWS {
             store
-                .create_app(create(&format!("w{index}")), "jane", |_| false)
+                .create_app(create(&format!("w{index}")), "jane")
                 .unwrap();
         }
         let refused = store
-            .create_app(create("one-too-many"), "jane", |_| false)
+            .create_app(create("one-too-many"), "jane")
             .unwrap_err();
         assert_eq!(refused.status, StatusCode::BAD_REQUEST);
         assert!(
@@ -341,8 +336,6 @@ mod tests {
             .slug
             .clone();
         store.delete_app(&slug).unwrap();
-        store
-            .create_app(create("one-too-many"), "jane", |_| false)
-            .unwrap();
+        store.create_app(create("one-too-many"), "jane").unwrap();
     }
 }

@@ -1,0 +1,437 @@
+//! Schedules that fire: when each legacy cron workflow and each app workflow trigger is next due
+//! (in its time zone, on the sandbox clock), and the runs they start when the clock passes that
+//! time, as a tenant's CronWorkflow controller and App scheduler do. A schedule whose workflow is
+//! still running at the due time is missed, visibly (`/_sandbox/schedules`), as Argo's
+//! `concurrencyPolicy: Forbid` and the App scheduler's overlap policy skip it.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use croner::{CivilDate, CivilDateTime, CivilTime, Cron, CronDateTime, Resolution, Weekday};
+use jiff::tz::{AmbiguousOffset, TimeZone};
+use jiff::{SignedDuration, Timestamp, ZonedDateTime};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Event, Store};
+
+/// The most runs one move of the clock starts (a clock moved a year over a schedule of every
+/// minute would start half a million): later due times are counted as missed instead.
+const MAX_FIRES_PER_ADVANCE: usize = 10_000;
+/// How many missed due times the sandbox remembers (the newest).
+const MAX_MISSED: usize = 1_000;
+
+/// A schedule: a legacy workflow's, or one trigger of an app workflow.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "api", rename_all = "snake_case")]
+pub(crate) enum ScheduleKey {
+    /// The CronWorkflow of a legacy workflow.
+    Legacy {
+        /// The workflow.
+        workflow: String,
+    },
+    /// A trigger of an app workflow.
+    Apps {
+        /// The app workflow.
+        slug: String,
+        /// The trigger.
+        trigger_id: String,
+    },
+}
+
+/// What is known of one schedule.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    cron: Cron,
+    pattern: String,
+    timezone: TimeZone,
+    timezone_name: String,
+    /// When it is next due (epoch milliseconds).
+    next: i64,
+    /// When it last started a run.
+    last_fired: Option<i64>,
+}
+
+/// A due time that started no run.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Missed {
+    #[serde(flatten)]
+    schedule: ScheduleKey,
+    /// The due time, RFC 3339.
+    at: String,
+    /// Why: the workflow was still running, or the clock jumped past more due times than one move
+    /// starts.
+    reason: &'static str,
+}
+
+/// The schedules of the store and when they are due.
+#[derive(Debug, Default)]
+pub(crate) struct Timetable {
+    entries: std::collections::HashMap<ScheduleKey, Entry>,
+    due: std::collections::BTreeSet<(i64, ScheduleKey)>,
+    missed: VecDeque<Missed>,
+}
+
+impl Timetable {
+    /// Registers (or replaces) a schedule, next due after `now`. A pattern or time zone that
+    /// cannot be read (checked on the way in; only a state file edited by hand has one) is
+    /// ignored, with a warning.
+    pub(crate) fn put(&mut self, key: ScheduleKey, pattern: &str, timezone: &str, now: i64) {
+        self.remove(&key);
+        let cron = match parse(pattern) {
+            Ok(cron) => cron,
+            Err(error) => {
+                tracing::warn!(?key, pattern, %error, "a schedule that cannot be read never fires");
+                return;
+            }
+        };
+        let Ok(zone) = TimeZone::get(if timezone.is_empty() { "UTC" } else { timezone }) else {
+            tracing::warn!(
+                ?key,
+                timezone,
+                "a schedule in an unknown time zone never fires"
+            );
+            return;
+        };
+        let Some(next) = next_after(&cron, &zone, now) else {
+            return;
+        };
+        self.due.insert((next, key.clone()));
+        self.entries.insert(
+            key,
+            Entry {
+                cron,
+                pattern: pattern.to_owned(),
+                timezone: zone,
+                timezone_name: timezone.to_owned(),
+                next,
+                last_fired: None,
+            },
+        );
+    }
+
+    /// Whether a schedule is filed.
+    pub(crate) fn contains(&self, key: &ScheduleKey) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// Forgets a schedule.
+    pub(crate) fn remove(&mut self, key: &ScheduleKey) {
+        if let Some(entry) = self.entries.remove(key) {
+            self.due.remove(&(entry.next, key.clone()));
+        }
+    }
+
+    /// Whether some schedule is due at or before `now`.
+    pub(crate) fn is_due(&self, now: i64) -> bool {
+        self.due.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    /// Takes the earliest schedule due at or before `now`, filed again under its next due time.
+    fn pop_due(&mut self, now: i64) -> Option<(i64, ScheduleKey)> {
+        let (at, key) = self.due.first().cloned().filter(|(at, _)| *at <= now)?;
+        self.due.pop_first();
+        if let Some(entry) = self.entries.get_mut(&key) {
+            match next_after(&entry.cron, &entry.timezone, at) {
+                Some(next) => {
+                    entry.next = next;
+                    self.due.insert((next, key.clone()));
+                }
+                None => {
+                    self.entries.remove(&key);
+                }
+            }
+        }
+        Some((at, key))
+    }
+
+    fn fired(&mut self, key: &ScheduleKey, at: i64) {
+        if let Some(entry) = self.entries.get_mut(key) {
+            entry.last_fired = Some(at);
+        }
+    }
+
+    fn miss(&mut self, schedule: ScheduleKey, at: i64, reason: &'static str) {
+        tracing::info!(?schedule, at = %time(at), reason, "missed a scheduled run");
+        if self.missed.len() == MAX_MISSED {
+            self.missed.pop_front();
+        }
+        self.missed.push_back(Missed {
+            schedule,
+            at: time(at),
+            reason,
+        });
+    }
+
+    /// `/_sandbox/schedules`: every schedule with its next due time, and the missed due times.
+    pub(crate) fn report(&self) -> Value {
+        let mut schedules: Vec<(&ScheduleKey, &Entry)> = self.entries.iter().collect();
+        schedules.sort_by(|a, b| a.0.cmp(b.0));
+        let schedules: Vec<Value> = schedules
+            .into_iter()
+            .map(|(key, entry)| {
+                let mut value = serde_json::to_value(key).unwrap_or_default();
+                crate::json::set(&mut value, "cron", Value::from(entry.pattern.as_str()));
+                crate::json::set(
+                    &mut value,
+                    "timezone",
+                    Value::from(entry.timezone_name.as_str()),
+                );
+                crate::json::set(&mut value, "next", Value::from(time(entry.next)));
+                crate::json::set(
+                    &mut value,
+                    "last_fired",
+                    entry
+                        .last_fired
+                        .map_or(Value::Null, |at| Value::from(time(at))),
+                );
+                value
+            })
+            .collect();
+        serde_json::json!({"schedules": schedules, "missed": self.missed})
+    }
+}
+
+fn time(millis: i64) -> String {
+    Timestamp::from_millisecond(millis)
+        .map(|at| at.to_string())
+        .unwrap_or_default()
+}
+
+fn parse(pattern: &str) -> Result<Cron, croner::errors::CronError> {
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Disallowed)
+        .build()
+        .parse(pattern)
+}
+
+/// The first due time of `cron` in `zone` strictly after `after` (epoch milliseconds).
+fn next_after(cron: &Cron, zone: &TimeZone, after: i64) -> Option<i64> {
+    let from = Timestamp::from_millisecond(after)
+        .ok()?
+        .to_zoned_datetime(zone.clone());
+    let next = cron.find_next_occurrence(&Civil(from), false).ok()?;
+    Some(next.0.timestamp().as_millisecond())
+}
+
+/// jiff 1.0's `ZonedDateTime` for croner (whose `jiff` feature is built on jiff 0.2).
+#[derive(Clone)]
+struct Civil(ZonedDateTime);
+
+impl CronDateTime for Civil {
+    fn to_civil(&self) -> CivilDateTime {
+        let at = self.0.datetime();
+        CivilDateTime::new(
+            CivilDate::from_parts_unchecked(
+                i32::from(at.year()),
+                u32::try_from(at.month()).unwrap_or(1),
+                u32::try_from(at.day()).unwrap_or(1),
+            ),
+            CivilTime::from_parts_unchecked(
+                u32::try_from(at.hour()).unwrap_or(0),
+                u32::try_from(at.minute()).unwrap_or(0),
+                u32::try_from(at.second()).unwrap_or(0),
+            ),
+        )
+    }
+
+    fn civil_weekday(&self) -> Weekday {
+        Weekday::from_days_from_sunday(
+            u32::try_from(self.0.weekday().to_sunday_zero_offset()).unwrap_or(0),
+        )
+    }
+
+    fn resolve_civil(
+        &self,
+        civil: CivilDateTime,
+    ) -> Result<Resolution<Self>, croner::errors::CronError> {
+        use croner::errors::CronError;
+        let at = jiff::civil::DateTime::new(
+            i16::try_from(civil.year()).map_err(|_| CronError::InvalidDate)?,
+            i8::try_from(civil.month()).map_err(|_| CronError::InvalidDate)?,
+            i8::try_from(civil.day()).map_err(|_| CronError::InvalidDate)?,
+            i8::try_from(civil.hour()).map_err(|_| CronError::InvalidTime)?,
+            i8::try_from(civil.minute()).map_err(|_| CronError::InvalidTime)?,
+            i8::try_from(civil.second()).map_err(|_| CronError::InvalidTime)?,
+            0,
+        )
+        .map_err(|_| CronError::InvalidDate)?;
+        let ambiguous = self.0.time_zone().to_ambiguous_zoned_datetime(at);
+        Ok(match ambiguous.offset() {
+            AmbiguousOffset::Unambiguous { .. } => Resolution::Single(Civil(
+                ambiguous
+                    .unambiguous()
+                    .map_err(|_| CronError::InvalidTime)?,
+            )),
+            AmbiguousOffset::Fold { .. } => {
+                let earlier = ambiguous
+                    .clone()
+                    .earlier()
+                    .map_err(|_| CronError::InvalidTime)?;
+                let later = ambiguous.later().map_err(|_| CronError::InvalidTime)?;
+                Resolution::Ambiguous(Civil(earlier), Civil(later))
+            }
+            AmbiguousOffset::Gap { .. } => Resolution::Gap,
+        })
+    }
+
+    fn checked_add_seconds(&self, seconds: i64) -> Option<Self> {
+        self.0
+            .checked_add(SignedDuration::from_secs(seconds))
+            .ok()
+            .map(Civil)
+    }
+
+    fn cmp_instant(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.timestamp().cmp(&other.0.timestamp())
+    }
+}
+
+impl Store {
+    /// Starts the runs of every schedule due by `now`, in due order, each created at its due
+    /// time; a schedule whose workflow is active then is missed. Each run is logged like any
+    /// other; a run that cannot be written is not started (the due time is missed, with a
+    /// warning).
+    pub(in crate::store) fn fire_schedules(&mut self, now: i64) {
+        let mut fired = 0;
+        while let Some((at, key)) = self.timetable.pop_due(now) {
+            if fired == MAX_FIRES_PER_ADVANCE {
+                self.timetable.miss(
+                    key,
+                    at,
+                    "the clock moved past more due times than one move starts",
+                );
+                continue;
+            }
+            let event = match &key {
+                ScheduleKey::Legacy { workflow } => self.scheduled_run(workflow, at),
+                ScheduleKey::Apps { slug, trigger_id } => {
+                    self.scheduled_app_run(slug, trigger_id, at)
+                }
+            };
+            match event {
+                Ok(Some(event)) => {
+                    if let Err(error) = self.commit(vec![event]) {
+                        tracing::warn!(?key, %error, "a scheduled run could not be written");
+                        self.timetable
+                            .miss(key, at, "the state file could not be written");
+                        continue;
+                    }
+                    self.timetable.fired(&key, at);
+                    fired += 1;
+                }
+                Ok(None) => self
+                    .timetable
+                    .miss(key, at, "the workflow was still running"),
+                Err(error) => {
+                    tracing::warn!(?key, error = %error.message, "a scheduled run could not start");
+                }
+            }
+        }
+    }
+
+    /// The run a legacy schedule starts at `at`, or `None` while the workflow is active.
+    fn scheduled_run(&mut self, workflow: &str, at: i64) -> crate::error::ApiResult<Option<Event>> {
+        let prefix = format!("{workflow}-");
+        let active = self
+            .records
+            .range(prefix.clone()..)
+            .take_while(|(name, _)| name.starts_with(&prefix))
+            .any(|(_, run)| run.workflow == workflow && run.created <= at && !run.is_finished(at));
+        if active {
+            return Ok(None);
+        }
+        let Some(template) = self.workflow(workflow).cloned() else {
+            return Ok(None);
+        };
+        let mut record = self.new_run(workflow, &template, None)?;
+        record.created = at;
+        record.scheduled = Some(at);
+        let name = format!("{workflow}-cron-{}", at.div_euclid(1000));
+        if !self.records.contains_key(&name) {
+            record.name = name;
+        }
+        Ok(Some(Event::PutRun {
+            record: Box::new(record),
+        }))
+    }
+
+    /// The run an app trigger starts at `at`, or `None` while the workflow is active.
+    fn scheduled_app_run(
+        &mut self,
+        slug: &str,
+        trigger_id: &str,
+        at: i64,
+    ) -> crate::error::ApiResult<Option<Event>> {
+        let Some(workflow) = self.app_workflows.get(slug).map(Arc::clone) else {
+            return Ok(None);
+        };
+        let active = self
+            .app_runs
+            .values()
+            .any(|run| run.slug == slug && run.created <= at && run.status(at).is_active());
+        if active {
+            return Ok(None);
+        }
+        let mut run = self.new_app_run(&workflow, "scheduler");
+        run.created = at;
+        run.scheduled = Some(trigger_id.to_owned());
+        Ok(Some(Event::PutAppRun {
+            record: Box::new(run),
+        }))
+    }
+
+    /// `/_sandbox/schedules`.
+    pub(crate) fn schedules_report(&self) -> Value {
+        self.timetable.report()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> i64 {
+        text.parse::<Timestamp>().unwrap().as_millisecond()
+    }
+
+    #[test]
+    fn a_schedule_is_due_in_its_time_zone() {
+        let cron = parse("0 2 * * *").unwrap();
+        let new_york = TimeZone::get("America/New_York").unwrap();
+        assert_eq!(
+            next_after(&cron, &new_york, at("2026-12-01T00:00:00Z")),
+            Some(at("2026-12-01T07:00:00Z")),
+            "02:00 in New York is 07:00 UTC in winter"
+        );
+        let utc = TimeZone::UTC;
+        assert_eq!(
+            next_after(&cron, &utc, at("2026-12-01T02:00:00Z")),
+            Some(at("2026-12-02T02:00:00Z")),
+            "strictly after"
+        );
+    }
+
+    #[test]
+    fn the_timetable_files_each_schedule_under_its_next_due_time() {
+        let mut table = Timetable::default();
+        let key = ScheduleKey::Legacy {
+            workflow: "w".into(),
+        };
+        table.put(key.clone(), "0 * * * *", "UTC", at("2026-12-01T00:30:00Z"));
+        assert!(!table.is_due(at("2026-12-01T00:59:59Z")));
+        assert!(table.is_due(at("2026-12-01T01:00:00Z")));
+        let day = at("2026-12-02T00:30:00Z");
+        let mut fires = Vec::new();
+        while let Some((due, _)) = table.pop_due(day) {
+            fires.push(due);
+        }
+        assert_eq!(fires.len(), 24, "hourly over a day");
+        assert!(!table.is_due(day));
+        table.put(key.clone(), "not a cron", "UTC", day);
+        assert!(
+            table.entries.is_empty(),
+            "an unreadable schedule is not kept"
+        );
+    }
+}
