@@ -383,7 +383,7 @@ async fn runs_are_read_listed_and_searched() {
 
 #[tokio::test]
 async fn latest_current_stop_and_their_errors() {
-    let (_clock, sandbox) = sandbox().await;
+    let (clock, sandbox) = sandbox().await;
     let running = format!("{MINER}-9wfxz");
     let current = atlan(&sandbox, &["runs", "current", "--workflow", MINER]).await;
     insta::with_settings!({ filters => elapsed_filter() }, {
@@ -399,9 +399,20 @@ async fn latest_current_stop_and_their_errors() {
 
     let stopped = atlan(&sandbox, &["-o", "json", "runs", "stop", &running]).await;
     stopped.ok();
-    assert_eq!(stopped.json_lines()[0]["status"]["phase"], "Failed");
+    // As on a tenant (issue 21): the stop answers the run still Running with the shutdown set;
+    // it is Failed with Argo's message a moment later.
+    assert_eq!(stopped.json_lines()[0]["status"]["phase"], "Running");
+    assert_eq!(stopped.json_lines()[0]["spec"]["shutdown"], "Stop");
+    clock.advance(atlan_sandbox::DEFAULT_STOP_DELAY);
+    let ended = atlan(&sandbox, &["-o", "json", "runs", "get", &running]).await;
     assert_eq!(
-        stopped.json_lines()[0]["status"]["message"],
+        ended.json_lines()[0]["status"]["phase"],
+        "Failed",
+        "{}",
+        ended.stdout
+    );
+    assert_eq!(
+        ended.json_lines()[0]["status"]["message"],
         "Stopped with strategy 'Stop'"
     );
 
