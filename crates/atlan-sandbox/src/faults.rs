@@ -171,9 +171,8 @@ impl FaultRule {
         step: impl Into<String>,
         cause: FailureCause,
     ) -> Self {
-        Self::new(
-            None,
-            Some(workflow.into()),
+        Self::runs(
+            workflow,
             FaultAction::FailRuns {
                 phase: None,
                 message: None,
@@ -185,10 +184,16 @@ impl FaultRule {
         )
     }
 
+    /// A rule for new runs of workflows matching `workflow` (a name or slug glob): `action` is
+    /// [`FaultAction::FailRuns`] or [`FaultAction::IndexLag`].
+    pub fn runs(workflow: impl Into<String>, action: FaultAction) -> Self {
+        Self::new(None, Some(workflow.into()), action)
+    }
+
     /// Make new and changed runs of workflows matching `workflow` reach searches `lag` late.
     pub fn index_lag(workflow: impl Into<String>, lag: Duration) -> Self {
         let ms = u64::try_from(lag.as_millis()).unwrap_or(u64::MAX);
-        Self::new(None, Some(workflow.into()), FaultAction::IndexLag { ms })
+        Self::runs(workflow, FaultAction::IndexLag { ms })
     }
 
     /// The retries of a failure rule.

@@ -23,14 +23,7 @@ const MINER: &str = "atlan-snowflake-miner-1714638976";
 const CRAWLER: &str = "atlan-snowflake-1714638976";
 
 async fn start(clock: &ManualClock) -> (SandboxHandle, Api) {
-    let sandbox = Sandbox::builder()
-        .clock(clock.clone())
-        .run_durations(Duration::from_secs(2), Duration::from_secs(30))
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
-    (sandbox, api)
+    common::start_on(clock, Seed::Default).await
 }
 
 fn clock() -> ManualClock {

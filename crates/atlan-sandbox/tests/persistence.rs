@@ -134,12 +134,7 @@ async fn a_torn_last_line_is_cut_and_corruption_is_refused_untouched() {
     corrupt.extend_from_slice(b"{not json}\n");
     corrupt.extend_from_slice(&good[good.iter().position(|b| *b == b'\n').unwrap() + 1..]);
     std::fs::write(&path, &corrupt).unwrap();
-    let error = Sandbox::builder()
-        .stop_delay(std::time::Duration::ZERO)
-        .state(&path)
-        .start()
-        .await
-        .unwrap_err();
+    let error = Sandbox::builder().state(&path).start().await.unwrap_err();
     let SandboxError::State(StateError::Corrupt { line, .. }) = &error else {
         panic!("{error}")
     };
@@ -148,12 +143,7 @@ async fn a_torn_last_line_is_cut_and_corruption_is_refused_untouched() {
     assert_eq!(std::fs::read(&path).unwrap(), corrupt);
 
     std::fs::write(&path, b"some other file\n").unwrap();
-    let error = Sandbox::builder()
-        .stop_delay(std::time::Duration::ZERO)
-        .state(&path)
-        .start()
-        .await
-        .unwrap_err();
+    let error = Sandbox::builder().state(&path).start().await.unwrap_err();
     assert!(
         error
             .to_string()

@@ -16,15 +16,7 @@ use serde_json::{Value, json};
 const CRAWLER: &str = "atlan-snowflake-1714638976";
 
 async fn start(clock: &ManualClock, seed: Seed) -> (SandboxHandle, Api) {
-    let sandbox = Sandbox::builder()
-        .clock(clock.clone())
-        .seed(seed)
-        .run_durations(Duration::from_secs(2), Duration::from_secs(30))
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
-    (sandbox, api)
+    common::start_on(clock, seed).await
 }
 
 fn clock() -> ManualClock {

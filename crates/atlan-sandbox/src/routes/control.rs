@@ -76,15 +76,18 @@ async fn add_failures(State(state): State<ServerState>, body: Bytes) -> ApiResul
     if failures.runs == 0 {
         return Err(ApiError::bad_request("runs must be at least 1"));
     }
-    let mut rule = FaultRule::fail_runs(failures.workflow, String::new()).times(failures.runs);
-    rule.action = crate::FaultAction::FailRuns {
-        phase: None,
-        message: failures.message,
-        cause: failures.cause,
-        step: failures.step,
-        retries: failures.retries,
-        exit_code: failures.exit_code,
-    };
+    let rule = FaultRule::runs(
+        failures.workflow,
+        crate::FaultAction::FailRuns {
+            phase: None,
+            message: failures.message,
+            cause: failures.cause,
+            step: failures.step,
+            retries: failures.retries,
+            exit_code: failures.exit_code,
+        },
+    )
+    .times(failures.runs);
     let id = state
         .faults
         .add(rule)

@@ -19,14 +19,6 @@ pub enum FailureCause {
 }
 
 impl FailureCause {
-    /// Every cause, for messages.
-    pub const ALL: [Self; 4] = [
-        Self::StepError,
-        Self::OutOfMemory,
-        Self::Deadline,
-        Self::PodDeleted,
-    ];
-
     /// Its name on the wire.
     pub fn as_str(self) -> &'static str {
         match self {

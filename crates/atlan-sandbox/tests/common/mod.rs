@@ -173,3 +173,22 @@ pub fn hit_ids(response: &Value) -> Vec<String> {
         .map(|hit| hit["_id"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// A sandbox on `clock` with `seed`, runs Pending 2 s then Running 30 s, and a client for it.
+pub async fn start_on(
+    clock: &atlan_sandbox::ManualClock,
+    seed: atlan_sandbox::Seed,
+) -> (atlan_sandbox::SandboxHandle, Api) {
+    let sandbox = atlan_sandbox::Sandbox::builder()
+        .clock(clock.clone())
+        .seed(seed)
+        .run_durations(
+            std::time::Duration::from_secs(2),
+            std::time::Duration::from_secs(30),
+        )
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+    (sandbox, api)
+}
