@@ -73,7 +73,7 @@ async fn throttled_searches_are_retried_and_succeed() {
 
 #[tokio::test]
 async fn a_stop_is_not_sent_twice_when_the_answer_is_lost() {
-    let (_clock, sandbox, client) = start().await;
+    let (clock, sandbox, client) = start().await;
     let id = common::running_miner_run(&client).await;
     sandbox
         .faults()
@@ -81,7 +81,8 @@ async fn a_stop_is_not_sent_twice_when_the_answer_is_lost() {
         .unwrap();
     let error = client.runs().stop(&id).await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error}");
-    // The stop was made once: the run is Failed, and a second stop is refused.
+    // The stop was made once: the run is Failed after the controller's moment.
+    clock.advance(atlan_sandbox::DEFAULT_STOP_DELAY);
     let run = client.runs().get(&id).await.unwrap();
     assert_eq!(run.phase(), Some(&atlan_workflows::WorkflowPhase::Failed));
 }

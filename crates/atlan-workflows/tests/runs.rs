@@ -251,12 +251,16 @@ async fn lists_and_searches_page_and_stream_the_same_runs() {
 
 #[tokio::test]
 async fn stop_a_running_run_then_again() {
-    let (_clock, _sandbox, client) = start().await;
+    let (clock, _sandbox, client) = start().await;
     let id = common::running_miner_run(&client).await;
+    // As on a tenant: the stop answers the run still Running; Argo fails it a moment later.
     let stopped = client.runs().stop(&id).await.unwrap();
+    assert_eq!(stopped.phase(), Some(&WorkflowPhase::Running));
+    clock.advance(atlan_sandbox::DEFAULT_STOP_DELAY);
+    let stopped = client.runs().get(&id).await.unwrap();
     assert_eq!(stopped.phase(), Some(&WorkflowPhase::Failed));
     assert_eq!(
-        stopped.status.as_ref().unwrap().message.as_deref(),
+        stopped.source.status.as_ref().unwrap().message.as_deref(),
         Some("Stopped with strategy 'Stop'")
     );
     let again = client.runs().stop(&id).await.unwrap_err();
