@@ -53,6 +53,7 @@
 
 mod app;
 mod credential;
+mod cron;
 mod decode;
 mod error_body;
 mod meta;
@@ -64,6 +65,7 @@ mod search;
 mod secret;
 mod status;
 mod string_enum;
+mod user;
 mod wire;
 mod workflow;
 
@@ -77,6 +79,7 @@ pub use app::{
 pub use credential::{
     Credential, CredentialListResponse, CredentialResponse, CredentialTestResponse,
 };
+pub use cron::CronSchedule;
 pub use decode::{DecodeError, DecodeErrorKind, decode, decode_value};
 pub use error_body::{ApiErrorBody, ErrorCause, ErrorCode};
 pub use meta::{
@@ -97,6 +100,7 @@ pub use search::{
 pub use secret::SecretValue;
 pub use status::{Condition, InvalidProgress, NodeStatus, Progress, RunStatus};
 pub use string_enum::UnknownValue;
+pub use user::{User, UserList};
 pub use workflow::{
     Arguments, Dag, DagTask, PackageParameter, Parameter, ParameterError, TemplateRef, Workflow,
     WorkflowResponse, WorkflowRunResponse, WorkflowSpec, WorkflowTemplate, WorkflowTemplateRef,

@@ -119,6 +119,43 @@ pub fn active_runs(slug: &str) -> Result<AtlasSearch, QueryError> {
     Ok(AtlasSearch::new(dsl, [STATUS]))
 }
 
+/// Every attribute of a run that [`run_by_id`] asks for: [`RUN_ATTRIBUTES`] and the run's steps,
+/// outputs, label and error handling.
+pub const RUN_DETAIL_ATTRIBUTES: [&str; 15] = [
+    "name",
+    "qualifiedName",
+    STATUS,
+    STARTED_AT,
+    COMPLETED_AT,
+    "appWorkflowRunStartedBy",
+    "appWorkflowRunStoppedBy",
+    "appWorkflowRunAppWorkflowSlug",
+    "appWorkflowRunAppWorkflowVersion",
+    "appWorkflowRunAppName",
+    "appWorkflowRunLabel",
+    "appWorkflowRunAppWorkflowName",
+    "appWorkflowRunSteps",
+    "appWorkflowRunOutputs",
+    "appWorkflowRunErrorHandling",
+];
+
+/// The run with this id (its asset's `name`), with its steps and outputs: two hits at most, so
+/// that an id that is not unique shows.
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty id.
+pub fn run_by_id(run_id: &str) -> Result<AtlasSearch, QueryError> {
+    let run_id = non_empty(run_id, "app run id")?;
+    let query = live_runs().filter(Query::term("name.keyword", run_id).case_insensitive(false));
+    let dsl = Search::new()
+        .query(query)
+        .from(0)
+        .size(2)
+        .track_total_hits(true)
+        .sort(Sort::new(STARTED_AT).order(SortOrder::Desc));
+    Ok(AtlasSearch::new(dsl, RUN_DETAIL_ATTRIBUTES))
+}
+
 /// What [`runs`] looks for: the runs of one workflow (or of every app workflow), in some statuses
 /// (or any), started and completed within bounds, one page of them.
 ///

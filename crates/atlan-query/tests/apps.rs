@@ -59,6 +59,16 @@ fn run_searches_snapshot() {
 }
 
 #[test]
+fn a_run_by_id_is_one_term_on_its_name_with_its_steps() {
+    let search = apps::run_by_id("5f0c2b8e-1a3d-4c6e-9f7a-2b4d6e8f0a1c").unwrap();
+    insta::assert_json_snapshot!(search);
+    let attributes: Vec<&str> = search.attributes.iter().map(String::as_str).collect();
+    assert!(attributes.contains(&"appWorkflowRunSteps"));
+    assert!(attributes.contains(&"appWorkflowRunOutputs"));
+    assert!(matches!(apps::run_by_id(""), Err(QueryError::Empty { .. })));
+}
+
+#[test]
 fn bad_run_searches_are_errors_before_a_body_exists() {
     assert_eq!(
         apps::active_runs(" ").unwrap_err(),

@@ -57,6 +57,20 @@ fn runs_by_status_and_time() {
 }
 
 #[test]
+fn runs_by_status_and_time_including_scheduled() {
+    insta::assert_json_snapshot!(
+        workflows::runs_by_status_and_time_including_scheduled(
+            &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
+            &TimeBounds::since("now-7d"),
+            &TimeBounds::any(),
+            0,
+            100,
+        )
+        .unwrap()
+    );
+}
+
+#[test]
 fn runs_by_status_and_time_without_bounds() {
     insta::assert_json_snapshot!(
         workflows::runs_by_status_and_time(

@@ -137,6 +137,11 @@ impl AtlanClient {
         Schedules::new(self.clone())
     }
 
+    /// User operations (who is disabled).
+    pub fn users(&self) -> crate::Users {
+        crate::Users::new(self.clone())
+    }
+
     /// App workflows: the connectors of newer tenants (`/api/service/v1/app…`).
     pub fn apps(&self) -> crate::Apps {
         crate::Apps::new(self.clone())

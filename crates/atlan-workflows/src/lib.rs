@@ -89,6 +89,7 @@ pub mod requests;
 mod runs;
 mod schedules;
 mod sealed;
+mod users;
 mod workflows;
 
 pub use apps::{
@@ -107,6 +108,7 @@ pub use request::{API_PREFIX, ApiRequest, META_PREFIX};
 pub use requests::WorkflowRoute;
 pub use runs::{RunList, RunSearch, Runs, RunsByStatus, WorkflowRuns};
 pub use schedules::Schedules;
+pub use users::{MAX_USERS, Users};
 pub use workflows::{
     DEFAULT_MAX_RESULTS, FindByType, FindScheduleQuery, Rerun, RerunTarget, RunWorkflow,
     ScheduleQueryRuns, Workflows,

@@ -243,6 +243,8 @@ pub struct RunsByStatus {
     phases: Vec<WorkflowPhase>,
     started: TimeBounds,
     finished: TimeBounds,
+    /// Whether runs without a creator (scheduled runs) are found too.
+    including_scheduled: bool,
     /// The bounds set, checked.
     bounds: BoundCheck,
 }
@@ -259,7 +261,12 @@ impl ListingQuery for RunsByStatus {
 
     fn ready(&self, from: u64, size: u64) -> Result<Search> {
         self.bounds.result()?;
-        Ok(workflows::runs_by_status_and_time(
+        let search = if self.including_scheduled {
+            workflows::runs_by_status_and_time_including_scheduled
+        } else {
+            workflows::runs_by_status_and_time
+        };
+        Ok(search(
             &self.phases,
             &self.started,
             &self.finished,
@@ -291,6 +298,13 @@ impl Listing<RunsByStatus> {
     /// Adds a phase to find.
     pub fn phase(mut self, phase: WorkflowPhase) -> Self {
         self.query.phases.push(phase);
+        self
+    }
+
+    /// Finds the runs a schedule started too: by default, as Atlan's SDKs, the search leaves out
+    /// runs without a creator label, which are the ones the cron controller submits.
+    pub fn including_scheduled(mut self) -> Self {
+        self.query.including_scheduled = true;
         self
     }
 

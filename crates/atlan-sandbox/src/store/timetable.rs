@@ -7,9 +7,8 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use croner::{CivilDate, CivilDateTime, CivilTime, Cron, CronDateTime, Resolution, Weekday};
-use jiff::tz::{AmbiguousOffset, TimeZone};
-use jiff::{SignedDuration, Timestamp, ZonedDateTime};
+use atlan_model::CronSchedule;
+use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -42,9 +41,8 @@ pub(crate) enum ScheduleKey {
 /// What is known of one schedule.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
-    cron: Cron,
+    schedule: CronSchedule,
     pattern: String,
-    timezone: TimeZone,
     timezone_name: String,
     /// When it is next due (epoch milliseconds).
     next: i64,
@@ -78,31 +76,22 @@ impl Timetable {
     /// ignored, with a warning.
     pub(crate) fn put(&mut self, key: ScheduleKey, pattern: &str, timezone: &str, now: i64) {
         self.remove(&key);
-        let cron = match parse(pattern) {
-            Ok(cron) => cron,
+        let schedule = match CronSchedule::parse(pattern, timezone) {
+            Ok(schedule) => schedule,
             Err(error) => {
-                tracing::warn!(?key, pattern, %error, "a schedule that cannot be read never fires");
+                tracing::warn!(?key, pattern, timezone, %error, "a schedule that cannot be read never fires");
                 return;
             }
         };
-        let Ok(zone) = TimeZone::get(if timezone.is_empty() { "UTC" } else { timezone }) else {
-            tracing::warn!(
-                ?key,
-                timezone,
-                "a schedule in an unknown time zone never fires"
-            );
-            return;
-        };
-        let Some(next) = next_after(&cron, &zone, now) else {
+        let Some(next) = next_after(&schedule, now) else {
             return;
         };
         self.due.insert((next, key.clone()));
         self.entries.insert(
             key,
             Entry {
-                cron,
+                schedule,
                 pattern: pattern.to_owned(),
-                timezone: zone,
                 timezone_name: timezone.to_owned(),
                 next,
                 last_fired: None,
@@ -132,7 +121,7 @@ impl Timetable {
         let (at, key) = self.due.first().cloned().filter(|(at, _)| *at <= now)?;
         self.due.pop_first();
         if let Some(entry) = self.entries.get_mut(&key) {
-            match next_after(&entry.cron, &entry.timezone, at) {
+            match next_after(&entry.schedule, at) {
                 Some(next) => {
                     entry.next = next;
                     self.due.insert((next, key.clone()));
@@ -198,93 +187,10 @@ fn time(millis: i64) -> String {
         .unwrap_or_default()
 }
 
-fn parse(pattern: &str) -> Result<Cron, croner::errors::CronError> {
-    croner::parser::CronParser::builder()
-        .seconds(croner::parser::Seconds::Disallowed)
-        .build()
-        .parse(pattern)
-}
-
-/// The first due time of `cron` in `zone` strictly after `after` (epoch milliseconds).
-fn next_after(cron: &Cron, zone: &TimeZone, after: i64) -> Option<i64> {
-    let from = Timestamp::from_millisecond(after)
-        .ok()?
-        .to_zoned_datetime(zone.clone());
-    let next = cron.find_next_occurrence(&Civil(from), false).ok()?;
-    Some(next.0.timestamp().as_millisecond())
-}
-
-/// jiff 1.0's `ZonedDateTime` for croner (whose `jiff` feature is built on jiff 0.2).
-#[derive(Clone)]
-struct Civil(ZonedDateTime);
-
-impl CronDateTime for Civil {
-    fn to_civil(&self) -> CivilDateTime {
-        let at = self.0.datetime();
-        CivilDateTime::new(
-            CivilDate::from_parts_unchecked(
-                i32::from(at.year()),
-                u32::try_from(at.month()).unwrap_or(1),
-                u32::try_from(at.day()).unwrap_or(1),
-            ),
-            CivilTime::from_parts_unchecked(
-                u32::try_from(at.hour()).unwrap_or(0),
-                u32::try_from(at.minute()).unwrap_or(0),
-                u32::try_from(at.second()).unwrap_or(0),
-            ),
-        )
-    }
-
-    fn civil_weekday(&self) -> Weekday {
-        Weekday::from_days_from_sunday(
-            u32::try_from(self.0.weekday().to_sunday_zero_offset()).unwrap_or(0),
-        )
-    }
-
-    fn resolve_civil(
-        &self,
-        civil: CivilDateTime,
-    ) -> Result<Resolution<Self>, croner::errors::CronError> {
-        use croner::errors::CronError;
-        let at = jiff::civil::DateTime::new(
-            i16::try_from(civil.year()).map_err(|_| CronError::InvalidDate)?,
-            i8::try_from(civil.month()).map_err(|_| CronError::InvalidDate)?,
-            i8::try_from(civil.day()).map_err(|_| CronError::InvalidDate)?,
-            i8::try_from(civil.hour()).map_err(|_| CronError::InvalidTime)?,
-            i8::try_from(civil.minute()).map_err(|_| CronError::InvalidTime)?,
-            i8::try_from(civil.second()).map_err(|_| CronError::InvalidTime)?,
-            0,
-        )
-        .map_err(|_| CronError::InvalidDate)?;
-        let ambiguous = self.0.time_zone().to_ambiguous_zoned_datetime(at);
-        Ok(match ambiguous.offset() {
-            AmbiguousOffset::Unambiguous { .. } => Resolution::Single(Civil(
-                ambiguous
-                    .unambiguous()
-                    .map_err(|_| CronError::InvalidTime)?,
-            )),
-            AmbiguousOffset::Fold { .. } => {
-                let earlier = ambiguous
-                    .clone()
-                    .earlier()
-                    .map_err(|_| CronError::InvalidTime)?;
-                let later = ambiguous.later().map_err(|_| CronError::InvalidTime)?;
-                Resolution::Ambiguous(Civil(earlier), Civil(later))
-            }
-            AmbiguousOffset::Gap { .. } => Resolution::Gap,
-        })
-    }
-
-    fn checked_add_seconds(&self, seconds: i64) -> Option<Self> {
-        self.0
-            .checked_add(SignedDuration::from_secs(seconds))
-            .ok()
-            .map(Civil)
-    }
-
-    fn cmp_instant(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.timestamp().cmp(&other.0.timestamp())
-    }
+/// The first due time of `schedule` strictly after `after` (epoch milliseconds).
+fn next_after(schedule: &CronSchedule, after: i64) -> Option<i64> {
+    let from = Timestamp::from_millisecond(after).ok()?;
+    Some(schedule.next_after(from)?.as_millisecond())
 }
 
 impl Store {
@@ -397,16 +303,15 @@ mod tests {
 
     #[test]
     fn a_schedule_is_due_in_its_time_zone() {
-        let cron = parse("0 2 * * *").unwrap();
-        let new_york = TimeZone::get("America/New_York").unwrap();
+        let new_york = CronSchedule::parse("0 2 * * *", "America/New_York").unwrap();
         assert_eq!(
-            next_after(&cron, &new_york, at("2026-12-01T00:00:00Z")),
+            next_after(&new_york, at("2026-12-01T00:00:00Z")),
             Some(at("2026-12-01T07:00:00Z")),
             "02:00 in New York is 07:00 UTC in winter"
         );
-        let utc = TimeZone::UTC;
+        let utc = CronSchedule::parse("0 2 * * *", "UTC").unwrap();
         assert_eq!(
-            next_after(&cron, &utc, at("2026-12-01T02:00:00Z")),
+            next_after(&utc, at("2026-12-01T02:00:00Z")),
             Some(at("2026-12-02T02:00:00Z")),
             "strictly after"
         );

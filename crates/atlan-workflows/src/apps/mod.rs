@@ -200,6 +200,37 @@ impl Apps {
             .await
     }
 
+    /// A run as its `AppWorkflowRun` asset, with its steps and outputs (where each step's error,
+    /// exit code and log are): the asset search's view of a run, as the runs listing gives, with
+    /// the detail [`Apps::get_run`] does not carry.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the search finds no run with this id; [`Error::InvalidInput`] for
+    /// an empty id; otherwise as [`AtlanClient::execute`].
+    pub async fn find_run(&self, run_id: &str) -> Result<AppWorkflowRunAttributes> {
+        let search = searches::run_by_id(run_id)?;
+        let answer: AtlasSearchResponse = self
+            .client
+            .execute_json(&requests::search(&search)?)
+            .await?;
+        app_runs::decode_runs(&answer)?
+            .into_iter()
+            .find(|run| run.name.as_deref() == Some(run_id))
+            .ok_or_else(|| Error::NotFound {
+                operation: "apps.find_run",
+                what: format!("app run `{run_id}`"),
+                body: None,
+            })
+    }
+
+    /// A run as its asset, if the search finds it.
+    ///
+    /// # Errors
+    /// As [`Apps::find_run`], but not [`Error::NotFound`].
+    pub async fn find_run_opt(&self, run_id: &str) -> Result<Option<AppWorkflowRunAttributes>> {
+        Error::not_found_as_none(self.find_run(run_id).await)
+    }
+
     /// The Pending or Running run of a workflow, per the asset search.
     pub(crate) async fn active_run(&self, slug: &str) -> Result<Option<AppWorkflowRunAttributes>> {
         let search = searches::active_runs(slug)?;

@@ -17,6 +17,7 @@ pub mod credentials;
 pub mod identity;
 pub mod runs;
 pub mod schedules;
+pub mod users;
 pub mod workflows;
 
 use atlan_query::{Index, Search};

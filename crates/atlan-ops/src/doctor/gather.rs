@@ -1,0 +1,311 @@
+//! What the checks look at, read through the facade: the schedules and app workflows, every run
+//! in the window (one concurrent pass, as `runs stats`), each legacy workflow with runs or a
+//! schedule, each credential in use tested once by GUID (read-only), and the disabled users.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use atlan_workflows::model::WorkflowScheduleResponse;
+use atlan_workflows::{AtlanClient, Error, Result};
+use futures_util::{StreamExt, TryStreamExt};
+use jiff::Timestamp;
+
+use super::{CredentialCheck, Finding, ScheduleFacts, Severity, Tenant, WorkflowFacts, check};
+use crate::fetch::{self, ApiChoice, Selection, not_served};
+use crate::stats::Stats;
+use crate::view::{self, Api};
+use crate::window::Window;
+
+/// How many workflows or credentials are read at once.
+const CONCURRENCY: usize = 8;
+/// The most run starts kept per scheduled workflow (for the missed-schedule check).
+const MAX_STARTS: usize = 10_000;
+/// The annotation with a scheduled legacy workflow's name.
+const ATLAN_NAME: &str = "orchestration.atlan.com/atlanName";
+/// The parameter with a legacy workflow's credential.
+const CREDENTIAL_PARAMETER: &str = "credential-guid";
+/// The label with the username a legacy workflow was created by (and runs as).
+const OWNER_LABEL: &str = "workflows.argoproj.io/creator-preferred-username";
+
+/// Findings, and what was looked at.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DoctorReport {
+    /// The findings, errors first.
+    pub findings: Vec<Finding>,
+    /// How many workflows were looked at.
+    pub workflows: usize,
+    /// How many credentials were tested (each once).
+    pub credential_tests: usize,
+    /// The APIs left out because the tenant does not serve them.
+    pub skipped: Vec<Api>,
+}
+
+impl DoctorReport {
+    /// Whether any finding is an error (`doctor` exits 1).
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|finding| finding.severity == Severity::Error)
+    }
+
+    /// A closing `coverage` finding: what was checked, and with how many requests if counted.
+    pub fn coverage(&self, requests: Option<u64>) -> Finding {
+        let mut detail = format!(
+            "checked {} workflow(s) and {} credential(s), each tested once",
+            self.workflows, self.credential_tests
+        );
+        if let Some(requests) = requests {
+            detail.push_str(&format!(", in {requests} request(s)"));
+        }
+        for api in &self.skipped {
+            detail.push_str(&format!(
+                "; the tenant does not serve the {} API",
+                api.as_str()
+            ));
+        }
+        Finding {
+            check: "coverage",
+            severity: Severity::Info,
+            workflow: None,
+            api: None,
+            detail,
+        }
+    }
+}
+
+/// Gathers the tenant and checks it.
+///
+/// # Errors
+/// As [`gather`].
+pub async fn run(
+    client: &AtlanClient,
+    api: ApiChoice,
+    window: &Window,
+    now: Timestamp,
+) -> Result<DoctorReport> {
+    let (tenant, skipped) = gather(client, api, window, now).await?;
+    let credential_tests = tenant.credentials.len();
+    Ok(DoctorReport {
+        findings: check(&tenant),
+        workflows: tenant.workflows.len(),
+        credential_tests,
+        skipped,
+    })
+}
+
+/// Reads what the checks need, and the APIs the tenant does not serve.
+///
+/// # Errors
+/// The first failure of a read, other than an API (or the users) the tenant does not serve.
+pub async fn gather(
+    client: &AtlanClient,
+    api: ApiChoice,
+    window: &Window,
+    now: Timestamp,
+) -> Result<(Tenant, Vec<Api>)> {
+    let mut skipped = Vec::new();
+    let (schedules, app_workflows, disabled) = futures_util::future::join3(
+        async {
+            if api.includes(Api::Legacy) {
+                client.schedules().list().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if api.includes(Api::Apps) {
+                client.apps().list().stream().try_collect::<Vec<_>>().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        client.users().disabled(),
+    )
+    .await;
+    let mut facts: HashMap<(Api, String), WorkflowFacts> = HashMap::new();
+    match schedules {
+        Ok(schedules) => {
+            for schedule in &schedules {
+                if let Some((name, schedule)) = legacy_schedule(schedule) {
+                    facts
+                        .entry((Api::Legacy, name.clone()))
+                        .or_insert_with(|| WorkflowFacts::new(Api::Legacy, name))
+                        .schedules
+                        .push(schedule);
+                }
+            }
+        }
+        Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Legacy),
+        Err(error) => return Err(error),
+    }
+    match app_workflows {
+        Ok(workflows) => {
+            for workflow in workflows {
+                let Some(slug) = workflow.slug.clone() else {
+                    continue;
+                };
+                let mut known = WorkflowFacts::new(Api::Apps, slug.clone());
+                known.package = workflow.app().map(str::to_owned);
+                known.owner = workflow.owner.clone();
+                known.credential = workflow
+                    .stored_inputs()
+                    .and_then(|inputs| {
+                        inputs
+                            .get("credential_guid")
+                            .and_then(serde_json::Value::as_str)
+                            .map(str::to_owned)
+                    })
+                    .filter(|guid| !guid.is_empty());
+                known.schedules = workflow
+                    .schedules
+                    .iter()
+                    .flatten()
+                    .filter_map(|entry| {
+                        Some(ScheduleFacts::new(
+                            entry.cron.clone()?,
+                            entry.timezone.clone().unwrap_or_default(),
+                        ))
+                    })
+                    .collect();
+                facts.insert((Api::Apps, slug), known);
+            }
+        }
+        Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Apps),
+        Err(error) => return Err(error),
+    }
+    let disabled_users = match disabled {
+        Ok(users) => Some(
+            users
+                .into_iter()
+                .filter_map(|user| user.username)
+                .collect::<BTreeSet<_>>(),
+        ),
+        Err(error) if not_served(&error) => None,
+        Err(error) => return Err(error),
+    };
+
+    // Every run in the window: the figures, and the starts of the scheduled workflows' runs.
+    let mut stats = Stats::new(*window);
+    let mut packages: HashMap<(Api, String), Option<String>> = HashMap::new();
+    let selection = Selection::new(api);
+    let left_out = fetch::each_run(client, &selection, window, |run| {
+        stats.add(&run);
+        let key = (run.api, run.workflow.clone());
+        if let Some(known) = facts.get_mut(&key)
+            && known.run_starts.len() < MAX_STARTS
+            && let Some(started) = run.started
+        {
+            known.run_starts.push(started);
+        }
+        packages.entry(key).or_insert(run.package);
+    })
+    .await?;
+    for api in left_out {
+        if !skipped.contains(&api) {
+            skipped.push(api);
+        }
+    }
+    for (key, package) in packages {
+        let known = facts
+            .entry(key.clone())
+            .or_insert_with(|| WorkflowFacts::new(key.0, key.1));
+        if known.package.is_none() {
+            known.package = package;
+        }
+    }
+
+    // Each legacy workflow: who it runs as and which credential it uses.
+    let legacy: Vec<String> = facts
+        .keys()
+        .filter(|(api, _)| *api == Api::Legacy)
+        .map(|(_, name)| name.clone())
+        .collect();
+    let found: Vec<(String, Option<atlan_workflows::WorkflowSearchResult>)> =
+        futures_util::stream::iter(legacy)
+            .map(|name| async move {
+                let workflow = client.workflows().get_opt(&name).await?;
+                Ok::<_, Error>((name, workflow))
+            })
+            .buffer_unordered(CONCURRENCY)
+            .try_collect()
+            .await?;
+    for (name, workflow) in found {
+        let (Some(workflow), Some(known)) = (workflow, facts.get_mut(&(Api::Legacy, name.clone())))
+        else {
+            continue;
+        };
+        let metadata = &workflow.source.metadata;
+        known.owner = metadata.label(OWNER_LABEL).map(str::to_owned);
+        known.credential = workflow
+            .source
+            .spec
+            .parameter(CREDENTIAL_PARAMETER)
+            .and_then(serde_json::Value::as_str)
+            .filter(|guid| !guid.is_empty())
+            .map(str::to_owned);
+        if known.package.is_none() {
+            known.package = view::legacy::package(Some(&name), metadata);
+        }
+    }
+
+    // Each credential in use, tested once.
+    let guids: BTreeSet<String> = facts
+        .values()
+        .filter_map(|known| known.credential.clone())
+        .collect();
+    let credentials: BTreeMap<String, CredentialCheck> = futures_util::stream::iter(guids)
+        .map(|guid| async move {
+            let result = match client.credentials().test_by_id(&guid).await {
+                Ok(answer) if answer.is_successful() => CredentialCheck::Passed,
+                Ok(answer) => {
+                    CredentialCheck::Failed(answer.reason().unwrap_or("the test failed").to_owned())
+                }
+                Err(error) if error.is_not_found() || not_served(&error) => {
+                    CredentialCheck::Missing
+                }
+                Err(error @ Error::Api { .. })
+                    if error.status().is_some_and(|s| s.is_client_error()) =>
+                {
+                    CredentialCheck::Failed(error.to_string())
+                }
+                Err(error) => return Err(error),
+            };
+            Ok((guid, result))
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await?;
+
+    let mut workflows: Vec<WorkflowFacts> = facts.into_values().collect();
+    workflows.sort_by(|a, b| (a.api, &a.workflow).cmp(&(b.api, &b.workflow)));
+    let mut tenant = Tenant::new(now, *window);
+    tenant.stats = stats.finish();
+    tenant.workflows = workflows;
+    tenant.credentials = credentials;
+    tenant.disabled_users = disabled_users;
+    Ok((tenant, skipped))
+}
+
+/// A legacy CronWorkflow's workflow and schedule.
+fn legacy_schedule(response: &WorkflowScheduleResponse) -> Option<(String, ScheduleFacts)> {
+    let metadata = response.metadata.as_ref()?;
+    let name = metadata
+        .annotation(ATLAN_NAME)
+        .map(str::to_owned)
+        .or_else(|| {
+            metadata
+                .name()
+                .map(|name| name.strip_suffix("-cron").unwrap_or(name).to_owned())
+        })?;
+    let spec = response.spec.as_ref()?;
+    let mut schedule = ScheduleFacts::new(
+        spec.schedule.clone()?,
+        spec.timezone.clone().unwrap_or_default(),
+    );
+    schedule.suspended = spec.suspend == Some(true);
+    schedule.since = metadata
+        .creation_timestamp
+        .as_deref()
+        .and_then(|at| at.parse().ok());
+    Some((name, schedule))
+}

@@ -1,0 +1,264 @@
+//! Run views from a tenant, through the facade only: one run by id (either API), the previous
+//! successful run of a workflow, and every run started in a window.
+
+use atlan_workflows::model::{AppRunStatus, WorkflowPackage};
+use atlan_workflows::{AtlanClient, Error, Result, WorkflowPhase};
+use futures_util::{StreamExt, TryStreamExt};
+use jiff::Timestamp;
+
+use crate::view::{self, Api, RunView};
+use crate::window::Window;
+
+/// How many of a workflow's successful runs are read, newest first, to find the one before a run.
+const PREVIOUS_SEARCH: usize = 200;
+
+/// Which API's runs and workflows to look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ApiChoice {
+    /// The legacy API only.
+    Legacy,
+    /// The App workflows API only.
+    Apps,
+    /// Both, where the tenant serves them (an API the tenant answers 404 for is left out, and
+    /// said so).
+    #[default]
+    All,
+}
+
+impl ApiChoice {
+    /// Whether `api` is chosen.
+    pub fn includes(self, api: Api) -> bool {
+        match self {
+            Self::All => true,
+            Self::Legacy => api == Api::Legacy,
+            Self::Apps => api == Api::Apps,
+        }
+    }
+}
+
+/// Which runs: of an API, a package, a workflow.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Selection {
+    /// The APIs.
+    pub api: ApiChoice,
+    /// Only this package (a legacy prefix such as `atlan-snowflake` or name such as
+    /// `@atlan/snowflake`, or an app id).
+    pub package: Option<String>,
+    /// Only this workflow (a legacy name or an app slug).
+    pub workflow: Option<String>,
+}
+
+impl Selection {
+    /// Every run of the chosen APIs.
+    pub fn new(api: ApiChoice) -> Self {
+        Self {
+            api,
+            ..Self::default()
+        }
+    }
+
+    /// Only this package.
+    #[must_use]
+    pub fn package(mut self, package: impl Into<String>) -> Self {
+        self.package = Some(package.into());
+        self
+    }
+
+    /// Only this workflow.
+    #[must_use]
+    pub fn workflow(mut self, workflow: impl Into<String>) -> Self {
+        self.workflow = Some(workflow.into());
+        self
+    }
+
+    /// Whether `run` is selected.
+    pub fn matches(&self, run: &RunView) -> bool {
+        self.api.includes(run.api)
+            && self.workflow.as_ref().is_none_or(|w| *w == run.workflow)
+            && self
+                .package
+                .as_ref()
+                .is_none_or(|p| same_package(p, run.package.as_deref()))
+    }
+}
+
+/// Whether package `asked` (a prefix, a package name or an app id) is `package`.
+pub fn same_package(asked: &str, package: Option<&str>) -> bool {
+    let Some(package) = package else {
+        return false;
+    };
+    asked == package
+        || WorkflowPackage::from_package_name(asked).is_some_and(|p| p.prefix() == package)
+        || WorkflowPackage::from_package_name(package).is_some_and(|p| p.prefix() == asked)
+}
+
+/// Whether `error` says the tenant does not serve that API at all.
+pub fn not_served(error: &Error) -> bool {
+    error.status().is_some_and(|status| status.as_u16() == 404)
+}
+
+/// A run of either API by its id: a legacy run's name or an app run's id (both looked up at
+/// once).
+///
+/// # Errors
+/// [`Error::NotFound`] when neither API has it; otherwise the first failure of a lookup.
+pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunView> {
+    let legacy = async {
+        if api.includes(Api::Legacy) {
+            client.runs().get_opt(run).await
+        } else {
+            Ok(None)
+        }
+    };
+    let apps = async {
+        if api.includes(Api::Apps) {
+            client.apps().find_run_opt(run).await
+        } else {
+            Ok(None)
+        }
+    };
+    let (legacy, apps) = futures_util::future::join(legacy, apps).await;
+    match (legacy, apps) {
+        (Ok(Some(hit)), _) => Ok(view::legacy::view(&hit)),
+        (_, Ok(Some(found))) => Ok(view::apps::view(&found)),
+        (Err(error), _) | (_, Err(error)) if !not_served(&error) => Err(error),
+        _ => Err(Error::NotFound {
+            operation: "runs.explain",
+            what: format!("run `{run}`"),
+            body: None,
+        }),
+    }
+}
+
+/// The latest successful run of `run`'s workflow that started before it.
+///
+/// # Errors
+/// As the listing it reads.
+pub async fn previous_success(client: &AtlanClient, run: &RunView) -> Result<Option<RunView>> {
+    let Some(started) = run.started else {
+        return Ok(None);
+    };
+    let before = |candidate: &RunView| {
+        candidate.run != run.run && candidate.started.is_some_and(|at| at < started)
+    };
+    match run.api {
+        Api::Legacy => {
+            let mut successes = client
+                .runs()
+                .list(run.workflow.clone())
+                .phase(WorkflowPhase::Succeeded)
+                .size(50)
+                .stream()
+                .take(PREVIOUS_SEARCH);
+            while let Some(hit) = successes.try_next().await? {
+                let candidate = view::legacy::view(&hit);
+                if before(&candidate) {
+                    return Ok(Some(candidate));
+                }
+            }
+            Ok(None)
+        }
+        Api::Apps => {
+            let page = client
+                .apps()
+                .runs()
+                .slug(run.workflow.clone())
+                .statuses([AppRunStatus::Succeeded])
+                .started_before(started.to_string())
+                .size(5)
+                .page()
+                .await?;
+            let found = page.items.iter().map(view::apps::view).find(|c| before(c));
+            // The listing carries no steps: read the run itself for them.
+            match found {
+                Some(found) => Ok(client
+                    .apps()
+                    .find_run_opt(&found.run)
+                    .await?
+                    .map(|run| view::apps::view(&run))
+                    .or(Some(found))),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
+/// Every selected run started in `window`, given to `fold` as it arrives: the legacy search
+/// (every phase, scheduled runs too) and the app runs search read at once (each fetching pages
+/// ahead) and merged as their pages come, so nothing but the pages in flight is held. Returns the
+/// APIs left out because the tenant does not serve them.
+///
+/// # Errors
+/// The first failure of a listing (other than an API the tenant does not serve, with
+/// [`ApiChoice::All`]).
+pub async fn each_run(
+    client: &AtlanClient,
+    selection: &Selection,
+    window: &Window,
+    mut fold: impl FnMut(RunView),
+) -> Result<Vec<Api>> {
+    let since = window.since.to_string();
+    let before = window.before.map(|at| at.to_string());
+    let legacy = if selection.api.includes(Api::Legacy) {
+        let mut search = client
+            .runs()
+            .search()
+            .phases([
+                WorkflowPhase::Pending,
+                WorkflowPhase::Running,
+                WorkflowPhase::Succeeded,
+                WorkflowPhase::Failed,
+                WorkflowPhase::Error,
+            ])
+            .including_scheduled()
+            .started_since(since.clone())
+            .size(100);
+        if let Some(before) = &before {
+            search = search.started_before(before.clone());
+        }
+        search
+            .stream()
+            .map(|hit| (Api::Legacy, hit.map(|hit| view::legacy::view(&hit))))
+            .boxed()
+    } else {
+        futures_util::stream::empty().boxed()
+    };
+    let apps = if selection.api.includes(Api::Apps) {
+        let mut search = client.apps().runs().started_since(since).size(100);
+        if let Some(workflow) = &selection.workflow {
+            search = search.slug(workflow.clone());
+        }
+        if let Some(before) = &before {
+            search = search.started_before(before.clone());
+        }
+        search
+            .stream()
+            .map(|run| (Api::Apps, run.map(|run| view::apps::view(&run))))
+            .boxed()
+    } else {
+        futures_util::stream::empty().boxed()
+    };
+    let mut merged = futures_util::stream::select(legacy, apps);
+    let mut skipped = Vec::new();
+    while let Some((api, item)) = merged.next().await {
+        match item {
+            Ok(_) if skipped.contains(&api) => {}
+            Ok(view) if selection.matches(&view) => fold(view),
+            Ok(_) => {}
+            Err(error) if selection.api == ApiChoice::All && not_served(&error) => {
+                if !skipped.contains(&api) {
+                    skipped.push(api);
+                }
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(skipped)
+}
+
+/// The instant a window is resolved at when none is given: the machine's clock.
+pub fn now() -> Timestamp {
+    Timestamp::now()
+}

@@ -1,0 +1,86 @@
+//! Operations over Atlan workflows of both APIs, above the facade (`atlan-workflows`): what the
+//! people who run connectors ask every morning.
+//!
+//! - [`view`]: one **run view** that a legacy run and an app run both map into (API, workflow,
+//!   package, normalized status, times, message, step tree);
+//! - [`explain`](explain()): why a run ended as it did (the failed step, its exit code and log, a
+//!   classified [`Cause`], how it differs from the previous successful run);
+//! - [`Stats`]: health figures per workflow over the runs started in a [`Window`];
+//! - [`doctor`]: checks of the tenant's automation (failing, stale, missed schedules, credentials
+//!   that no longer pass their test, disabled owners, schedules in the wrong order for lineage).
+//!
+//! The figures and checks are pure functions over views, unit-tested without IO; [`fetch`] and
+//! the `*_report` functions read the views through the facade, which alone knows the endpoints.
+//!
+//! ```no_run
+//! use atlan_ops::{ApiChoice, Selection, Window};
+//!
+//! # async fn example(client: atlan_workflows::AtlanClient) -> Result<(), Box<dyn std::error::Error>> {
+//! let window = Window::parse("now-7d", None, jiff::Timestamp::now())?;
+//! let report = atlan_ops::stats_report(&client, &Selection::new(ApiChoice::All), &window).await?;
+//! for row in &report.rows {
+//!     println!("{} {} failed {} of {}", row.api.as_str(), row.workflow, row.failed, row.runs);
+//! }
+//! let why = atlan_ops::explain_run(&client, "atlan-snowflake-1714638976-k2x7q").await?;
+//! println!("{}", why.summary());
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod cause;
+pub mod doctor;
+pub mod explain;
+pub mod fetch;
+pub mod lineage;
+pub mod stats;
+pub mod view;
+pub mod window;
+
+pub use cause::{Cause, Evidence, classify};
+pub use doctor::{Finding, Severity};
+pub use explain::{Explanation, PreviousRun, StepChange, explain};
+pub use fetch::{ApiChoice, Selection};
+pub use stats::{RecentRun, Stats, WorkflowStats};
+pub use view::{Api, RunView, Status, StepView};
+pub use window::{DEFAULT_SINCE, Window, WindowError};
+
+use atlan_workflows::{AtlanClient, Result};
+
+/// Explains the run with this id (a legacy run name or an app run id), compared with the previous
+/// successful run of its workflow.
+///
+/// # Errors
+/// [`atlan_workflows::Error::NotFound`] when neither API has the run; otherwise as the facade.
+pub async fn explain_run(client: &AtlanClient, run: &str) -> Result<Explanation> {
+    let view = fetch::run(client, run, ApiChoice::All).await?;
+    let previous = fetch::previous_success(client, &view).await?;
+    Ok(explain(view, previous.as_ref()))
+}
+
+/// The figures of `runs stats`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StatsReport {
+    /// One row per workflow, worst first.
+    pub rows: Vec<WorkflowStats>,
+    /// The APIs left out because the tenant does not serve them.
+    pub skipped: Vec<Api>,
+}
+
+/// Health figures per workflow over the selected runs started in `window`, read in one
+/// concurrent pass over both APIs.
+///
+/// # Errors
+/// As [`fetch::each_run`].
+pub async fn stats_report(
+    client: &AtlanClient,
+    selection: &Selection,
+    window: &Window,
+) -> Result<StatsReport> {
+    let mut stats = Stats::new(*window);
+    let skipped = fetch::each_run(client, selection, window, |run| stats.add(&run)).await?;
+    Ok(StatsReport {
+        rows: stats.finish(),
+        skipped,
+    })
+}
