@@ -7,6 +7,7 @@ use atlan_workflows::{AtlanClient, AtlanClientBuilder, DryRun};
 use secrecy::ExposeSecret;
 
 use crate::cli::Global;
+use crate::counter::CountRequests;
 use crate::error::CliError;
 
 /// What a command needs to run: a client, and the sandbox behind it when there is one.
@@ -15,6 +16,8 @@ pub(crate) struct Connection {
     pub(crate) client: AtlanClient,
     /// The embedded sandbox; it serves as long as this lives.
     sandbox: Option<SandboxHandle>,
+    /// The requests the client sent.
+    pub(crate) requests: CountRequests,
 }
 
 impl Connection {
@@ -29,9 +32,11 @@ impl Connection {
         let dry_run = global.dry_run.map_or(DryRun::Off, DryRun::from);
         let max_bytes = usize::try_from(global.max_response_mib.saturating_mul(1024 * 1024))
             .unwrap_or(usize::MAX);
+        let requests = CountRequests::default();
         let mut builder = AtlanClient::builder()
             .dry_run(dry_run)
-            .max_response_bytes(max_bytes);
+            .max_response_bytes(max_bytes)
+            .with_layer(requests.clone());
         if let Some(route) = global.route {
             builder = builder.route(route.into());
         }
@@ -39,6 +44,7 @@ impl Connection {
             return Ok(Self {
                 client: builder.build()?,
                 sandbox: None,
+                requests,
             });
         }
         if global.sandbox {
@@ -51,11 +57,13 @@ impl Connection {
             return Ok(Self {
                 client,
                 sandbox: Some(sandbox),
+                requests,
             });
         }
         Ok(Self {
             client: tenant(global, builder)?.build()?,
             sandbox: None,
+            requests,
         })
     }
 

@@ -53,6 +53,12 @@ pub(crate) enum CliError {
         /// Its final status.
         status: String,
     },
+    /// `doctor` found problems that are errors.
+    #[error("doctor found {errors} error(s)")]
+    Unhealthy {
+        /// How many findings are errors.
+        errors: usize,
+    },
     /// The embedded sandbox could not start.
     #[error("the sandbox cannot start: {0}")]
     Sandbox(#[from] atlan_sandbox::SandboxError),
@@ -72,7 +78,10 @@ impl CliError {
                 Error::InvalidInput { .. } | Error::Config { .. } => code::USAGE,
                 _ => code::API,
             },
-            Self::TestFailed { .. } | Self::Sandbox(_) | Self::Output(_) => code::API,
+            Self::TestFailed { .. }
+            | Self::Unhealthy { .. }
+            | Self::Sandbox(_)
+            | Self::Output(_) => code::API,
             Self::RunFailed { .. } | Self::AppRunFailed { .. } => code::RUN_FAILED,
         }
     }

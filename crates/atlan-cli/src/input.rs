@@ -104,6 +104,13 @@ pub(crate) fn date(text: &str) -> Result<String, String> {
         })
 }
 
+/// An instant in RFC 3339, such as `2026-12-01T12:00:00Z`.
+pub(crate) fn instant(text: &str) -> Result<jiff::Timestamp, String> {
+    text.trim().parse().map_err(|error| {
+        format!("`{text}` is not an RFC 3339 instant such as 2026-12-01T12:00:00Z: {error}")
+    })
+}
+
 /// A duration such as `10s`, `1m 30s`, `2h` or `500ms` (or ISO 8601, `PT10S`).
 pub(crate) fn duration(text: &str) -> Result<Duration, String> {
     let parsed: jiff::SignedDuration = text

@@ -8,6 +8,7 @@ mod app_rows;
 mod cli;
 mod commands;
 mod context;
+mod counter;
 mod error;
 mod input;
 mod listing;

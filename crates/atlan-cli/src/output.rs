@@ -103,6 +103,11 @@ impl Printer {
         self.write_line(&document(value))
     }
 
+    /// Writes a line of a report for people (escaped for the terminal, secrets scrubbed).
+    pub(crate) fn text(&mut self, text: &str) -> Result<(), CliError> {
+        self.write_line(&terminal::safe(&scrub::text(text)))
+    }
+
     /// Writes a line as it is (in either format), such as a dry run's request.
     pub(crate) fn line(&mut self, line: &str) -> Result<(), CliError> {
         self.write_line(line)

@@ -4,11 +4,10 @@
 //! search hit holds), with every secret redacted.
 
 use atlan_workflows::model::{
-    CredentialResponse, CredentialTestResponse, ObjectMeta, PACKAGE_NAME_KEY, RunStatus,
-    WorkflowRunResponse, WorkflowScheduleResponse, WorkflowSearchResult, WorkflowSpec,
-    redact_workflow_json,
+    CredentialResponse, CredentialTestResponse, ObjectMeta, RunStatus, WorkflowRunResponse,
+    WorkflowScheduleResponse, WorkflowSearchResult, WorkflowSpec, redact_workflow_json,
 };
-use atlan_workflows::{WorkflowPackage, WorkflowResponse, WorkflowSchedule};
+use atlan_workflows::{WorkflowResponse, WorkflowSchedule};
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
@@ -181,19 +180,9 @@ fn workflow_row(name: &str, metadata: &ObjectMeta) -> Vec<String> {
     ]
 }
 
-/// The PACKAGE of a workflow or run: the wire prefix of a known package (what `find --type` takes),
-/// else the package name the object is annotated with (`@atlan/schedule-query` for a scheduled
-/// query), else the prefix of the workflow id.
+/// The PACKAGE of a workflow or run (as the run view has it).
 fn package(workflow: Option<&str>, metadata: &ObjectMeta) -> Option<String> {
-    let of_id = workflow.and_then(WorkflowPackage::of_workflow_id);
-    match of_id {
-        Some(package) if package.is_known() => Some(package.prefix().to_owned()),
-        _ => metadata
-            .annotation(PACKAGE_NAME_KEY)
-            .map(str::to_owned)
-            .or_else(|| of_id.map(|package| package.prefix().to_owned()))
-            .or_else(|| workflow.map(str::to_owned)),
-    }
+    atlan_ops::view::legacy::package(workflow, metadata)
 }
 
 /// How long a run took, or has been going (to `now`); `-` before it starts or for a time that

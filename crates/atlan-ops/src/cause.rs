@@ -65,7 +65,7 @@ impl Cause {
             }
             Self::StepError => "the step failed: read its log",
             Self::Credential => {
-                "the source rejected the credential: test and update it (atlanctl credentials test-existing)"
+                "the source rejected the credential: test it (atlanctl credentials test --id GUID) and update it"
             }
             Self::Connectivity => {
                 "the source could not be reached: check the host, port, network policy and allow-lists"

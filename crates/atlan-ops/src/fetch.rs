@@ -258,6 +258,63 @@ pub async fn each_run(
     Ok(skipped)
 }
 
+/// Checks that the workflow and package a selection names exist on a chosen API, so that a typo
+/// is told apart from a quiet workflow.
+///
+/// # Errors
+/// [`Error::NotFound`] naming the workflow or package; otherwise as the lookups.
+pub async fn check_selection(client: &AtlanClient, selection: &Selection) -> Result<()> {
+    let served = |result: Result<bool>| match result {
+        Ok(found) => Ok(found),
+        Err(error) if not_served(&error) || error.is_not_found() => Ok(false),
+        Err(error) => Err(error),
+    };
+    if let Some(workflow) = &selection.workflow {
+        let legacy = selection.api.includes(Api::Legacy)
+            && served(
+                client
+                    .workflows()
+                    .get_opt(workflow)
+                    .await
+                    .map(|w| w.is_some()),
+            )?;
+        let apps = selection.api.includes(Api::Apps)
+            && served(client.apps().get_opt(workflow).await.map(|w| w.is_some()))?;
+        if !legacy && !apps {
+            return Err(Error::NotFound {
+                operation: "runs.stats",
+                what: format!("workflow `{workflow}`"),
+                body: None,
+            });
+        }
+    }
+    if let Some(package) = &selection.package {
+        let legacy = selection.api.includes(Api::Legacy)
+            && served(
+                client
+                    .workflows()
+                    .find_by_type(
+                        WorkflowPackage::from_package_name(package)
+                            .unwrap_or_else(|| WorkflowPackage::from(package.as_str())),
+                    )
+                    .max_results(1)
+                    .send()
+                    .await
+                    .map(|found| !found.is_empty()),
+            )?;
+        let apps = selection.api.includes(Api::Apps)
+            && served(client.apps().describe(package).await.map(|_| true))?;
+        if !legacy && !apps {
+            return Err(Error::NotFound {
+                operation: "runs.stats",
+                what: format!("package `{package}`"),
+                body: None,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The instant a window is resolved at when none is given: the machine's clock.
 pub fn now() -> Timestamp {
     Timestamp::now()

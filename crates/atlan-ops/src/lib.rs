@@ -71,7 +71,8 @@ pub struct StatsReport {
 /// concurrent pass over both APIs.
 ///
 /// # Errors
-/// As [`fetch::each_run`].
+/// As [`fetch::each_run`]; [`atlan_workflows::Error::NotFound`] when nothing matched because the
+/// selected workflow or package does not exist.
 pub async fn stats_report(
     client: &AtlanClient,
     selection: &Selection,
@@ -79,8 +80,9 @@ pub async fn stats_report(
 ) -> Result<StatsReport> {
     let mut stats = Stats::new(*window);
     let skipped = fetch::each_run(client, selection, window, |run| stats.add(&run)).await?;
-    Ok(StatsReport {
-        rows: stats.finish(),
-        skipped,
-    })
+    let rows = stats.finish();
+    if rows.is_empty() {
+        fetch::check_selection(client, selection).await?;
+    }
+    Ok(StatsReport { rows, skipped })
 }

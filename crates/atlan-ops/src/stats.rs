@@ -61,6 +61,17 @@ pub struct RecentRun {
     pub duration_s: Option<u64>,
 }
 
+impl RecentRun {
+    /// A run that started at `started`, in `status`, that took `duration_s` if it ended.
+    pub fn new(started: Timestamp, status: Status, duration_s: Option<u64>) -> Self {
+        Self {
+            started,
+            status,
+            duration_s,
+        }
+    }
+}
+
 /// The running figures of one workflow.
 #[derive(Debug, Default)]
 struct Tally {

@@ -496,6 +496,7 @@ impl FaultControl {
             step,
             retries,
             exit_code,
+            message: None,
         };
         Some((failure, message))
     }

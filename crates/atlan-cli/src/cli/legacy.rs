@@ -120,6 +120,15 @@ pub(crate) enum RunsCommand {
     },
     /// Wait for a run to finish, showing its progress; exits 5 when it ends Failed or Error.
     Monitor(MonitorArgs),
+    /// Why a run ended as it did: its step tree, the failed step, a classified cause, the exit
+    /// code and log key, and how it differs from the previous successful run (legacy run names
+    /// and app run ids).
+    Explain {
+        /// A legacy run name (atlan-snowflake-1714638976-k2x7q) or an app run id.
+        run: String,
+    },
+    /// Health figures per workflow over the runs started in a window, worst first, of both APIs.
+    Stats(super::StatsArgs),
 }
 
 /// `atlanctl runs search`

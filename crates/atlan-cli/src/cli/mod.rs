@@ -13,12 +13,14 @@ use crate::input;
 
 mod apps;
 mod legacy;
+mod ops;
 
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
 pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
     SearchArgs, WorkflowsCommand,
 };
+pub(crate) use ops::{DoctorArgs, StatsArgs, WindowArgs};
 
 /// Manage Atlan workflows, runs, schedules and source credentials.
 ///
@@ -144,6 +146,10 @@ pub(crate) enum Command {
     /// App workflows: the connectors of newer tenants (/api/service/v1/app).
     #[command(subcommand)]
     Apps(AppsCommand),
+    /// Check the health of the tenant's automation: failing and stale workflows, missed
+    /// schedules, credentials that no longer pass their test, disabled owners, schedules out of
+    /// lineage order; exits 1 when a finding is an error.
+    Doctor(DoctorArgs),
     /// Serve a local Atlan-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),

@@ -5,6 +5,7 @@
 mod apps;
 mod credentials;
 mod generate;
+mod ops;
 mod runs;
 mod sandbox;
 mod schedules;
@@ -54,6 +55,13 @@ impl Env {
         Ok(client)
     }
 
+    /// How many requests the client has sent, once connected.
+    pub(crate) fn requests(&self) -> Option<u64> {
+        self.connection
+            .as_ref()
+            .map(|connection| connection.requests.count())
+    }
+
     /// Ends the command: stops the embedded sandbox, if any.
     pub(crate) async fn close(self) {
         if let Some(connection) = self.connection {
@@ -77,6 +85,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Schedules(command) => schedules::run(command, &mut env).await,
         Command::Credentials(command) => credentials::run(command, &mut env).await,
         Command::Apps(command) => apps::run(command, &mut env).await,
+        Command::Doctor(args) => ops::doctor(args, &mut env).await,
         Command::Sandbox(command) => sandbox::run(command).await,
         Command::Completions { shell } => generate::completions(shell, &mut env.printer),
         Command::GenerateMan { dir } => generate::man_pages(&dir),

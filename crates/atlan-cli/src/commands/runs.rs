@@ -24,6 +24,8 @@ pub(crate) async fn run(command: RunsCommand, env: &mut Env) -> Result<(), CliEr
         RunsCommand::Current { workflow } => current(&workflow, env).await,
         RunsCommand::Stop { run_id } => stop(&run_id, env).await,
         RunsCommand::Monitor(args) => monitor(args, env).await,
+        RunsCommand::Explain { run } => super::ops::explain(&run, env).await,
+        RunsCommand::Stats(args) => super::ops::stats(args, env).await,
     }
 }
 

@@ -155,7 +155,7 @@ pub async fn gather(
                             .and_then(serde_json::Value::as_str)
                             .map(str::to_owned)
                     })
-                    .filter(|guid| !guid.is_empty());
+                    .filter(|guid| is_guid(guid));
                 known.schedules = workflow
                     .schedules
                     .iter()
@@ -241,7 +241,7 @@ pub async fn gather(
             .spec
             .parameter(CREDENTIAL_PARAMETER)
             .and_then(serde_json::Value::as_str)
-            .filter(|guid| !guid.is_empty())
+            .filter(|guid| is_guid(guid))
             .map(str::to_owned);
         if known.package.is_none() {
             known.package = view::legacy::package(Some(&name), metadata);
@@ -284,6 +284,14 @@ pub async fn gather(
     tenant.credentials = credentials;
     tenant.disabled_users = disabled_users;
     Ok((tenant, skipped))
+}
+
+/// Whether a credential parameter holds a GUID (not empty, not a `{{credentialGuid}}` placeholder
+/// filled at run time from the workflow's payload).
+fn is_guid(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
 /// A legacy CronWorkflow's workflow and schedule.

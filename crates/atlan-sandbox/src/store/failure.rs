@@ -44,6 +44,10 @@ pub(crate) struct Failure {
     /// The exit code of a `step_error` (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) exit_code: Option<i32>,
+    /// What the failing step's own error says (an app step's `error` output; a legacy run keeps
+    /// it as its workflow-level message instead), such as a source's authentication error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) message: Option<String>,
 }
 
 /// The most retries a failure may claim (each is a node of the run's document).
@@ -57,6 +61,7 @@ impl Failure {
             step: None,
             retries: 0,
             exit_code: None,
+            message: None,
         }
     }
 

@@ -96,7 +96,10 @@ impl AppRunRecord {
             if step_status == AppRunStatus::Failed
                 && let Some(failure) = &failure
             {
-                let message = failure.node_message();
+                let message = failure
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| failure.node_message());
                 outputs.insert("error".into(), json!(message));
                 if let Some(code) = failure.exit_code() {
                     outputs.insert("exit_code".into(), json!(code.to_string()));

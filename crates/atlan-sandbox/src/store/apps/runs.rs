@@ -30,7 +30,10 @@ impl Store {
             pending_ms: self.settings().pending_ms,
             running_ms: self.settings().running_ms,
             fails: failure.is_some(),
-            failure: failure.map(|(failure, _)| failure),
+            failure: failure.map(|(mut failure, message)| {
+                failure.message = message;
+                failure
+            }),
             lag_ms,
             scheduled: None,
             stopped_at: None,

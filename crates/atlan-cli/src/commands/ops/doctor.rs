@@ -1,0 +1,56 @@
+//! `atlanctl doctor`: one finding per line, and a closing `coverage` line; exits 1 when a finding
+//! is an error.
+
+use atlan_ops::{ApiChoice, Finding};
+
+use super::window;
+use crate::cli::DoctorArgs;
+use crate::commands::Env;
+use crate::error::CliError;
+use crate::output::Record;
+
+/// The table's columns.
+const COLUMNS: [&str; 5] = ["SEVERITY", "CHECK", "API", "WORKFLOW", "DETAIL"];
+
+/// Checks the tenant and prints the findings.
+pub(crate) async fn doctor(args: DoctorArgs, env: &mut Env) -> Result<(), CliError> {
+    let (window, now) = window(&args.window)?;
+    let client = env.client().await?;
+    let before = env.requests();
+    let report =
+        atlan_ops::doctor::run(&client, ApiChoice::from(args.window.api), &window, now).await?;
+    let requests = env
+        .requests()
+        .zip(before)
+        .map(|(after, before)| after - before);
+    let mut findings = report.findings.clone();
+    findings.push(report.coverage(requests));
+    let records: Vec<Record> = findings.iter().map(record).collect::<Result<_, _>>()?;
+    env.printer.records(&COLUMNS, &records)?;
+    let errors = report
+        .findings
+        .iter()
+        .filter(|finding| finding.severity == atlan_ops::Severity::Error)
+        .count();
+    if errors > 0 {
+        return Err(CliError::Unhealthy { errors });
+    }
+    Ok(())
+}
+
+fn record(finding: &Finding) -> Result<Record, CliError> {
+    let json = serde_json::to_value(finding).map_err(std::io::Error::from)?;
+    Ok(Record {
+        row: vec![
+            json.get("severity")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            finding.check.to_owned(),
+            finding.api.map_or("-", atlan_ops::Api::as_str).to_owned(),
+            finding.workflow.clone().unwrap_or_else(|| "-".to_owned()),
+            finding.detail.clone(),
+        ],
+        json,
+    })
+}

@@ -1,0 +1,25 @@
+//! `atlanctl runs explain`, `runs stats` and `doctor`: the commands over both APIs, each a call
+//! into `atlan-ops` and a way of printing what it answers.
+
+mod doctor;
+mod explain;
+mod stats;
+
+pub(crate) use doctor::doctor;
+pub(crate) use explain::explain;
+pub(crate) use stats::stats;
+
+use atlan_ops::Window;
+use jiff::Timestamp;
+
+use crate::cli::WindowArgs;
+use crate::error::CliError;
+
+/// The window of `args`, at `--now` or this machine's clock; bounds the wrong way round are a
+/// usage error naming them.
+fn window(args: &WindowArgs) -> Result<(Window, Timestamp), CliError> {
+    let now = args.now.unwrap_or_else(Timestamp::now);
+    let window = Window::parse(&args.since, args.before.as_deref(), now)
+        .map_err(|error| CliError::Usage(error.to_string()))?;
+    Ok((window, now))
+}

@@ -1,0 +1,139 @@
+//! `atlanctl runs stats`: one row per workflow, worst first, with the latest outcomes and a
+//! duration trend drawn in the row.
+
+use atlan_ops::{ApiChoice, RecentRun, Selection, WorkflowStats};
+
+use super::window;
+use crate::cli::StatsArgs;
+use crate::commands::Env;
+use crate::error::CliError;
+use crate::output::Record;
+use crate::rows::human;
+
+/// The table's columns.
+const COLUMNS: [&str; 13] = [
+    "API",
+    "WORKFLOW",
+    "PACKAGE",
+    "RUNS",
+    "OK",
+    "FAILED",
+    "ACTIVE",
+    "SUCCESS",
+    "P50",
+    "P95",
+    "STREAK",
+    "LAST SUCCESS",
+    "LATEST RUNS (OLDEST → NEWEST)",
+];
+
+/// Prints the figures of every selected workflow.
+pub(crate) async fn stats(args: StatsArgs, env: &mut Env) -> Result<(), CliError> {
+    let (window, _) = window(&args.window)?;
+    let mut selection = Selection::new(ApiChoice::from(args.window.api));
+    if let Some(package) = args.package {
+        selection = selection.package(package);
+    }
+    if let Some(workflow) = args.workflow {
+        selection = selection.workflow(workflow);
+    }
+    let client = env.client().await?;
+    let report = atlan_ops::stats_report(&client, &selection, &window).await?;
+    for api in &report.skipped {
+        env.printer.note(&format!(
+            "the tenant does not serve the {} API: its runs are not counted",
+            api.as_str()
+        ));
+    }
+    let records: Vec<Record> = report.rows.iter().map(record).collect::<Result<_, _>>()?;
+    env.printer.records(&COLUMNS, &records)?;
+    if records.is_empty() {
+        env.printer
+            .note(&format!("no runs started since {}", window.since));
+    }
+    Ok(())
+}
+
+fn record(row: &WorkflowStats) -> Result<Record, CliError> {
+    let seconds = |value: Option<u64>| value.map_or_else(|| "-".to_owned(), human);
+    Ok(Record {
+        row: vec![
+            row.api.as_str().to_owned(),
+            row.workflow.clone(),
+            row.package.clone().unwrap_or_else(|| "-".to_owned()),
+            row.runs.to_string(),
+            row.succeeded.to_string(),
+            row.failed.to_string(),
+            row.active.to_string(),
+            row.success_rate
+                .map_or_else(|| "-".to_owned(), |rate| format!("{:.0}%", rate * 100.0)),
+            seconds(row.duration_p50_s),
+            seconds(row.duration_p95_s),
+            row.failure_streak.to_string(),
+            row.last_success_at
+                .map_or_else(|| "-".to_owned(), |at| at.to_string()),
+            chart(&row.recent),
+        ],
+        json: serde_json::to_value(row).map_err(std::io::Error::from)?,
+    })
+}
+
+/// The latest runs' outcomes (`✓` succeeded, `✗` failed, `·` not ended) and, after them, their
+/// durations as a sparkline (`▁` shortest to `█` longest of those shown). One row of eight block
+/// characters does not need a charting crate; the kept ones (ratatui's sparkline, textplots)
+/// draw whole screens or multi-line plots, not a cell of a table.
+pub(crate) fn chart(recent: &[RecentRun]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let outcomes: String = recent
+        .iter()
+        .map(|run| {
+            if run.status.is_success() {
+                '✓'
+            } else if run.status.is_failure() {
+                '✗'
+            } else {
+                '·'
+            }
+        })
+        .collect();
+    let durations: Vec<u64> = recent.iter().filter_map(|run| run.duration_s).collect();
+    let (Some(low), Some(high)) = (durations.iter().min(), durations.iter().max()) else {
+        return outcomes;
+    };
+    let span = high - low;
+    let trend: String = durations
+        .iter()
+        .map(|duration| {
+            let level = if span == 0 {
+                0
+            } else {
+                usize::try_from((duration - low) * 7 / span).unwrap_or(7)
+            };
+            BARS.get(level).copied().unwrap_or('█')
+        })
+        .collect();
+    format!("{outcomes}  {trend}")
+}
+
+#[cfg(test)]
+mod tests {
+    use atlan_ops::Status;
+
+    use super::*;
+
+    fn recent(status: Status, duration_s: Option<u64>) -> RecentRun {
+        RecentRun::new(jiff::Timestamp::UNIX_EPOCH, status, duration_s)
+    }
+
+    #[test]
+    fn the_chart_shows_outcomes_then_a_duration_trend() {
+        let runs = [
+            recent(Status::Succeeded, Some(10)),
+            recent(Status::Failed, Some(80)),
+            recent(Status::Running, None),
+        ];
+        assert_eq!(chart(&runs), "✓✗·  ▁█");
+        assert_eq!(chart(&[]), "");
+        assert_eq!(chart(&[recent(Status::Succeeded, Some(5))]), "✓  ▁");
+    }
+}
