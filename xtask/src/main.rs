@@ -34,7 +34,10 @@ const FORBIDDEN_EVERYWHERE: &[&str] = &["aws-lc-rs", "aws-lc-sys", "openssl", "o
 
 /// Crates that must not depend on other crates of the workspace (the sandbox stands apart from
 /// the client side it is tested against).
-const SEPARATE: &[(&str, &[&str])] = &[("atlan-sandbox", &["atlan-transport", "atlan-workflows"])];
+const SEPARATE: &[(&str, &[&str])] = &[(
+    "atlan-sandbox",
+    &["atlan-transport", "atlan-workflows", "atlan-ops"],
+)];
 
 /// The rules `check-deps` enforces, for the README and `--help`.
 const RULES: &str = "\
@@ -197,36 +200,39 @@ fn examples() -> Result<(), String> {
     use std::path::Path;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let folder = root.join("crates/atlan-workflows/examples");
-    let mut names: Vec<String> = std::fs::read_dir(&folder)
-        .map_err(|error| format!("cannot read {}: {error}", folder.display()))?
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            (path.extension()? == "rs").then(|| path.file_stem()?.to_str().map(str::to_owned))?
-        })
-        .collect();
-    names.sort();
-    cargo(&["build", "--locked", "-p", "atlan-workflows", "--examples"])?;
     let target = target_dir(&root);
-    for name in &names {
-        let binary = target.join("debug/examples").join(name);
-        let output = Command::new(&binary)
-            .env_remove("ATLAN_BASE_URL")
-            .env_remove("ATLAN_API_KEY")
-            .output()
-            .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
-        if !output.status.success() {
-            return Err(format!(
-                "example {name} exited with {}:\n{}{}",
-                output.status,
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ));
+    for package in ["atlan-workflows", "atlan-ops"] {
+        let folder = root.join("crates").join(package).join("examples");
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .map_err(|error| format!("cannot read {}: {error}", folder.display()))?
+            .filter_map(|entry| {
+                let path = entry.ok()?.path();
+                (path.extension()? == "rs")
+                    .then(|| path.file_stem()?.to_str().map(str::to_owned))?
+            })
+            .collect();
+        names.sort();
+        cargo(&["build", "--locked", "-p", package, "--examples"])?;
+        for name in &names {
+            let binary = target.join("debug/examples").join(name);
+            let output = Command::new(&binary)
+                .env_remove("ATLAN_BASE_URL")
+                .env_remove("ATLAN_API_KEY")
+                .output()
+                .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
+            if !output.status.success() {
+                return Err(format!(
+                    "example {name} exited with {}:\n{}{}",
+                    output.status,
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                ));
+            }
+            println!(
+                "example {package}/{name}: ok ({} lines)",
+                output.stdout.split(|b| *b == b'\n').count()
+            );
         }
-        println!(
-            "example {name}: ok ({} lines)",
-            output.stdout.split(|b| *b == b'\n').count()
-        );
     }
     Ok(())
 }

@@ -77,12 +77,134 @@ fn main() -> ExitCode {
         }
     }
     drop(server);
+
+    // `runs stats` against the same runs listed by `runs search --all` (scheduled runs included),
+    // 100 ms added to each search answer: at most 1.3x, and its memory grows with workflows.
+    let server = Server::start_with(STATS_RUNS);
+    server.latency(100);
+    let search = median_of(3, || {
+        timed(
+            &server.base_url,
+            &[
+                "-o",
+                "json",
+                "runs",
+                "search",
+                "--status",
+                "Succeeded,Failed,Error,Running,Pending",
+                "--include-scheduled",
+                "--all",
+                "--size",
+                "100",
+            ],
+        )
+    });
+    let stats = median_of(3, || {
+        timed(
+            &server.base_url,
+            &[
+                "-o",
+                "json",
+                "runs",
+                "stats",
+                "--api",
+                "legacy",
+                "--since",
+                "2000-01-01T00:00:00Z",
+            ],
+        )
+    });
+    let ratio = stats.0.as_secs_f64() / search.0.as_secs_f64();
+    println!(
+        "{STATS_RUNS} runs at 100 ms per search answer: runs search --all {:.2?} ({} lines, peak {} KiB), runs stats {:.2?} ({} rows, peak {} KiB): {ratio:.2}x (target <= 1.3x)",
+        search.0, search.1, search.2, stats.0, stats.1, stats.2
+    );
+    if ratio > 1.3 {
+        missed.push(format!("runs stats {ratio:.2}x runs search"));
+    }
+    drop(server);
+    let server = Server::start_with(RUNS);
+    let big = timed(
+        &server.base_url,
+        &[
+            "-o",
+            "json",
+            "runs",
+            "stats",
+            "--api",
+            "legacy",
+            "--since",
+            "2000-01-01T00:00:00Z",
+        ],
+    );
+    println!(
+        "runs stats over {RUNS} runs: {:.2?}, {} rows, peak RSS {} KiB (at {STATS_RUNS} runs: {} KiB)",
+        big.0, big.1, big.2, stats.2
+    );
+    drop(server);
+
+    // `doctor` on the demo tenant: each credential tested once, and how many requests it sends.
+    let output = Command::new(ATLAN)
+        .args(["--sandbox", "-o", "json", "doctor"])
+        .output()
+        .unwrap();
+    let coverage = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    println!("doctor on the demo tenant: {coverage}");
+
     if missed.is_empty() {
         ExitCode::SUCCESS
     } else {
         println!("missed: {missed:#?}");
         ExitCode::FAILURE
     }
+}
+
+/// Runs on the server of the `runs stats` case.
+const STATS_RUNS: usize = 10_000;
+
+/// The median (by time) of `count` runs of `case`.
+fn median_of(count: usize, case: impl Fn() -> (Duration, usize, u64)) -> (Duration, usize, u64) {
+    let mut runs: Vec<_> = (0..count).map(|_| case()).collect();
+    runs.sort_by_key(|run| run.0);
+    runs[runs.len() / 2]
+}
+
+/// Runs `atlanctl` with `args` against `base_url`: how long it took, how many lines it printed,
+/// its peak RSS (KiB).
+fn timed(base_url: &str, args: &[&str]) -> (Duration, usize, u64) {
+    let started = Instant::now();
+    let mut child = Command::new(ATLAN)
+        .env("ATLAN_BASE_URL", base_url)
+        .env("ATLAN_API_KEY", KEY)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let sampler = std::thread::spawn(move || peak_rss(pid));
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines().count();
+    assert!(child.wait().unwrap().success(), "atlanctl {args:?}");
+    (started.elapsed(), lines, sampler.join().unwrap())
+}
+
+/// The peak RSS of a process (KiB), sampled from `/proc` until it ends (VmHWM only grows).
+fn peak_rss(pid: u32) -> u64 {
+    let mut peak = 0;
+    while let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+        if let Some(hwm) = field(&status, "VmHWM") {
+            peak = peak.max(hwm);
+        }
+        if status.contains("State:\tZ") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    peak
 }
 
 /// Runs a `--all` search of every phase and returns the lines it printed and its peak RSS (KiB),
@@ -107,19 +229,7 @@ fn listing(base_url: &str, format: &str) -> (usize, u64) {
         .spawn()
         .unwrap();
     let pid = child.id();
-    let sampler = std::thread::spawn(move || {
-        let mut peak = 0;
-        while let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            if let Some(hwm) = field(&status, "VmHWM") {
-                peak = peak.max(hwm);
-            }
-            if status.contains("State:\tZ") {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        peak
-    });
+    let sampler = std::thread::spawn(move || peak_rss(pid));
     let lines = BufReader::new(child.stdout.take().unwrap()).lines().count();
     assert!(child.wait().unwrap().success());
     (lines, sampler.join().unwrap())
@@ -144,17 +254,47 @@ struct Server {
 
 impl Server {
     fn start() -> Self {
+        Self::start_with(RUNS)
+    }
+
+    fn start_with(runs: usize) -> Self {
         let (child, base_url) = atlan_testkit::server::spawn(Command::new(ATLAN).args([
             "sandbox",
             "serve",
             "--api-key",
             KEY,
             "--synthetic",
-            &format!("8,{RUNS}"),
+            &format!("8,{runs}"),
         ]))
         .unwrap();
-        println!("atlanctl sandbox serve with 8 workflows and {RUNS} runs at {base_url}");
+        println!("atlanctl sandbox serve with 8 workflows and {runs} runs at {base_url}");
         Self { child, base_url }
+    }
+
+    /// Adds `ms` to every answer of the runs search (a plain HTTP/1.1 POST to the sandbox's
+    /// fault control over a loopback socket).
+    fn latency(&self, ms: u64) {
+        use std::io::{Read, Write};
+        let body = format!(
+            r#"{{"route": "POST /api/service/runs/indexsearch", "action": {{"kind": "latency", "ms": {ms}}}}}"#
+        );
+        let address = self
+            .base_url
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "POST /_sandbox/faults HTTP/1.1\r\nhost: {address}\r\nauthorization: Bearer {KEY}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "the latency fault is set: {answer}"
+        );
     }
 }
 

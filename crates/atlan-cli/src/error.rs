@@ -164,7 +164,7 @@ mod tests {
         }
     }
 
-    fn http_status(code: u16) -> atlan_workflows::transport::http::StatusCode {
-        atlan_workflows::transport::http::StatusCode::from_u16(code).unwrap_or_default()
+    fn http_status(code: u16) -> http::StatusCode {
+        http::StatusCode::from_u16(code).unwrap_or_default()
     }
 }

@@ -1,11 +1,20 @@
 //! `runs explain`, `runs stats` and `doctor` against a sandbox whose runs are made to fail with its
 //! failure control and moved on with its clock.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 mod common;
 
 use std::time::Duration;
 
-use atlan_sandbox::{Clock, CredentialTestRule, FailureCause, FaultRule, ManualClock, SandboxHandle};
+use atlan_sandbox::{
+    Clock, CredentialTestRule, FailureCause, FaultRule, ManualClock, SandboxHandle,
+};
 use common::*;
 use serde_json::Value;
 

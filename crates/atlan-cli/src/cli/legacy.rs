@@ -140,6 +140,10 @@ pub(crate) struct SearchArgs {
     /// The time bounds.
     #[command(flatten)]
     pub(crate) times: TimeArgs,
+    /// Find the runs schedules started too (by default, as Atlan's SDKs, runs without a creator
+    /// are left out).
+    #[arg(long)]
+    pub(crate) include_scheduled: bool,
     /// Which runs.
     #[command(flatten)]
     pub(crate) paging: Paging,

@@ -62,6 +62,9 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
         .from(args.paging.from)
         .size(args.paging.size)
         .concurrency(args.paging.concurrency);
+    if args.include_scheduled {
+        search = search.including_scheduled();
+    }
     if let Some(time) = args.times.started_since {
         search = search.started_since(time);
     }

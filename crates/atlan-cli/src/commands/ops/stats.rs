@@ -104,11 +104,9 @@ pub(crate) fn chart(recent: &[RecentRun]) -> String {
     let trend: String = durations
         .iter()
         .map(|duration| {
-            let level = if span == 0 {
-                0
-            } else {
-                usize::try_from((duration - low) * 7 / span).unwrap_or(7)
-            };
+            let level = ((duration - low) * 7)
+                .checked_div(span)
+                .map_or(0, |level| usize::try_from(level).unwrap_or(7));
             BARS.get(level).copied().unwrap_or('█')
         })
         .collect();
