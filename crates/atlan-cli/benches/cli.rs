@@ -207,13 +207,11 @@ fn peak_rss(pid: u32) -> u64 {
     peak
 }
 
-/// Runs a `--all` search of every phase and returns the lines it printed and its peak RSS (KiB),
-/// sampled from `/proc` while it runs (VmHWM only grows).
+/// Runs a `--all` search of every phase and returns the lines it printed and its peak RSS (KiB).
 fn listing(base_url: &str, format: &str) -> (usize, u64) {
-    let mut child = Command::new(ATLAN)
-        .env("ATLAN_BASE_URL", base_url)
-        .env("ATLAN_API_KEY", KEY)
-        .args([
+    let (_, lines, peak) = timed(
+        base_url,
+        &[
             "-o",
             format,
             "runs",
@@ -223,16 +221,9 @@ fn listing(base_url: &str, format: &str) -> (usize, u64) {
             "--all",
             "--size",
             "500",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let sampler = std::thread::spawn(move || peak_rss(pid));
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines().count();
-    assert!(child.wait().unwrap().success());
-    (lines, sampler.join().unwrap())
+        ],
+    );
+    (lines, peak)
 }
 
 fn field(status: &str, name: &str) -> Option<u64> {

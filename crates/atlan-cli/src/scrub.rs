@@ -8,7 +8,7 @@
 //! - in every note, progress line and error ([`text`]);
 //! - in the string values of every document and table cell ([`value`], [`text`]), not in the
 //!   keys of documents: a password `password` must not turn `"password":` into `"[REDACTED]":`;
-//! - the API key also in every line of stdout ([`line()`], [`bytes`]), dry-run requests included.
+//! - the API key also in every line of stdout ([`line()`], [`bytes()`]), dry-run requests included.
 //!
 //! Secrets shorter than [`MIN_SCRUBBED`] characters are not scrubbed (replacing every `true` or
 //! `abc` of the output would mangle it, and such a value is hardly a secret).

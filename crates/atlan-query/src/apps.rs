@@ -119,19 +119,9 @@ pub fn active_runs(slug: &str) -> Result<AtlasSearch, QueryError> {
     Ok(AtlasSearch::new(dsl, [STATUS]))
 }
 
-/// Every attribute of a run that [`run_by_id`] asks for: [`RUN_ATTRIBUTES`] and the run's steps,
-/// outputs, label and error handling.
-pub const RUN_DETAIL_ATTRIBUTES: [&str; 15] = [
-    "name",
-    "qualifiedName",
-    STATUS,
-    STARTED_AT,
-    COMPLETED_AT,
-    "appWorkflowRunStartedBy",
-    "appWorkflowRunStoppedBy",
-    "appWorkflowRunAppWorkflowSlug",
-    "appWorkflowRunAppWorkflowVersion",
-    "appWorkflowRunAppName",
+/// What [`run_by_id`] asks for besides [`RUN_ATTRIBUTES`]: the run's label, workflow name, steps,
+/// outputs and error handling.
+pub const RUN_DETAIL_ATTRIBUTES: [&str; 5] = [
     "appWorkflowRunLabel",
     "appWorkflowRunAppWorkflowName",
     "appWorkflowRunSteps",
@@ -153,7 +143,10 @@ pub fn run_by_id(run_id: &str) -> Result<AtlasSearch, QueryError> {
         .size(2)
         .track_total_hits(true)
         .sort(Sort::new(STARTED_AT).order(SortOrder::Desc));
-    Ok(AtlasSearch::new(dsl, RUN_DETAIL_ATTRIBUTES))
+    Ok(AtlasSearch::new(
+        dsl,
+        RUN_ATTRIBUTES.into_iter().chain(RUN_DETAIL_ATTRIBUTES),
+    ))
 }
 
 /// What [`runs`] looks for: the runs of one workflow (or of every app workflow), in some statuses
