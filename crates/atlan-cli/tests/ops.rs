@@ -346,3 +346,63 @@ async fn doctor_exits_0_when_nothing_is_an_error() {
             .any(|f| f["check"] == "stale" && f["workflow"] == APP)
     );
 }
+
+#[tokio::test]
+async fn runs_a_schedule_started_count_and_are_not_missed() {
+    let (clock, sandbox) = tenant().await;
+    let since = now(&clock);
+    atlan(
+        &sandbox,
+        &[
+            "schedules",
+            "add",
+            CRAWLER,
+            "--cron",
+            "*/10 * * * *",
+            "--timezone",
+            "UTC",
+        ],
+    )
+    .await
+    .ok();
+    // Due at 12:10 … 13:00; the last one has ended a minute later.
+    clock.advance(Duration::from_secs(3660));
+    let at = now(&clock);
+    let stats = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "runs",
+            "stats",
+            "--workflow",
+            CRAWLER,
+            "--since",
+            &since,
+            "--now",
+            &at,
+        ],
+    )
+    .await;
+    stats.ok();
+    let rows = stats.json_lines();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0]["runs"], 6,
+        "one run every 10 minutes, found though no user started them"
+    );
+    assert_eq!(rows[0]["succeeded"], 6);
+    let doctor = atlan(
+        &sandbox,
+        &[
+            "-o", "json", "doctor", "--api", "legacy", "--since", &since, "--now", &at,
+        ],
+    )
+    .await;
+    let findings = doctor.json_lines();
+    assert!(
+        !findings.iter().any(|f| f["workflow"] == CRAWLER
+            && (f["check"] == "missed_schedule" || f["check"] == "stale")),
+        "{findings:?}"
+    );
+}

@@ -271,9 +271,8 @@ fn missed(tenant: &Tenant, findings: &mut Vec<Finding>) {
             let from = schedule
                 .since
                 .map_or(tenant.window.since, |since| since.max(tenant.window.since));
-            let Some(from) = from.checked_sub(SignedDuration::from_nanos(1)).ok() else {
-                continue;
-            };
+            // Due times strictly after the start: one at the very instant a schedule was made (or
+            // the window opens) has no run to look for yet.
             for due in cron.due_between(from, until, MAX_DUE) {
                 let early = due
                     .saturating_sub(SignedDuration::from_mins(1))
