@@ -149,6 +149,29 @@ async fn explain_reads_an_app_run_through_the_asset_search() {
 }
 
 #[tokio::test]
+async fn explain_answers_for_an_app_run_the_asset_search_does_not_show_yet() {
+    let (_clock, sandbox) = tenant().await;
+    sandbox
+        .faults()
+        .add(FaultRule::index_lag(APP, Duration::from_secs(3600)))
+        .unwrap();
+    let submitted = atlan(&sandbox, &["-o", "json", "apps", "submit", APP]).await;
+    submitted.ok();
+    let run_id = submitted.json_lines()[0]["run_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = atlan(&sandbox, &["-o", "json", "runs", "explain", &run_id]).await;
+    out.ok();
+    let explained = &out.json_lines()[0];
+    assert_eq!(explained["api"], "apps");
+    assert_eq!(explained["workflow"], APP);
+    assert_eq!(explained["cause"], Value::Null, "not ended: {explained}");
+    assert_eq!(explained["steps"], serde_json::json!([]));
+    atlan(&sandbox, &["runs", "explain", ".."]).await.exits(3);
+}
+
+#[tokio::test]
 async fn stats_count_a_known_mix_of_both_apis_in_the_window() {
     let (clock, sandbox) = tenant().await;
     let since = now(&clock);
@@ -365,6 +388,21 @@ async fn runs_a_schedule_started_count_and_are_not_missed() {
     )
     .await
     .ok();
+    // The miner reads what the crawler crawls, and is due at the same instants.
+    atlan(
+        &sandbox,
+        &[
+            "schedules",
+            "add",
+            MINER,
+            "--cron",
+            "*/10 * * * *",
+            "--timezone",
+            "UTC",
+        ],
+    )
+    .await
+    .ok();
     // Due at 12:10 … 13:00; the last one has ended a minute later.
     clock.advance(Duration::from_secs(3660));
     let at = now(&clock);
@@ -404,5 +442,13 @@ async fn runs_a_schedule_started_count_and_are_not_missed() {
         !findings.iter().any(|f| f["workflow"] == CRAWLER
             && (f["check"] == "missed_schedule" || f["check"] == "stale")),
         "{findings:?}"
+    );
+    let overlap = findings
+        .iter()
+        .find(|f| f["check"] == "schedule_overlap" && f["workflow"] == MINER)
+        .unwrap_or_else(|| panic!("the miner overlaps the crawler: {findings:?}"));
+    assert!(
+        overlap["detail"].as_str().unwrap().contains(CRAWLER),
+        "{overlap}"
     );
 }

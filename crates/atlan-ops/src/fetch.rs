@@ -121,15 +121,28 @@ pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunV
     };
     let (legacy, apps) = futures_util::future::join(legacy, apps).await;
     match (legacy, apps) {
-        (Ok(Some(hit)), _) => Ok(view::legacy::view(&hit)),
-        (_, Ok(Some(found))) => Ok(view::apps::view(&found)),
-        (Err(error), _) | (_, Err(error)) if !not_served(&error) => Err(error),
-        _ => Err(Error::NotFound {
-            operation: "runs.explain",
-            what: format!("run `{run}`"),
-            body: None,
-        }),
+        (Ok(Some(hit)), _) => return Ok(view::legacy::view(&hit)),
+        (_, Ok(Some(found))) => return Ok(view::apps::view(&found)),
+        (Err(error), _) | (_, Err(error)) if !not_served(&error) => return Err(error),
+        _ => {}
     }
+    // A run just submitted may not be in the asset search yet: the run itself answers.
+    if api.includes(Api::Apps) {
+        match client.apps().get_run(run).await {
+            Ok(answer) => return Ok(view::apps::view_of_answer(&answer)),
+            // Not found, or not something an app run id can be (such as `..`).
+            Err(error)
+                if error.is_not_found()
+                    || not_served(&error)
+                    || matches!(error, Error::InvalidInput { .. }) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Err(Error::NotFound {
+        operation: "runs.explain",
+        what: format!("run `{run}`"),
+        body: None,
+    })
 }
 
 /// The latest successful run of `run`'s workflow that started before it.

@@ -1,7 +1,7 @@
 //! A health check of a tenant's automation: one [`Finding`] per problem. The checks are pure
 //! functions over a [`Tenant`] (what [`gather`] read through the facade, or what a test built),
-//! one module each in `checks/`-style functions below; a new check is a function here and a line
-//! in [`check`].
+//! one function each below; a new check is a function here, a line in [`check`], and what it needs
+//! gathered in `gather.rs`.
 //!
 //! Checks: `failing` (a failure streak), `stale` (scheduled, no success in the window),
 //! `missed_schedule` (due times with no run), `credential` (the credential no longer passes its

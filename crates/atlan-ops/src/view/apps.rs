@@ -2,7 +2,7 @@
 //! and each of `appWorkflowRunSteps` as a step (its `error`, `exit_code`, `attempts` and `log`
 //! outputs).
 
-use atlan_workflows::model::{AppRunStatus, AppWorkflowRunAttributes};
+use atlan_workflows::model::{AppRunResponse, AppRunStatus, AppWorkflowRunAttributes};
 use jiff::Timestamp;
 use serde_json::Value;
 
@@ -36,6 +36,24 @@ pub fn view(run: &AppWorkflowRunAttributes) -> RunView {
             .take(MAX_STEPS)
             .map(step)
             .collect(),
+    }
+}
+
+/// The view of a run as `GET v1/app/runs/{id}` answers it: status, workflow and start only (no
+/// steps, no end), for a run the asset search does not show yet (its index lags).
+pub fn view_of_answer(answer: &AppRunResponse) -> RunView {
+    RunView {
+        api: Api::Apps,
+        run: answer.run_id.clone().unwrap_or_default(),
+        workflow: answer.slug.clone().unwrap_or_default(),
+        package: None,
+        status: answer.status.as_ref().map_or(Status::Unknown, status),
+        started: answer.started_at.as_deref().and_then(|at| at.parse().ok()),
+        finished: None,
+        message: None,
+        started_by: None,
+        stopped_by: None,
+        steps: Vec::new(),
     }
 }
 

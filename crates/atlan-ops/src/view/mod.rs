@@ -130,8 +130,9 @@ impl RunView {
     }
 }
 
-/// One step of a run: a pod, a DAG or retry node (legacy), or one of an app run's steps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One step of a run: a pod, a DAG or retry node (legacy), or one of an app run's steps. Its JSON
+/// carries `duration_s` too.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StepView {
     /// Its display name (`extract`, `transform(1)`).
@@ -160,6 +161,25 @@ impl StepView {
     /// How long it took, in whole seconds rounded down.
     pub fn duration_s(&self) -> Option<u64> {
         seconds_between(self.started?, self.finished?)
+    }
+}
+
+impl Serialize for StepView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut step = serializer.serialize_struct("StepView", 11)?;
+        step.serialize_field("name", &self.name)?;
+        step.serialize_field("kind", &self.kind)?;
+        step.serialize_field("status", &self.status)?;
+        step.serialize_field("started", &self.started)?;
+        step.serialize_field("finished", &self.finished)?;
+        step.serialize_field("duration_s", &self.duration_s())?;
+        step.serialize_field("retries", &self.retries)?;
+        step.serialize_field("message", &self.message)?;
+        step.serialize_field("exit_code", &self.exit_code)?;
+        step.serialize_field("log_artifact", &self.log_artifact)?;
+        step.serialize_field("children", &self.children)?;
+        step.end()
     }
 }
 

@@ -18,7 +18,11 @@ use crate::error::CliError;
 /// The window of `args`, at `--now` or this machine's clock; bounds the wrong way round are a
 /// usage error naming them.
 fn window(args: &WindowArgs) -> Result<(Window, Timestamp), CliError> {
-    let now = args.now.unwrap_or_else(Timestamp::now);
+    // Whole seconds: bounds and due times read better, and nothing here is finer.
+    let now = args.now.unwrap_or_else(|| {
+        let now = Timestamp::now();
+        Timestamp::from_second(now.as_second()).unwrap_or(now)
+    });
     let window = Window::parse(&args.since, args.before.as_deref(), now)
         .map_err(|error| CliError::Usage(error.to_string()))?;
     Ok((window, now))
