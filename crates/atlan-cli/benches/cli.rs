@@ -99,21 +99,7 @@ fn main() -> ExitCode {
             ],
         )
     });
-    let stats = median_of(3, || {
-        timed(
-            &server.base_url,
-            &[
-                "-o",
-                "json",
-                "runs",
-                "stats",
-                "--api",
-                "legacy",
-                "--since",
-                "2000-01-01T00:00:00Z",
-            ],
-        )
-    });
+    let stats = median_of(3, || timed(&server.base_url, STATS));
     let ratio = stats.0.as_secs_f64() / search.0.as_secs_f64();
     println!(
         "{STATS_RUNS} runs at 100 ms per search answer: runs search --all {:.2?} ({} lines, peak {} KiB), runs stats {:.2?} ({} rows, peak {} KiB): {ratio:.2}x (target <= 1.3x)",
@@ -124,19 +110,7 @@ fn main() -> ExitCode {
     }
     drop(server);
     let server = Server::start_with(RUNS);
-    let big = timed(
-        &server.base_url,
-        &[
-            "-o",
-            "json",
-            "runs",
-            "stats",
-            "--api",
-            "legacy",
-            "--since",
-            "2000-01-01T00:00:00Z",
-        ],
-    );
+    let big = timed(&server.base_url, STATS);
     println!(
         "runs stats over {RUNS} runs: {:.2?}, {} rows, peak RSS {} KiB (at {STATS_RUNS} runs: {} KiB)",
         big.0, big.1, big.2, stats.2
@@ -162,6 +136,18 @@ fn main() -> ExitCode {
         ExitCode::FAILURE
     }
 }
+
+/// `runs stats` over every run of the legacy API.
+const STATS: &[&str] = &[
+    "-o",
+    "json",
+    "runs",
+    "stats",
+    "--api",
+    "legacy",
+    "--since",
+    "2000-01-01T00:00:00Z",
+];
 
 /// Runs on the server of the `runs stats` case.
 const STATS_RUNS: usize = 10_000;

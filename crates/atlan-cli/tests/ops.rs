@@ -263,31 +263,25 @@ async fn stats_count_a_known_mix_of_both_apis_in_the_window() {
     )
     .await;
     assert!(table.ok().contains("✓✗✓·"), "{}", table.stdout);
-    atlan(
-        &sandbox,
-        &["runs", "stats", "--workflow", "no-such-workflow"],
-    )
-    .await
-    .exits(3)
-    .mentions("no-such-workflow");
-    atlan(
-        &sandbox,
-        &["runs", "stats", "--package", "atlan-nothing-here"],
-    )
-    .await
-    .exits(3)
-    .mentions("atlan-nothing-here");
-    atlan(
-        &sandbox,
-        &["runs", "stats", "--since", "now-1d", "--before", "now-2d"],
-    )
-    .await
-    .exits(2)
-    .mentions("wrong way round");
-    atlan(&sandbox, &["runs", "stats", "--since", "yesterday"])
-        .await
-        .exits(2)
-        .mentions("yesterday");
+    let wrong: [(&[&str], i32, &str); 4] = [
+        (&["--workflow", "no-such-workflow"], 3, "no-such-workflow"),
+        (
+            &["--package", "atlan-nothing-here"],
+            3,
+            "atlan-nothing-here",
+        ),
+        (
+            &["--since", "now-1d", "--before", "now-2d"],
+            2,
+            "wrong way round",
+        ),
+        (&["--since", "yesterday"], 2, "yesterday"),
+    ];
+    for (args, code, named) in wrong {
+        let mut line = vec!["runs", "stats"];
+        line.extend_from_slice(args);
+        atlan(&sandbox, &line).await.exits(code).mentions(named);
+    }
 }
 
 #[tokio::test]
