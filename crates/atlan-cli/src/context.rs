@@ -36,7 +36,7 @@ impl Connection {
         let mut builder = AtlanClient::builder()
             .dry_run(dry_run)
             .max_response_bytes(max_bytes)
-            .with_layer(requests.clone());
+            .with_layer(requests.layer());
         if let Some(route) = global.route {
             builder = builder.route(route.into());
         }

@@ -368,35 +368,23 @@ async fn doctor_exits_0_when_nothing_is_an_error() {
 async fn runs_a_schedule_started_count_and_are_not_missed() {
     let (clock, sandbox) = tenant().await;
     let since = now(&clock);
-    atlan(
-        &sandbox,
-        &[
-            "schedules",
-            "add",
-            CRAWLER,
-            "--cron",
-            "*/10 * * * *",
-            "--timezone",
-            "UTC",
-        ],
-    )
-    .await
-    .ok();
     // The miner reads what the crawler crawls, and is due at the same instants.
-    atlan(
-        &sandbox,
-        &[
-            "schedules",
-            "add",
-            MINER,
-            "--cron",
-            "*/10 * * * *",
-            "--timezone",
-            "UTC",
-        ],
-    )
-    .await
-    .ok();
+    for workflow in [CRAWLER, MINER] {
+        atlan(
+            &sandbox,
+            &[
+                "schedules",
+                "add",
+                workflow,
+                "--cron",
+                "*/10 * * * *",
+                "--timezone",
+                "UTC",
+            ],
+        )
+        .await
+        .ok();
+    }
     // Due at 12:10 … 13:00; the last one has ended a minute later.
     clock.advance(Duration::from_secs(3660));
     let at = now(&clock);

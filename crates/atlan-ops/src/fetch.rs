@@ -4,7 +4,6 @@
 use atlan_workflows::model::{AppRunStatus, WorkflowPackage};
 use atlan_workflows::{AtlanClient, Error, Result, WorkflowPhase};
 use futures_util::{StreamExt, TryStreamExt};
-use jiff::Timestamp;
 
 use crate::view::{self, Api, RunView};
 use crate::window::Window;
@@ -326,9 +325,4 @@ pub async fn check_selection(client: &AtlanClient, selection: &Selection) -> Res
         }
     }
     Ok(())
-}
-
-/// The instant a window is resolved at when none is given: the machine's clock.
-pub fn now() -> Timestamp {
-    Timestamp::now()
 }

@@ -41,11 +41,12 @@ pub struct DoctorReport {
 }
 
 impl DoctorReport {
-    /// Whether any finding is an error (`doctor` exits 1).
-    pub fn has_errors(&self) -> bool {
+    /// How many findings are errors (`doctor` exits 1 when any is).
+    pub fn errors(&self) -> usize {
         self.findings
             .iter()
-            .any(|finding| finding.severity == Severity::Error)
+            .filter(|finding| finding.severity == Severity::Error)
+            .count()
     }
 
     /// A closing `coverage` finding: what was checked, and with how many requests if counted.

@@ -37,6 +37,17 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// The word, as JSON shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        }
+    }
+}
+
 /// One finding. `-o json` of `atlanctl doctor` prints one per line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]

@@ -27,11 +27,7 @@ pub(crate) async fn doctor(args: DoctorArgs, env: &mut Env) -> Result<(), CliErr
     findings.push(report.coverage(requests));
     let records: Vec<Record> = findings.iter().map(record).collect::<Result<_, _>>()?;
     env.printer.records(&COLUMNS, &records)?;
-    let errors = report
-        .findings
-        .iter()
-        .filter(|finding| finding.severity == atlan_ops::Severity::Error)
-        .count();
+    let errors = report.errors();
     if errors > 0 {
         return Err(CliError::Unhealthy { errors });
     }
@@ -39,18 +35,14 @@ pub(crate) async fn doctor(args: DoctorArgs, env: &mut Env) -> Result<(), CliErr
 }
 
 fn record(finding: &Finding) -> Result<Record, CliError> {
-    let json = serde_json::to_value(finding).map_err(std::io::Error::from)?;
     Ok(Record {
         row: vec![
-            json.get("severity")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
+            finding.severity.as_str().to_owned(),
             finding.check.to_owned(),
             finding.api.map_or("-", atlan_ops::Api::as_str).to_owned(),
             finding.workflow.clone().unwrap_or_else(|| "-".to_owned()),
             finding.detail.clone(),
         ],
-        json,
+        json: serde_json::to_value(finding).map_err(std::io::Error::from)?,
     })
 }
