@@ -72,6 +72,28 @@ impl RecentRun {
     }
 }
 
+/// What the figures read of a run: its status and times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    /// Its status.
+    pub(crate) status: Status,
+    /// When it started.
+    pub(crate) started: Option<Timestamp>,
+    /// When it ended.
+    pub(crate) finished: Option<Timestamp>,
+}
+
+impl Outcome {
+    /// How long it took, if it ended.
+    pub(crate) fn duration_s(self) -> Option<u64> {
+        if self.status.is_ended() {
+            crate::view::seconds_between(self.started?, self.finished?)
+        } else {
+            None
+        }
+    }
+}
+
 /// The running figures of one workflow.
 #[derive(Debug, Default)]
 struct Tally {
@@ -120,18 +142,36 @@ impl Stats {
 
     /// Counts `run`, if it started in the window (a run that has not started is not counted).
     pub fn add(&mut self, run: &RunView) {
+        self.add_run(
+            (run.api, &run.workflow),
+            run.package.as_deref(),
+            Outcome {
+                status: run.status,
+                started: run.started,
+                finished: run.finished,
+            },
+        );
+    }
+
+    /// Counts a run of `workflow` with this outcome, as [`add`](Self::add).
+    pub(crate) fn add_run(
+        &mut self,
+        (api, workflow): (Api, &str),
+        package: Option<&str>,
+        run: Outcome,
+    ) {
         let Some(started) = run.started else {
             return;
         };
         if !self.window.contains(started) {
             return;
         }
-        let tally = self
-            .tallies
-            .entry((run.api, run.workflow.clone()))
-            .or_default();
+        let tally = match self.tallies.get_mut(&(api, workflow.to_owned())) {
+            Some(tally) => tally,
+            None => self.tallies.entry((api, workflow.to_owned())).or_default(),
+        };
         if tally.package.is_none() {
-            tally.package.clone_from(&run.package);
+            tally.package = package.map(str::to_owned);
         }
         tally.add(run, started);
     }
@@ -175,14 +215,10 @@ impl Stats {
 }
 
 impl Tally {
-    fn add(&mut self, run: &RunView, started: Timestamp) {
+    fn add(&mut self, run: Outcome, started: Timestamp) {
         self.runs += 1;
         self.last_run_at = self.last_run_at.max(Some(started));
-        let duration = if run.status.is_ended() {
-            run.duration_s()
-        } else {
-            None
-        };
+        let duration = run.duration_s();
         if run.status.is_success() {
             self.succeeded += 1;
             self.last_success_at = self.last_success_at.max(run.finished);

@@ -176,6 +176,9 @@ pub struct RunFilter {
     pub started: TimeBounds,
     /// Bounds on `appWorkflowRunCompletedAt`.
     pub completed: TimeBounds,
+    /// Only runs that changed at or after this time: started or completed then, or still active
+    /// (Pending or Running), as [`crate::workflows::runs_changed_since`] for legacy runs.
+    pub changed_since: Option<String>,
     /// The first hit.
     pub from: u64,
     /// The page size (default 100).
@@ -189,6 +192,7 @@ impl Default for RunFilter {
             statuses: Vec::new(),
             started: TimeBounds::any(),
             completed: TimeBounds::any(),
+            changed_since: None,
             from: 0,
             size: 100,
         }
@@ -224,6 +228,13 @@ impl RunFilter {
         self
     }
 
+    /// Only runs that changed at or after `since` (started, completed, or still active).
+    #[must_use]
+    pub fn changed_since(mut self, since: impl Into<String>) -> Self {
+        self.changed_since = Some(since.into());
+        self
+    }
+
     /// The page: `size` hits from `from`.
     #[must_use]
     pub fn page(mut self, from: u64, size: u64) -> Self {
@@ -255,6 +266,14 @@ pub fn runs(filter: &RunFilter) -> Result<AtlasSearch, QueryError> {
     }
     if let Some(range) = filter.completed.to_query(COMPLETED_AT)? {
         query = query.filter(range);
+    }
+    if let Some(since) = &filter.changed_since {
+        let active = [AppRunStatus::Pending, AppRunStatus::Running];
+        query = query.filter(crate::workflows::changed_query(
+            TimeBounds::since(since.as_str()).to_query(STARTED_AT)?,
+            TimeBounds::since(since.as_str()).to_query(COMPLETED_AT)?,
+            Query::terms(STATUS, active.iter().map(AppRunStatus::as_str)),
+        ));
     }
     if filter.size == 0 {
         return Err(QueryError::ZeroSize);

@@ -236,7 +236,7 @@ pub fn runs_by_status_and_time(
     from: u64,
     size: u64,
 ) -> Result<Search, QueryError> {
-    runs_in_phases_and_time(phases, started, finished, from, size, true)
+    runs_in_phases_and_time(phases, started, finished, from, size, true, Changed::Any)
 }
 
 /// `runs/indexsearch`: as [`runs_by_status_and_time`], but whoever started the runs: the runs the
@@ -252,7 +252,48 @@ pub fn runs_by_status_and_time_including_scheduled(
     from: u64,
     size: u64,
 ) -> Result<Search, QueryError> {
-    runs_in_phases_and_time(phases, started, finished, from, size, false)
+    runs_in_phases_and_time(phases, started, finished, from, size, false, Changed::Any)
+}
+
+/// `runs/indexsearch`: as [`runs_by_status_and_time_including_scheduled`], and only the runs that
+/// changed at or after `changed_since`: started then, finished then, or still active (Pending or
+/// Running, so that a run seen before is seen again until it ends). This is the incremental poll
+/// of a monitor: what it returns grows with what changed, not with the window.
+///
+/// # Errors
+/// As [`runs_by_status_and_time`]; [`QueryError::Date`] when `changed_since` is not date math.
+pub fn runs_changed_since(
+    phases: &[WorkflowPhase],
+    started: &TimeBounds,
+    finished: &TimeBounds,
+    changed_since: &str,
+    from: u64,
+    size: u64,
+) -> Result<Search, QueryError> {
+    let changed = Changed::Since(changed_since);
+    runs_in_phases_and_time(phases, started, finished, from, size, false, changed)
+}
+
+/// Which runs [`runs_in_phases_and_time`] keeps by when they last changed.
+#[derive(Clone, Copy)]
+enum Changed<'a> {
+    /// Whenever.
+    Any,
+    /// At or after this time, or still active.
+    Since(&'a str),
+}
+
+/// Started at or after a time, finished at or after it, or active: at least one of the three.
+pub(crate) fn changed_query(
+    started: Option<Query>,
+    finished: Option<Query>,
+    active: impl Into<Query>,
+) -> Query {
+    let mut changed = Query::bool().minimum_should_match(1);
+    for clause in started.into_iter().chain(finished) {
+        changed = changed.should(clause);
+    }
+    changed.should(active).into()
 }
 
 fn runs_in_phases_and_time(
@@ -262,6 +303,7 @@ fn runs_in_phases_and_time(
     from: u64,
     size: u64,
     with_creator: bool,
+    changed: Changed<'_>,
 ) -> Result<Search, QueryError> {
     if phases.is_empty() {
         return Err(QueryError::NoPhases);
@@ -281,6 +323,20 @@ fn runs_in_phases_and_time(
         query = query.must(Query::nested(
             METADATA,
             Query::exists(format!("metadata.labels.{CREATOR_LABEL}")),
+        ));
+    }
+    if let Changed::Since(since) = changed {
+        let active = [WorkflowPhase::Pending, WorkflowPhase::Running];
+        query = query.must(changed_query(
+            TimeBounds::since(since).to_query("status.startedAt")?,
+            TimeBounds::since(since).to_query("status.finishedAt")?,
+            Query::nested(
+                METADATA,
+                Query::terms(
+                    format!("metadata.labels.{PHASE_LABEL}.keyword"),
+                    active.iter().map(WorkflowPhase::as_str),
+                ),
+            ),
         ));
     }
     Ok(atlan_search(query, from, size)?.sort(default_sort()))

@@ -56,6 +56,10 @@ fn run_searches_snapshot() {
         .page(100, 50);
     insta::assert_json_snapshot!(apps::runs(&filter).unwrap());
     insta::assert_json_snapshot!("every_run", apps::runs(&RunFilter::default()).unwrap());
+    insta::assert_json_snapshot!(
+        "runs_changed_since",
+        apps::runs(&RunFilter::default().changed_since("2026-06-15T11:55:00Z")).unwrap()
+    );
 }
 
 #[test]
@@ -167,6 +171,33 @@ fn within(value: Option<i64>, since: Option<i64>, before: Option<i64>) -> bool {
 }
 
 proptest! {
+    #[test]
+    fn changed_since_finds_the_runs_started_completed_or_active_since(
+        runs in runs(),
+        hours in 0i64..120,
+    ) {
+        let filter = RunFilter::default().changed_since(format!("now-{hours}h")).page(0, 1000);
+        let search = apps::runs(&filter).unwrap();
+        let documents: Vec<Value> = runs.iter().map(Run::document).collect();
+        let options = EvalOptions::atlas(Timestamp::from_millisecond(NOW_MS).unwrap());
+        let page = search.dsl.execute(&documents, &options).unwrap();
+        let mut found: Vec<String> = page.hits.iter().map(|hit| hit.document["__guid"].as_str().unwrap().to_owned()).collect();
+        found.sort();
+        let since = NOW_MS - hours * 3_600_000;
+        let mut expected: Vec<String> = runs
+            .iter()
+            .filter(|run| run.state == "ACTIVE" && run.type_name == "AppWorkflowRun")
+            .filter(|run| {
+                run.started >= since
+                    || run.completed.is_some_and(|at| at >= since)
+                    || matches!(run.status, AppRunStatus::Pending | AppRunStatus::Running)
+            })
+            .map(|run| run.guid.clone())
+            .collect();
+        expected.sort();
+        prop_assert_eq!(found, expected);
+    }
+
     #[test]
     fn run_searches_are_a_filter_newest_first(
         runs in runs(),

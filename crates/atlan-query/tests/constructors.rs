@@ -71,6 +71,32 @@ fn runs_by_status_and_time_including_scheduled() {
 }
 
 #[test]
+fn runs_changed_since() {
+    insta::assert_json_snapshot!(
+        workflows::runs_changed_since(
+            &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
+            &TimeBounds::since("now-7d"),
+            &TimeBounds::any(),
+            "2026-06-15T11:55:00Z",
+            0,
+            100,
+        )
+        .unwrap()
+    );
+    assert!(matches!(
+        workflows::runs_changed_since(
+            &[WorkflowPhase::Failed],
+            &TimeBounds::any(),
+            &TimeBounds::any(),
+            "yesterday",
+            0,
+            10
+        ),
+        Err(QueryError::Date(_))
+    ));
+}
+
+#[test]
 fn runs_by_status_and_time_without_bounds() {
     insta::assert_json_snapshot!(
         workflows::runs_by_status_and_time(

@@ -245,6 +245,8 @@ pub struct RunsByStatus {
     finished: TimeBounds,
     /// Whether runs without a creator (scheduled runs) are found too.
     including_scheduled: bool,
+    /// Only runs that changed at or after this time (or are active).
+    changed_since: Option<String>,
     /// The bounds set, checked.
     bounds: BoundCheck,
 }
@@ -261,6 +263,16 @@ impl ListingQuery for RunsByStatus {
 
     fn ready(&self, from: u64, size: u64) -> Result<Search> {
         self.bounds.result()?;
+        if let Some(changed) = &self.changed_since {
+            return Ok(workflows::runs_changed_since(
+                &self.phases,
+                &self.started,
+                &self.finished,
+                changed,
+                from,
+                size,
+            )?);
+        }
         let search = if self.including_scheduled {
             workflows::runs_by_status_and_time_including_scheduled
         } else {
@@ -330,6 +342,16 @@ impl Listing<RunsByStatus> {
     /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
     pub fn finished_before(mut self, time: impl Into<String>) -> Self {
         self.query.finished.before = Some(self.query.bounds.check(time));
+        self
+    }
+
+    /// Only the runs that changed at or after `time`: started then, finished then, or still
+    /// active (Pending or Running). Scheduled runs are found too, as with
+    /// [`including_scheduled`](Self::including_scheduled). A monitor polls with this so that each
+    /// poll returns what changed since the one before, not the whole window.
+    pub fn changed_since(mut self, time: impl Into<String>) -> Self {
+        self.query.changed_since = Some(self.query.bounds.check(time));
+        self.query.including_scheduled = true;
         self
     }
 }

@@ -104,76 +104,13 @@ pub async fn gather(
     window: &Window,
     now: Timestamp,
 ) -> Result<(Tenant, Vec<Api>)> {
-    let mut skipped = Vec::new();
-    let (schedules, app_workflows, disabled) = futures_util::future::join3(
-        async {
-            if api.includes(Api::Legacy) {
-                client.schedules().list().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-        async {
-            if api.includes(Api::Apps) {
-                client.apps().list().stream().try_collect::<Vec<_>>().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-        client.users().disabled(),
-    )
-    .await;
-    let mut facts: HashMap<(Api, String), WorkflowFacts> = HashMap::new();
-    match schedules {
-        Ok(schedules) => {
-            for schedule in &schedules {
-                if let Some((name, schedule)) = legacy_schedule(schedule) {
-                    facts
-                        .entry((Api::Legacy, name.clone()))
-                        .or_insert_with(|| WorkflowFacts::new(Api::Legacy, name))
-                        .schedules
-                        .push(schedule);
-                }
-            }
-        }
-        Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Legacy),
-        Err(error) => return Err(error),
-    }
-    match app_workflows {
-        Ok(workflows) => {
-            for workflow in workflows {
-                let Some(slug) = workflow.slug.clone() else {
-                    continue;
-                };
-                let mut known = WorkflowFacts::new(Api::Apps, slug.clone());
-                known.package = workflow.app().map(str::to_owned);
-                known.owner = workflow.owner.clone();
-                known.credential = workflow
-                    .stored_inputs()
-                    .and_then(|inputs| {
-                        inputs
-                            .get("credential_guid")
-                            .and_then(serde_json::Value::as_str)
-                            .map(str::to_owned)
-                    })
-                    .filter(|guid| is_guid(guid));
-                known.schedules = workflow
-                    .schedules
-                    .iter()
-                    .flatten()
-                    .filter_map(|entry| {
-                        Some(ScheduleFacts::new(
-                            entry.cron.clone()?,
-                            entry.timezone.clone().unwrap_or_default(),
-                        ))
-                    })
-                    .collect();
-                facts.insert((Api::Apps, slug), known);
-            }
-        }
-        Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Apps),
-        Err(error) => return Err(error),
-    }
+    let (scheduled, disabled) =
+        futures_util::future::join(schedules(client, api), client.users().disabled()).await;
+    let (found, mut skipped) = scheduled?;
+    let mut facts: HashMap<(Api, String), WorkflowFacts> = found
+        .into_iter()
+        .map(|known| ((known.api, known.workflow.clone()), known))
+        .collect();
     let disabled_users = match disabled {
         Ok(users) => Some(
             users
@@ -285,6 +222,90 @@ pub async fn gather(
     tenant.credentials = credentials;
     tenant.disabled_users = disabled_users;
     Ok((tenant, skipped))
+}
+
+/// Every schedule of the chosen APIs: each legacy workflow with a schedule (its CronWorkflows) and
+/// each app workflow (with its triggers, its owner and its credential), and the APIs left out
+/// because the tenant does not serve them (with [`ApiChoice::All`]).
+///
+/// # Errors
+/// The first failure of a read, other than an API the tenant does not serve.
+pub async fn schedules(
+    client: &AtlanClient,
+    api: ApiChoice,
+) -> Result<(Vec<WorkflowFacts>, Vec<Api>)> {
+    let mut skipped = Vec::new();
+    let (schedules, app_workflows) = futures_util::future::join(
+        async {
+            if api.includes(Api::Legacy) {
+                client.schedules().list().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if api.includes(Api::Apps) {
+                client.apps().list().stream().try_collect::<Vec<_>>().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )
+    .await;
+    let mut facts: HashMap<(Api, String), WorkflowFacts> = HashMap::new();
+    match schedules {
+        Ok(schedules) => {
+            for schedule in &schedules {
+                if let Some((name, schedule)) = legacy_schedule(schedule) {
+                    facts
+                        .entry((Api::Legacy, name.clone()))
+                        .or_insert_with(|| WorkflowFacts::new(Api::Legacy, name))
+                        .schedules
+                        .push(schedule);
+                }
+            }
+        }
+        Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Legacy),
+        Err(error) => return Err(error),
+    }
+    match app_workflows {
+        Ok(workflows) => {
+            for workflow in workflows {
+                let Some(slug) = workflow.slug.clone() else {
+                    continue;
+                };
+                let mut known = WorkflowFacts::new(Api::Apps, slug.clone());
+                known.package = workflow.app().map(str::to_owned);
+                known.owner = workflow.owner.clone();
+                known.credential = workflow
+                    .stored_inputs()
+                    .and_then(|inputs| {
+                        inputs
+                            .get("credential_guid")
+                            .and_then(serde_json::Value::as_str)
+                            .map(str::to_owned)
+                    })
+                    .filter(|guid| is_guid(guid));
+                known.schedules = workflow
+                    .schedules
+                    .iter()
+                    .flatten()
+                    .filter_map(|entry| {
+                        Some(ScheduleFacts::new(
+                            entry.cron.clone()?,
+                            entry.timezone.clone().unwrap_or_default(),
+                        ))
+                    })
+                    .collect();
+                facts.insert((Api::Apps, slug), known);
+            }
+        }
+        Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Apps),
+        Err(error) => return Err(error),
+    }
+    let mut found: Vec<WorkflowFacts> = facts.into_values().collect();
+    found.sort_by(|a, b| (a.api, &a.workflow).cmp(&(b.api, &b.workflow)));
+    Ok((found, skipped))
 }
 
 /// Whether a credential parameter holds a GUID (not empty, not a `{{credentialGuid}}` placeholder

@@ -22,7 +22,7 @@ use crate::window::Window;
 
 mod gather;
 
-pub use gather::{DoctorReport, gather, run};
+pub use gather::{DoctorReport, gather, run, schedules};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -142,7 +142,8 @@ impl WorkflowFacts {
         }
     }
 
-    fn is_scheduled(&self) -> bool {
+    /// Whether it has a schedule that is not suspended.
+    pub fn is_scheduled(&self) -> bool {
         self.schedules.iter().any(|schedule| !schedule.suspended)
     }
 }
@@ -258,58 +259,77 @@ fn stale(tenant: &Tenant, findings: &mut Vec<Finding>) {
 }
 
 fn missed(tenant: &Tenant, findings: &mut Vec<Finding>) {
-    let until = tenant.window.end(tenant.now).min(
-        tenant
-            .now
-            .saturating_sub(SCHEDULE_GRACE)
-            .unwrap_or(tenant.now),
-    );
     for workflow in tenant.workflows.iter().filter(|w| w.is_scheduled()) {
-        let mut missed: Vec<Timestamp> = Vec::new();
-        for schedule in workflow.schedules.iter().filter(|s| !s.suspended) {
-            let Ok(cron) = CronSchedule::parse(&schedule.cron, &schedule.timezone) else {
-                findings.push(Finding::new(
-                    "missed_schedule",
-                    Severity::Warning,
-                    workflow,
-                    format!(
-                        "its schedule `{}` in `{}` cannot be read, so it never runs",
-                        schedule.cron, schedule.timezone
-                    ),
-                ));
-                continue;
-            };
-            let from = schedule
-                .since
-                .map_or(tenant.window.since, |since| since.max(tenant.window.since));
-            // Due times strictly after the start: one at the very instant a schedule was made (or
-            // the window opens) has no run to look for yet.
-            for due in cron.due_between(from, until, MAX_DUE) {
-                let early = due
-                    .saturating_sub(SignedDuration::from_mins(1))
-                    .unwrap_or(due);
-                let late = due.saturating_add(SCHEDULE_GRACE).unwrap_or(due);
-                if !workflow
-                    .run_starts
-                    .iter()
-                    .any(|at| *at >= early && *at <= late)
-                {
-                    missed.push(due);
-                }
-            }
+        let due = missed_due(workflow, &tenant.window, tenant.now);
+        for schedule in &due.unreadable {
+            findings.push(Finding::new(
+                "missed_schedule",
+                Severity::Warning,
+                workflow,
+                format!(
+                    "its schedule `{}` in `{}` cannot be read, so it never runs",
+                    schedule.cron, schedule.timezone
+                ),
+            ));
         }
-        if let Some(latest) = missed.iter().max() {
+        if let Some(latest) = due.missed.iter().max() {
             findings.push(Finding::new(
                 "missed_schedule",
                 Severity::Warning,
                 workflow,
                 format!(
                     "{} scheduled run(s) did not start (the latest was due {latest})",
-                    missed.len()
+                    due.missed.len()
                 ),
             ));
         }
     }
+}
+
+/// The due times of a workflow's schedules that no run answered, and the schedules that cannot be
+/// read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissedSchedules {
+    /// Due times in the window (up to [`SCHEDULE_GRACE`] before `now`) with no run started from a
+    /// minute before to [`SCHEDULE_GRACE`] after.
+    pub missed: Vec<Timestamp>,
+    /// Schedules whose cron or time zone cannot be read (they never fire).
+    pub unreadable: Vec<ScheduleFacts>,
+}
+
+/// Which due times of `workflow`'s schedules (not suspended) in `window` no run in
+/// `workflow.run_starts` answered, at `now`.
+pub fn missed_due(workflow: &WorkflowFacts, window: &Window, now: Timestamp) -> MissedSchedules {
+    let until = window
+        .end(now)
+        .min(now.saturating_sub(SCHEDULE_GRACE).unwrap_or(now));
+    let mut result = MissedSchedules::default();
+    for schedule in workflow.schedules.iter().filter(|s| !s.suspended) {
+        let Ok(cron) = CronSchedule::parse(&schedule.cron, &schedule.timezone) else {
+            result.unreadable.push(schedule.clone());
+            continue;
+        };
+        let from = schedule
+            .since
+            .map_or(window.since, |since| since.max(window.since));
+        // Due times strictly after the start: one at the very instant a schedule was made (or
+        // the window opens) has no run to look for yet.
+        for due in cron.due_between(from, until, MAX_DUE) {
+            let early = due
+                .saturating_sub(SignedDuration::from_mins(1))
+                .unwrap_or(due);
+            let late = due.saturating_add(SCHEDULE_GRACE).unwrap_or(due);
+            if !workflow
+                .run_starts
+                .iter()
+                .any(|at| *at >= early && *at <= late)
+            {
+                result.missed.push(due);
+            }
+        }
+    }
+    result
 }
 
 fn credentials(tenant: &Tenant, findings: &mut Vec<Finding>) {

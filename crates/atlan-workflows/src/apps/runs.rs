@@ -56,6 +56,13 @@ impl Listing<AppRuns> {
         self
     }
 
+    /// Only the runs that changed at or after `time`: started or completed then, or still active
+    /// (Pending or Running), as [`crate::RunSearch::changed_since`].
+    pub fn changed_since(mut self, time: impl Into<String>) -> Self {
+        self.query.filter.changed_since = Some(self.query.bounds.check(time));
+        self
+    }
+
     /// Finished (completed) at or before `time`.
     pub fn finished_before(mut self, time: impl Into<String>) -> Self {
         self.query.filter.completed.before = Some(self.query.bounds.check(time));
