@@ -209,10 +209,26 @@ pub async fn each_run(
     client: &AtlanClient,
     selection: &Selection,
     window: &Window,
+    fold: impl FnMut(RunView),
+) -> Result<Vec<Api>> {
+    each_changed_run(client, selection, window, None, fold).await
+}
+
+/// As [`each_run`], and, with `changed_since`, only the runs that changed at or after it
+/// (started or finished then, or still active): the incremental read of a monitor.
+///
+/// # Errors
+/// As [`each_run`].
+pub async fn each_changed_run(
+    client: &AtlanClient,
+    selection: &Selection,
+    window: &Window,
+    changed_since: Option<jiff::Timestamp>,
     mut fold: impl FnMut(RunView),
 ) -> Result<Vec<Api>> {
     let since = window.since.to_string();
     let before = window.before.map(|at| at.to_string());
+    let changed = changed_since.map(|at| at.to_string());
     let legacy = if selection.api.includes(Api::Legacy) {
         let mut search = client
             .runs()
@@ -230,6 +246,9 @@ pub async fn each_run(
         if let Some(before) = &before {
             search = search.started_before(before.clone());
         }
+        if let Some(changed) = &changed {
+            search = search.changed_since(changed.clone());
+        }
         search
             .stream()
             .map(|hit| (Api::Legacy, hit.map(|hit| view::legacy::view(&hit))))
@@ -244,6 +263,9 @@ pub async fn each_run(
         }
         if let Some(before) = &before {
             search = search.started_before(before.clone());
+        }
+        if let Some(changed) = &changed {
+            search = search.changed_since(changed.clone());
         }
         search
             .stream()

@@ -7,7 +7,9 @@
 //!   classified [`Cause`], how it differs from the previous successful run);
 //! - [`Stats`]: health figures per workflow over the runs started in a [`Window`];
 //! - [`doctor`]: checks of the tenant's automation (failing, stale, missed schedules, credentials
-//!   that no longer pass their test, disabled owners, schedules in the wrong order for lineage).
+//!   that no longer pass their test, disabled owners, schedules in the wrong order for lineage);
+//! - [`watch`]: a poller that reads only what changed since its last poll and tells what happened
+//!   (a run failed, a workflow recovered, a schedule was missed): the exporter and `watch`.
 //!
 //! The figures and checks are pure functions over views, unit-tested without IO; [`fetch`] and
 //! the `*_report` functions read the views through the facade, which alone knows the endpoints.
@@ -34,6 +36,7 @@ pub mod fetch;
 pub mod lineage;
 pub mod stats;
 pub mod view;
+pub mod watch;
 pub mod window;
 
 pub use cause::{Cause, Evidence, classify};

@@ -65,10 +65,23 @@ pub(crate) type HyperClient = Client<Connector, Full<Bytes>>;
 
 /// Builds the pooled client.
 pub(crate) fn build(config: &TransportConfig) -> Result<HyperClient, TransportError> {
+    build_with(
+        config.timeouts.connect,
+        config.pool_idle_timeout,
+        config.pool_max_idle_per_host,
+    )
+}
+
+/// Builds a pooled client with these settings.
+pub(crate) fn build_with(
+    connect: Duration,
+    pool_idle_timeout: Duration,
+    pool_max_idle_per_host: usize,
+) -> Result<HyperClient, TransportError> {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     http.set_nodelay(true);
-    http.set_connect_timeout(Some(config.timeouts.connect));
+    http.set_connect_timeout(Some(connect));
     http.set_keepalive(Some(Duration::from_secs(60)));
     let https = tls_builder()?
         .https_or_http()
@@ -76,12 +89,12 @@ pub(crate) fn build(config: &TransportConfig) -> Result<HyperClient, TransportEr
         .wrap_connector(http);
     let connector = ConnectTimeout {
         inner: https,
-        timeout: config.timeouts.connect,
+        timeout: connect,
     };
     Ok(Client::builder(TokioExecutor::new())
         .pool_timer(TokioTimer::new())
-        .pool_idle_timeout(config.pool_idle_timeout)
-        .pool_max_idle_per_host(config.pool_max_idle_per_host)
+        .pool_idle_timeout(pool_idle_timeout)
+        .pool_max_idle_per_host(pool_max_idle_per_host)
         .build(connector))
 }
 

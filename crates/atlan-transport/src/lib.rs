@@ -49,6 +49,7 @@ mod layers;
 mod markers;
 pub mod retry;
 mod transport;
+mod webhook;
 
 pub use config::{
     API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RESPONSE_BYTES, RetryBudget, RetryConfig, TimeoutConfig,
@@ -57,6 +58,7 @@ pub use config::{
 pub use error::{BoxError, TimeoutKind, TransportError};
 pub use markers::{Attempt, Idempotent, OperationName, Throttled, is_idempotent};
 pub use transport::{REQUEST_ID_HEADER, Transport};
+pub use webhook::WebhookClient;
 
 /// Re-exported so that callers can build requests and read responses with the same versions.
 pub use {bytes, http};

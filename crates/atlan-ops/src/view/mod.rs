@@ -2,13 +2,13 @@
 //! and check is written once. [`legacy`] and [`apps`] hold the two mappings.
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub mod apps;
 pub mod legacy;
 
 /// Which API a run or workflow belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Api {
@@ -29,7 +29,7 @@ impl Api {
 }
 
 /// The status of a run or step, the same words for both APIs (the wire's own words).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Status {
     /// Accepted, not started.
@@ -124,6 +124,23 @@ pub struct RunView {
 }
 
 impl RunView {
+    /// A run of `workflow` with nothing else known of it yet (status [`Status::Unknown`]).
+    pub fn new(api: Api, run: impl Into<String>, workflow: impl Into<String>) -> Self {
+        Self {
+            api,
+            run: run.into(),
+            workflow: workflow.into(),
+            package: None,
+            status: Status::Unknown,
+            started: None,
+            finished: None,
+            message: None,
+            started_by: None,
+            stopped_by: None,
+            steps: Vec::new(),
+        }
+    }
+
     /// How long it took (ended runs), in whole seconds rounded down; 0 for an end before the start.
     pub fn duration_s(&self) -> Option<u64> {
         seconds_between(self.started?, self.finished?)

@@ -1,0 +1,384 @@
+//! Watching a tenant: a [`Watcher`] polls both APIs' runs and keeps a [`RunBook`] of what it saw,
+//! so that the exporter can serve figures and `watch` can notify without a scan per question.
+//!
+//! The first poll reads every run started in the lookback window; each poll after it reads only
+//! the runs that changed since the one before (started or finished since then, minus an overlap
+//! for a lagging index, or still active), so that what it asks grows with what changed, not with
+//! the window. What a poll finds new becomes [`Transition`]s, and from them [`Event`]s: a run that
+//! failed, a workflow that recovered, a schedule that was missed.
+//!
+//! ```no_run
+//! use atlan_ops::watch::{WatchConfig, Watcher};
+//! use atlan_ops::ApiChoice;
+//!
+//! # async fn example(client: atlan_workflows::AtlanClient) -> Result<(), atlan_workflows::Error> {
+//! let mut watcher = Watcher::new(WatchConfig::new(ApiChoice::All), jiff::Timestamp::now());
+//! let report = watcher.poll(&client, jiff::Timestamp::now()).await?;
+//! for event in &report.events {
+//!     println!("{}", event.key());
+//! }
+//! for row in watcher.figures(jiff::Timestamp::now()).rows {
+//!     println!("{} failure streak {}", row.workflow, row.failure_streak);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::BTreeSet;
+
+use atlan_workflows::{AtlanClient, Result};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::doctor::{self, WorkflowFacts, missed_due};
+use crate::fetch::{self, ApiChoice, Selection};
+use crate::stats::WorkflowStats;
+use crate::view::Api;
+use crate::window::Window;
+
+pub mod backoff;
+pub mod book;
+pub mod events;
+
+pub use backoff::Backoff;
+pub use book::{RunBook, Transition};
+pub use events::Event;
+
+/// The default lookback window: seven days.
+pub const DEFAULT_LOOKBACK: SignedDuration = SignedDuration::from_hours(7 * 24);
+/// The default overlap of a poll with the one before: five minutes, for an index that lags.
+pub const DEFAULT_OVERLAP: SignedDuration = SignedDuration::from_mins(5);
+/// The default cap on the workflows tracked (and so on the label sets exported).
+pub const DEFAULT_MAX_WORKFLOWS: usize = 1_000;
+/// How often the schedules are read again.
+pub const SCHEDULE_REFRESH: SignedDuration = SignedDuration::from_mins(10);
+
+/// How a [`Watcher`] polls.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WatchConfig {
+    /// The APIs.
+    pub api: ApiChoice,
+    /// Runs started this long before now are tracked.
+    pub lookback: SignedDuration,
+    /// How far back of the previous poll each poll reads again.
+    pub overlap: SignedDuration,
+    /// The most workflows tracked; runs of more are dropped and counted.
+    pub max_workflows: usize,
+    /// How often schedules are read again.
+    pub schedule_refresh: SignedDuration,
+    /// Events are made for what happened from this instant on (default: when the watcher
+    /// started); a notifier that restarts passes its last poll here so that nothing between is
+    /// lost.
+    pub events_since: Option<Timestamp>,
+}
+
+impl WatchConfig {
+    /// The defaults, over `api`.
+    pub fn new(api: ApiChoice) -> Self {
+        Self {
+            api,
+            lookback: DEFAULT_LOOKBACK,
+            overlap: DEFAULT_OVERLAP,
+            max_workflows: DEFAULT_MAX_WORKFLOWS,
+            schedule_refresh: SCHEDULE_REFRESH,
+            events_since: None,
+        }
+    }
+
+    /// Tracks the runs started within `lookback`.
+    #[must_use]
+    pub fn lookback(mut self, lookback: SignedDuration) -> Self {
+        self.lookback = lookback;
+        self
+    }
+
+    /// Reads `overlap` back of the previous poll.
+    #[must_use]
+    pub fn overlap(mut self, overlap: SignedDuration) -> Self {
+        self.overlap = overlap;
+        self
+    }
+
+    /// Tracks at most `max` workflows.
+    #[must_use]
+    pub fn max_workflows(mut self, max: usize) -> Self {
+        self.max_workflows = max;
+        self
+    }
+
+    /// Makes events for what happened from `since` on.
+    #[must_use]
+    pub fn events_since(mut self, since: Timestamp) -> Self {
+        self.events_since = Some(since);
+        self
+    }
+}
+
+/// What one poll found.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct PollReport {
+    /// Whether it read the whole window (the first poll) rather than what changed.
+    pub full: bool,
+    /// How many runs it read.
+    pub runs: usize,
+    /// The runs that ended since the watcher started, first seen ended by this poll (or by a
+    /// failed one before it).
+    pub ended: Vec<Transition>,
+    /// The events, in the order found.
+    pub events: Vec<Event>,
+    /// The APIs left out because the tenant does not serve them.
+    pub skipped: Vec<Api>,
+}
+
+/// A scheduled workflow's figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScheduleFigures {
+    /// Its API.
+    pub api: Api,
+    /// The workflow.
+    pub workflow: String,
+    /// Its package or app.
+    pub package: Option<String>,
+    /// Due times in the window with no run.
+    pub missed: usize,
+}
+
+/// The figures of everything tracked, at an instant.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Figures {
+    /// Each workflow with runs in the window, worst first (as `runs stats`).
+    pub rows: Vec<WorkflowStats>,
+    /// Each workflow with a schedule that is not suspended.
+    pub schedules: Vec<ScheduleFigures>,
+    /// Workflows tracked.
+    pub workflows: usize,
+    /// Runs tracked.
+    pub runs: usize,
+    /// Run observations dropped because their workflow was over the cap.
+    pub dropped_runs: u64,
+}
+
+/// Polls a tenant and remembers what it saw.
+#[derive(Debug)]
+pub struct Watcher {
+    config: WatchConfig,
+    book: RunBook,
+    started: Timestamp,
+    cursor: Option<Timestamp>,
+    pending: Vec<Transition>,
+    schedules: Vec<WorkflowFacts>,
+    schedules_read: Option<Timestamp>,
+    missed_reported: BTreeSet<(Api, String, Timestamp)>,
+}
+
+impl Watcher {
+    /// A watcher that starts at `now` and has seen nothing.
+    pub fn new(config: WatchConfig, now: Timestamp) -> Self {
+        Self {
+            book: RunBook::new(config.max_workflows),
+            config,
+            started: now,
+            cursor: None,
+            pending: Vec::new(),
+            schedules: Vec::new(),
+            schedules_read: None,
+            missed_reported: BTreeSet::new(),
+        }
+    }
+
+    /// The instant of the last successful poll.
+    pub fn cursor(&self) -> Option<Timestamp> {
+        self.cursor
+    }
+
+    /// The runs seen.
+    pub fn book(&self) -> &RunBook {
+        &self.book
+    }
+
+    /// Polls at `now`: the whole window the first time, what changed since the last successful
+    /// poll (minus the overlap) after. A failed poll keeps what it saw and gives its changes with
+    /// the next successful one; the cursor stays where it was.
+    ///
+    /// # Errors
+    /// The first failure of a read (other than an API the tenant does not serve, with
+    /// [`ApiChoice::All`]).
+    pub async fn poll(&mut self, client: &AtlanClient, now: Timestamp) -> Result<PollReport> {
+        let since = now.saturating_sub(self.config.lookback).unwrap_or(now);
+        let window = Window::between(since, None);
+        let changed = self
+            .cursor
+            .map(|cursor| cursor.saturating_sub(self.config.overlap).unwrap_or(cursor));
+        let mut skipped = Vec::new();
+        let refresh = self.schedules_read.is_none_or(|read| {
+            now < read
+                || now
+                    >= read
+                        .saturating_add(self.config.schedule_refresh)
+                        .unwrap_or(read)
+        });
+        if refresh {
+            let (facts, left_out) = doctor::schedules(client, self.config.api).await?;
+            self.schedules = facts
+                .into_iter()
+                .filter(WorkflowFacts::is_scheduled)
+                .take(self.config.max_workflows)
+                .collect();
+            self.schedules_read = Some(now);
+            skipped.extend(left_out);
+        }
+        let baseline = self.baseline();
+        let keep_from = baseline.min(self.started);
+        let mut runs = 0;
+        let mut found = Vec::new();
+        let book = &mut self.book;
+        let read = fetch::each_changed_run(
+            client,
+            &Selection::new(self.config.api),
+            &window,
+            changed,
+            |view| {
+                runs += 1;
+                if let Some(transition) = book.observe(&view)
+                    && transition.ended()
+                    && transition.finished.is_some_and(|at| at >= keep_from)
+                {
+                    found.push(transition);
+                }
+            },
+        )
+        .await;
+        let left_out = match read {
+            Ok(left_out) => left_out,
+            Err(error) => {
+                self.pending.append(&mut found);
+                return Err(error);
+            }
+        };
+        for api in left_out {
+            if !skipped.contains(&api) {
+                skipped.push(api);
+            }
+        }
+        let mut transitions = std::mem::take(&mut self.pending);
+        transitions.append(&mut found);
+        self.book.prune(window.since);
+        self.cursor = Some(now);
+
+        let mut events = Vec::new();
+        for transition in &transitions {
+            if transition.finished.is_none_or(|at| at < baseline) {
+                continue;
+            }
+            if transition.status.is_failure() {
+                events.push(Event::RunFailed {
+                    api: transition.api,
+                    workflow: transition.workflow.clone(),
+                    package: transition.package.clone(),
+                    run: transition.run.clone(),
+                    status: transition.status,
+                    finished: transition.finished,
+                });
+            } else if transition.status.is_success()
+                && let Some(started) = transition.started
+            {
+                let failures =
+                    self.book
+                        .failures_before(transition.api, &transition.workflow, started);
+                if failures > 0 {
+                    events.push(Event::Recovered {
+                        api: transition.api,
+                        workflow: transition.workflow.clone(),
+                        package: transition.package.clone(),
+                        run: transition.run.clone(),
+                        finished: transition.finished,
+                        failures,
+                    });
+                }
+            }
+        }
+        self.missed_events(now, window.since.max(baseline), &mut events);
+        self.missed_reported
+            .retain(|(_, _, due)| *due >= window.since);
+        let ended = transitions
+            .into_iter()
+            .filter(|transition| transition.finished.is_some_and(|at| at >= self.started))
+            .collect();
+        Ok(PollReport {
+            full: changed.is_none(),
+            runs,
+            ended,
+            events,
+            skipped,
+        })
+    }
+
+    /// The figures at `now` over the lookback window.
+    pub fn figures(&self, now: Timestamp) -> Figures {
+        let since = now.saturating_sub(self.config.lookback).unwrap_or(now);
+        let window = Window::between(since, None);
+        let schedules = self
+            .schedules
+            .iter()
+            .map(|facts| {
+                let facts = self.with_starts(facts);
+                ScheduleFigures {
+                    api: facts.api,
+                    package: facts.package.clone().or_else(|| {
+                        self.book
+                            .package(facts.api, &facts.workflow)
+                            .map(str::to_owned)
+                    }),
+                    missed: missed_due(&facts, &window, now).missed.len(),
+                    workflow: facts.workflow,
+                }
+            })
+            .collect();
+        Figures {
+            rows: self.book.stats(window),
+            schedules,
+            workflows: self.book.workflows(),
+            runs: self.book.runs(),
+            dropped_runs: self.book.dropped_runs(),
+        }
+    }
+
+    /// Events are made for what happened from this instant on.
+    fn baseline(&self) -> Timestamp {
+        self.config.events_since.unwrap_or(self.started)
+    }
+
+    /// A schedule's facts with the starts of the runs seen.
+    fn with_starts(&self, facts: &WorkflowFacts) -> WorkflowFacts {
+        let mut facts = facts.clone();
+        facts.run_starts = self.book.run_starts(facts.api, &facts.workflow);
+        facts
+    }
+
+    fn missed_events(&mut self, now: Timestamp, from: Timestamp, events: &mut Vec<Event>) {
+        let window = Window::between(from, None);
+        for facts in &self.schedules {
+            let facts = self.with_starts(facts);
+            for due in missed_due(&facts, &window, now).missed {
+                if self
+                    .missed_reported
+                    .insert((facts.api, facts.workflow.clone(), due))
+                {
+                    events.push(Event::ScheduleMissed {
+                        api: facts.api,
+                        workflow: facts.workflow.clone(),
+                        package: facts.package.clone().or_else(|| {
+                            self.book
+                                .package(facts.api, &facts.workflow)
+                                .map(str::to_owned)
+                        }),
+                        due,
+                    });
+                }
+            }
+        }
+    }
+}
