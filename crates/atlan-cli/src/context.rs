@@ -18,6 +18,8 @@ pub(crate) struct Connection {
     sandbox: Option<SandboxHandle>,
     /// The requests the client sent.
     pub(crate) requests: CountRequests,
+    /// Where it talks to: the tenant's or the sandbox's base URL.
+    pub(crate) base_url: String,
 }
 
 impl Connection {
@@ -45,6 +47,7 @@ impl Connection {
                 client: builder.build()?,
                 sandbox: None,
                 requests,
+                base_url: String::new(),
             });
         }
         if global.sandbox {
@@ -55,6 +58,7 @@ impl Connection {
                 .api_key(sandbox.api_key())
                 .build()?;
             return Ok(Self {
+                base_url: sandbox.base_url(),
                 client,
                 sandbox: Some(sandbox),
                 requests,
@@ -64,6 +68,7 @@ impl Connection {
             client: tenant(global, builder)?.build()?,
             sandbox: None,
             requests,
+            base_url: global.base_url.clone().unwrap_or_default(),
         })
     }
 

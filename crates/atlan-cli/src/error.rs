@@ -60,6 +60,22 @@ pub(crate) enum CliError {
         errors: usize,
     },
     /// The embedded sandbox could not start.
+    /// The exporter cannot listen where it was asked to.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The state file of `watch` cannot be read or written.
+    #[error("the state file {path}: {reason}")]
+    State {
+        /// Its path.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     #[error("the sandbox cannot start: {0}")]
     Sandbox(#[from] atlan_sandbox::SandboxError),
     /// Writing the output failed (other than a closed pipe).
@@ -81,6 +97,8 @@ impl CliError {
             Self::TestFailed { .. }
             | Self::Unhealthy { .. }
             | Self::Sandbox(_)
+            | Self::Listen { .. }
+            | Self::State { .. }
             | Self::Output(_) => code::API,
             Self::RunFailed { .. } | Self::AppRunFailed { .. } => code::RUN_FAILED,
         }

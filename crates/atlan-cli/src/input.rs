@@ -124,6 +124,36 @@ pub(crate) fn duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// A span of time such as `7d`, `48h` or `5m` (days of 24 hours), not negative.
+pub(crate) fn lookback(text: &str) -> Result<jiff::SignedDuration, String> {
+    let span: jiff::Span = text
+        .trim()
+        .parse()
+        .map_err(|error| format!("`{text}` is not a duration such as 7d, 48h or 5m: {error}"))?;
+    let duration = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .map_err(|error| format!("`{text}` is not a duration such as 7d, 48h or 5m: {error}"))?;
+    if duration.is_negative() {
+        return Err(format!("`{text}` is negative"));
+    }
+    Ok(duration)
+}
+
+/// A webhook URL: `http` or `https` with a host. The URL itself is never part of the message.
+pub(crate) fn webhook(text: &str) -> Result<SecretString, String> {
+    let uri: http::Uri = text
+        .trim()
+        .parse()
+        .map_err(|_| "a --notify URL is not a URL (it is not shown: it may carry a token)")?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
+        return Err(
+            "a --notify URL must be http(s)://HOST/… (it is not shown: it may carry a token)"
+                .into(),
+        );
+    }
+    Ok(SecretString::from(text.trim().to_owned()))
+}
+
 /// A credential filter: a JSON object of field values.
 pub(crate) fn filter(text: &str) -> Result<Map<String, Value>, String> {
     match serde_json::from_str(text) {
@@ -225,6 +255,26 @@ mod tests {
         assert!(date("2026-01-31T00:00:00Z").is_ok());
         assert!(date("yesterday").is_err());
         assert!(date("now-6x").is_err());
+    }
+
+    #[test]
+    fn lookbacks_take_days_and_refuse_negatives() {
+        assert_eq!(
+            lookback("7d").unwrap(),
+            jiff::SignedDuration::from_hours(168)
+        );
+        assert_eq!(lookback("5m").unwrap(), jiff::SignedDuration::from_mins(5));
+        assert_eq!(lookback("0s").unwrap(), jiff::SignedDuration::ZERO);
+        assert!(lookback("-1h").unwrap_err().contains("negative"));
+        assert!(lookback("soon").is_err());
+    }
+
+    #[test]
+    fn webhooks_are_http_urls_and_never_echoed() {
+        assert!(webhook("https://hooks.slack.com/services/T0/B0/secret").is_ok());
+        let error = webhook("ftp://example.com/secret-token").unwrap_err();
+        assert!(!error.contains("secret-token"), "{error}");
+        assert!(webhook("not a url").is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::input;
 
 mod apps;
 mod legacy;
+mod monitoring;
 mod ops;
 
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
@@ -20,6 +21,7 @@ pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
     SearchArgs, WorkflowsCommand,
 };
+pub(crate) use monitoring::{ExporterArgs, PollArgs, WatchArgs};
 pub(crate) use ops::{DoctorArgs, StatsArgs, WindowArgs};
 
 /// Manage Atlan workflows, runs, schedules and source credentials.
@@ -150,6 +152,12 @@ pub(crate) enum Command {
     /// schedules, credentials that no longer pass their test, disabled owners, schedules out of
     /// lineage order; exits 1 when a finding is an error.
     Doctor(DoctorArgs),
+    /// Serve Prometheus metrics of the tenant's workflows (`GET /metrics`, `GET /healthz`),
+    /// polling what changed; prints `listening on http://ADDR` first.
+    Exporter(ExporterArgs),
+    /// Post to webhooks when a run fails, a workflow recovers or a schedule is missed, once per
+    /// event, across restarts.
+    Watch(WatchArgs),
     /// Serve a local Atlan-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),

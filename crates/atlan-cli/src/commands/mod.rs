@@ -4,11 +4,14 @@
 
 mod apps;
 mod credentials;
+mod exporter;
 mod generate;
 mod ops;
+mod polling;
 mod runs;
 mod sandbox;
 mod schedules;
+mod watch;
 mod workflows;
 
 use atlan_workflows::{ApiRequest, AtlanClient, Error};
@@ -62,6 +65,13 @@ impl Env {
             .map(|connection| connection.requests.count())
     }
 
+    /// The base URL of the tenant (or sandbox) connected to, once connected.
+    pub(crate) fn base_url(&self) -> Option<&str> {
+        self.connection
+            .as_ref()
+            .map(|connection| connection.base_url.as_str())
+    }
+
     /// Ends the command: stops the embedded sandbox, if any.
     pub(crate) async fn close(self) {
         if let Some(connection) = self.connection {
@@ -86,6 +96,8 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Credentials(command) => credentials::run(command, &mut env).await,
         Command::Apps(command) => apps::run(command, &mut env).await,
         Command::Doctor(args) => ops::doctor(args, &mut env).await,
+        Command::Exporter(args) => exporter::run(args, &mut env).await,
+        Command::Watch(args) => watch::run(args, &mut env).await,
         Command::Sandbox(command) => sandbox::run(command).await,
         Command::Completions { shell } => generate::completions(shell, &mut env.printer),
         Command::GenerateMan { dir } => generate::man_pages(&dir),

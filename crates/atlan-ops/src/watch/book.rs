@@ -6,7 +6,7 @@
 //! the runs each started in the window (at most [`MAX_RUNS_PER_WORKFLOW`], the oldest forgotten
 //! first); a run costs its id and a few words.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 
@@ -147,6 +147,23 @@ impl RunBook {
             }
         }
         stats.finish()
+    }
+
+    /// How many runs of each workflow started at or after `since`, by status.
+    pub fn statuses(&self, since: Timestamp) -> HashMap<(Api, String), BTreeMap<Status, u64>> {
+        self.workflows
+            .iter()
+            .map(|(key, tracked)| {
+                let mut counts: BTreeMap<Status, u64> = BTreeMap::new();
+                for run in tracked.runs.values() {
+                    if run.started.is_some_and(|started| started >= since) {
+                        *counts.entry(run.status).or_default() += 1;
+                    }
+                }
+                (key.clone(), counts)
+            })
+            .filter(|(_, counts)| !counts.is_empty())
+            .collect()
     }
 
     /// When the runs of a workflow started.

@@ -24,7 +24,7 @@
 //! # }
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use atlan_workflows::{AtlanClient, Result};
 use jiff::{SignedDuration, Timestamp};
@@ -32,7 +32,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::doctor::{self, WorkflowFacts, missed_due};
 use crate::fetch::{self, ApiChoice, Selection};
 use crate::stats::WorkflowStats;
-use crate::view::Api;
+use crate::view::{Api, Status};
 use crate::window::Window;
 
 pub mod backoff;
@@ -151,6 +151,8 @@ pub struct ScheduleFigures {
 pub struct Figures {
     /// Each workflow with runs in the window, worst first (as `runs stats`).
     pub rows: Vec<WorkflowStats>,
+    /// How many runs of each workflow started in the window, by status.
+    pub statuses: HashMap<(Api, String), BTreeMap<Status, u64>>,
     /// Each workflow with a schedule that is not suspended.
     pub schedules: Vec<ScheduleFigures>,
     /// Workflows tracked.
@@ -339,6 +341,7 @@ impl Watcher {
             .collect();
         Figures {
             rows: self.book.stats(window),
+            statuses: self.book.statuses(window.since),
             schedules,
             workflows: self.book.workflows(),
             runs: self.book.runs(),

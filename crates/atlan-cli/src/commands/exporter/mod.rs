@@ -1,0 +1,65 @@
+//! `atlanctl exporter`: Prometheus metrics of the tenant's workflows. It binds the address first
+//! (an address in use is an error before anything else), says `listening on http://ADDR`, then
+//! polls the tenant with a [`Polling`] and, after each poll, publishes a new snapshot that the
+//! HTTP server hands to every scrape ([`metrics`], [`http`]).
+
+mod http;
+mod metrics;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::net::TcpListener;
+
+use super::Env;
+use super::polling::{Polling, say, shutdown};
+use crate::cli::ExporterArgs;
+use crate::error::CliError;
+
+use metrics::{Metrics, Published};
+
+/// Runs `atlanctl exporter` until SIGINT or SIGTERM.
+pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliError> {
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .map_err(|source| CliError::Listen {
+            addr: args.listen.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr()?;
+    let client = env.client().await?;
+    let published = Arc::new(Published::default());
+    let mut metrics = Metrics::new(args.poll.max_workflows, Arc::clone(&published));
+    env.printer.line(&format!("listening on http://{addr}"))?;
+    let server = tokio::spawn(http::serve(listener, published));
+    let mut polling = Polling::new(&args.poll, client, jiff::Timestamp::now(), None);
+    let polls = async {
+        loop {
+            let now = jiff::Timestamp::now();
+            let started = Instant::now();
+            let result = polling.poll(now).await;
+            let took = started.elapsed();
+            let requests = env.requests().unwrap_or(0);
+            match result {
+                Ok(report) => {
+                    let figures = polling.watcher.figures(now);
+                    metrics.succeeded(now, took, &figures, &report, requests);
+                }
+                Err(error) => {
+                    metrics.failed(took, requests);
+                    say(&format!(
+                        "poll failed: {error}; serving the last values, next poll in {:?}",
+                        polling.delay()
+                    ));
+                }
+            }
+            tokio::time::sleep(polling.delay()).await;
+        }
+    };
+    tokio::select! {
+        () = polls => {}
+        () = shutdown() => {}
+    }
+    server.abort();
+    Ok(())
+}

@@ -1,0 +1,320 @@
+//! `atlanctl watch`: webhooks when a run fails, a workflow recovers or a schedule is missed.
+//!
+//! A [`Polling`] finds the events; each is told once: an event whose dedupe key the [`State`]
+//! knows is dropped, a failure of a workflow in its cooldown is held back and counted, the others
+//! become notifications in the state's outbox (written before any is posted). A delivery task
+//! posts the outbox to every webhook and retries with backoff, apart from the polling, so that a
+//! failing webhook never delays a poll. After a restart (a kill -9 included) events are made again
+//! from the last poll on and the outbox is delivered: nothing is lost, nothing told twice (see
+//! [`state`] for the one narrow case).
+
+mod notify;
+mod state;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use atlan_ops::watch::Event;
+use atlan_ops::{Api, ApiChoice};
+use atlan_workflows::AtlanClient;
+use jiff::Timestamp;
+use tokio::sync::Notify;
+
+use super::Env;
+use super::polling::{Polling, say, shutdown};
+use crate::cli::WatchArgs;
+use crate::error::CliError;
+
+use notify::Webhooks;
+use state::{Cooldown, Pending, State};
+
+/// How many delivery rounds `--once` makes before it gives up for this time.
+const ONCE_ROUNDS: u32 = 3;
+
+/// The state, shared by the polling and the delivery, with where it is saved.
+struct Shared {
+    state: Mutex<State>,
+    path: PathBuf,
+    wake: Notify,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Saves `state`; a failure (a full disk) is said and the watch goes on.
+    fn save(&self, state: &State) {
+        if let Err(error) = state.save(&self.path) {
+            say(&format!("{error}; will try again at the next change"));
+        }
+    }
+}
+
+/// Runs `atlanctl watch` until SIGINT or SIGTERM (or, with `--once`, one poll and its
+/// deliveries).
+pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> {
+    let webhooks = Webhooks::new(args.notify.clone())?;
+    let client = env.client().await?;
+    let tenant = env.base_url().unwrap_or_default().to_owned();
+    let path = match args.state.clone().or_else(|| state::default_path(&tenant)) {
+        Some(path) => path,
+        None => {
+            return Err(CliError::Usage(
+                "no state directory (neither XDG_STATE_HOME nor HOME is set): pass --state FILE"
+                    .into(),
+            ));
+        }
+    };
+    let state = State::load(&path, &tenant, webhooks.len())?;
+    let now = Timestamp::now();
+    let events_since = state
+        .cursor
+        .map(|cursor| cursor.saturating_sub(args.poll.overlap).unwrap_or(cursor))
+        .unwrap_or(now);
+    say(&format!(
+        "watching {tenant} for events from {events_since}; state in {}",
+        path.display()
+    ));
+    let shared = Arc::new(Shared {
+        state: Mutex::new(state),
+        path,
+        wake: Notify::new(),
+    });
+    let mut polling = Polling::new(&args.poll, client.clone(), now, Some(events_since));
+    let watching = Watching {
+        client,
+        cooldown: args.cooldown,
+        lookback: args.poll.lookback,
+    };
+
+    if args.once {
+        let result = polling.poll(Timestamp::now()).await;
+        match result {
+            Ok(report) => watching.queue(&shared, report.events).await,
+            Err(error) => say(&format!("poll failed: {error}")),
+        }
+        for _ in 0..ONCE_ROUNDS {
+            match deliver_round(&shared, &webhooks).await {
+                None => break,
+                Some(next) => wait_until(next).await,
+            }
+        }
+        let waiting = shared.lock().outbox.len();
+        if waiting > 0 {
+            return Err(CliError::Usage(format!(
+                "{waiting} notification(s) not delivered yet; they wait in {}",
+                shared.path.display()
+            )));
+        }
+        return Ok(());
+    }
+
+    let delivery = tokio::spawn(deliver(Arc::clone(&shared), webhooks));
+    let polls = async {
+        loop {
+            let now = Timestamp::now();
+            match polling.poll(now).await {
+                Ok(report) => watching.queue(&shared, report.events).await,
+                Err(error) => say(&format!(
+                    "poll failed: {error}; next poll in {:?}",
+                    polling.delay()
+                )),
+            }
+            if let Some(cursor) = polling.watcher.cursor() {
+                let mut state = shared.lock();
+                state.cursor = Some(cursor);
+                let forget = cursor.saturating_sub(watching.lookback).unwrap_or(cursor);
+                state.prune(forget, now);
+                shared.save(&state);
+            }
+            tokio::time::sleep(polling.delay()).await;
+        }
+    };
+    tokio::select! {
+        () = polls => {}
+        () = shutdown() => {}
+    }
+    delivery.abort();
+    Ok(())
+}
+
+/// How events become notifications.
+struct Watching {
+    client: AtlanClient,
+    cooldown: jiff::SignedDuration,
+    lookback: jiff::SignedDuration,
+}
+
+impl Watching {
+    /// Puts a notification for each new event in the outbox (held back by a cooldown, or
+    /// dropped when its key is known), saves the state and wakes the delivery.
+    async fn queue(&self, shared: &Shared, events: Vec<Event>) {
+        for event in events {
+            let key = event.key();
+            let (api, workflow) = event.workflow();
+            let workflow_key = format!("{}:{workflow}", api.as_str());
+            let now = Timestamp::now();
+            let suppressed = {
+                let mut state = shared.lock();
+                if state.knows(&key) {
+                    continue;
+                }
+                let cooldown = state.cooldown.entry(workflow_key.clone()).or_default();
+                match event {
+                    Event::Recovered { .. } => {
+                        let suppressed = cooldown.suppressed;
+                        state.cooldown.remove(&workflow_key);
+                        suppressed
+                    }
+                    _ if cooldown.until.is_some_and(|until| until > now) => {
+                        cooldown.suppressed += 1;
+                        state.told(key, now);
+                        shared.save(&state);
+                        continue;
+                    }
+                    _ => {
+                        let suppressed = cooldown.suppressed;
+                        *cooldown = Cooldown {
+                            until: now.saturating_add(self.cooldown).ok(),
+                            suppressed: 0,
+                        };
+                        suppressed
+                    }
+                }
+            };
+            let why = match &event {
+                Event::RunFailed { api, run, .. } => self.explain(*api, run).await,
+                _ => None,
+            };
+            let document = notify::document(&event, why.as_ref(), suppressed);
+            let mut state = shared.lock();
+            let webhooks = (0..state.webhooks).collect();
+            state.outbox.push(Pending {
+                key,
+                document,
+                webhooks,
+                attempts: 0,
+                next: None,
+            });
+            if state.outbox.len() > state::MAX_OUTBOX {
+                let dropped = state.outbox.remove(0);
+                say(&format!(
+                    "more than {} notifications wait: gave up {}",
+                    state::MAX_OUTBOX,
+                    dropped.key
+                ));
+                state.told(dropped.key, now);
+            }
+            shared.save(&state);
+            drop(state);
+            shared.wake.notify_one();
+        }
+    }
+
+    /// Why the run failed, if it can be read.
+    async fn explain(&self, api: Api, run: &str) -> Option<atlan_ops::Explanation> {
+        let choice = match api {
+            Api::Legacy => ApiChoice::Legacy,
+            _ => ApiChoice::Apps,
+        };
+        match atlan_ops::fetch::run(&self.client, run, choice).await {
+            Ok(view) => Some(atlan_ops::explain(view, None)),
+            Err(error) => {
+                say(&format!("cannot explain run {run}: {error}"));
+                None
+            }
+        }
+    }
+}
+
+/// Posts every notification that is due; answers when the next try is due, if any waits.
+async fn deliver_round(shared: &Shared, webhooks: &Webhooks) -> Option<Timestamp> {
+    let now = Timestamp::now();
+    let due: Vec<Pending> = shared
+        .lock()
+        .outbox
+        .iter()
+        .filter(|pending| pending.next.is_none_or(|next| next <= now))
+        .cloned()
+        .collect();
+    for pending in due {
+        let mut accepted = Vec::new();
+        let mut failure = None;
+        for index in &pending.webhooks {
+            match webhooks.post(*index, &pending.document).await {
+                Ok(()) => accepted.push(*index),
+                Err(error) => failure = Some(error),
+            }
+        }
+        let now = Timestamp::now();
+        let mut state = shared.lock();
+        let Some(at) = state.outbox.iter().position(|p| p.key == pending.key) else {
+            continue;
+        };
+        let mut done = false;
+        if let Some(slot) = state.outbox.get_mut(at) {
+            slot.webhooks.retain(|index| !accepted.contains(index));
+            if slot.webhooks.is_empty() {
+                done = true;
+            } else {
+                slot.attempts += 1;
+                if slot.attempts >= notify::MAX_ATTEMPTS {
+                    say(&format!(
+                        "gave up notification {} after {} tries: {}",
+                        slot.key,
+                        slot.attempts,
+                        failure.as_deref().unwrap_or("not accepted")
+                    ));
+                    done = true;
+                } else {
+                    slot.next = Some(notify::retry_at(now, slot.attempts));
+                    say(&format!(
+                        "notification {} not delivered ({}); trying again at {}",
+                        slot.key,
+                        failure.as_deref().unwrap_or("not accepted"),
+                        slot.next.map(|at| at.to_string()).unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        if done {
+            let finished = state.outbox.remove(at);
+            state.told(finished.key, now);
+        }
+        shared.save(&state);
+    }
+    shared
+        .lock()
+        .outbox
+        .iter()
+        .map(|pending| pending.next.unwrap_or(now))
+        .min()
+}
+
+/// Delivers the outbox for as long as the watch runs.
+async fn deliver(shared: Arc<Shared>, webhooks: Webhooks) {
+    loop {
+        let next = deliver_round(&shared, &webhooks).await;
+        match next {
+            Some(next) => {
+                tokio::select! {
+                    () = wait_until(next) => {}
+                    () = shared.wake.notified() => {}
+                }
+            }
+            None => shared.wake.notified().await,
+        }
+    }
+}
+
+/// Sleeps until `at` (not at all when it passed).
+async fn wait_until(at: Timestamp) {
+    let wait = at.duration_since(Timestamp::now());
+    if let Ok(wait) = Duration::try_from(wait) {
+        tokio::time::sleep(wait).await;
+    }
+}
