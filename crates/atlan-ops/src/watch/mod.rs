@@ -177,12 +177,14 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// A watcher that starts at `now` and has seen nothing.
+    /// A watcher that starts at `now` and has seen nothing. Tenants give times in whole seconds,
+    /// so the start counts from the whole second at or before `now` (a run that ended in the
+    /// same second is not taken for an older one).
     pub fn new(config: WatchConfig, now: Timestamp) -> Self {
         Self {
             book: RunBook::new(config.max_workflows),
             config,
-            started: now,
+            started: whole_second(now),
             cursor: None,
             pending: Vec::new(),
             schedules: Vec::new(),
@@ -351,7 +353,7 @@ impl Watcher {
 
     /// Events are made for what happened from this instant on.
     fn baseline(&self) -> Timestamp {
-        self.config.events_since.unwrap_or(self.started)
+        self.config.events_since.map_or(self.started, whole_second)
     }
 
     /// A schedule's facts with the starts of the runs seen.
@@ -383,5 +385,75 @@ impl Watcher {
                 }
             }
         }
+    }
+}
+
+/// `at`, without its fraction of a second.
+fn whole_second(at: Timestamp) -> Timestamp {
+    Timestamp::from_second(at.as_second()).unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::doctor::ScheduleFacts;
+    use crate::view::{RunView, Status};
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_missed_due_time_is_one_event_and_a_run_that_started_for_it_is_none() {
+        let now = at("2026-06-15T12:30:00Z");
+        let mut watcher =
+            Watcher::new(WatchConfig::new(ApiChoice::All), at("2026-06-15T09:30:00Z"));
+        let mut hourly = WorkflowFacts::new(Api::Legacy, "wf");
+        hourly
+            .schedules
+            .push(ScheduleFacts::new("0 * * * *", "UTC"));
+        watcher.schedules.push(hourly);
+        let mut run = RunView::new(Api::Legacy, "wf-1", "wf");
+        run.status = Status::Succeeded;
+        run.started = Some(at("2026-06-15T11:00:20Z"));
+        run.finished = Some(at("2026-06-15T11:05:00Z"));
+        watcher.book.observe(&run);
+
+        let mut events = Vec::new();
+        watcher.missed_events(now, watcher.baseline(), &mut events);
+        let due: Vec<Timestamp> = events
+            .iter()
+            .map(|event| match event {
+                Event::ScheduleMissed { due, .. } => *due,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        // 10:00 and 12:00 had no run (12:00 is past its grace at 12:30); 11:00 had one.
+        assert_eq!(
+            due,
+            [at("2026-06-15T10:00:00Z"), at("2026-06-15T12:00:00Z")]
+        );
+        let mut again = Vec::new();
+        watcher.missed_events(now, watcher.baseline(), &mut again);
+        assert!(again.is_empty(), "told once: {again:?}");
+        let figures = watcher.figures(now);
+        // Over the whole window: every hour of seven days but the one with a run.
+        assert_eq!(
+            figures.schedules[0].missed,
+            7 * 24 - 1,
+            "{:?}",
+            figures.schedules
+        );
+    }
+
+    #[test]
+    fn the_start_counts_from_its_whole_second() {
+        let watcher = Watcher::new(
+            WatchConfig::new(ApiChoice::All),
+            at("2026-06-15T09:30:00.900Z"),
+        );
+        assert_eq!(watcher.baseline(), at("2026-06-15T09:30:00Z"));
     }
 }

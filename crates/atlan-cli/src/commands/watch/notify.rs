@@ -19,7 +19,7 @@ use bytes::Bytes;
 use http::Uri;
 use jiff::{SignedDuration, Timestamp};
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::scrub;
 
@@ -36,31 +36,40 @@ const MAX_MESSAGE: usize = 1_000;
 /// cooldown held back before it.
 pub(crate) fn document(event: &Event, why: Option<&Explanation>, suppressed: u64) -> Value {
     let (api, workflow) = event.workflow();
-    let mut document = json!({
-        "text": text(event, why, suppressed),
-        "event": event.kind(),
-        "key": event.key(),
-        "api": api.as_str(),
-        "workflow": workflow,
-        "package": event.package(),
-        "run": event.run(),
-        "at": event.at(),
-        "suppressed": suppressed,
-    });
+    let mut fields = Map::new();
+    let mut put = |key: &str, value: Value| {
+        fields.insert(key.to_owned(), value);
+    };
+    put("text", json!(text(event, why, suppressed)));
+    put("event", json!(event.kind()));
+    put("key", json!(event.key()));
+    put("api", json!(api.as_str()));
+    put("workflow", json!(workflow));
+    put("package", json!(event.package()));
+    put("run", json!(event.run()));
+    put("at", json!(event.at()));
+    put("suppressed", json!(suppressed));
     match event {
         Event::RunFailed { status, .. } => {
-            document["status"] = json!(status.as_str());
-            document["step"] = json!(why.and_then(|why| why.failed_step.clone()));
-            document["cause"] = json!(why.and_then(|why| why.cause).map(atlan_ops::Cause::as_str));
-            document["message"] = json!(why.and_then(|why| why.message.as_deref()).map(short));
-            document["advice"] = json!(why.and_then(|why| why.advice));
+            put("status", json!(status.as_str()));
+            put("step", json!(why.and_then(|why| why.failed_step.clone())));
+            put(
+                "cause",
+                json!(why.and_then(|why| why.cause).map(atlan_ops::Cause::as_str)),
+            );
+            put(
+                "message",
+                json!(why.and_then(|why| why.message.as_deref()).map(short)),
+            );
+            put("advice", json!(why.and_then(|why| why.advice)));
         }
         Event::Recovered { failures, .. } => {
-            document["status"] = json!("Succeeded");
-            document["failures"] = json!(failures);
+            put("status", json!("Succeeded"));
+            put("failures", json!(failures));
         }
         _ => {}
     }
+    let mut document = Value::Object(fields);
     scrub::value(&mut document);
     document
 }
