@@ -1,7 +1,7 @@
 //! Project automation, std-only so that it builds in seconds: `cargo xtask <command>`.
 //!
 //! - `ci`: everything CI checks, in order ([`CI_STEPS`]): fmt, clippy, check-deps, doc (warnings
-//!   are errors), test, examples, compat.
+//!   are errors), test, examples, compat, monitoring.
 //! - `check-deps`: the dependency rules alone (see [`RULES`]).
 //! - `test`: the test command that README.md gives.
 //! - `bench`: the benchmarks, in release mode (speed targets live there, never in tests), then
@@ -10,9 +10,14 @@
 //! - `compat`: pyatlan 10.0.0 (in a venv under `target/`) runs every seed-page operation against a
 //!   freshly started `atlan-sandbox`.
 //! - `examples`: every example of `atlan-workflows`, each on a sandbox of its own.
+//! - `monitoring`: promtool on the shipped rules and their tests, and on a real scrape of
+//!   `atlanctl exporter`; a real Prometheus scraping it in front of a sandbox (see
+//!   `monitoring.rs`). Installs Debian's `prometheus` package when it is missing.
 //! - `man`: the `atlanctl` man pages (clap_mangen), written to `target/man/`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod monitoring;
 
 use std::collections::BTreeSet;
 use std::env;
@@ -59,7 +64,7 @@ type Step = (&'static str, &'static str, fn() -> Result<(), String>);
 
 /// What `cargo xtask ci` runs, in order; the first failure stops it. `.ci/run` runs this after
 /// installing rustfmt and clippy when they are missing.
-const CI_STEPS: [Step; 7] = [
+const CI_STEPS: [Step; 8] = [
     ("fmt", "cargo fmt --check", || {
         cargo(&["fmt", "--all", "--", "--check"])
     }),
@@ -97,6 +102,11 @@ const CI_STEPS: [Step; 7] = [
     }),
     ("examples", "every example of atlan-workflows", examples),
     ("compat", "pyatlan against a fresh sandbox", compat),
+    (
+        "monitoring",
+        "promtool and a real Prometheus against the exporter",
+        monitoring,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -108,6 +118,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(args.iter().any(|argument| argument == "--quick")),
         Some("compat") => compat(),
         Some("examples") => examples(),
+        Some("monitoring") => monitoring(),
         Some("man") => man(),
         Some("-h" | "--help") | None => {
             println!("{}", usage());
@@ -136,6 +147,7 @@ fn usage() -> String {
                      target/bench/report.md); --quick: a short comparison only\n  \
          compat      run the official Python SDKs (pyatlan {PYATLAN} legacy, {PYATLAN_APPS} apps) against fresh sandboxes\n  \
          examples    run every example of atlan-workflows (each on a sandbox of its own)\n  \
+         monitoring  promtool on deploy/prometheus and a real scrape; a real Prometheus in front of a sandbox\n  \
          man         write the atlan man pages to target/man/",
         steps.join(", "),
         TEST_COMMAND.join(" ")
@@ -283,6 +295,12 @@ fn compat_run(version: &str, script: &str, sandbox_args: &[&str]) -> Result<(), 
         .status();
     let _ = sandbox.wait();
     result
+}
+
+/// The monitoring step (`monitoring.rs`).
+fn monitoring() -> Result<(), String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    monitoring::run(&root, &target_dir(&root))
 }
 
 /// Writes the `atlanctl` man pages (one per command) into `target/man/`.

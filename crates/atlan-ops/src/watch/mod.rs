@@ -143,6 +143,8 @@ pub struct ScheduleFigures {
     pub package: Option<String>,
     /// Due times in the window with no run.
     pub missed: usize,
+    /// The latest of them.
+    pub last_missed: Option<Timestamp>,
 }
 
 /// The figures of everything tracked, at an instant.
@@ -329,6 +331,7 @@ impl Watcher {
             .iter()
             .map(|facts| {
                 let facts = self.with_starts(facts);
+                let missed = missed_due(&facts, &window, now).missed;
                 ScheduleFigures {
                     api: facts.api,
                     package: facts.package.clone().or_else(|| {
@@ -336,7 +339,8 @@ impl Watcher {
                             .package(facts.api, &facts.workflow)
                             .map(str::to_owned)
                     }),
-                    missed: missed_due(&facts, &window, now).missed.len(),
+                    missed: missed.len(),
+                    last_missed: missed.iter().max().copied(),
                     workflow: facts.workflow,
                 }
             })

@@ -103,6 +103,7 @@ pub(crate) struct Metrics {
     streak: Family<WorkflowLabels, Gauge>,
     scheduled: Family<WorkflowLabels, Gauge>,
     missed: Family<WorkflowLabels, Gauge>,
+    last_missed: Family<WorkflowLabels, Gauge<f64, AtomicU64>>,
     durations: Family<WorkflowLabels, Histogram>,
     /// The label sets `durations` has, bounded by the workflow cap.
     duration_series: HashSet<WorkflowLabels>,
@@ -168,6 +169,12 @@ impl Metrics {
             "Due times of its schedules in the lookback window with no run started (10 minutes grace)",
             missed.clone(),
         );
+        let last_missed = Family::<WorkflowLabels, Gauge<f64, AtomicU64>>::default();
+        registry.register(
+            "atlan_workflow_last_missed_schedule_timestamp_seconds",
+            "The latest due time of its schedules in the lookback window with no run (Unix time); absent when none",
+            last_missed.clone(),
+        );
         let durations = Family::<WorkflowLabels, Histogram>::new_with_constructor(
             (|| Histogram::new(RUN_BUCKETS)) as fn() -> Histogram,
         );
@@ -232,6 +239,7 @@ impl Metrics {
             streak,
             scheduled,
             missed,
+            last_missed,
             durations,
             duration_series: HashSet::new(),
             max_series,
@@ -269,6 +277,7 @@ impl Metrics {
         self.streak.clear();
         self.scheduled.clear();
         self.missed.clear();
+        self.last_missed.clear();
         for row in &figures.rows {
             let labels = labels(row.api, &row.workflow, row.package.as_deref());
             let counts = figures.statuses.get(&(row.api, row.workflow.clone()));
@@ -305,6 +314,9 @@ impl Metrics {
             self.missed
                 .get_or_create(&labels)
                 .set(gauge(schedule.missed as u64));
+            if let Some(at) = schedule.last_missed {
+                self.last_missed.get_or_create(&labels).set(seconds(at));
+            }
         }
         for ended in &report.ended {
             let Some(duration) = ended.duration_s() else {
