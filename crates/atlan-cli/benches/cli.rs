@@ -42,6 +42,17 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut missed = Vec::new();
+    // `cargo bench -p atlan-cli --bench cli -- exporter`: that case alone.
+    if std::env::args().any(|argument| argument == "exporter") {
+        let server = Server::start_with(EXPORTED);
+        drop(exporter(&server, &mut missed));
+        return if missed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            println!("missed: {missed:#?}");
+            ExitCode::FAILURE
+        };
+    }
 
     let mut times: Vec<Duration> = (0..10)
         .map(|_| {
@@ -117,6 +128,13 @@ fn main() -> ExitCode {
     );
     drop(server);
 
+    // The exporter over a 100,000-run tenant: the first poll, a steady poll with 10 new runs,
+    // its peak RSS, and scrapes while the first poll runs.
+    let server = Server::start_with(EXPORTED);
+    let exporter = exporter(&server, &mut missed);
+    drop(exporter);
+    drop(server);
+
     // `doctor` on the demo tenant: each credential tested once, and how many requests it sends.
     let output = Command::new(ATLAN)
         .args(["--sandbox", "-o", "json", "doctor"])
@@ -135,6 +153,158 @@ fn main() -> ExitCode {
         println!("missed: {missed:#?}");
         ExitCode::FAILURE
     }
+}
+
+/// Runs on the server of the exporter case.
+const EXPORTED: usize = 100_000;
+
+/// A running `atlanctl exporter`, killed when dropped.
+struct Exporter(Child);
+
+impl Drop for Exporter {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `GET /metrics` of the exporter at `base`: the body.
+fn scrape(base: &str) -> String {
+    use std::io::{Read, Write};
+    let address = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET /metrics HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default()
+}
+
+/// The value of the sample named exactly `name` (no labels, or the labels given in it).
+fn sample(metrics: &str, name: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find(|line| line.split(' ').next() == Some(name))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|value| value.parse().ok())
+}
+
+/// The exporter case; answers the exporter (to stop it).
+fn exporter(server: &Server, missed: &mut Vec<String>) -> Exporter {
+    let started = Instant::now();
+    let (child, url) = atlan_testkit::server::spawn(
+        Command::new(ATLAN)
+            .env("ATLAN_BASE_URL", &server.base_url)
+            .env("ATLAN_API_KEY", KEY)
+            .args([
+                "exporter",
+                "--listen",
+                "127.0.0.1:0",
+                "--interval",
+                "1s",
+                "--lookback",
+                "31d",
+            ]),
+    )
+    .unwrap();
+    let pid = child.id();
+    let exporter = Exporter(child);
+    // Scrape as fast as one client can until the first poll is in: every scrape runs while it
+    // is under way.
+    let mut latencies = Vec::new();
+    let first = loop {
+        let at = Instant::now();
+        let body = scrape(&url);
+        latencies.push(at.elapsed());
+        if sample(&body, "atlan_exporter_poll_success") == Some(1.0) {
+            break body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "the first poll takes too long"
+        );
+    };
+    let first_poll = sample(&first, "atlan_exporter_poll_duration_seconds_sum").unwrap_or(0.0);
+    let first_requests = sample(&first, "atlan_exporter_requests_total").unwrap_or(0.0);
+    let tracked = sample(&first, "atlan_exporter_tracked_runs").unwrap_or(0.0);
+    latencies.sort();
+    let p99 = latencies[(latencies.len() * 99).div_ceil(100).saturating_sub(1)];
+    println!(
+        "exporter over {EXPORTED} runs: first poll {first_poll:.2} s, {first_requests} requests, {tracked} runs tracked; {} scrapes during it, p99 {p99:.2?}, max {:.2?} (target p99 < 10 ms)",
+        latencies.len(),
+        latencies.last().copied().unwrap_or_default()
+    );
+    if p99 >= Duration::from_millis(10) {
+        missed.push(format!("exporter scrape p99 {p99:.2?} during a poll"));
+    }
+
+    // Ten new runs, then the next whole poll after they were submitted.
+    let rows = Command::new(ATLAN)
+        .env("ATLAN_BASE_URL", &server.base_url)
+        .env("ATLAN_API_KEY", KEY)
+        .args([
+            "-o", "json", "runs", "stats", "--api", "legacy", "--since", "now-31d",
+        ])
+        .output()
+        .unwrap();
+    let workflows: Vec<String> = String::from_utf8_lossy(&rows.stdout)
+        .lines()
+        .filter_map(|line| {
+            let start = line.find("\"workflow\":\"")? + 12;
+            let end = line.get(start..)?.find('"')? + start;
+            line.get(start..end).map(str::to_owned)
+        })
+        .collect();
+    assert!(!workflows.is_empty(), "the tenant has workflows");
+    let polls =
+        |body: &str| sample(body, "atlan_exporter_polls_total{result=\"success\"}").unwrap_or(0.0);
+    for index in 0..10 {
+        let workflow = &workflows[index % workflows.len()];
+        let output = Command::new(ATLAN)
+            .env("ATLAN_BASE_URL", &server.base_url)
+            .env("ATLAN_API_KEY", KEY)
+            .args(["workflows", "rerun", workflow])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    }
+    let after_reruns = scrape(&url);
+    let (mark_polls, mark_requests) = (
+        polls(&after_reruns),
+        sample(&after_reruns, "atlan_exporter_requests_total").unwrap_or(0.0),
+    );
+    // The poll under way may have started before the reruns: wait for two more.
+    let steady = loop {
+        let body = scrape(&url);
+        if polls(&body) >= mark_polls + 2.0 {
+            break body;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let per_poll = (sample(&steady, "atlan_exporter_requests_total").unwrap_or(0.0)
+        - mark_requests)
+        / (polls(&steady) - mark_polls);
+    let read = sample(&steady, "atlan_exporter_last_poll_runs").unwrap_or(0.0);
+    let peak = {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        field(&status, "VmHWM").unwrap_or(0)
+    };
+    println!(
+        "exporter steady state with 10 new runs: {per_poll:.1} requests per poll (the last read {read} runs: new, ended or active in the 5-minute overlap); peak RSS {peak} KiB (target < 65,536 KiB)"
+    );
+    if peak >= 64 * 1024 {
+        missed.push(format!("exporter peak RSS {peak} KiB"));
+    }
+    if per_poll > 4.0 {
+        missed.push(format!("exporter steady poll {per_poll:.1} requests"));
+    }
+    exporter
 }
 
 /// `runs stats` over every run of the legacy API.

@@ -211,11 +211,15 @@ pub async fn each_run(
     window: &Window,
     fold: impl FnMut(RunView),
 ) -> Result<Vec<Api>> {
-    each_changed_run(client, selection, window, None, fold).await
+    each_changed_run(client, selection, window, None, PAGE, fold).await
 }
 
-/// As [`each_run`], and, with `changed_since`, only the runs that changed at or after it
-/// (started or finished then, or still active): the incremental read of a monitor.
+/// The page size of [`each_run`].
+const PAGE: u64 = 100;
+
+/// As [`each_run`], `page` runs per request, and, with `changed_since`, only the runs that
+/// changed at or after it (started or finished then, or still active): the incremental read of
+/// a monitor.
 ///
 /// # Errors
 /// As [`each_run`].
@@ -224,6 +228,7 @@ pub async fn each_changed_run(
     selection: &Selection,
     window: &Window,
     changed_since: Option<jiff::Timestamp>,
+    page: u64,
     mut fold: impl FnMut(RunView),
 ) -> Result<Vec<Api>> {
     let since = window.since.to_string();
@@ -242,7 +247,7 @@ pub async fn each_changed_run(
             ])
             .including_scheduled()
             .started_since(since.clone())
-            .size(100);
+            .size(page);
         if let Some(before) = &before {
             search = search.started_before(before.clone());
         }
@@ -257,7 +262,7 @@ pub async fn each_changed_run(
         futures_util::stream::empty().boxed()
     };
     let apps = if selection.api.includes(Api::Apps) {
-        let mut search = client.apps().runs().started_since(since).size(100);
+        let mut search = client.apps().runs().started_since(since).size(page);
         if let Some(workflow) = &selection.workflow {
             search = search.slug(workflow.clone());
         }

@@ -49,6 +49,11 @@ pub const DEFAULT_LOOKBACK: SignedDuration = SignedDuration::from_hours(7 * 24);
 pub const DEFAULT_OVERLAP: SignedDuration = SignedDuration::from_mins(5);
 /// The default cap on the workflows tracked (and so on the label sets exported).
 pub const DEFAULT_MAX_WORKFLOWS: usize = 1_000;
+/// Runs per request of the first poll (the whole window: pages of full documents are read ahead,
+/// so smaller pages keep the memory down).
+const FULL_PAGE: u64 = 100;
+/// Runs per request of the polls after it: what changed is usually one page per API.
+const CHANGED_PAGE: u64 = 500;
 /// How often the schedules are read again.
 pub const SCHEDULE_REFRESH: SignedDuration = SignedDuration::from_mins(10);
 
@@ -246,6 +251,11 @@ impl Watcher {
             &Selection::new(self.config.api),
             &window,
             changed,
+            if changed.is_some() {
+                CHANGED_PAGE
+            } else {
+                FULL_PAGE
+            },
             |view| {
                 runs += 1;
                 if let Some(transition) = book.observe(&view)

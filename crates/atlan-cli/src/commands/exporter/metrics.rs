@@ -118,6 +118,7 @@ pub(crate) struct Metrics {
     dropped_seen: u64,
     workflows: Gauge,
     tracked_runs: Gauge,
+    poll_runs: Gauge,
     published: Arc<Published>,
     ready: bool,
 }
@@ -231,6 +232,12 @@ impl Metrics {
             "Runs tracked (started in the lookback window)",
             tracked_runs.clone(),
         );
+        let poll_runs = Gauge::default();
+        registry.register(
+            "atlan_exporter_last_poll_runs",
+            "Runs the latest successful poll read (the whole window the first time, what changed after)",
+            poll_runs.clone(),
+        );
         let metrics = Self {
             registry,
             runs,
@@ -253,6 +260,7 @@ impl Metrics {
             dropped_seen: 0,
             workflows,
             tracked_runs,
+            poll_runs,
             published,
             ready: false,
         };
@@ -348,6 +356,7 @@ impl Metrics {
         self.dropped_seen = figures.dropped_runs.max(self.dropped_seen);
         self.workflows.set(gauge(figures.workflows as u64));
         self.tracked_runs.set(gauge(figures.runs as u64));
+        self.poll_runs.set(gauge(report.runs as u64));
         self.ready = true;
         self.publish();
     }
