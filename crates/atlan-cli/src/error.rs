@@ -127,6 +127,7 @@ mod tests {
             status: http_status(409),
             body: Box::default(),
             request_id: Some("r-1".into()),
+            retry_after: None,
         };
         let cases = [
             (CliError::Usage("x".into()), 2),

@@ -182,3 +182,25 @@ async fn a_steady_poll_costs_the_same_requests_whatever_the_window_holds() {
     assert!(report.runs >= 3 && report.runs < 30, "{}", report.runs);
     assert!(first >= 1);
 }
+
+#[tokio::test]
+async fn a_throttled_poll_carries_the_servers_retry_after() {
+    let clock = clock();
+    let sandbox = sandbox_with(&clock, |builder| builder).await;
+    let recorder = Recorder::default();
+    let client = client(&sandbox, &recorder);
+    let mut watcher = Watcher::new(WatchConfig::new(ApiChoice::Legacy), clock.now());
+    sandbox
+        .faults()
+        .add(FaultRule::status("POST /api/service/runs/indexsearch", 429).retry_after("120"))
+        .unwrap();
+    let error = watcher.poll(&client, clock.now()).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+    let mut backoff = atlan_ops::watch::Backoff::default();
+    backoff.failed(true, error.retry_after());
+    assert_eq!(
+        backoff.delay(Duration::from_secs(10)),
+        Duration::from_secs(120)
+    );
+}

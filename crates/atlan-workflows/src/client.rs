@@ -209,11 +209,14 @@ impl AtlanClient {
                 body: Some(body),
             });
         }
+        let retry_after =
+            atlan_transport::retry::retry_after(response.headers(), std::time::SystemTime::now());
         Err(Error::Api {
             operation,
             status,
             body,
             request_id,
+            retry_after,
         })
     }
 

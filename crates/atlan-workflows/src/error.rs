@@ -49,6 +49,9 @@ pub enum Error {
         body: Box<ApiErrorBody>,
         /// The call's `X-Atlan-Request-Id`, to quote to Atlan support.
         request_id: Option<String>,
+        /// How long the server asked to wait before trying again (its `Retry-After`, on a 429 or
+        /// 503 that outlasted the transport's retries).
+        retry_after: Option<Duration>,
     },
     /// What was asked for does not exist (a 404, or a search that found nothing where one result
     /// is needed).
@@ -269,6 +272,15 @@ impl Error {
         }
     }
 
+    /// How long the server asked to wait before trying again ([`Error::Api`] with a
+    /// `Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     /// Whether this is [`Error::NotFound`].
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound { .. })
@@ -337,6 +349,7 @@ mod tests {
             status: StatusCode::CONFLICT,
             body: Box::new(body),
             request_id: Some("4f1c".into()),
+            retry_after: None,
         };
         let text = error.to_string();
         assert!(text.starts_with("runs.stop: the server answered 409 Conflict (request id 4f1c)"));

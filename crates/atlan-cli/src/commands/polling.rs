@@ -43,6 +43,14 @@ impl PollError {
             Self::TimedOut(_) => false,
         }
     }
+
+    /// The server's `Retry-After`, if it gave one.
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(error) => error.retry_after(),
+            Self::TimedOut(_) => None,
+        }
+    }
 }
 
 /// A watcher, its client, and when to poll next.
@@ -92,7 +100,7 @@ impl Polling {
         };
         match &result {
             Ok(_) => self.backoff.succeeded(),
-            Err(error) => self.backoff.failed(error.throttled()),
+            Err(error) => self.backoff.failed(error.throttled(), error.retry_after()),
         }
         result
     }
