@@ -462,3 +462,33 @@ async fn a_failing_webhook_is_retried_and_what_it_missed_survives_a_kill_9() {
     );
     assert_eq!(hook.keys(), vec![key]);
 }
+
+#[tokio::test]
+async fn a_slow_tenant_fails_the_poll_and_the_exporter_stays_up() {
+    let sandbox = live_sandbox().await;
+    let route = "POST /api/service/runs/indexsearch";
+    let slow = sandbox
+        .faults()
+        .add(FaultRule::latency(route, Duration::from_secs(3)))
+        .unwrap();
+    let (child, url) = exporter(&sandbox, &["--api", "legacy", "--poll-timeout", "300ms"]);
+    let mut child = Killed(child);
+    eventually("a poll that timed out", || async {
+        let (_, _, body) = get(&url, "/metrics", "text/plain").await;
+        body.contains("atlan_exporter_polls_total{result=\"failure\"}")
+            .then_some(())
+    })
+    .await;
+    let (_, _, health) = get(&url, "/healthz", "*/*").await;
+    assert!(health.contains("no successful poll yet"), "{health}");
+    sandbox.faults().remove(slow);
+    eventually("a successful poll once the tenant answers", || async {
+        let (_, _, body) = get(&url, "/metrics", "text/plain").await;
+        (sample(&body, "atlan_exporter_poll_success", "") == Some(1.0)).then_some(())
+    })
+    .await;
+    assert!(
+        child.0.try_wait().unwrap().is_none(),
+        "the exporter is still up"
+    );
+}

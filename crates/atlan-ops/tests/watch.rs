@@ -204,3 +204,23 @@ async fn a_throttled_poll_carries_the_servers_retry_after() {
         Duration::from_secs(120)
     );
 }
+
+#[tokio::test]
+async fn a_truncated_answer_fails_the_poll_and_the_next_one_recovers() {
+    let clock = clock();
+    let sandbox = sandbox_with(&clock, |builder| builder).await;
+    let recorder = Recorder::default();
+    let client = client(&sandbox, &recorder);
+    let mut watcher = Watcher::new(WatchConfig::new(ApiChoice::Legacy), clock.now());
+    let route = "POST /api/service/runs/indexsearch";
+    let broken = sandbox.faults().add(FaultRule::truncate(route)).unwrap();
+    assert!(watcher.poll(&client, clock.now()).await.is_err());
+    assert_eq!(watcher.cursor(), None);
+    sandbox.faults().remove(broken);
+    let report = watcher.poll(&client, clock.now()).await.unwrap();
+    assert!(
+        report.full,
+        "the first successful poll reads the whole window"
+    );
+    assert!(report.runs > 10);
+}

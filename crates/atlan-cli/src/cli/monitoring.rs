@@ -64,7 +64,7 @@ pub(crate) struct WatchArgs {
     #[arg(long, value_name = "D", default_value = "15m", value_parser = input::lookback)]
     pub(crate) cooldown: jiff::SignedDuration,
     /// The state file: what was sent, what is still to send, and the last poll, so that a
-    /// restart neither repeats nor loses a notification (default: atlanctl/watch-<tenant>.json in
+    /// restart neither repeats nor loses a notification (default: atlanctl/watch-TENANT.json in
     /// the user's state directory).
     #[arg(long, value_name = "FILE")]
     pub(crate) state: Option<PathBuf>,

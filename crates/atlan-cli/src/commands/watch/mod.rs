@@ -105,10 +105,12 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
         }
         let waiting = shared.lock().outbox.len();
         if waiting > 0 {
-            return Err(CliError::Usage(format!(
-                "{waiting} notification(s) not delivered yet; they wait in {}",
-                shared.path.display()
-            )));
+            return Err(CliError::State {
+                path: shared.path.display().to_string(),
+                reason: format!(
+                    "{waiting} notification(s) not delivered yet wait in it for the next run"
+                ),
+            });
         }
         return Ok(());
     }
