@@ -139,10 +139,18 @@ pub(crate) fn lookback(text: &str) -> Result<jiff::SignedDuration, String> {
     Ok(duration)
 }
 
-/// A webhook URL: `http` or `https` with a host. The URL itself is never part of the message.
+/// A `--notify` value, kept secret from the moment it is read: it is checked later by
+/// [`webhook_url`], because clap's own error for a value it refuses would print the value.
 pub(crate) fn webhook(text: &str) -> Result<SecretString, String> {
+    if text.trim().is_empty() {
+        return Err("a --notify URL is empty".into());
+    }
+    Ok(SecretString::from(text.trim().to_owned()))
+}
+
+/// A webhook URL: `http` or `https` with a host. The URL itself is never part of the message.
+pub(crate) fn webhook_url(text: &str) -> Result<http::Uri, String> {
     let uri: http::Uri = text
-        .trim()
         .parse()
         .map_err(|_| "a --notify URL is not a URL (it is not shown: it may carry a token)")?;
     if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
@@ -151,7 +159,7 @@ pub(crate) fn webhook(text: &str) -> Result<SecretString, String> {
                 .into(),
         );
     }
-    Ok(SecretString::from(text.trim().to_owned()))
+    Ok(uri)
 }
 
 /// A credential filter: a JSON object of field values.
@@ -271,10 +279,12 @@ mod tests {
 
     #[test]
     fn webhooks_are_http_urls_and_never_echoed() {
-        assert!(webhook("https://hooks.slack.com/services/T0/B0/secret").is_ok());
-        let error = webhook("ftp://example.com/secret-token").unwrap_err();
+        assert!(webhook_url("https://hooks.slack.com/services/T0/B0/secret").is_ok());
+        let error = webhook_url("ftp://example.com/secret-token").unwrap_err();
         assert!(!error.contains("secret-token"), "{error}");
-        assert!(webhook("not a url").is_err());
+        assert!(webhook_url("not a url").is_err());
+        assert!(webhook("not a url").is_ok(), "checked later, not by clap");
+        assert!(webhook(" ").is_err());
     }
 
     #[test]

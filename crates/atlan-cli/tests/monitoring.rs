@@ -220,6 +220,35 @@ async fn an_address_in_use_is_exit_1_and_a_zero_interval_a_usage_error() {
     out.exits(2).mentions("shorter than 100ms");
     let out = atlan_alone(&["exporter", "--interval", "-5s"]).await;
     out.exits(2);
+    let out = atlan_alone(&["--dry-run", "exporter"]).await;
+    out.exits(2).mentions("--dry-run");
+    let out = atlan_alone(&[
+        "watch",
+        "--notify",
+        "ftp://hooks.example.com/secret-token-1",
+    ])
+    .await;
+    out.exits(2);
+    assert!(!out.stderr.contains("secret-token-1"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn the_workflow_cap_bounds_the_series_and_counts_what_it_left_out() {
+    let sandbox = live_sandbox().await;
+    let (child, url) = exporter(&sandbox, &["--api", "legacy", "--max-workflows", "3"]);
+    let _child = Killed(child);
+    let metrics = eventually("a successful poll", || async {
+        let (_, _, body) = get(&url, "/metrics", "text/plain").await;
+        (sample(&body, "atlan_exporter_poll_success", "") == Some(1.0)).then_some(body)
+    })
+    .await;
+    assert_eq!(sample(&metrics, "atlan_exporter_workflows", ""), Some(3.0));
+    assert!(sample(&metrics, "atlan_exporter_dropped_runs_total", "").unwrap() > 0.0);
+    let streaks = metrics
+        .lines()
+        .filter(|line| line.starts_with("atlan_workflow_failure_streak{"))
+        .count();
+    assert_eq!(streaks, 3, "{metrics}");
 }
 
 /// A webhook receiver: records each document posted, and answers 500 to the first `fail` posts.

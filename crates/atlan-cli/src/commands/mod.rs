@@ -88,6 +88,13 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
             "--dry-run shows requests to Atlan; `sandbox serve` sends none".into(),
         ));
     }
+    if cli.global.dry_run.is_some()
+        && matches!(cli.command, Command::Exporter(_) | Command::Watch(_))
+    {
+        return Err(CliError::Usage(
+            "--dry-run stops at the first request; `exporter` and `watch` poll for as long as they run: use `runs search --dry-run` to see their search".into(),
+        ));
+    }
     let mut env = Env::new(cli.global, printer);
     let result = match cli.command {
         Command::Workflows(command) => workflows::run(command, &mut env).await,

@@ -136,10 +136,16 @@ impl Webhooks {
     /// Posts to `urls` (each remembered as a secret, so that no output shows it).
     ///
     /// # Errors
-    /// When TLS cannot be set up.
+    /// [`CliError::Usage`](crate::error::CliError::Usage) for a URL that is not http(s) (without
+    /// showing it); when TLS cannot be set up.
     pub(crate) fn new(urls: Vec<SecretString>) -> Result<Self, crate::error::CliError> {
         for url in &urls {
             scrub::remember_secret(url.expose_secret());
+        }
+        for (index, url) in urls.iter().enumerate() {
+            crate::input::webhook_url(url.expose_secret()).map_err(|e| {
+                crate::error::CliError::Usage(format!("webhook #{}: {e}", index + 1))
+            })?;
         }
         let client = WebhookClient::new(POST_TIMEOUT)
             .map_err(|e| crate::error::CliError::Usage(format!("cannot post to webhooks: {e}")))?;
