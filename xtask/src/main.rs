@@ -300,13 +300,12 @@ fn compat_run(version: &str, script: &str, sandbox_args: &[&str]) -> Result<(), 
 /// The monitoring step (`monitoring.rs`).
 fn monitoring() -> Result<(), String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    monitoring::run(&root, &target_dir(&root))
+    let atlanctl = build_atlanctl(&root)?;
+    monitoring::run(&root, &target_dir(&root), &atlanctl)
 }
 
-/// Writes the `atlanctl` man pages (one per command) into `target/man/`.
-fn man() -> Result<(), String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = target_dir(&root).join("man");
+/// Builds the `atlanctl` binary (debug); answers its path.
+fn build_atlanctl(root: &std::path::Path) -> Result<std::path::PathBuf, String> {
     cargo(&[
         "build",
         "--locked",
@@ -316,7 +315,14 @@ fn man() -> Result<(), String> {
         "--bin",
         "atlanctl",
     ])?;
-    run(Command::new(target_dir(&root).join("debug/atlanctl"))
+    Ok(target_dir(root).join("debug/atlanctl"))
+}
+
+/// Writes the `atlanctl` man pages (one per command) into `target/man/`.
+fn man() -> Result<(), String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = target_dir(&root).join("man");
+    run(Command::new(build_atlanctl(&root)?)
         .arg("generate-man")
         .arg(&dir))?;
     println!("man pages in {}", dir.display());

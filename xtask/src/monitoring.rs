@@ -36,7 +36,7 @@ impl Drop for Running {
 }
 
 /// Runs the step.
-pub(crate) fn run(root: &Path, target: &Path) -> Result<(), String> {
+pub(crate) fn run(root: &Path, target: &Path, atlanctl: &Path) -> Result<(), String> {
     install()?;
     let deploy = root.join("deploy/prometheus");
     crate::run(
@@ -52,18 +52,8 @@ pub(crate) fn run(root: &Path, target: &Path) -> Result<(), String> {
             .arg(deploy.join("alerts_test.yml")),
     )?;
 
-    crate::cargo(&[
-        "build",
-        "--locked",
-        "--quiet",
-        "-p",
-        "atlan-cli",
-        "--bin",
-        "atlanctl",
-    ])?;
-    let atlanctl = target.join("debug/atlanctl");
     let (sandbox, tenant) = atlan_testkit::server::spawn(
-        Command::new(&atlanctl)
+        Command::new(atlanctl)
             .args([
                 "sandbox",
                 "serve",
@@ -76,7 +66,7 @@ pub(crate) fn run(root: &Path, target: &Path) -> Result<(), String> {
     )?;
     let _sandbox = Running(sandbox);
     let (exporter, metrics_url) = atlan_testkit::server::spawn(
-        Command::new(&atlanctl)
+        Command::new(atlanctl)
             .args(["exporter", "--listen", "127.0.0.1:0", "--interval", "1s"])
             .env("ATLAN_BASE_URL", &tenant)
             .env("ATLAN_API_KEY", KEY),
@@ -98,7 +88,7 @@ pub(crate) fn run(root: &Path, target: &Path) -> Result<(), String> {
         return Err(format!("the sandbox refused the failure: {status} {body}"));
     }
     crate::run(
-        Command::new(&atlanctl)
+        Command::new(atlanctl)
             .args(["workflows", "rerun", CRAWLER])
             .env("ATLAN_BASE_URL", &tenant)
             .env("ATLAN_API_KEY", KEY)

@@ -117,6 +117,15 @@ fn exporter(sandbox: &SandboxHandle, args: &[&str]) -> (std::process::Child, Str
     atlan_testkit::server::spawn(&mut command).unwrap()
 }
 
+/// The exporter's metrics once its latest poll succeeded.
+async fn polled(url: &str) -> String {
+    eventually("a successful poll", || async {
+        let (_, _, body) = get(url, "/metrics", "text/plain").await;
+        (sample(&body, "atlan_exporter_poll_success", "") == Some(1.0)).then_some(body)
+    })
+    .await
+}
+
 struct Killed(std::process::Child);
 
 impl Drop for Killed {
@@ -138,11 +147,7 @@ async fn the_exporter_serves_a_failing_workflows_streak_in_both_formats() {
     let (child, url) = exporter(&sandbox, &[]);
     let _child = Killed(child);
     let label = format!("workflow=\"{CRAWLER}\"");
-    let metrics = eventually("a successful poll", || async {
-        let (_, _, body) = get(&url, "/metrics", "text/plain").await;
-        (sample(&body, "atlan_exporter_poll_success", "") == Some(1.0)).then_some(body)
-    })
-    .await;
+    let metrics = polled(&url).await;
     assert!(
         sample(&metrics, "atlan_workflow_failure_streak", &label).unwrap() >= 2.0,
         "{metrics}"
@@ -192,11 +197,7 @@ async fn an_outage_keeps_the_last_values_and_says_the_polls_fail() {
     let (child, url) = exporter(&sandbox, &["--api", "legacy"]);
     let _child = Killed(child);
     let label = format!("workflow=\"{CRAWLER}\"");
-    eventually("a successful poll", || async {
-        let (_, _, body) = get(&url, "/metrics", "text/plain").await;
-        (sample(&body, "atlan_exporter_poll_success", "") == Some(1.0)).then_some(())
-    })
-    .await;
+    polled(&url).await;
     sandbox
         .faults()
         .add(FaultRule::status("POST /api/service/runs/indexsearch", 500))
@@ -237,11 +238,7 @@ async fn the_workflow_cap_bounds_the_series_and_counts_what_it_left_out() {
     let sandbox = live_sandbox().await;
     let (child, url) = exporter(&sandbox, &["--api", "legacy", "--max-workflows", "3"]);
     let _child = Killed(child);
-    let metrics = eventually("a successful poll", || async {
-        let (_, _, body) = get(&url, "/metrics", "text/plain").await;
-        (sample(&body, "atlan_exporter_poll_success", "") == Some(1.0)).then_some(body)
-    })
-    .await;
+    let metrics = polled(&url).await;
     assert_eq!(sample(&metrics, "atlan_exporter_workflows", ""), Some(3.0));
     assert!(sample(&metrics, "atlan_exporter_dropped_runs_total", "").unwrap() > 0.0);
     let streaks = metrics
@@ -511,11 +508,7 @@ async fn a_slow_tenant_fails_the_poll_and_the_exporter_stays_up() {
     let (_, _, health) = get(&url, "/healthz", "*/*").await;
     assert!(health.contains("no successful poll yet"), "{health}");
     sandbox.faults().remove(slow);
-    eventually("a successful poll once the tenant answers", || async {
-        let (_, _, body) = get(&url, "/metrics", "text/plain").await;
-        (sample(&body, "atlan_exporter_poll_success", "") == Some(1.0)).then_some(())
-    })
-    .await;
+    polled(&url).await;
     assert!(
         child.0.try_wait().unwrap().is_none(),
         "the exporter is still up"

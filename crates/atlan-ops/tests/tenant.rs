@@ -6,19 +6,12 @@
 use std::collections::BTreeMap;
 
 use atlan_ops::{Api, ApiChoice, Selection, Window};
-use atlan_sandbox::{Clock, FaultRule, SandboxHandle};
-use atlan_testkit::{Recorder, clock, quick_retries, sandbox_with};
-use atlan_workflows::AtlanClient;
+use atlan_sandbox::{Clock, FaultRule};
+use atlan_testkit::{Recorder, clock, sandbox_with};
 
-fn client(sandbox: &SandboxHandle, recorder: &Recorder) -> AtlanClient {
-    AtlanClient::builder()
-        .base_url(sandbox.base_url())
-        .api_key(sandbox.api_key())
-        .retry(quick_retries())
-        .with_layer(recorder.clone())
-        .build()
-        .unwrap()
-}
+mod common;
+
+use common::client;
 
 #[tokio::test]
 async fn doctor_tests_each_credential_in_use_once_and_writes_nothing() {

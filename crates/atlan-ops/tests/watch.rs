@@ -9,17 +9,36 @@ use std::time::Duration;
 use atlan_ops::watch::{Event, WatchConfig, Watcher};
 use atlan_ops::{Api, ApiChoice};
 use atlan_sandbox::{Clock, FaultRule, ManualClock, SandboxHandle};
-use atlan_testkit::{CRAWLER, Recorder, clock, quick_retries, sandbox_with};
+use atlan_testkit::{CRAWLER, Recorder, clock, sandbox_with};
 use atlan_workflows::AtlanClient;
 
-fn client(sandbox: &SandboxHandle, recorder: &Recorder) -> AtlanClient {
-    AtlanClient::builder()
-        .base_url(sandbox.base_url())
-        .api_key(sandbox.api_key())
-        .retry(quick_retries())
-        .with_layer(recorder.clone())
-        .build()
-        .unwrap()
+mod common;
+
+use common::client;
+
+/// A sandbox on a manual clock, a recording client of it, and a watcher of `api` that has seen
+/// nothing.
+struct Tenant {
+    clock: ManualClock,
+    sandbox: SandboxHandle,
+    recorder: Recorder,
+    client: AtlanClient,
+    watcher: Watcher,
+}
+
+async fn tenant(api: ApiChoice) -> Tenant {
+    let clock = clock();
+    let sandbox = sandbox_with(&clock, |builder| builder).await;
+    let recorder = Recorder::default();
+    let client = client(&sandbox, &recorder);
+    let watcher = Watcher::new(WatchConfig::new(api), clock.now());
+    Tenant {
+        clock,
+        sandbox,
+        recorder,
+        client,
+        watcher,
+    }
 }
 
 /// Re-runs the crawler and lets its run end.
@@ -48,11 +67,13 @@ fn searches(recorder: &Recorder) -> usize {
 
 #[tokio::test]
 async fn polls_after_the_first_read_what_changed_and_tell_each_event_once() {
-    let clock = clock();
-    let sandbox = sandbox_with(&clock, |builder| builder).await;
-    let recorder = Recorder::default();
-    let client = client(&sandbox, &recorder);
-    let mut watcher = Watcher::new(WatchConfig::new(ApiChoice::All), clock.now());
+    let Tenant {
+        clock,
+        sandbox,
+        recorder,
+        client,
+        mut watcher,
+    } = tenant(ApiChoice::All).await;
 
     let first = watcher.poll(&client, clock.now()).await.unwrap();
     assert!(first.full);
@@ -121,11 +142,13 @@ async fn polls_after_the_first_read_what_changed_and_tell_each_event_once() {
 
 #[tokio::test]
 async fn a_failed_poll_keeps_the_figures_and_its_changes_come_with_the_next() {
-    let clock = clock();
-    let sandbox = sandbox_with(&clock, |builder| builder).await;
-    let recorder = Recorder::default();
-    let client = client(&sandbox, &recorder);
-    let mut watcher = Watcher::new(WatchConfig::new(ApiChoice::Legacy), clock.now());
+    let Tenant {
+        clock,
+        sandbox,
+        recorder: _,
+        client,
+        mut watcher,
+    } = tenant(ApiChoice::Legacy).await;
     watcher.poll(&client, clock.now()).await.unwrap();
     let cursor = watcher.cursor();
     let before = watcher.figures(clock.now()).rows;
@@ -162,11 +185,13 @@ async fn a_failed_poll_keeps_the_figures_and_its_changes_come_with_the_next() {
 
 #[tokio::test]
 async fn a_steady_poll_costs_the_same_requests_whatever_the_window_holds() {
-    let clock = clock();
-    let sandbox = sandbox_with(&clock, |builder| builder).await;
-    let recorder = Recorder::default();
-    let client = client(&sandbox, &recorder);
-    let mut watcher = Watcher::new(WatchConfig::new(ApiChoice::Legacy), clock.now());
+    let Tenant {
+        clock,
+        sandbox: _sandbox,
+        recorder,
+        client,
+        mut watcher,
+    } = tenant(ApiChoice::Legacy).await;
     for _ in 0..30 {
         rerun(&client, &clock).await;
     }
@@ -185,11 +210,13 @@ async fn a_steady_poll_costs_the_same_requests_whatever_the_window_holds() {
 
 #[tokio::test]
 async fn a_throttled_poll_carries_the_servers_retry_after() {
-    let clock = clock();
-    let sandbox = sandbox_with(&clock, |builder| builder).await;
-    let recorder = Recorder::default();
-    let client = client(&sandbox, &recorder);
-    let mut watcher = Watcher::new(WatchConfig::new(ApiChoice::Legacy), clock.now());
+    let Tenant {
+        clock,
+        sandbox,
+        recorder: _,
+        client,
+        mut watcher,
+    } = tenant(ApiChoice::Legacy).await;
     sandbox
         .faults()
         .add(FaultRule::status("POST /api/service/runs/indexsearch", 429).retry_after("120"))
@@ -207,11 +234,13 @@ async fn a_throttled_poll_carries_the_servers_retry_after() {
 
 #[tokio::test]
 async fn a_truncated_answer_fails_the_poll_and_the_next_one_recovers() {
-    let clock = clock();
-    let sandbox = sandbox_with(&clock, |builder| builder).await;
-    let recorder = Recorder::default();
-    let client = client(&sandbox, &recorder);
-    let mut watcher = Watcher::new(WatchConfig::new(ApiChoice::Legacy), clock.now());
+    let Tenant {
+        clock,
+        sandbox,
+        recorder: _,
+        client,
+        mut watcher,
+    } = tenant(ApiChoice::Legacy).await;
     let route = "POST /api/service/runs/indexsearch";
     let broken = sandbox.faults().add(FaultRule::truncate(route)).unwrap();
     assert!(watcher.poll(&client, clock.now()).await.is_err());
