@@ -17,7 +17,7 @@ pub(crate) struct PollArgs {
     /// twice this, up to 15 minutes).
     #[arg(long, value_name = "D", default_value = "60s", value_parser = input::duration)]
     pub(crate) interval: Duration,
-    /// Runs started this long ago are counted (such as 7d or 48h).
+    /// Runs started within this span before now are counted (such as 7d or 48h).
     #[arg(long, value_name = "D", default_value = "7d", value_parser = input::lookback)]
     pub(crate) lookback: jiff::SignedDuration,
     /// Each poll reads again this far back of the previous one, for an index that lags.
