@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+pub mod bulk;
 pub mod cause;
 pub mod doctor;
 pub mod explain;

@@ -1,0 +1,640 @@
+//! The journal of a bulk operation (re-runs, schedule suspensions): one JSON line per record,
+//! each appended and synced to disk before the next step, so that an interrupted batch (Ctrl-C,
+//! `kill -9`, a lost network) can be resumed without doing twice what was done or skipping what
+//! was not.
+//!
+//! The first line is the [`Header`]: the operation, the tenant and the selection the batch was
+//! planned for; resuming with another tenant or selection is refused. Then, per target, a
+//! [`Record::Decided`] written **before** its request is sent, and a [`Record::Done`] after its
+//! outcome is known. A target decided but not done is one whose request may have reached the
+//! server: a resume must not send it blindly again ([`Progress::Decided`]).
+//!
+//! A kill can tear the last line; a torn last line is dropped when the journal is opened (and cut
+//! from the file before anything is appended). Any other line that does not read is corruption,
+//! and the journal is refused rather than guessed at.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::view::Api;
+
+/// The version of the journal's layout.
+pub const VERSION: u32 = 1;
+/// The largest journal read.
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What a journal is for: the operation, the tenant and the selection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Header {
+    /// The layout's version ([`VERSION`]).
+    pub version: u32,
+    /// The operation, such as `rerun` or `suspend`.
+    pub operation: String,
+    /// The tenant's base URL.
+    pub tenant: String,
+    /// The selection, as the command line or the caller stated it (a canonical text).
+    pub selection: String,
+    /// When the batch was planned.
+    pub created: Timestamp,
+}
+
+impl Header {
+    /// A header for `operation` on `tenant` over `selection`, planned at `created`.
+    pub fn new(
+        operation: impl Into<String>,
+        tenant: impl Into<String>,
+        selection: impl Into<String>,
+        created: Timestamp,
+    ) -> Self {
+        Self {
+            version: VERSION,
+            operation: operation.into(),
+            tenant: tenant.into(),
+            selection: selection.into(),
+            created,
+        }
+    }
+}
+
+/// What came of a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Its run was submitted and the server answered.
+    Rerun,
+    /// Nothing was sent (a run was active, or it no longer needs it).
+    Skipped,
+    /// The request may have reached the server, and no answer came: left as it is.
+    MaybeSent,
+    /// The server refused it.
+    Failed,
+    /// Its schedule was suspended.
+    Suspended,
+    /// Its schedule was restored.
+    Resumed,
+}
+
+impl Outcome {
+    /// The word, as JSON shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rerun => "rerun",
+            Self::Skipped => "skipped",
+            Self::MaybeSent => "maybe_sent",
+            Self::Failed => "failed",
+            Self::Suspended => "suspended",
+            Self::Resumed => "resumed",
+        }
+    }
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Record {
+    /// The first line.
+    Header(Header),
+    /// About to send the request for a target (synced before it is sent).
+    Decided {
+        /// The target's API.
+        api: Api,
+        /// The target (a workflow name or an app workflow slug).
+        workflow: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// What came of it.
+    Done {
+        /// The target's API.
+        api: Api,
+        /// The target.
+        workflow: String,
+        /// The outcome.
+        outcome: Outcome,
+        /// The run it started, if any.
+        run: Option<String>,
+        /// Why, in a sentence.
+        reason: Option<String>,
+        /// When.
+        at: Timestamp,
+    },
+}
+
+/// Where a target stands in a journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Progress {
+    /// Nothing was decided for it: do it.
+    Untouched,
+    /// Its request was about to be sent at `at` and no outcome was written: it may have reached
+    /// the server.
+    Decided {
+        /// When it was decided.
+        at: Timestamp,
+    },
+    /// Its outcome is known.
+    Done {
+        /// The outcome.
+        outcome: Outcome,
+        /// The run it started, if any.
+        run: Option<String>,
+    },
+}
+
+/// Why a journal cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JournalError {
+    /// It cannot be read or written.
+    #[error("the journal {path}: {source}")]
+    Io {
+        /// Its path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A journal is already there (a new batch never overwrites one).
+    #[error("the journal {path} exists: resume it, or remove it to plan a new batch")]
+    Exists {
+        /// Its path.
+        path: PathBuf,
+    },
+    /// It is not a journal this version reads, or a line other than the last is broken.
+    #[error("the journal {path} cannot be read at line {line}: {reason}")]
+    Corrupt {
+        /// Its path.
+        path: PathBuf,
+        /// The line (1-based).
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// It belongs to another operation, tenant or selection.
+    #[error("the journal {path} is for {what} `{found}`, not `{expected}`: nothing was sent")]
+    Mismatch {
+        /// Its path.
+        path: PathBuf,
+        /// `operation`, `tenant` or `selection`.
+        what: &'static str,
+        /// What this batch is.
+        expected: String,
+        /// What the journal says.
+        found: String,
+    },
+}
+
+/// An open journal: where each target stands, and the file records are appended to.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+    header: Header,
+    progress: BTreeMap<(Api, String), Progress>,
+}
+
+impl Journal {
+    /// Starts a new journal at `path` with `header` (its directory is created).
+    ///
+    /// # Errors
+    /// [`JournalError::Exists`] when there is one already; [`JournalError::Io`].
+    pub fn create(path: &Path, header: Header) -> Result<Self, JournalError> {
+        let io = |source| JournalError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(io)?;
+        }
+        let file = match OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create_new(true)
+            .open(path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(JournalError::Exists {
+                    path: path.to_owned(),
+                });
+            }
+            Err(e) => return Err(io(e)),
+        };
+        let mut journal = Self {
+            path: path.to_owned(),
+            file,
+            header: header.clone(),
+            progress: BTreeMap::new(),
+        };
+        journal.append(&Record::Header(header))?;
+        Ok(journal)
+    }
+
+    /// Opens the journal at `path` to resume it: it must be for the operation, tenant and
+    /// selection of `expected` (its creation time is not compared). A torn last line is dropped.
+    ///
+    /// # Errors
+    /// [`JournalError::Mismatch`] naming what differs, [`JournalError::Corrupt`],
+    /// [`JournalError::Io`] (no journal at `path` included).
+    pub fn resume(path: &Path, expected: &Header) -> Result<Self, JournalError> {
+        let io = |source| JournalError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(io)?;
+        let mut bytes = Vec::new();
+        (&mut file)
+            .take(MAX_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        let corrupt = |line: usize, reason: String| JournalError::Corrupt {
+            path: path.to_owned(),
+            line,
+            reason,
+        };
+        if bytes.len() as u64 > MAX_BYTES {
+            return Err(corrupt(1, format!("it is larger than {MAX_BYTES} bytes")));
+        }
+        // Only whole lines count: what follows the last newline was torn by a kill.
+        let whole = bytes
+            .iter()
+            .rposition(|byte| *byte == b'\n')
+            .map_or(0, |at| at + 1);
+        let mut header = None;
+        let mut progress = BTreeMap::new();
+        let lines: Vec<&[u8]> = bytes
+            .get(..whole)
+            .unwrap_or_default()
+            .split_inclusive(|byte| *byte == b'\n')
+            .collect();
+        let count = lines.len();
+        // The bytes of the records kept: a kill can leave a last line torn.
+        let mut kept = 0;
+        for (index, line) in lines.into_iter().enumerate() {
+            let record: Record = match serde_json::from_slice(line) {
+                Ok(record) => record,
+                // A last line that does not read was torn too (a short write of a long line).
+                Err(_) if index + 1 == count && header.is_some() => break,
+                Err(error) => return Err(corrupt(index + 1, error.to_string())),
+            };
+            kept += line.len();
+            match (record, &header) {
+                (Record::Header(found), None) => header = Some(found),
+                (_, None) => {
+                    return Err(corrupt(index + 1, "the first line is not a header".into()));
+                }
+                (Record::Header(_), Some(_)) => {
+                    return Err(corrupt(index + 1, "a second header".into()));
+                }
+                (Record::Decided { api, workflow, at }, Some(_)) => {
+                    progress.insert((api, workflow), Progress::Decided { at });
+                }
+                (
+                    Record::Done {
+                        api,
+                        workflow,
+                        outcome,
+                        run,
+                        ..
+                    },
+                    Some(_),
+                ) => {
+                    progress.insert((api, workflow), Progress::Done { outcome, run });
+                }
+            }
+        }
+        let Some(header) = header else {
+            return Err(corrupt(1, "it is empty".into()));
+        };
+        if header.version != VERSION {
+            return Err(corrupt(
+                1,
+                format!("version {}, this version reads {VERSION}", header.version),
+            ));
+        }
+        let mismatch = |what, expected: &str, found: &str| JournalError::Mismatch {
+            path: path.to_owned(),
+            what,
+            expected: expected.to_owned(),
+            found: found.to_owned(),
+        };
+        if header.operation != expected.operation {
+            return Err(mismatch(
+                "operation",
+                &expected.operation,
+                &header.operation,
+            ));
+        }
+        if header.tenant != expected.tenant {
+            return Err(mismatch("tenant", &expected.tenant, &header.tenant));
+        }
+        if header.selection != expected.selection {
+            return Err(mismatch(
+                "selection",
+                &expected.selection,
+                &header.selection,
+            ));
+        }
+        // Cut what a kill tore, so that the next record starts on a line of its own.
+        if kept < bytes.len() {
+            file.set_len(kept as u64).map_err(io)?;
+            file.seek(SeekFrom::End(0)).map_err(io)?;
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            file,
+            header,
+            progress,
+        })
+    }
+
+    /// Records that the request for `workflow` is about to be sent, and syncs it.
+    ///
+    /// # Errors
+    /// [`JournalError::Io`]: then nothing may be sent.
+    pub fn decide(&mut self, api: Api, workflow: &str, at: Timestamp) -> Result<(), JournalError> {
+        self.append(&Record::Decided {
+            api,
+            workflow: workflow.to_owned(),
+            at,
+        })?;
+        self.progress
+            .insert((api, workflow.to_owned()), Progress::Decided { at });
+        Ok(())
+    }
+
+    /// Records what came of `workflow`, and syncs it.
+    ///
+    /// # Errors
+    /// [`JournalError::Io`].
+    pub fn done(
+        &mut self,
+        api: Api,
+        workflow: &str,
+        outcome: Outcome,
+        run: Option<String>,
+        reason: Option<String>,
+        at: Timestamp,
+    ) -> Result<(), JournalError> {
+        self.append(&Record::Done {
+            api,
+            workflow: workflow.to_owned(),
+            outcome,
+            run: run.clone(),
+            reason,
+            at,
+        })?;
+        self.progress
+            .insert((api, workflow.to_owned()), Progress::Done { outcome, run });
+        Ok(())
+    }
+
+    /// Where `workflow` stands.
+    pub fn progress(&self, api: Api, workflow: &str) -> Progress {
+        self.progress
+            .get(&(api, workflow.to_owned()))
+            .cloned()
+            .unwrap_or(Progress::Untouched)
+    }
+
+    /// What the journal is for.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn append(&mut self, record: &Record) -> Result<(), JournalError> {
+        let io = |source| JournalError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let mut line = serde_json::to_vec(record).map_err(|e| io(std::io::Error::other(e)))?;
+        line.push(b'\n');
+        self.file.write_all(&line).map_err(io)?;
+        self.file.sync_data().map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn path(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("atlan-journal-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir.join("rerun.jsonl")
+    }
+
+    fn header() -> Header {
+        Header::new(
+            "rerun",
+            "https://a.atlan.com",
+            "--failed --since now-1d",
+            at("2026-06-15T12:00:00Z"),
+        )
+    }
+
+    #[test]
+    fn a_resumed_journal_knows_what_was_decided_and_done() {
+        let path = path("resume");
+        let mut journal = Journal::create(&path, header()).unwrap();
+        journal
+            .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
+            .unwrap();
+        journal
+            .done(
+                Api::Legacy,
+                "a",
+                Outcome::Rerun,
+                Some("a-x1".into()),
+                None,
+                at("2026-06-15T12:00:02Z"),
+            )
+            .unwrap();
+        journal
+            .decide(Api::Apps, "b", at("2026-06-15T12:00:03Z"))
+            .unwrap();
+        drop(journal);
+
+        let journal = Journal::resume(&path, &header()).unwrap();
+        assert_eq!(
+            journal.progress(Api::Legacy, "a"),
+            Progress::Done {
+                outcome: Outcome::Rerun,
+                run: Some("a-x1".into())
+            }
+        );
+        assert_eq!(
+            journal.progress(Api::Apps, "b"),
+            Progress::Decided {
+                at: at("2026-06-15T12:00:03Z")
+            }
+        );
+        assert_eq!(journal.progress(Api::Legacy, "c"), Progress::Untouched);
+        assert!(matches!(
+            Journal::create(&path, header()),
+            Err(JournalError::Exists { .. })
+        ));
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_and_cut_before_the_next_record() {
+        let path = path("torn");
+        let mut journal = Journal::create(&path, header()).unwrap();
+        journal
+            .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
+            .unwrap();
+        drop(journal);
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(br#"{"record":"done","api":"legacy","workf"#)
+            .unwrap();
+        drop(file);
+
+        let mut journal = Journal::resume(&path, &header()).unwrap();
+        assert!(matches!(
+            journal.progress(Api::Legacy, "a"),
+            Progress::Decided { .. }
+        ));
+        journal
+            .done(
+                Api::Legacy,
+                "a",
+                Outcome::MaybeSent,
+                None,
+                None,
+                at("2026-06-15T12:00:05Z"),
+            )
+            .unwrap();
+        drop(journal);
+        let journal = Journal::resume(&path, &header()).unwrap();
+        assert!(matches!(
+            journal.progress(Api::Legacy, "a"),
+            Progress::Done {
+                outcome: Outcome::MaybeSent,
+                ..
+            }
+        ));
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
+    }
+
+    #[test]
+    fn another_tenant_or_selection_is_refused() {
+        let path = path("mismatch");
+        Journal::create(&path, header()).unwrap();
+        let mut other = header();
+        other.tenant = "https://b.atlan.com".into();
+        let error = Journal::resume(&path, &other).unwrap_err();
+        assert!(
+            matches!(error, JournalError::Mismatch { what: "tenant", .. }),
+            "{error}"
+        );
+        let mut other = header();
+        other.selection = "--failed --package atlan-dbt".into();
+        let error = Journal::resume(&path, &other).unwrap_err();
+        assert!(error.to_string().contains("selection"), "{error}");
+        assert!(error.to_string().contains("nothing was sent"), "{error}");
+    }
+
+    #[test]
+    fn a_broken_line_in_the_middle_is_corruption_not_a_guess() {
+        let path = path("corrupt");
+        let mut journal = Journal::create(&path, header()).unwrap();
+        journal
+            .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
+            .unwrap();
+        drop(journal);
+        let text = fs::read_to_string(&path).unwrap();
+        let broken = text.replacen("\"decided\"", "\"decid", 1)
+            + "{\"record\":\"decided\",\"api\":\"legacy\",\"workflow\":\"b\",\"at\":\"2026-06-15T12:00:02Z\"}\n";
+        fs::write(&path, broken).unwrap();
+        let error = Journal::resume(&path, &header()).unwrap_err();
+        assert!(
+            matches!(error, JournalError::Corrupt { line: 2, .. }),
+            "{error}"
+        );
+        fs::write(&path, b"").unwrap();
+        assert!(matches!(
+            Journal::resume(&path, &header()),
+            Err(JournalError::Corrupt { .. })
+        ));
+        assert!(matches!(
+            Journal::resume(&path.with_extension("missing"), &header()),
+            Err(JournalError::Io { .. })
+        ));
+    }
+
+    #[test]
+    fn a_kill_at_any_byte_leaves_a_journal_that_resumes_to_a_prefix_of_what_was_written() {
+        let path = path("every-byte");
+        let mut journal = Journal::create(&path, header()).unwrap();
+        let names = ["a", "b", "c"];
+        for (index, name) in names.iter().enumerate() {
+            let when = at("2026-06-15T12:00:00Z") + jiff::SignedDuration::from_secs(index as i64);
+            journal.decide(Api::Legacy, name, when).unwrap();
+            journal
+                .done(
+                    Api::Legacy,
+                    name,
+                    Outcome::Rerun,
+                    Some(format!("{name}-run")),
+                    None,
+                    when,
+                )
+                .unwrap();
+        }
+        drop(journal);
+        let full = fs::read(&path).unwrap();
+        let header_end = full.iter().position(|b| *b == b'\n').unwrap() + 1;
+        for cut in header_end..=full.len() {
+            fs::write(&path, &full[..cut]).unwrap();
+            let journal = Journal::resume(&path, &header()).unwrap();
+            // What survived is a prefix: once a target is untouched, so are the ones after it.
+            let states: Vec<Progress> = names
+                .iter()
+                .map(|name| journal.progress(Api::Legacy, name))
+                .collect();
+            let first_untouched = states.iter().position(|p| *p == Progress::Untouched);
+            if let Some(first) = first_untouched {
+                assert!(
+                    states[first..].iter().all(|p| *p == Progress::Untouched),
+                    "cut {cut}: {states:?}"
+                );
+            }
+            let whole_lines = full[..cut].iter().filter(|b| **b == b'\n').count();
+            let records = 1 + states
+                .iter()
+                .map(|p| match p {
+                    Progress::Untouched => 0,
+                    Progress::Decided { .. } => 1,
+                    Progress::Done { .. } => 2,
+                })
+                .sum::<usize>();
+            assert_eq!(records, whole_lines, "cut {cut}");
+        }
+        // A cut inside the header is not a journal.
+        fs::write(&path, &full[..header_end - 1]).unwrap();
+        assert!(Journal::resume(&path, &header()).is_err());
+    }
+}
