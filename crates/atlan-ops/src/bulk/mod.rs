@@ -1,10 +1,13 @@
 //! Bulk repair, safely: the pieces of `atlanctl runs rerun --failed` and of suspending and
 //! resuming schedules in bulk. [`plan`] says which workflows and in which order (a pure function
 //! of the window's figures); [`journal`] records every decision before its request and every
-//! outcome after, so that an interrupted batch resumes without a duplicate.
+//! outcome after, so that an interrupted batch resumes without a duplicate; [`rerun`] carries a
+//! plan out with a journal.
 
 pub mod journal;
 pub mod plan;
+pub mod rerun;
 
 pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
 pub use plan::{Order, Plan, Target};
+pub use rerun::{Report, execute, maybe_sent};
