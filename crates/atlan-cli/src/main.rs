@@ -13,6 +13,7 @@ mod error;
 mod input;
 mod listing;
 mod output;
+mod paths;
 mod progress;
 mod rows;
 mod scrub;

@@ -129,6 +129,9 @@ pub(crate) enum RunsCommand {
     },
     /// Health figures per workflow over the runs started in a window, worst first, of both APIs.
     Stats(super::StatsArgs),
+    /// Re-run, once each, the workflows of both APIs whose latest run failed: the plan first
+    /// (what, why, in which order), a journal of every submit, `--resume` after an interruption.
+    Rerun(super::RerunArgs),
 }
 
 /// `atlanctl runs search`

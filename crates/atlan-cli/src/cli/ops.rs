@@ -1,5 +1,7 @@
 //! The options of the commands over both APIs (`runs explain`, `runs stats`, `doctor`).
 
+use std::path::PathBuf;
+
 use atlan_ops::ApiChoice;
 use clap::{Args, ValueEnum};
 
@@ -66,4 +68,85 @@ pub(crate) struct DoctorArgs {
     /// The window and API.
     #[command(flatten)]
     pub(crate) window: WindowArgs,
+}
+
+/// `--order`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub(crate) enum OrderArg {
+    /// In waves by lineage stage: sources and warehouses, then miners, transformation tools, BI,
+    /// then what is not a connector.
+    #[default]
+    Lineage,
+    /// One wave.
+    None,
+}
+
+impl From<OrderArg> for atlan_ops::bulk::Order {
+    fn from(order: OrderArg) -> Self {
+        match order {
+            OrderArg::Lineage => Self::Lineage,
+            OrderArg::None => Self::None,
+        }
+    }
+}
+
+/// `atlanctl runs rerun`
+#[derive(Debug, Args)]
+pub(crate) struct RerunArgs {
+    /// Re-run the workflows whose latest ended run in the window did not succeed and that have
+    /// no run active.
+    #[arg(long, required = true)]
+    pub(crate) failed: bool,
+    /// Runs started at or after T are looked at (date math such as now-1d, or RFC 3339).
+    #[arg(long, value_name = "T", default_value = "now-1d", value_parser = input::date)]
+    pub(crate) since: String,
+    /// Which API's workflows.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) api: ApiArg,
+    /// Only this package: a legacy prefix or package name, or an app id.
+    #[arg(long, value_name = "P")]
+    pub(crate) package: Option<String>,
+    /// Only workflows (names or slugs) matching this pattern (`*`, `?`).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) workflow: Option<String>,
+    /// Submits under way at once (1 to 32); halved after a 429 or 503.
+    #[arg(long, value_name = "N", default_value_t = atlan_ops::bulk::rerun::DEFAULT_CONCURRENCY,
+          value_parser = concurrency)]
+    pub(crate) concurrency: usize,
+    /// In which order.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) order: OrderArg,
+    /// Do it without asking (needed when stdin is not a terminal).
+    #[arg(long)]
+    pub(crate) yes: bool,
+    /// Continue the interrupted batch of the same selection from its journal: what it submitted
+    /// is not submitted again.
+    #[arg(long)]
+    pub(crate) resume: bool,
+    /// The journal (default: atlanctl/rerun-TENANT.jsonl in the user's state directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) journal: Option<PathBuf>,
+}
+
+impl RerunArgs {
+    /// The selection as a journal records it: the options that choose the workflows, as given.
+    pub(crate) fn selection(&self) -> String {
+        let mut text = format!("--failed --since {} --api {:?}", self.since, self.api);
+        if let Some(package) = &self.package {
+            text.push_str(&format!(" --package {package}"));
+        }
+        if let Some(workflow) = &self.workflow {
+            text.push_str(&format!(" --workflow {workflow}"));
+        }
+        text.push_str(&format!(" --order {:?}", self.order));
+        text.to_lowercase()
+    }
+}
+
+/// A `--concurrency` value of a bulk operation: 1 to 32.
+fn concurrency(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(value) if (1..=32).contains(&value) => Ok(value),
+        _ => Err("expected a number of submits from 1 to 32".into()),
+    }
 }

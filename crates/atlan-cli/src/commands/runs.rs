@@ -26,6 +26,7 @@ pub(crate) async fn run(command: RunsCommand, env: &mut Env) -> Result<(), CliEr
         RunsCommand::Monitor(args) => monitor(args, env).await,
         RunsCommand::Explain { run } => super::ops::explain(&run, env).await,
         RunsCommand::Stats(args) => super::ops::stats(args, env).await,
+        RunsCommand::Rerun(args) => super::ops::rerun(args, env).await,
     }
 }
 

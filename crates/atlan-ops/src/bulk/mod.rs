@@ -9,5 +9,5 @@ pub mod plan;
 pub mod rerun;
 
 pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
-pub use plan::{Order, Plan, Target};
+pub use plan::{Glob, Order, Plan, Target};
 pub use rerun::{Report, execute, maybe_sent};

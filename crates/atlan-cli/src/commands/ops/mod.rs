@@ -1,12 +1,14 @@
-//! `atlanctl runs explain`, `runs stats` and `doctor`: the commands over both APIs, each a call
-//! into `atlan-ops` and a way of printing what it answers.
+//! `atlanctl runs explain`, `runs stats`, `runs rerun` and `doctor`: the commands over both APIs,
+//! each a call into `atlan-ops` and a way of printing what it answers.
 
 mod doctor;
 mod explain;
+mod rerun;
 mod stats;
 
 pub(crate) use doctor::doctor;
 pub(crate) use explain::explain;
+pub(crate) use rerun::rerun;
 pub(crate) use stats::stats;
 
 use atlan_ops::Window;

@@ -204,31 +204,10 @@ impl State {
     }
 }
 
-/// The default state file for `tenant`: `atlanctl/watch-<host>.json` in `$XDG_STATE_HOME`, or
-/// `~/.local/state`.
+/// The default state file for `tenant`: `atlanctl/watch-<host>.json` in the user's state
+/// directory.
 pub(crate) fn default_path(tenant: &str) -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|dir| !dir.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|dir| !dir.is_empty())
-                .map(|home| PathBuf::from(home).join(".local").join("state"))
-        })?;
-    let name: String = tenant
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(100)
-        .collect();
-    Some(base.join("atlanctl").join(format!("watch-{name}.json")))
+    Some(crate::paths::state_dir()?.join(format!("watch-{}.json", crate::paths::file_name(tenant))))
 }
 
 fn temporary(path: &Path) -> PathBuf {

@@ -1,0 +1,268 @@
+//! `atlanctl runs rerun --failed`: the plan (what, why, in which order) on stderr, a confirmation
+//! (or `--yes`), then each workflow submitted once through `atlan_ops::bulk::execute` with a
+//! journal, one result line per workflow on stdout.
+//!
+//! The journal is `atlanctl/rerun-<tenant>.jsonl` in the user's state directory while a batch is
+//! under way; a finished batch's journal is renamed `rerun-<tenant>-<finished>.jsonl`, so that
+//! the next batch starts afresh and `--resume` finds only an interrupted one.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use atlan_ops::bulk::{self, Glob, Header, Journal, JournalError, Outcome, Plan, Report, Target};
+use atlan_ops::{ApiChoice, Selection, Window};
+use atlan_workflows::Error;
+use jiff::Timestamp;
+use serde_json::json;
+
+use crate::cli::RerunArgs;
+use crate::commands::Env;
+use crate::commands::polling::say;
+use crate::error::CliError;
+use crate::output::Record;
+
+/// The result table's columns.
+const COLUMNS: [&str; 5] = ["WORKFLOW", "API", "ACTION", "RUN", "REASON"];
+
+/// Runs `atlanctl runs rerun`.
+pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError> {
+    let now = Timestamp::now();
+    let window = Window::parse(&args.since, None, now)
+        .map_err(|error| CliError::Usage(error.to_string()))?;
+    let glob = match &args.workflow {
+        Some(text) => Some(Glob::new(text).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--workflow is longer than {} characters",
+                bulk::plan::MAX_GLOB
+            ))
+        })?),
+        None => None,
+    };
+    let client = env.client().await?;
+    let tenant = env.base_url().unwrap_or_default().to_owned();
+    let path = match args.journal.clone().or_else(|| {
+        crate::paths::state_dir()
+            .map(|dir| dir.join(format!("rerun-{}.jsonl", crate::paths::file_name(&tenant))))
+    }) {
+        Some(path) => path,
+        None => {
+            return Err(CliError::Usage(
+                "no state directory (neither XDG_STATE_HOME nor HOME is set): pass --journal FILE"
+                    .into(),
+            ));
+        }
+    };
+    let header = Header::new("rerun", tenant.clone(), args.selection(), now);
+    // A journal of another batch is refused before anything is read or sent.
+    let journal = if args.resume {
+        Journal::resume(&path, &header).map_err(journal_error)?
+    } else if path.exists() {
+        return Err(CliError::State {
+            path: path.display().to_string(),
+            reason: "an interrupted batch's journal is there: continue it with --resume, or remove it to plan a new batch".into(),
+        });
+    } else {
+        // Created once the plan is confirmed.
+        return plan_and_run(args, env, &client, &window, glob.as_ref(), &path, header).await;
+    };
+    let plan = plan(&args, &client, &window, glob.as_ref()).await?;
+    say(&format!("resuming the batch in {}", path.display()));
+    show(&plan);
+    execute(args, env, &client, &plan, journal, &path, &tenant).await
+}
+
+/// Plans, asks, creates the journal and executes.
+async fn plan_and_run(
+    args: RerunArgs,
+    env: &mut Env,
+    client: &atlan_workflows::AtlanClient,
+    window: &Window,
+    glob: Option<&Glob>,
+    path: &Path,
+    header: Header,
+) -> Result<(), CliError> {
+    let plan = plan(&args, client, window, glob).await?;
+    show(&plan);
+    if plan.is_empty() {
+        say("nothing to re-run");
+        return Ok(());
+    }
+    if !args.yes && !confirm(plan.len())? {
+        say("nothing was sent");
+        return Ok(());
+    }
+    let tenant = header.tenant.clone();
+    let journal = Journal::create(path, header).map_err(journal_error)?;
+    say(&format!("journal: {}", path.display()));
+    execute(args, env, client, &plan, journal, path, &tenant).await
+}
+
+/// The plan of the selection.
+async fn plan(
+    args: &RerunArgs,
+    client: &atlan_workflows::AtlanClient,
+    window: &Window,
+    glob: Option<&Glob>,
+) -> Result<Plan, CliError> {
+    let mut selection = Selection::new(ApiChoice::from(args.api));
+    if let Some(package) = &args.package {
+        selection = selection.package(package.clone());
+    }
+    let report = atlan_ops::stats_report(client, &selection, window).await?;
+    let rows: Vec<_> = report
+        .rows
+        .into_iter()
+        .filter(|row| glob.is_none_or(|glob| glob.matches(&row.workflow)))
+        .collect();
+    if let Some(glob) = glob
+        && rows.is_empty()
+    {
+        return Err(CliError::Api(Error::NotFound {
+            operation: "runs.rerun",
+            what: format!(
+                "a workflow matching `{}` with runs since {}",
+                glob.as_str(),
+                window.since
+            ),
+            body: None,
+        }));
+    }
+    Ok(bulk::plan::failed(&rows, args.order.into()))
+}
+
+/// The plan, for people, on stderr.
+fn show(plan: &Plan) {
+    for (index, wave) in plan.waves.iter().enumerate() {
+        let stage =
+            wave.first()
+                .and_then(|target| target.stage)
+                .map_or("other packages", |stage| match stage {
+                    atlan_ops::lineage::Stage::Source => "sources",
+                    atlan_ops::lineage::Stage::Miner => "miners",
+                    atlan_ops::lineage::Stage::Transformation => "transformations",
+                    _ => "BI",
+                });
+        say(&format!("wave {} ({stage}):", index + 1));
+        for target in wave {
+            say(&line(target));
+        }
+    }
+    for target in &plan.skipped {
+        say(&format!("left out: {}", line(target).trim_start()));
+    }
+}
+
+fn line(target: &Target) -> String {
+    format!(
+        "  {} ({}): {}",
+        target.workflow,
+        target.api.as_str(),
+        target.reason
+    )
+}
+
+/// Asks on the terminal; without one, `--yes` is needed.
+fn confirm(count: usize) -> Result<bool, CliError> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::Usage(format!(
+            "{count} workflow(s) would be re-run: pass --yes to do it without a terminal"
+        )));
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "re-run {count} workflow(s)? [y/N] ");
+    let _ = stderr.flush();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES"))
+}
+
+/// Executes the plan with the journal, one line per workflow; the journal of a finished batch is
+/// moved aside. Exit 1 when a workflow failed or may have been sent without an answer.
+async fn execute(
+    args: RerunArgs,
+    env: &mut Env,
+    client: &atlan_workflows::AtlanClient,
+    plan: &Plan,
+    journal: Journal,
+    path: &Path,
+    tenant: &str,
+) -> Result<(), CliError> {
+    let journal = Mutex::new(journal);
+    let mut printed = Vec::new();
+    let reports = bulk::execute(
+        client,
+        plan,
+        &journal,
+        args.concurrency,
+        Timestamp::now,
+        |report| printed.push(report.clone()),
+    )
+    .await
+    .map_err(journal_error)?;
+    let records: Vec<Record> = printed.iter().map(record).collect();
+    env.printer.records(&COLUMNS, &records)?;
+    drop(journal);
+    let finished = finished_path(path, tenant);
+    if let Err(error) = std::fs::rename(path, &finished) {
+        say(&format!(
+            "the batch is done but its journal {} could not be moved aside: {error}",
+            path.display()
+        ));
+    }
+    let trouble = reports
+        .iter()
+        .filter(|r| matches!(r.action, Outcome::Failed | Outcome::MaybeSent))
+        .count();
+    if trouble > 0 {
+        return Err(CliError::State {
+            path: finished.display().to_string(),
+            reason: format!(
+                "{trouble} workflow(s) failed or may have been submitted without an answer: see the lines above"
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn finished_path(path: &Path, tenant: &str) -> PathBuf {
+    let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    path.with_file_name(format!(
+        "rerun-{}-{stamp}.jsonl",
+        crate::paths::file_name(tenant)
+    ))
+}
+
+fn record(report: &Report) -> Record {
+    Record {
+        row: vec![
+            report.workflow.clone(),
+            report.api.as_str().to_owned(),
+            report.action.as_str().to_owned(),
+            report.run.clone().unwrap_or_else(|| "-".into()),
+            report.reason.clone().unwrap_or_default(),
+        ],
+        json: json!({
+            "workflow": report.workflow,
+            "api": report.api.as_str(),
+            "action": report.action.as_str(),
+            "reason": report.reason,
+            "run": report.run,
+        }),
+    }
+}
+
+fn journal_error(error: JournalError) -> CliError {
+    let path = match &error {
+        JournalError::Io { path, .. }
+        | JournalError::Exists { path }
+        | JournalError::Corrupt { path, .. }
+        | JournalError::Mismatch { path, .. } => path.display().to_string(),
+        _ => String::new(),
+    };
+    CliError::State {
+        path,
+        reason: error.to_string(),
+    }
+}

@@ -1,0 +1,211 @@
+//! `atlanctl runs rerun --failed` against a sandbox on a manual clock: the plan and its lines,
+//! each workflow submitted once, a second pass that submits nothing, `--yes` needed without a
+//! terminal, a glob that matches nothing, a journal of another selection refused, and a batch
+//! killed with -9 resumed without a duplicate.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use atlan_sandbox::{FaultRule, SandboxHandle};
+use common::*;
+
+/// The window of the default seed's runs (the CLI reads the system clock for `now`).
+const SINCE: &str = "2026-06-08T00:00:00Z";
+
+fn journal(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("atlanctl-rerun-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("rerun.jsonl")
+}
+
+fn rerun_args<'a>(journal: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "-o",
+        "json",
+        "runs",
+        "rerun",
+        "--failed",
+        "--api",
+        "legacy",
+        "--since",
+        SINCE,
+        "--journal",
+        journal,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn legacy_runs(sandbox: &SandboxHandle) -> usize {
+    sandbox.counts().1
+}
+
+#[tokio::test]
+async fn each_failed_workflow_is_rerun_once_and_a_second_pass_reruns_nothing() {
+    let (_clock, sandbox) = sandbox().await;
+    let path = journal("once");
+    let path_text = path.display().to_string();
+    let before = legacy_runs(&sandbox);
+    let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes"])).await;
+    out.ok();
+    let lines = out.json_lines();
+    assert!(lines.len() >= 3, "{}", out.stdout);
+    for line in &lines {
+        assert_eq!(line["action"], "rerun", "{line}");
+        assert_eq!(line["api"], "legacy");
+        assert!(
+            line["run"]
+                .as_str()
+                .is_some_and(|run| run.starts_with(line["workflow"].as_str().unwrap()))
+        );
+        assert_eq!(
+            line.as_object().unwrap().len(),
+            5,
+            "workflow, api, action, reason, run: {line}"
+        );
+    }
+    assert_eq!(legacy_runs(&sandbox), before + lines.len());
+    assert!(out.stderr.contains("wave 1 (sources):"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("journal: {path_text}")),
+        "{}",
+        out.stderr
+    );
+    assert!(!path.exists(), "a finished batch's journal is moved aside");
+
+    // Right after: the runs are active, nothing is submitted.
+    let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes"])).await;
+    out.ok();
+    assert!(
+        out.json_lines()
+            .iter()
+            .all(|line| line["action"] == "skipped"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(legacy_runs(&sandbox), before + lines.len());
+}
+
+#[tokio::test]
+async fn without_a_terminal_yes_is_needed_and_a_glob_must_match() {
+    let (_clock, sandbox) = sandbox().await;
+    let path = journal("ask");
+    let path_text = path.display().to_string();
+    let before = legacy_runs(&sandbox);
+    let out = atlan(&sandbox, &rerun_args(&path_text, &[])).await;
+    out.exits(2).mentions("--yes");
+    assert_eq!(legacy_runs(&sandbox), before, "nothing was sent");
+    assert!(!path.exists());
+    let out = atlan(
+        &sandbox,
+        &rerun_args(&path_text, &["--yes", "--workflow", "nothing-like-this-*"]),
+    )
+    .await;
+    out.exits(3).mentions("nothing-like-this-*");
+    let out = atlan(
+        &sandbox,
+        &rerun_args(
+            &path_text,
+            &["--yes", "--workflow", "atlan-snowflake-1714638976"],
+        ),
+    )
+    .await;
+    out.ok();
+    let lines = out.json_lines();
+    assert!(
+        lines.len() <= 1 && lines.iter().all(|line| line["workflow"] == CRAWLER),
+        "{}",
+        out.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_batch_killed_mid_way_resumes_without_a_duplicate_and_refuses_another_selection() {
+    let (_clock, sandbox) = sandbox().await;
+    // Slow submits, one at a time: the batch is under way when it is killed.
+    sandbox
+        .faults()
+        .add(FaultRule::latency(
+            "POST /api/service/workflows/submit",
+            Duration::from_millis(700),
+        ))
+        .unwrap();
+    let path = journal("kill");
+    let path_text = path.display().to_string();
+    let before = legacy_runs(&sandbox);
+    let mut command = command();
+    command
+        .env("ATLAN_BASE_URL", sandbox.base_url())
+        .env("ATLAN_API_KEY", KEY)
+        .args(rerun_args(&path_text, &["--yes", "--concurrency", "1"]))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    // Killed once the journal holds a first outcome.
+    let started = Instant::now();
+    while !std::fs::read_to_string(&path).is_ok_and(|text| text.contains("\"record\":\"done\"")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the batch never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+    let submitted = legacy_runs(&sandbox) - before;
+    assert!(submitted >= 1, "{submitted}");
+
+    // Another selection's resume is refused, and sends nothing.
+    let out = atlan(
+        &sandbox,
+        &rerun_args(&path_text, &["--yes", "--resume", "--order", "none"]),
+    )
+    .await;
+    out.exits(1).mentions("selection");
+    assert_eq!(legacy_runs(&sandbox) - before, submitted);
+
+    // The same selection resumes: what was submitted is not submitted again.
+    let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes", "--resume"])).await;
+    let lines = out.json_lines();
+    let count = |action: &str| lines.iter().filter(|line| line["action"] == action).count();
+    let (reruns, maybe_sent) = (count("rerun"), count("maybe_sent"));
+    assert_eq!(reruns + maybe_sent, lines.len(), "{}", out.stdout);
+    assert!(
+        maybe_sent <= 1,
+        "at most the one cut between its decision and its answer"
+    );
+    assert_eq!(
+        out.code,
+        if maybe_sent > 0 { 1 } else { 0 },
+        "{}",
+        out.stderr
+    );
+    let mut workflows: Vec<&str> = lines
+        .iter()
+        .map(|line| line["workflow"].as_str().unwrap())
+        .collect();
+    workflows.sort_unstable();
+    workflows.dedup();
+    assert_eq!(
+        workflows.len(),
+        lines.len(),
+        "each workflow once: {}",
+        out.stdout
+    );
+    // One run per workflow re-run; the one maybe sent made one run or none, never two.
+    let total = legacy_runs(&sandbox) - before;
+    assert!(
+        total >= reruns && total <= reruns + maybe_sent,
+        "{total} runs for {reruns} re-runs and {maybe_sent} maybe sent: a duplicate"
+    );
+}
