@@ -209,3 +209,26 @@ async fn a_batch_killed_mid_way_resumes_without_a_duplicate_and_refuses_another_
         "{total} runs for {reruns} re-runs and {maybe_sent} maybe sent: a duplicate"
     );
 }
+
+#[tokio::test]
+async fn a_lagging_index_does_not_make_a_second_pass_submit_twice() {
+    let clock = clock();
+    // Searches see a run a minute after it is submitted (on the sandbox's clock, which stays).
+    let sandbox = sandbox_with(&clock, |builder| builder.index_lag(Duration::from_secs(60))).await;
+    let path = journal("lag");
+    let path_text = path.display().to_string();
+    let before = legacy_runs(&sandbox);
+    let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes"])).await;
+    out.ok();
+    let first = out.json_lines().len();
+    assert!(first >= 3, "{}", out.stdout);
+    assert_eq!(legacy_runs(&sandbox), before + first);
+
+    // The index shows neither the new runs nor that they are active: the earlier batch's journal
+    // holds them back.
+    let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes"])).await;
+    out.ok();
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(out.stderr.contains("submitted by an earlier batch"), "{}", out.stderr);
+    assert_eq!(legacy_runs(&sandbox), before + first, "no duplicate");
+}

@@ -359,6 +359,40 @@ impl Journal {
         })
     }
 
+    /// The submits a journal at `path` records, whatever batch it is of: each target decided
+    /// (its request sent, or maybe sent) and not done as skipped or failed, with when. A journal
+    /// that cannot be read gives none: this is a guard, not a source of truth.
+    pub fn submits(path: &Path) -> Vec<(Api, String, Timestamp)> {
+        let Ok(file) = File::open(path) else {
+            return Vec::new();
+        };
+        let mut bytes = Vec::new();
+        if file.take(MAX_BYTES).read_to_end(&mut bytes).is_err() {
+            return Vec::new();
+        }
+        let mut decided: BTreeMap<(Api, String), Timestamp> = BTreeMap::new();
+        for line in bytes.split(|byte| *byte == b'\n') {
+            match serde_json::from_slice::<Record>(line) {
+                Ok(Record::Decided { api, workflow, at }) => {
+                    decided.insert((api, workflow), at);
+                }
+                Ok(Record::Done {
+                    api,
+                    workflow,
+                    outcome: Outcome::Skipped | Outcome::Failed,
+                    ..
+                }) => {
+                    decided.remove(&(api, workflow));
+                }
+                _ => {}
+            }
+        }
+        decided
+            .into_iter()
+            .map(|((api, workflow), at)| (api, workflow, at))
+            .collect()
+    }
+
     /// Records that the request for `workflow` is about to be sent, and syncs it.
     ///
     /// # Errors
@@ -537,6 +571,42 @@ mod tests {
         ));
         let text = fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 3, "{text}");
+    }
+
+    #[test]
+    fn the_submits_of_a_journal_are_its_decisions_not_skipped_or_failed() {
+        let path = path("submits");
+        let mut journal = Journal::create(&path, header()).unwrap();
+        let t = at("2026-06-15T12:00:01Z");
+        journal.decide(Api::Legacy, "sent", t).unwrap();
+        journal
+            .done(
+                Api::Legacy,
+                "sent",
+                Outcome::Rerun,
+                Some("r".into()),
+                None,
+                t,
+            )
+            .unwrap();
+        journal.decide(Api::Legacy, "maybe", t).unwrap();
+        journal.decide(Api::Apps, "refused", t).unwrap();
+        journal
+            .done(Api::Apps, "refused", Outcome::Failed, None, None, t)
+            .unwrap();
+        journal
+            .done(Api::Legacy, "active", Outcome::Skipped, None, None, t)
+            .unwrap();
+        drop(journal);
+        let submits = Journal::submits(&path);
+        assert_eq!(
+            submits,
+            [
+                (Api::Legacy, "maybe".to_owned(), t),
+                (Api::Legacy, "sent".to_owned(), t)
+            ]
+        );
+        assert!(Journal::submits(&path.with_extension("none")).is_empty());
     }
 
     #[test]

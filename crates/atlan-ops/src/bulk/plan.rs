@@ -52,6 +52,34 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Leaves out the targets submitted at or after `since` (by an earlier batch, as its journal
+    /// says): the index may not show their runs yet, and a second submit would be a duplicate.
+    pub fn hold_back(
+        &mut self,
+        submits: &[(Api, String, jiff::Timestamp)],
+        since: jiff::Timestamp,
+    ) {
+        for wave in &mut self.waves {
+            let mut kept = Vec::new();
+            for mut target in std::mem::take(wave) {
+                let recent = submits.iter().find(|(api, workflow, at)| {
+                    *api == target.api && *workflow == target.workflow && *at >= since
+                });
+                match recent {
+                    Some((_, _, at)) => {
+                        target.reason = format!(
+                            "submitted by an earlier batch at {at}: the index may not show its run yet"
+                        );
+                        self.skipped.push(target);
+                    }
+                    None => kept.push(target),
+                }
+            }
+            *wave = kept;
+        }
+        self.waves.retain(|wave| !wave.is_empty());
+    }
+
     /// How many workflows it re-runs.
     pub fn len(&self) -> usize {
         self.waves.iter().map(Vec::len).sum()
@@ -261,6 +289,34 @@ mod tests {
         assert_eq!(flat.waves.len(), 1);
         assert_eq!(flat.len(), 5);
         assert!(failed(&[], Order::Lineage).is_empty());
+    }
+
+    #[test]
+    fn recent_submits_are_held_back() {
+        let rows = rows(&[
+            run(
+                Api::Legacy,
+                "snowflake",
+                "atlan-snowflake",
+                Status::Failed,
+                2,
+            ),
+            run(Api::Legacy, "tableau", "atlan-tableau", Status::Failed, 2),
+        ]);
+        let mut plan = failed(&rows, Order::Lineage);
+        let at: jiff::Timestamp = "2026-06-15T12:00:00Z".parse().unwrap();
+        let old: jiff::Timestamp = "2026-06-15T10:00:00Z".parse().unwrap();
+        plan.hold_back(
+            &[
+                (Api::Legacy, "snowflake".into(), at),
+                (Api::Legacy, "tableau".into(), old),
+            ],
+            "2026-06-15T11:50:00Z".parse().unwrap(),
+        );
+        assert_eq!(plan.len(), 1);
+        assert_eq!(plan.waves[0][0].workflow, "tableau");
+        assert_eq!(plan.skipped[0].workflow, "snowflake");
+        assert!(plan.skipped[0].reason.contains("earlier batch"));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //!
 //! The journal is `atlanctl/rerun-<tenant>.jsonl` in the user's state directory while a batch is
 //! under way; a finished batch's journal is renamed `rerun-<tenant>-<finished>.jsonl`, so that
-//! the next batch starts afresh and `--resume` finds only an interrupted one.
+//! the next batch starts afresh and `--resume` finds only an interrupted one. Those journals are
+//! also a guard: a workflow an earlier batch submitted in the last 15 minutes is held back, since
+//! the index the plan is read from may not show its run yet.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -66,7 +68,7 @@ pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError
         // Created once the plan is confirmed.
         return plan_and_run(args, env, &client, &window, glob.as_ref(), &path, header).await;
     };
-    let plan = plan(&args, &client, &window, glob.as_ref()).await?;
+    let plan = plan(&args, &client, &window, glob.as_ref(), (&path, &tenant)).await?;
     say(&format!("resuming the batch in {}", path.display()));
     show(&plan);
     execute(args, env, &client, &plan, journal, &path, &tenant).await
@@ -82,7 +84,7 @@ async fn plan_and_run(
     path: &Path,
     header: Header,
 ) -> Result<(), CliError> {
-    let plan = plan(&args, client, window, glob).await?;
+    let plan = plan(&args, client, window, glob, (path, &header.tenant)).await?;
     show(&plan);
     if plan.is_empty() {
         say("nothing to re-run");
@@ -98,12 +100,55 @@ async fn plan_and_run(
     execute(args, env, client, &plan, journal, path, &tenant).await
 }
 
+/// How long after a submit of an earlier batch its workflow is held back: the index a plan is
+/// read from may not show the run for that long.
+const LAG_GUARD: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
+/// The most journals of earlier batches read for the guard (the newest).
+const MAX_JOURNALS: usize = 100;
+
+/// The submits of the earlier batches whose journals sit beside `path` (`rerun-TENANT*.jsonl`,
+/// `path` itself left out), made at or after `since`.
+fn recent_submits(
+    path: &Path,
+    tenant: &str,
+    since: Timestamp,
+) -> Vec<(atlan_ops::Api, String, Timestamp)> {
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    let prefix = format!("rerun-{}", crate::paths::file_name(tenant));
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
+        return Vec::new();
+    };
+    let mut journals: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(&prefix) && name.ends_with(".jsonl") && entry.path() != path
+        })
+        .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+        .collect();
+    journals.sort_by(|a, b| b.0.cmp(&a.0));
+    journals
+        .into_iter()
+        .take(MAX_JOURNALS)
+        .flat_map(|(_, journal)| Journal::submits(&journal))
+        .filter(|(_, _, at)| *at >= since)
+        .collect()
+}
+
 /// The plan of the selection.
 async fn plan(
     args: &RerunArgs,
     client: &atlan_workflows::AtlanClient,
     window: &Window,
     glob: Option<&Glob>,
+    (path, tenant): (&Path, &str),
 ) -> Result<Plan, CliError> {
     let mut selection = Selection::new(ApiChoice::from(args.api));
     if let Some(package) = &args.package {
@@ -128,7 +173,11 @@ async fn plan(
             body: None,
         }));
     }
-    Ok(bulk::plan::failed(&rows, args.order.into()))
+    let mut plan = bulk::plan::failed(&rows, args.order.into());
+    let now = Timestamp::now();
+    let since = now.saturating_sub(LAG_GUARD).unwrap_or(now);
+    plan.hold_back(&recent_submits(path, tenant, since), since);
+    Ok(plan)
 }
 
 /// The plan, for people, on stderr.
