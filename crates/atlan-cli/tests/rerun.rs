@@ -229,6 +229,10 @@ async fn a_lagging_index_does_not_make_a_second_pass_submit_twice() {
     let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes"])).await;
     out.ok();
     assert!(out.stdout.is_empty(), "{}", out.stdout);
-    assert!(out.stderr.contains("submitted by an earlier batch"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("submitted by an earlier batch"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(legacy_runs(&sandbox), before + first, "no duplicate");
 }

@@ -133,7 +133,7 @@ fn recent_submits(
         })
         .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
         .collect();
-    journals.sort_by(|a, b| b.0.cmp(&a.0));
+    journals.sort_by_key(|journal| std::cmp::Reverse(journal.0));
     journals
         .into_iter()
         .take(MAX_JOURNALS)
