@@ -7,7 +7,10 @@
 
 use std::sync::Mutex;
 
-use atlan_ops::bulk::{self, Header, Journal, Order, Outcome, Plan};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use atlan_ops::bulk::{self, Header, Journal, Order, Outcome, Pace, Plan, WaveWait};
 use atlan_ops::{ApiChoice, Selection, Window};
 use atlan_sandbox::{Clock, FaultRule, ManualClock, SandboxHandle};
 use atlan_testkit::{Recorder, clock, sandbox_with};
@@ -26,6 +29,27 @@ async fn plan(client: &AtlanClient, clock: &ManualClock) -> Plan {
         .await
         .unwrap();
     bulk::plan::failed(&report.rows, Order::Lineage)
+}
+
+/// Waves that wait for nothing but their answers.
+fn answered(clock: &ManualClock) -> Pace<impl Fn(Duration) -> std::future::Ready<()> + '_> {
+    paced(clock, WaveWait::Answered)
+}
+
+/// Waves that wait as `wait` says, each wait moving the sandbox's clock instead of sleeping.
+fn paced(
+    clock: &ManualClock,
+    wait: WaveWait,
+) -> Pace<impl Fn(Duration) -> std::future::Ready<()> + '_> {
+    Pace::new(
+        wait,
+        Duration::from_secs(1),
+        Duration::from_secs(120),
+        move |by| {
+            clock.advance(by);
+            std::future::ready(())
+        },
+    )
 }
 
 fn submits(recorder: &Recorder) -> usize {
@@ -68,13 +92,15 @@ async fn each_failed_workflow_is_submitted_once_and_a_second_pass_submits_nothin
         &plan,
         &journal,
         4,
+        &answered(&clock),
         || clock.now(),
         |report| {
             seen.push(report.workflow.clone());
         },
     )
     .await
-    .unwrap();
+    .unwrap()
+    .reports;
     assert_eq!(seen.len(), plan.len());
     let rerun = reports
         .iter()
@@ -90,9 +116,18 @@ async fn each_failed_workflow_is_submitted_once_and_a_second_pass_submits_nothin
     let (path, header) = self::journal("again", &clock);
     let journal = Mutex::new(Journal::create(&path, header).unwrap());
     recorder.clear();
-    let reports = bulk::execute(&client, &again, &journal, 4, || clock.now(), |_| {})
-        .await
-        .unwrap();
+    let reports = bulk::execute(
+        &client,
+        &again,
+        &journal,
+        4,
+        &answered(&clock),
+        || clock.now(),
+        |_| {},
+    )
+    .await
+    .unwrap()
+    .reports;
     assert_eq!(submits(&recorder), 0, "the re-check sees the active runs");
     assert!(
         reports.iter().all(|r| r.action == Outcome::Skipped
@@ -103,7 +138,7 @@ async fn each_failed_workflow_is_submitted_once_and_a_second_pass_submits_nothin
     );
 
     // Once they run, the figures count them: the plan itself leaves them out.
-    clock.advance(std::time::Duration::from_secs(5));
+    clock.advance(Duration::from_secs(5));
     let later = self::plan(&client, &clock).await;
     assert!(later.is_empty(), "{later:?}");
     assert!(later.skipped.len() >= plan.len(), "{:?}", later.skipped);
@@ -121,9 +156,18 @@ async fn a_dropped_answer_is_maybe_sent_and_never_sent_again() {
     let (path, header) = journal("dropped", &clock);
     let journal = Mutex::new(Journal::create(&path, header.clone()).unwrap());
     recorder.clear();
-    let reports = bulk::execute(&client, &plan, &journal, 4, || clock.now(), |_| {})
-        .await
-        .unwrap();
+    let reports = bulk::execute(
+        &client,
+        &plan,
+        &journal,
+        4,
+        &answered(&clock),
+        || clock.now(),
+        |_| {},
+    )
+    .await
+    .unwrap()
+    .reports;
     assert_eq!(reports[0].action, Outcome::MaybeSent, "{reports:?}");
     assert_eq!(submits(&recorder), 1, "sent once, not retried");
     let (_, runs_after, _) = sandbox.counts();
@@ -134,9 +178,18 @@ async fn a_dropped_answer_is_maybe_sent_and_never_sent_again() {
     drop(journal);
     recorder.clear();
     let journal = Mutex::new(Journal::resume(&path, &header).unwrap());
-    let reports = bulk::execute(&client, &plan, &journal, 4, || clock.now(), |_| {})
-        .await
-        .unwrap();
+    let reports = bulk::execute(
+        &client,
+        &plan,
+        &journal,
+        4,
+        &answered(&clock),
+        || clock.now(),
+        |_| {},
+    )
+    .await
+    .unwrap()
+    .reports;
     assert_eq!(reports[0].workflow, target);
     assert_eq!(reports[0].action, Outcome::MaybeSent);
     assert!(recorder.requests().is_empty(), "{:?}", recorder.requests());
@@ -156,9 +209,18 @@ async fn a_batch_cut_after_a_decision_resumes_without_sending_it_again() {
     let (_, runs_before, _) = sandbox.counts();
     recorder.clear();
     let journal = Mutex::new(Journal::resume(&path, &header).unwrap());
-    let reports = bulk::execute(&client, &plan, &journal, 2, || clock.now(), |_| {})
-        .await
-        .unwrap();
+    let reports = bulk::execute(
+        &client,
+        &plan,
+        &journal,
+        2,
+        &answered(&clock),
+        || clock.now(),
+        |_| {},
+    )
+    .await
+    .unwrap()
+    .reports;
     let mine = reports
         .iter()
         .find(|r| r.workflow == first.workflow)
@@ -176,4 +238,97 @@ async fn a_batch_cut_after_a_decision_resumes_without_sending_it_again() {
     other.selection = "--failed --package atlan-dbt".into();
     let error = Journal::resume(&path, &other).unwrap_err();
     assert!(error.to_string().contains("nothing was sent"), "{error}");
+}
+
+#[tokio::test]
+async fn a_wave_starts_once_the_runs_of_the_one_before_have_started() {
+    let (clock, _sandbox, recorder, client) = tenant().await;
+    let plan = plan(&client, &clock).await;
+    assert!(plan.waves.len() >= 2, "{plan:?}");
+    let first_wave = plan.waves[0].len();
+    let (path, header) = journal("waves", &clock);
+    let journal = Mutex::new(Journal::create(&path, header).unwrap());
+    let waits = AtomicUsize::new(0);
+    let pace = Pace::new(
+        WaveWait::Started,
+        Duration::from_secs(1),
+        Duration::from_secs(120),
+        |by| {
+            waits.fetch_add(1, Ordering::SeqCst);
+            clock.advance(by);
+            std::future::ready(())
+        },
+    );
+    recorder.clear();
+    let executed = bulk::execute(&client, &plan, &journal, 4, &pace, || clock.now(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(executed.halted, None);
+    assert_eq!(executed.reports.len(), plan.len());
+    // Runs are Pending for 2 s: the first wave waited two seconds at least before the second.
+    assert!(
+        waits.load(Ordering::SeqCst) >= 2,
+        "{}",
+        waits.load(Ordering::SeqCst)
+    );
+    let requests = recorder.requests();
+    let submits: Vec<usize> = requests
+        .iter()
+        .enumerate()
+        .filter(|(_, request)| request.starts_with(SUBMIT))
+        .map(|(index, _)| index)
+        .collect();
+    let reads_between = requests[submits[first_wave - 1]..submits[first_wave]]
+        .iter()
+        .filter(|request| request.contains("runs/indexsearch"))
+        .count();
+    assert!(
+        reads_between >= first_wave,
+        "the first wave's runs were read before the second"
+    );
+}
+
+#[tokio::test]
+async fn with_wait_a_failed_wave_stops_the_batch_before_the_next() {
+    let (clock, sandbox, recorder, client) = tenant().await;
+    let plan = plan(&client, &clock).await;
+    assert!(plan.waves.len() >= 2);
+    let failing = plan.waves[0][0].workflow.clone();
+    sandbox
+        .faults()
+        .add(FaultRule::fail_runs(failing.clone(), "connection refused").times(1))
+        .unwrap();
+    let (path, header) = journal("wait", &clock);
+    let journal = Mutex::new(Journal::create(&path, header.clone()).unwrap());
+    recorder.clear();
+    let executed = bulk::execute(
+        &client,
+        &plan,
+        &journal,
+        4,
+        &paced(&clock, WaveWait::Ended),
+        || clock.now(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let halted = executed.halted.expect("the batch stopped");
+    assert!(
+        halted.contains("wave 1") && halted.contains(&failing),
+        "{halted}"
+    );
+    assert_eq!(executed.reports.len(), plan.waves[0].len());
+    assert_eq!(
+        submits(&recorder),
+        plan.waves[0].len(),
+        "nothing of the next waves was sent"
+    );
+    // What was not submitted is not in the journal: a resume takes it up.
+    drop(journal);
+    let journal = Journal::resume(&path, &header).unwrap();
+    let next = &plan.waves[1][0];
+    assert_eq!(
+        journal.progress(next.api, &next.workflow),
+        bulk::Progress::Untouched
+    );
 }

@@ -116,6 +116,14 @@ pub(crate) struct RerunArgs {
     /// In which order.
     #[arg(long, value_enum, default_value_t)]
     pub(crate) order: OrderArg,
+    /// Wait for each wave's runs to end (not only to start) and stop at the first wave with a
+    /// run that did not succeed.
+    #[arg(long)]
+    pub(crate) wait: bool,
+    /// The longest wait for one wave's runs to start (or, with --wait, to end); past it the batch
+    /// stops, and --resume continues it.
+    #[arg(long, value_name = "D", default_value = "1h", value_parser = input::duration)]
+    pub(crate) wave_timeout: std::time::Duration,
     /// Do it without asking (needed when stdin is not a terminal).
     #[arg(long)]
     pub(crate) yes: bool,

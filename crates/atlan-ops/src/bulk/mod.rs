@@ -10,4 +10,4 @@ pub mod rerun;
 
 pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
 pub use plan::{Glob, Order, Plan, Target};
-pub use rerun::{Report, execute, maybe_sent};
+pub use rerun::{Executed, Pace, Report, WaveWait, execute, maybe_sent};

@@ -4,9 +4,12 @@
 //! server is never sent again: it is `maybe_sent`, and left for a person to look at.
 //!
 //! At most `concurrency` submits are under way at once, halved (down to one) after the tenant
-//! throttles (429 or 503); waves go one after the other.
+//! throttles (429 or 503); a wave starts when the runs of the one before have started (or ended,
+//! as [`Pace`] says: [`WaveWait`]).
 
+use std::future::Future;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use atlan_workflows::model::AppRunStatus;
 use atlan_workflows::{AtlanClient, Error};
@@ -17,7 +20,7 @@ use serde::Serialize;
 
 use super::journal::{Journal, JournalError, Outcome, Progress};
 use super::plan::{Plan, Target};
-use crate::view::Api;
+use crate::view::{Api, Status};
 
 /// The default number of submits under way at once.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -46,27 +49,86 @@ pub fn maybe_sent(error: &Error) -> bool {
     }
 }
 
-/// Carries out `plan` with `journal`, `concurrency` submits at once, the time read from `now`;
-/// `on_report` sees each outcome as it is known. Targets the journal has done are reported as
-/// it recorded them, without a request; targets it decided without an outcome are
-/// `maybe_sent` (their submit may have reached the server).
+/// How a wave waits for the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum WaveWait {
+    /// Until its submits are answered.
+    Answered,
+    /// Until its runs have started (or ended): what lineage needs of the upstream.
+    #[default]
+    Started,
+    /// Until its runs have ended, after every wave; a run that did not succeed stops the batch
+    /// before the next wave.
+    Ended,
+}
+
+/// How the waves are paced: what a wave waits for, how often its runs are read meanwhile, for at
+/// most how long, and how to wait (`tokio::time::sleep`, or a test's clock).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Pace<S> {
+    /// What a wave waits for.
+    pub wait: WaveWait,
+    /// How often the runs are read while waiting.
+    pub interval: Duration,
+    /// The longest wait for one wave; past it the batch stops before the next wave.
+    pub timeout: Duration,
+    /// Waits for a duration.
+    pub sleep: S,
+}
+
+impl<S> Pace<S> {
+    /// Waves that wait as `wait` says, reading their runs every `interval` for at most `timeout`,
+    /// waiting with `sleep`.
+    pub fn new(wait: WaveWait, interval: Duration, timeout: Duration, sleep: S) -> Self {
+        Self {
+            wait,
+            interval,
+            timeout,
+            sleep,
+        }
+    }
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Executed {
+    /// One report per workflow handled, in the order they were known.
+    pub reports: Vec<Report>,
+    /// Why it stopped before its last wave, if it did (the rest was not decided: `--resume`
+    /// continues it).
+    pub halted: Option<String>,
+}
+
+/// Carries out `plan` with `journal`, `concurrency` submits at once, the waves paced by `pace`,
+/// the time read from `now`; `on_report` sees each outcome as it is known. Targets the journal
+/// has done are reported as it recorded them, without a request; targets it decided without an
+/// outcome are `maybe_sent` (their submit may have reached the server).
 ///
 /// # Errors
 /// [`JournalError`] when the journal cannot be written: the batch stops there (nothing is sent
 /// that was not decided first).
-pub async fn execute(
+pub async fn execute<S, F>(
     client: &AtlanClient,
     plan: &Plan,
     journal: &Mutex<Journal>,
     concurrency: usize,
+    pace: &Pace<S>,
     now: impl Fn() -> Timestamp,
     mut on_report: impl FnMut(&Report),
-) -> Result<Vec<Report>, JournalError> {
+) -> Result<Executed, JournalError>
+where
+    S: Fn(Duration) -> F,
+    F: Future<Output = ()>,
+{
     let mut limit = concurrency.max(1);
-    let mut reports = Vec::new();
-    for wave in &plan.waves {
+    let mut executed = Executed::default();
+    for (index, wave) in plan.waves.iter().enumerate() {
         let mut pending = wave.iter();
         let mut running = FuturesUnordered::new();
+        let mut runs = Vec::new();
         loop {
             while running.len() < limit {
                 let Some(target) = pending.next() else { break };
@@ -79,11 +141,94 @@ pub async fn execute(
             if throttled {
                 limit = (limit / 2).max(1);
             }
+            if report.action == Outcome::Rerun
+                && let Some(run) = &report.run
+            {
+                runs.push((report.api, run.clone()));
+            }
             on_report(&report);
-            reports.push(report);
+            executed.reports.push(report);
+        }
+        let last = index + 1 == plan.waves.len();
+        let wait = match pace.wait {
+            WaveWait::Started if !last => true,
+            WaveWait::Ended => true,
+            _ => false,
+        };
+        if wait && let Err(why) = settle(client, &runs, pace).await {
+            executed.halted = Some(format!("wave {}: {why}", index + 1));
+            break;
         }
     }
-    Ok(reports)
+    Ok(executed)
+}
+
+/// Reads `runs` every interval until each has started (or ended, as `pace` says); a run that
+/// ended without success, with [`WaveWait::Ended`], or the timeout, is why the batch stops.
+async fn settle<S, F>(
+    client: &AtlanClient,
+    runs: &[(Api, String)],
+    pace: &Pace<S>,
+) -> Result<(), String>
+where
+    S: Fn(Duration) -> F,
+    F: Future<Output = ()>,
+{
+    let mut waited = Duration::ZERO;
+    loop {
+        let mut waiting = Vec::new();
+        let mut failed = Vec::new();
+        for (api, run) in runs {
+            let status = status(client, *api, run).await.unwrap_or(Status::Unknown);
+            let ready = match pace.wait {
+                WaveWait::Ended => status.is_ended(),
+                _ => !matches!(status, Status::Pending | Status::Unknown),
+            };
+            if pace.wait == WaveWait::Ended && status.is_failure() {
+                failed.push(format!("{run} ({})", status.as_str()));
+            }
+            if !ready {
+                waiting.push(run.as_str());
+            }
+        }
+        if !failed.is_empty() {
+            return Err(format!(
+                "{} did not succeed: the next waves were not submitted",
+                failed.join(", ")
+            ));
+        }
+        if waiting.is_empty() {
+            return Ok(());
+        }
+        if waited >= pace.timeout {
+            let what = if pace.wait == WaveWait::Ended {
+                "end"
+            } else {
+                "start"
+            };
+            return Err(format!(
+                "{} did not {what} within {:?}: the next waves were not submitted",
+                waiting.join(", "),
+                pace.timeout
+            ));
+        }
+        (pace.sleep)(pace.interval).await;
+        waited = waited.saturating_add(pace.interval.max(Duration::from_millis(1)));
+    }
+}
+
+/// A run's status, read by its id (not through a lagging listing).
+async fn status(client: &AtlanClient, api: Api, run: &str) -> atlan_workflows::Result<Status> {
+    match api {
+        Api::Legacy => Ok(client
+            .runs()
+            .get_opt(run)
+            .await?
+            .map_or(Status::Unknown, |hit| {
+                crate::view::legacy::view(&hit).status
+            })),
+        _ => Ok(crate::view::apps::view_of_answer(&client.apps().get_run(run).await?).status),
+    }
 }
 
 /// One target: what the journal says, or the re-check, the decision, the submit and the outcome.

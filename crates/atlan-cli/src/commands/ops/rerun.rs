@@ -12,17 +12,22 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use atlan_ops::bulk::{self, Glob, Header, Journal, JournalError, Outcome, Plan, Report, Target};
+use atlan_ops::bulk::{
+    self, Glob, Header, Journal, JournalError, Outcome, Pace, Plan, Report, Target, WaveWait,
+};
 use atlan_ops::{ApiChoice, Selection, Window};
 use atlan_workflows::Error;
 use jiff::Timestamp;
 use serde_json::json;
 
-use crate::cli::RerunArgs;
+use crate::cli::{OrderArg, RerunArgs};
 use crate::commands::Env;
 use crate::commands::polling::say;
 use crate::error::CliError;
 use crate::output::Record;
+
+/// How often a wave's runs are read while the next waits for them.
+const WAVE_POLL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The result table's columns.
 const COLUMNS: [&str; 5] = ["WORKFLOW", "API", "ACTION", "RUN", "REASON"];
@@ -70,7 +75,7 @@ pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError
     };
     let plan = plan(&args, &client, &window, glob.as_ref(), (&path, &tenant)).await?;
     say(&format!("resuming the batch in {}", path.display()));
-    show(&plan);
+    show(&plan, args.order == OrderArg::Lineage);
     execute(args, env, &client, &plan, journal, &path, &tenant).await
 }
 
@@ -85,7 +90,7 @@ async fn plan_and_run(
     header: Header,
 ) -> Result<(), CliError> {
     let plan = plan(&args, client, window, glob, (path, &header.tenant)).await?;
-    show(&plan);
+    show(&plan, args.order == OrderArg::Lineage);
     if plan.is_empty() {
         say("nothing to re-run");
         return Ok(());
@@ -180,19 +185,19 @@ async fn plan(
     Ok(plan)
 }
 
-/// The plan, for people, on stderr.
-fn show(plan: &Plan) {
+/// The plan, for people, on stderr; waves in lineage order are named by their stage.
+fn show(plan: &Plan, lineage: bool) {
     for (index, wave) in plan.waves.iter().enumerate() {
-        let stage =
-            wave.first()
-                .and_then(|target| target.stage)
-                .map_or("other packages", |stage| match stage {
-                    atlan_ops::lineage::Stage::Source => "sources",
-                    atlan_ops::lineage::Stage::Miner => "miners",
-                    atlan_ops::lineage::Stage::Transformation => "transformations",
-                    _ => "BI",
-                });
-        say(&format!("wave {} ({stage}):", index + 1));
+        let stage = wave.first().and_then(|target| target.stage);
+        let name = match stage {
+            _ if !lineage => String::new(),
+            Some(atlan_ops::lineage::Stage::Source) => " (sources)".into(),
+            Some(atlan_ops::lineage::Stage::Miner) => " (miners)".into(),
+            Some(atlan_ops::lineage::Stage::Transformation) => " (transformations)".into(),
+            Some(_) => " (BI)".into(),
+            None => " (other packages)".into(),
+        };
+        say(&format!("wave {}{name}:", index + 1));
         for target in wave {
             say(&line(target));
         }
@@ -240,11 +245,18 @@ async fn execute(
 ) -> Result<(), CliError> {
     let journal = Mutex::new(journal);
     let mut printed = Vec::new();
-    let reports = bulk::execute(
+    let wait = if args.wait {
+        WaveWait::Ended
+    } else {
+        WaveWait::Started
+    };
+    let pace = Pace::new(wait, WAVE_POLL, args.wave_timeout, tokio::time::sleep);
+    let executed = bulk::execute(
         client,
         plan,
         &journal,
         args.concurrency,
+        &pace,
         Timestamp::now,
         |report| printed.push(report.clone()),
     )
@@ -253,6 +265,13 @@ async fn execute(
     let records: Vec<Record> = printed.iter().map(record).collect();
     env.printer.records(&COLUMNS, &records)?;
     drop(journal);
+    if let Some(why) = executed.halted {
+        return Err(CliError::State {
+            path: path.display().to_string(),
+            reason: format!("stopped at {why}; continue with --resume"),
+        });
+    }
+    let reports = executed.reports;
     let finished = finished_path(path, tenant);
     if let Err(error) = std::fs::rename(path, &finished) {
         say(&format!(
