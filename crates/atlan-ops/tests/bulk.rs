@@ -52,6 +52,28 @@ fn paced(
     )
 }
 
+/// Executes `plan` with waves that wait only for their answers; answers the reports.
+async fn answer_all(
+    client: &AtlanClient,
+    plan: &Plan,
+    journal: &Mutex<Journal>,
+    concurrency: usize,
+    clock: &ManualClock,
+) -> Vec<bulk::Report> {
+    bulk::execute(
+        client,
+        plan,
+        journal,
+        concurrency,
+        &answered(clock),
+        || clock.now(),
+        |_| {},
+    )
+    .await
+    .unwrap()
+    .reports
+}
+
 fn submits(recorder: &Recorder) -> usize {
     recorder
         .requests()
@@ -116,18 +138,7 @@ async fn each_failed_workflow_is_submitted_once_and_a_second_pass_submits_nothin
     let (path, header) = self::journal("again", &clock);
     let journal = Mutex::new(Journal::create(&path, header).unwrap());
     recorder.clear();
-    let reports = bulk::execute(
-        &client,
-        &again,
-        &journal,
-        4,
-        &answered(&clock),
-        || clock.now(),
-        |_| {},
-    )
-    .await
-    .unwrap()
-    .reports;
+    let reports = answer_all(&client, &again, &journal, 4, &clock).await;
     assert_eq!(submits(&recorder), 0, "the re-check sees the active runs");
     assert!(
         reports.iter().all(|r| r.action == Outcome::Skipped
@@ -156,18 +167,7 @@ async fn a_dropped_answer_is_maybe_sent_and_never_sent_again() {
     let (path, header) = journal("dropped", &clock);
     let journal = Mutex::new(Journal::create(&path, header.clone()).unwrap());
     recorder.clear();
-    let reports = bulk::execute(
-        &client,
-        &plan,
-        &journal,
-        4,
-        &answered(&clock),
-        || clock.now(),
-        |_| {},
-    )
-    .await
-    .unwrap()
-    .reports;
+    let reports = answer_all(&client, &plan, &journal, 4, &clock).await;
     assert_eq!(reports[0].action, Outcome::MaybeSent, "{reports:?}");
     assert_eq!(submits(&recorder), 1, "sent once, not retried");
     let (_, runs_after, _) = sandbox.counts();
@@ -178,18 +178,7 @@ async fn a_dropped_answer_is_maybe_sent_and_never_sent_again() {
     drop(journal);
     recorder.clear();
     let journal = Mutex::new(Journal::resume(&path, &header).unwrap());
-    let reports = bulk::execute(
-        &client,
-        &plan,
-        &journal,
-        4,
-        &answered(&clock),
-        || clock.now(),
-        |_| {},
-    )
-    .await
-    .unwrap()
-    .reports;
+    let reports = answer_all(&client, &plan, &journal, 4, &clock).await;
     assert_eq!(reports[0].workflow, target);
     assert_eq!(reports[0].action, Outcome::MaybeSent);
     assert!(recorder.requests().is_empty(), "{:?}", recorder.requests());
@@ -209,18 +198,7 @@ async fn a_batch_cut_after_a_decision_resumes_without_sending_it_again() {
     let (_, runs_before, _) = sandbox.counts();
     recorder.clear();
     let journal = Mutex::new(Journal::resume(&path, &header).unwrap());
-    let reports = bulk::execute(
-        &client,
-        &plan,
-        &journal,
-        2,
-        &answered(&clock),
-        || clock.now(),
-        |_| {},
-    )
-    .await
-    .unwrap()
-    .reports;
+    let reports = answer_all(&client, &plan, &journal, 2, &clock).await;
     let mine = reports
         .iter()
         .find(|r| r.workflow == first.workflow)
