@@ -12,8 +12,6 @@
 //!    workflow shows the longer streak, that every query of the Grafana dashboard is valid PromQL, and
 //!    that the rules loaded.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -230,61 +228,9 @@ fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> Result<T, St
     }
 }
 
-/// One HTTP/1.1 exchange (the sandbox's key as bearer): the status and the body.
+/// One HTTP/1.1 exchange with the sandbox's key as bearer: the status and the body.
 fn http(base: &str, method: &str, path: &str, body: Option<&str>) -> Result<(u16, String), String> {
-    let addr = base.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = TcpStream::connect(addr).map_err(|e| format!("cannot reach {addr}: {e}"))?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .map_err(|e| e.to_string())?;
-    let body = body.unwrap_or("");
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {KEY}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).map_err(|e| e.to_string())?;
-    let answer = String::from_utf8_lossy(&answer).into_owned();
-    let (head, rest) = answer.split_once("\r\n\r\n").ok_or("no HTTP answer")?;
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .ok_or("no HTTP status")?;
-    let chunked = head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked");
-    Ok((
-        status,
-        if chunked {
-            unchunk(rest)
-        } else {
-            rest.to_owned()
-        },
-    ))
-}
-
-/// The body of a chunked answer.
-fn unchunk(mut rest: &str) -> String {
-    let mut body = String::new();
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if size == 0 || after.len() < size {
-            break;
-        }
-        body.push_str(after.get(..size).unwrap_or_default());
-        rest = after
-            .get(size..)
-            .unwrap_or_default()
-            .trim_start_matches("\r\n");
-    }
-    body
+    atlan_testkit::http::exchange(base, method, path, Some(KEY), body)
 }
 
 /// `GET /api/v1/query?query=…` on Prometheus.

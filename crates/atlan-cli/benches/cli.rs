@@ -170,20 +170,9 @@ impl Drop for Exporter {
 
 /// `GET /metrics` of the exporter at `base`: the body.
 fn scrape(base: &str) -> String {
-    use std::io::{Read, Write};
-    let address = base.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    write!(
-        stream,
-        "GET /metrics HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default()
+    atlan_testkit::http::exchange(base, "GET", "/metrics", None, None)
+        .unwrap()
+        .1
 }
 
 /// The value of the sample named exactly `name` (no labels, or the labels given in it).
@@ -421,27 +410,18 @@ impl Server {
     /// Adds `ms` to every answer of the runs search (a plain HTTP/1.1 POST to the sandbox's
     /// fault control over a loopback socket).
     fn latency(&self, ms: u64) {
-        use std::io::{Read, Write};
         let body = format!(
             r#"{{"route": "POST /api/service/runs/indexsearch", "action": {{"kind": "latency", "ms": {ms}}}}}"#
         );
-        let address = self
-            .base_url
-            .trim_start_matches("http://")
-            .trim_end_matches('/');
-        let mut stream = std::net::TcpStream::connect(address).unwrap();
-        write!(
-            stream,
-            "POST /_sandbox/faults HTTP/1.1\r\nhost: {address}\r\nauthorization: Bearer {KEY}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
+        let (status, answer) = atlan_testkit::http::exchange(
+            &self.base_url,
+            "POST",
+            "/_sandbox/faults",
+            Some(KEY),
+            Some(&body),
         )
         .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        assert!(
-            answer.starts_with("HTTP/1.1 200"),
-            "the latency fault is set: {answer}"
-        );
+        assert_eq!(status, 200, "the latency fault is set: {answer}");
     }
 }
 

@@ -169,8 +169,9 @@ pub async fn serve(
     Ok(())
 }
 
-/// SIGINT (Ctrl-C) or SIGTERM.
-async fn wait_for_signal() {
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM: how `serve`, and every long-running command of the
+/// CLI, is told to stop.
+pub async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

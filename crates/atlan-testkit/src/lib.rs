@@ -2,13 +2,15 @@
 //! used to copy. With the default feature `sandbox`: the clock the default seed is placed on
 //! ([`clock`]), a sandbox on it ([`sandbox_with`]), retries that never wait ([`quick_retries`]) and
 //! a layer that records every request ([`Recorder`]); always: the workspace's [`fixtures`] and the
-//! official Python SDK in a venv ([`pyatlan`]), for the compat runs and the benchmarks.
+//! official Python SDK in a venv ([`pyatlan`]), for the compat runs and the benchmarks, and plain
+//! [`http`] for the tools that talk to a server process.
 //!
 //! Tests still never sleep on the wall clock: the sandbox runs on a [`ManualClock`] they advance.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod fixtures;
+pub mod http;
 pub mod pyatlan;
 #[cfg(feature = "sandbox")]
 mod recorder;

@@ -1,6 +1,6 @@
 //! What the long-running commands (`exporter`, `watch`) share: a [`Polling`] that polls the
-//! tenant with a timeout and backs off after failures, a status line on stderr, and the signals
-//! that end them.
+//! tenant with a timeout and backs off after failures, and a status line on stderr (the signals
+//! that end them are `atlan_sandbox::wait_for_signal`, as for `sandbox serve`).
 
 use std::fmt;
 use std::io::Write;
@@ -115,27 +115,4 @@ impl Polling {
 pub(crate) fn say(text: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{}", terminal::safe_lines(&scrub::text(text)));
-}
-
-/// Resolves on SIGINT or SIGTERM.
-pub(crate) async fn shutdown() {
-    #[cfg(unix)]
-    {
-        let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut signal) => {
-                    signal.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = terminate => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

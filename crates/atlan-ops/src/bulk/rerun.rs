@@ -239,38 +239,30 @@ async fn one(
     journal: &Mutex<Journal>,
     now: &impl Fn() -> Timestamp,
 ) -> Result<(Report, bool), JournalError> {
-    let report = |action: Outcome, reason: Option<String>, run: Option<String>| Report {
-        workflow: target.workflow.clone(),
-        api: target.api,
-        action,
-        reason,
-        run,
+    // Writes the outcome to the journal, then answers its report.
+    let finish = |action: Outcome, reason: Option<String>, run: Option<String>| {
+        lock(journal).done(
+            target.api,
+            &target.workflow,
+            action,
+            run.clone(),
+            reason.clone(),
+            now(),
+        )?;
+        Ok::<_, JournalError>(report(target, action, reason, run))
     };
+    // Read apart from the match: its guard must not be held while `finish` locks again.
     let progress = lock(journal).progress(target.api, &target.workflow);
     match progress {
         Progress::Done { outcome, run } => {
-            return Ok((
-                report(
-                    outcome,
-                    Some("done by this batch before it was resumed".into()),
-                    run,
-                ),
-                false,
-            ));
+            let reason = Some("done by this batch before it was resumed".into());
+            return Ok((report(target, outcome, reason, run), false));
         }
         Progress::Decided { at } => {
             let reason = format!(
                 "its submit at {at} may have reached the server and no answer was recorded: not sent again"
             );
-            lock(journal).done(
-                target.api,
-                &target.workflow,
-                Outcome::MaybeSent,
-                None,
-                Some(reason.clone()),
-                now(),
-            )?;
-            return Ok((report(Outcome::MaybeSent, Some(reason), None), false));
+            return Ok((finish(Outcome::MaybeSent, Some(reason), None)?, false));
         }
         _ => {}
     }
@@ -278,57 +270,42 @@ async fn one(
     match active_run(client, target).await {
         Ok(Some(run)) => {
             let reason = format!("a run is active ({run}): not re-run");
-            lock(journal).done(
-                target.api,
-                &target.workflow,
-                Outcome::Skipped,
-                Some(run.clone()),
-                Some(reason.clone()),
-                now(),
-            )?;
-            return Ok((report(Outcome::Skipped, Some(reason), Some(run)), false));
+            return Ok((finish(Outcome::Skipped, Some(reason), Some(run))?, false));
         }
         Ok(None) => {}
         Err(error) => {
-            let throttled = throttled(&error);
             let reason = format!("the check for an active run failed, nothing was sent: {error}");
-            lock(journal).done(
-                target.api,
-                &target.workflow,
-                Outcome::Failed,
-                None,
-                Some(reason.clone()),
-                now(),
-            )?;
-            return Ok((report(Outcome::Failed, Some(reason), None), throttled));
+            return Ok((
+                finish(Outcome::Failed, Some(reason), None)?,
+                throttled(&error),
+            ));
         }
     }
     lock(journal).decide(target.api, &target.workflow, now())?;
-    let submitted = submit(client, target).await;
-    let (outcome, reason, run, throttled) = match submitted {
-        Ok(run) => (Outcome::Rerun, None, run, false),
-        Err(error) if maybe_sent(&error) => (
-            Outcome::MaybeSent,
-            Some(format!(
+    match submit(client, target).await {
+        Ok(run) => Ok((finish(Outcome::Rerun, None, run)?, false)),
+        Err(error) if maybe_sent(&error) => {
+            let reason = format!(
                 "no answer, and the submit may have reached the server: not sent again ({error})"
-            )),
-            None,
-            false,
-        ),
-        Err(error) => {
-            let throttled = throttled(&error);
-            (Outcome::Failed, Some(error.to_string()), None, throttled)
+            );
+            Ok((finish(Outcome::MaybeSent, Some(reason), None)?, false))
         }
-    };
-    lock(journal).done(
-        target.api,
-        &target.workflow,
-        outcome,
-        run.clone(),
-        reason.clone(),
-        now(),
-    )?;
-    Ok((report(outcome, reason, run), throttled))
+        Err(error) => Ok((
+            finish(Outcome::Failed, Some(error.to_string()), None)?,
+            throttled(&error),
+        )),
+    }
+}
+
+/// The report of `target`.
+fn report(target: &Target, action: Outcome, reason: Option<String>, run: Option<String>) -> Report {
+    Report {
+        workflow: target.workflow.clone(),
+        api: target.api,
+        action,
+        reason,
+        run,
+    }
 }
 
 /// A run of the target's workflow that is Pending or Running, if any.

@@ -12,7 +12,7 @@ use std::time::Instant;
 use tokio::net::TcpListener;
 
 use super::Env;
-use super::polling::{Polling, say, shutdown};
+use super::polling::{Polling, say};
 use crate::cli::ExporterArgs;
 use crate::error::CliError;
 
@@ -58,7 +58,7 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
     };
     tokio::select! {
         () = polls => {}
-        () = shutdown() => {}
+        () = atlan_sandbox::wait_for_signal() => {}
     }
     server.abort();
     Ok(())

@@ -61,18 +61,18 @@ pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError
         }
     };
     let header = Header::new("rerun", tenant.clone(), args.selection(), now);
-    // A journal of another batch is refused before anything is read or sent.
-    let journal = if args.resume {
-        Journal::resume(&path, &header).map_err(journal_error)?
-    } else if path.exists() {
-        return Err(CliError::State {
-            path: path.display().to_string(),
-            reason: "an interrupted batch's journal is there: continue it with --resume, or remove it to plan a new batch".into(),
-        });
-    } else {
-        // Created once the plan is confirmed.
+    if !args.resume {
+        if path.exists() {
+            return Err(CliError::State {
+                path: path.display().to_string(),
+                reason: "an interrupted batch's journal is there: continue it with --resume, or remove it to plan a new batch".into(),
+            });
+        }
+        // The journal is created once the plan is confirmed.
         return plan_and_run(args, env, &client, &window, glob.as_ref(), &path, header).await;
-    };
+    }
+    // A journal of another batch is refused before anything is read or sent.
+    let journal = Journal::resume(&path, &header).map_err(journal_error)?;
     let plan = plan(&args, &client, &window, glob.as_ref(), (&path, &tenant)).await?;
     say(&format!("resuming the batch in {}", path.display()));
     show(&plan, args.order == OrderArg::Lineage);

@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use tokio::sync::Notify;
 
 use super::Env;
-use super::polling::{Polling, say, shutdown};
+use super::polling::{Polling, say};
 use crate::cli::WatchArgs;
 use crate::error::CliError;
 
@@ -138,7 +138,7 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
     };
     tokio::select! {
         () = polls => {}
-        () = shutdown() => {}
+        () = atlan_sandbox::wait_for_signal() => {}
     }
     delivery.abort();
     Ok(())
