@@ -65,6 +65,7 @@ mod search;
 mod secret;
 mod status;
 mod string_enum;
+mod suspended;
 mod user;
 mod wire;
 mod workflow;
@@ -100,6 +101,10 @@ pub use search::{
 pub use secret::SecretValue;
 pub use status::{Condition, InvalidProgress, NodeStatus, Progress, RunStatus};
 pub use string_enum::UnknownValue;
+pub use suspended::{
+    InvalidSuspension, MAX_SUSPENDED_SCHEDULES, SUSPENDED_SCHEDULE_ANNOTATION,
+    SUSPENDED_SCHEDULES_INPUT, SuspendedSchedules,
+};
 pub use user::{User, UserList};
 pub use workflow::{
     Arguments, Dag, DagTask, PackageParameter, Parameter, ParameterError, TemplateRef, Workflow,

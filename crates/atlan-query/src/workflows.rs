@@ -187,6 +187,22 @@ pub fn find_by_type(
     Ok(atlan_search(Query::bool().filter(by_pattern), 0, max_results)?.sort(default_sort()))
 }
 
+/// `workflows/indexsearch`: up to `max_results` workflows whose schedule is suspended (they hold
+/// the annotation [`atlan_model::SUSPENDED_SCHEDULE_ANNOTATION`]), newest first.
+///
+/// # Errors
+/// [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn suspended_schedules(max_results: u64) -> Result<Search, QueryError> {
+    let suspended = Query::nested(
+        METADATA,
+        Query::exists(format!(
+            "metadata.annotations.{}",
+            atlan_model::SUSPENDED_SCHEDULE_ANNOTATION
+        )),
+    );
+    Ok(atlan_search(Query::bool().filter(suspended), 0, max_results)?.sort(default_sort()))
+}
+
 /// `runs/indexsearch`: the run with this id (`size 1`).
 ///
 /// # Errors

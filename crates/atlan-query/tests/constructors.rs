@@ -9,6 +9,11 @@ fn find_by_id() {
 }
 
 #[test]
+fn suspended_schedules() {
+    insta::assert_json_snapshot!(workflows::suspended_schedules(100).unwrap());
+}
+
+#[test]
 fn find_by_type() {
     insta::assert_json_snapshot!(
         workflows::find_by_type(WorkflowPackage::AssetImport, 20).unwrap()

@@ -179,6 +179,16 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A schedule cannot be suspended or resumed as asked; nothing was changed.
+    #[error("{operation}: workflow `{workflow}` {refusal}; nothing was changed")]
+    ScheduleUnchanged {
+        /// Which operation.
+        operation: &'static str,
+        /// The workflow (name or slug).
+        workflow: String,
+        /// Why.
+        refusal: crate::suspension::ScheduleRefusal,
+    },
     /// An argument cannot make a valid request; nothing was sent for it.
     #[error("invalid input: {message}")]
     InvalidInput {

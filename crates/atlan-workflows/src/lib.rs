@@ -89,6 +89,7 @@ pub mod requests;
 mod runs;
 mod schedules;
 mod sealed;
+mod suspension;
 mod users;
 mod workflows;
 
@@ -108,6 +109,7 @@ pub use request::{API_PREFIX, ApiRequest, META_PREFIX};
 pub use requests::WorkflowRoute;
 pub use runs::{RunList, RunSearch, Runs, RunsByStatus, WorkflowRuns};
 pub use schedules::Schedules;
+pub use suspension::{ScheduleRefusal, ScheduleSuspension};
 pub use users::{MAX_USERS, Users};
 pub use workflows::{
     DEFAULT_MAX_RESULTS, FindByType, FindScheduleQuery, Rerun, RerunTarget, RunWorkflow,

@@ -78,7 +78,18 @@ impl Schedules {
         Error::not_found_as_none(self.get(workflow_name).await)
     }
 
-    async fn workflow(&self, name: &str) -> Result<WorkflowSearchResult> {
+    pub(crate) async fn workflow(&self, name: &str) -> Result<WorkflowSearchResult> {
         self.client.workflows().get(name).await
+    }
+
+    pub(crate) async fn update(
+        &self,
+        workflow: &atlan_model::Workflow,
+    ) -> Result<WorkflowResponse> {
+        self.client.workflows().update(workflow).await
+    }
+
+    pub(crate) fn client(&self) -> &AtlanClient {
+        &self.client
     }
 }

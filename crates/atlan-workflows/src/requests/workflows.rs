@@ -33,6 +33,18 @@ pub fn find_by_type(package: &WorkflowPackage, max_results: u64) -> Result<ApiRe
     )
 }
 
+/// `POST workflows/indexsearch`: the workflows whose schedule is suspended.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `max_results` 0 or over 10,000.
+pub fn suspended_schedules(max_results: u64) -> Result<ApiRequest> {
+    index_search(
+        "schedules.suspended",
+        Index::Workflows,
+        &workflows::suspended_schedules(max_results)?,
+    )
+}
+
 /// `POST {route}?submit=true`: creates the workflow and starts its first run.
 ///
 /// # Errors
