@@ -113,6 +113,59 @@ pub(crate) fn credential_test(test: &CredentialTestResponse) -> Record {
     }
 }
 
+/// The columns of `schedules list`: those of a schedule, and whether it is suspended.
+pub(crate) const SCHEDULE_LIST_COLUMNS: &[&str] = &[
+    "WORKFLOW",
+    "SCHEDULE",
+    "TIMEZONE",
+    "LAST SCHEDULED",
+    "STATE",
+];
+
+/// A schedule in `schedules list`: its row with STATE `active`.
+pub(crate) fn listed_schedule(response: &WorkflowScheduleResponse) -> Record {
+    let mut record = schedule(response);
+    let state = if response.spec.as_ref().and_then(|spec| spec.suspend) == Some(true) {
+        "suspended"
+    } else {
+        "active"
+    };
+    record.row.push(state.to_owned());
+    record
+}
+
+/// A suspended schedule in `schedules list`: shown as the CronWorkflow it was, with Argo's
+/// `spec.suspend: true`, and the record kept on the workflow.
+pub(crate) fn suspended_schedule(
+    workflow: &str,
+    record: &atlan_workflows::model::SuspendedSchedules,
+) -> Record {
+    let schedule = record.schedules.first();
+    Record {
+        row: vec![
+            workflow.to_owned(),
+            text(schedule.map(|s| s.cron.as_str())),
+            text(schedule.map(|s| s.timezone.as_str())),
+            NONE.to_owned(),
+            "suspended".to_owned(),
+        ],
+        json: serde_json::json!({
+            "metadata": {
+                "name": format!("{workflow}-cron"),
+                "annotations": {
+                    atlan_workflows::model::SUSPENDED_SCHEDULE_ANNOTATION: record.to_json_text(),
+                },
+            },
+            "spec": {
+                "schedule": schedule.map(|s| &s.cron),
+                "timezone": schedule.map(|s| &s.timezone),
+                "suspend": true,
+                "workflowSpec": {"workflowTemplateRef": {"name": workflow}},
+            },
+        }),
+    }
+}
+
 /// A scheduled workflow (its CronWorkflow).
 pub(crate) fn schedule(schedule: &WorkflowScheduleResponse) -> Record {
     let spec = schedule.spec.as_ref();

@@ -168,6 +168,11 @@ pub(crate) enum AppSchedulesCommand {
         #[arg(long, value_name = "TZ", value_parser = input::timezone)]
         timezone: Option<String>,
     },
+    /// Stop every trigger of a workflow firing (or of many, with the selectors), keeping them in
+    /// its inputs (`atlanctl_suspended_schedules`), so that `resume` restores them from any machine.
+    Suspend(#[command(flatten)] super::ops::SuspendArgs),
+    /// Restore a workflow's suspended triggers exactly (or many, with the selectors).
+    Resume(#[command(flatten)] super::ops::SuspendArgs),
     /// Remove a schedule from a workflow.
     Remove {
         /// The workflow's slug.

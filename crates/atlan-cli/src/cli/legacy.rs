@@ -192,7 +192,12 @@ pub(crate) enum SchedulesCommand {
         /// The workflow id.
         name: String,
     },
-    /// List every scheduled workflow.
+    /// Stop a workflow's schedule firing (or many, with the selectors), keeping what it was on
+    /// the workflow itself, so that `resume` restores it from any machine.
+    Suspend(#[command(flatten)] super::ops::SuspendArgs),
+    /// Restore a suspended schedule exactly (or many, with the selectors).
+    Resume(#[command(flatten)] super::ops::SuspendArgs),
+    /// List every scheduled workflow, and the suspended ones (STATE suspended).
     List,
     /// Show a workflow's schedule.
     Get {

@@ -22,7 +22,7 @@ pub(crate) use legacy::{
     SearchArgs, WorkflowsCommand,
 };
 pub(crate) use monitoring::{ExporterArgs, PollArgs, WatchArgs};
-pub(crate) use ops::{DoctorArgs, OrderArg, RerunArgs, StatsArgs, WindowArgs};
+pub(crate) use ops::{ApiArg, DoctorArgs, OrderArg, RerunArgs, StatsArgs, SuspendArgs, WindowArgs};
 
 /// Manage Atlan workflows, runs, schedules and source credentials.
 ///

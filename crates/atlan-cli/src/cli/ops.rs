@@ -158,3 +158,60 @@ fn concurrency(text: &str) -> Result<usize, String> {
         _ => Err("expected a number of submits from 1 to 32".into()),
     }
 }
+
+/// `atlanctl schedules suspend | resume` and `atlanctl apps schedules suspend | resume`: one
+/// workflow by name, or many with the selectors (then with a plan, a confirmation and a journal).
+#[derive(Debug, Args)]
+pub(crate) struct SuspendArgs {
+    /// The workflow (a legacy name; a slug under `apps`). Leave it out to choose many with --all,
+    /// --package or --workflow.
+    pub(crate) name: Option<String>,
+    /// Every workflow with a schedule (for resume: with a suspended one).
+    #[arg(long, conflicts_with = "name")]
+    pub(crate) all: bool,
+    /// Only this package: a legacy prefix or package name, or an app id.
+    #[arg(long, value_name = "P", conflicts_with = "name")]
+    pub(crate) package: Option<String>,
+    /// Only workflows (names or slugs) matching this pattern (`*`, `?`).
+    #[arg(long, value_name = "GLOB", conflicts_with = "name")]
+    pub(crate) workflow: Option<String>,
+    /// Which API's workflows, with the selectors (default: both; under `apps`: apps).
+    #[arg(long, value_enum, conflicts_with = "name")]
+    pub(crate) api: Option<ApiArg>,
+    /// Changes under way at once (1 to 32).
+    #[arg(long, value_name = "N", default_value_t = atlan_ops::bulk::rerun::DEFAULT_CONCURRENCY,
+          value_parser = concurrency)]
+    pub(crate) concurrency: usize,
+    /// Do it without asking (needed when stdin is not a terminal).
+    #[arg(long)]
+    pub(crate) yes: bool,
+    /// Continue the interrupted batch of the same selection from its journal.
+    #[arg(long)]
+    pub(crate) resume: bool,
+    /// The journal (default: atlanctl/suspend-TENANT.jsonl or resume-TENANT.jsonl in the user's
+    /// state directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) journal: Option<PathBuf>,
+}
+
+impl SuspendArgs {
+    /// Whether a selector chooses many workflows.
+    pub(crate) fn is_bulk(&self) -> bool {
+        self.all || self.package.is_some() || self.workflow.is_some()
+    }
+
+    /// The selection as a journal records it.
+    pub(crate) fn selection(&self, api: ApiArg) -> String {
+        let mut text = format!("--api {api:?}");
+        if self.all {
+            text.push_str(" --all");
+        }
+        if let Some(package) = &self.package {
+            text.push_str(&format!(" --package {package}"));
+        }
+        if let Some(workflow) = &self.workflow {
+            text.push_str(&format!(" --workflow {workflow}"));
+        }
+        text.to_lowercase()
+    }
+}

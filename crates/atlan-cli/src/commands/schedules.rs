@@ -1,11 +1,12 @@
 //! `atlanctl schedules add | remove | list | get`.
 
+use atlan_ops::bulk::ScheduleAction;
 use atlan_workflows::WorkflowSchedule;
 
 use super::Env;
 use crate::cli::SchedulesCommand;
 use crate::error::CliError;
-use crate::rows::{self, SCHEDULE_COLUMNS, WORKFLOW_COLUMNS};
+use crate::rows::{self, SCHEDULE_COLUMNS, SCHEDULE_LIST_COLUMNS, WORKFLOW_COLUMNS};
 
 /// Runs `atlanctl schedules …`.
 pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), CliError> {
@@ -31,14 +32,37 @@ pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), 
             env.printer
                 .records(WORKFLOW_COLUMNS, &[rows::workflow_response(&updated)])
         }
+        SchedulesCommand::Suspend(args) => {
+            crate::commands::ops::suspend(args, ScheduleAction::Suspend, false, env).await
+        }
+        SchedulesCommand::Resume(args) => {
+            crate::commands::ops::suspend(args, ScheduleAction::Resume, false, env).await
+        }
         SchedulesCommand::List => {
-            let schedules = env.client().await?.schedules().list().await?;
-            if schedules.is_empty() {
+            let client = env.client().await?;
+            let schedules = client.schedules().list().await?;
+            let mut records: Vec<_> = schedules.iter().map(rows::listed_schedule).collect();
+            // The suspended ones are a second read; without it the list is still right.
+            match client.schedules().suspended().await {
+                Ok(suspended) => {
+                    for (workflow, record) in suspended {
+                        match record {
+                            Ok(record) => {
+                                records.push(rows::suspended_schedule(&workflow, &record));
+                            }
+                            Err(error) => env.printer.note(&format!("{workflow}: {error}")),
+                        }
+                    }
+                }
+                Err(error) => env.printer.note(&format!(
+                    "the suspended schedules could not be read: {error}"
+                )),
+            }
+            if records.is_empty() {
                 env.printer.note("no scheduled workflows");
                 return Ok(());
             }
-            let records: Vec<_> = schedules.iter().map(rows::schedule).collect();
-            env.printer.records(SCHEDULE_COLUMNS, &records)
+            env.printer.records(SCHEDULE_LIST_COLUMNS, &records)
         }
         SchedulesCommand::Get { name } => {
             let schedule = env.client().await?.schedules().get(&name).await?;

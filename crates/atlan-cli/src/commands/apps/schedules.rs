@@ -1,5 +1,7 @@
 //! `atlanctl apps schedules add | remove`.
 
+use atlan_ops::bulk::ScheduleAction;
+
 use super::Env;
 use crate::app_rows as rows;
 use crate::cli::AppSchedulesCommand;
@@ -14,6 +16,12 @@ pub(super) async fn run(command: AppSchedulesCommand, env: &mut Env) -> Result<(
             timezone,
         } => add(slug, cron, timezone, env).await,
         AppSchedulesCommand::Remove { slug, trigger_id } => remove(&slug, &trigger_id, env).await,
+        AppSchedulesCommand::Suspend(args) => {
+            crate::commands::ops::suspend(args, ScheduleAction::Suspend, true, env).await
+        }
+        AppSchedulesCommand::Resume(args) => {
+            crate::commands::ops::suspend(args, ScheduleAction::Resume, true, env).await
+        }
     }
 }
 

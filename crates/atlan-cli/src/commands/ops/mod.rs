@@ -1,15 +1,18 @@
 //! `atlanctl runs explain`, `runs stats`, `runs rerun` and `doctor`: the commands over both APIs,
 //! each a call into `atlan-ops` and a way of printing what it answers.
 
+mod batch;
 mod doctor;
 mod explain;
 mod rerun;
 mod stats;
+mod suspend;
 
 pub(crate) use doctor::doctor;
 pub(crate) use explain::explain;
 pub(crate) use rerun::rerun;
 pub(crate) use stats::stats;
+pub(crate) use suspend::suspend;
 
 use atlan_ops::Window;
 use jiff::Timestamp;

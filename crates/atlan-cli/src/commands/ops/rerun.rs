@@ -8,18 +8,16 @@
 //! also a guard: a workflow an earlier batch submitted in the last 15 minutes is held back, since
 //! the index the plan is read from may not show its run yet.
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use atlan_ops::bulk::{
-    self, Glob, Header, Journal, JournalError, Outcome, Pace, Plan, Report, Target, WaveWait,
-};
+use atlan_ops::bulk::{self, Glob, Header, Journal, Outcome, Pace, Plan, Report, Target, WaveWait};
 use atlan_ops::{ApiChoice, Selection, Window};
 use atlan_workflows::Error;
 use jiff::Timestamp;
 use serde_json::json;
 
+use super::batch;
 use crate::cli::{OrderArg, RerunArgs};
 use crate::commands::Env;
 use crate::commands::polling::say;
@@ -48,31 +46,17 @@ pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError
     };
     let client = env.client().await?;
     let tenant = env.base_url().unwrap_or_default().to_owned();
-    let path = match args.journal.clone().or_else(|| {
-        crate::paths::state_dir()
-            .map(|dir| dir.join(format!("rerun-{}.jsonl", crate::paths::file_name(&tenant))))
-    }) {
-        Some(path) => path,
-        None => {
-            return Err(CliError::Usage(
-                "no state directory (neither XDG_STATE_HOME nor HOME is set): pass --journal FILE"
-                    .into(),
-            ));
-        }
-    };
+    let path = batch::journal_path(args.journal.clone(), "rerun", &tenant)?;
     let header = Header::new("rerun", tenant.clone(), args.selection(), now);
     if !args.resume {
         if path.exists() {
-            return Err(CliError::State {
-                path: path.display().to_string(),
-                reason: "an interrupted batch's journal is there: continue it with --resume, or remove it to plan a new batch".into(),
-            });
+            return Err(batch::interrupted(&path));
         }
         // The journal is created once the plan is confirmed.
         return plan_and_run(args, env, &client, &window, glob.as_ref(), &path, header).await;
     }
     // A journal of another batch is refused before anything is read or sent.
-    let journal = Journal::resume(&path, &header).map_err(journal_error)?;
+    let journal = Journal::resume(&path, &header).map_err(batch::journal_error)?;
     let plan = plan(&args, &client, &window, glob.as_ref(), (&path, &tenant)).await?;
     say(&format!("resuming the batch in {}", path.display()));
     show(&plan, args.order == OrderArg::Lineage);
@@ -95,12 +79,18 @@ async fn plan_and_run(
         say("nothing to re-run");
         return Ok(());
     }
-    if !args.yes && !confirm(plan.len())? {
+    let count = plan.len();
+    if !args.yes
+        && !batch::confirm(
+            &format!("re-run {count} workflow(s)?"),
+            &format!("{count} workflow(s) would be re-run"),
+        )?
+    {
         say("nothing was sent");
         return Ok(());
     }
     let tenant = header.tenant.clone();
-    let journal = Journal::create(path, header).map_err(journal_error)?;
+    let journal = Journal::create(path, header).map_err(batch::journal_error)?;
     say(&format!("journal: {}", path.display()));
     execute(args, env, client, &plan, journal, path, &tenant).await
 }
@@ -216,22 +206,6 @@ fn line(target: &Target) -> String {
     )
 }
 
-/// Asks on the terminal; without one, `--yes` is needed.
-fn confirm(count: usize) -> Result<bool, CliError> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(CliError::Usage(format!(
-            "{count} workflow(s) would be re-run: pass --yes to do it without a terminal"
-        )));
-    }
-    let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "re-run {count} workflow(s)? [y/N] ");
-    let _ = stderr.flush();
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES"))
-}
-
 /// Executes the plan with the journal, one line per workflow; the journal of a finished batch is
 /// moved aside. Exit 1 when a workflow failed or may have been sent without an answer.
 async fn execute(
@@ -261,7 +235,7 @@ async fn execute(
         |report| printed.push(report.clone()),
     )
     .await
-    .map_err(journal_error)?;
+    .map_err(batch::journal_error)?;
     let records: Vec<Record> = printed.iter().map(record).collect();
     env.printer.records(&COLUMNS, &records)?;
     drop(journal);
@@ -272,13 +246,7 @@ async fn execute(
         });
     }
     let reports = executed.reports;
-    let finished = finished_path(path, tenant);
-    if let Err(error) = std::fs::rename(path, &finished) {
-        say(&format!(
-            "the batch is done but its journal {} could not be moved aside: {error}",
-            path.display()
-        ));
-    }
+    let finished = batch::finish(path, "rerun", tenant);
     let trouble = reports
         .iter()
         .filter(|r| matches!(r.action, Outcome::Failed | Outcome::MaybeSent))
@@ -292,14 +260,6 @@ async fn execute(
         });
     }
     Ok(())
-}
-
-fn finished_path(path: &Path, tenant: &str) -> PathBuf {
-    let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-    path.with_file_name(format!(
-        "rerun-{}-{stamp}.jsonl",
-        crate::paths::file_name(tenant)
-    ))
 }
 
 fn record(report: &Report) -> Record {
@@ -318,19 +278,5 @@ fn record(report: &Report) -> Record {
             "reason": report.reason,
             "run": report.run,
         }),
-    }
-}
-
-fn journal_error(error: JournalError) -> CliError {
-    let path = match &error {
-        JournalError::Io { path, .. }
-        | JournalError::Exists { path }
-        | JournalError::Corrupt { path, .. }
-        | JournalError::Mismatch { path, .. } => path.display().to_string(),
-        _ => String::new(),
-    };
-    CliError::State {
-        path,
-        reason: error.to_string(),
     }
 }
