@@ -180,6 +180,7 @@ fn bench(quick: bool) -> Result<(), String> {
         ("atlan-sandbox", "load"),
         ("atlan-sandbox", "big_documents"),
         ("atlan-workflows", "listing"),
+        ("atlan-ops", "bulk"),
         ("atlan-cli", "cli"),
     ];
     if quick {
