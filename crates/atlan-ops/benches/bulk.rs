@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use atlan_ops::bulk::{self, Header, Journal, Order, Outcome, Pace, Plan, WaveWait};
 use atlan_ops::{ApiChoice, Selection, Window};
 use atlan_sandbox::{Clock, FaultRule, ManualClock, SandboxHandle, Seed};
-use atlan_testkit::{Recorder, clock, quick_retries, sandbox_with};
+use atlan_testkit::{Recorder, clock, sandbox_with};
 use atlan_workflows::AtlanClient;
 use futures_util::TryStreamExt;
 
@@ -31,15 +31,10 @@ const WORKFLOWS: usize = 3_000;
 const RUNS: usize = 9_000;
 const SUBMIT: &str = "POST /api/service/workflows/submit";
 
-fn client(sandbox: &SandboxHandle, recorder: &Recorder) -> AtlanClient {
-    AtlanClient::builder()
-        .base_url(sandbox.base_url())
-        .api_key(sandbox.api_key())
-        .retry(quick_retries())
-        .with_layer(recorder.clone())
-        .build()
-        .unwrap()
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::client;
 
 async fn tenant(clock: &ManualClock) -> SandboxHandle {
     sandbox_with(clock, |builder| {
@@ -147,7 +142,7 @@ async fn main() -> ExitCode {
     let clock = self::clock();
     let sandbox = tenant(&clock).await;
     let recorder = Recorder::default();
-    let client = self::client(&sandbox, &recorder);
+    let client = common::client(&sandbox, &recorder);
     let plan = self::plan(&client, &clock).await;
     sandbox
         .faults()
@@ -183,7 +178,7 @@ async fn main() -> ExitCode {
     let clock = self::clock();
     let sandbox = tenant(&clock).await;
     let recorder = Recorder::default();
-    let client = self::client(&sandbox, &recorder);
+    let client = common::client(&sandbox, &recorder);
     let plan = self::plan(&client, &clock).await;
     let before = runs_per_workflow(&client, &plan).await;
     sandbox

@@ -12,13 +12,13 @@ use std::time::Duration;
 
 use atlan_ops::bulk::{self, Header, Journal, Order, Outcome, Pace, Plan, WaveWait};
 use atlan_ops::{ApiChoice, Selection, Window};
-use atlan_sandbox::{Clock, FaultRule, ManualClock, SandboxHandle};
-use atlan_testkit::{Recorder, clock, sandbox_with};
+use atlan_sandbox::{Clock, FaultRule, ManualClock};
+use atlan_testkit::Recorder;
 use atlan_workflows::AtlanClient;
 
 mod common;
 
-use common::client;
+use common::tenant;
 
 /// The legacy submit of a re-run.
 const SUBMIT: &str = "POST /api/service/workflows/submit";
@@ -87,14 +87,6 @@ fn journal(name: &str, clock: &ManualClock) -> (std::path::PathBuf, Header) {
     let _ = std::fs::remove_dir_all(&dir);
     let header = Header::new("rerun", "sandbox", "--failed --api legacy", clock.now());
     (dir.join("rerun.jsonl"), header)
-}
-
-async fn tenant() -> (ManualClock, SandboxHandle, Recorder, AtlanClient) {
-    let clock = clock();
-    let sandbox = sandbox_with(&clock, |builder| builder).await;
-    let recorder = Recorder::default();
-    let client = client(&sandbox, &recorder);
-    (clock, sandbox, recorder, client)
 }
 
 #[tokio::test]

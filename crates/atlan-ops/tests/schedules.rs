@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use atlan_ops::ApiChoice;
 use atlan_ops::bulk::{
-    self, Glob, Header, Journal, Outcome, ScheduleAction, ScheduleSelection, ScheduleTarget,
+    self, Glob, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport,
+    ScheduleSelection, ScheduleTarget,
 };
 use atlan_sandbox::{Clock, FaultRule, ManualClock, SandboxHandle};
-use atlan_testkit::{Recorder, clock, sandbox_with};
+use atlan_testkit::Recorder;
 use atlan_workflows::model::{
     SUSPENDED_SCHEDULE_ANNOTATION, SUSPENDED_SCHEDULES_INPUT, WorkflowSchedule,
 };
@@ -23,15 +24,7 @@ use futures_util::TryStreamExt;
 
 mod common;
 
-use common::client;
-
-async fn tenant() -> (ManualClock, SandboxHandle, Recorder, AtlanClient) {
-    let clock = clock();
-    let sandbox = sandbox_with(&clock, |builder| builder).await;
-    let recorder = Recorder::default();
-    let client = client(&sandbox, &recorder);
-    (clock, sandbox, recorder, client)
-}
+use common::{client, tenant};
 
 /// A second client of the same tenant: "another machine" with nothing in memory.
 fn other_machine(sandbox: &SandboxHandle) -> AtlanClient {
@@ -311,6 +304,19 @@ async fn every_trigger_of_an_app_workflow_is_suspended_and_restored_even_after_a
     );
 }
 
+/// Executes `plan` with `journal`, four at once, on the sandbox's clock.
+async fn batch(
+    client: &AtlanClient,
+    plan: &SchedulePlan,
+    action: ScheduleAction,
+    journal: &Mutex<Journal>,
+    clock: &ManualClock,
+) -> Vec<ScheduleReport> {
+    bulk::execute_schedules(client, plan, action, journal, 4, || clock.now(), |_| {})
+        .await
+        .unwrap()
+}
+
 fn journal_at(name: &str, operation: &str) -> (std::path::PathBuf, Header) {
     let dir = std::env::temp_dir().join(format!("atlan-schedules-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -355,17 +361,7 @@ async fn a_bulk_suspend_and_resume_of_both_apis_restores_every_schedule_and_a_ba
             .unwrap();
     }
     let journal = Mutex::new(Journal::resume(&path, &header).unwrap());
-    let reports = bulk::execute_schedules(
-        &client,
-        &plan,
-        ScheduleAction::Suspend,
-        &journal,
-        4,
-        || clock.now(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let reports = batch(&client, &plan, ScheduleAction::Suspend, &journal, &clock).await;
     assert_eq!(reports.len(), plan.len());
     assert!(
         reports.iter().all(|r| r.action == Outcome::Suspended),
@@ -377,17 +373,7 @@ async fn a_bulk_suspend_and_resume_of_both_apis_restores_every_schedule_and_a_ba
     }
     // The same batch again: every target is done, nothing is sent.
     recorder.clear();
-    let again = bulk::execute_schedules(
-        &client,
-        &plan,
-        ScheduleAction::Suspend,
-        &journal,
-        4,
-        || clock.now(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let again = batch(&client, &plan, ScheduleAction::Suspend, &journal, &clock).await;
     assert_eq!(again.len(), plan.len());
     assert_eq!(recorder.requests().len(), 0, "{:?}", recorder.requests());
 
@@ -405,17 +391,7 @@ async fn a_bulk_suspend_and_resume_of_both_apis_restores_every_schedule_and_a_ba
     );
     let (path, header) = journal_at("bulk-resume", "resume");
     let journal = Mutex::new(Journal::create(&path, header).unwrap());
-    let reports = bulk::execute_schedules(
-        &client,
-        &resume,
-        ScheduleAction::Resume,
-        &journal,
-        4,
-        || clock.now(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let reports = batch(&client, &resume, ScheduleAction::Resume, &journal, &clock).await;
     assert!(
         reports.iter().all(|r| r.action == Outcome::Resumed),
         "{reports:?}"

@@ -124,14 +124,23 @@ pub(crate) struct RerunArgs {
     /// stops, and --resume continues it.
     #[arg(long, value_name = "D", default_value = "1h", value_parser = input::duration)]
     pub(crate) wave_timeout: std::time::Duration,
+    /// The confirmation and the journal.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
+}
+
+/// What every bulk command takes besides its selection: the confirmation and the journal.
+#[derive(Debug, Args)]
+pub(crate) struct BatchArgs {
     /// Do it without asking (needed when stdin is not a terminal).
     #[arg(long)]
     pub(crate) yes: bool,
-    /// Continue the interrupted batch of the same selection from its journal: what it submitted
-    /// is not submitted again.
+    /// Continue the interrupted batch of the same selection from its journal: what it recorded
+    /// as done is not done again.
     #[arg(long)]
     pub(crate) resume: bool,
-    /// The journal (default: atlanctl/rerun-TENANT.jsonl in the user's state directory).
+    /// The journal (default: atlanctl/OPERATION-TENANT.jsonl in the user's state directory, such
+    /// as rerun-acme.atlan.com.jsonl, suspend-…, resume-…).
     #[arg(long, value_name = "FILE")]
     pub(crate) journal: Option<PathBuf>,
 }
@@ -182,16 +191,9 @@ pub(crate) struct SuspendArgs {
     #[arg(long, value_name = "N", default_value_t = atlan_ops::bulk::rerun::DEFAULT_CONCURRENCY,
           value_parser = concurrency)]
     pub(crate) concurrency: usize,
-    /// Do it without asking (needed when stdin is not a terminal).
-    #[arg(long)]
-    pub(crate) yes: bool,
-    /// Continue the interrupted batch of the same selection from its journal.
-    #[arg(long)]
-    pub(crate) resume: bool,
-    /// The journal (default: atlanctl/suspend-TENANT.jsonl or resume-TENANT.jsonl in the user's
-    /// state directory).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) journal: Option<PathBuf>,
+    /// The confirmation and the journal (with the selectors).
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
 }
 
 impl SuspendArgs {

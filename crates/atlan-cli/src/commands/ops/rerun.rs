@@ -46,9 +46,9 @@ pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError
     };
     let client = env.client().await?;
     let tenant = env.base_url().unwrap_or_default().to_owned();
-    let path = batch::journal_path(args.journal.clone(), "rerun", &tenant)?;
+    let path = batch::journal_path(args.batch.journal.clone(), "rerun", &tenant)?;
     let header = Header::new("rerun", tenant.clone(), args.selection(), now);
-    if !args.resume {
+    if !args.batch.resume {
         if path.exists() {
             return Err(batch::interrupted(&path));
         }
@@ -80,7 +80,7 @@ async fn plan_and_run(
         return Ok(());
     }
     let count = plan.len();
-    if !args.yes
+    if !args.batch.yes
         && !batch::confirm(
             &format!("re-run {count} workflow(s)?"),
             &format!("{count} workflow(s) would be re-run"),

@@ -106,14 +106,14 @@ async fn bulk_change(
     let client = env.client().await?;
     let tenant = env.base_url().unwrap_or_default().to_owned();
     let operation = action.as_str();
-    let path = batch::journal_path(args.journal.clone(), operation, &tenant)?;
+    let path = batch::journal_path(args.batch.journal.clone(), operation, &tenant)?;
     let header = Header::new(
         operation,
         tenant.clone(),
         args.selection(api),
         Timestamp::now(),
     );
-    let journal = if args.resume {
+    let journal = if args.batch.resume {
         // A journal of another batch is refused before anything is read or changed.
         let journal = Journal::resume(&path, &header).map_err(batch::journal_error)?;
         say(&format!("resuming the batch in {}", path.display()));
@@ -150,7 +150,7 @@ async fn bulk_change(
                 return Ok(());
             }
             let count = plan.len();
-            if !args.yes
+            if !args.batch.yes
                 && !batch::confirm(
                     &format!("{operation} the schedules of {count} workflow(s)?"),
                     &format!(
