@@ -2,10 +2,13 @@
 //! 11.6.0 has builders for, each with its entrypoint and an input contract.
 //!
 //! `snowflake-crawler` serves the contract of ATLAN-APPS-API.md (derived from pyatlan's
-//! `SnowflakeCrawlerInputs`). The others serve a contract of the same form holding only the
-//! plumbing fields the spec names (`connection`, `extraction_method`, `credential_guid` or the
-//! app's named credential fields, `agent_json`, `connection_qualified_name`) and open additional
-//! properties: no field is invented.
+//! `SnowflakeCrawlerInputs`). The others serve a contract of the same form derived the same way:
+//! the plumbing fields the spec names (`connection`, `extraction_method`, `credential_guid` or the
+//! app's named credential fields, `agent_json`, `connection_qualified_name`), then each field of
+//! the app's typed input model in pyatlan 11.6.0 with its type, default and the values its
+//! builder's setter accepts (`fixtures/apps/models/pyatlan-11.6.0.json`, read from pyatlan's
+//! source by `fixtures/apps/models/extract.py`), and open additional properties: no field is
+//! invented.
 
 use std::sync::OnceLock;
 
@@ -150,6 +153,45 @@ const fn app(
 const SNOWFLAKE_CRAWLER: &str =
     include_str!("../../../fixtures/apps/contract/snowflake-crawler.json");
 
+/// The typed input models of pyatlan 11.6.0's app builders (see the module's documentation).
+const MODELS: &str = include_str!("../../../fixtures/apps/models/pyatlan-11.6.0.json");
+
+/// The fields of `app_id`'s typed input model, each `{name, alias, type, default, enum?}`.
+fn model_fields(app_id: &str) -> Vec<Value> {
+    static PARSED: OnceLock<Value> = OnceLock::new();
+    let models = PARSED.get_or_init(|| serde_json::from_str(MODELS).unwrap_or(Value::Null));
+    models["apps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|app| app["app_id"] == app_id)
+        .and_then(|app| app["fields"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+/// The JSON Schema of a model field's Python type (`str`, `bool`, `float`, `Dict[str, Any]`,
+/// `Union[Dict[str, Any], str]`, `List[Any]`, `Optional[…]`); `Any` constrains nothing.
+fn schema_of(python: &str) -> Value {
+    if let Some(inner) = python
+        .strip_prefix("Optional[")
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
+        return match schema_of(inner) {
+            Value::Object(map) if map.is_empty() => json!({}),
+            schema => json!({"anyOf": [schema, {"type": "null"}]}),
+        };
+    }
+    match python {
+        "str" => json!({"type": "string"}),
+        "bool" => json!({"type": "boolean"}),
+        "float" | "int" => json!({"type": "number"}),
+        "Dict[str, Any]" => json!({"type": "object"}),
+        "List[Any]" => json!({"type": "array"}),
+        "Union[Dict[str, Any], str]" => json!({"anyOf": [{"type": "object"}, {"type": "string"}]}),
+        _ => json!({}),
+    }
+}
+
 /// An app by its id (case matters).
 pub(crate) fn find(app_id: &str) -> Option<&'static App> {
     APPS.iter().find(|app| app.id == app_id)
@@ -202,6 +244,11 @@ impl App {
         if self.id == "snowflake-crawler" {
             return serde_json::from_str(SNOWFLAKE_CRAWLER).unwrap_or(Value::Null);
         }
+        self.model_contract()
+    }
+
+    /// The contract derived from the plumbing fields and the app's typed input model.
+    fn model_contract(&self) -> Value {
         // A tenant titles every contract so, whatever the app.
         let title = "AppInputContract";
         let mut properties = serde_json::Map::new();
@@ -231,6 +278,24 @@ impl App {
             "connection_qualified_name".into(),
             json!({"type": "string"}),
         );
+        for field in model_fields(self.id) {
+            let Some(name) = field["name"].as_str() else {
+                continue;
+            };
+            if properties.contains_key(name) {
+                continue;
+            }
+            let mut schema = schema_of(field["type"].as_str().unwrap_or_default());
+            if let Value::Object(map) = &mut schema {
+                if !field["default"].is_null() {
+                    map.insert("default".into(), field["default"].clone());
+                }
+                if let Some(values) = field.get("enum").filter(|values| values.is_array()) {
+                    map.insert("enum".into(), values.clone());
+                }
+            }
+            properties.insert(name.to_owned(), schema);
+        }
         let mut contract: Value = serde_json::from_str(SNOWFLAKE_CRAWLER).unwrap_or(Value::Null);
         let defs = contract
             .get_mut("$defs")
@@ -288,6 +353,49 @@ mod tests {
             "AppInputContract",
             "the captured contract too"
         );
+    }
+
+    #[test]
+    fn the_contracts_carry_each_field_of_the_typed_input_models() {
+        let athena = find("atlan-athena").unwrap().contract();
+        assert_eq!(
+            athena["properties"]["advanced_config"],
+            json!({"type": "string", "default": "default", "enum": ["default", "custom"]})
+        );
+        let miner = find("bigquery-miner").unwrap().contract();
+        assert_eq!(
+            miner["properties"]["popularity_window_days"]["type"],
+            "number"
+        );
+        for app in &APPS {
+            let properties = &app.contract()["properties"];
+            for field in model_fields(app.id) {
+                let name = field["name"].as_str().unwrap();
+                assert!(properties.get(name).is_some(), "{}: {name}", app.id);
+            }
+        }
+        // Derived the same way, the snowflake-crawler contract is the spec's, field by field.
+        let spec: Value = serde_json::from_str(SNOWFLAKE_CRAWLER).unwrap();
+        let derived = find("snowflake-crawler").unwrap().model_contract();
+        let fields = model_fields("snowflake-crawler");
+        assert!(fields.len() >= 20);
+        for field in fields {
+            let name = field["name"].as_str().unwrap();
+            if [
+                "connection",
+                "credential_guid",
+                "agent_json",
+                "extraction_method",
+            ]
+            .contains(&name)
+            {
+                continue;
+            }
+            let (spec, derived) = (&spec["properties"][name], &derived["properties"][name]);
+            for key in ["type", "anyOf", "default", "enum"] {
+                assert_eq!(spec.get(key), derived.get(key), "{name}.{key}");
+            }
+        }
     }
 
     #[test]
