@@ -35,6 +35,7 @@ pub mod doctor;
 pub mod explain;
 pub mod fetch;
 pub mod lineage;
+pub mod migrate;
 pub mod stats;
 pub mod view;
 pub mod watch;

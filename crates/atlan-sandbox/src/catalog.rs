@@ -160,12 +160,13 @@ const MODELS: &str = include_str!("../../../fixtures/apps/models/pyatlan-11.6.0.
 fn model_fields(app_id: &str) -> Vec<Value> {
     static PARSED: OnceLock<Value> = OnceLock::new();
     let models = PARSED.get_or_init(|| serde_json::from_str(MODELS).unwrap_or(Value::Null));
-    models["apps"]
-        .as_array()
+    models
+        .get("apps")
+        .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .find(|app| app["app_id"] == app_id)
-        .and_then(|app| app["fields"].as_array().cloned())
+        .find(|app| app.get("app_id").and_then(Value::as_str) == Some(app_id))
+        .and_then(|app| app.get("fields").and_then(Value::as_array).cloned())
         .unwrap_or_default()
 }
 
@@ -279,16 +280,21 @@ impl App {
             json!({"type": "string"}),
         );
         for field in model_fields(self.id) {
-            let Some(name) = field["name"].as_str() else {
+            let Some(name) = field.get("name").and_then(Value::as_str) else {
                 continue;
             };
             if properties.contains_key(name) {
                 continue;
             }
-            let mut schema = schema_of(field["type"].as_str().unwrap_or_default());
+            let mut schema = schema_of(
+                field
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            );
             if let Value::Object(map) = &mut schema {
-                if !field["default"].is_null() {
-                    map.insert("default".into(), field["default"].clone());
+                if let Some(default) = field.get("default").filter(|value| !value.is_null()) {
+                    map.insert("default".into(), default.clone());
                 }
                 if let Some(values) = field.get("enum").filter(|values| values.is_array()) {
                     map.insert("enum".into(), values.clone());

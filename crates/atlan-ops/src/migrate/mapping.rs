@@ -1,0 +1,546 @@
+//! A legacy workflow's parameters as an app workflow's inputs, checked against the app's input
+//! contract: [`map_workflow`], a pure function.
+//!
+//! The rules, and where each comes from:
+//! - **Names.** A legacy DAG parameter (`enable-lineage`) becomes the input of the same name in
+//!   snake case (`enable_lineage`) when the contract declares one: pyatlan 11.6.0's typed input
+//!   models name each field so and give the hyphenated legacy name as its alias
+//!   (`fixtures/apps/models/pyatlan-11.6.0.json`). Where the legacy name differs, a rule of
+//!   [`RENAMES`] says so, with its source.
+//! - **Types.** Legacy parameters are strings; each is typed as the contract types its input:
+//!   `"true"`/`"false"` become booleans where it says `boolean`, numbers where it says `number`,
+//!   JSON where it says `object` or `array`. A JSON filter stays a string where the contract takes
+//!   a string (`anyOf` object or string), as pyatlan's builders send them. A value outside the
+//!   input's `enum` is a problem, never a guess.
+//! - **The connection** is carried by its qualified name: the legacy `connection` parameter (the
+//!   Connection's JSON) is parsed into the object the contract's `connection` takes; a miner's
+//!   `connection-qualified-name` becomes `{"typeName": "Connection", "attributes":
+//!   {"qualifiedName": …}}` (ATLAN-APPS-API.md: a workflow that reuses a connection).
+//! - **The credential** is carried by its GUID, never re-vaulted and never read: the legacy
+//!   `credential-guid` when it holds one, else the connection's `defaultCredentialGuid`. A
+//!   `{{credentialGuid}}` placeholder (a workflow whose credential was in its request's payload)
+//!   is no GUID: the input is then missing, and the plan says so.
+//! - **The schedule** (cron and time zone annotations) is carried as it is.
+//! - A required input the legacy workflow lacks takes the contract's default when it has one;
+//!   otherwise it is listed as missing. A parameter with no input is listed with its reason.
+
+use std::collections::BTreeMap;
+
+use atlan_workflows::model::{InputContract, Workflow, WorkflowPackage, WorkflowSchedule};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::pairs::{self, AppTarget};
+
+/// A legacy parameter whose name differs from its app input's: (app, legacy name, input, source).
+pub const RENAMES: [(&str, &str, &str, &str); 2] = [
+    (
+        "snowflake-crawler",
+        "enable-snowflake-tag",
+        "enable_snowflake_tags",
+        "fixtures/requests/workflow/snowflake_basic.json names it `enable-snowflake-tag`; pyatlan 11.6.0 SnowflakeCrawlerInputs.enable_snowflake_tags (alias `enable-snowflake-tags`)",
+    ),
+    (
+        "atlan-tableau",
+        "crawl-unpublished-worksheets-dashboard",
+        "crawl_unpublished_worksheets_dashboards",
+        "fixtures/requests/workflow/tableau_basic.json names it `crawl-unpublished-worksheets-dashboard`; pyatlan 11.6.0 AtlanTableauInputs.crawl_unpublished_worksheets_dashboards (alias `crawl-unpublished-worksheets-dashboards`)",
+    ),
+];
+
+/// Where a migration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MigrationStatus {
+    /// Every required input is there and checks.
+    Ready,
+    /// Something required is missing or malformed (see `missing` and `problems`).
+    NeedsInput,
+    /// No app takes over the package.
+    Unsupported,
+}
+
+impl MigrationStatus {
+    /// `ready`, `needs_input` or `unsupported`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ready => "ready",
+            Self::NeedsInput => "needs_input",
+            Self::Unsupported => "unsupported",
+        }
+    }
+}
+
+/// A legacy parameter that has no app input, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Unmapped {
+    /// The legacy parameter's name.
+    pub parameter: String,
+    /// Why it is not carried.
+    pub reason: String,
+}
+
+/// The plan of one legacy workflow's migration. `-o json` of `migrate plan` prints one per line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct MigrationPlan {
+    /// The legacy workflow.
+    pub workflow: String,
+    /// Its package prefix, such as `atlan-snowflake`.
+    pub package: Option<String>,
+    /// The app that takes it over.
+    pub app_id: Option<String>,
+    /// The app's entrypoint (`null`: the app's default).
+    pub entrypoint: Option<String>,
+    /// `ready`, `needs_input` or `unsupported`.
+    pub status: MigrationStatus,
+    /// The app workflow's inputs.
+    pub inputs: Map<String, Value>,
+    /// The legacy parameters not carried, each with why.
+    pub unmapped: Vec<Unmapped>,
+    /// The schedule carried (cron and time zone).
+    pub schedule: Option<WorkflowSchedule>,
+    /// Where each input comes from.
+    pub provenance: BTreeMap<String, String>,
+    /// The required inputs the legacy workflow lacks.
+    pub missing: Vec<String>,
+    /// What else stands in the way (a malformed parameter, a value outside its enum).
+    pub problems: Vec<String>,
+}
+
+/// The legacy package prefix of a workflow: from its package annotation, else its name.
+pub fn package_of(workflow: &Workflow) -> Option<String> {
+    if let Some(package) = workflow
+        .metadata
+        .annotation(atlan_workflows::model::PACKAGE_NAME_KEY)
+        .and_then(WorkflowPackage::from_package_name)
+    {
+        return Some(package.prefix().to_owned());
+    }
+    let (prefix, digits) = workflow.name()?.rsplit_once('-')?;
+    (digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| prefix.to_owned())
+}
+
+/// The app that takes over `workflow`, if any.
+pub fn target_of(workflow: &Workflow) -> Option<AppTarget> {
+    pairs::app_for(&package_of(workflow)?)
+}
+
+/// The plan of `workflow`'s migration to `target`'s app, checked against `contract` (the app's
+/// input contract for that entrypoint). Without a target it is `unsupported`.
+pub fn map_workflow(
+    workflow: &Workflow,
+    target: Option<AppTarget>,
+    contract: &InputContract,
+) -> MigrationPlan {
+    let mut plan = MigrationPlan {
+        workflow: workflow.name().unwrap_or_default().to_owned(),
+        package: package_of(workflow),
+        app_id: target.map(|t| t.app_id.to_owned()),
+        entrypoint: target.and_then(|t| t.entrypoint.map(str::to_owned)),
+        status: MigrationStatus::Unsupported,
+        inputs: Map::new(),
+        unmapped: Vec::new(),
+        schedule: WorkflowSchedule::of(&workflow.metadata),
+        provenance: BTreeMap::new(),
+        missing: Vec::new(),
+        problems: Vec::new(),
+    };
+    let parameters: Vec<(String, Value)> = workflow
+        .spec
+        .first_task()
+        .map(|task| {
+            task.parameters()
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone().unwrap_or(Value::Null)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(target) = target else {
+        plan.problems.push(format!(
+            "no app workflow takes over package `{}`",
+            plan.package.as_deref().unwrap_or("unknown")
+        ));
+        plan.unmapped = parameters
+            .into_iter()
+            .map(|(parameter, _)| Unmapped {
+                parameter,
+                reason: "the package has no app counterpart".into(),
+            })
+            .collect();
+        return plan;
+    };
+    let mut connection: Option<Value> = None;
+    for (name, value) in &parameters {
+        match name.as_str() {
+            "connection" => match parse_json(value) {
+                Ok(parsed @ Value::Object(_)) => {
+                    connection = Some(parsed);
+                    plan.provenance.insert(
+                        "connection".into(),
+                        "legacy parameter `connection` (the Connection's JSON, parsed)".into(),
+                    );
+                }
+                Ok(_) => plan
+                    .problems
+                    .push("legacy parameter `connection` is not a JSON object".into()),
+                Err(error) => plan.problems.push(format!(
+                    "legacy parameter `connection` is not JSON: {error}"
+                )),
+            },
+            "connection-qualified-name" | "connection_qualified_name" => {
+                let Some(qualified_name) = value.as_str().filter(|qn| !qn.is_empty()) else {
+                    plan.problems
+                        .push(format!("legacy parameter `{name}` is empty"));
+                    continue;
+                };
+                if contract.field("connection_qualified_name").is_some() {
+                    plan.inputs
+                        .insert("connection_qualified_name".into(), json!(qualified_name));
+                    plan.provenance.insert(
+                        "connection_qualified_name".into(),
+                        format!("legacy parameter `{name}`"),
+                    );
+                }
+                if connection.is_none() && contract.field("connection").is_some() {
+                    connection = Some(json!({"typeName": "Connection",
+                        "attributes": {"qualifiedName": qualified_name}}));
+                    plan.provenance.insert(
+                        "connection".into(),
+                        format!("legacy parameter `{name}`: the existing connection, by its qualified name"),
+                    );
+                }
+            }
+            "credential-guid" => {}
+            _ => carry(&mut plan, contract, target.app_id, name, value),
+        }
+    }
+    // The credential, by its GUID only.
+    let legacy_guid = parameters
+        .iter()
+        .find(|(name, _)| name == "credential-guid")
+        .and_then(|(_, value)| value.as_str());
+    let default_guid = connection
+        .as_ref()
+        .and_then(|c| c.pointer("/attributes/defaultCredentialGuid"))
+        .and_then(Value::as_str)
+        .filter(|guid| is_guid(guid));
+    if contract.field("credential_guid").is_some() {
+        match (legacy_guid.filter(|guid| is_guid(guid)), default_guid) {
+            (Some(guid), _) => {
+                plan.inputs.insert("credential_guid".into(), json!(guid));
+                plan.provenance.insert(
+                    "credential_guid".into(),
+                    "legacy parameter `credential-guid` (the same stored credential)".into(),
+                );
+            }
+            (None, Some(guid)) => {
+                plan.inputs.insert("credential_guid".into(), json!(guid));
+                plan.provenance.insert(
+                    "credential_guid".into(),
+                    "the connection's `defaultCredentialGuid` (the same stored credential)".into(),
+                );
+            }
+            (None, None) if legacy_guid.is_some() => plan.problems.push(format!(
+                "legacy parameter `credential-guid` holds `{}`, not a credential's GUID (the credential was in the legacy request's payload): give the GUID of the stored credential",
+                legacy_guid.unwrap_or_default()
+            )),
+            (None, None) => {}
+        }
+    } else if legacy_guid.is_some() {
+        plan.unmapped.push(Unmapped {
+            parameter: "credential-guid".into(),
+            reason: format!("`{}` takes no `credential_guid`", target.app_id),
+        });
+    }
+    if let Some(connection) = connection {
+        plan.inputs.insert("connection".into(), connection);
+    }
+    // What the contract requires and the workflow lacks.
+    let required: Vec<String> = contract.required.clone().unwrap_or_default();
+    for field in required {
+        if plan
+            .inputs
+            .get(&field)
+            .is_some_and(|value| !value.is_null())
+        {
+            continue;
+        }
+        match contract.default_of(&field).filter(|value| !value.is_null()) {
+            Some(default) if field != "credential_guid" => {
+                plan.inputs.insert(field.clone(), default.clone());
+                plan.provenance
+                    .insert(field, "the contract's default".into());
+            }
+            _ => plan.missing.push(field),
+        }
+    }
+    plan.status = if plan.missing.is_empty() && plan.problems.is_empty() {
+        MigrationStatus::Ready
+    } else {
+        MigrationStatus::NeedsInput
+    };
+    plan
+}
+
+/// Carries one parameter to the input of its name (or its rename), typed by the contract.
+fn carry(
+    plan: &mut MigrationPlan,
+    contract: &InputContract,
+    app_id: &str,
+    name: &str,
+    value: &Value,
+) {
+    let (input, source) = match RENAMES
+        .iter()
+        .find(|(app, legacy, _, _)| *app == app_id && *legacy == name)
+    {
+        Some((_, _, input, source)) => (
+            (*input).to_owned(),
+            format!("legacy parameter `{name}` (renamed: {source})"),
+        ),
+        None => (name.replace('-', "_"), format!("legacy parameter `{name}`")),
+    };
+    let Some(schema) = contract.field(&input) else {
+        plan.unmapped.push(Unmapped {
+            parameter: name.to_owned(),
+            reason: format!("`{app_id}` declares no input `{input}`"),
+        });
+        return;
+    };
+    match typed(value, schema) {
+        Ok(value) => {
+            plan.inputs.insert(input.clone(), value);
+            plan.provenance.insert(input, source);
+        }
+        Err(why) => plan.problems.push(format!(
+            "legacy parameter `{name}` for input `{input}`: {why}"
+        )),
+    }
+}
+
+/// `value` (a legacy string, usually) as `schema` types it.
+fn typed(value: &Value, schema: &Value) -> Result<Value, String> {
+    let types = declared_types(schema);
+    let converted = match value {
+        Value::String(text) if !types.is_empty() && !types.contains(&"string") => {
+            let mut found = None;
+            for kind in &types {
+                if let Some(value) = from_text(text, kind) {
+                    found = Some(value);
+                    break;
+                }
+            }
+            found.ok_or_else(|| format!("`{text}` is not {}", types.join(" or ")))?
+        }
+        // A boolean or number where the contract takes a string (pyatlan's boolean widgets over
+        // string fields send "true"/"false").
+        Value::Bool(_) | Value::Number(_) if types == ["string"] => {
+            Value::String(value.to_string())
+        }
+        other => other.clone(),
+    };
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(&converted)
+    {
+        let allowed: Vec<String> = allowed.iter().map(Value::to_string).collect();
+        return Err(format!("{converted} is not one of {}", allowed.join(", ")));
+    }
+    Ok(converted)
+}
+
+/// The JSON types a schema declares (`type`, or each `anyOf` branch's).
+fn declared_types(schema: &Value) -> Vec<&str> {
+    if let Some(kind) = schema.get("type").and_then(Value::as_str) {
+        return vec![kind];
+    }
+    schema
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .map(|branches| {
+            branches
+                .iter()
+                .filter_map(|branch| branch.get("type").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A legacy string as a value of JSON type `kind`, if it reads as one.
+fn from_text(text: &str, kind: &str) -> Option<Value> {
+    match kind {
+        "boolean" => match text.trim() {
+            "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        "number" => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(|number| serde_json::Number::from_f64(number).map(Value::Number))
+            .map(integral),
+        "integer" => text.trim().parse::<i64>().ok().map(Value::from),
+        "object" => serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(Value::is_object),
+        "array" => serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(Value::is_array),
+        "null" => (text.is_empty()).then_some(Value::Null),
+        _ => None,
+    }
+}
+
+/// A whole number as an integer (`30`, not `30.0`).
+fn integral(value: Value) -> Value {
+    match value.as_f64() {
+        #[allow(clippy::cast_possible_truncation)]
+        Some(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => {
+            Value::from(number as i64)
+        }
+        _ => value,
+    }
+}
+
+fn parse_json(value: &Value) -> Result<Value, String> {
+    match value {
+        Value::String(text) => serde_json::from_str(text).map_err(|error| error.to_string()),
+        other => Ok(other.clone()),
+    }
+}
+
+/// Whether `value` is a credential's GUID (not empty, not a `{{…}}` placeholder).
+fn is_guid(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use atlan_workflows::model::decode_value;
+
+    fn contract() -> InputContract {
+        decode_value(json!({"type": "object", "required": ["connection", "credential_guid", "extraction_method"],
+            "properties": {
+                "connection": {"$ref": "#/$defs/Connection"},
+                "credential_guid": {"type": "string", "default": ""},
+                "extraction_method": {"type": "string", "default": "direct", "enum": ["direct", "agent"]},
+                "enable_lineage": {"type": "boolean", "default": true},
+                "enable_snowflake_tags": {"type": "boolean", "default": false},
+                "include_filter": {"anyOf": [{"type": "object"}, {"type": "string"}], "default": "{}"},
+                "extract_strategy": {"type": "string", "enum": ["information-schema", "account-usage"]},
+                "popularity_window_days": {"type": "number"}}}))
+        .unwrap()
+    }
+
+    fn legacy(parameters: Value) -> Workflow {
+        decode_value(json!({"metadata": {"name": "atlan-snowflake-1714638976",
+            "annotations": {"package.argoproj.io/name": "@atlan/snowflake",
+                            "orchestration.atlan.com/schedule": "0 2 * * *",
+                            "orchestration.atlan.com/timezone": "Europe/Paris"}},
+            "spec": {"templates": [{"name": "main", "dag": {"tasks": [{"name": "run",
+                "arguments": {"parameters": parameters}}]}}]}}))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_ready_plan_types_each_parameter_and_carries_the_credential_and_schedule() {
+        let workflow = legacy(json!([
+            {"name": "enable-lineage", "value": "true"},
+            {"name": "enable-snowflake-tag", "value": "false"},
+            {"name": "include-filter", "value": "{\"^DB$\": [\"^S$\"]}"},
+            {"name": "popularity-window-days", "value": "30"},
+            {"name": "publish-mode", "value": "production"},
+            {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
+            {"name": "connection", "value": "{\"typeName\": \"Connection\", \"attributes\": {\"qualifiedName\": \"default/snowflake/1\"}}"}
+        ]));
+        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
+        assert_eq!(plan.status, MigrationStatus::Ready, "{plan:?}");
+        assert_eq!(plan.app_id.as_deref(), Some("snowflake-crawler"));
+        assert_eq!(plan.inputs["enable_lineage"], json!(true));
+        assert_eq!(plan.inputs["enable_snowflake_tags"], json!(false));
+        assert_eq!(
+            plan.inputs["include_filter"],
+            json!("{\"^DB$\": [\"^S$\"]}"),
+            "a filter stays a string"
+        );
+        assert_eq!(plan.inputs["popularity_window_days"], json!(30));
+        assert_eq!(plan.inputs["extraction_method"], json!("direct"));
+        assert_eq!(
+            plan.provenance["extraction_method"],
+            "the contract's default"
+        );
+        assert_eq!(
+            plan.inputs["credential_guid"],
+            json!("972a87c1-28d7-8bf2-896d-ea5bd3e9c691")
+        );
+        assert_eq!(
+            plan.inputs["connection"]["attributes"]["qualifiedName"],
+            "default/snowflake/1"
+        );
+        assert_eq!(plan.unmapped.len(), 1);
+        assert_eq!(plan.unmapped[0].parameter, "publish-mode");
+        assert_eq!(
+            plan.schedule.as_ref().map(|s| s.cron.as_str()),
+            Some("0 2 * * *")
+        );
+        assert!(plan.provenance["enable_snowflake_tags"].contains("renamed"));
+    }
+
+    #[test]
+    fn malformed_parameters_need_input_and_are_never_guessed() {
+        let workflow = legacy(json!([
+            {"name": "connection", "value": "not json"},
+            {"name": "credential-guid", "value": "{{credentialGuid}}"},
+            {"name": "enable-lineage", "value": "maybe"},
+            {"name": "extract-strategy", "value": "offline"}
+        ]));
+        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
+        assert_eq!(plan.status, MigrationStatus::NeedsInput);
+        assert_eq!(plan.missing, ["connection", "credential_guid"]);
+        let problems = plan.problems.join("\n");
+        for needle in [
+            "not JSON",
+            "{{credentialGuid}}",
+            "`maybe` is not boolean",
+            "\"offline\" is not one of",
+        ] {
+            assert!(problems.contains(needle), "{needle}: {problems}");
+        }
+        assert!(!plan.inputs.contains_key("enable_lineage"));
+    }
+
+    #[test]
+    fn a_boolean_where_the_contract_takes_a_string_is_sent_as_its_text() {
+        let schema = json!({"type": "string", "enum": ["true", "false"]});
+        assert_eq!(typed(&json!(true), &schema), Ok(json!("true")));
+        assert_eq!(typed(&json!("false"), &schema), Ok(json!("false")));
+        assert!(typed(&json!("yes"), &schema).is_err());
+        assert_eq!(
+            typed(&json!("2.5"), &json!({"type": "number"})),
+            Ok(json!(2.5))
+        );
+        assert_eq!(
+            typed(&json!("[1]"), &json!({"type": "array"})),
+            Ok(json!([1]))
+        );
+        assert!(typed(&json!("{"), &json!({"type": "object"})).is_err());
+    }
+
+    #[test]
+    fn a_package_without_an_app_is_unsupported_with_every_parameter_listed() {
+        let mut workflow = legacy(json!([{"name": "delete-type", "value": "SOFT"}]));
+        workflow
+            .metadata
+            .set_annotation("package.argoproj.io/name", "@atlan/connection-delete");
+        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
+        assert_eq!(plan.status, MigrationStatus::Unsupported);
+        assert_eq!(plan.package.as_deref(), Some("atlan-connection-delete"));
+        assert_eq!(plan.unmapped.len(), 1);
+    }
+}

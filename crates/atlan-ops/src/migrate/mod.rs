@@ -1,0 +1,12 @@
+//! Off the retired API: legacy workflows planned as app workflows. [`pairs`] says which app takes
+//! over a legacy package; [`mapping`] turns a legacy workflow's parameters into the app's inputs,
+//! checked against the app's input contract, with where each input comes from and why each
+//! parameter left out is left out.
+
+pub mod mapping;
+pub mod pairs;
+
+pub use mapping::{
+    MigrationPlan, MigrationStatus, RENAMES, Unmapped, map_workflow, package_of, target_of,
+};
+pub use pairs::{AppTarget, PAIRS, app_for};

@@ -1,0 +1,112 @@
+//! The migration mapping over every legacy request body of `fixtures/requests/workflow/` (66),
+//! each checked against the input contract the sandbox serves for its app over HTTP: every
+//! parameter is carried (with its provenance) or listed (unmapped, with a reason, or as a
+//! problem), a `ready` plan passes the contract, and a package without an app is `unsupported`.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use atlan_ops::migrate::{self, MigrationStatus};
+use atlan_workflows::model::{AppInputs, InputContract, Workflow, decode_value};
+use serde_json::Value;
+
+mod common;
+
+use common::tenant;
+
+fn bodies() -> Vec<(String, Workflow)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/requests/workflow");
+    let mut bodies: Vec<(String, Workflow)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let body: Value = serde_json::from_str(&text).unwrap();
+            (
+                path.file_stem().unwrap().to_string_lossy().into_owned(),
+                decode_value(body).unwrap(),
+            )
+        })
+        .collect();
+    bodies.sort_by(|a, b| a.0.cmp(&b.0));
+    bodies
+}
+
+#[tokio::test]
+async fn every_legacy_body_maps_each_parameter_or_lists_it() {
+    let (_clock, _sandbox, _recorder, client) = tenant().await;
+    let bodies = bodies();
+    assert_eq!(bodies.len(), 66);
+    let mut contracts: BTreeMap<String, InputContract> = BTreeMap::new();
+    let mut statuses: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (file, workflow) in &bodies {
+        let target = migrate::target_of(workflow);
+        let contract = match target {
+            Some(target) => {
+                if !contracts.contains_key(target.app_id) {
+                    let mut query = client.apps().input_contract(target.app_id);
+                    if let Some(entrypoint) = target.entrypoint {
+                        query = query.entrypoint(entrypoint);
+                    }
+                    contracts.insert(target.app_id.to_owned(), query.send().await.unwrap());
+                }
+                contracts[target.app_id].clone()
+            }
+            None => decode_value(serde_json::json!({})).unwrap(),
+        };
+        let plan = migrate::map_workflow(workflow, target, &contract);
+        statuses
+            .entry(plan.status.as_str())
+            .or_default()
+            .push(format!(
+                "{file} ({})",
+                plan.package.as_deref().unwrap_or("?")
+            ));
+        let parameters = workflow.spec.first_task().unwrap().parameters();
+        for parameter in parameters {
+            let name = &parameter.name;
+            let carried = plan
+                .provenance
+                .values()
+                .any(|source| source.contains(&format!("`{name}`")));
+            let listed = plan.unmapped.iter().any(|u| &u.parameter == name);
+            let problem = plan
+                .problems
+                .iter()
+                .any(|problem| problem.contains(&format!("`{name}`")));
+            assert!(
+                carried || listed || problem,
+                "{file}: `{name}` is neither carried nor listed: {plan:#?}"
+            );
+        }
+        match target {
+            None => {
+                assert_eq!(plan.status, MigrationStatus::Unsupported, "{file}");
+                assert_eq!(plan.unmapped.len(), parameters.len(), "{file}");
+            }
+            Some(target) => {
+                assert_ne!(plan.status, MigrationStatus::Unsupported, "{file}");
+                if plan.status == MigrationStatus::Ready {
+                    let inputs = AppInputs::from_map(plan.inputs.clone());
+                    atlan_workflows::check_inputs(target.app_id, &contract, &inputs)
+                        .unwrap_or_else(|error| panic!("{file}: ready but {error}"));
+                } else {
+                    assert!(
+                        !plan.missing.is_empty() || !plan.problems.is_empty(),
+                        "{file}: {plan:?}"
+                    );
+                }
+            }
+        }
+    }
+    for (status, files) in &statuses {
+        println!("{status}: {} {files:?}", files.len());
+    }
+    assert!(statuses.contains_key("unsupported"));
+    assert!(
+        statuses.get("ready").is_some_and(|ready| !ready.is_empty())
+            || statuses.contains_key("needs_input")
+    );
+}
