@@ -59,6 +59,16 @@ pub(crate) enum CliError {
         /// How many findings are errors.
         errors: usize,
     },
+    /// `migrate plan` or `verify` found workflows that are not ready or do not verify.
+    #[error("{count} of {total} workflow(s) {what}: see the lines above")]
+    NotReady {
+        /// How many.
+        count: usize,
+        /// Of how many.
+        total: usize,
+        /// What is wrong with them.
+        what: &'static str,
+    },
     /// The embedded sandbox could not start.
     /// The exporter cannot listen where it was asked to.
     #[error("cannot listen on {addr}: {source}")]
@@ -96,6 +106,7 @@ impl CliError {
             },
             Self::TestFailed { .. }
             | Self::Unhealthy { .. }
+            | Self::NotReady { .. }
             | Self::Sandbox(_)
             | Self::Listen { .. }
             | Self::State { .. }

@@ -203,6 +203,15 @@ pub fn suspended_schedules(max_results: u64) -> Result<Search, QueryError> {
     Ok(atlan_search(Query::bool().filter(suspended), 0, max_results)?.sort(default_sort()))
 }
 
+/// `workflows/indexsearch`: up to `max_results` workflows of every package, newest first.
+///
+/// # Errors
+/// [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn every_workflow(max_results: u64) -> Result<Search, QueryError> {
+    let named = Query::nested(METADATA, Query::exists("metadata.name"));
+    Ok(atlan_search(Query::bool().filter(named), 0, max_results)?.sort(default_sort()))
+}
+
 /// `runs/indexsearch`: the run with this id (`size 1`).
 ///
 /// # Errors

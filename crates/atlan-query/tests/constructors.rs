@@ -9,6 +9,11 @@ fn find_by_id() {
 }
 
 #[test]
+fn every_workflow() {
+    insta::assert_json_snapshot!(workflows::every_workflow(500).unwrap());
+}
+
+#[test]
 fn suspended_schedules() {
     insta::assert_json_snapshot!(workflows::suspended_schedules(100).unwrap());
 }

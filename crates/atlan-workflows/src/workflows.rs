@@ -110,6 +110,17 @@ impl Workflows {
         }
     }
 
+    /// The newest workflows of every package, up to `max_results` (1 to 10,000).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for `max_results` 0 or over 10,000; otherwise as
+    /// [`AtlanClient::execute`].
+    pub async fn every(&self, max_results: u64) -> Result<Vec<WorkflowSearchResult>> {
+        let request = requests::every(max_results)?;
+        let response: WorkflowSearchResponse = self.client.execute_json(&request).await?;
+        Ok(response.into_hits())
+    }
+
     /// Creates a workflow and starts its first run (on a schedule with `.schedule(..)`).
     pub fn run(&self, workflow: Workflow) -> RunWorkflow {
         RunWorkflow {

@@ -13,6 +13,7 @@ use crate::input;
 
 mod apps;
 mod legacy;
+mod migrate;
 mod monitoring;
 mod ops;
 
@@ -20,6 +21,9 @@ pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
 pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
     SearchArgs, WorkflowsCommand,
+};
+pub(crate) use migrate::{
+    MigrateApplyArgs, MigrateCommand, MigratePlanArgs, MigrateSelect, MigrateVerifyArgs,
 };
 pub(crate) use monitoring::{ExporterArgs, PollArgs, WatchArgs};
 pub(crate) use ops::{ApiArg, DoctorArgs, OrderArg, RerunArgs, StatsArgs, SuspendArgs, WindowArgs};
@@ -158,6 +162,9 @@ pub(crate) enum Command {
     /// Post to webhooks when a run fails, a workflow recovers or a schedule is missed, once per
     /// event, across restarts.
     Watch(WatchArgs),
+    /// Move legacy workflows to app workflows: plan (with a report), apply, verify.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
     /// Serve a local Atlan-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),

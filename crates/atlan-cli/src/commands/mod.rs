@@ -6,6 +6,7 @@ mod apps;
 mod credentials;
 mod exporter;
 mod generate;
+mod migrate;
 mod ops;
 mod polling;
 mod runs;
@@ -105,6 +106,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Doctor(args) => ops::doctor(args, &mut env).await,
         Command::Exporter(args) => exporter::run(args, &mut env).await,
         Command::Watch(args) => watch::run(args, &mut env).await,
+        Command::Migrate(command) => migrate::run(command, &mut env).await,
         Command::Sandbox(command) => sandbox::run(command).await,
         Command::Completions { shell } => generate::completions(shell, &mut env.printer),
         Command::GenerateMan { dir } => generate::man_pages(&dir),

@@ -79,6 +79,12 @@ pub enum Outcome {
     Suspended,
     /// Its schedule was restored.
     Resumed,
+    /// Its app workflow was created (a migration).
+    Created,
+    /// Its app workflow existed already with the same inputs (a migration done before).
+    Reused,
+    /// The legacy workflow was archived once its app workflow existed.
+    Archived,
 }
 
 impl Outcome {
@@ -91,6 +97,9 @@ impl Outcome {
             Self::Failed => "failed",
             Self::Suspended => "suspended",
             Self::Resumed => "resumed",
+            Self::Created => "created",
+            Self::Reused => "reused",
+            Self::Archived => "archived",
         }
     }
 }

@@ -48,6 +48,15 @@ pub const RENAMES: [(&str, &str, &str, &str); 2] = [
     ),
 ];
 
+/// A legacy value that the app names otherwise: (app, input, legacy value, app value, source).
+pub const VALUE_RENAMES: [(&str, &str, &str, &str, &str); 1] = [(
+    "databricks-crawler",
+    "extract_strategy",
+    "rest",
+    "rest-api",
+    "fixtures/requests/workflow/databricks_basic_rest.json sends `rest`; pyatlan 11.6.0 DatabricksCrawler.extraction_method takes Literal[\"system-tables\", \"rest-api\"]",
+)];
+
 /// Where a migration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -310,7 +319,17 @@ fn carry(
         });
         return;
     };
-    match typed(value, schema) {
+    let renamed = VALUE_RENAMES.iter().find(|(app, field, legacy, _, _)| {
+        *app == app_id && *field == input && value.as_str() == Some(*legacy)
+    });
+    let (value, source) = match renamed {
+        Some((_, _, legacy, new, why)) => (
+            Value::String((*new).to_owned()),
+            format!("{source} (`{legacy}` is `{new}` for the app: {why})"),
+        ),
+        None => (value.clone(), source),
+    };
+    match typed(&value, schema) {
         Ok(value) => {
             plan.inputs.insert(input.clone(), value);
             plan.provenance.insert(input, source);
@@ -337,7 +356,7 @@ fn typed(value: &Value, schema: &Value) -> Result<Value, String> {
         }
         // A boolean or number where the contract takes a string (pyatlan's boolean widgets over
         // string fields send "true"/"false").
-        Value::Bool(_) | Value::Number(_) if types == ["string"] => {
+        Value::Bool(_) | Value::Number(_) if types.contains(&"string") => {
             Value::String(value.to_string())
         }
         other => other.clone(),

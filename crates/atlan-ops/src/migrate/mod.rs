@@ -5,8 +5,15 @@
 
 pub mod mapping;
 pub mod pairs;
+pub mod tenant;
 
 pub use mapping::{
-    MigrationPlan, MigrationStatus, RENAMES, Unmapped, map_workflow, package_of, target_of,
+    MigrationPlan, MigrationStatus, RENAMES, Unmapped, VALUE_RENAMES, map_workflow, package_of,
+    target_of,
 };
 pub use pairs::{AppTarget, PAIRS, app_for};
+
+pub use tenant::{
+    Applied, MAX_WORKFLOWS, MigrationSelection, Planned, Verification, apply, archive_legacy,
+    differences, select, verify,
+};

@@ -33,6 +33,18 @@ pub fn find_by_type(package: &WorkflowPackage, max_results: u64) -> Result<ApiRe
     )
 }
 
+/// `POST workflows/indexsearch`: the newest workflows of every package.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `max_results` 0 or over 10,000.
+pub fn every(max_results: u64) -> Result<ApiRequest> {
+    index_search(
+        "workflows.every",
+        Index::Workflows,
+        &workflows::every_workflow(max_results)?,
+    )
+}
+
 /// `POST workflows/indexsearch`: the workflows whose schedule is suspended.
 ///
 /// # Errors

@@ -11,7 +11,7 @@ use crate::error::CliError;
 
 /// The journal of an `operation` batch on `tenant`: `explicit`, or
 /// `atlanctl/<operation>-<tenant>.jsonl` in the user's state directory.
-pub(super) fn journal_path(
+pub(crate) fn journal_path(
     explicit: Option<PathBuf>,
     operation: &str,
     tenant: &str,
@@ -34,7 +34,7 @@ pub(super) fn journal_path(
 }
 
 /// The refusal to plan a new batch over an interrupted one's journal.
-pub(super) fn interrupted(path: &Path) -> CliError {
+pub(crate) fn interrupted(path: &Path) -> CliError {
     CliError::State {
         path: path.display().to_string(),
         reason: "an interrupted batch's journal is there: continue it with --resume, or remove it to plan a new batch".into(),
@@ -43,7 +43,7 @@ pub(super) fn interrupted(path: &Path) -> CliError {
 
 /// Asks `question` on the terminal; without one, `--yes` is needed (`what` says what would be
 /// done).
-pub(super) fn confirm(question: &str, what: &str) -> Result<bool, CliError> {
+pub(crate) fn confirm(question: &str, what: &str) -> Result<bool, CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(CliError::Usage(format!(
@@ -60,7 +60,7 @@ pub(super) fn confirm(question: &str, what: &str) -> Result<bool, CliError> {
 
 /// Moves the journal of a finished batch aside, as `<operation>-<tenant>-<finished>.jsonl`, so
 /// that the next batch starts afresh; answers where it is.
-pub(super) fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
+pub(crate) fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
     let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
     let tenant = crate::paths::file_name(tenant);
     // Two batches finished within a second keep both journals.
@@ -85,7 +85,7 @@ pub(super) fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
 }
 
 /// A journal's failure, as the CLI reports it.
-pub(super) fn journal_error(error: JournalError) -> CliError {
+pub(crate) fn journal_error(error: JournalError) -> CliError {
     let path = match &error {
         JournalError::Io { path, .. }
         | JournalError::Exists { path }

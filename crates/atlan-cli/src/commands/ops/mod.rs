@@ -1,7 +1,7 @@
 //! `atlanctl runs explain`, `runs stats`, `runs rerun` and `doctor`: the commands over both APIs,
 //! each a call into `atlan-ops` and a way of printing what it answers.
 
-mod batch;
+pub(crate) mod batch;
 mod doctor;
 mod explain;
 mod rerun;

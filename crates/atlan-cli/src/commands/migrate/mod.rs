@@ -1,0 +1,406 @@
+//! `atlanctl migrate plan | apply | verify`: each a call into `atlan_ops::migrate` and a way of
+//! printing what it answers. `apply` is journalled like the other bulk commands
+//! (`atlanctl/migrate-<tenant>.jsonl`): each create is decided before it is sent and its outcome
+//! written after; an interrupted apply resumes with `--resume` (a create is found again by name,
+//! never sent twice).
+
+mod report;
+
+use std::sync::Mutex;
+
+use atlan_ops::Api;
+use atlan_ops::bulk::{Header, Journal, Outcome, Progress};
+use atlan_ops::migrate::{self, MigrationSelection, MigrationStatus, Planned};
+use jiff::Timestamp;
+use serde_json::json;
+
+use crate::cli::{
+    MigrateApplyArgs, MigrateCommand, MigratePlanArgs, MigrateSelect, MigrateVerifyArgs,
+};
+use crate::commands::Env;
+use crate::commands::ops::batch;
+use crate::commands::polling::say;
+use crate::error::CliError;
+use crate::output::Record;
+
+/// Runs `atlanctl migrate …`.
+pub(crate) async fn run(command: MigrateCommand, env: &mut Env) -> Result<(), CliError> {
+    match command {
+        MigrateCommand::Plan(args) => plan(args, env).await,
+        MigrateCommand::Apply(args) => apply(args, env).await,
+        MigrateCommand::Verify(args) => verify(args, env).await,
+    }
+}
+
+fn selection(select: &MigrateSelect) -> MigrationSelection {
+    let mut selection = MigrationSelection::new();
+    for workflow in &select.workflow {
+        selection = selection.workflow(workflow.clone());
+    }
+    if let Some(package) = &select.package {
+        selection = selection.package(package.clone());
+    }
+    selection
+}
+
+const PLAN_COLUMNS: [&str; 5] = ["WORKFLOW", "PACKAGE", "APP", "STATUS", "NOTE"];
+
+/// `migrate plan`: one line per legacy workflow; exit 1 unless every one is ready.
+async fn plan(args: MigratePlanArgs, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
+    let planned = migrate::select(&client, &selection(&args.select)).await?;
+    let records: Vec<Record> = planned.iter().map(plan_record).collect();
+    env.printer.records(&PLAN_COLUMNS, &records)?;
+    if let Some(path) = &args.report {
+        let tenant = env.base_url().unwrap_or_default().to_owned();
+        std::fs::write(path, report::markdown(&planned, &tenant, Timestamp::now())).map_err(
+            |error| CliError::State {
+                path: path.display().to_string(),
+                reason: format!("cannot write the report: {error}"),
+            },
+        )?;
+        say(&format!("report: {}", path.display()));
+    }
+    let count = planned
+        .iter()
+        .filter(|p| p.plan.status != MigrationStatus::Ready)
+        .count();
+    if count > 0 {
+        return Err(CliError::NotReady {
+            count,
+            total: planned.len(),
+            what: "are not ready to migrate",
+        });
+    }
+    Ok(())
+}
+
+/// The note of a plan's line: what stands in the way, or where it went.
+fn note(planned: &Planned) -> String {
+    let plan = &planned.plan;
+    if let Some(slug) = planned.migrated.as_ref().and_then(|m| m.slug.as_deref()) {
+        return format!("migrated: {slug}");
+    }
+    let mut notes: Vec<String> = Vec::new();
+    if !plan.missing.is_empty() {
+        notes.push(format!("missing {}", plan.missing.join(", ")));
+    }
+    notes.extend(plan.problems.iter().cloned());
+    if notes.is_empty() && !plan.unmapped.is_empty() {
+        notes.push(format!("{} parameter(s) not carried", plan.unmapped.len()));
+    }
+    notes.join("; ")
+}
+
+fn plan_record(planned: &Planned) -> Record {
+    let plan = &planned.plan;
+    let mut json = serde_json::to_value(plan).unwrap_or_default();
+    if let Some(object) = json.as_object_mut() {
+        object.insert(
+            "app_workflow".into(),
+            json!(planned.migrated.as_ref().and_then(|m| m.slug.clone())),
+        );
+    }
+    Record {
+        row: vec![
+            plan.workflow.clone(),
+            plan.package.clone().unwrap_or_else(|| "-".into()),
+            plan.app_id.clone().unwrap_or_else(|| "-".into()),
+            plan.status.as_str().to_owned(),
+            note(planned),
+        ],
+        json,
+    }
+}
+
+const APPLY_COLUMNS: [&str; 5] = ["WORKFLOW", "APP", "ACTION", "SLUG", "REASON"];
+
+/// `migrate apply`.
+async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
+    let tenant = env.base_url().unwrap_or_default().to_owned();
+    let path = batch::journal_path(args.batch.journal.clone(), "migrate", &tenant)?;
+    let mut text = args.select.selection();
+    if args.archive_legacy {
+        text.push_str(" --archive-legacy");
+    }
+    if args.verify {
+        text.push_str(" --verify");
+    }
+    let header = Header::new("migrate", tenant.clone(), text.trim(), Timestamp::now());
+    let resumed = if args.batch.resume {
+        Some(Journal::resume(&path, &header).map_err(batch::journal_error)?)
+    } else if path.exists() {
+        return Err(batch::interrupted(&path));
+    } else {
+        None
+    };
+    let planned = migrate::select(&client, &selection(&args.select)).await?;
+    let (ready, left): (Vec<&Planned>, Vec<&Planned>) = planned
+        .iter()
+        .partition(|p| p.plan.status == MigrationStatus::Ready);
+    for planned in &ready {
+        let what = match &planned.migrated {
+            Some(summary) => format!(
+                "already migrated ({})",
+                summary.slug.as_deref().unwrap_or("?")
+            ),
+            None => format!(
+                "create {} ({})",
+                planned.plan.app_id.as_deref().unwrap_or("?"),
+                planned
+                    .plan
+                    .entrypoint
+                    .as_deref()
+                    .unwrap_or("default entrypoint")
+            ),
+        };
+        say(&format!("  {}: {what}", planned.plan.workflow));
+    }
+    for planned in &left {
+        say(&format!(
+            "left out: {} ({}): {}",
+            planned.plan.workflow,
+            planned.plan.status.as_str(),
+            note(planned)
+        ));
+    }
+    let journal = match resumed {
+        Some(journal) => journal,
+        None => {
+            if ready.is_empty() {
+                say("nothing to migrate");
+                return Ok(());
+            }
+            let count = ready.len();
+            if !args.batch.yes
+                && !batch::confirm(
+                    &format!("migrate {count} workflow(s)?"),
+                    &format!("{count} workflow(s) would be migrated"),
+                )?
+            {
+                say("nothing was changed");
+                return Ok(());
+            }
+            let journal = Journal::create(&path, header).map_err(batch::journal_error)?;
+            say(&format!("journal: {}", path.display()));
+            journal
+        }
+    };
+    let journal = Mutex::new(journal);
+    let archive_dir = path.with_extension("archived");
+    let mut records = Vec::new();
+    let mut failed = 0;
+    for planned in ready {
+        let (outcome, slug, reason) =
+            apply_one(&client, planned, &journal, &args, &archive_dir).await?;
+        if outcome == Outcome::Failed {
+            failed += 1;
+        }
+        records.push(Record {
+            row: vec![
+                planned.plan.workflow.clone(),
+                planned.plan.app_id.clone().unwrap_or_default(),
+                outcome.as_str().to_owned(),
+                slug.clone().unwrap_or_else(|| "-".into()),
+                reason.clone().unwrap_or_default(),
+            ],
+            json: json!({
+                "workflow": planned.plan.workflow,
+                "app_id": planned.plan.app_id,
+                "action": outcome.as_str(),
+                "slug": slug,
+                "reason": reason,
+            }),
+        });
+    }
+    env.printer.records(&APPLY_COLUMNS, &records)?;
+    drop(journal);
+    let finished = batch::finish(&path, "migrate", &tenant);
+    if failed > 0 {
+        return Err(CliError::State {
+            path: finished.display().to_string(),
+            reason: format!(
+                "{failed} workflow(s) failed: see the lines above (apply again: what is done is found by name)"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// One ready plan: create (or find) its app workflow, then archive its legacy workflow when
+/// asked; each step decided in the journal first.
+async fn apply_one(
+    client: &atlan_workflows::AtlanClient,
+    planned: &Planned,
+    journal: &Mutex<Journal>,
+    args: &MigrateApplyArgs,
+    archive_dir: &std::path::Path,
+) -> Result<(Outcome, Option<String>, Option<String>), CliError> {
+    let name = &planned.plan.workflow;
+    let lock = || {
+        journal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let progress = lock().progress(Api::Apps, name);
+    if let Progress::Done { outcome, run } = progress
+        && outcome != Outcome::Failed
+        && !(args.archive_legacy && outcome != Outcome::Archived)
+    {
+        return Ok((
+            outcome,
+            run,
+            Some("done by this batch before it was resumed".into()),
+        ));
+    }
+    // A create decided without an outcome is sent again: it finds the first by its name.
+    lock()
+        .decide(Api::Apps, name, Timestamp::now())
+        .map_err(batch::journal_error)?;
+    let applied = match migrate::apply(client, planned).await {
+        Ok(applied) => applied,
+        Err(error) => {
+            let reason = error.to_string();
+            lock()
+                .done(
+                    Api::Apps,
+                    name,
+                    Outcome::Failed,
+                    None,
+                    Some(reason.clone()),
+                    Timestamp::now(),
+                )
+                .map_err(batch::journal_error)?;
+            return Ok((Outcome::Failed, None, Some(reason)));
+        }
+    };
+    let mut outcome = if applied.reused {
+        Outcome::Reused
+    } else {
+        Outcome::Created
+    };
+    let mut reason = applied
+        .reused
+        .then(|| "an app workflow of this name has these inputs already".to_owned());
+    if args.archive_legacy {
+        match archive(client, planned, &applied.slug, args.verify, archive_dir).await {
+            Ok(kept) => {
+                outcome = Outcome::Archived;
+                reason = Some(format!(
+                    "legacy workflow archived; to restore it: atlanctl workflows run {kept}{}",
+                    planned
+                        .plan
+                        .schedule
+                        .as_ref()
+                        .map(|s| format!(" --cron '{}' --timezone {}", s.cron, s.timezone))
+                        .unwrap_or_default()
+                ));
+            }
+            Err(why) => reason = Some(format!("created, not archived: {why}")),
+        }
+    }
+    lock()
+        .done(
+            Api::Apps,
+            name,
+            outcome,
+            Some(applied.slug.clone()),
+            reason.clone(),
+            Timestamp::now(),
+        )
+        .map_err(batch::journal_error)?;
+    Ok((outcome, Some(applied.slug), reason))
+}
+
+/// Archives the legacy workflow of `planned` once its app workflow `slug` exists (and, with
+/// `verify`, verifies); its JSON is written to `dir` first. Answers where the JSON is.
+async fn archive(
+    client: &atlan_workflows::AtlanClient,
+    planned: &Planned,
+    slug: &str,
+    verify: bool,
+    dir: &std::path::Path,
+) -> Result<String, String> {
+    let summary = client.apps().get(slug).await.map_err(|e| e.to_string())?;
+    let mut planned = planned.clone();
+    planned.migrated = Some(summary);
+    if verify {
+        let verification = migrate::verify(client, &planned, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !verification.differences.is_empty() {
+            return Err(format!(
+                "it does not verify: {}",
+                verification.differences.join("; ")
+            ));
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot keep its JSON in {}: {e}", dir.display()))?;
+    let kept = dir.join(format!(
+        "{}.json",
+        crate::paths::file_name(&planned.plan.workflow)
+    ));
+    let text = serde_json::to_string_pretty(&planned.legacy).map_err(|e| e.to_string())?;
+    std::fs::write(&kept, text)
+        .map_err(|e| format!("cannot keep its JSON in {}: {e}", kept.display()))?;
+    migrate::archive_legacy(client, &planned)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(kept.display().to_string())
+}
+
+const VERIFY_COLUMNS: [&str; 5] = ["WORKFLOW", "SLUG", "STATUS", "RUN", "DIFFERENCES"];
+
+/// `migrate verify`: exit 1 when a pair does not verify.
+async fn verify(args: MigrateVerifyArgs, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
+    let planned = migrate::select(&client, &selection(&args.select)).await?;
+    let test_run = args.test_run.then_some(args.timeout);
+    let mut records = Vec::new();
+    let mut bad = 0;
+    for planned in planned.iter().filter(|p| p.plan.app_id.is_some()) {
+        let verification = migrate::verify(&client, planned, test_run).await?;
+        let status = if verification.differences.is_empty() {
+            "verified"
+        } else if verification.slug.is_none() {
+            "missing"
+        } else {
+            "differs"
+        };
+        if status != "verified" {
+            bad += 1;
+        }
+        records.push(Record {
+            row: vec![
+                planned.plan.workflow.clone(),
+                verification.slug.clone().unwrap_or_else(|| "-".into()),
+                status.to_owned(),
+                verification
+                    .run
+                    .as_ref()
+                    .map(|(id, status)| format!("{id} {status}"))
+                    .unwrap_or_else(|| "-".into()),
+                verification.differences.join("; "),
+            ],
+            json: json!({
+                "workflow": planned.plan.workflow,
+                "slug": verification.slug,
+                "status": status,
+                "differences": verification.differences,
+                "run": verification.run.as_ref().map(|(id, _)| id),
+                "run_status": verification.run.as_ref().map(|(_, status)| status),
+            }),
+        });
+    }
+    env.printer.records(&VERIFY_COLUMNS, &records)?;
+    if bad > 0 {
+        return Err(CliError::NotReady {
+            count: bad,
+            total: records.len(),
+            what: "do not verify",
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,296 @@
+//! `atlanctl migrate plan | apply | verify` rehearsed on the sandbox (which serves both APIs):
+//! the demo tenant's plan and its report, an apply that creates each ready workflow once (a
+//! second creates nothing), a verify of each pair, the legacy workflows archived only once their
+//! app workflows exist, and a name taken by an app workflow with other inputs reported as a
+//! conflict, never reused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use atlan_sandbox::SandboxHandle;
+use common::*;
+use serde_json::Value;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("atlanctl-migrate-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The app workflows named `name`, as `apps list --name` prints them.
+async fn apps_named(sandbox: &SandboxHandle, name: &str) -> Vec<Value> {
+    let out = atlan(
+        sandbox,
+        &["-o", "json", "apps", "list", "--name", name, "--all"],
+    )
+    .await;
+    out.ok();
+    out.json_lines()
+}
+
+#[tokio::test]
+async fn the_demo_tenant_plans_with_a_report_and_each_line_names_its_fields() {
+    let (_clock, sandbox) = sandbox().await;
+    let dir = scratch("plan");
+    let report = dir.join("plan.md");
+    let report_text = report.display().to_string();
+    let out = atlan(
+        &sandbox,
+        &["-o", "json", "migrate", "plan", "--report", &report_text],
+    )
+    .await;
+    assert_eq!(
+        out.code, 1,
+        "not every demo workflow is ready: {}",
+        out.stderr
+    );
+    let lines = out.json_lines();
+    assert!(lines.len() >= 60, "{}", lines.len());
+    let count = |status: &str| lines.iter().filter(|l| l["status"] == status).count();
+    assert!(count("ready") > 0 && count("needs_input") > 0 && count("unsupported") > 0);
+    for line in &lines {
+        for field in [
+            "workflow",
+            "package",
+            "app_id",
+            "entrypoint",
+            "status",
+            "inputs",
+            "unmapped",
+            "schedule",
+            "provenance",
+        ] {
+            assert!(line.get(field).is_some(), "{field}: {line}");
+        }
+        for input in line["inputs"].as_object().unwrap().keys() {
+            assert!(
+                line["provenance"].get(input).is_some(),
+                "{input} has its source: {line}"
+            );
+        }
+    }
+    let snowflake = lines
+        .iter()
+        .find(|l| l["workflow"] == "atlan-snowflake-1714638976")
+        .unwrap();
+    assert_eq!(snowflake["status"], "ready", "{snowflake}");
+    assert_eq!(snowflake["app_id"], "snowflake-crawler");
+    assert_eq!(snowflake["entrypoint"], "crawler");
+    assert!(snowflake["inputs"]["credential_guid"].is_string());
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        report.contains(&format!(
+            "| {} | {} | {} | {} |",
+            count("ready"),
+            count("needs_input"),
+            count("unsupported"),
+            lines.len()
+        )),
+        "{report}"
+    );
+    assert!(report.contains("## `atlan-snowflake-1714638976`: ready"));
+
+    let one = atlan(
+        &sandbox,
+        &[
+            "migrate",
+            "plan",
+            "--workflow",
+            "atlan-snowflake-1714638976",
+        ],
+    )
+    .await;
+    one.ok();
+    let unknown = atlan(
+        &sandbox,
+        &["migrate", "plan", "--workflow", "atlan-nothing-1000000000"],
+    )
+    .await;
+    assert_eq!(unknown.code, 3, "{}", unknown.stderr);
+}
+
+#[tokio::test]
+async fn apply_creates_once_verify_compares_and_archive_waits_for_the_app_workflow() {
+    let (_clock, sandbox) = sandbox().await;
+    let dir = scratch("apply");
+    let journal = dir.join("migrate.jsonl").display().to_string();
+    let select = ["--package", "atlan-snowflake"];
+    let apply = |extra: &'static [&'static str]| {
+        let mut args = vec![
+            "-o",
+            "json",
+            "migrate",
+            "apply",
+            "--journal",
+            journal.as_str(),
+        ];
+        args.extend_from_slice(&select);
+        args.extend_from_slice(extra);
+        args
+    };
+    let refused = atlan(&sandbox, &apply(&[])).await;
+    assert_eq!(
+        refused.code, 2,
+        "--yes is needed without a terminal: {}",
+        refused.stderr
+    );
+    let before = sandbox.counts();
+
+    let out = atlan(&sandbox, &apply(&["--yes"])).await;
+    out.ok();
+    let lines = out.json_lines();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines.iter().all(|l| l["action"] == "created"),
+        "{}",
+        out.stdout
+    );
+    let created = apps_named(&sandbox, "atlan-snowflake-1714638976").await;
+    assert_eq!(created.len(), 1);
+    assert!(
+        created[0]["schedules"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty()),
+        "the schedule is carried: {}",
+        created[0]
+    );
+    assert_eq!(sandbox.counts().1, before.1, "run: false: no run started");
+
+    let again = atlan(&sandbox, &apply(&["--yes"])).await;
+    again.ok();
+    assert!(
+        again.json_lines().iter().all(|l| l["action"] == "reused"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        apps_named(&sandbox, "atlan-snowflake-1714638976")
+            .await
+            .len(),
+        1,
+        "nothing created twice"
+    );
+
+    let verify = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "migrate",
+            "verify",
+            "--package",
+            "atlan-snowflake",
+        ],
+    )
+    .await;
+    verify.ok();
+    assert!(
+        verify
+            .json_lines()
+            .iter()
+            .all(|l| l["status"] == "verified"),
+        "{}",
+        verify.stdout
+    );
+
+    let archived = atlan(&sandbox, &apply(&["--yes", "--archive-legacy", "--verify"])).await;
+    archived.ok();
+    for line in archived.json_lines() {
+        assert_eq!(line["action"], "archived", "{line}");
+        assert!(
+            line["reason"]
+                .as_str()
+                .unwrap()
+                .contains("atlanctl workflows run"),
+            "{line}"
+        );
+    }
+    let gone = atlan(
+        &sandbox,
+        &["workflows", "find", "--id", "atlan-snowflake-1714638976"],
+    )
+    .await;
+    assert_ne!(gone.code, 0, "archived: {}", gone.stdout);
+    assert_eq!(
+        apps_named(&sandbox, "atlan-snowflake-1714638976")
+            .await
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_name_taken_by_other_inputs_is_a_conflict_and_never_reused() {
+    let (_clock, sandbox) = sandbox().await;
+    let dir = scratch("conflict");
+    let inputs = dir.join("inputs.json");
+    std::fs::write(
+        &inputs,
+        r#"{"connection": {"typeName": "Connection", "attributes": {"qualifiedName": "default/snowflake/9"}},
+            "credential_guid": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691", "extraction_method": "direct"}"#,
+    )
+    .unwrap();
+    atlan(
+        &sandbox,
+        &[
+            "apps",
+            "create",
+            "snowflake-crawler",
+            "--name",
+            "atlan-snowflake-1714638976",
+            "--inputs",
+            &inputs.display().to_string(),
+        ],
+    )
+    .await
+    .ok();
+    let out = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "migrate",
+            "plan",
+            "--workflow",
+            "atlan-snowflake-1714638976",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let line = &out.json_lines()[0];
+    assert_eq!(line["status"], "needs_input", "{line}");
+    assert!(line["problems"].to_string().contains("conflict"), "{line}");
+    let journal = dir.join("migrate.jsonl").display().to_string();
+    let apply = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "migrate",
+            "apply",
+            "--workflow",
+            "atlan-snowflake-1714638976",
+            "--yes",
+            "--journal",
+            &journal,
+        ],
+    )
+    .await;
+    apply.ok();
+    assert!(
+        apply.stderr.contains("nothing to migrate"),
+        "{}",
+        apply.stderr
+    );
+    assert_eq!(
+        apps_named(&sandbox, "atlan-snowflake-1714638976")
+            .await
+            .len(),
+        1,
+        "not reused, not created"
+    );
+}
