@@ -110,3 +110,93 @@ async fn every_legacy_body_maps_each_parameter_or_lists_it() {
             || statuses.contains_key("needs_input")
     );
 }
+
+#[tokio::test]
+async fn the_demo_tenant_rehearses_plan_apply_reapply_verify_and_archive() {
+    let (_clock, sandbox, recorder, client) = tenant().await;
+    let selection = migrate::MigrationSelection::new();
+    let planned = migrate::select(&client, &selection).await.unwrap();
+    let ready: Vec<_> = planned
+        .iter()
+        .filter(|p| p.plan.status == MigrationStatus::Ready)
+        .collect();
+    assert!(ready.len() >= 10, "{}", ready.len());
+    let (_, runs_before, _) = sandbox.counts();
+    for planned in &ready {
+        let applied = migrate::apply(&client, planned).await.unwrap();
+        assert!(!applied.reused, "{}", planned.plan.workflow);
+        assert!(!applied.slug.is_empty());
+    }
+    let (_, runs_after, _) = sandbox.counts();
+    assert_eq!(runs_after, runs_before, "created with run: false");
+
+    // A second pass finds each by name and creates nothing.
+    let again = migrate::select(&client, &selection).await.unwrap();
+    recorder.clear();
+    for planned in again
+        .iter()
+        .filter(|p| p.plan.status == MigrationStatus::Ready)
+    {
+        assert!(planned.migrated.is_some(), "{}", planned.plan.workflow);
+        let applied = migrate::apply(&client, planned).await.unwrap();
+        assert!(applied.reused);
+        let verification = migrate::verify(&client, planned, None).await.unwrap();
+        assert!(
+            verification.differences.is_empty(),
+            "{}: {:?}",
+            planned.plan.workflow,
+            verification.differences
+        );
+    }
+    assert!(
+        !recorder
+            .requests()
+            .iter()
+            .any(|r| r.starts_with("POST") && r.ends_with("/api/service/v1/app")),
+        "no create on the second pass: {:?}",
+        recorder.requests()
+    );
+
+    // Archived once migrated: the legacy workflow and its schedule are gone, the app one stays.
+    for planned in again.iter().filter(|p| p.migrated.is_some()) {
+        migrate::archive_legacy(&client, planned).await.unwrap();
+        assert!(
+            client
+                .workflows()
+                .get_opt(&planned.plan.workflow)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            client
+                .schedules()
+                .get_opt(&planned.plan.workflow)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    // Not migrated: never archived.
+    let left = migrate::select(&client, &selection).await.unwrap();
+    let unsupported = left
+        .iter()
+        .find(|p| p.plan.status != MigrationStatus::Ready)
+        .unwrap();
+    assert!(migrate::archive_legacy(&client, unsupported).await.is_err());
+    assert!(
+        client
+            .workflows()
+            .get_opt(&unsupported.plan.workflow)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        left.iter()
+            .filter(|p| p.plan.status == MigrationStatus::Ready)
+            .count(),
+        0,
+        "every ready one was migrated and archived"
+    );
+}
