@@ -200,3 +200,21 @@ async fn the_demo_tenant_rehearses_plan_apply_reapply_verify_and_archive() {
         "every ready one was migrated and archived"
     );
 }
+
+#[test]
+fn every_field_of_pyatlans_models_is_named_as_its_legacy_alias_in_snake_case() {
+    // The mapping's naming rule, checked against its source: pyatlan 11.6.0's typed input models.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/apps/models/pyatlan-11.6.0.json");
+    let models: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut aliased = 0;
+    for app in models["apps"].as_array().unwrap() {
+        for field in app["fields"].as_array().unwrap() {
+            if let Some(alias) = field["alias"].as_str() {
+                assert_eq!(field["name"].as_str().unwrap(), alias.replace('-', "_"));
+                aliased += 1;
+            }
+        }
+    }
+    assert!(aliased > 200, "{aliased}");
+}

@@ -156,8 +156,8 @@ const SNOWFLAKE_CRAWLER: &str =
 /// The typed input models of pyatlan 11.6.0's app builders (see the module's documentation).
 const MODELS: &str = include_str!("../../../fixtures/apps/models/pyatlan-11.6.0.json");
 
-/// The fields of `app_id`'s typed input model, each `{name, alias, type, default, enum?}`.
-fn model_fields(app_id: &str) -> Vec<Value> {
+/// The model of `app_id` in [`MODELS`].
+fn model(app_id: &str) -> Option<&'static Value> {
     static PARSED: OnceLock<Value> = OnceLock::new();
     let models = PARSED.get_or_init(|| serde_json::from_str(MODELS).unwrap_or(Value::Null));
     models
@@ -166,8 +166,32 @@ fn model_fields(app_id: &str) -> Vec<Value> {
         .into_iter()
         .flatten()
         .find(|app| app.get("app_id").and_then(Value::as_str) == Some(app_id))
+}
+
+/// The fields of `app_id`'s typed input model, each `{name, alias, type, default, enum?}`.
+fn model_fields(app_id: &str) -> Vec<Value> {
+    model(app_id)
         .and_then(|app| app.get("fields").and_then(Value::as_array).cloned())
         .unwrap_or_default()
+}
+
+/// The hidden fields `app_id`'s builder sends with their defaults (the UI's hidden fields).
+fn hidden_defaults(app_id: &str) -> serde_json::Map<String, Value> {
+    model(app_id)
+        .and_then(|app| app.get("hidden").and_then(Value::as_object).cloned())
+        .unwrap_or_default()
+}
+
+/// The JSON Schema type of a value.
+fn type_of(value: &Value) -> Value {
+    match value {
+        Value::Bool(_) => json!({"type": "boolean"}),
+        Value::Number(_) => json!({"type": "number"}),
+        Value::String(_) => json!({"type": "string"}),
+        Value::Array(_) => json!({"type": "array"}),
+        Value::Object(_) => json!({"type": "object"}),
+        Value::Null => json!({}),
+    }
 }
 
 /// The JSON Schema of a model field's Python type (`str`, `bool`, `float`, `Dict[str, Any]`,
@@ -301,6 +325,17 @@ impl App {
                 }
             }
             properties.insert(name.to_owned(), schema);
+        }
+        // The hidden fields the builder sends, typed by their defaults.
+        for (name, default) in hidden_defaults(self.id) {
+            if properties.contains_key(&name) {
+                continue;
+            }
+            let mut schema = type_of(&default);
+            if let Value::Object(map) = &mut schema {
+                map.insert("default".into(), default);
+            }
+            properties.insert(name, schema);
         }
         let mut contract: Value = serde_json::from_str(SNOWFLAKE_CRAWLER).unwrap_or(Value::Null);
         let defs = contract
