@@ -128,13 +128,7 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
         text.push_str(" --verify");
     }
     let header = Header::new("migrate", tenant.clone(), text.trim(), Timestamp::now());
-    let resumed = if args.batch.resume {
-        Some(Journal::resume(&path, &header).map_err(batch::journal_error)?)
-    } else if path.exists() {
-        return Err(batch::interrupted(&path));
-    } else {
-        None
-    };
+    let resumed = batch::reopen(&path, &header, args.batch.resume)?;
     let planned = migrate::select(&client, &selection(&args.select)).await?;
     let (ready, left): (Vec<&Planned>, Vec<&Planned>) = planned
         .iter()
@@ -165,27 +159,23 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
             note(planned)
         ));
     }
+    let count = ready.len();
     let journal = match resumed {
         Some(journal) => journal,
-        None => {
-            if ready.is_empty() {
-                say("nothing to migrate");
-                return Ok(());
-            }
-            let count = ready.len();
-            if !args.batch.yes
-                && !batch::confirm(
-                    &format!("migrate {count} workflow(s)?"),
-                    &format!("{count} workflow(s) would be migrated"),
-                )?
-            {
-                say("nothing was changed");
-                return Ok(());
-            }
-            let journal = Journal::create(&path, header).map_err(batch::journal_error)?;
-            say(&format!("journal: {}", path.display()));
-            journal
-        }
+        None => match batch::start(
+            &path,
+            header,
+            count,
+            args.batch.yes,
+            (
+                &format!("migrate {count} workflow(s)?"),
+                &format!("{count} workflow(s) would be migrated"),
+                "nothing to migrate",
+            ),
+        )? {
+            Some(journal) => journal,
+            None => return Ok(()),
+        },
     };
     let journal = Mutex::new(journal);
     let archive_dir = path.with_extension("archived");

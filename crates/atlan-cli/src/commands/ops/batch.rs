@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use atlan_ops::bulk::JournalError;
+use atlan_ops::bulk::{Header, Journal, JournalError};
 use jiff::Timestamp;
 
 use crate::error::CliError;
@@ -97,4 +97,46 @@ pub(crate) fn journal_error(error: JournalError) -> CliError {
         path,
         reason: error.to_string(),
     }
+}
+
+/// The journal of an interrupted batch when `resume` (refused, nothing sent, when it belongs to
+/// another tenant or selection); `None` for a new batch, refused when an interrupted one's
+/// journal is there.
+pub(crate) fn reopen(
+    path: &Path,
+    header: &Header,
+    resume: bool,
+) -> Result<Option<Journal>, CliError> {
+    if resume {
+        let journal = Journal::resume(path, header).map_err(journal_error)?;
+        super::super::polling::say(&format!("resuming the batch in {}", path.display()));
+        return Ok(Some(journal));
+    }
+    if path.exists() {
+        return Err(interrupted(path));
+    }
+    Ok(None)
+}
+
+/// A new batch of `count` changes: confirmed (or `yes`), its journal created and named. `None`
+/// when there is nothing to do (`nothing` is said) or the person declined.
+pub(crate) fn start(
+    path: &Path,
+    header: Header,
+    count: usize,
+    yes: bool,
+    (question, what, nothing): (&str, &str, &str),
+) -> Result<Option<Journal>, CliError> {
+    let say = super::super::polling::say;
+    if count == 0 {
+        say(nothing);
+        return Ok(None);
+    }
+    if !yes && !confirm(question, what)? {
+        say("nothing was changed");
+        return Ok(None);
+    }
+    let journal = Journal::create(path, header).map_err(journal_error)?;
+    say(&format!("journal: {}", path.display()));
+    Ok(Some(journal))
 }

@@ -113,16 +113,8 @@ async fn bulk_change(
         args.selection(api),
         Timestamp::now(),
     );
-    let journal = if args.batch.resume {
-        // A journal of another batch is refused before anything is read or changed.
-        let journal = Journal::resume(&path, &header).map_err(batch::journal_error)?;
-        say(&format!("resuming the batch in {}", path.display()));
-        Some(journal)
-    } else if path.exists() {
-        return Err(batch::interrupted(&path));
-    } else {
-        None
-    };
+    // A journal of another batch is refused before anything is read or changed.
+    let journal = batch::reopen(&path, &header, args.batch.resume)?;
     let plan = bulk::select(&client, &selection, action).await?;
     if let Some(glob) = &selection.workflow
         && plan.is_empty()
@@ -142,33 +134,27 @@ async fn bulk_change(
         }));
     }
     show(&plan, action);
+    let count = plan.len();
+    let done = match action {
+        ScheduleAction::Suspend => "suspended",
+        _ => "resumed",
+    };
     let journal = match journal {
         Some(journal) => journal,
-        None => {
-            if plan.is_empty() {
-                say(&format!("nothing to {operation}"));
-                return Ok(());
-            }
-            let count = plan.len();
-            if !args.batch.yes
-                && !batch::confirm(
-                    &format!("{operation} the schedules of {count} workflow(s)?"),
-                    &format!(
-                        "the schedules of {count} workflow(s) would be {}",
-                        match action {
-                            ScheduleAction::Suspend => "suspended",
-                            _ => "resumed",
-                        }
-                    ),
-                )?
-            {
-                say("nothing was changed");
-                return Ok(());
-            }
-            let journal = Journal::create(&path, header).map_err(batch::journal_error)?;
-            say(&format!("journal: {}", path.display()));
-            journal
-        }
+        None => match batch::start(
+            &path,
+            header,
+            count,
+            args.batch.yes,
+            (
+                &format!("{operation} the schedules of {count} workflow(s)?"),
+                &format!("the schedules of {count} workflow(s) would be {done}"),
+                &format!("nothing to {operation}"),
+            ),
+        )? {
+            Some(journal) => journal,
+            None => return Ok(()),
+        },
     };
     let failed = execute(&client, &plan, action, journal, args.concurrency, env).await?;
     let finished = batch::finish(&path, operation, &tenant);
