@@ -83,6 +83,8 @@ pub const FOLDERS: &[(&str, Kind)] = &[
     ("apps/search", Kind::AtlasSearch),
     ("requests/search", Kind::OtherCrate),
     ("seed", Kind::OtherCrate),
+    // pyatlan's app input models, read by the sandbox's catalog (tested there).
+    ("apps/models", Kind::OtherCrate),
 ];
 
 impl Kind {
