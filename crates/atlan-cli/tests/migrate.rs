@@ -10,7 +10,9 @@ mod common;
 
 use std::path::PathBuf;
 
-use atlan_sandbox::SandboxHandle;
+use std::time::Duration;
+
+use atlan_sandbox::{Sandbox, SandboxHandle};
 use common::*;
 use serde_json::Value;
 
@@ -292,5 +294,56 @@ async fn a_name_taken_by_other_inputs_is_a_conflict_and_never_reused() {
             .len(),
         1,
         "not reused, not created"
+    );
+}
+
+#[tokio::test]
+async fn verify_with_a_test_run_submits_the_app_workflow_and_monitors_it_to_its_end() {
+    // On the system clock, with runs that end when submitted, so that the run does end.
+    let sandbox = Sandbox::builder()
+        .api_key(KEY)
+        .run_durations(Duration::ZERO, Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("test-run");
+    let journal = dir.join("migrate.jsonl").display().to_string();
+    let workflow = "atlan-snowflake-1714638976";
+    atlan(
+        &sandbox,
+        &[
+            "migrate",
+            "apply",
+            "--workflow",
+            workflow,
+            "--yes",
+            "--journal",
+            &journal,
+        ],
+    )
+    .await
+    .ok();
+    let out = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "migrate",
+            "verify",
+            "--workflow",
+            workflow,
+            "--test-run",
+            "--timeout",
+            "1m",
+        ],
+    )
+    .await;
+    out.ok();
+    let line = &out.json_lines()[0];
+    assert_eq!(line["status"], "verified", "{line}");
+    assert_eq!(line["run_status"], "Succeeded", "{line}");
+    assert!(
+        line["run"].as_str().is_some_and(|run| !run.is_empty()),
+        "{line}"
     );
 }

@@ -394,6 +394,17 @@ async fn watch_tells_each_failure_once_across_a_kill_9_and_loses_none() {
     assert_eq!(document["cause"], "credential", "{document}");
     assert!(document["text"].as_str().unwrap().contains(CRAWLER));
 
+    // Delivery is at least once: a kill between the webhook's answer and the state file's write
+    // would deliver it again. So the kill waits for the delivery to be recorded.
+    eventually("the delivery recorded", || async {
+        let text = std::fs::read_to_string(&state).ok()?;
+        let saved: Value = serde_json::from_str(&text).ok()?;
+        saved["outbox"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+            .then_some(())
+    })
+    .await;
     // Killed, a failure happens while it is down; restarted, it tells that one and not the first.
     watcher.start_kill().unwrap();
     watcher.wait().await.unwrap();
