@@ -10,7 +10,6 @@ use jiff::Timestamp;
 
 use super::commands::Env;
 use crate::error::CliError;
-use crate::output::Record;
 use crate::progress::Progress;
 
 /// A listing the CLI can print: its first page, or every page.
@@ -55,8 +54,10 @@ pub(crate) struct Shown<T> {
     pub(crate) noun: &'static str,
     /// The table's columns.
     pub(crate) columns: &'static [&'static str],
-    /// A result's row, at the time the page arrived.
-    pub(crate) row: fn(&T, Timestamp) -> Record,
+    /// A result's table row, at the time the page arrived.
+    pub(crate) row: fn(&T, Timestamp) -> Vec<String>,
+    /// A result's JSON document.
+    pub(crate) json: fn(&T) -> serde_json::Value,
 }
 
 /// Prints `listing`: its first page (with a note on how to see more), or every page with `all`.
@@ -72,7 +73,7 @@ pub(crate) async fn print<L: Paged>(
             env.printer.note(&format!("no {} found", shown.noun));
             return Ok(());
         }
-        env.printer.records(shown.columns, &rows(&page, &shown))?;
+        print_page(&page, &shown, env)?;
         if let Some(note) = more(&page) {
             env.printer.note(&note);
         }
@@ -88,7 +89,7 @@ pub(crate) async fn print<L: Paged>(
             items += page.items.len() as u64;
             progress.fetched(fetched, items, page.total.as_ref().map(|total| total.value));
             if !page.items.is_empty() {
-                env.printer.records(shown.columns, &rows(&page, &shown))?;
+                print_page(&page, &shown, env)?;
             }
         }
         Ok(())
@@ -102,12 +103,15 @@ pub(crate) async fn print<L: Paged>(
     Ok(())
 }
 
-fn rows<T>(page: &Page<T>, shown: &Shown<T>) -> Vec<Record> {
+/// One page, its rows (in a table) taken at the time it arrived.
+fn print_page<T>(page: &Page<T>, shown: &Shown<T>, env: &mut Env) -> Result<(), CliError> {
     let now = Timestamp::now();
-    page.items
-        .iter()
-        .map(|item| (shown.row)(item, now))
-        .collect()
+    env.printer.listed(
+        shown.columns,
+        &page.items,
+        |item| (shown.row)(item, now),
+        shown.json,
+    )
 }
 
 /// The note after a page that is not the last: where the next starts.

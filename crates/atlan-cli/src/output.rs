@@ -35,9 +35,11 @@ pub(crate) struct Printer {
 }
 
 impl Printer {
-    /// A printer to stdout, with notes on stderr.
+    /// A printer to stdout (buffered: each call's output is flushed when it is written), with
+    /// notes on stderr.
     pub(crate) fn stdout(format: Format) -> Self {
-        Self::new(format, Box::new(io::stdout()), Box::new(io::stderr()))
+        let out = io::BufWriter::with_capacity(64 * 1024, io::stdout());
+        Self::new(format, Box::new(out), Box::new(io::stderr()))
     }
 
     /// A printer to any writers: results to `out`, notes to `err`.
@@ -96,6 +98,51 @@ impl Printer {
                 Ok(())
             }
         }
+    }
+
+    /// Writes a page of results: as JSON lines, each item's document (`json`) straight into the
+    /// output, flushed once for the page, no table row built; as a table, each item's `row`.
+    /// The bytes are those of [`Printer::records`].
+    pub(crate) fn listed<T>(
+        &mut self,
+        columns: &[&str],
+        items: &[T],
+        row: impl Fn(&T) -> Vec<String>,
+        json: impl Fn(&T) -> Value,
+    ) -> Result<(), CliError> {
+        if self.format == Format::Table {
+            let records: Vec<Record> = items
+                .iter()
+                .map(|item| Record {
+                    row: row(item),
+                    json: Value::Null,
+                })
+                .collect();
+            return self.records(columns, &records);
+        }
+        if scrub::has_secrets() {
+            let records: Vec<Record> = items
+                .iter()
+                .map(|item| Record {
+                    row: Vec::new(),
+                    json: json(item),
+                })
+                .collect();
+            return self.records(columns, &records);
+        }
+        let mut line = Vec::with_capacity(4096);
+        self.write(|out| {
+            for item in items {
+                line.clear();
+                serde_json::to_writer(&mut line, &json(item)).map_err(io::Error::other)?;
+                match std::str::from_utf8(&line).map(scrub::line) {
+                    Ok(std::borrow::Cow::Borrowed(_)) | Err(_) => out.write_all(&line)?,
+                    Ok(std::borrow::Cow::Owned(scrubbed)) => out.write_all(scrubbed.as_bytes())?,
+                }
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        })
     }
 
     /// Writes a JSON document on one line.
@@ -254,6 +301,30 @@ mod tests {
             printer.records(&["NAME", "PHASE"], page).unwrap();
         }
         String::from_utf8(sink.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn a_listed_page_prints_the_bytes_of_its_records() {
+        let pages = vec![
+            vec![record(&["a", "Running"]), record(&["bb", "Failed"])],
+            vec![record(&["ccc", "\u{1b}[31mred"])],
+        ];
+        for format in [Format::Json, Format::Table] {
+            let sink = Sink::default();
+            let mut printer = Printer::new(format, Box::new(sink.clone()), Box::new(io::sink()));
+            for page in &pages {
+                printer
+                    .listed(
+                        &["NAME", "PHASE"],
+                        page,
+                        |record| record.row.clone(),
+                        |record| record.json.clone(),
+                    )
+                    .unwrap();
+            }
+            let listed = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+            assert_eq!(listed, printed(format, &pages), "{format:?}");
+        }
     }
 
     #[test]

@@ -34,17 +34,27 @@ pub(crate) const SCHEDULE_COLUMNS: &[&str] =
 
 /// A run found by a search. `now` is when a run still going is measured to.
 pub(crate) fn run_hit(run: &WorkflowSearchResult, now: Timestamp) -> Record {
-    let source = &run.source;
     Record {
-        row: run_row(
-            run.name(),
-            &source.metadata,
-            &source.spec,
-            source.status.as_ref(),
-            now,
-        ),
-        json: shown(&source),
+        row: run_hit_row(run, now),
+        json: run_hit_json(run),
     }
+}
+
+/// The table row of a run found by a search.
+pub(crate) fn run_hit_row(run: &WorkflowSearchResult, now: Timestamp) -> Vec<String> {
+    let source = &run.source;
+    run_row(
+        run.name(),
+        &source.metadata,
+        &source.spec,
+        source.status.as_ref(),
+        now,
+    )
+}
+
+/// The JSON document of a run found by a search: the Argo object.
+pub(crate) fn run_hit_json(run: &WorkflowSearchResult) -> Value {
+    shown(&run.source)
 }
 
 /// A run as a re-run or a stop answers it.

@@ -73,7 +73,8 @@ async fn list(
     let shown = Shown {
         noun: "credentials",
         columns: CREDENTIAL_COLUMNS,
-        row: |credential, _| rows::credential(credential),
+        row: |credential, _| rows::credential(credential).row,
+        json: |credential| rows::credential(credential).json,
     };
     listing::print(list, paging.all, shown, env).await
 }

@@ -146,7 +146,8 @@ async fn print_listing<Q: ListingQuery<Item = WorkflowSearchResult>>(
     let shown = Shown {
         noun: "runs",
         columns: RUN_COLUMNS,
-        row: rows::run_hit,
+        row: rows::run_hit_row,
+        json: rows::run_hit_json,
     };
     listing::print(listing, paging.all, shown, env).await
 }

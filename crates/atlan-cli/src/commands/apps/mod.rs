@@ -134,7 +134,8 @@ async fn list(
     let shown = Shown {
         noun: "app workflows",
         columns: rows::WORKFLOW_COLUMNS,
-        row: |summary, _| rows::workflow(summary),
+        row: |summary, _| rows::workflow(summary).row,
+        json: |summary| rows::workflow(summary).json,
     };
     listing::print(listing, all, shown, env).await
 }

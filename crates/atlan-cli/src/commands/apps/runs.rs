@@ -74,7 +74,8 @@ async fn list(
     let shown = Shown {
         noun: "app runs",
         columns: rows::FOUND_RUN_COLUMNS,
-        row: |run, _| rows::found_run(run),
+        row: |run, _| rows::found_run(run).row,
+        json: |run| rows::found_run(run).json,
     };
     listing::print(search, paging.all, shown, env).await
 }
