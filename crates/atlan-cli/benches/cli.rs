@@ -42,6 +42,16 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut missed = Vec::new();
+    // `cargo bench -p atlan-cli --bench cli -- facade`: that case alone.
+    if std::env::args().any(|argument| argument == "facade") {
+        cli_against_facade(&mut missed);
+        return if missed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            println!("missed: {missed:#?}");
+            ExitCode::FAILURE
+        };
+    }
     // `cargo bench -p atlan-cli --bench cli -- exporter`: that case alone.
     if std::env::args().any(|argument| argument == "exporter") {
         let server = Server::start_with(EXPORTED);
@@ -135,6 +145,8 @@ fn main() -> ExitCode {
     drop(exporter);
     drop(server);
 
+    cli_against_facade(&mut missed);
+
     // `doctor` on the demo tenant: each credential tested once, and how many requests it sends.
     let output = Command::new(ATLAN)
         .args(["--sandbox", "-o", "json", "doctor"])
@@ -152,6 +164,79 @@ fn main() -> ExitCode {
     } else {
         println!("missed: {missed:#?}");
         ExitCode::FAILURE
+    }
+}
+
+/// Runs on the server of the CLI-against-facade case.
+const SIDE_BY_SIDE: usize = 10_000;
+
+/// The search of every phase, scheduled runs included, pages of 100.
+const SEARCH_ALL: &[&str] = &[
+    "-o",
+    "json",
+    "runs",
+    "search",
+    "--status",
+    "Succeeded,Failed,Error,Running,Pending",
+    "--include-scheduled",
+    "--all",
+    "--size",
+    "100",
+];
+
+/// `runs search --all -o json` against the facade's stream of the same search on the same
+/// server, at 0 and 100 ms added to each answer (issue 26: within 1.3x of the facade).
+fn cli_against_facade(missed: &mut Vec<String>) {
+    use atlan_workflows::{AtlanClient, WorkflowPhase};
+    use futures_util::TryStreamExt;
+
+    let server = Server::start_with(SIDE_BY_SIDE);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = AtlanClient::builder()
+        .base_url(&server.base_url)
+        .api_key(KEY)
+        .build()
+        .unwrap();
+    let facade = || {
+        runtime.block_on(async {
+            let started = Instant::now();
+            let runs: Vec<_> = client
+                .runs()
+                .search()
+                .phases([
+                    WorkflowPhase::Succeeded,
+                    WorkflowPhase::Failed,
+                    WorkflowPhase::Error,
+                    WorkflowPhase::Running,
+                    WorkflowPhase::Pending,
+                ])
+                .including_scheduled()
+                .size(100)
+                .stream()
+                .try_collect()
+                .await
+                .unwrap();
+            (started.elapsed(), runs.len(), 0)
+        })
+    };
+    for latency in [0, 100] {
+        if latency > 0 {
+            server.latency(latency);
+        }
+        let cli = median_of(5, || timed(&server.base_url, SEARCH_ALL));
+        let stream = median_of(5, facade);
+        let ratio = cli.0.as_secs_f64() / stream.0.as_secs_f64();
+        println!(
+            "{SIDE_BY_SIDE} runs at {latency} ms per search answer: atlanctl runs search --all -o json {:.3?} ({} lines, peak {} KiB), the facade's stream {:.3?} ({} runs): {ratio:.2}x (target <= 1.3x)",
+            cli.0, cli.1, cli.2, stream.0, stream.1
+        );
+        assert_eq!(cli.1, stream.1, "the same runs");
+        if ratio > 1.3 {
+            missed.push(format!("CLI {ratio:.2}x the facade at {latency} ms"));
+        }
     }
 }
 
