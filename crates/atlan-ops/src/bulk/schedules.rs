@@ -132,9 +132,7 @@ pub struct ScheduleReport {
 
 /// The legacy package of a workflow name: its prefix before the ten-digit suffix.
 fn legacy_package(name: &str) -> Option<String> {
-    let (prefix, digits) = name.rsplit_once('-')?;
-    (digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| WorkflowPackage::from(prefix).prefix().to_owned())
+    WorkflowPackage::of_workflow_id(name).map(|package| package.prefix().to_owned())
 }
 
 /// The plan of `action` over `selection`: for a suspend, each workflow with a schedule (legacy:

@@ -310,7 +310,7 @@ pub async fn schedules(
 
 /// Whether a credential parameter holds a GUID (not empty, not a `{{credentialGuid}}` placeholder
 /// filled at run time from the workflow's payload).
-fn is_guid(value: &str) -> bool {
+pub(crate) fn is_guid(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 64
         && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')

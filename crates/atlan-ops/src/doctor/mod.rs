@@ -22,6 +22,8 @@ use crate::window::Window;
 
 mod gather;
 
+pub(crate) use gather::is_guid;
+
 pub use gather::{DoctorReport, gather, run, schedules};
 
 /// How bad a finding is.

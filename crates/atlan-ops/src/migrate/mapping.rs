@@ -31,6 +31,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::pairs::{self, AppTarget};
+use crate::doctor::is_guid;
 
 /// A legacy parameter whose name differs from its app input's: (app, legacy name, input, source).
 pub const RENAMES: [(&str, &str, &str, &str); 2] = [
@@ -128,8 +129,7 @@ pub fn package_of(workflow: &Workflow) -> Option<String> {
     {
         return Some(package.prefix().to_owned());
     }
-    let (prefix, digits) = workflow.name()?.rsplit_once('-')?;
-    (digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| prefix.to_owned())
+    WorkflowPackage::of_workflow_id(workflow.name()?).map(|package| package.prefix().to_owned())
 }
 
 /// The app that takes over `workflow`, if any.
@@ -429,13 +429,6 @@ fn parse_json(value: &Value) -> Result<Value, String> {
         Value::String(text) => serde_json::from_str(text).map_err(|error| error.to_string()),
         other => Ok(other.clone()),
     }
-}
-
-/// Whether `value` is a credential's GUID (not empty, not a `{{…}}` placeholder).
-fn is_guid(value: &str) -> bool {
-    !value.is_empty()
-        && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
 #[cfg(test)]
