@@ -85,8 +85,9 @@ impl Field {
 /// Where field names are resolved: the document, or one object of a nested path.
 #[derive(Clone, Copy)]
 pub(crate) struct Scope<'a> {
+    /// The document; its source (the root of every walk) is only read when a field has no doc
+    /// values, so that a document that parses its source lazily is parsed only then.
     pub(crate) document: &'a dyn super::Document,
-    pub(crate) root: &'a Value,
     /// The nested path and object being evaluated, if inside a `nested` query. The object is
     /// `None` when the document's doc values say the path holds a single object: it is then only
     /// looked up if a field under it has no doc values.
@@ -205,7 +206,7 @@ impl<'a> Scope<'a> {
                 (true, Some(object)) => Visibility::Below(object, nested_path.len() + 1),
                 // The document's single object there, reachable only through it: walk from the
                 // root.
-                (true, None) => Visibility::Below(self.root, 0),
+                (true, None) => Visibility::Below(self.document.source(), 0),
             };
         }
         let hidden = self.nested_paths.iter().any(|nested| {
@@ -215,7 +216,7 @@ impl<'a> Scope<'a> {
         if hidden {
             Visibility::Hidden
         } else {
-            Visibility::Below(self.root, 0)
+            Visibility::Below(self.document.source(), 0)
         }
     }
 
@@ -328,7 +329,6 @@ mod tests {
         let identified = ("doc-1", document.clone());
         let scope = Scope {
             document: &identified,
-            root: document,
             nested: None,
             nested_paths: &nested,
         };
@@ -371,7 +371,6 @@ mod tests {
         let object = &document["metadata"];
         let scope = Scope {
             document: &document,
-            root: &document,
             nested: Some(("metadata", Some(object))),
             nested_paths: &nested,
         };

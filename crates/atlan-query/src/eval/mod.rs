@@ -73,6 +73,12 @@ pub trait Document {
         let _ = column;
         None
     }
+
+    /// Called once the evaluator has matched this document and read its sort keys: it reads
+    /// nothing more of it, though it keeps the document until the page is cut. A document that
+    /// parses its source lazily can drop the parsed tree here, so that a search matching many
+    /// documents does not hold all their trees at once. The default does nothing.
+    fn evaluated(&mut self) {}
 }
 
 /// A doc value: one leaf of a document's source, and its instant when it is a date string (read
@@ -397,7 +403,6 @@ impl Search {
         for document in documents {
             let scope = Scope {
                 document: &document,
-                root: document.source(),
                 nested: None,
                 nested_paths: &options.nested_paths,
             };
@@ -405,6 +410,8 @@ impl Search {
                 && post_filter.as_ref().is_none_or(|m| m.matches(&scope));
             if selected {
                 keys.extend(sorts.iter().map(|sort| sort.key(&scope)));
+                let mut document = document;
+                document.evaluated();
                 matched.push((matched.len(), document));
             }
         }
