@@ -9,10 +9,12 @@ use atlan_query::eval::Page;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::store::StoredDocument;
+use atlan_query::eval::Document;
 
-/// The body of an `indexsearch` answer for `page`, serialized straight from the stored documents
-/// (no copy of them is made).
+use crate::store::{Source, StoredDocument};
+
+/// The body of an `indexsearch` answer for `page`, serialized straight from the stored documents:
+/// each hit's stored text is written as it is (no copy or parse of it is made).
 ///
 /// # Errors
 /// When serializing fails (it cannot for JSON values, but the error is not hidden).
@@ -63,7 +65,7 @@ pub(crate) fn atlas_search(
     let entities: Vec<AtlasEntity<'_>> = page
         .hits
         .iter()
-        .map(|hit| AtlasEntity::of(hit.document.source, attributes))
+        .map(|hit| AtlasEntity::of(hit.document.source(), attributes))
         .collect();
     serde_json::to_vec(&AtlasAnswer {
         approximate_count: page.total.as_ref().map_or(0, |total| total.value),
@@ -174,6 +176,7 @@ struct SearchHit<'a> {
     primary_term: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     sort: Option<&'a [Value]>,
+    /// The stored text, written as it is.
     #[serde(rename = "_source")]
-    source: &'a Value,
+    source: &'a Source,
 }

@@ -20,16 +20,16 @@ pub(crate) fn uuid_from(rng: &mut fastrand::Rng) -> String {
     rng.fill(&mut bytes);
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let part = |range: std::ops::Range<usize>| hex.get(range).unwrap_or_default().to_owned();
-    format!(
-        "{}-{}-{}-{}-{}",
-        part(0..8),
-        part(8..12),
-        part(12..16),
-        part(16..20),
-        part(20..32)
-    )
+    let mut text = String::with_capacity(36);
+    for (index, byte) in bytes.iter().enumerate() {
+        if matches!(index, 4 | 6 | 8 | 10) {
+            text.push('-');
+        }
+        for nibble in [byte >> 4, byte & 0x0f] {
+            text.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+    text
 }
 
 /// `prefix` plus five characters of [`GENERATE_NAME_ALPHABET`], the prefix cut to 58 characters.
@@ -83,5 +83,13 @@ mod tests {
         let id = uuid();
         assert_eq!(id.len(), 36);
         assert_eq!(id.as_bytes()[14], b'4');
+        let mut rng = fastrand::Rng::with_seed(1);
+        let mut bytes = [0u8; 16];
+        rng.fill(&mut bytes);
+        let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let id = uuid_from(&mut fastrand::Rng::with_seed(1));
+        assert_eq!(id.replace('-', "").get(..12), expected.get(..12));
+        let groups: Vec<usize> = id.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
     }
 }

@@ -301,9 +301,7 @@ impl SandboxBuilder {
             if let Some((line, bytes)) = opened.recovered {
                 tracing::warn!(path = %path.display(), line, bytes, "recovered the state file: cut off an unfinished last write (the process stopped while writing it; it was never acknowledged)");
             }
-            for event in opened.events {
-                store.apply(event);
-            }
+            store.replay(opened.events);
             tracing::info!(path = %opened.log.path().display(), events = replayed, "state replayed");
             store.attach_log(opened.log);
         }

@@ -147,22 +147,23 @@ pub(crate) fn creator(username: &str) -> Creator {
     }
 }
 
-/// The events that load `seed` at `now` (epoch milliseconds).
+/// The events that load `seed` at `now` (epoch milliseconds), made as they are taken (the
+/// synthetic tenant streams; the others are small and read whole).
 pub(crate) fn events(
     seed: &Seed,
     now: i64,
     rng: &mut fastrand::Rng,
-) -> Result<Vec<Event>, SeedError> {
-    match seed {
-        Seed::Empty => Ok(Vec::new()),
+) -> Result<Box<dyn Iterator<Item = Event>>, SeedError> {
+    Ok(match seed {
+        Seed::Empty => Box::new(std::iter::empty()),
         Seed::Default => {
             let mut events = tenant_events("the default tenant", DEFAULT_TENANT, now, rng)?;
             events.extend(apps::events(now));
-            Ok(events)
+            Box::new(events.into_iter())
         }
-        Seed::Dir(dir) => dir_events(dir, now, rng),
-        Seed::Synthetic { workflows, runs } => Ok(synthetic::events(*workflows, *runs, now)),
-    }
+        Seed::Dir(dir) => Box::new(dir_events(dir, now, rng)?.into_iter()),
+        Seed::Synthetic { workflows, runs } => Box::new(synthetic::events(*workflows, *runs, now)),
+    })
 }
 
 fn tenant_events(

@@ -18,9 +18,9 @@ struct Template {
     package_name: String,
 }
 
-/// `workflows` workflows across every package and `runs` runs spread over the last 30 days.
-pub(super) fn events(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
-    let mut rng = fastrand::Rng::with_seed(42);
+/// `workflows` workflows across every package and `runs` runs spread over the last 30 days,
+/// generated one at a time as they are loaded (a 100,000-run tenant is never held twice).
+pub(super) fn events(workflows: usize, runs: usize, now: i64) -> Synthetic {
     let users: Vec<Creator> = [
         "jane.doe",
         "john.roe",
@@ -31,33 +31,71 @@ pub(super) fn events(workflows: usize, runs: usize, now: i64) -> Vec<Event> {
     .iter()
     .map(|user| creator(user))
     .collect();
-    let mut events = Vec::with_capacity(workflows + runs);
-    let mut templates = Vec::with_capacity(workflows);
-    // Every user but the scheduler account owns workflows.
-    let owners = users.iter().take(users.len() - 1).cycle();
-    let packages = WorkflowPackage::KNOWN.iter().cycle();
-    for (index, (package, owner)) in packages.zip(owners).take(workflows).enumerate() {
-        let (template, document) = workflow(index, package, owner, now, &mut rng);
-        events.push(Event::PutWorkflow {
-            name: template.name.clone(),
-            document,
-        });
-        templates.push(template);
+    Synthetic {
+        rng: fastrand::Rng::with_seed(42),
+        users,
+        templates: Vec::with_capacity(workflows),
+        names: HashSet::with_capacity(runs),
+        workflows,
+        runs,
+        now,
     }
-    if templates.is_empty() {
-        return events;
-    }
-    let mut names = HashSet::with_capacity(runs);
-    for _ in 0..runs {
-        let Some(template) = rng.choice(&templates) else {
-            break;
-        };
-        let record = run(template, &users, &mut names, now, &mut rng);
-        events.push(Event::PutRun {
+}
+
+/// The synthetic tenant's events, in order: every workflow, then every run.
+pub(crate) struct Synthetic {
+    rng: fastrand::Rng,
+    users: Vec<Creator>,
+    /// The workflows made so far, which runs are drawn from.
+    templates: Vec<Template>,
+    /// The run names given so far.
+    names: HashSet<String>,
+    /// How many workflows are made in all.
+    workflows: usize,
+    /// How many runs are left to make.
+    runs: usize,
+    now: i64,
+}
+
+impl Iterator for Synthetic {
+    type Item = Event;
+
+    fn next(&mut self) -> Option<Event> {
+        let index = self.templates.len();
+        if index < self.workflows {
+            let packages = WorkflowPackage::KNOWN;
+            let package = packages.get(index % packages.len())?;
+            // Every user but the scheduler account owns workflows.
+            let owners = self.users.len().saturating_sub(1).max(1);
+            let owner = self.users.get(index % owners)?;
+            let (template, document) = workflow(index, package, owner, self.now, &mut self.rng);
+            let name = template.name.clone();
+            self.templates.push(template);
+            return Some(Event::PutWorkflow { name, document });
+        }
+        if self.runs == 0 {
+            return None;
+        }
+        let template = self.rng.choice(&self.templates)?;
+        self.runs -= 1;
+        let record = run(
+            template,
+            &self.users,
+            &mut self.names,
+            self.now,
+            &mut self.rng,
+        );
+        Some(Event::PutRun {
             record: Box::new(record),
-        });
+        })
     }
-    events
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let workflows = self.workflows - self.templates.len().min(self.workflows);
+        let runs = if self.workflows == 0 { 0 } else { self.runs };
+        let left = workflows.saturating_add(runs);
+        (left, Some(left))
+    }
 }
 
 /// The `index`th workflow: of `package`, owned by `owner`, created 1 to 200 days ago; one in ten

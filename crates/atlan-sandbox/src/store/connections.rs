@@ -273,7 +273,7 @@ impl Store {
             return;
         };
         self.assets
-            .put(&connection_key(&guid), connection_asset(&entity));
+            .put(&connection_key(&guid), &connection_asset(&entity));
         self.connections.insert(guid, entity);
     }
 

@@ -6,8 +6,12 @@
 //! one small array per document costs a fraction of that. The values are extracted with
 //! `atlan_query`'s own [`field_values`], so they are exactly what the evaluator would find.
 
+use std::cell::OnceCell;
+
 use atlan_query::eval::{DocValue, Document, field_values};
 use serde_json::Value;
+
+use super::source::{self, Source};
 
 /// The most fields a layout keeps as doc values.
 const MAX_FIELDS: usize = 11;
@@ -121,24 +125,45 @@ impl DocValues {
     }
 }
 
-/// A stored document as the evaluator sees it: id, source and doc values.
-#[derive(Debug, Clone, Copy)]
+/// A stored document as the evaluator sees it: id, source and doc values. The source is parsed
+/// from its text the first time a search reads a field that has no doc values, and dropped once
+/// the document is evaluated.
+#[derive(Debug, Clone)]
 pub(crate) struct StoredDocument<'a> {
     pub(crate) name: &'a str,
-    pub(crate) source: &'a Value,
+    pub(crate) source: &'a Source,
+    parsed: OnceCell<Value>,
     pub(crate) values: Option<&'a DocValues>,
     /// The layout of `values`.
     pub(crate) layout: &'static Layout,
 }
 
-impl StoredDocument<'static> {
+impl<'a> StoredDocument<'a> {
+    /// The document `name`, with its source and doc values (of `layout`).
+    pub(crate) fn new(
+        name: &'a str,
+        source: &'a Source,
+        values: Option<&'a DocValues>,
+        layout: &'static Layout,
+    ) -> Self {
+        Self {
+            name,
+            source,
+            parsed: OnceCell::new(),
+            values,
+            layout,
+        }
+    }
+}
+
+/// The source of no document.
+static NO_SOURCE: Source = Source::NULL;
+
+impl StoredDocument<'_> {
     /// No document: an empty name and a `null` source.
-    pub(crate) const NONE: Self = Self {
-        name: "",
-        source: &Value::Null,
-        values: None,
-        layout: &ARGO,
-    };
+    pub(crate) fn none() -> Self {
+        Self::new("", &NO_SOURCE, None, &ARGO)
+    }
 }
 
 impl Document for StoredDocument<'_> {
@@ -147,7 +172,10 @@ impl Document for StoredDocument<'_> {
     }
 
     fn source(&self) -> &Value {
-        self.source
+        match self.source {
+            Source::Tree(value) => value,
+            Source::Text(text) => self.parsed.get_or_init(|| source::parse(text)),
+        }
     }
 
     fn doc_value_column(&self, path: &str) -> Option<usize> {
@@ -156,6 +184,10 @@ impl Document for StoredDocument<'_> {
 
     fn doc_values(&self, column: usize) -> Option<&[DocValue]> {
         self.values?.column(column)
+    }
+
+    fn evaluated(&mut self) {
+        self.parsed.take();
     }
 }
 

@@ -4,6 +4,7 @@
 //! The planner only ever narrows to a superset of the matches: the candidates are then evaluated
 //! with `atlan_query`'s evaluator, so the result is exactly a full scan's, only faster.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use atlan_query::eval::{EvalError, EvalOptions, Page};
@@ -12,7 +13,9 @@ use jiff::tz::TimeZone;
 use serde_json::Value;
 
 use super::doc_values::{self, DocValues, Layout, StoredDocument};
+use super::postings::Postings;
 use super::result_cache::{self, ResultCache};
+use super::source::Source;
 
 /// What a collection indexes: keyword fields by exact value, date fields by instant (each with
 /// where its values are in a document), and which fields it keeps as doc values.
@@ -75,30 +78,75 @@ fn at_path<'a>(document: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(document, |value, key| value.get(key))
 }
 
-/// A stored document with its doc values.
+/// A stored document: its source (as text) and its doc values.
 #[derive(Debug)]
 struct Entry {
     name: String,
-    document: Value,
+    source: Source,
     values: Option<DocValues>,
 }
 
 impl Entry {
-    fn new(name: &str, document: Value, layout: &Layout) -> Self {
+    fn new(name: &str, document: &Value, layout: &Layout) -> Self {
         Self {
             name: name.to_owned(),
-            values: DocValues::of(&document, layout),
-            document,
+            values: DocValues::of(document, layout),
+            source: Source::of(document),
         }
     }
 
     fn stored(&self, layout: &'static Layout) -> StoredDocument<'_> {
-        StoredDocument {
-            name: &self.name,
-            source: &self.document,
-            values: self.values.as_ref(),
-            layout,
+        StoredDocument::new(&self.name, &self.source, self.values.as_ref(), layout)
+    }
+}
+
+/// A document made ready to store: its entry and the keys it is indexed under, computed from the
+/// document alone, so that a bulk load prepares many at once, off the store's lock.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    entry: Entry,
+    keys: Keys,
+}
+
+/// The keys a document is indexed under.
+#[derive(Debug, Default)]
+struct Keys {
+    /// (field, keyword value).
+    terms: Vec<(&'static str, String)>,
+    /// (field, instant in milliseconds, or `None` when the field holds something not a date).
+    dates: Vec<(&'static str, Option<i64>)>,
+}
+
+impl Schema {
+    /// `document`, named `name`, ready to be stored in a collection of this schema.
+    pub(crate) fn prepare(&'static self, name: &str, document: &Value) -> Prepared {
+        Prepared {
+            entry: Entry::new(name, document, self.layout),
+            keys: self.keys(document),
         }
+    }
+
+    /// The keys `document` is indexed under.
+    fn keys(&self, document: &Value) -> Keys {
+        let mut keys = Keys::default();
+        for (field, path) in self.terms {
+            if let Some(value) = at_path(document, path).and_then(Value::as_str) {
+                keys.terms.push((field, value.to_owned()));
+            }
+        }
+        for (field, path) in self.dates {
+            match at_path(document, path) {
+                None | Some(Value::Null) => {}
+                Some(value) => keys.dates.push((
+                    field,
+                    value
+                        .as_str()
+                        .and_then(parse_date)
+                        .map(|date| date.as_millisecond()),
+                )),
+            }
+        }
+        keys
     }
 }
 
@@ -108,7 +156,7 @@ pub(crate) struct Collection {
     schema: &'static Schema,
     slots: Vec<Option<Entry>>,
     ids: HashMap<String, usize>,
-    terms: HashMap<&'static str, HashMap<String, BTreeSet<usize>>>,
+    terms: HashMap<&'static str, HashMap<String, Postings>>,
     /// (instant in milliseconds, slot) pairs: one dense B-tree per field, read in order by a range.
     dates: HashMap<&'static str, BTreeSet<(i64, usize)>>,
     /// Documents whose date field holds something that is not a date: always candidates.
@@ -145,23 +193,75 @@ impl Collection {
         self.ids.len()
     }
 
-    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
-        let slot = *self.ids.get(name)?;
-        self.slots.get(slot)?.as_ref().map(|entry| &entry.document)
+    /// The document `name` (parsed from its text).
+    pub(crate) fn get(&self, name: &str) -> Option<Cow<'_, Value>> {
+        self.source(name).map(Source::value)
     }
 
-    /// Every document, in index order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+    /// The source of document `name`, unparsed.
+    pub(crate) fn source(&self, name: &str) -> Option<&Source> {
+        let slot = *self.ids.get(name)?;
+        self.slots.get(slot)?.as_ref().map(|entry| &entry.source)
+    }
+
+    /// Whether document `name` is stored.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.ids.contains_key(name)
+    }
+
+    /// Every document, in index order, each parsed from its text as it is reached.
+    #[cfg(test)]
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, Cow<'_, Value>)> {
+        self.sources().map(|(name, source)| (name, source.value()))
+    }
+
+    /// The documents whose keyword `field` (one the schema indexes) holds a value `wanted`
+    /// accepts, in index order, unparsed. Documents with no string there are not indexed under
+    /// the field, and never found.
+    pub(crate) fn with_term(
+        &self,
+        field: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> impl Iterator<Item = (&str, &Source)> {
+        let mut slots: Vec<usize> = self
+            .terms
+            .get(field)
+            .into_iter()
+            .flatten()
+            .filter(|(value, _)| wanted(value))
+            .flat_map(|(_, slots)| slots.iter())
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+            .into_iter()
+            .filter_map(|slot| self.slots.get(slot)?.as_ref())
+            .map(|entry| (entry.name.as_str(), &entry.source))
+    }
+
+    /// Every document's source, in index order, unparsed.
+    pub(crate) fn sources(&self) -> impl Iterator<Item = (&str, &Source)> {
         self.slots
             .iter()
             .flatten()
-            .map(|entry| (entry.name.as_str(), &entry.document))
+            .map(|entry| (entry.name.as_str(), &entry.source))
+    }
+
+    /// The schema the collection is indexed by.
+    pub(crate) fn schema(&self) -> &'static Schema {
+        self.schema
     }
 
     /// Inserts or replaces a document.
-    pub(crate) fn put(&mut self, name: &str, document: Value) {
+    pub(crate) fn put(&mut self, name: &str, document: &Value) {
+        self.put_prepared(self.schema.prepare(name, document));
+    }
+
+    /// Inserts or replaces a document prepared by this collection's [`Schema::prepare`].
+    pub(crate) fn put_prepared(&mut self, prepared: Prepared) {
+        let Prepared { entry, keys } = prepared;
         self.generation += 1;
-        let slot = match self.ids.get(name) {
+        let slot = match self.ids.get(entry.name.as_str()) {
             Some(&slot) => {
                 self.unindex(slot);
                 slot
@@ -169,93 +269,82 @@ impl Collection {
             None => {
                 self.slots.push(None);
                 let slot = self.slots.len() - 1;
-                self.ids.insert(name.to_owned(), slot);
+                self.ids.insert(entry.name.clone(), slot);
                 slot
             }
         };
-        self.index(slot, &document);
-        if let Some(entry) = self.slots.get_mut(slot) {
-            *entry = Some(Entry::new(name, document, self.schema.layout));
+        self.index(slot, keys);
+        if let Some(stored) = self.slots.get_mut(slot) {
+            *stored = Some(entry);
         }
     }
 
-    /// Re-allocates every document in index order, so that each document's nodes sit together in
-    /// memory: after a bulk load they are interleaved with index entries, and a search that touches
-    /// a few fields of thousands of documents is bound by cache misses.
+    /// Re-allocates every document's doc values in index order, so that they sit together in
+    /// memory: after a bulk load they are interleaved with the texts and index entries, and a
+    /// search that reads a few doc values of thousands of documents is bound by cache misses.
     pub(crate) fn compact(&mut self) {
-        // Documents first, then all doc values together: a search reads the doc values of many
-        // documents and the sources of a few.
-        for entry in self.slots.iter_mut().flatten() {
-            entry.document = entry.document.clone();
-        }
         for entry in self.slots.iter_mut().flatten() {
             entry.values = entry.values.clone();
         }
     }
 
-    /// Removes a document; returns it.
-    pub(crate) fn remove(&mut self, name: &str) -> Option<Value> {
+    /// Removes a document; returns whether it was stored.
+    pub(crate) fn remove(&mut self, name: &str) -> bool {
         self.generation += 1;
-        let slot = self.ids.remove(name)?;
+        let Some(slot) = self.ids.remove(name) else {
+            return false;
+        };
         self.unindex(slot);
-        self.slots.get_mut(slot)?.take().map(|entry| entry.document)
+        self.slots
+            .get_mut(slot)
+            .is_some_and(|entry| entry.take().is_some())
     }
 
-    fn index(&mut self, slot: usize, document: &Value) {
-        for (field, path) in self.schema.terms {
-            if let Some(value) = at_path(document, path).and_then(Value::as_str) {
-                self.terms
-                    .entry(field)
-                    .or_default()
-                    .entry(value.to_owned())
-                    .or_default()
-                    .insert(slot);
+    fn index(&mut self, slot: usize, keys: Keys) {
+        for (field, value) in keys.terms {
+            let values = self.terms.entry(field).or_default();
+            match values.get_mut(value.as_str()) {
+                Some(postings) => postings.insert(slot),
+                None => {
+                    values.insert(value, Postings::One(slot));
+                }
             }
         }
-        for (field, path) in self.schema.dates {
-            match at_path(document, path) {
-                None | Some(Value::Null) => {}
-                Some(value) => match value.as_str().and_then(parse_date) {
-                    Some(date) => {
-                        self.dates
-                            .entry(field)
-                            .or_default()
-                            .insert((date.as_millisecond(), slot));
-                    }
-                    None => {
-                        self.undated.entry(field).or_default().insert(slot);
-                    }
-                },
+        for (field, date) in keys.dates {
+            match date {
+                Some(date) => {
+                    self.dates.entry(field).or_default().insert((date, slot));
+                }
+                None => {
+                    self.undated.entry(field).or_default().insert(slot);
+                }
             }
         }
     }
 
     fn unindex(&mut self, slot: usize) {
-        let Some(Some(Entry { document, .. })) = self.slots.get(slot) else {
+        let Some(Some(Entry { source, .. })) = self.slots.get(slot) else {
             return;
         };
-        let document = document.clone();
-        for (field, path) in self.schema.terms {
-            if let Some(value) = at_path(&document, path).and_then(Value::as_str)
-                && let Some(slots) = self
-                    .terms
-                    .get_mut(field)
-                    .and_then(|values| values.get_mut(value))
+        let keys = self.schema.keys(&source.value());
+        for (field, value) in keys.terms {
+            if let Some(values) = self.terms.get_mut(field)
+                && values
+                    .get_mut(value.as_str())
+                    .is_some_and(|postings| postings.remove(slot))
             {
-                slots.remove(&slot);
+                values.remove(value.as_str());
             }
         }
-        for (field, path) in self.schema.dates {
-            if let Some(date) = at_path(&document, path)
-                .and_then(Value::as_str)
-                .and_then(parse_date)
-                && let Some(dates) = self.dates.get_mut(field)
-            {
-                dates.remove(&(date.as_millisecond(), slot));
-            }
-            if let Some(slots) = self.undated.get_mut(field) {
-                slots.remove(&slot);
-            }
+        for (field, date) in keys.dates {
+            let removed = match date {
+                Some(date) => self
+                    .dates
+                    .get_mut(field)
+                    .map(|dates| dates.remove(&(date, slot))),
+                None => self.undated.get_mut(field).map(|slots| slots.remove(&slot)),
+            };
+            debug_assert!(removed.is_some(), "an indexed key is in its index");
         }
     }
 
@@ -293,7 +382,7 @@ impl Collection {
         // Every kept slot holds its document (the generation has not moved); a hole would only
         // shorten the page.
         page.hits.retain(|hit| hit.document.is_some());
-        Ok(page.map(|document| document.unwrap_or(StoredDocument::NONE)))
+        Ok(page.map(|document| document.unwrap_or_else(StoredDocument::none)))
     }
 
     /// [`Collection::search`] without kept results.
@@ -441,7 +530,7 @@ enum Plan<'a> {
     /// These slots.
     Slots(Vec<usize>),
     /// The union of these posting sets.
-    Sets(Vec<&'a BTreeSet<usize>>),
+    Sets(Vec<&'a Postings>),
     /// The documents dated in a range, and those whose date could not be read.
     Dates {
         undated: Option<&'a BTreeSet<usize>>,
@@ -476,7 +565,7 @@ impl Plan<'_> {
             Plan::Sets(sets) => {
                 let mut slots = Vec::with_capacity(sets.iter().map(|set| set.len()).sum());
                 for set in sets {
-                    slots.extend(set.iter().copied());
+                    slots.extend(set.iter());
                 }
                 slots
             }
@@ -493,7 +582,7 @@ impl Plan<'_> {
     }
 }
 
-static EMPTY: std::sync::LazyLock<HashMap<String, BTreeSet<usize>>> =
+static EMPTY: std::sync::LazyLock<HashMap<String, Postings>> =
     std::sync::LazyLock::new(HashMap::new);
 
 /// A term value as indexed keyword text.
@@ -509,6 +598,7 @@ fn scalar_text(value: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use atlan_model::WorkflowPhase;
+    use atlan_query::eval::Document;
     use atlan_query::workflows::{self, TimeBounds};
     use serde_json::json;
 
@@ -528,7 +618,7 @@ mod tests {
                 "metadata": {"name": name, "creationTimestamp": format!("2026-06-15T{:02}:{:02}:00Z", index % 24, index % 60),
                     "labels": {"workflows.argoproj.io/phase": phases[index % 5], "workflows.argoproj.io/creator": "x"}},
                 "spec": {"workflowTemplateRef": {"name": format!("wf-{}", index % 3)}},
-                "status": {"phase": phases[index % 5], "startedAt": started},
+                "status": {"phase": phases[index % 5], "startedAt": started, "progress": format!("{}/3", index % 4)},
             }),
         )
     }
@@ -539,14 +629,14 @@ mod tests {
         let mut collection = Collection::default();
         for index in 0..400 {
             let (name, document) = run(index);
-            collection.put(&name, document);
+            collection.put(&name, &document);
         }
         // Replace and remove some, so that the indexes are maintained, not only built.
         for index in (0..400).step_by(7) {
             let (name, mut document) = run(index);
             document["status"]["phase"] = json!("Succeeded");
             document["metadata"]["labels"]["workflows.argoproj.io/phase"] = json!("Succeeded");
-            collection.put(&name, document);
+            collection.put(&name, &document);
         }
         for index in (0..400).step_by(11) {
             collection.remove(&run(index).0);
@@ -574,21 +664,38 @@ mod tests {
             workflows::latest_run("wf-0").unwrap(),
             workflows::current_run("wf-2").unwrap(),
             workflows::find_by_id("wf-1-0007").unwrap(),
+            // `status.progress` is no doc value: the sources of the candidates are parsed.
+            serde_json::from_value(json!({
+                "size": 30,
+                "query": {"bool": {"filter": [
+                    {"term": {"status.phase.keyword": "Succeeded"}},
+                    {"term": {"status.progress.keyword": "2/3"}},
+                ]}},
+                "sort": [{"status.progress.keyword": "desc"}, {"metadata.creationTimestamp": "asc"}],
+            }))
+            .unwrap(),
         ];
         for search in searches {
             // Indexes and doc values against a plain scan of the sources.
             let indexed = collection.search(&search, &options).unwrap();
-            let scanned = search.execute(collection.iter(), &options).unwrap();
+            let scanned = search
+                .execute(
+                    collection
+                        .iter()
+                        .map(|(name, document)| (name, document.into_owned())),
+                    &options,
+                )
+                .unwrap();
             assert_eq!(indexed.total, scanned.total, "{search:?}");
             let indexed: Vec<_> = indexed
                 .hits
                 .iter()
-                .map(|hit| (hit.document.name, hit.document.source, &hit.sort))
+                .map(|hit| (hit.document.name, hit.document.source(), &hit.sort))
                 .collect();
             let scanned: Vec<_> = scanned
                 .hits
                 .iter()
-                .map(|hit| (hit.document.0, hit.document.1, &hit.sort))
+                .map(|hit| (hit.document.0, &hit.document.1, &hit.sort))
                 .collect();
             assert_eq!(indexed, scanned, "{search:?}");
             let plan = collection
@@ -596,5 +703,33 @@ mod tests {
                 .expect("the indexes narrow every Atlan search");
             assert!(plan.cost() < collection.len(), "narrowed: {search:?}");
         }
+    }
+
+    /// Documents are held as text, and come back as the trees they were stored as, deep ones too.
+    #[test]
+    fn stored_documents_come_back_as_they_were_put() {
+        let mut collection = Collection::default();
+        let (name, document) = run(1);
+        collection.put(&name, &document);
+        assert!(
+            collection.source(&name).unwrap().text().is_some(),
+            "as text"
+        );
+        assert_eq!(collection.get(&name).unwrap().into_owned(), document);
+        let deep = (0..150).fold(json!("leaf"), |inner, _| json!({"x": inner}));
+        let (deep_name, mut nested) = run(2);
+        nested["status"]["deep"] = deep;
+        collection.put(&deep_name, &nested);
+        let stored = collection.source(&deep_name).unwrap();
+        assert!(stored.text().is_none(), "too deep for text");
+        assert_eq!(collection.get(&deep_name).unwrap().into_owned(), nested);
+        let options = EvalOptions::at("2026-06-15T20:00:00Z".parse().unwrap());
+        let search = workflows::find_by_id(&deep_name).unwrap();
+        let page = collection.search(&search, &options).unwrap();
+        assert_eq!(page.hits.len(), 1);
+        assert_eq!(page.hits[0].document.source(), &nested);
+        assert!(collection.remove(&deep_name));
+        assert!(!collection.remove(&deep_name), "removed once");
+        assert!(collection.get(&deep_name).is_none());
     }
 }

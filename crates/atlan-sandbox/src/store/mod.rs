@@ -8,11 +8,15 @@ mod doc_values;
 mod failure;
 mod health;
 pub(crate) mod index;
+mod loading;
+mod postings;
 mod result_cache;
 pub(crate) mod runs;
+mod source;
 mod timetable;
 mod workflows;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -33,7 +37,9 @@ pub(crate) use failure::{Failure, MAX_RETRIES};
 use health::Counts;
 pub(crate) use health::Health;
 use index::Collection;
+use loading::{Ready, RunView};
 pub(crate) use runs::{Creator, Outcome, RunRecord};
+pub(crate) use source::Source;
 pub(crate) use workflows::{package_of, package_steps, template_document};
 
 use crate::error::{ApiError, ApiResult};
@@ -93,9 +99,9 @@ pub(crate) enum Event {
 #[serde(tag = "event", rename_all = "snake_case")]
 #[allow(clippy::enum_variant_names)] // the names of the events they write
 enum SnapshotEvent<'a> {
-    PutWorkflow { name: &'a str, document: &'a Value },
+    PutWorkflow { name: &'a str, document: &'a Source },
     PutRun { record: &'a RunRecord },
-    PutFixedRun { name: &'a str, document: &'a Value },
+    PutFixedRun { name: &'a str, document: &'a Source },
     PutCredential { credential: &'a StoredCredential },
     PutAppWorkflow { record: &'a AppWorkflowRecord },
     PutAppRun { record: &'a AppRunRecord },
@@ -137,7 +143,8 @@ pub(crate) struct StoreSettings {
 pub(crate) struct Store {
     workflows: Collection,
     runs: Collection,
-    records: BTreeMap<String, RunRecord>,
+    /// Run records by name, boxed: a B-tree node then holds pointers, not 448-byte records.
+    records: BTreeMap<String, Box<RunRecord>>,
     credentials: BTreeMap<String, StoredCredential>,
     /// Live app workflows by slug (shared with the reads that answer them).
     app_workflows: BTreeMap<String, Arc<AppWorkflowRecord>>,
@@ -308,7 +315,7 @@ impl Store {
         for attempt in 0..64 {
             let length = if attempt < 16 { 5 } else { 10 };
             let name = ids::generated_name_of_length(&prefix, length, &mut self.rng);
-            if !self.records.contains_key(&name) && self.runs.get(&name).is_none() {
+            if !self.records.contains_key(&name) && !self.runs.contains(&name) {
                 return Ok(name);
             }
         }
@@ -383,10 +390,10 @@ impl Store {
             serde_json::to_writer(&mut *out, &event)?;
             out.write_all(b"\n")
         };
-        for (name, document) in self.workflows.iter() {
+        for (name, document) in self.workflows.sources() {
             line(SnapshotEvent::PutWorkflow { name, document })?;
         }
-        for (name, document) in self.runs.iter() {
+        for (name, document) in self.runs.sources() {
             line(match self.records.get(name) {
                 Some(record) => SnapshotEvent::PutRun { record },
                 None => SnapshotEvent::PutFixedRun { name, document },
@@ -415,26 +422,77 @@ impl Store {
         Ok(())
     }
 
-    /// Logs then applies the seed data, one line per event.
+    /// Logs then applies the seed data, one line per event, a thousand events at a time: a
+    /// streamed seed is never held whole.
     ///
     /// # Errors
-    /// As [`Store::commit`].
-    pub(crate) fn commit_seed(&mut self, events: Vec<Event>) -> Result<(), StateError> {
-        if let Some(log) = &mut self.log {
-            log.append_each(&events)?;
-        }
-        for event in events {
-            self.apply(event);
+    /// As [`Store::commit`]; the chunks before the one that failed stay applied.
+    pub(crate) fn commit_seed(
+        &mut self,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<(), StateError> {
+        const CHUNK: usize = 1_000;
+        let mut events = events.into_iter().peekable();
+        while events.peek().is_some() {
+            let chunk: Vec<Event> = events.by_ref().take(CHUNK).collect();
+            if let Some(log) = &mut self.log {
+                log.append_each(&chunk)?;
+            }
+            self.load(chunk);
         }
         Ok(())
     }
 
+    /// Applies the events of a state file being replayed (nothing is logged), a thousand at a
+    /// time, as [`Store::load`] does.
+    pub(crate) fn replay(&mut self, events: impl IntoIterator<Item = Event>) {
+        let mut events = events.into_iter().peekable();
+        while events.peek().is_some() {
+            self.load(events.by_ref().take(1_000).collect());
+        }
+    }
+
+    /// Applies events in order, as [`Store::apply`] does one by one, with the documents they store
+    /// prepared ahead on two threads (see [`loading`]): what a bulk load spends most of its time on
+    /// depends on each event alone.
+    fn load(&mut self, events: Vec<Event>) {
+        let ready = loading::prepare(
+            &events,
+            self.now,
+            self.workflows.schema(),
+            self.runs.schema(),
+        );
+        for (event, ready) in events.into_iter().zip(ready) {
+            self.apply_ready(event, ready);
+        }
+    }
+
     /// Applies one event to memory.
     pub(crate) fn apply(&mut self, event: Event) {
+        self.apply_ready(event, Ready::Nothing);
+    }
+
+    /// Applies one event to memory, with what [`loading::prepare`] made ready for it.
+    fn apply_ready(&mut self, event: Event, ready: Ready) {
+        match (event, ready) {
+            (Event::PutWorkflow { name, document }, Ready::Workflow(prepared)) => {
+                self.schedule_workflow(&name, &document);
+                self.workflows.put_prepared(prepared);
+            }
+            (Event::PutRun { record }, Ready::Run(view)) => {
+                let name = record.name.clone();
+                self.records.insert(name.clone(), record);
+                self.file_run(&name, view);
+            }
+            (event, _) => self.apply_event(event),
+        }
+    }
+
+    fn apply_event(&mut self, event: Event) {
         match event {
             Event::PutWorkflow { name, document } => {
                 self.schedule_workflow(&name, &document);
-                self.workflows.put(&name, document);
+                self.workflows.put(&name, &document);
             }
             Event::DeleteWorkflow { name } => {
                 self.timetable.remove(&timetable::ScheduleKey::Legacy {
@@ -444,12 +502,12 @@ impl Store {
             }
             Event::PutRun { record } => {
                 let name = record.name.clone();
-                self.records.insert(name.clone(), *record);
+                self.records.insert(name.clone(), record);
                 self.refresh_run(&name);
             }
             Event::PutFixedRun { name, document } => {
                 self.records.remove(&name);
-                self.runs.put(&name, document);
+                self.runs.put(&name, &document);
             }
             Event::StopRun {
                 name,
@@ -500,34 +558,28 @@ impl Store {
     }
 
     /// Rebuilds a run's document at the store's current instant and schedules its next change.
-    /// A run with an index lag is indexed as it was that long ago (absent before it was
-    /// created), as a tenant's search sees it.
     fn refresh_run(&mut self, name: &str) {
         let Some(record) = self.records.get(name) else {
             return;
         };
-        let seen = self.now.saturating_sub(record.lag_ms);
-        let (document, next) = if record.created > seen {
-            (None, Some(record.created.saturating_add(record.lag_ms)))
-        } else {
-            (
-                Some(record.document(seen)),
-                record
-                    .next_change(seen)
-                    .map(|at| at.saturating_add(record.lag_ms)),
-            )
-        };
+        let view = RunView::of(record, self.now, self.runs.schema());
+        self.file_run(name, view);
+    }
+
+    /// Files a run's view: its document in the runs index (or out of it, while a lagging index
+    /// does not show it yet) and its next change.
+    fn file_run(&mut self, name: &str, view: RunView) {
         if let Some(at) = self.change_of.remove(name) {
             self.changes.remove(&(at, name.to_owned()));
         }
-        if let Some(next) = next {
+        if let Some(next) = view.next {
             self.changes.insert((next, name.to_owned()));
             self.change_of.insert(name.to_owned(), next);
         }
-        match document {
+        match view.document {
             Some(document) => {
                 self.unindexed.remove(name);
-                self.runs.put(name, document);
+                self.runs.put_prepared(document);
             }
             None => {
                 self.unindexed.insert(name.to_owned());
@@ -540,7 +592,7 @@ impl Store {
     pub(crate) fn run_document(&self, name: &str) -> Option<Value> {
         match self.records.get(name) {
             Some(record) => Some(record.document(self.now)),
-            None => self.runs.get(name).cloned(),
+            None => self.runs.get(name).map(Cow::into_owned),
         }
     }
 
@@ -612,24 +664,49 @@ impl Store {
             })
     }
 
-    pub(crate) fn workflow(&self, name: &str) -> Option<&Value> {
+    /// A workflow's document (parsed from its stored text).
+    pub(crate) fn workflow(&self, name: &str) -> Option<Cow<'_, Value>> {
         self.workflows.get(name)
     }
 
-    pub(crate) fn workflows(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.workflows.iter()
+    /// Whether a workflow is stored.
+    pub(crate) fn has_workflow(&self, name: &str) -> bool {
+        self.workflows.contains(name)
     }
 
-    pub(crate) fn run(&self, name: &str) -> Option<&Value> {
-        self.runs.get(name)
+    /// Every workflow's stored source, unparsed (for a cheap look at its text first).
+    pub(crate) fn workflow_sources(&self) -> impl Iterator<Item = (&str, &Source)> {
+        self.workflows.sources()
     }
 
-    pub(crate) fn runs(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.runs.iter()
+    /// Whether a run is indexed.
+    pub(crate) fn has_run(&self, name: &str) -> bool {
+        self.runs.contains(name)
+    }
+
+    /// The indexed runs of the workflows `wanted` accepts (by `spec.workflowTemplateRef.name`), in
+    /// index order, unparsed.
+    pub(crate) fn runs_of_workflows(
+        &self,
+        wanted: impl Fn(&str) -> bool,
+    ) -> impl Iterator<Item = (&str, &Source)> {
+        self.runs
+            .with_term("spec.workflowTemplateRef.name.keyword", wanted)
+    }
+
+    /// The names of the workflows of package `package` (by its `package.argoproj.io/name`
+    /// annotation), in index order.
+    pub(crate) fn workflows_of_package(&self, package: &str) -> impl Iterator<Item = &str> {
+        self.workflows
+            .with_term(
+                "metadata.annotations.package.argoproj.io/name.keyword",
+                move |value| value == package,
+            )
+            .map(|(name, _)| name)
     }
 
     pub(crate) fn record(&self, name: &str) -> Option<&RunRecord> {
-        self.records.get(name)
+        self.records.get(name).map(AsRef::as_ref)
     }
 
     pub(crate) fn credential(&self, id: &str) -> Option<&StoredCredential> {

@@ -247,7 +247,7 @@ impl Store {
         if active {
             return Ok(None);
         }
-        let Some(template) = self.workflow(workflow).cloned() else {
+        let Some(template) = self.workflow(workflow).map(std::borrow::Cow::into_owned) else {
             return Ok(None);
         };
         let mut record = self.new_run(workflow, &template, None)?;

@@ -5,6 +5,9 @@ use atlan_model::{
     PACKAGE_NAME_KEY, SCHEDULE_ANNOTATION, SCHEDULE_QUERY_PACKAGE, TIMEZONE_ANNOTATION, Workflow,
     decode_value,
 };
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use atlan_query::parse_date;
 use serde_json::{Value, json};
 
@@ -238,7 +241,7 @@ impl Store {
                 format!("the sandbox holds at most {MAX_WORKFLOWS} workflows; archive some first");
             return Err(ApiError::bad_request(reason));
         }
-        if self.workflow(name).is_some() {
+        if self.has_workflow(name) {
             return Err(ApiError::conflict(format!(
                 "workflowtemplates.argoproj.io \"{name}\" already exists"
             )));
@@ -303,7 +306,7 @@ impl Store {
                     "resourceName",
                 )
             })?;
-        let template = self.workflow(name).cloned().ok_or_else(|| {
+        let template = self.workflow(name).map(Cow::into_owned).ok_or_else(|| {
             ApiError::not_found("workflowtemplates.argoproj.io", &format!("\"{name}\""))
         })?;
         let record = self.new_run(name, &template, Some(creator.clone()))?;
@@ -317,7 +320,7 @@ impl Store {
 
     /// `POST workflows/{name}`: replaces the workflow's spec, labels and annotations.
     pub(crate) fn update_workflow(&mut self, name: &str, body: Value) -> ApiResult<Value> {
-        let existing = self.workflow(name).cloned().ok_or_else(|| {
+        let existing = self.workflow(name).map(Cow::into_owned).ok_or_else(|| {
             ApiError::not_found("workflowtemplates.argoproj.io", &format!("\"{name}\""))
         })?;
         let workflow = decode_workflow(body)?;
@@ -369,7 +372,7 @@ impl Store {
                 "the username query parameter is required",
             ));
         }
-        let mut document = self.workflow(name).cloned().ok_or_else(|| {
+        let mut document = self.workflow(name).map(Cow::into_owned).ok_or_else(|| {
             ApiError::not_found("workflowtemplates.argoproj.io", &format!("\"{name}\""))
         })?;
         let owner = Creator {
@@ -391,7 +394,7 @@ impl Store {
 
     /// `POST workflows/{name}/archive`: deletes the workflow (its runs stay).
     pub(crate) fn archive_workflow(&mut self, name: &str) -> ApiResult<()> {
-        if self.workflow(name).is_none() {
+        if !self.has_workflow(name) {
             return Err(ApiError::not_found(
                 "workflowtemplates.argoproj.io",
                 &format!("\"{name}\""),
@@ -409,11 +412,11 @@ impl Store {
     pub(crate) fn stop_run(&mut self, name: &str) -> ApiResult<Value> {
         let now = self.now();
         let Some(record) = self.record(name) else {
-            return match self.run(name) {
-                Some(_) => Err(ApiError::conflict(format!(
+            return match self.has_run(name) {
+                true => Err(ApiError::conflict(format!(
                     "cannot shutdown a completed workflow: workflow: \"{name}\", namespace: \"default\""
                 ))),
-                None => Err(ApiError::not_found(
+                false => Err(ApiError::not_found(
                     "workflows.argoproj.io",
                     &format!("\"{name}\""),
                 )),
@@ -475,9 +478,15 @@ impl Store {
     }
 
     /// `GET runs/cron`: the CronWorkflow of every scheduled workflow.
+    /// Only the workflows whose stored text names the schedule annotation are parsed.
     pub(crate) fn cron_workflows(&self) -> Vec<Value> {
-        self.workflows()
-            .filter_map(|(name, document)| Self::cron_workflow_of(name, document))
+        self.workflow_sources()
+            .filter(|(_, source)| {
+                source
+                    .text()
+                    .is_none_or(|text| text.contains(SCHEDULE_ANNOTATION))
+            })
+            .filter_map(|(name, source)| Self::cron_workflow_of(name, &source.value()))
             .collect()
     }
 
@@ -487,7 +496,7 @@ impl Store {
             || ApiError::not_found("cronworkflows.argoproj.io", &format!("\"{cron_name}\""));
         let name = cron_name.strip_suffix("-cron").ok_or_else(not_found)?;
         let document = self.workflow(name).ok_or_else(not_found)?;
-        Self::cron_workflow_of(name, document).ok_or_else(not_found)
+        Self::cron_workflow_of(name, &document).ok_or_else(not_found)
     }
 
     /// `GET runs/cron/{missed,}scheduleQueriesBetweenDuration`: runs of scheduled-query workflows
@@ -504,22 +513,15 @@ impl Store {
             })
         };
         let (start, end) = (parse(start, "startDate")?, parse(end, "endDate")?);
-        let is_schedule_query = |workflow: &str| {
-            workflow.starts_with("asq-")
-                || self
-                    .workflow(workflow)
-                    .and_then(|document| document.pointer("/metadata/annotations"))
-                    .and_then(|annotations| annotations.get(PACKAGE_NAME_KEY))
-                    .and_then(Value::as_str)
-                    == Some(SCHEDULE_QUERY_PACKAGE)
-        };
+        let scheduled_queries: HashSet<&str> =
+            self.workflows_of_package(SCHEDULE_QUERY_PACKAGE).collect();
+        let is_schedule_query =
+            |workflow: &str| workflow.starts_with("asq-") || scheduled_queries.contains(workflow);
+        // Only the runs of schedule-query workflows are parsed, found by the keyword index.
         Ok(self
-            .runs()
-            .filter(|(_, run)| {
-                let workflow = run
-                    .pointer("/spec/workflowTemplateRef/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+            .runs_of_workflows(is_schedule_query)
+            .map(|(_, source)| source.value())
+            .filter(|run| {
                 let created = run
                     .pointer("/metadata/creationTimestamp")
                     .and_then(Value::as_str)
@@ -528,11 +530,10 @@ impl Store {
                     .pointer("/status/phase")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                is_schedule_query(workflow)
-                    && created.is_some_and(|created| created >= start && created <= end)
+                created.is_some_and(|created| created >= start && created <= end)
                     && (!missed || matches!(phase, "Failed" | "Error"))
             })
-            .map(|(_, run)| run.clone())
+            .map(Cow::into_owned)
             .collect())
     }
 }

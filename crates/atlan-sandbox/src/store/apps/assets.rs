@@ -229,7 +229,7 @@ impl Store {
         let next = run
             .next_change(seen)
             .map(|at| at.saturating_add(run.lag_ms));
-        self.assets.put(&run_key(run_id), document);
+        self.assets.put(&run_key(run_id), &document);
         if let Some(at) = next {
             self.asset_changes.insert((at, run_id.to_owned()));
         }
@@ -237,7 +237,8 @@ impl Store {
 
     /// Indexes (or re-indexes) the asset of a workflow.
     pub(in crate::store) fn index_app_workflow(&mut self, record: &AppWorkflowRecord) {
-        self.assets.put(&workflow_key(&record.slug), record.asset());
+        self.assets
+            .put(&workflow_key(&record.slug), &record.asset());
     }
 
     /// Removes the asset of a deleted workflow.
@@ -311,6 +312,7 @@ mod tests {
 
     use atlan_model::AppRunStatus;
     use atlan_query::apps::{RunFilter, active_runs, runs};
+    use atlan_query::eval::Document;
     use serde_json::json;
 
     use super::*;
@@ -347,7 +349,7 @@ mod tests {
         let indexed = indexed
             .hits
             .iter()
-            .map(|hit| guid(hit.document.source))
+            .map(|hit| guid(hit.document.source()))
             .collect();
         let documents: Vec<Value> = store
             .app_runs
