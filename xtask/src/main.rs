@@ -168,7 +168,8 @@ fn ci() -> Result<(), String> {
 }
 
 /// The benchmarks: each crate's `benches/`, built in release mode. Every benchmark with a
-/// target: query building and evaluation, transport overhead, sandbox load, listing through the
+/// target: query building and evaluation, transport overhead, sandbox load, the sandbox's load time and
+/// peak RSS, listing through the
 /// facade, the CLI end to end, and last the side-by-side comparison with pyatlan
 /// (`atlan-workflows/benches/compare`: its report goes to `target/bench/report.md`, its chart to
 /// `target/bench/listing-latency.svg`). With `--quick`, only a short comparison. Every bench runs
@@ -179,6 +180,7 @@ fn bench(quick: bool) -> Result<(), String> {
         ("atlan-transport", "overhead"),
         ("atlan-sandbox", "load"),
         ("atlan-sandbox", "big_documents"),
+        ("atlan-sandbox", "footprint"),
         ("atlan-workflows", "listing"),
         ("atlan-ops", "bulk"),
         ("atlan-cli", "cli"),

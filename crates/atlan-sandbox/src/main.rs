@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use atlan_sandbox::ServeArgs;
 use clap::Parser;
 
+/// mimalloc: loading a large tenant is mostly small allocations (see the `footprint` bench).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A local Atlan-compatible server for the workflow API.
 #[derive(Debug, Parser)]
 #[command(name = "atlan-sandbox", version, about)]
