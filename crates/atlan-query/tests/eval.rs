@@ -670,6 +670,57 @@ fn doc_values_give_the_same_answers_as_the_source() {
     }
 }
 
+/// A store holding sources as text parses one only when a search reads a field that has no doc
+/// values: Atlan's searches read none, and the evaluator says when it is done with each match.
+#[test]
+fn searches_on_doc_values_never_read_the_source() {
+    let runs = fixture_documents("runs-search");
+    let with_columns: Vec<WithDocValues> = runs.iter().map(WithDocValues::new).collect();
+    let workflow = "atlan-snowflake-1714638976";
+    let searches = [
+        workflows::find_run_by_id("atlan-snowflake-miner-1714638976-mzdza").unwrap(),
+        workflows::runs_by_phase(workflow, &WorkflowPhase::Succeeded, 0, 100).unwrap(),
+        workflows::runs_by_status_and_time(
+            &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
+            &TimeBounds::since("now-8h"),
+            &TimeBounds::before("now-2h"),
+            0,
+            100,
+        )
+        .unwrap(),
+        workflows::latest_run(workflow).unwrap(),
+        workflows::current_run(workflow).unwrap(),
+    ];
+    let mut matched = 0;
+    for search in &searches {
+        let page = search.execute(with_columns.clone(), &options()).unwrap();
+        assert!(
+            page.hits.iter().all(|hit| hit.document.evaluated == 1),
+            "{search:?}"
+        );
+        matched += page.hits.len();
+        let reads: usize = page
+            .hits
+            .iter()
+            .map(|hit| hit.document.source_reads.get())
+            .sum();
+        assert_eq!(reads, 0, "{search:?}");
+    }
+    assert!(matched > 0, "the searches match something");
+    let reads = |search: &Search| {
+        search.execute(&with_columns, &options()).unwrap();
+        with_columns
+            .iter()
+            .map(|document| document.source_reads.replace(0))
+            .sum::<usize>()
+    };
+    for search in &searches {
+        assert_eq!(reads(search), 0, "no document's source: {search:?}");
+    }
+    let progress = Search::new().query(Query::term("status.progress.keyword", "2/2"));
+    assert!(reads(&progress) >= runs.len(), "a field with no doc values");
+}
+
 #[test]
 fn doc_values_are_what_the_evaluator_reads() {
     let runs = [stopped_run()];

@@ -129,7 +129,7 @@ impl<'a> Scope<'a> {
                 .is_some_and(|id| test(FieldValue::Id(id)));
         }
         let keyword = field.strings_only;
-        let Visibility::Below(root, start) = self.visible(&field.path, false) else {
+        let Visibility::Below(below, start) = self.visible(&field.path, false) else {
             return false;
         };
         if let Some(values) = self.doc_values(field) {
@@ -142,7 +142,7 @@ impl<'a> Scope<'a> {
                     })
             });
         }
-        visit_path(root, field, start, &mut |value| {
+        visit_path(self.at(below), field, start, &mut |value| {
             (!keyword || value.is_string()) && test(FieldValue::Json(value))
         })
     }
@@ -203,10 +203,10 @@ impl<'a> Scope<'a> {
                 .is_some_and(|rest| rest.starts_with('.'));
             return match (inside, object) {
                 (false, _) => Visibility::Hidden,
-                (true, Some(object)) => Visibility::Below(object, nested_path.len() + 1),
+                (true, Some(object)) => Visibility::Below(Some(object), nested_path.len() + 1),
                 // The document's single object there, reachable only through it: walk from the
                 // root.
-                (true, None) => Visibility::Below(self.document.source(), 0),
+                (true, None) => Visibility::Below(None, 0),
             };
         }
         let hidden = self.nested_paths.iter().any(|nested| {
@@ -216,8 +216,13 @@ impl<'a> Scope<'a> {
         if hidden {
             Visibility::Hidden
         } else {
-            Visibility::Below(self.document.source(), 0)
+            Visibility::Below(None, 0)
         }
+    }
+
+    /// The value a walk starts from: `below`, or (`None`) the document's source, read only now.
+    fn at(&self, below: Option<&'a Value>) -> &'a Value {
+        below.unwrap_or_else(|| self.document.source())
     }
 
     /// Visits the leaves at `field`'s path, respecting nested visibility; `is_nested_target` allows
@@ -228,10 +233,10 @@ impl<'a> Scope<'a> {
         is_nested_target: bool,
         test: &mut dyn FnMut(&'a Value) -> bool,
     ) -> bool {
-        let Visibility::Below(value, start) = self.visible(&field.path, is_nested_target) else {
+        let Visibility::Below(below, start) = self.visible(&field.path, is_nested_target) else {
             return false;
         };
-        visit_path(value, field, start, test)
+        visit_path(self.at(below), field, start, test)
     }
 }
 
@@ -240,8 +245,9 @@ impl<'a> Scope<'a> {
 enum Visibility<'a> {
     /// Not from here (a nested field outside its `nested` query).
     Hidden,
-    /// Below this value, from this byte of the field's path.
-    Below(&'a Value, usize),
+    /// Below this value (`None`: the document's source, not read until a walk needs it), from
+    /// this byte of the field's path.
+    Below(Option<&'a Value>, usize),
 }
 
 /// Every leaf at `path` below `source`, ignoring nested visibility (see

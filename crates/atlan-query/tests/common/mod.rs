@@ -12,9 +12,14 @@ use serde_json::{Value, json};
 
 /// A document with doc values for some fields, built with `field_values` as the contract says, and
 /// the object counts of the nested paths.
+#[derive(Clone)]
 pub struct WithDocValues {
     pub source: Value,
     columns: Vec<Vec<DocValue>>,
+    /// How many times the evaluator read the source.
+    pub source_reads: std::cell::Cell<usize>,
+    /// How many times the evaluator said it was done with the document.
+    pub evaluated: usize,
 }
 
 const COLUMNS: [&str; 10] = [
@@ -49,6 +54,8 @@ impl WithDocValues {
         Self {
             source: source.clone(),
             columns,
+            source_reads: std::cell::Cell::new(0),
+            evaluated: 0,
         }
     }
 
@@ -64,7 +71,12 @@ impl atlan_query::eval::Document for WithDocValues {
     }
 
     fn source(&self) -> &Value {
+        self.source_reads.set(self.source_reads.get() + 1);
         &self.source
+    }
+
+    fn evaluated(&mut self) {
+        self.evaluated += 1;
     }
 
     fn doc_value_column(&self, path: &str) -> Option<usize> {
