@@ -76,9 +76,19 @@ pub(crate) fn run_response(run: &WorkflowRunResponse, now: Timestamp) -> Record 
 /// A workflow found by a search.
 pub(crate) fn workflow_hit(workflow: &WorkflowSearchResult) -> Record {
     Record {
-        row: workflow_row(workflow.name(), &workflow.source.metadata),
-        json: shown(&workflow.source),
+        row: workflow_hit_row(workflow),
+        json: workflow_hit_json(workflow),
     }
+}
+
+/// A workflow found by a search, as a table row.
+pub(crate) fn workflow_hit_row(workflow: &WorkflowSearchResult) -> Vec<String> {
+    workflow_row(workflow.name(), &workflow.source.metadata)
+}
+
+/// A workflow found by a search, as its JSON line's document.
+pub(crate) fn workflow_hit_json(workflow: &WorkflowSearchResult) -> Value {
+    shown(&workflow.source)
 }
 
 /// A workflow as a submit or an update answers it.

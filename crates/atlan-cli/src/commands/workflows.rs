@@ -49,8 +49,12 @@ async fn find(args: FindArgs, env: &mut Env) -> Result<(), CliError> {
             .note(&format!("no workflow of package `{}`", package.prefix()));
         return Ok(());
     }
-    let records: Vec<_> = found.iter().map(rows::workflow_hit).collect();
-    env.printer.records(WORKFLOW_COLUMNS, &records)
+    env.printer.listed(
+        WORKFLOW_COLUMNS,
+        &found,
+        rows::workflow_hit_row,
+        rows::workflow_hit_json,
+    )
 }
 
 /// The package `--type` names: a prefix (`atlan-snowflake`), or a package name

@@ -7,7 +7,6 @@ use super::window;
 use crate::cli::StatsArgs;
 use crate::commands::Env;
 use crate::error::CliError;
-use crate::output::Record;
 use crate::rows::human;
 
 /// The table's columns.
@@ -45,37 +44,50 @@ pub(crate) async fn stats(args: StatsArgs, env: &mut Env) -> Result<(), CliError
             api.as_str()
         ));
     }
-    let records: Vec<Record> = report.rows.iter().map(record).collect::<Result<_, _>>()?;
-    env.printer.records(&COLUMNS, &records)?;
-    if records.is_empty() {
+    // One row per workflow: the documents are made first, so that one that cannot be is an error.
+    let shown: Vec<(&WorkflowStats, serde_json::Value)> = report
+        .rows
+        .iter()
+        .map(|row| {
+            Ok((
+                row,
+                serde_json::to_value(row).map_err(std::io::Error::from)?,
+            ))
+        })
+        .collect::<Result<_, CliError>>()?;
+    env.printer.listed(
+        &COLUMNS,
+        &shown,
+        |(row, _)| row_of(row),
+        |(_, json)| json.clone(),
+    )?;
+    if report.rows.is_empty() {
         env.printer
             .note(&format!("no runs started since {}", window.since));
     }
     Ok(())
 }
 
-fn record(row: &WorkflowStats) -> Result<Record, CliError> {
+/// A workflow's figures as a table row.
+fn row_of(row: &WorkflowStats) -> Vec<String> {
     let seconds = |value: Option<u64>| value.map_or_else(|| "-".to_owned(), human);
-    Ok(Record {
-        row: vec![
-            row.api.as_str().to_owned(),
-            row.workflow.clone(),
-            row.package.clone().unwrap_or_else(|| "-".to_owned()),
-            row.runs.to_string(),
-            row.succeeded.to_string(),
-            row.failed.to_string(),
-            row.active.to_string(),
-            row.success_rate
-                .map_or_else(|| "-".to_owned(), |rate| format!("{:.0}%", rate * 100.0)),
-            seconds(row.duration_p50_s),
-            seconds(row.duration_p95_s),
-            row.failure_streak.to_string(),
-            row.last_success_at
-                .map_or_else(|| "-".to_owned(), |at| at.to_string()),
-            chart(&row.recent),
-        ],
-        json: serde_json::to_value(row).map_err(std::io::Error::from)?,
-    })
+    vec![
+        row.api.as_str().to_owned(),
+        row.workflow.clone(),
+        row.package.clone().unwrap_or_else(|| "-".to_owned()),
+        row.runs.to_string(),
+        row.succeeded.to_string(),
+        row.failed.to_string(),
+        row.active.to_string(),
+        row.success_rate
+            .map_or_else(|| "-".to_owned(), |rate| format!("{:.0}%", rate * 100.0)),
+        seconds(row.duration_p50_s),
+        seconds(row.duration_p95_s),
+        row.failure_streak.to_string(),
+        row.last_success_at
+            .map_or_else(|| "-".to_owned(), |at| at.to_string()),
+        chart(&row.recent),
+    ]
 }
 
 /// The latest runs' outcomes (`✓` succeeded, `✗` failed, `·` not ended) and, after them, their
