@@ -1,14 +1,11 @@
 //! Bulk loads: what storing an event costs most (a run's document built from its record, its text,
 //! doc values and index keys) depends on that event alone, so a load of thousands of events makes
-//! it ready on two threads before the store files them one by one, in order.
+//! it ready on a second thread while the store files the events before, one by one, in order.
 
 use serde_json::Value;
 
 use super::index::{Prepared, Schema};
 use super::{Event, RunRecord};
-
-/// Below this many events a load prepares them on the calling thread only.
-const PARALLEL_FROM: usize = 64;
 
 /// What was made ready for one event.
 #[derive(Debug)]
@@ -50,34 +47,83 @@ impl RunView {
     }
 }
 
-/// What each event needs filed, in the events' order: the first half prepared on a second thread
-/// while this one prepares the rest (when the machine has two cores and there are enough events).
-pub(crate) fn prepare(
-    events: &[Event],
+/// How many events a load prepares and files at a time.
+const CHUNK: usize = 1_000;
+
+/// Makes every event of `events` ready and gives each chunk of them, in order, to `file`: on two
+/// cores a second thread prepares the next chunk while this one makes the events and files the
+/// chunk before (filing and making events are about as much work as preparing); on one core, each
+/// chunk is prepared here then filed. Stops at the first error `file` returns.
+pub(crate) fn pipeline<E>(
+    events: impl Iterator<Item = Event>,
     now: i64,
     workflows: &'static Schema,
     runs: &'static Schema,
-) -> Vec<Ready> {
-    let one = |event: &Event| match event {
-        Event::PutWorkflow { name, document } => Ready::Workflow(workflows.prepare(name, document)),
-        Event::PutRun { record } => Ready::Run(RunView::of(record, now, runs)),
-        _ => Ready::Nothing,
+    mut file: impl FnMut(Vec<Event>, Vec<Ready>) -> Result<(), E>,
+) -> Result<(), E> {
+    let prepare = move |chunk: &[Event]| -> Vec<Ready> {
+        // Pure code over values: were it ever to panic, the chunk is applied from scratch.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            chunk
+                .iter()
+                .map(|event| match event {
+                    Event::PutWorkflow { name, document } => {
+                        Ready::Workflow(workflows.prepare(name, document))
+                    }
+                    Event::PutRun { record } => Ready::Run(RunView::of(record, now, runs)),
+                    _ => Ready::Nothing,
+                })
+                .collect()
+        }))
+        .unwrap_or_else(|_| chunk.iter().map(|_| Ready::Nothing).collect())
     };
+    let mut events = events.peekable();
+    let mut chunks = std::iter::from_fn(move || {
+        events.peek()?;
+        Some(events.by_ref().take(CHUNK).collect::<Vec<Event>>())
+    });
     let parallel = std::thread::available_parallelism().is_ok_and(|cores| cores.get() > 1);
-    if !parallel || events.len() < PARALLEL_FROM {
-        return events.iter().map(one).collect();
+    if !parallel {
+        for chunk in chunks {
+            let ready = prepare(&chunk);
+            file(chunk, ready)?;
+        }
+        return Ok(());
     }
-    let (first, second) = events.split_at(events.len() / 2);
     std::thread::scope(|scope| {
-        let worker = scope.spawn(|| first.iter().map(one).collect::<Vec<_>>());
-        let rest: Vec<Ready> = second.iter().map(one).collect();
-        // A panic preparing cannot happen (it is pure code over values); were it to, the first
-        // half is applied from scratch instead.
-        let mut ready = worker
-            .join()
-            .unwrap_or_else(|_| first.iter().map(|_| Ready::Nothing).collect());
-        ready.extend(rest);
-        ready
+        let (to_worker, inbox) = std::sync::mpsc::sync_channel::<Vec<Event>>(1);
+        let (outbox, from_worker) = std::sync::mpsc::sync_channel::<(Vec<Event>, Vec<Ready>)>(1);
+        scope.spawn(move || {
+            for chunk in inbox {
+                let ready = prepare(&chunk);
+                if outbox.send((chunk, ready)).is_err() {
+                    return;
+                }
+            }
+        });
+        // Two chunks in flight: one being prepared, one ready to file.
+        let mut in_flight = 0_usize;
+        loop {
+            while in_flight < 2 {
+                let Some(chunk) = chunks.next() else { break };
+                match to_worker.send(chunk) {
+                    Ok(()) => in_flight += 1,
+                    // The worker is gone (it cannot be while we hold its inbox): prepare here.
+                    Err(std::sync::mpsc::SendError(chunk)) => {
+                        let ready = prepare(&chunk);
+                        file(chunk, ready)?;
+                    }
+                }
+            }
+            if in_flight == 0 {
+                return Ok(());
+            }
+            let Ok((chunk, ready)) = from_worker.recv() else {
+                return Ok(());
+            };
+            in_flight -= 1;
+            file(chunk, ready)?;
+        }
     })
 }
 

@@ -422,8 +422,8 @@ impl Store {
         Ok(())
     }
 
-    /// Logs then applies the seed data, one line per event, a thousand events at a time: a
-    /// streamed seed is never held whole.
+    /// Logs then applies the seed data, one line per event, a thousand events at a time (their
+    /// documents prepared ahead: [`loading::pipeline`]): a streamed seed is never held whole.
     ///
     /// # Errors
     /// As [`Store::commit`]; the chunks before the one that failed stay applied.
@@ -431,37 +431,30 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = Event>,
     ) -> Result<(), StateError> {
-        const CHUNK: usize = 1_000;
-        let mut events = events.into_iter().peekable();
-        while events.peek().is_some() {
-            let chunk: Vec<Event> = events.by_ref().take(CHUNK).collect();
+        let (now, workflows, runs) = (self.now, self.workflows.schema(), self.runs.schema());
+        loading::pipeline(events.into_iter(), now, workflows, runs, |chunk, ready| {
             if let Some(log) = &mut self.log {
                 log.append_each(&chunk)?;
             }
-            self.load(chunk);
-        }
-        Ok(())
+            self.file_chunk(chunk, ready);
+            Ok(())
+        })
     }
 
-    /// Applies the events of a state file being replayed (nothing is logged), a thousand at a
-    /// time, as [`Store::load`] does.
+    /// Applies the events of a state file being replayed (nothing is logged), as
+    /// [`Store::commit_seed`] does.
     pub(crate) fn replay(&mut self, events: impl IntoIterator<Item = Event>) {
-        let mut events = events.into_iter().peekable();
-        while events.peek().is_some() {
-            self.load(events.by_ref().take(1_000).collect());
-        }
+        let (now, workflows, runs) = (self.now, self.workflows.schema(), self.runs.schema());
+        let filed: Result<(), std::convert::Infallible> =
+            loading::pipeline(events.into_iter(), now, workflows, runs, |chunk, ready| {
+                self.file_chunk(chunk, ready);
+                Ok(())
+            });
+        let Ok(()) = filed;
     }
 
-    /// Applies events in order, as [`Store::apply`] does one by one, with the documents they store
-    /// prepared ahead on two threads (see [`loading`]): what a bulk load spends most of its time on
-    /// depends on each event alone.
-    fn load(&mut self, events: Vec<Event>) {
-        let ready = loading::prepare(
-            &events,
-            self.now,
-            self.workflows.schema(),
-            self.runs.schema(),
-        );
+    /// Applies prepared events in order, as [`Store::apply`] does one by one.
+    fn file_chunk(&mut self, events: Vec<Event>, ready: Vec<Ready>) {
         for (event, ready) in events.into_iter().zip(ready) {
             self.apply_ready(event, ready);
         }
@@ -472,7 +465,7 @@ impl Store {
         self.apply_ready(event, Ready::Nothing);
     }
 
-    /// Applies one event to memory, with what [`loading::prepare`] made ready for it.
+    /// Applies one event to memory, with what [`loading::pipeline`] made ready for it.
     fn apply_ready(&mut self, event: Event, ready: Ready) {
         match (event, ready) {
             (Event::PutWorkflow { name, document }, Ready::Workflow(prepared)) => {
