@@ -29,11 +29,6 @@ use tracing::level_filters::LevelFilter;
 use crate::cli::Cli;
 use crate::error::CliError;
 
-/// mimalloc: the embedded sandbox's load and the JSON output are mostly small allocations
-/// (BENCHMARKS.md, issue 26).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(key) = &cli.global.api_key {
