@@ -38,7 +38,7 @@ pub(crate) fn json_object(body: &Bytes) -> ApiResult<Value> {
 /// # Errors
 /// A 400 naming the limit.
 pub(crate) fn check_depth(body: &[u8]) -> ApiResult<()> {
-    match depth(body) {
+    match depth(body, MAX_BODY_DEPTH) {
         Some(depth) if depth > MAX_BODY_DEPTH => {
             let message = format!(
                 "request body nests {depth} levels deep or more; at most {MAX_BODY_DEPTH} are accepted"
@@ -64,9 +64,9 @@ pub(crate) fn not_an_object() -> ApiError {
 
 /// How deep the arrays and objects of JSON text nest, counted without parsing (strings and their
 /// escapes are skipped, so a `[` inside a string does not count). Stops counting at one past
-/// [`MAX_BODY_DEPTH`]: `Some(MAX_BODY_DEPTH + 1)` means "too deep". `None` for text that closes
-/// more than it opens (the parser will refuse it).
-fn depth(text: &[u8]) -> Option<usize> {
+/// `limit`: `Some(limit + 1)` means "too deep". `None` for text that closes more than it opens
+/// (the parser will refuse it).
+pub(crate) fn depth(text: &[u8], limit: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut deepest = 0usize;
     let mut in_string = false;
@@ -86,7 +86,7 @@ fn depth(text: &[u8]) -> Option<usize> {
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
-                if deepest > MAX_BODY_DEPTH {
+                if deepest > limit {
                     return Some(deepest);
                 }
             }
@@ -122,15 +122,23 @@ mod tests {
     fn depth_counts_brackets_outside_strings_only() {
         for levels in [1, 2, 5, 63, 64] {
             let text = nested(levels);
-            assert_eq!(depth(text.as_bytes()), Some(levels), "{text}");
+            assert_eq!(
+                depth(text.as_bytes(), MAX_BODY_DEPTH),
+                Some(levels),
+                "{text}"
+            );
             assert!(serde_json::from_str::<Value>(&text).is_ok(), "{text}");
             assert!(check_depth(text.as_bytes()).is_ok());
         }
-        assert_eq!(depth(nested(65).as_bytes()), Some(65));
+        assert_eq!(depth(nested(65).as_bytes(), MAX_BODY_DEPTH), Some(65));
         assert!(check_depth(nested(65).as_bytes()).is_err());
-        assert_eq!(depth(nested(10_000).as_bytes()), Some(65), "stops early");
-        assert_eq!(depth(b"[\"a\"]]"), None);
-        assert_eq!(depth(b"\"[[[[\""), Some(0));
+        assert_eq!(
+            depth(nested(10_000).as_bytes(), MAX_BODY_DEPTH),
+            Some(65),
+            "stops early"
+        );
+        assert_eq!(depth(b"[\"a\"]]", MAX_BODY_DEPTH), None);
+        assert_eq!(depth(b"\"[[[[\"", MAX_BODY_DEPTH), Some(0));
     }
 
     #[test]

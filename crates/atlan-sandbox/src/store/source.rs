@@ -92,35 +92,10 @@ impl Serialize for Source {
     }
 }
 
-/// Whether the JSON text `text` (as `serde_json` writes it) has more than `limit` levels of
-/// arrays and objects: a scan of its bytes, brackets inside strings skipped.
+/// Whether the JSON text `text` has more than `limit` levels of arrays and objects (or does not
+/// balance, which text `serde_json` wrote always does): the request bodies' byte scan.
 fn depth_exceeds(text: &str, limit: usize) -> bool {
-    let mut depth = 0_usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for byte in text.bytes() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return true;
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
+    crate::body::depth(text.as_bytes(), limit).is_none_or(|depth| depth > limit)
 }
 
 #[cfg(test)]
