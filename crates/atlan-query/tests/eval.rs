@@ -624,20 +624,12 @@ fn the_clock_is_the_one_given() {
     assert_eq!(search.execute(&documents, &after).unwrap().hits.len(), 0);
 }
 
-#[test]
-fn doc_values_give_the_same_answers_as_the_source() {
-    let mut runs = fixture_documents("runs-search");
-    runs.push(stopped_run());
-    let with_columns: Vec<WithDocValues> = runs.iter().map(WithDocValues::new).collect();
-    let searches = [
+/// The Atlan searches over the `runs-search` fixture: a run by id, the succeeded runs of
+/// `phase_workflow`, runs by status and time, and the latest and current run of a workflow.
+fn atlan_searches(phase_workflow: &str) -> Vec<Search> {
+    vec![
         workflows::find_run_by_id("atlan-snowflake-miner-1714638976-mzdza").unwrap(),
-        workflows::runs_by_phase(
-            "atlan-snowflake-miner-1714638976",
-            &WorkflowPhase::Succeeded,
-            0,
-            100,
-        )
-        .unwrap(),
+        workflows::runs_by_phase(phase_workflow, &WorkflowPhase::Succeeded, 0, 100).unwrap(),
         workflows::runs_by_status_and_time(
             &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
             &TimeBounds::since("now-8h"),
@@ -648,12 +640,22 @@ fn doc_values_give_the_same_answers_as_the_source() {
         .unwrap(),
         workflows::latest_run("atlan-snowflake-1714638976").unwrap(),
         workflows::current_run("atlan-snowflake-1714638976").unwrap(),
+    ]
+}
+
+#[test]
+fn doc_values_give_the_same_answers_as_the_source() {
+    let mut runs = fixture_documents("runs-search");
+    runs.push(stopped_run());
+    let with_columns: Vec<WithDocValues> = runs.iter().map(WithDocValues::new).collect();
+    let mut searches = atlan_searches("atlan-snowflake-miner-1714638976");
+    searches.extend([
         Search::new()
             .query(Query::range("status.startedAt").gte("now-6h"))
             .sort(Sort::new("status.finishedAt").order(SortOrder::Asc)),
         Search::new().query(Query::exists("metadata.name")),
         Search::new().query(Query::term("status.phase.keyword", "Failed")),
-    ];
+    ]);
     for search in &searches {
         let plain = search.execute(&runs, &options()).unwrap();
         let columnar = search.execute(&with_columns, &options()).unwrap();
@@ -676,21 +678,7 @@ fn doc_values_give_the_same_answers_as_the_source() {
 fn searches_on_doc_values_never_read_the_source() {
     let runs = fixture_documents("runs-search");
     let with_columns: Vec<WithDocValues> = runs.iter().map(WithDocValues::new).collect();
-    let workflow = "atlan-snowflake-1714638976";
-    let searches = [
-        workflows::find_run_by_id("atlan-snowflake-miner-1714638976-mzdza").unwrap(),
-        workflows::runs_by_phase(workflow, &WorkflowPhase::Succeeded, 0, 100).unwrap(),
-        workflows::runs_by_status_and_time(
-            &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-            &TimeBounds::since("now-8h"),
-            &TimeBounds::before("now-2h"),
-            0,
-            100,
-        )
-        .unwrap(),
-        workflows::latest_run(workflow).unwrap(),
-        workflows::current_run(workflow).unwrap(),
-    ];
+    let searches = atlan_searches("atlan-snowflake-1714638976");
     let mut matched = 0;
     for search in &searches {
         let page = search.execute(with_columns.clone(), &options()).unwrap();

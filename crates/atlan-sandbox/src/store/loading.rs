@@ -135,15 +135,10 @@ mod tests {
     use crate::seed::{self, Seed};
 
     fn store() -> Store {
-        let settings = StoreSettings {
-            pending_ms: 1_000,
-            running_ms: 60_000,
-            stop_ms: 0,
-            index_lag_ms: 0,
-            credential_rules: Vec::new(),
-            seed: 7,
-        };
-        Store::new(settings, "2026-06-15T12:00:00Z".parse().unwrap())
+        Store::new(
+            StoreSettings::default(),
+            "2026-06-15T12:00:00Z".parse().unwrap(),
+        )
     }
 
     fn snapshot(store: &Store) -> String {

@@ -139,6 +139,22 @@ pub(crate) struct StoreSettings {
     pub(crate) seed: u64,
 }
 
+#[cfg(test)]
+impl Default for StoreSettings {
+    /// The store's unit tests' settings: new runs Pending 1 s then Running 2 s, stops effective
+    /// after 1 s, no index lag, no credential rules, seed 7.
+    fn default() -> Self {
+        Self {
+            pending_ms: 1_000,
+            running_ms: 2_000,
+            stop_ms: 1_000,
+            index_lag_ms: 0,
+            credential_rules: Vec::new(),
+            seed: 7,
+        }
+    }
+}
+
 /// All the state.
 pub(crate) struct Store {
     workflows: Collection,

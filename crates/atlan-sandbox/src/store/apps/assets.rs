@@ -320,15 +320,7 @@ mod tests {
     use crate::store::StoreSettings;
 
     fn store() -> Store {
-        let settings = StoreSettings {
-            pending_ms: 1_000,
-            running_ms: 2_000,
-            stop_ms: 1_000,
-            index_lag_ms: 0,
-            credential_rules: Vec::new(),
-            seed: 7,
-        };
-        Store::new(settings, Timestamp::UNIX_EPOCH)
+        Store::new(StoreSettings::default(), Timestamp::UNIX_EPOCH)
     }
 
     fn create(store: &mut Store, name: &str) -> String {

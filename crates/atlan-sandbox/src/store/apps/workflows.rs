@@ -299,10 +299,8 @@ mod tests {
         let settings = StoreSettings {
             pending_ms: 0,
             running_ms: 1,
-            stop_ms: 1_000,
-            index_lag_ms: 0,
-            credential_rules: Vec::new(),
             seed: 1,
+            ..StoreSettings::default()
         };
         Store::new(settings, jiff::Timestamp::UNIX_EPOCH)
     }
