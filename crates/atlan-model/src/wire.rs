@@ -16,20 +16,46 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-/// The optional fields of one object that arrived as JSON `null` (by wire name). Usually empty, so it
-/// costs nothing.
+/// What one object's decode remembers beyond its values: the optional fields that arrived as JSON
+/// `null` and the `list` fields that were absent (by wire name), so that both are written back as they
+/// came. Usually empty, so it costs nothing.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub(crate) struct NullFields(Vec<&'static str>);
+pub(crate) struct NullFields(Vec<Remembered>);
+
+/// One remembered field of [`NullFields`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Remembered {
+    /// The field arrived as `null`.
+    Null(&'static str),
+    /// The `list` field was not in the object.
+    Absent(&'static str),
+}
 
 impl NullFields {
     pub(crate) fn insert(&mut self, wire_name: &'static str) {
         if !self.contains(wire_name) {
-            self.0.push(wire_name);
+            self.0.push(Remembered::Null(wire_name));
         }
     }
 
     pub(crate) fn contains(&self, wire_name: &str) -> bool {
-        self.0.contains(&wire_name)
+        self.0
+            .iter()
+            .any(|field| matches!(field, Remembered::Null(name) if *name == wire_name))
+    }
+
+    /// Remembers that a `list` field was absent, so that it stays absent while it stays empty.
+    pub(crate) fn insert_absent(&mut self, wire_name: &'static str) {
+        if !self.is_absent(wire_name) {
+            self.0.push(Remembered::Absent(wire_name));
+        }
+    }
+
+    /// Whether a `list` field was absent from the decoded object.
+    pub(crate) fn is_absent(&self, wire_name: &str) -> bool {
+        self.0
+            .iter()
+            .any(|field| matches!(field, Remembered::Absent(name) if *name == wire_name))
     }
 }
 
@@ -126,7 +152,13 @@ macro_rules! take_field {
         }
     };
     (list $slot:ident $wire:literal $nulls:ident $error:ty) => {
-        $slot.unwrap_or_default()
+        match $slot {
+            Some(list) => list,
+            None => {
+                $nulls.insert_absent($wire);
+                Default::default()
+            }
+        }
     };
     (req $slot:ident $wire:literal $nulls:ident $error:ty) => {
         match $slot {
@@ -158,9 +190,11 @@ macro_rules! put_field {
         }
     };
     (list $map:ident $self:ident $field:ident $wire:literal) => {
-        if $self.$field.is_empty() && $self.nulls.contains($wire) {
+        if !$self.$field.is_empty() {
+            $map.serialize_entry($wire, &$self.$field)?
+        } else if $self.nulls.contains($wire) {
             $map.serialize_entry($wire, &())?
-        } else {
+        } else if !$self.nulls.is_absent($wire) {
             $map.serialize_entry($wire, &$self.$field)?
         }
     };
@@ -171,7 +205,8 @@ macro_rules! put_field {
 
 /// Declares a model struct with exact JSON (see the module docs). Fields are `req` (required), `opt`
 /// (optional), `list` (a list that reads `null` or absent as empty, as Atlan sends `null` for an
-/// empty list, and writes a `null` back while it stays empty), `secrets` (an optional map of [`crate::SecretValue`]s read without echoing errors) or
+/// empty list, and writes a `null` back, or leaves the key out, while it stays empty; a list built in
+/// code is written as `[]`), `secrets` (an optional map of [`crate::SecretValue`]s read without echoing errors) or
 /// `secret` (an optional `SecretString`, written exposed and read without echoing
 /// errors). Prefix with `@manual_debug` to write `Debug` by hand (for types that hold secrets), or
 /// with `@secret` to also leave out `PartialEq` (for types with a `secret` field).
@@ -225,7 +260,8 @@ macro_rules! wire_object {
             $( $(#[$fmeta])* pub $field: $crate::wire::field_type!($kind $ty), )*
             /// Fields this version does not model, kept so that they round-trip.
             pub other: ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            /// Optional fields that arrived as `null`, written back as `null` while they stay `None`.
+            /// Optional fields that arrived as `null` (written back as `null` while they stay `None`)
+            /// and lists that were absent (left out while they stay empty).
             nulls: $crate::wire::NullFields,
         }
 

@@ -3,9 +3,9 @@
 mod common;
 
 use atlan_model::{
-    ApiErrorBody, Credential, CredentialResponse, CredentialTestResponse, DagTask, ErrorCode,
-    PackageParameter, ParameterError, Progress, RunStatus, Workflow, WorkflowPackage,
-    WorkflowPhase, WorkflowResponse, WorkflowSchedule, WorkflowScheduleList,
+    ApiErrorBody, Credential, CredentialListResponse, CredentialResponse, CredentialTestResponse,
+    DagTask, ErrorCode, PackageParameter, ParameterError, Progress, RunStatus, Workflow,
+    WorkflowPackage, WorkflowPhase, WorkflowResponse, WorkflowSchedule, WorkflowScheduleList,
     WorkflowScheduleResponse, WorkflowSearchResponse, WorkflowSearchResultDetail, WorkflowSpec,
     decode,
 };
@@ -201,6 +201,27 @@ fn a_null_field_stays_null_until_it_is_set() {
     assert_ne!(
         absent,
         decode::<RunStatus>(br#"{"phase":"Running","finishedAt":null}"#).unwrap()
+    );
+}
+
+/// A list read as empty is written back as it came: `null` as `null`, absent as absent, `[]` as `[]`;
+/// one built in code is written as `[]`, and one that gained items is written whole.
+#[test]
+fn an_empty_list_is_written_back_as_it_came() {
+    for body in [r#"{"records":null}"#, r#"{"records":[]}"#, r#"{"other":1}"#] {
+        let list: CredentialListResponse = decode(body.as_bytes()).unwrap();
+        assert!(list.records.is_empty(), "{body}");
+        assert_eq!(serde_json::to_string(&list).unwrap(), body);
+    }
+    assert_eq!(
+        serde_json::to_value(CredentialListResponse::default()).unwrap(),
+        json!({"records": []})
+    );
+    let mut absent: CredentialListResponse = decode(br#"{}"#).unwrap();
+    absent.records.push(decode(br#"{"id":"c1"}"#).unwrap());
+    assert_eq!(
+        serde_json::to_value(&absent).unwrap(),
+        json!({"records": [{"id": "c1"}]})
     );
 }
 
