@@ -6,6 +6,9 @@
 //! - a field that arrives as JSON `null` reads as `None` and is remembered, so it is written back as
 //!   `null`; a field that is absent stays absent;
 //! - every key the struct does not model is kept in `other` and written back;
+//! - keys are written in byte order, the fields' among those kept in `other`, as
+//!   `serde_json::Value` writes an object: writing a model gives the very text of writing it as a
+//!   `Value`, without building the `Value`;
 //! - a missing `req` field, a duplicate key or a wrong type is an error naming the field (the path is
 //!   tracked by `serde_path_to_error`).
 //!
@@ -62,6 +65,30 @@ impl NullFields {
 impl fmt::Debug for NullFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(&self.0).finish()
+    }
+}
+
+/// How many of `wires` come before `wire` in byte order: where a field's key goes when an object's
+/// keys are written in order.
+pub(crate) const fn rank(wire: &str, wires: &[&str]) -> usize {
+    let mut rank = 0;
+    let mut rest = wires;
+    while let Some((first, tail)) = rest.split_first() {
+        if before(first.as_bytes(), wire.as_bytes()) {
+            rank += 1;
+        }
+        rest = tail;
+    }
+    rank
+}
+
+/// Whether `left` comes before `right` in byte order (`str`'s order, as a `const fn`).
+const fn before(left: &[u8], right: &[u8]) -> bool {
+    match (left.split_first(), right.split_first()) {
+        (Some((l, left)), Some((r, right))) if *l == *r => before(left, right),
+        (Some((l, _)), Some((r, _))) => *l < *r,
+        (None, Some(_)) => true,
+        (_, None) => false,
     }
 }
 
@@ -268,9 +295,23 @@ macro_rules! wire_object {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
+                const WIRES: &[&str] = &[$($wire),*];
                 let mut map = serializer.serialize_map(None)?;
-                $( $crate::wire::put_field!($kind map self $field $wire); )*
-                for (key, value) in &self.other {
+                let mut other = self.other.iter().peekable();
+                // Keys in order, as `serde_json::Value` writes them: the fields by their wire
+                // names' rank (a constant, so the loop folds away), the keys kept in `other` in
+                // between.
+                for rank in 0..WIRES.len() {
+                    $(
+                        if rank == const { $crate::wire::rank($wire, WIRES) } {
+                            while let Some((key, value)) = other.next_if(|(key, _)| key.as_str() < $wire) {
+                                map.serialize_entry(key, value)?;
+                            }
+                            $crate::wire::put_field!($kind map self $field $wire);
+                        }
+                    )*
+                }
+                for (key, value) in other {
                     map.serialize_entry(key, value)?;
                 }
                 map.end()
@@ -328,3 +369,25 @@ macro_rules! wire_object {
 }
 
 pub(crate) use {field_type, put_field, read_field, take_field, wire_object};
+
+#[cfg(test)]
+mod tests {
+    use super::rank;
+
+    #[test]
+    fn a_field_ranks_by_byte_order_among_the_wire_names() {
+        let wires = ["status", "metadata", "apiVersion", "spec", "kind", "meta"];
+        let mut sorted = wires;
+        sorted.sort_unstable();
+        for wire in wires {
+            assert_eq!(
+                Some(rank(wire, &wires)),
+                sorted.iter().position(|sorted| *sorted == wire),
+                "{wire}"
+            );
+        }
+        // Upper case before lower case, a prefix before what it starts.
+        assert_eq!(rank("Z", &["a", "Z"]), 0);
+        assert_eq!(rank("ab", &["abc", "ab", "a"]), 1);
+    }
+}

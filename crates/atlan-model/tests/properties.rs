@@ -363,7 +363,13 @@ fn object(fields: &'static [Field]) -> BoxedStrategy<Value> {
 /// Decodes the text of `document` as `T` and re-encodes it.
 fn round_trip<T: DeserializeOwned + Serialize>(document: &Value) -> Result<Value, String> {
     let model: T = decode(document.to_string().as_bytes()).map_err(|e| e.to_string())?;
-    serde_json::to_value(&model).map_err(|e| e.to_string())
+    let value = serde_json::to_value(&model).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string(&model).map_err(|e| e.to_string())?;
+    let value_text = value.to_string();
+    if text != value_text {
+        return Err(format!("the model's text differs from its Value's: {text}"));
+    }
+    Ok(value)
 }
 
 fn assert_lossless<T: DeserializeOwned + Serialize>(document: &Value) -> Result<(), TestCaseError> {

@@ -133,7 +133,14 @@ impl Kind {
 
 fn reencode<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, DecodeError> {
     let model: T = decode(bytes)?;
-    Ok(serde_json::to_value(&model).expect("a decoded model serializes"))
+    let value = serde_json::to_value(&model).expect("a decoded model serializes");
+    // A model writes its keys in order, as a `Value` does: the text is the same either way.
+    assert_eq!(
+        serde_json::to_string(&model).expect("a decoded model serializes"),
+        value.to_string(),
+        "a model's text differs from its Value's"
+    );
+    Ok(value)
 }
 
 /// The fixtures root.
