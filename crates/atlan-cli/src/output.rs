@@ -110,6 +110,22 @@ impl Printer {
         row: impl Fn(&T) -> Vec<String>,
         json: impl Fn(&T) -> Value,
     ) -> Result<(), CliError> {
+        self.listed_with(columns, items, row, &json, |item, line| {
+            serde_json::to_writer(line, &json(item))
+        })
+    }
+
+    /// [`Printer::listed`], each JSON line written by `line` (such as straight from a typed
+    /// document, no `Value` built), which must write the text of `json`'s document. `json` is
+    /// still what is shown when the secrets of a request are scrubbed value by value.
+    pub(crate) fn listed_with<T>(
+        &mut self,
+        columns: &[&str],
+        items: &[T],
+        row: impl Fn(&T) -> Vec<String>,
+        json: impl Fn(&T) -> Value,
+        line_of: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()>,
+    ) -> Result<(), CliError> {
         if self.format == Format::Table {
             let records: Vec<Record> = items
                 .iter()
@@ -130,19 +146,14 @@ impl Printer {
                 .collect();
             return self.records(columns, &records);
         }
-        let mut line = Vec::with_capacity(4096);
-        self.write(|out| {
-            for item in items {
-                line.clear();
-                serde_json::to_writer(&mut line, &json(item)).map_err(io::Error::other)?;
-                match std::str::from_utf8(&line).map(scrub::line) {
-                    Ok(std::borrow::Cow::Borrowed(_)) | Err(_) => out.write_all(&line)?,
-                    Ok(std::borrow::Cow::Owned(scrubbed)) => out.write_all(scrubbed.as_bytes())?,
-                }
-                out.write_all(b"\n")?;
-            }
-            Ok(())
-        })
+        // The page's lines are written into one buffer, scrubbed of the API key once, and
+        // written once.
+        let mut lines = Vec::with_capacity(64 * 1024);
+        for item in items {
+            line_of(item, &mut lines).map_err(io::Error::other)?;
+            lines.push(b'\n');
+        }
+        self.write(|out| out.write_all(&scrub::lines(&lines)))
     }
 
     /// Writes a JSON document on one line.

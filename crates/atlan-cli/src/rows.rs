@@ -57,6 +57,20 @@ pub(crate) fn run_hit_json(run: &WorkflowSearchResult) -> Value {
     shown(&run.source)
 }
 
+/// The JSON line of a run found by a search: the text of [`run_hit_json`], written straight from
+/// the typed run (a model writes its keys in order, as a `Value` does) unless it carries a
+/// `payload` to redact.
+pub(crate) fn run_hit_line(
+    run: &WorkflowSearchResult,
+    line: &mut Vec<u8>,
+) -> serde_json::Result<()> {
+    if run.source.other.contains_key("payload") {
+        serde_json::to_writer(line, &run_hit_json(run))
+    } else {
+        serde_json::to_writer(line, &run.source)
+    }
+}
+
 /// A run as a re-run or a stop answers it.
 pub(crate) fn run_response(run: &WorkflowRunResponse, now: Timestamp) -> Record {
     let metadata = run.metadata.clone().unwrap_or_default();
@@ -358,6 +372,44 @@ mod tests {
             record.json.get("_id").is_none(),
             "the Argo object, not the hit"
         );
+    }
+
+    /// The line written straight from the typed run is the text of its JSON document, whatever
+    /// order the server sent its keys in; a run carrying a payload is redacted as its document is.
+    #[test]
+    fn a_run_line_is_the_text_of_its_document() {
+        let line = |run: &WorkflowSearchResult| {
+            let mut line = Vec::new();
+            run_hit_line(run, &mut line).unwrap();
+            String::from_utf8(line).unwrap()
+        };
+        let found: WorkflowSearchResult = decode_value(json!({
+            "_id": "r-1",
+            "_source": {
+                "status": {"progress": "1/2", "phase": "Running", "zeta": 1, "finishedAt": null,
+                           "alpha": {"b": 2, "a": [3, {"y": 1, "x": 0}]}},
+                "spec": {"workflowTemplateRef": {"name": "t"}, "arguments": {}},
+                "metadata": {"uid": "u", "name": "r-1", "labels": {"b": "2", "a": "1"}},
+                "kind": "Workflow",
+                "apiVersion": "argoproj.io/v1alpha1"
+            }
+        }))
+        .unwrap();
+        assert_eq!(line(&found), run_hit_json(&found).to_string());
+
+        let with_payload: WorkflowSearchResult = decode_value(json!({
+            "_id": "r-2",
+            "_source": {
+                "metadata": {"name": "r-2"}, "spec": {},
+                "payload": [{"parameter": "credentialGuid", "type": "credential",
+                             "body": {"username": "svc", "password": "sentinel-password"}}]
+            }
+        }))
+        .unwrap();
+        let written = line(&with_payload);
+        assert_eq!(written, run_hit_json(&with_payload).to_string());
+        assert!(!written.contains("sentinel-password"), "{written}");
+        assert!(written.contains("[REDACTED]"), "{written}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{OnceLock, RwLock};
 
 use atlan_workflows::model::Credential;
+use memchr::memmem;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
@@ -160,6 +161,14 @@ pub(crate) fn line(line: &str) -> Cow<'_, str> {
     }
 }
 
+/// Lines of stdout (such as a page of JSON lines) without the API key: [`line()`] on each.
+pub(crate) fn lines(lines: &[u8]) -> Cow<'_, [u8]> {
+    match KEY.get().map(|key| key.expose_secret().as_bytes()) {
+        Some(key) if memmem::find(lines, key).is_some() => Cow::Owned(replace(lines, key)),
+        _ => Cow::Borrowed(lines),
+    }
+}
+
 /// Scrubs every string value inside `value` (not the keys of its objects).
 pub(crate) fn value(value: &mut Value) {
     let mut stack = vec![value];
@@ -201,28 +210,23 @@ pub(crate) fn bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
         .iter()
         .map(|secret| secret.expose_secret().as_bytes())
     {
-        if scrubbed
-            .windows(secret.len())
-            .any(|window| window == secret)
-        {
+        if memmem::find(&scrubbed, secret).is_some() {
             scrubbed = Cow::Owned(replace(&scrubbed, secret));
         }
     }
     scrubbed
 }
 
+/// `bytes` with every `secret` in it replaced (from left to right, not overlapping).
 fn replace(bytes: &[u8], secret: &[u8]) -> Vec<u8> {
     let mut scrubbed = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        if rest.starts_with(secret) {
-            scrubbed.extend_from_slice(REDACTED.as_bytes());
-            rest = rest.get(secret.len()..).unwrap_or_default();
-        } else if let Some((first, tail)) = rest.split_first() {
-            scrubbed.push(*first);
-            rest = tail;
-        }
+    let mut copied = 0;
+    for found in memmem::find_iter(bytes, secret) {
+        scrubbed.extend_from_slice(bytes.get(copied..found).unwrap_or_default());
+        scrubbed.extend_from_slice(REDACTED.as_bytes());
+        copied = found + secret.len();
     }
+    scrubbed.extend_from_slice(bytes.get(copied..).unwrap_or_default());
     scrubbed
 }
 
@@ -245,6 +249,16 @@ mod tests {
             b"{\"k\":\"[REDACTED]\"}"
         );
         assert_eq!(line("sentinel-key-1234 x"), "[REDACTED] x");
+        // A page of lines at once: every occurrence, at the ends and side by side.
+        assert_eq!(
+            lines(b"{\"a\":\"sentinel-key-1234\"}\n{\"b\":\"xsentinel-key-1234sentinel-key-1234\"}\nsentinel-key-1234")
+                .as_ref(),
+            b"{\"a\":\"[REDACTED]\"}\n{\"b\":\"x[REDACTED][REDACTED]\"}\n[REDACTED]"
+        );
+        assert!(matches!(
+            lines(b"{\"a\":\"sentinel-key-123\"}\n"),
+            Cow::Borrowed(_)
+        ));
         // A password with a quote: scrubbed as typed and as JSON writes it.
         remember_credential_json(&json!({"username": "svc", "password": "pa\"ss-sentinel",
             "extra": {"role": "role-sentinel", "short": "abc"}}));

@@ -75,6 +75,7 @@ async fn list(
         columns: CREDENTIAL_COLUMNS,
         row: |credential, _| rows::credential(credential).row,
         json: |credential| rows::credential(credential).json,
+        line: None,
     };
     listing::print(list, paging.all, shown, env).await
 }

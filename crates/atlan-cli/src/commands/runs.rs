@@ -148,6 +148,7 @@ async fn print_listing<Q: ListingQuery<Item = WorkflowSearchResult>>(
         columns: RUN_COLUMNS,
         row: rows::run_hit_row,
         json: rows::run_hit_json,
+        line: Some(rows::run_hit_line),
     };
     listing::print(listing, paging.all, shown, env).await
 }

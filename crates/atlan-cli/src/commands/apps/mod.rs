@@ -136,6 +136,7 @@ async fn list(
         columns: rows::WORKFLOW_COLUMNS,
         row: |summary, _| rows::workflow(summary).row,
         json: |summary| rows::workflow(summary).json,
+        line: None,
     };
     listing::print(listing, all, shown, env).await
 }

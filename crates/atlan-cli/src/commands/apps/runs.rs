@@ -76,6 +76,7 @@ async fn list(
         columns: rows::FOUND_RUN_COLUMNS,
         row: |run, _| rows::found_run(run).row,
         json: |run| rows::found_run(run).json,
+        line: None,
     };
     listing::print(search, paging.all, shown, env).await
 }
