@@ -661,3 +661,71 @@ async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile
         "a run was started during the listing"
     );
 }
+
+/// Waits (yielding, at most 10,000 times) until `done` holds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..10_000 {
+        if done() {
+            return;
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!("{what}");
+}
+
+/// Each page in flight is a task of its own: dropping the listing stops them, and none goes on
+/// with nobody to read it.
+#[tokio::test]
+async fn a_dropped_listing_stops_its_pages_in_flight() {
+    let (_clock, sandbox, _) = synthetic(1_000).await;
+    let held = Arc::new(());
+    let token = held.clone();
+    // Every page after the first waits for ever, holding a clone of the token.
+    let watch = Watch::new().hook(move |n| {
+        let token = (n >= 1).then(|| token.clone());
+        async move {
+            if let Some(_held) = token {
+                std::future::pending::<()>().await;
+            }
+        }
+    });
+    let watched = builder(&sandbox).with_layer(watch).build().unwrap();
+    let mut pages = watched
+        .runs()
+        .search()
+        .phases(EVERY_PHASE)
+        .size(20)
+        .concurrency(8)
+        .pages();
+    assert_eq!(pages.next().await.unwrap().unwrap().items.len(), 20);
+    // The hook holds one; each of the 8 pages in flight one more.
+    tokio::select! {
+        _ = pages.next() => panic!("a page that waits for ever came"),
+        () = until("8 pages in flight", || Arc::strong_count(&held) == 10) => {}
+    }
+    drop(pages);
+    until("the pages in flight stopped", || {
+        Arc::strong_count(&held) == 2
+    })
+    .await;
+}
+
+/// A page's fetch that panics panics the listing's reader, as it would without a task of its own.
+#[tokio::test]
+#[should_panic(expected = "the fetch of page 2 panicked")]
+async fn a_fetch_that_panics_panics_the_reader() {
+    let (_clock, sandbox, _) = synthetic(1_000).await;
+    let watch = Watch::new().hook(|n| async move {
+        assert_ne!(n, 2, "the fetch of page 2 panicked");
+    });
+    let watched = builder(&sandbox).with_layer(watch).build().unwrap();
+    let _ = watched
+        .runs()
+        .search()
+        .phases(EVERY_PHASE)
+        .size(20)
+        .concurrency(8)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await;
+}

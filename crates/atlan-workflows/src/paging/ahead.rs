@@ -26,6 +26,9 @@
 //!   pass 10,000 results) the ids it yielded.
 //! - **Bounded.** At most `concurrency` pages are in memory besides the one being read. A failed
 //!   page ends the stream with its error after every page before it.
+//! - **Side by side.** On a Tokio runtime each page in flight is a task of its own: on a
+//!   multi-threaded runtime the answers are decoded in parallel, and they go on while the reader
+//!   is busy with the page before (printing it, say). Dropping the listing aborts them.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -46,6 +49,38 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// The most pages a listing may have in flight at once.
 pub const MAX_CONCURRENCY: usize = 32;
+
+/// A page's fetch (its request and the decode of its answer) as a task of its own on the current
+/// Tokio runtime, so that the pages in flight are decoded side by side on a multi-threaded runtime
+/// and go on while the listing's reader is busy with the page before; polled in place where there
+/// is no runtime. Dropping it (a listing dropped, pages fetched ahead thrown away) aborts the task;
+/// a panic in it is the reader's, as it would be in place.
+fn spawned<T: Send + 'static>(
+    fetch: BoxFuture<'static, Result<Fetched<T>>>,
+) -> BoxFuture<'static, Result<Fetched<T>>> {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return fetch;
+    };
+    let mut task = AbortOnDrop(runtime.spawn(fetch));
+    async move {
+        match (&mut task.0).await {
+            Ok(answer) => answer,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            // Cancelled: only by the runtime shutting down, which drops the reader too.
+            Err(_) => std::future::pending().await,
+        }
+    }
+    .boxed()
+}
+
+/// A task aborted when its handle is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 /// Checks a concurrency asked for: 1 to [`MAX_CONCURRENCY`].
 ///
@@ -331,9 +366,11 @@ impl<S: Source> Engine<S> {
             {
                 break;
             }
-            let fetch = self
-                .source
-                .fetch(self.window.anchor, from - overlap, self.size + overlap);
+            let fetch = spawned(self.source.fetch(
+                self.window.anchor,
+                from - overlap,
+                self.size + overlap,
+            ));
             self.in_flight
                 .push_back(fetch.map(move |answer| (offset, answer)).boxed());
             self.window.next += self.size;
