@@ -91,9 +91,6 @@ pub(crate) enum CliError {
     /// Writing the output failed (other than a closed pipe).
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
-    /// The task fetching a listing's pages ended before the listing did (it panicked).
-    #[error("the listing stopped before its end: {0}")]
-    ListingStopped(String),
 }
 
 impl CliError {
@@ -113,8 +110,7 @@ impl CliError {
             | Self::Sandbox(_)
             | Self::Listen { .. }
             | Self::State { .. }
-            | Self::Output(_)
-            | Self::ListingStopped(_) => code::API,
+            | Self::Output(_) => code::API,
             Self::RunFailed { .. } | Self::AppRunFailed { .. } => code::RUN_FAILED,
         }
     }
