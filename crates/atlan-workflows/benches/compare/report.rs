@@ -10,6 +10,8 @@ use plotters::prelude::*;
 pub struct Sample {
     /// The listing itself, as the client timed it (pyatlan: without its import).
     pub listing: f64,
+    /// The whole process, start and exit included, as the wrapper timed it.
+    pub wall: f64,
     /// The process's CPU time, user + system.
     pub cpu: f64,
     /// The process's peak RSS, KiB.
@@ -53,6 +55,10 @@ impl Figures {
 
 pub fn listing(sample: &Sample) -> f64 {
     sample.listing
+}
+
+pub fn wall(sample: &Sample) -> f64 {
+    sample.wall
 }
 
 pub fn cpu(sample: &Sample) -> f64 {
