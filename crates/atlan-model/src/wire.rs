@@ -23,42 +23,46 @@ use serde::de::{self, Deserialize, Deserializer, Visitor};
 /// `null` and the `list` fields that were absent (by wire name), so that both are written back as they
 /// came. Usually empty, so it costs nothing.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub(crate) struct NullFields(Vec<Remembered>);
+pub(crate) struct NullFields(Vec<Remembered<'static>>);
 
 /// One remembered field of [`NullFields`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Remembered {
+enum Remembered<'a> {
     /// The field arrived as `null`.
-    Null(&'static str),
+    Null(&'a str),
     /// The `list` field was not in the object.
-    Absent(&'static str),
+    Absent(&'a str),
 }
 
 impl NullFields {
     pub(crate) fn insert(&mut self, wire_name: &'static str) {
-        if !self.contains(wire_name) {
-            self.0.push(Remembered::Null(wire_name));
-        }
+        self.remember(Remembered::Null(wire_name));
     }
 
     pub(crate) fn contains(&self, wire_name: &str) -> bool {
-        self.0
-            .iter()
-            .any(|field| matches!(field, Remembered::Null(name) if *name == wire_name))
+        self.has(Remembered::Null(wire_name))
     }
 
     /// Remembers that a `list` field was absent, so that it stays absent while it stays empty.
     pub(crate) fn insert_absent(&mut self, wire_name: &'static str) {
-        if !self.is_absent(wire_name) {
-            self.0.push(Remembered::Absent(wire_name));
-        }
+        self.remember(Remembered::Absent(wire_name));
     }
 
     /// Whether a `list` field was absent from the decoded object.
     pub(crate) fn is_absent(&self, wire_name: &str) -> bool {
-        self.0
-            .iter()
-            .any(|field| matches!(field, Remembered::Absent(name) if *name == wire_name))
+        self.has(Remembered::Absent(wire_name))
+    }
+
+    fn remember(&mut self, field: Remembered<'static>) {
+        if !self.has(field) {
+            self.0.push(field);
+        }
+    }
+
+    // `contains` would need the field asked about to be `'static`; it borrows the wire name.
+    #[allow(clippy::manual_contains)]
+    fn has(&self, field: Remembered<'_>) -> bool {
+        self.0.iter().any(|remembered| *remembered == field)
     }
 }
 
