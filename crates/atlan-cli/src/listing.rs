@@ -112,15 +112,17 @@ pub(crate) async fn print<L: Paged>(
 /// One page, its rows (in a table) taken at the time it arrived.
 fn print_page<T>(page: &Page<T>, shown: &Shown<T>, env: &mut Env) -> Result<(), CliError> {
     let now = Timestamp::now();
-    let row = |item: &T| (shown.row)(item, now);
-    match shown.line {
-        Some(line) => env
-            .printer
-            .listed_with(shown.columns, &page.items, row, shown.json, line),
-        None => env
-            .printer
-            .listed(shown.columns, &page.items, row, shown.json),
-    }
+    let line = |item: &T, buffer: &mut Vec<u8>| match shown.line {
+        Some(line) => line(item, buffer),
+        None => serde_json::to_writer(buffer, &(shown.json)(item)),
+    };
+    env.printer.listed_with(
+        shown.columns,
+        &page.items,
+        |item| (shown.row)(item, now),
+        shown.json,
+        line,
+    )
 }
 
 /// The note after a page that is not the last: where the next starts.

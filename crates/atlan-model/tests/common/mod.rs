@@ -133,13 +133,19 @@ impl Kind {
 
 fn reencode<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, DecodeError> {
     let model: T = decode(bytes)?;
-    let value = serde_json::to_value(&model).expect("a decoded model serializes");
-    // A model writes its keys in order, as a `Value` does: the text is the same either way.
-    assert_eq!(
-        serde_json::to_string(&model).expect("a decoded model serializes"),
-        value.to_string(),
-        "a model's text differs from its Value's"
-    );
+    Ok(value_of(&model).expect("a decoded model writes the text of its Value"))
+}
+
+/// A model's `Value`, checked to have the very text the model writes itself (a model writes its
+/// keys in order, as a `Value` does).
+pub fn value_of<T: Serialize>(model: &T) -> Result<Value, String> {
+    let value = serde_json::to_value(model).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string(model).map_err(|e| e.to_string())?;
+    // Not `text != value`: a `Value` equals a `String` when it is that string.
+    let value_text = value.to_string();
+    if text != value_text {
+        return Err(format!("the model's text differs from its Value's: {text}"));
+    }
     Ok(value)
 }
 
