@@ -37,6 +37,7 @@ pub mod fetch;
 pub mod lineage;
 pub mod migrate;
 pub mod stats;
+pub mod uses;
 pub mod view;
 pub mod watch;
 pub mod window;

@@ -294,3 +294,35 @@ pub fn runs(filter: &RunFilter) -> Result<AtlasSearch, QueryError> {
     }
     Ok(AtlasSearch::new(dsl, RUN_ATTRIBUTES))
 }
+
+/// The slug attribute of an `AtlanAppWorkflow` asset.
+pub const WORKFLOW_SLUG: &str = "atlanAppWorkflowSlug";
+
+/// Live app workflow assets (`AtlanAppWorkflow`), a page of `size` from `from`, in `__guid`
+/// order (stable across pages), asking for their slug: each entity carries when the workflow was
+/// created and last changed (`createTime`, `updateTime`), which `GET v1/app` does not say.
+///
+/// # Errors
+/// [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn workflow_assets(from: u64, size: u64) -> Result<AtlasSearch, QueryError> {
+    if size == 0 {
+        return Err(QueryError::ZeroSize);
+    }
+    let query = Query::bool()
+        .filter(Query::term("__state", "ACTIVE").case_insensitive(false))
+        .filter(Query::term("__typeName.keyword", WORKFLOW_TYPE).case_insensitive(false));
+    let dsl = Search::new()
+        .query(query)
+        .from(from)
+        .size(size)
+        .track_total_hits(true)
+        .sort(Sort::new("__guid").order(SortOrder::Asc));
+    if !dsl.within_result_window() {
+        return Err(QueryError::ResultWindow {
+            from,
+            size,
+            max: crate::search::MAX_RESULT_WINDOW,
+        });
+    }
+    Ok(AtlasSearch::new(dsl, ["qualifiedName", WORKFLOW_SLUG]))
+}

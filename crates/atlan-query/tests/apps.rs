@@ -73,6 +73,25 @@ fn a_run_by_id_is_one_term_on_its_name_with_its_steps() {
 }
 
 #[test]
+fn workflow_assets_are_live_app_workflows_in_guid_order() {
+    let search = apps::workflow_assets(200, 100).unwrap();
+    insta::assert_json_snapshot!(search);
+    assert_eq!(
+        search.attributes,
+        ["qualifiedName", apps::WORKFLOW_SLUG],
+        "the slug, and the entity's own times"
+    );
+    assert_eq!(
+        apps::workflow_assets(0, 0).unwrap_err(),
+        QueryError::ZeroSize
+    );
+    assert!(matches!(
+        apps::workflow_assets(9_990, 20),
+        Err(QueryError::ResultWindow { .. })
+    ));
+}
+
+#[test]
 fn bad_run_searches_are_errors_before_a_body_exists() {
     assert_eq!(
         apps::active_runs(" ").unwrap_err(),

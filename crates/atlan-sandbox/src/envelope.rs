@@ -88,6 +88,10 @@ struct AtlasEntity<'a> {
     guid: &'a Value,
     status: &'a Value,
     attributes: serde_json::Map<String, Value>,
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
+    create_time: Option<&'a Value>,
+    #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
+    update_time: Option<&'a Value>,
 }
 
 impl<'a> AtlasEntity<'a> {
@@ -107,6 +111,10 @@ impl<'a> AtlasEntity<'a> {
             guid: field("__guid"),
             status: field("__state"),
             attributes,
+            create_time: document.get("__timestamp").filter(|value| !value.is_null()),
+            update_time: document
+                .get("__modificationTimestamp")
+                .filter(|value| !value.is_null()),
         }
     }
 }

@@ -509,3 +509,53 @@ async fn a_crawler_run_that_succeeds_publishes_its_connection() {
     assert_eq!(found["entities"][0]["typeName"], "Connection");
     assert_eq!(found["entities"][0]["attributes"]["name"], "lake");
 }
+
+#[tokio::test]
+async fn a_cron_workflow_dates_from_when_its_schedule_was_added_across_a_restart() {
+    const IMPORT: &str = "csa-asset-import-1705849995";
+    let clock = clock();
+    let path = common::state_path("tenant", "schedule-since");
+    let start_with_state = || Sandbox::builder().clock(clock.clone()).state(&path).start();
+    let sandbox = start_with_state().await.unwrap();
+    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+    let search = atlan_query::workflows::find_by_id(IMPORT).unwrap();
+    let (_, found) = api
+        .post(
+            "/api/service/workflows/indexsearch",
+            &serde_json::to_value(search).unwrap(),
+        )
+        .await;
+    let mut workflow = found["hits"]["hits"][0]["_source"].clone();
+    clock.advance(Duration::from_secs(3_600));
+    workflow["metadata"]["annotations"]["orchestration.atlan.com/schedule"] = json!("0 3 * * *");
+    workflow["metadata"]["annotations"]["orchestration.atlan.com/timezone"] = json!("UTC");
+    let (status, body) = api
+        .post(&format!("/api/service/workflows/{IMPORT}"), &workflow)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let created = |crons: &Value, name: &str| {
+        crons["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|cron| cron["metadata"]["name"] == format!("{name}-cron"))
+            .map(|cron| cron["metadata"]["creationTimestamp"].clone())
+            .unwrap()
+    };
+    let (_, crons) = api.get("/api/service/runs/cron").await;
+    assert_eq!(created(&crons, IMPORT), "2026-06-15T13:00:00Z");
+    let crawler_since = created(&crons, CRAWLER);
+    assert_ne!(crawler_since, "2026-06-15T13:00:00Z", "{crawler_since}");
+    sandbox.shutdown().await;
+
+    clock.advance(Duration::from_secs(600));
+    let again = start_with_state().await.unwrap();
+    let api = Api::new(&again.base_url(), again.api_key());
+    let (_, crons) = api.get("/api/service/runs/cron").await;
+    assert_eq!(
+        created(&crons, IMPORT),
+        "2026-06-15T13:00:00Z",
+        "replayed, not made again at the restart"
+    );
+    assert_eq!(created(&crons, CRAWLER), crawler_since);
+}

@@ -81,6 +81,7 @@ mod client;
 mod credentials;
 mod dry_run;
 mod error;
+mod human;
 mod listing;
 mod monitor;
 mod paging;
@@ -95,13 +96,15 @@ mod workflows;
 
 pub use apps::{
     AddAppSchedule, AppMonitor, AppProgressCallback, AppRunSearch, AppRunWatch, AppRuns,
-    AppWorkflowList, Apps, ChangeInputs, CreateAppWorkflow, CreatedApp, GetInputContract,
-    MAX_APP_LISTING, SubmitAppRun, UpdateAppWorkflow, check_inputs,
+    AppWorkflowList, AppWorkflowTimes, Apps, ChangeInputs, CreateAppWorkflow, CreatedApp,
+    GetInputContract, MAX_APP_LISTING, MAX_WORKFLOW_ASSETS, SubmitAppRun, UpdateAppWorkflow,
+    check_inputs,
 };
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials, StoredCredentials};
 pub use dry_run::DryRun;
 pub use error::{Error, ListingProblem, Result, RunStatus};
+pub use human::human_duration;
 pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
 pub use monitor::{Monitor, MonitorTarget, ProgressCallback, RunWatch, Wait, Watched};
 pub use paging::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Page};

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use atlan_sandbox::FaultRule;
+use atlan_sandbox::{Clock, FaultRule};
 use atlan_workflows::model::{AppInputs, AppRunStatus};
 use atlan_workflows::{DryRun, Error};
 use common::{builder, start};
@@ -338,4 +338,38 @@ async fn the_deepest_accepted_inputs_read_back_through_every_read() {
         "{error}"
     );
     assert!(error.to_string().contains("at most 64"), "{error}");
+}
+
+#[tokio::test]
+async fn workflow_times_say_when_each_app_workflow_was_made_and_last_changed() {
+    let (clock, _sandbox, client) = start().await;
+    let apps = client.apps();
+    let made = clock.now();
+    let created = apps
+        .create("snowflake-crawler", "timed", inputs())
+        .await
+        .unwrap();
+    let slug = created.response.slug;
+    clock.advance(Duration::from_secs(3_600));
+    apps.add_schedule(slug.clone(), "0 2 * * *")
+        .timezone("UTC")
+        .await
+        .unwrap();
+    let times = apps.workflow_times().await.unwrap();
+    let mine = times.iter().find(|times| times.slug == slug).unwrap();
+    assert_eq!(
+        mine.created.map(|at| at.as_second()),
+        Some(made.as_second())
+    );
+    assert_eq!(
+        mine.updated.map(|at| at.as_second()),
+        Some(clock.now().as_second()),
+        "adding a trigger changes the workflow"
+    );
+    assert!(
+        times
+            .iter()
+            .any(|times| times.slug == "prod-snowflake-0c4f9a1e" && times.created < mine.created),
+        "the default tenant's workflows are there too: {times:?}"
+    );
 }

@@ -54,6 +54,10 @@ wire_object! {
         opt "status" status: String,
         /// Its attributes (those asked for).
         opt "attributes" attributes: Value,
+        /// When it was created (epoch milliseconds).
+        opt "createTime" create_time: i64,
+        /// When it was last changed (epoch milliseconds).
+        opt "updateTime" update_time: i64,
     }
 }
 

@@ -149,7 +149,8 @@ pub async fn select(
     let mut plan = SchedulePlan::default();
     match action {
         ScheduleAction::Suspend => {
-            let (facts, _) = crate::doctor::schedules(client, selection.api).await?;
+            let (facts, _) =
+                crate::doctor::schedules(client, selection.api, Timestamp::now()).await?;
             for fact in facts {
                 let package = match fact.api {
                     Api::Legacy => legacy_package(&fact.workflow),

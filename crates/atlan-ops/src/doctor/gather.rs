@@ -1,6 +1,7 @@
-//! What the checks look at, read through the facade: the schedules and app workflows, every run
-//! in the window (one concurrent pass, as `runs stats`), each legacy workflow with runs or a
-//! schedule, each credential in use tested once by GUID (read-only), and the disabled users.
+//! What the checks look at, read through the facade: the schedules and app workflows (with when
+//! each was created and last changed), every run in the window (one concurrent pass, as `runs
+//! stats`), each legacy workflow with runs or a schedule, each credential in use tested once by
+//! GUID (read-only), and the disabled users.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -9,20 +10,19 @@ use atlan_workflows::{AtlanClient, Error, Result};
 use futures_util::{StreamExt, TryStreamExt};
 use jiff::Timestamp;
 
-use super::{CredentialCheck, Finding, ScheduleFacts, Severity, Tenant, WorkflowFacts, check};
+use super::{
+    CredentialCheck, Finding, RunSpan, ScheduleFacts, Severity, Tenant, WorkflowFacts, check,
+};
 use crate::fetch::{self, ApiChoice, Selection, not_served};
 use crate::stats::Stats;
+use crate::uses;
 use crate::view::{self, Api};
 use crate::window::Window;
 
 /// How many workflows or credentials are read at once.
 const CONCURRENCY: usize = 8;
-/// The most run starts kept per scheduled workflow (for the missed-schedule check).
-const MAX_STARTS: usize = 10_000;
 /// The annotation with a scheduled legacy workflow's name.
 const ATLAN_NAME: &str = "orchestration.atlan.com/atlanName";
-/// The parameter with a legacy workflow's credential.
-const CREDENTIAL_PARAMETER: &str = "credential-guid";
 /// The label with the username a legacy workflow was created by (and runs as).
 const OWNER_LABEL: &str = "workflows.argoproj.io/creator-preferred-username";
 
@@ -64,13 +64,7 @@ impl DoctorReport {
                 api.as_str()
             ));
         }
-        Finding {
-            check: "coverage",
-            severity: Severity::Info,
-            workflow: None,
-            api: None,
-            detail,
-        }
+        Finding::general("coverage", Severity::Info, detail)
     }
 }
 
@@ -105,7 +99,7 @@ pub async fn gather(
     now: Timestamp,
 ) -> Result<(Tenant, Vec<Api>)> {
     let (scheduled, disabled) =
-        futures_util::future::join(schedules(client, api), client.users().disabled()).await;
+        futures_util::future::join(schedules(client, api, now), client.users().disabled()).await;
     let (found, mut skipped) = scheduled?;
     let mut facts: HashMap<(Api, String), WorkflowFacts> = found
         .into_iter()
@@ -129,11 +123,12 @@ pub async fn gather(
     let left_out = fetch::each_run(client, &selection, window, |run| {
         stats.add(&run);
         let key = (run.api, run.workflow.clone());
-        if let Some(known) = facts.get_mut(&key)
-            && known.run_starts.len() < MAX_STARTS
-            && let Some(started) = run.started
-        {
-            known.run_starts.push(started);
+        if let Some(started) = run.started {
+            let span = RunSpan::new(run.run.clone(), started, run.finished, run.status);
+            facts
+                .entry(key.clone())
+                .or_insert_with(|| WorkflowFacts::new(key.0, key.1.clone()))
+                .saw(span);
         }
         packages.entry(key).or_insert(run.package);
     })
@@ -174,13 +169,12 @@ pub async fn gather(
         };
         let metadata = &workflow.source.metadata;
         known.owner = metadata.label(OWNER_LABEL).map(str::to_owned);
-        known.credential = workflow
-            .source
-            .spec
-            .parameter(CREDENTIAL_PARAMETER)
-            .and_then(serde_json::Value::as_str)
-            .filter(|guid| is_guid(guid))
-            .map(str::to_owned);
+        known.credential = uses::legacy_credential(&workflow.source.spec);
+        known.connection = uses::legacy_connection(&workflow.source.spec);
+        known.created = metadata
+            .creation_timestamp
+            .as_deref()
+            .and_then(|at| at.parse().ok());
         if known.package.is_none() {
             known.package = view::legacy::package(Some(&name), metadata);
         }
@@ -233,6 +227,7 @@ pub async fn gather(
 pub async fn schedules(
     client: &AtlanClient,
     api: ApiChoice,
+    now: Timestamp,
 ) -> Result<(Vec<WorkflowFacts>, Vec<Api>)> {
     let mut skipped = Vec::new();
     let (schedules, app_workflows) = futures_util::future::join(
@@ -244,11 +239,14 @@ pub async fn schedules(
             }
         },
         async {
-            if api.includes(Api::Apps) {
-                client.apps().list().stream().try_collect::<Vec<_>>().await
-            } else {
-                Ok(Vec::new())
+            if !api.includes(Api::Apps) {
+                return Ok((Vec::new(), Vec::new()));
             }
+            futures_util::future::try_join(
+                client.apps().list().stream().try_collect::<Vec<_>>(),
+                client.apps().workflow_times(),
+            )
+            .await
         },
     )
     .await;
@@ -269,35 +267,15 @@ pub async fn schedules(
         Err(error) => return Err(error),
     }
     match app_workflows {
-        Ok(workflows) => {
+        Ok((workflows, times)) => {
+            let times: HashMap<String, atlan_workflows::AppWorkflowTimes> = times
+                .into_iter()
+                .map(|times| (times.slug.clone(), times))
+                .collect();
             for workflow in workflows {
-                let Some(slug) = workflow.slug.clone() else {
-                    continue;
-                };
-                let mut known = WorkflowFacts::new(Api::Apps, slug.clone());
-                known.package = workflow.app().map(str::to_owned);
-                known.owner = workflow.owner.clone();
-                known.credential = workflow
-                    .stored_inputs()
-                    .and_then(|inputs| {
-                        inputs
-                            .get("credential_guid")
-                            .and_then(serde_json::Value::as_str)
-                            .map(str::to_owned)
-                    })
-                    .filter(|guid| is_guid(guid));
-                known.schedules = workflow
-                    .schedules
-                    .iter()
-                    .flatten()
-                    .filter_map(|entry| {
-                        Some(ScheduleFacts::new(
-                            entry.cron.clone()?,
-                            entry.timezone.clone().unwrap_or_default(),
-                        ))
-                    })
-                    .collect();
-                facts.insert((Api::Apps, slug), known);
+                if let Some(known) = app_facts(&workflow, &times, now) {
+                    facts.insert((Api::Apps, known.workflow.clone()), known);
+                }
             }
         }
         Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Apps),
@@ -308,12 +286,41 @@ pub async fn schedules(
     Ok((found, skipped))
 }
 
-/// Whether a credential parameter holds a GUID (not empty, not a `{{credentialGuid}}` placeholder
-/// filled at run time from the workflow's payload).
-pub(crate) fn is_guid(value: &str) -> bool {
-    !value.is_empty()
-        && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+/// What is known of an app workflow from its summary and its asset's times. Its schedules date
+/// from its last change (the App API does not say when a trigger was added; adding one changes
+/// the workflow); one whose asset the search does not show yet is taken as made just now.
+fn app_facts(
+    workflow: &atlan_workflows::model::AppSummary,
+    times: &HashMap<String, atlan_workflows::AppWorkflowTimes>,
+    now: Timestamp,
+) -> Option<WorkflowFacts> {
+    let slug = workflow.slug.clone()?;
+    let mut known = WorkflowFacts::new(Api::Apps, slug.clone());
+    known.name = workflow.name.clone();
+    known.package = workflow.app().map(str::to_owned);
+    known.owner = workflow.owner.clone();
+    let inputs = workflow.stored_inputs();
+    known.credential = inputs.as_ref().and_then(uses::app_credential);
+    known.connection = inputs.as_ref().and_then(uses::app_connection);
+    let (created, changed) = match times.get(&slug) {
+        Some(times) => (times.created, times.updated.or(times.created)),
+        None => (Some(now), Some(now)),
+    };
+    known.created = created;
+    known.schedules = workflow
+        .schedules
+        .iter()
+        .flatten()
+        .filter_map(|entry| {
+            let mut schedule = ScheduleFacts::new(
+                entry.cron.clone()?,
+                entry.timezone.clone().unwrap_or_default(),
+            );
+            schedule.since = changed;
+            Some(schedule)
+        })
+        .collect();
+    Some(known)
 }
 
 /// A legacy CronWorkflow's workflow and schedule.

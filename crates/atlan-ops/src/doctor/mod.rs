@@ -1,30 +1,38 @@
 //! A health check of a tenant's automation: one [`Finding`] per problem. The checks are pure
-//! functions over a [`Tenant`] (what [`gather`] read through the facade, or what a test built),
-//! one function each below; a new check is a function here, a line in [`check`], and what it needs
-//! gathered in `gather.rs`.
+//! functions over a [`Tenant`] (what [`gather`] read through the facade, or what a test built):
+//! the health of each workflow in `health.rs`, what its schedules mean in `timing.rs`; a new check
+//! is a function there, a line in [`check`], and what it needs gathered in `gather.rs`.
 //!
 //! Checks: `failing` (a failure streak), `stale` (scheduled, no success in the window),
-//! `missed_schedule` (due times with no run), `credential` (the credential no longer passes its
-//! test), `owner_disabled` (the owner the workflow runs as is disabled), `schedule_order` (a
-//! schedule due before the upstream it reads, for lineage) and `schedule_overlap` (a run still
-//! going when the next, or the downstream, is due).
+//! `missed_schedule` (due times no run answered), `credential` (the credential no longer passes
+//! its test), `owner_disabled` (the owner the workflow runs as is disabled), `schedule_order` (a
+//! schedule due shortly before the upstream it reads, for lineage), `schedule_overlap` (a run
+//! still going when the next, or the downstream, is due) and `double_schedule` (two scheduled
+//! workflows that do one job: a legacy workflow and the app workflow migrated from it, or two of
+//! one package over one connection).
+//!
+//! **No false alarms.** A due time is missed only when no run of the workflow started from a
+//! minute before it to [`SCHEDULE_GRACE`] after (a tenant starts a scheduled run within
+//! seconds), and only due times after the schedule existed (a legacy workflow's CronWorkflow was
+//! created; an app workflow was last changed, which adding a trigger is) and while it is not
+//! suspended count. A workflow made (or scheduled) inside the window that has not ended a run yet
+//! is not `stale`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use atlan_workflows::model::CronSchedule;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use crate::lineage;
 use crate::stats::WorkflowStats;
-use crate::view::Api;
+use crate::view::{Api, Status};
 use crate::window::Window;
 
 mod gather;
-
-pub(crate) use gather::is_guid;
+mod health;
+mod timing;
 
 pub use gather::{DoctorReport, gather, run, schedules};
+pub use timing::{MissedSchedules, missed_due};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -50,12 +58,12 @@ impl Severity {
     }
 }
 
-/// One finding. `-o json` of `atlanctl doctor` prints one per line.
+/// One finding. `-o json` of `atlanctl doctor` prints one per line, with these fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Finding {
     /// The check that found it (`failing`, `stale`, `missed_schedule`, `credential`,
-    /// `owner_disabled`, `schedule_order`, `schedule_overlap`, `coverage`).
+    /// `owner_disabled`, `schedule_order`, `schedule_overlap`, `double_schedule`, `coverage`).
     pub check: &'static str,
     /// How bad it is.
     pub severity: Severity,
@@ -63,11 +71,17 @@ pub struct Finding {
     pub workflow: Option<String>,
     /// Its API.
     pub api: Option<Api>,
+    /// The run the finding is about (the latest failed run, the run that held a due time), if
+    /// one is.
+    pub run: Option<String>,
     /// What was found, in a sentence.
     pub detail: String,
+    /// The command to type next, if there is one.
+    pub next: Option<String>,
 }
 
 impl Finding {
+    /// A finding about `workflow`, about no run, with no next command.
     fn new(
         check: &'static str,
         severity: Severity,
@@ -79,8 +93,37 @@ impl Finding {
             severity,
             workflow: Some(workflow.workflow.clone()),
             api: Some(workflow.api),
+            run: None,
             detail,
+            next: None,
         }
+    }
+
+    /// A finding about no workflow.
+    pub(crate) fn general(check: &'static str, severity: Severity, detail: String) -> Self {
+        Self {
+            check,
+            severity,
+            workflow: None,
+            api: None,
+            run: None,
+            detail,
+            next: None,
+        }
+    }
+
+    /// The same finding, about `run`.
+    #[must_use]
+    fn about(mut self, run: Option<&str>) -> Self {
+        self.run = run.map(str::to_owned);
+        self
+    }
+
+    /// The same finding, with the command to type next.
+    #[must_use]
+    fn next(mut self, command: String) -> Self {
+        self.next = Some(command);
+        self
     }
 }
 
@@ -92,7 +135,7 @@ pub struct ScheduleFacts {
     pub cron: String,
     /// Its time zone.
     pub timezone: String,
-    /// When the schedule was made (due times before it are not missed).
+    /// Since when it has been due: when it was made (due times before it are not missed).
     pub since: Option<Timestamp>,
     /// Whether it is suspended.
     pub suspended: bool,
@@ -110,6 +153,42 @@ impl ScheduleFacts {
     }
 }
 
+/// One run of a workflow, as far as its schedule's checks need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunSpan {
+    /// The run (a legacy run's name, an app run's id).
+    pub run: String,
+    /// When it started.
+    pub started: Timestamp,
+    /// When it ended (`None` while it has not).
+    pub finished: Option<Timestamp>,
+    /// Its status.
+    pub status: Status,
+}
+
+impl RunSpan {
+    /// A run that started at `started`, in `status`, ended at `finished` if it did.
+    pub fn new(
+        run: impl Into<String>,
+        started: Timestamp,
+        finished: Option<Timestamp>,
+        status: Status,
+    ) -> Self {
+        Self {
+            run: run.into(),
+            started,
+            finished,
+            status,
+        }
+    }
+
+    /// Whether it was under way at `at` (started before, not ended by then).
+    pub fn active_at(&self, at: Timestamp) -> bool {
+        self.started < at && self.finished.is_none_or(|finished| finished > at)
+    }
+}
+
 /// What the checks know of a workflow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -118,17 +197,28 @@ pub struct WorkflowFacts {
     pub api: Api,
     /// Its name or slug.
     pub workflow: String,
+    /// Its display name (an app workflow's name; a legacy workflow's is its name).
+    pub name: Option<String>,
     /// Its package or app.
     pub package: Option<String>,
     /// Who it runs as.
     pub owner: Option<String>,
     /// The GUID of the credential it uses.
     pub credential: Option<String>,
+    /// The qualified name of the connection it crawls or mines.
+    pub connection: Option<String>,
+    /// When it was created, if known.
+    pub created: Option<Timestamp>,
     /// Its schedules.
     pub schedules: Vec<ScheduleFacts>,
-    /// When its runs in the window started (kept for scheduled workflows only).
-    pub run_starts: Vec<Timestamp>,
+    /// Its runs in the window (kept for scheduled workflows only, at most [`MAX_RUNS`]).
+    pub runs: Vec<RunSpan>,
+    /// Its latest ended run in the window (by start).
+    pub last_ended: Option<RunSpan>,
 }
+
+/// The most runs of a workflow the schedule checks keep.
+pub const MAX_RUNS: usize = 10_000;
 
 impl WorkflowFacts {
     /// A workflow with nothing known of it yet.
@@ -136,17 +226,37 @@ impl WorkflowFacts {
         Self {
             api,
             workflow: workflow.into(),
+            name: None,
             package: None,
             owner: None,
             credential: None,
+            connection: None,
+            created: None,
             schedules: Vec::new(),
-            run_starts: Vec::new(),
+            runs: Vec::new(),
+            last_ended: None,
         }
     }
 
     /// Whether it has a schedule that is not suspended.
     pub fn is_scheduled(&self) -> bool {
         self.schedules.iter().any(|schedule| !schedule.suspended)
+    }
+
+    /// Takes note of a run of it: its latest ended run, and (for a scheduled workflow) the run
+    /// itself, at most [`MAX_RUNS`].
+    pub fn saw(&mut self, run: RunSpan) {
+        if run.status.is_ended()
+            && self
+                .last_ended
+                .as_ref()
+                .is_none_or(|last| last.started <= run.started)
+        {
+            self.last_ended = Some(run.clone());
+        }
+        if !self.schedules.is_empty() && self.runs.len() < MAX_RUNS {
+            self.runs.push(run);
+        }
     }
 }
 
@@ -193,295 +303,42 @@ impl Tenant {
         }
     }
 
-    fn stats_of(&self, workflow: &WorkflowFacts) -> Option<&WorkflowStats> {
+    fn stats_of(&self, api: Api, workflow: &str) -> Option<&WorkflowStats> {
         self.stats
             .iter()
-            .find(|row| row.api == workflow.api && row.workflow == workflow.workflow)
+            .find(|row| row.api == api && row.workflow == workflow)
+    }
+
+    fn facts_of(&self, api: Api, workflow: &str) -> Option<&WorkflowFacts> {
+        self.workflows
+            .iter()
+            .find(|facts| facts.api == api && facts.workflow == workflow)
     }
 }
 
-/// How late a scheduled run may start and still count for its due time.
+/// How late a scheduled run may start and still count for its due time (a tenant starts one
+/// within seconds; a run up to a minute early counts too).
 pub const SCHEDULE_GRACE: SignedDuration = SignedDuration::from_mins(10);
-/// The most due times looked at per schedule.
-const MAX_DUE: usize = 1_000;
-/// How many upstream workflows a `schedule_order` finding names.
-const MAX_NAMED: usize = 5;
 
 /// Every finding, errors first, then by check and workflow.
 pub fn check(tenant: &Tenant) -> Vec<Finding> {
     let mut findings = Vec::new();
-    failing(tenant, &mut findings);
-    stale(tenant, &mut findings);
-    missed(tenant, &mut findings);
-    credentials(tenant, &mut findings);
-    owners(tenant, &mut findings);
-    order(tenant, &mut findings);
+    health::failing(tenant, &mut findings);
+    health::stale(tenant, &mut findings);
+    health::credentials(tenant, &mut findings);
+    health::owners(tenant, &mut findings);
+    timing::missed(tenant, &mut findings);
+    timing::order(tenant, &mut findings);
+    timing::double_schedules(tenant, &mut findings);
     findings.sort_by(|a, b| {
         (a.severity, a.check, &a.workflow).cmp(&(b.severity, b.check, &b.workflow))
     });
     findings
 }
 
-fn failing(tenant: &Tenant, findings: &mut Vec<Finding>) {
-    for row in tenant.stats.iter().filter(|row| row.failure_streak > 0) {
-        let since = row.last_success_at.map_or_else(
-            || "no success in the window".to_owned(),
-            |at| format!("last success {at}"),
-        );
-        findings.push(Finding {
-            check: "failing",
-            severity: Severity::Error,
-            workflow: Some(row.workflow.clone()),
-            api: Some(row.api),
-            detail: format!(
-                "the last {} ended run(s) failed ({since}); see `atlanctl runs explain` on the latest",
-                row.failure_streak
-            ),
-        });
-    }
-}
-
-fn stale(tenant: &Tenant, findings: &mut Vec<Finding>) {
-    for workflow in tenant.workflows.iter().filter(|w| w.is_scheduled()) {
-        let succeeded = tenant
-            .stats_of(workflow)
-            .is_some_and(|row| row.last_success_at.is_some());
-        if !succeeded {
-            findings.push(Finding::new(
-                "stale",
-                Severity::Warning,
-                workflow,
-                format!(
-                    "scheduled, but no run succeeded since {}",
-                    tenant.window.since
-                ),
-            ));
-        }
-    }
-}
-
-fn missed(tenant: &Tenant, findings: &mut Vec<Finding>) {
-    for workflow in tenant.workflows.iter().filter(|w| w.is_scheduled()) {
-        let due = missed_due(workflow, &tenant.window, tenant.now);
-        for schedule in &due.unreadable {
-            findings.push(Finding::new(
-                "missed_schedule",
-                Severity::Warning,
-                workflow,
-                format!(
-                    "its schedule `{}` in `{}` cannot be read, so it never runs",
-                    schedule.cron, schedule.timezone
-                ),
-            ));
-        }
-        if let Some(latest) = due.missed.iter().max() {
-            findings.push(Finding::new(
-                "missed_schedule",
-                Severity::Warning,
-                workflow,
-                format!(
-                    "{} scheduled run(s) did not start (the latest was due {latest})",
-                    due.missed.len()
-                ),
-            ));
-        }
-    }
-}
-
-/// The due times of a workflow's schedules that no run answered, and the schedules that cannot be
-/// read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MissedSchedules {
-    /// Due times in the window (up to [`SCHEDULE_GRACE`] before `now`) with no run started from a
-    /// minute before to [`SCHEDULE_GRACE`] after.
-    pub missed: Vec<Timestamp>,
-    /// Schedules whose cron or time zone cannot be read (they never fire).
-    pub unreadable: Vec<ScheduleFacts>,
-}
-
-/// Which due times of `workflow`'s schedules (not suspended) in `window` no run in
-/// `workflow.run_starts` answered, at `now`.
-pub fn missed_due(workflow: &WorkflowFacts, window: &Window, now: Timestamp) -> MissedSchedules {
-    let until = window
-        .end(now)
-        .min(now.saturating_sub(SCHEDULE_GRACE).unwrap_or(now));
-    let mut result = MissedSchedules::default();
-    for schedule in workflow.schedules.iter().filter(|s| !s.suspended) {
-        let Ok(cron) = CronSchedule::parse(&schedule.cron, &schedule.timezone) else {
-            result.unreadable.push(schedule.clone());
-            continue;
-        };
-        let from = schedule
-            .since
-            .map_or(window.since, |since| since.max(window.since));
-        // Due times strictly after the start: one at the very instant a schedule was made (or
-        // the window opens) has no run to look for yet.
-        for due in cron.due_between(from, until, MAX_DUE) {
-            let early = due
-                .saturating_sub(SignedDuration::from_mins(1))
-                .unwrap_or(due);
-            let late = due.saturating_add(SCHEDULE_GRACE).unwrap_or(due);
-            if !workflow
-                .run_starts
-                .iter()
-                .any(|at| *at >= early && *at <= late)
-            {
-                result.missed.push(due);
-            }
-        }
-    }
-    result
-}
-
-fn credentials(tenant: &Tenant, findings: &mut Vec<Finding>) {
-    for workflow in &tenant.workflows {
-        let Some(guid) = &workflow.credential else {
-            continue;
-        };
-        let detail = match tenant.credentials.get(guid) {
-            Some(CredentialCheck::Failed(reason)) => {
-                format!("its credential {guid} no longer passes its test: {reason}")
-            }
-            Some(CredentialCheck::Missing) => format!("its credential {guid} does not exist"),
-            _ => continue,
-        };
-        findings.push(Finding::new(
-            "credential",
-            Severity::Error,
-            workflow,
-            detail,
-        ));
-    }
-}
-
-fn owners(tenant: &Tenant, findings: &mut Vec<Finding>) {
-    let Some(disabled) = &tenant.disabled_users else {
-        findings.push(Finding {
-            check: "owner_disabled",
-            severity: Severity::Info,
-            workflow: None,
-            api: None,
-            detail: "the tenant's users could not be read: owners were not checked".to_owned(),
-        });
-        return;
-    };
-    for workflow in &tenant.workflows {
-        if let Some(owner) = workflow
-            .owner
-            .as_ref()
-            .filter(|owner| disabled.contains(*owner))
-        {
-            findings.push(Finding::new(
-                "owner_disabled",
-                Severity::Error,
-                workflow,
-                format!(
-                    "it runs as {owner}, who is disabled: its runs will fail when they publish"
-                ),
-            ));
-        }
-    }
-}
-
-/// The next due time of each scheduled connector, and its typical duration.
-fn order(tenant: &Tenant, findings: &mut Vec<Finding>) {
-    let next: Vec<(&WorkflowFacts, &str, Timestamp, Option<Timestamp>)> = tenant
-        .workflows
-        .iter()
-        .filter_map(|workflow| {
-            let package = workflow.package.as_deref()?;
-            lineage::stage(package)?;
-            let cron = workflow
-                .schedules
-                .iter()
-                .filter(|s| !s.suspended)
-                .filter_map(|s| CronSchedule::parse(&s.cron, &s.timezone).ok())
-                .filter_map(|cron| {
-                    let first = cron.next_after(tenant.now)?;
-                    Some((first, cron.next_after(first)))
-                })
-                .min_by_key(|(first, _)| *first)?;
-            Some((workflow, package, cron.0, cron.1))
-        })
-        .collect();
-    let day = SignedDuration::from_hours(24);
-    for (downstream, down_package, down_at, down_after) in &next {
-        let p95 = tenant
-            .stats_of(downstream)
-            .and_then(|row| row.duration_p95_s);
-        if let (Some(p95), Some(after)) = (p95, down_after) {
-            let interval = after.duration_since(*down_at).as_secs();
-            if interval > 0 && i64::try_from(p95).unwrap_or(i64::MAX) > interval {
-                findings.push(Finding::new(
-                    "schedule_overlap",
-                    Severity::Warning,
-                    downstream,
-                    format!(
-                        "its runs take up to {p95} s (p95) but it is due every {interval} s: due times will be skipped"
-                    ),
-                ));
-            }
-        }
-        let mut after_it = Vec::new();
-        let mut still_running = Vec::new();
-        for (upstream, up_package, up_at, _) in &next {
-            if !lineage::runs_before(up_package, down_package) {
-                continue;
-            }
-            let gap = up_at.duration_since(*down_at);
-            if gap > SignedDuration::ZERO && gap < day {
-                after_it.push(format!("{} (due {up_at})", upstream.workflow));
-                continue;
-            }
-            let typical = tenant
-                .stats_of(upstream)
-                .and_then(|row| row.duration_p50_s)
-                .and_then(|s| i64::try_from(s).ok())
-                .map(SignedDuration::from_secs);
-            if let Some(typical) = typical
-                && gap <= SignedDuration::ZERO
-                && -gap < typical
-            {
-                still_running.push(format!(
-                    "{} (due {up_at}, typically {} s)",
-                    upstream.workflow,
-                    typical.as_secs()
-                ));
-            }
-        }
-        for (check, list, what) in [
-            (
-                "schedule_order",
-                after_it,
-                "before what it reads for lineage",
-            ),
-            (
-                "schedule_overlap",
-                still_running,
-                "while what it reads for lineage is typically still running",
-            ),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
-            let more = list.len().saturating_sub(MAX_NAMED);
-            let mut named = list
-                .into_iter()
-                .take(MAX_NAMED)
-                .collect::<Vec<_>>()
-                .join(", ");
-            if more > 0 {
-                named.push_str(&format!(" and {more} more"));
-            }
-            findings.push(Finding::new(
-                check,
-                Severity::Warning,
-                downstream,
-                format!("it is due {down_at}, {what}: {named}"),
-            ));
-        }
-    }
+/// The command that explains `run`.
+fn explain(run: &str) -> String {
+    format!("atlanctl runs explain {run}")
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Each check over a hand-built tenant.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::*;
 use crate::stats::Stats;
 use crate::view::{RunView, Status};
@@ -48,6 +50,13 @@ fn scheduled(workflow: &str, package: &str, cron: &str) -> WorkflowFacts {
     facts
 }
 
+fn span(run: &str, started: Timestamp, seconds: i64, status: Status) -> RunSpan {
+    let finished = status
+        .is_ended()
+        .then(|| started + SignedDuration::from_secs(seconds));
+    RunSpan::new(run, started, finished, status)
+}
+
 fn checks(findings: &[Finding]) -> Vec<(&'static str, Option<&str>)> {
     findings
         .iter()
@@ -76,9 +85,8 @@ fn a_scheduled_workflow_without_success_is_stale_and_its_missed_due_times_are_co
     let mut nightly = scheduled("nightly", "atlan-snowflake", "0 2 * * *");
     // Due at 02:00 on each of the 7 days from the 25th to the 1st; runs came on all but two.
     for day in ["25", "26", "27", "29", "30"] {
-        nightly
-            .run_starts
-            .push(at(&format!("2026-11-{day}T02:00:05Z")));
+        let started = at(&format!("2026-11-{day}T02:00:05Z"));
+        nightly.saw(span(&format!("n-{day}"), started, 600, Status::Failed));
     }
     tenant.workflows = vec![nightly];
     let findings = check(&tenant);
@@ -180,7 +188,12 @@ fn a_miner_due_before_its_crawler_is_out_of_order_and_a_bi_tool_overlaps_a_long_
         (&mut bi, "2026-11-30T04:00:00Z"),
         (&mut other, "2026-11-30T01:00:00Z"),
     ] {
-        facts.run_starts.push(at(start));
+        facts.saw(span(
+            &format!("{}-x", facts.workflow),
+            at(start),
+            600,
+            Status::Succeeded,
+        ));
         // The window is a week, but only one run each: mark the schedules as made yesterday.
         facts.schedules[0].since = Some(at("2026-11-29T12:00:00Z"));
     }
@@ -218,13 +231,15 @@ fn runs_longer_than_their_interval_overlap_themselves() {
     )]);
     let mut hourly = scheduled("hourly", "atlan-snowflake", "0 * * * *");
     hourly.schedules[0].since = Some(at("2026-12-01T09:30:00Z"));
-    hourly.run_starts = vec![at("2026-12-01T10:00:00Z"), at("2026-12-01T11:00:00Z")];
+    for start in ["2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z"] {
+        hourly.saw(span(start, at(start), 5400, Status::Succeeded));
+    }
     tenant.workflows = vec![hourly];
     let findings = check(&tenant);
     assert!(
         findings
             .iter()
-            .any(|f| f.check == "schedule_overlap" && f.detail.contains("5400 s")),
+            .any(|f| f.check == "schedule_overlap" && f.detail.contains("take up to 1h 30m")),
         "{findings:?}"
     );
 }
@@ -239,5 +254,213 @@ fn an_unreadable_schedule_is_reported_not_a_panic() {
         findings
             .iter()
             .any(|f| f.check == "missed_schedule" && f.detail.contains("cannot be read"))
+    );
+}
+
+#[test]
+fn a_failing_finding_names_its_latest_failed_run_and_the_command_to_explain_it() {
+    let mut tenant = tenant();
+    tenant.disabled_users = Some(BTreeSet::new());
+    let runs = [
+        run("w", Status::Succeeded, "2026-11-30T00:00:00Z", 60),
+        run("w", Status::Failed, "2026-12-01T00:00:00Z", 60),
+    ];
+    tenant.stats = stats(&runs);
+    let mut facts = WorkflowFacts::new(Api::Legacy, "w");
+    for (index, view) in runs.iter().enumerate() {
+        let started = view.started.unwrap();
+        facts.saw(RunSpan::new(
+            format!("w-{index}"),
+            started,
+            view.finished,
+            view.status,
+        ));
+    }
+    tenant.workflows = vec![facts];
+    let findings = check(&tenant);
+    let failing = &findings[0];
+    assert_eq!(failing.check, "failing");
+    assert_eq!(failing.run.as_deref(), Some("w-1"));
+    assert!(failing.detail.contains("w-1"), "{}", failing.detail);
+    assert_eq!(failing.next.as_deref(), Some("atlanctl runs explain w-1"));
+}
+
+#[test]
+fn due_times_before_the_schedule_or_the_workflow_existed_are_not_missed() {
+    let mut tenant = tenant();
+    tenant.disabled_users = Some(BTreeSet::new());
+    // Made two days ago, scheduled nightly since; its two nightly runs came.
+    let mut new = scheduled("new", "atlan-snowflake", "0 2 * * *");
+    new.created = Some(at("2026-11-29T09:00:00Z"));
+    for day in ["30", "01"] {
+        let month = if day == "01" { "12" } else { "11" };
+        let started = at(&format!("2026-{month}-{day}T02:00:03Z"));
+        new.saw(span(day, started, 600, Status::Succeeded));
+    }
+    // Its schedule was added an hour ago: nothing is due yet, and nothing has ended.
+    let mut rescheduled = scheduled("rescheduled", "atlan-postgres", "0 2 * * *");
+    rescheduled.created = Some(at("2026-10-01T00:00:00Z"));
+    rescheduled.schedules[0].since = Some(at("2026-12-01T11:00:00Z"));
+    tenant.stats = stats(&[
+        run("new", Status::Succeeded, "2026-11-30T02:00:03Z", 600),
+        run("new", Status::Succeeded, "2026-12-01T02:00:03Z", 600),
+    ]);
+    tenant.workflows = vec![new, rescheduled];
+    assert_eq!(checks(&check(&tenant)), [], "neither missed nor stale");
+}
+
+#[test]
+fn a_workflow_made_in_the_window_is_stale_only_once_a_run_ended_without_success() {
+    let mut tenant = tenant();
+    tenant.disabled_users = Some(BTreeSet::new());
+    let mut migrated = scheduled("migrated", "snowflake-crawler", "0 2 * * *");
+    migrated.api = Api::Apps;
+    migrated.created = Some(at("2026-12-01T10:00:00Z"));
+    migrated.schedules[0].since = Some(at("2026-12-01T10:00:00Z"));
+    tenant.workflows = vec![migrated.clone()];
+    assert_eq!(
+        checks(&check(&tenant)),
+        [],
+        "made two hours ago, due tomorrow"
+    );
+
+    migrated.saw(span("r-1", at("2026-12-01T10:05:00Z"), 60, Status::Failed));
+    tenant.workflows = vec![migrated];
+    let findings = check(&tenant);
+    let stale = findings.iter().find(|f| f.check == "stale").unwrap();
+    assert!(
+        stale.detail.contains("since 2026-12-01T10:00:00Z") && stale.detail.contains("r-1"),
+        "{}",
+        stale.detail
+    );
+    assert_eq!(stale.run.as_deref(), Some("r-1"));
+}
+
+#[test]
+fn a_due_time_a_long_run_held_names_that_run() {
+    let mut tenant = tenant();
+    tenant.disabled_users = Some(BTreeSet::new());
+    let mut nightly = scheduled("nightly", "atlan-tableau", "15 0 * * *");
+    nightly.created = Some(at("2026-11-20T00:00:00Z"));
+    for day in 25..=30 {
+        let started = at(&format!("2026-11-{day}T00:15:02Z"));
+        if day == 28 {
+            // A run started by hand at 23:40 the day before was still going at 00:15.
+            let manual = at("2026-11-27T23:40:00Z");
+            nightly.saw(span("nightly-manual", manual, 7200, Status::Succeeded));
+            continue;
+        }
+        nightly.saw(span(&format!("n-{day}"), started, 900, Status::Succeeded));
+    }
+    nightly.saw(span(
+        "n-01",
+        at("2026-12-01T00:15:02Z"),
+        900,
+        Status::Succeeded,
+    ));
+    tenant.stats = stats(&[run(
+        "nightly",
+        Status::Succeeded,
+        "2026-12-01T00:15:02Z",
+        900,
+    )]);
+    tenant.workflows = vec![nightly];
+    let findings = check(&tenant);
+    assert_eq!(checks(&findings), [("missed_schedule", Some("nightly"))]);
+    let missed = &findings[0];
+    assert!(
+        missed.detail.starts_with("1 scheduled run(s)"),
+        "{}",
+        missed.detail
+    );
+    assert_eq!(missed.run.as_deref(), Some("nightly-manual"));
+    assert_eq!(
+        missed.next.as_deref(),
+        Some("atlanctl runs explain nightly-manual")
+    );
+}
+
+#[test]
+fn lineage_order_does_not_depend_on_the_time_of_day() {
+    // The BI tool is due at 21:26, an hour before the warehouse it reads (22:31): out of order at
+    // whatever hour the check runs; the miner at 23:00 is after its crawler (20:00): in order.
+    let workflows = vec![
+        scheduled("warehouse", "atlan-bigquery", "31 22 * * *"),
+        scheduled("bi", "atlan-powerbi", "26 21 * * *"),
+        scheduled("crawler", "atlan-snowflake", "0 20 * * *"),
+        scheduled("miner", "atlan-snowflake-miner", "0 23 * * *"),
+        scheduled("late-bi", "atlan-sigma", "10 4 * * *"),
+    ];
+    for hour in 0..24 {
+        for minute in [0, 30] {
+            let now = at(&format!("2026-12-01T{hour:02}:{minute:02}:00Z"));
+            let mut tenant = Tenant::new(now, Window::between(at("2026-11-24T00:00:00Z"), None));
+            tenant.disabled_users = Some(BTreeSet::new());
+            tenant.workflows = workflows.clone();
+            let order: Vec<_> = check(&tenant)
+                .into_iter()
+                .filter(|f| f.check == "schedule_order")
+                .map(|f| (f.workflow, f.detail))
+                .collect();
+            assert_eq!(order.len(), 1, "at {now}: {order:?}");
+            assert_eq!(order[0].0.as_deref(), Some("bi"), "at {now}");
+            assert!(order[0].1.contains("warehouse"), "{}", order[0].1);
+        }
+    }
+}
+
+#[test]
+fn two_scheduled_workflows_of_one_job_are_a_double_schedule() {
+    let mut tenant = tenant();
+    tenant.disabled_users = Some(BTreeSet::new());
+    let mut legacy = scheduled("atlan-snowflake-1714638976", "atlan-snowflake", "0 2 * * *");
+    legacy.connection = Some("default/snowflake/1714638976".into());
+    // Migrated: an app workflow named as the legacy one.
+    let mut migrated = scheduled("snowflake-x7k2p", "snowflake-crawler", "0 3 * * *");
+    migrated.api = Api::Apps;
+    migrated.name = Some("atlan-snowflake-1714638976".into());
+    // The same package over the same connection, by hand.
+    let mut twin = scheduled("prod-snowflake-0c4f9a1e", "snowflake-crawler", "0 4 * * *");
+    twin.api = Api::Apps;
+    twin.connection = Some("default/snowflake/1714638976".into());
+    // Another connection, and a suspended one: no job twice.
+    let mut other = scheduled("atlan-snowflake-1726953452", "atlan-snowflake", "0 5 * * *");
+    other.connection = Some("default/snowflake/1726953452".into());
+    let mut suspended = scheduled("atlan-snowflake-1700000000", "atlan-snowflake", "0 6 * * *");
+    suspended.connection = Some("default/snowflake/1714638976".into());
+    suspended.schedules[0].suspended = true;
+    for facts in [
+        &mut legacy,
+        &mut migrated,
+        &mut twin,
+        &mut other,
+        &mut suspended,
+    ] {
+        facts.created = Some(tenant.now);
+    }
+    tenant.workflows = vec![legacy, migrated, twin, other, suspended];
+    let doubles: Vec<Finding> = check(&tenant)
+        .into_iter()
+        .filter(|f| f.check == "double_schedule")
+        .collect();
+    let pairs: Vec<(Option<&str>, &str)> = doubles
+        .iter()
+        .map(|f| (f.workflow.as_deref(), f.detail.as_str()))
+        .collect();
+    assert_eq!(doubles.len(), 2, "{pairs:?}");
+    assert!(doubles.iter().all(|f| f.severity == Severity::Warning));
+    assert!(
+        doubles[0].detail.contains("snowflake-x7k2p")
+            && doubles[0].detail.contains("migrated from it"),
+        "{pairs:?}"
+    );
+    assert_eq!(
+        doubles[0].next.as_deref(),
+        Some("atlanctl migrate apply --workflow atlan-snowflake-1714638976 --archive-legacy")
+    );
+    assert!(
+        doubles[1].detail.contains("prod-snowflake-0c4f9a1e")
+            && doubles[1].detail.contains("default/snowflake/1714638976"),
+        "{pairs:?}"
     );
 }

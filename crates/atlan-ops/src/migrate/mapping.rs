@@ -31,7 +31,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::pairs::{self, AppTarget};
-use crate::doctor::is_guid;
+use crate::uses::is_guid;
 
 /// A legacy parameter whose name differs from its app input's: (app, legacy name, input, source).
 pub const RENAMES: [(&str, &str, &str, &str); 2] = [

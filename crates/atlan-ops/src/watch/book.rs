@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 
+use crate::doctor::RunSpan;
 use crate::stats::{Outcome, Stats, WorkflowStats};
 use crate::view::{Api, RunView, Status};
 use crate::window::Window;
@@ -166,15 +167,17 @@ impl RunBook {
             .collect()
     }
 
-    /// When the runs of a workflow started.
-    pub fn run_starts(&self, api: Api, workflow: &str) -> Vec<Timestamp> {
+    /// The runs of a workflow that started: each with its times and status.
+    pub fn run_spans(&self, api: Api, workflow: &str) -> Vec<RunSpan> {
         self.workflows
             .get(&(api, workflow.to_owned()))
             .map(|tracked| {
                 tracked
                     .runs
-                    .values()
-                    .filter_map(|run| run.started)
+                    .iter()
+                    .filter_map(|(id, run)| {
+                        Some(RunSpan::new(&**id, run.started?, run.finished, run.status))
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -340,7 +343,7 @@ mod tests {
         book.prune(at("2026-06-08T00:00:00Z"));
         assert_eq!(book.workflows(), 1);
         assert_eq!(book.runs(), 1);
-        assert!(book.run_starts(Api::Legacy, "old").is_empty());
+        assert!(book.run_spans(Api::Legacy, "old").is_empty());
     }
 
     #[test]
@@ -402,7 +405,7 @@ mod tests {
             "2026-06-15T01:00:00Z",
             None,
         ));
-        assert_eq!(book.run_starts(Api::Legacy, cut).len(), 1);
+        assert_eq!(book.run_spans(Api::Legacy, cut).len(), 1);
     }
 
     #[test]

@@ -232,7 +232,7 @@ impl Watcher {
                         .unwrap_or(read)
         });
         if refresh {
-            let (facts, left_out) = doctor::schedules(client, self.config.api).await?;
+            let (facts, left_out) = doctor::schedules(client, self.config.api, now).await?;
             self.schedules = facts
                 .into_iter()
                 .filter(WorkflowFacts::is_scheduled)
@@ -370,10 +370,10 @@ impl Watcher {
         self.config.events_since.map_or(self.started, whole_second)
     }
 
-    /// A schedule's facts with the starts of the runs seen.
+    /// A schedule's facts with the runs seen.
     fn with_starts(&self, facts: &WorkflowFacts) -> WorkflowFacts {
         let mut facts = facts.clone();
-        facts.run_starts = self.book.run_starts(facts.api, &facts.workflow);
+        facts.runs = self.book.run_spans(facts.api, &facts.workflow);
         facts
     }
 

@@ -57,6 +57,7 @@ pub(crate) fn events(now: i64) -> Vec<Event> {
         trigger_id: "t-5eed0001".to_owned(),
         cron: "0 2 * * *".to_owned(),
         timezone: "Europe/Paris".to_owned(),
+        added: Some(now - 30 * day),
     });
     let bigquery = workflow(
         "bq-prod-crawl-3f9ab2c1",

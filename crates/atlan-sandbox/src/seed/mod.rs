@@ -190,7 +190,11 @@ fn tenant_events(
             .unwrap_or_default()
             .to_owned();
         templates.insert(name.clone(), document.clone());
-        events.push(Event::PutWorkflow { name, document });
+        events.push(Event::PutWorkflow {
+            name,
+            document,
+            schedule_since: None,
+        });
     }
     let mut names = HashSet::new();
     for run in tenant.runs {
@@ -366,6 +370,7 @@ fn dir_events(dir: &Path, now: i64, rng: &mut fastrand::Rng) -> Result<Vec<Event
                     Event::PutWorkflow {
                         name: workflow,
                         document,
+                        schedule_since: None,
                     }
                 }
                 1 => {

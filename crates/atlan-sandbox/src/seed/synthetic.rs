@@ -71,7 +71,11 @@ impl Iterator for Synthetic {
             let (template, document) = workflow(index, package, owner, self.now, &mut self.rng);
             let name = template.name.clone();
             self.templates.push(template);
-            return Some(Event::PutWorkflow { name, document });
+            return Some(Event::PutWorkflow {
+                name,
+                document,
+                schedule_since: None,
+            });
         }
         if self.runs == 0 {
             return None;

@@ -67,7 +67,7 @@ pub(crate) fn pipeline<E>(
             chunk
                 .iter()
                 .map(|event| match event {
-                    Event::PutWorkflow { name, document } => {
+                    Event::PutWorkflow { name, document, .. } => {
                         Ready::Workflow(workflows.prepare(name, document))
                     }
                     Event::PutRun { record } => Ready::Run(RunView::of(record, now, runs)),

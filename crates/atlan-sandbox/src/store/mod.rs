@@ -51,8 +51,16 @@ use crate::persist::{Log, StateError};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub(crate) enum Event {
-    /// A workflow (WorkflowTemplate document) created or replaced.
-    PutWorkflow { name: String, document: Value },
+    /// A workflow (WorkflowTemplate document) created or replaced; `schedule_since` is when its
+    /// schedule was added, for a change that adds one (its CronWorkflow's creation: due times
+    /// before it cannot have been missed). Without it a schedule kept keeps its instant, and a
+    /// new one dates from the document's creation.
+    PutWorkflow {
+        name: String,
+        document: Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schedule_since: Option<i64>,
+    },
     /// A workflow deleted.
     DeleteWorkflow { name: String },
     /// A run submitted (its lifecycle follows from the record and the clock).
@@ -99,13 +107,31 @@ pub(crate) enum Event {
 #[serde(tag = "event", rename_all = "snake_case")]
 #[allow(clippy::enum_variant_names)] // the names of the events they write
 enum SnapshotEvent<'a> {
-    PutWorkflow { name: &'a str, document: &'a Source },
-    PutRun { record: &'a RunRecord },
-    PutFixedRun { name: &'a str, document: &'a Source },
-    PutCredential { credential: &'a StoredCredential },
-    PutAppWorkflow { record: &'a AppWorkflowRecord },
-    PutAppRun { record: &'a AppRunRecord },
-    PutConnection { entity: &'a Value },
+    PutWorkflow {
+        name: &'a str,
+        document: &'a Source,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        schedule_since: Option<i64>,
+    },
+    PutRun {
+        record: &'a RunRecord,
+    },
+    PutFixedRun {
+        name: &'a str,
+        document: &'a Source,
+    },
+    PutCredential {
+        credential: &'a StoredCredential,
+    },
+    PutAppWorkflow {
+        record: &'a AppWorkflowRecord,
+    },
+    PutAppRun {
+        record: &'a AppRunRecord,
+    },
+    PutConnection {
+        entity: &'a Value,
+    },
 }
 
 /// A writer that only counts what it is given.
@@ -182,6 +208,8 @@ pub(crate) struct Store {
     unindexed: BTreeSet<String>,
     /// The schedules and when each is next due.
     timetable: timetable::Timetable,
+    /// When each scheduled legacy workflow's schedule was added (its CronWorkflow's creation).
+    schedule_since: HashMap<String, i64>,
     rng: fastrand::Rng,
     settings: StoreSettings,
     /// The fault rules that decide how new runs fail and how late searches see them.
@@ -221,6 +249,7 @@ impl Store {
             change_of: HashMap::new(),
             unindexed: BTreeSet::new(),
             timetable: timetable::Timetable::default(),
+            schedule_since: HashMap::new(),
             rng,
             faults: FaultControl::new(settings.seed),
             settings,
@@ -407,7 +436,11 @@ impl Store {
             out.write_all(b"\n")
         };
         for (name, document) in self.workflows.sources() {
-            line(SnapshotEvent::PutWorkflow { name, document })?;
+            line(SnapshotEvent::PutWorkflow {
+                name,
+                document,
+                schedule_since: self.schedule_since.get(name).copied(),
+            })?;
         }
         for (name, document) in self.runs.sources() {
             line(match self.records.get(name) {
@@ -484,8 +517,15 @@ impl Store {
     /// Applies one event to memory, with what [`loading::pipeline`] made ready for it.
     fn apply_ready(&mut self, event: Event, ready: Ready) {
         match (event, ready) {
-            (Event::PutWorkflow { name, document }, Ready::Workflow(prepared)) => {
-                self.schedule_workflow(&name, &document);
+            (
+                Event::PutWorkflow {
+                    name,
+                    document,
+                    schedule_since,
+                },
+                Ready::Workflow(prepared),
+            ) => {
+                self.schedule_workflow(&name, &document, schedule_since);
                 self.workflows.put_prepared(prepared);
             }
             (Event::PutRun { record }, Ready::Run(view)) => {
@@ -499,11 +539,16 @@ impl Store {
 
     fn apply_event(&mut self, event: Event) {
         match event {
-            Event::PutWorkflow { name, document } => {
-                self.schedule_workflow(&name, &document);
+            Event::PutWorkflow {
+                name,
+                document,
+                schedule_since,
+            } => {
+                self.schedule_workflow(&name, &document, schedule_since);
                 self.workflows.put(&name, &document);
             }
             Event::DeleteWorkflow { name } => {
+                self.schedule_since.remove(&name);
                 self.timetable.remove(&timetable::ScheduleKey::Legacy {
                     workflow: name.clone(),
                 });
@@ -546,8 +591,9 @@ impl Store {
         }
     }
 
-    /// Files a legacy workflow's schedule (its cron annotations) in the timetable, or takes it out.
-    fn schedule_workflow(&mut self, name: &str, document: &Value) {
+    /// Files a legacy workflow's schedule (its cron annotations) in the timetable, or takes it
+    /// out, and keeps when it was added (`since`, else as it was, else the document's creation).
+    fn schedule_workflow(&mut self, name: &str, document: &Value, since: Option<i64>) {
         let key = timetable::ScheduleKey::Legacy {
             workflow: name.to_owned(),
         };
@@ -561,8 +607,22 @@ impl Store {
             Some(cron) => {
                 let timezone = annotation(atlan_model::TIMEZONE_ANNOTATION).unwrap_or("UTC");
                 self.timetable.put(key, cron, timezone, self.now);
+                let created = || {
+                    document
+                        .pointer("/metadata/creationTimestamp")
+                        .and_then(Value::as_str)
+                        .and_then(|at| at.parse::<Timestamp>().ok())
+                        .map_or(self.now, |at| at.as_millisecond())
+                };
+                let since = since
+                    .or_else(|| self.schedule_since.get(name).copied())
+                    .unwrap_or_else(created);
+                self.schedule_since.insert(name.to_owned(), since);
             }
-            None => self.timetable.remove(&key),
+            None => {
+                self.timetable.remove(&key);
+                self.schedule_since.remove(name);
+            }
         }
     }
 

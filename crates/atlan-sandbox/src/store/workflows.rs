@@ -270,7 +270,11 @@ impl Store {
         let document = template_document(metadata, spec, &uid, now, Some(creator));
         let record = self.new_run(&name, &document, Some(creator.clone()))?;
         let response = workflow_response(&document);
-        events.push(Event::PutWorkflow { name, document });
+        events.push(Event::PutWorkflow {
+            name,
+            document,
+            schedule_since: None,
+        });
         events.push(Event::PutRun {
             record: Box::new(record),
         });
@@ -330,6 +334,10 @@ impl Store {
                 workflow.name().unwrap_or_default()
             )));
         }
+        let was_scheduled = existing
+            .pointer("/metadata/annotations")
+            .and_then(|annotations| annotations.get(SCHEDULE_ANNOTATION))
+            .is_some();
         let mut document = existing;
         let given = serde_json::to_value(&workflow.metadata)
             .map_err(|error| ApiError::internal(error.to_string()))?;
@@ -358,9 +366,18 @@ impl Store {
             json!((self.now() / 1000 + generation).to_string()),
         );
         let response = workflow_response(&document);
+        // A schedule added by this update dates from now (its CronWorkflow is created now).
+        let scheduled = |document: &Value| {
+            document
+                .pointer("/metadata/annotations")
+                .and_then(|annotations| annotations.get(SCHEDULE_ANNOTATION))
+                .is_some()
+        };
+        let schedule_since = (scheduled(&document) && !was_scheduled).then(|| self.now());
         self.commit(vec![Event::PutWorkflow {
             name: name.to_owned(),
             document,
+            schedule_since,
         }])?;
         Ok(response)
     }
@@ -388,6 +405,7 @@ impl Store {
         self.commit(vec![Event::PutWorkflow {
             name: name.to_owned(),
             document,
+            schedule_since: None,
         }])?;
         Ok(response)
     }
@@ -440,8 +458,8 @@ impl Store {
             .ok_or_else(|| ApiError::internal("the stopped run was not stored"))
     }
 
-    /// The CronWorkflow of a scheduled workflow.
-    fn cron_workflow_of(name: &str, document: &Value) -> Option<Value> {
+    /// The CronWorkflow of a scheduled workflow, created when its schedule was added.
+    fn cron_workflow_of(&self, name: &str, document: &Value) -> Option<Value> {
         let annotations = document.pointer("/metadata/annotations")?;
         let schedule = annotations.get(SCHEDULE_ANNOTATION)?.as_str()?;
         let timezone = annotations
@@ -456,7 +474,11 @@ impl Store {
                 "name": format!("{name}-cron"),
                 "namespace": metadata["namespace"],
                 "uid": metadata["uid"],
-                "creationTimestamp": metadata["creationTimestamp"],
+                "creationTimestamp": self
+                    .schedule_since
+                    .get(name)
+                    .and_then(|since| jiff::Timestamp::from_millisecond(*since).ok())
+                    .map_or_else(|| metadata["creationTimestamp"].clone(), |since| json!(since.to_string())),
                 "generation": metadata["generation"],
                 "resourceVersion": metadata["resourceVersion"],
                 "labels": metadata["labels"],
@@ -486,7 +508,7 @@ impl Store {
                     .text()
                     .is_none_or(|text| text.contains(SCHEDULE_ANNOTATION))
             })
-            .filter_map(|(name, source)| Self::cron_workflow_of(name, &source.value()))
+            .filter_map(|(name, source)| self.cron_workflow_of(name, &source.value()))
             .collect()
     }
 
@@ -496,7 +518,7 @@ impl Store {
             || ApiError::not_found("cronworkflows.argoproj.io", &format!("\"{cron_name}\""));
         let name = cron_name.strip_suffix("-cron").ok_or_else(not_found)?;
         let document = self.workflow(name).ok_or_else(not_found)?;
-        Self::cron_workflow_of(name, &document).ok_or_else(not_found)
+        self.cron_workflow_of(name, &document).ok_or_else(not_found)
     }
 
     /// `GET runs/cron/{missed,}scheduleQueriesBetweenDuration`: runs of scheduled-query workflows

@@ -45,6 +45,27 @@ pub use schedule::AddAppSchedule;
 pub use submit::SubmitAppRun;
 pub use update::{ChangeInputs, UpdateAppWorkflow};
 
+/// The most app workflow assets [`Apps::workflow_times`] reads (the search's result window).
+pub const MAX_WORKFLOW_ASSETS: u64 = 10_000;
+
+/// When an app workflow was created and last changed (its asset's `createTime` and
+/// `updateTime`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AppWorkflowTimes {
+    /// The workflow.
+    pub slug: String,
+    /// When it was created.
+    pub created: Option<jiff::Timestamp>,
+    /// When it was last changed (inputs, schedules).
+    pub updated: Option<jiff::Timestamp>,
+}
+
+/// An instant from epoch milliseconds, if it is one.
+fn instant(millis: i64) -> Option<jiff::Timestamp> {
+    jiff::Timestamp::from_millisecond(millis).ok()
+}
+
 /// App workflow operations; from [`AtlanClient::apps`].
 #[derive(Debug, Clone)]
 pub struct Apps {
@@ -229,6 +250,46 @@ impl Apps {
     /// As [`Apps::find_run`], but not [`Error::NotFound`].
     pub async fn find_run_opt(&self, run_id: &str) -> Result<Option<AppWorkflowRunAttributes>> {
         Error::not_found_as_none(self.find_run(run_id).await)
+    }
+
+    /// When each app workflow was created and last changed, from its `AtlanAppWorkflow` asset
+    /// (`GET v1/app` does not say), in pages of 1,000 read one after another, at most
+    /// [`MAX_WORKFLOW_ASSETS`]: a schedule's due times before its workflow existed (or was last
+    /// changed, which a trigger added or removed is) cannot have been missed.
+    ///
+    /// # Errors
+    /// As [`AtlanClient::execute`].
+    pub async fn workflow_times(&self) -> Result<Vec<AppWorkflowTimes>> {
+        const PAGE: u64 = 1_000;
+        let mut times = Vec::new();
+        let mut from = 0;
+        while from < MAX_WORKFLOW_ASSETS {
+            let search = searches::workflow_assets(from, PAGE)?;
+            let answer: AtlasSearchResponse = self
+                .client
+                .execute_json(&requests::search(&search)?)
+                .await?;
+            let mut count = 0;
+            for entity in answer.entities_of(searches::WORKFLOW_TYPE) {
+                count += 1;
+                let slug = entity
+                    .workflow_attributes()
+                    .ok()
+                    .and_then(|attributes| attributes.slug);
+                if let Some(slug) = slug {
+                    times.push(AppWorkflowTimes {
+                        slug,
+                        created: entity.create_time.and_then(instant),
+                        updated: entity.update_time.and_then(instant),
+                    });
+                }
+            }
+            if count < PAGE {
+                break;
+            }
+            from += PAGE;
+        }
+        Ok(times)
     }
 
     /// The Pending or Running run of a workflow, per the asset search.

@@ -1,5 +1,5 @@
-//! `atlanctl doctor`: one finding per line, and a closing `coverage` line; exits 1 when a finding
-//! is an error.
+//! `atlanctl doctor`: one finding per line (the run it is about and the command to type next in
+//! its detail), and a closing `coverage` line; exits 1 when a finding is an error.
 
 use atlan_ops::{ApiChoice, Finding};
 
@@ -41,7 +41,10 @@ fn record(finding: &Finding) -> Result<Record, CliError> {
             finding.check.to_owned(),
             finding.api.map_or("-", atlan_ops::Api::as_str).to_owned(),
             finding.workflow.clone().unwrap_or_else(|| "-".to_owned()),
-            finding.detail.clone(),
+            match &finding.next {
+                Some(next) => format!("{}; next: {next}", finding.detail),
+                None => finding.detail.clone(),
+            },
         ],
         json: serde_json::to_value(finding).map_err(std::io::Error::from)?,
     })

@@ -174,7 +174,19 @@ impl AppWorkflowRecord {
             "atlanAppWorkflowStatus": "PUBLISHED",
             "atlanAppWorkflowOwnership": "USER",
             "atlanAppWorkflowSource": "connector",
+            "__timestamp": self.created,
+            "__modificationTimestamp": self.updated(),
         })
+    }
+
+    /// When it last changed: its latest version (the sandbox versions a workflow by the second
+    /// it was written) or its latest schedule added, whichever is later.
+    pub(crate) fn updated(&self) -> i64 {
+        let added = self.schedules.iter().filter_map(|schedule| schedule.added);
+        added
+            .chain([self.version.saturating_mul(1000), self.created])
+            .max()
+            .unwrap_or(self.created)
     }
 }
 

@@ -72,6 +72,9 @@ impl Store {
                 if let Some(record) = self.app_workflows.get_mut(&slug) {
                     Arc::make_mut(record).schedules.push(schedule);
                 }
+                if let Some(record) = self.app_workflows.get(&slug).map(Arc::clone) {
+                    self.index_app_workflow(&record);
+                }
             }
             Event::RemoveAppSchedule { slug, trigger_id } => {
                 self.timetable.remove(&trigger_key(&slug, &trigger_id));

@@ -61,6 +61,9 @@ pub(crate) struct ScheduleRecord {
     pub(crate) trigger_id: String,
     pub(crate) cron: String,
     pub(crate) timezone: String,
+    /// When it was added (epoch milliseconds; records written before this was kept have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) added: Option<i64>,
 }
 
 /// A run of an app workflow; its status follows from the clock.

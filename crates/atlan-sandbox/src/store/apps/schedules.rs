@@ -23,6 +23,7 @@ impl Store {
             trigger_id: self.new_trigger_id(),
             cron,
             timezone,
+            added: Some(self.now()),
         };
         let response = json!({"trigger_id": schedule.trigger_id, "cron": schedule.cron, "timezone": schedule.timezone});
         self.commit(vec![Event::AddAppSchedule {

@@ -175,6 +175,7 @@ mod tests {
                 trigger_id: "t-1".into(),
                 cron: "0 2 * * *".into(),
                 timezone: "UTC".into(),
+                added: None,
             }],
             created: 1,
         })

@@ -167,6 +167,7 @@ impl Store {
                 trigger_id: self.new_trigger_id(),
                 cron,
                 timezone,
+                added: Some(self.now()),
             })
             .into_iter()
             .collect();
