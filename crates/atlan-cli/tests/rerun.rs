@@ -64,7 +64,7 @@ async fn each_failed_workflow_is_rerun_once_and_a_second_pass_reruns_nothing() {
     let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes"])).await;
     out.ok();
     let lines = out.json_lines();
-    assert!(lines.len() >= 3, "{}", out.stdout);
+    assert!(lines.len() >= 2, "the planted failures: {}", out.stdout);
     for line in &lines {
         assert_eq!(line["action"], "rerun", "{line}");
         assert_eq!(line["api"], "legacy");
@@ -229,7 +229,7 @@ async fn a_lagging_index_does_not_make_a_second_pass_submit_twice() {
     let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes"])).await;
     out.ok();
     let first = out.json_lines().len();
-    assert!(first >= 3, "{}", out.stdout);
+    assert!(first >= 2, "the planted failures: {}", out.stdout);
     assert_eq!(legacy_runs(&sandbox), before + first);
 
     // The index shows neither the new runs nor that they are active: the earlier batch's journal

@@ -18,7 +18,7 @@ use atlan_workflows::AtlanClient;
 
 mod common;
 
-use common::tenant;
+use common::failing_tenant as tenant;
 
 /// The legacy submit of a re-run.
 const SUBMIT: &str = "POST /api/service/workflows/submit";

@@ -28,7 +28,7 @@ fn find_run(name: &str) -> Value {
 }
 
 async fn runs_of(api: &Api, workflow: &str) -> Vec<Value> {
-    let search = atlan_query::workflows::runs_of_workflow(workflow, 0, 100).unwrap();
+    let search = atlan_query::workflows::runs_of_workflow(workflow, 0, 1_000).unwrap();
     let (status, found) = api
         .post(
             "/api/service/runs/indexsearch",

@@ -463,4 +463,9 @@ fn two_scheduled_workflows_of_one_job_are_a_double_schedule() {
             && doubles[1].detail.contains("default/snowflake/1714638976"),
         "{pairs:?}"
     );
+    assert_eq!(
+        doubles[1].next.as_deref(),
+        Some("atlanctl schedules suspend atlan-snowflake-1714638976"),
+        "not a migration: the legacy schedule is suspended (and can be resumed)"
+    );
 }

@@ -321,11 +321,16 @@ pub(super) fn double_schedules(tenant: &Tenant, findings: &mut Vec<Finding>) {
                 let (connection, _) = job(first).unwrap_or_default();
                 format!("of the same package over connection {connection}")
             };
+            // Retire the legacy one: through the migration when the app workflow is its own,
+            // else by suspending its schedule (restorable); two of one API: the second.
             let next = match (first.api, second.api) {
-                (Api::Legacy, Api::Apps) => format!(
+                (Api::Legacy, Api::Apps) if migrated => format!(
                     "atlanctl migrate apply --workflow {} --archive-legacy",
                     first.workflow
                 ),
+                (Api::Legacy, Api::Apps) => {
+                    format!("atlanctl schedules suspend {}", first.workflow)
+                }
                 (Api::Legacy, _) => format!("atlanctl schedules suspend {}", second.workflow),
                 _ => format!("atlanctl apps schedules suspend {}", second.workflow),
             };

@@ -25,3 +25,23 @@ pub async fn tenant() -> (ManualClock, SandboxHandle, Recorder, AtlanClient) {
     let client = client(&sandbox, &recorder);
     (clock, sandbox, recorder, client)
 }
+
+/// The default tenant with failures in three lineage waves: its planted ones (sources), and a
+/// miner's and a BI tool's latest runs made to fail (each re-run once and ended on the clock).
+pub async fn failing_tenant() -> (ManualClock, SandboxHandle, Recorder, AtlanClient) {
+    use atlan_sandbox::FaultRule;
+    let (clock, sandbox, recorder, client) = tenant().await;
+    for workflow in [
+        "atlan-snowflake-miner-1726992729",
+        "atlan-powerbi-1723961202",
+    ] {
+        sandbox
+            .faults()
+            .add(FaultRule::fail_runs(workflow, "main: Error (exit code 1)").times(1))
+            .unwrap();
+        client.workflows().rerun(workflow).await.unwrap();
+    }
+    clock.advance(std::time::Duration::from_secs(60));
+    recorder.clear();
+    (clock, sandbox, recorder, client)
+}

@@ -1,13 +1,24 @@
 //! The default tenant's app workflows: three workflows of the newer API and runs in every one of
-//! the nine statuses, so that the README's sandbox shows both worlds.
+//! the nine statuses, so that the README's sandbox shows both worlds. `prod-snowflake` runs
+//! nightly: a run at each due time of its trigger for 30 days, the runs started by hand placed
+//! between them, and it crawls the connection the legacy Snowflake crawler still crawls on its own
+//! schedule (a planted `double_schedule`). `bq-prod-crawl` has not succeeded in its last three
+//! runs (a planted `failing`).
 
 use atlan_model::AppRunStatus;
 use serde_json::{Value, json};
 
+use super::history;
 use crate::store::{AppRunRecord, AppWorkflowRecord, Event, ScheduleRecord, StoredInputs};
 
 /// A credential of the default tenant (`fixtures/seed/tenant.json`).
 const SNOWFLAKE_CREDENTIAL: &str = "972a87c1-28d7-8bf2-896d-ea5bd3e9c691";
+/// A day, in milliseconds.
+const DAY: i64 = 86_400_000;
+/// An hour, in milliseconds.
+const HOUR: i64 = 3_600_000;
+/// How many days of nightly runs `prod-snowflake` has.
+const HISTORY_DAYS: i64 = 30;
 
 fn inputs(connector: &str, epoch: i64, name: &str, extra: Value) -> StoredInputs {
     let mut inputs = json!({
@@ -22,9 +33,36 @@ fn inputs(connector: &str, epoch: i64, name: &str, extra: Value) -> StoredInputs
     StoredInputs::from_map(inputs.as_object().cloned().unwrap_or_default())
 }
 
+/// A run of `workflow` created at `created`, in `status` for good (`None`: it follows the clock,
+/// `running_ms` long, as a scheduled run does).
+fn run(
+    index: usize,
+    workflow: &AppWorkflowRecord,
+    created: i64,
+    status: Option<AppRunStatus>,
+) -> AppRunRecord {
+    AppRunRecord {
+        run_id: format!("0199a3c2-7e41-7cc0-9d6a-{index:012x}"),
+        slug: workflow.slug.clone(),
+        version: workflow.version,
+        workflow_name: workflow.name.clone(),
+        app_id: workflow.app_id.clone(),
+        created,
+        pending_ms: 0,
+        running_ms: 0,
+        fails: false,
+        failure: None,
+        lag_ms: 0,
+        scheduled: None,
+        stopped_at: None,
+        started_by: workflow.owner.clone(),
+        stopped_by: (status == Some(AppRunStatus::Stopped)).then(|| "jane".to_owned()),
+        fixed: status.map(|status| status.as_str().to_owned()),
+    }
+}
+
 /// The events, relative to `now` (epoch milliseconds).
 pub(crate) fn events(now: i64) -> Vec<Event> {
-    let day = 86_400_000;
     let workflow =
         |slug: &str, name: &str, app_id: &str, entrypoint: &str, inputs, age_days: i64| {
             AppWorkflowRecord {
@@ -33,11 +71,11 @@ pub(crate) fn events(now: i64) -> Vec<Event> {
                 name: name.to_owned(),
                 app_id: app_id.to_owned(),
                 entrypoint: entrypoint.to_owned(),
-                version: (now - age_days * day) / 1000,
+                version: (now - age_days * DAY) / 1000,
                 owner: "jane".to_owned(),
                 inputs,
                 schedules: Vec::new(),
-                created: now - age_days * day,
+                created: now - age_days * DAY,
             }
         };
     let mut snowflake = workflow(
@@ -47,18 +85,26 @@ pub(crate) fn events(now: i64) -> Vec<Event> {
         "crawler",
         inputs(
             "snowflake",
-            1_767_225_600,
+            1_714_638_976,
             "prod-snowflake",
             json!({"enable_lineage": true, "extract_strategy": "information-schema"}),
         ),
-        30,
+        45,
     );
-    snowflake.schedules.push(ScheduleRecord {
+    let trigger = ScheduleRecord {
         trigger_id: "t-5eed0001".to_owned(),
         cron: "0 2 * * *".to_owned(),
         timezone: "Europe/Paris".to_owned(),
-        added: Some(now - 30 * day),
-    });
+        added: Some(now - HISTORY_DAYS * DAY),
+    };
+    let due = history::due_times(
+        &trigger.cron,
+        &trigger.timezone,
+        now - HISTORY_DAYS * DAY,
+        now,
+    )
+    .unwrap_or_default();
+    snowflake.schedules.push(trigger);
     let bigquery = workflow(
         "bq-prod-crawl-3f9ab2c1",
         "bq-prod-crawl",
@@ -75,40 +121,41 @@ pub(crate) fn events(now: i64) -> Vec<Event> {
         inputs("athena", 1_764_547_200, "athena-analytics", json!({})),
         10,
     );
-    // (workflow, status, started hours ago)
+    let at_due = |number: usize, after: i64| {
+        history::placed(&due, number, after, now).unwrap_or(now - 60 * HOUR)
+    };
+    // (workflow, status, started): by hand, between prod-snowflake's nightly runs, or hours ago.
     let runs = [
-        (&snowflake, AppRunStatus::Succeeded, 50),
-        (&snowflake, AppRunStatus::Failed, 26),
-        (&snowflake, AppRunStatus::Stopped, 12),
-        (&bigquery, AppRunStatus::Error, 40),
-        (&bigquery, AppRunStatus::Terminated, 30),
-        (&bigquery, AppRunStatus::Skipped, 20),
-        (&bigquery, AppRunStatus::Paused, 5),
-        (&athena, AppRunStatus::Succeeded, 3),
-        (&athena, AppRunStatus::Running, 1),
-        (&athena, AppRunStatus::Pending, 0),
+        (&snowflake, AppRunStatus::Succeeded, at_due(5, 3 * HOUR)),
+        (&snowflake, AppRunStatus::Failed, at_due(3, 4 * HOUR)),
+        (&snowflake, AppRunStatus::Stopped, at_due(3, 5 * HOUR)),
+        (&bigquery, AppRunStatus::Error, now - 40 * HOUR),
+        (&bigquery, AppRunStatus::Terminated, now - 30 * HOUR),
+        (&bigquery, AppRunStatus::Skipped, now - 20 * HOUR),
+        (&bigquery, AppRunStatus::Paused, now - 5 * HOUR),
+        (&athena, AppRunStatus::Succeeded, now - 3 * HOUR),
+        (&athena, AppRunStatus::Running, now - HOUR),
+        (&athena, AppRunStatus::Pending, now),
     ];
     let mut events = Vec::new();
-    for (index, (workflow, status, hours)) in runs.iter().enumerate() {
+    for (index, (workflow, status, started)) in runs.iter().enumerate() {
         events.push(Event::PutAppRun {
-            record: Box::new(AppRunRecord {
-                run_id: format!("0199a3c2-7e41-7cc0-9d6a-{:012x}", index + 1),
-                slug: workflow.slug.clone(),
-                version: workflow.version,
-                workflow_name: workflow.name.clone(),
-                app_id: workflow.app_id.clone(),
-                created: now - hours * 3_600_000 - 60_000,
-                pending_ms: 0,
-                running_ms: 0,
-                fails: false,
-                failure: None,
-                lag_ms: 0,
-                scheduled: None,
-                stopped_at: None,
-                started_by: workflow.owner.clone(),
-                stopped_by: (*status == AppRunStatus::Stopped).then(|| "jane".to_owned()),
-                fixed: Some(status.as_str().to_owned()),
-            }),
+            record: Box::new(run(
+                index + 1,
+                workflow,
+                started - 60_000,
+                Some(status.clone()),
+            )),
+        });
+    }
+    for (number, &at) in due.iter().enumerate() {
+        let mut scheduled = run(0x100 + number, &snowflake, at, None);
+        scheduled.pending_ms = 2_000;
+        scheduled.running_ms = (25 + i64::try_from(number % 7).unwrap_or(0)) * 60_000;
+        scheduled.scheduled = Some("t-5eed0001".to_owned());
+        scheduled.started_by = "scheduler".to_owned();
+        events.push(Event::PutAppRun {
+            record: Box::new(scheduled),
         });
     }
     for record in [snowflake, bigquery, athena] {

@@ -6,14 +6,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use atlan_model::Credential;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::ids;
 
 mod apps;
+mod history;
 mod synthetic;
-use crate::store::{Creator, Event, Failure, Outcome, RunRecord, StoredCredential};
+mod tenant;
+
+use crate::store::{Creator, Event, StoredCredential};
 
 /// The default tenant: dozens of workflows across many packages, hundreds of runs in every phase,
 /// credentials and schedules (`fixtures/seed/tenant.json`).
@@ -77,63 +79,6 @@ impl SeedError {
     }
 }
 
-/// `tenant.json`: workflows, runs (relative to now) and credentials.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Tenant {
-    #[serde(default)]
-    workflows: Vec<SeedWorkflow>,
-    #[serde(default)]
-    runs: Vec<SeedRun>,
-    #[serde(default)]
-    credentials: Vec<SeedCredential>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SeedWorkflow {
-    age_seconds: i64,
-    #[serde(default)]
-    creator: Option<String>,
-    workflow: Value,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SeedRun {
-    workflow: String,
-    #[serde(default)]
-    name: Option<String>,
-    age_seconds: i64,
-    #[serde(default = "default_pending")]
-    pending_seconds: i64,
-    running_seconds: i64,
-    #[serde(default = "default_outcome")]
-    outcome: Outcome,
-    #[serde(default)]
-    message: Option<String>,
-    /// Who submitted it; absent for runs started by a schedule without a creator.
-    #[serde(default)]
-    creator: Option<String>,
-    #[serde(default)]
-    stopped_after_seconds: Option<i64>,
-}
-
-fn default_pending() -> i64 {
-    5
-}
-
-fn default_outcome() -> Outcome {
-    Outcome::Succeeded
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SeedCredential {
-    age_seconds: i64,
-    credential: Value,
-}
-
 /// A creator from a username, as Argo Server labels it.
 pub(crate) fn creator(username: &str) -> Creator {
     Creator {
@@ -157,119 +102,13 @@ pub(crate) fn events(
     Ok(match seed {
         Seed::Empty => Box::new(std::iter::empty()),
         Seed::Default => {
-            let mut events = tenant_events("the default tenant", DEFAULT_TENANT, now, rng)?;
+            let mut events = tenant::events("the default tenant", DEFAULT_TENANT, now, rng)?;
             events.extend(apps::events(now));
             Box::new(events.into_iter())
         }
         Seed::Dir(dir) => Box::new(dir_events(dir, now, rng)?.into_iter()),
         Seed::Synthetic { workflows, runs } => Box::new(synthetic::events(*workflows, *runs, now)),
     })
-}
-
-fn tenant_events(
-    source_name: &str,
-    text: &str,
-    now: i64,
-    rng: &mut fastrand::Rng,
-) -> Result<Vec<Event>, SeedError> {
-    let tenant: Tenant = serde_json::from_str(text)
-        .map_err(|error| SeedError::new(source_name, error.to_string()))?;
-    let mut events = Vec::new();
-    let mut templates = std::collections::HashMap::new();
-    for entry in tenant.workflows {
-        let document = seed_template(
-            entry.workflow,
-            now - entry.age_seconds * 1000,
-            entry.creator.as_deref().map(creator),
-            rng,
-        )
-        .map_err(|reason| SeedError::new(source_name, reason))?;
-        let name = document
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        templates.insert(name.clone(), document.clone());
-        events.push(Event::PutWorkflow {
-            name,
-            document,
-            schedule_since: None,
-        });
-    }
-    let mut names = HashSet::new();
-    for run in tenant.runs {
-        let template = templates.get(&run.workflow).ok_or_else(|| {
-            SeedError::new(
-                source_name,
-                format!("run of unknown workflow {}", run.workflow),
-            )
-        })?;
-        let created = now - run.age_seconds * 1000;
-        let name = run
-            .name
-            .unwrap_or_else(|| unique_name(&run.workflow, &mut names, rng));
-        names.insert(name.clone());
-        let record = RunRecord {
-            name,
-            workflow: run.workflow.clone(),
-            namespace: "default".into(),
-            uid: ids::uuid_from(rng),
-            created,
-            pending_ms: run.pending_seconds * 1000,
-            running_ms: run.running_seconds * 1000,
-            outcome: run.outcome,
-            message: run.message,
-            stopped_at: run
-                .stopped_after_seconds
-                .map(|after| created + after * 1000),
-            stop_requested: None,
-            creator: run.creator.as_deref().map(creator),
-            package: crate::store::package_of(template),
-            package_name: template
-                .pointer("/metadata/annotations")
-                .and_then(|annotations| annotations.get(atlan_model::PACKAGE_NAME_KEY))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            steps: crate::store::package_steps(&crate::store::package_of(template)),
-            failure: seeded_failure(run.outcome, &run.workflow, created),
-            lag_ms: 0,
-            scheduled: None,
-            light: false,
-            template_spec: Some(template["spec"].clone()),
-        };
-        events.push(Event::PutRun {
-            record: Box::new(record),
-        });
-    }
-    for entry in tenant.credentials {
-        events.push(
-            credential_event(entry.credential, now - entry.age_seconds * 1000, rng)
-                .map_err(|reason| SeedError::new(source_name, reason))?,
-        );
-    }
-    Ok(events)
-}
-
-/// A realistic cause for a failed seed run, drawn from its workflow and time: most fail at a
-/// step with an exit code, some run out of memory or past their deadline, and an `Error` is a
-/// deleted pod.
-fn seeded_failure(outcome: Outcome, workflow: &str, created: i64) -> Option<Failure> {
-    use crate::store::FailureCause;
-    let draw = ids::fnv32a(&format!("{workflow}@{created}"));
-    match outcome {
-        Outcome::Succeeded => None,
-        Outcome::Error => Some(Failure::of(FailureCause::PodDeleted)),
-        Outcome::Failed => {
-            let mut failure = Failure::of(match draw % 10 {
-                0..=5 => FailureCause::StepError,
-                6 | 7 => FailureCause::OutOfMemory,
-                _ => FailureCause::Deadline,
-            });
-            failure.exit_code = Some(if draw.is_multiple_of(3) { 2 } else { 1 });
-            failure.retries = (draw / 10) % 3;
-            Some(failure)
-        }
-    }
 }
 
 fn credential_event(body: Value, created: i64, rng: &mut fastrand::Rng) -> Result<Event, String> {
@@ -334,7 +173,7 @@ fn dir_events(dir: &Path, now: i64, rng: &mut fastrand::Rng) -> Result<Vec<Event
     if tenant.exists() {
         let text = fs::read_to_string(&tenant)
             .map_err(|error| SeedError::new(tenant.display().to_string(), error.to_string()))?;
-        events.extend(tenant_events(
+        events.extend(tenant::events(
             &tenant.display().to_string(),
             &text,
             now,
