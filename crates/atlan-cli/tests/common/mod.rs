@@ -11,6 +11,9 @@
     clippy::panic
 )]
 
+pub mod hook;
+pub mod live;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 

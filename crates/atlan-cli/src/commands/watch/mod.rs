@@ -69,12 +69,11 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
             ));
         }
     };
-    let state = State::load(&path, &tenant, webhooks.len())?;
+    let mut state = State::load(&path, &tenant, webhooks.len())?;
     let now = Timestamp::now();
-    let events_since = state
-        .cursor
-        .map(|cursor| cursor.saturating_sub(args.poll.overlap).unwrap_or(cursor))
-        .unwrap_or(now);
+    let events_since = state.events_since(now, args.poll.overlap);
+    // The first start is kept at once: a restart after a failed first poll tells nothing older.
+    state.save(&path)?;
     say(&format!(
         "watching {tenant} for events from {events_since}; state in {}",
         path.display()
@@ -92,46 +91,17 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
     };
 
     if args.once {
-        let result = polling.poll(Timestamp::now()).await;
-        match result {
-            Ok(report) => watching.queue(&shared, report.events).await,
-            Err(error) => say(&format!("poll failed: {error}")),
-        }
-        for _ in 0..ONCE_ROUNDS {
-            match deliver_round(&shared, &webhooks).await {
-                None => break,
-                Some(next) => wait_until(next).await,
-            }
-        }
-        let waiting = shared.lock().outbox.len();
-        if waiting > 0 {
-            return Err(CliError::State {
-                path: shared.path.display().to_string(),
-                reason: format!(
-                    "{waiting} notification(s) not delivered yet wait in it for the next run"
-                ),
-            });
-        }
-        return Ok(());
+        return once(&shared, &webhooks, &mut polling, &watching).await;
     }
 
     let delivery = tokio::spawn(deliver(Arc::clone(&shared), webhooks));
     let polls = async {
         loop {
-            let now = Timestamp::now();
-            match polling.poll(now).await {
-                Ok(report) => watching.queue(&shared, report.events).await,
-                Err(error) => say(&format!(
-                    "poll failed: {error}; next poll in {:?}",
-                    polling.delay()
-                )),
-            }
-            if let Some(cursor) = polling.watcher.cursor() {
-                let mut state = shared.lock();
-                state.cursor = Some(cursor);
-                let forget = cursor.saturating_sub(watching.lookback).unwrap_or(cursor);
-                state.prune(forget, now);
-                shared.save(&state);
+            if let Err(error) = poll_and_queue(&shared, &mut polling, &watching).await {
+                say(&format!(
+                    "{error}; next poll in {}",
+                    atlan_workflows::human_duration(polling.delay())
+                ));
             }
             tokio::time::sleep(polling.delay()).await;
         }
@@ -141,6 +111,66 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
         () = atlan_sandbox::wait_for_signal() => {}
     }
     delivery.abort();
+    Ok(())
+}
+
+/// `--once`: one poll, its notifications queued and delivered (a few tries each), the state saved
+/// as the long-running watch saves it, so that the next `--once` goes on from here. Exit 1 when
+/// the poll failed or a notification waits for the next run.
+async fn once(
+    shared: &Shared,
+    webhooks: &Webhooks,
+    polling: &mut Polling,
+    watching: &Watching,
+) -> Result<(), CliError> {
+    let polled = poll_and_queue(shared, polling, watching).await;
+    for _ in 0..ONCE_ROUNDS {
+        match deliver_round(shared, webhooks).await {
+            None => break,
+            Some(next) => wait_until(next).await,
+        }
+    }
+    let waiting = shared.lock().outbox.len();
+    let path = shared.path.display().to_string();
+    if let Err(error) = polled {
+        return Err(CliError::State {
+            path,
+            reason: format!(
+                "{error}: nothing was lost, the next run reads from the last successful poll"
+            ),
+        });
+    }
+    if waiting > 0 {
+        return Err(CliError::State {
+            path,
+            reason: format!(
+                "{waiting} notification(s) not delivered yet wait in it for the next run"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// One poll: its events queued as notifications; once it succeeded, the cursor moved on, keys
+/// too old to be made again forgotten, and the state saved.
+async fn poll_and_queue(
+    shared: &Shared,
+    polling: &mut Polling,
+    watching: &Watching,
+) -> Result<(), String> {
+    let now = Timestamp::now();
+    let report = polling
+        .poll(now)
+        .await
+        .map_err(|error| format!("poll failed: {error}"))?;
+    watching.queue(shared, report.events).await;
+    if let Some(cursor) = polling.watcher.cursor() {
+        let mut state = shared.lock();
+        state.cursor = Some(cursor);
+        let forget = cursor.saturating_sub(watching.lookback).unwrap_or(cursor);
+        state.prune(forget, now);
+        shared.save(&state);
+    }
     Ok(())
 }
 

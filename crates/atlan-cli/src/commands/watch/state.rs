@@ -61,6 +61,9 @@ pub(crate) struct State {
     pub(crate) tenant: String,
     /// How many webhooks the outbox's positions refer to.
     pub(crate) webhooks: usize,
+    /// When this watch first started: nothing that happened before is told.
+    #[serde(default)]
+    pub(crate) started: Option<Timestamp>,
     /// The instant of the last successful poll.
     pub(crate) cursor: Option<Timestamp>,
     /// Dedupe key → when it was told (or held back).
@@ -78,6 +81,7 @@ impl State {
             version: VERSION,
             tenant: tenant.to_owned(),
             webhooks,
+            started: None,
             cursor: None,
             sent: BTreeMap::new(),
             outbox: Vec::new(),
@@ -169,6 +173,21 @@ impl State {
             let _ = fs::remove_file(&temporary);
             error(format!("cannot be written: {e}"))
         })
+    }
+
+    /// From when events are made: the first start of the watch (taken as `now` on the first),
+    /// or after a restart its last poll less `overlap`, never before that first start (a file
+    /// written before starts were kept dates its start from its last poll).
+    pub(crate) fn events_since(
+        &mut self,
+        now: Timestamp,
+        overlap: jiff::SignedDuration,
+    ) -> Timestamp {
+        let since_cursor = self
+            .cursor
+            .map(|cursor| cursor.saturating_sub(overlap).unwrap_or(cursor));
+        let started = *self.started.get_or_insert(since_cursor.unwrap_or(now));
+        since_cursor.map_or(started, |since| since.max(started))
     }
 
     /// Whether the event with `key` was told, held back, or is waiting.
@@ -289,6 +308,35 @@ mod tests {
         assert!(!state.knows("old"));
         assert!(state.knows("new"));
         assert!(state.cooldown.is_empty());
+    }
+
+    #[test]
+    fn events_are_made_from_the_first_start_on_never_before() {
+        let at = |text: &str| -> Timestamp { text.parse().unwrap() };
+        let overlap = jiff::SignedDuration::from_mins(5);
+        let mut state = State::new("t", 1);
+        let first = at("2026-06-15T12:00:00Z");
+        assert_eq!(state.events_since(first, overlap), first, "the first start");
+        // Its first poll a second later; restarted a minute after: not before the first start.
+        state.cursor = Some(at("2026-06-15T12:00:01Z"));
+        assert_eq!(
+            state.events_since(at("2026-06-15T12:01:00Z"), overlap),
+            first
+        );
+        // Hours later: from the last poll less the overlap.
+        state.cursor = Some(at("2026-06-15T15:00:00Z"));
+        assert_eq!(
+            state.events_since(at("2026-06-15T18:00:00Z"), overlap),
+            at("2026-06-15T14:55:00Z")
+        );
+        // A file from before starts were kept: from its last poll less the overlap.
+        let mut old = State::new("t", 1);
+        old.cursor = Some(at("2026-06-15T15:00:00Z"));
+        assert_eq!(
+            old.events_since(at("2026-06-15T18:00:00Z"), overlap),
+            at("2026-06-15T14:55:00Z")
+        );
+        assert_eq!(old.started, Some(at("2026-06-15T14:55:00Z")));
     }
 
     #[test]

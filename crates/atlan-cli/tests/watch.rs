@@ -1,0 +1,299 @@
+//! `atlanctl watch` as a process over real sockets, against a sandbox on the system clock whose runs
+//! end as soon as they are submitted, posting to a real webhook: each failure told once across a
+//! kill -9, a failing webhook retried, `--once` keeping its state like the long-running watch, and
+//! nothing told about what ended before the watch first started.
+//!
+//! The watch polls on the wall clock (`--interval`): the tests wait for what they expect with a
+//! deadline, never for a fixed time.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::atomic::Ordering;
+
+use atlan_sandbox::{FaultRule, SandboxHandle};
+use common::hook::Hook;
+use common::live::{eventually, live_sandbox, rerun};
+use common::*;
+use serde_json::Value;
+
+fn state_file(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("atlanctl-watch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("state.json")
+}
+
+/// `atlanctl watch` against `sandbox`, posting to `url`, running.
+fn watch(sandbox: &SandboxHandle, url: &str, state: &PathBuf) -> tokio::process::Child {
+    let mut command = command();
+    command
+        .env("ATLAN_BASE_URL", sandbox.base_url())
+        .env("ATLAN_API_KEY", KEY)
+        .env("ATLAN_NOTIFY_URL", url)
+        .args([
+            "watch",
+            "--interval",
+            "200ms",
+            "--cooldown",
+            "0s",
+            "--api",
+            "legacy",
+            "--state",
+        ])
+        .arg(state)
+        .stdout(Stdio::null())
+        .stderr(if std::env::var_os("WATCH_DEBUG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::piped()
+        });
+    command.spawn().unwrap()
+}
+
+/// The state file's last poll, once it has one.
+fn cursor(state: &PathBuf) -> Option<String> {
+    let text = std::fs::read_to_string(state).ok()?;
+    let state: Value = serde_json::from_str(&text).ok()?;
+    state["cursor"].as_str().map(str::to_owned)
+}
+
+/// Waits for the watch to poll (its state file gets a newer cursor) after `since`.
+async fn next_poll(state: &PathBuf, since: Option<String>) -> String {
+    eventually("a poll", || async {
+        cursor(state).filter(|cursor| Some(cursor) != since.as_ref())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn watch_tells_each_failure_once_across_a_kill_9_and_loses_none() {
+    let sandbox = live_sandbox().await;
+    let (hook, url) = Hook::start(0).await;
+    let state = state_file("kill");
+    let mut watcher = watch(&sandbox, &url, &state);
+    let first = next_poll(&state, None).await;
+
+    sandbox
+        .faults()
+        .add(FaultRule::fail_runs(CRAWLER, "Authentication failed for user ETL").times(1))
+        .unwrap();
+    let failed = rerun(&sandbox).await;
+    let key = format!("run_failed:legacy:{failed}");
+    eventually("the failure's notification", || async {
+        hook.keys().contains(&key).then_some(())
+    })
+    .await;
+    let document = hook.documents.lock().unwrap()[0].clone();
+    assert_eq!(document["event"], "run_failed");
+    assert_eq!(document["workflow"], CRAWLER);
+    assert_eq!(document["cause"], "credential", "{document}");
+    assert!(document["text"].as_str().unwrap().contains(CRAWLER));
+
+    // Delivery is at least once: a kill between the webhook's answer and the state file's write
+    // would deliver it again. So the kill waits for the delivery to be recorded.
+    eventually("the delivery recorded", || async {
+        let text = std::fs::read_to_string(&state).ok()?;
+        let saved: Value = serde_json::from_str(&text).ok()?;
+        saved["outbox"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+            .then_some(())
+    })
+    .await;
+    // Killed, a failure happens while it is down; restarted, it tells that one and not the first.
+    watcher.start_kill().unwrap();
+    watcher.wait().await.unwrap();
+    sandbox
+        .faults()
+        .add(FaultRule::fail_runs(CRAWLER, "connection refused").times(1))
+        .unwrap();
+    let missed_while_down = rerun(&sandbox).await;
+    let down_key = format!("run_failed:legacy:{missed_while_down}");
+    let before_restart = cursor(&state);
+    let mut watcher = watch(&sandbox, &url, &state);
+    eventually("the failure while down", || async {
+        hook.keys().contains(&down_key).then_some(())
+    })
+    .await;
+    // Two more polls of the restarted watch tell nothing new.
+    let after = next_poll(&state, before_restart).await;
+    next_poll(&state, Some(after)).await;
+    watcher.start_kill().unwrap();
+    let output = watcher.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("secret-token-7c1d"), "{stderr}");
+    assert!(!stderr.contains(KEY), "{stderr}");
+    let keys = hook.keys();
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        keys.len(),
+        unique.len(),
+        "a notification was repeated: {keys:?}"
+    );
+    assert!(
+        keys.contains(&key) && keys.contains(&down_key),
+        "{keys:?} ({first})"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_webhook_is_retried_and_what_it_missed_survives_a_kill_9() {
+    let sandbox = live_sandbox().await;
+    // The webhook fails for a long while: the notification waits in the state file.
+    let (hook, url) = Hook::start(1_000).await;
+    let state = state_file("retry");
+    let mut watcher = watch(&sandbox, &url, &state);
+    next_poll(&state, None).await;
+    sandbox
+        .faults()
+        .add(FaultRule::fail_runs(CRAWLER, "Authentication failed").times(1))
+        .unwrap();
+    let failed = rerun(&sandbox).await;
+    let key = format!("run_failed:legacy:{failed}");
+    eventually("the notification in the outbox", || async {
+        std::fs::read_to_string(&state)
+            .ok()
+            .filter(|text| text.contains(&key) && text.contains("\"attempts\":1"))
+            .map(|_| ())
+    })
+    .await;
+    watcher.start_kill().unwrap();
+    watcher.wait().await.unwrap();
+    assert!(hook.keys().is_empty());
+
+    // The webhook works again; a single run of `--once` delivers it, and only once.
+    hook.fail.store(0, Ordering::SeqCst);
+    let out = once(&sandbox, &url, &state).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(hook.keys(), vec![key.clone()]);
+    let out = once(&sandbox, &url, &state).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(hook.keys(), vec![key]);
+}
+
+/// `atlanctl watch --once` against `sandbox`, posting to `url`, with the state in `state`.
+async fn once(sandbox: &SandboxHandle, url: &str, state: &PathBuf) -> std::process::Output {
+    let mut command = command();
+    command
+        .env("ATLAN_BASE_URL", sandbox.base_url())
+        .env("ATLAN_API_KEY", KEY)
+        .env("ATLAN_NOTIFY_URL", url)
+        .args(["watch", "--once", "--api", "legacy", "--state"])
+        .arg(state);
+    command.output().await.unwrap()
+}
+
+/// Makes the crawler's next run fail and runs it (it ends at once); answers its name.
+async fn failure(sandbox: &SandboxHandle, message: &str) -> String {
+    sandbox
+        .faults()
+        .add(FaultRule::fail_runs(CRAWLER, message).times(1))
+        .unwrap();
+    rerun(sandbox).await
+}
+
+#[tokio::test]
+async fn once_keeps_its_state_so_two_runs_with_a_failure_between_tell_it_once() {
+    let sandbox = live_sandbox().await;
+    let (hook, url) = Hook::start(0).await;
+    let state = state_file("once");
+    // A failure before the watch ever started: never told.
+    let before = failure(&sandbox, "Authentication failed").await;
+    let ended = jiff::Timestamp::now().as_second();
+    // Tenants give times in whole seconds: the watch starts in a later one than that run ended.
+    eventually("the next second", || async {
+        (jiff::Timestamp::now().as_second() > ended).then_some(())
+    })
+    .await;
+
+    let out = once(&sandbox, &url, &state).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(hook.keys().is_empty(), "{:?}", hook.keys());
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert!(
+        saved["cursor"].is_string(),
+        "--once saves its poll: {saved}"
+    );
+    assert!(saved["started"].is_string(), "and its first start: {saved}");
+
+    let between = failure(&sandbox, "connection refused").await;
+    let out = once(&sandbox, &url, &state).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let told = format!("run_failed:legacy:{between}");
+    assert_eq!(hook.keys(), vec![told.clone()]);
+
+    // Again: nothing new, and never the failure from before the first start.
+    let out = once(&sandbox, &url, &state).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(hook.keys(), vec![told]);
+    assert!(!hook.keys().iter().any(|key| key.contains(&before)));
+}
+
+#[tokio::test]
+async fn once_exits_1_when_its_poll_fails_and_the_next_run_goes_on_from_the_last_good_poll() {
+    let sandbox = live_sandbox().await;
+    let (hook, url) = Hook::start(0).await;
+    let state = state_file("once-fails");
+    let out = once(&sandbox, &url, &state).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = cursor(&state);
+    let outage = sandbox
+        .faults()
+        .add(FaultRule::status("POST /api/service/runs/indexsearch", 400))
+        .unwrap();
+    let between = failure(&sandbox, "connection refused").await;
+    let out = once(&sandbox, &url, &state).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("poll failed") && stderr.contains("nothing was lost"),
+        "{stderr}"
+    );
+    assert_eq!(
+        cursor(&state),
+        first,
+        "a failed poll leaves the cursor where it was"
+    );
+    sandbox.faults().remove(outage);
+    let out = once(&sandbox, &url, &state).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(hook.keys(), vec![format!("run_failed:legacy:{between}")]);
+}
