@@ -61,6 +61,42 @@ pub(crate) struct Shown<T> {
     /// A result's JSON line, written without building `json`'s `Value` (the same text), for the
     /// results that can.
     pub(crate) line: Option<LineOf<T>>,
+    /// The workflow the listing is of, if it is of one: an empty listing of a workflow that does
+    /// not exist is "not found" (exit 3), not "no results".
+    pub(crate) owner: Option<Owner>,
+}
+
+/// The workflow a listing is of.
+pub(crate) enum Owner {
+    /// A legacy workflow.
+    Workflow(String),
+    /// An app workflow, by slug.
+    AppWorkflow(String),
+}
+
+impl Owner {
+    /// [`Error::NotFound`] when the workflow does not exist.
+    async fn check(&self, operation: &'static str, env: &mut Env) -> Result<(), CliError> {
+        let client = env.client().await?;
+        let (exists, what) = match self {
+            Self::Workflow(name) => (
+                client.workflows().get_opt(name).await?.is_some(),
+                format!("workflow `{name}`"),
+            ),
+            Self::AppWorkflow(slug) => (
+                client.apps().get_opt(slug).await?.is_some(),
+                format!("app workflow `{slug}`"),
+            ),
+        };
+        if exists {
+            return Ok(());
+        }
+        Err(CliError::Api(Error::NotFound {
+            operation,
+            what,
+            body: None,
+        }))
+    }
 }
 
 /// Writes a result's JSON line into a buffer.
@@ -76,8 +112,7 @@ pub(crate) async fn print<L: Paged>(
     if !all {
         let page = listing.first().await?;
         if page.items.is_empty() {
-            env.printer.note(&format!("no {} found", shown.noun));
-            return Ok(());
+            return nothing(&shown, env).await;
         }
         print_page(&page, &shown, env)?;
         if let Some(note) = more(&page) {
@@ -104,8 +139,17 @@ pub(crate) async fn print<L: Paged>(
     progress.finish();
     result?;
     if items == 0 {
-        env.printer.note(&format!("no {} found", shown.noun));
+        return nothing(&shown, env).await;
     }
+    Ok(())
+}
+
+/// An empty listing: not found when its workflow does not exist, else a note.
+async fn nothing<T>(shown: &Shown<T>, env: &mut Env) -> Result<(), CliError> {
+    if let Some(owner) = &shown.owner {
+        owner.check(shown.noun, env).await?;
+    }
+    env.printer.note(&format!("no {} found", shown.noun));
     Ok(())
 }
 

@@ -168,6 +168,37 @@ pub fn find_by_id(id: &str) -> Result<Search, QueryError> {
     Ok(atlan_search(Query::bool().filter(by_name), 0, 1)?.sort(default_sort()))
 }
 
+/// The most ids [`find_by_ids`] takes.
+pub const MAX_IDS: usize = 64;
+
+/// `workflows/indexsearch`: the workflows with any of these ids (one hit each at most).
+///
+/// # Errors
+/// [`QueryError::Empty`] without an id or for an empty one; [`QueryError::ResultWindow`] for more
+/// than [`MAX_IDS`].
+pub fn find_by_ids(ids: &[&str]) -> Result<Search, QueryError> {
+    if ids.is_empty() {
+        return Err(QueryError::Empty {
+            what: "workflow ids",
+        });
+    }
+    if ids.len() > MAX_IDS {
+        return Err(QueryError::ResultWindow {
+            from: 0,
+            size: ids.len() as u64,
+            max: MAX_IDS as u64,
+        });
+    }
+    for id in ids {
+        non_empty(id, "workflow id")?;
+    }
+    let by_name = Query::nested(
+        METADATA,
+        Query::terms("metadata.name.keyword", ids.iter().copied()),
+    );
+    Ok(atlan_search(Query::bool().filter(by_name), 0, ids.len() as u64)?.sort(default_sort()))
+}
+
 /// `workflows/indexsearch`: up to `max_results` workflows of a package, newest first. Matches ids
 /// that are exactly the prefix, a dash and ten digits, so `atlan-snowflake` does not find
 /// `atlan-snowflake-miner-…` (the Go SDK's prefix query does).

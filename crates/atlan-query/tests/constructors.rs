@@ -9,6 +9,24 @@ fn find_by_id() {
 }
 
 #[test]
+fn find_by_ids() {
+    insta::assert_json_snapshot!(workflows::find_by_ids(&["nope-run", "nope"]).unwrap());
+    assert!(matches!(
+        workflows::find_by_ids(&[]),
+        Err(QueryError::Empty { .. })
+    ));
+    assert!(matches!(
+        workflows::find_by_ids(&["a", ""]),
+        Err(QueryError::Empty { .. })
+    ));
+    let many = vec!["w"; workflows::MAX_IDS + 1];
+    assert!(matches!(
+        workflows::find_by_ids(&many),
+        Err(QueryError::ResultWindow { .. })
+    ));
+}
+
+#[test]
 fn every_workflow() {
     insta::assert_json_snapshot!(workflows::every_workflow(500).unwrap());
 }

@@ -106,7 +106,9 @@ pub use dry_run::DryRun;
 pub use error::{Error, ListingProblem, Result, RunStatus};
 pub use human::human_duration;
 pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
-pub use monitor::{Monitor, MonitorTarget, ProgressCallback, RunWatch, Wait, Watched};
+pub use monitor::{
+    DEFAULT_APPEAR_WITHIN, Monitor, MonitorTarget, ProgressCallback, RunWatch, Wait, Watched,
+};
 pub use paging::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Page};
 pub use request::{API_PREFIX, ApiRequest, META_PREFIX};
 pub use requests::WorkflowRoute;

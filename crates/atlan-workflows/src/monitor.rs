@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use atlan_model::{WorkflowPhase, WorkflowSearchResult};
@@ -14,6 +15,9 @@ use crate::sealed::Sealed;
 
 /// The shortest time between two polls of a [`Wait`].
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
+/// How long a [`Wait`] waits for a run it does not find yet to appear (a lagging index), by
+/// default.
+pub const DEFAULT_APPEAR_WITHIN: Duration = Duration::from_secs(30);
 
 /// What a [`Monitor`] waits for: a workflow's latest run, or a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +78,7 @@ pub struct Wait<W: Watched> {
     watched: W,
     interval: Duration,
     timeout: Duration,
+    appear_within: Duration,
     on_progress: Option<Callback<W::State>>,
 }
 
@@ -87,6 +92,7 @@ impl<W: Watched> fmt::Debug for Wait<W> {
             .field("watched", &self.watched)
             .field("interval", &self.interval)
             .field("timeout", &self.timeout)
+            .field("appear_within", &self.appear_within)
             .field("on_progress", &self.on_progress.is_some())
             .finish_non_exhaustive()
     }
@@ -98,6 +104,7 @@ impl<W: Watched> Wait<W> {
             watched,
             interval: W::DEFAULT_INTERVAL,
             timeout: Duration::from_secs(3600),
+            appear_within: DEFAULT_APPEAR_WITHIN,
             on_progress: None,
         }
     }
@@ -115,6 +122,14 @@ impl<W: Watched> Wait<W> {
         self
     }
 
+    /// How long a run that is not there yet is waited for (default [`DEFAULT_APPEAR_WITHIN`],
+    /// never longer than the timeout): a search index may show a run just submitted a moment
+    /// late. A run whose workflow does not exist is not waited for at all.
+    pub fn appear_within(mut self, appear_within: Duration) -> Self {
+        self.appear_within = appear_within;
+        self
+    }
+
     /// Calls `callback` with each state of the run seen.
     pub fn on_progress(mut self, callback: impl Fn(&W::State) + Send + Sync + 'static) -> Self {
         self.on_progress = Some(Arc::new(callback));
@@ -127,14 +142,17 @@ impl<W: Watched> Wait<W> {
     ///
     /// # Errors
     /// [`Error::Timeout`] when it has not ended within the timeout (with the operation and the
-    /// status last seen, if any); [`Error::NotFound`] when the run (or any run of the workflow)
-    /// never appeared; otherwise as [`crate::AtlanClient::execute`].
+    /// status last seen, if any); [`Error::NotFound`] at once when the run cannot exist (a legacy
+    /// run whose name is no run of an existing workflow, a workflow that does not exist, an app
+    /// run the server does not know), or when it has not appeared within
+    /// [`Wait::appear_within`]; otherwise as [`crate::AtlanClient::execute`].
     pub async fn send(self) -> Result<W::State> {
         let poller = Poller {
             operation: W::OPERATION,
             what: self.watched.what(),
             interval: self.interval,
             timeout: self.timeout,
+            appear_within: self.appear_within,
         };
         let watched = &self.watched;
         poller
@@ -153,15 +171,45 @@ impl<W: Watched> IntoFuture for Wait<W> {
 }
 
 /// A legacy run waited for: the latest run of a workflow, or a run by id.
-#[derive(Clone)]
 pub struct RunWatch {
     runs: Runs,
     target: MonitorTarget,
+    /// Whether the workflow the target belongs to was found to exist.
+    exists: AtomicBool,
 }
 
 impl RunWatch {
     pub(crate) fn new(runs: Runs, target: MonitorTarget) -> Self {
-        Self { runs, target }
+        Self {
+            runs,
+            target,
+            exists: AtomicBool::new(false),
+        }
+    }
+
+    /// When the target is not found: whether it can exist at all (its workflow does), asked
+    /// once. The index may show a run just submitted late; it never shows one of a workflow that
+    /// does not exist.
+    async fn can_exist(&self) -> Result<bool> {
+        if self.exists.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let exists = match &self.target {
+            MonitorTarget::Workflow(name) => self.runs.workflows().get_opt(name).await?.is_some(),
+            MonitorTarget::Run(id) => self.runs.workflows().of_run(id).await?.is_some(),
+        };
+        self.exists.store(exists, Ordering::Relaxed);
+        Ok(exists)
+    }
+}
+
+impl Clone for RunWatch {
+    fn clone(&self) -> Self {
+        Self {
+            runs: self.runs.clone(),
+            target: self.target.clone(),
+            exists: AtomicBool::new(self.exists.load(Ordering::Relaxed)),
+        }
     }
 }
 
@@ -187,10 +235,24 @@ impl Watched for RunWatch {
 
     fn fetch(&self) -> BoxFuture<'_, Result<Option<WorkflowSearchResult>>> {
         Box::pin(async move {
-            match &self.target {
-                MonitorTarget::Workflow(name) => self.runs.latest_opt(name).await,
-                MonitorTarget::Run(id) => self.runs.get_opt(id).await,
+            let found = match &self.target {
+                MonitorTarget::Workflow(name) => self.runs.latest_opt(name).await?,
+                MonitorTarget::Run(id) => self.runs.get_opt(id).await?,
+            };
+            if found.is_none() && !self.can_exist().await? {
+                let what = match &self.target {
+                    MonitorTarget::Workflow(name) => format!("workflow `{name}`"),
+                    MonitorTarget::Run(id) => {
+                        format!("run `{id}` (and no workflow it could be a run of)")
+                    }
+                };
+                return Err(Error::NotFound {
+                    operation: Self::OPERATION,
+                    what,
+                    body: None,
+                });
             }
+            Ok(found)
         })
     }
 
@@ -214,6 +276,8 @@ pub(crate) struct Poller {
     pub(crate) interval: Duration,
     /// The longest wait.
     pub(crate) timeout: Duration,
+    /// The longest wait for what has not appeared yet.
+    pub(crate) appear_within: Duration,
 }
 
 impl Poller {
@@ -249,14 +313,14 @@ impl Poller {
                 last_status = status;
             }
             let waited = started.elapsed();
+            if !seen && waited >= self.appear_within.min(self.timeout) {
+                return Err(Error::NotFound {
+                    operation: self.operation,
+                    what: self.what,
+                    body: None,
+                });
+            }
             if waited >= self.timeout {
-                if !seen {
-                    return Err(Error::NotFound {
-                        operation: self.operation,
-                        what: self.what,
-                        body: None,
-                    });
-                }
                 return Err(Error::Timeout {
                     operation: self.operation,
                     what: self.what,
@@ -265,7 +329,12 @@ impl Poller {
                 });
             }
             let pause = self.interval.max(MIN_INTERVAL);
-            tokio::time::sleep(pause.min(self.timeout.saturating_sub(waited))).await;
+            let limit = if seen {
+                self.timeout
+            } else {
+                self.appear_within.min(self.timeout)
+            };
+            tokio::time::sleep(pause.min(limit.saturating_sub(waited))).await;
         }
     }
 }

@@ -184,6 +184,11 @@ impl Runs {
         Wait::new(RunWatch::new(self.clone(), target.into()))
     }
 
+    /// The workflows of the client these runs come from.
+    pub(crate) fn workflows(&self) -> crate::workflows::Workflows {
+        self.client.workflows()
+    }
+
     async fn first(&self, request: &ApiRequest) -> Result<Option<WorkflowSearchResult>> {
         let response: WorkflowSearchResponse = self.client.execute_json(request).await?;
         Ok(response.into_hits().into_iter().next())

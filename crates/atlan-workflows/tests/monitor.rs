@@ -164,3 +164,83 @@ async fn a_run_without_a_phase_yet_is_waited_for() {
         other => panic!("expected a timeout, got {other}"),
     }
 }
+
+/// A service whose run searches find nothing and whose workflow search finds `workflows`; counts
+/// each search by path.
+fn missing_run(workflows: &'static [&'static str]) -> (AtlanClient, Arc<Mutex<Vec<String>>>) {
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&asked);
+    let service = tower::service_fn(move |request: http::Request<Bytes>| {
+        let path = request.uri().path().to_owned();
+        record.lock().unwrap().push(path.clone());
+        async move {
+            let hits: Vec<_> = if path.ends_with("/workflows/indexsearch") {
+                workflows
+                    .iter()
+                    .map(|name| json!({"_id": name, "_source": {"metadata": {"name": name}, "spec": {}}}))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let body =
+                json!({"hits": {"total": {"value": hits.len(), "relation": "eq"}, "hits": hits}});
+            Ok::<_, TransportError>(http::Response::new(Bytes::from(body.to_string())))
+        }
+    });
+    (AtlanClient::from_service(service), asked)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_no_workflow_could_have_started_is_not_found_at_once() {
+    let (client, asked) = missing_run(&[]);
+    let started = tokio::time::Instant::now();
+    let error = client
+        .runs()
+        .monitor(MonitorTarget::Run("nope-run-123".into()))
+        .timeout(Duration::from_secs(3600))
+        .await
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error}");
+    assert!(error.to_string().contains("nope-run-123"), "{error}");
+    assert_eq!(started.elapsed(), Duration::ZERO, "no wait at all");
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [
+            "/api/service/runs/indexsearch",
+            "/api/service/workflows/indexsearch"
+        ],
+        "the run, then every workflow it could be a run of, in one search"
+    );
+    let error = client
+        .runs()
+        .monitor(MonitorTarget::Workflow("nope".into()))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("workflow `nope`"), "{error}");
+    assert_eq!(started.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_of_an_existing_workflow_is_waited_for_while_the_index_may_lag_only() {
+    let (client, asked) = missing_run(&["wf-1"]);
+    let started = tokio::time::Instant::now();
+    let error = client
+        .runs()
+        .monitor(MonitorTarget::Run("wf-1-abcde".into()))
+        .interval(Duration::from_secs(10))
+        .appear_within(Duration::from_secs(25))
+        .timeout(Duration::from_secs(3600))
+        .await
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error}");
+    assert_eq!(started.elapsed(), Duration::from_secs(25));
+    let asked = asked.lock().unwrap();
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|path| path.ends_with("/workflows/indexsearch"))
+            .count(),
+        1,
+        "the workflow is looked up once: {asked:?}"
+    );
+}

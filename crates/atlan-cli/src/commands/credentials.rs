@@ -9,7 +9,7 @@ use super::Env;
 use crate::cli::{CredentialInput, CredentialsCommand, Paging};
 use crate::error::CliError;
 use crate::input;
-use crate::listing::{self, Shown};
+use crate::listing::{self, Owner, Shown};
 use crate::rows::{self, CREDENTIAL_COLUMNS, TEST_COLUMNS};
 
 /// Runs `atlanctl credentials …`.
@@ -67,8 +67,8 @@ async fn list(
     for (field, value) in filter.into_iter().flatten() {
         list = list.filter(field, value);
     }
-    if let Some(workflow) = workflow {
-        list = list.workflow(workflow);
+    if let Some(workflow) = &workflow {
+        list = list.workflow(workflow.clone());
     }
     let shown = Shown {
         noun: "credentials",
@@ -76,6 +76,7 @@ async fn list(
         row: |credential, _| rows::credential(credential).row,
         json: |credential| rows::credential(credential).json,
         line: None,
+        owner: workflow.map(Owner::Workflow),
     };
     listing::print(list, paging.all, shown, env).await
 }

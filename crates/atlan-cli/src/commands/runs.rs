@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use super::Env;
 use crate::cli::{MonitorArgs, Paging, RunsCommand, SearchArgs};
 use crate::error::CliError;
-use crate::listing::{self, Shown};
+use crate::listing::{self, Owner, Shown};
 use crate::progress::Progress;
 use crate::rows::{self, RUN_COLUMNS};
 
@@ -50,7 +50,8 @@ async fn list(
         .from(paging.from)
         .size(paging.size)
         .concurrency(paging.concurrency);
-    print_listing(listing, paging, env).await
+    let owner = Owner::Workflow(workflow.to_owned());
+    print_listing(listing, paging, Some(owner), env).await
 }
 
 async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
@@ -78,7 +79,7 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
     if let Some(time) = args.times.finished_before {
         search = search.finished_before(time);
     }
-    print_listing(search, args.paging, env).await
+    print_listing(search, args.paging, None, env).await
 }
 
 async fn latest(workflow: &str, env: &mut Env) -> Result<(), CliError> {
@@ -141,6 +142,7 @@ fn print_run(run: &WorkflowSearchResult, env: &mut Env) -> Result<(), CliError> 
 async fn print_listing<Q: ListingQuery<Item = WorkflowSearchResult>>(
     listing: Listing<Q>,
     paging: Paging,
+    owner: Option<Owner>,
     env: &mut Env,
 ) -> Result<(), CliError> {
     let shown = Shown {
@@ -149,6 +151,7 @@ async fn print_listing<Q: ListingQuery<Item = WorkflowSearchResult>>(
         row: rows::run_hit_row,
         json: rows::run_hit_json,
         line: Some(rows::run_hit_line),
+        owner,
     };
     listing::print(listing, paging.all, shown, env).await
 }

@@ -27,15 +27,27 @@ impl GetInputContract {
     /// Fetches the contract.
     ///
     /// # Errors
-    /// [`Error::Api`] 400 (code 1003) for an unknown app or entrypoint; otherwise as
+    /// [`Error::NotFound`] for an app that does not exist (the server's 400 does not tell an
+    /// unknown app from an unknown entrypoint: the app is then described to tell them apart);
+    /// [`Error::Api`] 400 (code 1003) for an unknown entrypoint; otherwise as
     /// [`AtlanClient::execute`].
     pub async fn send(self) -> Result<InputContract> {
-        self.client
+        let answer = self
+            .client
             .execute_json(&requests::input_contract(
                 &self.app_id,
                 self.entrypoint.as_deref(),
             )?)
-            .await
+            .await;
+        match answer {
+            Err(error) if error.status().is_some_and(|status| status.as_u16() == 400) => {
+                match self.client.apps().describe(&self.app_id).await {
+                    Err(missing) if missing.is_not_found() => Err(missing),
+                    _ => Err(error),
+                }
+            }
+            answer => answer,
+        }
     }
 }
 

@@ -21,6 +21,18 @@ pub fn find_by_id(id: &str) -> Result<ApiRequest> {
     )
 }
 
+/// `POST workflows/indexsearch`: the workflows with any of these ids.
+///
+/// # Errors
+/// As [`workflows::find_by_ids`].
+pub fn find_by_ids(ids: &[&str]) -> Result<ApiRequest> {
+    index_search(
+        "workflows.of_run",
+        Index::Workflows,
+        &workflows::find_by_ids(ids)?,
+    )
+}
+
 /// `POST workflows/indexsearch`: up to `max_results` workflows of a package, newest first.
 ///
 /// # Errors

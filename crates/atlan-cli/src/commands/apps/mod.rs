@@ -137,6 +137,7 @@ async fn list(
         row: |summary, _| rows::workflow(summary).row,
         json: |summary| rows::workflow(summary).json,
         line: None,
+        owner: None,
     };
     listing::print(listing, all, shown, env).await
 }

@@ -8,7 +8,7 @@ use super::Env;
 use crate::app_rows as rows;
 use crate::cli::{AppRunsCommand, Paging, TimeArgs};
 use crate::error::CliError;
-use crate::listing::{self, Shown};
+use crate::listing::{self, Owner, Shown};
 
 /// Runs `atlanctl apps runs …`.
 pub(super) async fn run(command: AppRunsCommand, env: &mut Env) -> Result<(), CliError> {
@@ -56,8 +56,8 @@ async fn list(
         .from(paging.from)
         .size(paging.size)
         .concurrency(paging.concurrency);
-    if let Some(slug) = slug {
-        search = search.slug(slug);
+    if let Some(slug) = &slug {
+        search = search.slug(slug.clone());
     }
     if let Some(time) = times.started_since {
         search = search.started_since(time);
@@ -77,6 +77,7 @@ async fn list(
         row: |run, _| rows::found_run(run).row,
         json: |run| rows::found_run(run).json,
         line: None,
+        owner: slug.map(Owner::AppWorkflow),
     };
     listing::print(search, paging.all, shown, env).await
 }
