@@ -53,6 +53,9 @@ pub(crate) enum CliError {
         /// Its final status.
         status: String,
     },
+    /// A change refused because of what it would break (nothing was changed).
+    #[error("{0}")]
+    Refused(String),
     /// `doctor` found problems that are errors.
     #[error("doctor found {errors} error(s)")]
     Unhealthy {
@@ -105,6 +108,7 @@ impl CliError {
                 _ => code::API,
             },
             Self::TestFailed { .. }
+            | Self::Refused(_)
             | Self::Unhealthy { .. }
             | Self::NotReady { .. }
             | Self::Sandbox(_)

@@ -7,6 +7,7 @@
 mod app_rows;
 mod cli;
 mod commands;
+mod confirm;
 mod context;
 mod counter;
 mod error;

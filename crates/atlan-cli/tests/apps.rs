@@ -115,13 +115,20 @@ async fn every_apps_command_works_against_the_sandbox() {
     let submitted = atlan(&sandbox, &["-o", "json", "apps", "submit", &slug]).await;
     let run: Value = serde_json::from_str(submitted.ok().trim()).unwrap();
     let run_id = run["run_id"].as_str().unwrap().to_owned();
-    let again = atlan(&sandbox, &["apps", "submit", &slug, "--idempotent"]).await;
-    assert_eq!(again.code, 1);
-    assert!(
-        again.stderr.contains(&run_id),
-        "the active run is named: {}",
-        again.stderr
-    );
+    assert_eq!(run["started"], true, "{run}");
+    // A run is under way: nothing is started, that run is shown, and it is not a failure.
+    for args in [
+        vec!["apps", "submit", &slug],
+        vec!["apps", "submit", &slug, "--idempotent"],
+    ] {
+        let mut line = vec!["-o", "json"];
+        line.extend(args);
+        let again = atlan(&sandbox, &line).await;
+        let shown: Value = serde_json::from_str(again.ok().trim()).unwrap();
+        assert_eq!(shown["run_id"], run_id.as_str(), "{shown}");
+        assert_eq!(shown["started"], false);
+        again.mentions(&run_id).mentions("--allow-concurrent");
+    }
     let runs = atlan(&sandbox, &["apps", "runs", "list", &slug]).await;
     assert!(runs.ok().contains(&run_id));
     let paged = atlan(&sandbox, &["apps", "runs", "list", "--size", "1"]).await;
@@ -183,7 +190,9 @@ async fn every_apps_command_works_against_the_sandbox() {
     atlan(&sandbox, &["apps", "schedules", "remove", &slug, trigger])
         .await
         .ok();
-    atlan(&sandbox, &["apps", "delete", &slug]).await.ok();
+    atlan(&sandbox, &["apps", "delete", &slug, "--yes"])
+        .await
+        .ok();
     let gone = atlan(&sandbox, &["apps", "get", &slug]).await;
     assert_eq!(gone.code, 3);
 }
@@ -269,11 +278,11 @@ async fn every_apps_command_prints_its_first_request() {
             vec!["apps", "update", "s-1", "--set", "enable_lineage=true"],
         ),
         ("apps_delete", vec!["apps", "delete", "s-1"]),
-        ("apps_submit", vec!["apps", "submit", "s-1"]),
         (
-            "apps_submit_idempotent",
-            vec!["apps", "submit", "s-1", "--idempotent"],
+            "apps_submit",
+            vec!["apps", "submit", "s-1", "--allow-concurrent"],
         ),
+        ("apps_submit_idempotent", vec!["apps", "submit", "s-1"]),
         ("apps_runs_get", vec!["apps", "runs", "get", "r-1"]),
         ("apps_runs_cancel", vec!["apps", "runs", "cancel", "r-1"]),
         (

@@ -206,23 +206,47 @@ async fn run_rerun_change_owner_and_delete() {
         .unwrap()
         .to_owned();
     assert!(first_run.starts_with(&format!("{CRAWLER}-")));
-    let again = atlan(
-        &sandbox,
-        &["-o", "json", "workflows", "rerun", CRAWLER, "--idempotent"],
-    )
-    .await;
-    again.ok();
-    assert_eq!(
-        again.json_lines()[0]["metadata"]["name"],
-        first_run.as_str(),
-        "--idempotent shows the run already going"
-    );
-    let table = atlan(&sandbox, &["workflows", "rerun", CRAWLER, "--idempotent"]).await;
+    assert_eq!(first.json_lines()[0]["started"], true);
+    let runs_before = sandbox.counts().1;
+    for extra in [&[][..], &["--idempotent"][..]] {
+        let mut line = vec!["-o", "json", "workflows", "rerun", CRAWLER];
+        line.extend_from_slice(extra);
+        let again = atlan(&sandbox, &line).await;
+        again.ok();
+        assert_eq!(
+            again.json_lines()[0]["metadata"]["name"],
+            first_run.as_str(),
+            "the run already going is shown"
+        );
+        assert_eq!(again.json_lines()[0]["started"], false);
+        again.mentions("not started another");
+    }
+    let table = atlan(&sandbox, &["workflows", "rerun", CRAWLER]).await;
     assert!(
         table.ok().contains(&first_run) && table.stdout.contains("Pending"),
         "{}",
         table.stdout
     );
+    assert_eq!(sandbox.counts().1, runs_before, "nothing was started");
+    let concurrent = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "workflows",
+            "rerun",
+            CRAWLER,
+            "--allow-concurrent",
+        ],
+    )
+    .await;
+    concurrent.ok();
+    assert_ne!(
+        concurrent.json_lines()[0]["metadata"]["name"],
+        first_run.as_str()
+    );
+    assert_eq!(concurrent.json_lines()[0]["started"], true);
+    assert_eq!(sandbox.counts().1, runs_before + 1);
 
     let owner = atlan(
         &sandbox,
@@ -231,16 +255,20 @@ async fn run_rerun_change_owner_and_delete() {
     .await;
     assert!(owner.ok().contains(&name));
 
-    let deleted = atlan(&sandbox, &["workflows", "delete", &name]).await;
+    let deleted = atlan(&sandbox, &["workflows", "delete", &name, "--yes"]).await;
     assert_eq!(deleted.ok(), format!("workflow {name} deleted\n"));
     let gone = atlan(&sandbox, &["workflows", "find", "--id", &name]).await;
     gone.exits(3);
-    let deleted_json = atlan(&sandbox, &["-o", "json", "workflows", "delete", CRAWLER]).await;
+    let deleted_json = atlan(
+        &sandbox,
+        &["-o", "json", "workflows", "delete", CRAWLER, "--yes"],
+    )
+    .await;
     assert_eq!(
         deleted_json.json_lines(),
         [json!({"name": CRAWLER, "deleted": true})]
     );
-    let twice = atlan(&sandbox, &["workflows", "delete", CRAWLER]).await;
+    let twice = atlan(&sandbox, &["workflows", "delete", CRAWLER, "--yes"]).await;
     twice.exits(3);
 
     let not_json = scratch("not-a-workflow.json", "{\"metadata\": 3}");
@@ -663,7 +691,8 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     )
     .await;
     assert_eq!(by_workflow.json_lines()[0]["id"], CREDENTIAL);
-    // Nothing matches: the server answers `"records": null`, as a tenant does (issue 21).
+    // Nothing matches: the server answers `"records": null`, as a tenant does (a workflow that
+    // uses no credential); a workflow that does not exist is not found.
     let none = atlan(
         &sandbox,
         &[
@@ -672,12 +701,18 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
             "credentials",
             "list",
             "--workflow",
-            "atlan-nothing-1",
+            "csa-asset-import-1705849995",
         ],
     )
     .await;
     assert_eq!(none.code, 0, "{}", none.stderr);
     assert!(none.json_lines().is_empty(), "{}", none.stdout);
+    let unknown = atlan(
+        &sandbox,
+        &["credentials", "list", "--workflow", "atlan-nothing-1"],
+    )
+    .await;
+    unknown.exits(3).mentions("atlan-nothing-1");
     let bad_filter = atlan(
         &sandbox,
         &["credentials", "list", "--filter", "{\"colour\":\"red\"}"],
@@ -799,7 +834,7 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
         untested.stderr
     );
 
-    let purged = atlan(&sandbox, &["credentials", "purge", &id]).await;
+    let purged = atlan(&sandbox, &["credentials", "purge", &id, "--yes"]).await;
     assert_eq!(purged.ok(), format!("credential {id} purged\n"));
     assert_eq!(atlan(&sandbox, &["credentials", "get", &id]).await.code, 3);
 }

@@ -89,7 +89,7 @@ async fn every_command_prints_its_first_request() {
         ),
         (
             "workflows_rerun",
-            vec!["workflows", "rerun", CRAWLER, "--idempotent"],
+            vec!["workflows", "rerun", CRAWLER, "--allow-concurrent"],
         ),
         ("workflows_delete", vec!["workflows", "delete", CRAWLER]),
         (
@@ -205,7 +205,11 @@ async fn every_command_prints_its_first_request() {
         ),
         (
             "credentials_purge",
-            vec!["credentials", "purge", CREDENTIAL],
+            vec!["credentials", "purge", CREDENTIAL, "--force"],
+        ),
+        (
+            "workflows_rerun_default",
+            vec!["workflows", "rerun", CRAWLER],
         ),
     ];
     for (name, args) in commands {

@@ -31,6 +31,7 @@
 
 pub mod bulk;
 pub mod cause;
+pub mod credential_use;
 pub mod doctor;
 pub mod explain;
 pub mod fetch;
@@ -43,6 +44,7 @@ pub mod watch;
 pub mod window;
 
 pub use cause::{Cause, Evidence, classify};
+pub use credential_use::{CredentialUse, credential_use};
 pub use doctor::{Finding, Severity};
 pub use explain::{Explanation, PreviousRun, StepChange, explain};
 pub use fetch::{ApiChoice, Selection};

@@ -92,17 +92,24 @@ pub(crate) enum AppsCommand {
         #[arg(long, value_name = "E", requires = "inputs")]
         entrypoint: Option<String>,
     },
-    /// Delete (archive) a workflow.
+    /// Delete (archive) a workflow. Asks first on a terminal.
     Delete {
         /// The workflow's slug.
         slug: String,
+        /// Delete it without asking (needed when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
     },
-    /// Start a run of a workflow.
+    /// Start a run of a workflow. While a run of it is Pending or Running, nothing is started:
+    /// that run is shown (`"started": false`), and the command succeeds.
     Submit {
         /// The workflow's slug.
         slug: String,
-        /// Refuse (naming the run) when a run is Pending or Running.
+        /// Start another run even while one is Pending or Running.
         #[arg(long)]
+        allow_concurrent: bool,
+        /// What every submit does now (kept for scripts written before it was the default).
+        #[arg(long, hide = true, conflicts_with = "allow_concurrent")]
         idempotent: bool,
     },
     /// Runs of app workflows.

@@ -35,18 +35,25 @@ pub(crate) enum WorkflowsCommand {
         #[arg(long, requires = "cron", value_name = "TZ", value_parser = input::timezone)]
         timezone: Option<String>,
     },
-    /// Run a workflow again.
+    /// Run a workflow again. While a run of it is Pending or Running, nothing is started: that
+    /// run is shown (`"started": false`), and the command succeeds.
     Rerun {
         /// The workflow id.
         id: String,
-        /// When a run of it is Pending or Running, show that run instead of starting another.
+        /// Start another run even while one is Pending or Running.
         #[arg(long)]
+        allow_concurrent: bool,
+        /// What every re-run does now (kept for scripts written before it was the default).
+        #[arg(long, hide = true, conflicts_with = "allow_concurrent")]
         idempotent: bool,
     },
-    /// Delete (archive) a workflow.
+    /// Delete (archive) a workflow; its runs are kept. Asks first on a terminal.
     Delete {
         /// The workflow id.
         name: String,
+        /// Delete it without asking (needed when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
     },
     /// Make a user the owner of a workflow.
     ChangeOwner {
@@ -257,10 +264,17 @@ pub(crate) enum CredentialsCommand {
         #[command(flatten)]
         input: CredentialInput,
     },
-    /// Delete a credential for good.
+    /// Delete a credential for good. Refused while a workflow of either API uses it (they are
+    /// listed), unless --force; asks first on a terminal.
     Purge {
         /// The credential's GUID.
         guid: String,
+        /// Purge it without asking (needed when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// Purge it even though workflows use it (or their API could not be read): they will fail.
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -71,7 +71,10 @@ pub(crate) struct Global {
     pub(crate) output: Format,
     /// Print, as one line of JSON, a request instead of sending it: the first the command would
     /// send (`--dry-run`, nothing is sent), or the first that would change something
-    /// (`--dry-run=writes`: the reads before it are sent for real).
+    /// (`--dry-run=writes`: the reads before it are sent for real). The bulk commands (`runs
+    /// rerun`, `schedules suspend|resume` with a selector, `migrate apply`) and `credentials
+    /// purge` preview under either: they read the tenant for their plan, print each request that
+    /// would change something, write no journal and exit 0.
     #[arg(long, global = true, value_enum, value_name = "WHAT", num_args = 0..=1,
           require_equals = true, default_missing_value = "all")]
     pub(crate) dry_run: Option<DryRunMode>,

@@ -6,6 +6,7 @@ use atlan_workflows::CredentialTestResponse;
 use serde_json::{Map, Value, json};
 
 use super::Env;
+use super::polling::say;
 use crate::cli::{CredentialInput, CredentialsCommand, Paging};
 use crate::error::CliError;
 use crate::input;
@@ -40,7 +41,7 @@ pub(crate) async fn run(command: CredentialsCommand, env: &mut Env) -> Result<()
             test(&input, env).await
         }
         CredentialsCommand::Update { input } => update(&input, env).await,
-        CredentialsCommand::Purge { guid } => purge(&guid, env).await,
+        CredentialsCommand::Purge { guid, yes, force } => purge(&guid, yes, force, env).await,
     }
 }
 
@@ -81,12 +82,80 @@ async fn list(
     listing::print(list, paging.all, shown, env).await
 }
 
-async fn purge(guid: &str, env: &mut Env) -> Result<(), CliError> {
-    env.client().await?.credentials().purge(guid).await?;
+/// Purges a credential: found, used by no workflow of either API (unless `force`), and agreed to
+/// (a dry run asks nothing and shows the request).
+async fn purge(guid: &str, yes: bool, force: bool, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
+    let preview = env.is_dry_run();
+    if !preview || !force {
+        let credential = client.credentials().get(guid).await?;
+        let named = format!(
+            "credential {guid} ({}, {})",
+            credential.name.as_deref().unwrap_or("no name"),
+            credential
+                .connector_config_name
+                .as_deref()
+                .unwrap_or("no connector")
+        );
+        if !force {
+            let users = atlan_ops::credential_use(&client, guid).await?;
+            in_use(&named, &users)?;
+            say(&format!("{named}: no workflow of either API uses it"));
+        }
+        if !preview
+            && !crate::confirm::confirm(
+                &format!("purge {named}? It cannot be undone."),
+                &format!("{named} would be purged"),
+                yes,
+            )?
+        {
+            say("nothing was changed");
+            return Ok(());
+        }
+    }
+    match client.credentials().purge(guid).await {
+        Err(atlan_workflows::Error::DryRun { request }) if preview && !force => {
+            env.show(&request)?;
+            say("dry run: 1 request would change something; nothing was sent");
+            return Ok(());
+        }
+        purged => purged?,
+    };
     env.printer.message(
         &format!("credential {guid} purged"),
         &json!({ "id": guid, "purged": true }),
     )
+}
+
+/// The refusal to purge a credential that workflows use (or may use: an API that could not be
+/// read), naming them.
+fn in_use(named: &str, users: &atlan_ops::CredentialUse) -> Result<(), CliError> {
+    if users.is_unused() {
+        return Ok(());
+    }
+    let mut reasons = Vec::new();
+    if !users.workflows.is_empty() {
+        let listed: Vec<String> = users
+            .workflows
+            .iter()
+            .map(|(api, workflow)| format!("{workflow} ({})", api.as_str()))
+            .collect();
+        reasons.push(format!(
+            "{} workflow(s) use it: {}",
+            listed.len(),
+            listed.join(", ")
+        ));
+    }
+    for (api, why) in &users.unread {
+        reasons.push(format!(
+            "the {} API's workflows could not be read, so they may use it: {why}",
+            api.as_str()
+        ));
+    }
+    Err(CliError::Refused(format!(
+        "{named} was not purged: {}; change them first, or pass --force to purge it anyway",
+        reasons.join("; ")
+    )))
 }
 
 async fn create(input: &CredentialInput, no_test: bool, env: &mut Env) -> Result<(), CliError> {

@@ -43,9 +43,14 @@ impl Env {
 
     /// Prints a request as `--dry-run` shows it: one line of JSON, secrets redacted, its keys in
     /// the order `method`, `path`, `query`, `body`.
-    fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
+    pub(crate) fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
         let line = serde_json::to_string(request).map_err(std::io::Error::from)?;
         self.printer.line(&line)
+    }
+
+    /// Whether this is a dry run (nothing that changes something is sent, nothing is asked).
+    pub(crate) fn is_dry_run(&self) -> bool {
+        self.global.dry_run.is_some()
     }
 
     /// The client, connecting on first use.
@@ -81,8 +86,29 @@ impl Env {
     }
 }
 
-/// Runs a command line. A dry run that stopped before a request prints it and succeeds.
-pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
+/// Whether `command`'s dry run is a preview: it reads the tenant to make its plan (reads change
+/// nothing), then shows each request that would change something. The bulk commands and the
+/// purge of a credential (which checks what uses it) preview under either `--dry-run`.
+fn previews(command: &Command) -> bool {
+    use crate::cli::{AppSchedulesCommand, AppsCommand, CredentialsCommand, MigrateCommand};
+    use crate::cli::{RunsCommand, SchedulesCommand};
+    match command {
+        Command::Runs(RunsCommand::Rerun(_)) | Command::Migrate(MigrateCommand::Apply(_)) => true,
+        Command::Schedules(SchedulesCommand::Suspend(args) | SchedulesCommand::Resume(args))
+        | Command::Apps(AppsCommand::Schedules(
+            AppSchedulesCommand::Suspend(args) | AppSchedulesCommand::Resume(args),
+        )) => args.is_bulk(),
+        Command::Credentials(CredentialsCommand::Purge { force, .. }) => !force,
+        _ => false,
+    }
+}
+
+/// Runs a command line. A dry run that stopped before a request prints it and succeeds; a
+/// preview's (see [`previews`]) reads go for real.
+pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {
+    if cli.global.dry_run == Some(crate::cli::DryRunMode::All) && previews(&cli.command) {
+        cli.global.dry_run = Some(crate::cli::DryRunMode::Writes);
+    }
     let printer = Printer::stdout(cli.global.output);
     if cli.global.dry_run.is_some() && matches!(cli.command, Command::Sandbox(_)) {
         return Err(CliError::Usage(

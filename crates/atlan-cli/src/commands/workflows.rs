@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use atlan_workflows::model::decode_value;
-use atlan_workflows::{Workflow, WorkflowPackage, WorkflowSchedule};
+use atlan_workflows::{Workflow, WorkflowPackage, WorkflowPhase, WorkflowSchedule};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -23,8 +23,12 @@ pub(crate) async fn run(command: WorkflowsCommand, env: &mut Env) -> Result<(), 
             cron,
             timezone,
         } => submit(&file, cron.zip(timezone), env).await,
-        WorkflowsCommand::Rerun { id, idempotent } => rerun(&id, idempotent, env).await,
-        WorkflowsCommand::Delete { name } => delete(&name, env).await,
+        WorkflowsCommand::Rerun {
+            id,
+            allow_concurrent,
+            ..
+        } => rerun(&id, allow_concurrent, env).await,
+        WorkflowsCommand::Delete { name, yes } => delete(&name, yes, env).await,
         WorkflowsCommand::ChangeOwner { name, username } => {
             change_owner(&name, &username, env).await
         }
@@ -114,18 +118,47 @@ async fn submit(
         .records(WORKFLOW_COLUMNS, &[rows::workflow_response(&created)])
 }
 
-async fn rerun(id: &str, idempotent: bool, env: &mut Env) -> Result<(), CliError> {
-    let mut rerun = env.client().await?.workflows().rerun(id);
-    if idempotent {
-        rerun = rerun.idempotent();
+/// Re-runs a workflow, unless a run of it is under way (that run is shown) or `allow_concurrent`.
+async fn rerun(id: &str, allow_concurrent: bool, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
+    if !allow_concurrent && let Some(active) = client.runs().current_opt(id).await? {
+        crate::commands::polling::say(&format!(
+            "{id} has a run under way ({}, {}): not started another (--allow-concurrent starts one)",
+            active.name(),
+            active.phase().map_or("Pending", WorkflowPhase::as_str)
+        ));
+        let shown = rows::started(rows::run_hit(&active, Timestamp::now()), false);
+        return env.printer.records(RUN_COLUMNS, &[shown]);
     }
-    let run = rerun.await?;
-    env.printer
-        .records(RUN_COLUMNS, &[rows::run_response(&run, Timestamp::now())])
+    let run = client.workflows().rerun(id).await?;
+    let shown = rows::started(rows::run_response(&run, Timestamp::now()), true);
+    env.printer.records(RUN_COLUMNS, &[shown])
 }
 
-async fn delete(name: &str, env: &mut Env) -> Result<(), CliError> {
-    env.client().await?.workflows().delete(name).await?;
+/// Deletes a workflow once it is found and the person agreed (a dry run asks nothing).
+async fn delete(name: &str, yes: bool, env: &mut Env) -> Result<(), CliError> {
+    let workflows = env.client().await?.workflows();
+    if !env.is_dry_run() {
+        let found = workflows.get(name).await?;
+        let package = WorkflowPackage::of_workflow_id(name)
+            .map(|package| format!(" of package {}", package.prefix()))
+            .unwrap_or_default();
+        let schedule = found
+            .source
+            .metadata
+            .annotation(atlan_workflows::model::SCHEDULE_ANNOTATION)
+            .map(|cron| format!(", scheduled `{cron}`"))
+            .unwrap_or_default();
+        if !crate::confirm::confirm(
+            &format!("delete workflow {name}{package}{schedule}? Its runs are kept."),
+            &format!("workflow {name} would be deleted"),
+            yes,
+        )? {
+            crate::commands::polling::say("nothing was changed");
+            return Ok(());
+        }
+    }
+    workflows.delete(name).await?;
     env.printer.message(
         &format!("workflow {name} deleted"),
         &json!({ "name": name, "deleted": true }),

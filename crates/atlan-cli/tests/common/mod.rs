@@ -13,6 +13,7 @@
 
 pub mod hook;
 pub mod live;
+pub mod terminal;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -6,13 +6,15 @@
 
 pub mod journal;
 pub mod plan;
+pub mod preview;
 pub mod rerun;
 pub mod schedules;
 
 pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
 pub use plan::{Glob, Order, Plan, Target};
-pub use rerun::{Executed, Pace, Report, WaveWait, execute, maybe_sent};
+pub use preview::Preview;
+pub use rerun::{Executed, Pace, Report, WaveWait, execute, maybe_sent, preview_reruns};
 pub use schedules::{
     ScheduleAction, SchedulePlan, ScheduleReport, ScheduleSelection, ScheduleTarget,
-    execute_schedules, select,
+    execute_schedules, preview_schedules, select,
 };

@@ -297,6 +297,37 @@ async fn one(
     }
 }
 
+/// What `plan` would send, without a journal, on a `client` in a dry-run mode: each target is
+/// checked for an active run (a read), then its submit stops before it is sent. In plan order.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a client that would send writes; the first failed read.
+pub async fn preview_reruns(
+    client: &AtlanClient,
+    plan: &Plan,
+) -> atlan_workflows::Result<Vec<super::Preview>> {
+    super::preview::check_dry_run(client)?;
+    let mut previews = Vec::with_capacity(plan.len());
+    for target in plan.waves.iter().flatten() {
+        let preview = match active_run(client, target).await? {
+            Some(run) => super::Preview::new(
+                target.api,
+                &target.workflow,
+                None,
+                Some(format!("a run is active ({run}): not re-run")),
+            ),
+            None => super::Preview::new(
+                target.api,
+                &target.workflow,
+                super::preview::first_write(submit(client, target)).await?,
+                None,
+            ),
+        };
+        previews.push(preview);
+    }
+    Ok(previews)
+}
+
 /// The report of `target`.
 fn report(target: &Target, action: Outcome, reason: Option<String>, run: Option<String>) -> Report {
     Report {

@@ -272,6 +272,34 @@ pub async fn execute_schedules(
     Ok(reports)
 }
 
+/// What `plan` would send, without a journal, on a `client` in a dry-run mode: each change reads
+/// what it needs, then stops at its first request that would change something (a change that
+/// has nothing to do sends none). In plan order.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a client that would send writes; the first failed read.
+pub async fn preview_schedules(
+    client: &AtlanClient,
+    plan: &SchedulePlan,
+    action: ScheduleAction,
+) -> atlan_workflows::Result<Vec<super::Preview>> {
+    super::preview::check_dry_run(client)?;
+    let mut previews = Vec::with_capacity(plan.len());
+    for target in &plan.targets {
+        let request = super::preview::first_write(change(client, target, action)).await?;
+        let note = request
+            .is_none()
+            .then(|| format!("nothing to {}", action.as_str()));
+        previews.push(super::Preview::new(
+            target.api,
+            &target.workflow,
+            request,
+            note,
+        ));
+    }
+    Ok(previews)
+}
+
 /// One target: what the journal says, or the decision, the change and its outcome.
 async fn one(
     client: &AtlanClient,

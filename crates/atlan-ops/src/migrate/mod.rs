@@ -15,5 +15,5 @@ pub use pairs::{AppTarget, PAIRS, app_for};
 
 pub use tenant::{
     Applied, MAX_WORKFLOWS, MigrationSelection, Planned, Verification, apply, archive_legacy,
-    differences, select, verify,
+    differences, preview_apply, select, verify,
 };

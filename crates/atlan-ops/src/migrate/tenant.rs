@@ -391,6 +391,49 @@ pub async fn archive_legacy(client: &AtlanClient, planned: &Planned) -> Result<(
     client.workflows().delete(name).await
 }
 
+/// What applying `ready` would send, without a journal, on a `client` in a dry-run mode: each
+/// create (checked against its contract, read from the server) stops before it is sent; one
+/// already migrated sends none, or with `archive_legacy` its archive's first request.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a client that would send writes; the first failed read.
+pub async fn preview_apply(
+    client: &AtlanClient,
+    ready: &[&Planned],
+    archive_legacy: bool,
+) -> Result<Vec<crate::bulk::Preview>> {
+    use crate::bulk::preview::{check_dry_run, first_write};
+    check_dry_run(client)?;
+    let mut previews = Vec::with_capacity(ready.len());
+    for planned in ready {
+        let name = &planned.plan.workflow;
+        let (request, note) = match (&planned.migrated, archive_legacy) {
+            (Some(summary), false) => (
+                None,
+                Some(format!(
+                    "already migrated ({})",
+                    summary.slug.as_deref().unwrap_or("?")
+                )),
+            ),
+            (Some(_), true) => (
+                first_write(self::archive_legacy(client, planned)).await?,
+                None,
+            ),
+            (None, archive) => (
+                first_write(apply(client, planned)).await?,
+                archive.then(|| "then its legacy workflow would be archived".to_owned()),
+            ),
+        };
+        previews.push(crate::bulk::Preview::new(
+            crate::view::Api::Apps,
+            name,
+            request,
+            note,
+        ));
+    }
+    Ok(previews)
+}
+
 fn invalid(message: String) -> Error {
     Error::InvalidInput { message }
 }

@@ -52,8 +52,12 @@ pub(crate) async fn run(command: AppsCommand, env: &mut Env) -> Result<(), CliEr
             settings,
             entrypoint,
         } => update(slug, inputs, settings, entrypoint, env).await,
-        AppsCommand::Delete { slug } => delete(&slug, env).await,
-        AppsCommand::Submit { slug, idempotent } => submit(slug, idempotent, env).await,
+        AppsCommand::Delete { slug, yes } => delete(&slug, yes, env).await,
+        AppsCommand::Submit {
+            slug,
+            allow_concurrent,
+            ..
+        } => submit(slug, allow_concurrent, env).await,
         AppsCommand::Runs(command) => runs::run(command, env).await,
         AppsCommand::Schedules(command) => schedules::run(command, env).await,
     }
@@ -176,19 +180,52 @@ async fn update(
         .records(rows::CHANGE_COLUMNS, &[rows::change(&response)])
 }
 
-async fn delete(slug: &str, env: &mut Env) -> Result<(), CliError> {
-    let deleted = env.client().await?.apps().delete(slug).await?;
+/// Deletes an app workflow once it is found and the person agreed (a dry run asks nothing).
+async fn delete(slug: &str, yes: bool, env: &mut Env) -> Result<(), CliError> {
+    let apps = env.client().await?.apps();
+    if !env.is_dry_run() {
+        let found = apps.get(slug).await?;
+        let schedules = found.schedules.as_ref().map_or(0, Vec::len);
+        let question = format!(
+            "delete app workflow {slug} ({}, app {}, {schedules} schedule(s))?",
+            found.name.as_deref().unwrap_or("no name"),
+            found.app().unwrap_or("unknown"),
+        );
+        let what = format!("app workflow {slug} would be deleted");
+        if !crate::confirm::confirm(&question, &what, yes)? {
+            crate::commands::polling::say("nothing was changed");
+            return Ok(());
+        }
+    }
+    let deleted = apps.delete(slug).await?;
     env.printer
         .records(rows::DELETE_COLUMNS, &[rows::delete(&deleted)])
 }
 
-async fn submit(slug: String, idempotent: bool, env: &mut Env) -> Result<(), CliError> {
-    let mut submit = env.client().await?.apps().submit(slug);
-    if idempotent {
-        submit = submit.idempotent();
-    }
-    let run = submit.await?;
-    env.printer.records(rows::RUN_COLUMNS, &[rows::run(&run)])
+/// Starts a run, unless one is under way (that run is shown) or `allow_concurrent`.
+async fn submit(slug: String, allow_concurrent: bool, env: &mut Env) -> Result<(), CliError> {
+    let apps = env.client().await?.apps();
+    let submit = apps.submit(slug.clone());
+    let submitted = if allow_concurrent {
+        submit.await
+    } else {
+        submit.idempotent().await
+    };
+    let (run, started) = match submitted {
+        Ok(run) => (run, true),
+        Err(atlan_workflows::Error::AlreadyRunning {
+            run_id: Some(run_id),
+            ..
+        }) => {
+            crate::commands::polling::say(&format!(
+                "{slug} has a run under way ({run_id}): not started another (--allow-concurrent starts one)"
+            ));
+            (apps.get_run(&run_id).await?, false)
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let shown = crate::rows::started(rows::run(&run), started);
+    env.printer.records(rows::RUN_COLUMNS, &[shown])
 }
 
 /// An inputs file: a JSON object, else a usage error naming the option.

@@ -119,6 +119,13 @@ const APPLY_COLUMNS: [&str; 5] = ["WORKFLOW", "APP", "ACTION", "SLUG", "REASON"]
 async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     let client = env.client().await?;
     let tenant = env.base_url().unwrap_or_default().to_owned();
+    if env.is_dry_run() {
+        // A preview: the plan and the creates it would send; no journal is read or written.
+        let planned = migrate::select(&client, &selection(&args.select)).await?;
+        let ready = show_apply(&planned);
+        let previews = migrate::preview_apply(&client, &ready, args.archive_legacy).await?;
+        return batch::print_previews(&previews, env);
+    }
     let path = batch::journal_path(args.batch.journal.clone(), "migrate", &tenant)?;
     let mut text = args.select.selection();
     if args.archive_legacy {
@@ -130,35 +137,7 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     let header = Header::new("migrate", tenant.clone(), text.trim(), Timestamp::now());
     let resumed = batch::reopen(&path, &header, args.batch.resume)?;
     let planned = migrate::select(&client, &selection(&args.select)).await?;
-    let (ready, left): (Vec<&Planned>, Vec<&Planned>) = planned
-        .iter()
-        .partition(|p| p.plan.status == MigrationStatus::Ready);
-    for planned in &ready {
-        let what = match &planned.migrated {
-            Some(summary) => format!(
-                "already migrated ({})",
-                summary.slug.as_deref().unwrap_or("?")
-            ),
-            None => format!(
-                "create {} ({})",
-                planned.plan.app_id.as_deref().unwrap_or("?"),
-                planned
-                    .plan
-                    .entrypoint
-                    .as_deref()
-                    .unwrap_or("default entrypoint")
-            ),
-        };
-        say(&format!("  {}: {what}", planned.plan.workflow));
-    }
-    for planned in &left {
-        say(&format!(
-            "left out: {} ({}): {}",
-            planned.plan.workflow,
-            planned.plan.status.as_str(),
-            note(planned)
-        ));
-    }
+    let ready = show_apply(&planned);
     let count = ready.len();
     let journal = match resumed {
         Some(journal) => journal,
@@ -216,6 +195,41 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
         });
     }
     Ok(())
+}
+
+/// The plan of an apply, on stderr: what each ready workflow gets, what is left out and why.
+/// Answers the ready ones.
+fn show_apply(planned: &[Planned]) -> Vec<&Planned> {
+    let (ready, left): (Vec<&Planned>, Vec<&Planned>) = planned
+        .iter()
+        .partition(|p| p.plan.status == MigrationStatus::Ready);
+    for planned in &ready {
+        let what = match &planned.migrated {
+            Some(summary) => format!(
+                "already migrated ({})",
+                summary.slug.as_deref().unwrap_or("?")
+            ),
+            None => format!(
+                "create {} ({})",
+                planned.plan.app_id.as_deref().unwrap_or("?"),
+                planned
+                    .plan
+                    .entrypoint
+                    .as_deref()
+                    .unwrap_or("default entrypoint")
+            ),
+        };
+        say(&format!("  {}: {what}", planned.plan.workflow));
+    }
+    for planned in &left {
+        say(&format!(
+            "left out: {} ({}): {}",
+            planned.plan.workflow,
+            planned.plan.status.as_str(),
+            note(planned)
+        ));
+    }
+    ready
 }
 
 /// One ready plan: create (or find) its app workflow, then archive its legacy workflow when

@@ -1,7 +1,6 @@
 //! What the bulk commands (`runs rerun`, `schedules suspend | resume`) share: where the journal
 //! of a batch lives, the confirmation, and moving a finished journal aside.
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use atlan_ops::bulk::{Header, Journal, JournalError};
@@ -41,23 +40,6 @@ pub(crate) fn interrupted(path: &Path) -> CliError {
     }
 }
 
-/// Asks `question` on the terminal; without one, `--yes` is needed (`what` says what would be
-/// done).
-pub(crate) fn confirm(question: &str, what: &str) -> Result<bool, CliError> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(CliError::Usage(format!(
-            "{what}: pass --yes to do it without a terminal"
-        )));
-    }
-    let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{question} [y/N] ");
-    let _ = stderr.flush();
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES"))
-}
-
 /// Moves the journal of a finished batch aside, as `<operation>-<tenant>-<finished>.jsonl`, so
 /// that the next batch starts afresh; answers where it is.
 pub(crate) fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
@@ -82,6 +64,38 @@ pub(crate) fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
         ));
     }
     finished
+}
+
+/// A dry run of a batch: each request that would change something on stdout (one line of JSON, as
+/// every dry run prints a request), what would send nothing and why on stderr, then that nothing
+/// was sent and no journal written.
+pub(crate) fn print_previews(
+    previews: &[atlan_ops::bulk::Preview],
+    env: &mut crate::commands::Env,
+) -> Result<(), CliError> {
+    let say = super::super::polling::say;
+    let mut requests = 0;
+    for preview in previews {
+        let named = format!("{} ({})", preview.workflow, preview.api.as_str());
+        match (&preview.request, &preview.note) {
+            (Some(request), note) => {
+                env.show(request)?;
+                requests += 1;
+                if let Some(note) = note {
+                    say(&format!("  {named}: {note}"));
+                }
+            }
+            (None, note) => say(&format!(
+                "  {named}: nothing would be sent ({})",
+                note.as_deref().unwrap_or("nothing to do")
+            )),
+        }
+    }
+    say(&format!(
+        "dry run: {requests} request(s) would change something (the first of each workflow's); \
+         nothing was sent and no journal was written"
+    ));
+    Ok(())
 }
 
 /// A journal's failure, as the CLI reports it.
@@ -132,7 +146,7 @@ pub(crate) fn start(
         say(nothing);
         return Ok(None);
     }
-    if !yes && !confirm(question, what)? {
+    if !crate::confirm::confirm(question, what, yes)? {
         say("nothing was changed");
         return Ok(None);
     }

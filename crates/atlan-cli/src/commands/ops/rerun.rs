@@ -46,6 +46,21 @@ pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError
     };
     let client = env.client().await?;
     let tenant = env.base_url().unwrap_or_default().to_owned();
+    if env.is_dry_run() {
+        // A preview: the plan and the submits it would send; no journal is read or written.
+        let path = batch::journal_path(args.batch.journal.clone(), "rerun", &tenant).ok();
+        let plan = plan(
+            &args,
+            &client,
+            &window,
+            glob.as_ref(),
+            (path.as_deref(), &tenant),
+        )
+        .await?;
+        show(&plan, args.order == OrderArg::Lineage);
+        let previews = bulk::preview_reruns(&client, &plan).await?;
+        return batch::print_previews(&previews, env);
+    }
     let path = batch::journal_path(args.batch.journal.clone(), "rerun", &tenant)?;
     let header = Header::new("rerun", tenant.clone(), args.selection(), now);
     if !args.batch.resume {
@@ -57,7 +72,14 @@ pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError
     }
     // A journal of another batch is refused before anything is read or sent.
     let journal = Journal::resume(&path, &header).map_err(batch::journal_error)?;
-    let plan = plan(&args, &client, &window, glob.as_ref(), (&path, &tenant)).await?;
+    let plan = plan(
+        &args,
+        &client,
+        &window,
+        glob.as_ref(),
+        (Some(&path), &tenant),
+    )
+    .await?;
     say(&format!("resuming the batch in {}", path.display()));
     show(&plan, args.order == OrderArg::Lineage);
     execute(args, env, &client, &plan, journal, &path, &tenant).await
@@ -73,19 +95,18 @@ async fn plan_and_run(
     path: &Path,
     header: Header,
 ) -> Result<(), CliError> {
-    let plan = plan(&args, client, window, glob, (path, &header.tenant)).await?;
+    let plan = plan(&args, client, window, glob, (Some(path), &header.tenant)).await?;
     show(&plan, args.order == OrderArg::Lineage);
     if plan.is_empty() {
         say("nothing to re-run");
         return Ok(());
     }
     let count = plan.len();
-    if !args.batch.yes
-        && !batch::confirm(
-            &format!("re-run {count} workflow(s)?"),
-            &format!("{count} workflow(s) would be re-run"),
-        )?
-    {
+    if !crate::confirm::confirm(
+        &format!("re-run {count} workflow(s)?"),
+        &format!("{count} workflow(s) would be re-run"),
+        args.batch.yes,
+    )? {
         say("nothing was sent");
         return Ok(());
     }
@@ -143,7 +164,7 @@ async fn plan(
     client: &atlan_workflows::AtlanClient,
     window: &Window,
     glob: Option<&Glob>,
-    (path, tenant): (&Path, &str),
+    (path, tenant): (Option<&Path>, &str),
 ) -> Result<Plan, CliError> {
     let mut selection = Selection::new(ApiChoice::from(args.api));
     if let Some(package) = &args.package {
@@ -171,7 +192,9 @@ async fn plan(
     let mut plan = bulk::plan::failed(&rows, args.order.into());
     let now = Timestamp::now();
     let since = now.saturating_sub(LAG_GUARD).unwrap_or(now);
-    plan.hold_back(&recent_submits(path, tenant, since), since);
+    if let Some(path) = path {
+        plan.hold_back(&recent_submits(path, tenant, since), since);
+    }
     Ok(plan)
 }
 

@@ -106,6 +106,13 @@ async fn bulk_change(
     let client = env.client().await?;
     let tenant = env.base_url().unwrap_or_default().to_owned();
     let operation = action.as_str();
+    if env.is_dry_run() {
+        // A preview: the plan and the changes it would send; no journal is read or written.
+        let plan = selected(&client, &selection, action).await?;
+        show(&plan, action);
+        let previews = bulk::preview_schedules(&client, &plan, action).await?;
+        return batch::print_previews(&previews, env);
+    }
     let path = batch::journal_path(args.batch.journal.clone(), operation, &tenant)?;
     let header = Header::new(
         operation,
@@ -115,24 +122,7 @@ async fn bulk_change(
     );
     // A journal of another batch is refused before anything is read or changed.
     let journal = batch::reopen(&path, &header, args.batch.resume)?;
-    let plan = bulk::select(&client, &selection, action).await?;
-    if let Some(glob) = &selection.workflow
-        && plan.is_empty()
-        && plan.skipped.is_empty()
-    {
-        let what = match action {
-            ScheduleAction::Suspend => "with a schedule to suspend",
-            _ => "with a suspended schedule",
-        };
-        return Err(CliError::Api(Error::NotFound {
-            operation: match action {
-                ScheduleAction::Suspend => "schedules.suspend",
-                _ => "schedules.resume",
-            },
-            what: format!("a workflow matching `{}` {what}", glob.as_str()),
-            body: None,
-        }));
-    }
+    let plan = selected(&client, &selection, action).await?;
     show(&plan, action);
     let count = plan.len();
     let done = match action {
@@ -167,6 +157,33 @@ async fn bulk_change(
         });
     }
     Ok(())
+}
+
+/// The plan of `selection`: not found when a pattern matches no workflow to change.
+async fn selected(
+    client: &AtlanClient,
+    selection: &ScheduleSelection,
+    action: ScheduleAction,
+) -> Result<SchedulePlan, CliError> {
+    let plan = bulk::select(client, selection, action).await?;
+    if let Some(glob) = &selection.workflow
+        && plan.is_empty()
+        && plan.skipped.is_empty()
+    {
+        let what = match action {
+            ScheduleAction::Suspend => "with a schedule to suspend",
+            _ => "with a suspended schedule",
+        };
+        return Err(CliError::Api(Error::NotFound {
+            operation: match action {
+                ScheduleAction::Suspend => "schedules.suspend",
+                _ => "schedules.resume",
+            },
+            what: format!("a workflow matching `{}` {what}", glob.as_str()),
+            body: None,
+        }));
+    }
+    Ok(plan)
 }
 
 /// Executes the plan with the journal, one line per workflow; answers how many failed.

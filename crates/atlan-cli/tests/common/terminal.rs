@@ -1,0 +1,111 @@
+//! `atlanctl` on a real pseudo-terminal: what it asks and shows when a person is there.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use atlan_sandbox::SandboxHandle;
+
+use super::KEY;
+
+/// How long a test waits for the terminal to show something.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// `atlanctl` running on a pseudo-terminal (stdin, stdout and stderr), against a sandbox.
+pub struct Terminal {
+    pty: Arc<pty_process::blocking::Pty>,
+    child: std::process::Child,
+    screen: Arc<Mutex<String>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Terminal {
+    /// Starts `atlanctl ARGS` against `sandbox` on a new 24x100 terminal.
+    pub fn start(sandbox: &SandboxHandle, args: &[&str]) -> Self {
+        let (pty, pts) = pty_process::blocking::open().unwrap();
+        pty.resize(pty_process::Size::new(24, 100)).unwrap();
+        let child = pty_process::blocking::Command::new(env!("CARGO_BIN_EXE_atlanctl"))
+            .args(args)
+            .env("ATLAN_BASE_URL", sandbox.base_url())
+            .env("ATLAN_API_KEY", KEY)
+            .env("NO_COLOR", "1")
+            .spawn(pts)
+            .unwrap();
+        let pty = Arc::new(pty);
+        let screen = Arc::new(Mutex::new(String::new()));
+        let (reader, seen) = (Arc::clone(&pty), Arc::clone(&screen));
+        let reader = std::thread::spawn(move || {
+            let mut buffer = [0_u8; 4096];
+            // Ends when the child closes the terminal (EIO on Linux).
+            while let Ok(read) = (&*reader).read(&mut buffer) {
+                if read == 0 {
+                    break;
+                }
+                let text = String::from_utf8_lossy(&buffer[..read]).into_owned();
+                seen.lock().unwrap().push_str(&text);
+            }
+        });
+        Self {
+            pty,
+            child,
+            screen,
+            reader,
+        }
+    }
+
+    /// What the terminal showed so far.
+    pub fn screen(&self) -> String {
+        self.screen.lock().unwrap().clone()
+    }
+
+    /// Waits until the terminal shows `text` (the test's runtime serves the sandbox meanwhile);
+    /// answers the screen.
+    pub async fn wait_for(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "the terminal never showed `{text}`: {screen}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Types `line` and Enter.
+    pub fn type_line(&self, line: &str) {
+        (&*self.pty)
+            .write_all(format!("{line}\r").as_bytes())
+            .unwrap();
+    }
+
+    /// Waits for the command to end; answers its exit code and everything it showed.
+    pub async fn finish(self) -> (i32, String) {
+        let Self {
+            mut child,
+            screen,
+            reader,
+            ..
+        } = self;
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "it never ended: {}",
+                screen.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        // The reader ends once the child's side of the terminal is closed: it has read it all.
+        reader.join().unwrap();
+        let screen = screen.lock().unwrap().clone();
+        assert!(!screen.contains(KEY), "the key was shown: {screen}");
+        (status.code().unwrap_or(-1), screen)
+    }
+}
