@@ -104,6 +104,19 @@ pub(crate) fn date(text: &str) -> Result<String, String> {
         })
 }
 
+/// A `--workflow` value: a name, or a pattern (`*` any run of characters, `?` one).
+pub(crate) fn glob(text: &str) -> Result<atlan_ops::Glob, String> {
+    if text.trim().is_empty() {
+        return Err("a workflow name or pattern must not be empty".into());
+    }
+    atlan_ops::Glob::new(text).ok_or_else(|| {
+        format!(
+            "a workflow pattern is at most {} characters",
+            atlan_ops::glob::MAX_GLOB
+        )
+    })
+}
+
 /// An instant in RFC 3339, such as `2026-12-01T12:00:00Z`.
 pub(crate) fn instant(text: &str) -> Result<jiff::Timestamp, String> {
     text.trim().parse().map_err(|error| {

@@ -19,6 +19,7 @@ mod progress;
 mod rows;
 mod scrub;
 mod terminal;
+mod workflow_names;
 
 use std::error::Error as _;
 use std::io::Write;

@@ -297,23 +297,9 @@ fn duration(started: Option<&str>, finished: Option<&str>, now: Timestamp) -> St
     human(seconds.unsigned_abs())
 }
 
-/// `42s`, `5m12s`, `1h02m`, `3d04h`.
+/// A whole number of seconds as people write it (`42s`, `5m 12s`, `1h 2m`, `3d 4h`).
 pub(crate) fn human(seconds: u64) -> String {
-    let (days, hours, minutes, seconds) = (
-        seconds / 86_400,
-        seconds / 3_600 % 24,
-        seconds / 60 % 60,
-        seconds % 60,
-    );
-    if days > 0 {
-        format!("{days}d{hours:02}h")
-    } else if hours > 0 {
-        format!("{hours}h{minutes:02}m")
-    } else if minutes > 0 {
-        format!("{minutes}m{seconds:02}s")
-    } else {
-        format!("{seconds}s")
-    }
+    atlan_workflows::human_duration(std::time::Duration::from_secs(seconds))
 }
 
 fn text(value: Option<&str>) -> String {
@@ -371,7 +357,7 @@ mod tests {
                 "atlan-snowflake-miner",
                 "Succeeded",
                 "2026-11-28T10:00:00Z",
-                "5m12s",
+                "5m 12s",
                 "5/5"
             ]
         );
@@ -428,7 +414,7 @@ mod tests {
             ),
             now(),
         );
-        assert_eq!(running.row[4], "1m30s");
+        assert_eq!(running.row[4], "1m 30s");
         let pending = run_hit(&run(json!({"phase": "Pending"})), now());
         assert_eq!(&pending.row[2..], ["Pending", "-", "-", "-"]);
         let garbled = run_hit(
@@ -464,9 +450,9 @@ mod tests {
     fn durations_read_at_a_glance() {
         assert_eq!(human(0), "0s");
         assert_eq!(human(59), "59s");
-        assert_eq!(human(61), "1m01s");
-        assert_eq!(human(3_720), "1h02m");
-        assert_eq!(human(273_600), "3d04h");
+        assert_eq!(human(61), "1m 1s");
+        assert_eq!(human(3_720), "1h 2m");
+        assert_eq!(human(273_600), "3d 4h");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 /// Durations of runs still going are measured to the wall clock, not the sandbox's.
 fn elapsed_filter() -> Vec<(&'static str, &'static str)> {
-    vec![(r"\b\d+(d\d\dh|h\d\dm|m\d\ds|s)\b +", "[elapsed] ")]
+    vec![(r"\b\d+(d( \d+h)?|h( \d+m)?|m( \d+s)?|s)\b +", "[elapsed] ")]
 }
 
 #[tokio::test]

@@ -129,8 +129,8 @@ async fn bad_values_are_usage_errors_that_name_the_option() {
             "NAME=VALUE",
         ),
         (
-            vec!["workflows", "run", "f.json", "--cron", "0 2 * * *"],
-            "--timezone",
+            vec!["workflows", "run", "f.json", "--timezone", "UTC"],
+            "--cron",
         ),
         (
             vec!["credentials", "list", "--filter", "[1]"],

@@ -5,6 +5,7 @@ use atlan_workflows::model::{AppRunStatus, WorkflowPackage};
 use atlan_workflows::{AtlanClient, Error, Result, WorkflowPhase};
 use futures_util::{StreamExt, TryStreamExt};
 
+use crate::glob::Glob;
 use crate::view::{self, Api, RunView};
 use crate::window::Window;
 
@@ -45,8 +46,8 @@ pub struct Selection {
     /// Only this package (a legacy prefix such as `atlan-snowflake` or name such as
     /// `@atlan/snowflake`, or an app id).
     pub package: Option<String>,
-    /// Only this workflow (a legacy name or an app slug).
-    pub workflow: Option<String>,
+    /// Only the workflows (legacy names or app slugs) this pattern matches.
+    pub workflow: Option<Glob>,
 }
 
 impl Selection {
@@ -65,17 +66,20 @@ impl Selection {
         self
     }
 
-    /// Only this workflow.
+    /// Only the workflows `pattern` matches (a name without `*` or `?` is that workflow).
     #[must_use]
-    pub fn workflow(mut self, workflow: impl Into<String>) -> Self {
-        self.workflow = Some(workflow.into());
+    pub fn workflow(mut self, pattern: Glob) -> Self {
+        self.workflow = Some(pattern);
         self
     }
 
     /// Whether `run` is selected.
     pub fn matches(&self, run: &RunView) -> bool {
         self.api.includes(run.api)
-            && self.workflow.as_ref().is_none_or(|w| *w == run.workflow)
+            && self
+                .workflow
+                .as_ref()
+                .is_none_or(|w| w.matches(&run.workflow))
             && self
                 .package
                 .as_ref()
@@ -263,8 +267,8 @@ pub async fn each_changed_run(
     };
     let apps = if selection.api.includes(Api::Apps) {
         let mut search = client.apps().runs().started_since(since).size(page);
-        if let Some(workflow) = &selection.workflow {
-            search = search.slug(workflow.clone());
+        if let Some(slug) = selection.workflow.as_ref().and_then(Glob::literal) {
+            search = search.slug(slug.to_owned());
         }
         if let Some(before) = &before {
             search = search.started_before(before.clone());
@@ -298,17 +302,27 @@ pub async fn each_changed_run(
 }
 
 /// Checks that the workflow and package a selection names exist on a chosen API, so that a typo
-/// is told apart from a quiet workflow.
+/// is told apart from a quiet workflow (called when nothing was selected: a pattern that matched
+/// no run is not found either).
 ///
 /// # Errors
-/// [`Error::NotFound`] naming the workflow or package; otherwise as the lookups.
+/// [`Error::NotFound`] naming the workflow, pattern or package; otherwise as the lookups.
 pub async fn check_selection(client: &AtlanClient, selection: &Selection) -> Result<()> {
     let served = |result: Result<bool>| match result {
         Ok(found) => Ok(found),
         Err(error) if not_served(&error) || error.is_not_found() => Ok(false),
         Err(error) => Err(error),
     };
-    if let Some(workflow) = &selection.workflow {
+    if let Some(pattern) = &selection.workflow
+        && pattern.literal().is_none()
+    {
+        return Err(Error::NotFound {
+            operation: "runs.stats",
+            what: format!("a workflow matching `{}` with runs", pattern.as_str()),
+            body: None,
+        });
+    }
+    if let Some(workflow) = selection.workflow.as_ref().and_then(Glob::literal) {
         let legacy = selection.api.includes(Api::Legacy)
             && served(
                 client

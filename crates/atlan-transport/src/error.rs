@@ -52,17 +52,21 @@ pub enum TransportError {
         reason: String,
     },
     /// No connection could be established; the request was not sent.
-    #[error("could not connect: {source}")]
+    #[error("could not connect{}: {source}", to.as_ref().map(|to| format!(" to {to}")).unwrap_or_default())]
     Connect {
+        /// The host and port it tried (never a path or userinfo), when known.
+        to: Option<String>,
         /// The cause.
         #[source]
         source: BoxError,
     },
     /// A timeout expired.
-    #[error("the {which} timeout expired")]
+    #[error("the {which} timeout expired{}", to.as_ref().map(|to| format!(" ({to})")).unwrap_or_default())]
     Timeout {
         /// Which one.
         which: TimeoutKind,
+        /// The host and port it was talking to, when known.
+        to: Option<String>,
     },
     /// The connection failed while the request was under way.
     #[error("the request failed{}: {source}", if *.maybe_sent { " after it may have reached the server" } else { " before it was sent" })]
@@ -107,7 +111,7 @@ impl TransportError {
                 false
             }
             Self::Connect { .. } | Self::Dispatch { .. } | Self::Body { .. } => true,
-            Self::Timeout { which } => *which != TimeoutKind::Operation,
+            Self::Timeout { which, .. } => *which != TimeoutKind::Operation,
         }
     }
 
@@ -122,13 +126,26 @@ impl TransportError {
             self,
             Self::Connect { .. }
                 | Self::Timeout {
-                    which: TimeoutKind::Connect
+                    which: TimeoutKind::Connect,
+                    ..
                 }
                 | Self::Dispatch {
                     maybe_sent: false,
                     ..
                 }
         )
+    }
+
+    /// The same error, naming `to` (a URI's host and port) when it is about a connection or a
+    /// timeout and names nothing yet.
+    #[must_use]
+    pub fn talking_to(mut self, uri: &http::Uri) -> Self {
+        if let Self::Connect { to, .. } | Self::Timeout { to, .. } = &mut self
+            && to.is_none()
+        {
+            *to = host_and_port(uri);
+        }
+        self
     }
 
     /// Classifies an error of the stack's inner services.
@@ -151,9 +168,11 @@ impl TransportError {
             if has_timed_out(&error) {
                 return Self::Timeout {
                     which: TimeoutKind::Connect,
+                    to: None,
                 };
             }
             return Self::Connect {
+                to: None,
                 source: Box::new(error),
             };
         }
@@ -181,4 +200,19 @@ fn has_timed_out(error: &(dyn StdError + 'static)) -> bool {
         current = error.source();
     }
     false
+}
+
+/// `host:port` of a URI (the scheme's port when it names none); never its userinfo or path.
+pub(crate) fn host_and_port(uri: &http::Uri) -> Option<String> {
+    let host = uri.host()?;
+    let port = uri.port_u16().or_else(|| match uri.scheme_str() {
+        Some("https") => Some(443),
+        Some("http") => Some(80),
+        _ => None,
+    })?;
+    Some(if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    })
 }

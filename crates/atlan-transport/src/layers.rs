@@ -255,6 +255,7 @@ where
                 .await
                 .map_err(|_| TransportError::Timeout {
                     which: TimeoutKind::Body,
+                    to: None,
                 })?
                 .map_err(|error| {
                     if error.is::<http_body_util::LengthLimitError>() {

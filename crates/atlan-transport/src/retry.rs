@@ -268,7 +268,7 @@ mod tests {
     fn error(kind: &str) -> TransportError {
         let source: crate::error::BoxError = "boom".into();
         match kind {
-            "connect" => TransportError::Connect { source },
+            "connect" => TransportError::Connect { to: None, source },
             "unsent" => TransportError::Dispatch {
                 maybe_sent: false,
                 source,
@@ -280,12 +280,15 @@ mod tests {
             "body" => TransportError::Body { source },
             "attempt" => TransportError::Timeout {
                 which: crate::TimeoutKind::Attempt,
+                to: None,
             },
             "connect-timeout" => TransportError::Timeout {
                 which: crate::TimeoutKind::Connect,
+                to: None,
             },
             "operation" => TransportError::Timeout {
                 which: crate::TimeoutKind::Operation,
+                to: None,
             },
             _ => TransportError::construction("x"),
         }

@@ -106,7 +106,10 @@ impl Transport {
             .layer(decompression)
             .layer(trace)
             .service(service);
+        // A connection error or a timeout names the tenant's host and port.
+        let tenant = config.base_url.clone();
         let call = ServiceBuilder::new()
+            .map_err(move |error: TransportError| error.talking_to(&tenant))
             .map_err(|error: BoxError| timeout_or(error, TimeoutKind::Operation))
             .layer(TimeoutLayer::new(config.timeouts.operation))
             .layer(SetRequestIdLayer::new(
@@ -172,7 +175,7 @@ impl Service<Request<Bytes>> for Transport {
 /// An expired tower timeout is the given kind of timeout; anything else keeps its class.
 fn timeout_or(error: BoxError, which: TimeoutKind) -> TransportError {
     if error.is::<Elapsed>() {
-        TransportError::Timeout { which }
+        TransportError::Timeout { which, to: None }
     } else {
         TransportError::from_box(error)
     }

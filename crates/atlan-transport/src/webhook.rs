@@ -50,7 +50,8 @@ impl WebhookClient {
     ///
     /// # Errors
     /// [`TransportError::Timeout`] when the timeout expired, [`TransportError::Connect`] or
-    /// [`TransportError::Dispatch`] when the exchange failed (their messages never hold the URL).
+    /// [`TransportError::Dispatch`] when the exchange failed (their messages name the host and
+    /// port, never the URL: its path and userinfo can be secrets).
     pub async fn post_json(&self, url: &Uri, body: Bytes) -> Result<StatusCode, TransportError> {
         let mut request = Request::post(url.clone())
             .body(Full::new(body))
@@ -68,7 +69,7 @@ impl WebhookClient {
                 .client
                 .request(request)
                 .await
-                .map_err(TransportError::from_client)?;
+                .map_err(|error| TransportError::from_client(error).talking_to(url))?;
             let status = response.status();
             // Drain a bounded part of the answer so that the connection can be reused.
             let _ = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
@@ -80,6 +81,7 @@ impl WebhookClient {
             .await
             .unwrap_or(Err(TransportError::Timeout {
                 which: TimeoutKind::Operation,
+                to: crate::error::host_and_port(url),
             }))
     }
 }

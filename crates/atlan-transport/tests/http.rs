@@ -195,6 +195,13 @@ async fn nothing_listening_is_a_connect_error_and_the_request_was_not_sent() {
         .unwrap_err();
     assert!(matches!(error, TransportError::Connect { .. }), "{error}");
     assert!(error.is_unsent() && error.is_retryable());
+    let host = url.trim_start_matches("http://");
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("could not connect to {host}:")),
+        "the host and port are named: {error}"
+    );
 }
 
 /// With tokio's paused clock, a server that never answers makes the attempt timeout expire without
@@ -215,7 +222,8 @@ async fn a_server_that_never_answers_hits_the_attempt_timeout() {
         matches!(
             error,
             TransportError::Timeout {
-                which: TimeoutKind::Attempt
+                which: TimeoutKind::Attempt,
+                ..
             }
         ),
         "{error}"

@@ -352,7 +352,8 @@ async fn an_attempt_that_hangs_times_out_and_only_idempotent_requests_try_again(
         matches!(
             error,
             TransportError::Timeout {
-                which: TimeoutKind::Attempt
+                which: TimeoutKind::Attempt,
+                ..
             }
         ),
         "{error}"
@@ -379,7 +380,8 @@ async fn the_whole_call_is_bounded_by_the_operation_timeout() {
         matches!(
             error,
             TransportError::Timeout {
-                which: TimeoutKind::Operation
+                which: TimeoutKind::Operation,
+                ..
             }
         ),
         "{error}"
@@ -413,7 +415,8 @@ async fn a_body_that_never_ends_times_out() {
         matches!(
             error,
             TransportError::Timeout {
-                which: TimeoutKind::Body
+                which: TimeoutKind::Body,
+                ..
             }
         ),
         "{error}"

@@ -102,7 +102,7 @@ pub enum Error {
         request: Box<ApiRequest>,
     },
     /// A wait ended before the run finished ([`crate::Runs::monitor`], [`crate::Apps::monitor`]).
-    #[error("{operation}: {what} did not finish within {waited:?}{}", last_status.as_ref().map(|status| format!(" (last seen {status})")).unwrap_or_default())]
+    #[error("{operation}: {what} did not finish within {}{}", crate::human::human_duration(*waited), last_status.as_ref().map(|status| format!(" (last seen {status})")).unwrap_or_default())]
     Timeout {
         /// The operation, `runs.monitor` or `apps.monitor`.
         operation: &'static str,

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-/// `duration` as people write it: milliseconds under a second, seconds with one decimal under a
-/// minute, else its two largest units (seconds dropped from an hour on).
+/// `duration` as people write it: milliseconds under a second, seconds under a minute (with one
+/// decimal when it is not a whole number of them), else its two largest units.
 ///
 /// ```
 /// use std::time::Duration;
@@ -14,6 +14,9 @@ use std::time::Duration;
 /// assert_eq!(human_duration(Duration::from_secs(330)), "5m 30s");
 /// ```
 pub fn human_duration(duration: Duration) -> String {
+    if duration.subsec_nanos() == 0 && duration.as_secs() < 60 {
+        return format!("{}s", duration.as_secs());
+    }
     if duration < Duration::from_secs(1) {
         return format!("{}ms", duration.as_millis());
     }
@@ -49,10 +52,11 @@ mod tests {
     #[test]
     fn durations_read_as_people_write_them() {
         let cases = [
-            (Duration::ZERO, "0ms"),
+            (Duration::ZERO, "0s"),
             (Duration::from_millis(7), "7ms"),
             (Duration::from_millis(999), "999ms"),
-            (Duration::from_secs(1), "1.0s"),
+            (Duration::from_secs(1), "1s"),
+            (Duration::from_secs(42), "42s"),
             (Duration::from_nanos(2_004_149_322), "2.0s"),
             (Duration::from_millis(59_940), "59.9s"),
             (Duration::from_millis(59_960), "1m"),

@@ -39,12 +39,13 @@ pub(crate) enum AppsCommand {
         /// The app's operation.
         #[arg(long, value_name = "E")]
         entrypoint: Option<String>,
-        /// Run on this cron schedule (with --timezone).
-        #[arg(long, requires = "timezone", value_name = "EXPR", value_parser = input::cron)]
+        /// Run on this cron schedule.
+        #[arg(long, value_name = "EXPR", value_parser = input::cron)]
         cron: Option<String>,
-        /// The schedule's time zone (with --cron).
-        #[arg(long, requires = "cron", value_name = "TZ", value_parser = input::timezone)]
-        timezone: Option<String>,
+        /// The schedule's time zone, such as Europe/Paris (with --cron).
+        #[arg(long, requires = "cron", value_name = "TZ", default_value = "UTC",
+              value_parser = input::timezone)]
+        timezone: String,
         /// Start a run once created.
         #[arg(long)]
         run: bool,
@@ -171,9 +172,9 @@ pub(crate) enum AppSchedulesCommand {
         /// Cron expression, such as "0 2 * * *".
         #[arg(long, value_name = "EXPR", value_parser = input::cron)]
         cron: String,
-        /// The time zone (UTC when absent; always sent).
-        #[arg(long, value_name = "TZ", value_parser = input::timezone)]
-        timezone: Option<String>,
+        /// The time zone of the expression, such as Europe/Paris.
+        #[arg(long, value_name = "TZ", default_value = "UTC", value_parser = input::timezone)]
+        timezone: String,
     },
     /// Stop every trigger of a workflow firing (or of many, with the selectors), keeping them in
     /// its inputs (`atlanctl_suspended_schedules`), so that `resume` restores them from any machine.

@@ -28,12 +28,13 @@ pub(crate) enum WorkflowsCommand {
     Run {
         /// The workflow as JSON (metadata, spec, payload), such as one exported from Atlan.
         file: PathBuf,
-        /// Run on this cron schedule (with --timezone).
-        #[arg(long, requires = "timezone", value_name = "EXPR", value_parser = input::cron)]
+        /// Run on this cron schedule.
+        #[arg(long, value_name = "EXPR", value_parser = input::cron)]
         cron: Option<String>,
         /// The schedule's time zone, such as Europe/Paris (with --cron).
-        #[arg(long, requires = "cron", value_name = "TZ", value_parser = input::timezone)]
-        timezone: Option<String>,
+        #[arg(long, requires = "cron", value_name = "TZ", default_value = "UTC",
+              value_parser = input::timezone)]
+        timezone: String,
     },
     /// Run a workflow again. While a run of it is Pending or Running, nothing is started: that
     /// run is shown (`"started": false`), and the command succeeds.
@@ -96,9 +97,9 @@ pub(crate) enum RunsCommand {
     },
     /// List a workflow's runs, newest first.
     List {
-        /// The workflow id.
-        #[arg(long, value_name = "NAME")]
-        workflow: String,
+        /// The workflow id, or a pattern (`*`, `?`) that matches one.
+        #[arg(long, value_name = "NAME", value_parser = input::glob)]
+        workflow: atlan_ops::Glob,
         /// Only runs in this phase.
         #[arg(long, value_parser = input::phase)]
         phase: Option<WorkflowPhase>,
@@ -110,15 +111,15 @@ pub(crate) enum RunsCommand {
     Search(SearchArgs),
     /// Show a workflow's latest run (by start time).
     Latest {
-        /// The workflow id.
-        #[arg(long, value_name = "NAME")]
-        workflow: String,
+        /// The workflow id, or a pattern (`*`, `?`) that matches one.
+        #[arg(long, value_name = "NAME", value_parser = input::glob)]
+        workflow: atlan_ops::Glob,
     },
     /// Show a workflow's run that is Pending or Running.
     Current {
-        /// The workflow id.
-        #[arg(long, value_name = "NAME")]
-        workflow: String,
+        /// The workflow id, or a pattern (`*`, `?`) that matches one.
+        #[arg(long, value_name = "NAME", value_parser = input::glob)]
+        workflow: atlan_ops::Glob,
     },
     /// Stop a running run (it ends Failed).
     Stop {
@@ -162,14 +163,15 @@ pub(crate) struct SearchArgs {
 /// `atlanctl runs monitor`
 #[derive(Debug, Args)]
 pub(crate) struct MonitorArgs {
-    /// Follow the latest run of this workflow.
+    /// Follow the latest run of this workflow (or of the one a pattern, `*` `?`, matches).
     #[arg(
         long,
         value_name = "NAME",
         required_unless_present = "run_id",
-        conflicts_with = "run_id"
+        conflicts_with = "run_id",
+        value_parser = input::glob
     )]
-    pub(crate) workflow: Option<String>,
+    pub(crate) workflow: Option<atlan_ops::Glob>,
     /// Follow this run.
     pub(crate) run_id: Option<String>,
     /// Time between two polls, such as 10s or 1m (at least 100ms).
@@ -191,7 +193,7 @@ pub(crate) enum SchedulesCommand {
         #[arg(long, value_name = "EXPR", value_parser = input::cron)]
         cron: String,
         /// The time zone of the expression, such as Europe/Paris.
-        #[arg(long, value_name = "TZ", value_parser = input::timezone)]
+        #[arg(long, value_name = "TZ", default_value = "UTC", value_parser = input::timezone)]
         timezone: String,
     },
     /// Stop running a workflow on a schedule.
@@ -236,9 +238,9 @@ pub(crate) enum CredentialsCommand {
         /// '{"connectorConfigName":"atlan-connectors-snowflake"}'.
         #[arg(long, value_name = "JSON", value_parser = input::filter)]
         filter: Option<Map<String, Value>>,
-        /// Only the credential of this workflow.
-        #[arg(long, value_name = "NAME")]
-        workflow: Option<String>,
+        /// Only the credential of this workflow (or of the one a pattern, `*` `?`, matches).
+        #[arg(long, value_name = "NAME", value_parser = input::glob)]
+        workflow: Option<atlan_ops::Glob>,
         /// The page (--from and --size are sent as offset and limit), or all of them.
         #[command(flatten)]
         paging: Paging,

@@ -26,9 +26,9 @@ pub(crate) enum MigrateCommand {
 /// Which legacy workflows.
 #[derive(Debug, Args)]
 pub(crate) struct MigrateSelect {
-    /// Only this legacy workflow (repeat for several).
-    #[arg(long, value_name = "NAME")]
-    pub(crate) workflow: Vec<String>,
+    /// Only this legacy workflow, or those a pattern (`*`, `?`) matches (repeat for several).
+    #[arg(long, value_name = "NAME", value_parser = input::glob)]
+    pub(crate) workflow: Vec<atlan_ops::Glob>,
     /// Only this package's workflows (a prefix such as atlan-snowflake, or @atlan/snowflake).
     #[arg(long, value_name = "P", conflicts_with = "workflow")]
     pub(crate) package: Option<String>,
@@ -39,7 +39,7 @@ impl MigrateSelect {
     pub(crate) fn selection(&self) -> String {
         let mut text = String::new();
         for workflow in &self.workflow {
-            text.push_str(&format!(" --workflow {workflow}"));
+            text.push_str(&format!(" --workflow {}", workflow.as_str()));
         }
         if let Some(package) = &self.package {
             text.push_str(&format!(" --package {package}"));

@@ -16,6 +16,7 @@ mod legacy;
 mod migrate;
 mod monitoring;
 mod ops;
+mod vocabulary;
 
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
 pub(crate) use legacy::{
@@ -205,14 +206,15 @@ pub(crate) struct Paging {
 }
 
 /// The time bounds of a run search, the same on both APIs: `since` is inclusive (`gte`), `before`
-/// inclusive (`lte`); each is checked when given.
+/// inclusive (`lte`); each is checked when given. `--since` and `--before`, every command's window,
+/// are the started bounds here.
 #[derive(Debug, Clone, Default, Args)]
 pub(crate) struct TimeArgs {
     /// Started at or after T (date math such as now-6h, or RFC 3339).
-    #[arg(long, value_name = "T", value_parser = input::date)]
+    #[arg(long, visible_alias = "since", value_name = "T", value_parser = input::date)]
     pub(crate) started_since: Option<String>,
     /// Started at or before T.
-    #[arg(long, value_name = "T", value_parser = input::date)]
+    #[arg(long, visible_alias = "before", value_name = "T", value_parser = input::date)]
     pub(crate) started_before: Option<String>,
     /// Finished at or after T.
     #[arg(long, value_name = "T", value_parser = input::date)]

@@ -57,9 +57,10 @@ pub(crate) struct StatsArgs {
     /// an app id.
     #[arg(long, value_name = "P")]
     pub(crate) package: Option<String>,
-    /// Only this workflow: a legacy workflow name or an app workflow slug.
-    #[arg(long, value_name = "W")]
-    pub(crate) workflow: Option<String>,
+    /// Only workflows (legacy names or app slugs) matching this pattern (`*`, `?`; a plain name
+    /// is that workflow).
+    #[arg(long, value_name = "GLOB", value_parser = input::glob)]
+    pub(crate) workflow: Option<atlan_ops::Glob>,
 }
 
 /// `atlanctl doctor`
@@ -100,15 +101,19 @@ pub(crate) struct RerunArgs {
     /// Runs started at or after T are looked at (date math such as now-1d, or RFC 3339).
     #[arg(long, value_name = "T", default_value = "now-1d", value_parser = input::date)]
     pub(crate) since: String,
+    /// Runs started at or before T.
+    #[arg(long, value_name = "T", value_parser = input::date)]
+    pub(crate) before: Option<String>,
     /// Which API's workflows.
     #[arg(long, value_enum, default_value_t)]
     pub(crate) api: ApiArg,
     /// Only this package: a legacy prefix or package name, or an app id.
     #[arg(long, value_name = "P")]
     pub(crate) package: Option<String>,
-    /// Only workflows (names or slugs) matching this pattern (`*`, `?`).
-    #[arg(long, value_name = "GLOB")]
-    pub(crate) workflow: Option<String>,
+    /// Only workflows (names or slugs) matching this pattern (`*`, `?`; a plain name is that
+    /// workflow).
+    #[arg(long, value_name = "GLOB", value_parser = input::glob)]
+    pub(crate) workflow: Option<atlan_ops::Glob>,
     /// Submits under way at once (1 to 32); halved after a 429 or 503.
     #[arg(long, value_name = "N", default_value_t = atlan_ops::bulk::rerun::DEFAULT_CONCURRENCY,
           value_parser = concurrency)]
@@ -149,11 +154,14 @@ impl RerunArgs {
     /// The selection as a journal records it: the options that choose the workflows, as given.
     pub(crate) fn selection(&self) -> String {
         let mut text = format!("--failed --since {} --api {:?}", self.since, self.api);
+        if let Some(before) = &self.before {
+            text.push_str(&format!(" --before {before}"));
+        }
         if let Some(package) = &self.package {
             text.push_str(&format!(" --package {package}"));
         }
         if let Some(workflow) = &self.workflow {
-            text.push_str(&format!(" --workflow {workflow}"));
+            text.push_str(&format!(" --workflow {}", workflow.as_str()));
         }
         text.push_str(&format!(" --order {:?}", self.order));
         text.to_lowercase()
@@ -181,9 +189,10 @@ pub(crate) struct SuspendArgs {
     /// Only this package: a legacy prefix or package name, or an app id.
     #[arg(long, value_name = "P", conflicts_with = "name")]
     pub(crate) package: Option<String>,
-    /// Only workflows (names or slugs) matching this pattern (`*`, `?`).
-    #[arg(long, value_name = "GLOB", conflicts_with = "name")]
-    pub(crate) workflow: Option<String>,
+    /// Only workflows (names or slugs) matching this pattern (`*`, `?`; a plain name is that
+    /// workflow).
+    #[arg(long, value_name = "GLOB", conflicts_with = "name", value_parser = input::glob)]
+    pub(crate) workflow: Option<atlan_ops::Glob>,
     /// Which API's workflows, with the selectors (default: both; under `apps`: apps).
     #[arg(long, value_enum, conflicts_with = "name")]
     pub(crate) api: Option<ApiArg>,
@@ -212,7 +221,7 @@ impl SuspendArgs {
             text.push_str(&format!(" --package {package}"));
         }
         if let Some(workflow) = &self.workflow {
-            text.push_str(&format!(" --workflow {workflow}"));
+            text.push_str(&format!(" --workflow {}", workflow.as_str()));
         }
         text.to_lowercase()
     }

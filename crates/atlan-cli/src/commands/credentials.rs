@@ -53,13 +53,16 @@ async fn get(guid: &str, env: &mut Env) -> Result<(), CliError> {
 
 async fn list(
     filter: Option<Map<String, Value>>,
-    workflow: Option<String>,
+    workflow: Option<atlan_ops::Glob>,
     paging: Paging,
     env: &mut Env,
 ) -> Result<(), CliError> {
-    let mut list = env
-        .client()
-        .await?
+    let client = env.client().await?;
+    let workflow = match &workflow {
+        Some(pattern) => Some(crate::workflow_names::one(&client, pattern).await?),
+        None => None,
+    };
+    let mut list = client
         .credentials()
         .list()
         .from(paging.from)

@@ -103,6 +103,11 @@ fn previews(command: &Command) -> bool {
     }
 }
 
+/// Says which schedule was set, in which zone (`--timezone` defaults to UTC).
+pub(crate) fn scheduled(cron: &str, timezone: &str) {
+    polling::say(&format!("scheduled `{cron}` in {timezone}"));
+}
+
 /// Runs a command line. A dry run that stopped before a request prints it and succeeds; a
 /// preview's (see [`previews`]) reads go for real.
 pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {

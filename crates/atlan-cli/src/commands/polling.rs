@@ -27,7 +27,11 @@ impl fmt::Display for PollError {
         match self {
             Self::Api(error) => write!(f, "{error}"),
             Self::TimedOut(after) => {
-                write!(f, "the poll took longer than {after:?} (--poll-timeout)")
+                write!(
+                    f,
+                    "the poll took longer than {} (--poll-timeout)",
+                    atlan_workflows::human_duration(*after)
+                )
             }
         }
     }

@@ -9,6 +9,8 @@ use crate::error::CliError;
 use crate::listing::{self, Owner, Shown};
 use crate::progress::Progress;
 use crate::rows::{self, RUN_COLUMNS};
+use crate::workflow_names;
+use atlan_ops::Glob;
 
 /// Runs `atlanctl runs …`.
 pub(crate) async fn run(command: RunsCommand, env: &mut Env) -> Result<(), CliError> {
@@ -36,21 +38,21 @@ async fn get(run_id: &str, env: &mut Env) -> Result<(), CliError> {
 }
 
 async fn list(
-    workflow: &str,
+    workflow: &Glob,
     phase: Option<WorkflowPhase>,
     paging: Paging,
     env: &mut Env,
 ) -> Result<(), CliError> {
-    let listing = env
-        .client()
-        .await?
+    let client = env.client().await?;
+    let workflow = workflow_names::one(&client, workflow).await?;
+    let listing = client
         .runs()
-        .list(workflow)
+        .list(workflow.as_str())
         .phase(phase)
         .from(paging.from)
         .size(paging.size)
         .concurrency(paging.concurrency);
-    let owner = Owner::Workflow(workflow.to_owned());
+    let owner = Owner::Workflow(workflow);
     print_listing(listing, paging, Some(owner), env).await
 }
 
@@ -82,13 +84,17 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
     print_listing(search, args.paging, None, env).await
 }
 
-async fn latest(workflow: &str, env: &mut Env) -> Result<(), CliError> {
-    let run = env.client().await?.runs().latest(workflow).await?;
+async fn latest(workflow: &Glob, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
+    let workflow = workflow_names::one(&client, workflow).await?;
+    let run = client.runs().latest(&workflow).await?;
     print_run(&run, env)
 }
 
-async fn current(workflow: &str, env: &mut Env) -> Result<(), CliError> {
-    let run = env.client().await?.runs().current(workflow).await?;
+async fn current(workflow: &Glob, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
+    let workflow = workflow_names::one(&client, workflow).await?;
+    let run = client.runs().current(&workflow).await?;
     print_run(&run, env)
 }
 
@@ -99,12 +105,15 @@ async fn stop(run_id: &str, env: &mut Env) -> Result<(), CliError> {
 }
 
 async fn monitor(args: MonitorArgs, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
     let target = match (args.workflow, args.run_id) {
-        (Some(workflow), _) => MonitorTarget::Workflow(workflow),
+        (Some(workflow), _) => {
+            MonitorTarget::Workflow(workflow_names::one(&client, &workflow).await?)
+        }
         (None, Some(run_id)) => MonitorTarget::Run(run_id),
         (None, None) => return Err(CliError::Usage("give a run id or --workflow NAME".into())),
     };
-    let monitor = env.client().await?.runs().monitor(target);
+    let monitor = client.runs().monitor(target);
     let progress = Progress::monitor();
     let started = tokio::time::Instant::now();
     let seen = progress.clone();

@@ -16,7 +16,7 @@ pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), 
             cron,
             timezone,
         } => {
-            let schedule = WorkflowSchedule::new(cron, timezone)
+            let schedule = WorkflowSchedule::new(cron.clone(), timezone.clone())
                 .map_err(|error| CliError::Usage(error.to_string()))?;
             let updated = env
                 .client()
@@ -24,6 +24,7 @@ pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), 
                 .schedules()
                 .add(&name, &schedule)
                 .await?;
+            super::scheduled(&cron, &timezone);
             env.printer
                 .records(WORKFLOW_COLUMNS, &[rows::workflow_response(&updated)])
         }

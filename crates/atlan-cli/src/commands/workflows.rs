@@ -22,7 +22,7 @@ pub(crate) async fn run(command: WorkflowsCommand, env: &mut Env) -> Result<(), 
             file,
             cron,
             timezone,
-        } => submit(&file, cron.zip(timezone), env).await,
+        } => submit(&file, cron.map(|cron| (cron, timezone)), env).await,
         WorkflowsCommand::Rerun {
             id,
             allow_concurrent,
@@ -110,10 +110,13 @@ async fn submit(
         .transpose()
         .map_err(|error| CliError::Usage(error.to_string()))?;
     let mut run = env.client().await?.workflows().run(workflow);
-    if let Some(schedule) = schedule {
-        run = run.schedule(schedule);
+    if let Some(schedule) = &schedule {
+        run = run.schedule(schedule.clone());
     }
     let created = run.await?;
+    if let Some(schedule) = &schedule {
+        super::scheduled(&schedule.cron, &schedule.timezone);
+    }
     env.printer
         .records(WORKFLOW_COLUMNS, &[rows::workflow_response(&created)])
 }

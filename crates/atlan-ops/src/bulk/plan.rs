@@ -91,36 +91,6 @@ impl Plan {
     }
 }
 
-/// The longest `--workflow` pattern.
-pub const MAX_GLOB: usize = 256;
-
-/// A workflow pattern: `*` any run of characters, `?` one, the rest as it is.
-#[derive(Debug, Clone)]
-pub struct Glob {
-    text: String,
-    matcher: wildmatch::WildMatch,
-}
-
-impl Glob {
-    /// The pattern `text`, or `None` when it is longer than [`MAX_GLOB`].
-    pub fn new(text: &str) -> Option<Self> {
-        (text.len() <= MAX_GLOB).then(|| Self {
-            text: text.to_owned(),
-            matcher: wildmatch::WildMatch::new(text),
-        })
-    }
-
-    /// Whether `workflow` matches it.
-    pub fn matches(&self, workflow: &str) -> bool {
-        self.matcher.matches(workflow)
-    }
-
-    /// The pattern as given.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
 /// The plan over `rows` (the figures of the window, any order), ordered as `order` says; within
 /// a wave, by API and name.
 pub fn failed(rows: &[WorkflowStats], order: Order) -> Plan {
@@ -317,16 +287,5 @@ mod tests {
         assert_eq!(plan.waves[0][0].workflow, "tableau");
         assert_eq!(plan.skipped[0].workflow, "snowflake");
         assert!(plan.skipped[0].reason.contains("earlier batch"));
-    }
-
-    #[test]
-    fn globs_take_stars_and_question_marks_and_are_bounded() {
-        let glob = Glob::new("atlan-snowflake-*").unwrap();
-        assert!(glob.matches("atlan-snowflake-1714638976"));
-        assert!(!glob.matches("atlan-snowflake"));
-        assert!(Glob::new("atlan-???-1").unwrap().matches("atlan-dbt-1"));
-        assert!(Glob::new(&"*".repeat(MAX_GLOB + 1)).is_none());
-        let hostile = Glob::new(&"*a".repeat(100)).unwrap();
-        assert!(!hostile.matches(&"a".repeat(99)));
     }
 }

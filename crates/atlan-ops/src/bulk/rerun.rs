@@ -207,9 +207,9 @@ where
                 "start"
             };
             return Err(format!(
-                "{} did not {what} within {:?}: the next waves were not submitted",
+                "{} did not {what} within {}: the next waves were not submitted",
                 waiting.join(", "),
-                pace.timeout
+                atlan_workflows::human_duration(pace.timeout)
             ));
         }
         (pace.sleep)(pace.interval).await;

@@ -19,8 +19,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::journal::{Journal, JournalError, Outcome, Progress};
-use super::plan::Glob;
 use crate::fetch::{ApiChoice, same_package};
+use crate::glob::Glob;
 use crate::view::Api;
 
 /// Suspend or resume.

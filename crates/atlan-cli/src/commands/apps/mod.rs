@@ -33,7 +33,7 @@ pub(crate) async fn run(command: AppsCommand, env: &mut Env) -> Result<(), CliEr
         } => {
             let options = CreateOptions {
                 entrypoint,
-                schedule: cron.zip(timezone),
+                schedule: cron.map(|cron| (cron, timezone)),
                 run,
                 validate,
             };
@@ -104,8 +104,8 @@ async fn create(
     if let Some(entrypoint) = options.entrypoint {
         create = create.entrypoint(entrypoint);
     }
-    if let Some((cron, timezone)) = options.schedule {
-        create = create.schedule(cron, timezone);
+    if let Some((cron, timezone)) = &options.schedule {
+        create = create.schedule(cron.clone(), timezone.clone());
     }
     if options.run {
         create = create.run();
@@ -114,6 +114,9 @@ async fn create(
         create = create.validate();
     }
     let created = create.await?;
+    if let Some((cron, timezone)) = &options.schedule {
+        crate::commands::scheduled(cron, timezone);
+    }
     env.printer
         .records(rows::CHANGE_COLUMNS, &[rows::change(&created.response)])
 }

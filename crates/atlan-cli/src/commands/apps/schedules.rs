@@ -25,17 +25,15 @@ pub(super) async fn run(command: AppSchedulesCommand, env: &mut Env) -> Result<(
     }
 }
 
-async fn add(
-    slug: String,
-    cron: String,
-    timezone: Option<String>,
-    env: &mut Env,
-) -> Result<(), CliError> {
-    let mut add = env.client().await?.apps().add_schedule(slug, cron);
-    if let Some(timezone) = timezone {
-        add = add.timezone(timezone);
-    }
-    let added = add.await?;
+async fn add(slug: String, cron: String, timezone: String, env: &mut Env) -> Result<(), CliError> {
+    let added = env
+        .client()
+        .await?
+        .apps()
+        .add_schedule(slug, cron.clone())
+        .timezone(timezone.clone())
+        .await?;
+    crate::commands::scheduled(&cron, &timezone);
     env.printer
         .records(rows::SCHEDULE_COLUMNS, &[rows::schedule(&added)])
 }

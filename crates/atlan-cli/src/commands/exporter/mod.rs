@@ -48,8 +48,8 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
                 Err(error) => {
                     metrics.failed(took, requests);
                     say(&format!(
-                        "poll failed: {error}; serving the last values, next poll in {:?}",
-                        polling.delay()
+                        "poll failed: {error}; serving the last values, next poll in {}",
+                        atlan_workflows::human_duration(polling.delay())
                     ));
                 }
             }

@@ -33,17 +33,9 @@ const COLUMNS: [&str; 5] = ["WORKFLOW", "API", "ACTION", "RUN", "REASON"];
 /// Runs `atlanctl runs rerun`.
 pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError> {
     let now = Timestamp::now();
-    let window = Window::parse(&args.since, None, now)
+    let window = Window::parse(&args.since, args.before.as_deref(), now)
         .map_err(|error| CliError::Usage(error.to_string()))?;
-    let glob = match &args.workflow {
-        Some(text) => Some(Glob::new(text).ok_or_else(|| {
-            CliError::Usage(format!(
-                "--workflow is longer than {} characters",
-                bulk::plan::MAX_GLOB
-            ))
-        })?),
-        None => None,
-    };
+    let glob = args.workflow.clone();
     let client = env.client().await?;
     let tenant = env.base_url().unwrap_or_default().to_owned();
     if env.is_dry_run() {

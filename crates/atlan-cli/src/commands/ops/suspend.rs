@@ -8,8 +8,7 @@ use std::sync::Mutex;
 
 use atlan_ops::Api;
 use atlan_ops::bulk::{
-    self, Glob, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport,
-    ScheduleSelection,
+    self, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport, ScheduleSelection,
 };
 use atlan_workflows::model::WorkflowSchedule;
 use atlan_workflows::{AtlanClient, Error};
@@ -95,13 +94,8 @@ async fn bulk_change(
     if let Some(package) = &args.package {
         selection = selection.package(package.clone());
     }
-    if let Some(text) = &args.workflow {
-        selection = selection.workflow(Glob::new(text).ok_or_else(|| {
-            CliError::Usage(format!(
-                "--workflow is longer than {} characters",
-                bulk::plan::MAX_GLOB
-            ))
-        })?);
+    if let Some(glob) = &args.workflow {
+        selection = selection.workflow(glob.clone());
     }
     let client = env.client().await?;
     let tenant = env.base_url().unwrap_or_default().to_owned();
