@@ -19,6 +19,20 @@ fn unwritable(name: &str) -> (String, std::path::PathBuf) {
     (parent.join("journal.jsonl").display().to_string(), parent)
 }
 
+/// `runs rerun --failed` over the seed's window, without asking, with `journal`.
+fn rerun(journal: &str) -> Vec<&str> {
+    vec![
+        "runs",
+        "rerun",
+        "--failed",
+        "--since",
+        SINCE,
+        "--yes",
+        "--journal",
+        journal,
+    ]
+}
+
 /// The requests a preview printed on stdout.
 fn requests(out: &Output) -> Vec<Value> {
     for line in out.stdout.lines() {
@@ -43,61 +57,33 @@ async fn each_bulk_dry_run_shows_its_changes_and_changes_nothing() {
     let before = state(&sandbox);
     let crons = atlan(&sandbox, &["-o", "json", "schedules", "list"]).await;
     let cases: Vec<(Vec<&str>, &str)> = vec![
+        (rerun(&journal), "/api/service/workflows/submit"),
         (
-            vec![
-                "runs",
-                "rerun",
-                "--failed",
-                "--since",
-                SINCE,
-                "--yes",
-                "--journal",
-                &journal,
-            ],
-            "/api/service/workflows/submit",
-        ),
-        (
-            vec![
-                "schedules",
-                "suspend",
-                "--all",
-                "--yes",
-                "--journal",
-                &journal,
-            ],
+            [
+                words("schedules suspend --all --yes --journal"),
+                vec![&journal],
+            ]
+            .concat(),
             "/api/service/workflows/",
         ),
         (
-            vec![
-                "apps",
-                "schedules",
-                "suspend",
-                "--all",
-                "--yes",
-                "--journal",
-                &journal,
-            ],
+            [
+                words("apps schedules suspend --all --yes --journal"),
+                vec![&journal],
+            ]
+            .concat(),
             "/api/service/v1/app/prod-snowflake-0c4f9a1e",
         ),
         (
-            vec![
-                "migrate",
-                "apply",
-                "--package",
-                "atlan-snowflake",
-                "--yes",
-                "--journal",
-                &journal,
-            ],
+            [
+                words("migrate apply --package atlan-snowflake --yes --journal"),
+                vec![&journal],
+            ]
+            .concat(),
             "/api/service/v1/app",
         ),
         (
-            vec![
-                "credentials",
-                "purge",
-                "e39626c9-4bae-49af-a674-8e8a9b31f6ab",
-                "--yes",
-            ],
+            words("credentials purge e39626c9-4bae-49af-a674-8e8a9b31f6ab --yes"),
             "/api/service/credentials/e39626c9-4bae-49af-a674-8e8a9b31f6ab/archive",
         ),
     ];
@@ -131,20 +117,7 @@ async fn a_dry_run_is_not_stopped_by_an_interrupted_batchs_journal() {
     let (_clock, sandbox) = sandbox().await;
     let journal = scratch("interrupted-rerun.jsonl", "{\"record\":\"header\"}\n");
     let journal = journal.display().to_string();
-    let out = atlan(
-        &sandbox,
-        &[
-            "--dry-run",
-            "runs",
-            "rerun",
-            "--failed",
-            "--since",
-            SINCE,
-            "--journal",
-            &journal,
-        ],
-    )
-    .await;
+    let out = atlan(&sandbox, &[&["--dry-run"][..], &rerun(&journal)].concat()).await;
     out.ok();
     assert_eq!(
         requests(&out).len(),
@@ -152,19 +125,6 @@ async fn a_dry_run_is_not_stopped_by_an_interrupted_batchs_journal() {
         "the two planted failures: {}",
         out.stdout
     );
-    let real = atlan(
-        &sandbox,
-        &[
-            "runs",
-            "rerun",
-            "--failed",
-            "--since",
-            SINCE,
-            "--yes",
-            "--journal",
-            &journal,
-        ],
-    )
-    .await;
+    let real = atlan(&sandbox, &rerun(&journal)).await;
     real.exits(1).mentions("interrupted batch");
 }

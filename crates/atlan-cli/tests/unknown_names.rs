@@ -12,155 +12,72 @@ use common::*;
 #[tokio::test]
 async fn an_unknown_name_exits_3_at_once_everywhere() {
     let (_clock, sandbox) = sandbox().await;
-    let guid = "00000000-0000-4000-8000-000000000000";
-    let cases: Vec<(Vec<&str>, &str)> = vec![
+    // Each command line (split on spaces), and the name its error must mention.
+    const W: &str = "nope-1700000000";
+    const RUN: &str = "nope-run-123";
+    const GUID: &str = "00000000-0000-4000-8000-000000000000";
+    let cases: Vec<(String, &str)> = [
+        (format!("workflows find --id {W}"), W),
+        (format!("workflows update {W} --set a=b"), W),
+        (format!("workflows rerun {W}"), W),
+        (format!("workflows delete {W} --yes"), W),
+        (format!("workflows change-owner {W} --username jane.doe"), W),
+        (format!("runs get {RUN}"), RUN),
+        (format!("runs list --workflow {W}"), W),
+        (format!("runs latest --workflow {W}"), W),
+        (format!("runs current --workflow {W}"), W),
+        (format!("runs stop {RUN}"), RUN),
+        (format!("runs monitor {RUN} --timeout 1h"), RUN),
+        (format!("runs monitor --workflow {W} --timeout 1h"), W),
+        (format!("runs explain {RUN}"), RUN),
+        ("runs stats --workflow nope-*".to_owned(), "nope-*"),
         (
-            vec!["workflows", "find", "--id", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["workflows", "update", "nope-1700000000", "--set", "a=b"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["workflows", "rerun", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["workflows", "delete", "nope-1700000000", "--yes"],
-            "nope-1700000000",
-        ),
-        (
-            vec![
-                "workflows",
-                "change-owner",
-                "nope-1700000000",
-                "--username",
-                "jane.doe",
-            ],
-            "nope-1700000000",
-        ),
-        (vec!["runs", "get", "nope-run-123"], "nope-run-123"),
-        (
-            vec!["runs", "list", "--workflow", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["runs", "latest", "--workflow", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["runs", "current", "--workflow", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (vec!["runs", "stop", "nope-run-123"], "nope-run-123"),
-        (
-            vec!["runs", "monitor", "nope-run-123", "--timeout", "1h"],
-            "nope-run-123",
-        ),
-        (
-            vec![
-                "runs",
-                "monitor",
-                "--workflow",
-                "nope-1700000000",
-                "--timeout",
-                "1h",
-            ],
-            "nope-1700000000",
-        ),
-        (vec!["runs", "explain", "nope-run-123"], "nope-run-123"),
-        (vec!["runs", "stats", "--workflow", "nope-*"], "nope-*"),
-        (
-            vec!["runs", "rerun", "--failed", "--workflow", "nope-*", "--yes"],
+            "runs rerun --failed --workflow nope-* --yes".to_owned(),
             "nope-*",
         ),
+        (format!("schedules add {W} --cron @daily"), W),
+        (format!("schedules remove {W}"), W),
+        (format!("schedules get {W}"), W),
+        (format!("schedules suspend {W}"), W),
+        (format!("schedules resume {W}"), W),
         (
-            vec!["schedules", "add", "nope-1700000000", "--cron", "0 2 * * *"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["schedules", "remove", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["schedules", "get", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["schedules", "suspend", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["schedules", "resume", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["schedules", "suspend", "--workflow", "nope-*", "--yes"],
+            "schedules suspend --workflow nope-* --yes".to_owned(),
             "nope-*",
         ),
-        (vec!["credentials", "get", guid], guid),
-        (vec!["credentials", "test", "--id", guid], guid),
-        (vec!["credentials", "purge", guid, "--yes"], guid),
+        (format!("credentials get {GUID}"), GUID),
+        (format!("credentials test --id {GUID}"), GUID),
+        (format!("credentials purge {GUID} --yes"), GUID),
+        (format!("credentials list --workflow {W}"), W),
+        ("apps describe nope-app".to_owned(), "nope-app"),
+        ("apps inputs nope-app".to_owned(), "nope-app"),
+        ("apps get nope-slug".to_owned(), "nope-slug"),
+        ("apps update nope-slug --set a=b".to_owned(), "nope-slug"),
+        ("apps delete nope-slug --yes".to_owned(), "nope-slug"),
+        ("apps submit nope-slug".to_owned(), "nope-slug"),
+        (format!("apps runs get {RUN}"), RUN),
+        (format!("apps runs cancel {RUN}"), RUN),
+        (format!("apps runs monitor {RUN} --timeout 1h"), RUN),
+        ("apps runs list nope-slug".to_owned(), "nope-slug"),
         (
-            vec!["credentials", "list", "--workflow", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (vec!["apps", "describe", "nope-app"], "nope-app"),
-        (vec!["apps", "inputs", "nope-app"], "nope-app"),
-        (vec!["apps", "get", "nope-slug"], "nope-slug"),
-        (
-            vec!["apps", "update", "nope-slug", "--set", "a=b"],
-            "nope-slug",
-        ),
-        (vec!["apps", "delete", "nope-slug", "--yes"], "nope-slug"),
-        (vec!["apps", "submit", "nope-slug"], "nope-slug"),
-        (vec!["apps", "runs", "get", "nope-run-123"], "nope-run-123"),
-        (
-            vec!["apps", "runs", "cancel", "nope-run-123"],
-            "nope-run-123",
-        ),
-        (
-            vec!["apps", "runs", "monitor", "nope-run-123", "--timeout", "1h"],
-            "nope-run-123",
-        ),
-        (vec!["apps", "runs", "list", "nope-slug"], "nope-slug"),
-        (
-            vec![
-                "apps",
-                "schedules",
-                "add",
-                "nope-slug",
-                "--cron",
-                "0 2 * * *",
-            ],
+            "apps schedules add nope-slug --cron @daily".to_owned(),
             "nope-slug",
         ),
         (
-            vec!["apps", "schedules", "remove", "nope-slug", "t-1"],
+            "apps schedules remove nope-slug t-1".to_owned(),
             "nope-slug",
         ),
-        (
-            vec!["apps", "schedules", "suspend", "nope-slug"],
-            "nope-slug",
-        ),
-        (
-            vec!["apps", "schedules", "resume", "nope-slug"],
-            "nope-slug",
-        ),
-        (
-            vec!["migrate", "plan", "--workflow", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-        (
-            vec!["migrate", "verify", "--workflow", "nope-1700000000"],
-            "nope-1700000000",
-        ),
-    ];
+        ("apps schedules suspend nope-slug".to_owned(), "nope-slug"),
+        ("apps schedules resume nope-slug".to_owned(), "nope-slug"),
+        (format!("migrate plan --workflow {W}"), W),
+        (format!("migrate verify --workflow {W}"), W),
+    ]
+    .into_iter()
+    .collect();
     let mut wrong = Vec::new();
-    for (args, named) in &cases {
+    for (line, named) in &cases {
+        let args: Vec<&str> = line.split(' ').collect();
         // A command that waited would hit this guard long before its own hour.
-        let out = tokio::time::timeout(Duration::from_secs(20), atlan(&sandbox, args))
+        let out = tokio::time::timeout(Duration::from_secs(20), atlan(&sandbox, &args))
             .await
             .unwrap_or_else(|_| panic!("{args:?} waited"));
         if out.code != 3 || !out.stderr.contains(named) {

@@ -44,14 +44,7 @@ async fn a_workflow_pattern_names_the_one_it_matches_or_lists_them() {
     let (_clock, sandbox) = sandbox().await;
     let one = atlan(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "runs",
-            "latest",
-            "--workflow",
-            "atlan-snowflake-miner-17146*",
-        ],
+        &words("-o json runs latest --workflow atlan-snowflake-miner-17146*"),
     )
     .await;
     let run: Value = serde_json::from_str(one.ok().trim()).unwrap();
@@ -75,18 +68,7 @@ async fn a_workflow_pattern_names_the_one_it_matches_or_lists_them() {
     // Over many: the figures of each workflow the pattern matches.
     let stats = atlan(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "runs",
-            "stats",
-            "--workflow",
-            "atlan-snowflake-1*",
-            "--since",
-            "2026-06-01T00:00:00Z",
-            "--now",
-            "2026-06-15T12:00:00Z",
-        ],
+        &words("-o json runs stats --workflow atlan-snowflake-1* --since 2026-06-01T00:00:00Z --now 2026-06-15T12:00:00Z"),
     )
     .await;
     stats.ok();
@@ -120,13 +102,7 @@ async fn a_schedule_is_in_utc_unless_a_zone_is_given_and_the_output_says_so() {
     added.mentions("scheduled `0 2 * * *` in UTC");
     let got = atlan(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "schedules",
-            "get",
-            "csa-asset-import-1705849995",
-        ],
+        &words("-o json schedules get csa-asset-import-1705849995"),
     )
     .await;
     let cron: Value = serde_json::from_str(got.ok().trim()).unwrap();

@@ -81,11 +81,7 @@ async fn watch_tells_each_failure_once_across_a_kill_9_and_loses_none() {
     let mut watcher = watch(&sandbox, &url, &state);
     let first = next_poll(&state, None).await;
 
-    sandbox
-        .faults()
-        .add(FaultRule::fail_runs(CRAWLER, "Authentication failed for user ETL").times(1))
-        .unwrap();
-    let failed = rerun(&sandbox).await;
+    let failed = failure(&sandbox, "Authentication failed for user ETL").await;
     let key = format!("run_failed:legacy:{failed}");
     eventually("the failure's notification", || async {
         hook.keys().contains(&key).then_some(())
@@ -111,11 +107,7 @@ async fn watch_tells_each_failure_once_across_a_kill_9_and_loses_none() {
     // Killed, a failure happens while it is down; restarted, it tells that one and not the first.
     watcher.start_kill().unwrap();
     watcher.wait().await.unwrap();
-    sandbox
-        .faults()
-        .add(FaultRule::fail_runs(CRAWLER, "connection refused").times(1))
-        .unwrap();
-    let missed_while_down = rerun(&sandbox).await;
+    let missed_while_down = failure(&sandbox, "connection refused").await;
     let down_key = format!("run_failed:legacy:{missed_while_down}");
     let before_restart = cursor(&state);
     let mut watcher = watch(&sandbox, &url, &state);
@@ -154,11 +146,7 @@ async fn a_failing_webhook_is_retried_and_what_it_missed_survives_a_kill_9() {
     let state = state_file("retry");
     let mut watcher = watch(&sandbox, &url, &state);
     next_poll(&state, None).await;
-    sandbox
-        .faults()
-        .add(FaultRule::fail_runs(CRAWLER, "Authentication failed").times(1))
-        .unwrap();
-    let failed = rerun(&sandbox).await;
+    let failed = failure(&sandbox, "Authentication failed").await;
     let key = format!("run_failed:legacy:{failed}");
     eventually("the notification in the outbox", || async {
         std::fs::read_to_string(&state)
@@ -173,19 +161,9 @@ async fn a_failing_webhook_is_retried_and_what_it_missed_survives_a_kill_9() {
 
     // The webhook works again; a single run of `--once` delivers it, and only once.
     hook.fail.store(0, Ordering::SeqCst);
-    let out = once(&sandbox, &url, &state).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&sandbox, &url, &state).await;
     assert_eq!(hook.keys(), vec![key.clone()]);
-    let out = once(&sandbox, &url, &state).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&sandbox, &url, &state).await;
     assert_eq!(hook.keys(), vec![key]);
 }
 
@@ -199,6 +177,16 @@ async fn once(sandbox: &SandboxHandle, url: &str, state: &PathBuf) -> std::proce
         .args(["watch", "--once", "--api", "legacy", "--state"])
         .arg(state);
     command.output().await.unwrap()
+}
+
+/// `once`, which must succeed.
+async fn once_ok(sandbox: &SandboxHandle, url: &str, state: &PathBuf) {
+    let out = once(sandbox, url, state).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Makes the crawler's next run fail and runs it (it ends at once); answers its name.
@@ -224,12 +212,7 @@ async fn once_keeps_its_state_so_two_runs_with_a_failure_between_tell_it_once() 
     })
     .await;
 
-    let out = once(&sandbox, &url, &state).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&sandbox, &url, &state).await;
     assert!(hook.keys().is_empty(), "{:?}", hook.keys());
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert!(
@@ -239,22 +222,12 @@ async fn once_keeps_its_state_so_two_runs_with_a_failure_between_tell_it_once() 
     assert!(saved["started"].is_string(), "and its first start: {saved}");
 
     let between = failure(&sandbox, "connection refused").await;
-    let out = once(&sandbox, &url, &state).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&sandbox, &url, &state).await;
     let told = format!("run_failed:legacy:{between}");
     assert_eq!(hook.keys(), vec![told.clone()]);
 
     // Again: nothing new, and never the failure from before the first start.
-    let out = once(&sandbox, &url, &state).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&sandbox, &url, &state).await;
     assert_eq!(hook.keys(), vec![told]);
     assert!(!hook.keys().iter().any(|key| key.contains(&before)));
 }
@@ -264,12 +237,7 @@ async fn once_exits_1_when_its_poll_fails_and_the_next_run_goes_on_from_the_last
     let sandbox = live_sandbox().await;
     let (hook, url) = Hook::start(0).await;
     let state = state_file("once-fails");
-    let out = once(&sandbox, &url, &state).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&sandbox, &url, &state).await;
     let first = cursor(&state);
     let outage = sandbox
         .faults()
@@ -289,11 +257,6 @@ async fn once_exits_1_when_its_poll_fails_and_the_next_run_goes_on_from_the_last
         "a failed poll leaves the cursor where it was"
     );
     sandbox.faults().remove(outage);
-    let out = once(&sandbox, &url, &state).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&sandbox, &url, &state).await;
     assert_eq!(hook.keys(), vec![format!("run_failed:legacy:{between}")]);
 }

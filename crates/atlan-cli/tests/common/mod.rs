@@ -166,6 +166,11 @@ pub fn scratch(name: &str, contents: &str) -> PathBuf {
     path
 }
 
+/// The words of a command line (split on spaces), for tables of commands.
+pub fn words(line: &str) -> Vec<&str> {
+    line.split(' ').collect()
+}
+
 /// A path as an argument.
 pub fn arg(path: &Path) -> &str {
     path.to_str().unwrap()

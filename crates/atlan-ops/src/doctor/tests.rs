@@ -18,6 +18,13 @@ fn tenant() -> Tenant {
     Tenant::new(now(), Window::between(at("2026-11-24T12:00:00Z"), None))
 }
 
+/// A tenant whose users could be read (none disabled).
+fn known_users() -> Tenant {
+    let mut tenant = tenant();
+    tenant.disabled_users = Some(BTreeSet::new());
+    tenant
+}
+
 fn run(workflow: &str, status: Status, start: &str, seconds: i64) -> RunView {
     let started = at(start);
     RunView {
@@ -80,8 +87,7 @@ fn a_failure_streak_is_an_error() {
 
 #[test]
 fn a_scheduled_workflow_without_success_is_stale_and_its_missed_due_times_are_counted() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     let mut nightly = scheduled("nightly", "atlan-snowflake", "0 2 * * *");
     // Due at 02:00 on each of the 7 days from the 25th to the 1st; runs came on all but two.
     for day in ["25", "26", "27", "29", "30"] {
@@ -112,8 +118,7 @@ fn a_scheduled_workflow_without_success_is_stale_and_its_missed_due_times_are_co
 
 #[test]
 fn a_suspended_schedule_is_neither_stale_nor_missed() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     let mut paused = scheduled("paused", "atlan-snowflake", "0 2 * * *");
     paused.schedules[0].suspended = true;
     tenant.workflows = vec![paused];
@@ -166,8 +171,7 @@ fn owners_unknown_when_the_users_cannot_be_read() {
 
 #[test]
 fn a_miner_due_before_its_crawler_is_out_of_order_and_a_bi_tool_overlaps_a_long_crawl() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     tenant.stats = stats(&[
         run(
             "crawler",
@@ -221,8 +225,7 @@ fn a_miner_due_before_its_crawler_is_out_of_order_and_a_bi_tool_overlaps_a_long_
 
 #[test]
 fn runs_longer_than_their_interval_overlap_themselves() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     tenant.stats = stats(&[run(
         "hourly",
         Status::Succeeded,
@@ -246,8 +249,7 @@ fn runs_longer_than_their_interval_overlap_themselves() {
 
 #[test]
 fn an_unreadable_schedule_is_reported_not_a_panic() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     tenant.workflows = vec![scheduled("odd", "atlan-snowflake", "not a cron")];
     let findings = check(&tenant);
     assert!(
@@ -259,8 +261,7 @@ fn an_unreadable_schedule_is_reported_not_a_panic() {
 
 #[test]
 fn a_failing_finding_names_its_latest_failed_run_and_the_command_to_explain_it() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     let runs = [
         run("w", Status::Succeeded, "2026-11-30T00:00:00Z", 60),
         run("w", Status::Failed, "2026-12-01T00:00:00Z", 60),
@@ -287,8 +288,7 @@ fn a_failing_finding_names_its_latest_failed_run_and_the_command_to_explain_it()
 
 #[test]
 fn due_times_before_the_schedule_or_the_workflow_existed_are_not_missed() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     // Made two days ago, scheduled nightly since; its two nightly runs came.
     let mut new = scheduled("new", "atlan-snowflake", "0 2 * * *");
     new.created = Some(at("2026-11-29T09:00:00Z"));
@@ -311,8 +311,7 @@ fn due_times_before_the_schedule_or_the_workflow_existed_are_not_missed() {
 
 #[test]
 fn a_workflow_made_in_the_window_is_stale_only_once_a_run_ended_without_success() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     let mut migrated = scheduled("migrated", "snowflake-crawler", "0 2 * * *");
     migrated.api = Api::Apps;
     migrated.created = Some(at("2026-12-01T10:00:00Z"));
@@ -338,8 +337,7 @@ fn a_workflow_made_in_the_window_is_stale_only_once_a_run_ended_without_success(
 
 #[test]
 fn a_due_time_a_long_run_held_names_that_run() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     let mut nightly = scheduled("nightly", "atlan-tableau", "15 0 * * *");
     nightly.created = Some(at("2026-11-20T00:00:00Z"));
     for day in 25..=30 {
@@ -411,8 +409,7 @@ fn lineage_order_does_not_depend_on_the_time_of_day() {
 
 #[test]
 fn two_scheduled_workflows_of_one_job_are_a_double_schedule() {
-    let mut tenant = tenant();
-    tenant.disabled_users = Some(BTreeSet::new());
+    let mut tenant = known_users();
     let mut legacy = scheduled("atlan-snowflake-1714638976", "atlan-snowflake", "0 2 * * *");
     legacy.connection = Some("default/snowflake/1714638976".into());
     // Migrated: an app workflow named as the legacy one.
