@@ -4,7 +4,12 @@
 //! app workflows exist, and a name taken by an app workflow with other inputs reported as a
 //! conflict, never reused.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 
@@ -345,5 +350,54 @@ async fn verify_with_a_test_run_submits_the_app_workflow_and_monitors_it_to_its_
     assert!(
         line["run"].as_str().is_some_and(|run| !run.is_empty()),
         "{line}"
+    );
+}
+
+#[tokio::test]
+async fn right_after_a_migration_doctor_warns_of_the_double_schedule_not_of_missed_runs() {
+    let (clock, sandbox) = sandbox().await;
+    let dir = scratch("doctor");
+    let journal = dir.join("migrate.jsonl").display().to_string();
+    atlan(
+        &sandbox,
+        &words(&format!(
+            "migrate apply --workflow {CRAWLER} --yes --journal {journal}"
+        )),
+    )
+    .await
+    .ok();
+    let migrated = apps_named(&sandbox, CRAWLER).await;
+    let slug = migrated[0]["slug"].as_str().unwrap().to_owned();
+    // Two hours later, on the sandbox's clock.
+    clock.advance(Duration::from_secs(2 * 3600));
+    let at = atlan_sandbox::Clock::now(&clock).to_string();
+    let doctor = atlan(&sandbox, &words(&format!("-o json doctor --now {at}"))).await;
+    let findings = doctor.json_lines();
+    let about = |check: &str, workflow: &str| {
+        findings
+            .iter()
+            .filter(|f| f["check"] == check && f["workflow"] == workflow)
+            .count()
+    };
+    assert_eq!(about("missed_schedule", &slug), 0, "{findings:?}");
+    assert_eq!(about("stale", &slug), 0, "{findings:?}");
+    let double = findings
+        .iter()
+        .find(|f| {
+            f["check"] == "double_schedule"
+                && f["workflow"] == CRAWLER
+                && f["detail"].as_str().unwrap().contains(&slug)
+        })
+        .unwrap_or_else(|| panic!("the pair is both scheduled: {findings:?}"));
+    assert!(
+        double["detail"]
+            .as_str()
+            .unwrap()
+            .contains("migrated from it"),
+        "{double}"
+    );
+    assert_eq!(
+        double["next"],
+        format!("atlanctl migrate apply --workflow {CRAWLER} --archive-legacy")
     );
 }

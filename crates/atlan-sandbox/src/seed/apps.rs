@@ -1,6 +1,6 @@
 //! The default tenant's app workflows: three workflows of the newer API and runs in every one of
 //! the nine statuses, so that the README's sandbox shows both worlds. `prod-snowflake` runs
-//! nightly: a run at each due time of its trigger for 30 days, the runs started by hand placed
+//! nightly: a run at each due time of its trigger for 14 days, the runs started by hand placed
 //! between them, and it crawls the connection the legacy Snowflake crawler still crawls on its own
 //! schedule (a planted `double_schedule`). `bq-prod-crawl` has not succeeded in its last three
 //! runs (a planted `failing`).
@@ -18,7 +18,7 @@ const DAY: i64 = 86_400_000;
 /// An hour, in milliseconds.
 const HOUR: i64 = 3_600_000;
 /// How many days of nightly runs `prod-snowflake` has.
-const HISTORY_DAYS: i64 = 30;
+const HISTORY_DAYS: i64 = 14;
 
 fn inputs(connector: &str, epoch: i64, name: &str, extra: Value) -> StoredInputs {
     let mut inputs = json!({

@@ -15,8 +15,8 @@ use crate::store::{Event, Failure, FailureCause, Outcome, RunRecord};
 
 /// A day, in milliseconds.
 const DAY_MS: i64 = 86_400_000;
-/// How far back the due times of a scheduled workflow without a history are read (to place its
-/// runs).
+/// How far back the due times of a scheduled workflow are read, to place its runs by hand (some
+/// from before its schedule was added, when people ran it by hand only).
 const PLACING_DAYS: i64 = 60;
 
 /// `tenant.json`: workflows, runs and credentials.
@@ -142,13 +142,20 @@ pub(super) fn events(
         let Some(history) = &workflow.history else {
             continue;
         };
+        let since = now - history.days * DAY_MS;
+        let due: Vec<i64> = workflow
+            .due
+            .iter()
+            .copied()
+            .filter(|at| *at > since)
+            .collect();
         let busy = |due: i64| {
             workflow
                 .busy
                 .iter()
                 .any(|(from, to)| *from < due && *to > due)
         };
-        for run in history::scheduled_runs(&workflow.name, history, &workflow.due, busy) {
+        for run in history::scheduled_runs(&workflow.name, history, &due, busy) {
             let mut record = base_record(&workflow.name, &workflow.template, run.name, rng);
             record.created = run.due;
             record.scheduled = Some(run.due);
@@ -171,8 +178,8 @@ pub(super) fn events(
     Ok(events)
 }
 
-/// A workflow's event and what its runs need of it: its due times since its schedule was added
-/// (its history's days), or over [`PLACING_DAYS`] to place runs by hand.
+/// A workflow's event and what its runs need of it: its due times over [`PLACING_DAYS`] (its
+/// schedule's own runs are made at those since the schedule was added, its history's days).
 fn workflow_event(
     entry: SeedWorkflow,
     now: i64,
@@ -202,8 +209,7 @@ fn workflow_event(
     let due = match annotation(atlan_model::SCHEDULE_ANNOTATION) {
         Some(cron) => {
             let timezone = annotation(atlan_model::TIMEZONE_ANNOTATION).unwrap_or("UTC");
-            let from = since.unwrap_or(now - PLACING_DAYS * DAY_MS);
-            history::due_times(cron, timezone, from, now)
+            history::due_times(cron, timezone, now - PLACING_DAYS * DAY_MS, now)
                 .map_err(|reason| format!("workflow {name}: {reason}"))?
         }
         None if entry.history.is_some() => {
