@@ -38,11 +38,13 @@ pub mod fetch;
 pub mod glob;
 pub mod lineage;
 pub mod migrate;
+pub mod preview;
 pub mod stats;
 pub mod uses;
 pub mod view;
 pub mod watch;
 pub mod window;
+pub mod workflow_facts;
 
 pub use cause::{Cause, Evidence, classify};
 pub use credential_use::{CredentialUse, credential_use};
@@ -50,9 +52,11 @@ pub use doctor::{Finding, Severity};
 pub use explain::{Explanation, PreviousRun, StepChange, explain};
 pub use fetch::{ApiChoice, Selection};
 pub use glob::Glob;
+pub use preview::Preview;
 pub use stats::{RecentRun, Stats, WorkflowStats};
 pub use view::{Api, RunView, Status, StepView};
 pub use window::{DEFAULT_SINCE, Window, WindowError};
+pub use workflow_facts::{RunSpan, ScheduleFacts, WorkflowFacts};
 
 use atlan_workflows::{AtlanClient, Result};
 

@@ -195,8 +195,8 @@ impl RunWatch {
             return Ok(true);
         }
         let exists = match &self.target {
-            MonitorTarget::Workflow(name) => self.runs.workflows().get_opt(name).await?.is_some(),
-            MonitorTarget::Run(id) => self.runs.workflows().of_run(id).await?.is_some(),
+            MonitorTarget::Workflow(name) => self.runs.workflow_exists(name).await?,
+            MonitorTarget::Run(id) => self.runs.workflow_of(id).await?.is_some(),
         };
         self.exists.store(exists, Ordering::Relaxed);
         Ok(exists)

@@ -14,6 +14,7 @@ use crate::monitor::{Monitor, MonitorTarget, RunWatch, Wait};
 use crate::paging::legacy::legacy_source;
 use crate::request::ApiRequest;
 use crate::requests::runs as requests;
+use crate::requests::workflows as workflow_requests;
 use crate::sealed::Sealed;
 
 /// Run operations; from [`AtlanClient::runs`].
@@ -184,9 +185,41 @@ impl Runs {
         Wait::new(RunWatch::new(self.clone(), target.into()))
     }
 
-    /// The workflows of the client these runs come from.
-    pub(crate) fn workflows(&self) -> crate::workflows::Workflows {
-        self.client.workflows()
+    /// The workflow a run's name says it is a run of, if that workflow exists: Argo names a run
+    /// `{workflow}-{suffix}` (and a scheduled one `{workflow}-cron-{unix seconds}`), so each part
+    /// of the name before a `-` is a candidate, looked up in one search. `None` means no
+    /// workflow could have started a run of that name.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty name; otherwise as [`AtlanClient::execute`].
+    pub async fn workflow_of(&self, run_name: &str) -> Result<Option<WorkflowSearchResult>> {
+        let candidates: Vec<&str> = run_name
+            .match_indices('-')
+            .filter_map(|(at, _)| run_name.get(..at))
+            .filter(|candidate| !candidate.is_empty())
+            .rev()
+            .take(workflows::MAX_IDS)
+            .collect();
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let response: WorkflowSearchResponse = self
+            .client
+            .execute_json(&workflow_requests::find_by_ids(&candidates)?)
+            .await?;
+        // The longest name that matches: the workflow closest to the run's own name.
+        Ok(response
+            .into_hits()
+            .into_iter()
+            .max_by_key(|hit| hit.name().len()))
+    }
+
+    /// Whether a workflow with this id exists (one search).
+    pub(crate) async fn workflow_exists(&self, workflow_id: &str) -> Result<bool> {
+        Ok(self
+            .first(&workflow_requests::find_by_id(workflow_id)?)
+            .await?
+            .is_some())
     }
 
     async fn first(&self, request: &ApiRequest) -> Result<Option<WorkflowSearchResult>> {

@@ -91,35 +91,6 @@ impl Workflows {
         Error::not_found_as_none(self.get(id).await)
     }
 
-    /// The workflow a run's name says it is a run of, if that workflow exists: Argo names a run
-    /// `{workflow}-{suffix}` (and a scheduled one `{workflow}-cron-{unix seconds}`), so each part
-    /// of the name before a `-` is a candidate, looked up in one search. `None` means no
-    /// workflow could have started a run of that name.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for an empty name; otherwise as [`AtlanClient::execute`].
-    pub async fn of_run(&self, run_name: &str) -> Result<Option<WorkflowSearchResult>> {
-        let candidates: Vec<&str> = run_name
-            .match_indices('-')
-            .filter_map(|(at, _)| run_name.get(..at))
-            .filter(|candidate| !candidate.is_empty())
-            .rev()
-            .take(atlan_query::workflows::MAX_IDS)
-            .collect();
-        if candidates.is_empty() {
-            return Ok(None);
-        }
-        let response: WorkflowSearchResponse = self
-            .client
-            .execute_json(&requests::find_by_ids(&candidates)?)
-            .await?;
-        // The longest name that matches: the workflow closest to the run's own name.
-        Ok(response
-            .into_hits()
-            .into_iter()
-            .max_by_key(|hit| hit.name().len()))
-    }
-
     /// The newest workflows of a package (up to [`FindByType::max_results`], default 10). Matches
     /// the package exactly: `atlan-snowflake` does not find `atlan-snowflake-miner-…` workflows.
     ///

@@ -6,14 +6,12 @@
 
 pub mod journal;
 pub mod plan;
-pub mod preview;
 pub mod rerun;
 pub mod schedules;
 
 pub use crate::glob::Glob;
 pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
 pub use plan::{Order, Plan, Target};
-pub use preview::Preview;
 pub use rerun::{Executed, Pace, Report, WaveWait, execute, maybe_sent, preview_reruns};
 pub use schedules::{
     ScheduleAction, SchedulePlan, ScheduleReport, ScheduleSelection, ScheduleTarget,

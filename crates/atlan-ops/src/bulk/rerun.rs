@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::journal::{Journal, JournalError, Outcome, Progress};
 use super::plan::{Plan, Target};
+use crate::preview::{Preview, check_dry_run, first_write};
 use crate::view::{Api, Status};
 
 /// The default number of submits under way at once.
@@ -305,21 +306,21 @@ async fn one(
 pub async fn preview_reruns(
     client: &AtlanClient,
     plan: &Plan,
-) -> atlan_workflows::Result<Vec<super::Preview>> {
-    super::preview::check_dry_run(client)?;
+) -> atlan_workflows::Result<Vec<Preview>> {
+    check_dry_run(client)?;
     let mut previews = Vec::with_capacity(plan.len());
     for target in plan.waves.iter().flatten() {
         let preview = match active_run(client, target).await? {
-            Some(run) => super::Preview::new(
+            Some(run) => Preview::new(
                 target.api,
                 &target.workflow,
                 None,
                 Some(format!("a run is active ({run}): not re-run")),
             ),
-            None => super::Preview::new(
+            None => Preview::new(
                 target.api,
                 &target.workflow,
-                super::preview::first_write(submit(client, target)).await?,
+                first_write(submit(client, target)).await?,
                 None,
             ),
         };

@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::journal::{Journal, JournalError, Outcome, Progress};
 use crate::fetch::{ApiChoice, same_package};
 use crate::glob::Glob;
+use crate::preview::{Preview, check_dry_run, first_write};
 use crate::view::Api;
 
 /// Suspend or resume.
@@ -150,7 +151,7 @@ pub async fn select(
     match action {
         ScheduleAction::Suspend => {
             let (facts, _) =
-                crate::doctor::schedules(client, selection.api, Timestamp::now()).await?;
+                crate::workflow_facts::schedules(client, selection.api, Timestamp::now()).await?;
             for fact in facts {
                 let package = match fact.api {
                     Api::Legacy => legacy_package(&fact.workflow),
@@ -282,20 +283,15 @@ pub async fn preview_schedules(
     client: &AtlanClient,
     plan: &SchedulePlan,
     action: ScheduleAction,
-) -> atlan_workflows::Result<Vec<super::Preview>> {
-    super::preview::check_dry_run(client)?;
+) -> atlan_workflows::Result<Vec<Preview>> {
+    check_dry_run(client)?;
     let mut previews = Vec::with_capacity(plan.len());
     for target in &plan.targets {
-        let request = super::preview::first_write(change(client, target, action)).await?;
+        let request = first_write(change(client, target, action)).await?;
         let note = request
             .is_none()
             .then(|| format!("nothing to {}", action.as_str()));
-        previews.push(super::Preview::new(
-            target.api,
-            &target.workflow,
-            request,
-            note,
-        ));
+        previews.push(Preview::new(target.api, &target.workflow, request, note));
     }
     Ok(previews)
 }

@@ -5,24 +5,20 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use atlan_workflows::model::WorkflowScheduleResponse;
 use atlan_workflows::{AtlanClient, Error, Result};
 use futures_util::{StreamExt, TryStreamExt};
 use jiff::Timestamp;
 
-use super::{
-    CredentialCheck, Finding, RunSpan, ScheduleFacts, Severity, Tenant, WorkflowFacts, check,
-};
+use super::{CredentialCheck, Finding, Severity, Tenant, check};
 use crate::fetch::{self, ApiChoice, Selection, not_served};
 use crate::stats::Stats;
 use crate::uses;
 use crate::view::{self, Api};
 use crate::window::Window;
+use crate::workflow_facts::{self, RunSpan, WorkflowFacts};
 
 /// How many workflows or credentials are read at once.
 const CONCURRENCY: usize = 8;
-/// The annotation with a scheduled legacy workflow's name.
-const ATLAN_NAME: &str = "orchestration.atlan.com/atlanName";
 /// The label with the username a legacy workflow was created by (and runs as).
 const OWNER_LABEL: &str = "workflows.argoproj.io/creator-preferred-username";
 
@@ -98,8 +94,11 @@ pub async fn gather(
     window: &Window,
     now: Timestamp,
 ) -> Result<(Tenant, Vec<Api>)> {
-    let (scheduled, disabled) =
-        futures_util::future::join(schedules(client, api, now), client.users().disabled()).await;
+    let (scheduled, disabled) = futures_util::future::join(
+        workflow_facts::schedules(client, api, now),
+        client.users().disabled(),
+    )
+    .await;
     let (found, mut skipped) = scheduled?;
     let mut facts: HashMap<(Api, String), WorkflowFacts> = found
         .into_iter()
@@ -216,133 +215,4 @@ pub async fn gather(
     tenant.credentials = credentials;
     tenant.disabled_users = disabled_users;
     Ok((tenant, skipped))
-}
-
-/// Every schedule of the chosen APIs: each legacy workflow with a schedule (its CronWorkflows) and
-/// each app workflow (with its triggers, its owner and its credential), and the APIs left out
-/// because the tenant does not serve them (with [`ApiChoice::All`]).
-///
-/// # Errors
-/// The first failure of a read, other than an API the tenant does not serve.
-pub async fn schedules(
-    client: &AtlanClient,
-    api: ApiChoice,
-    now: Timestamp,
-) -> Result<(Vec<WorkflowFacts>, Vec<Api>)> {
-    let mut skipped = Vec::new();
-    let (schedules, app_workflows) = futures_util::future::join(
-        async {
-            if api.includes(Api::Legacy) {
-                client.schedules().list().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-        async {
-            if !api.includes(Api::Apps) {
-                return Ok((Vec::new(), Vec::new()));
-            }
-            futures_util::future::try_join(
-                client.apps().list().stream().try_collect::<Vec<_>>(),
-                client.apps().workflow_times(),
-            )
-            .await
-        },
-    )
-    .await;
-    let mut facts: HashMap<(Api, String), WorkflowFacts> = HashMap::new();
-    match schedules {
-        Ok(schedules) => {
-            for schedule in &schedules {
-                if let Some((name, schedule)) = legacy_schedule(schedule) {
-                    facts
-                        .entry((Api::Legacy, name.clone()))
-                        .or_insert_with(|| WorkflowFacts::new(Api::Legacy, name))
-                        .schedules
-                        .push(schedule);
-                }
-            }
-        }
-        Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Legacy),
-        Err(error) => return Err(error),
-    }
-    match app_workflows {
-        Ok((workflows, times)) => {
-            let times: HashMap<String, atlan_workflows::AppWorkflowTimes> = times
-                .into_iter()
-                .map(|times| (times.slug.clone(), times))
-                .collect();
-            for workflow in workflows {
-                if let Some(known) = app_facts(&workflow, &times, now) {
-                    facts.insert((Api::Apps, known.workflow.clone()), known);
-                }
-            }
-        }
-        Err(error) if api == ApiChoice::All && not_served(&error) => skipped.push(Api::Apps),
-        Err(error) => return Err(error),
-    }
-    let mut found: Vec<WorkflowFacts> = facts.into_values().collect();
-    found.sort_by(|a, b| (a.api, &a.workflow).cmp(&(b.api, &b.workflow)));
-    Ok((found, skipped))
-}
-
-/// What is known of an app workflow from its summary and its asset's times. Its schedules date
-/// from its last change (the App API does not say when a trigger was added; adding one changes
-/// the workflow); one whose asset the search does not show yet is taken as made just now.
-fn app_facts(
-    workflow: &atlan_workflows::model::AppSummary,
-    times: &HashMap<String, atlan_workflows::AppWorkflowTimes>,
-    now: Timestamp,
-) -> Option<WorkflowFacts> {
-    let slug = workflow.slug.clone()?;
-    let mut known = WorkflowFacts::new(Api::Apps, slug.clone());
-    known.name = workflow.name.clone();
-    known.package = workflow.app().map(str::to_owned);
-    known.owner = workflow.owner.clone();
-    let inputs = workflow.stored_inputs();
-    known.credential = inputs.as_ref().and_then(uses::app_credential);
-    known.connection = inputs.as_ref().and_then(uses::app_connection);
-    let (created, changed) = match times.get(&slug) {
-        Some(times) => (times.created, times.updated.or(times.created)),
-        None => (Some(now), Some(now)),
-    };
-    known.created = created;
-    known.schedules = workflow
-        .schedules
-        .iter()
-        .flatten()
-        .filter_map(|entry| {
-            let mut schedule = ScheduleFacts::new(
-                entry.cron.clone()?,
-                entry.timezone.clone().unwrap_or_default(),
-            );
-            schedule.since = changed;
-            Some(schedule)
-        })
-        .collect();
-    Some(known)
-}
-
-/// A legacy CronWorkflow's workflow and schedule.
-fn legacy_schedule(response: &WorkflowScheduleResponse) -> Option<(String, ScheduleFacts)> {
-    let metadata = response.metadata.as_ref()?;
-    let name = metadata
-        .annotation(ATLAN_NAME)
-        .map(str::to_owned)
-        .or_else(|| {
-            metadata
-                .name()
-                .map(|name| name.strip_suffix("-cron").unwrap_or(name).to_owned())
-        })?;
-    let spec = response.spec.as_ref()?;
-    let mut schedule = ScheduleFacts::new(
-        spec.schedule.clone()?,
-        spec.timezone.clone().unwrap_or_default(),
-    );
-    schedule.suspended = spec.suspend == Some(true);
-    schedule.since = metadata
-        .creation_timestamp
-        .as_deref()
-        .and_then(|at| at.parse().ok());
-    Some((name, schedule))
 }

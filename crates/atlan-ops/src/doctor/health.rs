@@ -1,7 +1,8 @@
 //! The checks of each workflow's health: `failing`, `stale`, `credential`, `owner_disabled`.
 
-use super::{CredentialCheck, Finding, Severity, Tenant, WorkflowFacts, explain};
+use super::{CredentialCheck, Finding, Severity, Tenant, explain};
 use crate::view::Api;
+use crate::workflow_facts::WorkflowFacts;
 
 /// `failing`: the latest ended runs of a workflow failed (an error), naming the latest.
 pub(super) fn failing(tenant: &Tenant, findings: &mut Vec<Finding>) {

@@ -24,14 +24,15 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::stats::WorkflowStats;
-use crate::view::{Api, Status};
+use crate::view::Api;
 use crate::window::Window;
+use crate::workflow_facts::WorkflowFacts;
 
 mod gather;
 mod health;
 mod timing;
 
-pub use gather::{DoctorReport, gather, run, schedules};
+pub use gather::{DoctorReport, gather, run};
 pub use timing::{MissedSchedules, missed_due};
 
 /// How bad a finding is.
@@ -124,139 +125,6 @@ impl Finding {
     fn next(mut self, command: String) -> Self {
         self.next = Some(command);
         self
-    }
-}
-
-/// A schedule of a workflow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ScheduleFacts {
-    /// The cron expression.
-    pub cron: String,
-    /// Its time zone.
-    pub timezone: String,
-    /// Since when it has been due: when it was made (due times before it are not missed).
-    pub since: Option<Timestamp>,
-    /// Whether it is suspended.
-    pub suspended: bool,
-}
-
-impl ScheduleFacts {
-    /// A schedule made at an unknown time, not suspended.
-    pub fn new(cron: impl Into<String>, timezone: impl Into<String>) -> Self {
-        Self {
-            cron: cron.into(),
-            timezone: timezone.into(),
-            since: None,
-            suspended: false,
-        }
-    }
-}
-
-/// One run of a workflow, as far as its schedule's checks need it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RunSpan {
-    /// The run (a legacy run's name, an app run's id).
-    pub run: String,
-    /// When it started.
-    pub started: Timestamp,
-    /// When it ended (`None` while it has not).
-    pub finished: Option<Timestamp>,
-    /// Its status.
-    pub status: Status,
-}
-
-impl RunSpan {
-    /// A run that started at `started`, in `status`, ended at `finished` if it did.
-    pub fn new(
-        run: impl Into<String>,
-        started: Timestamp,
-        finished: Option<Timestamp>,
-        status: Status,
-    ) -> Self {
-        Self {
-            run: run.into(),
-            started,
-            finished,
-            status,
-        }
-    }
-
-    /// Whether it was under way at `at` (started before, not ended by then).
-    pub fn active_at(&self, at: Timestamp) -> bool {
-        self.started < at && self.finished.is_none_or(|finished| finished > at)
-    }
-}
-
-/// What the checks know of a workflow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WorkflowFacts {
-    /// Its API.
-    pub api: Api,
-    /// Its name or slug.
-    pub workflow: String,
-    /// Its display name (an app workflow's name; a legacy workflow's is its name).
-    pub name: Option<String>,
-    /// Its package or app.
-    pub package: Option<String>,
-    /// Who it runs as.
-    pub owner: Option<String>,
-    /// The GUID of the credential it uses.
-    pub credential: Option<String>,
-    /// The qualified name of the connection it crawls or mines.
-    pub connection: Option<String>,
-    /// When it was created, if known.
-    pub created: Option<Timestamp>,
-    /// Its schedules.
-    pub schedules: Vec<ScheduleFacts>,
-    /// Its runs in the window (kept for scheduled workflows only, at most [`MAX_RUNS`]).
-    pub runs: Vec<RunSpan>,
-    /// Its latest ended run in the window (by start).
-    pub last_ended: Option<RunSpan>,
-}
-
-/// The most runs of a workflow the schedule checks keep.
-pub const MAX_RUNS: usize = 10_000;
-
-impl WorkflowFacts {
-    /// A workflow with nothing known of it yet.
-    pub fn new(api: Api, workflow: impl Into<String>) -> Self {
-        Self {
-            api,
-            workflow: workflow.into(),
-            name: None,
-            package: None,
-            owner: None,
-            credential: None,
-            connection: None,
-            created: None,
-            schedules: Vec::new(),
-            runs: Vec::new(),
-            last_ended: None,
-        }
-    }
-
-    /// Whether it has a schedule that is not suspended.
-    pub fn is_scheduled(&self) -> bool {
-        self.schedules.iter().any(|schedule| !schedule.suspended)
-    }
-
-    /// Takes note of a run of it: its latest ended run, and (for a scheduled workflow) the run
-    /// itself, at most [`MAX_RUNS`].
-    pub fn saw(&mut self, run: RunSpan) {
-        if run.status.is_ended()
-            && self
-                .last_ended
-                .as_ref()
-                .is_none_or(|last| last.started <= run.started)
-        {
-            self.last_ended = Some(run.clone());
-        }
-        if !self.schedules.is_empty() && self.runs.len() < MAX_RUNS {
-            self.runs.push(run);
-        }
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::*;
 use crate::stats::Stats;
 use crate::view::{RunView, Status};
+use crate::workflow_facts::{RunSpan, ScheduleFacts};
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()

@@ -9,11 +9,12 @@ use atlan_workflows::human_duration;
 use atlan_workflows::model::CronSchedule;
 use jiff::{SignedDuration, Timestamp};
 
-use super::{Finding, SCHEDULE_GRACE, ScheduleFacts, Severity, Tenant, WorkflowFacts, explain};
+use super::{Finding, SCHEDULE_GRACE, Severity, Tenant, explain};
 use crate::lineage;
 use crate::migrate::pairs;
 use crate::view::Api;
 use crate::window::Window;
+use crate::workflow_facts::{ScheduleFacts, WorkflowFacts};
 
 /// The most due times looked at per schedule.
 const MAX_DUE: usize = 1_000;

@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::mapping::{MigrationPlan, MigrationStatus, map_workflow, target_of};
+use crate::preview::{Preview, check_dry_run, first_write};
 
 /// The most legacy workflows a plan reads.
 pub const MAX_WORKFLOWS: u64 = 10_000;
@@ -401,8 +402,7 @@ pub async fn preview_apply(
     client: &AtlanClient,
     ready: &[&Planned],
     archive_legacy: bool,
-) -> Result<Vec<crate::bulk::Preview>> {
-    use crate::bulk::preview::{check_dry_run, first_write};
+) -> Result<Vec<Preview>> {
     check_dry_run(client)?;
     let mut previews = Vec::with_capacity(ready.len());
     for planned in ready {
@@ -424,12 +424,7 @@ pub async fn preview_apply(
                 archive.then(|| "then its legacy workflow would be archived".to_owned()),
             ),
         };
-        previews.push(crate::bulk::Preview::new(
-            crate::view::Api::Apps,
-            name,
-            request,
-            note,
-        ));
+        previews.push(Preview::new(crate::view::Api::Apps, name, request, note));
     }
     Ok(previews)
 }

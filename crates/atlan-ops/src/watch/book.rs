@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 
-use crate::doctor::RunSpan;
 use crate::stats::{Outcome, Stats, WorkflowStats};
 use crate::view::{Api, RunView, Status};
 use crate::window::Window;
+use crate::workflow_facts::RunSpan;
 
 /// The most runs kept per workflow (the oldest started are forgotten first).
 pub const MAX_RUNS_PER_WORKFLOW: usize = 20_000;

@@ -29,11 +29,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use atlan_workflows::{AtlanClient, Result};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::doctor::{self, WorkflowFacts, missed_due};
+use crate::doctor::missed_due;
 use crate::fetch::{self, ApiChoice, Selection};
 use crate::stats::WorkflowStats;
 use crate::view::{Api, Status};
 use crate::window::Window;
+use crate::workflow_facts::{self, WorkflowFacts};
 
 pub mod backoff;
 pub mod book;
@@ -232,7 +233,7 @@ impl Watcher {
                         .unwrap_or(read)
         });
         if refresh {
-            let (facts, left_out) = doctor::schedules(client, self.config.api, now).await?;
+            let (facts, left_out) = workflow_facts::schedules(client, self.config.api, now).await?;
             self.schedules = facts
                 .into_iter()
                 .filter(WorkflowFacts::is_scheduled)
@@ -412,8 +413,8 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
-    use crate::doctor::ScheduleFacts;
     use crate::view::{RunView, Status};
+    use crate::workflow_facts::ScheduleFacts;
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()

@@ -1,7 +1,7 @@
 //! [`GetInputContract`]: the JSON Schema an app's inputs must satisfy, and [`check_inputs`]
 //! against it.
 
-use atlan_model::{AppInputs, InputContract};
+use atlan_model::{AppInfo, AppInputs, InputContract};
 use serde_json::Value;
 
 use crate::client::AtlanClient;
@@ -41,7 +41,11 @@ impl GetInputContract {
             .await;
         match answer {
             Err(error) if error.status().is_some_and(|status| status.as_u16() == 400) => {
-                match self.client.apps().describe(&self.app_id).await {
+                let described = self
+                    .client
+                    .execute_json::<AppInfo>(&requests::describe(&self.app_id)?)
+                    .await;
+                match described {
                     Err(missing) if missing.is_not_found() => Err(missing),
                     _ => Err(error),
                 }

@@ -27,7 +27,7 @@ pub fn find_by_id(id: &str) -> Result<ApiRequest> {
 /// As [`workflows::find_by_ids`].
 pub fn find_by_ids(ids: &[&str]) -> Result<ApiRequest> {
     index_search(
-        "workflows.of_run",
+        "runs.workflow_of",
         Index::Workflows,
         &workflows::find_by_ids(ids)?,
     )

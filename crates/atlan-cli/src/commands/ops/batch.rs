@@ -70,7 +70,7 @@ pub(crate) fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
 /// every dry run prints a request), what would send nothing and why on stderr, then that nothing
 /// was sent and no journal written.
 pub(crate) fn print_previews(
-    previews: &[atlan_ops::bulk::Preview],
+    previews: &[atlan_ops::Preview],
     env: &mut crate::commands::Env,
 ) -> Result<(), CliError> {
     let say = super::super::polling::say;

@@ -1,7 +1,8 @@
-//! Dry runs of the bulk operations: what a batch would send, without a journal. Each change is
-//! the very code a batch runs, on a client in a dry-run mode: its reads go, and its first request
-//! that would change something comes back as [`Error::DryRun`] instead of being sent. A client
-//! that would send writes is refused, so a preview can never change anything.
+//! Previews: what a batch of changes (bulk re-runs, schedule changes, a migration) would send,
+//! without a journal and without sending it. Each change is the very code a batch runs, on a
+//! client in a dry-run mode: its reads go, and its first request that would change something
+//! comes back as [`Error::DryRun`] instead of being sent. A client that would send writes is
+//! refused, so a preview can never change anything.
 
 use std::future::Future;
 
