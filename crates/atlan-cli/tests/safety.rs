@@ -1,6 +1,7 @@
 //! What cannot be undone is asked for: `credentials purge`, `workflows delete` and `apps delete`
 //! ask on a terminal (a real pseudo-terminal here) naming what goes, need `--yes` without one,
 //! and a credential that workflows of either API use (or may use) is not purged without `--force`.
+//! A re-run starts nothing while a run of the workflow is under way, unless asked.
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
@@ -144,4 +145,57 @@ async fn deletes_ask_on_a_terminal_and_need_yes_without_one() {
     assert_eq!(code, 0, "{screen}");
     let gone = atlan(&sandbox, &["apps", "get", "athena-analytics-7d21c0b4"]).await;
     gone.exits(3);
+}
+
+#[tokio::test]
+async fn a_rerun_starts_nothing_while_a_run_is_under_way_unless_asked() {
+    let (_clock, sandbox) = sandbox().await;
+    let first = atlan(&sandbox, &["-o", "json", "workflows", "rerun", CRAWLER]).await;
+    first.ok();
+    let first_run = first.json_lines()[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(first_run.starts_with(&format!("{CRAWLER}-")));
+    assert_eq!(first.json_lines()[0]["started"], true);
+    let runs_before = sandbox.counts().1;
+    for extra in [&[][..], &["--idempotent"][..]] {
+        let mut line = vec!["-o", "json", "workflows", "rerun", CRAWLER];
+        line.extend_from_slice(extra);
+        let again = atlan(&sandbox, &line).await;
+        again.ok();
+        assert_eq!(
+            again.json_lines()[0]["metadata"]["name"],
+            first_run.as_str(),
+            "the run already going is shown"
+        );
+        assert_eq!(again.json_lines()[0]["started"], false);
+        again.mentions("not started another");
+    }
+    let table = atlan(&sandbox, &["workflows", "rerun", CRAWLER]).await;
+    assert!(
+        table.ok().contains(&first_run) && table.stdout.contains("Pending"),
+        "{}",
+        table.stdout
+    );
+    assert_eq!(sandbox.counts().1, runs_before, "nothing was started");
+    let concurrent = atlan(
+        &sandbox,
+        &[
+            "-o",
+            "json",
+            "workflows",
+            "rerun",
+            CRAWLER,
+            "--allow-concurrent",
+        ],
+    )
+    .await;
+    concurrent.ok();
+    assert_ne!(
+        concurrent.json_lines()[0]["metadata"]["name"],
+        first_run.as_str()
+    );
+    assert_eq!(concurrent.json_lines()[0]["started"], true);
+    assert_eq!(sandbox.counts().1, runs_before + 1);
 }

@@ -98,6 +98,9 @@ async fn the_whole_lifecycle() {
     );
     let cancelled = apps.cancel_run(&run_id).await.unwrap();
     assert_eq!(cancelled.status, Some(AppRunStatus::Stopped));
+    // A second later, so that "newest first" has one answer (runs that start at one instant are
+    // ordered by their random GUIDs).
+    clock.advance(Duration::from_secs(1));
     let second = apps.submit(&slug).idempotent().await.unwrap();
     clock.advance(Duration::from_secs(40));
     let done = apps
