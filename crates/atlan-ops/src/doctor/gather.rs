@@ -104,16 +104,7 @@ pub async fn gather(
         .into_iter()
         .map(|known| ((known.api, known.workflow.clone()), known))
         .collect();
-    let disabled_users = match disabled {
-        Ok(users) => Some(
-            users
-                .into_iter()
-                .filter_map(|user| user.username)
-                .collect::<BTreeSet<_>>(),
-        ),
-        Err(error) if not_served(&error) => None,
-        Err(error) => return Err(error),
-    };
+    let disabled_users = disabled_usernames(disabled)?;
 
     // Every run in the window: the figures, and the starts of the scheduled workflows' runs.
     let mut stats = Stats::new(*window);
@@ -146,7 +137,38 @@ pub async fn gather(
         }
     }
 
-    // Each legacy workflow: who it runs as and which credential it uses.
+    read_legacy_workflows(client, &mut facts).await?;
+    let credentials = test_credentials(client, &facts).await?;
+
+    let mut workflows: Vec<WorkflowFacts> = facts.into_values().collect();
+    workflows.sort_by(|a, b| (a.api, &a.workflow).cmp(&(b.api, &b.workflow)));
+    let mut tenant = Tenant::new(now, *window);
+    tenant.stats = stats.finish();
+    tenant.workflows = workflows;
+    tenant.credentials = credentials;
+    tenant.disabled_users = disabled_users;
+    Ok((tenant, skipped))
+}
+
+/// The usernames of the disabled users; `None` when the tenant does not serve the users list.
+fn disabled_usernames(
+    answer: Result<Vec<atlan_workflows::model::User>>,
+) -> Result<Option<BTreeSet<String>>> {
+    match answer {
+        Ok(users) => Ok(Some(
+            users.into_iter().filter_map(|user| user.username).collect(),
+        )),
+        Err(error) if not_served(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Reads each legacy workflow of `facts`: who it runs as, which credential and connection it
+/// uses, when it was created, its package.
+async fn read_legacy_workflows(
+    client: &AtlanClient,
+    facts: &mut HashMap<(Api, String), WorkflowFacts>,
+) -> Result<()> {
     let legacy: Vec<String> = facts
         .keys()
         .filter(|(api, _)| *api == Api::Legacy)
@@ -178,13 +200,19 @@ pub async fn gather(
             known.package = view::legacy::package(Some(&name), metadata);
         }
     }
+    Ok(())
+}
 
-    // Each credential in use, tested once.
+/// Tests each credential the workflows of `facts` use, once, by GUID (read-only).
+async fn test_credentials(
+    client: &AtlanClient,
+    facts: &HashMap<(Api, String), WorkflowFacts>,
+) -> Result<BTreeMap<String, CredentialCheck>> {
     let guids: BTreeSet<String> = facts
         .values()
         .filter_map(|known| known.credential.clone())
         .collect();
-    let credentials: BTreeMap<String, CredentialCheck> = futures_util::stream::iter(guids)
+    futures_util::stream::iter(guids)
         .map(|guid| async move {
             let result = match client.credentials().test_by_id(&guid).await {
                 Ok(answer) if answer.is_successful() => CredentialCheck::Passed,
@@ -205,14 +233,5 @@ pub async fn gather(
         })
         .buffer_unordered(CONCURRENCY)
         .try_collect()
-        .await?;
-
-    let mut workflows: Vec<WorkflowFacts> = facts.into_values().collect();
-    workflows.sort_by(|a, b| (a.api, &a.workflow).cmp(&(b.api, &b.workflow)));
-    let mut tenant = Tenant::new(now, *window);
-    tenant.stats = stats.finish();
-    tenant.workflows = workflows;
-    tenant.credentials = credentials;
-    tenant.disabled_users = disabled_users;
-    Ok((tenant, skipped))
+        .await
 }

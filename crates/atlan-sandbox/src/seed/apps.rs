@@ -61,28 +61,71 @@ fn run(
     }
 }
 
+/// An app workflow of jane's, created at `created` (epoch milliseconds), `app` its app and
+/// entrypoint.
+fn app_workflow(
+    slug: &str,
+    name: &str,
+    (app_id, entrypoint): (&str, &str),
+    inputs: StoredInputs,
+    created: i64,
+) -> AppWorkflowRecord {
+    AppWorkflowRecord {
+        slug: slug.to_owned(),
+        guid: format!("5f0c1d2e-0000-4000-8000-{:012x}", crate::ids::fnv32a(slug)),
+        name: name.to_owned(),
+        app_id: app_id.to_owned(),
+        entrypoint: entrypoint.to_owned(),
+        version: created / 1000,
+        owner: "jane".to_owned(),
+        inputs,
+        schedules: Vec::new(),
+        created,
+    }
+}
+
+/// The trigger of prod-snowflake's nightly schedule.
+const TRIGGER: &str = "t-5eed0001";
+
+/// A scheduled run of `workflow` (by its trigger) at each due time, 25 to 31 minutes long.
+fn scheduled_runs<'a>(
+    workflow: &'a AppWorkflowRecord,
+    due: &'a [i64],
+) -> impl Iterator<Item = Event> + 'a {
+    due.iter().enumerate().map(move |(number, &at)| {
+        let mut scheduled = run(0x100 + number, workflow, at, None);
+        scheduled.pending_ms = 2_000;
+        scheduled.running_ms = (25 + i64::try_from(number % 7).unwrap_or(0)) * 60_000;
+        scheduled.scheduled = Some(TRIGGER.to_owned());
+        scheduled.started_by = "scheduler".to_owned();
+        Event::PutAppRun {
+            record: Box::new(scheduled),
+        }
+    })
+}
+
+/// prod-snowflake's nightly trigger, added [`HISTORY_DAYS`] ago, and its due times since.
+fn nightly(now: i64) -> (ScheduleRecord, Vec<i64>) {
+    let since = now - HISTORY_DAYS * DAY;
+    let trigger = ScheduleRecord {
+        trigger_id: TRIGGER.to_owned(),
+        cron: "0 2 * * *".to_owned(),
+        timezone: "Europe/Paris".to_owned(),
+        added: Some(since),
+    };
+    let due = history::due_times(&trigger.cron, &trigger.timezone, since, now).unwrap_or_default();
+    (trigger, due)
+}
+
 /// The events, relative to `now` (epoch milliseconds).
 pub(crate) fn events(now: i64) -> Vec<Event> {
-    let workflow =
-        |slug: &str, name: &str, app_id: &str, entrypoint: &str, inputs, age_days: i64| {
-            AppWorkflowRecord {
-                slug: slug.to_owned(),
-                guid: format!("5f0c1d2e-0000-4000-8000-{:012x}", crate::ids::fnv32a(slug)),
-                name: name.to_owned(),
-                app_id: app_id.to_owned(),
-                entrypoint: entrypoint.to_owned(),
-                version: (now - age_days * DAY) / 1000,
-                owner: "jane".to_owned(),
-                inputs,
-                schedules: Vec::new(),
-                created: now - age_days * DAY,
-            }
-        };
+    let workflow = |slug, name, app, inputs, age_days: i64| {
+        app_workflow(slug, name, app, inputs, now - age_days * DAY)
+    };
     let mut snowflake = workflow(
         "prod-snowflake-0c4f9a1e",
         "prod-snowflake",
-        "snowflake-crawler",
-        "crawler",
+        ("snowflake-crawler", "crawler"),
         inputs(
             "snowflake",
             1_714_638_976,
@@ -91,33 +134,19 @@ pub(crate) fn events(now: i64) -> Vec<Event> {
         ),
         45,
     );
-    let trigger = ScheduleRecord {
-        trigger_id: "t-5eed0001".to_owned(),
-        cron: "0 2 * * *".to_owned(),
-        timezone: "Europe/Paris".to_owned(),
-        added: Some(now - HISTORY_DAYS * DAY),
-    };
-    let due = history::due_times(
-        &trigger.cron,
-        &trigger.timezone,
-        now - HISTORY_DAYS * DAY,
-        now,
-    )
-    .unwrap_or_default();
+    let (trigger, due) = nightly(now);
     snowflake.schedules.push(trigger);
     let bigquery = workflow(
         "bq-prod-crawl-3f9ab2c1",
         "bq-prod-crawl",
-        "bigquery-crawler",
-        "crawler",
+        ("bigquery-crawler", "crawler"),
         inputs("bigquery", 1_717_286_400, "bq-prod-crawl", json!({})),
         20,
     );
     let athena = workflow(
         "athena-analytics-7d21c0b4",
         "athena-analytics",
-        "atlan-athena",
-        "",
+        ("atlan-athena", ""),
         inputs("athena", 1_764_547_200, "athena-analytics", json!({})),
         10,
     );
@@ -148,16 +177,7 @@ pub(crate) fn events(now: i64) -> Vec<Event> {
             )),
         });
     }
-    for (number, &at) in due.iter().enumerate() {
-        let mut scheduled = run(0x100 + number, &snowflake, at, None);
-        scheduled.pending_ms = 2_000;
-        scheduled.running_ms = (25 + i64::try_from(number % 7).unwrap_or(0)) * 60_000;
-        scheduled.scheduled = Some("t-5eed0001".to_owned());
-        scheduled.started_by = "scheduler".to_owned();
-        events.push(Event::PutAppRun {
-            record: Box::new(scheduled),
-        });
-    }
+    events.extend(scheduled_runs(&snowflake, &due));
     for record in [snowflake, bigquery, athena] {
         events.insert(
             0,
