@@ -32,7 +32,6 @@ pub(crate) const TEST_COLUMNS: &[&str] = &["RESULT", "MESSAGE"];
 pub(crate) const SCHEDULE_COLUMNS: &[&str] =
     &["WORKFLOW", "SCHEDULE", "TIMEZONE", "LAST SCHEDULED"];
 
-/// A run found by a search. `now` is when a run still going is measured to.
 /// `record` of a run a re-run or submit shows, with whether it started it (`"started"`).
 pub(crate) fn started(mut record: Record, started: bool) -> Record {
     if let Some(object) = record.json.as_object_mut() {
@@ -41,6 +40,7 @@ pub(crate) fn started(mut record: Record, started: bool) -> Record {
     record
 }
 
+/// A run found by a search. `now` is when a run still going is measured to.
 pub(crate) fn run_hit(run: &WorkflowSearchResult, now: Timestamp) -> Record {
     Record {
         row: run_hit_row(run, now),

@@ -1,6 +1,6 @@
 //! `--workflow` values that name legacy workflows: a name is that workflow; a pattern (`*`, `?`)
-//! names the tenant's legacy workflows it matches, read once. A command about one workflow needs
-//! a pattern that matches exactly one.
+//! names the tenant's legacy workflows it matches (read once per command, however many patterns).
+//! A command about one workflow needs a pattern that matches exactly one.
 
 use atlan_ops::Glob;
 use atlan_workflows::{AtlanClient, Error};
@@ -12,29 +12,55 @@ const MAX_WORKFLOWS: u64 = 10_000;
 /// How many matches a usage error lists.
 const MAX_LISTED: usize = 10;
 
-/// The legacy workflows `pattern` matches, sorted (a name: itself, without a request).
-async fn matching(client: &AtlanClient, pattern: &Glob) -> Result<Vec<String>, CliError> {
-    if let Some(name) = pattern.literal() {
-        return Ok(vec![name.to_owned()]);
+/// The tenant's legacy workflow names, read once (the first pattern that needs them reads them).
+struct Tenant<'a> {
+    client: &'a AtlanClient,
+    names: Option<Vec<String>>,
+}
+
+impl<'a> Tenant<'a> {
+    fn new(client: &'a AtlanClient) -> Self {
+        Self {
+            client,
+            names: None,
+        }
     }
-    let mut names: Vec<String> = client
-        .workflows()
-        .every(MAX_WORKFLOWS)
-        .await?
-        .iter()
-        .map(|hit| hit.name().to_owned())
-        .filter(|name| pattern.matches(name))
-        .collect();
-    names.sort();
-    names.dedup();
-    if names.is_empty() {
-        return Err(CliError::Api(Error::NotFound {
-            operation: "workflows",
-            what: format!("a workflow matching `{}`", pattern.as_str()),
-            body: None,
-        }));
+
+    /// The legacy workflows `pattern` matches, sorted (a name: itself, without a request).
+    async fn matching(&mut self, pattern: &Glob) -> Result<Vec<String>, CliError> {
+        if let Some(name) = pattern.literal() {
+            return Ok(vec![name.to_owned()]);
+        }
+        let names = match &mut self.names {
+            Some(names) => names,
+            unread => {
+                let mut names: Vec<String> = self
+                    .client
+                    .workflows()
+                    .every(MAX_WORKFLOWS)
+                    .await?
+                    .iter()
+                    .map(|hit| hit.name().to_owned())
+                    .collect();
+                names.sort();
+                names.dedup();
+                unread.insert(names)
+            }
+        };
+        let matched: Vec<String> = names
+            .iter()
+            .filter(|name| pattern.matches(name))
+            .cloned()
+            .collect();
+        if matched.is_empty() {
+            return Err(CliError::Api(Error::NotFound {
+                operation: "workflows",
+                what: format!("a workflow matching `{}`", pattern.as_str()),
+                body: None,
+            }));
+        }
+        Ok(matched)
     }
-    Ok(names)
 }
 
 /// The one legacy workflow `pattern` names.
@@ -42,7 +68,7 @@ async fn matching(client: &AtlanClient, pattern: &Glob) -> Result<Vec<String>, C
 /// # Errors
 /// Not found (exit 3) when it matches none; a usage error listing them when it matches several.
 pub(crate) async fn one(client: &AtlanClient, pattern: &Glob) -> Result<String, CliError> {
-    let mut names = matching(client, pattern).await?;
+    let mut names = Tenant::new(client).matching(pattern).await?;
     if names.len() == 1 {
         return Ok(names.remove(0));
     }
@@ -68,9 +94,10 @@ pub(crate) async fn one(client: &AtlanClient, pattern: &Glob) -> Result<String, 
 /// # Errors
 /// Not found (exit 3) when a pattern matches none.
 pub(crate) async fn all(client: &AtlanClient, patterns: &[Glob]) -> Result<Vec<String>, CliError> {
+    let mut tenant = Tenant::new(client);
     let mut names: Vec<String> = Vec::new();
     for pattern in patterns {
-        for name in matching(client, pattern).await? {
+        for name in tenant.matching(pattern).await? {
             if !names.contains(&name) {
                 names.push(name);
             }

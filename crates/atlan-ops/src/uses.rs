@@ -1,7 +1,8 @@
 //! What a workflow uses, read from its definition: its source credential (a GUID, not a
 //! placeholder filled at run time) and its connection (the `Connection`'s qualified name), from a
-//! legacy workflow's parameters or an app workflow's stored inputs. Pure functions: `doctor`, the
-//! credential purge check and the migration read the same things the same way.
+//! legacy workflow's parameters or an app workflow's stored inputs. Pure functions: `doctor` and
+//! the credential purge check read the same things the same way (the migration's mapping, which
+//! also says where each input came from, shares [`is_guid`]).
 
 use atlan_workflows::model::{AppInputs, WorkflowSpec};
 use serde_json::Value;

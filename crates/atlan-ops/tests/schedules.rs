@@ -9,11 +9,11 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use atlan_ops::ApiChoice;
 use atlan_ops::bulk::{
-    self, Glob, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport,
+    self, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport,
     ScheduleSelection, ScheduleTarget,
 };
+use atlan_ops::{ApiChoice, Glob};
 use atlan_sandbox::{Clock, FaultRule, ManualClock, SandboxHandle};
 use atlan_testkit::Recorder;
 use atlan_workflows::model::{

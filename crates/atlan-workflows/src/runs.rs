@@ -188,10 +188,10 @@ impl Runs {
     /// The workflow a run's name says it is a run of, if that workflow exists: Argo names a run
     /// `{workflow}-{suffix}` (and a scheduled one `{workflow}-cron-{unix seconds}`), so each part
     /// of the name before a `-` is a candidate, looked up in one search. `None` means no
-    /// workflow could have started a run of that name.
+    /// workflow could have started a run of that name (a name without a `-` sends nothing).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty name; otherwise as [`AtlanClient::execute`].
+    /// As [`AtlanClient::execute`].
     pub async fn workflow_of(&self, run_name: &str) -> Result<Option<WorkflowSearchResult>> {
         let candidates: Vec<&str> = run_name
             .match_indices('-')

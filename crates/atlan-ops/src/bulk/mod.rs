@@ -9,7 +9,6 @@ pub mod plan;
 pub mod rerun;
 pub mod schedules;
 
-pub use crate::glob::Glob;
 pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
 pub use plan::{Order, Plan, Target};
 pub use rerun::{Executed, Pace, Report, WaveWait, execute, maybe_sent, preview_reruns};

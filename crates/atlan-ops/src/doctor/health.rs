@@ -1,6 +1,6 @@
 //! The checks of each workflow's health: `failing`, `stale`, `credential`, `owner_disabled`.
 
-use super::{CredentialCheck, Finding, Severity, Tenant, explain};
+use super::{CredentialCheck, Finding, Severity, Tenant, with_latest};
 use crate::view::Api;
 use crate::workflow_facts::WorkflowFacts;
 
@@ -15,27 +15,19 @@ pub(super) fn failing(tenant: &Tenant, findings: &mut Vec<Finding>) {
             .facts_of(row.api, &row.workflow)
             .and_then(|facts| facts.last_ended.as_ref())
             .filter(|run| run.status.is_failure());
-        let mut detail = format!(
-            "the last {} ended run(s) failed ({since})",
-            row.failure_streak
+        let detail = with_latest(
+            format!(
+                "the last {} ended run(s) failed ({since})",
+                row.failure_streak
+            ),
+            latest,
         );
-        if let Some(run) = latest {
-            detail.push_str(&format!(
-                "; the latest, {}, ended {}",
-                run.run,
-                run.status.as_str()
-            ));
-        }
-        let mut finding = Finding {
+        let finding = Finding {
             workflow: Some(row.workflow.clone()),
             api: Some(row.api),
             ..Finding::general("failing", Severity::Error, detail)
-        }
-        .about(latest.map(|run| run.run.as_str()));
-        if let Some(run) = latest {
-            finding = finding.next(explain(&run.run));
-        }
-        findings.push(finding);
+        };
+        findings.push(finding.about(latest.map(|run| run.run.as_str())));
     }
 }
 
@@ -56,20 +48,14 @@ pub(super) fn stale(tenant: &Tenant, findings: &mut Vec<Finding>) {
         }
         let since = made.map_or(tenant.window.since, |made| made.max(tenant.window.since));
         let last = workflow.last_ended.as_ref();
-        let mut detail = format!("scheduled, but no run succeeded since {since}");
-        if let Some(run) = last {
-            detail.push_str(&format!(
-                "; the latest, {}, ended {}",
-                run.run,
-                run.status.as_str()
-            ));
-        }
-        let mut finding = Finding::new("stale", Severity::Warning, workflow, detail)
-            .about(last.map(|run| run.run.as_str()));
-        if let Some(run) = last {
-            finding = finding.next(explain(&run.run));
-        }
-        findings.push(finding);
+        let detail = with_latest(
+            format!("scheduled, but no run succeeded since {since}"),
+            last,
+        );
+        findings.push(
+            Finding::new("stale", Severity::Warning, workflow, detail)
+                .about(last.map(|run| run.run.as_str())),
+        );
     }
 }
 

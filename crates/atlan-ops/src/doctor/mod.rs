@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::stats::WorkflowStats;
 use crate::view::Api;
 use crate::window::Window;
-use crate::workflow_facts::WorkflowFacts;
+use crate::workflow_facts::{RunSpan, WorkflowFacts};
 
 mod gather;
 mod health;
@@ -113,10 +113,13 @@ impl Finding {
         }
     }
 
-    /// The same finding, about `run`.
+    /// The same finding, about `run` (if any), with the command that explains it next.
     #[must_use]
     fn about(mut self, run: Option<&str>) -> Self {
-        self.run = run.map(str::to_owned);
+        if let Some(run) = run {
+            self.run = Some(run.to_owned());
+            self.next = Some(explain(run));
+        }
         self
     }
 
@@ -207,6 +210,18 @@ pub fn check(tenant: &Tenant) -> Vec<Finding> {
 /// The command that explains `run`.
 fn explain(run: &str) -> String {
     format!("atlanctl runs explain {run}")
+}
+
+/// `detail`, naming the latest ended run and how it ended, if there is one.
+fn with_latest(mut detail: String, latest: Option<&RunSpan>) -> String {
+    if let Some(run) = latest {
+        detail.push_str(&format!(
+            "; the latest, {}, ended {}",
+            run.run,
+            run.status.as_str()
+        ));
+    }
+    detail
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use atlan_workflows::human_duration;
 use atlan_workflows::model::CronSchedule;
 use jiff::{SignedDuration, Timestamp};
 
-use super::{Finding, SCHEDULE_GRACE, Severity, Tenant, explain};
+use super::{Finding, SCHEDULE_GRACE, Severity, Tenant};
 use crate::lineage;
 use crate::migrate::pairs;
 use crate::view::Api;
@@ -108,12 +108,10 @@ pub(super) fn missed(tenant: &Tenant, findings: &mut Vec<Finding>) {
                 "; {run} was still running when it was due at {at}, so the schedule skipped it"
             ));
         }
-        let mut finding = Finding::new("missed_schedule", Severity::Warning, workflow, detail)
-            .about(held.map(|(_, run)| run.as_str()));
-        if let Some((_, run)) = held {
-            finding = finding.next(explain(run));
-        }
-        findings.push(finding);
+        findings.push(
+            Finding::new("missed_schedule", Severity::Warning, workflow, detail)
+                .about(held.map(|(_, run)| run.as_str())),
+        );
     }
 }
 
@@ -302,25 +300,26 @@ fn job(facts: &WorkflowFacts) -> Option<(&str, String)> {
 /// the app workflow migrated from it (named as it), or two of one package over one connection.
 /// Each due time then runs the job twice.
 pub(super) fn double_schedules(tenant: &Tenant, findings: &mut Vec<Finding>) {
-    let scheduled: Vec<&WorkflowFacts> = tenant
+    let scheduled: Vec<(&WorkflowFacts, Option<(&str, String)>)> = tenant
         .workflows
         .iter()
         .filter(|facts| facts.is_scheduled())
+        .map(|facts| (facts, job(facts)))
         .collect();
-    for (index, first) in scheduled.iter().enumerate() {
-        for second in scheduled.iter().skip(index + 1) {
+    for (index, (first, first_job)) in scheduled.iter().enumerate() {
+        for (second, second_job) in scheduled.iter().skip(index + 1) {
             let migrated = first.api == Api::Legacy
                 && second.api == Api::Apps
                 && second.name.as_deref() == Some(first.workflow.as_str());
-            let same_job = job(first).is_some() && job(first) == job(second);
+            let same_job = first_job.is_some() && first_job == second_job;
             if !migrated && !same_job {
                 continue;
             }
-            let why = if migrated {
-                "the app workflow migrated from it".to_owned()
-            } else {
-                let (connection, _) = job(first).unwrap_or_default();
-                format!("of the same package over connection {connection}")
+            let why = match first_job {
+                Some((connection, _)) if !migrated => {
+                    format!("of the same package over connection {connection}")
+                }
+                _ => "the app workflow migrated from it".to_owned(),
             };
             // Retire the legacy one: through the migration when the app workflow is its own,
             // else by suspending its schedule (restorable); two of one API: the second.

@@ -196,12 +196,7 @@ fn workflow_event(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let annotation = |key: &str| {
-        document
-            .pointer("/metadata/annotations")
-            .and_then(|annotations| annotations.get(key))
-            .and_then(Value::as_str)
-    };
+    let annotation = |key: &str| crate::store::annotation(&document, key);
     let since = entry
         .history
         .as_ref()
@@ -302,10 +297,7 @@ fn base_record(
         stop_requested: None,
         creator: None,
         package: crate::store::package_of(template),
-        package_name: template
-            .pointer("/metadata/annotations")
-            .and_then(|annotations| annotations.get(atlan_model::PACKAGE_NAME_KEY))
-            .and_then(Value::as_str)
+        package_name: crate::store::annotation(template, atlan_model::PACKAGE_NAME_KEY)
             .map(str::to_owned),
         steps: crate::store::package_steps(&crate::store::package_of(template)),
         failure: None,

@@ -41,7 +41,7 @@ use index::Collection;
 use loading::{Ready, RunView};
 pub(crate) use runs::{Creator, Outcome, RunRecord};
 pub(crate) use source::Source;
-pub(crate) use workflows::{package_of, package_steps, template_document};
+pub(crate) use workflows::{annotation, package_of, package_steps, template_document};
 
 use crate::error::{ApiError, ApiResult};
 use crate::faults::FaultControl;
@@ -466,15 +466,10 @@ impl Store {
         let key = timetable::ScheduleKey::Legacy {
             workflow: name.to_owned(),
         };
-        let annotations = document.pointer("/metadata/annotations");
-        let annotation = |key: &str| {
-            annotations
-                .and_then(|annotations| annotations.get(key))
-                .and_then(Value::as_str)
-        };
-        match annotation(atlan_model::SCHEDULE_ANNOTATION) {
+        match annotation(document, atlan_model::SCHEDULE_ANNOTATION) {
             Some(cron) => {
-                let timezone = annotation(atlan_model::TIMEZONE_ANNOTATION).unwrap_or("UTC");
+                let timezone =
+                    annotation(document, atlan_model::TIMEZONE_ANNOTATION).unwrap_or("UTC");
                 self.timetable.put(key, cron, timezone, self.now);
                 let created = || {
                     document

@@ -27,6 +27,14 @@ pub(crate) fn package_steps(package: &str) -> Vec<String> {
     steps.iter().map(|step| (*step).to_owned()).collect()
 }
 
+/// The annotation `key` of a workflow document, if it holds text.
+pub(crate) fn annotation<'a>(document: &'a Value, key: &str) -> Option<&'a str> {
+    document
+        .pointer("/metadata/annotations")
+        .and_then(|annotations| annotations.get(key))
+        .and_then(Value::as_str)
+}
+
 /// The (cluster) WorkflowTemplate a workflow's first task runs, such as `atlan-snowflake`.
 pub(crate) fn package_of(document: &Value) -> String {
     document
@@ -208,11 +216,7 @@ impl Store {
             creator,
             steps: package_steps(&package),
             package,
-            package_name: template
-                .pointer("/metadata/annotations")
-                .and_then(|annotations| annotations.get(PACKAGE_NAME_KEY))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            package_name: annotation(template, PACKAGE_NAME_KEY).map(str::to_owned),
             failure,
             lag_ms,
             scheduled: None,
@@ -334,10 +338,7 @@ impl Store {
                 workflow.name().unwrap_or_default()
             )));
         }
-        let was_scheduled = existing
-            .pointer("/metadata/annotations")
-            .and_then(|annotations| annotations.get(SCHEDULE_ANNOTATION))
-            .is_some();
+        let was_scheduled = annotation(&existing, SCHEDULE_ANNOTATION).is_some();
         let mut document = existing;
         let given = serde_json::to_value(&workflow.metadata)
             .map_err(|error| ApiError::internal(error.to_string()))?;
@@ -367,13 +368,9 @@ impl Store {
         );
         let response = workflow_response(&document);
         // A schedule added by this update dates from now (its CronWorkflow is created now).
-        let scheduled = |document: &Value| {
-            document
-                .pointer("/metadata/annotations")
-                .and_then(|annotations| annotations.get(SCHEDULE_ANNOTATION))
-                .is_some()
-        };
-        let schedule_since = (scheduled(&document) && !was_scheduled).then(|| self.now());
+        let schedule_since = (annotation(&document, SCHEDULE_ANNOTATION).is_some()
+            && !was_scheduled)
+            .then(|| self.now());
         self.commit(vec![Event::PutWorkflow {
             name: name.to_owned(),
             document,
@@ -460,12 +457,8 @@ impl Store {
 
     /// The CronWorkflow of a scheduled workflow, created when its schedule was added.
     fn cron_workflow_of(&self, name: &str, document: &Value) -> Option<Value> {
-        let annotations = document.pointer("/metadata/annotations")?;
-        let schedule = annotations.get(SCHEDULE_ANNOTATION)?.as_str()?;
-        let timezone = annotations
-            .get(TIMEZONE_ANNOTATION)
-            .and_then(Value::as_str)
-            .unwrap_or("UTC");
+        let schedule = annotation(document, SCHEDULE_ANNOTATION)?;
+        let timezone = annotation(document, TIMEZONE_ANNOTATION).unwrap_or("UTC");
         let metadata = &document["metadata"];
         Some(json!({
             "apiVersion": "argoproj.io/v1alpha1",
@@ -482,7 +475,7 @@ impl Store {
                 "generation": metadata["generation"],
                 "resourceVersion": metadata["resourceVersion"],
                 "labels": metadata["labels"],
-                "annotations": annotations,
+                "annotations": metadata["annotations"],
             },
             "spec": {
                 "schedule": schedule,

@@ -11,7 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use atlan_ops::bulk::{self, Glob, Header, Journal, Outcome, Pace, Plan, Report, Target, WaveWait};
+use atlan_ops::Glob;
+use atlan_ops::bulk::{self, Header, Journal, Outcome, Pace, Plan, Report, Target, WaveWait};
 use atlan_ops::{ApiChoice, Selection, Window};
 use atlan_workflows::Error;
 use jiff::Timestamp;
