@@ -89,6 +89,9 @@ pub(crate) enum CliError {
         /// What is wrong.
         reason: String,
     },
+    /// A bulk operation's journal cannot be used (its error names it).
+    #[error(transparent)]
+    Journal(#[from] atlan_ops::bulk::journal::JournalError),
     #[error("the sandbox cannot start: {0}")]
     Sandbox(#[from] atlan_sandbox::SandboxError),
     /// Writing the output failed (other than a closed pipe).
@@ -114,6 +117,7 @@ impl CliError {
             | Self::Sandbox(_)
             | Self::Listen { .. }
             | Self::State { .. }
+            | Self::Journal(_)
             | Self::Output(_) => code::API,
             Self::RunFailed { .. } | Self::AppRunFailed { .. } => code::RUN_FAILED,
         }

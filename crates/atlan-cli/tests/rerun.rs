@@ -137,36 +137,10 @@ async fn without_a_terminal_yes_is_needed_and_a_glob_must_match() {
 #[tokio::test]
 async fn a_batch_killed_mid_way_resumes_without_a_duplicate_and_refuses_another_selection() {
     let (_clock, sandbox) = sandbox().await;
-    // Slow submits, one at a time: the batch is under way when it is killed.
-    sandbox
-        .faults()
-        .add(FaultRule::latency(
-            "POST /api/service/workflows/submit",
-            Duration::from_millis(700),
-        ))
-        .unwrap();
     let path = journal("kill");
     let path_text = path.display().to_string();
     let before = legacy_runs(&sandbox);
-    let mut command = command();
-    command
-        .env("ATLAN_BASE_URL", sandbox.base_url())
-        .env("ATLAN_API_KEY", KEY)
-        .args(rerun_args(&path_text, &["--yes", "--concurrency", "1"]))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut child = command.spawn().unwrap();
-    // Killed once the journal holds a first outcome.
-    let started = Instant::now();
-    while !std::fs::read_to_string(&path).is_ok_and(|text| text.contains("\"record\":\"done\"")) {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the batch never got going"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    child.start_kill().unwrap();
-    child.wait().await.unwrap();
+    killed_mid_way(&sandbox, &path_text).await;
     let submitted = legacy_runs(&sandbox) - before;
     assert!(submitted >= 1, "{submitted}");
 
@@ -218,6 +192,97 @@ async fn a_batch_killed_mid_way_resumes_without_a_duplicate_and_refuses_another_
     );
 }
 
+/// Starts a batch on `path` with slow submits, one at a time, and kills it with -9 once its
+/// journal holds a first outcome. Answers the child's pid.
+async fn killed_mid_way(sandbox: &SandboxHandle, path: &str) {
+    slow_submits(sandbox);
+    let mut child = spawn_rerun(sandbox, path, &["--yes", "--concurrency", "1"]);
+    let started = Instant::now();
+    while !std::fs::read_to_string(path).is_ok_and(|text| text.contains("\"record\":\"done\"")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the batch never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+}
+
+/// Submits that take 700 ms: a batch is under way long enough to be caught.
+fn slow_submits(sandbox: &SandboxHandle) {
+    sandbox
+        .faults()
+        .add(FaultRule::latency(
+            "POST /api/service/workflows/submit",
+            Duration::from_millis(700),
+        ))
+        .unwrap();
+}
+
+/// `runs rerun` on `path` as a child process, its output piped.
+fn spawn_rerun(sandbox: &SandboxHandle, path: &str, extra: &[&str]) -> tokio::process::Child {
+    let mut command = command();
+    command
+        .env("ATLAN_BASE_URL", sandbox.base_url())
+        .env("ATLAN_API_KEY", KEY)
+        .args(rerun_args(path, extra))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command.spawn().unwrap()
+}
+
+#[tokio::test]
+async fn two_resumes_started_at_once_on_one_journal_submit_each_workflow_once() {
+    let (_clock, sandbox) = sandbox().await;
+    let path = journal("two-resumes");
+    let path_text = path.display().to_string();
+    let before = legacy_runs(&sandbox);
+    killed_mid_way(&sandbox, &path_text).await;
+    // Two processes resume the one journal at the same moment: one holds it, the other is
+    // refused with the holder's pid and sends nothing.
+    let first = spawn_rerun(&sandbox, &path_text, &["--yes", "--resume"]);
+    let second = spawn_rerun(&sandbox, &path_text, &["--yes", "--resume"]);
+    let pids = [first.id().unwrap(), second.id().unwrap()];
+    let (first, second) = tokio::join!(first.wait_with_output(), second.wait_with_output());
+    let outputs = [first.unwrap(), second.unwrap()];
+    let refused: Vec<usize> = (0..2)
+        .filter(|at| String::from_utf8_lossy(&outputs[*at].stderr).contains("is in use by process"))
+        .collect();
+    assert_eq!(refused.len(), 1, "exactly one is refused: {outputs:?}");
+    let (loser, winner) = (refused[0], 1 - refused[0]);
+    let told = String::from_utf8_lossy(&outputs[loser].stderr).into_owned();
+    assert!(
+        told.contains(&format!("process {}", pids[winner])),
+        "{told}"
+    );
+    assert!(told.contains("nothing was sent"), "{told}");
+    assert_eq!(outputs[loser].status.code(), Some(1), "{told}");
+    assert!(outputs[loser].stdout.is_empty());
+    // Each workflow of the batch made one run, whoever submitted it.
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&outputs[winner].stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let maybe_sent = lines
+        .iter()
+        .filter(|line| line["action"] == "maybe_sent")
+        .count();
+    let reruns = lines
+        .iter()
+        .filter(|line| line["action"] == "rerun")
+        .count();
+    let total = legacy_runs(&sandbox) - before;
+    assert!(
+        total >= reruns && total <= reruns + maybe_sent,
+        "{total} runs for {reruns} re-runs and {maybe_sent} maybe sent: a duplicate"
+    );
+    assert!(
+        !path.with_extension("jsonl.lock").exists(),
+        "the lock is let go"
+    );
+}
+
 #[tokio::test]
 async fn a_lagging_index_does_not_make_a_second_pass_submit_twice() {
     let clock = clock();
@@ -243,4 +308,28 @@ async fn a_lagging_index_does_not_make_a_second_pass_submit_twice() {
         out.stderr
     );
     assert_eq!(legacy_runs(&sandbox), before + first, "no duplicate");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_fifo_given_as_the_journal_is_refused_at_once() {
+    let (_clock, sandbox) = sandbox().await;
+    let path = journal("fifo");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let path_text = path.display().to_string();
+    let before = legacy_runs(&sandbox);
+    // Before the fix the resume blocked in `open` for ever: the guard fails the test instead.
+    let resume = rerun_args(&path_text, &["--yes", "--resume"]);
+    let out = tokio::time::timeout(Duration::from_secs(60), atlan(&sandbox, &resume))
+        .await
+        .expect("the resume blocked on a FIFO");
+    out.exits(1).mentions("not a regular file");
+    let out = atlan(&sandbox, &rerun_args(&path_text, &["--yes"])).await;
+    out.exits(1);
+    assert_eq!(legacy_runs(&sandbox), before, "nothing was sent");
 }

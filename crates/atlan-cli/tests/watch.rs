@@ -260,3 +260,47 @@ async fn once_exits_1_when_its_poll_fails_and_the_next_run_goes_on_from_the_last
     once_ok(&sandbox, &url, &state).await;
     assert_eq!(hook.keys(), vec![format!("run_failed:legacy:{between}")]);
 }
+
+#[tokio::test]
+async fn a_second_watch_on_one_state_is_refused_with_the_first_ones_pid() {
+    let sandbox = live_sandbox().await;
+    let (_hook, url) = Hook::start(0).await;
+    let state = state_file("two");
+    let mut first = watch(&sandbox, &url, &state);
+    next_poll(&state, None).await;
+    let out = once(&sandbox, &url, &state).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("is in use by process {}", first.id().unwrap())),
+        "{stderr}"
+    );
+    first.start_kill().unwrap();
+    first.wait().await.unwrap();
+    // A watch killed with -9 leaves its lock behind, and the next one takes it.
+    once_ok(&sandbox, &url, &state).await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_fifo_given_as_the_state_is_refused_at_once() {
+    let sandbox = live_sandbox().await;
+    let (_hook, url) = Hook::start(0).await;
+    let state = state_file("fifo");
+    std::fs::create_dir_all(state.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&state)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Before the fix the command blocked in `open` for ever: the guard fails the test instead.
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        once(&sandbox, &url, &state),
+    )
+    .await
+    .expect("watch --once blocked on a FIFO");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}

@@ -35,6 +35,7 @@ pub mod credential_use;
 pub mod doctor;
 pub mod explain;
 pub mod fetch;
+pub mod file_lock;
 pub mod glob;
 pub mod lineage;
 pub mod migrate;

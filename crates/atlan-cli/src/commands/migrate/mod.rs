@@ -265,7 +265,7 @@ async fn apply_one(
     // A create decided without an outcome is sent again: it finds the first by its name.
     lock()
         .decide(Api::Apps, name, Timestamp::now())
-        .map_err(batch::journal_error)?;
+        .map_err(CliError::Journal)?;
     let applied = match migrate::apply(client, planned).await {
         Ok(applied) => applied,
         Err(error) => {
@@ -279,7 +279,7 @@ async fn apply_one(
                     Some(reason.clone()),
                     Timestamp::now(),
                 )
-                .map_err(batch::journal_error)?;
+                .map_err(CliError::Journal)?;
             return Ok((Outcome::Failed, None, Some(reason)));
         }
     };
@@ -317,7 +317,7 @@ async fn apply_one(
             reason.clone(),
             Timestamp::now(),
         )
-        .map_err(batch::journal_error)?;
+        .map_err(CliError::Journal)?;
     Ok((outcome, Some(applied.slug), reason))
 }
 

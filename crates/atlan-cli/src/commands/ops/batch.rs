@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use atlan_ops::bulk::{Header, Journal, JournalError};
+use atlan_ops::bulk::{Header, Journal};
 use jiff::Timestamp;
 
 use crate::error::CliError;
@@ -98,21 +98,6 @@ pub(crate) fn print_previews(
     Ok(())
 }
 
-/// A journal's failure, as the CLI reports it.
-pub(crate) fn journal_error(error: JournalError) -> CliError {
-    let path = match &error {
-        JournalError::Io { path, .. }
-        | JournalError::Exists { path }
-        | JournalError::Corrupt { path, .. }
-        | JournalError::Mismatch { path, .. } => path.display().to_string(),
-        _ => String::new(),
-    };
-    CliError::State {
-        path,
-        reason: error.to_string(),
-    }
-}
-
 /// The journal of an interrupted batch when `resume` (refused, nothing sent, when it belongs to
 /// another tenant or selection); `None` for a new batch, refused when an interrupted one's
 /// journal is there.
@@ -122,7 +107,7 @@ pub(crate) fn reopen(
     resume: bool,
 ) -> Result<Option<Journal>, CliError> {
     if resume {
-        let journal = Journal::resume(path, header).map_err(journal_error)?;
+        let journal = Journal::resume(path, header).map_err(CliError::Journal)?;
         super::super::polling::say(&format!("resuming the batch in {}", path.display()));
         return Ok(Some(journal));
     }
@@ -150,7 +135,7 @@ pub(crate) fn start(
         say("nothing was changed");
         return Ok(None);
     }
-    let journal = Journal::create(path, header).map_err(journal_error)?;
+    let journal = Journal::create(path, header).map_err(CliError::Journal)?;
     say(&format!("journal: {}", path.display()));
     Ok(Some(journal))
 }

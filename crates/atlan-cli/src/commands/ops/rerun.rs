@@ -64,7 +64,7 @@ pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError
         return plan_and_run(args, env, &client, &window, glob.as_ref(), &path, header).await;
     }
     // A journal of another batch is refused before anything is read or sent.
-    let journal = Journal::resume(&path, &header).map_err(batch::journal_error)?;
+    let journal = Journal::resume(&path, &header).map_err(CliError::Journal)?;
     let plan = plan(
         &args,
         &client,
@@ -104,7 +104,7 @@ async fn plan_and_run(
         return Ok(());
     }
     let tenant = header.tenant.clone();
-    let journal = Journal::create(path, header).map_err(batch::journal_error)?;
+    let journal = Journal::create(path, header).map_err(CliError::Journal)?;
     say(&format!("journal: {}", path.display()));
     execute(args, env, client, &plan, journal, path, &tenant).await
 }
@@ -251,7 +251,7 @@ async fn execute(
         |report| printed.push(report.clone()),
     )
     .await
-    .map_err(batch::journal_error)?;
+    .map_err(CliError::Journal)?;
     let records: Vec<Record> = printed.iter().map(record).collect();
     env.printer.records(&COLUMNS, &records)?;
     drop(journal);

@@ -200,7 +200,7 @@ async fn execute(
         |_| {},
     )
     .await
-    .map_err(batch::journal_error)?;
+    .map_err(CliError::Journal)?;
     let records: Vec<Record> = reports.iter().map(report_record).collect();
     env.printer.records(&COLUMNS, &records)?;
     Ok(reports

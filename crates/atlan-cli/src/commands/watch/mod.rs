@@ -69,6 +69,7 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
             ));
         }
     };
+    let _lock = State::lock(&path)?;
     let mut state = State::load(&path, &tenant, webhooks.len())?;
     let now = Timestamp::now();
     let events_since = state.events_since(now, args.poll.overlap);

@@ -14,6 +14,7 @@ use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use atlan_ops::file_lock::{FileLock, LockError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -99,6 +100,9 @@ impl State {
             path: path.display().to_string(),
             reason,
         };
+        // A FIFO would block the open for ever.
+        atlan_ops::file_lock::check_regular(path)
+            .map_err(|e| error(format!("cannot be read: {e}")))?;
         let file = match File::open(path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -138,6 +142,32 @@ impl State {
             state.webhooks = webhooks;
         }
         Ok(state)
+    }
+
+    /// Locks the state at `path` for this watch (its directory is made): two watches on one
+    /// state would tell each event twice.
+    ///
+    /// # Errors
+    /// [`CliError::State`] naming the pid of the watch that holds it.
+    pub(crate) fn lock(path: &Path) -> Result<FileLock, CliError> {
+        let error = |reason: String| CliError::State {
+            path: path.display().to_string(),
+            reason,
+        };
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            fs::create_dir_all(dir)
+                .map_err(|e| error(format!("cannot create its directory: {e}")))?;
+        }
+        FileLock::take(path).map_err(|e| match e {
+            LockError::Held { holder, .. } => error(format!(
+                "is in use by {}: one watch per state file",
+                holder.map_or_else(
+                    || "another process".to_owned(),
+                    |pid| format!("process {pid}")
+                )
+            )),
+            other => error(other.to_string()),
+        })
     }
 
     /// Writes the state to `path`: a temporary file beside it, synced, renamed over it.

@@ -9,9 +9,14 @@
 //! outcome is known. A target decided but not done is one whose request may have reached the
 //! server: a resume must not send it blindly again ([`Progress::Decided`]).
 //!
-//! A kill can tear the last line; a torn last line is dropped when the journal is opened (and cut
-//! from the file before anything is appended). Any other line that does not read is corruption,
-//! and the journal is refused rather than guessed at.
+//! A kill can tear the last line: what follows the last newline is dropped when the journal is
+//! opened (and cut from the file before anything is appended). A whole line (one that ends with a
+//! newline) that does not read is corruption, wherever it is, and the journal is refused rather
+//! than guessed at.
+//!
+//! One process at a time: a journal is locked while it is open ([`FileLock`], `PATH.lock`), and
+//! a second process is refused with the pid of the first. Only a regular file is a journal: a
+//! FIFO given as one would block the command for ever.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -21,6 +26,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::file_lock::{self, FileLock, LockError};
 use crate::view::Api;
 
 /// The version of the journal's layout.
@@ -186,6 +192,14 @@ pub enum JournalError {
         /// What is wrong.
         reason: String,
     },
+    /// Another process has it open (two batches on one journal would send twice).
+    #[error("the journal {} is in use by {}: nothing was sent", path.display(), holder.map_or_else(|| "another process".to_owned(), |pid| format!("process {pid}")))]
+    Locked {
+        /// Its path.
+        path: PathBuf,
+        /// The pid of the process that has it open, when known.
+        holder: Option<u32>,
+    },
     /// It belongs to another operation, tenant or selection.
     #[error("the journal {path} is for {what} `{found}`, not `{expected}`: nothing was sent")]
     Mismatch {
@@ -207,13 +221,25 @@ pub struct Journal {
     file: File,
     header: Header,
     progress: BTreeMap<(Api, String), Progress>,
+    /// Held for as long as the journal is open.
+    _lock: FileLock,
+}
+
+impl From<LockError> for JournalError {
+    fn from(error: LockError) -> Self {
+        match error {
+            LockError::Held { path, holder } => Self::Locked { path, holder },
+            LockError::Io { path, source } => Self::Io { path, source },
+        }
+    }
 }
 
 impl Journal {
     /// Starts a new journal at `path` with `header` (its directory is created).
     ///
     /// # Errors
-    /// [`JournalError::Exists`] when there is one already; [`JournalError::Io`].
+    /// [`JournalError::Exists`] when there is one already (or anything else by that name);
+    /// [`JournalError::Locked`] while another process is creating it; [`JournalError::Io`].
     pub fn create(path: &Path, header: Header) -> Result<Self, JournalError> {
         let io = |source| JournalError::Io {
             path: path.to_owned(),
@@ -222,6 +248,13 @@ impl Journal {
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(io)?;
         }
+        // A journal there is told as such, before its lock is asked for.
+        if path.symlink_metadata().is_ok() {
+            return Err(JournalError::Exists {
+                path: path.to_owned(),
+            });
+        }
+        let lock = FileLock::take(path)?;
         let file = match OpenOptions::new()
             .read(true)
             .append(true)
@@ -241,6 +274,7 @@ impl Journal {
             file,
             header: header.clone(),
             progress: BTreeMap::new(),
+            _lock: lock,
         };
         journal.append(&Record::Header(header))?;
         Ok(journal)
@@ -250,13 +284,19 @@ impl Journal {
     /// selection of `expected` (its creation time is not compared). A torn last line is dropped.
     ///
     /// # Errors
-    /// [`JournalError::Mismatch`] naming what differs, [`JournalError::Corrupt`],
-    /// [`JournalError::Io`] (no journal at `path` included).
+    /// [`JournalError::Locked`] while another process has it open, [`JournalError::Mismatch`]
+    /// naming what differs, [`JournalError::Corrupt`], [`JournalError::Io`] (no journal at
+    /// `path`, or one that is not a regular file, included).
     pub fn resume(path: &Path, expected: &Header) -> Result<Self, JournalError> {
         let io = |source| JournalError::Io {
             path: path.to_owned(),
             source,
         };
+        file_lock::check_regular(path).map_err(io)?;
+        if !path.exists() {
+            return Err(io(std::io::ErrorKind::NotFound.into()));
+        }
+        let lock = FileLock::take(path)?;
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -287,17 +327,10 @@ impl Journal {
             .unwrap_or_default()
             .split_inclusive(|byte| *byte == b'\n')
             .collect();
-        let count = lines.len();
-        // The bytes of the records kept: a kill can leave a last line torn.
-        let mut kept = 0;
         for (index, line) in lines.into_iter().enumerate() {
-            let record: Record = match serde_json::from_slice(line) {
-                Ok(record) => record,
-                // A last line that does not read was torn too (a short write of a long line).
-                Err(_) if index + 1 == count && header.is_some() => break,
-                Err(error) => return Err(corrupt(index + 1, error.to_string())),
-            };
-            kept += line.len();
+            // A record's newline is its last byte written: a whole line was written whole.
+            let record: Record = serde_json::from_slice(line)
+                .map_err(|error| corrupt(index + 1, error.to_string()))?;
             match (record, &header) {
                 (Record::Header(found), None) => header = Some(found),
                 (_, None) => {
@@ -356,8 +389,8 @@ impl Journal {
             ));
         }
         // Cut what a kill tore, so that the next record starts on a line of its own.
-        if kept < bytes.len() {
-            file.set_len(kept as u64).map_err(io)?;
+        if whole < bytes.len() {
+            file.set_len(whole as u64).map_err(io)?;
             file.seek(SeekFrom::End(0)).map_err(io)?;
         }
         Ok(Self {
@@ -365,6 +398,7 @@ impl Journal {
             file,
             header,
             progress,
+            _lock: lock,
         })
     }
 
@@ -372,6 +406,9 @@ impl Journal {
     /// (its request sent, or maybe sent) and not done as skipped or failed, with when. A journal
     /// that cannot be read gives none: this is a guard, not a source of truth.
     pub fn submits(path: &Path) -> Vec<(Api, String, Timestamp)> {
+        if !path.is_file() {
+            return Vec::new();
+        }
         let Ok(file) = File::open(path) else {
             return Vec::new();
         };
@@ -474,246 +511,4 @@ impl Journal {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
-    use super::*;
-
-    fn at(text: &str) -> Timestamp {
-        text.parse().unwrap()
-    }
-
-    fn path(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("atlan-journal-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        dir.join("rerun.jsonl")
-    }
-
-    fn header() -> Header {
-        Header::new(
-            "rerun",
-            "https://a.atlan.com",
-            "--failed --since now-1d",
-            at("2026-06-15T12:00:00Z"),
-        )
-    }
-
-    #[test]
-    fn a_resumed_journal_knows_what_was_decided_and_done() {
-        let path = path("resume");
-        let mut journal = Journal::create(&path, header()).unwrap();
-        journal
-            .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
-            .unwrap();
-        journal
-            .done(
-                Api::Legacy,
-                "a",
-                Outcome::Rerun,
-                Some("a-x1".into()),
-                None,
-                at("2026-06-15T12:00:02Z"),
-            )
-            .unwrap();
-        journal
-            .decide(Api::Apps, "b", at("2026-06-15T12:00:03Z"))
-            .unwrap();
-        drop(journal);
-
-        let journal = Journal::resume(&path, &header()).unwrap();
-        assert_eq!(
-            journal.progress(Api::Legacy, "a"),
-            Progress::Done {
-                outcome: Outcome::Rerun,
-                run: Some("a-x1".into())
-            }
-        );
-        assert_eq!(
-            journal.progress(Api::Apps, "b"),
-            Progress::Decided {
-                at: at("2026-06-15T12:00:03Z")
-            }
-        );
-        assert_eq!(journal.progress(Api::Legacy, "c"), Progress::Untouched);
-        assert!(matches!(
-            Journal::create(&path, header()),
-            Err(JournalError::Exists { .. })
-        ));
-    }
-
-    #[test]
-    fn a_torn_last_line_is_dropped_and_cut_before_the_next_record() {
-        let path = path("torn");
-        let mut journal = Journal::create(&path, header()).unwrap();
-        journal
-            .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
-            .unwrap();
-        drop(journal);
-        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-        file.write_all(br#"{"record":"done","api":"legacy","workf"#)
-            .unwrap();
-        drop(file);
-
-        let mut journal = Journal::resume(&path, &header()).unwrap();
-        assert!(matches!(
-            journal.progress(Api::Legacy, "a"),
-            Progress::Decided { .. }
-        ));
-        journal
-            .done(
-                Api::Legacy,
-                "a",
-                Outcome::MaybeSent,
-                None,
-                None,
-                at("2026-06-15T12:00:05Z"),
-            )
-            .unwrap();
-        drop(journal);
-        let journal = Journal::resume(&path, &header()).unwrap();
-        assert!(matches!(
-            journal.progress(Api::Legacy, "a"),
-            Progress::Done {
-                outcome: Outcome::MaybeSent,
-                ..
-            }
-        ));
-        let text = fs::read_to_string(&path).unwrap();
-        assert_eq!(text.lines().count(), 3, "{text}");
-    }
-
-    #[test]
-    fn the_submits_of_a_journal_are_its_decisions_not_skipped_or_failed() {
-        let path = path("submits");
-        let mut journal = Journal::create(&path, header()).unwrap();
-        let t = at("2026-06-15T12:00:01Z");
-        journal.decide(Api::Legacy, "sent", t).unwrap();
-        journal
-            .done(
-                Api::Legacy,
-                "sent",
-                Outcome::Rerun,
-                Some("r".into()),
-                None,
-                t,
-            )
-            .unwrap();
-        journal.decide(Api::Legacy, "maybe", t).unwrap();
-        journal.decide(Api::Apps, "refused", t).unwrap();
-        journal
-            .done(Api::Apps, "refused", Outcome::Failed, None, None, t)
-            .unwrap();
-        journal
-            .done(Api::Legacy, "active", Outcome::Skipped, None, None, t)
-            .unwrap();
-        drop(journal);
-        let submits = Journal::submits(&path);
-        assert_eq!(
-            submits,
-            [
-                (Api::Legacy, "maybe".to_owned(), t),
-                (Api::Legacy, "sent".to_owned(), t)
-            ]
-        );
-        assert!(Journal::submits(&path.with_extension("none")).is_empty());
-    }
-
-    #[test]
-    fn another_tenant_or_selection_is_refused() {
-        let path = path("mismatch");
-        Journal::create(&path, header()).unwrap();
-        let mut other = header();
-        other.tenant = "https://b.atlan.com".into();
-        let error = Journal::resume(&path, &other).unwrap_err();
-        assert!(
-            matches!(error, JournalError::Mismatch { what: "tenant", .. }),
-            "{error}"
-        );
-        let mut other = header();
-        other.selection = "--failed --package atlan-dbt".into();
-        let error = Journal::resume(&path, &other).unwrap_err();
-        assert!(error.to_string().contains("selection"), "{error}");
-        assert!(error.to_string().contains("nothing was sent"), "{error}");
-    }
-
-    #[test]
-    fn a_broken_line_in_the_middle_is_corruption_not_a_guess() {
-        let path = path("corrupt");
-        let mut journal = Journal::create(&path, header()).unwrap();
-        journal
-            .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
-            .unwrap();
-        drop(journal);
-        let text = fs::read_to_string(&path).unwrap();
-        let broken = text.replacen("\"decided\"", "\"decid", 1)
-            + "{\"record\":\"decided\",\"api\":\"legacy\",\"workflow\":\"b\",\"at\":\"2026-06-15T12:00:02Z\"}\n";
-        fs::write(&path, broken).unwrap();
-        let error = Journal::resume(&path, &header()).unwrap_err();
-        assert!(
-            matches!(error, JournalError::Corrupt { line: 2, .. }),
-            "{error}"
-        );
-        fs::write(&path, b"").unwrap();
-        assert!(matches!(
-            Journal::resume(&path, &header()),
-            Err(JournalError::Corrupt { .. })
-        ));
-        assert!(matches!(
-            Journal::resume(&path.with_extension("missing"), &header()),
-            Err(JournalError::Io { .. })
-        ));
-    }
-
-    #[test]
-    fn a_kill_at_any_byte_leaves_a_journal_that_resumes_to_a_prefix_of_what_was_written() {
-        let path = path("every-byte");
-        let mut journal = Journal::create(&path, header()).unwrap();
-        let names = ["a", "b", "c"];
-        for (index, name) in names.iter().enumerate() {
-            let when = at("2026-06-15T12:00:00Z") + jiff::SignedDuration::from_secs(index as i64);
-            journal.decide(Api::Legacy, name, when).unwrap();
-            journal
-                .done(
-                    Api::Legacy,
-                    name,
-                    Outcome::Rerun,
-                    Some(format!("{name}-run")),
-                    None,
-                    when,
-                )
-                .unwrap();
-        }
-        drop(journal);
-        let full = fs::read(&path).unwrap();
-        let header_end = full.iter().position(|b| *b == b'\n').unwrap() + 1;
-        for cut in header_end..=full.len() {
-            fs::write(&path, &full[..cut]).unwrap();
-            let journal = Journal::resume(&path, &header()).unwrap();
-            // What survived is a prefix: once a target is untouched, so are the ones after it.
-            let states: Vec<Progress> = names
-                .iter()
-                .map(|name| journal.progress(Api::Legacy, name))
-                .collect();
-            let first_untouched = states.iter().position(|p| *p == Progress::Untouched);
-            if let Some(first) = first_untouched {
-                assert!(
-                    states[first..].iter().all(|p| *p == Progress::Untouched),
-                    "cut {cut}: {states:?}"
-                );
-            }
-            let whole_lines = full[..cut].iter().filter(|b| **b == b'\n').count();
-            let records = 1 + states
-                .iter()
-                .map(|p| match p {
-                    Progress::Untouched => 0,
-                    Progress::Decided { .. } => 1,
-                    Progress::Done { .. } => 2,
-                })
-                .sum::<usize>();
-            assert_eq!(records, whole_lines, "cut {cut}");
-        }
-        // A cut inside the header is not a journal.
-        fs::write(&path, &full[..header_end - 1]).unwrap();
-        assert!(Journal::resume(&path, &header()).is_err());
-    }
-}
+mod tests;
