@@ -13,6 +13,7 @@ mod counter;
 mod error;
 mod input;
 mod listing;
+mod logs;
 mod output;
 mod paths;
 mod progress;
@@ -26,7 +27,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing::level_filters::LevelFilter;
 
 use crate::cli::Cli;
 use crate::error::CliError;
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     if let Some(key) = &cli.global.api_key {
         scrub::remember(key);
     }
-    init_logs(cli.global.verbose);
+    logs::init(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -54,19 +54,6 @@ fn main() -> ExitCode {
             error.exit()
         }
     }
-}
-
-/// `-v`: debug, `-vv`: trace, on stderr; nothing otherwise (errors are reported by [`report`]).
-fn init_logs(verbose: u8) {
-    let level = match verbose {
-        0 => LevelFilter::OFF,
-        1 => LevelFilter::DEBUG,
-        _ => LevelFilter::TRACE,
-    };
-    tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .init();
 }
 
 /// `error: …`, then each cause on a line of its own.

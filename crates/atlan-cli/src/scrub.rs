@@ -81,6 +81,28 @@ fn push(secret: &str) {
     }
 }
 
+/// Remembers a URL that carries secrets (a webhook's): whole, and its userinfo, its password (as
+/// written and percent-decoded) and its path and query, each of which a log line may show alone.
+pub(crate) fn remember_url(url: &str) {
+    remember_secret(url);
+    let Ok(uri) = url.parse::<http::Uri>() else {
+        return;
+    };
+    if let Some((userinfo, _)) = uri
+        .authority()
+        .and_then(|authority| authority.as_str().rsplit_once('@'))
+    {
+        remember_secret(userinfo);
+        if let Some((_, password)) = userinfo.split_once(':') {
+            remember_secret(password);
+            remember_secret(&percent_encoding::percent_decode_str(password).decode_utf8_lossy());
+        }
+    }
+    if let Some(path) = uri.path_and_query().map(|path| path.as_str()) {
+        remember_secret(path);
+    }
+}
+
 /// Remembers every string inside `value` (keys of objects are not secrets).
 pub(crate) fn remember_strings(value: &Value) {
     let mut stack = vec![(value, 0)];

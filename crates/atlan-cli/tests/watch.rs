@@ -304,3 +304,99 @@ async fn a_fifo_given_as_the_state_is_refused_at_once() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("not a regular file"), "{stderr}");
 }
+
+/// `atlanctl watch --once` posting to each of `urls` (in that order), with `extra` options.
+fn once_to(
+    sandbox: &SandboxHandle,
+    urls: &[&str],
+    state: &PathBuf,
+    extra: &[&str],
+) -> tokio::process::Command {
+    let mut command = command();
+    command
+        .env("ATLAN_BASE_URL", sandbox.base_url())
+        .env("ATLAN_API_KEY", KEY)
+        .args(extra)
+        .args(["watch", "--once", "--api", "legacy", "--state"])
+        .arg(state);
+    for url in urls {
+        command.args(["--notify", url]);
+    }
+    command
+}
+
+#[tokio::test]
+async fn a_webhook_that_never_answers_does_not_delay_a_healthy_one() {
+    let sandbox = live_sandbox().await;
+    let (hanging, hanging_url) = Hook::start(0).await;
+    hanging.hang.store(true, Ordering::SeqCst);
+    let (healthy, healthy_url) = Hook::start(0).await;
+    let state = state_file("hanging");
+    let urls = [hanging_url.as_str(), healthy_url.as_str()];
+    // The first run only marks where the watch starts from.
+    let first = once_to(&sandbox, &urls, &state, &[])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let failed = failure(&sandbox, "Authentication failed").await;
+    let key = format!("run_failed:legacy:{failed}");
+    let mut watcher = once_to(&sandbox, &urls, &state, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    eventually("the healthy webhook's notification", || async {
+        healthy.keys().contains(&key).then_some(())
+    })
+    .await;
+    // The hanging webhook, posted to first, still holds its post: the healthy one did not wait
+    // for it to time out (it waited 10 s per post before).
+    assert_eq!(hanging.held.load(Ordering::SeqCst), 1);
+    assert_eq!(hanging.given_up.load(Ordering::SeqCst), 0);
+    watcher.start_kill().unwrap();
+    watcher.wait().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_webhook_password_is_sent_as_basic_authentication_and_never_logged() {
+    let sandbox = live_sandbox().await;
+    let (hook, url) = Hook::start(0).await;
+    let password = "pw-4f9a2c71e";
+    let url = url.replacen("http://", &format!("http://alerts:{password}@"), 1);
+    let state = state_file("userinfo");
+    let first = once_to(&sandbox, &[&url], &state, &[])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let failed = failure(&sandbox, "Authentication failed").await;
+    let out = once_to(&sandbox, &[&url], &state, &["-vv"])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(hook.keys(), [format!("run_failed:legacy:{failed}")]);
+    // base64("alerts:pw-4f9a2c71e")
+    assert_eq!(
+        hook.authorizations.lock().unwrap().as_slice(),
+        [Some("Basic YWxlcnRzOnB3LTRmOWEyYzcxZQ==".to_owned())]
+    );
+    assert!(stderr.contains("TRACE"), "the trace logs are on: {stderr}");
+    assert!(
+        stderr.contains("hyper_util"),
+        "a dependency's logs too: {stderr}"
+    );
+    for secret in [password, "secret-token-7c1d", "YWxlcnRzOnB3LTRmOWEyYzcxZQ"] {
+        assert!(!stderr.contains(secret), "{secret} in the logs: {stderr}");
+    }
+}

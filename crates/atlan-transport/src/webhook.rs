@@ -3,6 +3,10 @@
 //! layers: no API key (it must never leave for another host), no retries (the caller decides when
 //! to try again, so that a notification is not sent twice by a layer it cannot see) and one
 //! timeout over the whole exchange.
+//!
+//! A URL's userinfo (`https://user:password@host/…`) is sent as Basic authentication, in a
+//! header marked sensitive, and never as part of the address the connection pool and its logs
+//! see: those show the host and port only.
 
 use std::fmt;
 use std::time::Duration;
@@ -53,9 +57,16 @@ impl WebhookClient {
     /// [`TransportError::Dispatch`] when the exchange failed (their messages name the host and
     /// port, never the URL: its path and userinfo can be secrets).
     pub async fn post_json(&self, url: &Uri, body: Bytes) -> Result<StatusCode, TransportError> {
+        let (url, authorization) = split_userinfo(url)?;
+        let url = &url;
         let mut request = Request::post(url.clone())
             .body(Full::new(body))
             .map_err(|_| TransportError::construction("the webhook URL is not a valid URI"))?;
+        if let Some(authorization) = authorization {
+            request
+                .headers_mut()
+                .insert(header::AUTHORIZATION, authorization);
+        }
         request.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
@@ -83,5 +94,54 @@ impl WebhookClient {
                 which: TimeoutKind::Operation,
                 to: crate::error::host_and_port(url),
             }))
+    }
+}
+
+/// `url` without its userinfo, and the userinfo as a sensitive `Authorization: Basic` value (its
+/// user and password percent-decoded, as RFC 3986 writes them).
+///
+/// # Errors
+/// [`TransportError::Construction`] when the address left is not a URI (never quoting it).
+fn split_userinfo(url: &Uri) -> Result<(Uri, Option<HeaderValue>), TransportError> {
+    let Some((userinfo, host)) = url
+        .authority()
+        .and_then(|authority| authority.as_str().rsplit_once('@'))
+    else {
+        return Ok((url.clone(), None));
+    };
+    let invalid = || TransportError::construction("the webhook URL is not a valid URI");
+    let mut parts = url.clone().into_parts();
+    parts.authority = Some(host.parse().map_err(|_| invalid())?);
+    let bare = Uri::from_parts(parts).map_err(|_| invalid())?;
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    let decode = |text: &str| percent_encoding::percent_decode_str(text).collect::<Vec<u8>>();
+    let mut pair = decode(user);
+    pair.push(b':');
+    pair.extend(decode(password));
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &pair);
+    let mut value = HeaderValue::try_from(format!("Basic {encoded}")).map_err(|_| invalid())?;
+    value.set_sensitive(true);
+    Ok((bare, Some(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn userinfo_becomes_basic_authentication_and_leaves_the_address() {
+        let url: Uri = "https://bot:p%40ss:word@hooks.example.com:8443/T0/B0?x=1"
+            .parse()
+            .unwrap();
+        let (bare, authorization) = split_userinfo(&url).unwrap();
+        assert_eq!(bare.to_string(), "https://hooks.example.com:8443/T0/B0?x=1");
+        let authorization = authorization.unwrap();
+        assert!(authorization.is_sensitive());
+        // base64("bot:p@ss:word")
+        assert_eq!(authorization, "Basic Ym90OnBAc3M6d29yZA==");
+        let plain: Uri = "http://hooks.example.com/T0".parse().unwrap();
+        assert_eq!(split_userinfo(&plain).unwrap(), (plain, None));
     }
 }

@@ -4,7 +4,8 @@
 //! knows is dropped, a failure of a workflow in its cooldown is held back and counted, the others
 //! become notifications in the state's outbox (written before any is posted). A delivery task
 //! posts the outbox to every webhook and retries with backoff, apart from the polling, so that a
-//! failing webhook never delays a poll. After a restart (a kill -9 included) events are made again
+//! failing webhook never delays a poll; the notifications due are posted all at once, each to all
+//! its webhooks at the same time, so that one that never answers delays no other. After a restart (a kill -9 included) events are made again
 //! from the last poll on and the outbox is delivered: nothing is lost, nothing told twice (see
 //! [`state`] for the one narrow case).
 
@@ -18,6 +19,7 @@ use std::time::Duration;
 use atlan_ops::watch::Event;
 use atlan_ops::{Api, ApiChoice};
 use atlan_workflows::AtlanClient;
+use futures_util::StreamExt;
 use jiff::Timestamp;
 use tokio::sync::Notify;
 
@@ -29,8 +31,10 @@ use crate::error::CliError;
 use notify::Webhooks;
 use state::{Cooldown, Pending, State};
 
-/// How many delivery rounds `--once` makes before it gives up for this time.
-const ONCE_ROUNDS: u32 = 3;
+/// How long `--once` goes on delivering (a round is not started that could end past it).
+const ONCE_DEADLINE: Duration = Duration::from_secs(30);
+/// The most notifications posted at once.
+const POSTS_IN_FLIGHT: usize = 16;
 
 /// The state, shared by the polling and the delivery, with where it is saved.
 struct Shared {
@@ -125,11 +129,13 @@ async fn once(
     watching: &Watching,
 ) -> Result<(), CliError> {
     let polled = poll_and_queue(shared, polling, watching).await;
-    for _ in 0..ONCE_ROUNDS {
-        match deliver_round(shared, webhooks).await {
-            None => break,
-            Some(next) => wait_until(next).await,
+    let deadline = tokio::time::Instant::now() + ONCE_DEADLINE;
+    while let Some(next) = deliver_round(shared, webhooks).await {
+        let wait = Duration::try_from(next.duration_since(Timestamp::now())).unwrap_or_default();
+        if tokio::time::Instant::now() + wait + notify::POST_TIMEOUT > deadline {
+            break;
         }
+        wait_until(next).await;
     }
     let waiting = shared.lock().outbox.len();
     let path = shared.path.display().to_string();
@@ -264,7 +270,9 @@ impl Watching {
     }
 }
 
-/// Posts every notification that is due; answers when the next try is due, if any waits.
+/// Posts every notification that is due, all at once (at most [`POSTS_IN_FLIGHT`] events, each
+/// to all its webhooks at the same time), so that a webhook that never answers delays no other:
+/// a round ends within one post's timeout. Answers when the next try is due, if any waits.
 async fn deliver_round(shared: &Shared, webhooks: &Webhooks) -> Option<Timestamp> {
     let now = Timestamp::now();
     let due: Vec<Pending> = shared
@@ -274,58 +282,80 @@ async fn deliver_round(shared: &Shared, webhooks: &Webhooks) -> Option<Timestamp
         .filter(|pending| pending.next.is_none_or(|next| next <= now))
         .cloned()
         .collect();
-    for pending in due {
-        let mut accepted = Vec::new();
-        let mut failure = None;
-        for index in &pending.webhooks {
-            match webhooks.post(*index, &pending.document).await {
-                Ok(()) => accepted.push(*index),
-                Err(error) => failure = Some(error),
-            }
-        }
-        let now = Timestamp::now();
-        let mut state = shared.lock();
-        let Some(at) = state.outbox.iter().position(|p| p.key == pending.key) else {
-            continue;
-        };
-        let mut done = false;
-        if let Some(slot) = state.outbox.get_mut(at) {
-            slot.webhooks.retain(|index| !accepted.contains(index));
-            if slot.webhooks.is_empty() {
-                done = true;
-            } else {
-                slot.attempts += 1;
-                if slot.attempts >= notify::MAX_ATTEMPTS {
-                    say(&format!(
-                        "gave up notification {} after {} tries: {}",
-                        slot.key,
-                        slot.attempts,
-                        failure.as_deref().unwrap_or("not accepted")
-                    ));
-                    done = true;
-                } else {
-                    slot.next = Some(notify::retry_at(now, slot.attempts));
-                    say(&format!(
-                        "notification {} not delivered ({}); trying again at {}",
-                        slot.key,
-                        failure.as_deref().unwrap_or("not accepted"),
-                        slot.next.map(|at| at.to_string()).unwrap_or_default()
-                    ));
-                }
-            }
-        }
-        if done {
-            let finished = state.outbox.remove(at);
-            state.told(finished.key, now);
-        }
-        shared.save(&state);
+    let mut rounds = futures_util::stream::iter(due)
+        .map(|pending| post_everywhere(webhooks, pending))
+        .buffer_unordered(POSTS_IN_FLIGHT);
+    while let Some((key, accepted, failure)) = rounds.next().await {
+        record_round(shared, &key, &accepted, failure.as_deref());
     }
+    let now = Timestamp::now();
     shared
         .lock()
         .outbox
         .iter()
         .map(|pending| pending.next.unwrap_or(now))
         .min()
+}
+
+/// Posts `pending` to each of its webhooks at once; answers its key, the webhooks that
+/// accepted it and the last failure.
+async fn post_everywhere(
+    webhooks: &Webhooks,
+    pending: Pending,
+) -> (String, Vec<usize>, Option<String>) {
+    let posts = pending
+        .webhooks
+        .iter()
+        .map(|index| async { (*index, webhooks.post(*index, &pending.document).await) });
+    let mut accepted = Vec::new();
+    let mut failure = None;
+    for (index, result) in futures_util::future::join_all(posts).await {
+        match result {
+            Ok(()) => accepted.push(index),
+            Err(error) => failure = Some(error),
+        }
+    }
+    (pending.key, accepted, failure)
+}
+
+/// Records what came of one notification's round: the webhooks that accepted it are done with
+/// it; it is told once every webhook accepted it, tried again later otherwise, and given up after
+/// [`notify::MAX_ATTEMPTS`]. The state is saved.
+fn record_round(shared: &Shared, key: &str, accepted: &[usize], failure: Option<&str>) {
+    let now = Timestamp::now();
+    let mut state = shared.lock();
+    let Some(at) = state.outbox.iter().position(|p| p.key == key) else {
+        return;
+    };
+    let mut done = false;
+    if let Some(slot) = state.outbox.get_mut(at) {
+        slot.webhooks.retain(|index| !accepted.contains(index));
+        if slot.webhooks.is_empty() {
+            done = true;
+        } else {
+            slot.attempts += 1;
+            let why = failure.unwrap_or("not accepted");
+            if slot.attempts >= notify::MAX_ATTEMPTS {
+                say(&format!(
+                    "gave up notification {} after {} tries: {why}",
+                    slot.key, slot.attempts
+                ));
+                done = true;
+            } else {
+                slot.next = Some(notify::retry_at(now, slot.attempts));
+                say(&format!(
+                    "notification {} not delivered ({why}); trying again at {}",
+                    slot.key,
+                    slot.next.map(|at| at.to_string()).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    if done {
+        let finished = state.outbox.remove(at);
+        state.told(finished.key, now);
+    }
+    shared.save(&state);
 }
 
 /// Delivers the outbox for as long as the watch runs.

@@ -140,7 +140,7 @@ impl Webhooks {
     /// showing it); when TLS cannot be set up.
     pub(crate) fn new(urls: Vec<SecretString>) -> Result<Self, crate::error::CliError> {
         for url in &urls {
-            scrub::remember_secret(url.expose_secret());
+            scrub::remember_url(url.expose_secret());
         }
         for (index, url) in urls.iter().enumerate() {
             crate::input::webhook_url(url.expose_secret()).map_err(|e| {
