@@ -223,3 +223,39 @@ async fn a_slow_tenant_fails_the_poll_and_the_exporter_stays_up() {
         "the exporter is still up"
     );
 }
+
+#[tokio::test]
+async fn three_hundred_slow_or_silent_sockets_do_not_hold_up_a_scrape() {
+    let sandbox = live_sandbox().await;
+    let (child, url) = exporter(&sandbox, &["--api", "legacy"]);
+    let _child = Killed(child);
+    polled(&url).await;
+    let addr = url.trim_start_matches("http://").to_owned();
+    // Half send the first byte of a request head and stall (a slow client), half send nothing.
+    let mut sockets = Vec::new();
+    for index in 0..300 {
+        let mut socket = TcpStream::connect(&addr).await.unwrap();
+        if index % 2 == 0 {
+            socket.write_all(b"G").await.unwrap();
+        }
+        sockets.push(socket);
+    }
+    let (status, _, body) = get(&url, "/metrics", "text/plain").await;
+    assert!(status.contains("200"), "{status}");
+    assert!(body.contains("atlan_exporter_poll_success"));
+    // The scrape did not wait for a slot to be freed: every stalled socket is still open. (With
+    // 256 slots, the scrape waited for the header timeout to close some, 10 s.)
+    let mut open = 0;
+    for socket in &sockets {
+        let mut byte = [0; 1];
+        if matches!(socket.try_read(&mut byte), Err(error) if error.kind() == std::io::ErrorKind::WouldBlock)
+        {
+            open += 1;
+        }
+    }
+    assert_eq!(
+        open,
+        sockets.len(),
+        "stalled sockets were closed before the scrape was served"
+    );
+}

@@ -253,3 +253,48 @@ async fn a_truncated_answer_fails_the_poll_and_the_next_one_recovers() {
     );
     assert!(report.runs > 10);
 }
+
+#[tokio::test]
+async fn one_cap_holds_schedules_and_runs_and_each_schedule_kept_has_all_its_runs() {
+    let clock = clock();
+    let sandbox = sandbox_with(&clock, |builder| builder).await;
+    let client = client(&sandbox, &Recorder::default());
+    let now = clock.now();
+    let mut whole = Watcher::new(WatchConfig::new(ApiChoice::All), now);
+    whole.poll(&client, now).await.unwrap();
+    let whole = whole.figures(now);
+    assert!(whole.schedules.len() > 3, "the demo has schedules to cap");
+    for cap in [1, 3, 5] {
+        let mut capped = Watcher::new(WatchConfig::new(ApiChoice::All).max_workflows(cap), now);
+        capped.poll(&client, now).await.unwrap();
+        let figures = capped.figures(now);
+        let mut workflows: std::collections::BTreeSet<(Api, String)> = figures
+            .rows
+            .iter()
+            .map(|row| (row.api, row.workflow.clone()))
+            .collect();
+        workflows.extend(
+            figures
+                .schedules
+                .iter()
+                .map(|schedule| (schedule.api, schedule.workflow.clone())),
+        );
+        // Before, the schedules took their own first `cap`: up to twice the cap.
+        assert!(workflows.len() <= cap, "cap {cap}: {workflows:?}");
+        assert_eq!(figures.schedules.len(), cap, "schedules are tracked first");
+        // A schedule kept has every run the uncapped watcher saw: its last success is there.
+        for schedule in &figures.schedules {
+            let row = |rows: &[atlan_ops::WorkflowStats]| {
+                rows.iter()
+                    .find(|row| row.api == schedule.api && row.workflow == schedule.workflow)
+                    .map(|row| (row.runs, row.last_success_at))
+            };
+            assert_eq!(
+                row(&figures.rows),
+                row(&whole.rows),
+                "{}",
+                schedule.workflow
+            );
+        }
+    }
+}

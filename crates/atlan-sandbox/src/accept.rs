@@ -107,11 +107,23 @@ impl fmt::Display for Dropped {
 
 impl Error for Dropped {}
 
-/// Serves until `shutdown` turns true.
+/// Serves `router` on `listener` within `limits` until `shutdown` turns true (or its sender is
+/// dropped), then lets the requests under way finish: the sandbox's accept loop without its
+/// faults, for another server that faces the network (atlanctl's exporter).
+pub async fn serve_router(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: watch::Receiver<bool>,
+) {
+    serve(listener, router, None, limits, shutdown).await;
+}
+
+/// Serves until `shutdown` turns true, applying `faults` when there are.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
-    faults: FaultControl,
+    faults: Option<FaultControl>,
     limits: ConnectionLimits,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -202,13 +214,14 @@ pub(crate) async fn serve(
 async fn handle(
     request: Request<Incoming>,
     router: Router,
-    faults: FaultControl,
+    faults: Option<FaultControl>,
     request_timeout: Duration,
 ) -> Result<Response<Body>, Dropped> {
-    let plan = if request.uri().path().starts_with("/_sandbox/") {
-        Plan::default()
-    } else {
-        faults.plan(request.method().as_str(), request.uri().path())
+    let plan = match faults {
+        Some(faults) if !request.uri().path().starts_with("/_sandbox/") => {
+            faults.plan(request.method().as_str(), request.uri().path())
+        }
+        _ => Plan::default(),
     };
     if !plan.latency.is_zero() {
         tokio::time::sleep(plan.latency).await;

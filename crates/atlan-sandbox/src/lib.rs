@@ -56,7 +56,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use accept::ConnectionLimits;
+pub use accept::{ConnectionLimits, serve_router};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use faults::{
     FaultAction, FaultControl, FaultRule, FaultRuleError, MAX_INDEX_LAG_MS, MAX_LATENCY_MS,
@@ -352,7 +352,7 @@ impl SandboxBuilder {
         let task = tokio::spawn(accept::serve(
             listener,
             router,
-            faults.clone(),
+            Some(faults.clone()),
             self.limits,
             receiver,
         ));

@@ -6,6 +6,7 @@
 //! the runs each started in the window (at most [`MAX_RUNS_PER_WORKFLOW`], the oldest forgotten
 //! first); a run costs its id and a few words.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
@@ -17,7 +18,7 @@ use crate::workflow_facts::RunSpan;
 
 /// The most runs kept per workflow (the oldest started are forgotten first).
 pub const MAX_RUNS_PER_WORKFLOW: usize = 20_000;
-/// The longest workflow, package or run name kept (a longer one is cut, on a character boundary).
+/// The longest workflow, package or run name kept (a longer one is cut: [`bounded_name`]).
 pub const MAX_NAME: usize = 256;
 
 /// What the book knows of one workflow.
@@ -25,6 +26,8 @@ pub const MAX_NAME: usize = 256;
 struct Tracked {
     package: Option<String>,
     runs: HashMap<Box<str>, Outcome>,
+    /// Kept without runs: it is scheduled ([`RunBook::track_scheduled`]).
+    scheduled: bool,
 }
 
 /// A run whose status the book had not seen before: a new run, or one that changed.
@@ -88,14 +91,14 @@ impl RunBook {
     /// A run of a workflow beyond the cap is dropped and counted.
     pub fn observe(&mut self, run: &RunView) -> Option<Transition> {
         let workflow = bounded(&run.workflow);
-        let key = (run.api, workflow.to_owned());
+        let key = (run.api, workflow.clone().into_owned());
         if !self.workflows.contains_key(&key) && self.workflows.len() >= self.max_workflows {
             self.dropped_runs = self.dropped_runs.saturating_add(1);
             return None;
         }
         let tracked = self.workflows.entry(key).or_default();
         if tracked.package.is_none() {
-            tracked.package = run.package.as_deref().map(|p| bounded(p).to_owned());
+            tracked.package = run.package.as_deref().map(|p| bounded(p).into_owned());
         }
         let outcome = Outcome {
             status: run.status,
@@ -103,7 +106,7 @@ impl RunBook {
             finished: run.finished,
         };
         let id = bounded(&run.run);
-        let was = tracked.runs.get(id).copied();
+        let was = tracked.runs.get(&*id).copied();
         if was == Some(outcome) {
             return None;
         }
@@ -111,15 +114,15 @@ impl RunBook {
         if was.is_some_and(|was| was.status.is_ended()) && !outcome.status.is_ended() {
             return None;
         }
-        tracked.runs.insert(id.into(), outcome);
+        tracked.runs.insert((*id).into(), outcome);
         if tracked.runs.len() > MAX_RUNS_PER_WORKFLOW {
             forget_oldest(&mut tracked.runs);
         }
         Some(Transition {
             api: run.api,
-            workflow: workflow.to_owned(),
+            workflow: workflow.into_owned(),
             package: tracked.package.clone(),
-            run: id.to_owned(),
+            run: id.into_owned(),
             status: outcome.status,
             started: outcome.started,
             finished: outcome.finished,
@@ -136,7 +139,38 @@ impl RunBook {
                 None => !run.status.is_ended(),
             });
         }
+        self.workflows
+            .retain(|_, tracked| tracked.scheduled || !tracked.runs.is_empty());
+    }
+
+    /// Tracks the scheduled workflows first, so that every schedule exported has its runs: each
+    /// of `workflows` (API, name, package) is kept, with or without runs, while it stays
+    /// scheduled and the cap leaves room. Those of the call before are let go first. Answers,
+    /// for each, whether it is tracked.
+    pub fn track_scheduled<'a>(
+        &mut self,
+        workflows: impl IntoIterator<Item = (Api, &'a str, Option<&'a str>)>,
+    ) -> Vec<bool> {
+        for tracked in self.workflows.values_mut() {
+            tracked.scheduled = false;
+        }
         self.workflows.retain(|_, tracked| !tracked.runs.is_empty());
+        workflows
+            .into_iter()
+            .map(|(api, workflow, package)| {
+                let key = (api, bounded(workflow).into_owned());
+                if !self.workflows.contains_key(&key) && self.workflows.len() >= self.max_workflows
+                {
+                    return false;
+                }
+                let tracked = self.workflows.entry(key).or_default();
+                tracked.scheduled = true;
+                if tracked.package.is_none() {
+                    tracked.package = package.map(|p| bounded(p).into_owned());
+                }
+                true
+            })
+            .collect()
     }
 
     /// The figures of every workflow over the runs started in `window` (as `runs stats`).
@@ -170,7 +204,7 @@ impl RunBook {
     /// The runs of a workflow that started: each with its times and status.
     pub fn run_spans(&self, api: Api, workflow: &str) -> Vec<RunSpan> {
         self.workflows
-            .get(&(api, workflow.to_owned()))
+            .get(&(api, bounded(workflow).into_owned()))
             .map(|tracked| {
                 tracked
                     .runs
@@ -186,7 +220,7 @@ impl RunBook {
     /// How many ended runs of a workflow started before `before` failed since the latest success
     /// among them: the failure streak a success at `before` ends.
     pub fn failures_before(&self, api: Api, workflow: &str, before: Timestamp) -> u64 {
-        let Some(tracked) = self.workflows.get(&(api, workflow.to_owned())) else {
+        let Some(tracked) = self.workflows.get(&(api, bounded(workflow).into_owned())) else {
             return 0;
         };
         let mut ended: Vec<(Timestamp, Status)> = tracked
@@ -230,16 +264,31 @@ impl RunBook {
     }
 }
 
-/// `name`, cut to at most [`MAX_NAME`] bytes on a character boundary.
-pub fn bounded(name: &str) -> &str {
-    if name.len() <= MAX_NAME {
-        return name;
+/// `name`, or a longer one cut to [`MAX_NAME`] bytes ([`bounded_name`]).
+pub fn bounded(name: &str) -> Cow<'_, str> {
+    bounded_name(name, MAX_NAME)
+}
+
+/// `name` when it has at most `max` bytes; otherwise its start, cut on a character boundary,
+/// then `~` and eight hex digits of a hash of the whole name, `max` bytes at most (for a `max`
+/// of 9 or more): two long
+/// names that share their first `max` bytes stay two names (two workflows, two metric series).
+pub fn bounded_name(name: &str, max: usize) -> Cow<'_, str> {
+    if name.len() <= max {
+        return Cow::Borrowed(name);
     }
-    let mut end = MAX_NAME;
+    let mut end = max.saturating_sub(9);
     while !name.is_char_boundary(end) {
         end -= 1;
     }
-    name.get(..end).unwrap_or_default()
+    // FNV-1a, 32 bits: the same name gives the same hash in every process and version.
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    Cow::Owned(format!(
+        "{}~{hash:08x}",
+        name.get(..end).unwrap_or_default()
+    ))
 }
 
 /// Forgets the run that started first (one that never started counts as the oldest).
@@ -392,11 +441,21 @@ mod tests {
     }
 
     #[test]
-    fn names_are_bounded_on_a_character_boundary() {
+    fn names_are_bounded_on_a_character_boundary_and_stay_apart() {
         let long = "é".repeat(MAX_NAME);
         let cut = bounded(&long);
         assert!(cut.len() <= MAX_NAME);
-        assert!(cut.chars().all(|c| c == 'é'));
+        let (start, hash) = cut.rsplit_once('~').unwrap();
+        assert!(start.chars().all(|c| c == 'é'));
+        assert_eq!(hash.len(), 8);
+        let other = format!("{long}x");
+        assert_ne!(
+            bounded(&other),
+            cut,
+            "two names sharing their start stay two"
+        );
+        assert_eq!(bounded("short"), "short");
+        let cut = &*cut;
         let mut book = RunBook::new(10);
         book.observe(&run(
             &long,

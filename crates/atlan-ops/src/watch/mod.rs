@@ -234,10 +234,21 @@ impl Watcher {
         });
         if refresh {
             let (facts, left_out) = workflow_facts::schedules(client, self.config.api, now).await?;
-            self.schedules = facts
+            let scheduled: Vec<WorkflowFacts> = facts
                 .into_iter()
                 .filter(WorkflowFacts::is_scheduled)
-                .take(self.config.max_workflows)
+                .collect();
+            // The schedules are tracked in the book first, within its one cap: each schedule
+            // exported has its runs, and the workflows are `max_workflows` at most.
+            let tracked = self.book.track_scheduled(
+                scheduled
+                    .iter()
+                    .map(|facts| (facts.api, facts.workflow.as_str(), facts.package.as_deref())),
+            );
+            self.schedules = scheduled
+                .into_iter()
+                .zip(tracked)
+                .filter_map(|(facts, tracked)| tracked.then_some(facts))
                 .collect();
             self.schedules_read = Some(now);
             skipped.extend(left_out);

@@ -4,8 +4,9 @@
 //! poll).
 //!
 //! The workflow families carry `api`, `workflow` and `package` (empty when unknown); label values
-//! are cut to [`LABEL_LIMIT`] bytes, and the workflows are capped by the watcher
-//! (`--max-workflows`), so the series are bounded.
+//! are cut to [`LABEL_LIMIT`] bytes (a cut one ends with a hash of the whole, so two names stay
+//! two series), and the workflows are capped by the watcher (`--max-workflows`, scheduled ones
+//! first, the schedule families within the same cap), so the series are bounded.
 
 use std::collections::HashSet;
 use std::sync::atomic::AtomicU64;
@@ -402,8 +403,8 @@ fn gauge(count: u64) -> i64 {
 fn labels(api: atlan_ops::Api, workflow: &str, package: Option<&str>) -> WorkflowLabels {
     WorkflowLabels {
         api: api.as_str().to_owned(),
-        workflow: cut(workflow).to_owned(),
-        package: cut(package.unwrap_or_default()).to_owned(),
+        workflow: cut(workflow).into_owned(),
+        package: cut(package.unwrap_or_default()).into_owned(),
     }
 }
 
@@ -416,13 +417,10 @@ fn with_status(labels: &WorkflowLabels, status: Status) -> RunLabels {
     }
 }
 
-/// `value`, cut to at most [`LABEL_LIMIT`] bytes on a character boundary.
-fn cut(value: &str) -> &str {
-    let mut end = value.len().min(LABEL_LIMIT);
-    while !value.is_char_boundary(end) {
-        end -= 1;
-    }
-    value.get(..end).unwrap_or_default()
+/// `value`, or a longer one cut to [`LABEL_LIMIT`] bytes with a hash of the whole, so that two
+/// names that share their start are two series.
+fn cut(value: &str) -> std::borrow::Cow<'_, str> {
+    atlan_ops::watch::book::bounded_name(value, LABEL_LIMIT)
 }
 
 /// Unix time in seconds, with the fraction.
