@@ -273,15 +273,21 @@ impl FaultRule {
                 Err(FaultRuleError::LagTooLong { ms: *ms })
             }
             FaultAction::FailRuns { .. } | FaultAction::IndexLag { .. }
-                if self.workflow.is_none() =>
+                if blank(self.workflow.as_deref()) =>
             {
                 Err(FaultRuleError::NoWorkflowPattern)
             }
             FaultAction::FailRuns { .. } | FaultAction::IndexLag { .. } => Ok(()),
-            _ if self.route.is_none() => Err(FaultRuleError::NoRoutePattern),
+            _ if blank(self.route.as_deref()) => Err(FaultRuleError::NoRoutePattern),
             _ => Ok(()),
         }
     }
+}
+
+/// Whether a pattern is missing or empty (`""` or only spaces: it would name no route and no
+/// workflow, or every one, depending on how it is read).
+fn blank(pattern: Option<&str>) -> bool {
+    pattern.is_none_or(|pattern| pattern.trim().is_empty())
 }
 
 /// The longest latency a rule may add: ten minutes (longer only ties up connections).

@@ -565,6 +565,19 @@ async fn auth_unknown_things_and_malformed_bodies() {
         wrong.get("/api/service/whoami").await.0,
         StatusCode::UNAUTHORIZED
     );
+    // The scheme is case-insensitive (RFC 9110); another scheme, or none, is not a key.
+    let key = sandbox.api_key().to_owned();
+    for (authorization, answer) in [
+        (format!("bearer {key}"), "200"),
+        (format!("BEARER {key}"), "200"),
+        (format!("Bearer {key}"), "200"),
+        (format!("Basic {key}"), "401"),
+        (key.clone(), "401"),
+        (format!("Bearer{key}"), "401"),
+    ] {
+        let status = raw_status(&sandbox.base_url(), &authorization).await;
+        assert!(status.contains(answer), "{authorization:?}: {status}");
+    }
     let (_, me) = api.get("/api/service/whoami").await;
     assert!(
         me["roles"]
@@ -699,4 +712,18 @@ async fn writes_with_bad_schedules_or_names_are_refused_and_change_nothing() {
         .await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "value withheld");
     assert!(!body.to_string().contains("SENTINEL"), "{body}");
+}
+
+/// The status line of `GET /api/service/whoami` sent with `authorization` as it is.
+async fn raw_status(base: &str, authorization: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "GET /api/service/whoami HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {authorization}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer.lines().next().unwrap_or_default().to_owned()
 }

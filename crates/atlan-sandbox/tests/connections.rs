@@ -196,6 +196,15 @@ async fn fault_rules_are_validated() {
             json!({"route": "*", "action": {"kind": "latency", "ms": 1_000_000_000_000u64}}),
             "latency",
         ),
+        // An empty route names no route, or every one: refused, as a missing one is.
+        (
+            json!({"route": "", "action": {"kind": "status", "status": 503}}),
+            "route",
+        ),
+        (
+            json!({"route": "  ", "action": {"kind": "status", "status": 503}}),
+            "route",
+        ),
     ] {
         let (status, body) = api
             .send(Method::POST, "/_sandbox/faults", Some(&rule))

@@ -449,6 +449,14 @@ async fn connection_assets_are_saved_read_found_and_purged() {
             "qualifiedName",
         ),
         (json!({"entities": "nope"}), "entities"),
+        // One placeholder for two new entities: only one could be told its guid.
+        (
+            json!({"entities": [
+                {"typeName": "Connection", "guid": "-1", "attributes": {"qualifiedName": "default/snowflake/901", "name": "a"}},
+                {"typeName": "Connection", "guid": "-1", "attributes": {"qualifiedName": "default/snowflake/902", "name": "b"}}
+            ]}),
+            "placeholder guid \"-1\" is given to more than one entity",
+        ),
     ] {
         let (status, body) = api.post("/api/meta/entity/bulk", &body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -457,6 +465,15 @@ async fn connection_assets_are_saved_read_found_and_purged() {
             "{body}"
         );
     }
+    let (_, none) = api
+        .post(
+            "/api/meta/search/indexsearch",
+            &json!({"dsl": {"from": 0, "size": 1, "query": {"bool": {"filter": [
+                {"term": {"__typeName.keyword": {"value": "Connection"}}},
+                {"term": {"qualifiedName": {"value": "default/snowflake/901"}}}]}}}}),
+        )
+        .await;
+    assert_eq!(none["approximateCount"], 0, "nothing was stored: {none}");
     let (status, missing) = api.get("/api/meta/entity/guid/no-such-guid").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(missing["errorCode"], "ATLAS-404-00-005");
@@ -484,7 +501,7 @@ async fn connection_assets_are_saved_read_found_and_purged() {
     let (status, _) = api.get(&format!("/api/meta/entity/guid/{guid}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, found) = api.post("/api/meta/search/indexsearch", &search).await;
-    assert_eq!(found["approximateCount"], 0);
+    assert_eq!(found["approximateCount"], 0, "{found}");
 }
 
 #[tokio::test]
@@ -558,4 +575,51 @@ async fn a_cron_workflow_dates_from_when_its_schedule_was_added_across_a_restart
         "replayed, not made again at the restart"
     );
     assert_eq!(created(&crons, CRAWLER), crawler_since);
+}
+
+#[tokio::test]
+async fn a_year_in_one_move_over_every_minute_schedules_is_bounded_and_lands_on_the_clock() {
+    let clock = clock();
+    let (_sandbox, api) = start(&clock, Seed::Empty).await;
+    for index in 0..25 {
+        let (status, created) = api
+            .post(
+                "/api/service/v1/app",
+                &json!({"app_id": "atlan-athena", "name": format!("every-minute-{index}"), "run": false,
+                        "schedule": {"cron": "* * * * *", "timezone": "UTC"},
+                        "inputs": {"connection": {"typeName": "Connection", "attributes": {"qualifiedName": format!("default/athena/{index}")}},
+                                   "extraction_method": "direct", "credential_guid": "g"}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+    }
+    let started = std::time::Instant::now();
+    let (status, moved) = advance(&api, "8784h").await;
+    eprintln!(
+        "a year over 25 every-minute schedules: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    let (_, table) = api.get("/_sandbox/schedules").await;
+    let now: jiff::Timestamp = moved["now"].as_str().unwrap().parse().unwrap();
+    for schedule in table["schedules"].as_array().unwrap() {
+        let next: jiff::Timestamp = schedule["next"].as_str().unwrap().parse().unwrap();
+        assert!(
+            next > now,
+            "each schedule is due after the clock: {schedule}"
+        );
+        assert!(
+            next <= now + jiff::SignedDuration::from_mins(1),
+            "{schedule}"
+        );
+    }
+    let missed = table["missed"].as_array().unwrap();
+    assert!(missed.len() <= 1_000, "bounded");
+    assert!(
+        missed
+            .iter()
+            .any(|missed| missed["reason"].as_str().unwrap().contains("skipped")),
+        "the skipped due times are said: {:?}",
+        missed.last()
+    );
 }

@@ -141,7 +141,11 @@ async fn move_clock(State(state): State<ServerState>, body: Bytes) -> ApiResult<
 }
 
 async fn schedules(State(state): State<ServerState>) -> ApiResult<Json> {
-    Ok(axum::Json(state.read()?.schedules_report()))
+    state
+        .run(Work::Light, |state| {
+            Ok(axum::Json(state.read()?.schedules_report()))
+        })
+        .await
 }
 
 async fn whoami(State(state): State<ServerState>) -> Json {

@@ -87,13 +87,16 @@ async fn atlan_shaped(response: Response) -> Response {
     shaped
 }
 
-/// Every request needs `authorization: Bearer <key>`.
+/// Every request needs `authorization: Bearer <key>` (the scheme in any case, as RFC 9110 reads
+/// it: `bearer` and `BEARER` too).
 async fn authenticate(State(state): State<ServerState>, request: Request, next: Next) -> Response {
     let presented = request
         .headers()
         .get(http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, key)| key.trim_start_matches(' '));
     match presented {
         Some(key) if same(key.as_bytes(), state.api_key.as_bytes()) => next.run(request).await,
         _ => ApiError::unauthorized().into_response(),

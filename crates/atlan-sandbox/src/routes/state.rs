@@ -63,7 +63,10 @@ impl ServerState {
         self.store.read().map_err(|_| poisoned())
     }
 
-    /// Runs `work` where [`Work`] says: here, or on tokio's blocking pool.
+    /// Runs `work` where [`Work`] says: here, or on tokio's blocking pool. Light work waits for
+    /// nobody on an async worker: while the store is locked for writing (a clock moved by a year
+    /// fires its schedules under the lock), it goes to the blocking pool too, so that the async
+    /// workers go on accepting connections and answering `/_sandbox/health`.
     ///
     /// # Errors
     /// What `work` returns; a 500 if heavy work panicked (it must not) or the runtime is shutting
@@ -74,14 +77,22 @@ impl ServerState {
         work: impl FnOnce(&ServerState) -> ApiResult<T> + Send + 'static,
     ) -> ApiResult<T> {
         match kind {
-            Work::Light => work(self),
-            Work::Heavy => {
+            Work::Light if self.store_is_free() => work(self),
+            _ => {
                 let state = self.clone();
                 tokio::task::spawn_blocking(move || work(&state))
                     .await
                     .map_err(|_| ApiError::internal("the request could not be completed"))?
             }
         }
+    }
+
+    /// Whether the store can be read at once (no writer holds it or waits for it).
+    fn store_is_free(&self) -> bool {
+        !matches!(
+            self.store.try_read(),
+            Err(std::sync::TryLockError::WouldBlock)
+        )
     }
 
     /// A write: heavy when it syncs a state file or parses a body over 64 KiB.
@@ -144,4 +155,66 @@ pub(crate) fn json_stream(
 
 pub(crate) fn bytes_response(bytes: Vec<u8>) -> Response {
     ([(http::header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::store::StoreSettings;
+
+    fn state() -> ServerState {
+        let now = jiff::Timestamp::from_second(1_780_000_000).unwrap();
+        let store = Store::new(StoreSettings::default(), now);
+        let health = store.health();
+        ServerState {
+            health,
+            persisted: false,
+            store: Arc::new(RwLock::new(store)),
+            clock: Arc::new(TenantClock::new(
+                Arc::new(crate::ManualClock::new(now)),
+                1.0,
+            )),
+            faults: FaultControl::new(7),
+            api_key: Arc::from("key"),
+            identity: Arc::new(Identity {
+                creator: crate::seed::creator("test"),
+                api_token_user: false,
+            }),
+        }
+    }
+
+    /// On a runtime of one thread: a light read that blocked its worker on the store's lock
+    /// would stop every other task (health, accepting connections) until the writer let go.
+    #[tokio::test(flavor = "current_thread")]
+    async fn light_work_never_waits_for_a_writer_on_an_async_worker() {
+        let state = state();
+        let (locked, is_locked) = mpsc::channel();
+        let (others_ran, did_others_run) = mpsc::channel();
+        let store = Arc::clone(&state.store);
+        // The writer holds the lock until the runtime shows it still runs other tasks (or for
+        // 60 s, the guard against a runtime that is stuck: then the test fails).
+        let writer = std::thread::spawn(move || {
+            let _guard = store.write().unwrap();
+            locked.send(()).unwrap();
+            did_others_run.recv_timeout(Duration::from_secs(60)).is_ok()
+        });
+        is_locked.recv().unwrap();
+        let reading = tokio::spawn({
+            let state = state.clone();
+            async move { state.run(Work::Light, |state| state.read().map(drop)).await }
+        });
+        tokio::task::yield_now().await;
+        let other = tokio::spawn(async { 42 }).await.unwrap();
+        others_ran.send(other).unwrap();
+        assert!(
+            writer.join().unwrap(),
+            "the runtime was stuck behind a light read"
+        );
+        reading.await.unwrap().unwrap();
+    }
 }

@@ -130,6 +130,20 @@ impl Store {
     /// (merges the attributes of) the others; answers `mutatedEntities` and `guidAssignments`.
     pub(crate) fn save_entities(&mut self, body: &Value, by: &str) -> ApiResult<Value> {
         let incoming = parse_entities(body)?;
+        // Atlas answers each placeholder with one guid: two entities that share one could not
+        // both be told theirs, so the request is refused and nothing stored.
+        let mut placeholders = std::collections::HashSet::new();
+        for placeholder in incoming
+            .iter()
+            .filter_map(|entity| entity.placeholder.as_ref())
+        {
+            if !placeholders.insert(placeholder) {
+                let shown: String = placeholder.chars().take(64).collect();
+                return Err(invalid(format!(
+                    "the placeholder guid {shown:?} is given to more than one entity: each new entity needs its own"
+                )));
+            }
+        }
         let now = self.now();
         let mut created = Vec::new();
         let mut updated = Vec::new();

@@ -15,8 +15,16 @@ use serde_json::Value;
 use super::{Event, Store};
 
 /// The most runs one move of the clock starts (a clock moved a year over a schedule of every
-/// minute would start half a million): later due times are counted as missed instead.
+/// minute would start half a million).
 const MAX_FIRES_PER_ADVANCE: usize = 10_000;
+/// The most due times one move of the clock walks through, fired or missed (a year over 25
+/// schedules of every minute is 13 million, which held the store for minutes). Past either
+/// bound, every schedule still due skips to its first due time after the clock, and that is
+/// said once per schedule.
+const MAX_DUE_PER_ADVANCE: usize = 20_000;
+/// Why due times were skipped.
+const SKIPPED: &str =
+    "the clock moved past more due times than one move walks: skipped up to the clock";
 /// How many missed due times the sandbox remembers (the newest).
 const MAX_MISSED: usize = 1_000;
 
@@ -134,6 +142,36 @@ impl Timetable {
         Some((at, key))
     }
 
+    /// Files `key` back under `at` (a due time taken and not handled).
+    fn put_back(&mut self, key: ScheduleKey, at: i64) {
+        if let Some(entry) = self.entries.get_mut(&key) {
+            self.due.remove(&(entry.next, key.clone()));
+            entry.next = at;
+            self.due.insert((at, key));
+        }
+    }
+
+    /// Moves every schedule due at or before `now` to its first due time after `now`; each says
+    /// once, at its first due time skipped, that it skipped.
+    fn skip_due(&mut self, now: i64) {
+        while let Some((at, key)) = self.due.first().cloned().filter(|(at, _)| *at <= now) {
+            self.due.pop_first();
+            match self.entries.get_mut(&key) {
+                Some(entry) => match next_after(&entry.schedule, now) {
+                    Some(next) => {
+                        entry.next = next;
+                        self.due.insert((next, key.clone()));
+                    }
+                    None => {
+                        self.entries.remove(&key);
+                    }
+                },
+                None => continue,
+            }
+            self.miss(key, at, SKIPPED);
+        }
+    }
+
     fn fired(&mut self, key: &ScheduleKey, at: i64) {
         if let Some(entry) = self.entries.get_mut(key) {
             entry.last_fired = Some(at);
@@ -195,19 +233,20 @@ fn next_after(schedule: &CronSchedule, after: i64) -> Option<i64> {
 
 impl Store {
     /// Starts the runs of every schedule due by `now`, in due order, each created at its due
-    /// time; a schedule whose workflow is active then is missed. Each run is logged like any
+    /// time; a schedule whose workflow is active then is missed. At most
+    /// [`MAX_FIRES_PER_ADVANCE`] runs and [`MAX_DUE_PER_ADVANCE`] due times: past them, the
+    /// schedules skip to the clock. Each run is logged like any
     /// other; a run that cannot be written is not started (the due time is missed, with a
     /// warning).
     pub(in crate::store) fn fire_schedules(&mut self, now: i64) {
         let mut fired = 0;
+        let mut walked = 0;
         while let Some((at, key)) = self.timetable.pop_due(now) {
-            if fired == MAX_FIRES_PER_ADVANCE {
-                self.timetable.miss(
-                    key,
-                    at,
-                    "the clock moved past more due times than one move starts",
-                );
-                continue;
+            walked += 1;
+            if fired == MAX_FIRES_PER_ADVANCE || walked > MAX_DUE_PER_ADVANCE {
+                self.timetable.put_back(key, at);
+                self.timetable.skip_due(now);
+                break;
             }
             let event = match &key {
                 ScheduleKey::Legacy { workflow } => self.scheduled_run(workflow, at),
