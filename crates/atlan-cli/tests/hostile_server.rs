@@ -410,3 +410,45 @@ async fn server_supplied_names_cannot_drive_the_terminal() {
     let first: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["slug"], hostile[0], "JSON stays exact");
 }
+
+/// A run whose node lacks `id`, `name` and `type` made `runs stats` (and doctor, and the plan of
+/// `runs rerun --failed`) fail for the whole tenant with a decode error: it is now a run whose
+/// step has what was sent.
+#[tokio::test]
+async fn a_node_without_its_id_name_or_type_does_not_sink_the_stats() {
+    let started = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(2);
+    let hit = move |id: &str, node: Value| {
+        json!({"_id": id, "_index": "argo-workflows", "sort": [started.as_millisecond()],
+               "_source": {"metadata": {"name": id, "creationTimestamp": started.to_string(),
+                                        "labels": {"workflows.argoproj.io/workflow-template": "atlan-snowflake-1"}},
+                           "spec": {},
+                           "status": {"phase": "Failed", "startedAt": started.to_string(),
+                                      "finishedAt": started.to_string(),
+                                      "nodes": {format!("{id}-1"): node}}}})
+    };
+    let (addr, _) = scripted(move |_, line, _| {
+        if line.contains("runs/indexsearch") {
+            (
+                200,
+                json!({"took": 1, "hits": {"total": {"value": 2, "relation": "eq"}, "hits": [
+                    hit("atlan-snowflake-1-aaaaa", json!({"phase": "Failed", "message": "no id, name or type"})),
+                    hit("atlan-snowflake-1-bbbbb", json!({"id": "atlan-snowflake-1-bbbbb-1", "name": "x.extract", "type": "Pod", "phase": "Failed"})),
+                ]}}),
+            )
+        } else {
+            (404, json!({"errorCode": "ATLAN-404", "errorMessage": "not here"}))
+        }
+    })
+    .await;
+    let (code, stdout, stderr) = atlan_against(
+        addr,
+        &[
+            "-o", "json", "runs", "stats", "--api", "legacy", "--since", "now-1d",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let row: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(row["workflow"], "atlan-snowflake-1", "{stdout}");
+    assert_eq!(row["failed"], 2, "both runs count: {stdout}");
+}

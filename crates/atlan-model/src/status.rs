@@ -68,13 +68,19 @@ impl RunStatus {
 
 wire_object! {
     /// The status of one node of a run (a pod, a DAG, a retry, …).
+    ///
+    /// `id`, `name` and `type` are read as Argo's Go types read them: a node that lacks one (a
+    /// broken or hostile server) reads it as empty, and is written back without it, rather than
+    /// making the whole run, and every listing that holds it, fail to decode.
     pub struct NodeStatus {
-        /// Node id: the run name for the root node, otherwise `<run>-<fnv32a(name)>`.
-        req "id" id: String,
-        /// Unique path name, such as `run-abcde.run`.
-        req "name" name: String,
-        /// Node type: `Pod`, `DAG`, `Steps`, `Retry`, … (kept as a string).
-        req "type" kind: String,
+        /// Node id: the run name for the root node, otherwise `<run>-<fnv32a(name)>` (empty when
+        /// the server left it out; the key of the run's `nodes` map is the id too).
+        text "id" id: String,
+        /// Unique path name, such as `run-abcde.run` (empty when the server left it out).
+        text "name" name: String,
+        /// Node type: `Pod`, `DAG`, `Steps`, `Retry`, … (kept as a string; empty when the server
+        /// left it out).
+        text "type" kind: String,
         /// Short name, unique inside its boundary.
         opt "displayName" display_name: String,
         /// The node's phase.

@@ -135,6 +135,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 macro_rules! field_type {
     (opt $ty:ty) => { Option<$ty> };
     (list $ty:ty) => { $ty };
+    (text $ty:ty) => { $ty };
     (secret $ty:ty) => { Option<$ty> };
     (secrets $ty:ty) => { Option<$ty> };
     (req $ty:ty) => { $ty };
@@ -149,6 +150,9 @@ macro_rules! read_field {
     };
     (secrets $map:ident $nulls:ident $wire:literal) => {
         $map.next_value::<$crate::secret::OptionalSecretMap>()?.0
+    };
+    (text $map:ident $nulls:ident $wire:literal) => {
+        $crate::wire::read_field!(list $map $nulls $wire)
     };
     (list $map:ident $nulls:ident $wire:literal) => {
         match $map.next_value::<Option<_>>()? {
@@ -181,6 +185,9 @@ macro_rules! take_field {
             }
             None => None,
         }
+    };
+    (text $slot:ident $wire:literal $nulls:ident $error:ty) => {
+        $crate::wire::take_field!(list $slot $wire $nulls $error)
     };
     (list $slot:ident $wire:literal $nulls:ident $error:ty) => {
         match $slot {
@@ -220,6 +227,9 @@ macro_rules! put_field {
             None => {}
         }
     };
+    (text $map:ident $self:ident $field:ident $wire:literal) => {
+        $crate::wire::put_field!(list $map $self $field $wire)
+    };
     (list $map:ident $self:ident $field:ident $wire:literal) => {
         if !$self.$field.is_empty() {
             $map.serialize_entry($wire, &$self.$field)?
@@ -237,7 +247,8 @@ macro_rules! put_field {
 /// Declares a model struct with exact JSON (see the module docs). Fields are `req` (required), `opt`
 /// (optional), `list` (a list that reads `null` or absent as empty, as Atlan sends `null` for an
 /// empty list, and writes a `null` back, or leaves the key out, while it stays empty; a list built in
-/// code is written as `[]`), `secrets` (an optional map of [`crate::SecretValue`]s read without echoing errors) or
+/// code is written as `[]`), `text` (a string read as `list` reads a list: absent or `null` is
+/// empty, as Argo's Go types read a string, and written back as it came), `secrets` (an optional map of [`crate::SecretValue`]s read without echoing errors) or
 /// `secret` (an optional `SecretString`, written exposed and read without echoing
 /// errors). Prefix with `@manual_debug` to write `Debug` by hand (for types that hold secrets), or
 /// with `@secret` to also leave out `PartialEq` (for types with a `secret` field).

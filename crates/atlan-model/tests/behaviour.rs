@@ -383,3 +383,17 @@ fn credential_tests_and_responses() {
         Value::from("credential")
     );
 }
+
+#[test]
+fn a_node_without_its_id_name_or_type_reads_as_empty_and_is_written_back_as_it_came() {
+    let status = json!({"phase": "Failed", "nodes": {
+        "run-1": {"phase": "Failed", "message": "no id"},
+        "run-2": {"id": null, "name": "run.extract", "type": "Pod"}
+    }});
+    let read: atlan_model::RunStatus = serde_json::from_value(status.clone()).unwrap();
+    let nodes: Vec<_> = read.nodes().collect();
+    assert_eq!(nodes[0].1.id, "");
+    assert_eq!(nodes[0].1.kind, "");
+    assert_eq!(nodes[1].1.name, "run.extract");
+    assert_eq!(serde_json::to_value(&read).unwrap(), status, "lossless");
+}
