@@ -390,7 +390,7 @@ fn a_node_without_its_id_name_or_type_reads_as_empty_and_is_written_back_as_it_c
         "run-1": {"phase": "Failed", "message": "no id"},
         "run-2": {"id": null, "name": "run.extract", "type": "Pod"}
     }});
-    let read: atlan_model::RunStatus = serde_json::from_value(status.clone()).unwrap();
+    let read: RunStatus = serde_json::from_value(status.clone()).unwrap();
     let nodes: Vec<_> = read.nodes().collect();
     assert_eq!(nodes[0].1.id, "");
     assert_eq!(nodes[0].1.kind, "");
