@@ -204,6 +204,32 @@ async fn apply_creates_once_verify_compares_and_archive_waits_for_the_app_workfl
         verify.stdout
     );
 
+    // An archive the tenant refuses is not a success: exit 1, and nothing is lost (the next
+    // apply archives it).
+    sandbox
+        .faults()
+        .add(
+            atlan_sandbox::FaultRule::status("POST /api/service/workflows/*/archive", 500).times(1),
+        )
+        .unwrap();
+    let refused = atlan(&sandbox, &apply(&["--yes", "--archive-legacy", "--verify"])).await;
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("legacy workflow(s) were not archived"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused
+            .json_lines()
+            .iter()
+            .any(|line| line["action"] != "archived"),
+        "{}",
+        refused.stdout
+    );
+
     let archived = atlan(&sandbox, &apply(&["--yes", "--archive-legacy", "--verify"])).await;
     archived.ok();
     for line in archived.json_lines() {
@@ -400,4 +426,40 @@ async fn right_after_a_migration_doctor_warns_of_the_double_schedule_not_of_miss
         double["next"],
         format!("atlanctl migrate apply --workflow {CRAWLER} --archive-legacy")
     );
+}
+
+#[tokio::test]
+async fn a_report_writes_no_escape_sequence_from_a_parameter_value() {
+    let (_clock, sandbox) = sandbox().await;
+    let workflow = "atlan-snowflake-1714638976";
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}gnp.exe";
+    let set = format!("extract-strategy={hostile}");
+    atlan(&sandbox, &["workflows", "update", workflow, "--set", &set])
+        .await
+        .ok();
+    let dir = scratch("report-escapes");
+    let report = dir.join("plan.md");
+    let report_text = report.display().to_string();
+    let out = atlan(
+        &sandbox,
+        &[
+            "migrate",
+            "plan",
+            "--workflow",
+            workflow,
+            "--report",
+            &report_text,
+        ],
+    )
+    .await;
+    assert_eq!(
+        out.code, 1,
+        "a value outside the enum needs input: {}",
+        out.stderr
+    );
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(report.contains("]0;pwned"), "shown escaped: {report}");
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(!report.contains(bad), "{bad:?} written as it is: {report}");
+    }
 }

@@ -26,7 +26,9 @@
 
 use std::collections::BTreeMap;
 
-use atlan_workflows::model::{InputContract, Workflow, WorkflowPackage, WorkflowSchedule};
+use atlan_workflows::model::{
+    AppInputs, InputContract, Workflow, WorkflowPackage, WorkflowSchedule,
+};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -181,6 +183,7 @@ pub fn map_workflow(
             .collect();
         return plan;
     };
+    plan.problems.extend(repeated_parameters(&parameters));
     let mut connection: Option<Value> = None;
     for (name, value) in &parameters {
         match name.as_str() {
@@ -267,6 +270,13 @@ pub fn map_workflow(
     if let Some(connection) = connection {
         plan.inputs.insert("connection".into(), connection);
     }
+    finish(&mut plan, contract, target.app_id);
+    plan
+}
+
+/// Completes a plan: the contract's defaults for what is required and missing, a check of the
+/// inputs against the contract as apply checks them, and the status.
+fn finish(plan: &mut MigrationPlan, contract: &InputContract, app_id: &str) {
     // What the contract requires and the workflow lacks.
     let required: Vec<String> = contract.required.clone().unwrap_or_default();
     for field in required {
@@ -286,12 +296,41 @@ pub fn map_workflow(
             _ => plan.missing.push(field),
         }
     }
+    if plan.missing.is_empty() && plan.problems.is_empty() {
+        // What apply will send must satisfy the contract as apply checks it: a `connection`
+        // that is JSON but not a Connection was planned ready, then refused by apply.
+        let inputs = AppInputs::from_map(plan.inputs.clone());
+        if let Err(error) = atlan_workflows::check_inputs(app_id, contract, &inputs) {
+            plan.problems.push(error.to_string());
+        }
+    }
     plan.status = if plan.missing.is_empty() && plan.problems.is_empty() {
         MigrationStatus::Ready
     } else {
         MigrationStatus::NeedsInput
     };
-    plan
+}
+
+/// A problem for each parameter the DAG gives more than once with different values: which one
+/// the legacy workflow ran with is not for a migration to guess.
+fn repeated_parameters(parameters: &[(String, Value)]) -> Vec<String> {
+    let mut values: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for (name, value) in parameters {
+        let seen = values.entry(name).or_default();
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+    values
+        .into_iter()
+        .filter(|(_, values)| values.len() > 1)
+        .map(|(name, values)| {
+            format!(
+                "legacy parameter `{name}` is given {} different values: which one runs is not guessed",
+                values.len()
+            )
+        })
+        .collect()
 }
 
 /// Carries one parameter to the input of its name (or its rename), typed by the contract.
@@ -438,6 +477,9 @@ mod tests {
 
     fn contract() -> InputContract {
         decode_value(json!({"type": "object", "required": ["connection", "credential_guid", "extraction_method"],
+            "$defs": {"Connection": {"type": "object", "required": ["typeName", "attributes"],
+                "properties": {"typeName": {"const": "Connection"},
+                               "attributes": {"type": "object", "required": ["qualifiedName"]}}}},
             "properties": {
                 "connection": {"$ref": "#/$defs/Connection"},
                 "credential_guid": {"type": "string", "default": ""},
@@ -525,6 +567,45 @@ mod tests {
             assert!(problems.contains(needle), "{needle}: {problems}");
         }
         assert!(!plan.inputs.contains_key("enable_lineage"));
+    }
+
+    #[test]
+    fn a_connection_that_is_json_but_not_a_connection_needs_input() {
+        let workflow = legacy(json!([
+            {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
+            {"name": "connection", "value": "{\"name\": \"prod\", \"attributes\": {}}"}
+        ]));
+        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
+        assert_eq!(plan.status, MigrationStatus::NeedsInput, "{plan:?}");
+        let problems = plan.problems.join("\n");
+        assert!(
+            problems.contains("inputs.connection.typeName is required"),
+            "{problems}"
+        );
+        assert!(
+            !problems.contains("prod"),
+            "no value is repeated: {problems}"
+        );
+    }
+
+    #[test]
+    fn a_parameter_given_twice_with_different_values_is_not_guessed() {
+        let workflow = legacy(json!([
+            {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
+            {"name": "connection", "value": "{\"typeName\": \"Connection\", \"attributes\": {\"qualifiedName\": \"default/snowflake/1\"}}"},
+            {"name": "enable-lineage", "value": "true"},
+            {"name": "enable-lineage", "value": "false"},
+            {"name": "popularity-window-days", "value": "30"},
+            {"name": "popularity-window-days", "value": "30"}
+        ]));
+        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
+        assert_eq!(plan.status, MigrationStatus::NeedsInput, "{plan:?}");
+        assert_eq!(
+            plan.problems,
+            [
+                "legacy parameter `enable-lineage` is given 2 different values: which one runs is not guessed"
+            ]
+        );
     }
 
     #[test]

@@ -373,11 +373,13 @@ pub async fn verify(
 }
 
 /// Retires a migrated legacy workflow: its schedule removed, then the workflow archived, so that
-/// nothing runs twice. Only once its app workflow exists (`planned.migrated`).
+/// nothing runs twice. Only once its app workflow exists (`planned.migrated`). A delete that
+/// fails puts the schedule back: a legacy workflow is archived, or left as it was.
 ///
 /// # Errors
-/// [`Error::InvalidInput`] when no app workflow takes it over yet (nothing changed); otherwise as
-/// the schedule removal and the delete.
+/// [`Error::InvalidInput`] when no app workflow takes it over yet (nothing changed), or when the
+/// schedule could not be put back after a failed delete (it names the schedule); otherwise as the
+/// schedule removal and the delete.
 pub async fn archive_legacy(client: &AtlanClient, planned: &Planned) -> Result<()> {
     if planned.migrated.is_none() {
         return Err(invalid(format!(
@@ -386,10 +388,24 @@ pub async fn archive_legacy(client: &AtlanClient, planned: &Planned) -> Result<(
         )));
     }
     let name = &planned.plan.workflow;
-    if planned.plan.schedule.is_some() {
-        client.schedules().remove(name).await?;
+    let Some(schedule) = &planned.plan.schedule else {
+        return client.workflows().delete(name).await;
+    };
+    client.schedules().remove(name).await?;
+    match client.workflows().delete(name).await {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            // Not archived: the legacy workflow keeps its schedule, as before, so that nothing
+            // stops running and the next apply finds the pair as it was.
+            if let Err(restore) = client.schedules().add(name, schedule).await {
+                return Err(invalid(format!(
+                    "`{name}` was not archived ({error}) and its schedule `{}` in {} could not be put back ({restore}): add it again with `atlanctl schedules add`",
+                    schedule.cron, schedule.timezone
+                )));
+            }
+            Err(error)
+        }
     }
-    client.workflows().delete(name).await
 }
 
 /// What applying `ready` would send, without a journal, on a `client` in a dry-run mode: each

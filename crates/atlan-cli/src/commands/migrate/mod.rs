@@ -164,11 +164,14 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     let archive_dir = path.with_extension("archived");
     let mut records = Vec::new();
     let mut failed = 0;
+    let mut not_archived = 0;
     for planned in ready {
         let (outcome, slug, reason) =
             apply_one(&client, planned, &journal, &args, &archive_dir).await?;
         if outcome == Outcome::Failed {
             failed += 1;
+        } else if args.archive_legacy && outcome != Outcome::Archived {
+            not_archived += 1;
         }
         records.push(Record {
             row: vec![
@@ -190,11 +193,18 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     env.printer.records(&APPLY_COLUMNS, &records)?;
     drop(journal);
     let finished = batch::finish(&path, "migrate", &tenant);
-    if failed > 0 {
+    if failed > 0 || not_archived > 0 {
+        let what = match (failed, not_archived) {
+            (0, _) => format!("{not_archived} legacy workflow(s) were not archived"),
+            (_, 0) => format!("{failed} workflow(s) failed"),
+            _ => format!(
+                "{failed} workflow(s) failed and {not_archived} legacy workflow(s) were not archived"
+            ),
+        };
         return Err(CliError::State {
             path: finished.display().to_string(),
             reason: format!(
-                "{failed} workflow(s) failed: see the lines above (apply again: what is done is found by name)"
+                "{what}: see the lines above (apply again: what is done is found by name)"
             ),
         });
     }

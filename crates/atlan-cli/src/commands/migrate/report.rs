@@ -1,4 +1,7 @@
 //! The Markdown report of `migrate plan --report FILE`: what a team reviews before applying.
+//! Whatever came from the tenant (names, parameter values quoted in problems) is written with its
+//! control and bidirectional characters escaped, as a table on a terminal shows them: a report is
+//! read in a terminal, an editor or a review, and none of them should obey an escape sequence.
 
 use std::fmt::Write;
 
@@ -89,5 +92,5 @@ pub(super) fn markdown(planned: &[Planned], tenant: &str, at: Timestamp) -> Stri
         }
         let _ = writeln!(out);
     }
-    out
+    crate::terminal::safe_lines(&out)
 }
