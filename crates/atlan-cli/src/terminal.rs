@@ -53,9 +53,37 @@ pub(crate) fn safe_lines(text: &str) -> String {
         .join("\n")
 }
 
+/// At most `max` characters of `text` (a server's message can be megabytes of stack trace); a
+/// longer one ends with `…` and how many characters were left out.
+pub(crate) fn clip(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => {
+            let left = text.get(end..).unwrap_or_default().chars().count();
+            Cow::Owned(format!(
+                "{}… ({left} more characters)",
+                text.get(..end).unwrap_or_default()
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_clipped_on_a_character_with_what_was_left_out() {
+        assert_eq!(clip("short", 10), "short");
+        let long = "é".repeat(1_000_000);
+        let clipped = clip(&long, 2_000);
+        assert!(clipped.starts_with(&"é".repeat(2_000)));
+        assert!(
+            clipped.ends_with("… (998000 more characters)"),
+            "{}",
+            &clipped[3_990..]
+        );
+    }
 
     #[test]
     fn escapes_and_overrides_are_shown_not_obeyed() {

@@ -452,3 +452,45 @@ async fn a_node_without_its_id_name_or_type_does_not_sink_the_stats() {
     assert_eq!(row["workflow"], "atlan-snowflake-1", "{stdout}");
     assert_eq!(row["failed"], 2, "both runs count: {stdout}");
 }
+
+/// `runs explain` printed a megabyte message whole, twice (status and message lines): a person
+/// gets its start and how much was left out; `-o json`, for programs, has it whole.
+#[tokio::test]
+async fn explain_clips_a_megabyte_message_for_people_and_json_has_it_whole() {
+    let message = format!("Authentication failed: {}", "trace line\n".repeat(100_000));
+    let run = json!({"_id": "atlan-snowflake-1-aaaaa", "_index": "argo-workflows",
+        "sort": [1_780_000_000_000_i64],
+        "_source": {"metadata": {"name": "atlan-snowflake-1-aaaaa", "creationTimestamp": "2026-05-28T20:26:40Z",
+                                 "labels": {"workflows.argoproj.io/workflow-template": "atlan-snowflake-1"}},
+                    "spec": {},
+                    "status": {"phase": "Failed", "startedAt": "2026-05-28T20:26:40Z",
+                               "finishedAt": "2026-05-28T20:30:00Z", "message": message.clone(),
+                               "nodes": {"atlan-snowflake-1-aaaaa-1": {
+                                   "id": "atlan-snowflake-1-aaaaa-1", "name": "atlan-snowflake-1-aaaaa.extract",
+                                   "displayName": "extract", "type": "Pod", "phase": "Failed",
+                                   "message": message}}}}});
+    let (addr, _) = scripted(move |_, line, _| {
+        if line.contains("runs/indexsearch") {
+            (
+                200,
+                json!({"took": 1, "hits": {"total": {"value": 1, "relation": "eq"}, "hits": [run.clone()]}}),
+            )
+        } else {
+            (404, json!({"errorCode": "ATLAN-404", "errorMessage": "not here"}))
+        }
+    })
+    .await;
+    let (code, stdout, stderr) =
+        atlan_against(addr, &["runs", "explain", "atlan-snowflake-1-aaaaa"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.len() < 10_000, "{} bytes printed", stdout.len());
+    assert!(stdout.contains("more characters)"), "{stdout}");
+    let (code, stdout, stderr) = atlan_against(
+        addr,
+        &["-o", "json", "runs", "explain", "atlan-snowflake-1-aaaaa"],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let explained: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert!(explained["message"].as_str().unwrap().len() >= 1_000_000);
+}

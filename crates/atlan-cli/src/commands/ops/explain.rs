@@ -1,10 +1,17 @@
-//! `atlanctl runs explain RUN`.
+//! `atlanctl runs explain RUN`. For people, a message is shown up to [`MESSAGE_SHOWN`]
+//! characters (a server can send megabytes of stack trace); `-o json` has it whole.
 
 use atlan_ops::{Explanation, StepView};
 
 use crate::commands::Env;
 use crate::error::CliError;
 use crate::rows::human;
+use crate::terminal::clip;
+
+/// The most characters of a run's message shown (`-o json` has it whole).
+const MESSAGE_SHOWN: usize = 2_000;
+/// The most characters of a step's message shown on its line.
+const STEP_MESSAGE_SHOWN: usize = 300;
 
 /// Explains a run: one JSON document, or a report for people.
 pub(crate) async fn explain(run: &str, env: &mut Env) -> Result<(), CliError> {
@@ -33,7 +40,7 @@ fn report(explained: &Explanation) -> Vec<String> {
                 .map(|package| format!(" ({package})"))
                 .unwrap_or_default()
         ),
-        format!("status     {}", explained.summary()),
+        format!("status     {}", clip(&explained.summary(), MESSAGE_SHOWN)),
     ];
     if let Some(started) = explained.started {
         let took = explained
@@ -53,7 +60,7 @@ fn report(explained: &Explanation) -> Vec<String> {
         lines.push(format!("failed at  {step}"));
     }
     if let Some(message) = &explained.message {
-        lines.push(format!("message    {message}"));
+        lines.push(format!("message    {}", clip(message, MESSAGE_SHOWN)));
     }
     if let Some(code) = explained.exit_code {
         lines.push(format!("exit code  {code}"));
@@ -125,7 +132,7 @@ fn tree(steps: &[StepView], depth: usize, failed: Option<&str>, lines: &mut Vec<
             line.push_str(&format!(", {} retries", step.retries));
         }
         if let Some(message) = &step.message {
-            line.push_str(&format!("  {message}"));
+            line.push_str(&format!("  {}", clip(message, STEP_MESSAGE_SHOWN)));
         }
         if failed == Some(step.name.as_str()) && step.status.is_failure() {
             line.push_str("  <- failed step");

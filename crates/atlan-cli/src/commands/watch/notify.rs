@@ -29,7 +29,7 @@ pub(crate) const POST_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) const MAX_ATTEMPTS: u32 = 20;
 /// The longest wait between two tries.
 const MAX_RETRY_WAIT: SignedDuration = SignedDuration::from_mins(5);
-/// The longest message carried.
+/// The longest message carried, in characters.
 const MAX_MESSAGE: usize = 1_000;
 
 /// The document for `event`, with what explaining its run found, and how many failures the
@@ -107,16 +107,9 @@ fn text(event: &Event, why: Option<&Explanation>, suppressed: u64) -> String {
     line
 }
 
-/// At most [`MAX_MESSAGE`] bytes of `text`, on a character boundary.
+/// At most [`MAX_MESSAGE`] characters of `text`.
 fn short(text: &str) -> String {
-    if text.len() <= MAX_MESSAGE {
-        return text.to_owned();
-    }
-    let mut end = MAX_MESSAGE;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", text.get(..end).unwrap_or_default())
+    crate::terminal::clip(text, MAX_MESSAGE).into_owned()
 }
 
 /// When to try again after `attempts` failed tries: 1 s, 2 s, 4 s … up to five minutes.
@@ -217,9 +210,9 @@ mod tests {
 
     #[test]
     fn long_messages_are_cut_on_a_character_boundary() {
-        let long = "é".repeat(MAX_MESSAGE);
+        let long = "é".repeat(MAX_MESSAGE + 5);
         let cut = short(&long);
-        assert!(cut.len() <= MAX_MESSAGE + '…'.len_utf8());
-        assert!(cut.ends_with('…'));
+        assert!(cut.starts_with(&"é".repeat(MAX_MESSAGE)));
+        assert!(cut.ends_with("… (5 more characters)"), "{cut}");
     }
 }
