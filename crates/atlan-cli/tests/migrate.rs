@@ -463,3 +463,45 @@ async fn a_report_writes_no_escape_sequence_from_a_parameter_value() {
         assert!(!report.contains(bad), "{bad:?} written as it is: {report}");
     }
 }
+
+#[tokio::test]
+async fn an_apply_killed_mid_way_is_held_against_a_second_process_and_creates_each_once() {
+    let (_clock, sandbox) = sandbox().await;
+    let dir = scratch("kill");
+    let journal = dir.join("migrate.jsonl");
+    let journal_text = journal.display().to_string();
+    // Slow creates: the batch is under way when it is looked at and killed.
+    sandbox
+        .faults()
+        .add(atlan_sandbox::FaultRule::latency(
+            "POST /api/service/v1/app",
+            Duration::from_millis(400),
+        ))
+        .unwrap();
+    let apply = |extra: &'static [&'static str]| {
+        let mut args = vec!["-o", "json", "migrate", "apply", "--yes", "--journal"];
+        args.push(journal_text.as_str());
+        args.extend_from_slice(extra);
+        args
+    };
+    let first = batch::spawn(&sandbox, &apply(&[]));
+    let holder = first.id().unwrap();
+    batch::until_done(&journal, 1).await;
+    let second = atlan(&sandbox, &apply(&["--resume"])).await;
+    batch::refused_by(&second, holder);
+    batch::kill_9(first).await;
+    sandbox.faults().clear();
+
+    let resumed = atlan(&sandbox, &apply(&["--resume"])).await;
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let lines = resumed.json_lines();
+    assert!(lines.len() >= 2, "{}", resumed.stdout);
+    for line in &lines {
+        let workflow = line["workflow"].as_str().unwrap();
+        assert_eq!(
+            apps_named(&sandbox, workflow).await.len(),
+            1,
+            "{workflow} created once: {line}"
+        );
+    }
+}

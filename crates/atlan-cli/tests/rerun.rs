@@ -14,8 +14,7 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atlan_sandbox::{FaultRule, SandboxHandle};
 use common::*;
@@ -193,20 +192,12 @@ async fn a_batch_killed_mid_way_resumes_without_a_duplicate_and_refuses_another_
 }
 
 /// Starts a batch on `path` with slow submits, one at a time, and kills it with -9 once its
-/// journal holds a first outcome. Answers the child's pid.
+/// journal holds a first outcome.
 async fn killed_mid_way(sandbox: &SandboxHandle, path: &str) {
     slow_submits(sandbox);
-    let mut child = spawn_rerun(sandbox, path, &["--yes", "--concurrency", "1"]);
-    let started = Instant::now();
-    while !std::fs::read_to_string(path).is_ok_and(|text| text.contains("\"record\":\"done\"")) {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the batch never got going"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    child.start_kill().unwrap();
-    child.wait().await.unwrap();
+    let child = spawn_rerun(sandbox, path, &["--yes", "--concurrency", "1"]);
+    batch::until_done(std::path::Path::new(path), 1).await;
+    batch::kill_9(child).await;
 }
 
 /// Submits that take 700 ms: a batch is under way long enough to be caught.
@@ -222,14 +213,7 @@ fn slow_submits(sandbox: &SandboxHandle) {
 
 /// `runs rerun` on `path` as a child process, its output piped.
 fn spawn_rerun(sandbox: &SandboxHandle, path: &str, extra: &[&str]) -> tokio::process::Child {
-    let mut command = command();
-    command
-        .env("ATLAN_BASE_URL", sandbox.base_url())
-        .env("ATLAN_API_KEY", KEY)
-        .args(rerun_args(path, extra))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command.spawn().unwrap()
+    batch::spawn(sandbox, &rerun_args(path, extra))
 }
 
 #[tokio::test]

@@ -332,3 +332,71 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
         second.stderr
     );
 }
+
+#[tokio::test]
+async fn a_bulk_suspend_killed_mid_way_is_held_against_a_second_process_and_resumes_exactly() {
+    let (_clock, sandbox) = sandbox().await;
+    let before = listed(&sandbox).await;
+    let path = journal("kill");
+    let path_text = path.display().to_string();
+    // Slow writes: the batch is under way when it is looked at and killed.
+    sandbox
+        .faults()
+        .add(atlan_sandbox::FaultRule::latency(
+            "POST /api/service/workflows/*",
+            std::time::Duration::from_millis(400),
+        ))
+        .unwrap();
+    let suspend = |extra: &'static [&'static str]| {
+        let mut args = vec![
+            "-o",
+            "json",
+            "schedules",
+            "suspend",
+            "--all",
+            "--yes",
+            "--journal",
+        ];
+        args.push(path_text.as_str());
+        args.extend_from_slice(extra);
+        args
+    };
+    let first = batch::spawn(&sandbox, &suspend(&[]));
+    let holder = first.id().unwrap();
+    batch::until_done(&path, 1).await;
+    let second = atlan(&sandbox, &suspend(&["--resume"])).await;
+    batch::refused_by(&second, holder);
+    batch::kill_9(first).await;
+
+    let resumed = atlan(&sandbox, &suspend(&["--resume"])).await;
+    resumed.ok();
+    assert!(
+        resumed
+            .json_lines()
+            .iter()
+            .all(|line| line["action"] == "suspended"),
+        "{}",
+        resumed.stdout
+    );
+    assert!(
+        listed(&sandbox)
+            .await
+            .iter()
+            .all(|(_, _, _, suspended)| *suspended)
+    );
+    sandbox.faults().clear();
+    let restore = atlan(
+        &sandbox,
+        &[
+            "schedules",
+            "resume",
+            "--all",
+            "--yes",
+            "--journal",
+            &path_text,
+        ],
+    )
+    .await;
+    restore.ok();
+    assert_eq!(listed(&sandbox).await, before, "every schedule as it was");
+}

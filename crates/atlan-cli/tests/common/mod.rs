@@ -11,6 +11,7 @@
     clippy::panic
 )]
 
+pub mod batch;
 pub mod hook;
 pub mod live;
 pub mod terminal;

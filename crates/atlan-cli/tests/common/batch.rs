@@ -1,0 +1,60 @@
+//! Bulk commands as processes of their own, for the kill -9 and concurrency tests of every
+//! journalled command: start one, wait until its journal holds a first outcome, kill it, and see
+//! a second process on the same journal refused.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use atlan_sandbox::SandboxHandle;
+
+use super::{KEY, command};
+
+/// `atlanctl ARGS` against `sandbox`, running, its output piped.
+pub fn spawn(sandbox: &SandboxHandle, args: &[&str]) -> tokio::process::Child {
+    let mut command = command();
+    command
+        .env("ATLAN_BASE_URL", sandbox.base_url())
+        .env("ATLAN_API_KEY", KEY)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command.spawn().unwrap()
+}
+
+/// Waits (within a minute, the guard of a batch that never gets going) until the journal at
+/// `path` holds `count` outcomes.
+pub async fn until_done(path: &Path, count: usize) {
+    let started = Instant::now();
+    while std::fs::read_to_string(path)
+        .map(|text| text.matches("\"record\":\"done\"").count())
+        .unwrap_or(0)
+        < count
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the batch never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Kills `child` with SIGKILL and reaps it.
+pub async fn kill_9(mut child: tokio::process::Child) {
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+}
+
+/// Checks that `refused` was told the journal is held by process `holder`, exited 1 and wrote
+/// nothing on stdout.
+pub fn refused_by(refused: &super::Output, holder: u32) {
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("is in use by process {holder}")),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+}
