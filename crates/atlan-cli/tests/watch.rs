@@ -345,6 +345,7 @@ async fn a_webhook_that_never_answers_does_not_delay_a_healthy_one() {
     );
     let failed = failure(&sandbox, "Authentication failed").await;
     let key = format!("run_failed:legacy:{failed}");
+    let started = std::time::Instant::now();
     let mut watcher = once_to(&sandbox, &urls, &state, &[])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -354,6 +355,10 @@ async fn a_webhook_that_never_answers_does_not_delay_a_healthy_one() {
         healthy.keys().contains(&key).then_some(())
     })
     .await;
+    eprintln!(
+        "the healthy webhook's notification, beside one that never answers: {:?} after the start",
+        started.elapsed()
+    );
     // The hanging webhook, posted to first, still holds its post: the healthy one did not wait
     // for it to time out (it waited 10 s per post before).
     assert_eq!(hanging.held.load(Ordering::SeqCst), 1);
