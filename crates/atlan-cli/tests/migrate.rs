@@ -471,13 +471,7 @@ async fn an_apply_killed_mid_way_is_held_against_a_second_process_and_creates_ea
     let journal = dir.join("migrate.jsonl");
     let journal_text = journal.display().to_string();
     // Slow creates: the batch is under way when it is looked at and killed.
-    sandbox
-        .faults()
-        .add(atlan_sandbox::FaultRule::latency(
-            "POST /api/service/v1/app",
-            Duration::from_millis(400),
-        ))
-        .unwrap();
+    batch::slow(&sandbox, "POST /api/service/v1/app", 400);
     let apply = |extra: &'static [&'static str]| {
         let mut args = vec!["-o", "json", "migrate", "apply", "--yes", "--journal"];
         args.push(journal_text.as_str());

@@ -242,7 +242,10 @@ async fn three_hundred_slow_or_silent_sockets_do_not_hold_up_a_scrape() {
     }
     let scraped = std::time::Instant::now();
     let (status, _, body) = get(&url, "/metrics", "text/plain").await;
-    eprintln!("a scrape beside 300 stalled sockets: {:?}", scraped.elapsed());
+    eprintln!(
+        "a scrape beside 300 stalled sockets: {:?}",
+        scraped.elapsed()
+    );
     assert!(status.contains("200"), "{status}");
     assert!(body.contains("atlan_exporter_poll_success"));
     // The scrape did not wait for a slot to be freed: every stalled socket is still open. (With

@@ -16,7 +16,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use atlan_sandbox::{FaultRule, SandboxHandle};
+use atlan_sandbox::SandboxHandle;
 use common::*;
 
 /// The window of the default seed's runs (the CLI reads the system clock for `now`).
@@ -135,11 +135,8 @@ async fn without_a_terminal_yes_is_needed_and_a_glob_must_match() {
 
 #[tokio::test]
 async fn a_batch_killed_mid_way_resumes_without_a_duplicate_and_refuses_another_selection() {
-    let (_clock, sandbox) = sandbox().await;
-    let path = journal("kill");
+    let (_clock, sandbox, path, before) = killed_batch("kill").await;
     let path_text = path.display().to_string();
-    let before = legacy_runs(&sandbox);
-    killed_mid_way(&sandbox, &path_text).await;
     let submitted = legacy_runs(&sandbox) - before;
     assert!(submitted >= 1, "{submitted}");
 
@@ -191,24 +188,24 @@ async fn a_batch_killed_mid_way_resumes_without_a_duplicate_and_refuses_another_
     );
 }
 
+/// A sandbox in which a batch with the journal `name` was killed with -9 mid-way; answers the
+/// sandbox, the journal and how many legacy runs there were before the batch.
+async fn killed_batch(name: &str) -> (atlan_sandbox::ManualClock, SandboxHandle, PathBuf, usize) {
+    let (clock, sandbox) = sandbox().await;
+    let path = journal(name);
+    let before = legacy_runs(&sandbox);
+    killed_mid_way(&sandbox, &path.display().to_string()).await;
+    (clock, sandbox, path, before)
+}
+
 /// Starts a batch on `path` with slow submits, one at a time, and kills it with -9 once its
 /// journal holds a first outcome.
 async fn killed_mid_way(sandbox: &SandboxHandle, path: &str) {
-    slow_submits(sandbox);
+    // Submits that take 700 ms: the batch is under way long enough to be caught.
+    batch::slow(sandbox, "POST /api/service/workflows/submit", 700);
     let child = spawn_rerun(sandbox, path, &["--yes", "--concurrency", "1"]);
     batch::until_done(std::path::Path::new(path), 1).await;
     batch::kill_9(child).await;
-}
-
-/// Submits that take 700 ms: a batch is under way long enough to be caught.
-fn slow_submits(sandbox: &SandboxHandle) {
-    sandbox
-        .faults()
-        .add(FaultRule::latency(
-            "POST /api/service/workflows/submit",
-            Duration::from_millis(700),
-        ))
-        .unwrap();
 }
 
 /// `runs rerun` on `path` as a child process, its output piped.
@@ -218,11 +215,8 @@ fn spawn_rerun(sandbox: &SandboxHandle, path: &str, extra: &[&str]) -> tokio::pr
 
 #[tokio::test]
 async fn two_resumes_started_at_once_on_one_journal_submit_each_workflow_once() {
-    let (_clock, sandbox) = sandbox().await;
-    let path = journal("two-resumes");
+    let (_clock, sandbox, path, before) = killed_batch("two-resumes").await;
     let path_text = path.display().to_string();
-    let before = legacy_runs(&sandbox);
-    killed_mid_way(&sandbox, &path_text).await;
     // Two processes resume the one journal at the same moment: one holds it, the other is
     // refused with the holder's pid and sends nothing.
     let first = spawn_rerun(&sandbox, &path_text, &["--yes", "--resume"]);
@@ -299,12 +293,7 @@ async fn a_lagging_index_does_not_make_a_second_pass_submit_twice() {
 async fn a_fifo_given_as_the_journal_is_refused_at_once() {
     let (_clock, sandbox) = sandbox().await;
     let path = journal("fifo");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    batch::fifo(&path);
     let path_text = path.display().to_string();
     let before = legacy_runs(&sandbox);
     // Before the fix the resume blocked in `open` for ever: the guard fails the test instead.

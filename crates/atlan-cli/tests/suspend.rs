@@ -45,6 +45,23 @@ async fn listed(sandbox: &SandboxHandle) -> Vec<(String, String, String, bool)> 
     all
 }
 
+/// Whether every schedule `schedules list` shows is suspended.
+async fn all_suspended(sandbox: &SandboxHandle) -> bool {
+    listed(sandbox)
+        .await
+        .iter()
+        .all(|(_, _, _, suspended)| *suspended)
+}
+
+/// `schedules resume --all --yes` with the journal at `path`.
+async fn bulk_resume(sandbox: &SandboxHandle, path: &str) -> Output {
+    atlan(
+        sandbox,
+        &["schedules", "resume", "--all", "--yes", "--journal", path],
+    )
+    .await
+}
+
 /// The triggers of an app workflow as (cron, time zone), sorted.
 async fn triggers(sandbox: &SandboxHandle, slug: &str) -> Vec<(String, String)> {
     let out = atlan(sandbox, &["-o", "json", "apps", "get", slug]).await;
@@ -245,12 +262,7 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
         "{}",
         out.stdout
     );
-    assert!(
-        listed(&sandbox)
-            .await
-            .iter()
-            .all(|(_, _, _, suspended)| *suspended)
-    );
+    assert!(all_suspended(&sandbox).await);
     assert!(!path.exists(), "a finished batch's journal is moved aside");
 
     // A journal of another selection is refused, with nothing changed.
@@ -280,12 +292,7 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
         "{}",
         mismatch.stderr
     );
-    assert!(
-        listed(&sandbox)
-            .await
-            .iter()
-            .all(|(_, _, _, suspended)| *suspended)
-    );
+    assert!(all_suspended(&sandbox).await);
     std::fs::remove_file(&path).unwrap();
 
     let out = atlan(
@@ -313,18 +320,7 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
         before,
         "every schedule restored exactly"
     );
-    let second = atlan(
-        &sandbox,
-        &[
-            "schedules",
-            "resume",
-            "--all",
-            "--yes",
-            "--journal",
-            &path_text,
-        ],
-    )
-    .await;
+    let second = bulk_resume(&sandbox, &path_text).await;
     second.ok();
     assert!(
         second.stderr.contains("nothing to resume"),
@@ -340,13 +336,7 @@ async fn a_bulk_suspend_killed_mid_way_is_held_against_a_second_process_and_resu
     let path = journal("kill");
     let path_text = path.display().to_string();
     // Slow writes: the batch is under way when it is looked at and killed.
-    sandbox
-        .faults()
-        .add(atlan_sandbox::FaultRule::latency(
-            "POST /api/service/workflows/*",
-            std::time::Duration::from_millis(400),
-        ))
-        .unwrap();
+    batch::slow(&sandbox, "POST /api/service/workflows/*", 400);
     let suspend = |extra: &'static [&'static str]| {
         let mut args = vec![
             "-o",
@@ -378,25 +368,8 @@ async fn a_bulk_suspend_killed_mid_way_is_held_against_a_second_process_and_resu
         "{}",
         resumed.stdout
     );
-    assert!(
-        listed(&sandbox)
-            .await
-            .iter()
-            .all(|(_, _, _, suspended)| *suspended)
-    );
+    assert!(all_suspended(&sandbox).await);
     sandbox.faults().clear();
-    let restore = atlan(
-        &sandbox,
-        &[
-            "schedules",
-            "resume",
-            "--all",
-            "--yes",
-            "--journal",
-            &path_text,
-        ],
-    )
-    .await;
-    restore.ok();
+    bulk_resume(&sandbox, &path_text).await.ok();
     assert_eq!(listed(&sandbox).await, before, "every schedule as it was");
 }

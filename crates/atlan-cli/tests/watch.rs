@@ -287,12 +287,7 @@ async fn a_fifo_given_as_the_state_is_refused_at_once() {
     let sandbox = live_sandbox().await;
     let (_hook, url) = Hook::start(0).await;
     let state = state_file("fifo");
-    std::fs::create_dir_all(state.parent().unwrap()).unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(&state)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    batch::fifo(&state);
     // Before the fix the command blocked in `open` for ever: the guard fails the test instead.
     let out = tokio::time::timeout(
         std::time::Duration::from_secs(60),
@@ -325,6 +320,16 @@ fn once_to(
     command
 }
 
+/// Runs the first `watch --once`, which only marks where the watch starts from.
+async fn started_from_here(mut first: tokio::process::Command) {
+    let out = first.output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[tokio::test]
 async fn a_webhook_that_never_answers_does_not_delay_a_healthy_one() {
     let sandbox = live_sandbox().await;
@@ -333,16 +338,7 @@ async fn a_webhook_that_never_answers_does_not_delay_a_healthy_one() {
     let (healthy, healthy_url) = Hook::start(0).await;
     let state = state_file("hanging");
     let urls = [hanging_url.as_str(), healthy_url.as_str()];
-    // The first run only marks where the watch starts from.
-    let first = once_to(&sandbox, &urls, &state, &[])
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    started_from_here(once_to(&sandbox, &urls, &state, &[])).await;
     let failed = failure(&sandbox, "Authentication failed").await;
     let key = format!("run_failed:legacy:{failed}");
     let started = std::time::Instant::now();
@@ -374,15 +370,7 @@ async fn a_webhook_password_is_sent_as_basic_authentication_and_never_logged() {
     let password = "pw-4f9a2c71e";
     let url = url.replacen("http://", &format!("http://alerts:{password}@"), 1);
     let state = state_file("userinfo");
-    let first = once_to(&sandbox, &[&url], &state, &[])
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    started_from_here(once_to(&sandbox, &[&url], &state, &[])).await;
     let failed = failure(&sandbox, "Authentication failed").await;
     let out = once_to(&sandbox, &[&url], &state, &["-vv"])
         .output()

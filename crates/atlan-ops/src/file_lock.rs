@@ -51,21 +51,17 @@ impl FileLock {
     /// # Errors
     /// [`LockError::Held`] naming the holder's pid; [`LockError::Io`].
     pub fn take(path: &Path) -> Result<Self, LockError> {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".lock");
-        let lock_path = PathBuf::from(name);
+        let lock_path = lock_file_of(path);
         let io = |source| LockError::Io {
             path: lock_path.clone(),
             source,
         };
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         for _ in 0..RELOCK_ATTEMPTS {
-            let mut file = owner_only()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&lock_path)
-                .map_err(io)?;
+            let mut file = options.open(&lock_path).map_err(io)?;
             if !file.metadata().map_err(io)?.is_file() {
                 return Err(io(not_a_file()));
             }
@@ -103,6 +99,13 @@ impl Drop for FileLock {
         let _ = fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }
+}
+
+/// `PATH.lock`: the lock file of `path`.
+fn lock_file_of(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    name.into()
 }
 
 /// The pid the holder of the lock file at `path` wrote in it. A holder writes it right after it
@@ -157,18 +160,6 @@ fn not_a_file() -> io::Error {
         io::ErrorKind::InvalidInput,
         "not a regular file (a FIFO, a device or a directory is refused)",
     )
-}
-
-/// Open options that create files readable and writable by their owner only.
-pub fn owner_only() -> OpenOptions {
-    #[allow(unused_mut)]
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
 }
 
 #[cfg(test)]

@@ -39,6 +39,28 @@ pub async fn until_done(path: &Path, count: usize) {
     }
 }
 
+/// Makes every request to `route` (a fault rule's pattern) take `millis` more: a batch is under
+/// way long enough to be caught.
+pub fn slow(sandbox: &SandboxHandle, route: &str, millis: u64) {
+    sandbox
+        .faults()
+        .add(atlan_sandbox::FaultRule::latency(
+            route,
+            Duration::from_millis(millis),
+        ))
+        .unwrap();
+}
+
+/// Makes a FIFO at `path` (and its directory): a path that blocks whoever opens it to read.
+pub fn fifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
 /// Kills `child` with SIGKILL and reaps it.
 pub async fn kill_9(mut child: tokio::process::Child) {
     child.start_kill().unwrap();

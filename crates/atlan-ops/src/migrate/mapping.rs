@@ -492,6 +492,12 @@ mod tests {
         .unwrap()
     }
 
+    /// The plan of a legacy Snowflake crawler with these parameters, against [`contract`].
+    fn plan_of(parameters: Value) -> MigrationPlan {
+        let workflow = legacy(parameters);
+        map_workflow(&workflow, target_of(&workflow), &contract())
+    }
+
     fn legacy(parameters: Value) -> Workflow {
         decode_value(json!({"metadata": {"name": "atlan-snowflake-1714638976",
             "annotations": {"package.argoproj.io/name": "@atlan/snowflake",
@@ -504,7 +510,7 @@ mod tests {
 
     #[test]
     fn a_ready_plan_types_each_parameter_and_carries_the_credential_and_schedule() {
-        let workflow = legacy(json!([
+        let plan = plan_of(json!([
             {"name": "enable-lineage", "value": "true"},
             {"name": "enable-snowflake-tag", "value": "false"},
             {"name": "include-filter", "value": "{\"^DB$\": [\"^S$\"]}"},
@@ -513,7 +519,6 @@ mod tests {
             {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
             {"name": "connection", "value": "{\"typeName\": \"Connection\", \"attributes\": {\"qualifiedName\": \"default/snowflake/1\"}}"}
         ]));
-        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
         assert_eq!(plan.status, MigrationStatus::Ready, "{plan:?}");
         assert_eq!(plan.app_id.as_deref(), Some("snowflake-crawler"));
         assert_eq!(plan.inputs["enable_lineage"], json!(true));
@@ -548,13 +553,12 @@ mod tests {
 
     #[test]
     fn malformed_parameters_need_input_and_are_never_guessed() {
-        let workflow = legacy(json!([
+        let plan = plan_of(json!([
             {"name": "connection", "value": "not json"},
             {"name": "credential-guid", "value": "{{credentialGuid}}"},
             {"name": "enable-lineage", "value": "maybe"},
             {"name": "extract-strategy", "value": "offline"}
         ]));
-        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
         assert_eq!(plan.status, MigrationStatus::NeedsInput);
         assert_eq!(plan.missing, ["connection", "credential_guid"]);
         let problems = plan.problems.join("\n");
@@ -571,11 +575,10 @@ mod tests {
 
     #[test]
     fn a_connection_that_is_json_but_not_a_connection_needs_input() {
-        let workflow = legacy(json!([
+        let plan = plan_of(json!([
             {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
             {"name": "connection", "value": "{\"name\": \"prod\", \"attributes\": {}}"}
         ]));
-        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
         assert_eq!(plan.status, MigrationStatus::NeedsInput, "{plan:?}");
         let problems = plan.problems.join("\n");
         assert!(
@@ -590,7 +593,7 @@ mod tests {
 
     #[test]
     fn a_parameter_given_twice_with_different_values_is_not_guessed() {
-        let workflow = legacy(json!([
+        let plan = plan_of(json!([
             {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
             {"name": "connection", "value": "{\"typeName\": \"Connection\", \"attributes\": {\"qualifiedName\": \"default/snowflake/1\"}}"},
             {"name": "enable-lineage", "value": "true"},
@@ -598,7 +601,6 @@ mod tests {
             {"name": "popularity-window-days", "value": "30"},
             {"name": "popularity-window-days", "value": "30"}
         ]));
-        let plan = map_workflow(&workflow, target_of(&workflow), &contract());
         assert_eq!(plan.status, MigrationStatus::NeedsInput, "{plan:?}");
         assert_eq!(
             plan.problems,

@@ -150,23 +150,22 @@ impl State {
     /// # Errors
     /// [`CliError::State`] naming the pid of the watch that holds it.
     pub(crate) fn lock(path: &Path) -> Result<FileLock, CliError> {
-        let error = |reason: String| CliError::State {
-            path: path.display().to_string(),
-            reason,
-        };
-        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)
-                .map_err(|e| error(format!("cannot create its directory: {e}")))?;
-        }
-        FileLock::take(path).map_err(|e| match e {
-            LockError::Held { holder, .. } => error(format!(
-                "is in use by {}: one watch per state file",
-                holder.map_or_else(
-                    || "another process".to_owned(),
-                    |pid| format!("process {pid}")
-                )
-            )),
-            other => error(other.to_string()),
+        make_dir(path)?;
+        FileLock::take(path).map_err(|e| {
+            let reason = match e {
+                LockError::Held { holder, .. } => format!(
+                    "is in use by {}: one watch per state file",
+                    holder.map_or_else(
+                        || "another process".to_owned(),
+                        |pid| format!("process {pid}")
+                    )
+                ),
+                other => other.to_string(),
+            };
+            CliError::State {
+                path: path.display().to_string(),
+                reason,
+            }
         })
     }
 
@@ -180,10 +179,7 @@ impl State {
             path: path.display().to_string(),
             reason,
         };
-        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)
-                .map_err(|e| error(format!("cannot create its directory: {e}")))?;
-        }
+        make_dir(path)?;
         let bytes = serde_json::to_vec(self).map_err(|e| error(e.to_string()))?;
         let temporary = temporary(path);
         let written = (|| {
@@ -263,6 +259,17 @@ fn temporary(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".tmp");
     path.with_file_name(name)
+}
+
+/// Makes the directory the state at `path` goes in.
+fn make_dir(path: &Path) -> Result<(), CliError> {
+    match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        Some(dir) => fs::create_dir_all(dir).map_err(|e| CliError::State {
+            path: path.display().to_string(),
+            reason: format!("cannot create its directory: {e}"),
+        }),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,20 @@ fn path(name: &str) -> PathBuf {
     dir.join("rerun.jsonl")
 }
 
+/// A journal at `path` whose only record decides `a`.
+fn decided_a(path: &Path) {
+    let mut journal = Journal::create(path, header()).unwrap();
+    journal
+        .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
+        .unwrap();
+}
+
+/// Appends `bytes` to the file at `path`, as they are.
+fn append_raw(path: &Path, bytes: &[u8]) {
+    let mut file = OpenOptions::new().append(true).open(path).unwrap();
+    file.write_all(bytes).unwrap();
+}
+
 fn header() -> Header {
     Header::new(
         "rerun",
@@ -69,15 +83,8 @@ fn a_resumed_journal_knows_what_was_decided_and_done() {
 #[test]
 fn a_torn_last_line_is_dropped_and_cut_before_the_next_record() {
     let path = path("torn");
-    let mut journal = Journal::create(&path, header()).unwrap();
-    journal
-        .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
-        .unwrap();
-    drop(journal);
-    let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-    file.write_all(br#"{"record":"done","api":"legacy","workf"#)
-        .unwrap();
-    drop(file);
+    decided_a(&path);
+    append_raw(&path, br#"{"record":"done","api":"legacy","workf"#);
 
     let mut journal = Journal::resume(&path, &header()).unwrap();
     assert!(matches!(
@@ -164,11 +171,7 @@ fn another_tenant_or_selection_is_refused() {
 #[test]
 fn a_broken_line_in_the_middle_is_corruption_not_a_guess() {
     let path = path("corrupt");
-    let mut journal = Journal::create(&path, header()).unwrap();
-    journal
-        .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
-        .unwrap();
-    drop(journal);
+    decided_a(&path);
     let text = fs::read_to_string(&path).unwrap();
     let broken = text.replacen("\"decided\"", "\"decid", 1)
         + "{\"record\":\"decided\",\"api\":\"legacy\",\"workflow\":\"b\",\"at\":\"2026-06-15T12:00:02Z\"}\n";
@@ -245,15 +248,8 @@ fn a_kill_at_any_byte_leaves_a_journal_that_resumes_to_a_prefix_of_what_was_writ
 #[test]
 fn a_whole_last_line_that_does_not_read_is_corruption_not_a_torn_write() {
     let path = path("whole-last");
-    let mut journal = Journal::create(&path, header()).unwrap();
-    journal
-        .decide(Api::Legacy, "a", at("2026-06-15T12:00:01Z"))
-        .unwrap();
-    drop(journal);
-    let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-    file.write_all(b"{\"record\":\"done\",\"api\":\"legacy\"\n")
-        .unwrap();
-    drop(file);
+    decided_a(&path);
+    append_raw(&path, b"{\"record\":\"done\",\"api\":\"legacy\"\n");
     let before = fs::read(&path).unwrap();
     let error = Journal::resume(&path, &header()).unwrap_err();
     assert!(
