@@ -478,12 +478,7 @@ async fn an_apply_killed_mid_way_is_held_against_a_second_process_and_creates_ea
         args.extend_from_slice(extra);
         args
     };
-    let first = batch::spawn(&sandbox, &apply(&[]));
-    let holder = first.id().unwrap();
-    batch::until_done(&journal, 1).await;
-    let second = atlan(&sandbox, &apply(&["--resume"])).await;
-    batch::refused_by(&second, holder);
-    batch::kill_9(first).await;
+    batch::held_then_killed(&sandbox, &journal, &apply(&[]), &apply(&["--resume"])).await;
     sandbox.faults().clear();
 
     let resumed = atlan(&sandbox, &apply(&["--resume"])).await;

@@ -351,12 +351,7 @@ async fn a_bulk_suspend_killed_mid_way_is_held_against_a_second_process_and_resu
         args.extend_from_slice(extra);
         args
     };
-    let first = batch::spawn(&sandbox, &suspend(&[]));
-    let holder = first.id().unwrap();
-    batch::until_done(&path, 1).await;
-    let second = atlan(&sandbox, &suspend(&["--resume"])).await;
-    batch::refused_by(&second, holder);
-    batch::kill_9(first).await;
+    batch::held_then_killed(&sandbox, &path, &suspend(&[]), &suspend(&["--resume"])).await;
 
     let resumed = atlan(&sandbox, &suspend(&["--resume"])).await;
     resumed.ok();

@@ -67,6 +67,22 @@ pub async fn kill_9(mut child: tokio::process::Child) {
     child.wait().await.unwrap();
 }
 
+/// Starts `first` (a batch on the journal at `path`), and once its journal holds an outcome runs
+/// `second` on the same journal, which must be refused naming the first's pid; then kills the
+/// first with -9.
+pub async fn held_then_killed(
+    sandbox: &SandboxHandle,
+    path: &Path,
+    first: &[&str],
+    second: &[&str],
+) {
+    let child = spawn(sandbox, first);
+    let holder = child.id().unwrap();
+    until_done(path, 1).await;
+    refused_by(&super::atlan(sandbox, second).await, holder);
+    kill_9(child).await;
+}
+
 /// Checks that `refused` was told the journal is held by process `holder`, exited 1 and wrote
 /// nothing on stdout.
 pub fn refused_by(refused: &super::Output, holder: u32) {

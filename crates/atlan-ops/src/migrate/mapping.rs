@@ -492,6 +492,16 @@ mod tests {
         .unwrap()
     }
 
+    /// The `credential-guid` parameter of a stored credential.
+    fn credential_guid() -> Value {
+        json!({"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"})
+    }
+
+    /// The `connection` parameter of an existing connection.
+    fn connection() -> Value {
+        json!({"name": "connection", "value": "{\"typeName\": \"Connection\", \"attributes\": {\"qualifiedName\": \"default/snowflake/1\"}}"})
+    }
+
     /// The plan of a legacy Snowflake crawler with these parameters, against [`contract`].
     fn plan_of(parameters: Value) -> MigrationPlan {
         let workflow = legacy(parameters);
@@ -516,8 +526,8 @@ mod tests {
             {"name": "include-filter", "value": "{\"^DB$\": [\"^S$\"]}"},
             {"name": "popularity-window-days", "value": "30"},
             {"name": "publish-mode", "value": "production"},
-            {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
-            {"name": "connection", "value": "{\"typeName\": \"Connection\", \"attributes\": {\"qualifiedName\": \"default/snowflake/1\"}}"}
+            credential_guid(),
+            connection()
         ]));
         assert_eq!(plan.status, MigrationStatus::Ready, "{plan:?}");
         assert_eq!(plan.app_id.as_deref(), Some("snowflake-crawler"));
@@ -576,7 +586,7 @@ mod tests {
     #[test]
     fn a_connection_that_is_json_but_not_a_connection_needs_input() {
         let plan = plan_of(json!([
-            {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
+            credential_guid(),
             {"name": "connection", "value": "{\"name\": \"prod\", \"attributes\": {}}"}
         ]));
         assert_eq!(plan.status, MigrationStatus::NeedsInput, "{plan:?}");
@@ -594,8 +604,8 @@ mod tests {
     #[test]
     fn a_parameter_given_twice_with_different_values_is_not_guessed() {
         let plan = plan_of(json!([
-            {"name": "credential-guid", "value": "972a87c1-28d7-8bf2-896d-ea5bd3e9c691"},
-            {"name": "connection", "value": "{\"typeName\": \"Connection\", \"attributes\": {\"qualifiedName\": \"default/snowflake/1\"}}"},
+            credential_guid(),
+            connection(),
             {"name": "enable-lineage", "value": "true"},
             {"name": "enable-lineage", "value": "false"},
             {"name": "popularity-window-days", "value": "30"},
