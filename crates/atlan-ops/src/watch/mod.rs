@@ -224,35 +224,7 @@ impl Watcher {
         let changed = self
             .cursor
             .map(|cursor| cursor.saturating_sub(self.config.overlap).unwrap_or(cursor));
-        let mut skipped = Vec::new();
-        let refresh = self.schedules_read.is_none_or(|read| {
-            now < read
-                || now
-                    >= read
-                        .saturating_add(self.config.schedule_refresh)
-                        .unwrap_or(read)
-        });
-        if refresh {
-            let (facts, left_out) = workflow_facts::schedules(client, self.config.api, now).await?;
-            let scheduled: Vec<WorkflowFacts> = facts
-                .into_iter()
-                .filter(WorkflowFacts::is_scheduled)
-                .collect();
-            // The schedules are tracked in the book first, within its one cap: each schedule
-            // exported has its runs, and the workflows are `max_workflows` at most.
-            let tracked = self.book.track_scheduled(
-                scheduled
-                    .iter()
-                    .map(|facts| (facts.api, facts.workflow.as_str(), facts.package.as_deref())),
-            );
-            self.schedules = scheduled
-                .into_iter()
-                .zip(tracked)
-                .filter_map(|(facts, tracked)| tracked.then_some(facts))
-                .collect();
-            self.schedules_read = Some(now);
-            skipped.extend(left_out);
-        }
+        let mut skipped = self.refresh_schedules(client, now).await?;
         let baseline = self.baseline();
         let keep_from = baseline.min(self.started);
         let mut runs = 0;
@@ -375,6 +347,43 @@ impl Watcher {
             runs: self.book.runs(),
             dropped_runs: self.book.dropped_runs(),
         }
+    }
+
+    /// Reads the schedules again when they are due to be (every `schedule_refresh`, or when the
+    /// clock went back), tracked in the book first, within its one cap: each schedule exported
+    /// has its runs, and the workflows are `max_workflows` at most. Answers the APIs left out.
+    async fn refresh_schedules(
+        &mut self,
+        client: &AtlanClient,
+        now: Timestamp,
+    ) -> Result<Vec<Api>> {
+        let due = self.schedules_read.is_none_or(|read| {
+            now < read
+                || now
+                    >= read
+                        .saturating_add(self.config.schedule_refresh)
+                        .unwrap_or(read)
+        });
+        if !due {
+            return Ok(Vec::new());
+        }
+        let (facts, left_out) = workflow_facts::schedules(client, self.config.api, now).await?;
+        let scheduled: Vec<WorkflowFacts> = facts
+            .into_iter()
+            .filter(WorkflowFacts::is_scheduled)
+            .collect();
+        let tracked = self.book.track_scheduled(
+            scheduled
+                .iter()
+                .map(|facts| (facts.api, facts.workflow.as_str(), facts.package.as_deref())),
+        );
+        self.schedules = scheduled
+            .into_iter()
+            .zip(tracked)
+            .filter_map(|(facts, tracked)| tracked.then_some(facts))
+            .collect();
+        self.schedules_read = Some(now);
+        Ok(left_out)
     }
 
     /// Events are made for what happened from this instant on.

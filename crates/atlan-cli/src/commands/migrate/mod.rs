@@ -193,22 +193,28 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     env.printer.records(&APPLY_COLUMNS, &records)?;
     drop(journal);
     let finished = batch::finish(&path, "migrate", &tenant);
-    if failed > 0 || not_archived > 0 {
-        let what = match (failed, not_archived) {
-            (0, _) => format!("{not_archived} legacy workflow(s) were not archived"),
-            (_, 0) => format!("{failed} workflow(s) failed"),
-            _ => format!(
-                "{failed} workflow(s) failed and {not_archived} legacy workflow(s) were not archived"
-            ),
-        };
-        return Err(CliError::State {
-            path: finished.display().to_string(),
-            reason: format!(
-                "{what}: see the lines above (apply again: what is done is found by name)"
-            ),
-        });
-    }
-    Ok(())
+    batch_outcome(&finished, failed, not_archived)
+}
+
+/// The exit of an apply: an error (exit 1) when a workflow failed or, with `--archive-legacy`, a
+/// legacy workflow was not archived.
+fn batch_outcome(
+    journal: &std::path::Path,
+    failed: usize,
+    not_archived: usize,
+) -> Result<(), CliError> {
+    let what = match (failed, not_archived) {
+        (0, 0) => return Ok(()),
+        (0, _) => format!("{not_archived} legacy workflow(s) were not archived"),
+        (_, 0) => format!("{failed} workflow(s) failed"),
+        _ => format!(
+            "{failed} workflow(s) failed and {not_archived} legacy workflow(s) were not archived"
+        ),
+    };
+    Err(CliError::State {
+        path: journal.display().to_string(),
+        reason: format!("{what}: see the lines above (apply again: what is done is found by name)"),
+    })
 }
 
 /// The plan of an apply, on stderr: what each ready workflow gets, what is left out and why.
