@@ -330,19 +330,19 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
 }
 
 #[tokio::test]
-async fn a_bulk_suspend_killed_mid_way_is_held_against_a_second_process_and_resumes_exactly() {
+async fn a_bulk_suspend_and_a_bulk_resume_killed_mid_way_are_held_and_restore_exactly() {
     let (_clock, sandbox) = sandbox().await;
     let before = listed(&sandbox).await;
     let path = journal("kill");
     let path_text = path.display().to_string();
-    // Slow writes: the batch is under way when it is looked at and killed.
+    // Slow writes: each batch is under way when it is looked at and killed.
     batch::slow(&sandbox, "POST /api/service/workflows/*", 400);
-    let suspend = |extra: &'static [&'static str]| {
+    let bulk = |verb: &'static str, extra: &'static [&'static str]| {
         let mut args = vec![
             "-o",
             "json",
             "schedules",
-            "suspend",
+            verb,
             "--all",
             "--yes",
             "--journal",
@@ -351,20 +351,25 @@ async fn a_bulk_suspend_killed_mid_way_is_held_against_a_second_process_and_resu
         args.extend_from_slice(extra);
         args
     };
-    batch::held_then_killed(&sandbox, &path, &suspend(&[]), &suspend(&["--resume"])).await;
-
-    let resumed = atlan(&sandbox, &suspend(&["--resume"])).await;
-    resumed.ok();
-    assert!(
-        resumed
-            .json_lines()
-            .iter()
-            .all(|line| line["action"] == "suspended"),
-        "{}",
-        resumed.stdout
-    );
-    assert!(all_suspended(&sandbox).await);
-    sandbox.faults().clear();
-    bulk_resume(&sandbox, &path_text).await.ok();
+    for (verb, action) in [("suspend", "suspended"), ("resume", "resumed")] {
+        batch::held_then_killed(
+            &sandbox,
+            &path,
+            &bulk(verb, &[]),
+            &bulk(verb, &["--resume"]),
+        )
+        .await;
+        let resumed = atlan(&sandbox, &bulk(verb, &["--resume"])).await;
+        resumed.ok();
+        let lines = resumed.json_lines();
+        assert!(
+            !lines.is_empty() && lines.iter().all(|line| line["action"] == action),
+            "{verb}: {}",
+            resumed.stdout
+        );
+        if verb == "suspend" {
+            assert!(all_suspended(&sandbox).await);
+        }
+    }
     assert_eq!(listed(&sandbox).await, before, "every schedule as it was");
 }
