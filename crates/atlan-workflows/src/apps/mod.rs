@@ -24,7 +24,6 @@ use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::Listing;
 use crate::monitor::Wait;
-use crate::paging::app_runs;
 use crate::requests::apps as requests;
 
 mod contract;
@@ -234,7 +233,7 @@ impl Apps {
             .client
             .execute_json(&requests::search(&search)?)
             .await?;
-        app_runs::decode_runs(&answer)?
+        runs::decode_runs(&answer)?
             .into_iter()
             .find(|run| run.name.as_deref() == Some(run_id))
             .ok_or_else(|| Error::NotFound {
@@ -299,6 +298,6 @@ impl Apps {
             .client
             .execute_json(&requests::search(&search)?)
             .await?;
-        Ok(app_runs::decode_runs(&answer)?.into_iter().next())
+        Ok(runs::decode_runs(&answer)?.into_iter().next())
     }
 }

@@ -1,6 +1,6 @@
 //! Pages of results, and the sources the listings fetch them from: [`ahead`] (the engine that
 //! fetches offset-paged listings ahead), [`legacy`] (`workflows/indexsearch` and
-//! `runs/indexsearch`) and [`app_runs`] (app runs through the asset search).
+//! `runs/indexsearch`); app runs through the asset search fetch their pages in `apps/runs.rs`.
 
 use atlan_model::{TotalHits, TotalHitsRelation};
 
@@ -64,7 +64,6 @@ impl<T> Page<T> {
 }
 
 pub(crate) mod ahead;
-pub(crate) mod app_runs;
 pub(crate) mod legacy;
 
 pub use ahead::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
