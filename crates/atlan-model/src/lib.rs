@@ -99,7 +99,9 @@ pub use search::{
     WorkflowSearchResultDetail,
 };
 pub use secret::SecretValue;
-pub use status::{Condition, InvalidProgress, NodeStatus, Progress, RunStatus};
+pub use status::{
+    Condition, InvalidProgress, NodeStatus, Progress, RunStatus, WorkflowRunResponse,
+};
 pub use string_enum::UnknownValue;
 pub use suspended::{
     InvalidSuspension, MAX_SUSPENDED_SCHEDULES, SUSPENDED_SCHEDULE_ANNOTATION,
@@ -108,7 +110,7 @@ pub use suspended::{
 pub use user::{User, UserList};
 pub use workflow::{
     Arguments, Dag, DagTask, PackageParameter, Parameter, ParameterError, TemplateRef, Workflow,
-    WorkflowResponse, WorkflowRunResponse, WorkflowSpec, WorkflowTemplate, WorkflowTemplateRef,
+    WorkflowResponse, WorkflowSpec, WorkflowTemplate, WorkflowTemplateRef,
 };
 
 /// Re-exported so that users can read secrets without naming `secrecy` themselves.

@@ -35,6 +35,13 @@ pub struct WorkflowSchedule {
     pub timezone: String,
 }
 
+impl Workflow {
+    /// The cron schedule set on this workflow, if both its annotations are present.
+    pub fn schedule(&self) -> Option<WorkflowSchedule> {
+        WorkflowSchedule::of(&self.metadata)
+    }
+}
+
 impl WorkflowSchedule {
     /// A schedule from a cron expression and a time zone, both checked: the expression as Argo
     /// reads it ([`check_cron`]) and the zone against the IANA database compiled into this crate

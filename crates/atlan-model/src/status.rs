@@ -1,4 +1,5 @@
-//! The status of a run (Argo `WorkflowStatus`), its nodes and conditions.
+//! The status of a run (Argo `WorkflowStatus`), its nodes and conditions, and the run with its
+//! status as Atlan answers a re-run or a stop.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -6,9 +7,10 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
+use crate::meta::ObjectMeta;
 use crate::phase::{NodePhase, WorkflowPhase};
 use crate::wire::wire_object;
-use crate::workflow::{TemplateRef, WorkflowSpec, WorkflowTemplate};
+use crate::workflow::{PackageParameter, TemplateRef, WorkflowSpec, WorkflowTemplate};
 
 wire_object! {
     /// The status of a run.
@@ -63,6 +65,32 @@ impl RunStatus {
             .iter()
             .flatten()
             .map(|(id, node)| (id.as_str(), node))
+    }
+}
+
+wire_object! {
+    /// What Atlan answers to a re-run or a stop: the run, with its status.
+    pub struct WorkflowRunResponse {
+        /// Object metadata (the run's name is its id).
+        opt "metadata" metadata: ObjectMeta,
+        /// The Argo spec.
+        opt "spec" spec: WorkflowSpec,
+        /// The package parameters, as the server returns them.
+        opt "payload" payload: Vec<PackageParameter>,
+        /// The run's status.
+        opt "status" status: RunStatus,
+    }
+}
+
+impl WorkflowRunResponse {
+    /// The run id (its name).
+    pub fn name(&self) -> Option<&str> {
+        self.metadata.as_ref()?.name()
+    }
+
+    /// The run's phase.
+    pub fn phase(&self) -> Option<&WorkflowPhase> {
+        self.status.as_ref()?.phase.as_ref()
     }
 }
 

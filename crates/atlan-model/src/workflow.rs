@@ -8,9 +8,7 @@ use serde_json::Value;
 
 use crate::credential::Credential;
 use crate::meta::ObjectMeta;
-use crate::schedule::WorkflowSchedule;
 use crate::secret::{Redacted, RedactedValues};
-use crate::status::RunStatus;
 use crate::wire::wire_object;
 
 wire_object! {
@@ -70,11 +68,6 @@ impl Workflow {
         value: impl Into<Value>,
     ) -> Result<Value, ParameterError> {
         self.spec.set_parameter(name, value)
-    }
-
-    /// The cron schedule set on this workflow, if both its annotations are present.
-    pub fn schedule(&self) -> Option<WorkflowSchedule> {
-        WorkflowSchedule::of(&self.metadata)
     }
 }
 
@@ -418,31 +411,5 @@ wire_object! {
         opt "spec" spec: WorkflowSpec,
         /// The package parameters, as the server returns them.
         opt "payload" payload: Vec<PackageParameter>,
-    }
-}
-
-wire_object! {
-    /// What Atlan answers to a re-run or a stop: the run, with its status.
-    pub struct WorkflowRunResponse {
-        /// Object metadata (the run's name is its id).
-        opt "metadata" metadata: ObjectMeta,
-        /// The Argo spec.
-        opt "spec" spec: WorkflowSpec,
-        /// The package parameters, as the server returns them.
-        opt "payload" payload: Vec<PackageParameter>,
-        /// The run's status.
-        opt "status" status: RunStatus,
-    }
-}
-
-impl WorkflowRunResponse {
-    /// The run id (its name).
-    pub fn name(&self) -> Option<&str> {
-        self.metadata.as_ref()?.name()
-    }
-
-    /// The run's phase.
-    pub fn phase(&self) -> Option<&crate::WorkflowPhase> {
-        self.status.as_ref()?.phase.as_ref()
     }
 }
