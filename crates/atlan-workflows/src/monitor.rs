@@ -178,6 +178,32 @@ pub struct RunWatch {
     exists: AtomicBool,
 }
 
+impl Runs {
+    /// Waits until a run finishes and returns it, whatever its final phase (Succeeded, Failed or
+    /// Error): for a workflow, its latest run; for a run id, that run. Set the poll interval, the
+    /// timeout and a progress callback on the [`Monitor`], then await it.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use atlan_workflows::{AtlanClient, MonitorTarget};
+    ///
+    /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
+    /// let run = client
+    ///     .runs()
+    ///     .monitor(MonitorTarget::Workflow("atlan-snowflake-1714638976".into()))
+    ///     .interval(Duration::from_secs(10))
+    ///     .timeout(Duration::from_secs(3600))
+    ///     .on_progress(|run| println!("{:?}", run.phase()))
+    ///     .await?;
+    /// println!("finished {:?}", run.phase());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn monitor(&self, target: impl Into<MonitorTarget>) -> Monitor {
+        Wait::new(RunWatch::new(self.clone(), target.into()))
+    }
+}
+
 impl RunWatch {
     pub(crate) fn new(runs: Runs, target: MonitorTarget) -> Self {
         Self {

@@ -10,7 +10,6 @@ use crate::bounds::BoundCheck;
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::{Listing, ListingQuery};
-use crate::monitor::{Monitor, MonitorTarget, RunWatch, Wait};
 use crate::paging::legacy::legacy_source;
 use crate::request::ApiRequest;
 use crate::requests::runs as requests;
@@ -159,30 +158,6 @@ impl Runs {
     /// an unknown run; otherwise as [`AtlanClient::execute`].
     pub async fn stop(&self, run_id: &str) -> Result<WorkflowRunResponse> {
         self.client.execute_json(&requests::stop(run_id)?).await
-    }
-
-    /// Waits until a run finishes and returns it, whatever its final phase (Succeeded, Failed or
-    /// Error): for a workflow, its latest run; for a run id, that run. Set the poll interval, the
-    /// timeout and a progress callback on the [`Monitor`], then await it.
-    ///
-    /// ```no_run
-    /// use std::time::Duration;
-    /// use atlan_workflows::{AtlanClient, MonitorTarget};
-    ///
-    /// # async fn example(client: AtlanClient) -> atlan_workflows::Result<()> {
-    /// let run = client
-    ///     .runs()
-    ///     .monitor(MonitorTarget::Workflow("atlan-snowflake-1714638976".into()))
-    ///     .interval(Duration::from_secs(10))
-    ///     .timeout(Duration::from_secs(3600))
-    ///     .on_progress(|run| println!("{:?}", run.phase()))
-    ///     .await?;
-    /// println!("finished {:?}", run.phase());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn monitor(&self, target: impl Into<MonitorTarget>) -> Monitor {
-        Wait::new(RunWatch::new(self.clone(), target.into()))
     }
 
     /// The workflow a run's name says it is a run of, if that workflow exists: Argo names a run
