@@ -7,7 +7,7 @@ use atlan_model::{ApiErrorBody, AppRunStatus, CredentialTestResponse, DecodeErro
 use atlan_transport::TransportError;
 use http::StatusCode;
 
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, InvalidRequest};
 
 /// The status of a run of either API, as a monitor saw it last ([`Error::Timeout`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,6 +270,12 @@ fn request_id_suffix(request_id: Option<&str>) -> String {
     request_id
         .map(|id| format!(" (request id {id})"))
         .unwrap_or_default()
+}
+
+impl From<InvalidRequest> for Error {
+    fn from(error: InvalidRequest) -> Self {
+        Self::invalid(error.0)
+    }
 }
 
 impl Error {

@@ -110,7 +110,7 @@ pub use monitor::{
     DEFAULT_APPEAR_WITHIN, Monitor, MonitorTarget, ProgressCallback, RunWatch, Wait, Watched,
 };
 pub use paging::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Page};
-pub use request::{API_PREFIX, ApiRequest, META_PREFIX};
+pub use request::{API_PREFIX, ApiRequest, InvalidRequest, META_PREFIX};
 pub use requests::WorkflowRoute;
 pub use runs::{RunList, RunSearch, Runs, RunsByStatus, WorkflowRuns};
 pub use schedules::Schedules;

@@ -12,8 +12,6 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
-
 /// Where every endpoint lives.
 pub const API_PREFIX: &str = "/api/service";
 /// Where the asset search lives.
@@ -25,6 +23,12 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// A request that cannot be built, and why (the value is never quoted). It converts into
+/// [`crate::Error::InvalidInput`], as every call answers it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidRequest(pub(crate) String);
 
 /// One request to the Atlan API, before it is sent.
 ///
@@ -111,7 +115,7 @@ impl ApiRequest {
     }
 
     /// Sets a JSON body with no secret in it.
-    pub(crate) fn json(self, body: &impl Serialize) -> Result<Self> {
+    pub(crate) fn json(self, body: &impl Serialize) -> Result<Self, InvalidRequest> {
         self.json_redacted(body, |_| {})
     }
 
@@ -120,11 +124,12 @@ impl ApiRequest {
         mut self,
         body: &impl Serialize,
         redact: impl FnOnce(&mut Value),
-    ) -> Result<Self> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|error| Error::invalid(format!("cannot encode the request body: {error}")))?;
-        let mut shown = serde_json::from_slice(&bytes)
-            .map_err(|error| Error::invalid(format!("cannot encode the request body: {error}")))?;
+    ) -> Result<Self, InvalidRequest> {
+        let unencodable = |error: serde_json::Error| {
+            InvalidRequest(format!("cannot encode the request body: {error}"))
+        };
+        let bytes = serde_json::to_vec(body).map_err(unencodable)?;
+        let mut shown = serde_json::from_slice(&bytes).map_err(unencodable)?;
         redact(&mut shown);
         self.body = Some(Body {
             bytes: Bytes::from(bytes),
@@ -185,8 +190,8 @@ impl ApiRequest {
     /// [`OperationName`] for the transport's traces.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the path cannot be a URI (it always can: segments are encoded).
-    pub fn to_http(&self) -> Result<http::Request<Bytes>> {
+    /// [`InvalidRequest`] when the path cannot be a URI (it always can: segments are encoded).
+    pub fn to_http(&self) -> Result<http::Request<Bytes>, InvalidRequest> {
         let mut request = http::Request::builder()
             .method(self.method.clone())
             .uri(self.path_and_query())
@@ -196,7 +201,7 @@ impl ApiRequest {
                     .map(|body| body.bytes.clone())
                     .unwrap_or_default(),
             )
-            .map_err(|error| Error::invalid(format!("cannot build the request: {error}")))?;
+            .map_err(|error| InvalidRequest(format!("cannot build the request: {error}")))?;
         if self.is_idempotent() {
             request.extensions_mut().insert(Idempotent);
         }
@@ -217,20 +222,14 @@ impl ApiRequest {
 /// What `atlanctl --dry-run` prints: `method`, `path`, `query` (decoded, or `null`) and `body` (or
 /// `null`), in that order, secrets redacted; see [`ApiRequest::to_json`].
 impl Serialize for ApiRequest {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
 
         /// The query parameters as a JSON object, in the order they are sent.
         struct Query<'a>(&'a [(String, String)]);
 
         impl Serialize for Query<'_> {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
             }
         }

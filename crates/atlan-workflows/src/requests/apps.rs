@@ -79,7 +79,7 @@ pub fn create(request: &CreateApp) -> Result<ApiRequest> {
     if request.name.trim().is_empty() {
         return Err(Error::invalid("an app workflow's name must not be empty"));
     }
-    ApiRequest::post("apps.create", &["v1", "app"]).json_redacted(request, redact_inputs)
+    Ok(ApiRequest::post("apps.create", &["v1", "app"]).json_redacted(request, redact_inputs)?)
 }
 
 /// `GET v1/app[?limit=&cursor=&name=]`.
@@ -113,12 +113,12 @@ pub fn get(slug: &str) -> Result<ApiRequest> {
 /// # Errors
 /// [`Error::InvalidInput`] for an empty or dot-segment slug.
 pub fn update(slug: &str, request: &UpdateApp) -> Result<ApiRequest> {
-    ApiRequest::new(
+    Ok(ApiRequest::new(
         Method::PUT,
         "apps.update",
         &["v1", "app", id(slug, "slug")?],
     )
-    .json_redacted(request, redact_inputs)
+    .json_redacted(request, redact_inputs)?)
 }
 
 /// `DELETE v1/app/{slug}` (archive).
@@ -171,11 +171,11 @@ pub fn cancel_run(run_id: &str) -> Result<ApiRequest> {
 /// # Errors
 /// [`Error::InvalidInput`] for an empty or dot-segment slug.
 pub fn add_schedule(slug: &str, schedule: &AppSchedule) -> Result<ApiRequest> {
-    ApiRequest::post(
+    Ok(ApiRequest::post(
         "apps.add_schedule",
         &["v1", "app", id(slug, "slug")?, "schedule"],
     )
-    .json(schedule)
+    .json(schedule)?)
 }
 
 /// `DELETE v1/app/{slug}/schedule/{trigger_id}`.
@@ -201,12 +201,12 @@ pub fn remove_schedule(slug: &str, trigger_id: &str) -> Result<ApiRequest> {
 /// # Errors
 /// [`Error::InvalidInput`] when the body cannot be encoded.
 pub fn search(search: &AtlasSearch) -> Result<ApiRequest> {
-    ApiRequest::under(
+    Ok(ApiRequest::under(
         META_PREFIX,
         Method::POST,
         "apps.search_runs",
         &["search", "indexsearch"],
     )
     .read_only()
-    .json(search)
+    .json(search)?)
 }

@@ -31,9 +31,9 @@ pub fn create_untested(credential: &Credential) -> Result<ApiRequest> {
 }
 
 fn create_with(credential: &Credential, test: bool) -> Result<ApiRequest> {
-    ApiRequest::post("credentials.create", &["credentials"])
+    Ok(ApiRequest::post("credentials.create", &["credentials"])
         .query("testCredential", test.to_string())
-        .json_redacted(credential, redact_credential)
+        .json_redacted(credential, redact_credential)?)
 }
 
 /// `GET credentials/{id}`.
@@ -80,9 +80,11 @@ pub fn workflow_filter(workflow_name: &str) -> Map<String, Value> {
 /// # Errors
 /// [`Error::InvalidInput`] when the body cannot be encoded.
 pub fn test(credential: &Credential) -> Result<ApiRequest> {
-    ApiRequest::post("credentials.test", &["credentials", "test"])
-        .read_only()
-        .json_redacted(credential, redact_credential)
+    Ok(
+        ApiRequest::post("credentials.test", &["credentials", "test"])
+            .read_only()
+            .json_redacted(credential, redact_credential)?,
+    )
 }
 
 /// `POST credentials/{id}/test`: tests a stored credential with what the server holds (no body:
@@ -105,8 +107,8 @@ pub fn update(credential: &Credential) -> Result<ApiRequest> {
         .as_deref()
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| Error::invalid("the credential has no id"))?;
-    ApiRequest::post("credentials.update", &["credentials", id])
-        .json_redacted(credential, redact_credential)
+    Ok(ApiRequest::post("credentials.update", &["credentials", id])
+        .json_redacted(credential, redact_credential)?)
 }
 
 /// `POST credentials/{id}/archive`: purges a credential.

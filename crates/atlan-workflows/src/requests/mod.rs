@@ -52,7 +52,9 @@ impl WorkflowRoute {
 /// # Errors
 /// [`crate::Error::InvalidInput`] when the search cannot be encoded (a boost that is not finite).
 pub fn index_search(operation: &'static str, index: Index, search: &Search) -> Result<ApiRequest> {
-    ApiRequest::post(operation, &[index.segment(), "indexsearch"])
-        .read_only()
-        .json(search)
+    Ok(
+        ApiRequest::post(operation, &[index.segment(), "indexsearch"])
+            .read_only()
+            .json(search)?,
+    )
 }

@@ -75,9 +75,9 @@ pub fn suspended_schedules(max_results: u64) -> Result<ApiRequest> {
 /// [`Error::InvalidInput`] for a workflow without a name.
 pub fn run(route: WorkflowRoute, workflow: &Workflow) -> Result<ApiRequest> {
     named(workflow)?;
-    ApiRequest::post("workflows.run", &[route.segment()])
+    Ok(ApiRequest::post("workflows.run", &[route.segment()])
         .query("submit", "true")
-        .json_redacted(workflow, redact_workflow)
+        .json_redacted(workflow, redact_workflow)?)
 }
 
 /// `POST {route}/submit`: a new run of an existing workflow.
@@ -91,11 +91,13 @@ pub fn rerun(route: WorkflowRoute, namespace: &str, name: &str) -> Result<ApiReq
     } else {
         namespace
     };
-    ApiRequest::post("workflows.rerun", &[route.segment(), "submit"]).json(&json!({
-        "namespace": namespace,
-        "resourceKind": "WorkflowTemplate",
-        "resourceName": name,
-    }))
+    Ok(
+        ApiRequest::post("workflows.rerun", &[route.segment(), "submit"]).json(&json!({
+            "namespace": namespace,
+            "resourceKind": "WorkflowTemplate",
+            "resourceName": name,
+        }))?,
+    )
 }
 
 /// `POST {route}/{name}`: replaces the workflow (metadata and spec).
@@ -104,8 +106,10 @@ pub fn rerun(route: WorkflowRoute, namespace: &str, name: &str) -> Result<ApiReq
 /// [`Error::InvalidInput`] for a workflow without a name.
 pub fn update(route: WorkflowRoute, workflow: &Workflow) -> Result<ApiRequest> {
     let name = named(workflow)?;
-    ApiRequest::post("workflows.update", &[route.segment(), name])
-        .json_redacted(workflow, redact_workflow)
+    Ok(
+        ApiRequest::post("workflows.update", &[route.segment(), name])
+            .json_redacted(workflow, redact_workflow)?,
+    )
 }
 
 /// `POST workflows/{name}/changeownership?username=`: makes `username` the workflow's owner. The
@@ -153,13 +157,13 @@ pub fn find_schedule_query(saved_query_id: &str, max_results: u64) -> Result<Api
 /// [`Error::InvalidInput`] for an empty name.
 pub fn rerun_schedule_query(name: &str) -> Result<ApiRequest> {
     non_empty(name, "scheduled query workflow name")?;
-    ApiRequest::post(
+    Ok(ApiRequest::post(
         "workflows.rerun_schedule_query",
         &["workflows", "triggerAsOwner"],
     )
     .json(
         &json!({"namespace": "default", "resourceKind": "WorkflowTemplate", "resourceName": name}),
-    )
+    )?)
 }
 
 /// `GET runs/cron/scheduleQueriesBetweenDuration`: runs of scheduled queries between two
