@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::failure::{Failure, FailureCause, MAX_RETRIES};
 use crate::glob;
-use crate::store::{Failure, FailureCause, MAX_RETRIES};
 
 /// What a fault does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

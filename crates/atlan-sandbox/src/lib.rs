@@ -35,6 +35,7 @@ mod contract_check;
 mod directory;
 mod envelope;
 mod error;
+mod failure;
 mod faults;
 mod glob;
 mod ids;
@@ -58,6 +59,7 @@ use tokio::task::JoinHandle;
 
 pub use accept::{ConnectionLimits, serve_router};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use failure::FailureCause;
 pub use faults::{
     FaultAction, FaultControl, FaultRule, FaultRuleError, MAX_INDEX_LAG_MS, MAX_LATENCY_MS,
 };
@@ -66,7 +68,7 @@ pub use seed::{Seed, SeedError};
 #[cfg(feature = "clap")]
 pub use serve_args::ServeArgs;
 pub use standalone::{ServeOptions, serve, wait_for_signal};
-pub use store::{CredentialTestRule, FailureCause};
+pub use store::CredentialTestRule;
 
 use routes::{Identity, ServerState};
 use store::{Store, StoreSettings};

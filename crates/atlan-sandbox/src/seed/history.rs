@@ -9,8 +9,9 @@ use atlan_model::CronSchedule;
 use jiff::Timestamp;
 use serde::Deserialize;
 
+use crate::failure::{Failure, FailureCause};
 use crate::ids;
-use crate::store::{Failure, FailureCause, Outcome};
+use crate::store::Outcome;
 
 /// The newest due time generated is at least this long before the load (its run has started).
 const SETTLE_MS: i64 = 10_000;

@@ -10,8 +10,9 @@ use serde_json::Value;
 
 use super::history::{self, History};
 use super::{SeedError, credential_event, seed_template, unique_name};
+use crate::failure::{Failure, FailureCause};
 use crate::ids;
-use crate::store::{Event, Failure, FailureCause, Outcome, RunRecord};
+use crate::store::{Event, Outcome, RunRecord};
 
 /// A day, in milliseconds.
 const DAY_MS: i64 = 86_400_000;

@@ -6,7 +6,6 @@ mod apps;
 mod connections;
 mod credentials;
 mod doc_values;
-mod failure;
 mod health;
 pub(crate) mod index;
 mod loading;
@@ -34,8 +33,6 @@ pub(crate) use apps::{
 pub use credentials::CredentialTestRule;
 pub(crate) use credentials::{StoredCredential, check_credential_name};
 pub(crate) use doc_values::StoredDocument;
-pub use failure::FailureCause;
-pub(crate) use failure::{Failure, MAX_RETRIES};
 use health::Counts;
 pub(crate) use health::Health;
 use index::Collection;
@@ -44,6 +41,7 @@ pub(crate) use source::Source;
 pub(crate) use workflows::{annotation, package_of, package_steps, template_document};
 
 use crate::error::{ApiError, ApiResult};
+use crate::failure::Failure;
 use crate::faults::FaultControl;
 use crate::ids;
 use crate::persist::Log;

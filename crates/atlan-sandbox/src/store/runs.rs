@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::failure::Failure;
+use crate::failure::Failure;
 
 /// How a run ends when nobody stops it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

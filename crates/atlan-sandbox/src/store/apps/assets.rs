@@ -13,8 +13,9 @@ use atlan_model::AppRunStatus;
 
 use super::{AppRunRecord, AppWorkflowRecord, bad_request};
 use crate::error::ApiResult;
+use crate::failure::{Failure, FailureCause};
+use crate::store::Store;
 use crate::store::doc_values::StoredDocument;
-use crate::store::{Failure, FailureCause, Store};
 
 impl AppRunRecord {
     /// The run as an `AppWorkflowRun` asset document.

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 pub(crate) use inputs::{RawField, StoredInputs};
 
 use crate::error::{ApiError, ApiResult};
-use crate::store::Failure;
+use crate::failure::Failure;
 
 fn is_zero(value: &i64) -> bool {
     *value == 0
