@@ -1,6 +1,7 @@
 //! The state file: an append-only log of events, one JSON line per acknowledged change (a single
 //! event, or an array of the events of one change), synced to disk before the change is
-//! acknowledged.
+//! acknowledged. The log knows no event type of its own: it writes and reads whatever serde type
+//! it is given (the store's `Event`), so it imports nothing from the store.
 //!
 //! - The first line identifies the file; a file that is not a sandbox state file is refused, and so
 //!   is anything but a regular file (`/dev/zero`, a FIFO, a directory).
@@ -23,7 +24,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use crate::store::Event;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// The first line of a state file.
 const HEADER: &str = r#"{"atlan_sandbox_state":1}"#;
@@ -90,9 +92,9 @@ pub enum StateError {
 
 /// What opening a state file found.
 #[derive(Debug)]
-pub(crate) struct Opened {
+pub(crate) struct Opened<E> {
     pub(crate) log: Log,
-    pub(crate) events: Vec<Event>,
+    pub(crate) events: Vec<E>,
     /// A cut-off unfinished last line: (its line number, its length in bytes).
     pub(crate) recovered: Option<(usize, u64)>,
 }
@@ -129,7 +131,7 @@ enum CrashPoint {
 
 impl Log {
     /// Opens (or creates) the state file; returns it and the events it holds.
-    pub(crate) fn open(path: &Path) -> Result<Opened, StateError> {
+    pub(crate) fn open<E: DeserializeOwned>(path: &Path) -> Result<Opened<E>, StateError> {
         let io_error = |source| StateError::Io {
             path: path.to_owned(),
             source,
@@ -198,11 +200,11 @@ impl Log {
                     return Err(corrupt(1, "this is not an atlan-sandbox state file".into()));
                 }
             } else if text.first() == Some(&b'[') {
-                let batch: Vec<Event> = serde_json::from_slice(text)
+                let batch: Vec<E> = serde_json::from_slice(text)
                     .map_err(|error| corrupt(line_number, error.to_string()))?;
                 events.extend(batch);
             } else {
-                let event: Event = serde_json::from_slice(text)
+                let event: E = serde_json::from_slice(text)
                     .map_err(|error| corrupt(line_number, error.to_string()))?;
                 events.push(event);
             }
@@ -242,7 +244,7 @@ impl Log {
     /// # Errors
     /// [`StateError::Io`] naming the file when it cannot be written or synced (the partial write is
     /// undone); [`StateError::Poisoned`] after a failure that could not be undone.
-    pub(crate) fn append(&mut self, events: &[Event]) -> Result<(), StateError> {
+    pub(crate) fn append<E: Serialize>(&mut self, events: &[E]) -> Result<(), StateError> {
         self.append_with(events, |file, bytes| {
             file.write_all(bytes).and_then(|()| file.sync_data())
         })
@@ -253,7 +255,7 @@ impl Log {
     ///
     /// # Errors
     /// As [`Log::append`].
-    pub(crate) fn append_each(&mut self, events: &[Event]) -> Result<(), StateError> {
+    pub(crate) fn append_each<E: Serialize>(&mut self, events: &[E]) -> Result<(), StateError> {
         for chunk in events.chunks(1_000) {
             let mut buffer = Vec::new();
             for event in chunk {
@@ -268,9 +270,9 @@ impl Log {
     }
 
     /// [`Log::append`] with the write itself supplied (tests make it fail half way).
-    fn append_with(
+    fn append_with<E: Serialize>(
         &mut self,
-        events: &[Event],
+        events: &[E],
         write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
     ) -> Result<(), StateError> {
         if self.poisoned {

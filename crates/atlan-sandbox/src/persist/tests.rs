@@ -5,6 +5,7 @@
 use std::fs::OpenOptions;
 
 use super::*;
+use crate::store::Event;
 
 fn temp(name: &str) -> PathBuf {
     let path = std::env::temp_dir().join(format!(
@@ -32,7 +33,7 @@ fn ids(events: &[Event]) -> Vec<String> {
 #[test]
 fn a_write_that_fails_half_way_is_undone_and_the_file_stays_loadable() {
     let path = temp("enospc");
-    let mut log = Log::open(&path).unwrap().log;
+    let mut log = Log::open::<Event>(&path).unwrap().log;
     log.append(&[delete("a")]).unwrap();
     let failed = log.append_with(&[delete("b"), delete("c")], |file, bytes| {
         file.write_all(bytes.get(..bytes.len() / 2).unwrap())?;
@@ -41,7 +42,7 @@ fn a_write_that_fails_half_way_is_undone_and_the_file_stays_loadable() {
     assert!(matches!(failed, Err(StateError::Io { .. })));
     log.append(&[delete("d")]).unwrap();
     drop(log);
-    let opened = Log::open(&path).unwrap();
+    let opened = Log::open::<Event>(&path).unwrap();
     assert_eq!(ids(&opened.events), ["a", "d"]);
     assert!(opened.recovered.is_none());
 }
@@ -49,14 +50,14 @@ fn a_write_that_fails_half_way_is_undone_and_the_file_stays_loadable() {
 #[test]
 fn a_batch_is_one_line_so_a_torn_batch_is_cut_whole() {
     let path = temp("batch");
-    let mut log = Log::open(&path).unwrap().log;
+    let mut log = Log::open::<Event>(&path).unwrap().log;
     log.append(&[delete("a"), delete("b")]).unwrap();
     drop(log);
     let mut file = OpenOptions::new().append(true).open(&path).unwrap();
     file.write_all(br#"[{"event":"delete_credential","id":"c"},{"event":"del"#)
         .unwrap();
     drop(file);
-    let opened = Log::open(&path).unwrap();
+    let opened = Log::open::<Event>(&path).unwrap();
     assert_eq!(ids(&opened.events), ["a", "b"]);
     assert_eq!(opened.recovered.map(|(line, _)| line), Some(3));
 }
@@ -64,15 +65,15 @@ fn a_batch_is_one_line_so_a_torn_batch_is_cut_whole() {
 #[test]
 fn a_second_opener_is_refused_and_told_who_holds_the_file() {
     let path = temp("lock");
-    let first = Log::open(&path).unwrap();
-    let second = Log::open(&path).unwrap_err();
+    let first = Log::open::<Event>(&path).unwrap();
+    let second = Log::open::<Event>(&path).unwrap_err();
     assert!(
         matches!(&second, StateError::Locked { holder: Some(pid), .. } if *pid == std::process::id()),
         "{second}"
     );
     assert!(second.to_string().contains(&std::process::id().to_string()));
     drop(first);
-    Log::open(&path).unwrap();
+    Log::open::<Event>(&path).unwrap();
 }
 
 #[cfg(unix)]
@@ -80,17 +81,17 @@ fn a_second_opener_is_refused_and_told_who_holds_the_file() {
 fn the_file_is_owner_only_and_must_be_a_regular_file() {
     use std::os::unix::fs::PermissionsExt;
     let path = temp("mode");
-    drop(Log::open(&path).unwrap());
+    drop(Log::open::<Event>(&path).unwrap());
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    drop(Log::open(&path).unwrap());
+    drop(Log::open::<Event>(&path).unwrap());
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     for special in ["/dev/zero", "/dev/null", "/tmp"] {
         assert!(
             matches!(
-                Log::open(Path::new(special)),
+                Log::open::<Event>(Path::new(special)),
                 Err(StateError::NotAFile { .. })
             ),
             "{special}"
@@ -101,14 +102,14 @@ fn the_file_is_owner_only_and_must_be_a_regular_file() {
 #[test]
 fn a_line_longer_than_the_limit_is_corruption_not_an_allocation() {
     let path = temp("long");
-    drop(Log::open(&path).unwrap());
+    drop(Log::open::<Event>(&path).unwrap());
     let file = OpenOptions::new().append(true).open(&path).unwrap();
     // A sparse hole: a huge "line" of zero bytes that costs no disk.
     file.set_len(HEADER.len() as u64 + 1 + MAX_LINE + 10)
         .unwrap();
     drop(file);
     assert!(matches!(
-        Log::open(&path),
+        Log::open::<Event>(&path),
         Err(StateError::Corrupt { line: 2, .. })
     ));
 }
@@ -134,7 +135,7 @@ fn a_crash_at_any_step_of_a_compaction_loses_nothing() {
         CrashPoint::AfterRename,
     ] {
         let path = temp(&format!("crash-{crash:?}"));
-        let mut log = Log::open(&path).unwrap().log;
+        let mut log = Log::open::<Event>(&path).unwrap().log;
         for id in ["a", "b", "a2", "c"] {
             log.append(&[delete(id)]).unwrap();
         }
@@ -144,7 +145,7 @@ fn a_crash_at_any_step_of_a_compaction_loses_nothing() {
         drop(log);
         let unfinished = compacting_path(&path).exists();
         assert_eq!(unfinished, crash != CrashPoint::AfterRename, "{crash:?}");
-        let opened = Log::open(&path).unwrap();
+        let opened = Log::open::<Event>(&path).unwrap();
         assert_eq!(ids(&opened.events), ["a", "b", "a2", "c"], "{crash:?}");
         assert!(!compacting_path(&path).exists(), "{crash:?}");
     }
@@ -155,7 +156,7 @@ fn a_crash_at_any_step_of_a_compaction_loses_nothing() {
 #[test]
 fn a_failed_compaction_changes_nothing_and_a_good_one_replaces_the_file() {
     let path = temp("compact");
-    let mut log = Log::open(&path).unwrap().log;
+    let mut log = Log::open::<Event>(&path).unwrap().log;
     for index in 0..100 {
         log.append(&[delete(&format!("x{index}"))]).unwrap();
     }
@@ -172,7 +173,7 @@ fn a_failed_compaction_changes_nothing_and_a_good_one_replaces_the_file() {
     assert_eq!(std::fs::metadata(&path).unwrap().len(), log.len());
     log.append(&[delete("after-compaction")]).unwrap();
     drop(log);
-    let opened = Log::open(&path).unwrap();
+    let opened = Log::open::<Event>(&path).unwrap();
     assert_eq!(
         ids(&opened.events),
         ["x99", "after-failure", "after-compaction"]
@@ -188,7 +189,7 @@ fn a_failed_compaction_changes_nothing_and_a_good_one_replaces_the_file() {
 #[test]
 fn compaction_is_wanted_past_the_threshold_and_twice_the_last_size() {
     let path = temp("wants");
-    let mut log = Log::open(&path).unwrap().log;
+    let mut log = Log::open::<Event>(&path).unwrap().log;
     log.set_compact_after(1_000);
     while log.len() <= 1_000 {
         assert!(!log.wants_compaction());
