@@ -311,15 +311,7 @@ async fn apply_one(
         match archive(client, planned, &applied.slug, args.verify, archive_dir).await {
             Ok(kept) => {
                 outcome = Outcome::Archived;
-                reason = Some(format!(
-                    "legacy workflow archived; to restore it: atlanctl workflows run {kept}{}",
-                    planned
-                        .plan
-                        .schedule
-                        .as_ref()
-                        .map(|s| format!(" --cron '{}' --timezone {}", s.cron, s.timezone))
-                        .unwrap_or_default()
-                ));
+                reason = Some(restore_hint(planned, &kept));
             }
             Err(why) => reason = Some(format!("created, not archived: {why}")),
         }
@@ -335,6 +327,17 @@ async fn apply_one(
         )
         .map_err(CliError::Journal)?;
     Ok((outcome, Some(applied.slug), reason))
+}
+
+/// How to bring back an archived legacy workflow from its JSON kept at `kept`, with its schedule.
+fn restore_hint(planned: &Planned, kept: &str) -> String {
+    let schedule = planned
+        .plan
+        .schedule
+        .as_ref()
+        .map(|s| format!(" --cron '{}' --timezone {}", s.cron, s.timezone))
+        .unwrap_or_default();
+    format!("legacy workflow archived; to restore it: atlanctl workflows run {kept}{schedule}")
 }
 
 /// Archives the legacy workflow of `planned` once its app workflow `slug` exists (and, with

@@ -33,64 +33,69 @@ pub(super) fn markdown(planned: &[Planned], tenant: &str, at: Timestamp) -> Stri
          with `atlanctl migrate apply --archive-legacy --verify`.\n"
     );
     for planned in planned {
-        let plan = &planned.plan;
-        let _ = writeln!(out, "## `{}`: {}\n", plan.workflow, plan.status.as_str());
-        let _ = writeln!(
-            out,
-            "- package: `{}`; app: `{}`; entrypoint: `{}`",
-            plan.package.as_deref().unwrap_or("?"),
-            plan.app_id.as_deref().unwrap_or("none"),
-            plan.entrypoint.as_deref().unwrap_or("the app's default")
-        );
-        match &plan.schedule {
-            Some(schedule) => {
-                let _ = writeln!(
-                    out,
-                    "- schedule: `{}` in {}",
-                    schedule.cron, schedule.timezone
-                );
-            }
-            None => {
-                let _ = writeln!(out, "- schedule: none");
-            }
-        }
-        if let Some(slug) = planned.migrated.as_ref().and_then(|m| m.slug.as_deref()) {
-            let _ = writeln!(out, "- already migrated: app workflow `{slug}`");
-        }
-        if !planned.conflicts.is_empty() {
-            let _ = writeln!(out, "- **conflict**: {}", planned.conflicts.join(", "));
-        }
-        for missing in &plan.missing {
-            let _ = writeln!(out, "- **missing**: `{missing}`");
-        }
-        for problem in &plan.problems {
-            let _ = writeln!(out, "- **problem**: {problem}");
-        }
-        if !plan.inputs.is_empty() {
-            let _ = writeln!(out, "\n| input | value | from |\n|---|---|---|");
-            for (name, value) in &plan.inputs {
-                let mut shown = value.to_string();
-                if shown.chars().count() > 80 {
-                    shown = shown.chars().take(77).chain("...".chars()).collect();
-                }
-                let _ = writeln!(
-                    out,
-                    "| `{name}` | `{}` | {} |",
-                    shown.replace('|', "\\|").replace('`', "'"),
-                    plan.provenance
-                        .get(name)
-                        .map_or("", String::as_str)
-                        .replace('|', "\\|")
-                );
-            }
-        }
-        if !plan.unmapped.is_empty() {
-            let _ = writeln!(out, "\nNot carried:\n");
-            for unmapped in &plan.unmapped {
-                let _ = writeln!(out, "- `{}`: {}", unmapped.parameter, unmapped.reason);
-            }
-        }
-        let _ = writeln!(out);
+        section(&mut out, planned);
     }
     crate::terminal::safe_lines(&out)
+}
+
+/// The section of one legacy workflow: its pair, schedule, problems, inputs and what is left out.
+fn section(out: &mut String, planned: &Planned) {
+    let plan = &planned.plan;
+    let _ = writeln!(out, "## `{}`: {}\n", plan.workflow, plan.status.as_str());
+    let _ = writeln!(
+        out,
+        "- package: `{}`; app: `{}`; entrypoint: `{}`",
+        plan.package.as_deref().unwrap_or("?"),
+        plan.app_id.as_deref().unwrap_or("none"),
+        plan.entrypoint.as_deref().unwrap_or("the app's default")
+    );
+    match &plan.schedule {
+        Some(schedule) => {
+            let _ = writeln!(
+                out,
+                "- schedule: `{}` in {}",
+                schedule.cron, schedule.timezone
+            );
+        }
+        None => {
+            let _ = writeln!(out, "- schedule: none");
+        }
+    }
+    if let Some(slug) = planned.migrated.as_ref().and_then(|m| m.slug.as_deref()) {
+        let _ = writeln!(out, "- already migrated: app workflow `{slug}`");
+    }
+    if !planned.conflicts.is_empty() {
+        let _ = writeln!(out, "- **conflict**: {}", planned.conflicts.join(", "));
+    }
+    for missing in &plan.missing {
+        let _ = writeln!(out, "- **missing**: `{missing}`");
+    }
+    for problem in &plan.problems {
+        let _ = writeln!(out, "- **problem**: {problem}");
+    }
+    if !plan.inputs.is_empty() {
+        let _ = writeln!(out, "\n| input | value | from |\n|---|---|---|");
+        for (name, value) in &plan.inputs {
+            let mut shown = value.to_string();
+            if shown.chars().count() > 80 {
+                shown = shown.chars().take(77).chain("...".chars()).collect();
+            }
+            let _ = writeln!(
+                out,
+                "| `{name}` | `{}` | {} |",
+                shown.replace('|', "\\|").replace('`', "'"),
+                plan.provenance
+                    .get(name)
+                    .map_or("", String::as_str)
+                    .replace('|', "\\|")
+            );
+        }
+    }
+    if !plan.unmapped.is_empty() {
+        let _ = writeln!(out, "\nNot carried:\n");
+        for unmapped in &plan.unmapped {
+            let _ = writeln!(out, "- `{}`: {}", unmapped.parameter, unmapped.reason);
+        }
+    }
+    let _ = writeln!(out);
 }

@@ -85,30 +85,32 @@ fn report(explained: &Explanation) -> Vec<String> {
         }
         None => lines.push("previous   no earlier successful run found".to_owned()),
     }
-    for change in &explained.changes {
-        let line = match (change.previous_s, change.this_s, change.slower_by_s) {
-            (Some(before), Some(now), Some(by)) => format!(
-                "  {} took {} (was {}, {} slower)",
-                change.step,
-                human(now),
-                human(before),
-                human(by)
-            ),
-            (Some(before), None, _) => format!(
-                "  {} not reached or not ended (took {} before)",
-                change.step,
-                human(before)
-            ),
-            _ => format!("  {} changed", change.step),
-        };
-        lines.push(line);
-    }
+    lines.extend(explained.changes.iter().map(change_line));
     if !explained.steps.is_empty() {
         lines.push("steps".to_owned());
         let failed = explained.failed_step.as_deref();
         tree(&explained.steps, 1, failed, &mut lines);
     }
     lines
+}
+
+/// How one step's time changed since the previous successful run.
+fn change_line(change: &atlan_ops::StepChange) -> String {
+    match (change.previous_s, change.this_s, change.slower_by_s) {
+        (Some(before), Some(now), Some(by)) => format!(
+            "  {} took {} (was {}, {} slower)",
+            change.step,
+            human(now),
+            human(before),
+            human(by)
+        ),
+        (Some(before), None, _) => format!(
+            "  {} not reached or not ended (took {} before)",
+            change.step,
+            human(before)
+        ),
+        _ => format!("  {} changed", change.step),
+    }
 }
 
 /// The step tree, one line per step: status mark, name, kind, duration, retries, message.

@@ -320,74 +320,8 @@ impl Journal {
             .iter()
             .rposition(|byte| *byte == b'\n')
             .map_or(0, |at| at + 1);
-        let mut header = None;
-        let mut progress = BTreeMap::new();
-        let lines: Vec<&[u8]> = bytes
-            .get(..whole)
-            .unwrap_or_default()
-            .split_inclusive(|byte| *byte == b'\n')
-            .collect();
-        for (index, line) in lines.into_iter().enumerate() {
-            // A record's newline is its last byte written: a whole line was written whole.
-            let record: Record = serde_json::from_slice(line)
-                .map_err(|error| corrupt(index + 1, error.to_string()))?;
-            match (record, &header) {
-                (Record::Header(found), None) => header = Some(found),
-                (_, None) => {
-                    return Err(corrupt(index + 1, "the first line is not a header".into()));
-                }
-                (Record::Header(_), Some(_)) => {
-                    return Err(corrupt(index + 1, "a second header".into()));
-                }
-                (Record::Decided { api, workflow, at }, Some(_)) => {
-                    progress.insert((api, workflow), Progress::Decided { at });
-                }
-                (
-                    Record::Done {
-                        api,
-                        workflow,
-                        outcome,
-                        run,
-                        ..
-                    },
-                    Some(_),
-                ) => {
-                    progress.insert((api, workflow), Progress::Done { outcome, run });
-                }
-            }
-        }
-        let Some(header) = header else {
-            return Err(corrupt(1, "it is empty".into()));
-        };
-        if header.version != VERSION {
-            return Err(corrupt(
-                1,
-                format!("version {}, this version reads {VERSION}", header.version),
-            ));
-        }
-        let mismatch = |what, expected: &str, found: &str| JournalError::Mismatch {
-            path: path.to_owned(),
-            what,
-            expected: expected.to_owned(),
-            found: found.to_owned(),
-        };
-        if header.operation != expected.operation {
-            return Err(mismatch(
-                "operation",
-                &expected.operation,
-                &header.operation,
-            ));
-        }
-        if header.tenant != expected.tenant {
-            return Err(mismatch("tenant", &expected.tenant, &header.tenant));
-        }
-        if header.selection != expected.selection {
-            return Err(mismatch(
-                "selection",
-                &expected.selection,
-                &header.selection,
-            ));
-        }
+        let (header, progress) = read_records(bytes.get(..whole).unwrap_or_default(), &corrupt)?;
+        check_header(path, &header, expected)?;
         // Cut what a kill tore, so that the next record starts on a line of its own.
         if whole < bytes.len() {
             file.set_len(whole as u64).map_err(io)?;
@@ -507,6 +441,73 @@ impl Journal {
         line.push(b'\n');
         self.file.write_all(&line).map_err(io)?;
         self.file.sync_data().map_err(io)
+    }
+}
+
+/// The header and where each target stands, read from the whole lines of a journal (`corrupt`
+/// makes the error of a line that does not read, with its number).
+fn read_records(
+    lines: &[u8],
+    corrupt: &impl Fn(usize, String) -> JournalError,
+) -> Result<(Header, BTreeMap<(Api, String), Progress>), JournalError> {
+    let mut header = None;
+    let mut progress = BTreeMap::new();
+    for (index, line) in lines.split_inclusive(|byte| *byte == b'\n').enumerate() {
+        // A record's newline is its last byte written: a whole line was written whole.
+        let record: Record =
+            serde_json::from_slice(line).map_err(|error| corrupt(index + 1, error.to_string()))?;
+        match (record, &header) {
+            (Record::Header(found), None) => header = Some(found),
+            (_, None) => return Err(corrupt(index + 1, "the first line is not a header".into())),
+            (Record::Header(_), Some(_)) => {
+                return Err(corrupt(index + 1, "a second header".into()));
+            }
+            (Record::Decided { api, workflow, at }, Some(_)) => {
+                progress.insert((api, workflow), Progress::Decided { at });
+            }
+            (
+                Record::Done {
+                    api,
+                    workflow,
+                    outcome,
+                    run,
+                    ..
+                },
+                Some(_),
+            ) => {
+                progress.insert((api, workflow), Progress::Done { outcome, run });
+            }
+        }
+    }
+    let header = header.ok_or_else(|| corrupt(1, "it is empty".into()))?;
+    if header.version != VERSION {
+        return Err(corrupt(
+            1,
+            format!("version {}, this version reads {VERSION}", header.version),
+        ));
+    }
+    Ok((header, progress))
+}
+
+/// Refuses a journal at `path` whose header is for another operation, tenant or selection than
+/// `expected`.
+fn check_header(path: &Path, header: &Header, expected: &Header) -> Result<(), JournalError> {
+    let fields = [
+        ("operation", &expected.operation, &header.operation),
+        ("tenant", &expected.tenant, &header.tenant),
+        ("selection", &expected.selection, &header.selection),
+    ];
+    match fields
+        .into_iter()
+        .find(|(_, expected, found)| expected != found)
+    {
+        Some((what, expected, found)) => Err(JournalError::Mismatch {
+            path: path.to_owned(),
+            what,
+            expected: expected.clone(),
+            found: found.clone(),
+        }),
+        None => Ok(()),
     }
 }
 
