@@ -214,13 +214,16 @@ pub enum JournalError {
     },
 }
 
+/// Where each target (its API and name) stands.
+type Standing = BTreeMap<(Api, String), Progress>;
+
 /// An open journal: where each target stands, and the file records are appended to.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
     file: File,
     header: Header,
-    progress: BTreeMap<(Api, String), Progress>,
+    progress: Standing,
     /// Held for as long as the journal is open.
     _lock: FileLock,
 }
@@ -449,7 +452,7 @@ impl Journal {
 fn read_records(
     lines: &[u8],
     corrupt: &impl Fn(usize, String) -> JournalError,
-) -> Result<(Header, BTreeMap<(Api, String), Progress>), JournalError> {
+) -> Result<(Header, Standing), JournalError> {
     let mut header = None;
     let mut progress = BTreeMap::new();
     for (index, line) in lines.split_inclusive(|byte| *byte == b'\n').enumerate() {
