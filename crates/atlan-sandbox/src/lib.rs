@@ -76,6 +76,40 @@ use store::{Store, StoreSettings};
 /// The API key the sandbox accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "atlan-sandbox-key";
 
+/// The store's state at `now`: replayed from the state file at `state` (compacted after
+/// `compact_after` bytes), or `seed` when there is none yet; laid out for searching.
+fn load_store(
+    mut store: Store,
+    now: jiff::Timestamp,
+    state: Option<&std::path::Path>,
+    compact_after: u64,
+    seed: &Seed,
+) -> Result<Store, SandboxError> {
+    if let Some(path) = state {
+        let mut opened = persist::Log::open(path)?;
+        opened.log.set_compact_after(compact_after);
+        let replayed = opened.events.len();
+        if let Some((line, bytes)) = opened.recovered {
+            tracing::warn!(path = %path.display(), line, bytes, "recovered the state file: cut off an unfinished last write (the process stopped while writing it; it was never acknowledged)");
+        }
+        store.replay(opened.events);
+        tracing::info!(path = %opened.log.path().display(), events = replayed, "state replayed");
+        store.attach_log(opened.log);
+    }
+    if store.is_empty() {
+        let events = seed::events(seed, now.as_millisecond(), store.rng())?;
+        store.commit_seed(events).map_err(SandboxError::Persist)?;
+    }
+    if state.is_some() {
+        // The seed data stays reproducible; the ids of this session must differ from those of
+        // every session before it that wrote to the same file.
+        store.reseed(fastrand::u64(..) ^ now.as_nanosecond().unsigned_abs() as u64);
+    }
+    store.compact_log_if_superseded();
+    store.compact();
+    Ok(store)
+}
+
 /// How long after a stop is asked for a run ends, unless told otherwise.
 pub const DEFAULT_STOP_DELAY: Duration = Duration::from_secs(1);
 
@@ -295,29 +329,13 @@ impl SandboxBuilder {
             credential_rules: self.credential_rules,
             seed: self.random_seed,
         };
-        let mut store = Store::new(settings, now);
-        if let Some(path) = &self.state {
-            let mut opened = persist::Log::open(path)?;
-            opened.log.set_compact_after(self.compact_after);
-            let replayed = opened.events.len();
-            if let Some((line, bytes)) = opened.recovered {
-                tracing::warn!(path = %path.display(), line, bytes, "recovered the state file: cut off an unfinished last write (the process stopped while writing it; it was never acknowledged)");
-            }
-            store.replay(opened.events);
-            tracing::info!(path = %opened.log.path().display(), events = replayed, "state replayed");
-            store.attach_log(opened.log);
-        }
-        if store.is_empty() {
-            let events = seed::events(&self.seed, now.as_millisecond(), store.rng())?;
-            store.commit_seed(events).map_err(SandboxError::Persist)?;
-        }
-        if self.state.is_some() {
-            // The seed data stays reproducible; the ids of this session must differ from those of
-            // every session before it that wrote to the same file.
-            store.reseed(fastrand::u64(..) ^ now.as_nanosecond().unsigned_abs() as u64);
-        }
-        store.compact_log_if_superseded();
-        store.compact();
+        let mut store = load_store(
+            Store::new(settings, now),
+            now,
+            self.state.as_deref(),
+            self.compact_after,
+            &self.seed,
+        )?;
         let (workflows, runs, credentials) = store.counts();
         tracing::info!(workflows, runs, credentials, "sandbox loaded");
         let faults = FaultControl::new(self.random_seed);

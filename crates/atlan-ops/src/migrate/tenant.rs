@@ -76,29 +76,7 @@ pub struct Planned {
 /// A failed read of the workflows; [`Error::NotFound`] for a named workflow that does not exist.
 /// A contract that cannot be read makes its plans `needs_input`, not an error.
 pub async fn select(client: &AtlanClient, selection: &MigrationSelection) -> Result<Vec<Planned>> {
-    let mut legacy: Vec<Workflow> = Vec::new();
-    if !selection.workflows.is_empty() {
-        for name in &selection.workflows {
-            legacy.push(client.workflows().get(name).await?.to_workflow());
-        }
-    } else if let Some(package) = &selection.package {
-        let package = atlan_workflows::model::WorkflowPackage::from_package_name(package)
-            .unwrap_or_else(|| atlan_workflows::model::WorkflowPackage::from(package.as_str()));
-        for hit in client
-            .workflows()
-            .find_by_type(package)
-            .max_results(MAX_WORKFLOWS)
-            .await?
-        {
-            legacy.push(hit.to_workflow());
-        }
-    } else {
-        for hit in client.workflows().every(MAX_WORKFLOWS).await? {
-            legacy.push(hit.to_workflow());
-        }
-    }
-    legacy.sort_by(|a, b| a.name().cmp(&b.name()));
-    legacy.dedup_by(|a, b| a.name() == b.name());
+    let legacy = selected(client, selection).await?;
     let mut contracts: HashMap<
         (String, Option<String>),
         std::result::Result<InputContract, String>,
@@ -156,6 +134,35 @@ pub async fn select(client: &AtlanClient, selection: &MigrationSelection) -> Res
         });
     }
     Ok(planned)
+}
+
+/// The legacy workflows a selection names: by name, of a package, or all of them; by name, once
+/// each.
+async fn selected(client: &AtlanClient, selection: &MigrationSelection) -> Result<Vec<Workflow>> {
+    let mut legacy: Vec<Workflow> = Vec::new();
+    if !selection.workflows.is_empty() {
+        for name in &selection.workflows {
+            legacy.push(client.workflows().get(name).await?.to_workflow());
+        }
+    } else if let Some(package) = &selection.package {
+        let package = atlan_workflows::model::WorkflowPackage::from_package_name(package)
+            .unwrap_or_else(|| atlan_workflows::model::WorkflowPackage::from(package.as_str()));
+        for hit in client
+            .workflows()
+            .find_by_type(package)
+            .max_results(MAX_WORKFLOWS)
+            .await?
+        {
+            legacy.push(hit.to_workflow());
+        }
+    } else {
+        for hit in client.workflows().every(MAX_WORKFLOWS).await? {
+            legacy.push(hit.to_workflow());
+        }
+    }
+    legacy.sort_by(|a, b| a.name().cmp(&b.name()));
+    legacy.dedup_by(|a, b| a.name() == b.name());
+    Ok(legacy)
 }
 
 /// The app workflows named as the plan's workflow: the one whose inputs match, and the slugs of
