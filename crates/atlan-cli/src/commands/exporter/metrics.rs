@@ -287,6 +287,45 @@ impl Metrics {
         self.scheduled.clear();
         self.missed.clear();
         self.last_missed.clear();
+        self.set_workflows(figures);
+        for ended in &report.ended {
+            let Some(duration) = ended.duration_s() else {
+                continue;
+            };
+            let labels = labels(ended.api, &ended.workflow, ended.package.as_deref());
+            if !self.duration_series.contains(&labels) {
+                if self.duration_series.len() >= self.max_series {
+                    self.dropped_runs.inc();
+                    continue;
+                }
+                self.duration_series.insert(labels.clone());
+            }
+            self.durations
+                .get_or_create(&labels)
+                .observe(duration as f64);
+        }
+        self.poll_success.set(1);
+        self.last_poll.set(seconds(at));
+        self.poll_duration.observe(took.as_secs_f64());
+        self.polls
+            .get_or_create(&PollLabels {
+                result: "success".into(),
+            })
+            .inc();
+        self.count_requests(requests);
+        let dropped = figures.dropped_runs.saturating_sub(self.dropped_seen);
+        self.dropped_runs.inc_by(dropped);
+        self.dropped_seen = figures.dropped_runs.max(self.dropped_seen);
+        self.workflows.set(gauge(figures.workflows as u64));
+        self.tracked_runs.set(gauge(figures.runs as u64));
+        self.poll_runs.set(gauge(report.runs as u64));
+        self.ready = true;
+        self.publish();
+    }
+
+    /// The workflow families of `figures`: each workflow's runs by status, last run, last success
+    /// and failure streak, and each schedule's missed due times.
+    fn set_workflows(&mut self, figures: &Figures) {
         for row in &figures.rows {
             let labels = labels(row.api, &row.workflow, row.package.as_deref());
             let counts = figures.statuses.get(&(row.api, row.workflow.clone()));
@@ -327,39 +366,6 @@ impl Metrics {
                 self.last_missed.get_or_create(&labels).set(seconds(at));
             }
         }
-        for ended in &report.ended {
-            let Some(duration) = ended.duration_s() else {
-                continue;
-            };
-            let labels = labels(ended.api, &ended.workflow, ended.package.as_deref());
-            if !self.duration_series.contains(&labels) {
-                if self.duration_series.len() >= self.max_series {
-                    self.dropped_runs.inc();
-                    continue;
-                }
-                self.duration_series.insert(labels.clone());
-            }
-            self.durations
-                .get_or_create(&labels)
-                .observe(duration as f64);
-        }
-        self.poll_success.set(1);
-        self.last_poll.set(seconds(at));
-        self.poll_duration.observe(took.as_secs_f64());
-        self.polls
-            .get_or_create(&PollLabels {
-                result: "success".into(),
-            })
-            .inc();
-        self.count_requests(requests);
-        let dropped = figures.dropped_runs.saturating_sub(self.dropped_seen);
-        self.dropped_runs.inc_by(dropped);
-        self.dropped_seen = figures.dropped_runs.max(self.dropped_seen);
-        self.workflows.set(gauge(figures.workflows as u64));
-        self.tracked_runs.set(gauge(figures.runs as u64));
-        self.poll_runs.set(gauge(report.runs as u64));
-        self.ready = true;
-        self.publish();
     }
 
     /// A poll failed after `took`: the workflow families keep their last values.
