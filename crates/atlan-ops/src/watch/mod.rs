@@ -268,38 +268,7 @@ impl Watcher {
         self.book.prune(window.since);
         self.cursor = Some(now);
 
-        let mut events = Vec::new();
-        for transition in &transitions {
-            if transition.finished.is_none_or(|at| at < baseline) {
-                continue;
-            }
-            if transition.status.is_failure() {
-                events.push(Event::RunFailed {
-                    api: transition.api,
-                    workflow: transition.workflow.clone(),
-                    package: transition.package.clone(),
-                    run: transition.run.clone(),
-                    status: transition.status,
-                    finished: transition.finished,
-                });
-            } else if transition.status.is_success()
-                && let Some(started) = transition.started
-            {
-                let failures =
-                    self.book
-                        .failures_before(transition.api, &transition.workflow, started);
-                if failures > 0 {
-                    events.push(Event::Recovered {
-                        api: transition.api,
-                        workflow: transition.workflow.clone(),
-                        package: transition.package.clone(),
-                        run: transition.run.clone(),
-                        finished: transition.finished,
-                        failures,
-                    });
-                }
-            }
-        }
+        let mut events = self.run_events(&transitions, baseline);
         self.missed_events(now, window.since.max(baseline), &mut events);
         self.missed_reported
             .retain(|(_, _, due)| *due >= window.since);
@@ -347,6 +316,44 @@ impl Watcher {
             runs: self.book.runs(),
             dropped_runs: self.book.dropped_runs(),
         }
+    }
+
+    /// The events of `transitions` that ended at or after `baseline`: a run that failed, and a
+    /// success that ended a streak of failures (a recovery).
+    fn run_events(&self, transitions: &[Transition], baseline: Timestamp) -> Vec<Event> {
+        let mut events = Vec::new();
+        for transition in transitions {
+            if transition.finished.is_none_or(|at| at < baseline) {
+                continue;
+            }
+            if transition.status.is_failure() {
+                events.push(Event::RunFailed {
+                    api: transition.api,
+                    workflow: transition.workflow.clone(),
+                    package: transition.package.clone(),
+                    run: transition.run.clone(),
+                    status: transition.status,
+                    finished: transition.finished,
+                });
+            } else if transition.status.is_success()
+                && let Some(started) = transition.started
+            {
+                let failures =
+                    self.book
+                        .failures_before(transition.api, &transition.workflow, started);
+                if failures > 0 {
+                    events.push(Event::Recovered {
+                        api: transition.api,
+                        workflow: transition.workflow.clone(),
+                        package: transition.package.clone(),
+                        run: transition.run.clone(),
+                        finished: transition.finished,
+                        failures,
+                    });
+                }
+            }
+        }
+        events
     }
 
     /// Reads the schedules again when they are due to be (every `schedule_refresh`, or when the
