@@ -88,10 +88,7 @@ pub(crate) fn remember_url(url: &str) {
     let Ok(uri) = url.parse::<http::Uri>() else {
         return;
     };
-    if let Some((userinfo, _)) = uri
-        .authority()
-        .and_then(|authority| authority.as_str().rsplit_once('@'))
-    {
+    if let Some((userinfo, _)) = atlan_workflows::transport::userinfo(&uri) {
         remember_secret(userinfo);
         if let Some((_, password)) = userinfo.split_once(':') {
             remember_secret(password);

@@ -21,7 +21,7 @@ const HOLDER_READS: usize = 100;
 #[non_exhaustive]
 pub enum LockError {
     /// Another process holds it.
-    #[error("{} is in use by {}", path.display(), holder.map_or_else(|| "another process".to_owned(), |pid| format!("process {pid}")))]
+    #[error("{} is in use by {}", path.display(), holder_name(*holder))]
     Held {
         /// The file locked (not the lock file).
         path: PathBuf,
@@ -99,6 +99,15 @@ impl Drop for FileLock {
         let _ = fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }
+}
+
+/// Who holds a lock, as an error names it: `process PID`, or `another process` when the lock
+/// file did not say.
+pub fn holder_name(holder: Option<u32>) -> String {
+    holder.map_or_else(
+        || "another process".to_owned(),
+        |pid| format!("process {pid}"),
+    )
 }
 
 /// `PATH.lock`: the lock file of `path`.

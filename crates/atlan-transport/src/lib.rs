@@ -58,7 +58,7 @@ pub use config::{
 pub use error::{BoxError, TimeoutKind, TransportError};
 pub use markers::{Attempt, Idempotent, OperationName, Throttled, is_idempotent};
 pub use transport::{REQUEST_ID_HEADER, Transport};
-pub use webhook::WebhookClient;
+pub use webhook::{WebhookClient, userinfo};
 
 /// Re-exported so that callers can build requests and read responses with the same versions.
 pub use {bytes, http};

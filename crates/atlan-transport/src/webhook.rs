@@ -57,9 +57,9 @@ impl WebhookClient {
     /// [`TransportError::Dispatch`] when the exchange failed (their messages name the host and
     /// port, never the URL: its path and userinfo can be secrets).
     pub async fn post_json(&self, url: &Uri, body: Bytes) -> Result<StatusCode, TransportError> {
-        let (url, authorization) = split_userinfo(url)?;
-        let url = &url;
-        let mut request = Request::post(url.clone())
+        let (bare, authorization) = split_userinfo(url)?;
+        let url = &bare;
+        let mut request = Request::post(bare.clone())
             .body(Full::new(body))
             .map_err(|_| TransportError::construction("the webhook URL is not a valid URI"))?;
         if let Some(authorization) = authorization {
@@ -97,16 +97,20 @@ impl WebhookClient {
     }
 }
 
+/// The userinfo of `url` (`user:password`, as written) and the host and port after it, if it has
+/// any: what [`WebhookClient`] sends as Basic authentication, and what a caller that prints or
+/// logs must keep secret.
+pub fn userinfo(url: &Uri) -> Option<(&str, &str)> {
+    url.authority()?.as_str().rsplit_once('@')
+}
+
 /// `url` without its userinfo, and the userinfo as a sensitive `Authorization: Basic` value (its
 /// user and password percent-decoded, as RFC 3986 writes them).
 ///
 /// # Errors
 /// [`TransportError::Construction`] when the address left is not a URI (never quoting it).
 fn split_userinfo(url: &Uri) -> Result<(Uri, Option<HeaderValue>), TransportError> {
-    let Some((userinfo, host)) = url
-        .authority()
-        .and_then(|authority| authority.as_str().rsplit_once('@'))
-    else {
+    let Some((userinfo, host)) = userinfo(url) else {
         return Ok((url.clone(), None));
     };
     let invalid = || TransportError::construction("the webhook URL is not a valid URI");

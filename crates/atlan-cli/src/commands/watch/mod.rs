@@ -5,9 +5,9 @@
 //! become notifications in the state's outbox (written before any is posted). A delivery task
 //! posts the outbox to every webhook and retries with backoff, apart from the polling, so that a
 //! failing webhook never delays a poll; the notifications due are posted all at once, each to all
-//! its webhooks at the same time, so that one that never answers delays no other. After a restart (a kill -9 included) events are made again
-//! from the last poll on and the outbox is delivered: nothing is lost, nothing told twice (see
-//! [`state`] for the one narrow case).
+//! its webhooks at the same time, so that one that never answers delays no other. After a restart
+//! (a kill -9 included) events are made again from the last poll on and the outbox is delivered:
+//! nothing is lost, nothing told twice (see [`state`] for the one narrow case).
 
 mod notify;
 mod state;

@@ -155,10 +155,7 @@ impl State {
             let reason = match e {
                 LockError::Held { holder, .. } => format!(
                     "is in use by {}: one watch per state file",
-                    holder.map_or_else(
-                        || "another process".to_owned(),
-                        |pid| format!("process {pid}")
-                    )
+                    atlan_ops::file_lock::holder_name(holder)
                 ),
                 other => other.to_string(),
             };

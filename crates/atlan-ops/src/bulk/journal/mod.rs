@@ -182,7 +182,8 @@ pub enum JournalError {
         /// Its path.
         path: PathBuf,
     },
-    /// It is not a journal this version reads, or a line other than the last is broken.
+    /// It is not a journal this version reads, or a whole line (one that ends with a newline) is
+    /// broken.
     #[error("the journal {path} cannot be read at line {line}: {reason}")]
     Corrupt {
         /// Its path.
@@ -193,7 +194,7 @@ pub enum JournalError {
         reason: String,
     },
     /// Another process has it open (two batches on one journal would send twice).
-    #[error("the journal {} is in use by {}: nothing was sent", path.display(), holder.map_or_else(|| "another process".to_owned(), |pid| format!("process {pid}")))]
+    #[error("the journal {} is in use by {}: nothing was sent", path.display(), file_lock::holder_name(*holder))]
     Locked {
         /// Its path.
         path: PathBuf,
