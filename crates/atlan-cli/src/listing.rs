@@ -84,7 +84,7 @@ impl Owner {
                 format!("workflow `{name}`"),
             ),
             Self::AppWorkflow(slug) => (
-                client.apps().get_opt(slug).await?.is_some(),
+                client.apps().workflows().get_opt(slug).await?.is_some(),
                 format!("app workflow `{slug}`"),
             ),
         };

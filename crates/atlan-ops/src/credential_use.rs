@@ -39,7 +39,12 @@ impl CredentialUse {
 pub async fn credential_use(client: &AtlanClient, guid: &str) -> Result<CredentialUse> {
     let (legacy, apps) = futures_util::future::join(
         client.workflows().every(MAX_LEGACY),
-        client.apps().list().stream().try_collect::<Vec<_>>(),
+        client
+            .apps()
+            .workflows()
+            .list()
+            .stream()
+            .try_collect::<Vec<_>>(),
     )
     .await;
     let mut found = CredentialUse::default();

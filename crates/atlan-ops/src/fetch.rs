@@ -117,7 +117,7 @@ pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunV
     };
     let apps = async {
         if api.includes(Api::Apps) {
-            client.apps().find_run_opt(run).await
+            client.apps().runs().find_opt(run).await
         } else {
             Ok(None)
         }
@@ -131,7 +131,7 @@ pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunV
     }
     // A run just submitted may not be in the asset search yet: the run itself answers.
     if api.includes(Api::Apps) {
-        match client.apps().get_run(run).await {
+        match client.apps().runs().get(run).await {
             Ok(answer) => return Ok(view::apps::view_of_answer(&answer)),
             // Not found, or not something an app run id can be (such as `..`).
             Err(error)
@@ -180,6 +180,7 @@ pub async fn previous_success(client: &AtlanClient, run: &RunView) -> Result<Opt
             let page = client
                 .apps()
                 .runs()
+                .search()
                 .slug(run.workflow.clone())
                 .statuses([AppRunStatus::Succeeded])
                 .started_before(started.to_string())
@@ -191,7 +192,8 @@ pub async fn previous_success(client: &AtlanClient, run: &RunView) -> Result<Opt
             match found {
                 Some(found) => Ok(client
                     .apps()
-                    .find_run_opt(&found.run)
+                    .runs()
+                    .find_opt(&found.run)
                     .await?
                     .map(|run| view::apps::view(&run))
                     .or(Some(found))),
@@ -266,7 +268,12 @@ pub async fn each_changed_run(
         futures_util::stream::empty().boxed()
     };
     let apps = if selection.api.includes(Api::Apps) {
-        let mut search = client.apps().runs().started_since(since).size(page);
+        let mut search = client
+            .apps()
+            .runs()
+            .search()
+            .started_since(since)
+            .size(page);
         if let Some(slug) = selection.workflow.as_ref().and_then(Glob::literal) {
             search = search.slug(slug.to_owned());
         }
@@ -332,7 +339,14 @@ pub async fn check_selection(client: &AtlanClient, selection: &Selection) -> Res
                     .map(|w| w.is_some()),
             )?;
         let apps = selection.api.includes(Api::Apps)
-            && served(client.apps().get_opt(workflow).await.map(|w| w.is_some()))?;
+            && served(
+                client
+                    .apps()
+                    .workflows()
+                    .get_opt(workflow)
+                    .await
+                    .map(|w| w.is_some()),
+            )?;
         if !legacy && !apps {
             return Err(Error::NotFound {
                 operation: "runs.stats",

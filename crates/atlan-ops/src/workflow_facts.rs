@@ -175,8 +175,13 @@ pub async fn schedules(
                 return Ok((Vec::new(), Vec::new()));
             }
             futures_util::future::try_join(
-                client.apps().list().stream().try_collect::<Vec<_>>(),
-                client.apps().workflow_times(),
+                client
+                    .apps()
+                    .workflows()
+                    .list()
+                    .stream()
+                    .try_collect::<Vec<_>>(),
+                client.apps().workflows().times(),
             )
             .await
         },

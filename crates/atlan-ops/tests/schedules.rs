@@ -55,7 +55,7 @@ async fn legacy_schedules(client: &AtlanClient) -> Vec<(String, String, String)>
 
 /// An app workflow's triggers as (cron, time zone), sorted.
 async fn triggers(client: &AtlanClient, slug: &str) -> Vec<(String, String)> {
-    let summary = client.apps().get(slug).await.unwrap();
+    let summary = client.apps().workflows().get(slug).await.unwrap();
     let mut all: Vec<_> = summary
         .schedules
         .iter()
@@ -221,6 +221,7 @@ async fn every_trigger_of_an_app_workflow_is_suspended_and_restored_even_after_a
     let (_clock, sandbox, recorder, client) = tenant().await;
     let slug = client
         .apps()
+        .workflows()
         .list()
         .stream()
         .try_collect::<Vec<_>>()
@@ -232,24 +233,31 @@ async fn every_trigger_of_an_app_workflow_is_suspended_and_restored_even_after_a
         .expect("the default tenant has a scheduled app workflow");
     client
         .apps()
-        .add_schedule(slug.clone(), "30 6 * * 1-5")
+        .schedules()
+        .add(slug.clone(), "30 6 * * 1-5")
         .timezone("Europe/Paris")
         .await
         .unwrap();
     let before = triggers(&client, &slug).await;
     assert!(before.len() >= 2, "{before:?}");
-    let inputs_before = client.apps().get(&slug).await.unwrap().stored_inputs();
+    let inputs_before = client
+        .apps()
+        .workflows()
+        .get(&slug)
+        .await
+        .unwrap()
+        .stored_inputs();
 
     // A trigger's removal is refused: the suspend stops half way.
     sandbox
         .faults()
         .add(FaultRule::status("DELETE /api/service/v1/app/*/schedule/*", 400).times(1))
         .unwrap();
-    let first = client.apps().suspend_schedules(&slug).await;
+    let first = client.apps().schedules().suspend(&slug).await;
     assert!(first.is_err(), "{first:?}");
     let left = triggers(&client, &slug).await;
     assert!(!left.is_empty(), "interrupted with triggers left");
-    let summary = client.apps().get(&slug).await.unwrap();
+    let summary = client.apps().workflows().get(&slug).await.unwrap();
     assert!(
         summary
             .stored_inputs()
@@ -260,7 +268,7 @@ async fn every_trigger_of_an_app_workflow_is_suspended_and_restored_even_after_a
     );
 
     // Done again, the suspend finishes; the record still has every trigger.
-    let done = client.apps().suspend_schedules(&slug).await.unwrap();
+    let done = client.apps().schedules().suspend(&slug).await.unwrap();
     assert!(done.changed);
     let mut recorded: Vec<_> = done
         .record
@@ -275,7 +283,8 @@ async fn every_trigger_of_an_app_workflow_is_suspended_and_restored_even_after_a
     assert!(
         !client
             .apps()
-            .suspend_schedules(&slug)
+            .schedules()
+            .suspend(&slug)
             .await
             .unwrap()
             .changed
@@ -284,14 +293,20 @@ async fn every_trigger_of_an_app_workflow_is_suspended_and_restored_even_after_a
 
     // Another machine resumes: every trigger comes back, and the inputs are as they were.
     let other = other_machine(&sandbox);
-    let resumed = other.apps().resume_schedules(&slug).await.unwrap();
+    let resumed = other.apps().schedules().resume(&slug).await.unwrap();
     assert_eq!(resumed.record.schedules.len(), before.len());
     assert_eq!(triggers(&client, &slug).await, before);
     assert_eq!(
-        client.apps().get(&slug).await.unwrap().stored_inputs(),
+        client
+            .apps()
+            .workflows()
+            .get(&slug)
+            .await
+            .unwrap()
+            .stored_inputs(),
         inputs_before
     );
-    let refused = other.apps().resume_schedules(&slug).await.unwrap_err();
+    let refused = other.apps().schedules().resume(&slug).await.unwrap_err();
     assert!(
         matches!(
             &refused,

@@ -39,6 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "password": std::env::var("SNOWFLAKE_PASSWORD").unwrap_or_else(|_| "password".into())},
     }))?;
     let created = apps
+        .workflows()
         .create("snowflake-crawler", "rust-example", inputs)
         .entrypoint("crawler")
         .schedule("0 2 * * *", "Europe/Paris")
@@ -47,12 +48,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let slug = created.response.slug.clone();
     println!("workflow {slug} (reused: {})", created.reused);
 
-    let changed = apps.change(&slug).set("enable_lineage", true).await?;
+    let changed = apps
+        .workflows()
+        .change(&slug)
+        .set("enable_lineage", true)
+        .await?;
     println!("lineage on: version {:?}", changed.version);
 
-    let run = apps.submit(&slug).idempotent().await?;
+    let run = apps.workflows().run(&slug).idempotent().await?;
     let run_id = run.run_id.clone().unwrap_or_default();
     let done = apps
+        .runs()
         .monitor(run_id.as_str())
         .interval(Duration::from_millis(500))
         .timeout(Duration::from_secs(120))
@@ -60,27 +66,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("run {run_id} ended {:?}", done.status);
 
-    let another = apps.submit(&slug).await?;
+    let another = apps.workflows().run(&slug).await?;
     let cancelled = apps
-        .cancel_run(another.run_id.as_deref().unwrap_or_default())
+        .runs()
+        .stop(another.run_id.as_deref().unwrap_or_default())
         .await?;
     println!(
         "cancelled: {:?} {:?}",
         cancelled.cancelled, cancelled.status
     );
 
-    let runs = apps.runs().slug(&slug).page().await?;
+    let runs = apps.runs().search().slug(&slug).page().await?;
     let total = runs.total.map_or(0, |total| total.value);
     println!("{total} runs of {slug} in the asset search");
 
-    let summary = apps.get(&slug).await?;
+    let summary = apps.workflows().get(&slug).await?;
     for schedule in summary.schedules.iter().flatten() {
         if let Some(trigger) = &schedule.trigger_id {
-            apps.remove_schedule(&slug, trigger).await?;
+            apps.schedules().remove(&slug, trigger).await?;
             println!("removed schedule {trigger}");
         }
     }
-    let deleted = apps.delete(&slug).await?;
+    let deleted = apps.workflows().delete(&slug).await?;
     println!("deleted {slug}: {:?}", deleted.archived);
     Ok(())
 }

@@ -101,7 +101,7 @@ pub enum Error {
         /// The request that was not sent (its `Debug` and JSON hide secrets).
         request: Box<ApiRequest>,
     },
-    /// A wait ended before the run finished ([`crate::Runs::monitor`], [`crate::Apps::monitor`]).
+    /// A wait ended before the run finished ([`crate::Runs::monitor`], [`crate::AppRuns::monitor`]).
     #[error("{operation}: {what} did not finish within {}{}", crate::human::human_duration(*waited), last_status.as_ref().map(|status| format!(" (last seen {status})")).unwrap_or_default())]
     Timeout {
         /// The operation, `runs.monitor` or `apps.monitor`.
@@ -114,7 +114,7 @@ pub enum Error {
         last_status: Option<RunStatus>,
     },
     /// An app workflow already has a run Pending or Running, so an idempotent submit did not start
-    /// another ([`crate::Apps::submit`]).
+    /// another ([`crate::AppWorkflows::run`]).
     #[error("app workflow `{slug}` already has a run in progress{}", run_id.as_ref().map(|id| format!(": {id}")).unwrap_or_default())]
     AlreadyRunning {
         /// The workflow.

@@ -95,10 +95,10 @@ mod users;
 mod workflows;
 
 pub use apps::{
-    AddAppSchedule, AppMonitor, AppProgressCallback, AppRunSearch, AppRunWatch, AppRuns,
-    AppWorkflowList, AppWorkflowTimes, Apps, ChangeInputs, CreateAppWorkflow, CreatedApp,
-    GetInputContract, MAX_APP_LISTING, MAX_WORKFLOW_ASSETS, SubmitAppRun, UpdateAppWorkflow,
-    check_inputs,
+    AddAppSchedule, AppMonitor, AppProgressCallback, AppRunQuery, AppRunSearch, AppRunWatch,
+    AppRuns, AppSchedules, AppWorkflowList, AppWorkflowTimes, AppWorkflows, Apps, ChangeInputs,
+    CreateAppWorkflow, CreatedApp, GetInputContract, MAX_APP_LISTING, MAX_WORKFLOW_ASSETS,
+    SubmitAppRun, UpdateAppWorkflow, check_inputs,
 };
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials, StoredCredentials};

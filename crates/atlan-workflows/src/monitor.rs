@@ -71,7 +71,7 @@ pub trait Watched: Sealed + fmt::Debug + Send + Sync + 'static {
 }
 
 /// A wait for a run to end, of either API: [`Monitor`] (from [`Runs::monitor`]) or
-/// [`crate::AppMonitor`] (from [`crate::Apps::monitor`]). Set the poll interval, the timeout and a
+/// [`crate::AppMonitor`] (from [`crate::AppRuns::monitor`]). Set the poll interval, the timeout and a
 /// progress callback, then await it (or call [`Wait::send`]).
 #[must_use = "a monitor does nothing until it is awaited"]
 pub struct Wait<W: Watched> {

@@ -1,6 +1,6 @@
 //! Suspending and resuming schedules, with what they were kept on the tenant
 //! ([`SuspendedSchedules`]): [`Schedules::suspend`] / [`Schedules::resume`] for a legacy
-//! workflow, [`Apps::suspend_schedules`] / [`Apps::resume_schedules`] for every trigger of an app
+//! workflow, [`AppSchedules::suspend`] / [`AppSchedules::resume`] for every trigger of an app
 //! workflow.
 //!
 //! Each is idempotent and finishes an interrupted attempt when done again: suspending what is
@@ -15,7 +15,7 @@ use atlan_model::{
 };
 use jiff::Timestamp;
 
-use crate::apps::Apps;
+use crate::apps::AppSchedules;
 use crate::error::{Error, Result};
 use crate::schedules::Schedules;
 
@@ -249,7 +249,7 @@ fn app_record(
         .map_err(|error| refuse(operation, slug, ScheduleRefusal::Unreadable(error)))
 }
 
-impl Apps {
+impl AppSchedules {
     /// Suspends every trigger of an app workflow: an update of its inputs records them (cron and
     /// time zone) in the input [`SUSPENDED_SCHEDULES_INPUT`] first, then each trigger is removed.
     /// Done again after an interruption, it removes the triggers left.
@@ -258,9 +258,9 @@ impl Apps {
     /// [`Error::ScheduleUnchanged`] when it has no trigger and none suspended, or triggers added
     /// since it was suspended; [`Error::NotFound`] for an unknown slug; otherwise as
     /// [`crate::AtlanClient::execute`].
-    pub async fn suspend_schedules(&self, slug: &str) -> Result<ScheduleSuspension> {
+    pub async fn suspend(&self, slug: &str) -> Result<ScheduleSuspension> {
         const OPERATION: &str = "apps.schedules.suspend";
-        let summary = self.get(slug).await?;
+        let summary = self.apps.workflows().get(slug).await?;
         let live = triggers(&summary);
         let schedules: Vec<WorkflowSchedule> = live.iter().map(|(_, s)| s.clone()).collect();
         let record = match app_record(&summary, OPERATION, slug)? {
@@ -285,7 +285,7 @@ impl Apps {
             }
         };
         for trigger in live.iter().filter_map(|(id, _)| id.as_deref()) {
-            self.remove_schedule(slug, trigger).await?;
+            self.remove(slug, trigger).await?;
         }
         Ok(ScheduleSuspension {
             workflow: slug.to_owned(),
@@ -301,9 +301,9 @@ impl Apps {
     /// # Errors
     /// [`Error::ScheduleUnchanged`] when it was never suspended, or has triggers added since;
     /// [`Error::NotFound`] for an unknown slug; otherwise as [`crate::AtlanClient::execute`].
-    pub async fn resume_schedules(&self, slug: &str) -> Result<ScheduleSuspension> {
+    pub async fn resume(&self, slug: &str) -> Result<ScheduleSuspension> {
         const OPERATION: &str = "apps.schedules.resume";
-        let summary = self.get(slug).await?;
+        let summary = self.apps.workflows().get(slug).await?;
         let Some(record) = app_record(&summary, OPERATION, slug)? else {
             return Err(refuse(OPERATION, slug, ScheduleRefusal::NotSuspended));
         };
@@ -317,7 +317,7 @@ impl Apps {
             ));
         }
         for schedule in without(&record.schedules, &live) {
-            self.add_schedule(slug, schedule.cron)
+            self.add(slug, schedule.cron)
                 .timezone(schedule.timezone)
                 .await?;
         }
@@ -345,7 +345,7 @@ impl Apps {
                 inputs.remove(SUSPENDED_SCHEDULES_INPUT);
             }
         }
-        let mut update = self.update(slug.to_owned(), inputs);
+        let mut update = self.apps.workflows().update(slug.to_owned(), inputs);
         if let Some(entrypoint) = summary.entrypoint().filter(|e| !e.is_empty()) {
             update = update.entrypoint(entrypoint.to_owned());
         }

@@ -36,6 +36,7 @@ async fn the_whole_lifecycle() {
     assert!(contract.field_names().any(|name| name == "enable_lineage"));
 
     let created = apps
+        .workflows()
         .create("snowflake-crawler", "lifecycle", inputs())
         .entrypoint("crawler")
         .schedule("0 2 * * *", "Europe/Paris")
@@ -50,6 +51,7 @@ async fn the_whole_lifecycle() {
 
     // A name conflict is typed; reuse is a choice that says it reused.
     let error = apps
+        .workflows()
         .create("snowflake-crawler", "lifecycle", inputs())
         .await
         .unwrap_err();
@@ -58,6 +60,7 @@ async fn the_whole_lifecycle() {
         "{error}"
     );
     let reused = apps
+        .workflows()
         .create("snowflake-crawler", "lifecycle", inputs())
         .or_reuse()
         .await
@@ -66,12 +69,19 @@ async fn the_whole_lifecycle() {
 
     // Read-modify-write of one input; an unknown one is refused, listing the known ones.
     let changed = apps
+        .workflows()
         .change(&slug)
         .set("enable_lineage", true)
         .await
         .unwrap();
     assert!(changed.version.unwrap() >= 1);
-    let stored = apps.get(&slug).await.unwrap().stored_inputs().unwrap();
+    let stored = apps
+        .workflows()
+        .get(&slug)
+        .await
+        .unwrap()
+        .stored_inputs()
+        .unwrap();
     assert_eq!(stored.get("enable_lineage"), Some(&json!(true)));
     assert!(
         !stored
@@ -82,6 +92,7 @@ async fn the_whole_lifecycle() {
             .is_empty()
     );
     let error = apps
+        .workflows()
         .change(&slug)
         .set("enable_lineages", true)
         .await
@@ -89,21 +100,22 @@ async fn the_whole_lifecycle() {
     assert!(error.to_string().contains("enable_lineage"), "{error}");
 
     // Submit, the typed already-running error with the run's id, monitor, cancel.
-    let run = apps.submit(&slug).await.unwrap();
+    let run = apps.workflows().run(&slug).await.unwrap();
     let run_id = run.run_id.unwrap();
-    let error = apps.submit(&slug).idempotent().await.unwrap_err();
+    let error = apps.workflows().run(&slug).idempotent().await.unwrap_err();
     assert!(
         matches!(&error, Error::AlreadyRunning { run_id: Some(active), .. } if *active == run_id),
         "{error}"
     );
-    let cancelled = apps.cancel_run(&run_id).await.unwrap();
+    let cancelled = apps.runs().stop(&run_id).await.unwrap();
     assert_eq!(cancelled.status, Some(AppRunStatus::Stopped));
     // A second later, so that "newest first" has one answer (runs that start at one instant are
     // ordered by their random GUIDs).
     clock.advance(Duration::from_secs(1));
-    let second = apps.submit(&slug).idempotent().await.unwrap();
+    let second = apps.workflows().run(&slug).idempotent().await.unwrap();
     clock.advance(Duration::from_secs(40));
     let done = apps
+        .runs()
         .monitor(second.run_id.unwrap())
         .interval(Duration::from_millis(100))
         .await
@@ -111,7 +123,7 @@ async fn the_whole_lifecycle() {
     assert_eq!(done.status, Some(AppRunStatus::Succeeded));
 
     // Runs through the asset search, a page and a stream.
-    let page = apps.runs().slug(&slug).page().await.unwrap();
+    let page = apps.runs().search().slug(&slug).page().await.unwrap();
     assert_eq!(page.total.map(|total| total.value), Some(2));
     assert_eq!(
         page.items[0].status,
@@ -120,6 +132,7 @@ async fn the_whole_lifecycle() {
     );
     let failed: Vec<_> = apps
         .runs()
+        .search()
         .statuses([AppRunStatus::Error, AppRunStatus::Failed])
         .size(1)
         .stream()
@@ -133,21 +146,24 @@ async fn the_whole_lifecycle() {
 
     // Schedules: checked before sending, UTC by default.
     assert!(matches!(
-        apps.add_schedule(&slug, "0 9 * * *")
+        apps.schedules()
+            .add(&slug, "0 9 * * *")
             .timezone("Mars/Olympus")
             .await,
         Err(Error::InvalidInput { .. })
     ));
-    let added = apps.add_schedule(&slug, "0 9 * * *").await.unwrap();
+    let added = apps.schedules().add(&slug, "0 9 * * *").await.unwrap();
     assert_eq!(added.timezone.as_deref(), Some("UTC"));
     let removed = apps
-        .remove_schedule(&slug, &added.trigger_id.unwrap())
+        .schedules()
+        .remove(&slug, &added.trigger_id.unwrap())
         .await
         .unwrap();
     assert_eq!(removed.deleted, Some(true));
 
     // The list, as a stream over cursors.
     let names: Vec<String> = apps
+        .workflows()
         .list()
         .limit(1)
         .stream()
@@ -156,9 +172,9 @@ async fn the_whole_lifecycle() {
         .await;
     assert_eq!(names.len(), 4, "{names:?}");
 
-    let deleted = apps.delete(&slug).await.unwrap();
+    let deleted = apps.workflows().delete(&slug).await.unwrap();
     assert_eq!(deleted.archived, Some(true));
-    assert!(apps.get_opt(&slug).await.unwrap().is_none());
+    assert!(apps.workflows().get_opt(&slug).await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -166,6 +182,7 @@ async fn a_submit_whose_answer_is_lost_is_not_sent_again() {
     let (_clock, sandbox, client) = start().await;
     let apps = client.apps();
     let slug = apps
+        .workflows()
         .create("snowflake-crawler", "lost-answer", inputs())
         .await
         .unwrap()
@@ -175,12 +192,12 @@ async fn a_submit_whose_answer_is_lost_is_not_sent_again() {
         .faults()
         .add(FaultRule::drop_after("POST /api/service/v1/app/*/submit").times(1))
         .unwrap();
-    let error = apps.submit(&slug).await.unwrap_err();
+    let error = apps.workflows().run(&slug).await.unwrap_err();
     assert!(
         matches!(&error, Error::Transport { source, .. } if !source.is_unsent()),
         "{error}"
     );
-    let runs = apps.runs().slug(&slug).page().await.unwrap();
+    let runs = apps.runs().search().slug(&slug).page().await.unwrap();
     assert_eq!(
         runs.total.map(|total| total.value),
         Some(1),
@@ -192,11 +209,12 @@ async fn a_submit_whose_answer_is_lost_is_not_sent_again() {
 async fn a_monitor_ends_on_error_and_times_out_on_a_run_that_never_ends() {
     let (_clock, _sandbox, client) = start().await;
     let apps = client.apps();
-    let ended = apps.monitor(ERROR_RUN).await.unwrap();
+    let ended = apps.runs().monitor(ERROR_RUN).await.unwrap();
     assert_eq!(ended.status, Some(AppRunStatus::Error));
     // The default tenant's Paused run never ends.
     let paused = "0199a3c2-7e41-7cc0-9d6a-000000000007";
     let error = apps
+        .runs()
         .monitor(paused)
         .interval(Duration::from_millis(100))
         .timeout(Duration::from_millis(300))
@@ -211,21 +229,28 @@ async fn odd_ids_are_one_segment_or_refused_and_secrets_never_show() {
     let (_clock, sandbox, client) = start().await;
     let apps = client.apps();
     for odd in ["a/b", "a?b=1", "a#b", "a%2Fb", "../x"] {
-        assert!(apps.get(odd).await.unwrap_err().is_not_found(), "{odd}");
+        assert!(
+            apps.workflows().get(odd).await.unwrap_err().is_not_found(),
+            "{odd}"
+        );
     }
     for refused in ["", " ", ".", ".."] {
         assert!(
-            matches!(apps.get(refused).await, Err(Error::InvalidInput { .. })),
+            matches!(
+                apps.workflows().get(refused).await,
+                Err(Error::InvalidInput { .. })
+            ),
             "{refused:?}"
         );
         assert!(matches!(
-            apps.submit(refused).await,
+            apps.workflows().run(refused).await,
             Err(Error::InvalidInput { .. })
         ));
     }
     let dry = builder(&sandbox).dry_run(DryRun::All).build().unwrap();
     let error = dry
         .apps()
+        .workflows()
         .create("snowflake-crawler", "dry", inputs())
         .await
         .unwrap_err();
@@ -238,7 +263,7 @@ async fn odd_ids_are_one_segment_or_refused_and_secrets_never_show() {
         false,
         "creating never runs by accident"
     );
-    let error = dry.apps().get("a/b").await.unwrap_err();
+    let error = dry.apps().workflows().get("a/b").await.unwrap_err();
     assert_eq!(
         error.dry_run_request().unwrap().path(),
         "/api/service/v1/app/a%2Fb"
@@ -254,6 +279,7 @@ async fn validate_names_every_failing_field_and_sends_nothing() {
     bad.set("extract_strategy", json!("guess"));
     bad.remove("credential_guid");
     let error = apps
+        .workflows()
         .create("snowflake-crawler", "validated", bad)
         .entrypoint("crawler")
         .validate()
@@ -270,7 +296,8 @@ async fn validate_names_every_failing_field_and_sends_nothing() {
     }
     assert!(!shown.contains("sentinel"), "{shown}");
     assert!(
-        apps.list()
+        apps.workflows()
+            .list()
             .name("validated")
             .page()
             .await
@@ -278,7 +305,8 @@ async fn validate_names_every_failing_field_and_sends_nothing() {
             .items
             .is_empty()
     );
-    apps.create("snowflake-crawler", "validated", inputs())
+    apps.workflows()
+        .create("snowflake-crawler", "validated", inputs())
         .validate()
         .await
         .unwrap();
@@ -306,13 +334,15 @@ async fn the_deepest_accepted_inputs_read_back_through_every_read() {
     // The create body is {"inputs": {"deep": …}}: 2 levels above the value.
     deepest.set("deep", deep(62));
     let created = apps
+        .workflows()
         .create("snowflake-crawler", "deepest", deepest.clone())
         .await
         .unwrap();
     let slug = created.response.slug;
-    let got = apps.get(&slug).await.unwrap();
+    let got = apps.workflows().get(&slug).await.unwrap();
     assert_eq!(got.stored_inputs().unwrap().get("deep"), Some(&deep(62)));
     let listed: Vec<_> = apps
+        .workflows()
         .list()
         .limit(500)
         .stream()
@@ -326,12 +356,16 @@ async fn the_deepest_accepted_inputs_read_back_through_every_read() {
             .iter()
             .any(|workflow| workflow.slug.as_deref() == Some(slug.as_str()))
     );
-    apps.update(slug.clone(), deepest).await.unwrap();
-    assert!(apps.get_opt(&slug).await.unwrap().is_some());
+    apps.workflows()
+        .update(slug.clone(), deepest)
+        .await
+        .unwrap();
+    assert!(apps.workflows().get_opt(&slug).await.unwrap().is_some());
     // One level deeper is refused before anything is stored.
     let mut deeper = inputs();
     deeper.set("deep", deep(63));
     let error = apps
+        .workflows()
         .create("snowflake-crawler", "deeper", deeper)
         .await
         .unwrap_err();
@@ -349,16 +383,18 @@ async fn workflow_times_say_when_each_app_workflow_was_made_and_last_changed() {
     let apps = client.apps();
     let made = clock.now();
     let created = apps
+        .workflows()
         .create("snowflake-crawler", "timed", inputs())
         .await
         .unwrap();
     let slug = created.response.slug;
     clock.advance(Duration::from_secs(3_600));
-    apps.add_schedule(slug.clone(), "0 2 * * *")
+    apps.schedules()
+        .add(slug.clone(), "0 2 * * *")
         .timezone("UTC")
         .await
         .unwrap();
-    let times = apps.workflow_times().await.unwrap();
+    let times = apps.workflows().times().await.unwrap();
     let mine = times.iter().find(|times| times.slug == slug).unwrap();
     assert_eq!(
         mine.created.map(|at| at.as_second()),

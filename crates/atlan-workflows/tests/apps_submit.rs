@@ -53,7 +53,13 @@ fn lagging_index() -> (AtlanClient, Arc<Mutex<Vec<String>>>) {
 #[tokio::test(start_paused = true)]
 async fn a_500_on_an_idempotent_submit_reports_the_active_run_found_on_recheck() {
     let (client, seen) = lagging_index();
-    let error = client.apps().submit(SLUG).idempotent().await.unwrap_err();
+    let error = client
+        .apps()
+        .workflows()
+        .run(SLUG)
+        .idempotent()
+        .await
+        .unwrap_err();
     assert!(
         matches!(&error, Error::AlreadyRunning { run_id: Some(run), .. } if run == "run-elsewhere"),
         "{error}"
@@ -74,7 +80,7 @@ async fn a_500_on_an_idempotent_submit_reports_the_active_run_found_on_recheck()
 #[tokio::test(start_paused = true)]
 async fn without_idempotent_a_500_is_the_servers_error() {
     let (client, seen) = lagging_index();
-    let error = client.apps().submit(SLUG).await.unwrap_err();
+    let error = client.apps().workflows().run(SLUG).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500), "{error}");
     assert_eq!(seen.lock().unwrap().len(), 1);
 }

@@ -600,6 +600,7 @@ async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile
     let (clock, sandbox, client) = common::start().await;
     let apps = client.apps();
     let slug = apps
+        .workflows()
         .create("snowflake-crawler", "paged", common::app_inputs())
         .entrypoint("crawler")
         .await
@@ -607,7 +608,7 @@ async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile
         .response
         .slug;
     for _ in 0..40 {
-        apps.submit(&slug).await.unwrap();
+        apps.workflows().run(&slug).await.unwrap();
         clock.advance(Duration::from_secs(40));
     }
     let qualified = |runs: Vec<atlan_workflows::model::AppWorkflowRunAttributes>| -> Vec<String> {
@@ -615,7 +616,7 @@ async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile
             .map(|run| run.qualified_name.unwrap())
             .collect()
     };
-    let expected = qualified(apps.runs().slug(&slug).page().await.unwrap().items);
+    let expected = qualified(apps.runs().search().slug(&slug).page().await.unwrap().items);
     assert_eq!(expected.len(), 40);
 
     let submitter = builder(&sandbox).build().unwrap();
@@ -624,7 +625,7 @@ async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile
         let (submitter, clock, slug) = (submitter.clone(), clock.clone(), hooked.clone());
         async move {
             if n == 1 {
-                submitter.apps().submit(&slug).await.unwrap();
+                submitter.apps().workflows().run(&slug).await.unwrap();
                 clock.advance(Duration::from_secs(40));
             }
         }
@@ -634,6 +635,7 @@ async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile
         watched
             .apps()
             .runs()
+            .search()
             .slug(&slug)
             .size(4)
             .concurrency(4)
@@ -651,6 +653,7 @@ async fn app_runs_stream_concurrently_in_order_and_ignore_runs_started_meanwhile
     assert_eq!(started.iter().max(), Some(&4));
     assert_eq!(
         apps.runs()
+            .search()
             .slug(&slug)
             .page()
             .await

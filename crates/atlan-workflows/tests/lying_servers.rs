@@ -91,7 +91,7 @@ async fn an_app_list_whose_cursor_repeats_or_cycles_ends_after_the_new_workflows
         None => (200, app_page(&["a", "b"], Some("c1"))),
         _ => (200, app_page(&["c", "d"], Some("c1"))),
     });
-    let (workflows, error) = drain(client.apps().list().stream()).await;
+    let (workflows, error) = drain(client.apps().workflows().list().stream()).await;
     assert_eq!(slugs(&workflows), ["a", "b", "c", "d"]);
     let error = error.unwrap();
     assert!(
@@ -110,7 +110,7 @@ async fn an_app_list_whose_cursor_repeats_or_cycles_ends_after_the_new_workflows
         Some("c1") => (200, app_page(&["b"], Some("c2"))),
         _ => (200, app_page(&["c"], Some("c1"))),
     });
-    let (workflows, error) = drain(client.apps().list().stream()).await;
+    let (workflows, error) = drain(client.apps().workflows().list().stream()).await;
     assert_eq!(slugs(&workflows), ["a", "b", "c"]);
     assert!(matches!(
         error,
@@ -129,7 +129,7 @@ async fn an_app_list_that_repeats_a_workflow_or_pages_emptily_ends_without_a_dup
         None => (200, app_page(&["a", "b"], Some("c1"))),
         _ => (200, app_page(&["b", "c"], None)),
     });
-    let (workflows, error) = drain(client.apps().list().stream()).await;
+    let (workflows, error) = drain(client.apps().workflows().list().stream()).await;
     assert_eq!(slugs(&workflows), ["a", "b"]);
     assert!(
         matches!(&error, Some(Error::BrokenListing { problem: ListingProblem::RepeatedResult { id }, position: 2, .. }) if id == "b"),
@@ -137,7 +137,7 @@ async fn an_app_list_that_repeats_a_workflow_or_pages_emptily_ends_without_a_dup
     );
     // Inside one page, streamed and as a single page.
     let (client, _) = scripted(|_, _, _| (200, app_page(&["a", "a", "b"], None)));
-    let (workflows, error) = drain(client.apps().list().stream()).await;
+    let (workflows, error) = drain(client.apps().workflows().list().stream()).await;
     assert_eq!(slugs(&workflows), ["a"]);
     assert!(matches!(
         error,
@@ -146,11 +146,11 @@ async fn an_app_list_that_repeats_a_workflow_or_pages_emptily_ends_without_a_dup
             ..
         })
     ));
-    let error = client.apps().list().page().await.unwrap_err();
+    let error = client.apps().workflows().list().page().await.unwrap_err();
     assert!(matches!(error, Error::BrokenListing { .. }), "{error}");
     // Empty pages that say more follow, with ever new cursors.
     let (client, requests) = scripted(|n, _, _| (200, app_page(&[], Some(&format!("c{n}")))));
-    let (workflows, error) = drain(client.apps().list().stream()).await;
+    let (workflows, error) = drain(client.apps().workflows().list().stream()).await;
     assert!(workflows.is_empty());
     assert!(matches!(
         error,
@@ -169,7 +169,7 @@ async fn an_app_list_of_ever_new_cursors_and_workflows_stops_at_its_bound() {
         let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
         (200, app_page(&slugs, Some(&format!("c{n}"))))
     });
-    let (workflows, error) = drain(client.apps().list().limit(500).stream()).await;
+    let (workflows, error) = drain(client.apps().workflows().list().limit(500).stream()).await;
     assert_eq!(workflows.len() as u64, atlan_workflows::MAX_APP_LISTING);
     assert!(
         matches!(
@@ -208,6 +208,7 @@ async fn a_409_without_a_slug_looks_the_name_up_within_a_bound() {
     });
     let error = client
         .apps()
+        .workflows()
         .create("atlan-athena", "dup", athena_inputs())
         .or_reuse()
         .await
@@ -233,6 +234,7 @@ async fn a_409_without_a_slug_looks_the_name_up_within_a_bound() {
     });
     let error = client
         .apps()
+        .workflows()
         .create("atlan-athena", "dup", athena_inputs())
         .await
         .unwrap_err();
@@ -256,6 +258,7 @@ async fn a_409_without_a_slug_looks_the_name_up_within_a_bound() {
     });
     let created = client
         .apps()
+        .workflows()
         .create("atlan-athena", "dup", athena_inputs())
         .or_reuse()
         .await
@@ -408,7 +411,7 @@ async fn app_runs_repeated_by_the_asset_search_end_the_stream() {
             json!({"approximateCount": all.len(), "entities": entities}),
         )
     });
-    let (found, error) = drain(client.apps().runs().size(2).stream()).await;
+    let (found, error) = drain(client.apps().runs().search().size(2).stream()).await;
     let names: Vec<&str> = found.iter().filter_map(|run| run.name.as_deref()).collect();
     assert_eq!(names, ["r3", "r2"]);
     assert!(

@@ -228,7 +228,7 @@ async fn status(client: &AtlanClient, api: Api, run: &str) -> atlan_workflows::R
             .map_or(Status::Unknown, |hit| {
                 crate::view::legacy::view(&hit).status
             })),
-        _ => Ok(crate::view::apps::view_of_answer(&client.apps().get_run(run).await?).status),
+        _ => Ok(crate::view::apps::view_of_answer(&client.apps().runs().get(run).await?).status),
     }
 }
 
@@ -355,6 +355,7 @@ async fn active_run(
             let page = client
                 .apps()
                 .runs()
+                .search()
                 .slug(target.workflow.clone())
                 .statuses([AppRunStatus::Pending, AppRunStatus::Running])
                 .size(1)
@@ -377,7 +378,8 @@ async fn submit(client: &AtlanClient, target: &Target) -> atlan_workflows::Resul
             .map(str::to_owned)),
         _ => Ok(client
             .apps()
-            .submit(target.workflow.clone())
+            .workflows()
+            .run(target.workflow.clone())
             .send()
             .await?
             .run_id

@@ -186,7 +186,7 @@ pub async fn select(
                 }
             }
             if selection.api.includes(Api::Apps) {
-                let mut workflows = client.apps().list().stream();
+                let mut workflows = client.apps().workflows().list().stream();
                 while let Some(workflow) = workflows.try_next().await? {
                     let (Some(slug), Some(record)) = (
                         workflow.slug.clone(),
@@ -365,8 +365,8 @@ async fn change(
             client.schedules().suspend(&target.workflow).await
         }
         (Api::Legacy, ScheduleAction::Resume) => client.schedules().resume(&target.workflow).await,
-        (_, ScheduleAction::Suspend) => client.apps().suspend_schedules(&target.workflow).await,
-        (_, ScheduleAction::Resume) => client.apps().resume_schedules(&target.workflow).await,
+        (_, ScheduleAction::Suspend) => client.apps().schedules().suspend(&target.workflow).await,
+        (_, ScheduleAction::Resume) => client.apps().schedules().resume(&target.workflow).await,
     }
 }
 

@@ -173,6 +173,7 @@ async fn same_name(
 ) -> Result<(Option<AppSummary>, Vec<String>)> {
     let found: Vec<AppSummary> = client
         .apps()
+        .workflows()
         .list()
         .name(plan.workflow.clone())
         .stream()
@@ -255,6 +256,7 @@ pub async fn apply(client: &AtlanClient, planned: &Planned) -> Result<Applied> {
     };
     let mut create = client
         .apps()
+        .workflows()
         .create(
             app_id,
             plan.workflow.clone(),
@@ -325,7 +327,7 @@ pub async fn verify(
         });
     };
     let slug = summary.slug.clone().unwrap_or_default();
-    let summary = client.apps().get(&slug).await?;
+    let summary = client.apps().workflows().get(&slug).await?;
     let stored = summary.stored_inputs().unwrap_or_default();
     let mut found = differences(&planned.plan.inputs, &stored);
     let mut live: Vec<(String, String)> = summary
@@ -355,10 +357,11 @@ pub async fn verify(
     if let Some(timeout) = test_run
         && found.is_empty()
     {
-        let submitted = client.apps().submit(slug.clone()).send().await?;
+        let submitted = client.apps().workflows().run(slug.clone()).send().await?;
         let run_id = submitted.run_id.clone().unwrap_or_default();
         let ended = client
             .apps()
+            .runs()
             .monitor(run_id.clone())
             .timeout(timeout)
             .send()

@@ -24,7 +24,7 @@ pub struct CreatedApp {
     pub reused: bool,
 }
 
-/// A create; from [`Apps::create`].
+/// A create; from [`super::AppWorkflows::create`].
 #[must_use = "a create does nothing until it is awaited"]
 pub struct CreateAppWorkflow {
     pub(super) apps: Apps,
@@ -127,6 +127,7 @@ impl CreateAppWorkflow {
         if slugs.is_empty() {
             let mut found = self
                 .apps
+                .workflows()
                 .list()
                 .name(&self.request.name)
                 .bound(NAME_LOOKUP_BOUND)
@@ -143,7 +144,7 @@ impl CreateAppWorkflow {
     async fn on_conflict(self, slugs: Vec<String>) -> Result<CreatedApp> {
         match (self.reuse, slugs.as_slice()) {
             (true, [slug]) => {
-                let existing = self.apps.get(slug).await?;
+                let existing = self.apps.workflows().get(slug).await?;
                 let mut response = AppResponse::default();
                 response.slug = slug.clone();
                 response.version = existing.version;

@@ -21,7 +21,7 @@ const SERVER_PAGE_SIZE: u64 = 50;
 
 const OPERATION: &str = "apps.list";
 
-/// A listing of app workflows; from [`crate::Apps::list`]. The same surface as every listing
+/// A listing of app workflows; from [`crate::AppWorkflows::list`]. The same surface as every listing
 /// ([`crate::Listing`]): `.page()`, `.pages()`, `.stream()` over [`Page`]. It is cursor-paged: a
 /// page cannot be fetched before the one that names it, so pages come one after another, and a
 /// page's [`Page::next_cursor`] says where the next starts.

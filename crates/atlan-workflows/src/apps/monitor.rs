@@ -6,7 +6,7 @@ use std::time::Duration;
 use atlan_model::{AppRunResponse, AppRunStatus};
 use futures_util::future::BoxFuture;
 
-use super::Apps;
+use super::AppRuns;
 use crate::error::{Result, RunStatus};
 use crate::monitor::{Callback, Wait, Watched};
 use crate::sealed::Sealed;
@@ -14,20 +14,20 @@ use crate::sealed::Sealed;
 /// A callback with each state of a monitored app run.
 pub type AppProgressCallback = Callback<AppRunResponse>;
 
-/// A wait for an app run to end; from [`Apps::monitor`]. Every terminal status ends it, `Error`
+/// A wait for an app run to end; from [`AppRuns::monitor`]. Every terminal status ends it, `Error`
 /// included; its timeout names the status last seen ([`RunStatus::App`]).
 pub type AppMonitor = Wait<AppRunWatch>;
 
 /// An app run waited for, by id.
 #[derive(Clone)]
 pub struct AppRunWatch {
-    apps: Apps,
+    runs: AppRuns,
     run_id: String,
 }
 
 impl AppRunWatch {
-    pub(super) fn new(apps: Apps, run_id: String) -> Self {
-        Self { apps, run_id }
+    pub(super) fn new(runs: AppRuns, run_id: String) -> Self {
+        Self { runs, run_id }
     }
 }
 
@@ -52,7 +52,7 @@ impl Watched for AppRunWatch {
     }
 
     fn fetch(&self) -> BoxFuture<'_, Result<Option<AppRunResponse>>> {
-        Box::pin(async move { self.apps.get_run(&self.run_id).await.map(Some) })
+        Box::pin(async move { self.runs.get(&self.run_id).await.map(Some) })
     }
 
     fn status(run: &AppRunResponse) -> (Option<RunStatus>, bool) {

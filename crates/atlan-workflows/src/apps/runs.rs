@@ -1,167 +1,106 @@
-//! [`AppRunSearch`]: app runs found through the asset search, a [`Listing`] like every other: the
-//! query, its page fetch for the engine (its [`ListingQuery`]) and the decoding of the asset
-//! search's answer into runs.
+//! [`AppRuns`]: the runs of app workflows, as [`crate::Runs`] is for the legacy ones: a run's
+//! status, stopping and waiting for one, searching them, and a run's asset with its steps.
 
-use atlan_model::{AppRunStatus, AppWorkflowRunAttributes, AtlasSearchResponse, TotalHits};
-use atlan_query::Timestamp;
-use atlan_query::apps::{self as searches, RUN_TYPE, RunFilter};
-use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
+use atlan_model::{
+    AppRunResponse, AppWorkflowRunAttributes, AtlasSearchResponse, CancelRunResponse,
+};
+use atlan_query::apps as searches;
 
-use crate::bounds::BoundCheck;
-use crate::client::AtlanClient;
+use super::run_search::decode_runs;
+use super::{AppMonitor, AppRunQuery, AppRunSearch, AppRunWatch, Apps};
 use crate::error::{Error, Result};
-use crate::listing::{Listing, ListingQuery};
-use crate::paging::ahead::{Anchor, Fetched};
-use crate::sealed::Sealed;
+use crate::listing::Listing;
+use crate::monitor::Wait;
+use crate::requests::apps as requests;
 
-/// App runs by workflow, status and time: the query of an [`AppRunSearch`].
-#[derive(Debug, Clone, Default)]
+/// App run operations; from [`Apps::runs`].
+#[derive(Debug, Clone)]
 pub struct AppRuns {
-    pub(crate) filter: RunFilter,
-    /// The bounds set, checked.
-    pub(crate) bounds: BoundCheck,
+    apps: Apps,
 }
 
-/// App runs, newest first by start time; from [`crate::Apps::runs`]. Set the workflow, statuses,
-/// bounds and page, then fetch `.page()`, `.pages()` or `.stream()` (see [`Listing`]): from the
-/// first run the listing is pinned to the runs started up to it, and goes on by start time when
-/// a run enters or leaves the search under it.
-///
-/// Each time bound is checked when it is set, as on [`crate::RunSearch`]: one that is neither a
-/// date nor date math fails the listing with [`crate::Error::InvalidInput`] before anything is
-/// sent. `since` bounds are inclusive lower bounds, `before` bounds inclusive upper bounds.
-pub type AppRunSearch = Listing<AppRuns>;
-
-impl Listing<AppRuns> {
-    /// Runs of this workflow only.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.query.filter = self.query.filter.slug(slug);
-        self
+impl AppRuns {
+    pub(super) fn new(apps: Apps) -> Self {
+        Self { apps }
     }
 
-    /// Runs in one of these statuses (replacing any set before; default: every status).
-    pub fn statuses(mut self, statuses: impl IntoIterator<Item = AppRunStatus>) -> Self {
-        self.query.filter = self.query.filter.statuses(statuses);
-        self
+    /// A run's status.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown run; otherwise as [`crate::AtlanClient::execute`].
+    pub async fn get(&self, run_id: &str) -> Result<AppRunResponse> {
+        self.apps
+            .client
+            .execute_json(&requests::get_run(run_id)?)
+            .await
     }
 
-    /// Started at or after `time` (RFC 3339 or date math such as `now-1d`).
-    pub fn started_since(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.started.since = Some(self.query.bounds.check(time));
-        self
+    /// Stops (cancels) a run (a finished run is left as it is: `cancelled` is then false).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown run; otherwise as [`crate::AtlanClient::execute`].
+    pub async fn stop(&self, run_id: &str) -> Result<CancelRunResponse> {
+        self.apps
+            .client
+            .execute_json(&requests::cancel_run(run_id)?)
+            .await
     }
 
-    /// Started at or before `time`.
-    pub fn started_before(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.started.before = Some(self.query.bounds.check(time));
-        self
+    /// Polls a run until it ends (any terminal status, `Error` included) or the timeout.
+    pub fn monitor(&self, run_id: impl Into<String>) -> AppMonitor {
+        Wait::new(AppRunWatch::new(self.clone(), run_id.into()))
     }
 
-    /// Finished (completed) at or after `time`.
-    pub fn finished_since(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.completed.since = Some(self.query.bounds.check(time));
-        self
+    /// Runs, found through the asset search: of one workflow or all, by status and time, a
+    /// [`Listing`] like the legacy runs.
+    pub fn search(&self) -> AppRunSearch {
+        Listing::new(self.apps.client.clone(), AppRunQuery::default())
     }
 
-    /// Only the runs that changed at or after `time`: started or completed then, or still active
-    /// (Pending or Running), as [`crate::RunSearch::changed_since`].
-    pub fn changed_since(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.changed_since = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Finished (completed) at or before `time`.
-    pub fn finished_before(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.completed.before = Some(self.query.bounds.check(time));
-        self
-    }
-}
-
-/// The operation's name.
-pub(crate) const OPERATION: &str = "apps.search_runs";
-
-impl Sealed for AppRuns {}
-
-/// The runs an [`AppRuns`] query finds, newest first by start time (then by GUID): of the filter
-/// itself, or (with an anchor) of the runs started at or before the anchor.
-impl ListingQuery for AppRuns {
-    type Item = AppWorkflowRunAttributes;
-    type Ready = RunFilter;
-
-    fn operation(&self) -> &'static str {
-        OPERATION
-    }
-
-    fn ready(&self, from: u64, size: u64) -> Result<RunFilter> {
-        self.bounds.result()?;
-        let mut filter = self.filter.clone();
-        filter.from = from;
-        filter.size = size;
-        searches::runs(&filter)?;
-        Ok(filter)
-    }
-
-    fn anchored(_: &RunFilter) -> bool {
-        true
-    }
-
-    fn fetch(
-        client: &AtlanClient,
-        filter: &RunFilter,
-        anchor: Option<Anchor>,
-        from: u64,
-        size: u64,
-    ) -> BoxFuture<'static, Result<Fetched<AppWorkflowRunAttributes>>> {
-        let mut filter = filter.clone();
-        if let Some(anchor) = anchor {
-            // At or before the anchor, which is itself within any bound the caller set.
-            filter.started.before = Some(anchor.created.to_string());
-        }
-        filter.from = from;
-        filter.size = size;
-        let client = client.clone();
-        async move {
-            let search = searches::runs(&filter)?;
-            let (answer, throttled): (AtlasSearchResponse, bool) = client
-                .execute_json_noting_throttling(&crate::requests::apps::search(&search)?)
-                .await?;
-            let items = decode_runs(&answer)?;
-            Ok(Fetched {
-                items,
-                total: Some(TotalHits::exact(
-                    answer.approximate_count.unwrap_or_default(),
-                )),
-                throttled,
+    /// A run as its `AppWorkflowRun` asset, with its steps and outputs (where each step's error,
+    /// exit code and log are): the asset search's view of a run, as the runs listing gives, with
+    /// the detail [`AppRuns::get`] does not carry.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the search finds no run with this id; [`Error::InvalidInput`] for
+    /// an empty id; otherwise as [`crate::AtlanClient::execute`].
+    pub async fn find(&self, run_id: &str) -> Result<AppWorkflowRunAttributes> {
+        let search = searches::run_by_id(run_id)?;
+        self.searched(&search)
+            .await?
+            .into_iter()
+            .find(|run| run.name.as_deref() == Some(run_id))
+            .ok_or_else(|| Error::NotFound {
+                operation: "apps.find_run",
+                what: format!("app run `{run_id}`"),
+                body: None,
             })
-        }
-        .boxed()
     }
 
-    /// A run's id: its qualified name.
-    fn id(run: &AppWorkflowRunAttributes) -> Option<&str> {
-        run.qualified_name.as_deref()
+    /// A run as its asset, if the search finds it.
+    ///
+    /// # Errors
+    /// As [`AppRuns::find`], but not [`Error::NotFound`].
+    pub async fn find_opt(&self, run_id: &str) -> Result<Option<AppWorkflowRunAttributes>> {
+        Error::not_found_as_none(self.find(run_id).await)
     }
 
-    /// When a run started.
-    fn created(run: &AppWorkflowRunAttributes) -> Option<Timestamp> {
-        run.started_at
-            .and_then(|millis| Timestamp::from_millisecond(millis).ok())
+    /// The Pending or Running run of a workflow, per the asset search.
+    pub(crate) async fn active(&self, slug: &str) -> Result<Option<AppWorkflowRunAttributes>> {
+        let search = searches::active_runs(slug)?;
+        Ok(self.searched(&search).await?.into_iter().next())
     }
-}
 
-/// The runs of an asset search's answer.
-///
-/// # Errors
-/// [`Error::Decode`] for a run whose attributes do not read.
-pub(crate) fn decode_runs(answer: &AtlasSearchResponse) -> Result<Vec<AppWorkflowRunAttributes>> {
-    answer
-        .entities_of(RUN_TYPE)
-        .map(|entity| {
-            entity.run_attributes().map_err(|source| Error::Decode {
-                operation: OPERATION,
-                source,
-            })
-        })
-        .collect()
+    /// The runs an asset search finds.
+    async fn searched(
+        &self,
+        search: &searches::AtlasSearch,
+    ) -> Result<Vec<AppWorkflowRunAttributes>> {
+        let answer: AtlasSearchResponse = self
+            .apps
+            .client
+            .execute_json(&requests::search(search)?)
+            .await?;
+        decode_runs(&answer)
+    }
 }

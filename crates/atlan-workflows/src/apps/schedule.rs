@@ -6,7 +6,7 @@ use crate::client::AtlanClient;
 use crate::error::Result;
 use crate::requests::apps as requests;
 
-/// A schedule to add; from [`crate::Apps::add_schedule`].
+/// A schedule to add; from [`crate::AppSchedules::add`].
 #[derive(Debug)]
 #[must_use = "a schedule does nothing until it is awaited"]
 pub struct AddAppSchedule {

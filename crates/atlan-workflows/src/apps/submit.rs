@@ -13,7 +13,7 @@ const RECHECKS: u32 = 3;
 /// The pause between those checks (the index may lag the run by seconds).
 const RECHECK_PAUSE: Duration = Duration::from_secs(1);
 
-/// A submit; from [`Apps::submit`].
+/// A submit; from [`super::AppWorkflows::run`].
 #[derive(Debug)]
 #[must_use = "a submit does nothing until it is awaited"]
 pub struct SubmitAppRun {
@@ -44,7 +44,7 @@ impl SubmitAppRun {
     /// arrived is not re-sent: [`Error::Transport`] says so.
     pub async fn send(self) -> Result<AppRunResponse> {
         if self.idempotent
-            && let Some(active) = self.apps.active_run(&self.slug).await?
+            && let Some(active) = self.apps.runs().active(&self.slug).await?
         {
             return Err(already_running(&self.slug, &active));
         }
@@ -59,7 +59,7 @@ impl SubmitAppRun {
                     if attempt > 0 {
                         tokio::time::sleep(RECHECK_PAUSE).await;
                     }
-                    if let Some(active) = self.apps.active_run(&self.slug).await? {
+                    if let Some(active) = self.apps.runs().active(&self.slug).await? {
                         return Err(already_running(&self.slug, &active));
                     }
                 }

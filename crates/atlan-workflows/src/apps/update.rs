@@ -9,7 +9,7 @@ use super::Apps;
 use crate::error::{Error, Result};
 use crate::requests::apps as requests;
 
-/// An update; from [`Apps::update`].
+/// An update; from [`super::AppWorkflows::update`].
 #[must_use = "an update does nothing until it is awaited"]
 pub struct UpdateAppWorkflow {
     pub(super) apps: Apps,
@@ -47,7 +47,7 @@ impl UpdateAppWorkflow {
 
 awaitable!(UpdateAppWorkflow, AppResponse);
 
-/// A read-modify-write of some inputs; from [`Apps::change`].
+/// A read-modify-write of some inputs; from [`super::AppWorkflows::change`].
 #[derive(Debug)]
 #[must_use = "a change does nothing until it is awaited"]
 pub struct ChangeInputs {
@@ -71,7 +71,7 @@ impl ChangeInputs {
     /// [`crate::AtlanClient::execute`].
     pub async fn send(self) -> Result<AppResponse> {
         let apps = &self.apps;
-        let summary = apps.get(&self.slug).await?;
+        let summary = apps.workflows().get(&self.slug).await?;
         let mut inputs = summary.stored_inputs().unwrap_or_default();
         let entrypoint = summary
             .entrypoint()
@@ -98,7 +98,7 @@ impl ChangeInputs {
             }
             inputs.set(name, value);
         }
-        let mut update = apps.update(self.slug.clone(), inputs);
+        let mut update = apps.workflows().update(self.slug.clone(), inputs);
         if let Some(entrypoint) = entrypoint {
             update = update.entrypoint(entrypoint);
         }

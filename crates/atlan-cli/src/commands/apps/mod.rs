@@ -100,7 +100,12 @@ async fn create(
     env: &mut Env,
 ) -> Result<(), CliError> {
     let inputs = inputs_file(inputs)?;
-    let mut create = env.client().await?.apps().create(app_id, name, inputs);
+    let mut create = env
+        .client()
+        .await?
+        .apps()
+        .workflows()
+        .create(app_id, name, inputs);
     if let Some(entrypoint) = options.entrypoint {
         create = create.entrypoint(entrypoint);
     }
@@ -128,7 +133,7 @@ async fn list(
     all: bool,
     env: &mut Env,
 ) -> Result<(), CliError> {
-    let mut listing = env.client().await?.apps().list();
+    let mut listing = env.client().await?.apps().workflows().list();
     if let Some(name) = name {
         listing = listing.name(name);
     }
@@ -150,7 +155,7 @@ async fn list(
 }
 
 async fn get(slug: &str, env: &mut Env) -> Result<(), CliError> {
-    let summary = env.client().await?.apps().get(slug).await?;
+    let summary = env.client().await?.apps().workflows().get(slug).await?;
     env.printer
         .records(rows::WORKFLOW_COLUMNS, &[rows::workflow(&summary)])
 }
@@ -165,14 +170,14 @@ async fn update(
     let apps = env.client().await?.apps();
     let response = match inputs {
         Some(path) => {
-            let mut update = apps.update(slug, inputs_file(&path)?);
+            let mut update = apps.workflows().update(slug, inputs_file(&path)?);
             if let Some(entrypoint) = entrypoint {
                 update = update.entrypoint(entrypoint);
             }
             update.await?
         }
         None => {
-            let mut change = apps.change(slug);
+            let mut change = apps.workflows().change(slug);
             for (name, value) in settings {
                 change = change.set(name, value);
             }
@@ -187,7 +192,7 @@ async fn update(
 async fn delete(slug: &str, yes: bool, env: &mut Env) -> Result<(), CliError> {
     let apps = env.client().await?.apps();
     if !env.is_dry_run() {
-        let found = apps.get(slug).await?;
+        let found = apps.workflows().get(slug).await?;
         let schedules = found.schedules.as_ref().map_or(0, Vec::len);
         let question = format!(
             "delete app workflow {slug} ({}, app {}, {schedules} schedule(s))?",
@@ -200,7 +205,7 @@ async fn delete(slug: &str, yes: bool, env: &mut Env) -> Result<(), CliError> {
             return Ok(());
         }
     }
-    let deleted = apps.delete(slug).await?;
+    let deleted = apps.workflows().delete(slug).await?;
     env.printer
         .records(rows::DELETE_COLUMNS, &[rows::delete(&deleted)])
 }
@@ -208,7 +213,7 @@ async fn delete(slug: &str, yes: bool, env: &mut Env) -> Result<(), CliError> {
 /// Starts a run, unless one is under way (that run is shown) or `allow_concurrent`.
 async fn submit(slug: String, allow_concurrent: bool, env: &mut Env) -> Result<(), CliError> {
     let apps = env.client().await?.apps();
-    let submit = apps.submit(slug.clone());
+    let submit = apps.workflows().run(slug.clone());
     let submitted = if allow_concurrent {
         submit.await
     } else {
@@ -223,7 +228,7 @@ async fn submit(slug: String, allow_concurrent: bool, env: &mut Env) -> Result<(
             crate::commands::polling::say(&format!(
                 "{slug} has a run under way ({run_id}): not started another (--allow-concurrent starts one)"
             ));
-            (apps.get_run(&run_id).await?, false)
+            (apps.runs().get(&run_id).await?, false)
         }
         Err(error) => return Err(error.into()),
     };

@@ -30,12 +30,12 @@ pub(super) async fn run(command: AppRunsCommand, env: &mut Env) -> Result<(), Cl
 }
 
 async fn get(run_id: &str, env: &mut Env) -> Result<(), CliError> {
-    let run = env.client().await?.apps().get_run(run_id).await?;
+    let run = env.client().await?.apps().runs().get(run_id).await?;
     env.printer.records(rows::RUN_COLUMNS, &[rows::run(&run)])
 }
 
 async fn cancel(run_id: &str, env: &mut Env) -> Result<(), CliError> {
-    let cancelled = env.client().await?.apps().cancel_run(run_id).await?;
+    let cancelled = env.client().await?.apps().runs().stop(run_id).await?;
     env.printer
         .records(rows::CANCEL_COLUMNS, &[rows::cancel(&cancelled)])
 }
@@ -52,6 +52,7 @@ async fn list(
         .await?
         .apps()
         .runs()
+        .search()
         .statuses(status)
         .from(paging.from)
         .size(paging.size)
@@ -92,6 +93,7 @@ async fn monitor(
         .client()
         .await?
         .apps()
+        .runs()
         .monitor(run_id.clone())
         .interval(interval)
         .timeout(timeout)

@@ -30,7 +30,8 @@ async fn add(slug: String, cron: String, timezone: String, env: &mut Env) -> Res
         .client()
         .await?
         .apps()
-        .add_schedule(slug, cron.clone())
+        .schedules()
+        .add(slug, cron.clone())
         .timezone(timezone.clone())
         .await?;
     crate::commands::scheduled(&cron, &timezone);
@@ -43,7 +44,8 @@ async fn remove(slug: &str, trigger_id: &str, env: &mut Env) -> Result<(), CliEr
         .client()
         .await?
         .apps()
-        .remove_schedule(slug, trigger_id)
+        .schedules()
+        .remove(slug, trigger_id)
         .await?;
     env.printer
         .records(rows::REMOVED_COLUMNS, &[rows::removed(&removed)])

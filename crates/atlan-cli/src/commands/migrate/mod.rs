@@ -349,7 +349,12 @@ async fn archive(
     verify: bool,
     dir: &std::path::Path,
 ) -> Result<String, String> {
-    let summary = client.apps().get(slug).await.map_err(|e| e.to_string())?;
+    let summary = client
+        .apps()
+        .workflows()
+        .get(slug)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut planned = planned.clone();
     planned.migrated = Some(summary);
     if verify {

@@ -65,8 +65,8 @@ async fn one(name: &str, api: Api, action: ScheduleAction, env: &mut Env) -> Res
     let change = match (api, action) {
         (Api::Legacy, ScheduleAction::Suspend) => client.schedules().suspend(name).await?,
         (Api::Legacy, _) => client.schedules().resume(name).await?,
-        (_, ScheduleAction::Suspend) => client.apps().suspend_schedules(name).await?,
-        (_, _) => client.apps().resume_schedules(name).await?,
+        (_, ScheduleAction::Suspend) => client.apps().schedules().suspend(name).await?,
+        (_, _) => client.apps().schedules().resume(name).await?,
     };
     let (outcome, reason) = match (change.changed, action) {
         (false, _) => (Outcome::Skipped, Some("already suspended")),
