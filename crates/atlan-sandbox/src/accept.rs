@@ -28,8 +28,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::json;
-use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tower::ServiceExt;
 
 use crate::faults::{FaultAction, FaultControl, Plan};
@@ -128,16 +128,7 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let graceful = GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(limits.header_read_timeout)
-        .keep_alive_timeout(limits.header_read_timeout);
+    let builder = connection_builder(&limits);
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let mut backoff = ACCEPT_BACKOFF.0;
     loop {
@@ -177,35 +168,12 @@ pub(crate) async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
-        let faults = faults.clone();
-        let started = Arc::new(AtomicBool::new(false));
-        let seen = started.clone();
-        let service = hyper::service::service_fn(move |request| {
-            seen.store(true, Ordering::Release);
-            handle(
-                request,
-                router.clone(),
-                faults.clone(),
-                limits.request_timeout,
-            )
-        });
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .into_owned();
-        let watched = graceful.watch(connection);
-        tokio::spawn(async move {
-            let _permit = permit;
-            let mut watched = std::pin::pin!(watched);
-            tokio::select! {
-                _ = &mut watched => return,
-                () = tokio::time::sleep(limits.header_read_timeout) => {}
-            }
-            if started.load(Ordering::Acquire) {
-                let _ = watched.await;
-            }
-            // Otherwise nothing came in time: dropping the connection closes it.
-        });
+        let connection = Connection {
+            router: router.clone(),
+            faults: faults.clone(),
+            limits,
+        };
+        connection.spawn(&builder, &graceful, stream, permit);
     }
     drop(listener);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
@@ -305,5 +273,72 @@ impl http_body::Body for Truncated {
             Some(first) => Poll::Ready(Some(Ok(Frame::data(first)))),
             None => Poll::Ready(Some(Err(Box::new(Dropped)))),
         }
+    }
+}
+
+/// HTTP/1 and HTTP/2 with the limits' header read timeout (and keep-alive pings at that pace).
+fn connection_builder(limits: &ConnectionLimits) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.header_read_timeout)
+        .keep_alive_timeout(limits.header_read_timeout);
+    builder
+}
+
+/// What serves one accepted connection.
+struct Connection {
+    router: Router,
+    faults: Option<FaultControl>,
+    limits: ConnectionLimits,
+}
+
+impl Connection {
+    /// Serves `stream` on a task of its own, holding its connection slot (`permit`) until it
+    /// closes; a connection that sends nothing within the header read timeout is closed.
+    fn spawn(
+        self,
+        builder: &auto::Builder<TokioExecutor>,
+        graceful: &GracefulShutdown,
+        stream: TcpStream,
+        permit: OwnedSemaphorePermit,
+    ) {
+        let Connection {
+            router,
+            faults,
+            limits,
+        } = self;
+        let started = Arc::new(AtomicBool::new(false));
+        let seen = started.clone();
+        let service = hyper::service::service_fn(move |request| {
+            seen.store(true, Ordering::Release);
+            handle(
+                request,
+                router.clone(),
+                faults.clone(),
+                limits.request_timeout,
+            )
+        });
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut watched = std::pin::pin!(watched);
+            tokio::select! {
+                _ = &mut watched => return,
+                () = tokio::time::sleep(limits.header_read_timeout) => {}
+            }
+            if started.load(Ordering::Acquire) {
+                let _ = watched.await;
+            }
+            // Otherwise nothing came in time: dropping the connection closes it.
+        });
     }
 }

@@ -6,12 +6,11 @@ use serde_json::{Map, Value};
 
 use atlan_query::Timestamp;
 use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
 
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::{Listing, ListingQuery};
-use crate::paging::ahead::{Anchor, Fetched};
+use crate::paging::ahead::{Anchor, Fetched, Fetching};
 use crate::requests::credentials as requests;
 use crate::sealed::Sealed;
 
@@ -213,7 +212,7 @@ impl ListingQuery for StoredCredentials {
         _anchor: Option<Anchor>,
         from: u64,
         size: u64,
-    ) -> BoxFuture<'static, Result<Fetched<CredentialResponse>>> {
+    ) -> Fetching<CredentialResponse> {
         let request = requests::list(filter.as_ref(), Some(size), Some(from));
         let client = client.clone();
         async move {

@@ -7,13 +7,12 @@
 use std::fmt;
 
 use atlan_query::Timestamp;
-use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::client::AtlanClient;
 use crate::error::Result;
-use crate::paging::ahead::{self, Anchor, Fetched};
+use crate::paging::ahead::{self, Anchor, Fetching};
 use crate::paging::{DEFAULT_CONCURRENCY, Page};
 use crate::sealed::Sealed;
 
@@ -53,7 +52,7 @@ pub trait ListingQuery: Sealed + Clone + fmt::Debug + Send + Sync + 'static {
         anchor: Option<Anchor>,
         from: u64,
         size: u64,
-    ) -> BoxFuture<'static, Result<Fetched<Self::Item>>>;
+    ) -> Fetching<Self::Item>;
 
     /// What tells a result from the others.
     #[doc(hidden)]
@@ -202,12 +201,7 @@ impl<Q: ListingQuery> ahead::Source for Walk<Q> {
         Q::anchored(&self.ready)
     }
 
-    fn fetch(
-        &self,
-        anchor: Option<Anchor>,
-        from: u64,
-        size: u64,
-    ) -> BoxFuture<'static, Result<Fetched<Q::Item>>> {
+    fn fetch(&self, anchor: Option<Anchor>, from: u64, size: u64) -> Fetching<Q::Item> {
         Q::fetch(&self.client, &self.ready, anchor, from, size)
     }
 

@@ -375,22 +375,7 @@ impl Search {
         documents: I,
         options: &EvalOptions,
     ) -> Result<Page<D>, EvalError> {
-        let end = self.from.saturating_add(self.size);
-        if end > MAX_RESULT_WINDOW {
-            return Err(EvalError::ResultWindow {
-                requested: end,
-                max: MAX_RESULT_WINDOW,
-            });
-        }
-        if self
-            .aggregations
-            .as_ref()
-            .is_some_and(|aggregations| !aggregations.is_empty())
-        {
-            return Err(EvalError::Unsupported {
-                what: "aggregations".into(),
-            });
-        }
+        let end = self.page_end()?;
         let compile =
             |query: Option<&crate::Query>| query.map(|q| Matcher::compile(q, options)).transpose();
         let query = compile(self.query.as_ref())?;
@@ -438,12 +423,7 @@ impl Search {
             }
             matched.sort_unstable_by(order);
         }
-        let total = match self.track_total_hits {
-            Some(TrackTotalHits::Track(false)) => None,
-            Some(TrackTotalHits::Track(true)) => Some(total_hits(count, u64::MAX)),
-            Some(TrackTotalHits::UpTo(limit)) => Some(total_hits(count, limit)),
-            None => Some(total_hits(count, DEFAULT_TRACK_TOTAL_HITS)),
-        };
+        let total = self.total_of(count);
         let from = usize::try_from(self.from).unwrap_or(usize::MAX);
         let size = usize::try_from(self.size).unwrap_or(usize::MAX);
         let with_sort_values = !sorts.is_empty();
@@ -461,6 +441,38 @@ impl Search {
             })
             .collect();
         Ok(Page { total, hits })
+    }
+
+    /// Where the page ends (`from + size`), or why Elasticsearch would refuse the search: past
+    /// the result window, or with aggregations (which this evaluator does not support).
+    fn page_end(&self) -> Result<u64, EvalError> {
+        let end = self.from.saturating_add(self.size);
+        if end > MAX_RESULT_WINDOW {
+            return Err(EvalError::ResultWindow {
+                requested: end,
+                max: MAX_RESULT_WINDOW,
+            });
+        }
+        if self
+            .aggregations
+            .as_ref()
+            .is_some_and(|aggregations| !aggregations.is_empty())
+        {
+            return Err(EvalError::Unsupported {
+                what: "aggregations".into(),
+            });
+        }
+        Ok(end)
+    }
+
+    /// The total an answer carries for `count` matches, as `track_total_hits` asks.
+    fn total_of(&self, count: u64) -> Option<TotalHits> {
+        match self.track_total_hits {
+            Some(TrackTotalHits::Track(false)) => None,
+            Some(TrackTotalHits::Track(true)) => Some(total_hits(count, u64::MAX)),
+            Some(TrackTotalHits::UpTo(limit)) => Some(total_hits(count, limit)),
+            None => Some(total_hits(count, DEFAULT_TRACK_TOTAL_HITS)),
+        }
     }
 }
 

@@ -136,11 +136,6 @@ impl Log {
             path: path.to_owned(),
             source,
         };
-        let corrupt = |line, reason: String| StateError::Corrupt {
-            path: path.to_owned(),
-            line,
-            reason,
-        };
         match std::fs::metadata(path) {
             Ok(metadata) if !metadata.is_file() => {
                 return Err(StateError::NotAFile {
@@ -168,50 +163,9 @@ impl Log {
             .open(path)
             .map_err(io_error)?;
         restrict(&file).map_err(io_error)?;
-        let mut events = Vec::new();
-        let mut reader = BufReader::new(&file);
-        let mut line = Vec::new();
-        let mut line_number = 0;
-        let mut good_length: u64 = 0;
-        let mut recovered = None;
-        loop {
-            line.clear();
-            let read = (&mut reader)
-                .take(MAX_LINE + 1)
-                .read_until(b'\n', &mut line)
-                .map_err(io_error)?;
-            if read == 0 {
-                break;
-            }
-            line_number += 1;
-            if read as u64 > MAX_LINE {
-                return Err(corrupt(
-                    line_number,
-                    format!("a line is longer than {MAX_LINE} bytes"),
-                ));
-            }
-            if line.last() != Some(&b'\n') {
-                recovered = Some((line_number, read as u64));
-                break;
-            }
-            let text = line.trim_ascii_end();
-            if line_number == 1 {
-                if text != HEADER.as_bytes() {
-                    return Err(corrupt(1, "this is not an atlan-sandbox state file".into()));
-                }
-            } else if text.first() == Some(&b'[') {
-                let batch: Vec<E> = serde_json::from_slice(text)
-                    .map_err(|error| corrupt(line_number, error.to_string()))?;
-                events.extend(batch);
-            } else {
-                let event: E = serde_json::from_slice(text)
-                    .map_err(|error| corrupt(line_number, error.to_string()))?;
-                events.push(event);
-            }
-            good_length += read as u64;
-        }
-        drop(reader);
-        if recovered.is_some() {
+        let read = read_events::<E>(&file, path)?;
+        let mut good_length = read.good_length;
+        if read.recovered.is_some() {
             file.set_len(good_length).map_err(io_error)?;
             file.sync_all().map_err(io_error)?;
         }
@@ -234,8 +188,8 @@ impl Log {
                 compactions: 0,
                 poisoned: false,
             },
-            events,
-            recovered,
+            events: read.events,
+            recovered: read.recovered,
         })
     }
 
@@ -437,6 +391,72 @@ impl Log {
 }
 
 mod file;
+/// What reading a state file gave: its events, the length of its whole lines, and the torn last
+/// line (its number and length) when there was one.
+struct ReadEvents<E> {
+    events: Vec<E>,
+    good_length: u64,
+    recovered: Option<(usize, u64)>,
+}
+
+/// Reads a state file's events, line by line (each at most [`MAX_LINE`] bytes), checking its
+/// header; a torn last line is reported, not read.
+fn read_events<E: DeserializeOwned>(file: &File, path: &Path) -> Result<ReadEvents<E>, StateError> {
+    let corrupt = |line, reason: String| StateError::Corrupt {
+        path: path.to_owned(),
+        line,
+        reason,
+    };
+    let mut read_events = ReadEvents {
+        events: Vec::new(),
+        good_length: 0,
+        recovered: None,
+    };
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    let mut line_number = 0;
+    loop {
+        line.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|source| StateError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+        if read == 0 {
+            break;
+        }
+        line_number += 1;
+        if read as u64 > MAX_LINE {
+            return Err(corrupt(
+                line_number,
+                format!("a line is longer than {MAX_LINE} bytes"),
+            ));
+        }
+        if line.last() != Some(&b'\n') {
+            read_events.recovered = Some((line_number, read as u64));
+            break;
+        }
+        let text = line.trim_ascii_end();
+        if line_number == 1 {
+            if text != HEADER.as_bytes() {
+                return Err(corrupt(1, "this is not an atlan-sandbox state file".into()));
+            }
+        } else if text.first() == Some(&b'[') {
+            let batch: Vec<E> = serde_json::from_slice(text)
+                .map_err(|error| corrupt(line_number, error.to_string()))?;
+            read_events.events.extend(batch);
+        } else {
+            let event: E = serde_json::from_slice(text)
+                .map_err(|error| corrupt(line_number, error.to_string()))?;
+            read_events.events.push(event);
+        }
+        read_events.good_length += read as u64;
+    }
+    Ok(read_events)
+}
+
 #[cfg(test)]
 mod tests;
 

@@ -6,13 +6,12 @@ use atlan_model::{AppRunStatus, AppWorkflowRunAttributes, AtlasSearchResponse, T
 use atlan_query::Timestamp;
 use atlan_query::apps::{self as searches, RUN_TYPE, RunFilter};
 use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
 
 use crate::bounds::BoundCheck;
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::{Listing, ListingQuery};
-use crate::paging::ahead::{Anchor, Fetched};
+use crate::paging::ahead::{Anchor, Fetched, Fetching};
 use crate::sealed::Sealed;
 
 /// App runs by workflow, status and time: the query of an [`AppRunSearch`].
@@ -112,7 +111,7 @@ impl ListingQuery for AppRunQuery {
         anchor: Option<Anchor>,
         from: u64,
         size: u64,
-    ) -> BoxFuture<'static, Result<Fetched<AppWorkflowRunAttributes>>> {
+    ) -> Fetching<AppWorkflowRunAttributes> {
         let mut filter = filter.clone();
         if let Some(anchor) = anchor {
             // At or before the anchor, which is itself within any bound the caller set.

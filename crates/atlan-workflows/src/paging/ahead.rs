@@ -147,12 +147,7 @@ pub(crate) trait Source: Send + Sync + 'static {
 
     /// `size` results at `from`: of the listing's own search (no anchor), or of the window of
     /// results created at or before `anchor.created` (`from` counts within the window).
-    fn fetch(
-        &self,
-        anchor: Option<Anchor>,
-        from: u64,
-        size: u64,
-    ) -> BoxFuture<'static, Result<Fetched<Self::Item>>>;
+    fn fetch(&self, anchor: Option<Anchor>, from: u64, size: u64) -> Fetching<Self::Item>;
 
     /// What tells a result from the others.
     fn id(item: &Self::Item) -> Option<&str>;
@@ -222,6 +217,9 @@ struct Last {
 
 type Answer<T> = (u64, Result<Fetched<T>>);
 
+/// A page being fetched.
+pub(crate) type Fetching<T> = BoxFuture<'static, Result<Fetched<T>>>;
+
 struct Engine<S: Source> {
     source: Arc<S>,
     size: u64,
@@ -261,24 +259,18 @@ impl<S: Source> Engine<S> {
                 return None;
             }
             if let Err(error) = self.ask() {
-                self.done = true;
-                return Some(Err(error));
+                return Some(Err(self.stop(error)));
             }
             let Some((offset, answer)) = self.in_flight.next().await else {
                 // Nothing could be asked: this window is used up (its 10,000 results).
                 if let Err(error) = self.next_window() {
-                    self.done = true;
-                    return Some(Err(error));
+                    return Some(Err(self.stop(error)));
                 }
                 continue;
             };
             let fetched = match answer {
                 Ok(fetched) => fetched,
-                Err(error) => {
-                    self.done = true;
-                    self.in_flight = FuturesOrdered::new();
-                    return Some(Err(error));
-                }
+                Err(error) => return Some(Err(self.stop(error))),
             };
             if fetched.throttled && self.concurrency > 1 {
                 self.concurrency /= 2;
@@ -291,58 +283,76 @@ impl<S: Source> Engine<S> {
             let total = fetched.total.clone();
             match self.verdict(offset, fetched) {
                 Ok(Verdict::Yield { items, last }) => {
-                    if self.total.is_none() {
-                        self.total.clone_from(&total);
-                    }
-                    // An answer without a total keeps the last one (or none: one page at a time).
-                    if total.is_some() {
-                        self.window.end = total;
-                    }
-                    let (items, problem) = self.screen(items);
-                    if last || problem.is_some() {
-                        self.done = true;
-                        self.in_flight = FuturesOrdered::new();
-                    }
-                    if let Some(problem) = problem {
-                        let error = Error::BrokenListing {
-                            operation: self.source.operation(),
-                            position: self.start + self.yielded + items.len() as u64,
-                            problem,
-                        };
-                        if items.is_empty() {
-                            return Some(Err(error));
-                        }
-                        self.pending = Some(error);
-                    }
-                    return Some(Ok(self.yield_page(items)));
+                    return Some(self.yielded_answer(items, last, total));
                 }
                 Ok(Verdict::Shifted) => {
-                    let position = self.start + self.yielded;
-                    tracing::debug!(
-                        operation = self.source.operation(),
-                        position,
-                        "the results shifted while they were listed"
-                    );
-                    self.in_flight = FuturesOrdered::new();
-                    if offset == 0 || !self.anchored {
-                        self.done = true;
-                        return Some(Err(Error::ListingChanged {
-                            operation: self.source.operation(),
-                            position,
-                        }));
-                    }
-                    if let Err(error) = self.restart() {
-                        self.done = true;
-                        return Some(Err(error));
+                    if let Err(error) = self.shifted(offset) {
+                        return Some(Err(self.stop(error)));
                     }
                 }
-                Err(error) => {
-                    self.done = true;
-                    self.in_flight = FuturesOrdered::new();
-                    return Some(Err(error));
-                }
+                Err(error) => return Some(Err(self.stop(error))),
             }
         }
+    }
+
+    /// Ends the listing on an error: nothing more is asked or yielded.
+    fn stop(&mut self, error: Error) -> Error {
+        self.done = true;
+        self.in_flight = FuturesOrdered::new();
+        error
+    }
+
+    /// The page an answer that fits yields (its items, screened), with the problem found in
+    /// them kept for the next call when some items came before it.
+    fn yielded_answer(
+        &mut self,
+        items: Vec<S::Item>,
+        last: bool,
+        total: Option<TotalHits>,
+    ) -> Result<Page<S::Item>> {
+        if self.total.is_none() {
+            self.total.clone_from(&total);
+        }
+        // An answer without a total keeps the last one (or none: one page at a time).
+        if total.is_some() {
+            self.window.end = total;
+        }
+        let (items, problem) = self.screen(items);
+        if last || problem.is_some() {
+            self.done = true;
+            self.in_flight = FuturesOrdered::new();
+        }
+        if let Some(problem) = problem {
+            let error = Error::BrokenListing {
+                operation: self.source.operation(),
+                position: self.start + self.yielded + items.len() as u64,
+                problem,
+            };
+            if items.is_empty() {
+                return Err(error);
+            }
+            self.pending = Some(error);
+        }
+        Ok(self.yield_page(items))
+    }
+
+    /// The results shifted under an answer at `offset`: an anchored listing past its first page
+    /// starts again from the anchor; any other fails.
+    fn shifted(&mut self, offset: u64) -> Result<()> {
+        let position = self.start + self.yielded;
+        tracing::debug!(
+            operation = self.source.operation(),
+            position,
+            "the results shifted while they were listed"
+        );
+        self.in_flight = FuturesOrdered::new();
+        if offset == 0 || !self.anchored {
+            return Err(Error::ListingChanged {
+                operation: self.source.operation(),
+                position,
+            });
+        }
+        self.restart()
     }
 
     /// Asks for as many pages as the concurrency allows: one while the window has no answer yet.

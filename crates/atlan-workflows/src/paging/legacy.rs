@@ -4,11 +4,9 @@ use atlan_model::{WorkflowSearchResponse, WorkflowSearchResult};
 use atlan_query::workflows::{METADATA, default_sort};
 use atlan_query::{Index, Query, Search, Timestamp};
 use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
 
-use super::ahead::{Anchor, Fetched};
+use super::ahead::{Anchor, Fetched, Fetching};
 use crate::client::AtlanClient;
-use crate::error::Result;
 use crate::requests::index_search;
 
 /// Whether `search` lists newest first by creation time (Atlan's default sort), so that its
@@ -27,7 +25,7 @@ pub(crate) fn fetch(
     anchor: Option<Anchor>,
     from: u64,
     size: u64,
-) -> BoxFuture<'static, Result<Fetched<WorkflowSearchResult>>> {
+) -> Fetching<WorkflowSearchResult> {
     let mut search = search.clone();
     if let Some(anchor) = anchor {
         // Newest first: the window holds what was created at or before its anchor.

@@ -109,17 +109,10 @@ pub(crate) struct Metrics {
     /// The label sets `durations` has, bounded by the workflow cap.
     duration_series: HashSet<WorkflowLabels>,
     max_series: usize,
-    poll_success: Gauge,
-    last_poll: Gauge<f64, AtomicU64>,
-    poll_duration: Histogram,
-    polls: Family<PollLabels, Counter>,
-    requests: Counter,
+    /// The exporter's own families: its polls, requests and what it tracks.
+    poll: PollFamilies,
     requests_seen: u64,
-    dropped_runs: Counter,
     dropped_seen: u64,
-    workflows: Gauge,
-    tracked_runs: Gauge,
-    poll_runs: Gauge,
     published: Arc<Published>,
     ready: bool,
 }
@@ -185,60 +178,7 @@ impl Metrics {
             "Durations of the runs that ended since the exporter started",
             durations.clone(),
         );
-        let poll_success = Gauge::default();
-        registry.register(
-            "atlan_exporter_poll_success",
-            "1 when the latest poll of the tenant succeeded, 0 when it failed",
-            poll_success.clone(),
-        );
-        let last_poll = Gauge::<f64, AtomicU64>::default();
-        registry.register(
-            "atlan_exporter_last_poll_timestamp_seconds",
-            "When the latest successful poll started (Unix time)",
-            last_poll.clone(),
-        );
-        let poll_duration = Histogram::new(POLL_BUCKETS);
-        registry.register(
-            "atlan_exporter_poll_duration_seconds",
-            "How long polls took, successful or not",
-            poll_duration.clone(),
-        );
-        let polls = Family::<PollLabels, Counter>::default();
-        registry.register(
-            "atlan_exporter_polls",
-            "Polls of the tenant, by result (success, failure)",
-            polls.clone(),
-        );
-        let requests = Counter::default();
-        registry.register(
-            "atlan_exporter_requests",
-            "Requests sent to the tenant",
-            requests.clone(),
-        );
-        let dropped_runs = Counter::default();
-        registry.register(
-            "atlan_exporter_dropped_runs",
-            "Run observations dropped because their workflow was over the --max-workflows cap",
-            dropped_runs.clone(),
-        );
-        let workflows = Gauge::default();
-        registry.register(
-            "atlan_exporter_workflows",
-            "Workflows tracked",
-            workflows.clone(),
-        );
-        let tracked_runs = Gauge::default();
-        registry.register(
-            "atlan_exporter_tracked_runs",
-            "Runs tracked (started in the lookback window)",
-            tracked_runs.clone(),
-        );
-        let poll_runs = Gauge::default();
-        registry.register(
-            "atlan_exporter_last_poll_runs",
-            "Runs the latest successful poll read (the whole window the first time, what changed after)",
-            poll_runs.clone(),
-        );
+        let poll = PollFamilies::register(&mut registry);
         let metrics = Self {
             registry,
             runs,
@@ -251,17 +191,9 @@ impl Metrics {
             durations,
             duration_series: HashSet::new(),
             max_series,
-            poll_success,
-            last_poll,
-            poll_duration,
-            polls,
-            requests,
+            poll,
             requests_seen: 0,
-            dropped_runs,
             dropped_seen: 0,
-            workflows,
-            tracked_runs,
-            poll_runs,
             published,
             ready: false,
         };
@@ -295,7 +227,7 @@ impl Metrics {
             let labels = labels(ended.api, &ended.workflow, ended.package.as_deref());
             if !self.duration_series.contains(&labels) {
                 if self.duration_series.len() >= self.max_series {
-                    self.dropped_runs.inc();
+                    self.poll.dropped_runs.inc();
                     continue;
                 }
                 self.duration_series.insert(labels.clone());
@@ -304,21 +236,22 @@ impl Metrics {
                 .get_or_create(&labels)
                 .observe(duration as f64);
         }
-        self.poll_success.set(1);
-        self.last_poll.set(seconds(at));
-        self.poll_duration.observe(took.as_secs_f64());
-        self.polls
+        self.poll.poll_success.set(1);
+        self.poll.last_poll.set(seconds(at));
+        self.poll.poll_duration.observe(took.as_secs_f64());
+        self.poll
+            .polls
             .get_or_create(&PollLabels {
                 result: "success".into(),
             })
             .inc();
         self.count_requests(requests);
         let dropped = figures.dropped_runs.saturating_sub(self.dropped_seen);
-        self.dropped_runs.inc_by(dropped);
+        self.poll.dropped_runs.inc_by(dropped);
         self.dropped_seen = figures.dropped_runs.max(self.dropped_seen);
-        self.workflows.set(gauge(figures.workflows as u64));
-        self.tracked_runs.set(gauge(figures.runs as u64));
-        self.poll_runs.set(gauge(report.runs as u64));
+        self.poll.workflows.set(gauge(figures.workflows as u64));
+        self.poll.tracked_runs.set(gauge(figures.runs as u64));
+        self.poll.poll_runs.set(gauge(report.runs as u64));
         self.ready = true;
         self.publish();
     }
@@ -370,9 +303,10 @@ impl Metrics {
 
     /// A poll failed after `took`: the workflow families keep their last values.
     pub(crate) fn failed(&mut self, took: Duration, requests: u64) {
-        self.poll_success.set(0);
-        self.poll_duration.observe(took.as_secs_f64());
-        self.polls
+        self.poll.poll_success.set(0);
+        self.poll.poll_duration.observe(took.as_secs_f64());
+        self.poll
+            .polls
             .get_or_create(&PollLabels {
                 result: "failure".into(),
             })
@@ -382,7 +316,8 @@ impl Metrics {
     }
 
     fn count_requests(&mut self, requests: u64) {
-        self.requests
+        self.poll
+            .requests
             .inc_by(requests.saturating_sub(self.requests_seen));
         self.requests_seen = requests.max(self.requests_seen);
     }
@@ -432,4 +367,88 @@ fn cut(value: &str) -> std::borrow::Cow<'_, str> {
 /// Unix time in seconds, with the fraction.
 fn seconds(at: Timestamp) -> f64 {
     at.as_millisecond() as f64 / 1000.0
+}
+
+/// The exporter's own families: how its polls went, the requests it sent, what it tracks.
+struct PollFamilies {
+    poll_success: Gauge,
+    last_poll: Gauge<f64, AtomicU64>,
+    poll_duration: Histogram,
+    polls: Family<PollLabels, Counter>,
+    requests: Counter,
+    dropped_runs: Counter,
+    workflows: Gauge,
+    tracked_runs: Gauge,
+    poll_runs: Gauge,
+}
+
+impl PollFamilies {
+    /// Every one registered in `registry`, none set.
+    fn register(registry: &mut Registry) -> Self {
+        let poll_success = Gauge::default();
+        registry.register(
+            "atlan_exporter_poll_success",
+            "1 when the latest poll of the tenant succeeded, 0 when it failed",
+            poll_success.clone(),
+        );
+        let last_poll = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "atlan_exporter_last_poll_timestamp_seconds",
+            "When the latest successful poll started (Unix time)",
+            last_poll.clone(),
+        );
+        let poll_duration = Histogram::new(POLL_BUCKETS);
+        registry.register(
+            "atlan_exporter_poll_duration_seconds",
+            "How long polls took, successful or not",
+            poll_duration.clone(),
+        );
+        let polls = Family::<PollLabels, Counter>::default();
+        registry.register(
+            "atlan_exporter_polls",
+            "Polls of the tenant, by result (success, failure)",
+            polls.clone(),
+        );
+        let requests = Counter::default();
+        registry.register(
+            "atlan_exporter_requests",
+            "Requests sent to the tenant",
+            requests.clone(),
+        );
+        let dropped_runs = Counter::default();
+        registry.register(
+            "atlan_exporter_dropped_runs",
+            "Run observations dropped because their workflow was over the --max-workflows cap",
+            dropped_runs.clone(),
+        );
+        let workflows = Gauge::default();
+        registry.register(
+            "atlan_exporter_workflows",
+            "Workflows tracked",
+            workflows.clone(),
+        );
+        let tracked_runs = Gauge::default();
+        registry.register(
+            "atlan_exporter_tracked_runs",
+            "Runs tracked (started in the lookback window)",
+            tracked_runs.clone(),
+        );
+        let poll_runs = Gauge::default();
+        registry.register(
+        "atlan_exporter_last_poll_runs",
+        "Runs the latest successful poll read (the whole window the first time, what changed after)",
+        poll_runs.clone(),
+    );
+        Self {
+            poll_success,
+            last_poll,
+            poll_duration,
+            polls,
+            requests,
+            dropped_runs,
+            workflows,
+            tracked_runs,
+            poll_runs,
+        }
+    }
 }

@@ -159,16 +159,7 @@ pub fn map_workflow(
         missing: Vec::new(),
         problems: Vec::new(),
     };
-    let parameters: Vec<(String, Value)> = workflow
-        .spec
-        .first_task()
-        .map(|task| {
-            task.parameters()
-                .iter()
-                .map(|p| (p.name.clone(), p.value.clone().unwrap_or(Value::Null)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let parameters = legacy_parameters(workflow);
     let Some(target) = target else {
         plan.problems.push(format!(
             "no app workflow takes over package `{}`",
@@ -184,8 +175,53 @@ pub fn map_workflow(
         return plan;
     };
     plan.problems.extend(repeated_parameters(&parameters));
+    let connection = map_parameters(&mut plan, contract, target.app_id, &parameters);
+    map_credential(
+        &mut plan,
+        contract,
+        target.app_id,
+        &parameters,
+        connection.as_ref(),
+    );
+    if let Some(connection) = connection {
+        plan.inputs.insert("connection".into(), connection);
+    }
+    finish(&mut plan, contract, target.app_id);
+    plan
+}
+
+/// The parameters of a legacy workflow's first task, by name (a missing value as `null`).
+fn legacy_parameters(workflow: &Workflow) -> Vec<(String, Value)> {
+    workflow
+        .spec
+        .first_task()
+        .map(|task| {
+            task.parameters()
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone().unwrap_or(Value::Null)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl MigrationPlan {
+    /// Sets an input and says where its value came from.
+    fn set(&mut self, input: &str, value: Value, source: String) {
+        self.inputs.insert(input.to_owned(), value);
+        self.provenance.insert(input.to_owned(), source);
+    }
+}
+
+/// Maps each parameter but the credential onto the plan; the connection they give, if any (its
+/// JSON, or one named by its qualified name).
+fn map_parameters(
+    plan: &mut MigrationPlan,
+    contract: &InputContract,
+    app_id: &str,
+    parameters: &[(String, Value)],
+) -> Option<Value> {
     let mut connection: Option<Value> = None;
-    for (name, value) in &parameters {
+    for (name, value) in parameters {
         match name.as_str() {
             "connection" => match parse_json(value) {
                 Ok(parsed @ Value::Object(_)) => {
@@ -209,10 +245,9 @@ pub fn map_workflow(
                     continue;
                 };
                 if contract.field("connection_qualified_name").is_some() {
-                    plan.inputs
-                        .insert("connection_qualified_name".into(), json!(qualified_name));
-                    plan.provenance.insert(
-                        "connection_qualified_name".into(),
+                    plan.set(
+                        "connection_qualified_name",
+                        json!(qualified_name),
                         format!("legacy parameter `{name}`"),
                     );
                 }
@@ -226,52 +261,56 @@ pub fn map_workflow(
                 }
             }
             "credential-guid" => {}
-            _ => carry(&mut plan, contract, target.app_id, name, value),
+            _ => carry(plan, contract, app_id, name, value),
         }
     }
-    // The credential, by its GUID only.
+    connection
+}
+
+/// Maps the credential, by its GUID only: the legacy parameter's, else the connection's default.
+fn map_credential(
+    plan: &mut MigrationPlan,
+    contract: &InputContract,
+    app_id: &str,
+    parameters: &[(String, Value)],
+    connection: Option<&Value>,
+) {
     let legacy_guid = parameters
         .iter()
         .find(|(name, _)| name == "credential-guid")
         .and_then(|(_, value)| value.as_str());
     let default_guid = connection
-        .as_ref()
         .and_then(|c| c.pointer("/attributes/defaultCredentialGuid"))
         .and_then(Value::as_str)
         .filter(|guid| is_guid(guid));
-    if contract.field("credential_guid").is_some() {
-        match (legacy_guid.filter(|guid| is_guid(guid)), default_guid) {
-            (Some(guid), _) => {
-                plan.inputs.insert("credential_guid".into(), json!(guid));
-                plan.provenance.insert(
-                    "credential_guid".into(),
-                    "legacy parameter `credential-guid` (the same stored credential)".into(),
-                );
-            }
-            (None, Some(guid)) => {
-                plan.inputs.insert("credential_guid".into(), json!(guid));
-                plan.provenance.insert(
-                    "credential_guid".into(),
-                    "the connection's `defaultCredentialGuid` (the same stored credential)".into(),
-                );
-            }
-            (None, None) if legacy_guid.is_some() => plan.problems.push(format!(
-                "legacy parameter `credential-guid` holds `{}`, not a credential's GUID (the credential was in the legacy request's payload): give the GUID of the stored credential",
-                legacy_guid.unwrap_or_default()
-            )),
-            (None, None) => {}
+    if contract.field("credential_guid").is_none() {
+        if legacy_guid.is_some() {
+            plan.unmapped.push(Unmapped {
+                parameter: "credential-guid".into(),
+                reason: format!("`{app_id}` takes no `credential_guid`"),
+            });
         }
-    } else if legacy_guid.is_some() {
-        plan.unmapped.push(Unmapped {
-            parameter: "credential-guid".into(),
-            reason: format!("`{}` takes no `credential_guid`", target.app_id),
-        });
+        return;
     }
-    if let Some(connection) = connection {
-        plan.inputs.insert("connection".into(), connection);
+    match (legacy_guid.filter(|guid| is_guid(guid)), default_guid) {
+        (Some(guid), _) => plan.set(
+            "credential_guid",
+            json!(guid),
+            "legacy parameter `credential-guid` (the same stored credential)".into(),
+        ),
+        (None, Some(guid)) => plan.set(
+            "credential_guid",
+            json!(guid),
+            "the connection's `defaultCredentialGuid` (the same stored credential)".into(),
+        ),
+        (None, None) => {
+            if let Some(held) = legacy_guid {
+                plan.problems.push(format!(
+                    "legacy parameter `credential-guid` holds `{held}`, not a credential's GUID (the credential was in the legacy request's payload): give the GUID of the stored credential"
+                ));
+            }
+        }
     }
-    finish(&mut plan, contract, target.app_id);
-    plan
 }
 
 /// Completes a plan: the contract's defaults for what is required and missing, a check of the
@@ -369,10 +408,7 @@ fn carry(
         None => (value.clone(), source),
     };
     match typed(&value, schema) {
-        Ok(value) => {
-            plan.inputs.insert(input.clone(), value);
-            plan.provenance.insert(input, source);
-        }
+        Ok(value) => plan.set(&input, value, source),
         Err(why) => plan.problems.push(format!(
             "legacy parameter `{name}` for input `{input}`: {why}"
         )),
