@@ -67,7 +67,7 @@ pub use persist::{DEFAULT_COMPACT_AFTER, StateError};
 pub use seed::{Seed, SeedError};
 #[cfg(feature = "clap")]
 pub use serve_args::ServeArgs;
-pub use standalone::{ServeOptions, serve, wait_for_signal};
+pub use standalone::{ServeOptions, StopSignals, serve, wait_for_signal};
 pub use store::CredentialTestRule;
 
 use routes::{Identity, ServerState};

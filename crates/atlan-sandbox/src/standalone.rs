@@ -160,36 +160,76 @@ pub async fn serve(
     if let Some(path) = options.state {
         builder = builder.state(path);
     }
+    let signals = StopSignals::listen();
     let sandbox = builder.start().await?;
     let _ = writeln!(out, "listening on {}", sandbox.base_url());
     let _ = out.flush();
-    wait_for_signal().await;
+    signals.wait().await;
     tracing::info!("shutting down");
     sandbox.shutdown().await;
     Ok(())
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM: how `serve`, and every long-running command of the
-/// CLI, is told to stop.
+/// CLI, is told to stop. A signal that comes before this is first polled is not caught: a
+/// command that says it is ready before it waits holds a [`StopSignals`] from the start.
 pub async fn wait_for_signal() {
+    StopSignals::listen().wait().await;
+}
+
+/// SIGINT and SIGTERM, caught from the moment this is made (not from the first wait), so that a
+/// signal sent as soon as a server says it is listening stops it cleanly.
+#[derive(Debug)]
+pub struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    /// Starts catching them (on a platform without SIGTERM, Ctrl-C only, from the first wait).
+    pub fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                terminate: signal(SignalKind::terminate()).ok(),
+                interrupt: signal(SignalKind::interrupt()).ok(),
             }
         }
+        #[cfg(not(unix))]
+        {
+            Self {}
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Resolves on the first of them.
+    pub async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            let terminate = async {
+                match &mut self.terminate {
+                    Some(terminate) => terminate.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let interrupt = async {
+                match &mut self.interrupt {
+                    Some(interrupt) => interrupt.recv().await,
+                    None => tokio::signal::ctrl_c().await.ok(),
+                }
+            };
+            tokio::select! {
+                _ = terminate => {}
+                _ = interrupt => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! What the long-running commands (`exporter`, `watch`) share: a [`Polling`] that polls the
 //! tenant with a timeout and backs off after failures, and a status line on stderr (the signals
-//! that end them are `atlan_sandbox::wait_for_signal`, as for `sandbox serve`).
+//! that end them are `atlan_sandbox::StopSignals`, as for `sandbox serve`).
 
 use std::fmt;
 use std::io::Write;

@@ -11,15 +11,16 @@ use std::time::Instant;
 
 use tokio::net::TcpListener;
 
-use super::Env;
 use super::polling::{Polling, say};
 use crate::cli::ExporterArgs;
+use crate::context::Env;
 use crate::error::CliError;
 
 use metrics::{Metrics, Published};
 
 /// Runs `atlanctl exporter` until SIGINT or SIGTERM.
 pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliError> {
+    let signals = atlan_sandbox::StopSignals::listen();
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|source| CliError::Listen {
@@ -58,7 +59,7 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
     };
     tokio::select! {
         () = polls => {}
-        () = atlan_sandbox::wait_for_signal() => {}
+        () = signals.wait() => {}
     }
     server.abort();
     Ok(())

@@ -23,9 +23,9 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 use tokio::sync::Notify;
 
-use super::Env;
 use super::polling::{Polling, say};
 use crate::cli::WatchArgs;
+use crate::context::Env;
 use crate::error::CliError;
 
 use notify::Webhooks;
@@ -99,6 +99,7 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
         return once(&shared, &webhooks, &mut polling, &watching).await;
     }
 
+    let signals = atlan_sandbox::StopSignals::listen();
     let delivery = tokio::spawn(deliver(Arc::clone(&shared), webhooks));
     let polls = async {
         loop {
@@ -113,7 +114,7 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
     };
     tokio::select! {
         () = polls => {}
-        () = atlan_sandbox::wait_for_signal() => {}
+        () = signals.wait() => {}
     }
     delivery.abort();
     Ok(())
