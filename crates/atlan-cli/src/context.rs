@@ -1,14 +1,80 @@
-//! Who the commands talk to: the tenant in `--base-url`/`ATLAN_BASE_URL` with the key in
+//! The command context ([`Env`]: the global options, the printer, the connection) and who the
+//! commands talk to ([`Connection`]): the tenant in `--base-url`/`ATLAN_BASE_URL` with the key in
 //! `--api-key`/`ATLAN_API_KEY`, or, with `--sandbox`, a sandbox started in this process; with
 //! `--dry-run`, nothing at all.
 
 use atlan_sandbox::{Sandbox, SandboxHandle};
-use atlan_workflows::{AtlanClient, AtlanClientBuilder, DryRun};
+use atlan_workflows::{ApiRequest, AtlanClient, AtlanClientBuilder, DryRun};
 use secrecy::ExposeSecret;
 
 use crate::cli::Global;
 use crate::counter::CountRequests;
 use crate::error::CliError;
+use crate::output::Printer;
+
+/// What every command works with: the global options, the printer and (once asked for) the
+/// connection.
+pub(crate) struct Env {
+    global: Global,
+    /// Where results go.
+    pub(crate) printer: Printer,
+    connection: Option<Connection>,
+}
+
+impl Env {
+    /// The environment of one command line.
+    pub(crate) fn new(global: Global, printer: Printer) -> Self {
+        Self {
+            global,
+            printer,
+            connection: None,
+        }
+    }
+
+    /// Prints a request as `--dry-run` shows it: one line of JSON, secrets redacted, its keys in
+    /// the order `method`, `path`, `query`, `body`.
+    pub(crate) fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
+        let line = serde_json::to_string(request).map_err(std::io::Error::from)?;
+        self.printer.line(&line)
+    }
+
+    /// Whether this is a dry run (nothing that changes something is sent, nothing is asked).
+    pub(crate) fn is_dry_run(&self) -> bool {
+        self.global.dry_run.is_some()
+    }
+
+    /// The client, connecting on first use.
+    pub(crate) async fn client(&mut self) -> Result<AtlanClient, CliError> {
+        if let Some(connection) = &self.connection {
+            return Ok(connection.client.clone());
+        }
+        let connection = Connection::open(&self.global).await?;
+        let client = connection.client.clone();
+        self.connection = Some(connection);
+        Ok(client)
+    }
+
+    /// How many requests the client has sent, once connected.
+    pub(crate) fn requests(&self) -> Option<u64> {
+        self.connection
+            .as_ref()
+            .map(|connection| connection.requests.count())
+    }
+
+    /// The base URL of the tenant (or sandbox) connected to, once connected.
+    pub(crate) fn base_url(&self) -> Option<&str> {
+        self.connection
+            .as_ref()
+            .map(|connection| connection.base_url.as_str())
+    }
+
+    /// Ends the command: stops the embedded sandbox, if any.
+    pub(crate) async fn close(self) {
+        if let Some(connection) = self.connection {
+            connection.close().await;
+        }
+    }
+}
 
 /// What a command needs to run: a client, and the sandbox behind it when there is one.
 pub(crate) struct Connection {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use atlan_workflows::WorkflowPhase;
 use atlan_workflows::model::AppRunStatus;
 use atlan_workflows::model::{Credential, decode};
-use atlan_workflows::query::DateMath;
+use atlan_workflows::query::TimeBound;
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
@@ -95,13 +95,13 @@ pub(crate) fn timezone(text: &str) -> Result<String, String> {
 
 /// A time bound: Elasticsearch date math (`now-6h`, `now/d`) or a date (RFC 3339), checked here so
 /// that a typo is a usage error, not a server error.
-pub(crate) fn date(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    DateMath::parse(text)
-        .map(|_| text.to_owned())
-        .map_err(|error| {
-            format!("`{text}` is not a time such as now-6h or 2026-01-31T00:00:00Z: {error}")
-        })
+pub(crate) fn date(text: &str) -> Result<TimeBound, String> {
+    TimeBound::parse(text).map_err(|error| {
+        format!(
+            "`{}` is not a time such as now-6h or 2026-01-31T00:00:00Z: {error}",
+            text.trim()
+        )
+    })
 }
 
 /// A `--workflow` value: a name, or a pattern (`*` any run of characters, `?` one).
@@ -271,8 +271,8 @@ mod tests {
 
     #[test]
     fn times_are_date_math_or_dates() {
-        assert_eq!(date("now-6h").unwrap(), "now-6h");
-        assert_eq!(date(" now/d ").unwrap(), "now/d");
+        assert_eq!(date("now-6h").unwrap().as_str(), "now-6h");
+        assert_eq!(date(" now/d ").unwrap().as_str(), "now/d");
         assert!(date("2026-01-31T00:00:00Z").is_ok());
         assert!(date("yesterday").is_err());
         assert!(date("now-6x").is_err());

@@ -2,51 +2,13 @@
 //! it arrives, with a progress line on a terminal. Runs, app runs, credentials and app workflows
 //! all go through [`print()`]; only the columns and the row of a result differ.
 
-use atlan_workflows::model::AppSummary;
-use atlan_workflows::{AppWorkflowList, Error, Listing, ListingQuery, Page};
+use atlan_workflows::{Error, Page, Paginated};
 use futures_util::TryStreamExt;
-use futures_util::stream::BoxStream;
 use jiff::Timestamp;
 
-use super::commands::Env;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::progress::Progress;
-
-/// A listing the CLI can print: its first page, or every page.
-pub(crate) trait Paged: Sized {
-    /// What it lists.
-    type Item;
-
-    /// The page asked for.
-    async fn first(&self) -> Result<Page<Self::Item>, Error>;
-
-    /// Every page from there on.
-    fn all(self) -> BoxStream<'static, Result<Page<Self::Item>, Error>>;
-}
-
-impl<Q: ListingQuery> Paged for Listing<Q> {
-    type Item = Q::Item;
-
-    async fn first(&self) -> Result<Page<Q::Item>, Error> {
-        self.page().await
-    }
-
-    fn all(self) -> BoxStream<'static, Result<Page<Q::Item>, Error>> {
-        self.pages()
-    }
-}
-
-impl Paged for AppWorkflowList {
-    type Item = AppSummary;
-
-    async fn first(&self) -> Result<Page<AppSummary>, Error> {
-        self.page().await
-    }
-
-    fn all(self) -> BoxStream<'static, Result<Page<AppSummary>, Error>> {
-        self.pages()
-    }
-}
 
 /// How a listing's results are shown.
 pub(crate) struct Shown<T> {
@@ -103,14 +65,14 @@ impl Owner {
 pub(crate) type LineOf<T> = fn(&T, &mut Vec<u8>) -> serde_json::Result<()>;
 
 /// Prints `listing`: its first page (with a note on how to see more), or every page with `all`.
-pub(crate) async fn print<L: Paged>(
+pub(crate) async fn print<L: Paginated>(
     listing: L,
     all: bool,
     shown: Shown<L::Item>,
     env: &mut Env,
 ) -> Result<(), CliError> {
     if !all {
-        let page = listing.first().await?;
+        let page = listing.page().await?;
         if page.items.is_empty() {
             return nothing(&shown, env).await;
         }
@@ -122,7 +84,7 @@ pub(crate) async fn print<L: Paged>(
     }
 
     let progress = Progress::listing();
-    let mut pages = listing.all();
+    let mut pages = listing.pages();
     let (mut fetched, mut items) = (0_u64, 0_u64);
     let result: Result<(), CliError> = async {
         while let Some(page) = pages.try_next().await? {

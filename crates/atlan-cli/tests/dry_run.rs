@@ -281,8 +281,8 @@ async fn search_bodies_are_what_the_query_builder_builds() {
             body(
                 searches::runs_by_status_and_time(
                     &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-                    &TimeBounds::since("now-6h"),
-                    &TimeBounds::since("now-1h"),
+                    &TimeBounds::since("now-6h".parse().unwrap()),
+                    &TimeBounds::since("now-1h".parse().unwrap()),
                     0,
                     100,
                 )
@@ -303,7 +303,7 @@ async fn search_bodies_are_what_the_query_builder_builds() {
                 searches::runs_by_status_and_time(
                     &[WorkflowPhase::Running],
                     &TimeBounds::any(),
-                    &TimeBounds::before("now"),
+                    &TimeBounds::before("now".parse().unwrap()),
                     0,
                     100,
                 )

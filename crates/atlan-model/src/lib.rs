@@ -60,6 +60,7 @@ mod meta;
 mod package;
 mod phase;
 mod redact;
+mod run_state;
 mod schedule;
 mod search;
 mod secret;
@@ -90,6 +91,7 @@ pub use meta::{
 pub use package::WorkflowPackage;
 pub use phase::{NodePhase, WorkflowPhase};
 pub use redact::{REDACTED, redact_credential_json, redact_workflow_json};
+pub use run_state::RunState;
 pub use schedule::{
     InvalidSchedule, WorkflowSchedule, WorkflowScheduleList, WorkflowScheduleResponse,
     WorkflowScheduleSpec, WorkflowScheduleStatus, check_cron, check_timezone,

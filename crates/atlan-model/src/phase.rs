@@ -32,12 +32,12 @@ string_enum! {
 impl WorkflowPhase {
     /// Whether a run in this phase has completed: Succeeded, Failed or Error (Argo's `Completed()`).
     pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Succeeded | Self::Failed | Self::Error)
+        self.state().is_ended()
     }
 
     /// Whether a run in this phase is still going: Pending or Running.
     pub fn is_active(&self) -> bool {
-        matches!(self, Self::Pending | Self::Running)
+        self.state().is_active()
     }
 }
 
@@ -64,10 +64,7 @@ string_enum! {
 impl NodePhase {
     /// Whether a node in this phase is final: Succeeded, Skipped, Failed, Error or Omitted.
     pub fn is_terminal(&self) -> bool {
-        matches!(
-            self,
-            Self::Succeeded | Self::Skipped | Self::Failed | Self::Error | Self::Omitted
-        )
+        self.state().is_ended()
     }
 }
 

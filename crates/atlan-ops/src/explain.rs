@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::cause::{Cause, Evidence, classify};
-use crate::view::{Api, RunView, Status, StepView};
+use crate::view::{Api, RunState, RunView, StepView};
 
 /// A run explained. `-o json` of `atlanctl runs explain` is this document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,7 +21,7 @@ pub struct Explanation {
     /// Its package or app.
     pub package: Option<String>,
     /// Its status.
-    pub status: Status,
+    pub status: RunState,
     /// When it started.
     pub started: Option<Timestamp>,
     /// When it ended.
@@ -132,7 +132,7 @@ pub fn explain(run: RunView, previous: Option<&RunView>) -> Explanation {
                 run.message.as_deref(),
             ],
             exit_code,
-            stopped: run.status == Status::Stopped || run.stopped_by.is_some(),
+            stopped: run.status == RunState::Stopped || run.stopped_by.is_some(),
         })
     });
     // The attempt's message is the pod's own; a retry node's is Argo's "No more retries left".
@@ -182,7 +182,7 @@ fn failed_step(steps: &[StepView]) -> Option<Failed<'_>> {
             step.kind.as_str(),
             "DAG" | "Steps" | "StepGroup" | "TaskGroup"
         );
-        if step.status.is_failure() && step.status != Status::Skipped && !container {
+        if step.status.is_failure() && step.status != RunState::Skipped && !container {
             let attempt = (step.kind == "Retry")
                 .then(|| step.children.iter().rev().find(|a| a.status.is_failure()))
                 .flatten();
@@ -247,7 +247,7 @@ mod tests {
         Timestamp::from_second(1_764_590_400 + seconds).ok()
     }
 
-    fn step(name: &str, kind: &str, status: Status, from: i64, to: i64) -> StepView {
+    fn step(name: &str, kind: &str, status: RunState, from: i64, to: i64) -> StepView {
         StepView {
             name: name.into(),
             kind: kind.into(),
@@ -262,7 +262,7 @@ mod tests {
         }
     }
 
-    fn run(status: Status, steps: Vec<StepView>) -> RunView {
+    fn run(status: RunState, steps: Vec<StepView>) -> RunView {
         RunView {
             api: Api::Legacy,
             run: "w-abcde".into(),
@@ -280,17 +280,20 @@ mod tests {
 
     #[test]
     fn a_retried_step_is_explained_by_its_last_attempt() {
-        let mut attempt = step("transform(1)", "Pod", Status::Failed, 50, 100);
+        let mut attempt = step("transform(1)", "Pod", RunState::Failed, 50, 100);
         attempt.message = Some("OOMKilled (exit code 137)".into());
         attempt.exit_code = Some(137);
         attempt.log_artifact = Some("w/transform/main.log".into());
-        let mut retry = step("transform", "Retry", Status::Failed, 10, 100);
+        let mut retry = step("transform", "Retry", RunState::Failed, 10, 100);
         retry.message = Some("No more retries left".into());
         retry.retries = 1;
-        retry.children = vec![step("transform(0)", "Pod", Status::Failed, 10, 50), attempt];
-        let mut dag = step("run", "DAG", Status::Failed, 0, 100);
-        dag.children = vec![step("extract", "Pod", Status::Succeeded, 0, 10), retry];
-        let explained = explain(run(Status::Failed, vec![dag]), None);
+        retry.children = vec![
+            step("transform(0)", "Pod", RunState::Failed, 10, 50),
+            attempt,
+        ];
+        let mut dag = step("run", "DAG", RunState::Failed, 0, 100);
+        dag.children = vec![step("extract", "Pod", RunState::Succeeded, 0, 10), retry];
+        let explained = explain(run(RunState::Failed, vec![dag]), None);
         assert_eq!(explained.failed_step.as_deref(), Some("transform"));
         assert_eq!(
             explained.message.as_deref(),
@@ -313,15 +316,15 @@ mod tests {
     #[test]
     fn a_success_has_no_cause_and_the_comparison_names_slower_and_missing_steps() {
         let previous = run(
-            Status::Succeeded,
+            RunState::Succeeded,
             vec![
-                step("extract", "Pod", Status::Succeeded, 0, 10),
-                step("publish", "Pod", Status::Succeeded, 10, 20),
+                step("extract", "Pod", RunState::Succeeded, 0, 10),
+                step("publish", "Pod", RunState::Succeeded, 10, 20),
             ],
         );
         let slow = run(
-            Status::Failed,
-            vec![step("extract", "Pod", Status::Failed, 0, 70)],
+            RunState::Failed,
+            vec![step("extract", "Pod", RunState::Failed, 0, 70)],
         );
         let explained = explain(slow, Some(&previous));
         assert_eq!(
@@ -343,7 +346,7 @@ mod tests {
 
     #[test]
     fn a_failed_run_without_nodes_falls_back_on_its_own_message() {
-        let mut bare = run(Status::Error, Vec::new());
+        let mut bare = run(RunState::Error, Vec::new());
         bare.message = Some("pod deleted".into());
         let explained = explain(bare, None);
         assert_eq!(explained.failed_step, None);

@@ -2,7 +2,7 @@
 //! successful run of a workflow, and every run started in a window.
 
 use atlan_workflows::model::{AppRunStatus, WorkflowPackage};
-use atlan_workflows::{AtlanClient, Error, Result, WorkflowPhase};
+use atlan_workflows::{AtlanClient, Error, Listing, Result, TimeBounded, WorkflowPhase};
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::glob::Glob;
@@ -183,7 +183,7 @@ pub async fn previous_success(client: &AtlanClient, run: &RunView) -> Result<Opt
                 .search()
                 .slug(run.workflow.clone())
                 .statuses([AppRunStatus::Succeeded])
-                .started_before(started.to_string())
+                .started_before(started)
                 .size(5)
                 .page()
                 .await?;
@@ -220,6 +220,23 @@ pub async fn each_run(
     each_changed_run(client, selection, window, None, PAGE, fold).await
 }
 
+/// A run search bounded to the runs started in `window` (and changed since `changed_since`), the
+/// same way on both APIs: the instants go to the search as they are, never as text to read again.
+fn within<Q: TimeBounded>(
+    search: Listing<Q>,
+    window: &Window,
+    changed_since: Option<jiff::Timestamp>,
+) -> Listing<Q> {
+    let mut search = search.started_since(window.since);
+    if let Some(before) = window.before {
+        search = search.started_before(before);
+    }
+    if let Some(changed) = changed_since {
+        search = search.changed_since(changed);
+    }
+    search
+}
+
 /// The page size of [`each_run`].
 const PAGE: u64 = 100;
 
@@ -237,11 +254,8 @@ pub async fn each_changed_run(
     page: u64,
     mut fold: impl FnMut(RunView),
 ) -> Result<Vec<Api>> {
-    let since = window.since.to_string();
-    let before = window.before.map(|at| at.to_string());
-    let changed = changed_since.map(|at| at.to_string());
     let legacy = if selection.api.includes(Api::Legacy) {
-        let mut search = client
+        let search = client
             .runs()
             .search()
             .phases([
@@ -251,16 +265,9 @@ pub async fn each_changed_run(
                 WorkflowPhase::Failed,
                 WorkflowPhase::Error,
             ])
-            .including_scheduled()
-            .started_since(since.clone())
-            .size(page);
-        if let Some(before) = &before {
-            search = search.started_before(before.clone());
-        }
-        if let Some(changed) = &changed {
-            search = search.changed_since(changed.clone());
-        }
-        search
+            .including_scheduled();
+        within(search, window, changed_since)
+            .size(page)
             .stream()
             .map(|hit| (Api::Legacy, hit.map(|hit| view::legacy::view(&hit))))
             .boxed()
@@ -268,22 +275,12 @@ pub async fn each_changed_run(
         futures_util::stream::empty().boxed()
     };
     let apps = if selection.api.includes(Api::Apps) {
-        let mut search = client
-            .apps()
-            .runs()
-            .search()
-            .started_since(since)
-            .size(page);
+        let mut search = client.apps().runs().search();
         if let Some(slug) = selection.workflow.as_ref().and_then(Glob::literal) {
             search = search.slug(slug.to_owned());
         }
-        if let Some(before) = &before {
-            search = search.started_before(before.clone());
-        }
-        if let Some(changed) = &changed {
-            search = search.changed_since(changed.clone());
-        }
-        search
+        within(search, window, changed_since)
+            .size(page)
             .stream()
             .map(|run| (Api::Apps, run.map(|run| view::apps::view(&run))))
             .boxed()

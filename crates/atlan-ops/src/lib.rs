@@ -55,7 +55,7 @@ pub use fetch::{ApiChoice, Selection};
 pub use glob::Glob;
 pub use preview::Preview;
 pub use stats::{RecentRun, Stats, WorkflowStats};
-pub use view::{Api, RunView, Status, StepView};
+pub use view::{Api, RunState, RunView, StepView};
 pub use window::{DEFAULT_SINCE, Window, WindowError};
 pub use workflow_facts::{RunSpan, ScheduleFacts, WorkflowFacts};
 

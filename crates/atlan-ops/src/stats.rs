@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::view::{Api, RunView, Status};
+use crate::view::{Api, RunState, RunView};
 use crate::window::Window;
 
 /// How many of a workflow's latest runs the chart shows.
@@ -56,14 +56,14 @@ pub struct RecentRun {
     /// When it started.
     pub started: Timestamp,
     /// Its status.
-    pub status: Status,
+    pub status: RunState,
     /// How long it took, if it ended.
     pub duration_s: Option<u64>,
 }
 
 impl RecentRun {
     /// A run that started at `started`, in `status`, that took `duration_s` if it ended.
-    pub fn new(started: Timestamp, status: Status, duration_s: Option<u64>) -> Self {
+    pub fn new(started: Timestamp, status: RunState, duration_s: Option<u64>) -> Self {
         Self {
             started,
             status,
@@ -76,7 +76,7 @@ impl RecentRun {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Outcome {
     /// Its status.
-    pub(crate) status: Status,
+    pub(crate) status: RunState,
     /// When it started.
     pub(crate) started: Option<Timestamp>,
     /// When it ended.
@@ -351,7 +351,7 @@ mod tests {
         Window::between(at(0), Some(at(1_000_000)))
     }
 
-    fn run(workflow: &str, status: Status, start: i64, duration: Option<i64>) -> RunView {
+    fn run(workflow: &str, status: RunState, start: i64, duration: Option<i64>) -> RunView {
         RunView {
             api: Api::Legacy,
             run: format!("{workflow}-{start}"),
@@ -392,13 +392,13 @@ mod tests {
         let mut stats = Stats::new(window());
         // Oldest to newest: success, failure, success, failure, error, running; arrival shuffled.
         for view in [
-            run("w", Status::Failed, 400, Some(40)),
-            run("w", Status::Succeeded, 100, Some(10)),
-            run("w", Status::Running, 600, None),
-            run("w", Status::Succeeded, 300, Some(30)),
-            run("w", Status::Error, 500, Some(50)),
-            run("w", Status::Failed, 200, Some(20)),
-            run("outside", Status::Failed, -10, Some(5)),
+            run("w", RunState::Failed, 400, Some(40)),
+            run("w", RunState::Succeeded, 100, Some(10)),
+            run("w", RunState::Running, 600, None),
+            run("w", RunState::Succeeded, 300, Some(30)),
+            run("w", RunState::Error, 500, Some(50)),
+            run("w", RunState::Failed, 200, Some(20)),
+            run("outside", RunState::Failed, -10, Some(5)),
         ] {
             stats.add(&view);
         }
@@ -414,9 +414,9 @@ mod tests {
             w.failure_streak, 2,
             "the failure at 400 and the error at 500"
         );
-        let statuses: Vec<Status> = w.recent.iter().map(|run| run.status).collect();
-        assert_eq!(statuses.first(), Some(&Status::Succeeded));
-        assert_eq!(statuses.last(), Some(&Status::Running));
+        let statuses: Vec<RunState> = w.recent.iter().map(|run| run.status).collect();
+        assert_eq!(statuses.first(), Some(&RunState::Succeeded));
+        assert_eq!(statuses.last(), Some(&RunState::Running));
         let json = serde_json::to_value(w).unwrap();
         let mut keys: Vec<&str> = json
             .as_object()
@@ -448,12 +448,12 @@ mod tests {
     #[test]
     fn none_ended_means_null_figures_and_rows_are_worst_first() {
         let mut stats = Stats::new(window());
-        stats.add(&run("only-running", Status::Running, 10, None));
-        stats.add(&run("healthy", Status::Succeeded, 10, Some(5)));
-        stats.add(&run("broken", Status::Failed, 10, Some(5)));
-        stats.add(&run("broken", Status::Failed, 20, Some(5)));
-        stats.add(&run("flaky", Status::Failed, 10, Some(5)));
-        stats.add(&run("flaky", Status::Succeeded, 20, Some(5)));
+        stats.add(&run("only-running", RunState::Running, 10, None));
+        stats.add(&run("healthy", RunState::Succeeded, 10, Some(5)));
+        stats.add(&run("broken", RunState::Failed, 10, Some(5)));
+        stats.add(&run("broken", RunState::Failed, 20, Some(5)));
+        stats.add(&run("flaky", RunState::Failed, 10, Some(5)));
+        stats.add(&run("flaky", RunState::Succeeded, 20, Some(5)));
         let rows = stats.finish();
         let order: Vec<&str> = rows.iter().map(|row| row.workflow.as_str()).collect();
         assert_eq!(order, ["broken", "flaky", "healthy", "only-running"]);
@@ -472,10 +472,10 @@ mod tests {
     #[test]
     fn merged_tallies_equal_one_tally_of_everything() {
         let views = [
-            run("w", Status::Failed, 400, Some(40)),
-            run("w", Status::Succeeded, 100, Some(10)),
-            run("w", Status::Succeeded, 300, Some(30)),
-            run("w", Status::Failed, 200, Some(20)),
+            run("w", RunState::Failed, 400, Some(40)),
+            run("w", RunState::Succeeded, 100, Some(10)),
+            run("w", RunState::Succeeded, 300, Some(30)),
+            run("w", RunState::Failed, 200, Some(20)),
         ];
         let mut whole = Stats::new(window());
         let mut left = Stats::new(window());

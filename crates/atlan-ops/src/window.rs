@@ -1,7 +1,7 @@
 //! The window of time figures are taken over: `--since` and `--before`, date math or RFC 3339,
 //! resolved once against an injected `now` so that every search and check sees the same instants.
 
-use atlan_workflows::query::{DateMath, Rounding};
+use atlan_workflows::query::{Rounding, TimeBound};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -55,6 +55,21 @@ impl Window {
     /// # Errors
     /// [`WindowError`] naming the bound.
     pub fn parse(since: &str, before: Option<&str>, now: Timestamp) -> Result<Self, WindowError> {
+        let since = checked("since", since)?;
+        let before = before.map(|before| checked("before", before)).transpose()?;
+        Self::resolve(&since, before.as_ref(), now)
+    }
+
+    /// The window of bounds already checked (as the CLI reads them), at `now`.
+    ///
+    /// # Errors
+    /// [`WindowError`] naming the bound (one whose date math leaves the range of dates, or bounds
+    /// the wrong way round).
+    pub fn resolve(
+        since: &TimeBound,
+        before: Option<&TimeBound>,
+        now: Timestamp,
+    ) -> Result<Self, WindowError> {
         let since = resolve("since", since, now, Rounding::Down)?;
         let before = before
             .map(|before| resolve("before", before, now, Rounding::Up))
@@ -78,21 +93,28 @@ impl Window {
     }
 }
 
-fn resolve(
-    option: &'static str,
-    text: &str,
-    now: Timestamp,
-    rounding: Rounding,
-) -> Result<Timestamp, WindowError> {
-    let not_a_date = |reason: String| WindowError::NotADate {
+/// `text` as a bound, or why it is not one.
+fn checked(option: &'static str, text: &str) -> Result<TimeBound, WindowError> {
+    TimeBound::parse(text).map_err(|error| not_a_date(option, text, error.to_string()))
+}
+
+fn not_a_date(option: &'static str, text: &str, reason: String) -> WindowError {
+    WindowError::NotADate {
         option,
         text: text.chars().take(256).collect(),
         reason,
-    };
-    DateMath::parse(text.trim())
-        .map_err(|error| not_a_date(error.to_string()))?
+    }
+}
+
+fn resolve(
+    option: &'static str,
+    bound: &TimeBound,
+    now: Timestamp,
+    rounding: Rounding,
+) -> Result<Timestamp, WindowError> {
+    bound
         .resolve(now, &TimeZone::UTC, rounding)
-        .map_err(|error| not_a_date(error.to_string()))
+        .map_err(|error| not_a_date(option, bound.as_str(), error.to_string()))
 }
 
 #[cfg(test)]

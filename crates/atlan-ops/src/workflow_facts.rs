@@ -12,7 +12,7 @@ use jiff::Timestamp;
 
 use crate::fetch::{ApiChoice, not_served};
 use crate::uses;
-use crate::view::{Api, Status};
+use crate::view::{Api, RunState};
 
 /// The annotation with a scheduled legacy workflow's name.
 const ATLAN_NAME: &str = "orchestration.atlan.com/atlanName";
@@ -54,7 +54,7 @@ pub struct RunSpan {
     /// When it ended (`None` while it has not).
     pub finished: Option<Timestamp>,
     /// Its status.
-    pub status: Status,
+    pub status: RunState,
 }
 
 impl RunSpan {
@@ -63,7 +63,7 @@ impl RunSpan {
         run: impl Into<String>,
         started: Timestamp,
         finished: Option<Timestamp>,
-        status: Status,
+        status: RunState,
     ) -> Self {
         Self {
             run: run.into(),
@@ -341,13 +341,13 @@ mod tests {
             RunSpan::new(run, at(started), Some(at(started)), status)
         };
         let mut manual = WorkflowFacts::new(Api::Legacy, "manual");
-        manual.saw(span("b", "2026-12-02T00:00:00Z", Status::Failed));
-        manual.saw(span("a", "2026-12-01T00:00:00Z", Status::Succeeded));
+        manual.saw(span("b", "2026-12-02T00:00:00Z", RunState::Failed));
+        manual.saw(span("a", "2026-12-01T00:00:00Z", RunState::Succeeded));
         manual.saw(RunSpan::new(
             "c",
             at("2026-12-03T00:00:00Z"),
             None,
-            Status::Running,
+            RunState::Running,
         ));
         assert_eq!(manual.last_ended.as_ref().unwrap().run, "b");
         assert!(
@@ -359,7 +359,7 @@ mod tests {
         scheduled
             .schedules
             .push(ScheduleFacts::new("0 2 * * *", "UTC"));
-        scheduled.saw(span("a", "2026-12-01T00:00:00Z", Status::Succeeded));
+        scheduled.saw(span("a", "2026-12-01T00:00:00Z", RunState::Succeeded));
         assert_eq!(scheduled.runs.len(), 1);
         assert!(scheduled.is_scheduled());
         scheduled.schedules[0].suspended = true;

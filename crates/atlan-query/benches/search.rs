@@ -58,8 +58,8 @@ fn run(index: u64) -> Value {
 #[divan::bench]
 fn build_and_serialize_runs_by_status_and_time(bencher: Bencher<'_, '_>) {
     let phases = [WorkflowPhase::Succeeded, WorkflowPhase::Failed];
-    let started = TimeBounds::since("now-6h");
-    let finished = TimeBounds::since("now-1h");
+    let started = TimeBounds::since("now-6h".parse().unwrap());
+    let finished = TimeBounds::since("now-1h".parse().unwrap());
     bencher.bench(|| {
         let search =
             workflows::runs_by_status_and_time(black_box(&phases), &started, &finished, 0, 100)
@@ -99,8 +99,8 @@ fn evaluate_runs_by_status_and_time_over_100k_runs(bencher: Bencher<'_, '_>) {
     let options = EvalOptions::at(Timestamp::from_second(NOW).unwrap());
     let search = workflows::runs_by_status_and_time(
         &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-        &TimeBounds::since("now-7d"),
-        &TimeBounds::since("now-6d"),
+        &TimeBounds::since("now-7d".parse().unwrap()),
+        &TimeBounds::since("now-6d".parse().unwrap()),
         0,
         100,
     )

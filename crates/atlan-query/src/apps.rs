@@ -9,6 +9,7 @@ use atlan_model::{APP_WORKFLOWS_PREFIX, AppRunStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::bound::TimeBound;
 use crate::query::Query;
 use crate::search::{Search, Sort, SortOrder};
 use crate::workflows::{QueryError, TimeBounds, non_empty};
@@ -160,10 +161,10 @@ pub fn run_by_id(run_id: &str) -> Result<AtlasSearch, QueryError> {
 /// let filter = RunFilter::default()
 ///     .slug("prod-snowflake-0c4f9a1e")
 ///     .statuses([AppRunStatus::Failed, AppRunStatus::Error])
-///     .started(TimeBounds::since("now-1d"));
+///     .started(TimeBounds::since("now-1d".parse()?));
 /// let search = runs(&filter)?;
 /// assert_eq!(search.dsl.size, 100);
-/// # Ok::<(), atlan_query::workflows::QueryError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -177,8 +178,8 @@ pub struct RunFilter {
     /// Bounds on `appWorkflowRunCompletedAt`.
     pub completed: TimeBounds,
     /// Only runs that changed at or after this time: started or completed then, or still active
-    /// (Pending or Running), as [`crate::workflows::runs_changed_since`] for legacy runs.
-    pub changed_since: Option<String>,
+    /// (Pending or Running), as [`crate::workflows::RunFilter::changed_since`] for legacy runs.
+    pub changed_since: Option<TimeBound>,
     /// The first hit.
     pub from: u64,
     /// The page size (default 100).
@@ -230,8 +231,8 @@ impl RunFilter {
 
     /// Only runs that changed at or after `since` (started, completed, or still active).
     #[must_use]
-    pub fn changed_since(mut self, since: impl Into<String>) -> Self {
-        self.changed_since = Some(since.into());
+    pub fn changed_since(mut self, since: TimeBound) -> Self {
+        self.changed_since = Some(since);
         self
     }
 
@@ -247,8 +248,8 @@ impl RunFilter {
 /// App workflow runs as `filter` says, newest first (by start, then `__guid`); total tracked.
 ///
 /// # Errors
-/// [`QueryError::Empty`] for an empty slug, [`QueryError::Date`] for a bound that is not date
-/// math, [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+/// [`QueryError::Empty`] for an empty slug, [`QueryError::ZeroSize`],
+/// [`QueryError::ResultWindow`].
 pub fn runs(filter: &RunFilter) -> Result<AtlasSearch, QueryError> {
     let mut query = live_runs();
     if let Some(slug) = &filter.slug {
@@ -261,17 +262,18 @@ pub fn runs(filter: &RunFilter) -> Result<AtlasSearch, QueryError> {
             filter.statuses.iter().map(AppRunStatus::as_str),
         ));
     }
-    if let Some(range) = filter.started.to_query(STARTED_AT)? {
+    if let Some(range) = filter.started.to_query(STARTED_AT) {
         query = query.filter(range);
     }
-    if let Some(range) = filter.completed.to_query(COMPLETED_AT)? {
+    if let Some(range) = filter.completed.to_query(COMPLETED_AT) {
         query = query.filter(range);
     }
     if let Some(since) = &filter.changed_since {
         let active = [AppRunStatus::Pending, AppRunStatus::Running];
+        let since = TimeBounds::since(since.clone());
         query = query.filter(crate::workflows::changed_query(
-            TimeBounds::since(since.as_str()).to_query(STARTED_AT)?,
-            TimeBounds::since(since.as_str()).to_query(COMPLETED_AT)?,
+            since.to_query(STARTED_AT),
+            since.to_query(COMPLETED_AT),
             Query::terms(STATUS, active.iter().map(AppRunStatus::as_str)),
         ));
     }

@@ -87,6 +87,11 @@ pub struct DateMathError {
 }
 
 impl DateMathError {
+    /// The text that is not valid date math.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
     fn new(input: &str, reason: impl Into<String>) -> Self {
         Self {
             input: input.to_owned(),
@@ -112,6 +117,14 @@ impl DateMath {
         };
         let operations = parse_operations(input, math)?;
         Ok(Self { anchor, operations })
+    }
+
+    /// The expression of one instant (no math).
+    pub(crate) fn at(instant: Timestamp) -> Self {
+        Self {
+            anchor: Anchor::Date(AnchorDate::Instant(instant)),
+            operations: Vec::new(),
+        }
     }
 
     /// Whether the expression depends on `now`.

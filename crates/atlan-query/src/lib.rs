@@ -7,7 +7,8 @@
 //! - [`workflows`]: one constructor per Atlan search (`find_by_id`, `find_by_type`, `find_run_by_id`,
 //!   `runs_by_phase`, `runs_by_status_and_time`, `latest_run`, `current_run`, `schedule_query`), each
 //!   validating its input;
-//! - [`DateMath`]: Elasticsearch date math (`now-6h`, `now-1d/d`), checked before anything is sent;
+//! - [`DateMath`]: Elasticsearch date math (`now-6h`, `now-1d/d`), and [`TimeBound`], a bound of a
+//!   search's time range checked once where it is read and carried as it is to the wire;
 //! - with the `eval` feature, [`Search::execute`](eval) evaluates a search over JSON documents with
 //!   Elasticsearch semantics (this is how `atlan-sandbox` serves searches).
 //!
@@ -20,8 +21,8 @@
 //!
 //! let search = workflows::runs_by_status_and_time(
 //!     &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-//!     &TimeBounds::since("now-6h"),
-//!     &TimeBounds::since("now-1h"),
+//!     &TimeBounds::since("now-6h".parse()?),
+//!     &TimeBounds::since("now-1h".parse()?),
 //!     0,
 //!     100,
 //! )?;
@@ -30,6 +31,7 @@
 //! ```
 
 pub mod apps;
+mod bound;
 mod datemath;
 mod index;
 mod query;
@@ -39,6 +41,7 @@ pub mod workflows;
 #[cfg(feature = "eval")]
 pub mod eval;
 
+pub use bound::{IntoTimeBound, TimeBound};
 pub use datemath::{DateMath, DateMathError, Rounding, parse_date, parse_time_zone};
 pub use index::Index;
 pub use query::{

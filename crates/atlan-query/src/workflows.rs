@@ -9,7 +9,8 @@ use atlan_model::{
     CREATOR_LABEL, PHASE_LABEL, SCHEDULE_QUERY_PACKAGE, WorkflowPackage, WorkflowPhase,
 };
 
-use crate::datemath::{DateMath, DateMathError};
+use crate::bound::TimeBound;
+use crate::datemath::DateMathError;
 use crate::query::Query;
 use crate::search::{MAX_RESULT_WINDOW, Search, Sort, SortOrder};
 
@@ -53,19 +54,19 @@ pub enum QueryError {
 }
 
 /// A bound on a run timestamp: a lower bound (`since`, sent as `gte`) and/or an upper bound (`before`,
-/// sent as `lte`). Each is an RFC 3339 timestamp or date math such as `now-6h`.
+/// sent as `lte`), each a [`TimeBound`] (checked once, where it was read).
 ///
 /// The seed page's "runs by status and time range" sends `gte` for both `startedAt` and `finishedAt`
 /// (`finished_at="now-1h"` means "finished within the last hour"): that is
-/// `TimeBounds::since("now-1h")`. pyatlan 8.4.2 and later send `lte` for `finishedAt` ("finished
+/// `TimeBounds::since(..)`. pyatlan 8.4.2 and later send `lte` for `finishedAt` ("finished
 /// before"): that is `TimeBounds::before(..)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TimeBounds {
     /// Lower bound, inclusive (`gte`).
-    pub since: Option<String>,
+    pub since: Option<TimeBound>,
     /// Upper bound, inclusive (`lte`).
-    pub before: Option<String>,
+    pub before: Option<TimeBound>,
 }
 
 impl TimeBounds {
@@ -75,26 +76,26 @@ impl TimeBounds {
     }
 
     /// At or after `since`.
-    pub fn since(since: impl Into<String>) -> Self {
+    pub fn since(since: TimeBound) -> Self {
         Self {
-            since: Some(since.into()),
+            since: Some(since),
             before: None,
         }
     }
 
     /// At or before `before`.
-    pub fn before(before: impl Into<String>) -> Self {
+    pub fn before(before: TimeBound) -> Self {
         Self {
             since: None,
-            before: Some(before.into()),
+            before: Some(before),
         }
     }
 
     /// Between `since` and `before`, both inclusive.
-    pub fn between(since: impl Into<String>, before: impl Into<String>) -> Self {
+    pub fn between(since: TimeBound, before: TimeBound) -> Self {
         Self {
-            since: Some(since.into()),
-            before: Some(before.into()),
+            since: Some(since),
+            before: Some(before),
         }
     }
 
@@ -104,20 +105,18 @@ impl TimeBounds {
     }
 
     /// The range query on `field`, or `None` when unbounded.
-    pub(crate) fn to_query(&self, field: &str) -> Result<Option<Query>, QueryError> {
+    pub(crate) fn to_query(&self, field: &str) -> Option<Query> {
         if self.is_any() {
-            return Ok(None);
+            return None;
         }
         let mut range = Query::range(field);
         if let Some(since) = &self.since {
-            DateMath::parse(since)?;
             range = range.gte(since.as_str());
         }
         if let Some(before) = &self.before {
-            DateMath::parse(before)?;
             range = range.lte(before.as_str());
         }
-        Ok(Some(range.into()))
+        Some(range.into())
     }
 }
 
@@ -279,12 +278,12 @@ pub fn runs_of_workflow(workflow_name: &str, from: u64, size: u64) -> Result<Sea
 }
 
 /// `runs/indexsearch`: a page of runs (of any workflow, started by a user) in any of `phases`,
-/// started and finished within the given bounds, newest first. See [`TimeBounds`] for how the
-/// seed's `gte` and pyatlan's `lte` on `finishedAt` are both expressed.
+/// started and finished within the given bounds, newest first: the seed page's "runs by status
+/// and time range". See [`TimeBounds`] for how the seed's `gte` and pyatlan's `lte` on
+/// `finishedAt` are both expressed, and [`RunFilter`] for the rest of what a run search can ask.
 ///
 /// # Errors
-/// [`QueryError::NoPhases`], [`QueryError::Date`] for a bound that is not date math,
-/// [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+/// [`QueryError::NoPhases`], [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
 pub fn runs_by_status_and_time(
     phases: &[WorkflowPhase],
     started: &TimeBounds,
@@ -292,51 +291,98 @@ pub fn runs_by_status_and_time(
     from: u64,
     size: u64,
 ) -> Result<Search, QueryError> {
-    runs_in_phases_and_time(phases, started, finished, from, size, true, Changed::Any)
+    let filter = RunFilter::new(phases.iter().cloned())
+        .started(started.clone())
+        .finished(finished.clone())
+        .page(from, size);
+    runs(&filter)
 }
 
-/// `runs/indexsearch`: as [`runs_by_status_and_time`], but whoever started the runs: the runs the
-/// cron controller starts for a schedule (which carry no creator label) are found too. This is the
-/// search of health figures, where a scheduled run that failed counts as much as any other.
+/// What [`runs`] looks for, as [`crate::apps::RunFilter`] for app runs: runs in some phases,
+/// started and finished within bounds, started by a user (or by a schedule too), changed since a
+/// time, one page of them.
 ///
-/// # Errors
-/// As [`runs_by_status_and_time`].
-pub fn runs_by_status_and_time_including_scheduled(
-    phases: &[WorkflowPhase],
-    started: &TimeBounds,
-    finished: &TimeBounds,
-    from: u64,
-    size: u64,
-) -> Result<Search, QueryError> {
-    runs_in_phases_and_time(phases, started, finished, from, size, false, Changed::Any)
-}
-
-/// `runs/indexsearch`: as [`runs_by_status_and_time_including_scheduled`], and only the runs that
-/// changed at or after `changed_since`: started then, finished then, or still active (Pending or
-/// Running, so that a run seen before is seen again until it ends). This is the incremental poll
-/// of a monitor: what it returns grows with what changed, not with the window.
+/// ```
+/// use atlan_model::WorkflowPhase;
+/// use atlan_query::workflows::{RunFilter, TimeBounds, runs};
 ///
-/// # Errors
-/// As [`runs_by_status_and_time`]; [`QueryError::Date`] when `changed_since` is not date math.
-pub fn runs_changed_since(
-    phases: &[WorkflowPhase],
-    started: &TimeBounds,
-    finished: &TimeBounds,
-    changed_since: &str,
-    from: u64,
-    size: u64,
-) -> Result<Search, QueryError> {
-    let changed = Changed::Since(changed_since);
-    runs_in_phases_and_time(phases, started, finished, from, size, false, changed)
+/// let filter = RunFilter::new([WorkflowPhase::Failed])
+///     .started(TimeBounds::since("now-1d".parse()?))
+///     .including_scheduled();
+/// let search = runs(&filter)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunFilter {
+    /// Runs in one of these phases (at least one).
+    pub phases: Vec<WorkflowPhase>,
+    /// Bounds on `status.startedAt`.
+    pub started: TimeBounds,
+    /// Bounds on `status.finishedAt`.
+    pub finished: TimeBounds,
+    /// Whether the runs a schedule started (which carry no creator label) are found too: the
+    /// search of health figures, where a scheduled run that failed counts as much as any other.
+    pub including_scheduled: bool,
+    /// Only runs that changed at or after this time: started then, finished then, or still active
+    /// (Pending or Running, so that a run seen before is seen again until it ends). This is the
+    /// incremental poll of a monitor: what it returns grows with what changed, not with the window.
+    pub changed_since: Option<TimeBound>,
+    /// The first hit.
+    pub from: u64,
+    /// The page size (default 100).
+    pub size: u64,
 }
 
-/// Which runs [`runs_in_phases_and_time`] keeps by when they last changed.
-#[derive(Clone, Copy)]
-enum Changed<'a> {
-    /// Whenever.
-    Any,
-    /// At or after this time, or still active.
-    Since(&'a str),
+impl RunFilter {
+    /// Runs in these phases, any time, started by a user, the first 100.
+    pub fn new(phases: impl IntoIterator<Item = WorkflowPhase>) -> Self {
+        Self {
+            phases: phases.into_iter().collect(),
+            started: TimeBounds::any(),
+            finished: TimeBounds::any(),
+            including_scheduled: false,
+            changed_since: None,
+            from: 0,
+            size: 100,
+        }
+    }
+
+    /// Bounds on when runs started.
+    #[must_use]
+    pub fn started(mut self, bounds: TimeBounds) -> Self {
+        self.started = bounds;
+        self
+    }
+
+    /// Bounds on when runs finished.
+    #[must_use]
+    pub fn finished(mut self, bounds: TimeBounds) -> Self {
+        self.finished = bounds;
+        self
+    }
+
+    /// The runs a schedule started too.
+    #[must_use]
+    pub fn including_scheduled(mut self) -> Self {
+        self.including_scheduled = true;
+        self
+    }
+
+    /// Only runs that changed at or after `since` (started, finished, or still active).
+    #[must_use]
+    pub fn changed_since(mut self, since: TimeBound) -> Self {
+        self.changed_since = Some(since);
+        self
+    }
+
+    /// The page: `size` hits from `from`.
+    #[must_use]
+    pub fn page(mut self, from: u64, size: u64) -> Self {
+        self.from = from;
+        self.size = size;
+        self
+    }
 }
 
 /// Started at or after a time, finished at or after it, or active: at least one of the three.
@@ -352,50 +398,48 @@ pub(crate) fn changed_query(
     changed.should(active).into()
 }
 
-fn runs_in_phases_and_time(
-    phases: &[WorkflowPhase],
-    started: &TimeBounds,
-    finished: &TimeBounds,
-    from: u64,
-    size: u64,
-    with_creator: bool,
-    changed: Changed<'_>,
-) -> Result<Search, QueryError> {
-    if phases.is_empty() {
+/// The query on a run's phase label: one of `phases`.
+fn in_phases(phases: &[WorkflowPhase]) -> Query {
+    Query::nested(
+        METADATA,
+        Query::terms(
+            format!("metadata.labels.{PHASE_LABEL}.keyword"),
+            phases.iter().map(WorkflowPhase::as_str),
+        ),
+    )
+    .into()
+}
+
+/// `runs/indexsearch`: runs as `filter` says, newest first.
+///
+/// # Errors
+/// [`QueryError::NoPhases`], [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn runs(filter: &RunFilter) -> Result<Search, QueryError> {
+    if filter.phases.is_empty() {
         return Err(QueryError::NoPhases);
     }
-    let phase_label = format!("metadata.labels.{PHASE_LABEL}.keyword");
-    let mut query = Query::bool().must(Query::nested(
-        METADATA,
-        Query::terms(phase_label, phases.iter().map(WorkflowPhase::as_str)),
-    ));
-    if let Some(range) = started.to_query("status.startedAt")? {
+    let mut query = Query::bool().must(in_phases(&filter.phases));
+    if let Some(range) = filter.started.to_query("status.startedAt") {
         query = query.must(range);
     }
-    if let Some(range) = finished.to_query("status.finishedAt")? {
+    if let Some(range) = filter.finished.to_query("status.finishedAt") {
         query = query.must(range);
     }
-    if with_creator {
+    if !filter.including_scheduled {
         query = query.must(Query::nested(
             METADATA,
             Query::exists(format!("metadata.labels.{CREATOR_LABEL}")),
         ));
     }
-    if let Changed::Since(since) = changed {
-        let active = [WorkflowPhase::Pending, WorkflowPhase::Running];
+    if let Some(since) = &filter.changed_since {
+        let since = TimeBounds::since(since.clone());
         query = query.must(changed_query(
-            TimeBounds::since(since).to_query("status.startedAt")?,
-            TimeBounds::since(since).to_query("status.finishedAt")?,
-            Query::nested(
-                METADATA,
-                Query::terms(
-                    format!("metadata.labels.{PHASE_LABEL}.keyword"),
-                    active.iter().map(WorkflowPhase::as_str),
-                ),
-            ),
+            since.to_query("status.startedAt"),
+            since.to_query("status.finishedAt"),
+            in_phases(&[WorkflowPhase::Pending, WorkflowPhase::Running]),
         ));
     }
-    Ok(atlan_search(query, from, size)?.sort(default_sort()))
+    Ok(atlan_search(query, filter.from, filter.size)?.sort(default_sort()))
 }
 
 /// `runs/indexsearch`: the most recent run of a workflow (`size 1`), by `status.startedAt`

@@ -75,8 +75,11 @@ fn runs_by_status_and_time() {
     insta::assert_json_snapshot!(
         workflows::runs_by_status_and_time(
             &[WorkflowPhase::Failed, WorkflowPhase::Error],
-            &TimeBounds::between("2026-11-01T00:00:00Z", "now/d"),
-            &TimeBounds::before("now-1h"),
+            &TimeBounds::between(
+                "2026-11-01T00:00:00Z".parse().unwrap(),
+                "now/d".parse().unwrap()
+            ),
+            &TimeBounds::before("now-1h".parse().unwrap()),
             100,
             100,
         )
@@ -86,41 +89,27 @@ fn runs_by_status_and_time() {
 
 #[test]
 fn runs_by_status_and_time_including_scheduled() {
-    insta::assert_json_snapshot!(
-        workflows::runs_by_status_and_time_including_scheduled(
-            &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-            &TimeBounds::since("now-7d"),
-            &TimeBounds::any(),
-            0,
-            100,
-        )
-        .unwrap()
-    );
+    let filter = workflows::RunFilter::new([WorkflowPhase::Succeeded, WorkflowPhase::Failed])
+        .started(TimeBounds::since("now-7d".parse().unwrap()))
+        .including_scheduled();
+    insta::assert_json_snapshot!(workflows::runs(&filter).unwrap());
 }
 
 #[test]
 fn runs_changed_since() {
-    insta::assert_json_snapshot!(
-        workflows::runs_changed_since(
-            &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-            &TimeBounds::since("now-7d"),
-            &TimeBounds::any(),
-            "2026-06-15T11:55:00Z",
-            0,
-            100,
-        )
-        .unwrap()
-    );
+    let filter = workflows::RunFilter::new([WorkflowPhase::Succeeded, WorkflowPhase::Failed])
+        .started(TimeBounds::since("now-7d".parse().unwrap()))
+        .including_scheduled()
+        .changed_since("2026-06-15T11:55:00Z".parse().unwrap());
+    insta::assert_json_snapshot!(workflows::runs(&filter).unwrap());
+    assert!("yesterday".parse::<atlan_query::TimeBound>().is_err());
+}
+
+#[test]
+fn runs_without_phases_are_refused() {
     assert!(matches!(
-        workflows::runs_changed_since(
-            &[WorkflowPhase::Failed],
-            &TimeBounds::any(),
-            &TimeBounds::any(),
-            "yesterday",
-            0,
-            10
-        ),
-        Err(QueryError::Date(_))
+        workflows::runs(&workflows::RunFilter::new([])),
+        Err(QueryError::NoPhases)
     ));
 }
 
@@ -212,15 +201,8 @@ fn phases_and_dates_are_checked() {
         workflows::runs_by_status_and_time(&[], &any, &any, 0, 10),
         Err(QueryError::NoPhases)
     );
-    let error = workflows::runs_by_status_and_time(
-        &[WorkflowPhase::Failed],
-        &TimeBounds::since("yesterday"),
-        &any,
-        0,
-        10,
-    )
-    .unwrap_err();
-    assert!(matches!(error, QueryError::Date(_)));
+    // A bound is checked where it is read, once: a search never sees one that is not a time.
+    let error = "yesterday".parse::<atlan_query::TimeBound>().unwrap_err();
     assert!(
         error
             .to_string()

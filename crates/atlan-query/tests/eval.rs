@@ -104,8 +104,8 @@ fn the_seed_searches_over_the_fixture_runs() {
     // At 11:00: finished runs that started and finished in the last 6 hours (the seed's `gte`).
     let recent = workflows::runs_by_status_and_time(
         &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-        &TimeBounds::since("now-6h"),
-        &TimeBounds::since("now-6h"),
+        &TimeBounds::since("now-6h".parse().unwrap()),
+        &TimeBounds::since("now-6h".parse().unwrap()),
         0,
         100,
     )
@@ -121,8 +121,8 @@ fn the_seed_searches_over_the_fixture_runs() {
     // pyatlan's `lte` on finishedAt: finished before 09:00.
     let earlier = workflows::runs_by_status_and_time(
         &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-        &TimeBounds::since("now-8h"),
-        &TimeBounds::before("now-2h"),
+        &TimeBounds::since("now-8h".parse().unwrap()),
+        &TimeBounds::before("now-2h".parse().unwrap()),
         0,
         100,
     )
@@ -137,8 +137,8 @@ fn the_seed_searches_over_the_fixture_runs() {
 
     let stopped_too = workflows::runs_by_status_and_time(
         &[WorkflowPhase::Failed],
-        &TimeBounds::since("2024-11-18"),
-        &TimeBounds::before("now+1d/d"),
+        &TimeBounds::since("2024-11-18".parse().unwrap()),
+        &TimeBounds::before("now+1d/d".parse().unwrap()),
         0,
         100,
     )
@@ -632,8 +632,8 @@ fn atlan_searches(phase_workflow: &str) -> Vec<Search> {
         workflows::runs_by_phase(phase_workflow, &WorkflowPhase::Succeeded, 0, 100).unwrap(),
         workflows::runs_by_status_and_time(
             &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-            &TimeBounds::since("now-8h"),
-            &TimeBounds::before("now-2h"),
+            &TimeBounds::since("now-8h".parse().unwrap()),
+            &TimeBounds::before("now-2h".parse().unwrap()),
             0,
             100,
         )

@@ -335,8 +335,10 @@ fn bounds(times: Vec<i64>) -> impl Strategy<Value = Bounds> {
     )
         .prop_map(|(since, before)| {
             let mut bounds = TimeBounds::any();
-            bounds.since = since.map(|(offset, relative)| bound_text(offset, relative));
-            bounds.before = before.map(|(offset, relative)| bound_text(offset, relative));
+            bounds.since =
+                since.map(|(offset, relative)| bound_text(offset, relative).parse().unwrap());
+            bounds.before =
+                before.map(|(offset, relative)| bound_text(offset, relative).parse().unwrap());
             (bounds, since.map(|b| b.0), before.map(|b| b.0))
         })
 }

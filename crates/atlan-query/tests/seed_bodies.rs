@@ -58,8 +58,8 @@ fn retrieve_workflow_run_by_id() {
 fn retrieve_workflow_runs_by_status_and_time_range() {
     let search = workflows::runs_by_status_and_time(
         &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-        &TimeBounds::since("now-6h"),
-        &TimeBounds::since("now-1h"),
+        &TimeBounds::since("now-6h".parse().unwrap()),
+        &TimeBounds::since("now-1h".parse().unwrap()),
         0,
         100,
     )
@@ -84,8 +84,8 @@ fn retrieve_all_workflow_runs_by_their_phase() {
 fn pyatlans_finished_before_is_reachable() {
     let search = workflows::runs_by_status_and_time(
         &[WorkflowPhase::Succeeded],
-        &TimeBounds::since("now-6h"),
-        &TimeBounds::before("now-1h"),
+        &TimeBounds::since("now-6h".parse().unwrap()),
+        &TimeBounds::before("now-1h".parse().unwrap()),
         0,
         100,
     )

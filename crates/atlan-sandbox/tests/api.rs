@@ -383,7 +383,7 @@ async fn runs_by_status_and_time_follow_the_clock() {
         search_body(
             &workflows::runs_by_status_and_time(
                 &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-                &TimeBounds::since(since),
+                &TimeBounds::since(since.parse().unwrap()),
                 &TimeBounds::any(),
                 0,
                 1000,

@@ -78,7 +78,7 @@ async fn synthetic_data_is_the_same_every_time() {
         let api = Api::new(&sandbox.base_url(), sandbox.api_key());
         let search = workflows::runs_by_status_and_time(
             &[WorkflowPhase::Failed],
-            &TimeBounds::since("now-7d"),
+            &TimeBounds::since("now-7d".parse().unwrap()),
             &TimeBounds::any(),
             0,
             50,

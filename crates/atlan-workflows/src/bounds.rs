@@ -1,9 +1,14 @@
-//! Time bounds checked when they are set, the same way for every search that takes them (legacy
-//! runs and app runs): `*_since` (inclusive lower bound) and `*_before` (inclusive upper bound).
+//! Time bounds of the run searches, set the same way on both (legacy runs and app runs):
+//! `started_since`, `started_before`, `finished_since`, `finished_before` and `changed_since`,
+//! each given as text (checked once, here), an instant or an [`atlan_query::TimeBound`] already
+//! checked (taken as it is). `*_since` bounds are inclusive lower bounds, `*_before` inclusive upper
+//! bounds.
 
-use atlan_query::DateMath;
+use atlan_query::workflows::TimeBounds;
+use atlan_query::{IntoTimeBound, TimeBound};
 
 use crate::error::{Error, Result};
+use crate::listing::{Listing, ListingQuery};
 
 /// Remembers the first bound that was not a time, to fail the search with before anything is
 /// built or sent.
@@ -13,18 +18,21 @@ pub(crate) struct BoundCheck {
 }
 
 impl BoundCheck {
-    /// `time`, trimmed; when it is neither a date nor date math, remembered as the error (the
-    /// first such bound is the one named).
-    pub(crate) fn check(&mut self, time: impl Into<String>) -> String {
-        let time = time.into().trim().to_owned();
-        if let Err(error) = DateMath::parse(&time)
-            && self.invalid.is_none()
-        {
-            self.invalid = Some(format!(
-                "`{time}` is not a time such as now-6h or 2026-01-31T00:00:00Z: {error}"
-            ));
+    /// `time` as a bound; when it is neither a date nor date math, `None`, remembered as the error
+    /// (the first such bound is the one named).
+    pub(crate) fn check(&mut self, time: impl IntoTimeBound) -> Option<TimeBound> {
+        match time.into_time_bound() {
+            Ok(bound) => Some(bound),
+            Err(error) => {
+                if self.invalid.is_none() {
+                    self.invalid = Some(format!(
+                        "`{}` is not a time such as now-6h or 2026-01-31T00:00:00Z: {error}",
+                        error.input()
+                    ));
+                }
+                None
+            }
         }
-        time
     }
 
     /// Whether every bound set was a time.
@@ -39,6 +47,69 @@ impl BoundCheck {
     }
 }
 
+/// The time bounds of a run search, and whether each was a time.
+#[derive(Debug, Clone, Default)]
+pub struct RunBounds {
+    pub(crate) started: TimeBounds,
+    pub(crate) finished: TimeBounds,
+    pub(crate) changed_since: Option<TimeBound>,
+    pub(crate) check: BoundCheck,
+}
+
+/// A run search with time bounds: [`crate::RunsByStatus`] and [`crate::AppRunQuery`]. Sealed.
+pub trait TimeBounded: ListingQuery {
+    /// Its bounds.
+    #[doc(hidden)]
+    fn run_bounds(&mut self) -> &mut RunBounds;
+
+    /// What else setting `changed_since` means for this search.
+    #[doc(hidden)]
+    fn on_changed_since(&mut self) {}
+}
+
+impl<Q: TimeBounded> Listing<Q> {
+    /// Started at or after `time` (RFC 3339, date math such as `now-1d`, or a
+    /// [`TimeBound`]).
+    pub fn started_since(mut self, time: impl IntoTimeBound) -> Self {
+        let bounds = self.query.run_bounds();
+        bounds.started.since = bounds.check.check(time);
+        self
+    }
+
+    /// Started at or before `time`.
+    pub fn started_before(mut self, time: impl IntoTimeBound) -> Self {
+        let bounds = self.query.run_bounds();
+        bounds.started.before = bounds.check.check(time);
+        self
+    }
+
+    /// Finished at or after `time` (the seed page's "finished in the last hour" is
+    /// `finished_since("now-1h")`).
+    pub fn finished_since(mut self, time: impl IntoTimeBound) -> Self {
+        let bounds = self.query.run_bounds();
+        bounds.finished.since = bounds.check.check(time);
+        self
+    }
+
+    /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
+    pub fn finished_before(mut self, time: impl IntoTimeBound) -> Self {
+        let bounds = self.query.run_bounds();
+        bounds.finished.before = bounds.check.check(time);
+        self
+    }
+
+    /// Only the runs that changed at or after `time`: started then, finished then, or still
+    /// active (Pending or Running). On the legacy search, scheduled runs are found too. A monitor
+    /// polls with this so that each poll returns what changed since the one before, not the whole
+    /// window.
+    pub fn changed_since(mut self, time: impl IntoTimeBound) -> Self {
+        let bounds = self.query.run_bounds();
+        bounds.changed_since = bounds.check.check(time);
+        self.query.on_changed_since();
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,9 +117,9 @@ mod tests {
     #[test]
     fn the_first_bound_that_is_not_a_time_is_named() {
         let mut check = BoundCheck::default();
-        assert_eq!(check.check(" now-1d "), "now-1d");
+        assert_eq!(check.check(" now-1d ").unwrap().as_str(), "now-1d");
         assert!(check.result().is_ok());
-        check.check("yesterday");
+        assert!(check.check("yesterday").is_none());
         check.check("tomorrow");
         let error = check.result().unwrap_err().to_string();
         assert!(error.contains("`yesterday`"), "{error}");

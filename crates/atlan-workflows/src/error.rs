@@ -3,23 +3,36 @@
 use std::fmt;
 use std::time::Duration;
 
-use atlan_model::{ApiErrorBody, AppRunStatus, CredentialTestResponse, DecodeError, WorkflowPhase};
+use atlan_model::{
+    ApiErrorBody, AppRunStatus, CredentialTestResponse, DecodeError, RunState, WorkflowPhase,
+};
 use atlan_transport::TransportError;
 use http::StatusCode;
 
 use crate::request::{ApiRequest, InvalidRequest};
 
-/// The status of a run of either API, as a monitor saw it last ([`Error::Timeout`]).
+/// The status of a run of either API in the API's own word, as a monitor saw it last
+/// ([`Error::Timeout`]); [`ApiStatus::state`] says it in the words both APIs share.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum RunStatus {
+pub enum ApiStatus {
     /// A legacy (Argo) run's phase.
     Phase(WorkflowPhase),
     /// An app run's status.
     App(AppRunStatus),
 }
 
-impl fmt::Display for RunStatus {
+impl ApiStatus {
+    /// The status, normalized across the two APIs.
+    pub fn state(&self) -> RunState {
+        match self {
+            Self::Phase(phase) => phase.state(),
+            Self::App(status) => status.state(),
+        }
+    }
+}
+
+impl fmt::Display for ApiStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Phase(phase) => phase.fmt(f),
@@ -111,7 +124,7 @@ pub enum Error {
         /// How long it waited.
         waited: Duration,
         /// The status last seen, of either API (`None`: the run had none yet).
-        last_status: Option<RunStatus>,
+        last_status: Option<ApiStatus>,
     },
     /// An app workflow already has a run Pending or Running, so an idempotent submit did not start
     /// another ([`crate::AppWorkflows::run`]).

@@ -100,12 +100,15 @@ pub use apps::{
     CreateAppWorkflow, CreatedApp, GetInputContract, MAX_APP_LISTING, MAX_WORKFLOW_ASSETS,
     SubmitAppRun, UpdateAppWorkflow, check_inputs,
 };
+#[doc(hidden)]
+pub use bounds::RunBounds;
+pub use bounds::TimeBounded;
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials, StoredCredentials};
 pub use dry_run::DryRun;
-pub use error::{Error, ListingProblem, Result, RunStatus};
+pub use error::{ApiStatus, Error, ListingProblem, Result};
 pub use human::human_duration;
-pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery};
+pub use listing::{DEFAULT_PAGE_SIZE, Listing, ListingQuery, Paginated};
 pub use monitor::{
     DEFAULT_APPEAR_WITHIN, Monitor, MonitorTarget, ProgressCallback, RunWatch, Wait, Watched,
 };

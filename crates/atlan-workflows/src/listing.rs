@@ -19,6 +19,43 @@ use crate::sealed::Sealed;
 /// Results per page when none is set.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 
+/// Every listing of the facade, offset-paged ([`Listing`]) or cursor-paged
+/// ([`crate::AppWorkflowList`]): one page, every page, or every result. Code that takes any
+/// listing (a printer, a collector) takes this. Sealed; each listing has the same methods of its
+/// own, so calling them needs no import.
+pub trait Paginated: Sealed + Sized + Send + 'static {
+    /// What it lists.
+    type Item: Send + 'static;
+
+    /// The page asked for (its position and size as set).
+    fn page(&self) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
+
+    /// Every page from the one asked for, as they arrive.
+    fn pages(self) -> BoxStream<'static, Result<Page<Self::Item>>>;
+
+    /// Every result, one by one; an error ends the stream after the results before it.
+    fn stream(self) -> BoxStream<'static, Result<Self::Item>> {
+        self.pages()
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+}
+
+impl<Q: ListingQuery> Sealed for Listing<Q> {}
+
+impl<Q: ListingQuery> Paginated for Listing<Q> {
+    type Item = Q::Item;
+
+    fn page(&self) -> impl Future<Output = Result<Page<Q::Item>>> + Send {
+        Listing::page(self)
+    }
+
+    fn pages(self) -> BoxStream<'static, Result<Page<Q::Item>>> {
+        Listing::pages(self)
+    }
+}
+
 /// What a [`Listing`] lists: how it fetches a page at a position. Implemented by the facade's
 /// queries only (sealed); its hidden methods are the engine's and may change.
 pub trait ListingQuery: Sealed + Clone + fmt::Debug + Send + Sync + 'static {
@@ -152,10 +189,7 @@ impl<Q: ListingQuery> Listing<Q> {
     /// The stream is boxed (`Unpin`, `Send`): `while let Some(run) = stream.try_next().await?`
     /// works as is. An invalid listing is a stream of its one error.
     pub fn stream(self) -> BoxStream<'static, Result<Q::Item>> {
-        self.pages()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        Paginated::stream(self)
     }
 
     /// The same walk as [`Listing::stream`], a page at a time: each [`Page`] has its position in

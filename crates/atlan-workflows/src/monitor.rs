@@ -9,7 +9,7 @@ use std::time::Duration;
 use atlan_model::{WorkflowPhase, WorkflowSearchResult};
 use futures_util::future::BoxFuture;
 
-use crate::error::{Error, Result, RunStatus};
+use crate::error::{ApiStatus, Error, Result};
 use crate::runs::Runs;
 use crate::sealed::Sealed;
 
@@ -67,7 +67,7 @@ pub trait Watched: Sealed + fmt::Debug + Send + Sync + 'static {
 
     /// The status a state shows, and whether it is final.
     #[doc(hidden)]
-    fn status(state: &Self::State) -> (Option<RunStatus>, bool);
+    fn status(state: &Self::State) -> (Option<ApiStatus>, bool);
 }
 
 /// A wait for a run to end, of either API: [`Monitor`] (from [`Runs::monitor`]) or
@@ -282,10 +282,10 @@ impl Watched for RunWatch {
         })
     }
 
-    fn status(run: &WorkflowSearchResult) -> (Option<RunStatus>, bool) {
+    fn status(run: &WorkflowSearchResult) -> (Option<ApiStatus>, bool) {
         let phase = run.phase();
         (
-            phase.cloned().map(RunStatus::Phase),
+            phase.cloned().map(ApiStatus::Phase),
             phase.is_some_and(WorkflowPhase::is_terminal),
         )
     }
@@ -318,7 +318,7 @@ impl Poller {
         self,
         mut fetch: impl FnMut() -> Fetch,
         on_progress: Option<&(dyn Fn(&T) + Send + Sync)>,
-        state: impl Fn(&T) -> (Option<RunStatus>, bool),
+        state: impl Fn(&T) -> (Option<ApiStatus>, bool),
     ) -> Result<T>
     where
         Fetch: Future<Output = Result<Option<T>>>,

@@ -4,9 +4,9 @@ use atlan_model::{
     WorkflowPhase, WorkflowRunResponse, WorkflowSearchResponse, WorkflowSearchResult,
 };
 use atlan_query::Search;
-use atlan_query::workflows::{self, TimeBounds};
+use atlan_query::workflows::{self, RunFilter};
 
-use crate::bounds::BoundCheck;
+use crate::bounds::{RunBounds, TimeBounded};
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::{Listing, ListingQuery};
@@ -254,17 +254,24 @@ impl Listing<WorkflowRuns> {
 #[derive(Debug, Clone, Default)]
 pub struct RunsByStatus {
     phases: Vec<WorkflowPhase>,
-    started: TimeBounds,
-    finished: TimeBounds,
     /// Whether runs without a creator (scheduled runs) are found too.
     including_scheduled: bool,
-    /// Only runs that changed at or after this time (or are active).
-    changed_since: Option<String>,
-    /// The bounds set, checked.
-    bounds: BoundCheck,
+    /// The time bounds, checked.
+    bounds: RunBounds,
 }
 
 impl Sealed for RunsByStatus {}
+
+impl TimeBounded for RunsByStatus {
+    fn run_bounds(&mut self) -> &mut RunBounds {
+        &mut self.bounds
+    }
+
+    /// Scheduled runs are found too: a run that changed is one whoever started it.
+    fn on_changed_since(&mut self) {
+        self.including_scheduled = true;
+    }
+}
 
 impl ListingQuery for RunsByStatus {
     type Item = WorkflowSearchResult;
@@ -275,29 +282,18 @@ impl ListingQuery for RunsByStatus {
     }
 
     fn ready(&self, from: u64, size: u64) -> Result<Search> {
-        self.bounds.result()?;
-        if let Some(changed) = &self.changed_since {
-            return Ok(workflows::runs_changed_since(
-                &self.phases,
-                &self.started,
-                &self.finished,
-                changed,
-                from,
-                size,
-            )?);
+        self.bounds.check.result()?;
+        let mut filter = RunFilter::new(self.phases.iter().cloned())
+            .started(self.bounds.started.clone())
+            .finished(self.bounds.finished.clone())
+            .page(from, size);
+        if self.including_scheduled {
+            filter = filter.including_scheduled();
         }
-        let search = if self.including_scheduled {
-            workflows::runs_by_status_and_time_including_scheduled
-        } else {
-            workflows::runs_by_status_and_time
-        };
-        Ok(search(
-            &self.phases,
-            &self.started,
-            &self.finished,
-            from,
-            size,
-        )?)
+        if let Some(changed) = &self.bounds.changed_since {
+            filter = filter.changed_since(changed.clone());
+        }
+        Ok(workflows::runs(&filter)?)
     }
 
     legacy_source!("runs.search");
@@ -329,41 +325,6 @@ impl Listing<RunsByStatus> {
     /// Finds the runs a schedule started too: by default, as Atlan's SDKs, the search leaves out
     /// runs without a creator label, which are the ones the cron controller submits.
     pub fn including_scheduled(mut self) -> Self {
-        self.query.including_scheduled = true;
-        self
-    }
-
-    /// Started at or after `time`.
-    pub fn started_since(mut self, time: impl Into<String>) -> Self {
-        self.query.started.since = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Started at or before `time`.
-    pub fn started_before(mut self, time: impl Into<String>) -> Self {
-        self.query.started.before = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Finished at or after `time` (the seed page's "finished in the last hour" is
-    /// `finished_since("now-1h")`).
-    pub fn finished_since(mut self, time: impl Into<String>) -> Self {
-        self.query.finished.since = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
-    pub fn finished_before(mut self, time: impl Into<String>) -> Self {
-        self.query.finished.before = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Only the runs that changed at or after `time`: started then, finished then, or still
-    /// active (Pending or Running). Scheduled runs are found too, as with
-    /// [`including_scheduled`](Self::including_scheduled). A monitor polls with this so that each
-    /// poll returns what changed since the one before, not the whole window.
-    pub fn changed_since(mut self, time: impl Into<String>) -> Self {
-        self.query.changed_since = Some(self.query.bounds.check(time));
         self.query.including_scheduled = true;
         self
     }

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atlan_workflows::transport::TransportError;
-use atlan_workflows::{AtlanClient, Error, MonitorTarget, RunStatus, WorkflowPhase};
+use atlan_workflows::{ApiStatus, AtlanClient, Error, MonitorTarget, WorkflowPhase};
 use bytes::Bytes;
 use serde_json::json;
 
@@ -98,7 +98,7 @@ async fn the_timeout_fires_with_the_last_phase() {
         } => {
             assert_eq!(operation, "runs.monitor");
             assert_eq!(waited, Duration::from_secs(25));
-            assert_eq!(last_status, Some(RunStatus::Phase(WorkflowPhase::Running)));
+            assert_eq!(last_status, Some(ApiStatus::Phase(WorkflowPhase::Running)));
             assert!(what.contains("wf-1-abcde"));
         }
         other => panic!("expected a timeout, got {other}"),

@@ -303,7 +303,7 @@ async fn monitor_returns_the_finished_run_or_times_out() {
     match &timeout {
         Error::Timeout { last_status, .. } => assert_eq!(
             last_status,
-            &Some(atlan_workflows::RunStatus::Phase(WorkflowPhase::Pending))
+            &Some(atlan_workflows::ApiStatus::Phase(WorkflowPhase::Pending))
         ),
         other => panic!("expected a timeout, got {other}"),
     }

@@ -5,7 +5,8 @@
 
 use std::path::PathBuf;
 
-use atlan_workflows::{DryRun, WorkflowRoute};
+use atlan_workflows::query::TimeBound;
+use atlan_workflows::{DryRun, Listing, TimeBounded, WorkflowRoute};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
@@ -212,16 +213,35 @@ pub(crate) struct Paging {
 pub(crate) struct TimeArgs {
     /// Started at or after T (date math such as now-6h, or RFC 3339).
     #[arg(long, visible_alias = "since", value_name = "T", value_parser = input::date)]
-    pub(crate) started_since: Option<String>,
+    pub(crate) started_since: Option<TimeBound>,
     /// Started at or before T.
     #[arg(long, visible_alias = "before", value_name = "T", value_parser = input::date)]
-    pub(crate) started_before: Option<String>,
+    pub(crate) started_before: Option<TimeBound>,
     /// Finished at or after T.
     #[arg(long, value_name = "T", value_parser = input::date)]
-    pub(crate) finished_since: Option<String>,
+    pub(crate) finished_since: Option<TimeBound>,
     /// Finished at or before T.
     #[arg(long, value_name = "T", value_parser = input::date)]
-    pub(crate) finished_before: Option<String>,
+    pub(crate) finished_before: Option<TimeBound>,
+}
+
+impl TimeArgs {
+    /// `search` with these bounds, the same way on both APIs' run searches.
+    pub(crate) fn bound<Q: TimeBounded>(self, mut search: Listing<Q>) -> Listing<Q> {
+        if let Some(time) = self.started_since {
+            search = search.started_since(time);
+        }
+        if let Some(time) = self.started_before {
+            search = search.started_before(time);
+        }
+        if let Some(time) = self.finished_since {
+            search = search.finished_since(time);
+        }
+        if let Some(time) = self.finished_before {
+            search = search.finished_before(time);
+        }
+        search
+    }
 }
 
 /// A `--concurrency` value: 1 to [`atlan_workflows::MAX_CONCURRENCY`].

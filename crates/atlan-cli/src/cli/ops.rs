@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use atlan_ops::ApiChoice;
+use atlan_workflows::query::TimeBound;
 use clap::{Args, ValueEnum};
 
 use crate::input;
@@ -34,10 +35,10 @@ impl From<ApiArg> for ApiChoice {
 pub(crate) struct WindowArgs {
     /// Runs started at or after T (date math such as now-7d, or RFC 3339).
     #[arg(long, value_name = "T", default_value = atlan_ops::DEFAULT_SINCE, value_parser = input::date)]
-    pub(crate) since: String,
+    pub(crate) since: TimeBound,
     /// Runs started at or before T.
     #[arg(long, value_name = "T", value_parser = input::date)]
-    pub(crate) before: Option<String>,
+    pub(crate) before: Option<TimeBound>,
     /// Which API's runs and workflows.
     #[arg(long, value_enum, default_value_t)]
     pub(crate) api: ApiArg,
@@ -100,10 +101,10 @@ pub(crate) struct RerunArgs {
     pub(crate) failed: bool,
     /// Runs started at or after T are looked at (date math such as now-1d, or RFC 3339).
     #[arg(long, value_name = "T", default_value = "now-1d", value_parser = input::date)]
-    pub(crate) since: String,
+    pub(crate) since: TimeBound,
     /// Runs started at or before T.
     #[arg(long, value_name = "T", value_parser = input::date)]
-    pub(crate) before: Option<String>,
+    pub(crate) before: Option<TimeBound>,
     /// Which API's workflows.
     #[arg(long, value_enum, default_value_t)]
     pub(crate) api: ApiArg,

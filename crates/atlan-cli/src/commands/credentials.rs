@@ -5,9 +5,9 @@
 use atlan_workflows::CredentialTestResponse;
 use serde_json::{Map, Value, json};
 
-use super::Env;
 use super::polling::say;
 use crate::cli::{CredentialInput, CredentialsCommand, Paging};
+use crate::context::Env;
 use crate::error::CliError;
 use crate::input;
 use crate::listing::{self, Owner, Shown};

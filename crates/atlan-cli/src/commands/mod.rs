@@ -15,76 +15,12 @@ mod schedules;
 mod watch;
 mod workflows;
 
-use atlan_workflows::{ApiRequest, AtlanClient, Error};
+use atlan_workflows::Error;
 
-use crate::cli::{Cli, Command, Global};
-use crate::context::Connection;
+use crate::cli::{Cli, Command};
+use crate::context::Env;
 use crate::error::CliError;
 use crate::output::Printer;
-
-/// What every command works with: the global options, the printer and (once asked for) the
-/// connection.
-pub(crate) struct Env {
-    global: Global,
-    /// Where results go.
-    pub(crate) printer: Printer,
-    connection: Option<Connection>,
-}
-
-impl Env {
-    /// The environment of one command line.
-    pub(crate) fn new(global: Global, printer: Printer) -> Self {
-        Self {
-            global,
-            printer,
-            connection: None,
-        }
-    }
-
-    /// Prints a request as `--dry-run` shows it: one line of JSON, secrets redacted, its keys in
-    /// the order `method`, `path`, `query`, `body`.
-    pub(crate) fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
-        let line = serde_json::to_string(request).map_err(std::io::Error::from)?;
-        self.printer.line(&line)
-    }
-
-    /// Whether this is a dry run (nothing that changes something is sent, nothing is asked).
-    pub(crate) fn is_dry_run(&self) -> bool {
-        self.global.dry_run.is_some()
-    }
-
-    /// The client, connecting on first use.
-    pub(crate) async fn client(&mut self) -> Result<AtlanClient, CliError> {
-        if let Some(connection) = &self.connection {
-            return Ok(connection.client.clone());
-        }
-        let connection = Connection::open(&self.global).await?;
-        let client = connection.client.clone();
-        self.connection = Some(connection);
-        Ok(client)
-    }
-
-    /// How many requests the client has sent, once connected.
-    pub(crate) fn requests(&self) -> Option<u64> {
-        self.connection
-            .as_ref()
-            .map(|connection| connection.requests.count())
-    }
-
-    /// The base URL of the tenant (or sandbox) connected to, once connected.
-    pub(crate) fn base_url(&self) -> Option<&str> {
-        self.connection
-            .as_ref()
-            .map(|connection| connection.base_url.as_str())
-    }
-
-    /// Ends the command: stops the embedded sandbox, if any.
-    pub(crate) async fn close(self) {
-        if let Some(connection) = self.connection {
-            connection.close().await;
-        }
-    }
-}
 
 /// Whether `command`'s dry run is a preview: it reads the tenant to make its plan (reads change
 /// nothing), then shows each request that would change something. The bulk commands and the

@@ -3,8 +3,8 @@
 use atlan_workflows::{Listing, ListingQuery, MonitorTarget, WorkflowPhase, WorkflowSearchResult};
 use jiff::Timestamp;
 
-use super::Env;
 use crate::cli::{MonitorArgs, Paging, RunsCommand, SearchArgs};
+use crate::context::Env;
 use crate::error::CliError;
 use crate::listing::{self, Owner, Shown};
 use crate::progress::Progress;
@@ -69,18 +69,7 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
     if args.include_scheduled {
         search = search.including_scheduled();
     }
-    if let Some(time) = args.times.started_since {
-        search = search.started_since(time);
-    }
-    if let Some(time) = args.times.started_before {
-        search = search.started_before(time);
-    }
-    if let Some(time) = args.times.finished_since {
-        search = search.finished_since(time);
-    }
-    if let Some(time) = args.times.finished_before {
-        search = search.finished_before(time);
-    }
+    search = args.times.bound(search);
     print_listing(search, args.paging, None, env).await
 }
 

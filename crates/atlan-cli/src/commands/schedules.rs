@@ -3,8 +3,8 @@
 use atlan_ops::bulk::ScheduleAction;
 use atlan_workflows::WorkflowSchedule;
 
-use super::Env;
 use crate::cli::SchedulesCommand;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::rows::{self, SCHEDULE_COLUMNS, SCHEDULE_LIST_COLUMNS, WORKFLOW_COLUMNS};
 

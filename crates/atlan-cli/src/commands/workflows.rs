@@ -7,8 +7,8 @@ use atlan_workflows::{Workflow, WorkflowPackage, WorkflowPhase, WorkflowSchedule
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::Env;
 use crate::cli::{FindArgs, WorkflowsCommand};
+use crate::context::Env;
 use crate::error::CliError;
 use crate::input;
 use crate::rows::{self, RUN_COLUMNS, WORKFLOW_COLUMNS};

@@ -38,26 +38,19 @@ string_enum! {
 }
 
 impl AppRunStatus {
-    /// Whether the run has ended: Succeeded, Failed, Error, Stopped, Terminated or Skipped.
+    /// Whether the run has ended: Succeeded, Failed, Error, Stopped, Terminated or Skipped
+    /// ([`crate::RunState::is_ended`]).
     pub fn is_terminal(&self) -> bool {
-        matches!(
-            self,
-            Self::Succeeded
-                | Self::Failed
-                | Self::Error
-                | Self::Stopped
-                | Self::Terminated
-                | Self::Skipped
-        )
+        self.state().is_ended()
     }
 
     /// Whether the run is under way (Pending or Running): what blocks an idempotent submit.
     pub fn is_active(&self) -> bool {
-        matches!(self, Self::Pending | Self::Running)
+        self.state().is_active()
     }
 
     /// Whether the run ended successfully.
     pub fn is_success(&self) -> bool {
-        matches!(self, Self::Succeeded)
+        self.state().is_success()
     }
 }

@@ -158,10 +158,10 @@ mod tests {
 
     use super::*;
     use crate::stats::Stats;
-    use crate::view::{RunView, Status};
+    use crate::view::{RunState, RunView};
     use crate::window::Window;
 
-    fn run(api: Api, workflow: &str, package: &str, status: Status, minute: i64) -> RunView {
+    fn run(api: Api, workflow: &str, package: &str, status: RunState, minute: i64) -> RunView {
         let started: jiff::Timestamp = "2026-06-15T00:00:00Z".parse().unwrap();
         let started = started + jiff::SignedDuration::from_mins(minute);
         let mut view = RunView::new(api, format!("{workflow}-{minute}"), workflow);
@@ -188,40 +188,52 @@ mod tests {
     #[test]
     fn the_latest_failed_without_an_active_run_in_lineage_waves() {
         let rows = rows(&[
-            run(Api::Legacy, "tableau", "atlan-tableau", Status::Failed, 10),
+            run(
+                Api::Legacy,
+                "tableau",
+                "atlan-tableau",
+                RunState::Failed,
+                10,
+            ),
             run(
                 Api::Legacy,
                 "snowflake",
                 "atlan-snowflake",
-                Status::Succeeded,
+                RunState::Succeeded,
                 1,
             ),
             run(
                 Api::Legacy,
                 "snowflake",
                 "atlan-snowflake",
-                Status::Failed,
+                RunState::Failed,
                 2,
             ),
             run(
                 Api::Legacy,
                 "miner",
                 "atlan-snowflake-miner",
-                Status::Error,
+                RunState::Error,
                 3,
             ),
-            run(Api::Apps, "dbt-prod", "dbt", Status::Failed, 4),
+            run(Api::Apps, "dbt-prod", "dbt", RunState::Failed, 4),
             // Failed, then succeeded: nothing to do.
-            run(Api::Legacy, "fine", "atlan-postgres", Status::Failed, 1),
-            run(Api::Legacy, "fine", "atlan-postgres", Status::Succeeded, 2),
+            run(Api::Legacy, "fine", "atlan-postgres", RunState::Failed, 1),
+            run(
+                Api::Legacy,
+                "fine",
+                "atlan-postgres",
+                RunState::Succeeded,
+                2,
+            ),
             // Failed, and a run is going: left out.
-            run(Api::Legacy, "busy", "atlan-oracle", Status::Failed, 1),
-            run(Api::Legacy, "busy", "atlan-oracle", Status::Running, 2),
+            run(Api::Legacy, "busy", "atlan-oracle", RunState::Failed, 1),
+            run(Api::Legacy, "busy", "atlan-oracle", RunState::Running, 2),
             run(
                 Api::Legacy,
                 "export",
                 "csa-asset-export-basic",
-                Status::Failed,
+                RunState::Failed,
                 5,
             ),
         ]);
@@ -268,10 +280,10 @@ mod tests {
                 Api::Legacy,
                 "snowflake",
                 "atlan-snowflake",
-                Status::Failed,
+                RunState::Failed,
                 2,
             ),
-            run(Api::Legacy, "tableau", "atlan-tableau", Status::Failed, 2),
+            run(Api::Legacy, "tableau", "atlan-tableau", RunState::Failed, 2),
         ]);
         let mut plan = failed(&rows, Order::Lineage);
         let at: jiff::Timestamp = "2026-06-15T12:00:00Z".parse().unwrap();

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::journal::{Journal, JournalError, Outcome, Progress};
 use super::plan::{Plan, Target};
 use crate::preview::{Preview, check_dry_run, first_write};
-use crate::view::{Api, Status};
+use crate::view::{Api, RunState};
 
 /// The default number of submits under way at once.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -180,10 +180,10 @@ where
         let mut waiting = Vec::new();
         let mut failed = Vec::new();
         for (api, run) in runs {
-            let status = status(client, *api, run).await.unwrap_or(Status::Unknown);
+            let status = status(client, *api, run).await.unwrap_or(RunState::Unknown);
             let ready = match pace.wait {
                 WaveWait::Ended => status.is_ended(),
-                _ => !matches!(status, Status::Pending | Status::Unknown),
+                _ => !matches!(status, RunState::Pending | RunState::Unknown),
             };
             if pace.wait == WaveWait::Ended && status.is_failure() {
                 failed.push(format!("{run} ({})", status.as_str()));
@@ -219,13 +219,13 @@ where
 }
 
 /// A run's status, read by its id (not through a lagging listing).
-async fn status(client: &AtlanClient, api: Api, run: &str) -> atlan_workflows::Result<Status> {
+async fn status(client: &AtlanClient, api: Api, run: &str) -> atlan_workflows::Result<RunState> {
     match api {
         Api::Legacy => Ok(client
             .runs()
             .get_opt(run)
             .await?
-            .map_or(Status::Unknown, |hit| {
+            .map_or(RunState::Unknown, |hit| {
                 crate::view::legacy::view(&hit).status
             })),
         _ => Ok(crate::view::apps::view_of_answer(&client.apps().runs().get(run).await?).status),

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
 use crate::stats::Stats;
-use crate::view::{RunView, Status};
+use crate::view::{RunState, RunView};
 use crate::workflow_facts::{RunSpan, ScheduleFacts};
 
 fn at(text: &str) -> Timestamp {
@@ -26,7 +26,7 @@ fn known_users() -> Tenant {
     tenant
 }
 
-fn run(workflow: &str, status: Status, start: &str, seconds: i64) -> RunView {
+fn run(workflow: &str, status: RunState, start: &str, seconds: i64) -> RunView {
     let started = at(start);
     RunView {
         api: Api::Legacy,
@@ -58,7 +58,7 @@ fn scheduled(workflow: &str, package: &str, cron: &str) -> WorkflowFacts {
     facts
 }
 
-fn span(run: &str, started: Timestamp, seconds: i64, status: Status) -> RunSpan {
+fn span(run: &str, started: Timestamp, seconds: i64, status: RunState) -> RunSpan {
     let finished = status
         .is_ended()
         .then(|| started + SignedDuration::from_secs(seconds));
@@ -77,8 +77,8 @@ fn checks(findings: &[Finding]) -> Vec<(&'static str, Option<&str>)> {
 fn a_failure_streak_is_an_error() {
     let mut tenant = tenant();
     tenant.stats = stats(&[
-        run("w", Status::Succeeded, "2026-11-30T00:00:00Z", 60),
-        run("w", Status::Failed, "2026-12-01T00:00:00Z", 60),
+        run("w", RunState::Succeeded, "2026-11-30T00:00:00Z", 60),
+        run("w", RunState::Failed, "2026-12-01T00:00:00Z", 60),
     ]);
     tenant.disabled_users = Some(BTreeSet::new());
     let findings = check(&tenant);
@@ -93,7 +93,7 @@ fn a_scheduled_workflow_without_success_is_stale_and_its_missed_due_times_are_co
     // Due at 02:00 on each of the 7 days from the 25th to the 1st; runs came on all but two.
     for day in ["25", "26", "27", "29", "30"] {
         let started = at(&format!("2026-11-{day}T02:00:05Z"));
-        nightly.saw(span(&format!("n-{day}"), started, 600, Status::Failed));
+        nightly.saw(span(&format!("n-{day}"), started, 600, RunState::Failed));
     }
     tenant.workflows = vec![nightly];
     let findings = check(&tenant);
@@ -176,12 +176,12 @@ fn a_miner_due_before_its_crawler_is_out_of_order_and_a_bi_tool_overlaps_a_long_
     tenant.stats = stats(&[
         run(
             "crawler",
-            Status::Succeeded,
+            RunState::Succeeded,
             "2026-11-30T03:00:00Z",
             3 * 3600,
         ),
-        run("miner", Status::Succeeded, "2026-11-30T01:00:00Z", 600),
-        run("bi", Status::Succeeded, "2026-11-30T04:00:00Z", 600),
+        run("miner", RunState::Succeeded, "2026-11-30T01:00:00Z", 600),
+        run("bi", RunState::Succeeded, "2026-11-30T04:00:00Z", 600),
     ]);
     let mut crawler = scheduled("crawler", "atlan-snowflake", "0 3 * * *");
     let mut miner = scheduled("miner", "atlan-snowflake-miner", "0 1 * * *");
@@ -197,7 +197,7 @@ fn a_miner_due_before_its_crawler_is_out_of_order_and_a_bi_tool_overlaps_a_long_
             &format!("{}-x", facts.workflow),
             at(start),
             600,
-            Status::Succeeded,
+            RunState::Succeeded,
         ));
         // The window is a week, but only one run each: mark the schedules as made yesterday.
         facts.schedules[0].since = Some(at("2026-11-29T12:00:00Z"));
@@ -229,14 +229,14 @@ fn runs_longer_than_their_interval_overlap_themselves() {
     let mut tenant = known_users();
     tenant.stats = stats(&[run(
         "hourly",
-        Status::Succeeded,
+        RunState::Succeeded,
         "2026-12-01T10:00:00Z",
         5400,
     )]);
     let mut hourly = scheduled("hourly", "atlan-snowflake", "0 * * * *");
     hourly.schedules[0].since = Some(at("2026-12-01T09:30:00Z"));
     for start in ["2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z"] {
-        hourly.saw(span(start, at(start), 5400, Status::Succeeded));
+        hourly.saw(span(start, at(start), 5400, RunState::Succeeded));
     }
     tenant.workflows = vec![hourly];
     let findings = check(&tenant);
@@ -264,8 +264,8 @@ fn an_unreadable_schedule_is_reported_not_a_panic() {
 fn a_failing_finding_names_its_latest_failed_run_and_the_command_to_explain_it() {
     let mut tenant = known_users();
     let runs = [
-        run("w", Status::Succeeded, "2026-11-30T00:00:00Z", 60),
-        run("w", Status::Failed, "2026-12-01T00:00:00Z", 60),
+        run("w", RunState::Succeeded, "2026-11-30T00:00:00Z", 60),
+        run("w", RunState::Failed, "2026-12-01T00:00:00Z", 60),
     ];
     tenant.stats = stats(&runs);
     let mut facts = WorkflowFacts::new(Api::Legacy, "w");
@@ -296,15 +296,15 @@ fn due_times_before_the_schedule_or_the_workflow_existed_are_not_missed() {
     for day in ["30", "01"] {
         let month = if day == "01" { "12" } else { "11" };
         let started = at(&format!("2026-{month}-{day}T02:00:03Z"));
-        new.saw(span(day, started, 600, Status::Succeeded));
+        new.saw(span(day, started, 600, RunState::Succeeded));
     }
     // Its schedule was added an hour ago: nothing is due yet, and nothing has ended.
     let mut rescheduled = scheduled("rescheduled", "atlan-postgres", "0 2 * * *");
     rescheduled.created = Some(at("2026-10-01T00:00:00Z"));
     rescheduled.schedules[0].since = Some(at("2026-12-01T11:00:00Z"));
     tenant.stats = stats(&[
-        run("new", Status::Succeeded, "2026-11-30T02:00:03Z", 600),
-        run("new", Status::Succeeded, "2026-12-01T02:00:03Z", 600),
+        run("new", RunState::Succeeded, "2026-11-30T02:00:03Z", 600),
+        run("new", RunState::Succeeded, "2026-12-01T02:00:03Z", 600),
     ]);
     tenant.workflows = vec![new, rescheduled];
     assert_eq!(checks(&check(&tenant)), [], "neither missed nor stale");
@@ -324,7 +324,12 @@ fn a_workflow_made_in_the_window_is_stale_only_once_a_run_ended_without_success(
         "made two hours ago, due tomorrow"
     );
 
-    migrated.saw(span("r-1", at("2026-12-01T10:05:00Z"), 60, Status::Failed));
+    migrated.saw(span(
+        "r-1",
+        at("2026-12-01T10:05:00Z"),
+        60,
+        RunState::Failed,
+    ));
     tenant.workflows = vec![migrated];
     let findings = check(&tenant);
     let stale = findings.iter().find(|f| f.check == "stale").unwrap();
@@ -346,20 +351,20 @@ fn a_due_time_a_long_run_held_names_that_run() {
         if day == 28 {
             // A run started by hand at 23:40 the day before was still going at 00:15.
             let manual = at("2026-11-27T23:40:00Z");
-            nightly.saw(span("nightly-manual", manual, 7200, Status::Succeeded));
+            nightly.saw(span("nightly-manual", manual, 7200, RunState::Succeeded));
             continue;
         }
-        nightly.saw(span(&format!("n-{day}"), started, 900, Status::Succeeded));
+        nightly.saw(span(&format!("n-{day}"), started, 900, RunState::Succeeded));
     }
     nightly.saw(span(
         "n-01",
         at("2026-12-01T00:15:02Z"),
         900,
-        Status::Succeeded,
+        RunState::Succeeded,
     ));
     tenant.stats = stats(&[run(
         "nightly",
-        Status::Succeeded,
+        RunState::Succeeded,
         "2026-12-01T00:15:02Z",
         900,
     )]);

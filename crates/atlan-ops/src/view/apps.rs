@@ -6,7 +6,7 @@ use atlan_workflows::model::{AppRunResponse, AppRunStatus, AppWorkflowRunAttribu
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::{Api, MAX_STEPS, RunView, Status, StepView};
+use super::{Api, MAX_STEPS, RunState, RunView, StepView};
 
 /// The view of an app run.
 pub fn view(run: &AppWorkflowRunAttributes) -> RunView {
@@ -20,7 +20,10 @@ pub fn view(run: &AppWorkflowRunAttributes) -> RunView {
             .or_else(|| run.workflow_name.clone())
             .unwrap_or_default(),
         package: run.app_name.clone(),
-        status: run.status.as_ref().map_or(Status::Unknown, status),
+        status: run
+            .status
+            .as_ref()
+            .map_or(RunState::Unknown, AppRunStatus::state),
         started: run.started_at.and_then(millis),
         finished: run.completed_at.and_then(millis),
         message: outputs
@@ -47,29 +50,16 @@ pub fn view_of_answer(answer: &AppRunResponse) -> RunView {
         run: answer.run_id.clone().unwrap_or_default(),
         workflow: answer.slug.clone().unwrap_or_default(),
         package: None,
-        status: answer.status.as_ref().map_or(Status::Unknown, status),
+        status: answer
+            .status
+            .as_ref()
+            .map_or(RunState::Unknown, AppRunStatus::state),
         started: answer.started_at.as_deref().and_then(|at| at.parse().ok()),
         finished: None,
         message: None,
         started_by: None,
         stopped_by: None,
         steps: Vec::new(),
-    }
-}
-
-/// The normalized status of an app run status.
-pub fn status(status: &AppRunStatus) -> Status {
-    match status {
-        AppRunStatus::Pending => Status::Pending,
-        AppRunStatus::Running => Status::Running,
-        AppRunStatus::Succeeded => Status::Succeeded,
-        AppRunStatus::Failed => Status::Failed,
-        AppRunStatus::Error => Status::Error,
-        AppRunStatus::Stopped => Status::Stopped,
-        AppRunStatus::Paused => Status::Paused,
-        AppRunStatus::Terminated => Status::Terminated,
-        AppRunStatus::Skipped => Status::Skipped,
-        _ => Status::Unknown,
     }
 }
 
@@ -100,7 +90,7 @@ fn step(value: &Value) -> StepView {
             .unwrap_or_else(|| "step".to_owned()),
         kind: "Step".to_owned(),
         status: text("appWorkflowRunStatus")
-            .map_or(Status::Unknown, |word| status(&AppRunStatus::from(word))),
+            .map_or(RunState::Unknown, |word| AppRunStatus::from(word).state()),
         started: value
             .get("appWorkflowRunStartedAt")
             .and_then(Value::as_i64)
@@ -146,7 +136,7 @@ mod tests {
         let view = view(&run);
         assert_eq!(view.api, Api::Apps);
         assert_eq!(view.workflow, "prod-snowflake-0c4f9a1e");
-        assert_eq!(view.status, Status::Failed);
+        assert_eq!(view.status, RunState::Failed);
         assert_eq!(view.duration_s(), Some(60));
         assert_eq!(view.message.as_deref(), Some("OOMKilled (exit code 137)"));
         let extract = &view.steps[1];
@@ -160,7 +150,7 @@ mod tests {
         );
         assert_eq!(
             view.steps[2].status,
-            Status::Unknown,
+            RunState::Unknown,
             "kept, with what is there"
         );
     }

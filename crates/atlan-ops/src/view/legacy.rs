@@ -10,7 +10,7 @@ use atlan_workflows::model::{
 };
 use jiff::Timestamp;
 
-use super::{Api, MAX_DEPTH, MAX_STEPS, RunView, Status, StepView};
+use super::{Api, MAX_DEPTH, MAX_STEPS, RunState, RunView, StepView};
 
 /// The label Argo puts on the runs a CronWorkflow starts.
 const CRON_WORKFLOW_LABEL: &str = "workflows.argoproj.io/cron-workflow";
@@ -39,7 +39,7 @@ pub fn view(hit: &WorkflowSearchResult) -> RunView {
         package: package(Some(&workflow), &source.metadata),
         status: status
             .and_then(|status| status.phase.as_ref())
-            .map_or(Status::Unknown, run_status),
+            .map_or(RunState::Unknown, WorkflowPhase::state),
         started: status.and_then(|status| time(status.started_at.as_deref())),
         finished: status.and_then(|status| time(status.finished_at.as_deref())),
         message: status
@@ -67,29 +67,6 @@ pub fn package(workflow: Option<&str>, metadata: &ObjectMeta) -> Option<String> 
             .map(str::to_owned)
             .or_else(|| of_id.map(|package| package.prefix().to_owned()))
             .or_else(|| workflow.map(str::to_owned)),
-    }
-}
-
-fn run_status(phase: &WorkflowPhase) -> Status {
-    match phase {
-        WorkflowPhase::Pending => Status::Pending,
-        WorkflowPhase::Running => Status::Running,
-        WorkflowPhase::Succeeded => Status::Succeeded,
-        WorkflowPhase::Failed => Status::Failed,
-        WorkflowPhase::Error => Status::Error,
-        _ => Status::Unknown,
-    }
-}
-
-fn node_status(phase: Option<&NodePhase>) -> Status {
-    match phase {
-        Some(NodePhase::Pending) => Status::Pending,
-        Some(NodePhase::Running) => Status::Running,
-        Some(NodePhase::Succeeded) => Status::Succeeded,
-        Some(NodePhase::Failed) => Status::Failed,
-        Some(NodePhase::Error) => Status::Error,
-        Some(NodePhase::Skipped | NodePhase::Omitted) => Status::Skipped,
-        _ => Status::Unknown,
     }
 }
 
@@ -215,7 +192,10 @@ fn step(node: &NodeStatus, children: Vec<StepView>) -> StepView {
             .clone()
             .unwrap_or_else(|| node.name.clone()),
         kind: node.kind.clone(),
-        status: node_status(node.phase.as_ref()),
+        status: node
+            .phase
+            .as_ref()
+            .map_or(RunState::Unknown, NodePhase::state),
         started: time(node.started_at.as_deref()),
         finished: time(node.finished_at.as_deref()),
         retries,
@@ -329,7 +309,7 @@ mod tests {
         }))
         .unwrap();
         let view = view(&hit);
-        assert_eq!(view.status, Status::Unknown);
+        assert_eq!(view.status, RunState::Unknown);
         assert!(view.steps.is_empty());
         assert_eq!(view.workflow, "x-1");
     }

@@ -28,72 +28,8 @@ impl Api {
     }
 }
 
-/// The status of a run or step, the same words for both APIs (the wire's own words).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Status {
-    /// Accepted, not started.
-    Pending,
-    /// Under way.
-    Running,
-    /// Paused (apps): neither active nor ended.
-    Paused,
-    /// Ended successfully.
-    Succeeded,
-    /// Ended unsuccessfully (a step failed, or the run was stopped: legacy runs end `Failed`).
-    Failed,
-    /// Could not run (an error outside the steps themselves).
-    Error,
-    /// Cancelled (apps).
-    Stopped,
-    /// Ended by the platform (apps).
-    Terminated,
-    /// Not run (a skipped or omitted step, a skipped app run).
-    Skipped,
-    /// A status this version does not know (or none yet): counted as not ended.
-    Unknown,
-}
-
-impl Status {
-    /// Whether it has ended, successfully or not.
-    pub fn is_ended(self) -> bool {
-        matches!(
-            self,
-            Self::Succeeded
-                | Self::Failed
-                | Self::Error
-                | Self::Stopped
-                | Self::Terminated
-                | Self::Skipped
-        )
-    }
-
-    /// Whether it ended successfully.
-    pub fn is_success(self) -> bool {
-        self == Self::Succeeded
-    }
-
-    /// Whether it ended without success (what `runs stats` counts as `failed`).
-    pub fn is_failure(self) -> bool {
-        self.is_ended() && !self.is_success()
-    }
-
-    /// The word, as JSON shows it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Running => "Running",
-            Self::Paused => "Paused",
-            Self::Succeeded => "Succeeded",
-            Self::Failed => "Failed",
-            Self::Error => "Error",
-            Self::Stopped => "Stopped",
-            Self::Terminated => "Terminated",
-            Self::Skipped => "Skipped",
-            Self::Unknown => "Unknown",
-        }
-    }
-}
+/// The status of a run or step, the same words for both APIs: the model's [`RunState`].
+pub use atlan_workflows::model::RunState;
 
 /// One run of either API, as far as explaining and counting need it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -108,7 +44,7 @@ pub struct RunView {
     /// Its package: a legacy package's prefix (or annotated name), an app's id.
     pub package: Option<String>,
     /// Its status.
-    pub status: Status,
+    pub status: RunState,
     /// When it started.
     pub started: Option<Timestamp>,
     /// When it ended.
@@ -124,14 +60,14 @@ pub struct RunView {
 }
 
 impl RunView {
-    /// A run of `workflow` with nothing else known of it yet (status [`Status::Unknown`]).
+    /// A run of `workflow` with nothing else known of it yet (status [`RunState::Unknown`]).
     pub fn new(api: Api, run: impl Into<String>, workflow: impl Into<String>) -> Self {
         Self {
             api,
             run: run.into(),
             workflow: workflow.into(),
             package: None,
-            status: Status::Unknown,
+            status: RunState::Unknown,
             started: None,
             finished: None,
             message: None,
@@ -157,7 +93,7 @@ pub struct StepView {
     /// What it is: Argo's node type (`Pod`, `DAG`, `Retry`, …) or `Step` for an app step.
     pub kind: String,
     /// Its status.
-    pub status: Status,
+    pub status: RunState,
     /// When it started.
     pub started: Option<Timestamp>,
     /// When it ended.
@@ -243,20 +179,20 @@ mod tests {
     #[test]
     fn failure_is_every_end_but_success() {
         for status in [
-            Status::Failed,
-            Status::Error,
-            Status::Stopped,
-            Status::Terminated,
-            Status::Skipped,
+            RunState::Failed,
+            RunState::Error,
+            RunState::Stopped,
+            RunState::Terminated,
+            RunState::Skipped,
         ] {
             assert!(status.is_failure(), "{status:?}");
         }
         for status in [
-            Status::Succeeded,
-            Status::Pending,
-            Status::Running,
-            Status::Paused,
-            Status::Unknown,
+            RunState::Succeeded,
+            RunState::Pending,
+            RunState::Running,
+            RunState::Paused,
+            RunState::Unknown,
         ] {
             assert!(!status.is_failure(), "{status:?}");
         }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 
 use crate::stats::{Outcome, Stats, WorkflowStats};
-use crate::view::{Api, RunView, Status};
+use crate::view::{Api, RunState, RunView};
 use crate::window::Window;
 use crate::workflow_facts::RunSpan;
 
@@ -43,19 +43,19 @@ pub struct Transition {
     /// The run.
     pub run: String,
     /// Its status now.
-    pub status: Status,
+    pub status: RunState,
     /// When it started.
     pub started: Option<Timestamp>,
     /// When it ended.
     pub finished: Option<Timestamp>,
     /// Its status before (`None`: not seen before).
-    pub was: Option<Status>,
+    pub was: Option<RunState>,
 }
 
 impl Transition {
     /// Whether the run ended with this change (it was not seen ended before).
     pub fn ended(&self) -> bool {
-        self.status.is_ended() && !self.was.is_some_and(Status::is_ended)
+        self.status.is_ended() && !self.was.is_some_and(RunState::is_ended)
     }
 
     /// How long it took, if it ended.
@@ -185,11 +185,11 @@ impl RunBook {
     }
 
     /// How many runs of each workflow started at or after `since`, by status.
-    pub fn statuses(&self, since: Timestamp) -> HashMap<(Api, String), BTreeMap<Status, u64>> {
+    pub fn statuses(&self, since: Timestamp) -> HashMap<(Api, String), BTreeMap<RunState, u64>> {
         self.workflows
             .iter()
             .map(|(key, tracked)| {
-                let mut counts: BTreeMap<Status, u64> = BTreeMap::new();
+                let mut counts: BTreeMap<RunState, u64> = BTreeMap::new();
                 for run in tracked.runs.values() {
                     if run.started.is_some_and(|started| started >= since) {
                         *counts.entry(run.status).or_default() += 1;
@@ -223,7 +223,7 @@ impl RunBook {
         let Some(tracked) = self.workflows.get(&(api, bounded(workflow).into_owned())) else {
             return 0;
         };
-        let mut ended: Vec<(Timestamp, Status)> = tracked
+        let mut ended: Vec<(Timestamp, RunState)> = tracked
             .runs
             .values()
             .filter(|run| run.status.is_ended())
@@ -312,7 +312,13 @@ mod tests {
         text.parse().unwrap()
     }
 
-    fn run(workflow: &str, id: &str, status: Status, started: &str, took: Option<i64>) -> RunView {
+    fn run(
+        workflow: &str,
+        id: &str,
+        status: RunState,
+        started: &str,
+        took: Option<i64>,
+    ) -> RunView {
         let started = at(started);
         let mut view = RunView::new(Api::Legacy, id, workflow);
         view.status = status;
@@ -325,15 +331,21 @@ mod tests {
     #[test]
     fn a_run_is_a_transition_once_per_status() {
         let mut book = RunBook::new(10);
-        let running = run("wf", "r1", Status::Running, "2026-06-15T10:00:00Z", None);
+        let running = run("wf", "r1", RunState::Running, "2026-06-15T10:00:00Z", None);
         let first = book.observe(&running).unwrap();
         assert_eq!(first.was, None);
         assert!(!first.ended());
         assert_eq!(book.observe(&running), None);
-        let failed = run("wf", "r1", Status::Failed, "2026-06-15T10:00:00Z", Some(90));
+        let failed = run(
+            "wf",
+            "r1",
+            RunState::Failed,
+            "2026-06-15T10:00:00Z",
+            Some(90),
+        );
         let ended = book.observe(&failed).unwrap();
         assert!(ended.ended());
-        assert_eq!(ended.was, Some(Status::Running));
+        assert_eq!(ended.was, Some(RunState::Running));
         assert_eq!(ended.duration_s(), Some(90));
         assert_eq!(book.observe(&failed), None);
         // A stale replica saying it still runs is not believed.
@@ -352,7 +364,7 @@ mod tests {
             book.observe(&run(
                 workflow,
                 &id,
-                Status::Succeeded,
+                RunState::Succeeded,
                 "2026-06-15T10:00:00Z",
                 Some(1),
             ));
@@ -364,7 +376,7 @@ mod tests {
             book.observe(&run(
                 "a",
                 "r9",
-                Status::Failed,
+                RunState::Failed,
                 "2026-06-15T11:00:00Z",
                 Some(1)
             ))
@@ -378,14 +390,14 @@ mod tests {
         book.observe(&run(
             "old",
             "r1",
-            Status::Failed,
+            RunState::Failed,
             "2026-06-01T10:00:00Z",
             Some(5),
         ));
         book.observe(&run(
             "new",
             "r2",
-            Status::Failed,
+            RunState::Failed,
             "2026-06-14T10:00:00Z",
             Some(5),
         ));
@@ -401,28 +413,28 @@ mod tests {
         book.observe(&run(
             "wf",
             "r1",
-            Status::Succeeded,
+            RunState::Succeeded,
             "2026-06-15T01:00:00Z",
             Some(5),
         ));
         book.observe(&run(
             "wf",
             "r2",
-            Status::Failed,
+            RunState::Failed,
             "2026-06-15T02:00:00Z",
             Some(5),
         ));
         book.observe(&run(
             "wf",
             "r3",
-            Status::Error,
+            RunState::Error,
             "2026-06-15T03:00:00Z",
             Some(5),
         ));
         book.observe(&run(
             "wf",
             "r4",
-            Status::Succeeded,
+            RunState::Succeeded,
             "2026-06-15T04:00:00Z",
             Some(5),
         ));
@@ -460,7 +472,7 @@ mod tests {
         book.observe(&run(
             &long,
             &long,
-            Status::Running,
+            RunState::Running,
             "2026-06-15T01:00:00Z",
             None,
         ));
@@ -475,7 +487,7 @@ mod tests {
             runs.insert(
                 format!("r{minute}").into_boxed_str(),
                 Outcome {
-                    status: Status::Succeeded,
+                    status: RunState::Succeeded,
                     started: Some(started),
                     finished: None,
                 },

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::view::{Api, Status};
+use crate::view::{Api, RunState};
 
 /// One event. Its JSON has `event` (`run_failed`, `recovered`, `schedule_missed`) and the fields
 /// of its kind.
@@ -24,7 +24,7 @@ pub enum Event {
         /// The run.
         run: String,
         /// How it ended.
-        status: Status,
+        status: RunState,
         /// When it ended.
         finished: Option<Timestamp>,
     },
@@ -126,7 +126,7 @@ mod tests {
             workflow: "wf".into(),
             package: None,
             run: "wf-abc".into(),
-            status: Status::Failed,
+            status: RunState::Failed,
             finished: None,
         };
         assert_eq!(failed.key(), "run_failed:legacy:wf-abc");

@@ -32,7 +32,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::doctor::missed_due;
 use crate::fetch::{self, ApiChoice, Selection};
 use crate::stats::WorkflowStats;
-use crate::view::{Api, Status};
+use crate::view::{Api, RunState};
 use crate::window::Window;
 use crate::workflow_facts::{self, WorkflowFacts};
 
@@ -160,7 +160,7 @@ pub struct Figures {
     /// Each workflow with runs in the window, worst first (as `runs stats`).
     pub rows: Vec<WorkflowStats>,
     /// How many runs of each workflow started in the window, by status.
-    pub statuses: HashMap<(Api, String), BTreeMap<Status, u64>>,
+    pub statuses: HashMap<(Api, String), BTreeMap<RunState, u64>>,
     /// Each workflow with a schedule that is not suspended.
     pub schedules: Vec<ScheduleFigures>,
     /// Workflows tracked.
@@ -440,7 +440,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
-    use crate::view::{RunView, Status};
+    use crate::view::{RunState, RunView};
     use crate::workflow_facts::ScheduleFacts;
 
     fn at(text: &str) -> Timestamp {
@@ -458,7 +458,7 @@ mod tests {
             .push(ScheduleFacts::new("0 * * * *", "UTC"));
         watcher.schedules.push(hourly);
         let mut run = RunView::new(Api::Legacy, "wf-1", "wf");
-        run.status = Status::Succeeded;
+        run.status = RunState::Succeeded;
         run.started = Some(at("2026-06-15T11:00:20Z"));
         run.finished = Some(at("2026-06-15T11:05:00Z"));
         watcher.book.observe(&run);

@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(snapshot(&loaded), snapshot(&applied));
         let search = atlan_query::workflows::runs_by_status_and_time(
             &[atlan_model::WorkflowPhase::Failed],
-            &atlan_query::workflows::TimeBounds::since("now-7d"),
+            &atlan_query::workflows::TimeBounds::since("now-7d".parse().unwrap()),
             &atlan_query::workflows::TimeBounds::any(),
             0,
             50,

@@ -145,12 +145,12 @@ pub fn runs_by_status_body(client: usize, request: usize) -> Value {
     } else {
         (
             vec![WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-            TimeBounds::since(format!("now-{finished}h")),
+            TimeBounds::since(format!("now-{finished}h").parse().unwrap()),
         )
     };
     let search = workflows::runs_by_status_and_time(
         &phases,
-        &TimeBounds::since(format!("now-{started}h")),
+        &TimeBounds::since(format!("now-{started}h").parse().unwrap()),
         &finished,
         0,
         100,
@@ -165,7 +165,7 @@ pub fn wide_runs_by_status_body(client: usize, request: usize) -> Value {
     let hours = 1 + (client + request) % 48;
     let search = workflows::runs_by_status_and_time(
         &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-        &TimeBounds::since(format!("now-{hours}h")),
+        &TimeBounds::since(format!("now-{hours}h").parse().unwrap()),
         &TimeBounds::any(),
         0,
         100,

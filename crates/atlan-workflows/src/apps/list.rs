@@ -4,12 +4,14 @@ use std::collections::HashSet;
 
 use atlan_model::{AppList, AppSummary};
 use futures_util::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::{StreamExt, stream};
 
 use crate::client::AtlanClient;
 use crate::error::{Error, ListingProblem, Result};
+use crate::listing::Paginated;
 use crate::paging::{Page, ahead};
 use crate::requests::apps as requests;
+use crate::sealed::Sealed;
 
 /// The most workflows (and pages) a listing of app workflows walks before it stops with
 /// [`Error::BrokenListing`]: far more than a tenant holds (the sandbox holds at most 10,000), and
@@ -169,10 +171,21 @@ impl AppWorkflowList {
     /// Every workflow, following the cursors, each once; an error ends the stream after the
     /// workflows already yielded.
     pub fn stream(self) -> BoxStream<'static, Result<AppSummary>> {
-        self.pages()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        Paginated::stream(self)
+    }
+}
+
+impl Sealed for AppWorkflowList {}
+
+impl Paginated for AppWorkflowList {
+    type Item = AppSummary;
+
+    fn page(&self) -> impl Future<Output = Result<Page<AppSummary>>> + Send {
+        AppWorkflowList::page(self)
+    }
+
+    fn pages(self) -> BoxStream<'static, Result<Page<AppSummary>>> {
+        AppWorkflowList::pages(self)
     }
 }
 

@@ -7,7 +7,7 @@ use atlan_model::{AppRunResponse, AppRunStatus};
 use futures_util::future::BoxFuture;
 
 use super::AppRuns;
-use crate::error::{Result, RunStatus};
+use crate::error::{ApiStatus, Result};
 use crate::monitor::{Callback, Wait, Watched};
 use crate::sealed::Sealed;
 
@@ -15,7 +15,7 @@ use crate::sealed::Sealed;
 pub type AppProgressCallback = Callback<AppRunResponse>;
 
 /// A wait for an app run to end; from [`AppRuns::monitor`]. Every terminal status ends it, `Error`
-/// included; its timeout names the status last seen ([`RunStatus::App`]).
+/// included; its timeout names the status last seen ([`ApiStatus::App`]).
 pub type AppMonitor = Wait<AppRunWatch>;
 
 /// An app run waited for, by id.
@@ -55,9 +55,9 @@ impl Watched for AppRunWatch {
         Box::pin(async move { self.runs.get(&self.run_id).await.map(Some) })
     }
 
-    fn status(run: &AppRunResponse) -> (Option<RunStatus>, bool) {
+    fn status(run: &AppRunResponse) -> (Option<ApiStatus>, bool) {
         (
-            run.status.clone().map(RunStatus::App),
+            run.status.clone().map(ApiStatus::App),
             run.status.as_ref().is_some_and(AppRunStatus::is_terminal),
         )
     }

@@ -3,11 +3,11 @@
 //! search's answer into runs.
 
 use atlan_model::{AppRunStatus, AppWorkflowRunAttributes, AtlasSearchResponse, TotalHits};
-use atlan_query::Timestamp;
 use atlan_query::apps::{self as searches, RUN_TYPE, RunFilter};
+use atlan_query::{TimeBound, Timestamp};
 use futures_util::FutureExt;
 
-use crate::bounds::BoundCheck;
+use crate::bounds::{RunBounds, TimeBounded};
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
 use crate::listing::{Listing, ListingQuery};
@@ -18,8 +18,8 @@ use crate::sealed::Sealed;
 #[derive(Debug, Clone, Default)]
 pub struct AppRunQuery {
     pub(crate) filter: RunFilter,
-    /// The bounds set, checked.
-    pub(crate) bounds: BoundCheck,
+    /// The time bounds, checked.
+    pub(crate) bounds: RunBounds,
 }
 
 /// App runs, newest first by start time; from [`crate::AppRuns::search`]. Set the workflow, statuses,
@@ -44,43 +44,18 @@ impl Listing<AppRunQuery> {
         self.query.filter = self.query.filter.statuses(statuses);
         self
     }
-
-    /// Started at or after `time` (RFC 3339 or date math such as `now-1d`).
-    pub fn started_since(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.started.since = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Started at or before `time`.
-    pub fn started_before(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.started.before = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Finished (completed) at or after `time`.
-    pub fn finished_since(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.completed.since = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Only the runs that changed at or after `time`: started or completed then, or still active
-    /// (Pending or Running), as [`crate::RunSearch::changed_since`].
-    pub fn changed_since(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.changed_since = Some(self.query.bounds.check(time));
-        self
-    }
-
-    /// Finished (completed) at or before `time`.
-    pub fn finished_before(mut self, time: impl Into<String>) -> Self {
-        self.query.filter.completed.before = Some(self.query.bounds.check(time));
-        self
-    }
 }
 
 /// The operation's name.
 pub(crate) const OPERATION: &str = "apps.search_runs";
 
 impl Sealed for AppRunQuery {}
+
+impl TimeBounded for AppRunQuery {
+    fn run_bounds(&mut self) -> &mut RunBounds {
+        &mut self.bounds
+    }
+}
 
 /// The runs an [`AppRunQuery`] query finds, newest first by start time (then by GUID): of the filter
 /// itself, or (with an anchor) of the runs started at or before the anchor.
@@ -93,10 +68,14 @@ impl ListingQuery for AppRunQuery {
     }
 
     fn ready(&self, from: u64, size: u64) -> Result<RunFilter> {
-        self.bounds.result()?;
-        let mut filter = self.filter.clone();
-        filter.from = from;
-        filter.size = size;
+        self.bounds.check.result()?;
+        let mut filter = self
+            .filter
+            .clone()
+            .started(self.bounds.started.clone())
+            .completed(self.bounds.finished.clone())
+            .page(from, size);
+        filter.changed_since.clone_from(&self.bounds.changed_since);
         searches::runs(&filter)?;
         Ok(filter)
     }
@@ -115,7 +94,7 @@ impl ListingQuery for AppRunQuery {
         let mut filter = filter.clone();
         if let Some(anchor) = anchor {
             // At or before the anchor, which is itself within any bound the caller set.
-            filter.started.before = Some(anchor.created.to_string());
+            filter.started.before = Some(TimeBound::at(anchor.created));
         }
         filter.from = from;
         filter.size = size;

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::Env;
 use crate::app_rows as rows;
 use crate::cli::AppsCommand;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::input;
 use crate::listing::{self, Shown};

@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use atlan_workflows::model::AppRunStatus;
 
-use super::Env;
 use crate::app_rows as rows;
 use crate::cli::{AppRunsCommand, Paging, TimeArgs};
+use crate::context::Env;
 use crate::error::CliError;
 use crate::listing::{self, Owner, Shown};
 
@@ -60,18 +60,7 @@ async fn list(
     if let Some(slug) = &slug {
         search = search.slug(slug.clone());
     }
-    if let Some(time) = times.started_since {
-        search = search.started_since(time);
-    }
-    if let Some(time) = times.started_before {
-        search = search.started_before(time);
-    }
-    if let Some(time) = times.finished_since {
-        search = search.finished_since(time);
-    }
-    if let Some(time) = times.finished_before {
-        search = search.finished_before(time);
-    }
+    search = times.bound(search);
     let shown = Shown {
         noun: "app runs",
         columns: rows::FOUND_RUN_COLUMNS,

@@ -2,9 +2,9 @@
 
 use atlan_ops::bulk::ScheduleAction;
 
-use super::Env;
 use crate::app_rows as rows;
 use crate::cli::AppSchedulesCommand;
+use crate::context::Env;
 use crate::error::CliError;
 
 /// Runs `atlanctl apps schedules …`.

@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use atlan_ops::Status;
+use atlan_ops::RunState;
 use atlan_ops::watch::{Figures, PollReport};
 use bytes::Bytes;
 use jiff::Timestamp;
@@ -34,7 +34,7 @@ const RUN_BUCKETS: [f64; 12] = [
 const POLL_BUCKETS: [f64; 10] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 120.0];
 /// The statuses `atlan_workflow_runs` always has a series for (0 when none), so that a ratio of
 /// them sees a zero rather than nothing; other statuses have a series when they have runs.
-const STATUSES: [Status; 2] = [Status::Succeeded, Status::Failed];
+const STATUSES: [RunState; 2] = [RunState::Succeeded, RunState::Failed];
 
 /// The OpenMetrics text format's content type.
 pub(crate) const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -349,7 +349,7 @@ fn labels(api: atlan_ops::Api, workflow: &str, package: Option<&str>) -> Workflo
     }
 }
 
-fn with_status(labels: &WorkflowLabels, status: Status) -> RunLabels {
+fn with_status(labels: &WorkflowLabels, status: RunState) -> RunLabels {
     RunLabels {
         api: labels.api.clone(),
         workflow: labels.workflow.clone(),

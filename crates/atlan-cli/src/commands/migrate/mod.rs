@@ -17,9 +17,9 @@ use serde_json::json;
 use crate::cli::{
     MigrateApplyArgs, MigrateCommand, MigratePlanArgs, MigrateSelect, MigrateVerifyArgs,
 };
-use crate::commands::Env;
 use crate::commands::ops::batch;
 use crate::commands::polling::say;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::output::Record;
 

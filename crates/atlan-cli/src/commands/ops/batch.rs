@@ -71,7 +71,7 @@ pub(crate) fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
 /// was sent and no journal written.
 pub(crate) fn print_previews(
     previews: &[atlan_ops::Preview],
-    env: &mut crate::commands::Env,
+    env: &mut crate::context::Env,
 ) -> Result<(), CliError> {
     let say = super::super::polling::say;
     let mut requests = 0;

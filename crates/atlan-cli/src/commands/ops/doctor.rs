@@ -5,7 +5,7 @@ use atlan_ops::{ApiChoice, Finding};
 
 use super::window;
 use crate::cli::DoctorArgs;
-use crate::commands::Env;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::output::Record;
 

@@ -3,7 +3,7 @@
 
 use atlan_ops::{Explanation, StepView};
 
-use crate::commands::Env;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::rows::human;
 use crate::terminal::clip;

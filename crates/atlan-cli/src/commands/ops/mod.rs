@@ -28,7 +28,7 @@ fn window(args: &WindowArgs) -> Result<(Window, Timestamp), CliError> {
         let now = Timestamp::now();
         Timestamp::from_second(now.as_second()).unwrap_or(now)
     });
-    let window = Window::parse(&args.since, args.before.as_deref(), now)
+    let window = Window::resolve(&args.since, args.before.as_ref(), now)
         .map_err(|error| CliError::Usage(error.to_string()))?;
     Ok((window, now))
 }

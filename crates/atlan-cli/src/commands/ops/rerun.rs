@@ -20,8 +20,8 @@ use serde_json::json;
 
 use super::batch;
 use crate::cli::{OrderArg, RerunArgs};
-use crate::commands::Env;
 use crate::commands::polling::say;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::output::Record;
 
@@ -34,7 +34,7 @@ const COLUMNS: [&str; 5] = ["WORKFLOW", "API", "ACTION", "RUN", "REASON"];
 /// Runs `atlanctl runs rerun`.
 pub(crate) async fn rerun(args: RerunArgs, env: &mut Env) -> Result<(), CliError> {
     let now = Timestamp::now();
-    let window = Window::parse(&args.since, args.before.as_deref(), now)
+    let window = Window::resolve(&args.since, args.before.as_ref(), now)
         .map_err(|error| CliError::Usage(error.to_string()))?;
     let glob = args.workflow.clone();
     let client = env.client().await?;

@@ -5,7 +5,7 @@ use atlan_ops::{ApiChoice, RecentRun, Selection, WorkflowStats};
 
 use super::window;
 use crate::cli::StatsArgs;
-use crate::commands::Env;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::rows::human;
 
@@ -127,23 +127,23 @@ pub(crate) fn chart(recent: &[RecentRun]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use atlan_ops::Status;
+    use atlan_ops::RunState;
 
     use super::*;
 
-    fn recent(status: Status, duration_s: Option<u64>) -> RecentRun {
+    fn recent(status: RunState, duration_s: Option<u64>) -> RecentRun {
         RecentRun::new(jiff::Timestamp::UNIX_EPOCH, status, duration_s)
     }
 
     #[test]
     fn the_chart_shows_outcomes_then_a_duration_trend() {
         let runs = [
-            recent(Status::Succeeded, Some(10)),
-            recent(Status::Failed, Some(80)),
-            recent(Status::Running, None),
+            recent(RunState::Succeeded, Some(10)),
+            recent(RunState::Failed, Some(80)),
+            recent(RunState::Running, None),
         ];
         assert_eq!(chart(&runs), "✓✗·  ▁█");
         assert_eq!(chart(&[]), "");
-        assert_eq!(chart(&[recent(Status::Succeeded, Some(5))]), "✓  ▁");
+        assert_eq!(chart(&[recent(RunState::Succeeded, Some(5))]), "✓  ▁");
     }
 }

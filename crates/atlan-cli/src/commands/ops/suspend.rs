@@ -17,8 +17,8 @@ use serde_json::json;
 
 use super::batch;
 use crate::cli::{ApiArg, SuspendArgs};
-use crate::commands::Env;
 use crate::commands::polling::say;
+use crate::context::Env;
 use crate::error::CliError;
 use crate::output::Record;
 

@@ -175,7 +175,7 @@ impl Webhooks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use atlan_ops::{Api, Status};
+    use atlan_ops::{Api, RunState};
 
     #[test]
     fn a_failure_document_carries_the_key_and_a_slack_text() {
@@ -184,7 +184,7 @@ mod tests {
             workflow: "atlan-snowflake-1".into(),
             package: Some("atlan-snowflake".into()),
             run: "atlan-snowflake-1-abc".into(),
-            status: Status::Failed,
+            status: RunState::Failed,
             finished: None,
         };
         let document = document(&event, None, 2);

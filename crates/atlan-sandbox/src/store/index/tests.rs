@@ -49,7 +49,7 @@ fn indexed_searches_equal_full_scans() {
         workflows::runs_by_phase("wf-1", &WorkflowPhase::Succeeded, 0, 50).unwrap(),
         workflows::runs_by_status_and_time(
             &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-            &TimeBounds::since("now-6h"),
+            &TimeBounds::since("now-6h".parse().unwrap()),
             &TimeBounds::any(),
             0,
             100,
@@ -57,7 +57,10 @@ fn indexed_searches_equal_full_scans() {
         .unwrap(),
         workflows::runs_by_status_and_time(
             &[WorkflowPhase::Running],
-            &TimeBounds::between("2026-06-15T03:00:00Z", "now-10h"),
+            &TimeBounds::between(
+                "2026-06-15T03:00:00Z".parse().unwrap(),
+                "now-10h".parse().unwrap(),
+            ),
             &TimeBounds::any(),
             5,
             20,
