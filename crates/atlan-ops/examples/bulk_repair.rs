@@ -13,9 +13,7 @@ mod common;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use atlan_ops::bulk::{
-    self, Header, Journal, Order, Pace, ScheduleAction, ScheduleSelection, WaveWait,
-};
+use atlan_ops::bulk::{self, Header, Journal, Order, Pace, ScheduleAction, WaveWait};
 use atlan_ops::{ApiChoice, Selection, Window};
 
 #[tokio::main]
@@ -79,7 +77,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 2. A maintenance window: suspend the schedules of the Databricks crawlers, then restore them.
-    let selection = ScheduleSelection::new(ApiChoice::All).package("atlan-databricks");
+    let selection = Selection::new(ApiChoice::All).package("atlan-databricks");
     let suspend = bulk::select(client, &selection, ScheduleAction::Suspend).await?;
     for target in &suspend.targets {
         println!(

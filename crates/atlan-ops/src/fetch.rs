@@ -6,96 +6,12 @@ use atlan_workflows::{AtlanClient, Error, Listing, Result, TimeBounded, Workflow
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::glob::Glob;
+pub use crate::selection::{ApiChoice, Selection, same_package};
 use crate::view::{self, Api, RunView};
 use crate::window::Window;
 
 /// How many of a workflow's successful runs are read, newest first, to find the one before a run.
 const PREVIOUS_SEARCH: usize = 200;
-
-/// Which API's runs and workflows to look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum ApiChoice {
-    /// The legacy API only.
-    Legacy,
-    /// The App workflows API only.
-    Apps,
-    /// Both, where the tenant serves them (an API the tenant answers 404 for is left out, and
-    /// said so).
-    #[default]
-    All,
-}
-
-impl ApiChoice {
-    /// Whether `api` is chosen.
-    pub fn includes(self, api: Api) -> bool {
-        match self {
-            Self::All => true,
-            Self::Legacy => api == Api::Legacy,
-            Self::Apps => api == Api::Apps,
-        }
-    }
-}
-
-/// Which runs: of an API, a package, a workflow.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct Selection {
-    /// The APIs.
-    pub api: ApiChoice,
-    /// Only this package (a legacy prefix such as `atlan-snowflake` or name such as
-    /// `@atlan/snowflake`, or an app id).
-    pub package: Option<String>,
-    /// Only the workflows (legacy names or app slugs) this pattern matches.
-    pub workflow: Option<Glob>,
-}
-
-impl Selection {
-    /// Every run of the chosen APIs.
-    pub fn new(api: ApiChoice) -> Self {
-        Self {
-            api,
-            ..Self::default()
-        }
-    }
-
-    /// Only this package.
-    #[must_use]
-    pub fn package(mut self, package: impl Into<String>) -> Self {
-        self.package = Some(package.into());
-        self
-    }
-
-    /// Only the workflows `pattern` matches (a name without `*` or `?` is that workflow).
-    #[must_use]
-    pub fn workflow(mut self, pattern: Glob) -> Self {
-        self.workflow = Some(pattern);
-        self
-    }
-
-    /// Whether `run` is selected.
-    pub fn matches(&self, run: &RunView) -> bool {
-        self.api.includes(run.api)
-            && self
-                .workflow
-                .as_ref()
-                .is_none_or(|w| w.matches(&run.workflow))
-            && self
-                .package
-                .as_ref()
-                .is_none_or(|p| same_package(p, run.package.as_deref()))
-    }
-}
-
-/// Whether package `asked` (a prefix, a package name or an app id) is `package`.
-pub fn same_package(asked: &str, package: Option<&str>) -> bool {
-    let Some(package) = package else {
-        return false;
-    };
-    asked == package
-        || WorkflowPackage::from_package_name(asked).is_some_and(|p| p.prefix() == package)
-        || WorkflowPackage::from_package_name(package).is_some_and(|p| p.prefix() == asked)
-}
 
 /// Whether `error` says the tenant does not serve that API at all.
 pub fn not_served(error: &Error) -> bool {

@@ -10,10 +10,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use atlan_ops::bulk::{
-    self, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport,
-    ScheduleSelection, ScheduleTarget,
+    self, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport, ScheduleTarget,
 };
-use atlan_ops::{ApiChoice, Glob};
+use atlan_ops::{ApiChoice, Glob, Selection};
 use atlan_sandbox::{Clock, FaultRule, ManualClock, SandboxHandle};
 use atlan_testkit::Recorder;
 use atlan_workflows::model::{
@@ -348,7 +347,7 @@ fn journal_at(name: &str, operation: &str) -> (std::path::PathBuf, Header) {
 async fn a_bulk_suspend_and_resume_of_both_apis_restores_every_schedule_and_a_batch_resumes() {
     let (clock, _sandbox, recorder, client) = tenant().await;
     let legacy_before = legacy_schedules(&client).await;
-    let selection = ScheduleSelection::new(ApiChoice::All);
+    let selection = Selection::new(ApiChoice::All);
     let plan = bulk::select(&client, &selection, ScheduleAction::Suspend)
         .await
         .unwrap();
@@ -397,7 +396,7 @@ async fn a_bulk_suspend_and_resume_of_both_apis_restores_every_schedule_and_a_ba
         .await
         .unwrap();
     assert_eq!(resume.len(), plan.len(), "{resume:?}");
-    let only = ScheduleSelection::new(ApiChoice::Apps).workflow(Glob::new("zzz-*").unwrap());
+    let only = Selection::new(ApiChoice::Apps).workflow(Glob::new("zzz-*").unwrap());
     assert!(
         bulk::select(&client, &only, ScheduleAction::Resume)
             .await

@@ -13,6 +13,6 @@ pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
 pub use plan::{Order, Plan, Target};
 pub use rerun::{Executed, Pace, Report, WaveWait, execute, maybe_sent, preview_reruns};
 pub use schedules::{
-    ScheduleAction, SchedulePlan, ScheduleReport, ScheduleSelection, ScheduleTarget,
-    execute_schedules, preview_schedules, select,
+    ScheduleAction, SchedulePlan, ScheduleReport, ScheduleTarget, execute_schedules,
+    preview_schedules, select,
 };

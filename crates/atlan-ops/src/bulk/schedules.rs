@@ -19,9 +19,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::journal::{Journal, JournalError, Outcome, Progress};
-use crate::fetch::{ApiChoice, same_package};
-use crate::glob::Glob;
 use crate::preview::{Preview, check_dry_run, first_write};
+use crate::selection::Selection;
 use crate::view::Api;
 
 /// Suspend or resume.
@@ -41,53 +40,6 @@ impl ScheduleAction {
             Self::Suspend => "suspend",
             Self::Resume => "resume",
         }
-    }
-}
-
-/// Which workflows: an API, a package, a name pattern.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ScheduleSelection {
-    /// Which API's workflows.
-    pub api: ApiChoice,
-    /// Only this package (a legacy prefix or package name, or an app id).
-    pub package: Option<String>,
-    /// Only workflows (names or slugs) matching this.
-    pub workflow: Option<Glob>,
-}
-
-impl ScheduleSelection {
-    /// Every workflow of `api`.
-    pub fn new(api: ApiChoice) -> Self {
-        Self {
-            api,
-            package: None,
-            workflow: None,
-        }
-    }
-
-    /// Only this package.
-    pub fn package(mut self, package: impl Into<String>) -> Self {
-        self.package = Some(package.into());
-        self
-    }
-
-    /// Only workflows matching `glob`.
-    pub fn workflow(mut self, glob: Glob) -> Self {
-        self.workflow = Some(glob);
-        self
-    }
-
-    fn keeps(&self, api: Api, workflow: &str, package: Option<&str>) -> bool {
-        self.api.includes(api)
-            && self
-                .workflow
-                .as_ref()
-                .is_none_or(|glob| glob.matches(workflow))
-            && self
-                .package
-                .as_deref()
-                .is_none_or(|asked| same_package(asked, package))
     }
 }
 
@@ -144,7 +96,7 @@ fn legacy_package(name: &str) -> Option<String> {
 /// The first failed read.
 pub async fn select(
     client: &AtlanClient,
-    selection: &ScheduleSelection,
+    selection: &Selection,
     action: ScheduleAction,
 ) -> atlan_workflows::Result<SchedulePlan> {
     let mut plan = SchedulePlan::default();
@@ -379,6 +331,8 @@ fn lock(journal: &Mutex<Journal>) -> std::sync::MutexGuard<'_, Journal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::glob::Glob;
+    use crate::selection::ApiChoice;
 
     #[test]
     fn a_legacy_name_gives_its_package() {
@@ -392,7 +346,7 @@ mod tests {
 
     #[test]
     fn a_selection_keeps_its_api_package_and_pattern() {
-        let selection = ScheduleSelection::new(ApiChoice::Legacy)
+        let selection = Selection::new(ApiChoice::Legacy)
             .package("atlan-snowflake")
             .workflow(Glob::new("atlan-*").unwrap());
         assert!(selection.keeps(Api::Legacy, "atlan-snowflake-1", Some("atlan-snowflake")));

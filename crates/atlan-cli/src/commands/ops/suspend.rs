@@ -6,10 +6,10 @@
 
 use std::sync::Mutex;
 
-use atlan_ops::Api;
 use atlan_ops::bulk::{
-    self, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport, ScheduleSelection,
+    self, Header, Journal, Outcome, ScheduleAction, SchedulePlan, ScheduleReport,
 };
+use atlan_ops::{Api, Selection};
 use atlan_workflows::model::WorkflowSchedule;
 use atlan_workflows::{AtlanClient, Error};
 use jiff::Timestamp;
@@ -90,7 +90,7 @@ async fn bulk_change(
     action: ScheduleAction,
     env: &mut Env,
 ) -> Result<(), CliError> {
-    let mut selection = ScheduleSelection::new(api.into());
+    let mut selection = Selection::new(api.into());
     if let Some(package) = &args.package {
         selection = selection.package(package.clone());
     }
@@ -156,7 +156,7 @@ async fn bulk_change(
 /// The plan of `selection`: not found when a pattern matches no workflow to change.
 async fn selected(
     client: &AtlanClient,
-    selection: &ScheduleSelection,
+    selection: &Selection,
     action: ScheduleAction,
 ) -> Result<SchedulePlan, CliError> {
     let plan = bulk::select(client, selection, action).await?;
