@@ -87,55 +87,68 @@ impl RunState {
     }
 }
 
-impl WorkflowPhase {
-    /// The phase as a [`RunState`] (a phase this version does not know is `Unknown`).
-    pub fn state(&self) -> RunState {
-        match self {
-            Self::Pending => RunState::Pending,
-            Self::Running => RunState::Running,
-            Self::Succeeded => RunState::Succeeded,
-            Self::Failed => RunState::Failed,
-            Self::Error => RunState::Error,
-            _ => RunState::Unknown,
+impl RunState {
+    /// The state a status word of either API says: `Omitted` (a legacy node not run) is
+    /// `Skipped`; a word this version does not know is `Unknown`.
+    fn of_word(word: &str) -> Self {
+        match word {
+            "Pending" => Self::Pending,
+            "Running" => Self::Running,
+            "Paused" => Self::Paused,
+            "Succeeded" => Self::Succeeded,
+            "Failed" => Self::Failed,
+            "Error" => Self::Error,
+            "Stopped" => Self::Stopped,
+            "Terminated" => Self::Terminated,
+            "Skipped" | "Omitted" => Self::Skipped,
+            _ => Self::Unknown,
         }
     }
 }
 
-impl NodePhase {
-    /// The phase as a [`RunState`]: a skipped or omitted node is `Skipped`.
-    pub fn state(&self) -> RunState {
-        match self {
-            Self::Pending => RunState::Pending,
-            Self::Running => RunState::Running,
-            Self::Succeeded => RunState::Succeeded,
-            Self::Failed => RunState::Failed,
-            Self::Error => RunState::Error,
-            Self::Skipped | Self::Omitted => RunState::Skipped,
-            _ => RunState::Unknown,
+/// `state()` for each API's own status type: the state its known words say (a word the type
+/// does not know is `Unknown`, whatever it is).
+macro_rules! says_state {
+    ($($status:ident: $what:literal),+) => {$(
+        impl $status {
+            #[doc = concat!("The ", $what, " as a [`RunState`].")]
+            pub fn state(&self) -> RunState {
+                if self.is_known() {
+                    RunState::of_word(self.as_str())
+                } else {
+                    RunState::Unknown
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl AppRunStatus {
-    /// The status as a [`RunState`] (a status this version does not know is `Unknown`).
-    pub fn state(&self) -> RunState {
-        match self {
-            Self::Pending => RunState::Pending,
-            Self::Running => RunState::Running,
-            Self::Succeeded => RunState::Succeeded,
-            Self::Failed => RunState::Failed,
-            Self::Error => RunState::Error,
-            Self::Stopped => RunState::Stopped,
-            Self::Paused => RunState::Paused,
-            Self::Terminated => RunState::Terminated,
-            Self::Skipped => RunState::Skipped,
-            _ => RunState::Unknown,
-        }
-    }
-}
+says_state!(
+    WorkflowPhase: "phase of a legacy run",
+    NodePhase: "phase of a legacy run's node (a skipped or omitted node is `Skipped`)",
+    AppRunStatus: "status of an app run"
+);
 
 impl std::fmt::Display for RunState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_known_word_of_each_api_says_its_state() {
+        for phase in WorkflowPhase::KNOWN {
+            assert_eq!(phase.state().as_str(), phase.as_str());
+        }
+        for status in AppRunStatus::KNOWN {
+            assert_eq!(status.state().as_str(), status.as_str());
+        }
+        assert_eq!(NodePhase::Omitted.state(), RunState::Skipped);
+        assert_eq!(WorkflowPhase::from("Stopped").state(), RunState::Unknown);
+        assert!(!RunState::Unknown.is_ended() && !RunState::Paused.is_active());
     }
 }

@@ -3,8 +3,8 @@
 //! input (or its connection's default credential). An API the tenant would not list is said so:
 //! its workflows may use it too.
 
+use atlan_workflows::Paginated;
 use atlan_workflows::{AtlanClient, Error, Result};
-use futures_util::TryStreamExt;
 
 use crate::fetch::not_served;
 use crate::uses;
@@ -39,12 +39,7 @@ impl CredentialUse {
 pub async fn credential_use(client: &AtlanClient, guid: &str) -> Result<CredentialUse> {
     let (legacy, apps) = futures_util::future::join(
         client.workflows().every(MAX_LEGACY),
-        client
-            .apps()
-            .workflows()
-            .list()
-            .stream()
-            .try_collect::<Vec<_>>(),
+        client.apps().workflows().list().all(),
     )
     .await;
     let mut found = CredentialUse::default();

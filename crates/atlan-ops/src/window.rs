@@ -113,6 +113,7 @@ fn resolve(
     rounding: Rounding,
 ) -> Result<Timestamp, WindowError> {
     bound
+        .date_math()
         .resolve(now, &TimeZone::UTC, rounding)
         .map_err(|error| not_a_date(option, bound.as_str(), error.to_string()))
 }

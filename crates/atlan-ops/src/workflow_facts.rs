@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
+use atlan_workflows::Paginated;
 use atlan_workflows::model::{AppSummary, WorkflowScheduleResponse};
 use atlan_workflows::{AppWorkflowTimes, AtlanClient, Result};
-use futures_util::TryStreamExt;
 use jiff::Timestamp;
 
 use crate::fetch::{ApiChoice, not_served};
@@ -175,12 +175,7 @@ pub async fn schedules(
                 return Ok((Vec::new(), Vec::new()));
             }
             futures_util::future::try_join(
-                client
-                    .apps()
-                    .workflows()
-                    .list()
-                    .stream()
-                    .try_collect::<Vec<_>>(),
+                client.apps().workflows().list().all(),
                 client.apps().workflows().times(),
             )
             .await

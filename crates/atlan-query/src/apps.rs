@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::bound::TimeBound;
 use crate::query::Query;
 use crate::search::{Search, Sort, SortOrder};
-use crate::workflows::{QueryError, TimeBounds, non_empty};
+use crate::workflows::{QueryError, TimeBounds, non_empty, time_and_page};
 
 /// The asset type of a run.
 pub const RUN_TYPE: &str = "AppWorkflowRun";
@@ -215,34 +215,7 @@ impl RunFilter {
         self
     }
 
-    /// Bounds on when runs started.
-    #[must_use]
-    pub fn started(mut self, bounds: TimeBounds) -> Self {
-        self.started = bounds;
-        self
-    }
-
-    /// Bounds on when runs ended.
-    #[must_use]
-    pub fn completed(mut self, bounds: TimeBounds) -> Self {
-        self.completed = bounds;
-        self
-    }
-
-    /// Only runs that changed at or after `since` (started, completed, or still active).
-    #[must_use]
-    pub fn changed_since(mut self, since: TimeBound) -> Self {
-        self.changed_since = Some(since);
-        self
-    }
-
-    /// The page: `size` hits from `from`.
-    #[must_use]
-    pub fn page(mut self, from: u64, size: u64) -> Self {
-        self.from = from;
-        self.size = size;
-        self
-    }
+    time_and_page!(completed);
 }
 
 /// App workflow runs as `filter` says, newest first (by start, then `__guid`); total tracked.

@@ -5,10 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::datemath::{DateMath, DateMathError};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
-
-use crate::datemath::{DateMath, DateMathError, Rounding};
 
 /// A time bound: date math or a date, validated, with the text sent on the wire exactly as it was
 /// written (trimmed), or an instant (sent in RFC 3339).
@@ -17,7 +15,7 @@ use crate::datemath::{DateMath, DateMathError, Rounding};
 /// use atlan_query::TimeBound;
 /// let bound: TimeBound = " now-6h ".parse()?;
 /// assert_eq!(bound.as_str(), "now-6h");
-/// assert!(bound.is_relative());
+/// assert!(bound.date_math().is_relative());
 /// assert!("yesterday".parse::<TimeBound>().is_err());
 /// # Ok::<(), atlan_query::DateMathError>(())
 /// ```
@@ -54,22 +52,10 @@ impl TimeBound {
         &self.text
     }
 
-    /// Whether the bound depends on `now`.
-    pub fn is_relative(&self) -> bool {
-        self.math.is_relative()
-    }
-
-    /// The instant the bound means at `now`, with date math and rounding in `zone`.
-    ///
-    /// # Errors
-    /// [`DateMathError`] when the arithmetic leaves the supported range of dates.
-    pub fn resolve(
-        &self,
-        now: Timestamp,
-        zone: &TimeZone,
-        rounding: Rounding,
-    ) -> Result<Timestamp, DateMathError> {
-        self.math.resolve(now, zone, rounding)
+    /// The date math it is: [`DateMath::is_relative`] (whether it depends on `now`) and
+    /// [`DateMath::resolve`] (the instant it means at `now`).
+    pub fn date_math(&self) -> &DateMath {
+        &self.math
     }
 }
 
@@ -141,20 +127,21 @@ impl IntoTimeBound for &String {
 
 #[cfg(test)]
 mod tests {
+    use jiff::tz::TimeZone;
+
     use super::*;
+    use crate::Rounding;
 
     #[test]
     fn an_instant_is_sent_as_rfc_3339_and_means_itself() {
         let instant: Timestamp = "2026-11-24T12:00:00Z".parse().unwrap();
         let bound = TimeBound::at(instant);
         assert_eq!(bound.as_str(), "2026-11-24T12:00:00Z");
-        assert!(!bound.is_relative());
+        assert!(!bound.date_math().is_relative());
         let now: Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
         for rounding in [Rounding::Down, Rounding::Up] {
-            assert_eq!(
-                bound.resolve(now, &TimeZone::UTC, rounding).unwrap(),
-                instant
-            );
+            let resolved = bound.date_math().resolve(now, &TimeZone::UTC, rounding);
+            assert_eq!(resolved.unwrap(), instant);
         }
         assert_eq!(
             TimeBound::parse(bound.as_str()).unwrap().as_str(),

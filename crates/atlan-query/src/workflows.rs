@@ -348,19 +348,7 @@ impl RunFilter {
         }
     }
 
-    /// Bounds on when runs started.
-    #[must_use]
-    pub fn started(mut self, bounds: TimeBounds) -> Self {
-        self.started = bounds;
-        self
-    }
-
-    /// Bounds on when runs finished.
-    #[must_use]
-    pub fn finished(mut self, bounds: TimeBounds) -> Self {
-        self.finished = bounds;
-        self
-    }
+    time_and_page!(finished);
 
     /// The runs a schedule started too.
     #[must_use]
@@ -368,22 +356,44 @@ impl RunFilter {
         self.including_scheduled = true;
         self
     }
-
-    /// Only runs that changed at or after `since` (started, finished, or still active).
-    #[must_use]
-    pub fn changed_since(mut self, since: TimeBound) -> Self {
-        self.changed_since = Some(since);
-        self
-    }
-
-    /// The page: `size` hits from `from`.
-    #[must_use]
-    pub fn page(mut self, from: u64, size: u64) -> Self {
-        self.from = from;
-        self.size = size;
-        self
-    }
 }
+
+/// The builder methods both run filters share ([`RunFilter`] and [`crate::apps::RunFilter`]):
+/// bounds on when runs started and ended (`$ended`: `finished` or `completed`, as the API names
+/// it), `changed_since` and the page.
+macro_rules! time_and_page {
+    ($ended:ident) => {
+        /// Bounds on when runs started.
+        #[must_use]
+        pub fn started(mut self, bounds: TimeBounds) -> Self {
+            self.started = bounds;
+            self
+        }
+
+        /// Bounds on when runs ended.
+        #[must_use]
+        pub fn $ended(mut self, bounds: TimeBounds) -> Self {
+            self.$ended = bounds;
+            self
+        }
+
+        /// Only runs that changed at or after `since` (started, ended, or still active).
+        #[must_use]
+        pub fn changed_since(mut self, since: crate::TimeBound) -> Self {
+            self.changed_since = Some(since);
+            self
+        }
+
+        /// The page: `size` hits from `from`.
+        #[must_use]
+        pub fn page(mut self, from: u64, size: u64) -> Self {
+            self.from = from;
+            self.size = size;
+            self
+        }
+    };
+}
+pub(crate) use time_and_page;
 
 /// Started at or after a time, finished at or after it, or active: at least one of the three.
 pub(crate) fn changed_query(

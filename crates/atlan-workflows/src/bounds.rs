@@ -70,42 +70,45 @@ pub trait TimeBounded: ListingQuery {
 impl<Q: TimeBounded> Listing<Q> {
     /// Started at or after `time` (RFC 3339, date math such as `now-1d`, or a
     /// [`TimeBound`]).
-    pub fn started_since(mut self, time: impl IntoTimeBound) -> Self {
-        let bounds = self.query.run_bounds();
-        bounds.started.since = bounds.check.check(time);
-        self
+    pub fn started_since(self, time: impl IntoTimeBound) -> Self {
+        self.bound(time, |bounds| &mut bounds.started.since)
     }
 
     /// Started at or before `time`.
-    pub fn started_before(mut self, time: impl IntoTimeBound) -> Self {
-        let bounds = self.query.run_bounds();
-        bounds.started.before = bounds.check.check(time);
-        self
+    pub fn started_before(self, time: impl IntoTimeBound) -> Self {
+        self.bound(time, |bounds| &mut bounds.started.before)
     }
 
     /// Finished at or after `time` (the seed page's "finished in the last hour" is
     /// `finished_since("now-1h")`).
-    pub fn finished_since(mut self, time: impl IntoTimeBound) -> Self {
-        let bounds = self.query.run_bounds();
-        bounds.finished.since = bounds.check.check(time);
-        self
+    pub fn finished_since(self, time: impl IntoTimeBound) -> Self {
+        self.bound(time, |bounds| &mut bounds.finished.since)
     }
 
     /// Finished at or before `time` (what pyatlan 8.4.2 and later send for `finished_at`).
-    pub fn finished_before(mut self, time: impl IntoTimeBound) -> Self {
-        let bounds = self.query.run_bounds();
-        bounds.finished.before = bounds.check.check(time);
-        self
+    pub fn finished_before(self, time: impl IntoTimeBound) -> Self {
+        self.bound(time, |bounds| &mut bounds.finished.before)
     }
 
     /// Only the runs that changed at or after `time`: started then, finished then, or still
     /// active (Pending or Running). On the legacy search, scheduled runs are found too. A monitor
     /// polls with this so that each poll returns what changed since the one before, not the whole
     /// window.
-    pub fn changed_since(mut self, time: impl IntoTimeBound) -> Self {
+    pub fn changed_since(self, time: impl IntoTimeBound) -> Self {
+        let mut listing = self.bound(time, |bounds| &mut bounds.changed_since);
+        listing.query.on_changed_since();
+        listing
+    }
+
+    /// `time`, checked, as the bound `slot` picks.
+    fn bound(
+        mut self,
+        time: impl IntoTimeBound,
+        slot: impl FnOnce(&mut RunBounds) -> &mut Option<TimeBound>,
+    ) -> Self {
         let bounds = self.query.run_bounds();
-        bounds.changed_since = bounds.check.check(time);
-        self.query.on_changed_since();
+        let bound = bounds.check.check(time);
+        *slot(bounds) = bound;
         self
     }
 }

@@ -7,8 +7,9 @@
 use std::fmt;
 
 use atlan_query::Timestamp;
+use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::{FutureExt, StreamExt, TryStreamExt, stream};
 
 use crate::client::AtlanClient;
 use crate::error::Result;
@@ -39,6 +40,12 @@ pub trait Paginated: Sealed + Sized + Send + 'static {
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
+    }
+
+    /// Every result, gathered (the first error fails it): for listings known to be small, such as
+    /// a tenant's app workflows.
+    fn all(self) -> BoxFuture<'static, Result<Vec<Self::Item>>> {
+        FutureExt::boxed(self.stream().try_collect())
     }
 }
 
