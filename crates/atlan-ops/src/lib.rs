@@ -36,6 +36,7 @@ pub mod doctor;
 pub mod explain;
 pub mod fetch;
 pub mod file_lock;
+pub mod file_name;
 pub mod glob;
 pub mod lineage;
 pub mod migrate;

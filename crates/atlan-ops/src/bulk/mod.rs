@@ -8,6 +8,7 @@ pub mod journal;
 pub mod plan;
 pub mod rerun;
 pub mod schedules;
+pub mod step;
 
 pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
 pub use plan::{Order, Plan, Target};
@@ -16,3 +17,4 @@ pub use schedules::{
     ScheduleAction, SchedulePlan, ScheduleReport, ScheduleTarget, execute_schedules,
     preview_schedules, select,
 };
+pub use step::{Entry, Interrupted, RESUMED, Step};

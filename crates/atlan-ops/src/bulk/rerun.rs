@@ -18,8 +18,9 @@ use futures_util::stream::FuturesUnordered;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::journal::{Journal, JournalError, Outcome, Progress};
+use super::journal::{Journal, JournalError, Outcome};
 use super::plan::{Plan, Target};
+use super::step::{Entry, Interrupted, Step};
 use crate::preview::{Preview, check_dry_run, first_write};
 use crate::view::{Api, RunState};
 
@@ -240,61 +241,45 @@ async fn one(
     journal: &Mutex<Journal>,
     now: &impl Fn() -> Timestamp,
 ) -> Result<(Report, bool), JournalError> {
-    // Writes the outcome to the journal, then answers its report.
-    let finish = |action: Outcome, reason: Option<String>, run: Option<String>| {
-        lock(journal).done(
-            target.api,
-            &target.workflow,
-            action,
-            run.clone(),
-            reason.clone(),
-            now(),
-        )?;
-        Ok::<_, JournalError>(report(target, action, reason, run))
-    };
-    // Read apart from the match: its guard must not be held while `finish` locks again.
-    let progress = lock(journal).progress(target.api, &target.workflow);
-    match progress {
-        Progress::Done { outcome, run } => {
-            let reason = Some("done by this batch before it was resumed".into());
-            return Ok((report(target, outcome, reason, run), false));
-        }
-        Progress::Decided { at } => {
-            let reason = format!(
-                "its submit at {at} may have reached the server and no answer was recorded: not sent again"
-            );
-            return Ok((finish(Outcome::MaybeSent, Some(reason), None)?, false));
-        }
-        _ => {}
+    let entry = Entry::new(journal, target.api, &target.workflow, now);
+    if let Some(step) = entry.resumed(Interrupted::NotAgain, |_| false)? {
+        return Ok((report(target, step), false));
     }
     // The plan was read from the index a moment ago: look again, right before the submit.
-    match active_run(client, target).await {
+    let (step, throttled) = match active_run(client, target).await {
         Ok(Some(run)) => {
             let reason = format!("a run is active ({run}): not re-run");
-            return Ok((finish(Outcome::Skipped, Some(reason), Some(run))?, false));
+            (Step::new(Outcome::Skipped, Some(run), Some(reason)), false)
         }
-        Ok(None) => {}
+        Ok(None) => {
+            entry.decide()?;
+            submitted(submit(client, target).await)
+        }
         Err(error) => {
             let reason = format!("the check for an active run failed, nothing was sent: {error}");
-            return Ok((
-                finish(Outcome::Failed, Some(reason), None)?,
+            (
+                Step::new(Outcome::Failed, None, Some(reason)),
                 throttled(&error),
-            ));
+            )
         }
-    }
-    lock(journal).decide(target.api, &target.workflow, now())?;
-    match submit(client, target).await {
-        Ok(run) => Ok((finish(Outcome::Rerun, None, run)?, false)),
+    };
+    Ok((report(target, entry.finish(step)?), throttled))
+}
+
+/// The step a submit's answer makes, and whether the tenant throttled.
+fn submitted(answer: atlan_workflows::Result<Option<String>>) -> (Step, bool) {
+    match answer {
+        Ok(run) => (Step::new(Outcome::Rerun, run, None), false),
         Err(error) if maybe_sent(&error) => {
             let reason = format!(
                 "no answer, and the submit may have reached the server: not sent again ({error})"
             );
-            Ok((finish(Outcome::MaybeSent, Some(reason), None)?, false))
+            (Step::new(Outcome::MaybeSent, None, Some(reason)), false)
         }
-        Err(error) => Ok((
-            finish(Outcome::Failed, Some(error.to_string()), None)?,
+        Err(error) => (
+            Step::new(Outcome::Failed, None, Some(error.to_string())),
             throttled(&error),
-        )),
+        ),
     }
 }
 
@@ -330,13 +315,13 @@ pub async fn preview_reruns(
 }
 
 /// The report of `target`.
-fn report(target: &Target, action: Outcome, reason: Option<String>, run: Option<String>) -> Report {
+fn report(target: &Target, step: Step) -> Report {
     Report {
         workflow: target.workflow.clone(),
         api: target.api,
-        action,
-        reason,
-        run,
+        action: step.outcome,
+        reason: step.reason,
+        run: step.run,
     }
 }
 
@@ -391,10 +376,4 @@ fn throttled(error: &Error) -> bool {
     error
         .status()
         .is_some_and(|status| matches!(status.as_u16(), 429 | 503))
-}
-
-fn lock(journal: &Mutex<Journal>) -> std::sync::MutexGuard<'_, Journal> {
-    journal
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

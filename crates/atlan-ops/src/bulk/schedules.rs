@@ -18,7 +18,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::journal::{Journal, JournalError, Outcome, Progress};
+use super::journal::{Journal, JournalError, Outcome};
+use super::step::{Entry, Interrupted, Step};
 use crate::preview::{Preview, check_dry_run, first_write};
 use crate::selection::Selection;
 use crate::view::Api;
@@ -256,54 +257,36 @@ async fn one(
     journal: &Mutex<Journal>,
     now: &impl Fn() -> Timestamp,
 ) -> Result<ScheduleReport, JournalError> {
-    let report = |action: Outcome, reason: Option<String>, schedules: Vec<WorkflowSchedule>| {
-        ScheduleReport {
-            workflow: target.workflow.clone(),
-            api: target.api,
-            action,
-            reason,
-            schedules,
-        }
+    let report = |step: Step, schedules: Vec<WorkflowSchedule>| ScheduleReport {
+        workflow: target.workflow.clone(),
+        api: target.api,
+        action: step.outcome,
+        reason: step.reason,
+        schedules,
     };
-    // Read apart from the match: its guard must not be held while the journal is locked again.
-    let progress = lock(journal).progress(target.api, &target.workflow);
-    match progress {
-        Progress::Done { outcome, .. } => {
-            let reason = Some("done by this batch before it was resumed".into());
-            return Ok(report(outcome, reason, target.schedules.clone()));
-        }
-        Progress::Decided { .. } => {}
-        _ => lock(journal).decide(target.api, &target.workflow, now())?,
+    let entry = Entry::new(journal, target.api, &target.workflow, now);
+    if let Some(step) = entry.resumed(Interrupted::Redo, |_| false)? {
+        return Ok(report(step, target.schedules.clone()));
     }
-    let (outcome, reason, schedules) = match change(client, target, action).await {
+    entry.decide()?;
+    let (step, schedules) = match change(client, target, action).await {
         Ok(change) if !change.changed => (
-            Outcome::Skipped,
-            Some("already suspended".to_owned()),
+            Step::new(Outcome::Skipped, None, Some("already suspended".to_owned())),
             change.record.schedules,
         ),
-        Ok(change) => (
-            match action {
+        Ok(change) => {
+            let outcome = match action {
                 ScheduleAction::Suspend => Outcome::Suspended,
                 ScheduleAction::Resume => Outcome::Resumed,
-            },
-            None,
-            change.record.schedules,
-        ),
+            };
+            (Step::new(outcome, None, None), change.record.schedules)
+        }
         Err(error) => (
-            Outcome::Failed,
-            Some(error.to_string()),
+            Step::new(Outcome::Failed, None, Some(error.to_string())),
             target.schedules.clone(),
         ),
     };
-    lock(journal).done(
-        target.api,
-        &target.workflow,
-        outcome,
-        None,
-        reason.clone(),
-        now(),
-    )?;
-    Ok(report(outcome, reason, schedules))
+    Ok(report(entry.finish(step)?, schedules))
 }
 
 /// The facade's change of one workflow.
@@ -320,12 +303,6 @@ async fn change(
         (_, ScheduleAction::Suspend) => client.apps().schedules().suspend(&target.workflow).await,
         (_, ScheduleAction::Resume) => client.apps().schedules().resume(&target.workflow).await,
     }
-}
-
-fn lock(journal: &Mutex<Journal>) -> std::sync::MutexGuard<'_, Journal> {
-    journal
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

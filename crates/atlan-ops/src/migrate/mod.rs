@@ -3,10 +3,12 @@
 //! checked against the app's input contract, with where each input comes from and why each
 //! parameter left out is left out.
 
+pub mod batch;
 pub mod mapping;
 pub mod pairs;
 pub mod tenant;
 
+pub use batch::{ApplyOptions, MigrateReport, execute};
 pub use mapping::{
     MigrationPlan, MigrationStatus, RENAMES, Unmapped, VALUE_RENAMES, map_workflow, package_of,
     target_of,

@@ -8,9 +8,10 @@ mod report;
 
 use std::sync::Mutex;
 
-use atlan_ops::Api;
-use atlan_ops::bulk::{Header, Journal, Outcome, Progress};
-use atlan_ops::migrate::{self, MigrationSelection, MigrationStatus, Planned};
+use atlan_ops::bulk::{Header, Outcome};
+use atlan_ops::migrate::{
+    self, ApplyOptions, MigrateReport, MigrationSelection, MigrationStatus, Planned,
+};
 use jiff::Timestamp;
 use serde_json::json;
 
@@ -161,35 +162,24 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
         },
     };
     let journal = Mutex::new(journal);
-    let archive_dir = path.with_extension("archived");
-    let mut records = Vec::new();
-    let mut failed = 0;
-    let mut not_archived = 0;
-    for planned in ready {
-        let (outcome, slug, reason) =
-            apply_one(&client, planned, &journal, &args, &archive_dir).await?;
-        if outcome == Outcome::Failed {
-            failed += 1;
-        } else if args.archive_legacy && outcome != Outcome::Archived {
-            not_archived += 1;
-        }
-        records.push(Record {
-            row: vec![
-                planned.plan.workflow.clone(),
-                planned.plan.app_id.clone().unwrap_or_default(),
-                outcome.as_str().to_owned(),
-                slug.clone().unwrap_or_else(|| "-".into()),
-                reason.clone().unwrap_or_default(),
-            ],
-            json: json!({
-                "workflow": planned.plan.workflow,
-                "app_id": planned.plan.app_id,
-                "action": outcome.as_str(),
-                "slug": slug,
-                "reason": reason,
-            }),
-        });
-    }
+    let options = ApplyOptions::new(
+        args.archive_legacy,
+        args.verify,
+        path.with_extension("archived"),
+    );
+    let reports =
+        migrate::execute(&client, &ready, &journal, &options, Timestamp::now, |_| {}).await?;
+    let failed = reports
+        .iter()
+        .filter(|r| r.outcome == Outcome::Failed)
+        .count();
+    let not_archived = reports
+        .iter()
+        .filter(|r| {
+            args.archive_legacy && r.outcome != Outcome::Failed && r.outcome != Outcome::Archived
+        })
+        .count();
+    let records: Vec<Record> = reports.iter().map(apply_record).collect();
     env.printer.records(&APPLY_COLUMNS, &records)?;
     drop(journal);
     let finished = batch::finish(&path, "migrate", &tenant);
@@ -252,135 +242,24 @@ fn show_apply(planned: &[Planned]) -> Vec<&Planned> {
     ready
 }
 
-/// One ready plan: create (or find) its app workflow, then archive its legacy workflow when
-/// asked; each step decided in the journal first.
-async fn apply_one(
-    client: &atlan_workflows::AtlanClient,
-    planned: &Planned,
-    journal: &Mutex<Journal>,
-    args: &MigrateApplyArgs,
-    archive_dir: &std::path::Path,
-) -> Result<(Outcome, Option<String>, Option<String>), CliError> {
-    let name = &planned.plan.workflow;
-    let lock = || {
-        journal
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
-    let progress = lock().progress(Api::Apps, name);
-    if let Progress::Done { outcome, run } = progress
-        && outcome != Outcome::Failed
-        && !(args.archive_legacy && outcome != Outcome::Archived)
-    {
-        return Ok((
-            outcome,
-            run,
-            Some("done by this batch before it was resumed".into()),
-        ));
+/// An apply's line: the workflow, its app, what was done, the slug and why.
+fn apply_record(report: &MigrateReport) -> Record {
+    Record {
+        row: vec![
+            report.workflow.clone(),
+            report.app_id.clone().unwrap_or_default(),
+            report.outcome.as_str().to_owned(),
+            report.slug.clone().unwrap_or_else(|| "-".into()),
+            report.reason.clone().unwrap_or_default(),
+        ],
+        json: json!({
+            "workflow": report.workflow,
+            "app_id": report.app_id,
+            "action": report.outcome.as_str(),
+            "slug": report.slug,
+            "reason": report.reason,
+        }),
     }
-    // A create decided without an outcome is sent again: it finds the first by its name.
-    lock()
-        .decide(Api::Apps, name, Timestamp::now())
-        .map_err(CliError::Journal)?;
-    let applied = match migrate::apply(client, planned).await {
-        Ok(applied) => applied,
-        Err(error) => {
-            let reason = error.to_string();
-            lock()
-                .done(
-                    Api::Apps,
-                    name,
-                    Outcome::Failed,
-                    None,
-                    Some(reason.clone()),
-                    Timestamp::now(),
-                )
-                .map_err(CliError::Journal)?;
-            return Ok((Outcome::Failed, None, Some(reason)));
-        }
-    };
-    let mut outcome = if applied.reused {
-        Outcome::Reused
-    } else {
-        Outcome::Created
-    };
-    let mut reason = applied
-        .reused
-        .then(|| "an app workflow of this name has these inputs already".to_owned());
-    if args.archive_legacy {
-        match archive(client, planned, &applied.slug, args.verify, archive_dir).await {
-            Ok(kept) => {
-                outcome = Outcome::Archived;
-                reason = Some(restore_hint(planned, &kept));
-            }
-            Err(why) => reason = Some(format!("created, not archived: {why}")),
-        }
-    }
-    lock()
-        .done(
-            Api::Apps,
-            name,
-            outcome,
-            Some(applied.slug.clone()),
-            reason.clone(),
-            Timestamp::now(),
-        )
-        .map_err(CliError::Journal)?;
-    Ok((outcome, Some(applied.slug), reason))
-}
-
-/// How to bring back an archived legacy workflow from its JSON kept at `kept`, with its schedule.
-fn restore_hint(planned: &Planned, kept: &str) -> String {
-    let schedule = planned
-        .plan
-        .schedule
-        .as_ref()
-        .map(|s| format!(" --cron '{}' --timezone {}", s.cron, s.timezone))
-        .unwrap_or_default();
-    format!("legacy workflow archived; to restore it: atlanctl workflows run {kept}{schedule}")
-}
-
-/// Archives the legacy workflow of `planned` once its app workflow `slug` exists (and, with
-/// `verify`, verifies); its JSON is written to `dir` first. Answers where the JSON is.
-async fn archive(
-    client: &atlan_workflows::AtlanClient,
-    planned: &Planned,
-    slug: &str,
-    verify: bool,
-    dir: &std::path::Path,
-) -> Result<String, String> {
-    let summary = client
-        .apps()
-        .workflows()
-        .get(slug)
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut planned = planned.clone();
-    planned.migrated = Some(summary);
-    if verify {
-        let verification = migrate::verify(client, &planned, None)
-            .await
-            .map_err(|e| e.to_string())?;
-        if !verification.differences.is_empty() {
-            return Err(format!(
-                "it does not verify: {}",
-                verification.differences.join("; ")
-            ));
-        }
-    }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot keep its JSON in {}: {e}", dir.display()))?;
-    let kept = dir.join(format!(
-        "{}.json",
-        crate::paths::file_name(&planned.plan.workflow)
-    ));
-    let text = serde_json::to_string_pretty(&planned.legacy).map_err(|e| e.to_string())?;
-    std::fs::write(&kept, text)
-        .map_err(|e| format!("cannot keep its JSON in {}: {e}", kept.display()))?;
-    migrate::archive_legacy(client, &planned)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(kept.display().to_string())
 }
 
 const VERIFY_COLUMNS: [&str; 5] = ["WORKFLOW", "SLUG", "STATUS", "RUN", "DIFFERENCES"];

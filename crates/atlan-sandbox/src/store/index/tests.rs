@@ -2,7 +2,7 @@
 
 use atlan_model::WorkflowPhase;
 use atlan_query::eval::Document;
-use atlan_query::workflows::{self, TimeBounds};
+use atlan_query::workflows::{self, RunFilter, TimeBounds};
 use serde_json::json;
 
 use super::*;
@@ -29,41 +29,26 @@ fn run(index: usize) -> (String, Value) {
 /// The planner must never change a result: every search gives the same page as a full scan.
 #[test]
 fn indexed_searches_equal_full_scans() {
-    let mut collection = Collection::default();
-    for index in 0..400 {
-        let (name, document) = run(index);
-        collection.put(&name, &document);
-    }
-    // Replace and remove some, so that the indexes are maintained, not only built.
-    for index in (0..400).step_by(7) {
-        let (name, mut document) = run(index);
-        document["status"]["phase"] = json!("Succeeded");
-        document["metadata"]["labels"]["workflows.argoproj.io/phase"] = json!("Succeeded");
-        collection.put(&name, &document);
-    }
-    for index in (0..400).step_by(11) {
-        collection.remove(&run(index).0);
-    }
+    let collection = maintained_collection();
     let options = EvalOptions::at("2026-06-15T20:00:00Z".parse().unwrap());
     let searches = [
         workflows::runs_by_phase("wf-1", &WorkflowPhase::Succeeded, 0, 50).unwrap(),
         workflows::runs_by_status_and_time(
             &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
-            &TimeBounds::since("now-6h".parse().unwrap()),
+            &TimeBounds::since(bound("now-6h")),
             &TimeBounds::any(),
             0,
             100,
         )
         .unwrap(),
-        workflows::runs_by_status_and_time(
-            &[WorkflowPhase::Running],
-            &TimeBounds::between(
-                "2026-06-15T03:00:00Z".parse().unwrap(),
-                "now-10h".parse().unwrap(),
-            ),
-            &TimeBounds::any(),
-            5,
-            20,
+        workflows::runs(
+            &RunFilter::new([WorkflowPhase::Running])
+                .started(TimeBounds::between(
+                    bound("2026-06-15T03:00:00Z"),
+                    bound("now-10h"),
+                ))
+                .including_scheduled()
+                .page(5, 20),
         )
         .unwrap(),
         workflows::find_run_by_id("wf-2-0005").unwrap(),
@@ -137,4 +122,29 @@ fn stored_documents_come_back_as_they_were_put() {
     assert!(collection.remove(&deep_name));
     assert!(!collection.remove(&deep_name), "removed once");
     assert!(collection.get(&deep_name).is_none());
+}
+
+/// 400 runs put, some replaced and some removed, so that the indexes are maintained, not only
+/// built.
+fn maintained_collection() -> Collection {
+    let mut collection = Collection::default();
+    for index in 0..400 {
+        let (name, document) = run(index);
+        collection.put(&name, &document);
+    }
+    for index in (0..400).step_by(7) {
+        let (name, mut document) = run(index);
+        document["status"]["phase"] = json!("Succeeded");
+        document["metadata"]["labels"]["workflows.argoproj.io/phase"] = json!("Succeeded");
+        collection.put(&name, &document);
+    }
+    for index in (0..400).step_by(11) {
+        collection.remove(&run(index).0);
+    }
+    collection
+}
+
+/// A time bound, for the searches above.
+fn bound(text: &str) -> atlan_query::TimeBound {
+    text.parse().unwrap()
 }
