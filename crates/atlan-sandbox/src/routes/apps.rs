@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::routing::{delete, get, post};
 use bytes::Bytes;
 
-use super::state::{ServerState, Work, bytes_response, json_response, json_stream, rendered};
+use super::state::{ServerState, Work, bytes_response, json_stream, rendered};
 use crate::app_request::{self, CreateApp, UpdateApp};
 use crate::envelope;
 use crate::error::{ApiError, ApiResult};
@@ -52,9 +52,7 @@ async fn describe(
     Path(app_id): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
-            Ok(json_response(&state.read()?.app_info(&app_id)?))
-        })
+        .answer(Work::Light, move |state| state.read()?.app_info(&app_id))
         .await
 }
 
@@ -64,22 +62,20 @@ async fn contract(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
+        .answer(Work::Light, move |state| {
             let entrypoint = query.get("entrypoint").map(String::as_str);
-            Ok(json_response(
-                &state.read()?.app_contract(&app_id, entrypoint)?,
-            ))
+            state.read()?.app_contract(&app_id, entrypoint)
         })
         .await
 }
 
 async fn create(State(state): State<ServerState>, body: Bytes) -> ApiResult<Response> {
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let request = CreateApp::parse(&body)?;
             let owner = username(state);
             let created = state.write()?.create_app(request, &owner)?;
-            Ok(json_response(&created))
+            Ok(created)
         })
         .await
 }
@@ -117,29 +113,27 @@ async fn update(
     body: Bytes,
 ) -> ApiResult<Response> {
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let request = UpdateApp::parse(&body)?;
             let owner = username(state);
-            Ok(json_response(
-                &state.write()?.update_app(&slug, request, &owner)?,
-            ))
+            state.write()?.update_app(&slug, request, &owner)
         })
         .await
 }
 
 async fn remove(State(state): State<ServerState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
-        .run(state.write_work(&[]), move |state| {
-            Ok(json_response(&state.write()?.delete_app(&slug)?))
+        .answer(state.write_work(&[]), move |state| {
+            state.write()?.delete_app(&slug)
         })
         .await
 }
 
 async fn submit(State(state): State<ServerState>, Path(slug): Path<String>) -> ApiResult<Response> {
     state
-        .run(state.write_work(&[]), move |state| {
+        .answer(state.write_work(&[]), move |state| {
             let by = username(state);
-            Ok(json_response(&state.write()?.submit_app(&slug, &by)?))
+            state.write()?.submit_app(&slug, &by)
         })
         .await
 }
@@ -149,9 +143,9 @@ async fn get_run(
     Path(run_id): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
+        .answer(Work::Light, move |state| {
             let now = state.clock.now();
-            Ok(json_response(&state.read()?.get_app_run(&run_id, now)?))
+            state.read()?.get_app_run(&run_id, now)
         })
         .await
 }
@@ -161,9 +155,9 @@ async fn cancel(
     Path(run_id): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .run(state.write_work(&[]), move |state| {
+        .answer(state.write_work(&[]), move |state| {
             let by = username(state);
-            Ok(json_response(&state.write()?.cancel_app_run(&run_id, &by)?))
+            state.write()?.cancel_app_run(&run_id, &by)
         })
         .await
 }
@@ -174,11 +168,9 @@ async fn add_schedule(
     body: Bytes,
 ) -> ApiResult<Response> {
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let schedule = app_request::parse_schedule(&body)?;
-            Ok(json_response(
-                &state.write()?.add_app_schedule(&slug, schedule)?,
-            ))
+            state.write()?.add_app_schedule(&slug, schedule)
         })
         .await
 }
@@ -188,10 +180,8 @@ async fn remove_schedule(
     Path((slug, trigger_id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     state
-        .run(state.write_work(&[]), move |state| {
-            Ok(json_response(
-                &state.write()?.remove_app_schedule(&slug, &trigger_id)?,
-            ))
+        .answer(state.write_work(&[]), move |state| {
+            state.write()?.remove_app_schedule(&slug, &trigger_id)
         })
         .await
 }

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use bytes::Bytes;
 use http::StatusCode;
 
-use super::state::{ServerState, Work, json_response};
+use super::state::{ServerState, Work};
 use crate::envelope;
 use crate::error::{ApiError, ApiResult};
 
@@ -48,13 +48,13 @@ async fn create_credential(
         }
     };
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
             let created =
                 state
                     .write()?
                     .create_credential(body, test, &state.identity.creator.username)?;
-            Ok(json_response(&created))
+            Ok(created)
         })
         .await
 }
@@ -77,13 +77,13 @@ async fn list_credentials(
     };
     let (limit, offset) = (number("limit")?, number("offset")?);
     state
-        .run(Work::Light, move |state| {
+        .answer(Work::Light, move |state| {
             let records = state.read()?.list_credentials(
                 query.get("filter").map(String::as_str),
                 limit,
                 offset,
             )?;
-            Ok(json_response(&envelope::credential_list(records)))
+            Ok(envelope::credential_list(records))
         })
         .await
 }
@@ -93,17 +93,15 @@ async fn get_credential(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
-            Ok(json_response(&state.read()?.get_credential(&id)?))
-        })
+        .answer(Work::Light, move |state| state.read()?.get_credential(&id))
         .await
 }
 
 async fn test_credential(State(state): State<ServerState>, body: Bytes) -> ApiResult<Response> {
     state
-        .run(ServerState::read_work(&body), move |state| {
+        .answer(ServerState::read_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
-            Ok(json_response(&state.read()?.test_credential(body)?))
+            state.read()?.test_credential(body)
         })
         .await
 }
@@ -113,8 +111,8 @@ async fn test_stored_credential(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
-            Ok(json_response(&state.read()?.test_stored_credential(&id)?))
+        .answer(Work::Light, move |state| {
+            state.read()?.test_stored_credential(&id)
         })
         .await
 }
@@ -125,9 +123,9 @@ async fn update_credential(
     body: Bytes,
 ) -> ApiResult<Response> {
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
-            Ok(json_response(&state.write()?.update_credential(&id, body)?))
+            state.write()?.update_credential(&id, body)
         })
         .await
 }

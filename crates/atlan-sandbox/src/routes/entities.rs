@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use bytes::Bytes;
 
-use super::state::{ServerState, Work, json_response};
+use super::state::{ServerState, Work};
 use crate::error::ApiResult;
 
 /// `/api/meta/entity/bulk` and `/api/meta/entity/guid/{guid}`.
@@ -27,26 +27,22 @@ async fn get_by_name(
     Query(query): Query<Vec<(String, String)>>,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
+        .answer(Work::Light, move |state| {
             let qualified_name = query
                 .iter()
                 .find(|(key, _)| key == "attr:qualifiedName")
                 .map_or("", |(_, name)| name.as_str());
-            Ok(json_response(
-                &state
-                    .read()?
-                    .get_entity_by_name(&type_name, qualified_name)?,
-            ))
+            state.read()?.get_entity_by_name(&type_name, qualified_name)
         })
         .await
 }
 
 async fn save(State(state): State<ServerState>, body: Bytes) -> ApiResult<Response> {
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
             let by = state.identity.creator.username.clone();
-            Ok(json_response(&state.write()?.save_entities(&body, &by)?))
+            state.write()?.save_entities(&body, &by)
         })
         .await
 }
@@ -56,9 +52,7 @@ async fn get_one(
     Path(guid): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
-            Ok(json_response(&state.read()?.get_entity(&guid)?))
-        })
+        .answer(Work::Light, move |state| state.read()?.get_entity(&guid))
         .await
 }
 
@@ -67,7 +61,7 @@ async fn remove(
     Query(query): Query<Vec<(String, String)>>,
 ) -> ApiResult<Response> {
     state
-        .run(state.write_work(&[]), move |state| {
+        .answer(state.write_work(&[]), move |state| {
             let guids: Vec<String> = query
                 .iter()
                 .filter(|(key, _)| key == "guid")
@@ -77,9 +71,7 @@ async fn remove(
                 .iter()
                 .find(|(key, _)| key == "deleteType")
                 .map_or("", |(_, kind)| kind.as_str());
-            Ok(json_response(
-                &state.write()?.delete_entities(&guids, kind)?,
-            ))
+            state.write()?.delete_entities(&guids, kind)
         })
         .await
 }

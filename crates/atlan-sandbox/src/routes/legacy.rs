@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use bytes::Bytes;
 use http::StatusCode;
 
-use super::state::{ServerState, Work, bytes_response, json_response};
+use super::state::{ServerState, Work, bytes_response};
 use crate::envelope;
 use crate::error::{ApiError, ApiResult};
 
@@ -98,22 +98,22 @@ async fn submit_workflow(
         ));
     }
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
             let submitted = state
                 .write()?
                 .submit_workflow(body, &state.identity.creator)?;
-            Ok(json_response(&submitted))
+            Ok(submitted)
         })
         .await
 }
 
 async fn rerun(State(state): State<ServerState>, body: Bytes) -> ApiResult<Response> {
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
             let run = state.write()?.rerun(body, &state.identity.creator)?;
-            Ok(json_response(&run))
+            Ok(run)
         })
         .await
 }
@@ -124,9 +124,9 @@ async fn update_workflow(
     body: Bytes,
 ) -> ApiResult<Response> {
     state
-        .run(state.write_work(&body), move |state| {
+        .answer(state.write_work(&body), move |state| {
             let body = crate::body::json_object(&body)?;
-            Ok(json_response(&state.write()?.update_workflow(&name, body)?))
+            state.write()?.update_workflow(&name, body)
         })
         .await
 }
@@ -138,10 +138,8 @@ async fn change_owner(
 ) -> ApiResult<Response> {
     let username = query.get("username").cloned().unwrap_or_default();
     state
-        .run(state.write_work(&[]), move |state| {
-            Ok(json_response(
-                &state.write()?.change_owner(&name, &username)?,
-            ))
+        .answer(state.write_work(&[]), move |state| {
+            state.write()?.change_owner(&name, &username)
         })
         .await
 }
@@ -160,18 +158,16 @@ async fn archive_workflow(
 
 async fn stop_run(State(state): State<ServerState>, Path(id): Path<String>) -> ApiResult<Response> {
     state
-        .run(state.write_work(&[]), move |state| {
-            Ok(json_response(&state.write()?.stop_run(&id)?))
+        .answer(state.write_work(&[]), move |state| {
+            state.write()?.stop_run(&id)
         })
         .await
 }
 
 async fn cron_workflows(State(state): State<ServerState>) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
-            Ok(json_response(&envelope::cron_list(
-                state.read()?.cron_workflows(),
-            )))
+        .answer(Work::Light, move |state| {
+            Ok(envelope::cron_list(state.read()?.cron_workflows()))
         })
         .await
 }
@@ -181,9 +177,7 @@ async fn cron_workflow(
     Path(name): Path<String>,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
-            Ok(json_response(&state.read()?.cron_workflow(&name)?))
-        })
+        .answer(Work::Light, move |state| state.read()?.cron_workflow(&name))
         .await
 }
 
@@ -217,10 +211,10 @@ async fn scheduled_runs(
     missed: bool,
 ) -> ApiResult<Response> {
     state
-        .run(Work::Light, move |state| {
+        .answer(Work::Light, move |state| {
             let (start, end) = date_range(&query)?;
             let runs = state.read()?.schedule_query_runs(start, end, missed)?;
-            Ok(json_response(&runs))
+            Ok(runs)
         })
         .await
 }

@@ -95,6 +95,18 @@ impl ServerState {
         )
     }
 
+    /// `work` done as `kind` (as [`ServerState::run`]), its value answered as JSON.
+    pub(crate) async fn answer<T: serde::Serialize + Send + 'static>(
+        &self,
+        kind: Work,
+        work: impl FnOnce(&ServerState) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<Response> {
+        self.run(kind, move |state| {
+            work(state).map(|value| json_response(&value))
+        })
+        .await
+    }
+
     /// A write: heavy when it syncs a state file or parses a body over 64 KiB.
     pub(crate) fn write_work(&self, body: &[u8]) -> Work {
         if self.persisted {
