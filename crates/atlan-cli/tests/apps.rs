@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{arg, atlan, atlan_alone, sandbox, scratch};
+use common::{arg, atlan, atlan_alone, atlan_line, sandbox, scratch};
 use serde_json::{Value, json};
 
 fn inputs_file(name: &str) -> std::path::PathBuf {
@@ -157,14 +157,9 @@ async fn every_apps_command_works_against_the_sandbox() {
         monitored.stderr
     );
     // The default tenant's bigquery run that ended in Error.
-    let errored = atlan(
+    let errored = atlan_line(
         &sandbox,
-        &[
-            "apps",
-            "runs",
-            "monitor",
-            "0199a3c2-7e41-7cc0-9d6a-000000000004",
-        ],
+        "apps runs monitor 0199a3c2-7e41-7cc0-9d6a-000000000004",
     )
     .await;
     assert_eq!(errored.code, 5, "{}", errored.stderr);

@@ -6,7 +6,9 @@
 mod common;
 
 use atlan_sandbox::FaultRule;
-use common::{CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_with_stdin, fixture, sandbox, scratch};
+use common::{
+    CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_line, atlan_with_stdin, fixture, sandbox, scratch,
+};
 use serde_json::{Value, json};
 
 /// Durations of runs still going are measured to the wall clock, not the sandbox's.
@@ -20,18 +22,9 @@ async fn workflows_are_found_by_id_and_by_type() {
     let by_id = atlan(&sandbox, &["workflows", "find", "--id", CRAWLER]).await;
     insta::assert_snapshot!("workflows_find_id_table", by_id.ok());
 
-    let by_type = atlan(
+    let by_type = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "workflows",
-            "find",
-            "--type",
-            "atlan-snowflake",
-            "--max",
-            "5",
-        ],
+        "-o json workflows find --type atlan-snowflake --max 5",
     )
     .await;
     by_type.ok();
@@ -47,18 +40,9 @@ async fn workflows_are_found_by_id_and_by_type() {
     );
 
     // A package name finds the same workflows, and says which prefix it searched.
-    let by_name = atlan(
+    let by_name = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "workflows",
-            "find",
-            "--type",
-            "@atlan/snowflake",
-            "--max",
-            "5",
-        ],
+        "-o json workflows find --type @atlan/snowflake --max 5",
     )
     .await;
     assert_eq!(by_name.ok(), by_type.stdout);
@@ -129,30 +113,18 @@ async fn update_sets_parameters_and_refuses_unknown_ones() {
     assert_eq!(parameter(workflow, "enable-lineage"), json!(true));
     assert_eq!(parameter(workflow, "include-filter"), json!({"db": ["s"]}));
 
-    let unknown = atlan(
+    let unknown = atlan_line(
         &sandbox,
-        &[
-            "workflows",
-            "update",
-            CRAWLER,
-            "--set",
-            "enable-lineag=true",
-        ],
+        &format!("workflows update {CRAWLER} --set enable-lineag=true"),
     )
     .await;
     unknown.exits(2);
     unknown.mentions("enable-lineag");
     unknown.mentions("enable-lineage");
 
-    let missing = atlan(
+    let missing = atlan_line(
         &sandbox,
-        &[
-            "workflows",
-            "update",
-            "atlan-nothing-1000000000",
-            "--set",
-            "a=1",
-        ],
+        "workflows update atlan-nothing-1000000000 --set a=1",
     )
     .await;
     missing.exits(3);
@@ -251,19 +223,9 @@ async fn runs_are_read_listed_and_searched() {
     .await;
     insta::assert_snapshot!("runs_list_succeeded_table", listed.ok());
 
-    let every = atlan(
+    let every = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "runs",
-            "list",
-            "--workflow",
-            MINER,
-            "--all",
-            "--size",
-            "2",
-        ],
+        &format!("-o json runs list --workflow {MINER} --all --size 2"),
     )
     .await;
     every.ok();
@@ -326,35 +288,17 @@ async fn runs_are_read_listed_and_searched() {
         );
     }
 
-    let nothing = atlan(
+    let nothing = atlan_line(
         &sandbox,
-        &[
-            "runs",
-            "search",
-            "--status",
-            "Error",
-            "--started-since",
-            "now",
-            "--finished-before",
-            "now-1y",
-        ],
+        "runs search --status Error --started-since now --finished-before now-1y",
     )
     .await;
     assert_eq!(nothing.ok(), "");
     nothing.mentions("no runs found");
 
-    let table = atlan(
+    let table = atlan_line(
         &sandbox,
-        &[
-            "runs",
-            "search",
-            "--status",
-            "Succeeded,Failed",
-            "--started-since",
-            "now-1d",
-            "--size",
-            "5",
-        ],
+        "runs search --status Succeeded,Failed --started-since now-1d --size 5",
     )
     .await;
     insta::assert_snapshot!("runs_search_table", table.ok());
@@ -467,35 +411,18 @@ async fn monitor_exits_by_how_the_run_ends() {
     );
 
     // The sandbox's clock stands still: the Running run never finishes.
-    let timed_out = atlan(
+    let timed_out = atlan_line(
         &sandbox,
-        &[
-            "runs",
-            "monitor",
-            "--workflow",
-            MINER,
-            "--interval",
-            "100ms",
-            "--timeout",
-            "300ms",
-        ],
+        &format!("runs monitor --workflow {MINER} --interval 100ms --timeout 300ms"),
     )
     .await;
     timed_out.exits(4);
     timed_out.mentions("did not finish within");
     timed_out.mentions("Running");
 
-    let unknown = atlan(
+    let unknown = atlan_line(
         &sandbox,
-        &[
-            "runs",
-            "monitor",
-            "nope-abcde",
-            "--interval",
-            "100ms",
-            "--timeout",
-            "300ms",
-        ],
+        "runs monitor nope-abcde --interval 100ms --timeout 300ms",
     )
     .await;
     unknown.exits(3);
@@ -621,20 +548,7 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     .await;
     assert_eq!(listed.json_lines().len(), 1, "{}", listed.stdout);
     secrets(&listed);
-    let limited = atlan(
-        &sandbox,
-        &[
-            "-o",
-            "json",
-            "credentials",
-            "list",
-            "--limit",
-            "2",
-            "--offset",
-            "1",
-        ],
-    )
-    .await;
+    let limited = atlan_line(&sandbox, "-o json credentials list --limit 2 --offset 1").await;
     assert_eq!(limited.json_lines().len(), 2);
     let by_workflow = atlan(
         &sandbox,
@@ -644,16 +558,9 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     assert_eq!(by_workflow.json_lines()[0]["id"], CREDENTIAL);
     // Nothing matches: the server answers `"records": null`, as a tenant does (a workflow that
     // uses no credential); a workflow that does not exist is not found.
-    let none = atlan(
+    let none = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "credentials",
-            "list",
-            "--workflow",
-            "csa-asset-import-1705849995",
-        ],
+        "-o json credentials list --workflow csa-asset-import-1705849995",
     )
     .await;
     assert_eq!(none.code, 0, "{}", none.stderr);
@@ -697,14 +604,9 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     )
     .await;
     assert_eq!(stored_json.json_lines()[0]["message"], "successful");
-    atlan(
+    atlan_line(
         &sandbox,
-        &[
-            "credentials",
-            "test",
-            "--id",
-            "00000000-0000-0000-0000-000000000000",
-        ],
+        "credentials test --id 00000000-0000-0000-0000-000000000000",
     )
     .await
     .exits(3);

@@ -7,7 +7,9 @@ mod common;
 
 use atlan_workflows::query::workflows::{self as searches, TimeBounds};
 use atlan_workflows::{WorkflowPackage, WorkflowPhase};
-use common::{CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_alone, fixture, sandbox, scratch};
+use common::{
+    CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_alone, atlan_line, fixture, sandbox, scratch,
+};
 use serde_json::{Value, json};
 
 /// The request `atlanctl --dry-run ARGS` prints, checked for shape.
@@ -370,16 +372,9 @@ async fn the_route_comes_from_the_option() {
 #[tokio::test]
 async fn writes_reads_for_real_and_prints_the_change_it_would_send() {
     let (_clock, sandbox) = sandbox().await;
-    let output = atlan(
+    let output = atlan_line(
         &sandbox,
-        &[
-            "--dry-run=writes",
-            "workflows",
-            "update",
-            CRAWLER,
-            "--set",
-            "enable-lineage=true",
-        ],
+        &format!("--dry-run=writes workflows update {CRAWLER} --set enable-lineage=true"),
     )
     .await;
     let request: Value = serde_json::from_str(output.ok()).unwrap();

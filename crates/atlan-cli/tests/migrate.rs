@@ -101,14 +101,9 @@ async fn the_demo_tenant_plans_with_a_report_and_each_line_names_its_fields() {
     );
     assert!(report.contains("## `atlan-snowflake-1714638976`: ready"));
 
-    let one = atlan(
+    let one = atlan_line(
         &sandbox,
-        &[
-            "migrate",
-            "plan",
-            "--workflow",
-            "atlan-snowflake-1714638976",
-        ],
+        "migrate plan --workflow atlan-snowflake-1714638976",
     )
     .await;
     one.ok();
@@ -182,18 +177,7 @@ async fn apply_creates_once_verify_compares_and_archive_waits_for_the_app_workfl
         "nothing created twice"
     );
 
-    let verify = atlan(
-        &sandbox,
-        &[
-            "-o",
-            "json",
-            "migrate",
-            "verify",
-            "--package",
-            "atlan-snowflake",
-        ],
-    )
-    .await;
+    let verify = atlan_line(&sandbox, "-o json migrate verify --package atlan-snowflake").await;
     verify.ok();
     assert!(
         verify
@@ -281,16 +265,9 @@ async fn a_name_taken_by_other_inputs_is_a_conflict_and_never_reused() {
     )
     .await
     .ok();
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "migrate",
-            "plan",
-            "--workflow",
-            "atlan-snowflake-1714638976",
-        ],
+        "-o json migrate plan --workflow atlan-snowflake-1714638976",
     )
     .await;
     assert_eq!(out.code, 1, "{}", out.stderr);
@@ -298,19 +275,11 @@ async fn a_name_taken_by_other_inputs_is_a_conflict_and_never_reused() {
     assert_eq!(line["status"], "needs_input", "{line}");
     assert!(line["problems"].to_string().contains("conflict"), "{line}");
     let journal = dir.join("migrate.jsonl").display().to_string();
-    let apply = atlan(
+    let apply = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "migrate",
-            "apply",
-            "--workflow",
-            "atlan-snowflake-1714638976",
-            "--yes",
-            "--journal",
-            &journal,
-        ],
+        &format!(
+            "-o json migrate apply --workflow atlan-snowflake-1714638976 --yes --journal {journal}"
+        ),
     )
     .await;
     apply.ok();
@@ -340,33 +309,15 @@ async fn verify_with_a_test_run_submits_the_app_workflow_and_monitors_it_to_its_
     let dir = scratch("test-run");
     let journal = dir.join("migrate.jsonl").display().to_string();
     let workflow = "atlan-snowflake-1714638976";
-    atlan(
+    atlan_line(
         &sandbox,
-        &[
-            "migrate",
-            "apply",
-            "--workflow",
-            workflow,
-            "--yes",
-            "--journal",
-            &journal,
-        ],
+        &format!("migrate apply --workflow {workflow} --yes --journal {journal}"),
     )
     .await
     .ok();
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "migrate",
-            "verify",
-            "--workflow",
-            workflow,
-            "--test-run",
-            "--timeout",
-            "1m",
-        ],
+        &format!("-o json migrate verify --workflow {workflow} --test-run --timeout 1m"),
     )
     .await;
     out.ok();
@@ -384,11 +335,9 @@ async fn right_after_a_migration_doctor_warns_of_the_double_schedule_not_of_miss
     let (clock, sandbox) = sandbox().await;
     let dir = scratch("doctor");
     let journal = dir.join("migrate.jsonl").display().to_string();
-    atlan(
+    atlan_line(
         &sandbox,
-        &words(&format!(
-            "migrate apply --workflow {CRAWLER} --yes --journal {journal}"
-        )),
+        &format!("migrate apply --workflow {CRAWLER} --yes --journal {journal}"),
     )
     .await
     .ok();
@@ -397,7 +346,7 @@ async fn right_after_a_migration_doctor_warns_of_the_double_schedule_not_of_miss
     // Two hours later, on the sandbox's clock.
     clock.advance(Duration::from_secs(2 * 3600));
     let at = atlan_sandbox::Clock::now(&clock).to_string();
-    let doctor = atlan(&sandbox, &words(&format!("-o json doctor --now {at}"))).await;
+    let doctor = atlan_line(&sandbox, &format!("-o json doctor --now {at}")).await;
     let findings = doctor.json_lines();
     let about = |check: &str, workflow: &str| {
         findings
@@ -440,16 +389,9 @@ async fn a_report_writes_no_escape_sequence_from_a_parameter_value() {
     let dir = scratch("report-escapes");
     let report = dir.join("plan.md");
     let report_text = report.display().to_string();
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &[
-            "migrate",
-            "plan",
-            "--workflow",
-            workflow,
-            "--report",
-            &report_text,
-        ],
+        &format!("migrate plan --workflow {workflow} --report {report_text}"),
     )
     .await;
     assert_eq!(

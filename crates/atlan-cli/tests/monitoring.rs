@@ -173,11 +173,9 @@ async fn an_address_in_use_is_exit_1_and_a_zero_interval_a_usage_error() {
     out.exits(2);
     let out = atlan_alone(&["--dry-run", "exporter"]).await;
     out.exits(2).mentions("--dry-run");
-    let out = atlan_alone(&[
-        "watch",
-        "--notify",
-        "ftp://hooks.example.com/secret-token-1",
-    ])
+    let out = atlan_alone(&words(
+        "watch --notify ftp://hooks.example.com/secret-token-1",
+    ))
     .await;
     out.exits(2);
     assert!(!out.stderr.contains("secret-token-1"), "{}", out.stderr);

@@ -248,18 +248,9 @@ async fn stats_count_a_known_mix_of_both_apis_in_the_window() {
     .await;
     legacy.ok();
     assert!(legacy.json_lines().iter().all(|row| row["api"] == "legacy"));
-    let table = atlan(
+    let table = atlan_line(
         &sandbox,
-        &[
-            "runs",
-            "stats",
-            "--since",
-            &since,
-            "--now",
-            &at,
-            "--workflow",
-            CRAWLER,
-        ],
+        &format!("runs stats --since {since} --now {at} --workflow {CRAWLER}"),
     )
     .await;
     assert!(table.ok().contains("✓✗✓·"), "{}", table.stdout);
@@ -388,20 +379,9 @@ async fn runs_a_schedule_started_count_and_are_not_missed() {
     // Due at 12:10 … 13:00; the last one has ended a minute later.
     clock.advance(Duration::from_secs(3660));
     let at = now(&clock);
-    let stats = atlan(
+    let stats = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "runs",
-            "stats",
-            "--workflow",
-            CRAWLER,
-            "--since",
-            &since,
-            "--now",
-            &at,
-        ],
+        &format!("-o json runs stats --workflow {CRAWLER} --since {since} --now {at}"),
     )
     .await;
     stats.ok();

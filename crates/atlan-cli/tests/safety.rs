@@ -179,16 +179,9 @@ async fn a_rerun_starts_nothing_while_a_run_is_under_way_unless_asked() {
         table.stdout
     );
     assert_eq!(sandbox.counts().1, runs_before, "nothing was started");
-    let concurrent = atlan(
+    let concurrent = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "workflows",
-            "rerun",
-            CRAWLER,
-            "--allow-concurrent",
-        ],
+        &format!("-o json workflows rerun {CRAWLER} --allow-concurrent"),
     )
     .await;
     concurrent.ok();

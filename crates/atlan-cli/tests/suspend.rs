@@ -215,34 +215,17 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
     );
     assert!(!path.exists());
 
-    let nothing = atlan(
+    let nothing = atlan_line(
         &sandbox,
-        &[
-            "schedules",
-            "suspend",
-            "--workflow",
-            "zzz-*",
-            "--yes",
-            "--journal",
-            &path_text,
-        ],
+        &format!("schedules suspend --workflow zzz-* --yes --journal {path_text}"),
     )
     .await;
     assert_eq!(nothing.code, 3, "{}", nothing.stderr);
     assert!(nothing.stderr.contains("zzz-*"), "{}", nothing.stderr);
 
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "schedules",
-            "suspend",
-            "--all",
-            "--yes",
-            "--journal",
-            &path_text,
-        ],
+        &format!("-o json schedules suspend --all --yes --journal {path_text}"),
     )
     .await;
     out.ok();
@@ -273,17 +256,9 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
         jiff::Timestamp::now(),
     );
     drop(atlan_ops::bulk::Journal::create(&path, other).unwrap());
-    let mismatch = atlan(
+    let mismatch = atlan_line(
         &sandbox,
-        &[
-            "schedules",
-            "resume",
-            "--all",
-            "--yes",
-            "--resume",
-            "--journal",
-            &path_text,
-        ],
+        &format!("schedules resume --all --yes --resume --journal {path_text}"),
     )
     .await;
     assert_eq!(mismatch.code, 1, "{}", mismatch.stderr);
@@ -295,18 +270,9 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
     assert!(all_suspended(&sandbox).await);
     std::fs::remove_file(&path).unwrap();
 
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "schedules",
-            "resume",
-            "--all",
-            "--yes",
-            "--journal",
-            &path_text,
-        ],
+        &format!("-o json schedules resume --all --yes --journal {path_text}"),
     )
     .await;
     out.ok();

@@ -12,7 +12,7 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{KEY, MINER, atlan, atlan_alone, command, sandbox};
+use common::{KEY, MINER, atlan, atlan_alone, command, sandbox, words};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 #[tokio::test]
@@ -36,15 +36,9 @@ async fn with_nowhere_to_connect_it_says_how_to_pick() {
 
 #[tokio::test]
 async fn the_readme_command_shows_a_table_of_runs_from_the_embedded_sandbox() {
-    let output = atlan_alone(&[
-        "--sandbox",
-        "runs",
-        "search",
-        "--status",
-        "Succeeded,Failed",
-        "--started-since",
-        "now-7d",
-    ])
+    let output = atlan_alone(&words(
+        "--sandbox runs search --status Succeeded,Failed --started-since now-7d",
+    ))
     .await;
     let stdout = output.ok();
     let mut lines = stdout.lines();
@@ -198,17 +192,9 @@ async fn bad_values_are_usage_errors_that_name_the_option() {
             .stderr
             .contains("cannot read /nonexistent/w.json")
     );
-    let paging = atlan_alone(&[
-        "--dry-run",
-        "runs",
-        "list",
-        "--workflow",
-        MINER,
-        "--from",
-        "9999",
-        "--size",
-        "2",
-    ])
+    let paging = atlan_alone(&words(&format!(
+        "--dry-run runs list --workflow {MINER} --from 9999 --size 2"
+    )))
     .await;
     assert_eq!(paging.code, 2, "past the result window: {}", paging.stderr);
 }

@@ -42,9 +42,9 @@ async fn since_and_before_are_the_started_bounds_of_a_run_search() {
 #[tokio::test]
 async fn a_workflow_pattern_names_the_one_it_matches_or_lists_them() {
     let (_clock, sandbox) = sandbox().await;
-    let one = atlan(
+    let one = atlan_line(
         &sandbox,
-        &words("-o json runs latest --workflow atlan-snowflake-miner-17146*"),
+        "-o json runs latest --workflow atlan-snowflake-miner-17146*",
     )
     .await;
     let run: Value = serde_json::from_str(one.ok().trim()).unwrap();
@@ -66,10 +66,7 @@ async fn a_workflow_pattern_names_the_one_it_matches_or_lists_them() {
     none.exits(3).mentions("nothing-*");
 
     // Over many: the figures of each workflow the pattern matches.
-    let stats = atlan(
-        &sandbox,
-        &words("-o json runs stats --workflow atlan-snowflake-1* --since 2026-06-01T00:00:00Z --now 2026-06-15T12:00:00Z"),
-    )
+    let stats = atlan_line(&sandbox, "-o json runs stats --workflow atlan-snowflake-1* --since 2026-06-01T00:00:00Z --now 2026-06-15T12:00:00Z")
     .await;
     stats.ok();
     let rows = stats.json_lines();
@@ -100,9 +97,9 @@ async fn a_schedule_is_in_utc_unless_a_zone_is_given_and_the_output_says_so() {
     .await;
     added.ok();
     added.mentions("scheduled `0 2 * * *` in UTC");
-    let got = atlan(
+    let got = atlan_line(
         &sandbox,
-        &words("-o json schedules get csa-asset-import-1705849995"),
+        "-o json schedules get csa-asset-import-1705849995",
     )
     .await;
     let cron: Value = serde_json::from_str(got.ok().trim()).unwrap();
@@ -145,17 +142,9 @@ async fn a_connection_error_names_the_host_and_port_and_a_wait_reads_as_people_w
 
     let (_clock, sandbox) = sandbox().await;
     let running = format!("{MINER}-9wfxz");
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &[
-            "runs",
-            "monitor",
-            &running,
-            "--interval",
-            "100ms",
-            "--timeout",
-            "300ms",
-        ],
+        &format!("runs monitor {running} --interval 100ms --timeout 300ms"),
     )
     .await;
     out.exits(4);

@@ -117,6 +117,11 @@ pub async fn atlan(sandbox: &SandboxHandle, args: &[&str]) -> Output {
     atlan_with_stdin(sandbox, args, "").await
 }
 
+/// Runs `atlan LINE` against `sandbox`, the line split on spaces ([`words`]).
+pub async fn atlan_line(sandbox: &SandboxHandle, line: &str) -> Output {
+    atlan(sandbox, &words(line)).await
+}
+
 /// Runs `atlan ARGS` against `sandbox` with `stdin` as its input.
 pub async fn atlan_with_stdin(sandbox: &SandboxHandle, args: &[&str], stdin: &str) -> Output {
     let mut command = command();
