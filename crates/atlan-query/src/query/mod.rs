@@ -39,47 +39,80 @@ pub use self::term::TermQuery;
 pub use self::terms::TermsQuery;
 pub use self::wildcard::WildcardQuery;
 
-/// A query.
-///
-/// ```
-/// use atlan_query::Query;
-///
-/// let query = Query::bool()
-///     .filter(Query::nested("metadata", Query::term("metadata.name.keyword", "atlan-snowflake-1714638976")))
-///     .must_not(Query::exists("status.finishedAt"));
-/// assert_eq!(
-///     serde_json::to_value(Query::from(query))?,
-///     serde_json::json!({"bool": {
-///         "filter": [{"nested": {"path": "metadata", "query": {"term": {"metadata.name.keyword": {"value": "atlan-snowflake-1714638976"}}}}}],
-///         "must_not": [{"exists": {"field": "status.finishedAt"}}]
-///     }})
-/// );
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Query {
-    /// An exact value.
-    Term(TermQuery),
-    /// Any of several exact values.
-    Terms(TermsQuery),
-    /// A Lucene regular expression over the whole value.
-    Regexp(RegexpQuery),
-    /// A value prefix.
-    Prefix(PrefixQuery),
-    /// A wildcard pattern (`*`, `?`) over the whole value.
-    Wildcard(WildcardQuery),
-    /// A range of numbers, dates (with date math) or strings.
-    Range(RangeQuery),
-    /// The field has a value.
-    Exists(ExistsQuery),
-    /// A query over the objects at a nested path.
-    Nested(NestedQuery),
-    /// A combination of queries.
-    Bool(BoolQuery),
-    /// Every document.
-    MatchAll(MatchAllQuery),
+/// The `Query` enum, its `kind()` (the wire name of each variant) and a `From` of each kind's
+/// query, from one list.
+macro_rules! queries {
+    (
+        $(#[$enum_doc:meta])*
+        pub enum Query {
+            $($(#[$doc:meta])* $variant:ident($ty:ty) = $kind:literal,)+
+        }
+    ) => {
+        $(#[$enum_doc])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[non_exhaustive]
+        pub enum Query {
+            $($(#[$doc])* $variant($ty),)+
+        }
+
+        impl Query {
+            /// The query's kind as it appears on the wire (`term`, `bool`, …).
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => $kind,)+
+                }
+            }
+        }
+
+        $(impl From<$ty> for Query {
+            fn from(query: $ty) -> Self {
+                Self::$variant(query)
+            }
+        })+
+    };
+}
+
+queries! {
+    /// A query.
+    ///
+    /// ```
+    /// use atlan_query::Query;
+    ///
+    /// let query = Query::bool()
+    ///     .filter(Query::nested("metadata", Query::term("metadata.name.keyword", "atlan-snowflake-1714638976")))
+    ///     .must_not(Query::exists("status.finishedAt"));
+    /// assert_eq!(
+    ///     serde_json::to_value(Query::from(query))?,
+    ///     serde_json::json!({"bool": {
+    ///         "filter": [{"nested": {"path": "metadata", "query": {"term": {"metadata.name.keyword": {"value": "atlan-snowflake-1714638976"}}}}}],
+    ///         "must_not": [{"exists": {"field": "status.finishedAt"}}]
+    ///     }})
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub enum Query {
+        /// An exact value.
+        Term(TermQuery) = "term",
+        /// Any of several exact values.
+        Terms(TermsQuery) = "terms",
+        /// A Lucene regular expression over the whole value.
+        Regexp(RegexpQuery) = "regexp",
+        /// A value prefix.
+        Prefix(PrefixQuery) = "prefix",
+        /// A wildcard pattern (`*`, `?`) over the whole value.
+        Wildcard(WildcardQuery) = "wildcard",
+        /// A range of numbers, dates (with date math) or strings.
+        Range(RangeQuery) = "range",
+        /// The field has a value.
+        Exists(ExistsQuery) = "exists",
+        /// A query over the objects at a nested path.
+        Nested(NestedQuery) = "nested",
+        /// A combination of queries.
+        Bool(BoolQuery) = "bool",
+        /// Every document.
+        MatchAll(MatchAllQuery) = "match_all",
+    }
 }
 
 impl Query {
@@ -136,46 +169,7 @@ impl Query {
     pub fn match_all() -> MatchAllQuery {
         MatchAllQuery::default()
     }
-
-    /// The query's kind as it appears on the wire (`term`, `bool`, …).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Term(_) => "term",
-            Self::Terms(_) => "terms",
-            Self::Regexp(_) => "regexp",
-            Self::Prefix(_) => "prefix",
-            Self::Wildcard(_) => "wildcard",
-            Self::Range(_) => "range",
-            Self::Exists(_) => "exists",
-            Self::Nested(_) => "nested",
-            Self::Bool(_) => "bool",
-            Self::MatchAll(_) => "match_all",
-        }
-    }
 }
-
-macro_rules! into_query {
-    ($($variant:ident($ty:ty)),* $(,)?) => {
-        $(impl From<$ty> for Query {
-            fn from(query: $ty) -> Self {
-                Self::$variant(query)
-            }
-        })*
-    };
-}
-
-into_query!(
-    Term(TermQuery),
-    Terms(TermsQuery),
-    Regexp(RegexpQuery),
-    Prefix(PrefixQuery),
-    Wildcard(WildcardQuery),
-    Range(RangeQuery),
-    Exists(ExistsQuery),
-    Nested(NestedQuery),
-    Bool(BoolQuery),
-    MatchAll(MatchAllQuery),
-);
 
 #[cfg(test)]
 mod tests {
