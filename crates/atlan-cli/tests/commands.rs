@@ -7,7 +7,8 @@ mod common;
 
 use atlan_sandbox::FaultRule;
 use common::{
-    CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_line, atlan_with_stdin, fixture, sandbox, scratch,
+    CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_line, atlan_with_stdin, fails_with, fixture,
+    sandbox, scratch,
 };
 use serde_json::{Value, json};
 
@@ -113,21 +114,21 @@ async fn update_sets_parameters_and_refuses_unknown_ones() {
     assert_eq!(parameter(workflow, "enable-lineage"), json!(true));
     assert_eq!(parameter(workflow, "include-filter"), json!({"db": ["s"]}));
 
-    let unknown = atlan_line(
+    fails_with(
         &sandbox,
         &format!("workflows update {CRAWLER} --set enable-lineag=true"),
+        2,
+        &["enable-lineag", "enable-lineage"],
     )
     .await;
-    unknown.exits(2);
-    unknown.mentions("enable-lineag");
-    unknown.mentions("enable-lineage");
 
-    let missing = atlan_line(
+    fails_with(
         &sandbox,
         "workflows update atlan-nothing-1000000000 --set a=1",
+        3,
+        &[],
     )
     .await;
-    missing.exits(3);
 }
 
 #[tokio::test]
@@ -411,21 +412,21 @@ async fn monitor_exits_by_how_the_run_ends() {
     );
 
     // The sandbox's clock stands still: the Running run never finishes.
-    let timed_out = atlan_line(
+    fails_with(
         &sandbox,
         &format!("runs monitor --workflow {MINER} --interval 100ms --timeout 300ms"),
+        4,
+        &["did not finish within", "Running"],
     )
     .await;
-    timed_out.exits(4);
-    timed_out.mentions("did not finish within");
-    timed_out.mentions("Running");
 
-    let unknown = atlan_line(
+    fails_with(
         &sandbox,
         "runs monitor nope-abcde --interval 100ms --timeout 300ms",
+        3,
+        &[],
     )
     .await;
-    unknown.exits(3);
 }
 
 #[tokio::test]

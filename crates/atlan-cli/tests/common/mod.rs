@@ -122,6 +122,16 @@ pub async fn atlan_line(sandbox: &SandboxHandle, line: &str) -> Output {
     atlan(sandbox, &words(line)).await
 }
 
+/// Runs `atlan LINE` against `sandbox` and checks that it exits with `code`, its stderr saying
+/// each of `said`.
+pub async fn fails_with(sandbox: &SandboxHandle, line: &str, code: i32, said: &[&str]) {
+    let output = atlan_line(sandbox, line).await;
+    output.exits(code);
+    for text in said {
+        output.mentions(text);
+    }
+}
+
 /// Runs `atlan ARGS` against `sandbox` with `stdin` as its input.
 pub async fn atlan_with_stdin(sandbox: &SandboxHandle, args: &[&str], stdin: &str) -> Output {
     let mut command = command();
