@@ -37,7 +37,11 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = Event>,
     ) -> Result<(), StateError> {
-        let (now, workflows, runs) = (self.now, self.workflows.schema(), self.runs.schema());
+        let (now, workflows, runs) = (
+            self.now,
+            self.legacy.workflows.schema(),
+            self.legacy.runs.schema(),
+        );
         loading::pipeline(events.into_iter(), now, workflows, runs, |chunk, ready| {
             if let Some(log) = &mut self.log {
                 log.append_each(&chunk)?;
@@ -50,7 +54,11 @@ impl Store {
     /// Applies the events of a state file being replayed (nothing is logged), as
     /// [`Store::commit_seed`] does.
     pub(crate) fn replay(&mut self, events: impl IntoIterator<Item = Event>) {
-        let (now, workflows, runs) = (self.now, self.workflows.schema(), self.runs.schema());
+        let (now, workflows, runs) = (
+            self.now,
+            self.legacy.workflows.schema(),
+            self.legacy.runs.schema(),
+        );
         let filed: Result<(), std::convert::Infallible> =
             loading::pipeline(events.into_iter(), now, workflows, runs, |chunk, ready| {
                 self.file_chunk(chunk, ready);
@@ -83,11 +91,11 @@ impl Store {
                 Ready::Workflow(prepared),
             ) => {
                 self.schedule_workflow(&name, &document, schedule_since);
-                self.workflows.put_prepared(prepared);
+                self.legacy.workflows.put_prepared(prepared);
             }
             (Event::PutRun { record }, Ready::Run(view)) => {
                 let name = record.name.clone();
-                self.records.insert(name.clone(), record);
+                self.legacy.records.insert(name.clone(), record);
                 self.file_run(&name, view);
             }
             (event, _) => self.apply_event(event),
@@ -102,30 +110,32 @@ impl Store {
                 schedule_since,
             } => {
                 self.schedule_workflow(&name, &document, schedule_since);
-                self.workflows.put(&name, &document);
+                self.legacy.workflows.put(&name, &document);
             }
             Event::DeleteWorkflow { name } => {
-                self.schedule_since.remove(&name);
-                self.timetable.remove(&timetable::ScheduleKey::Legacy {
-                    workflow: name.clone(),
-                });
-                self.workflows.remove(&name);
+                self.schedules.since.remove(&name);
+                self.schedules
+                    .timetable
+                    .remove(&timetable::ScheduleKey::Legacy {
+                        workflow: name.clone(),
+                    });
+                self.legacy.workflows.remove(&name);
             }
             Event::PutRun { record } => {
                 let name = record.name.clone();
-                self.records.insert(name.clone(), record);
+                self.legacy.records.insert(name.clone(), record);
                 self.refresh_run(&name);
             }
             Event::PutFixedRun { name, document } => {
-                self.records.remove(&name);
-                self.runs.put(&name, &document);
+                self.legacy.records.remove(&name);
+                self.legacy.runs.put(&name, &document);
             }
             Event::StopRun {
                 name,
                 at,
                 effective,
             } => {
-                if let Some(record) = self.records.get_mut(&name) {
+                if let Some(record) = self.legacy.records.get_mut(&name) {
                     record.stop_requested = Some(at);
                     record.stopped_at = Some(effective.unwrap_or(at));
                 }
@@ -158,7 +168,7 @@ impl Store {
             Some(cron) => {
                 let timezone =
                     annotation(document, atlan_model::TIMEZONE_ANNOTATION).unwrap_or("UTC");
-                self.timetable.put(key, cron, timezone, self.now);
+                self.schedules.timetable.put(key, cron, timezone, self.now);
                 let created = || {
                     document
                         .pointer("/metadata/creationTimestamp")
@@ -167,44 +177,44 @@ impl Store {
                         .map_or(self.now, |at| at.as_millisecond())
                 };
                 let since = since
-                    .or_else(|| self.schedule_since.get(name).copied())
+                    .or_else(|| self.schedules.since.get(name).copied())
                     .unwrap_or_else(created);
-                self.schedule_since.insert(name.to_owned(), since);
+                self.schedules.since.insert(name.to_owned(), since);
             }
             None => {
-                self.timetable.remove(&key);
-                self.schedule_since.remove(name);
+                self.schedules.timetable.remove(&key);
+                self.schedules.since.remove(name);
             }
         }
     }
 
     /// Rebuilds a run's document at the store's current instant and schedules its next change.
     pub(super) fn refresh_run(&mut self, name: &str) {
-        let Some(record) = self.records.get(name) else {
+        let Some(record) = self.legacy.records.get(name) else {
             return;
         };
-        let view = RunView::of(record, self.now, self.runs.schema());
+        let view = RunView::of(record, self.now, self.legacy.runs.schema());
         self.file_run(name, view);
     }
 
     /// Files a run's view: its document in the runs index (or out of it, while a lagging index
     /// does not show it yet) and its next change.
     fn file_run(&mut self, name: &str, view: RunView) {
-        if let Some(at) = self.change_of.remove(name) {
-            self.changes.remove(&(at, name.to_owned()));
+        if let Some(at) = self.legacy.change_of.remove(name) {
+            self.legacy.changes.remove(&(at, name.to_owned()));
         }
         if let Some(next) = view.next {
-            self.changes.insert((next, name.to_owned()));
-            self.change_of.insert(name.to_owned(), next);
+            self.legacy.changes.insert((next, name.to_owned()));
+            self.legacy.change_of.insert(name.to_owned(), next);
         }
         match view.document {
             Some(document) => {
-                self.unindexed.remove(name);
-                self.runs.put_prepared(document);
+                self.legacy.unindexed.remove(name);
+                self.legacy.runs.put_prepared(document);
             }
             None => {
-                self.unindexed.insert(name.to_owned());
-                self.runs.remove(name);
+                self.legacy.unindexed.insert(name.to_owned());
+                self.legacy.runs.remove(name);
             }
         }
     }

@@ -286,7 +286,8 @@ impl Store {
         let Some(guid) = field(&entity, "guid").as_str().map(str::to_owned) else {
             return;
         };
-        self.assets
+        self.apps
+            .assets
             .put(&connection_key(&guid), &connection_asset(&entity));
         self.connections.insert(guid, entity);
     }
@@ -294,7 +295,7 @@ impl Store {
     /// Removes a purged connection.
     pub(in crate::store) fn remove_connection(&mut self, guid: &str) {
         self.connections.remove(guid);
-        self.assets.remove(&connection_key(guid));
+        self.apps.assets.remove(&connection_key(guid));
     }
 
     /// The connection a succeeded crawler run publishes (as a tenant's publish step does), when

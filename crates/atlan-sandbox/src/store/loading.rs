@@ -209,10 +209,10 @@ mod tests {
             one_by_one.apply(event);
         }
         assert!(
-            !replayed.unindexed.is_empty(),
+            !replayed.legacy.unindexed.is_empty(),
             "some runs wait for the index"
         );
-        assert_eq!(replayed.unindexed, one_by_one.unindexed);
+        assert_eq!(replayed.legacy.unindexed, one_by_one.legacy.unindexed);
         assert_eq!(snapshot(&replayed), snapshot(&one_by_one));
     }
 }

@@ -132,35 +132,16 @@ impl Default for StoreSettings {
     }
 }
 
-/// All the state.
+/// All the state, in parts with one job each: the legacy workflows and their runs, the schedules
+/// and when each is due, the app workflows and their runs with their assets, the credentials and
+/// the connection assets; then what the whole store shares (settings, faults, the log, the clock).
 pub(crate) struct Store {
-    workflows: Collection,
-    runs: Collection,
-    /// Run records by name, boxed: a B-tree node then holds pointers, not 448-byte records.
-    records: BTreeMap<String, Box<RunRecord>>,
+    legacy: LegacyStore,
+    schedules: ScheduleStore,
+    apps: AppStore,
     credentials: BTreeMap<String, StoredCredential>,
-    /// Live app workflows by slug (shared with the reads that answer them).
-    app_workflows: BTreeMap<String, Arc<AppWorkflowRecord>>,
-    /// The slug of the live app workflow of each name (names are unique among live workflows).
-    app_names: HashMap<String, String>,
-    /// App workflow runs by run id.
-    app_runs: BTreeMap<String, Arc<AppRunRecord>>,
     /// `Connection` assets by guid.
     connections: BTreeMap<String, Value>,
-    /// The asset documents of app workflows and runs, indexed for the Atlas search.
-    assets: Collection,
-    /// App runs whose asset document changes at a future instant: (instant, run id).
-    asset_changes: BTreeSet<(i64, String)>,
-    /// Runs whose document changes at a future instant: (instant, run name).
-    changes: BTreeSet<(i64, String)>,
-    /// The instant each run of `changes` is filed under, to find its entry without a scan.
-    change_of: HashMap<String, i64>,
-    /// Runs a lagging index does not show yet (in `records`, not in `runs`).
-    unindexed: BTreeSet<String>,
-    /// The schedules and when each is next due.
-    timetable: timetable::Timetable,
-    /// When each scheduled legacy workflow's schedule was added (its CronWorkflow's creation).
-    schedule_since: HashMap<String, i64>,
     rng: fastrand::Rng,
     settings: StoreSettings,
     /// The fault rules that decide how new runs fail and how late searches see them.
@@ -172,11 +153,61 @@ pub(crate) struct Store {
     health: Arc<Health>,
 }
 
+/// The legacy workflows and runs: their searchable documents, the run records behind them, and
+/// when each run's document changes next.
+#[derive(Default)]
+struct LegacyStore {
+    workflows: Collection,
+    runs: Collection,
+    /// Run records by name, boxed: a B-tree node then holds pointers, not 448-byte records.
+    records: BTreeMap<String, Box<RunRecord>>,
+    /// Runs whose document changes at a future instant: (instant, run name).
+    changes: BTreeSet<(i64, String)>,
+    /// The instant each run of `changes` is filed under, to find its entry without a scan.
+    change_of: HashMap<String, i64>,
+    /// Runs a lagging index does not show yet (in `records`, not in `runs`).
+    unindexed: BTreeSet<String>,
+}
+
+/// The schedules of both APIs and when each is next due.
+#[derive(Default)]
+struct ScheduleStore {
+    timetable: timetable::Timetable,
+    /// When each scheduled legacy workflow's schedule was added (its CronWorkflow's creation).
+    since: HashMap<String, i64>,
+}
+
+/// The app workflows and their runs, and the asset documents the Atlas search reads.
+struct AppStore {
+    /// Live app workflows by slug (shared with the reads that answer them).
+    workflows: BTreeMap<String, Arc<AppWorkflowRecord>>,
+    /// The slug of the live app workflow of each name (names are unique among live workflows).
+    names: HashMap<String, String>,
+    /// App workflow runs by run id.
+    runs: BTreeMap<String, Arc<AppRunRecord>>,
+    /// The asset documents of app workflows and runs, indexed for the Atlas search.
+    assets: Collection,
+    /// App runs whose asset document changes at a future instant: (instant, run id).
+    changes: BTreeSet<(i64, String)>,
+}
+
+impl Default for AppStore {
+    fn default() -> Self {
+        Self {
+            workflows: BTreeMap::new(),
+            names: HashMap::new(),
+            runs: BTreeMap::new(),
+            assets: Collection::new(&index::ASSETS),
+            changes: BTreeSet::new(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("workflows", &self.workflows.len())
-            .field("runs", &self.runs.len())
+            .field("workflows", &self.legacy.workflows.len())
+            .field("runs", &self.legacy.runs.len())
             .field("credentials", &self.credentials.len())
             .finish_non_exhaustive()
     }
@@ -186,21 +217,11 @@ impl Store {
     pub(crate) fn new(settings: StoreSettings, now: Timestamp) -> Self {
         let rng = fastrand::Rng::with_seed(settings.seed);
         Self {
-            workflows: Collection::default(),
-            runs: Collection::default(),
-            records: BTreeMap::new(),
+            legacy: LegacyStore::default(),
+            schedules: ScheduleStore::default(),
+            apps: AppStore::default(),
             credentials: BTreeMap::new(),
-            app_workflows: BTreeMap::new(),
-            app_names: HashMap::new(),
-            app_runs: BTreeMap::new(),
             connections: BTreeMap::new(),
-            assets: Collection::new(&index::ASSETS),
-            asset_changes: BTreeSet::new(),
-            changes: BTreeSet::new(),
-            change_of: HashMap::new(),
-            unindexed: BTreeSet::new(),
-            timetable: timetable::Timetable::default(),
-            schedule_since: HashMap::new(),
             rng,
             faults: FaultControl::new(settings.seed),
             settings,
@@ -222,7 +243,7 @@ impl Store {
             workflows,
             runs,
             credentials,
-            app_workflows: self.app_workflows.len(),
+            app_workflows: self.apps.workflows.len(),
             state_file: self.log.as_ref().map(|log| (log.len(), log.compactions())),
         });
     }
@@ -254,18 +275,18 @@ impl Store {
 
     /// Whether nothing has been stored yet.
     pub(crate) fn is_empty(&self) -> bool {
-        self.workflows.len() == 0
-            && self.runs.len() == 0
+        self.legacy.workflows.len() == 0
+            && self.legacy.runs.len() == 0
             && self.credentials.is_empty()
-            && self.app_workflows.is_empty()
+            && self.apps.workflows.is_empty()
             && self.connections.is_empty()
     }
 
     /// Counts, for logs and tests: (workflows, runs, credentials).
     pub(crate) fn counts(&self) -> (usize, usize, usize) {
         (
-            self.workflows.len(),
-            self.runs.len() + self.unindexed.len(),
+            self.legacy.workflows.len(),
+            self.legacy.runs.len() + self.legacy.unindexed.len(),
             self.credentials.len(),
         )
     }
@@ -311,7 +332,7 @@ impl Store {
         for attempt in 0..64 {
             let length = if attempt < 16 { 5 } else { 10 };
             let name = ids::generated_name_of_length(&prefix, length, &mut self.rng);
-            if !self.records.contains_key(&name) && !self.runs.contains(&name) {
+            if !self.legacy.records.contains_key(&name) && !self.legacy.runs.contains(&name) {
                 return Ok(name);
             }
         }
@@ -322,16 +343,16 @@ impl Store {
 
     /// A run's document as it is now (not as a lagging index shows it).
     pub(crate) fn run_document(&self, name: &str) -> Option<Value> {
-        match self.records.get(name) {
+        match self.legacy.records.get(name) {
             Some(record) => Some(record.document(self.now)),
-            None => self.runs.get(name).map(Cow::into_owned),
+            None => self.legacy.runs.get(name).map(Cow::into_owned),
         }
     }
 
     /// Lays documents out for searching after a bulk load (see [`Collection::compact`]).
     pub(crate) fn compact(&mut self) {
-        self.runs.compact();
-        self.workflows.compact();
+        self.legacy.runs.compact();
+        self.legacy.workflows.compact();
     }
 
     /// Whether some run changes at or before `now` (checked under a read lock before taking a write
@@ -339,9 +360,13 @@ impl Store {
     pub(crate) fn needs_advance(&self, now: Timestamp) -> bool {
         let now = now.as_millisecond();
         now > self.now
-            && (self.changes.first().is_some_and(|(at, _)| *at <= now)
+            && (self
+                .legacy
+                .changes
+                .first()
+                .is_some_and(|(at, _)| *at <= now)
                 || self.assets_need_advance(now)
-                || self.timetable.is_due(now))
+                || self.schedules.timetable.is_due(now))
     }
 
     /// Brings every run document up to `now`, starting the runs of the schedules due by then.
@@ -352,12 +377,12 @@ impl Store {
         }
         self.now = now;
         self.fire_schedules(now);
-        while let Some((at, name)) = self.changes.first().cloned() {
+        while let Some((at, name)) = self.legacy.changes.first().cloned() {
             if at > now {
                 break;
             }
-            self.changes.pop_first();
-            self.change_of.remove(&name);
+            self.legacy.changes.pop_first();
+            self.legacy.change_of.remove(&name);
             self.refresh_run(&name);
         }
         self.advance_assets();
@@ -377,8 +402,8 @@ impl Store {
         now: Timestamp,
     ) -> ApiResult<Page<StoredDocument<'_>>> {
         let collection = match index {
-            Index::Workflows => &self.workflows,
-            Index::Runs => &self.runs,
+            Index::Workflows => &self.legacy.workflows,
+            Index::Runs => &self.legacy.runs,
             other => {
                 return Err(ApiError::bad_request(format!(
                     "the sandbox has no index `{other}`"
@@ -398,22 +423,22 @@ impl Store {
 
     /// A workflow's document (parsed from its stored text).
     pub(crate) fn workflow(&self, name: &str) -> Option<Cow<'_, Value>> {
-        self.workflows.get(name)
+        self.legacy.workflows.get(name)
     }
 
     /// Whether a workflow is stored.
     pub(crate) fn has_workflow(&self, name: &str) -> bool {
-        self.workflows.contains(name)
+        self.legacy.workflows.contains(name)
     }
 
     /// Every workflow's stored source, unparsed (for a cheap look at its text first).
     pub(crate) fn workflow_sources(&self) -> impl Iterator<Item = (&str, &Source)> {
-        self.workflows.sources()
+        self.legacy.workflows.sources()
     }
 
     /// Whether a run is indexed.
     pub(crate) fn has_run(&self, name: &str) -> bool {
-        self.runs.contains(name)
+        self.legacy.runs.contains(name)
     }
 
     /// The indexed runs of the workflows `wanted` accepts (by `spec.workflowTemplateRef.name`), in
@@ -422,14 +447,16 @@ impl Store {
         &self,
         wanted: impl Fn(&str) -> bool,
     ) -> impl Iterator<Item = (&str, &Source)> {
-        self.runs
+        self.legacy
+            .runs
             .with_term("spec.workflowTemplateRef.name.keyword", wanted)
     }
 
     /// The names of the workflows of package `package` (by its `package.argoproj.io/name`
     /// annotation), in index order.
     pub(crate) fn workflows_of_package(&self, package: &str) -> impl Iterator<Item = &str> {
-        self.workflows
+        self.legacy
+            .workflows
             .with_term(
                 "metadata.annotations.package.argoproj.io/name.keyword",
                 move |value| value == package,
@@ -438,7 +465,7 @@ impl Store {
     }
 
     pub(crate) fn record(&self, name: &str) -> Option<&RunRecord> {
-        self.records.get(name).map(AsRef::as_ref)
+        self.legacy.records.get(name).map(AsRef::as_ref)
     }
 
     pub(crate) fn credential(&self, id: &str) -> Option<&StoredCredential> {

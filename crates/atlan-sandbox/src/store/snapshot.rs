@@ -104,34 +104,35 @@ impl Store {
             serde_json::to_writer(&mut *out, &event)?;
             out.write_all(b"\n")
         };
-        for (name, document) in self.workflows.sources() {
+        for (name, document) in self.legacy.workflows.sources() {
             line(SnapshotEvent::PutWorkflow {
                 name,
                 document,
-                schedule_since: self.schedule_since.get(name).copied(),
+                schedule_since: self.schedules.since.get(name).copied(),
             })?;
         }
-        for (name, document) in self.runs.sources() {
-            line(match self.records.get(name) {
+        for (name, document) in self.legacy.runs.sources() {
+            line(match self.legacy.records.get(name) {
                 Some(record) => SnapshotEvent::PutRun { record },
                 None => SnapshotEvent::PutFixedRun { name, document },
             })?;
         }
         // Runs a lagging index does not show yet.
         for record in self
+            .legacy
             .unindexed
             .iter()
-            .filter_map(|name| self.records.get(name))
+            .filter_map(|name| self.legacy.records.get(name))
         {
             line(SnapshotEvent::PutRun { record })?;
         }
         for credential in self.credentials.values() {
             line(SnapshotEvent::PutCredential { credential })?;
         }
-        for record in self.app_workflows.values() {
+        for record in self.apps.workflows.values() {
             line(SnapshotEvent::PutAppWorkflow { record })?;
         }
-        for record in self.app_runs.values() {
+        for record in self.apps.runs.values() {
             line(SnapshotEvent::PutAppRun { record })?;
         }
         for entity in self.connections() {

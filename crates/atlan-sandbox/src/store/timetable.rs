@@ -241,11 +241,11 @@ impl Store {
     pub(in crate::store) fn fire_schedules(&mut self, now: i64) {
         let mut fired = 0;
         let mut walked = 0;
-        while let Some((at, key)) = self.timetable.pop_due(now) {
+        while let Some((at, key)) = self.schedules.timetable.pop_due(now) {
             walked += 1;
             if fired == MAX_FIRES_PER_ADVANCE || walked > MAX_DUE_PER_ADVANCE {
-                self.timetable.put_back(key, at);
-                self.timetable.skip_due(now);
+                self.schedules.timetable.put_back(key, at);
+                self.schedules.timetable.skip_due(now);
                 break;
             }
             let event = match &key {
@@ -258,16 +258,21 @@ impl Store {
                 Ok(Some(event)) => {
                     if let Err(error) = self.commit(vec![event]) {
                         tracing::warn!(?key, %error, "a scheduled run could not be written");
-                        self.timetable
-                            .miss(key, at, "the state file could not be written");
+                        self.schedules.timetable.miss(
+                            key,
+                            at,
+                            "the state file could not be written",
+                        );
                         continue;
                     }
-                    self.timetable.fired(&key, at);
+                    self.schedules.timetable.fired(&key, at);
                     fired += 1;
                 }
-                Ok(None) => self
-                    .timetable
-                    .miss(key, at, "the workflow was still running"),
+                Ok(None) => {
+                    self.schedules
+                        .timetable
+                        .miss(key, at, "the workflow was still running")
+                }
                 Err(error) => {
                     tracing::warn!(?key, error = %error.message, "a scheduled run could not start");
                 }
@@ -279,6 +284,7 @@ impl Store {
     fn scheduled_run(&mut self, workflow: &str, at: i64) -> crate::error::ApiResult<Option<Event>> {
         let prefix = format!("{workflow}-");
         let active = self
+            .legacy
             .records
             .range(prefix.clone()..)
             .take_while(|(name, _)| name.starts_with(&prefix))
@@ -293,7 +299,7 @@ impl Store {
         record.created = at;
         record.scheduled = Some(at);
         let name = format!("{workflow}-cron-{}", at.div_euclid(1000));
-        if !self.records.contains_key(&name) {
+        if !self.legacy.records.contains_key(&name) {
             record.name = name;
         }
         Ok(Some(Event::PutRun {
@@ -308,11 +314,12 @@ impl Store {
         trigger_id: &str,
         at: i64,
     ) -> crate::error::ApiResult<Option<Event>> {
-        let Some(workflow) = self.app_workflows.get(slug).map(Arc::clone) else {
+        let Some(workflow) = self.apps.workflows.get(slug).map(Arc::clone) else {
             return Ok(None);
         };
         let active = self
-            .app_runs
+            .apps
+            .runs
             .values()
             .any(|run| run.slug == slug && run.created <= at && run.status(at).is_active());
         if active {
@@ -328,7 +335,7 @@ impl Store {
 
     /// `/_sandbox/schedules`.
     pub(crate) fn schedules_report(&self) -> Value {
-        self.timetable.report()
+        self.schedules.timetable.report()
     }
 }
 

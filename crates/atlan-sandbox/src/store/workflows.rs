@@ -468,7 +468,7 @@ impl Store {
                 "namespace": metadata["namespace"],
                 "uid": metadata["uid"],
                 "creationTimestamp": self
-                    .schedule_since
+                    .schedules.since
                     .get(name)
                     .and_then(|since| jiff::Timestamp::from_millisecond(*since).ok())
                     .map_or_else(|| metadata["creationTimestamp"].clone(), |since| json!(since.to_string())),

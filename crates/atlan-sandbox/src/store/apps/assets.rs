@@ -226,53 +226,54 @@ impl Store {
     /// Indexes (or re-indexes) the asset of run `run_id` as of the store's instant, and files
     /// when it next changes.
     pub(in crate::store) fn index_app_run(&mut self, run_id: &str) {
-        let Some(run) = self.app_runs.get(run_id) else {
-            self.assets.remove(&run_key(run_id));
+        let Some(run) = self.apps.runs.get(run_id) else {
+            self.apps.assets.remove(&run_key(run_id));
             return;
         };
         let seen = self.now.saturating_sub(run.lag_ms);
         if run.created > seen {
             // Not yet in a lagging index.
             let visible = run.created.saturating_add(run.lag_ms);
-            self.assets.remove(&run_key(run_id));
-            self.asset_changes.insert((visible, run_id.to_owned()));
+            self.apps.assets.remove(&run_key(run_id));
+            self.apps.changes.insert((visible, run_id.to_owned()));
             return;
         }
         let document = run.asset(seen);
         let next = run
             .next_change(seen)
             .map(|at| at.saturating_add(run.lag_ms));
-        self.assets.put(&run_key(run_id), &document);
+        self.apps.assets.put(&run_key(run_id), &document);
         if let Some(at) = next {
-            self.asset_changes.insert((at, run_id.to_owned()));
+            self.apps.changes.insert((at, run_id.to_owned()));
         }
     }
 
     /// Indexes (or re-indexes) the asset of a workflow.
     pub(in crate::store) fn index_app_workflow(&mut self, record: &AppWorkflowRecord) {
-        self.assets
+        self.apps
+            .assets
             .put(&workflow_key(&record.slug), &record.asset());
     }
 
     /// Removes the asset of a deleted workflow.
     pub(in crate::store) fn unindex_app_workflow(&mut self, slug: &str) {
-        self.assets.remove(&workflow_key(slug));
+        self.apps.assets.remove(&workflow_key(slug));
     }
 
     /// Whether a run's asset changes at or before `now`.
     pub(in crate::store) fn assets_need_advance(&self, now: i64) -> bool {
-        self.asset_changes.first().is_some_and(|(at, _)| *at <= now)
+        self.apps.changes.first().is_some_and(|(at, _)| *at <= now)
     }
 
     /// Brings the assets of runs whose status moved on up to the store's instant; a crawler run
     /// that succeeded publishes its connection (a `Connection` asset), as on a tenant.
     pub(in crate::store) fn advance_assets(&mut self) {
         let mut published = Vec::new();
-        while let Some((at, run_id)) = self.asset_changes.first().cloned() {
+        while let Some((at, run_id)) = self.apps.changes.first().cloned() {
             if at > self.now {
                 break;
             }
-            self.asset_changes.pop_first();
+            self.apps.changes.pop_first();
             self.index_app_run(&run_id);
             if let Some(event) = self.publication(&run_id) {
                 published.push(event);
@@ -288,7 +289,7 @@ impl Store {
     /// The `Connection` a run publishes now: a crawler's run that has just succeeded, whose
     /// connection is not stored yet.
     fn publication(&mut self, run_id: &str) -> Option<crate::store::Event> {
-        let run = self.app_runs.get(run_id)?;
+        let run = self.apps.runs.get(run_id)?;
         let ended = run.completed_at(self.now)?;
         if run.fixed.is_some()
             || run.status(self.now) != AppRunStatus::Succeeded
@@ -297,7 +298,7 @@ impl Store {
             return None;
         }
         let by = run.started_by.clone();
-        let connection = self.app_workflows.get(&run.slug)?.inputs.connection()?;
+        let connection = self.apps.workflows.get(&run.slug)?.inputs.connection()?;
         self.published_connection(&connection, &by, ended)
     }
 
@@ -313,7 +314,8 @@ impl Store {
         search: &AtlasSearch,
         now: Timestamp,
     ) -> ApiResult<Page<StoredDocument<'_>>> {
-        self.assets
+        self.apps
+            .assets
             .search(&search.dsl, &EvalOptions::atlas(now))
             .map_err(|error| bad_request(error.to_string()))
     }
@@ -357,12 +359,14 @@ mod tests {
             .map(|hit| guid(hit.document.source()))
             .collect();
         let documents: Vec<Value> = store
-            .app_runs
+            .apps
+            .runs
             .values()
             .map(|run| run.asset(store.now))
             .chain(
                 store
-                    .app_workflows
+                    .apps
+                    .workflows
                     .values()
                     .map(|workflow| workflow.asset()),
             )

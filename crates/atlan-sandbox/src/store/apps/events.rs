@@ -17,8 +17,9 @@ impl Store {
     /// Files an app trigger in the timetable (a trigger already there keeps its due time).
     fn schedule_trigger(&mut self, slug: &str, schedule: &ScheduleRecord) {
         let key = trigger_key(slug, &schedule.trigger_id);
-        if !self.timetable.contains(&key) {
-            self.timetable
+        if !self.schedules.timetable.contains(&key) {
+            self.schedules
+                .timetable
                 .put(key, &schedule.cron, &schedule.timezone, self.now);
         }
     }
@@ -32,9 +33,9 @@ impl Store {
                 for schedule in &record.schedules {
                     self.schedule_trigger(&slug, schedule);
                 }
-                let previous = self.app_workflows.insert(slug.clone(), Arc::from(record));
+                let previous = self.apps.workflows.insert(slug.clone(), Arc::from(record));
                 if let Some(previous) = previous {
-                    let kept = self.app_workflows.get(&slug).map(Arc::clone);
+                    let kept = self.apps.workflows.get(&slug).map(Arc::clone);
                     for schedule in &previous.schedules {
                         let still = kept.as_ref().is_some_and(|record| {
                             record
@@ -43,42 +44,46 @@ impl Store {
                                 .any(|kept| kept.trigger_id == schedule.trigger_id)
                         });
                         if !still {
-                            self.timetable
+                            self.schedules
+                                .timetable
                                 .remove(&trigger_key(&slug, &schedule.trigger_id));
                         }
                     }
-                    if previous.name != name && self.app_names.get(&previous.name) == Some(&slug) {
-                        self.app_names.remove(&previous.name);
+                    if previous.name != name && self.apps.names.get(&previous.name) == Some(&slug) {
+                        self.apps.names.remove(&previous.name);
                     }
                 }
-                self.app_names.insert(name, slug);
+                self.apps.names.insert(name, slug);
             }
             Event::DeleteAppWorkflow { slug } => {
-                if let Some(removed) = self.app_workflows.remove(&slug) {
+                if let Some(removed) = self.apps.workflows.remove(&slug) {
                     for schedule in &removed.schedules {
-                        self.timetable
+                        self.schedules
+                            .timetable
                             .remove(&trigger_key(&slug, &schedule.trigger_id));
                     }
                     self.unindex_app_workflow(&slug);
-                    if self.app_names.get(&removed.name) == Some(&slug) {
-                        self.app_names.remove(&removed.name);
+                    if self.apps.names.get(&removed.name) == Some(&slug) {
+                        self.apps.names.remove(&removed.name);
                     }
                 }
             }
             Event::AddAppSchedule { slug, schedule } => {
-                if self.app_workflows.contains_key(&slug) {
+                if self.apps.workflows.contains_key(&slug) {
                     self.schedule_trigger(&slug, &schedule);
                 }
-                if let Some(record) = self.app_workflows.get_mut(&slug) {
+                if let Some(record) = self.apps.workflows.get_mut(&slug) {
                     Arc::make_mut(record).schedules.push(schedule);
                 }
-                if let Some(record) = self.app_workflows.get(&slug).map(Arc::clone) {
+                if let Some(record) = self.apps.workflows.get(&slug).map(Arc::clone) {
                     self.index_app_workflow(&record);
                 }
             }
             Event::RemoveAppSchedule { slug, trigger_id } => {
-                self.timetable.remove(&trigger_key(&slug, &trigger_id));
-                if let Some(record) = self.app_workflows.get_mut(&slug) {
+                self.schedules
+                    .timetable
+                    .remove(&trigger_key(&slug, &trigger_id));
+                if let Some(record) = self.apps.workflows.get_mut(&slug) {
                     Arc::make_mut(record)
                         .schedules
                         .retain(|schedule| schedule.trigger_id != trigger_id);
@@ -86,11 +91,11 @@ impl Store {
             }
             Event::PutAppRun { record } => {
                 let run_id = record.run_id.clone();
-                self.app_runs.insert(run_id.clone(), Arc::from(record));
+                self.apps.runs.insert(run_id.clone(), Arc::from(record));
                 self.index_app_run(&run_id);
             }
             Event::CancelAppRun { run_id, at, by } => {
-                if let Some(run) = self.app_runs.get_mut(&run_id) {
+                if let Some(run) = self.apps.runs.get_mut(&run_id) {
                     let run = Arc::make_mut(run);
                     run.stopped_at = Some(at);
                     run.stopped_by = Some(by);

@@ -16,7 +16,7 @@ impl Store {
         let (failure, lag_ms) = self.fate_of(&workflow.slug);
         let run_id = loop {
             let id = crate::ids::uuid_from(self.rng());
-            if !self.app_runs.contains_key(&id) {
+            if !self.apps.runs.contains_key(&id) {
                 break id;
             }
         };
@@ -48,7 +48,8 @@ impl Store {
         let workflow = self.app_workflow(slug)?;
         let now = self.now();
         if self
-            .app_runs
+            .apps
+            .runs
             .values()
             .any(|run| run.slug == slug && run.status(now).is_active())
         {
@@ -68,7 +69,8 @@ impl Store {
 
     /// `GET v1/app/runs/{run_id}`, as of `now` (reads do not move the store's clock).
     pub(crate) fn get_app_run(&self, run_id: &str, now: jiff::Timestamp) -> ApiResult<Value> {
-        self.app_runs
+        self.apps
+            .runs
             .get(run_id)
             .map(|run| run.response(now.as_millisecond()))
             .ok_or_else(|| not_found("run", run_id))
@@ -78,7 +80,8 @@ impl Store {
     /// it is (`cancelled: false`).
     pub(crate) fn cancel_app_run(&mut self, run_id: &str, by: &str) -> ApiResult<Value> {
         let run = self
-            .app_runs
+            .apps
+            .runs
             .get(run_id)
             .cloned()
             .ok_or_else(|| not_found("run", run_id))?;

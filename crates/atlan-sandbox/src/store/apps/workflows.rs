@@ -36,7 +36,8 @@ impl Store {
 
     /// A live workflow, shared.
     pub(crate) fn app_workflow(&self, slug: &str) -> ApiResult<Arc<AppWorkflowRecord>> {
-        self.app_workflows
+        self.apps
+            .workflows
             .get(slug)
             .cloned()
             .ok_or_else(|| not_found("workflow", slug))
@@ -87,9 +88,10 @@ impl Store {
     /// The 409 for a name a live workflow has.
     fn check_name_is_free(&self, name: &str) -> ApiResult<()> {
         match self
-            .app_names
+            .apps
+            .names
             .get(name)
-            .and_then(|slug| self.app_workflows.get(slug))
+            .and_then(|slug| self.apps.workflows.get(slug))
         {
             None => Ok(()),
             Some(existing) => Err(ApiError::app(
@@ -109,7 +111,7 @@ impl Store {
     fn new_slug(&mut self, name: &str) -> String {
         loop {
             let slug = format!("{}-{:08x}", slug_base(name), self.rng().u32(..));
-            if !self.app_workflows.contains_key(&slug) {
+            if !self.apps.workflows.contains_key(&slug) {
                 return slug;
             }
         }
@@ -143,7 +145,7 @@ impl Store {
     /// Whether a workflow named `name` may be created: the name is free and the sandbox has room.
     fn check_room_for(&self, name: &str) -> ApiResult<()> {
         self.check_name_is_free(name)?;
-        if self.app_workflows.len() >= MAX_APP_WORKFLOWS {
+        if self.apps.workflows.len() >= MAX_APP_WORKFLOWS {
             return Err(bad_request(format!(
                 "the sandbox holds at most {MAX_APP_WORKFLOWS} app workflows; delete some first"
             )));
@@ -203,7 +205,8 @@ impl Store {
                 })?,
         };
         let mut workflows: Vec<&Arc<AppWorkflowRecord>> = self
-            .app_workflows
+            .apps
+            .workflows
             .values()
             .filter(|workflow| name.is_none_or(|name| workflow.name == name))
             .collect();
