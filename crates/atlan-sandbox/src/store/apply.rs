@@ -96,7 +96,7 @@ impl Store {
             (Event::PutRun { record }, Ready::Run(view)) => {
                 let name = record.name.clone();
                 self.legacy.records.insert(name.clone(), record);
-                self.file_run(&name, view);
+                self.legacy.file_run(&name, view);
             }
             (event, _) => self.apply_event(event),
         }
@@ -194,28 +194,6 @@ impl Store {
             return;
         };
         let view = RunView::of(record, self.now, self.legacy.runs.schema());
-        self.file_run(name, view);
-    }
-
-    /// Files a run's view: its document in the runs index (or out of it, while a lagging index
-    /// does not show it yet) and its next change.
-    fn file_run(&mut self, name: &str, view: RunView) {
-        if let Some(at) = self.legacy.change_of.remove(name) {
-            self.legacy.changes.remove(&(at, name.to_owned()));
-        }
-        if let Some(next) = view.next {
-            self.legacy.changes.insert((next, name.to_owned()));
-            self.legacy.change_of.insert(name.to_owned(), next);
-        }
-        match view.document {
-            Some(document) => {
-                self.legacy.unindexed.remove(name);
-                self.legacy.runs.put_prepared(document);
-            }
-            None => {
-                self.legacy.unindexed.insert(name.to_owned());
-                self.legacy.runs.remove(name);
-            }
-        }
+        self.legacy.file_run(name, view);
     }
 }

@@ -8,6 +8,7 @@ mod credentials;
 mod doc_values;
 mod health;
 pub(crate) mod index;
+mod legacy;
 mod loading;
 mod postings;
 mod result_cache;
@@ -36,6 +37,7 @@ pub(crate) use doc_values::StoredDocument;
 use health::Counts;
 pub(crate) use health::Health;
 use index::Collection;
+use legacy::LegacyStore;
 pub(crate) use runs::{Creator, Outcome, RunRecord};
 pub(crate) use source::Source;
 pub(crate) use workflows::{annotation, package_of, package_steps, template_document};
@@ -151,22 +153,6 @@ pub(crate) struct Store {
     now: i64,
     /// The counts `/_sandbox/health` answers, published after every change.
     health: Arc<Health>,
-}
-
-/// The legacy workflows and runs: their searchable documents, the run records behind them, and
-/// when each run's document changes next.
-#[derive(Default)]
-struct LegacyStore {
-    workflows: Collection,
-    runs: Collection,
-    /// Run records by name, boxed: a B-tree node then holds pointers, not 448-byte records.
-    records: BTreeMap<String, Box<RunRecord>>,
-    /// Runs whose document changes at a future instant: (instant, run name).
-    changes: BTreeSet<(i64, String)>,
-    /// The instant each run of `changes` is filed under, to find its entry without a scan.
-    change_of: HashMap<String, i64>,
-    /// Runs a lagging index does not show yet (in `records`, not in `runs`).
-    unindexed: BTreeSet<String>,
 }
 
 /// The schedules of both APIs and when each is next due.
@@ -286,7 +272,7 @@ impl Store {
     pub(crate) fn counts(&self) -> (usize, usize, usize) {
         (
             self.legacy.workflows.len(),
-            self.legacy.runs.len() + self.legacy.unindexed.len(),
+            self.legacy.run_count(),
             self.credentials.len(),
         )
     }
@@ -360,11 +346,7 @@ impl Store {
     pub(crate) fn needs_advance(&self, now: Timestamp) -> bool {
         let now = now.as_millisecond();
         now > self.now
-            && (self
-                .legacy
-                .changes
-                .first()
-                .is_some_and(|(at, _)| *at <= now)
+            && (self.legacy.is_due(now)
                 || self.assets_need_advance(now)
                 || self.schedules.timetable.is_due(now))
     }
@@ -377,12 +359,7 @@ impl Store {
         }
         self.now = now;
         self.fire_schedules(now);
-        while let Some((at, name)) = self.legacy.changes.first().cloned() {
-            if at > now {
-                break;
-            }
-            self.legacy.changes.pop_first();
-            self.legacy.change_of.remove(&name);
+        while let Some(name) = self.legacy.next_due(now) {
             self.refresh_run(&name);
         }
         self.advance_assets();
