@@ -19,7 +19,7 @@ mod timetable;
 mod workflows;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use atlan_query::eval::{EvalOptions, Page};
@@ -28,6 +28,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use apps::AppStore;
 pub(crate) use apps::{
     AppRunRecord, AppWorkflowRecord, RawField, ScheduleRecord, StoredInputs, views,
 };
@@ -36,7 +37,6 @@ pub(crate) use credentials::{StoredCredential, check_credential_name};
 pub(crate) use doc_values::StoredDocument;
 use health::Counts;
 pub(crate) use health::Health;
-use index::Collection;
 use legacy::LegacyStore;
 pub(crate) use runs::{Creator, Outcome, RunRecord};
 pub(crate) use source::Source;
@@ -161,32 +161,6 @@ struct ScheduleStore {
     timetable: timetable::Timetable,
     /// When each scheduled legacy workflow's schedule was added (its CronWorkflow's creation).
     since: HashMap<String, i64>,
-}
-
-/// The app workflows and their runs, and the asset documents the Atlas search reads.
-struct AppStore {
-    /// Live app workflows by slug (shared with the reads that answer them).
-    workflows: BTreeMap<String, Arc<AppWorkflowRecord>>,
-    /// The slug of the live app workflow of each name (names are unique among live workflows).
-    names: HashMap<String, String>,
-    /// App workflow runs by run id.
-    runs: BTreeMap<String, Arc<AppRunRecord>>,
-    /// The asset documents of app workflows and runs, indexed for the Atlas search.
-    assets: Collection,
-    /// App runs whose asset document changes at a future instant: (instant, run id).
-    changes: BTreeSet<(i64, String)>,
-}
-
-impl Default for AppStore {
-    fn default() -> Self {
-        Self {
-            workflows: BTreeMap::new(),
-            names: HashMap::new(),
-            runs: BTreeMap::new(),
-            assets: Collection::new(&index::ASSETS),
-            changes: BTreeSet::new(),
-        }
-    }
 }
 
 impl std::fmt::Debug for Store {
@@ -347,7 +321,7 @@ impl Store {
         let now = now.as_millisecond();
         now > self.now
             && (self.legacy.is_due(now)
-                || self.assets_need_advance(now)
+                || self.apps.is_due(now)
                 || self.schedules.timetable.is_due(now))
     }
 

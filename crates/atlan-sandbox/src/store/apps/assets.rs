@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use atlan_model::AppRunStatus;
 
-use super::{AppRunRecord, AppWorkflowRecord, bad_request};
+use super::{AppRunRecord, AppStore, AppWorkflowRecord, bad_request};
 use crate::error::ApiResult;
 use crate::failure::{Failure, FailureCause};
 use crate::store::Store;
@@ -222,59 +222,64 @@ impl AppRunRecord {
     }
 }
 
-impl Store {
-    /// Indexes (or re-indexes) the asset of run `run_id` as of the store's instant, and files
-    /// when it next changes.
-    pub(in crate::store) fn index_app_run(&mut self, run_id: &str) {
-        let Some(run) = self.apps.runs.get(run_id) else {
-            self.apps.assets.remove(&run_key(run_id));
+impl AppStore {
+    /// Indexes (or re-indexes) the asset of run `run_id` as of `now`, and files when it next
+    /// changes.
+    pub(in crate::store) fn index_run(&mut self, run_id: &str, now: i64) {
+        let Some(run) = self.runs.get(run_id) else {
+            self.assets.remove(&run_key(run_id));
             return;
         };
-        let seen = self.now.saturating_sub(run.lag_ms);
+        let seen = now.saturating_sub(run.lag_ms);
         if run.created > seen {
             // Not yet in a lagging index.
             let visible = run.created.saturating_add(run.lag_ms);
-            self.apps.assets.remove(&run_key(run_id));
-            self.apps.changes.insert((visible, run_id.to_owned()));
+            self.assets.remove(&run_key(run_id));
+            self.changes.insert((visible, run_id.to_owned()));
             return;
         }
         let document = run.asset(seen);
         let next = run
             .next_change(seen)
             .map(|at| at.saturating_add(run.lag_ms));
-        self.apps.assets.put(&run_key(run_id), &document);
+        self.assets.put(&run_key(run_id), &document);
         if let Some(at) = next {
-            self.apps.changes.insert((at, run_id.to_owned()));
+            self.changes.insert((at, run_id.to_owned()));
         }
     }
 
     /// Indexes (or re-indexes) the asset of a workflow.
-    pub(in crate::store) fn index_app_workflow(&mut self, record: &AppWorkflowRecord) {
-        self.apps
-            .assets
+    pub(in crate::store) fn index_workflow(&mut self, record: &AppWorkflowRecord) {
+        self.assets
             .put(&workflow_key(&record.slug), &record.asset());
     }
 
     /// Removes the asset of a deleted workflow.
-    pub(in crate::store) fn unindex_app_workflow(&mut self, slug: &str) {
-        self.apps.assets.remove(&workflow_key(slug));
+    pub(in crate::store) fn unindex_workflow(&mut self, slug: &str) {
+        self.assets.remove(&workflow_key(slug));
     }
 
     /// Whether a run's asset changes at or before `now`.
-    pub(in crate::store) fn assets_need_advance(&self, now: i64) -> bool {
-        self.apps.changes.first().is_some_and(|(at, _)| *at <= now)
+    pub(in crate::store) fn is_due(&self, now: i64) -> bool {
+        self.changes.first().is_some_and(|(at, _)| *at <= now)
     }
 
+    /// The run whose asset change is due first, at or before `now`, taken off the schedule.
+    fn next_due(&mut self, now: i64) -> Option<String> {
+        if !self.is_due(now) {
+            return None;
+        }
+        self.changes.pop_first().map(|(_, run_id)| run_id)
+    }
+}
+
+impl Store {
     /// Brings the assets of runs whose status moved on up to the store's instant; a crawler run
     /// that succeeded publishes its connection (a `Connection` asset), as on a tenant.
     pub(in crate::store) fn advance_assets(&mut self) {
         let mut published = Vec::new();
-        while let Some((at, run_id)) = self.apps.changes.first().cloned() {
-            if at > self.now {
-                break;
-            }
-            self.apps.changes.pop_first();
-            self.index_app_run(&run_id);
+        while let Some(run_id) = self.apps.next_due(self.now) {
+            self.apps.index_run(&run_id, self.now);
             if let Some(event) = self.publication(&run_id) {
                 published.push(event);
             }

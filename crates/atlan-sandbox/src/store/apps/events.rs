@@ -29,7 +29,7 @@ impl Store {
         match event {
             Event::PutAppWorkflow { record } => {
                 let (slug, name) = (record.slug.clone(), record.name.clone());
-                self.index_app_workflow(&record);
+                self.apps.index_workflow(&record);
                 for schedule in &record.schedules {
                     self.schedule_trigger(&slug, schedule);
                 }
@@ -62,7 +62,7 @@ impl Store {
                             .timetable
                             .remove(&trigger_key(&slug, &schedule.trigger_id));
                     }
-                    self.unindex_app_workflow(&slug);
+                    self.apps.unindex_workflow(&slug);
                     if self.apps.names.get(&removed.name) == Some(&slug) {
                         self.apps.names.remove(&removed.name);
                     }
@@ -76,7 +76,7 @@ impl Store {
                     Arc::make_mut(record).schedules.push(schedule);
                 }
                 if let Some(record) = self.apps.workflows.get(&slug).map(Arc::clone) {
-                    self.index_app_workflow(&record);
+                    self.apps.index_workflow(&record);
                 }
             }
             Event::RemoveAppSchedule { slug, trigger_id } => {
@@ -92,14 +92,14 @@ impl Store {
             Event::PutAppRun { record } => {
                 let run_id = record.run_id.clone();
                 self.apps.runs.insert(run_id.clone(), Arc::from(record));
-                self.index_app_run(&run_id);
+                self.apps.index_run(&run_id, self.now);
             }
             Event::CancelAppRun { run_id, at, by } => {
                 if let Some(run) = self.apps.runs.get_mut(&run_id) {
                     let run = Arc::make_mut(run);
                     run.stopped_at = Some(at);
                     run.stopped_by = Some(by);
-                    self.index_app_run(&run_id);
+                    self.apps.index_run(&run_id, self.now);
                 }
             }
             _ => {}

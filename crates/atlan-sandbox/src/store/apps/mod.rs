@@ -14,6 +14,7 @@ mod schedules;
 pub(crate) mod views;
 mod workflows;
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use atlan_model::AppRunStatus;
@@ -22,6 +23,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 pub(crate) use inputs::{RawField, StoredInputs};
+
+use super::index::Collection;
 
 use crate::error::{ApiError, ApiResult};
 use crate::failure::Failure;
@@ -34,6 +37,32 @@ fn is_zero(value: &i64) -> bool {
 /// [`crate::body::MAX_BODY_BYTES`], their inputs take at most about 20 GiB; in practice a test
 /// tenant holds a few hundred).
 pub(crate) const MAX_APP_WORKFLOWS: usize = 10_000;
+
+/// The app workflows and their runs, and the asset documents the Atlas search reads.
+pub(in crate::store) struct AppStore {
+    /// Live app workflows by slug (shared with the reads that answer them).
+    pub(in crate::store) workflows: BTreeMap<String, Arc<AppWorkflowRecord>>,
+    /// The slug of the live app workflow of each name (names are unique among live workflows).
+    pub(in crate::store) names: HashMap<String, String>,
+    /// App workflow runs by run id.
+    pub(in crate::store) runs: BTreeMap<String, Arc<AppRunRecord>>,
+    /// The asset documents of app workflows and runs, indexed for the Atlas search.
+    pub(in crate::store) assets: Collection,
+    /// App runs whose asset document changes at a future instant: (instant, run id).
+    pub(in crate::store) changes: BTreeSet<(i64, String)>,
+}
+
+impl Default for AppStore {
+    fn default() -> Self {
+        Self {
+            workflows: BTreeMap::new(),
+            names: HashMap::new(),
+            runs: BTreeMap::new(),
+            assets: Collection::new(&super::index::ASSETS),
+            changes: BTreeSet::new(),
+        }
+    }
+}
 /// List page sizes.
 const LIMITS: std::ops::RangeInclusive<usize> = 1..=500;
 /// The list's default page size.
