@@ -6,7 +6,7 @@ use atlan_workflows::{AtlanClient, Error, Listing, Result, TimeBounded, Workflow
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::glob::Glob;
-pub use crate::selection::{ApiChoice, Selection, same_package};
+use crate::selection::{ApiChoice, Selection};
 use crate::view::{self, Api, RunView};
 use crate::window::Window;
 

@@ -10,7 +10,8 @@ use atlan_workflows::model::{AppSummary, WorkflowScheduleResponse};
 use atlan_workflows::{AppWorkflowTimes, AtlanClient, Result};
 use jiff::Timestamp;
 
-use crate::fetch::{ApiChoice, not_served};
+use crate::fetch::not_served;
+use crate::selection::ApiChoice;
 use crate::uses;
 use crate::view::{Api, RunState};
 

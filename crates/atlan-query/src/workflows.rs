@@ -10,7 +10,6 @@ use atlan_model::{
 };
 
 use crate::bound::TimeBound;
-use crate::datemath::DateMathError;
 use crate::query::Query;
 use crate::search::{MAX_RESULT_WINDOW, Search, Sort, SortOrder};
 
@@ -48,9 +47,6 @@ pub enum QueryError {
         /// The window, 10,000.
         max: u64,
     },
-    /// A time bound is not valid date math.
-    #[error(transparent)]
-    Date(#[from] DateMathError),
 }
 
 /// A bound on a run timestamp: a lower bound (`since`, sent as `gte`) and/or an upper bound (`before`,

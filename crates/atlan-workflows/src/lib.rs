@@ -100,8 +100,6 @@ pub use apps::{
     CreateAppWorkflow, CreatedApp, GetInputContract, MAX_APP_LISTING, MAX_WORKFLOW_ASSETS,
     SubmitAppRun, UpdateAppWorkflow, check_inputs,
 };
-#[doc(hidden)]
-pub use bounds::RunBounds;
 pub use bounds::TimeBounded;
 pub use client::{AtlanClient, AtlanClientBuilder};
 pub use credentials::{CreateCredential, CredentialList, Credentials, StoredCredentials};

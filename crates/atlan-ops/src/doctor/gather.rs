@@ -10,7 +10,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use jiff::Timestamp;
 
 use super::{CredentialCheck, Finding, Severity, Tenant, check};
-use crate::fetch::{self, ApiChoice, Selection, not_served};
+use crate::fetch::{self, not_served};
+use crate::selection::{ApiChoice, Selection};
 use crate::stats::Stats;
 use crate::uses;
 use crate::view::{self, Api};

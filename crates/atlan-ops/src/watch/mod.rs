@@ -30,7 +30,8 @@ use atlan_workflows::{AtlanClient, Result};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::doctor::missed_due;
-use crate::fetch::{self, ApiChoice, Selection};
+use crate::fetch;
+use crate::selection::{ApiChoice, Selection};
 use crate::stats::WorkflowStats;
 use crate::view::{Api, RunState};
 use crate::window::Window;
