@@ -1,14 +1,13 @@
 //! `--workflow` values that name legacy workflows: a name is that workflow; a pattern (`*`, `?`)
-//! names the tenant's legacy workflows it matches (read once per command, however many patterns).
+//! names the tenant's legacy workflows it matches (read once per command, however many patterns, page by page).
 //! A command about one workflow needs a pattern that matches exactly one.
 
 use atlan_ops::Glob;
 use atlan_workflows::{AtlanClient, Error};
+use futures_util::TryStreamExt;
 
 use crate::error::CliError;
 
-/// The most legacy workflows a pattern is matched against (one search).
-const MAX_WORKFLOWS: u64 = 10_000;
 /// How many matches a usage error lists.
 const MAX_LISTED: usize = 10;
 
@@ -37,11 +36,11 @@ impl<'a> Tenant<'a> {
                 let mut names: Vec<String> = self
                     .client
                     .workflows()
-                    .every(MAX_WORKFLOWS)
-                    .await?
-                    .iter()
-                    .map(|hit| hit.name().to_owned())
-                    .collect();
+                    .every()
+                    .stream()
+                    .map_ok(|hit| hit.name().to_owned())
+                    .try_collect()
+                    .await?;
                 names.sort();
                 names.dedup();
                 unread.insert(names)

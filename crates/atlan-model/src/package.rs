@@ -183,6 +183,19 @@ impl WorkflowPackage {
         (valid(scope) && valid(rest)).then(|| Self::from_wire(&format!("{scope}-{rest}")))
     }
 
+    /// The package of a package name (`@atlan/snowflake`) or, for any other text, of a prefix
+    /// (`atlan-snowflake`): how a user names a package.
+    ///
+    /// ```
+    /// use atlan_model::WorkflowPackage;
+    ///
+    /// assert_eq!(WorkflowPackage::named("@atlan/snowflake"), WorkflowPackage::Snowflake);
+    /// assert_eq!(WorkflowPackage::named("atlan-snowflake"), WorkflowPackage::Snowflake);
+    /// ```
+    pub fn named(text: &str) -> Self {
+        Self::from_package_name(text).unwrap_or_else(|| Self::from(text))
+    }
+
     /// The package of a workflow id (`<prefix>-<10 digits>`), or `None` when the id does not have
     /// that shape.
     ///

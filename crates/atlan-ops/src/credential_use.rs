@@ -10,9 +10,6 @@ use crate::fetch::not_served;
 use crate::uses;
 use crate::view::Api;
 
-/// The most legacy workflows read (one search; a tenant with more is not read whole).
-const MAX_LEGACY: u64 = 10_000;
-
 /// The workflows that use a credential, and the APIs whose workflows could not all be read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -30,36 +27,26 @@ impl CredentialUse {
     }
 }
 
-/// The workflows of both APIs that use the credential `guid` (read-only: one search of the legacy
-/// workflows, the app workflows page by page).
+/// The workflows of both APIs that use the credential `guid` (read-only: both APIs' workflows
+/// page by page).
 ///
 /// # Errors
 /// The first failure of a read, other than an API the tenant does not serve (that one is in
 /// [`CredentialUse::unread`]).
 pub async fn credential_use(client: &AtlanClient, guid: &str) -> Result<CredentialUse> {
     let (legacy, apps) = futures_util::future::join(
-        client.workflows().every(MAX_LEGACY),
+        client.workflows().every().all(),
         client.apps().workflows().list().all(),
     )
     .await;
     let mut found = CredentialUse::default();
     match legacy {
-        Ok(workflows) => {
-            if workflows.len() as u64 >= MAX_LEGACY {
-                found.unread.push((
-                    Api::Legacy,
-                    format!("the tenant has more than {MAX_LEGACY} legacy workflows"),
-                ));
-            }
-            found.workflows.extend(
-                workflows
-                    .iter()
-                    .filter(|hit| {
-                        uses::legacy_credential(&hit.source.spec).as_deref() == Some(guid)
-                    })
-                    .map(|hit| (Api::Legacy, hit.name().to_owned())),
-            );
-        }
+        Ok(workflows) => found.workflows.extend(
+            workflows
+                .iter()
+                .filter(|hit| uses::legacy_credential(&hit.source.spec).as_deref() == Some(guid))
+                .map(|hit| (Api::Legacy, hit.name().to_owned())),
+        ),
         Err(error) => found.unread.push((Api::Legacy, unread(error)?)),
     }
     match apps {

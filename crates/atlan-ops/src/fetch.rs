@@ -273,10 +273,7 @@ pub async fn check_selection(client: &AtlanClient, selection: &Selection) -> Res
             && served(
                 client
                     .workflows()
-                    .find_by_type(
-                        WorkflowPackage::from_package_name(package)
-                            .unwrap_or_else(|| WorkflowPackage::from(package.as_str())),
-                    )
+                    .find_by_type(WorkflowPackage::named(package))
                     .max_results(1)
                     .send()
                     .await

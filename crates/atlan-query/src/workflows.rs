@@ -194,9 +194,8 @@ pub fn find_by_ids(ids: &[&str]) -> Result<Search, QueryError> {
     Ok(atlan_search(Query::bool().filter(by_name), 0, ids.len() as u64)?.sort(default_sort()))
 }
 
-/// `workflows/indexsearch`: up to `max_results` workflows of a package, newest first. Matches ids
-/// that are exactly the prefix, a dash and ten digits, so `atlan-snowflake` does not find
-/// `atlan-snowflake-miner-…` (the Go SDK's prefix query does).
+/// `workflows/indexsearch`: up to `max_results` workflows of a package, newest first: the first
+/// page of [`workflows_page`] for the package.
 ///
 /// # Errors
 /// [`QueryError::Empty`] for an empty prefix, [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
@@ -204,13 +203,29 @@ pub fn find_by_type(
     package: impl Into<WorkflowPackage>,
     max_results: u64,
 ) -> Result<Search, QueryError> {
-    let package = package.into();
-    non_empty(package.prefix(), "package prefix")?;
-    let by_pattern = Query::nested(
-        METADATA,
-        Query::regexp("metadata.name.keyword", workflow_id_pattern(&package)),
-    );
-    Ok(atlan_search(Query::bool().filter(by_pattern), 0, max_results)?.sort(default_sort()))
+    workflows_page(Some(&package.into()), 0, max_results)
+}
+
+/// `workflows/indexsearch`: a page of the workflows of one package (or of every package), newest
+/// first. A package matches ids that are exactly its prefix, a dash and ten digits, so
+/// `atlan-snowflake` does not find `atlan-snowflake-miner-…` (the Go SDK's prefix query does).
+///
+/// # Errors
+/// [`QueryError::Empty`] for an empty prefix, [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
+pub fn workflows_page(
+    package: Option<&WorkflowPackage>,
+    from: u64,
+    size: u64,
+) -> Result<Search, QueryError> {
+    let query: Query = match package {
+        Some(package) => {
+            non_empty(package.prefix(), "package prefix")?;
+            Query::regexp("metadata.name.keyword", workflow_id_pattern(package)).into()
+        }
+        None => Query::exists("metadata.name").into(),
+    };
+    let query = Query::bool().filter(Query::nested(METADATA, query));
+    Ok(atlan_search(query, from, size)?.sort(default_sort()))
 }
 
 /// `workflows/indexsearch`: up to `max_results` workflows whose schedule is suspended (they hold
@@ -229,13 +244,13 @@ pub fn suspended_schedules(max_results: u64) -> Result<Search, QueryError> {
     Ok(atlan_search(Query::bool().filter(suspended), 0, max_results)?.sort(default_sort()))
 }
 
-/// `workflows/indexsearch`: up to `max_results` workflows of every package, newest first.
+/// `workflows/indexsearch`: up to `max_results` workflows of every package, newest first: the
+/// first page of [`workflows_page`] without a package.
 ///
 /// # Errors
 /// [`QueryError::ZeroSize`], [`QueryError::ResultWindow`].
 pub fn every_workflow(max_results: u64) -> Result<Search, QueryError> {
-    let named = Query::nested(METADATA, Query::exists("metadata.name"));
-    Ok(atlan_search(Query::bool().filter(named), 0, max_results)?.sort(default_sort()))
+    workflows_page(None, 0, max_results)
 }
 
 /// `runs/indexsearch`: the run with this id (`size 1`).

@@ -208,6 +208,7 @@ impl ListingQuery for StoredCredentials {
 
     fn fetch(
         client: &AtlanClient,
+        _operation: &'static str,
         filter: &Self::Ready,
         _anchor: Option<Anchor>,
         from: u64,

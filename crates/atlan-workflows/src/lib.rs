@@ -41,8 +41,8 @@
 //!   verb first ([`CreateAppWorkflow`], [`SubmitAppRun`], [`FindByType`]). Inputs are checked as
 //!   early as the builder allows, and always before anything is sent.
 //! - **One listing family.** Every listing is fetched with `.page()` (one [`Page`]), `.pages()`
-//!   or `.stream()`: the offset-paged ones ([`RunList`], [`RunSearch`], [`AppRunSearch`],
-//!   [`CredentialList`]) are [`Listing`]s of their query through one engine; the cursor-paged
+//!   or `.stream()`: the offset-paged ones ([`WorkflowList`] and [`FindByType`], [`RunList`],
+//!   [`RunSearch`], [`AppRunSearch`], [`CredentialList`]) are [`Listing`]s of their query through one engine; the cursor-paged
 //!   [`AppWorkflowList`] has the same surface. Time bounds are `*_since` / `*_before` on both APIs,
 //!   checked when set.
 //! - **Not found.** An operation that looks up one thing has two forms, as kube's `Api` does:
@@ -119,7 +119,7 @@ pub use suspension::{ScheduleRefusal, ScheduleSuspension};
 pub use users::{MAX_USERS, Users};
 pub use workflows::{
     DEFAULT_MAX_RESULTS, FindByType, FindScheduleQuery, Rerun, RerunTarget, RunWorkflow,
-    ScheduleQueryRuns, Workflows,
+    ScheduleQueryRuns, WorkflowList, Workflows, WorkflowsOf,
 };
 
 /// The models (`atlan-model`).

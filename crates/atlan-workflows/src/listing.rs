@@ -1,5 +1,6 @@
 //! [`Listing`]: a listing fetched as one page, every page, or every result, whatever it lists.
-//! Every offset-paged listing of the facade is a `Listing` of its query: legacy runs
+//! Every offset-paged listing of the facade is a `Listing` of its query: legacy workflows
+//! ([`crate::WorkflowList`]), legacy runs
 //! ([`crate::RunList`], [`crate::RunSearch`]), app runs ([`crate::AppRunSearch`]) and stored
 //! credentials ([`crate::CredentialList`]); they page the same way, through one engine. The
 //! cursor-paged listing of app workflows ([`crate::AppWorkflowList`]) has the same surface.
@@ -87,11 +88,12 @@ pub trait ListingQuery: Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     #[doc(hidden)]
     fn anchored(ready: &Self::Ready) -> bool;
 
-    /// `size` results at `from`: of the query itself, or of the results created at or before the
+    /// `size` results at `from` for `operation` (the query's name): of the query itself, or of the results created at or before the
     /// anchor.
     #[doc(hidden)]
     fn fetch(
         client: &AtlanClient,
+        operation: &'static str,
         ready: &Self::Ready,
         anchor: Option<Anchor>,
         from: u64,
@@ -163,7 +165,15 @@ impl<Q: ListingQuery> Listing<Q> {
     /// [`AtlanClient::execute`].
     pub async fn page(&self) -> Result<Page<Q::Item>> {
         let ready = self.query.ready(self.from, self.size)?;
-        let fetched = Q::fetch(&self.client, &ready, None, self.from, self.size).await?;
+        let fetched = Q::fetch(
+            &self.client,
+            self.query.operation(),
+            &ready,
+            None,
+            self.from,
+            self.size,
+        )
+        .await?;
         ahead::check_page(self.query.operation(), &fetched.items, Q::id)?;
         Ok(Page::offset(
             fetched.items,
@@ -243,7 +253,14 @@ impl<Q: ListingQuery> ahead::Source for Walk<Q> {
     }
 
     fn fetch(&self, anchor: Option<Anchor>, from: u64, size: u64) -> Fetching<Q::Item> {
-        Q::fetch(&self.client, &self.ready, anchor, from, size)
+        Q::fetch(
+            &self.client,
+            self.operation,
+            &self.ready,
+            anchor,
+            from,
+            size,
+        )
     }
 
     fn id(item: &Q::Item) -> Option<&str> {

@@ -235,7 +235,7 @@ impl ListingQuery for WorkflowRuns {
         })
     }
 
-    legacy_source!("runs.list");
+    legacy_source!(Runs);
 }
 
 /// A workflow's runs, newest first; from [`Runs::list`]. Set the phase and the page, then fetch
@@ -296,7 +296,7 @@ impl ListingQuery for RunsByStatus {
         Ok(workflows::runs(&filter)?)
     }
 
-    legacy_source!("runs.search");
+    legacy_source!(Runs);
 }
 
 /// Runs of every workflow by phase and time, newest first; from [`Runs::search`]. Set the phases,

@@ -8,9 +8,14 @@ use atlan_model::{
 use atlan_query::Timestamp;
 use serde_json::Value;
 
+use atlan_query::Search;
+
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
+use crate::listing::{Listing, ListingQuery};
+use crate::paging::legacy::legacy_source;
 use crate::requests::workflows as requests;
+use crate::sealed::Sealed;
 
 /// How many workflows a search by package or saved query returns when `max_results` is not set
 /// (pyatlan's default).
@@ -102,23 +107,23 @@ impl Workflows {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// Awaited, it answers the first page (pyatlan's `find_by_type(prefix, max_results)`); as the
+    /// [`Listing`] it is, `.stream()` walks every workflow of the package.
     pub fn find_by_type(&self, package: impl Into<WorkflowPackage>) -> FindByType {
-        FindByType {
-            client: self.client.clone(),
-            package: package.into(),
-            max_results: DEFAULT_MAX_RESULTS,
-        }
+        Listing::new(
+            self.client.clone(),
+            WorkflowsOf {
+                package: Some(package.into()),
+            },
+        )
+        .size(DEFAULT_MAX_RESULTS)
     }
 
-    /// The newest workflows of every package, up to `max_results` (1 to 10,000).
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for `max_results` 0 or over 10,000; otherwise as
-    /// [`AtlanClient::execute`].
-    pub async fn every(&self, max_results: u64) -> Result<Vec<WorkflowSearchResult>> {
-        let request = requests::every(max_results)?;
-        let response: WorkflowSearchResponse = self.client.execute_json(&request).await?;
-        Ok(response.into_hits())
+    /// The workflows of every package, newest first: `.page()`, `.pages()`, `.stream()` or
+    /// `.all()` (see [`Listing`]), past the 10,000-result window too.
+    pub fn every(&self) -> WorkflowList {
+        Listing::new(self.client.clone(), WorkflowsOf { package: None })
     }
 
     /// Creates a workflow and starts its first run (on a schedule with `.schedule(..)`).
@@ -225,31 +230,59 @@ impl Workflows {
     }
 }
 
-/// The newest workflows of a package; from [`Workflows::find_by_type`]. Await it.
+/// The workflows of one package, or of every package: the query of a [`WorkflowList`].
 #[derive(Debug, Clone)]
-#[must_use = "a search does nothing until it is awaited"]
-pub struct FindByType {
-    client: AtlanClient,
-    package: WorkflowPackage,
-    max_results: u64,
+pub struct WorkflowsOf {
+    package: Option<WorkflowPackage>,
 }
 
-impl FindByType {
-    /// At most this many (1 to 10,000; default 10).
-    pub fn max_results(mut self, max_results: u64) -> Self {
-        self.max_results = max_results;
-        self
+impl Sealed for WorkflowsOf {}
+
+impl ListingQuery for WorkflowsOf {
+    type Item = WorkflowSearchResult;
+    type Ready = Search;
+
+    fn operation(&self) -> &'static str {
+        if self.package.is_some() {
+            "workflows.find_by_type"
+        } else {
+            "workflows.every"
+        }
     }
 
-    /// Searches.
+    fn ready(&self, from: u64, size: u64) -> Result<Search> {
+        Ok(atlan_query::workflows::workflows_page(
+            self.package.as_ref(),
+            from,
+            size,
+        )?)
+    }
+
+    legacy_source!(Workflows);
+}
+
+/// Workflows newest first; from [`Workflows::every`] and [`Workflows::find_by_type`]. Fetch
+/// `.page()`, `.pages()`, `.stream()` or `.all()` (see [`Listing`]).
+pub type WorkflowList = Listing<WorkflowsOf>;
+
+/// The newest workflows of a package; from [`Workflows::find_by_type`]. Await it for the first
+/// page (pyatlan's semantics), or walk it as any [`Listing`].
+pub type FindByType = WorkflowList;
+
+impl Listing<WorkflowsOf> {
+    /// At most this many when awaited, the page size of a walk (1 to 10,000; default 10 from
+    /// [`Workflows::find_by_type`], 100 from [`Workflows::every`]).
+    pub fn max_results(self, max_results: u64) -> Self {
+        self.size(max_results)
+    }
+
+    /// The first page's workflows.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for `max_results` 0 or over 10,000; otherwise as
-    /// [`AtlanClient::execute`].
+    /// [`Listing::page`].
     pub async fn send(self) -> Result<Vec<WorkflowSearchResult>> {
-        let request = requests::find_by_type(&self.package, self.max_results)?;
-        let response: WorkflowSearchResponse = self.client.execute_json(&request).await?;
-        Ok(response.into_hits())
+        Ok(self.page().await?.items)
     }
 }
 

@@ -53,6 +53,44 @@ async fn find_by_id_and_by_type() {
     );
 }
 
+/// Both workflow searches are listings: walked in small pages, they yield every workflow once,
+/// newest first, as one large page has them.
+#[tokio::test]
+async fn workflow_searches_walk_page_by_page() {
+    use atlan_workflows::Paginated;
+
+    let (_clock, _sandbox, client) = start().await;
+    let names = |hits: Vec<atlan_workflows::model::WorkflowSearchResult>| {
+        hits.iter()
+            .map(|hit| hit.name().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let whole = names(
+        client
+            .workflows()
+            .every()
+            .size(1_000)
+            .page()
+            .await
+            .unwrap()
+            .items,
+    );
+    assert!(whole.len() > 7, "the demo tenant has more than a page of 7");
+    let walked = names(client.workflows().every().size(7).all().await.unwrap());
+    assert_eq!(walked, whole);
+
+    let crawlers = client.workflows().find_by_type(WorkflowPackage::Snowflake);
+    let first = names(crawlers.clone().max_results(1).await.unwrap());
+    let every = names(crawlers.max_results(1).all().await.unwrap());
+    assert_eq!(first.len(), 1);
+    assert!(every.len() > 1 && every.starts_with(&first), "{every:?}");
+    assert!(
+        every
+            .iter()
+            .all(|name| WorkflowPackage::of_workflow_id(name) == Some(WorkflowPackage::Snowflake))
+    );
+}
+
 #[tokio::test]
 async fn update_enables_lineage() {
     let (_clock, _sandbox, client) = start().await;

@@ -65,16 +65,14 @@ async fn find(args: FindArgs, env: &mut Env) -> Result<(), CliError> {
 /// (`@atlan/snowflake`), which is searched by its prefix and said so.
 fn package(text: &str, env: &mut Env) -> WorkflowPackage {
     let text = text.trim();
-    match WorkflowPackage::from_package_name(text) {
-        Some(package) => {
-            env.printer.note(&format!(
-                "{text}: searching workflows with the prefix {}",
-                package.prefix()
-            ));
-            package
-        }
-        None => WorkflowPackage::from(text),
+    let package = WorkflowPackage::named(text);
+    if package.prefix() != text {
+        env.printer.note(&format!(
+            "{text}: searching workflows with the prefix {}",
+            package.prefix()
+        ));
     }
+    package
 }
 
 async fn update(id: &str, settings: Vec<(String, Value)>, env: &mut Env) -> Result<(), CliError> {

@@ -11,8 +11,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use atlan_workflows::model::WorkflowPackage;
 use atlan_workflows::model::{AppInputs, AppRunStatus, AppSummary, InputContract, Workflow};
-use atlan_workflows::{AtlanClient, Error, Result};
+use atlan_workflows::{AtlanClient, DEFAULT_PAGE_SIZE, Error, Result};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -20,8 +21,6 @@ use serde_json::{Map, Value};
 use super::mapping::{MigrationPlan, MigrationStatus, map_workflow, target_of};
 use crate::preview::{Preview, check_dry_run, first_write};
 
-/// The most legacy workflows a plan reads.
-pub const MAX_WORKFLOWS: u64 = 10_000;
 /// The most app workflows of one name looked at.
 const MAX_SAME_NAME: usize = 20;
 
@@ -144,19 +143,16 @@ async fn selected(client: &AtlanClient, selection: &MigrationSelection) -> Resul
         for name in &selection.workflows {
             legacy.push(client.workflows().get(name).await?.to_workflow());
         }
-    } else if let Some(package) = &selection.package {
-        let package = atlan_workflows::model::WorkflowPackage::from_package_name(package)
-            .unwrap_or_else(|| atlan_workflows::model::WorkflowPackage::from(package.as_str()));
-        for hit in client
-            .workflows()
-            .find_by_type(package)
-            .max_results(MAX_WORKFLOWS)
-            .await?
-        {
-            legacy.push(hit.to_workflow());
-        }
     } else {
-        for hit in client.workflows().every(MAX_WORKFLOWS).await? {
+        let listing = match &selection.package {
+            Some(package) => client
+                .workflows()
+                .find_by_type(WorkflowPackage::named(package))
+                .size(DEFAULT_PAGE_SIZE),
+            None => client.workflows().every(),
+        };
+        let mut hits = listing.stream();
+        while let Some(hit) = hits.try_next().await? {
             legacy.push(hit.to_workflow());
         }
     }

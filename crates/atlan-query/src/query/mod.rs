@@ -18,12 +18,9 @@ mod bool;
 mod exists;
 mod match_all;
 mod nested;
-mod prefix;
 mod range;
-mod regexp;
-mod term;
 mod terms;
-mod wildcard;
+mod value;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -32,12 +29,9 @@ pub use self::bool::{BoolQuery, MinimumShouldMatch};
 pub use self::exists::ExistsQuery;
 pub use self::match_all::MatchAllQuery;
 pub use self::nested::NestedQuery;
-pub use self::prefix::PrefixQuery;
 pub use self::range::RangeQuery;
-pub use self::regexp::RegexpQuery;
-pub use self::term::TermQuery;
 pub use self::terms::TermsQuery;
-pub use self::wildcard::WildcardQuery;
+pub use self::value::{PrefixQuery, RegexpQuery, TermQuery, WildcardQuery};
 
 /// The `Query` enum, its `kind()` (the wire name of each variant) and a `From` of each kind's
 /// query, from one list.

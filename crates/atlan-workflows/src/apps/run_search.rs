@@ -86,6 +86,7 @@ impl ListingQuery for AppRunQuery {
 
     fn fetch(
         client: &AtlanClient,
+        _operation: &'static str,
         filter: &RunFilter,
         anchor: Option<Anchor>,
         from: u64,

@@ -79,16 +79,17 @@ pub(crate) fn created(result: &WorkflowSearchResult) -> Option<Timestamp> {
     })
 }
 
-/// The engine's side of a [`crate::ListingQuery`] over `runs/indexsearch` whose ready form is the
-/// [`Search`]: the same for every legacy run listing.
+/// The engine's side of a [`crate::ListingQuery`] over a legacy index (`Runs` or
+/// `Workflows`) whose ready form is the [`Search`]: the same for every legacy listing.
 macro_rules! legacy_source {
-    ($operation:literal) => {
+    ($index:ident) => {
         fn anchored(search: &::atlan_query::Search) -> bool {
             $crate::paging::legacy::anchored(search)
         }
 
         fn fetch(
             client: &$crate::AtlanClient,
+            operation: &'static str,
             search: &::atlan_query::Search,
             anchor: Option<$crate::paging::ahead::Anchor>,
             from: u64,
@@ -99,8 +100,8 @@ macro_rules! legacy_source {
         > {
             $crate::paging::legacy::fetch(
                 client,
-                $operation,
-                ::atlan_query::Index::Runs,
+                operation,
+                ::atlan_query::Index::$index,
                 search,
                 anchor,
                 from,
