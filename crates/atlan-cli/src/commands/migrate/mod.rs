@@ -144,22 +144,20 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     let planned = migrate::select(&client, &selection(&client, &args.select).await?).await?;
     let ready = show_apply(&planned);
     let count = ready.len();
-    let journal = match resumed {
-        Some(journal) => journal,
-        None => match batch::start(
-            &path,
-            header,
-            count,
-            args.batch.yes,
-            (
-                &format!("migrate {count} workflow(s)?"),
-                &format!("{count} workflow(s) would be migrated"),
-                "nothing to migrate",
-            ),
-        )? {
-            Some(journal) => journal,
-            None => return Ok(()),
-        },
+    let Some(journal) = batch::begin(
+        resumed,
+        &path,
+        header,
+        count,
+        args.batch.yes,
+        (
+            &format!("migrate {count} workflow(s)?"),
+            &format!("{count} workflow(s) would be migrated"),
+            "nothing to migrate",
+        ),
+    )?
+    else {
+        return Ok(());
     };
     let journal = Mutex::new(journal);
     let options = ApplyOptions::new(
@@ -182,29 +180,23 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     let records: Vec<Record> = reports.iter().map(apply_record).collect();
     env.printer.records(&APPLY_COLUMNS, &records)?;
     drop(journal);
-    let finished = batch::finish(&path, "migrate", &tenant);
-    batch_outcome(&finished, failed, not_archived)
+    batch::conclude(&path, "migrate", &tenant, trouble(failed, not_archived))
 }
 
-/// The exit of an apply: an error (exit 1) when a workflow failed or, with `--archive-legacy`, a
+/// What went wrong with an apply (it exits 1): a workflow failed or, with `--archive-legacy`, a
 /// legacy workflow was not archived.
-fn batch_outcome(
-    journal: &std::path::Path,
-    failed: usize,
-    not_archived: usize,
-) -> Result<(), CliError> {
+fn trouble(failed: usize, not_archived: usize) -> Option<String> {
     let what = match (failed, not_archived) {
-        (0, 0) => return Ok(()),
+        (0, 0) => return None,
         (0, _) => format!("{not_archived} legacy workflow(s) were not archived"),
         (_, 0) => format!("{failed} workflow(s) failed"),
         _ => format!(
             "{failed} workflow(s) failed and {not_archived} legacy workflow(s) were not archived"
         ),
     };
-    Err(CliError::State {
-        path: journal.display().to_string(),
-        reason: format!("{what}: see the lines above (apply again: what is done is found by name)"),
-    })
+    Some(format!(
+        "{what}: see the lines above (apply again: what is done is found by name)"
+    ))
 }
 
 /// The plan of an apply, on stderr: what each ready workflow gets, what is left out and why.

@@ -1,5 +1,6 @@
-//! What the bulk commands (`runs rerun`, `schedules suspend | resume`) share: where the journal
-//! of a batch lives, the confirmation, and moving a finished journal aside.
+//! What the batch commands (`runs rerun`, `schedules suspend | resume`, `migrate apply`) share:
+//! where the journal of a batch lives, resuming or confirming it, and moving a finished journal
+//! aside with the batch's verdict.
 
 use std::path::{Path, PathBuf};
 
@@ -40,9 +41,27 @@ pub(crate) fn interrupted(path: &Path) -> CliError {
     }
 }
 
+/// Moves the journal of a finished batch aside (see [`finish`]); `trouble`, what went wrong with
+/// part of the batch, fails the command (exit 1) naming the journal kept aside.
+pub(crate) fn conclude(
+    path: &Path,
+    operation: &str,
+    tenant: &str,
+    trouble: Option<String>,
+) -> Result<(), CliError> {
+    let finished = finish(path, operation, tenant);
+    match trouble {
+        None => Ok(()),
+        Some(reason) => Err(CliError::State {
+            path: finished.display().to_string(),
+            reason,
+        }),
+    }
+}
+
 /// Moves the journal of a finished batch aside, as `<operation>-<tenant>-<finished>.jsonl`, so
 /// that the next batch starts afresh; answers where it is.
-pub(crate) fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
+fn finish(path: &Path, operation: &str, tenant: &str) -> PathBuf {
     let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
     let tenant = crate::paths::file_name(tenant);
     // Two batches finished within a second keep both journals.
@@ -115,6 +134,22 @@ pub(crate) fn reopen(
         return Err(interrupted(path));
     }
     Ok(None)
+}
+
+/// The journal of a batch of `count` changes: the interrupted batch's when `resumed`, else a new
+/// one (see [`start`]). `None` when there is nothing to do or the person declined.
+pub(crate) fn begin(
+    resumed: Option<Journal>,
+    path: &Path,
+    header: Header,
+    count: usize,
+    yes: bool,
+    prompts: (&str, &str, &str),
+) -> Result<Option<Journal>, CliError> {
+    match resumed {
+        Some(journal) => Ok(Some(journal)),
+        None => start(path, header, count, yes, prompts),
+    }
 }
 
 /// A new batch of `count` changes: confirmed (or `yes`), its journal created and named. `None`

@@ -90,22 +90,22 @@ async fn plan_and_run(
 ) -> Result<(), CliError> {
     let plan = plan(&args, client, window, glob, (Some(path), &header.tenant)).await?;
     show(&plan, args.order == OrderArg::Lineage);
-    if plan.is_empty() {
-        say("nothing to re-run");
-        return Ok(());
-    }
     let count = plan.len();
-    if !crate::confirm::confirm(
-        &format!("re-run {count} workflow(s)?"),
-        &format!("{count} workflow(s) would be re-run"),
-        args.batch.yes,
-    )? {
-        say("nothing was sent");
-        return Ok(());
-    }
     let tenant = header.tenant.clone();
-    let journal = Journal::create(path, header).map_err(CliError::Journal)?;
-    say(&format!("journal: {}", path.display()));
+    let Some(journal) = batch::start(
+        path,
+        header,
+        count,
+        args.batch.yes,
+        (
+            &format!("re-run {count} workflow(s)?"),
+            &format!("{count} workflow(s) would be re-run"),
+            "nothing to re-run",
+        ),
+    )?
+    else {
+        return Ok(());
+    };
     execute(args, env, client, &plan, journal, path, &tenant).await
 }
 
@@ -261,21 +261,21 @@ async fn execute(
             reason: format!("stopped at {why}; continue with --resume"),
         });
     }
-    let reports = executed.reports;
-    let finished = batch::finish(path, "rerun", tenant);
-    let trouble = reports
+    let trouble = executed
+        .reports
         .iter()
         .filter(|r| matches!(r.action, Outcome::Failed | Outcome::MaybeSent))
         .count();
-    if trouble > 0 {
-        return Err(CliError::State {
-            path: finished.display().to_string(),
-            reason: format!(
+    batch::conclude(
+        path,
+        "rerun",
+        tenant,
+        (trouble > 0).then(|| {
+            format!(
                 "{trouble} workflow(s) failed or may have been submitted without an answer: see the lines above"
-            ),
-        });
-    }
-    Ok(())
+            )
+        }),
+    )
 }
 
 fn record(report: &Report) -> Record {

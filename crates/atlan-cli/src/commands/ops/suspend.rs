@@ -123,34 +123,32 @@ async fn bulk_change(
         ScheduleAction::Suspend => "suspended",
         _ => "resumed",
     };
-    let journal = match journal {
-        Some(journal) => journal,
-        None => match batch::start(
-            &path,
-            header,
-            count,
-            args.batch.yes,
-            (
-                &format!("{operation} the schedules of {count} workflow(s)?"),
-                &format!("the schedules of {count} workflow(s) would be {done}"),
-                &format!("nothing to {operation}"),
-            ),
-        )? {
-            Some(journal) => journal,
-            None => return Ok(()),
-        },
+    let Some(journal) = batch::begin(
+        journal,
+        &path,
+        header,
+        count,
+        args.batch.yes,
+        (
+            &format!("{operation} the schedules of {count} workflow(s)?"),
+            &format!("the schedules of {count} workflow(s) would be {done}"),
+            &format!("nothing to {operation}"),
+        ),
+    )?
+    else {
+        return Ok(());
     };
     let failed = execute(&client, &plan, action, journal, args.concurrency, env).await?;
-    let finished = batch::finish(&path, operation, &tenant);
-    if failed > 0 {
-        return Err(CliError::State {
-            path: finished.display().to_string(),
-            reason: format!(
+    batch::conclude(
+        &path,
+        operation,
+        &tenant,
+        (failed > 0).then(|| {
+            format!(
                 "{failed} workflow(s) could not be changed: see the lines above (each is safe to try again)"
-            ),
-        });
-    }
-    Ok(())
+            )
+        }),
+    )
 }
 
 /// The plan of `selection`: not found when a pattern matches no workflow to change.
