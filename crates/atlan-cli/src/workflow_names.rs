@@ -1,6 +1,5 @@
-//! `--workflow` values that name legacy workflows: a name is that workflow; a pattern (`*`, `?`)
-//! names the tenant's legacy workflows it matches (read once per command, however many patterns, page by page).
-//! A command about one workflow needs a pattern that matches exactly one.
+//! A `--workflow` value of a command about one legacy workflow: a name is that workflow; a pattern
+//! (`*`, `?`) must match exactly one of the tenant's legacy workflows (read page by page).
 
 use atlan_ops::Glob;
 use atlan_workflows::{AtlanClient, Error};
@@ -11,55 +10,33 @@ use crate::error::CliError;
 /// How many matches a usage error lists.
 const MAX_LISTED: usize = 10;
 
-/// The tenant's legacy workflow names, read once (the first pattern that needs them reads them).
-struct Tenant<'a> {
-    client: &'a AtlanClient,
-    names: Option<Vec<String>>,
-}
-
-impl<'a> Tenant<'a> {
-    fn new(client: &'a AtlanClient) -> Self {
-        Self {
-            client,
-            names: None,
-        }
+/// The legacy workflows `pattern` matches, sorted (a name: itself, without a request).
+///
+/// # Errors
+/// Not found (exit 3) when it matches none.
+async fn matching(client: &AtlanClient, pattern: &Glob) -> Result<Vec<String>, CliError> {
+    if let Some(name) = pattern.literal() {
+        return Ok(vec![name.to_owned()]);
     }
-
-    /// The legacy workflows `pattern` matches, sorted (a name: itself, without a request).
-    async fn matching(&mut self, pattern: &Glob) -> Result<Vec<String>, CliError> {
-        if let Some(name) = pattern.literal() {
-            return Ok(vec![name.to_owned()]);
-        }
-        let names = match &mut self.names {
-            Some(names) => names,
-            unread => {
-                let mut names: Vec<String> = self
-                    .client
-                    .workflows()
-                    .every()
-                    .stream()
-                    .map_ok(|hit| hit.name().to_owned())
-                    .try_collect()
-                    .await?;
-                names.sort();
-                names.dedup();
-                unread.insert(names)
-            }
-        };
-        let matched: Vec<String> = names
-            .iter()
-            .filter(|name| pattern.matches(name))
-            .cloned()
-            .collect();
-        if matched.is_empty() {
-            return Err(CliError::Api(Error::NotFound {
-                operation: "workflows",
-                what: format!("a workflow matching `{}`", pattern.as_str()),
-                body: None,
-            }));
-        }
-        Ok(matched)
+    let mut matched: Vec<String> = client
+        .workflows()
+        .every()
+        .stream()
+        .try_filter_map(|hit| async move {
+            Ok(pattern.matches(hit.name()).then(|| hit.name().to_owned()))
+        })
+        .try_collect()
+        .await?;
+    matched.sort();
+    matched.dedup();
+    if matched.is_empty() {
+        return Err(CliError::Api(Error::NotFound {
+            operation: "workflows",
+            what: format!("a workflow matching `{}`", pattern.as_str()),
+            body: None,
+        }));
     }
+    Ok(matched)
 }
 
 /// The one legacy workflow `pattern` names.
@@ -67,7 +44,7 @@ impl<'a> Tenant<'a> {
 /// # Errors
 /// Not found (exit 3) when it matches none; a usage error listing them when it matches several.
 pub(crate) async fn one(client: &AtlanClient, pattern: &Glob) -> Result<String, CliError> {
-    let mut names = Tenant::new(client).matching(pattern).await?;
+    let mut names = matching(client, pattern).await?;
     if names.len() == 1 {
         return Ok(names.remove(0));
     }
@@ -86,21 +63,4 @@ pub(crate) async fn one(client: &AtlanClient, pattern: &Glob) -> Result<String, 
         pattern.as_str(),
         names.len()
     )))
-}
-
-/// Every legacy workflow `patterns` name, each once, in their order.
-///
-/// # Errors
-/// Not found (exit 3) when a pattern matches none.
-pub(crate) async fn all(client: &AtlanClient, patterns: &[Glob]) -> Result<Vec<String>, CliError> {
-    let mut tenant = Tenant::new(client);
-    let mut names: Vec<String> = Vec::new();
-    for pattern in patterns {
-        for name in tenant.matching(pattern).await? {
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-    }
-    Ok(names)
 }

@@ -9,7 +9,8 @@
 #[path = "../../atlan-workflows/examples/common/mod.rs"]
 mod common;
 
-use atlan_ops::migrate::{self, MigrationSelection, MigrationStatus};
+use atlan_ops::migrate::{self, MigrationStatus};
+use atlan_ops::{ApiChoice, Selection};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,7 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = &connection.client;
     let act = connection.is_sandbox() || std::env::args().any(|arg| arg == "--yes");
 
-    let planned = migrate::select(client, &MigrationSelection::new()).await?;
+    let planned = migrate::select(client, &Selection::new(ApiChoice::Legacy)).await?;
     for status in [
         MigrationStatus::Ready,
         MigrationStatus::NeedsInput,
@@ -56,7 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             if applied.reused { "reused" } else { "created" }
         );
     }
-    let again = migrate::select(client, &MigrationSelection::new()).await?;
+    let again = migrate::select(client, &Selection::new(ApiChoice::Legacy)).await?;
     for planned in again.iter().filter(|p| p.migrated.is_some()) {
         let verification = migrate::verify(client, planned, None).await?;
         println!(

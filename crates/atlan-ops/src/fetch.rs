@@ -192,7 +192,7 @@ pub async fn each_changed_run(
     };
     let apps = if selection.api.includes(Api::Apps) {
         let mut search = client.apps().runs().search();
-        if let Some(slug) = selection.workflow.as_ref().and_then(Glob::literal) {
+        if let Some(slug) = selection.named() {
             search = search.slug(slug.to_owned());
         }
         within(search, window, changed_since)
@@ -233,16 +233,14 @@ pub async fn check_selection(client: &AtlanClient, selection: &Selection) -> Res
         Err(error) if not_served(&error) || error.is_not_found() => Ok(false),
         Err(error) => Err(error),
     };
-    if let Some(pattern) = &selection.workflow
-        && pattern.literal().is_none()
-    {
+    if let Some(pattern) = selection.pattern() {
         return Err(Error::NotFound {
             operation: "runs.stats",
             what: format!("a workflow matching `{}` with runs", pattern.as_str()),
             body: None,
         });
     }
-    if let Some(workflow) = selection.workflow.as_ref().and_then(Glob::literal) {
+    for workflow in selection.workflows.iter().filter_map(Glob::literal) {
         let legacy = selection.api.includes(Api::Legacy)
             && served(
                 client

@@ -1,5 +1,6 @@
-//! [`Selection`]: which workflows and runs an operation works on (the APIs, a package, a
-//! workflow pattern), one type for stats, doctor, the watch, the exporter, re-runs and schedules.
+//! [`Selection`]: which workflows and runs an operation works on (the APIs, a package, workflow
+//! patterns), one type for stats, doctor, the watch, the exporter, re-runs, schedules and
+//! migrations.
 
 use atlan_workflows::model::WorkflowPackage;
 
@@ -40,8 +41,9 @@ pub struct Selection {
     /// Only this package (a legacy prefix such as `atlan-snowflake` or name such as
     /// `@atlan/snowflake`, or an app id).
     pub package: Option<String>,
-    /// Only the workflows (legacy names or app slugs) this pattern matches.
-    pub workflow: Option<Glob>,
+    /// Only the workflows (legacy names or app slugs) one of these patterns matches (none: every
+    /// workflow).
+    pub workflows: Vec<Glob>,
 }
 
 impl Selection {
@@ -60,11 +62,25 @@ impl Selection {
         self
     }
 
-    /// Only the workflows `pattern` matches (a name without `*` or `?` is that workflow).
+    /// Only the workflows `pattern` matches (a name without `*` or `?` is that workflow); given
+    /// again, the workflows any of the patterns matches.
     #[must_use]
     pub fn workflow(mut self, pattern: Glob) -> Self {
-        self.workflow = Some(pattern);
+        self.workflows.push(pattern);
         self
+    }
+
+    /// The one workflow the selection names exactly (a single pattern without `*` or `?`).
+    pub fn named(&self) -> Option<&str> {
+        match self.workflows.as_slice() {
+            [one] => one.literal(),
+            _ => None,
+        }
+    }
+
+    /// The first of its patterns that is not a name (has `*` or `?`).
+    pub fn pattern(&self) -> Option<&Glob> {
+        self.workflows.iter().find(|glob| glob.literal().is_none())
     }
 
     /// Whether `run` is selected.
@@ -76,10 +92,8 @@ impl Selection {
     /// is selected.
     pub fn keeps(&self, api: Api, workflow: &str, package: Option<&str>) -> bool {
         self.api.includes(api)
-            && self
-                .workflow
-                .as_ref()
-                .is_none_or(|glob| glob.matches(workflow))
+            && (self.workflows.is_empty()
+                || self.workflows.iter().any(|glob| glob.matches(workflow)))
             && self
                 .package
                 .as_deref()

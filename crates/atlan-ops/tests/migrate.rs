@@ -111,10 +111,66 @@ async fn every_legacy_body_maps_each_parameter_or_lists_it() {
     );
 }
 
+/// A selection of names and patterns: each name, and the workflows each pattern matches, once
+/// each; a pattern that matches nothing is not found, as is a name that is no workflow.
+#[tokio::test]
+async fn a_selection_takes_names_and_patterns() {
+    use atlan_ops::{ApiChoice, Glob, Selection};
+
+    let (_clock, _sandbox, _recorder, client) = tenant().await;
+    let glob = |text: &str| Glob::new(text).unwrap();
+    let names = |planned: Vec<migrate::Planned>| {
+        planned
+            .into_iter()
+            .map(|p| p.plan.workflow)
+            .collect::<Vec<_>>()
+    };
+    let every = names(
+        migrate::select(&client, &Selection::new(ApiChoice::Legacy))
+            .await
+            .unwrap(),
+    );
+    let miners: Vec<&String> = every
+        .iter()
+        .filter(|n| n.starts_with("atlan-snowflake-miner-"))
+        .collect();
+    let crawler = every
+        .iter()
+        .find(|n| n.starts_with("atlan-snowflake-1"))
+        .unwrap();
+    assert!(!miners.is_empty());
+    let selection = Selection::new(ApiChoice::Legacy)
+        .workflow(glob("atlan-snowflake-miner-*"))
+        .workflow(glob(crawler))
+        .workflow(glob("atlan-snowflake-miner-1*"));
+    let chosen = names(migrate::select(&client, &selection).await.unwrap());
+    let mut expected: Vec<&String> = miners.clone();
+    expected.push(crawler);
+    expected.sort();
+    assert_eq!(chosen.iter().collect::<Vec<_>>(), expected);
+
+    for (selection, missing) in [
+        (
+            Selection::new(ApiChoice::Legacy).workflow(glob("nothing-*")),
+            "nothing-*",
+        ),
+        (
+            Selection::new(ApiChoice::Legacy).workflow(glob("atlan-nothing-1")),
+            "atlan-nothing-1",
+        ),
+    ] {
+        let error = migrate::select(&client, &selection).await.unwrap_err();
+        assert!(
+            error.is_not_found() && error.to_string().contains(missing),
+            "{error}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_demo_tenant_rehearses_plan_apply_reapply_verify_and_archive() {
     let (_clock, sandbox, recorder, client) = tenant().await;
-    let selection = migrate::MigrationSelection::new();
+    let selection = atlan_ops::Selection::new(atlan_ops::ApiChoice::Legacy);
     let planned = migrate::select(&client, &selection).await.unwrap();
     let ready: Vec<_> = planned
         .iter()

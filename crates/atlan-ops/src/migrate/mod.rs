@@ -16,6 +16,6 @@ pub use mapping::{
 pub use pairs::{AppTarget, PAIRS, app_for};
 
 pub use tenant::{
-    Applied, MigrationSelection, Planned, Verification, apply, archive_legacy, differences,
-    preview_apply, select, verify,
+    Applied, Planned, Verification, apply, archive_legacy, differences, preview_apply, select,
+    verify,
 };

@@ -19,39 +19,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::mapping::{MigrationPlan, MigrationStatus, map_workflow, target_of};
+use crate::glob::Glob;
 use crate::preview::{Preview, check_dry_run, first_write};
+use crate::selection::Selection;
 
 /// The most app workflows of one name looked at.
 const MAX_SAME_NAME: usize = 20;
-
-/// Which legacy workflows: named ones, or a package's, or (neither) all.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct MigrationSelection {
-    /// These workflows, by name.
-    pub workflows: Vec<String>,
-    /// The workflows of this package (a prefix or a package name).
-    pub package: Option<String>,
-}
-
-impl MigrationSelection {
-    /// Every legacy workflow.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Only this workflow (may be given several times).
-    pub fn workflow(mut self, name: impl Into<String>) -> Self {
-        self.workflows.push(name.into());
-        self
-    }
-
-    /// Only this package's workflows.
-    pub fn package(mut self, package: impl Into<String>) -> Self {
-        self.package = Some(package.into());
-        self
-    }
-}
 
 /// A legacy workflow and the plan of its migration, with the app workflow already named as it, if
 /// any.
@@ -72,9 +45,9 @@ pub struct Planned {
 /// app and entrypoint), looking for an app workflow of the same name.
 ///
 /// # Errors
-/// A failed read of the workflows; [`Error::NotFound`] for a named workflow that does not exist.
-/// A contract that cannot be read makes its plans `needs_input`, not an error.
-pub async fn select(client: &AtlanClient, selection: &MigrationSelection) -> Result<Vec<Planned>> {
+/// A failed read of the workflows; [`Error::NotFound`] for a named workflow that does not exist
+/// or a pattern that matches none. A contract that cannot be read makes its plans `needs_input`, not an error.
+pub async fn select(client: &AtlanClient, selection: &Selection) -> Result<Vec<Planned>> {
     let legacy = selected(client, selection).await?;
     let mut contracts: HashMap<
         (String, Option<String>),
@@ -135,15 +108,22 @@ pub async fn select(client: &AtlanClient, selection: &MigrationSelection) -> Res
     Ok(planned)
 }
 
-/// The legacy workflows a selection names: by name, of a package, or all of them; by name, once
-/// each.
-async fn selected(client: &AtlanClient, selection: &MigrationSelection) -> Result<Vec<Workflow>> {
+/// The legacy workflows a selection names (its API is not looked at: a migration is of legacy
+/// workflows): each name, and each workflow (of its package, if any) a pattern matches, or with
+/// neither every one; by name, once each.
+///
+/// # Errors
+/// [`Error::NotFound`] for a name that is no workflow or a pattern that matches none.
+async fn selected(client: &AtlanClient, selection: &Selection) -> Result<Vec<Workflow>> {
     let mut legacy: Vec<Workflow> = Vec::new();
-    if !selection.workflows.is_empty() {
-        for name in &selection.workflows {
-            legacy.push(client.workflows().get(name).await?.to_workflow());
+    let mut patterns: Vec<(&Glob, bool)> = Vec::new();
+    for glob in &selection.workflows {
+        match glob.literal() {
+            Some(name) => legacy.push(client.workflows().get(name).await?.to_workflow()),
+            None => patterns.push((glob, false)),
         }
-    } else {
+    }
+    if selection.workflows.is_empty() || !patterns.is_empty() {
         let listing = match &selection.package {
             Some(package) => client
                 .workflows()
@@ -153,8 +133,23 @@ async fn selected(client: &AtlanClient, selection: &MigrationSelection) -> Resul
         };
         let mut hits = listing.stream();
         while let Some(hit) = hits.try_next().await? {
-            legacy.push(hit.to_workflow());
+            let mut kept = patterns.is_empty();
+            for (glob, matched) in &mut patterns {
+                if glob.matches(hit.name()) {
+                    (kept, *matched) = (true, true);
+                }
+            }
+            if kept {
+                legacy.push(hit.to_workflow());
+            }
         }
+    }
+    if let Some((glob, _)) = patterns.iter().find(|(_, matched)| !matched) {
+        return Err(Error::NotFound {
+            operation: "migrate.select",
+            what: format!("a workflow matching `{}`", glob.as_str()),
+            body: None,
+        });
     }
     legacy.sort_by(|a, b| a.name().cmp(&b.name()));
     legacy.dedup_by(|a, b| a.name() == b.name());

@@ -9,9 +9,8 @@ mod report;
 use std::sync::Mutex;
 
 use atlan_ops::bulk::{Header, Outcome};
-use atlan_ops::migrate::{
-    self, ApplyOptions, MigrateReport, MigrationSelection, MigrationStatus, Planned,
-};
+use atlan_ops::migrate::{self, ApplyOptions, MigrateReport, MigrationStatus, Planned};
+use atlan_ops::{ApiChoice, Selection};
 use jiff::Timestamp;
 use serde_json::json;
 
@@ -34,18 +33,15 @@ pub(crate) async fn run(command: MigrateCommand, env: &mut Env) -> Result<(), Cl
 }
 
 /// The legacy workflows `select` names (its patterns matched against the tenant's workflows).
-async fn selection(
-    client: &atlan_workflows::AtlanClient,
-    select: &MigrateSelect,
-) -> Result<MigrationSelection, CliError> {
-    let mut selection = MigrationSelection::new();
-    for workflow in crate::workflow_names::all(client, &select.workflow).await? {
-        selection = selection.workflow(workflow);
+fn selection(select: &MigrateSelect) -> Selection {
+    let mut selection = Selection::new(ApiChoice::Legacy);
+    for workflow in &select.workflow {
+        selection = selection.workflow(workflow.clone());
     }
     if let Some(package) = &select.package {
         selection = selection.package(package.clone());
     }
-    Ok(selection)
+    selection
 }
 
 const PLAN_COLUMNS: [&str; 5] = ["WORKFLOW", "PACKAGE", "APP", "STATUS", "NOTE"];
@@ -53,7 +49,7 @@ const PLAN_COLUMNS: [&str; 5] = ["WORKFLOW", "PACKAGE", "APP", "STATUS", "NOTE"]
 /// `migrate plan`: one line per legacy workflow; exit 1 unless every one is ready.
 async fn plan(args: MigratePlanArgs, env: &mut Env) -> Result<(), CliError> {
     let client = env.client().await?;
-    let planned = migrate::select(&client, &selection(&client, &args.select).await?).await?;
+    let planned = migrate::select(&client, &selection(&args.select)).await?;
     let records: Vec<Record> = planned.iter().map(plan_record).collect();
     env.printer.records(&PLAN_COLUMNS, &records)?;
     if let Some(path) = &args.report {
@@ -126,7 +122,7 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     let tenant = env.base_url().unwrap_or_default().to_owned();
     if env.is_dry_run() {
         // A preview: the plan and the creates it would send; no journal is read or written.
-        let planned = migrate::select(&client, &selection(&client, &args.select).await?).await?;
+        let planned = migrate::select(&client, &selection(&args.select)).await?;
         let ready = show_apply(&planned);
         let previews = migrate::preview_apply(&client, &ready, args.archive_legacy).await?;
         return batch::print_previews(&previews, env);
@@ -141,7 +137,7 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     }
     let header = Header::new("migrate", tenant.clone(), text.trim(), Timestamp::now());
     let resumed = batch::reopen(&path, &header, args.batch.resume)?;
-    let planned = migrate::select(&client, &selection(&client, &args.select).await?).await?;
+    let planned = migrate::select(&client, &selection(&args.select)).await?;
     let ready = show_apply(&planned);
     let count = ready.len();
     let Some(journal) = batch::begin(
@@ -259,7 +255,7 @@ const VERIFY_COLUMNS: [&str; 5] = ["WORKFLOW", "SLUG", "STATUS", "RUN", "DIFFERE
 /// `migrate verify`: exit 1 when a pair does not verify.
 async fn verify(args: MigrateVerifyArgs, env: &mut Env) -> Result<(), CliError> {
     let client = env.client().await?;
-    let planned = migrate::select(&client, &selection(&client, &args.select).await?).await?;
+    let planned = migrate::select(&client, &selection(&args.select)).await?;
     let test_run = args.test_run.then_some(args.timeout);
     let mut records = Vec::new();
     let mut bad = 0;

@@ -158,7 +158,7 @@ async fn selected(
     action: ScheduleAction,
 ) -> Result<SchedulePlan, CliError> {
     let plan = bulk::select(client, selection, action).await?;
-    if let Some(glob) = &selection.workflow
+    if let Some(glob) = selection.workflows.first()
         && plan.is_empty()
         && plan.skipped.is_empty()
     {
