@@ -124,36 +124,47 @@ impl fmt::Debug for Credential {
 /// A one-line summary: name, connector, auth type and endpoint; never a secret.
 impl fmt::Display for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_summary(
-            f,
-            self.name.as_deref(),
-            self.connector.as_deref(),
-            self.auth_type.as_deref(),
-            self.host.as_deref(),
-            self.port,
-        )
+        summary!(self).fmt(f)
     }
 }
 
-fn write_summary(
-    f: &mut fmt::Formatter<'_>,
-    name: Option<&str>,
-    connector: Option<&str>,
-    auth_type: Option<&str>,
-    host: Option<&str>,
+/// The summary of a credential or a stored one (both have these fields).
+macro_rules! summary {
+    ($credential:expr) => {
+        Summary {
+            name: $credential.name.as_deref(),
+            connector: $credential.connector.as_deref(),
+            auth_type: $credential.auth_type.as_deref(),
+            host: $credential.host.as_deref(),
+            port: $credential.port,
+        }
+    };
+}
+use summary;
+
+/// What a credential's one-line summary says: its name, connector, auth type and endpoint.
+struct Summary<'a> {
+    name: Option<&'a str>,
+    connector: Option<&'a str>,
+    auth_type: Option<&'a str>,
+    host: Option<&'a str>,
     port: Option<u16>,
-) -> fmt::Result {
-    write!(f, "credential {:?}", name.unwrap_or("(unnamed)"))?;
-    if let Some(connector) = connector {
-        write!(f, " for {connector}")?;
-    }
-    if let Some(auth_type) = auth_type {
-        write!(f, " ({auth_type})")?;
-    }
-    match (host, port) {
-        (Some(host), Some(port)) => write!(f, " at {host}:{port}"),
-        (Some(host), None) => write!(f, " at {host}"),
-        _ => Ok(()),
+}
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "credential {:?}", self.name.unwrap_or("(unnamed)"))?;
+        if let Some(connector) = self.connector {
+            write!(f, " for {connector}")?;
+        }
+        if let Some(auth_type) = self.auth_type {
+            write!(f, " ({auth_type})")?;
+        }
+        match (self.host, self.port) {
+            (Some(host), Some(port)) => write!(f, " at {host}:{port}"),
+            (Some(host), None) => write!(f, " at {host}"),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -296,15 +307,7 @@ impl fmt::Debug for CredentialResponse {
 /// A one-line summary: id, name, connector, auth type and endpoint; never a secret.
 impl fmt::Display for CredentialResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_summary(
-            f,
-            self.name.as_deref(),
-            self.connector.as_deref(),
-            self.auth_type.as_deref(),
-            self.host.as_deref(),
-            self.port,
-        )?;
-        write!(f, " [{}]", self.id)
+        write!(f, "{} [{}]", summary!(self), self.id)
     }
 }
 
