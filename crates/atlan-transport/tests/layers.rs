@@ -65,6 +65,27 @@ async fn next(handle: &mut Mock) -> (Request<Full<Bytes>>, SendResponse<Response
     (request, respond, Instant::now())
 }
 
+/// Checks that no request reaches the mock within `wait` (no retry, no further attempt).
+async fn no_request_within(handle: &mut Mock, wait: Duration, why: &str) {
+    assert!(
+        tokio::time::timeout(wait, handle.next_request())
+            .await
+            .is_err(),
+        "{why}"
+    );
+}
+
+/// Answers the next attempt with `status` and checks that `call` ends with it, sent once.
+async fn answered_once(
+    handle: &mut Mock,
+    call: tokio::task::JoinHandle<Result<Response<Bytes>, TransportError>>,
+    status: u16,
+) {
+    let (_, respond, _) = next(handle).await;
+    respond.send_response(response(status));
+    assert_eq!(call.await.unwrap().unwrap().status().as_u16(), status);
+}
+
 #[tokio::test(start_paused = true)]
 async fn throttled_gets_are_retried_with_the_same_request_id_and_bounded_backoff() {
     let (transport, mut handle) = transport(config());
@@ -117,12 +138,7 @@ async fn attempts_stop_at_max_attempts_and_return_the_last_response() {
         StatusCode::BAD_GATEWAY
     );
     handle.allow(1);
-    assert!(
-        tokio::time::timeout(Duration::from_secs(3600), handle.next_request())
-            .await
-            .is_err(),
-        "no fourth attempt"
-    );
+    no_request_within(&mut handle, Duration::from_secs(3600), "no fourth attempt").await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -132,17 +148,13 @@ async fn a_plain_post_is_never_resent_but_a_marked_one_is() {
         &transport,
         request(Method::POST, "/api/service/workflows?submit=true"),
     );
-    let (_, respond, _) = next(&mut handle).await;
-    respond.send_response(response(503));
-    assert_eq!(
-        call.await.unwrap().unwrap().status(),
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-    assert!(
-        tokio::time::timeout(Duration::from_secs(3600), handle.next_request())
-            .await
-            .is_err()
-    );
+    answered_once(&mut handle, call, 503).await;
+    no_request_within(
+        &mut handle,
+        Duration::from_secs(3600),
+        "a plain post is not resent",
+    )
+    .await;
 
     let mut search = request(Method::POST, "/api/service/runs/indexsearch");
     search.extensions_mut().insert(Idempotent);
@@ -245,17 +257,13 @@ async fn an_exhausted_budget_stops_retries() {
 
     // The next call, in the same second, gets no retry at all.
     let call = spawn_send(&transport, request(Method::GET, "/x"));
-    let (_, respond, _) = next(&mut handle).await;
-    respond.send_response(response(503));
-    assert_eq!(
-        call.await.unwrap().unwrap().status(),
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-    assert!(
-        tokio::time::timeout(Duration::from_millis(500), handle.next_request())
-            .await
-            .is_err()
-    );
+    answered_once(&mut handle, call, 503).await;
+    no_request_within(
+        &mut handle,
+        Duration::from_millis(500),
+        "the budget is spent",
+    )
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
