@@ -9,12 +9,11 @@ use atlan_query::workflows::{self, RunFilter};
 use crate::bounds::{RunBounds, TimeBounded};
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
-use crate::listing::{Listing, ListingQuery};
-use crate::paging::legacy::legacy_source;
+use crate::listing::Listing;
+use crate::paging::legacy::legacy_listing;
 use crate::request::ApiRequest;
 use crate::requests::runs as requests;
 use crate::requests::workflows as workflow_requests;
-use crate::sealed::Sealed;
 
 /// Run operations; from [`AtlanClient::runs`].
 #[derive(Debug, Clone)]
@@ -218,12 +217,7 @@ pub struct WorkflowRuns {
     phase: Option<WorkflowPhase>,
 }
 
-impl Sealed for WorkflowRuns {}
-
-impl ListingQuery for WorkflowRuns {
-    type Item = WorkflowSearchResult;
-    type Ready = Search;
-
+legacy_listing!(WorkflowRuns, Runs, {
     fn operation(&self) -> &'static str {
         "runs.list"
     }
@@ -234,9 +228,7 @@ impl ListingQuery for WorkflowRuns {
             None => workflows::runs_of_workflow(&self.workflow_name, from, size)?,
         })
     }
-
-    legacy_source!(Runs);
-}
+});
 
 /// A workflow's runs, newest first; from [`Runs::list`]. Set the phase and the page, then fetch
 /// `.page()`, `.pages()` or `.stream()` (see [`Listing`]).
@@ -260,8 +252,6 @@ pub struct RunsByStatus {
     bounds: RunBounds,
 }
 
-impl Sealed for RunsByStatus {}
-
 impl TimeBounded for RunsByStatus {
     fn run_bounds(&mut self) -> &mut RunBounds {
         &mut self.bounds
@@ -273,10 +263,7 @@ impl TimeBounded for RunsByStatus {
     }
 }
 
-impl ListingQuery for RunsByStatus {
-    type Item = WorkflowSearchResult;
-    type Ready = Search;
-
+legacy_listing!(RunsByStatus, Runs, {
     fn operation(&self) -> &'static str {
         "runs.search"
     }
@@ -295,9 +282,7 @@ impl ListingQuery for RunsByStatus {
         }
         Ok(workflows::runs(&filter)?)
     }
-
-    legacy_source!(Runs);
-}
+});
 
 /// Runs of every workflow by phase and time, newest first; from [`Runs::search`]. Set the phases,
 /// the bounds and the page, then fetch `.page()`, `.pages()` or `.stream()` (see [`Listing`]).

@@ -12,10 +12,9 @@ use atlan_query::Search;
 
 use crate::client::AtlanClient;
 use crate::error::{Error, Result};
-use crate::listing::{Listing, ListingQuery};
-use crate::paging::legacy::legacy_source;
+use crate::listing::Listing;
+use crate::paging::legacy::legacy_listing;
 use crate::requests::workflows as requests;
-use crate::sealed::Sealed;
 
 /// How many workflows a search by package or saved query returns when `max_results` is not set
 /// (pyatlan's default).
@@ -236,12 +235,7 @@ pub struct WorkflowsOf {
     package: Option<WorkflowPackage>,
 }
 
-impl Sealed for WorkflowsOf {}
-
-impl ListingQuery for WorkflowsOf {
-    type Item = WorkflowSearchResult;
-    type Ready = Search;
-
+legacy_listing!(WorkflowsOf, Workflows, {
     fn operation(&self) -> &'static str {
         if self.package.is_some() {
             "workflows.find_by_type"
@@ -257,9 +251,7 @@ impl ListingQuery for WorkflowsOf {
             size,
         )?)
     }
-
-    legacy_source!(Workflows);
-}
+});
 
 /// Workflows newest first; from [`Workflows::every`] and [`Workflows::find_by_type`]. Fetch
 /// `.page()`, `.pages()`, `.stream()` or `.all()` (see [`Listing`]).

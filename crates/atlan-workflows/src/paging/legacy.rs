@@ -79,10 +79,23 @@ pub(crate) fn created(result: &WorkflowSearchResult) -> Option<Timestamp> {
     })
 }
 
-/// The engine's side of a [`crate::ListingQuery`] over a legacy index (`Runs` or
-/// `Workflows`) whose ready form is the [`Search`]: the same for every legacy listing.
-macro_rules! legacy_source {
-    ($index:ident) => {
+/// A legacy listing's query: `impl ListingQuery for $query` over the legacy index `$index`
+/// (`Runs` or `Workflows`), with the query's own `operation` and `ready` (which makes the
+/// [`Search`]) and the engine's side, the same for every legacy listing; sealed.
+macro_rules! legacy_listing {
+    ($query:ty, $index:ident, { $($own:tt)* }) => {
+        impl $crate::sealed::Sealed for $query {}
+
+        impl $crate::listing::ListingQuery for $query {
+            type Item = ::atlan_model::WorkflowSearchResult;
+            type Ready = ::atlan_query::Search;
+
+            $($own)*
+
+            legacy_listing!(@source $index);
+        }
+    };
+    (@source $index:ident) => {
         fn anchored(search: &::atlan_query::Search) -> bool {
             $crate::paging::legacy::anchored(search)
         }
@@ -121,4 +134,4 @@ macro_rules! legacy_source {
     };
 }
 
-pub(crate) use legacy_source;
+pub(crate) use legacy_listing;

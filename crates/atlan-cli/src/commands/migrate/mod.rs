@@ -140,19 +140,13 @@ async fn apply(args: MigrateApplyArgs, env: &mut Env) -> Result<(), CliError> {
     let planned = migrate::select(&client, &selection(&args.select)).await?;
     let ready = show_apply(&planned);
     let count = ready.len();
-    let Some(journal) = batch::begin(
-        resumed,
-        &path,
-        header,
-        count,
-        args.batch.yes,
-        (
-            &format!("migrate {count} workflow(s)?"),
-            &format!("{count} workflow(s) would be migrated"),
-            "nothing to migrate",
-        ),
-    )?
-    else {
+    let asking = batch::Asking {
+        verb: "migrate",
+        done: "migrated",
+        schedules: false,
+        yes: args.batch.yes,
+    };
+    let Some(journal) = batch::begin(resumed, &path, header, count, asking)? else {
         return Ok(());
     };
     let journal = Mutex::new(journal);

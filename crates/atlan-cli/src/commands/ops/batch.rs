@@ -136,6 +136,20 @@ pub(crate) fn reopen(
     Ok(None)
 }
 
+/// What a batch of `count` changes asks before it starts: "`verb` 3 workflow(s)?", "3
+/// workflow(s) would be `done`" (of their schedules, with `schedules`), or "nothing to `verb`".
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Asking<'a> {
+    /// What the batch does, as a verb (`re-run`, `suspend`).
+    pub(crate) verb: &'a str,
+    /// What is done to each (`re-run`, `suspended`).
+    pub(crate) done: &'a str,
+    /// Whether it changes the workflows' schedules rather than the workflows.
+    pub(crate) schedules: bool,
+    /// Whether the person said yes beforehand (`--yes`).
+    pub(crate) yes: bool,
+}
+
 /// The journal of a batch of `count` changes: the interrupted batch's when `resumed`, else a new
 /// one (see [`start`]). `None` when there is nothing to do or the person declined.
 pub(crate) fn begin(
@@ -143,30 +157,43 @@ pub(crate) fn begin(
     path: &Path,
     header: Header,
     count: usize,
-    yes: bool,
-    prompts: (&str, &str, &str),
+    asking: Asking<'_>,
 ) -> Result<Option<Journal>, CliError> {
     match resumed {
         Some(journal) => Ok(Some(journal)),
-        None => start(path, header, count, yes, prompts),
+        None => start(path, header, count, asking),
     }
 }
 
-/// A new batch of `count` changes: confirmed (or `yes`), its journal created and named. `None`
-/// when there is nothing to do (`nothing` is said) or the person declined.
+/// A new batch of `count` changes: confirmed (or `--yes`), its journal created and named. `None`
+/// when there is nothing to do (that is said) or the person declined.
 pub(crate) fn start(
     path: &Path,
     header: Header,
     count: usize,
-    yes: bool,
-    (question, what, nothing): (&str, &str, &str),
+    asking: Asking<'_>,
 ) -> Result<Option<Journal>, CliError> {
     let say = super::super::polling::say;
+    let Asking {
+        verb,
+        done,
+        schedules,
+        yes,
+    } = asking;
     if count == 0 {
-        say(nothing);
+        say(&format!("nothing to {verb}"));
         return Ok(None);
     }
-    if !crate::confirm::confirm(question, what, yes)? {
+    let what = if schedules {
+        format!("the schedules of {count} workflow(s)")
+    } else {
+        format!("{count} workflow(s)")
+    };
+    if !crate::confirm::confirm(
+        &format!("{verb} {what}?"),
+        &format!("{what} would be {done}"),
+        yes,
+    )? {
         say("nothing was changed");
         return Ok(None);
     }

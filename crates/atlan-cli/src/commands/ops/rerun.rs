@@ -92,18 +92,13 @@ async fn plan_and_run(
     show(&plan, args.order == OrderArg::Lineage);
     let count = plan.len();
     let tenant = header.tenant.clone();
-    let Some(journal) = batch::start(
-        path,
-        header,
-        count,
-        args.batch.yes,
-        (
-            &format!("re-run {count} workflow(s)?"),
-            &format!("{count} workflow(s) would be re-run"),
-            "nothing to re-run",
-        ),
-    )?
-    else {
+    let asking = batch::Asking {
+        verb: "re-run",
+        done: "re-run",
+        schedules: false,
+        yes: args.batch.yes,
+    };
+    let Some(journal) = batch::start(path, header, count, asking)? else {
         return Ok(());
     };
     execute(args, env, client, &plan, journal, path, &tenant).await

@@ -123,19 +123,13 @@ async fn bulk_change(
         ScheduleAction::Suspend => "suspended",
         _ => "resumed",
     };
-    let Some(journal) = batch::begin(
-        journal,
-        &path,
-        header,
-        count,
-        args.batch.yes,
-        (
-            &format!("{operation} the schedules of {count} workflow(s)?"),
-            &format!("the schedules of {count} workflow(s) would be {done}"),
-            &format!("nothing to {operation}"),
-        ),
-    )?
-    else {
+    let asking = batch::Asking {
+        verb: operation,
+        done,
+        schedules: true,
+        yes: args.batch.yes,
+    };
+    let Some(journal) = batch::begin(journal, &path, header, count, asking)? else {
         return Ok(());
     };
     let failed = execute(&client, &plan, action, journal, args.concurrency, env).await?;
