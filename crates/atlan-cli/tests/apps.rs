@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{arg, atlan, atlan_alone, atlan_line, sandbox, scratch};
+use common::{arg, atlan, atlan_alone, atlan_line, sandbox, scratch, shell_words};
 use serde_json::{Value, json};
 
 fn inputs_file(name: &str) -> std::path::PathBuf {
@@ -192,12 +192,10 @@ async fn every_apps_command_works_against_the_sandbox() {
     assert_eq!(gone.code, 3);
 }
 
-/// The request `atlanctl --dry-run ARGS` prints.
-async fn dry_run(args: &[&str]) -> Value {
-    let mut full = vec!["--dry-run"];
-    full.extend_from_slice(args);
-    let output = atlan_alone(&full).await;
-    assert_eq!(output.code, 0, "{args:?}: {}", output.stderr);
+/// The request `atlanctl --dry-run LINE` prints.
+async fn dry_run(line: &str) -> Value {
+    let output = atlan_alone(&shell_words(&format!("--dry-run {line}"))).await;
+    assert_eq!(output.code, 0, "{line}: {}", output.stderr);
     assert_eq!(output.stdout.lines().count(), 1, "{}", output.stdout);
     serde_json::from_str(&output.stdout).unwrap()
 }
@@ -205,106 +203,61 @@ async fn dry_run(args: &[&str]) -> Value {
 #[tokio::test]
 async fn every_apps_command_prints_its_first_request() {
     let file = inputs_file("apps-dry-run-inputs.json");
-    let commands: Vec<(&str, Vec<&str>)> = vec![
+    let inputs = arg(&file);
+    let commands = [
         (
             "apps_describe",
-            vec!["apps", "describe", "snowflake-crawler"],
+            "apps describe snowflake-crawler".to_owned(),
         ),
         (
             "apps_inputs",
-            vec![
-                "apps",
-                "inputs",
-                "snowflake-crawler",
-                "--entrypoint",
-                "crawler",
-            ],
+            "apps inputs snowflake-crawler --entrypoint crawler".into(),
         ),
         (
             "apps_create",
-            vec![
-                "apps",
-                "create",
-                "snowflake-crawler",
-                "--name",
-                "n",
-                "--inputs",
-                arg(&file),
-                "--cron",
-                "0 2 * * *",
-                "--timezone",
-                "Europe/Paris",
-            ],
+            format!(
+                "apps create snowflake-crawler --name n --inputs {inputs} \
+                 --cron '0 2 * * *' --timezone Europe/Paris"
+            ),
         ),
         (
             "apps_create_run",
-            vec![
-                "apps",
-                "create",
-                "snowflake-crawler",
-                "--name",
-                "n",
-                "--inputs",
-                arg(&file),
-                "--run",
-            ],
+            format!("apps create snowflake-crawler --name n --inputs {inputs} --run"),
         ),
         (
             "apps_list",
-            vec![
-                "apps", "list", "--name", "a b", "--limit", "10", "--cursor", "3",
-            ],
+            "apps list --name 'a b' --limit 10 --cursor 3".into(),
         ),
-        ("apps_get", vec!["apps", "get", "a/b c"]),
+        ("apps_get", "apps get 'a/b c'".into()),
         (
             "apps_update",
-            vec![
-                "apps",
-                "update",
-                "s-1",
-                "--inputs",
-                arg(&file),
-                "--entrypoint",
-                "crawler",
-            ],
+            format!("apps update s-1 --inputs {inputs} --entrypoint crawler"),
         ),
         (
             "apps_update_set",
-            vec!["apps", "update", "s-1", "--set", "enable_lineage=true"],
+            "apps update s-1 --set enable_lineage=true".into(),
         ),
-        ("apps_delete", vec!["apps", "delete", "s-1"]),
-        (
-            "apps_submit",
-            vec!["apps", "submit", "s-1", "--allow-concurrent"],
-        ),
-        ("apps_submit_idempotent", vec!["apps", "submit", "s-1"]),
-        ("apps_runs_get", vec!["apps", "runs", "get", "r-1"]),
-        ("apps_runs_cancel", vec!["apps", "runs", "cancel", "r-1"]),
+        ("apps_delete", "apps delete s-1".into()),
+        ("apps_submit", "apps submit s-1 --allow-concurrent".into()),
+        ("apps_submit_idempotent", "apps submit s-1".into()),
+        ("apps_runs_get", "apps runs get r-1".into()),
+        ("apps_runs_cancel", "apps runs cancel r-1".into()),
         (
             "apps_runs_list",
-            vec![
-                "apps",
-                "runs",
-                "list",
-                "s-1",
-                "--status",
-                "Failed,Error",
-                "--started-since",
-                "now-1d",
-            ],
+            "apps runs list s-1 --status Failed,Error --started-since now-1d".into(),
         ),
-        ("apps_runs_monitor", vec!["apps", "runs", "monitor", "r-1"]),
+        ("apps_runs_monitor", "apps runs monitor r-1".into()),
         (
             "apps_schedules_add",
-            vec!["apps", "schedules", "add", "s-1", "--cron", "0 9 * * *"],
+            "apps schedules add s-1 --cron '0 9 * * *'".into(),
         ),
         (
             "apps_schedules_remove",
-            vec!["apps", "schedules", "remove", "s-1", "t-1"],
+            "apps schedules remove s-1 t-1".into(),
         ),
     ];
-    for (name, args) in commands {
-        let request = dry_run(&args).await;
+    for (name, line) in commands {
+        let request = dry_run(&line).await;
         assert!(
             !request.to_string().contains("sentinel"),
             "{name}: {request}"
@@ -376,15 +329,10 @@ async fn a_dry_run_redacts_extra_whatever_its_type() {
         let inputs =
             serde_json::json!({"connection": {"typeName": "Connection"}, "credential": credential});
         let file = scratch("apps-dry-run-extra.json", &inputs.to_string());
-        let shown = dry_run(&[
-            "apps",
-            "create",
-            "atlan-athena",
-            "--name",
-            "n",
-            "--inputs",
-            arg(&file),
-        ])
+        let shown = dry_run(&format!(
+            "apps create atlan-athena --name n --inputs {}",
+            arg(&file)
+        ))
         .await;
         assert!(!shown.to_string().contains("dry-sentinel"), "{shown}");
         assert!(shown.to_string().contains("[REDACTED]"), "{shown}");

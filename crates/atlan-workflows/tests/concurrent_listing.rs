@@ -53,6 +53,11 @@ struct Log {
     throttled_at: Option<usize>,
 }
 
+/// Every run of the tenant, newest first, in pages of `size`.
+fn every_run(client: &AtlanClient, size: u64) -> atlan_workflows::RunSearch {
+    client.runs().search().phases(EVERY_PHASE).size(size)
+}
+
 impl Watch {
     fn new() -> Self {
         Self {
@@ -70,6 +75,17 @@ impl Watch {
     {
         self.hook = Some(Arc::new(move |n| Box::pin(hook(n))));
         self
+    }
+
+    /// Adds `rule` to `faults` as request `at` of the listing starts.
+    fn fault_at(self, at: usize, faults: &atlan_sandbox::FaultControl, rule: FaultRule) -> Self {
+        let faults = faults.clone();
+        self.hook(move |n| {
+            if n == at {
+                faults.add(rule.clone()).unwrap();
+            }
+            async {}
+        })
     }
 
     fn rewrite(mut self, rewrite: impl Fn(usize, Bytes) -> Bytes + Send + Sync + 'static) -> Self {
@@ -175,29 +191,14 @@ const EVERY_PHASE: [WorkflowPhase; 5] = [
 
 /// Every run of the search, in one request: what the listing must give.
 async fn snapshot(client: &AtlanClient) -> Vec<String> {
-    let page = client
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(10_000)
-        .page()
-        .await
-        .unwrap();
+    let page = every_run(&client, 10_000).page().await.unwrap();
     assert!(page.is_last(), "the snapshot is one page");
     names(&page.items)
 }
 
 /// A synthetic workflow's name.
 async fn a_workflow(client: &AtlanClient) -> String {
-    client
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(1)
-        .page()
-        .await
-        .unwrap()
-        .items[0]
+    every_run(&client, 1).page().await.unwrap().items[0]
         .workflow_template_name()
         .unwrap()
         .to_owned()
@@ -237,11 +238,7 @@ async fn runs_created_during_a_concurrent_listing_neither_shift_it_nor_appear() 
         }
     });
     let client = builder(&sandbox).with_layer(watch.clone()).build().unwrap();
-    let listed: Vec<WorkflowSearchResult> = client
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(50)
+    let listed: Vec<WorkflowSearchResult> = every_run(&client, 50)
         .concurrency(8)
         .stream()
         .try_collect()
@@ -417,24 +414,11 @@ fn pin_of(body: &serde_json::Value) -> String {
 async fn a_429_halves_the_pages_in_flight_for_the_rest_of_the_listing() {
     let (_clock, sandbox, client) = synthetic(3_000).await;
     let expected = snapshot(&client).await;
-    let faults = sandbox.faults().clone();
-    let watch = Watch::new().hook(move |n| {
-        let faults = faults.clone();
-        async move {
-            // The tenant starts to throttle once the listing is under way.
-            if n == 4 {
-                faults
-                    .add(FaultRule::status(SEARCH, 429).retry_after("0").times(2))
-                    .unwrap();
-            }
-        }
-    });
+    // The tenant starts to throttle once the listing is under way.
+    let throttling = FaultRule::status(SEARCH, 429).retry_after("0").times(2);
+    let watch = Watch::new().fault_at(4, sandbox.faults(), throttling);
     let watched = builder(&sandbox).with_layer(watch.clone()).build().unwrap();
-    let listed: Vec<WorkflowSearchResult> = watched
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(25)
+    let listed: Vec<WorkflowSearchResult> = every_run(&watched, 25)
         .concurrency(8)
         .stream()
         .try_collect()
@@ -462,23 +446,9 @@ async fn a_429_halves_the_pages_in_flight_for_the_rest_of_the_listing() {
 async fn a_failed_page_ends_the_stream_after_every_result_before_it() {
     let (_clock, sandbox, client) = synthetic(1_000).await;
     let expected = snapshot(&client).await;
-    let faults = sandbox.faults().clone();
-    let watch = Watch::new().hook(move |n| {
-        let faults = faults.clone();
-        async move {
-            if n == 5 {
-                faults.add(FaultRule::status(SEARCH, 400)).unwrap();
-            }
-        }
-    });
+    let watch = Watch::new().fault_at(5, sandbox.faults(), FaultRule::status(SEARCH, 400));
     let watched = builder(&sandbox).with_layer(watch).build().unwrap();
-    let mut stream = watched
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(20)
-        .concurrency(8)
-        .stream();
+    let mut stream = every_run(&watched, 20).concurrency(8).stream();
     let (got, error) = until_error(&mut stream, "the failure went unnoticed").await;
     assert_eq!(
         error.status().map(|status| status.as_u16()),
@@ -513,13 +483,7 @@ async fn a_server_that_answers_fewer_runs_than_it_counts_is_an_error() {
         Bytes::from(serde_json::to_vec(&value).unwrap())
     });
     let watched = builder(&sandbox).with_layer(watch).build().unwrap();
-    let mut stream = watched
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(50)
-        .concurrency(1)
-        .stream();
+    let mut stream = every_run(&watched, 50).concurrency(1).stream();
     let (got, error) =
         until_error(&mut stream, "a short page ended the listing without a word").await;
     assert!(
@@ -533,11 +497,7 @@ async fn a_server_that_answers_fewer_runs_than_it_counts_is_an_error() {
 async fn a_concurrent_listing_goes_past_ten_thousand_runs_and_equals_a_sequential_one() {
     let (_clock, _sandbox, client) = synthetic(13_000).await;
     let list = |concurrency| {
-        client
-            .runs()
-            .search()
-            .phases(EVERY_PHASE)
-            .size(500)
+        every_run(&client, 500)
             .concurrency(concurrency)
             .stream()
             .map_ok(|run| run.name().to_owned())
@@ -545,11 +505,7 @@ async fn a_concurrent_listing_goes_past_ten_thousand_runs_and_equals_a_sequentia
     };
     let sequential = list(1).await.unwrap();
     let concurrent = list(8).await.unwrap();
-    let total = client
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(1)
+    let total = every_run(&client, 1)
         .page()
         .await
         .unwrap()
@@ -693,13 +649,7 @@ async fn a_dropped_listing_stops_its_pages_in_flight() {
         }
     });
     let watched = builder(&sandbox).with_layer(watch).build().unwrap();
-    let mut pages = watched
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(20)
-        .concurrency(8)
-        .pages();
+    let mut pages = every_run(&watched, 20).concurrency(8).pages();
     assert_eq!(pages.next().await.unwrap().unwrap().items.len(), 20);
     // The hook holds one; each of the 8 pages in flight one more.
     tokio::select! {
@@ -722,11 +672,7 @@ async fn a_fetch_that_panics_panics_the_reader() {
         assert_ne!(n, 2, "the fetch of page 2 panicked");
     });
     let watched = builder(&sandbox).with_layer(watch).build().unwrap();
-    let _ = watched
-        .runs()
-        .search()
-        .phases(EVERY_PHASE)
-        .size(20)
+    let _ = every_run(&watched, 20)
         .concurrency(8)
         .stream()
         .try_collect::<Vec<_>>()

@@ -113,13 +113,18 @@ pub fn command() -> Command {
 }
 
 /// Runs `atlan ARGS` against `sandbox` (through the environment, as the README advises).
-pub async fn atlan(sandbox: &SandboxHandle, args: &[&str]) -> Output {
+pub async fn atlan<S: Arg>(sandbox: &SandboxHandle, args: &[S]) -> Output {
     atlan_with_stdin(sandbox, args, "").await
 }
 
-/// Runs `atlan LINE` against `sandbox`, the line split on spaces ([`words`]).
+/// An argument: a `&str` or a `String`.
+pub trait Arg: AsRef<std::ffi::OsStr> + std::fmt::Debug {}
+
+impl<S: AsRef<std::ffi::OsStr> + std::fmt::Debug> Arg for S {}
+
+/// Runs `atlan LINE` against `sandbox`, the line split as a shell splits it ([`shell_words`]).
 pub async fn atlan_line(sandbox: &SandboxHandle, line: &str) -> Output {
-    atlan(sandbox, &words(line)).await
+    atlan(sandbox, &shell_words(line)).await
 }
 
 /// Runs `atlan LINE` against `sandbox` and checks that it exits with `code`, its stderr saying
@@ -133,7 +138,7 @@ pub async fn fails_with(sandbox: &SandboxHandle, line: &str, code: i32, said: &[
 }
 
 /// Runs `atlan ARGS` against `sandbox` with `stdin` as its input.
-pub async fn atlan_with_stdin(sandbox: &SandboxHandle, args: &[&str], stdin: &str) -> Output {
+pub async fn atlan_with_stdin<S: Arg>(sandbox: &SandboxHandle, args: &[S], stdin: &str) -> Output {
     let mut command = command();
     command
         .env("ATLAN_BASE_URL", sandbox.base_url())
@@ -142,11 +147,11 @@ pub async fn atlan_with_stdin(sandbox: &SandboxHandle, args: &[&str], stdin: &st
 }
 
 /// Runs `atlan ARGS` with no Atlan configured.
-pub async fn atlan_alone(args: &[&str]) -> Output {
+pub async fn atlan_alone<S: Arg>(args: &[S]) -> Output {
     run(command(), args, "").await
 }
 
-async fn run(mut command: Command, args: &[&str], stdin: &str) -> Output {
+async fn run<S: Arg>(mut command: Command, args: &[S], stdin: &str) -> Output {
     let mut child = command
         .args(args)
         .stdin(Stdio::piped())
@@ -185,6 +190,11 @@ pub fn scratch(name: &str, contents: &str) -> PathBuf {
 /// The words of a command line (split on spaces), for tables of commands.
 pub fn words(line: &str) -> Vec<&str> {
     line.split(' ').collect()
+}
+
+/// The words of a command line as a shell splits it (`'0 2 * * *'` is one word).
+pub fn shell_words(line: &str) -> Vec<String> {
+    shlex::split(line).unwrap_or_else(|| panic!("unbalanced quotes in `{line}`"))
 }
 
 /// A path as an argument.
