@@ -15,7 +15,7 @@ use atlan_model::{
 };
 use atlan_query::workflows::{self, TimeBounds};
 use atlan_sandbox::{ManualClock, Sandbox, SandboxHandle, Seed};
-use common::{Api, fixture, hit_ids};
+use common::{Api, CREATE_CREDENTIAL, fixture, hit_ids};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -462,9 +462,7 @@ async fn credentials_keep_their_secrets_and_follow_the_rules() {
     let clock = clock();
     let (_sandbox, api) = start(&clock).await;
     let body = fixture("requests/credential/create-snowflake.json");
-    let (status, created) = api
-        .post("/api/service/credentials?testCredential=true", &body)
-        .await;
+    let (status, created) = api.post(CREATE_CREDENTIAL, &body).await;
     assert_eq!(status, StatusCode::OK, "{created}");
     let created: CredentialResponse = decode_value(created).unwrap();
     let raw = api
@@ -472,17 +470,13 @@ async fn credentials_keep_their_secrets_and_follow_the_rules() {
         .await
         .1;
     assert!(raw.get("password").is_none() && !raw.to_string().contains("\"password\""));
-    let (status, body2) = api
-        .post("/api/service/credentials?testCredential=true", &body)
-        .await;
+    let (status, body2) = api.post(CREATE_CREDENTIAL, &body).await;
     assert_error(status, &body2, StatusCode::CONFLICT, "already exists");
 
     let mut wrong = body.clone();
     wrong["name"] = json!("wrong");
     wrong["password"] = json!("wrong-password");
-    let (status, refused) = api
-        .post("/api/service/credentials?testCredential=true", &wrong)
-        .await;
+    let (status, refused) = api.post(CREATE_CREDENTIAL, &wrong).await;
     assert_error(
         status,
         &refused,

@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use atlan_sandbox::{Sandbox, Seed};
-use common::{Api, credential, fixture};
+use atlan_sandbox::Sandbox;
+use common::{Api, credential, empty_with_state, fixture};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -130,6 +130,11 @@ struct Acknowledged {
 }
 
 impl Acknowledged {
+    /// The rounds of `slug`'s inputs that may be stored.
+    fn rounds_of(&mut self, slug: &str) -> &mut Vec<i64> {
+        self.rounds.get_mut(slug).unwrap()
+    }
+
     /// Checks that the sandbox holds every acknowledged write.
     async fn check(&self, api: &Api) {
         let (status, list) = api.get("/api/service/credentials?limit=1000000").await;
@@ -312,26 +317,14 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
                                     let round =
                                         i64::try_from(cycle * 1_000).unwrap() + i64::from(op);
                                     // Until it is answered, this round may be what is stored.
-                                    acknowledged
-                                        .lock()
-                                        .unwrap()
-                                        .rounds
-                                        .get_mut(slug)
-                                        .unwrap()
-                                        .push(round);
+                                    acknowledged.lock().unwrap().rounds_of(slug).push(round);
                                     update_app(&api, slug, round).await.map(|updated| {
                                         if updated {
                                             let mut ack = acknowledged.lock().unwrap();
                                             ack.rounds.insert(slug.clone(), vec![round]);
                                             ack.replaced += 1;
                                         } else {
-                                            acknowledged
-                                                .lock()
-                                                .unwrap()
-                                                .rounds
-                                                .get_mut(slug)
-                                                .unwrap()
-                                                .pop();
+                                            acknowledged.lock().unwrap().rounds_of(slug).pop();
                                         }
                                     })
                                 }
@@ -423,12 +416,7 @@ async fn acknowledged_writes_survive_kill_9_at_random_points() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_writers_end_in_the_state_of_a_sequential_model() {
     let path = state_path("model");
-    let sandbox = Sandbox::builder()
-        .state(&path)
-        .seed(Seed::Empty)
-        .start()
-        .await
-        .unwrap();
+    let (sandbox, _) = empty_with_state(&path).await;
     let url = sandbox.base_url();
     let writers: Vec<_> = (0..32)
         .map(|writer| {
@@ -477,13 +465,7 @@ async fn concurrent_writers_end_in_the_state_of_a_sequential_model() {
     }
     sandbox.shutdown().await;
 
-    let sandbox = Sandbox::builder()
-        .state(&path)
-        .seed(Seed::Empty)
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+    let (sandbox, api) = empty_with_state(&path).await;
     let (_, list) = api.get("/api/service/credentials?limit=1000000").await;
     let stored: BTreeMap<String, String> = list["records"]
         .as_array()

@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use atlan_sandbox::{FaultRule, ManualClock, Sandbox, Seed};
-use common::{Api, fixture, hit_ids};
+use common::{Api, CREATE_CREDENTIAL, fixture, hit_ids};
 use http::{Method, StatusCode};
 use serde_json::json;
 
@@ -84,13 +84,14 @@ async fn dropping_before_changes_nothing_and_dropping_after_keeps_the_change() {
         .add(FaultRule::drop_before("POST /api/service/credentials").times(1))
         .unwrap();
     let before = sandbox.counts().2;
-    let error = api
-        .send_raw(
+    let raw = || {
+        api.send_raw(
             Method::POST,
-            "/api/service/credentials?testCredential=true",
+            CREATE_CREDENTIAL,
             credential.to_string().into_bytes(),
         )
-        .await;
+    };
+    let error = raw().await;
     assert!(error.is_err(), "the connection was closed: {error:?}");
     assert_eq!(sandbox.counts().2, before, "not served");
 
@@ -98,22 +99,14 @@ async fn dropping_before_changes_nothing_and_dropping_after_keeps_the_change() {
         .faults()
         .add(FaultRule::drop_after("POST /api/service/credentials").times(1))
         .unwrap();
-    let error = api
-        .send_raw(
-            Method::POST,
-            "/api/service/credentials?testCredential=true",
-            credential.to_string().into_bytes(),
-        )
-        .await;
+    let error = raw().await;
     assert!(error.is_err(), "no answer: {error:?}");
     assert_eq!(
         sandbox.counts().2,
         before + 1,
         "served: the credential exists although nobody was told"
     );
-    let (status, _) = api
-        .post("/api/service/credentials?testCredential=true", &credential)
-        .await;
+    let (status, _) = api.post(CREATE_CREDENTIAL, &credential).await;
     assert_eq!(
         status,
         StatusCode::CONFLICT,

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use atlan_sandbox::{Sandbox, SandboxError, Seed, StateError};
-use common::{Api, credential};
+use common::{Api, credential, empty_with_state};
 use http::StatusCode;
 use serde_json::json;
 
@@ -28,15 +28,7 @@ async fn writes_survive_a_restart_and_the_seed_is_loaded_once() {
         .unwrap();
     let seeded = first.counts();
     let api = Api::new(&first.base_url(), first.api_key());
-    assert_eq!(
-        api.post(
-            "/api/service/credentials?testCredential=true",
-            &credential("kept")
-        )
-        .await
-        .0,
-        StatusCode::OK
-    );
+    assert_eq!(api.create_credential("kept").await, StatusCode::OK);
     let rerun = json!({"namespace": "default", "resourceKind": "WorkflowTemplate", "resourceName": "atlan-snowflake-1714638976"});
     let (_, run) = api.post("/api/service/workflows/submit", &rerun).await;
     let run_id = run["metadata"]["name"].as_str().unwrap().to_owned();
@@ -92,22 +84,8 @@ async fn writes_survive_a_restart_and_the_seed_is_loaded_once() {
 #[tokio::test]
 async fn a_torn_last_line_is_cut_and_corruption_is_refused_untouched() {
     let path = state_path("torn");
-    let sandbox = Sandbox::builder()
-        .state(&path)
-        .seed(Seed::Empty)
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
-    assert_eq!(
-        api.post(
-            "/api/service/credentials?testCredential=true",
-            &credential("one")
-        )
-        .await
-        .0,
-        StatusCode::OK
-    );
+    let (sandbox, api) = empty_with_state(&path).await;
+    assert_eq!(api.create_credential("one").await, StatusCode::OK);
     sandbox.shutdown().await;
     let good = std::fs::read(&path).unwrap();
 
@@ -115,12 +93,7 @@ async fn a_torn_last_line_is_cut_and_corruption_is_refused_untouched() {
     let mut torn = good.clone();
     torn.extend_from_slice(br#"{"event":"put_credential","credential":{"id":"half"#);
     std::fs::write(&path, &torn).unwrap();
-    let sandbox = Sandbox::builder()
-        .state(&path)
-        .seed(Seed::Empty)
-        .start()
-        .await
-        .unwrap();
+    let (sandbox, _) = empty_with_state(&path).await;
     assert_eq!(sandbox.counts(), (0, 0, 1));
     sandbox.shutdown().await;
     assert_eq!(

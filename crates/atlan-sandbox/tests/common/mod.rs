@@ -95,6 +95,11 @@ impl Api {
         self.send(Method::POST, path, Some(body)).await
     }
 
+    /// Creates the fixture's credential named `name` (tested); answers the status.
+    pub async fn create_credential(&self, name: &str) -> StatusCode {
+        self.post(CREATE_CREDENTIAL, &credential(name)).await.0
+    }
+
     pub async fn post_empty(&self, path: &str) -> (StatusCode, Value) {
         self.send(Method::POST, path, None).await
     }
@@ -108,6 +113,21 @@ pub fn state_path(test: &str, name: &str) -> std::path::PathBuf {
     ));
     let _ = std::fs::remove_file(&path);
     path
+}
+
+/// The credential create with its connection test.
+pub const CREATE_CREDENTIAL: &str = "/api/service/credentials?testCredential=true";
+
+/// An empty sandbox that keeps its state in `path`, and a client for it.
+pub async fn empty_with_state(path: &std::path::Path) -> (atlan_sandbox::SandboxHandle, Api) {
+    let sandbox = atlan_sandbox::Sandbox::builder()
+        .state(path)
+        .seed(atlan_sandbox::Seed::Empty)
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+    (sandbox, api)
 }
 
 /// The fixture's credential create body, named `name`.
