@@ -21,29 +21,13 @@ fn inputs_file(name: &str) -> std::path::PathBuf {
 #[tokio::test]
 async fn every_apps_command_works_against_the_sandbox() {
     let (_clock, sandbox) = sandbox().await;
-    let described = atlan(&sandbox, &["apps", "describe", "snowflake-crawler"]).await;
+    let described = atlan_line(&sandbox, "apps describe snowflake-crawler").await;
     assert!(described.ok().contains("crawler"));
-    let contract = atlan(&sandbox, &["apps", "inputs", "snowflake-crawler"]).await;
+    let contract = atlan_line(&sandbox, "apps inputs snowflake-crawler").await;
     assert!(contract.ok().contains("enable_lineage"));
 
     let file = inputs_file("apps-cli-inputs.json");
-    let created = atlan(
-        &sandbox,
-        &[
-            "-o",
-            "json",
-            "apps",
-            "create",
-            "snowflake-crawler",
-            "--name",
-            "cli-app",
-            "--inputs",
-            arg(&file),
-            "--cron",
-            "0 2 * * *",
-            "--timezone",
-            "UTC",
-        ],
+    let created = atlan_line(&sandbox, &format!("-o json apps create snowflake-crawler --name cli-app --inputs {} --cron '0 2 * * *' --timezone UTC", arg(&file)),
     )
     .await;
     let created: Value = serde_json::from_str(created.ok().trim()).unwrap();
@@ -54,18 +38,12 @@ async fn every_apps_command_works_against_the_sandbox() {
         "apps-cli-bad-inputs.json",
         &json!({"enable_lineage": "yes"}).to_string(),
     );
-    let refused = atlan(
+    let refused = atlan_line(
         &sandbox,
-        &[
-            "apps",
-            "create",
-            "snowflake-crawler",
-            "--name",
-            "bad",
-            "--inputs",
-            arg(&bad),
-            "--validate",
-        ],
+        &format!(
+            "apps create snowflake-crawler --name bad --inputs {} --validate",
+            arg(&bad)
+        ),
     )
     .await;
     assert_eq!(refused.code, 2, "{}", refused.stderr);
@@ -82,27 +60,27 @@ async fn every_apps_command_works_against_the_sandbox() {
         refused.stderr
     );
 
-    let listed = atlan(&sandbox, &["apps", "list", "--all", "--limit", "1"]).await;
+    let listed = atlan_line(&sandbox, "apps list --all --limit 1").await;
     assert!(listed.ok().contains(&slug));
     // One page, with the note every listing prints: where the next page starts.
-    let first = atlan(&sandbox, &["apps", "list", "--size", "1"]).await;
+    let first = atlan_line(&sandbox, "apps list --size 1").await;
     assert_eq!(first.ok().lines().count(), 2, "a header and 1 workflow");
     first.mentions("more with --cursor ");
-    let none = atlan(&sandbox, &["apps", "list", "--name", "no such workflow"]).await;
+    let none = atlan_line(&sandbox, "apps list --name 'no such workflow'").await;
     none.ok();
     none.mentions("no app workflows found");
-    let got = atlan(&sandbox, &["-o", "json", "apps", "get", &slug]).await;
+    let got = atlan_line(&sandbox, &format!("-o json apps get {slug}")).await;
     assert!(!got.ok().contains("sentinel"), "{}", got.stdout);
 
-    let changed = atlan(
+    let changed = atlan_line(
         &sandbox,
-        &["apps", "update", &slug, "--set", "enable_lineage=true"],
+        &format!("apps update {slug} --set enable_lineage=true"),
     )
     .await;
     changed.ok();
-    let unknown = atlan(
+    let unknown = atlan_line(
         &sandbox,
-        &["apps", "update", &slug, "--set", "enable_lineages=true"],
+        &format!("apps update {slug} --set enable_lineages=true"),
     )
     .await;
     assert_eq!(unknown.code, 2, "{}", unknown.stderr);
@@ -112,7 +90,7 @@ async fn every_apps_command_works_against_the_sandbox() {
         unknown.stderr
     );
 
-    let submitted = atlan(&sandbox, &["-o", "json", "apps", "submit", &slug]).await;
+    let submitted = atlan_line(&sandbox, &format!("-o json apps submit {slug}")).await;
     let run: Value = serde_json::from_str(submitted.ok().trim()).unwrap();
     let run_id = run["run_id"].as_str().unwrap().to_owned();
     assert_eq!(run["started"], true, "{run}");
@@ -129,26 +107,24 @@ async fn every_apps_command_works_against_the_sandbox() {
         assert_eq!(shown["started"], false);
         again.mentions(&run_id).mentions("--allow-concurrent");
     }
-    let runs = atlan(&sandbox, &["apps", "runs", "list", &slug]).await;
+    let runs = atlan_line(&sandbox, &format!("apps runs list {slug}")).await;
     assert!(runs.ok().contains(&run_id));
-    let paged = atlan(&sandbox, &["apps", "runs", "list", "--size", "1"]).await;
+    let paged = atlan_line(&sandbox, "apps runs list --size 1").await;
     assert_eq!(paged.ok().lines().count(), 2, "a header and 1 run");
     paged.mentions("more with --from 1");
-    let pending = atlan(
+    let pending = atlan_line(
         &sandbox,
-        &[
-            "-o", "json", "apps", "runs", "list", &slug, "--status", "pending", "--all",
-        ],
+        &format!("-o json apps runs list {slug} --status pending --all"),
     )
     .await;
     assert_eq!(pending.json_lines().len(), 1, "{}", pending.stdout);
-    let got_run = atlan(&sandbox, &["apps", "runs", "get", &run_id]).await;
+    let got_run = atlan_line(&sandbox, &format!("apps runs get {run_id}")).await;
     assert!(got_run.ok().contains("Pending"));
-    let cancelled = atlan(&sandbox, &["apps", "runs", "cancel", &run_id]).await;
+    let cancelled = atlan_line(&sandbox, &format!("apps runs cancel {run_id}")).await;
     assert!(cancelled.ok().contains("Stopped"));
-    let monitored = atlan(
+    let monitored = atlan_line(
         &sandbox,
-        &["apps", "runs", "monitor", &run_id, "--interval", "100ms"],
+        &format!("apps runs monitor {run_id} --interval 100ms"),
     )
     .await;
     assert_eq!(
@@ -165,30 +141,21 @@ async fn every_apps_command_works_against_the_sandbox() {
     assert_eq!(errored.code, 5, "{}", errored.stderr);
     assert!(errored.stderr.contains("Error"));
 
-    let added = atlan(
+    let added = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "apps",
-            "schedules",
-            "add",
-            &slug,
-            "--cron",
-            "0 9 * * *",
-        ],
+        &format!("-o json apps schedules add {slug} --cron '0 9 * * *'"),
     )
     .await;
     let added: Value = serde_json::from_str(added.ok().trim()).unwrap();
     assert_eq!(added["timezone"], "UTC");
     let trigger = added["trigger_id"].as_str().unwrap();
-    atlan(&sandbox, &["apps", "schedules", "remove", &slug, trigger])
+    atlan_line(&sandbox, &format!("apps schedules remove {slug} {trigger}"))
         .await
         .ok();
-    atlan(&sandbox, &["apps", "delete", &slug, "--yes"])
+    atlan_line(&sandbox, &format!("apps delete {slug} --yes"))
         .await
         .ok();
-    let gone = atlan(&sandbox, &["apps", "get", &slug]).await;
+    let gone = atlan_line(&sandbox, &format!("apps get {slug}")).await;
     assert_eq!(gone.code, 3);
 }
 

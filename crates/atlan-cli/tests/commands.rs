@@ -7,8 +7,7 @@ mod common;
 
 use atlan_sandbox::FaultRule;
 use common::{
-    CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_line, atlan_with_stdin, fixture, sandbox,
-    scratch, words,
+    CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_line, atlan_with_stdin, fixture, sandbox, scratch,
 };
 use serde_json::{Value, json};
 
@@ -24,98 +23,78 @@ async fn refusals_exit_with_their_code_and_say_why() {
     let (_clock, sandbox) = sandbox().await;
     let file = fixture("requests/credential/create-snowflake.json");
     let unscheduled = "csa-asset-export-basic-1700498054";
-    let update_typo = format!("update {CRAWLER} --set enable-lineag=true");
-    let timeout = format!("monitor --workflow {MINER} --interval 100ms --timeout 300ms");
-    let cases: Vec<(Vec<&str>, i32, Vec<&str>)> = vec![
+    let file = arg(&file);
+    let cases: Vec<(String, i32, Vec<&str>)> = vec![
         (
-            words("workflows find --id atlan-nothing-1000000000"),
+            "workflows find --id atlan-nothing-1000000000".into(),
             3,
             vec!["workflow `atlan-nothing-1000000000` not found"],
         ),
         (
-            [vec!["workflows"], words(&update_typo)].concat(),
+            format!("workflows update {CRAWLER} --set enable-lineag=true"),
             2,
             vec!["enable-lineag", "enable-lineage"],
         ),
         (
-            words("workflows update atlan-nothing-1000000000 --set a=1"),
+            "workflows update atlan-nothing-1000000000 --set a=1".into(),
             3,
             vec![],
         ),
         (
-            words("runs latest --workflow atlan-nothing-1000000000"),
+            "runs latest --workflow atlan-nothing-1000000000".into(),
             3,
             vec![],
         ),
         // The sandbox's clock stands still: the Running run never finishes.
         (
-            [vec!["runs"], words(&timeout)].concat(),
+            format!("runs monitor --workflow {MINER} --interval 100ms --timeout 300ms"),
             4,
             vec!["did not finish within", "Running"],
         ),
         (
-            words("runs monitor nope-abcde --interval 100ms --timeout 300ms"),
+            "runs monitor nope-abcde --interval 100ms --timeout 300ms".into(),
             3,
             vec![],
         ),
-        (vec!["schedules", "get", unscheduled], 3, vec![]),
+        (format!("schedules get {unscheduled}"), 3, vec![]),
         (
-            vec![
-                "schedules",
-                "add",
-                unscheduled,
-                "--cron",
-                "every day",
-                "--timezone",
-                "UTC",
-            ],
+            format!("schedules add {unscheduled} --cron 'every day' --timezone UTC"),
             2,
             vec![],
         ),
         (
-            words("credentials list --workflow atlan-nothing-1"),
+            "credentials list --workflow atlan-nothing-1".into(),
             3,
             vec!["atlan-nothing-1"],
         ),
         // The server refuses an unknown filter key.
         (
-            vec!["credentials", "list", "--filter", "{\"colour\":\"red\"}"],
+            r#"credentials list --filter '{"colour":"red"}'"#.into(),
             1,
             vec!["colour"],
         ),
         (
-            words("credentials test --id 00000000-0000-0000-0000-000000000000"),
+            "credentials test --id 00000000-0000-0000-0000-000000000000".into(),
             3,
             vec![],
         ),
         (
-            vec![
-                "credentials",
-                "test",
-                "--id",
-                CREDENTIAL,
-                "--file",
-                arg(&file),
-            ],
+            format!("credentials test --id {CREDENTIAL} --file {file}"),
             2,
             vec![],
         ),
-        (
-            vec!["credentials", "update", "--file", arg(&file)],
-            2,
-            vec![],
-        ),
+        (format!("credentials update --file {file}"), 2, vec![]),
         // An untested login is refused before sending.
         (
-            vec!["credentials", "create", "--file", arg(&file), "--no-test"],
+            format!("credentials create --file {file} --no-test"),
             2,
             vec![],
         ),
     ];
-    for (args, code, said) in cases {
-        let output = atlan(&sandbox, &args).await;
+    for (line, code, said) in cases {
+        let output = atlan_line(&sandbox, &line).await;
         output.exits(code);
-        assert_eq!(output.stdout, "", "{args:?}");
+        assert_eq!(output.stdout, "", "{line}");
         for text in said {
             output.mentions(text);
         }
@@ -125,7 +104,7 @@ async fn refusals_exit_with_their_code_and_say_why() {
 #[tokio::test]
 async fn workflows_are_found_by_id_and_by_type() {
     let (_clock, sandbox) = sandbox().await;
-    let by_id = atlan(&sandbox, &["workflows", "find", "--id", CRAWLER]).await;
+    let by_id = atlan_line(&sandbox, &format!("workflows find --id {CRAWLER}")).await;
     insta::assert_snapshot!("workflows_find_id_table", by_id.ok());
 
     let by_type = atlan_line(
@@ -152,15 +131,11 @@ async fn workflows_are_found_by_id_and_by_type() {
     )
     .await;
     assert_eq!(by_name.ok(), by_type.stdout);
-    let noted = atlan(
-        &sandbox,
-        &["workflows", "find", "--type", "@atlan/snowflake"],
-    )
-    .await;
+    let noted = atlan_line(&sandbox, "workflows find --type @atlan/snowflake").await;
     noted.ok();
     noted.mentions("@atlan/snowflake: searching workflows with the prefix atlan-snowflake");
 
-    let none = atlan(&sandbox, &["workflows", "find", "--type", "atlan-nothing"]).await;
+    let none = atlan_line(&sandbox, "workflows find --type atlan-nothing").await;
     assert_eq!(none.ok(), "", "an empty listing prints nothing on stdout");
     assert!(
         none.stderr
@@ -196,11 +171,7 @@ async fn update_sets_parameters_and_refuses_unknown_ones() {
     assert!(updated.ok().starts_with("NAME"), "{}", updated.stdout);
     updated.mentions("enable-lineage: ");
 
-    let found = atlan(
-        &sandbox,
-        &["-o", "json", "workflows", "find", "--id", CRAWLER],
-    )
-    .await;
+    let found = atlan_line(&sandbox, &format!("-o json workflows find --id {CRAWLER}")).await;
     found.ok();
     let workflow = &found.json_lines()[0];
     assert_eq!(parameter(workflow, "enable-lineage"), json!(true));
@@ -214,19 +185,12 @@ async fn run_change_owner_and_delete() {
     let submitted: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     let name = submitted["metadata"]["name"].as_str().unwrap().to_owned();
 
-    let run = atlan(
+    let run = atlan_line(
         &sandbox,
-        &[
-            "-o",
-            "json",
-            "workflows",
-            "run",
-            arg(&file),
-            "--cron",
-            "0 2 * * *",
-            "--timezone",
-            "Europe/Paris",
-        ],
+        &format!(
+            "-o json workflows run {} --cron '0 2 * * *' --timezone Europe/Paris",
+            arg(&file)
+        ),
     )
     .await;
     run.ok();
@@ -241,38 +205,38 @@ async fn run_change_owner_and_delete() {
         "payload credentials are redacted"
     );
 
-    let schedule = atlan(&sandbox, &["schedules", "get", &name]).await;
+    let schedule = atlan_line(&sandbox, &format!("schedules get {name}")).await;
     assert!(
         schedule.ok().contains("Europe/Paris"),
         "{}",
         schedule.stdout
     );
 
-    let owner = atlan(
+    let owner = atlan_line(
         &sandbox,
-        &["workflows", "change-owner", &name, "--username", "jane.doe"],
+        &format!("workflows change-owner {name} --username jane.doe"),
     )
     .await;
     assert!(owner.ok().contains(&name));
 
-    let deleted = atlan(&sandbox, &["workflows", "delete", &name, "--yes"]).await;
+    let deleted = atlan_line(&sandbox, &format!("workflows delete {name} --yes")).await;
     assert_eq!(deleted.ok(), format!("workflow {name} deleted\n"));
-    let gone = atlan(&sandbox, &["workflows", "find", "--id", &name]).await;
+    let gone = atlan_line(&sandbox, &format!("workflows find --id {name}")).await;
     gone.exits(3);
-    let deleted_json = atlan(
+    let deleted_json = atlan_line(
         &sandbox,
-        &["-o", "json", "workflows", "delete", CRAWLER, "--yes"],
+        &format!("-o json workflows delete {CRAWLER} --yes"),
     )
     .await;
     assert_eq!(
         deleted_json.json_lines(),
         [json!({"name": CRAWLER, "deleted": true})]
     );
-    let twice = atlan(&sandbox, &["workflows", "delete", CRAWLER, "--yes"]).await;
+    let twice = atlan_line(&sandbox, &format!("workflows delete {CRAWLER} --yes")).await;
     twice.exits(3);
 
     let not_json = scratch("not-a-workflow.json", "{\"metadata\": 3}");
-    let refused = atlan(&sandbox, &["workflows", "run", arg(&not_json)]).await;
+    let refused = atlan_line(&sandbox, &format!("workflows run {}", arg(&not_json))).await;
     refused.exits(2);
     refused.mentions("is not a workflow");
     refused.mentions("metadata");
@@ -282,20 +246,20 @@ async fn run_change_owner_and_delete() {
 async fn runs_are_read_listed_and_searched() {
     let (_clock, sandbox) = sandbox().await;
     let succeeded = format!("{MINER}-mzdza");
-    let get = atlan(&sandbox, &["runs", "get", &succeeded]).await;
+    let get = atlan_line(&sandbox, &format!("runs get {succeeded}")).await;
     insta::assert_snapshot!("runs_get_table", get.ok());
-    let get_json = atlan(&sandbox, &["-o", "json", "runs", "get", &succeeded]).await;
+    let get_json = atlan_line(&sandbox, &format!("-o json runs get {succeeded}")).await;
     get_json.ok();
     let run = &get_json.json_lines()[0];
     assert_eq!(run["metadata"]["name"], succeeded.as_str());
     assert_eq!(run["status"]["phase"], "Succeeded");
 
-    let missing = atlan(&sandbox, &["runs", "get", "nope-abcde"]).await;
+    let missing = atlan_line(&sandbox, "runs get nope-abcde").await;
     missing.exits(3);
 
-    let listed = atlan(
+    let listed = atlan_line(
         &sandbox,
-        &["runs", "list", "--workflow", MINER, "--phase", "succeeded"],
+        &format!("runs list --workflow {MINER} --phase succeeded"),
     )
     .await;
     insta::assert_snapshot!("runs_list_succeeded_table", listed.ok());
@@ -314,11 +278,7 @@ async fn runs_are_read_listed_and_searched() {
     assert!(phases.len() > 3, "{phases:?}");
     assert!(phases.contains(&json!("Running")) && phases.contains(&json!("Succeeded")));
 
-    let paged = atlan(
-        &sandbox,
-        &["runs", "list", "--workflow", MINER, "--size", "2"],
-    )
-    .await;
+    let paged = atlan_line(&sandbox, &format!("runs list --workflow {MINER} --size 2")).await;
     assert_eq!(paged.ok().lines().count(), 3, "a header and 2 runs");
     paged.mentions("more with --from 2");
 
@@ -385,26 +345,22 @@ async fn runs_are_read_listed_and_searched() {
 async fn latest_current_stop_and_their_errors() {
     let (clock, sandbox) = sandbox().await;
     let running = format!("{MINER}-9wfxz");
-    let current = atlan(&sandbox, &["runs", "current", "--workflow", MINER]).await;
+    let current = atlan_line(&sandbox, &format!("runs current --workflow {MINER}")).await;
     insta::with_settings!({ filters => elapsed_filter() }, {
         insta::assert_snapshot!("runs_current_table", current.ok());
     });
-    let latest = atlan(
-        &sandbox,
-        &["-o", "json", "runs", "latest", "--workflow", MINER],
-    )
-    .await;
+    let latest = atlan_line(&sandbox, &format!("-o json runs latest --workflow {MINER}")).await;
     latest.ok();
     assert_eq!(latest.json_lines()[0]["metadata"]["name"], running.as_str());
 
-    let stopped = atlan(&sandbox, &["-o", "json", "runs", "stop", &running]).await;
+    let stopped = atlan_line(&sandbox, &format!("-o json runs stop {running}")).await;
     stopped.ok();
     // As on a tenant (issue 21): the stop answers the run still Running with the shutdown set;
     // it is Failed with Argo's message a moment later.
     assert_eq!(stopped.json_lines()[0]["status"]["phase"], "Running");
     assert_eq!(stopped.json_lines()[0]["spec"]["shutdown"], "Stop");
     clock.advance(atlan_sandbox::DEFAULT_STOP_DELAY);
-    let ended = atlan(&sandbox, &["-o", "json", "runs", "get", &running]).await;
+    let ended = atlan_line(&sandbox, &format!("-o json runs get {running}")).await;
     assert_eq!(
         ended.json_lines()[0]["status"]["phase"],
         "Failed",
@@ -416,7 +372,7 @@ async fn latest_current_stop_and_their_errors() {
         "Stopped with strategy 'Stop'"
     );
 
-    let again = atlan(&sandbox, &["runs", "stop", &running]).await;
+    let again = atlan_line(&sandbox, &format!("runs stop {running}")).await;
     again.exits(1);
     assert!(
         again
@@ -428,7 +384,7 @@ async fn latest_current_stop_and_their_errors() {
     again.mentions("request id");
     assert_eq!(again.stdout, "");
 
-    let idle = atlan(&sandbox, &["runs", "current", "--workflow", MINER]).await;
+    let idle = atlan_line(&sandbox, &format!("runs current --workflow {MINER}")).await;
     assert_eq!(idle.code, 3, "nothing is going any more: {}", idle.stderr);
 
     sandbox
@@ -486,21 +442,13 @@ async fn monitor_exits_by_how_the_run_ends() {
 async fn schedules_are_added_listed_read_and_removed() {
     let (_clock, sandbox) = sandbox().await;
     let unscheduled = "csa-asset-export-basic-1700498054";
-    let before = atlan(&sandbox, &["-o", "json", "schedules", "list"]).await;
+    let before = atlan_line(&sandbox, "-o json schedules list").await;
     before.ok();
     let count = before.json_lines().len();
 
-    let added = atlan(
+    let added = atlan_line(
         &sandbox,
-        &[
-            "schedules",
-            "add",
-            unscheduled,
-            "--cron",
-            "15 4 * * 1",
-            "--timezone",
-            "Asia/Tokyo",
-        ],
+        &format!("schedules add {unscheduled} --cron '15 4 * * 1' --timezone Asia/Tokyo"),
     )
     .await;
     assert!(
@@ -508,15 +456,15 @@ async fn schedules_are_added_listed_read_and_removed() {
         "{}",
         added.stdout
     );
-    let got = atlan(&sandbox, &["schedules", "get", unscheduled]).await;
+    let got = atlan_line(&sandbox, &format!("schedules get {unscheduled}")).await;
     insta::assert_snapshot!("schedules_get_table", got.ok());
-    let listed = atlan(&sandbox, &["-o", "json", "schedules", "list"]).await;
+    let listed = atlan_line(&sandbox, "-o json schedules list").await;
     assert_eq!(listed.json_lines().len(), count + 1);
 
-    let removed = atlan(&sandbox, &["schedules", "remove", unscheduled]).await;
+    let removed = atlan_line(&sandbox, &format!("schedules remove {unscheduled}")).await;
     assert!(removed.ok().contains(unscheduled));
     assert_eq!(
-        atlan(&sandbox, &["schedules", "get", unscheduled])
+        atlan_line(&sandbox, &format!("schedules get {unscheduled}"))
             .await
             .code,
         3
@@ -564,10 +512,10 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     let id = created.json_lines()[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(created.json_lines()[0]["extra"]["role"], "[REDACTED]");
 
-    let got = atlan(&sandbox, &["credentials", "get", &id]).await;
+    let got = atlan_line(&sandbox, &format!("credentials get {id}")).await;
     assert!(got.ok().contains("snowflake-credential"));
     secrets(&got);
-    let seeded = atlan(&sandbox, &["credentials", "get", CREDENTIAL]).await;
+    let seeded = atlan_line(&sandbox, &format!("credentials get {CREDENTIAL}")).await;
     insta::assert_snapshot!("credentials_get_table", seeded.ok());
 
     let listed = atlan(
@@ -586,9 +534,9 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     secrets(&listed);
     let limited = atlan_line(&sandbox, "-o json credentials list --limit 2 --offset 1").await;
     assert_eq!(limited.json_lines().len(), 2);
-    let by_workflow = atlan(
+    let by_workflow = atlan_line(
         &sandbox,
-        &["-o", "json", "credentials", "list", "--workflow", CRAWLER],
+        &format!("-o json credentials list --workflow {CRAWLER}"),
     )
     .await;
     assert_eq!(by_workflow.json_lines()[0]["id"], CREDENTIAL);
@@ -616,11 +564,11 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     .await;
     assert!(tested.ok().contains("successful"));
     // A stored credential, tested by its GUID with what the server holds (issue 20).
-    let stored = atlan(&sandbox, &["credentials", "test", "--id", CREDENTIAL]).await;
+    let stored = atlan_line(&sandbox, &format!("credentials test --id {CREDENTIAL}")).await;
     assert!(stored.ok().contains("successful"), "{}", stored.stdout);
-    let stored_json = atlan(
+    let stored_json = atlan_line(
         &sandbox,
-        &["-o", "json", "credentials", "test", "--id", CREDENTIAL],
+        &format!("-o json credentials test --id {CREDENTIAL}"),
     )
     .await;
     assert_eq!(stored_json.json_lines()[0]["message"], "successful");
@@ -675,7 +623,12 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     updated.ok();
     assert_eq!(updated.json_lines()[0]["description"], "rotated");
 
-    let purged = atlan(&sandbox, &["credentials", "purge", &id, "--yes"]).await;
+    let purged = atlan_line(&sandbox, &format!("credentials purge {id} --yes")).await;
     assert_eq!(purged.ok(), format!("credential {id} purged\n"));
-    assert_eq!(atlan(&sandbox, &["credentials", "get", &id]).await.code, 3);
+    assert_eq!(
+        atlan_line(&sandbox, &format!("credentials get {id}"))
+            .await
+            .code,
+        3
+    );
 }

@@ -9,16 +9,15 @@ use atlan_workflows::query::workflows::{self as searches, TimeBounds};
 use atlan_workflows::{WorkflowPackage, WorkflowPhase};
 use common::{
     CRAWLER, CREDENTIAL, MINER, arg, atlan, atlan_alone, atlan_line, fixture, sandbox, scratch,
+    shell_words,
 };
 use serde_json::{Value, json};
 
-/// The request `atlanctl --dry-run ARGS` prints, checked for shape.
-async fn dry_run(args: &[&str]) -> Value {
-    let mut full = vec!["--dry-run"];
-    full.extend_from_slice(args);
-    let output = atlan_alone(&full).await;
-    assert_eq!(output.code, 0, "{args:?}: {}", output.stderr);
-    assert_eq!(output.stderr, "", "{args:?}");
+/// The request `atlanctl --dry-run LINE` prints, checked for shape.
+async fn dry_run(line: &str) -> Value {
+    let output = atlan_alone(&shell_words(&format!("--dry-run {line}"))).await;
+    assert_eq!(output.code, 0, "{line}: {}", output.stderr);
+    assert_eq!(output.stderr, "", "{line}");
     assert_eq!(
         output.stdout.lines().count(),
         1,
@@ -50,168 +49,92 @@ async fn every_command_prints_its_first_request() {
     update["id"] = json!(CREDENTIAL);
     let update = scratch("dry-run-update.json", &update.to_string());
     let succeeded = format!("{MINER}-mzdza");
-    let commands: Vec<(&str, Vec<&str>)> = vec![
+    let commands: Vec<(&str, String)> = vec![
         (
             "workflows_find_id",
-            vec!["workflows", "find", "--id", CRAWLER],
+            format!("workflows find --id {CRAWLER}"),
         ),
         (
             "workflows_find_type",
-            vec![
-                "workflows",
-                "find",
-                "--type",
-                "atlan-snowflake-miner",
-                "--max",
-                "3",
-            ],
+            "workflows find --type atlan-snowflake-miner --max 3".to_owned(),
         ),
         (
             "workflows_update",
-            vec![
-                "workflows",
-                "update",
-                CRAWLER,
-                "--set",
-                "enable-lineage=true",
-            ],
+            format!("workflows update {CRAWLER} --set enable-lineage=true"),
         ),
-        ("workflows_run", vec!["workflows", "run", arg(&workflow)]),
+        ("workflows_run", format!("workflows run {}", arg(&workflow))),
         (
             "workflows_run_scheduled",
-            vec![
-                "workflows",
-                "run",
-                arg(&workflow),
-                "--cron",
-                "0 2 * * *",
-                "--timezone",
-                "UTC",
-            ],
+            format!("workflows run {} --cron '0 2 * * *' --timezone UTC", arg(&workflow)),
         ),
         (
             "workflows_rerun",
-            vec!["workflows", "rerun", CRAWLER, "--allow-concurrent"],
+            format!("workflows rerun {CRAWLER} --allow-concurrent"),
         ),
-        ("workflows_delete", vec!["workflows", "delete", CRAWLER]),
+        ("workflows_delete", format!("workflows delete {CRAWLER}")),
         (
             "workflows_change_owner",
-            vec![
-                "workflows",
-                "change-owner",
-                CRAWLER,
-                "--username",
-                "jane.doe",
-            ],
+            format!("workflows change-owner {CRAWLER} --username jane.doe"),
         ),
-        ("runs_get", vec!["runs", "get", &succeeded]),
-        ("runs_list", vec!["runs", "list", "--workflow", MINER]),
+        ("runs_get", format!("runs get {succeeded}")),
+        ("runs_list", format!("runs list --workflow {MINER}")),
         (
             "runs_list_phase",
-            vec![
-                "runs",
-                "list",
-                "--workflow",
-                MINER,
-                "--phase",
-                "Running",
-                "--from",
-                "10",
-                "--size",
-                "5",
-            ],
+            format!("runs list --workflow {MINER} --phase Running --from 10 --size 5"),
         ),
         (
             "runs_search",
-            vec![
-                "runs",
-                "search",
-                "--status",
-                "Succeeded,Failed",
-                "--started-since",
-                "now-6h",
-                "--finished-since",
-                "now-1h",
-            ],
+            "runs search --status Succeeded,Failed --started-since now-6h --finished-since now-1h".to_owned(),
         ),
         (
             "runs_search_before",
-            vec![
-                "runs",
-                "search",
-                "--status",
-                "Error",
-                "--started-since",
-                "2026-01-01T00:00:00Z",
-                "--started-before",
-                "now/d",
-                "--finished-before",
-                "now-1h",
-                "--all",
-            ],
+            "runs search --status Error --started-since 2026-01-01T00:00:00Z --started-before now/d --finished-before now-1h --all".to_owned(),
         ),
-        ("runs_latest", vec!["runs", "latest", "--workflow", MINER]),
-        ("runs_current", vec!["runs", "current", "--workflow", MINER]),
-        ("runs_stop", vec!["runs", "stop", &succeeded]),
+        ("runs_latest", format!("runs latest --workflow {MINER}")),
+        ("runs_current", format!("runs current --workflow {MINER}")),
+        ("runs_stop", format!("runs stop {succeeded}")),
         (
             "runs_monitor_workflow",
-            vec!["runs", "monitor", "--workflow", MINER],
+            format!("runs monitor --workflow {MINER}"),
         ),
-        ("runs_monitor_run", vec!["runs", "monitor", &succeeded]),
+        ("runs_monitor_run", format!("runs monitor {succeeded}")),
         (
             "schedules_add",
-            vec![
-                "schedules",
-                "add",
-                CRAWLER,
-                "--cron",
-                "0 2 * * *",
-                "--timezone",
-                "UTC",
-            ],
+            format!("schedules add {CRAWLER} --cron '0 2 * * *' --timezone UTC"),
         ),
-        ("schedules_remove", vec!["schedules", "remove", CRAWLER]),
-        ("schedules_list", vec!["schedules", "list"]),
-        ("schedules_get", vec!["schedules", "get", CRAWLER]),
+        ("schedules_remove", format!("schedules remove {CRAWLER}")),
+        ("schedules_list", "schedules list".to_owned()),
+        ("schedules_get", format!("schedules get {CRAWLER}")),
         (
             "credentials_create",
-            vec!["credentials", "create", "--file", arg(&credential)],
+            format!("credentials create --file {}", arg(&credential)),
         ),
-        ("credentials_get", vec!["credentials", "get", CREDENTIAL]),
+        ("credentials_get", format!("credentials get {CREDENTIAL}")),
         (
             "credentials_list",
-            vec![
-                "credentials",
-                "list",
-                "--filter",
-                "{\"connector\":\"snowflake\"}",
-                "--limit",
-                "5",
-                "--offset",
-                "10",
-                "--workflow",
-                CRAWLER,
-            ],
+            format!(
+                r#"credentials list --filter '{{"connector":"snowflake"}}' --limit 5 --offset 10 --workflow {CRAWLER}"#
+            ),
         ),
         (
             "credentials_test",
-            vec!["credentials", "test", "--file", arg(&credential)],
+            format!("credentials test --file {}", arg(&credential)),
         ),
         (
             "credentials_test_id",
-            vec!["credentials", "test", "--id", CREDENTIAL],
+            format!("credentials test --id {CREDENTIAL}"),
         ),
         (
             "credentials_update",
-            vec!["credentials", "update", "--file", arg(&update)],
+            format!("credentials update --file {}", arg(&update)),
         ),
         (
             "credentials_purge",
-            vec!["credentials", "purge", CREDENTIAL, "--force"],
+            format!("credentials purge {CREDENTIAL} --force"),
         ),
         (
             "workflows_rerun_default",
-            vec!["workflows", "rerun", CRAWLER],
+            format!("workflows rerun {CRAWLER}"),
         ),
     ];
     for (name, args) in commands {
@@ -229,56 +152,29 @@ async fn search_bodies_are_what_the_query_builder_builds() {
     let body = |search: atlan_workflows::query::Search| serde_json::to_value(search).unwrap();
     let cases = [
         (
-            dry_run(&["workflows", "find", "--id", CRAWLER]).await,
+            dry_run(&format!("workflows find --id {CRAWLER}")).await,
             body(searches::find_by_id(CRAWLER).unwrap()),
         ),
         (
-            dry_run(&[
-                "workflows",
-                "find",
-                "--type",
-                "atlan-snowflake",
-                "--max",
-                "7",
-            ])
+            dry_run(&"workflows find --type atlan-snowflake --max 7".to_owned())
             .await,
             body(searches::find_by_type(WorkflowPackage::Snowflake, 7).unwrap()),
         ),
         (
-            dry_run(&["runs", "get", "r-abcde"]).await,
+            dry_run(&"runs get r-abcde".to_owned()).await,
             body(searches::find_run_by_id("r-abcde").unwrap()),
         ),
         (
-            dry_run(&[
-                "runs",
-                "list",
-                "--workflow",
-                MINER,
-                "--phase",
-                "failed",
-                "--from",
-                "4",
-                "--size",
-                "2",
-            ])
+            dry_run(&format!("runs list --workflow {MINER} --phase failed --from 4 --size 2"))
             .await,
             body(searches::runs_by_phase(MINER, &WorkflowPhase::Failed, 4, 2).unwrap()),
         ),
         (
-            dry_run(&["runs", "list", "--workflow", MINER]).await,
+            dry_run(&format!("runs list --workflow {MINER}")).await,
             body(searches::runs_of_workflow(MINER, 0, 100).unwrap()),
         ),
         (
-            dry_run(&[
-                "runs",
-                "search",
-                "--status",
-                "Succeeded,Failed",
-                "--started-since",
-                "now-6h",
-                "--finished-since",
-                "now-1h",
-            ])
+            dry_run(&"runs search --status Succeeded,Failed --started-since now-6h --finished-since now-1h".to_owned())
             .await,
             body(
                 searches::runs_by_status_and_time(
@@ -292,14 +188,7 @@ async fn search_bodies_are_what_the_query_builder_builds() {
             ),
         ),
         (
-            dry_run(&[
-                "runs",
-                "search",
-                "--status",
-                "Running",
-                "--finished-before",
-                "now",
-            ])
+            dry_run(&"runs search --status Running --finished-before now".to_owned())
             .await,
             body(
                 searches::runs_by_status_and_time(
@@ -313,11 +202,11 @@ async fn search_bodies_are_what_the_query_builder_builds() {
             ),
         ),
         (
-            dry_run(&["runs", "latest", "--workflow", MINER]).await,
+            dry_run(&format!("runs latest --workflow {MINER}")).await,
             body(searches::latest_run(MINER).unwrap()),
         ),
         (
-            dry_run(&["runs", "current", "--workflow", MINER]).await,
+            dry_run(&format!("runs current --workflow {MINER}")).await,
             body(searches::current_run(MINER).unwrap()),
         ),
     ];
@@ -349,19 +238,15 @@ async fn a_dry_run_redacts_secrets_and_shows_the_rest() {
 
 #[tokio::test]
 async fn the_route_comes_from_the_option() {
-    let request = dry_run(&[
-        "--route",
-        "package-workflows",
-        "workflows",
-        "delete",
-        CRAWLER,
-    ])
+    let request = dry_run(&format!(
+        "--route package-workflows workflows delete {CRAWLER}"
+    ))
     .await;
     assert_eq!(
         request["path"],
         format!("/api/service/package-workflows/{CRAWLER}/archive")
     );
-    let request = dry_run(&["workflows", "delete", CRAWLER]).await;
+    let request = dry_run(&format!("workflows delete {CRAWLER}")).await;
     assert_eq!(
         request["path"],
         format!("/api/service/workflows/{CRAWLER}/archive"),

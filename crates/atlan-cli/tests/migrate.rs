@@ -45,9 +45,9 @@ async fn the_demo_tenant_plans_with_a_report_and_each_line_names_its_fields() {
     let dir = scratch("plan");
     let report = dir.join("plan.md");
     let report_text = report.display().to_string();
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &["-o", "json", "migrate", "plan", "--report", &report_text],
+        &format!("-o json migrate plan --report {report_text}"),
     )
     .await;
     assert_eq!(
@@ -107,11 +107,7 @@ async fn the_demo_tenant_plans_with_a_report_and_each_line_names_its_fields() {
     )
     .await;
     one.ok();
-    let unknown = atlan(
-        &sandbox,
-        &["migrate", "plan", "--workflow", "atlan-nothing-1000000000"],
-    )
-    .await;
+    let unknown = atlan_line(&sandbox, "migrate plan --workflow atlan-nothing-1000000000").await;
     assert_eq!(unknown.code, 3, "{}", unknown.stderr);
 }
 
@@ -226,11 +222,7 @@ async fn apply_creates_once_verify_compares_and_archive_waits_for_the_app_workfl
             "{line}"
         );
     }
-    let gone = atlan(
-        &sandbox,
-        &["workflows", "find", "--id", "atlan-snowflake-1714638976"],
-    )
-    .await;
+    let gone = atlan_line(&sandbox, "workflows find --id atlan-snowflake-1714638976").await;
     assert_ne!(gone.code, 0, "archived: {}", gone.stdout);
     assert_eq!(
         apps_named(&sandbox, "atlan-snowflake-1714638976")
@@ -383,9 +375,12 @@ async fn a_report_writes_no_escape_sequence_from_a_parameter_value() {
     let workflow = "atlan-snowflake-1714638976";
     let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}gnp.exe";
     let set = format!("extract-strategy={hostile}");
-    atlan(&sandbox, &["workflows", "update", workflow, "--set", &set])
-        .await
-        .ok();
+    atlan_line(
+        &sandbox,
+        &format!("workflows update {workflow} --set {set}"),
+    )
+    .await
+    .ok();
     let dir = scratch("report-escapes");
     let report = dir.join("plan.md");
     let report_text = report.display().to_string();

@@ -173,7 +173,7 @@ async fn an_address_in_use_is_exit_1_and_a_zero_interval_a_usage_error() {
     out.exits(2);
     let out = atlan_alone(&["--dry-run", "exporter"]).await;
     out.exits(2).mentions("--dry-run");
-    let out = atlan_alone(&words(
+    let out = atlan_alone(&shell_words(
         "watch --notify ftp://hooks.example.com/secret-token-1",
     ))
     .await;

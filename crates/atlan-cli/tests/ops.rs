@@ -65,7 +65,7 @@ async fn explain_names_the_failed_step_its_cause_exit_code_and_log() {
         .unwrap();
     let failed = rerun(&sandbox, &clock).await;
 
-    let out = atlan(&sandbox, &["-o", "json", "runs", "explain", &failed]).await;
+    let out = atlan_line(&sandbox, &format!("-o json runs explain {failed}")).await;
     out.ok();
     let explained = &out.json_lines()[0];
     assert_eq!(explained["run"], failed.as_str());
@@ -95,7 +95,7 @@ async fn explain_names_the_failed_step_its_cause_exit_code_and_log() {
     );
 
     // For people: the tree with the failed step marked.
-    let table = atlan(&sandbox, &["runs", "explain", &failed]).await;
+    let table = atlan_line(&sandbox, &format!("runs explain {failed}")).await;
     assert!(table.ok().contains("<- failed step"), "{}", table.stdout);
     assert!(
         table.stdout.contains("cause      credential"),
@@ -104,7 +104,7 @@ async fn explain_names_the_failed_step_its_cause_exit_code_and_log() {
     );
 
     // A success is explained as such; a run that does not exist exits 3 with its name.
-    let ok = atlan(&sandbox, &["-o", "json", "runs", "explain", &succeeded]).await;
+    let ok = atlan_line(&sandbox, &format!("-o json runs explain {succeeded}")).await;
     ok.ok();
     let ok = &ok.json_lines()[0];
     assert_eq!(
@@ -112,7 +112,7 @@ async fn explain_names_the_failed_step_its_cause_exit_code_and_log() {
         (Some("Succeeded"), &Value::Null)
     );
     assert_eq!(ok["failed_step"], Value::Null);
-    atlan(&sandbox, &["runs", "explain", "no-such-run-abcde"])
+    atlan_line(&sandbox, "runs explain no-such-run-abcde")
         .await
         .exits(3)
         .mentions("no-such-run-abcde");
@@ -125,14 +125,14 @@ async fn explain_reads_an_app_run_through_the_asset_search() {
         .faults()
         .add(FaultRule::fail_at(APP, "transform", FailureCause::OutOfMemory).times(1))
         .unwrap();
-    let submitted = atlan(&sandbox, &["-o", "json", "apps", "submit", APP]).await;
+    let submitted = atlan_line(&sandbox, &format!("-o json apps submit {APP}")).await;
     submitted.ok();
     let run_id = submitted.json_lines()[0]["run_id"]
         .as_str()
         .unwrap()
         .to_owned();
     clock.advance(Duration::from_secs(120));
-    let out = atlan(&sandbox, &["-o", "json", "runs", "explain", &run_id]).await;
+    let out = atlan_line(&sandbox, &format!("-o json runs explain {run_id}")).await;
     out.ok();
     let explained = &out.json_lines()[0];
     assert_eq!(explained["api"], "apps");
@@ -155,20 +155,20 @@ async fn explain_answers_for_an_app_run_the_asset_search_does_not_show_yet() {
         .faults()
         .add(FaultRule::index_lag(APP, Duration::from_secs(3600)))
         .unwrap();
-    let submitted = atlan(&sandbox, &["-o", "json", "apps", "submit", APP]).await;
+    let submitted = atlan_line(&sandbox, &format!("-o json apps submit {APP}")).await;
     submitted.ok();
     let run_id = submitted.json_lines()[0]["run_id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let out = atlan(&sandbox, &["-o", "json", "runs", "explain", &run_id]).await;
+    let out = atlan_line(&sandbox, &format!("-o json runs explain {run_id}")).await;
     out.ok();
     let explained = &out.json_lines()[0];
     assert_eq!(explained["api"], "apps");
     assert_eq!(explained["workflow"], APP);
     assert_eq!(explained["cause"], Value::Null, "not ended: {explained}");
     assert_eq!(explained["steps"], serde_json::json!([]));
-    atlan(&sandbox, &["runs", "explain", ".."]).await.exits(3);
+    atlan_line(&sandbox, "runs explain ..").await.exits(3);
 }
 
 #[tokio::test]
@@ -186,18 +186,20 @@ async fn stats_count_a_known_mix_of_both_apis_in_the_window() {
         .faults()
         .add(FaultRule::fail_at(APP, "extract", FailureCause::StepError).times(1))
         .unwrap();
-    atlan(&sandbox, &["apps", "submit", APP]).await.ok();
+    atlan_line(&sandbox, &format!("apps submit {APP}"))
+        .await
+        .ok();
     clock.advance(Duration::from_secs(120));
     // A run still going at the end of the window.
-    atlan(&sandbox, &["workflows", "rerun", CRAWLER]).await.ok();
+    atlan_line(&sandbox, &format!("workflows rerun {CRAWLER}"))
+        .await
+        .ok();
     clock.advance(Duration::from_secs(5));
 
     let at = now(&clock);
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &[
-            "-o", "json", "runs", "stats", "--since", &since, "--now", &at,
-        ],
+        &format!("-o json runs stats --since {since} --now {at}"),
     )
     .await;
     out.ok();
@@ -239,11 +241,9 @@ async fn stats_count_a_known_mix_of_both_apis_in_the_window() {
     assert_eq!(rows[0]["failure_streak"], 1, "worst first: {rows:?}");
 
     // Filters, and what is wrong with them.
-    let legacy = atlan(
+    let legacy = atlan_line(
         &sandbox,
-        &[
-            "-o", "json", "runs", "stats", "--since", &since, "--now", &at, "--api", "legacy",
-        ],
+        &format!("-o json runs stats --since {since} --now {at} --api legacy"),
     )
     .await;
     legacy.ok();
@@ -284,7 +284,7 @@ async fn doctor_finds_each_problem_once_and_tests_each_credential_once() {
         .unwrap();
     rerun(&sandbox, &clock).await;
     let at = now(&clock);
-    let out = atlan(&sandbox, &["-o", "json", "doctor", "--now", &at]).await;
+    let out = atlan_line(&sandbox, &format!("-o json doctor --now {at}")).await;
     out.exits(1).mentions("doctor found");
     let findings = out.json_lines();
     let has = |check: &str, workflow: &str| {
@@ -335,11 +335,9 @@ async fn doctor_exits_0_when_nothing_is_an_error() {
     let (clock, sandbox) = sandbox().await;
     let at = now(&clock);
     // The app workflows from now on: nothing has run or failed yet, every credential passes.
-    let out = atlan(
+    let out = atlan_line(
         &sandbox,
-        &[
-            "-o", "json", "doctor", "--api", "apps", "--since", &at, "--now", &at,
-        ],
+        &format!("-o json doctor --api apps --since {at} --now {at}"),
     )
     .await;
     out.ok();
@@ -361,17 +359,9 @@ async fn runs_a_schedule_started_count_and_are_not_missed() {
     let since = now(&clock);
     // The miner reads what the crawler crawls, and is due at the same instants.
     for workflow in [CRAWLER, MINER] {
-        atlan(
+        atlan_line(
             &sandbox,
-            &[
-                "schedules",
-                "add",
-                workflow,
-                "--cron",
-                "*/10 * * * *",
-                "--timezone",
-                "UTC",
-            ],
+            &format!("schedules add {workflow} --cron '*/10 * * * *' --timezone UTC"),
         )
         .await
         .ok();
@@ -392,11 +382,9 @@ async fn runs_a_schedule_started_count_and_are_not_missed() {
         "one run every 10 minutes, found though no user started them"
     );
     assert_eq!(rows[0]["succeeded"], 6);
-    let doctor = atlan(
+    let doctor = atlan_line(
         &sandbox,
-        &[
-            "-o", "json", "doctor", "--api", "legacy", "--since", &since, "--now", &at,
-        ],
+        &format!("-o json doctor --api legacy --since {since} --now {at}"),
     )
     .await;
     let findings = doctor.json_lines();

@@ -20,17 +20,8 @@ fn unwritable(name: &str) -> (String, std::path::PathBuf) {
 }
 
 /// `runs rerun --failed` over the seed's window, without asking, with `journal`.
-fn rerun(journal: &str) -> Vec<&str> {
-    vec![
-        "runs",
-        "rerun",
-        "--failed",
-        "--since",
-        SINCE,
-        "--yes",
-        "--journal",
-        journal,
-    ]
+fn rerun(journal: &str) -> String {
+    format!("runs rerun --failed --since {SINCE} --yes --journal {journal}")
 }
 
 /// The requests a preview printed on stdout.
@@ -55,43 +46,29 @@ async fn each_bulk_dry_run_shows_its_changes_and_changes_nothing() {
     let (journal, parent) = unwritable("previews");
     let state = |sandbox: &atlan_sandbox::SandboxHandle| sandbox.counts();
     let before = state(&sandbox);
-    let crons = atlan(&sandbox, &["-o", "json", "schedules", "list"]).await;
-    let cases: Vec<(Vec<&str>, &str)> = vec![
+    let crons = atlan_line(&sandbox, "-o json schedules list").await;
+    let cases = [
         (rerun(&journal), "/api/service/workflows/submit"),
         (
-            [
-                words("schedules suspend --all --yes --journal"),
-                vec![&journal],
-            ]
-            .concat(),
+            format!("schedules suspend --all --yes --journal {journal}"),
             "/api/service/workflows/",
         ),
         (
-            [
-                words("apps schedules suspend --all --yes --journal"),
-                vec![&journal],
-            ]
-            .concat(),
+            format!("apps schedules suspend --all --yes --journal {journal}"),
             "/api/service/v1/app/prod-snowflake-0c4f9a1e",
         ),
         (
-            [
-                words("migrate apply --package atlan-snowflake --yes --journal"),
-                vec![&journal],
-            ]
-            .concat(),
+            format!("migrate apply --package atlan-snowflake --yes --journal {journal}"),
             "/api/service/v1/app",
         ),
         (
-            words("credentials purge e39626c9-4bae-49af-a674-8e8a9b31f6ab --yes"),
+            "credentials purge e39626c9-4bae-49af-a674-8e8a9b31f6ab --yes".to_owned(),
             "/api/service/credentials/e39626c9-4bae-49af-a674-8e8a9b31f6ab/archive",
         ),
     ];
     for (args, path) in &cases {
         for mode in ["--dry-run", "--dry-run=writes"] {
-            let mut line = vec![mode];
-            line.extend_from_slice(args);
-            let out = atlan(&sandbox, &line).await;
+            let out = atlan_line(&sandbox, &format!("{mode} {args}")).await;
             out.ok();
             out.mentions("nothing was sent");
             let shown = requests(&out);
@@ -99,16 +76,16 @@ async fn each_bulk_dry_run_shows_its_changes_and_changes_nothing() {
                 shown
                     .iter()
                     .any(|request| request["path"].as_str().unwrap().starts_with(path)),
-                "{line:?}: {}",
+                "{mode} {args}: {}",
                 out.stdout
             );
         }
     }
     assert_eq!(state(&sandbox), before, "nothing changed");
-    let after = atlan(&sandbox, &["-o", "json", "schedules", "list"]).await;
+    let after = atlan_line(&sandbox, "-o json schedules list").await;
     assert_eq!(after.stdout, crons.stdout, "no schedule was suspended");
     assert!(parent.is_file(), "no journal was written");
-    let apps = atlan(&sandbox, &["-o", "json", "apps", "list", "--all"]).await;
+    let apps = atlan_line(&sandbox, "-o json apps list --all").await;
     assert_eq!(apps.json_lines().len(), 3, "no app workflow was created");
 }
 
@@ -117,7 +94,7 @@ async fn a_dry_run_is_not_stopped_by_an_interrupted_batchs_journal() {
     let (_clock, sandbox) = sandbox().await;
     let journal = scratch("interrupted-rerun.jsonl", "{\"record\":\"header\"}\n");
     let journal = journal.display().to_string();
-    let out = atlan(&sandbox, &[&["--dry-run"][..], &rerun(&journal)].concat()).await;
+    let out = atlan_line(&sandbox, &format!("--dry-run {}", rerun(&journal))).await;
     out.ok();
     assert_eq!(
         requests(&out).len(),
@@ -125,6 +102,6 @@ async fn a_dry_run_is_not_stopped_by_an_interrupted_batchs_journal() {
         "the two planted failures: {}",
         out.stdout
     );
-    let real = atlan(&sandbox, &rerun(&journal)).await;
+    let real = atlan_line(&sandbox, &rerun(&journal)).await;
     real.exits(1).mentions("interrupted batch");
 }

@@ -33,7 +33,7 @@ async fn a_purge_asks_on_a_terminal_naming_the_credential_and_needs_yes_without_
     let (_clock, sandbox) = sandbox().await;
     let guid = unused_credential(&sandbox).await;
 
-    let out = atlan(&sandbox, &["credentials", "purge", &guid]).await;
+    let out = atlan_line(&sandbox, &format!("credentials purge {guid}")).await;
     out.exits(2).mentions("--yes").mentions(&guid);
     assert!(exists(&sandbox, &guid).await, "nothing was purged");
 
@@ -68,7 +68,7 @@ async fn a_purge_asks_on_a_terminal_naming_the_credential_and_needs_yes_without_
 #[tokio::test]
 async fn a_credential_in_use_is_not_purged_unless_forced() {
     let (_clock, sandbox) = sandbox().await;
-    let out = atlan(&sandbox, &["credentials", "purge", CREDENTIAL, "--yes"]).await;
+    let out = atlan_line(&sandbox, &format!("credentials purge {CREDENTIAL} --yes")).await;
     out.exits(1)
         .mentions("was not purged")
         .mentions("atlan-snowflake-1714638976 (legacy)")
@@ -76,9 +76,9 @@ async fn a_credential_in_use_is_not_purged_unless_forced() {
         .mentions("--force");
     assert!(exists(&sandbox, CREDENTIAL).await);
 
-    let forced = atlan(
+    let forced = atlan_line(
         &sandbox,
-        &["credentials", "purge", CREDENTIAL, "--force", "--yes"],
+        &format!("credentials purge {CREDENTIAL} --force --yes"),
     )
     .await;
     forced.ok();
@@ -96,26 +96,23 @@ async fn an_api_that_cannot_be_read_stops_a_purge_and_is_named() {
             404,
         ))
         .unwrap();
-    let out = atlan(&sandbox, &["credentials", "purge", &guid, "--yes"]).await;
+    let out = atlan_line(&sandbox, &format!("credentials purge {guid} --yes")).await;
     out.exits(1)
         .mentions("the legacy API's workflows could not be read")
         .mentions("404");
     assert!(exists(&sandbox, &guid).await);
-    atlan(
-        &sandbox,
-        &["credentials", "purge", &guid, "--yes", "--force"],
-    )
-    .await
-    .ok();
+    atlan_line(&sandbox, &format!("credentials purge {guid} --yes --force"))
+        .await
+        .ok();
     assert!(!exists(&sandbox, &guid).await);
 }
 
 #[tokio::test]
 async fn deletes_ask_on_a_terminal_and_need_yes_without_one() {
     let (_clock, sandbox) = sandbox().await;
-    let out = atlan(&sandbox, &["workflows", "delete", CRAWLER]).await;
+    let out = atlan_line(&sandbox, &format!("workflows delete {CRAWLER}")).await;
     out.exits(2).mentions("--yes").mentions(CRAWLER);
-    let out = atlan(&sandbox, &["apps", "delete", "athena-analytics-7d21c0b4"]).await;
+    let out = atlan_line(&sandbox, "apps delete athena-analytics-7d21c0b4").await;
     out.exits(2).mentions("--yes");
 
     let declined = Terminal::start(&sandbox, &["workflows", "delete", CRAWLER]);
@@ -128,7 +125,7 @@ async fn deletes_ask_on_a_terminal_and_need_yes_without_one() {
     );
     declined.type_line("no");
     assert_eq!(declined.finish().await.0, 0);
-    atlan(&sandbox, &["workflows", "find", "--id", CRAWLER])
+    atlan_line(&sandbox, &format!("workflows find --id {CRAWLER}"))
         .await
         .ok();
 
@@ -143,14 +140,14 @@ async fn deletes_ask_on_a_terminal_and_need_yes_without_one() {
     agreed.type_line("y");
     let (code, screen) = agreed.finish().await;
     assert_eq!(code, 0, "{screen}");
-    let gone = atlan(&sandbox, &["apps", "get", "athena-analytics-7d21c0b4"]).await;
+    let gone = atlan_line(&sandbox, "apps get athena-analytics-7d21c0b4").await;
     gone.exits(3);
 }
 
 #[tokio::test]
 async fn a_rerun_starts_nothing_while_a_run_is_under_way_unless_asked() {
     let (_clock, sandbox) = sandbox().await;
-    let first = atlan(&sandbox, &["-o", "json", "workflows", "rerun", CRAWLER]).await;
+    let first = atlan_line(&sandbox, &format!("-o json workflows rerun {CRAWLER}")).await;
     first.ok();
     let first_run = first.json_lines()[0]["metadata"]["name"]
         .as_str()
@@ -172,7 +169,7 @@ async fn a_rerun_starts_nothing_while_a_run_is_under_way_unless_asked() {
         assert_eq!(again.json_lines()[0]["started"], false);
         again.mentions("not started another");
     }
-    let table = atlan(&sandbox, &["workflows", "rerun", CRAWLER]).await;
+    let table = atlan_line(&sandbox, &format!("workflows rerun {CRAWLER}")).await;
     assert!(
         table.ok().contains(&first_run) && table.stdout.contains("Pending"),
         "{}",

@@ -87,7 +87,7 @@ async fn a_legacy_schedule_suspends_shows_as_suspended_and_resumes_exactly() {
     let (_clock, sandbox) = sandbox().await;
     let before = listed(&sandbox).await;
     let (workflow, cron, timezone, _) = before[0].clone();
-    let out = atlan(&sandbox, &["-o", "json", "schedules", "suspend", &workflow]).await;
+    let out = atlan_line(&sandbox, &format!("-o json schedules suspend {workflow}")).await;
     out.ok();
     let line = &out.json_lines()[0];
     assert_eq!(line["action"], "suspended");
@@ -113,11 +113,11 @@ async fn a_legacy_schedule_suspends_shows_as_suspended_and_resumes_exactly() {
         .to_owned();
     assert!(row.trim_end().ends_with("suspended"), "{row}");
 
-    let out = atlan(&sandbox, &["schedules", "resume", &workflow]).await;
+    let out = atlan_line(&sandbox, &format!("schedules resume {workflow}")).await;
     assert!(out.ok().contains("resumed"), "{}", out.stdout);
     assert_eq!(listed(&sandbox).await, before, "restored exactly");
 
-    let again = atlan(&sandbox, &["schedules", "resume", &workflow]).await;
+    let again = atlan_line(&sandbox, &format!("schedules resume {workflow}")).await;
     assert_eq!(again.code, 1, "{}", again.stderr);
     assert!(
         again.stderr.contains("no suspended schedule"),
@@ -131,18 +131,14 @@ async fn a_legacy_schedule_suspends_shows_as_suspended_and_resumes_exactly() {
     );
     assert_eq!(listed(&sandbox).await, before);
 
-    let unknown = atlan(
-        &sandbox,
-        &["schedules", "suspend", "atlan-nothing-1000000000"],
-    )
-    .await;
+    let unknown = atlan_line(&sandbox, "schedules suspend atlan-nothing-1000000000").await;
     assert_eq!(unknown.code, 3, "{}", unknown.stderr);
 }
 
 #[tokio::test]
 async fn every_trigger_of_an_app_workflow_suspends_and_resumes() {
     let (_clock, sandbox) = sandbox().await;
-    let list = atlan(&sandbox, &["-o", "json", "apps", "list"]).await;
+    let list = atlan_line(&sandbox, "-o json apps list").await;
     let slug = list
         .json_lines()
         .iter()
@@ -153,37 +149,24 @@ async fn every_trigger_of_an_app_workflow_suspends_and_resumes() {
         })
         .and_then(|workflow| workflow["slug"].as_str().map(str::to_owned))
         .expect("a scheduled app workflow");
-    atlan(
+    atlan_line(
         &sandbox,
-        &[
-            "apps",
-            "schedules",
-            "add",
-            &slug,
-            "--cron",
-            "*/15 * * * *",
-            "--timezone",
-            "Asia/Tokyo",
-        ],
+        &format!("apps schedules add {slug} --cron '*/15 * * * *' --timezone Asia/Tokyo"),
     )
     .await
     .ok();
     let before = triggers(&sandbox, &slug).await;
     assert!(before.len() >= 2);
-    let out = atlan(
-        &sandbox,
-        &["-o", "json", "apps", "schedules", "suspend", &slug],
-    )
-    .await;
+    let out = atlan_line(&sandbox, &format!("-o json apps schedules suspend {slug}")).await;
     out.ok();
     let line = &out.json_lines()[0];
     assert_eq!(line["action"], "suspended");
     assert_eq!(line["schedules"].as_array().unwrap().len(), before.len());
     assert!(triggers(&sandbox, &slug).await.is_empty());
-    let out = atlan(&sandbox, &["apps", "schedules", "resume", &slug]).await;
+    let out = atlan_line(&sandbox, &format!("apps schedules resume {slug}")).await;
     out.ok();
     assert_eq!(triggers(&sandbox, &slug).await, before);
-    let never = atlan(&sandbox, &["apps", "schedules", "resume", &slug]).await;
+    let never = atlan_line(&sandbox, &format!("apps schedules resume {slug}")).await;
     assert_eq!(never.code, 1, "{}", never.stderr);
     assert_eq!(triggers(&sandbox, &slug).await, before);
 }
@@ -196,9 +179,9 @@ async fn a_bulk_suspend_needs_yes_journals_and_a_bulk_resume_restores_everything
     let path = journal("bulk");
     let path_text = path.display().to_string();
 
-    let refused = atlan(
+    let refused = atlan_line(
         &sandbox,
-        &["schedules", "suspend", "--all", "--journal", &path_text],
+        &format!("schedules suspend --all --journal {path_text}"),
     )
     .await;
     assert_eq!(refused.code, 2, "{}", refused.stderr);

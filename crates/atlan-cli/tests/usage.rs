@@ -12,7 +12,7 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{KEY, MINER, atlan, atlan_alone, command, sandbox, words};
+use common::{KEY, MINER, atlan, atlan_alone, command, sandbox, shell_words};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 #[tokio::test]
@@ -36,7 +36,7 @@ async fn with_nowhere_to_connect_it_says_how_to_pick() {
 
 #[tokio::test]
 async fn the_readme_command_shows_a_table_of_runs_from_the_embedded_sandbox() {
-    let output = atlan_alone(&words(
+    let output = atlan_alone(&shell_words(
         "--sandbox runs search --status Succeeded,Failed --started-since now-7d",
     ))
     .await;
@@ -192,7 +192,7 @@ async fn bad_values_are_usage_errors_that_name_the_option() {
             .stderr
             .contains("cannot read /nonexistent/w.json")
     );
-    let paging = atlan_alone(&words(&format!(
+    let paging = atlan_alone(&shell_words(&format!(
         "--dry-run runs list --workflow {MINER} --from 9999 --size 2"
     )))
     .await;

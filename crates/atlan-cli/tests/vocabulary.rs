@@ -52,17 +52,13 @@ async fn a_workflow_pattern_names_the_one_it_matches_or_lists_them() {
         run["metadata"]["name"].as_str().unwrap().starts_with(MINER),
         "{run}"
     );
-    let several = atlan(
-        &sandbox,
-        &["runs", "list", "--workflow", "atlan-snowflake-*"],
-    )
-    .await;
+    let several = atlan_line(&sandbox, "runs list --workflow atlan-snowflake-*").await;
     several
         .exits(2)
         .mentions("matches")
         .mentions(CRAWLER)
         .mentions("this command takes one");
-    let none = atlan(&sandbox, &["runs", "current", "--workflow", "nothing-*"]).await;
+    let none = atlan_line(&sandbox, "runs current --workflow nothing-*").await;
     none.exits(3).mentions("nothing-*");
 
     // Over many: the figures of each workflow the pattern matches.
@@ -84,15 +80,9 @@ async fn a_workflow_pattern_names_the_one_it_matches_or_lists_them() {
 #[tokio::test]
 async fn a_schedule_is_in_utc_unless_a_zone_is_given_and_the_output_says_so() {
     let (_clock, sandbox) = sandbox().await;
-    let added = atlan(
+    let added = atlan_line(
         &sandbox,
-        &[
-            "schedules",
-            "add",
-            "csa-asset-import-1705849995",
-            "--cron",
-            "0 2 * * *",
-        ],
+        "schedules add csa-asset-import-1705849995 --cron '0 2 * * *'",
     )
     .await;
     added.ok();
@@ -104,18 +94,9 @@ async fn a_schedule_is_in_utc_unless_a_zone_is_given_and_the_output_says_so() {
     .await;
     let cron: Value = serde_json::from_str(got.ok().trim()).unwrap();
     assert_eq!(cron["spec"]["timezone"], "UTC", "{cron}");
-    let app = atlan(
+    let app = atlan_line(
         &sandbox,
-        &[
-            "apps",
-            "schedules",
-            "add",
-            "athena-analytics-7d21c0b4",
-            "--cron",
-            "0 3 * * *",
-            "--timezone",
-            "Europe/Paris",
-        ],
+        "apps schedules add athena-analytics-7d21c0b4 --cron '0 3 * * *' --timezone Europe/Paris",
     )
     .await;
     app.ok();

@@ -145,9 +145,9 @@ async fn a_failed_poll_keeps_the_figures_and_its_changes_come_with_the_next() {
     let Tenant {
         clock,
         sandbox,
-        recorder: _,
         client,
         mut watcher,
+        ..
     } = tenant(ApiChoice::Legacy).await;
     watcher.poll(&client, clock.now()).await.unwrap();
     let cursor = watcher.cursor();
@@ -213,9 +213,9 @@ async fn a_throttled_poll_carries_the_servers_retry_after() {
     let Tenant {
         clock,
         sandbox,
-        recorder: _,
         client,
         mut watcher,
+        ..
     } = tenant(ApiChoice::Legacy).await;
     sandbox
         .faults()
@@ -237,9 +237,9 @@ async fn a_truncated_answer_fails_the_poll_and_the_next_one_recovers() {
     let Tenant {
         clock,
         sandbox,
-        recorder: _,
         client,
         mut watcher,
+        ..
     } = tenant(ApiChoice::Legacy).await;
     let route = "POST /api/service/runs/indexsearch";
     let broken = sandbox.faults().add(FaultRule::truncate(route)).unwrap();

@@ -187,11 +187,6 @@ pub fn scratch(name: &str, contents: &str) -> PathBuf {
     path
 }
 
-/// The words of a command line (split on spaces), for tables of commands.
-pub fn words(line: &str) -> Vec<&str> {
-    line.split(' ').collect()
-}
-
 /// The words of a command line as a shell splits it (`'0 2 * * *'` is one word).
 pub fn shell_words(line: &str) -> Vec<String> {
     shlex::split(line).unwrap_or_else(|| panic!("unbalanced quotes in `{line}`"))
