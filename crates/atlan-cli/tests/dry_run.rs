@@ -156,12 +156,12 @@ async fn search_bodies_are_what_the_query_builder_builds() {
             body(searches::find_by_id(CRAWLER).unwrap()),
         ),
         (
-            dry_run(&"workflows find --type atlan-snowflake --max 7".to_owned())
+            dry_run("workflows find --type atlan-snowflake --max 7")
             .await,
             body(searches::find_by_type(WorkflowPackage::Snowflake, 7).unwrap()),
         ),
         (
-            dry_run(&"runs get r-abcde".to_owned()).await,
+            dry_run("runs get r-abcde").await,
             body(searches::find_run_by_id("r-abcde").unwrap()),
         ),
         (
@@ -174,7 +174,7 @@ async fn search_bodies_are_what_the_query_builder_builds() {
             body(searches::runs_of_workflow(MINER, 0, 100).unwrap()),
         ),
         (
-            dry_run(&"runs search --status Succeeded,Failed --started-since now-6h --finished-since now-1h".to_owned())
+            dry_run("runs search --status Succeeded,Failed --started-since now-6h --finished-since now-1h")
             .await,
             body(
                 searches::runs_by_status_and_time(
@@ -188,7 +188,7 @@ async fn search_bodies_are_what_the_query_builder_builds() {
             ),
         ),
         (
-            dry_run(&"runs search --status Running --finished-before now".to_owned())
+            dry_run("runs search --status Running --finished-before now")
             .await,
             body(
                 searches::runs_by_status_and_time(

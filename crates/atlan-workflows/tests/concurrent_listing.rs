@@ -191,14 +191,14 @@ const EVERY_PHASE: [WorkflowPhase; 5] = [
 
 /// Every run of the search, in one request: what the listing must give.
 async fn snapshot(client: &AtlanClient) -> Vec<String> {
-    let page = every_run(&client, 10_000).page().await.unwrap();
+    let page = every_run(client, 10_000).page().await.unwrap();
     assert!(page.is_last(), "the snapshot is one page");
     names(&page.items)
 }
 
 /// A synthetic workflow's name.
 async fn a_workflow(client: &AtlanClient) -> String {
-    every_run(&client, 1).page().await.unwrap().items[0]
+    every_run(client, 1).page().await.unwrap().items[0]
         .workflow_template_name()
         .unwrap()
         .to_owned()
