@@ -1,6 +1,6 @@
 //! The command context ([`Env`]: the global options, the printer, the connection) and who the
-//! commands talk to ([`Connection`]): the tenant in `--base-url`/`ATLAN_BASE_URL` with the key in
-//! `--api-key`/`ATLAN_API_KEY`, or, with `--sandbox`, a sandbox started in this process; with
+//! commands talk to ([`Connection`]): with `--sandbox`, a sandbox started in this process;
+//! otherwise the tenant [`Choice`] picks (`--base-url`, a profile, `ATLAN_BASE_URL`, …); with
 //! `--dry-run`, nothing at all.
 
 use atlan_sandbox::{Sandbox, SandboxHandle};
@@ -11,6 +11,7 @@ use crate::cli::Global;
 use crate::counter::CountRequests;
 use crate::error::CliError;
 use crate::output::Printer;
+use crate::profiles::choice::Choice;
 
 /// What every command works with: the global options, the printer and (once asked for) the
 /// connection.
@@ -36,6 +37,11 @@ impl Env {
     pub(crate) fn show(&mut self, request: &ApiRequest) -> Result<(), CliError> {
         let line = serde_json::to_string(request).map_err(std::io::Error::from)?;
         self.printer.line(&line)
+    }
+
+    /// The global options.
+    pub(crate) fn global(&self) -> &Global {
+        &self.global
     }
 
     /// Whether this is a dry run (nothing that changes something is sent, nothing is asked).
@@ -130,11 +136,12 @@ impl Connection {
                 requests,
             });
         }
+        let (builder, base_url) = tenant(global, builder).await?;
         Ok(Self {
-            client: tenant(global, builder)?.build()?,
+            client: builder.build()?,
             sandbox: None,
             requests,
-            base_url: global.base_url.clone().unwrap_or_default(),
+            base_url,
         })
     }
 
@@ -146,21 +153,37 @@ impl Connection {
     }
 }
 
-/// The builder pointed at the tenant of the global options.
-fn tenant(global: &Global, builder: AtlanClientBuilder) -> Result<AtlanClientBuilder, CliError> {
-    let Some(base_url) = &global.base_url else {
-        return Err(CliError::Usage(
-            "no Atlan to talk to: set ATLAN_BASE_URL and ATLAN_API_KEY (or pass --base-url), \
-             or add --sandbox to use a sandbox with a demo tenant"
-                .into(),
-        ));
+/// The builder pointed at the tenant [`Choice`] picks, and its base URL.
+async fn tenant(
+    global: &Global,
+    builder: AtlanClientBuilder,
+) -> Result<(AtlanClientBuilder, String), CliError> {
+    let (base_url, api_key) = match Choice::of(global)? {
+        Choice::Given { base_url, .. } => {
+            let Some(api_key) = &global.api_key else {
+                return Err(CliError::Usage(format!(
+                    "no API key for {base_url}: set ATLAN_API_KEY (or pass --api-key before the command)"
+                )));
+            };
+            (base_url, api_key.clone())
+        }
+        Choice::Profile {
+            name, profile, dir, ..
+        } => {
+            let api_key = crate::profiles::key::resolve(&name, &profile, &dir).await?;
+            (profile.base_url, api_key)
+        }
+        Choice::Nothing => {
+            return Err(CliError::Usage(
+                "no Atlan to talk to: set ATLAN_BASE_URL and ATLAN_API_KEY (or pass --base-url), \
+                 add a profile with `atlanctl config set`, or add --sandbox to use a sandbox with \
+                 a demo tenant"
+                    .into(),
+            ));
+        }
     };
-    let Some(api_key) = &global.api_key else {
-        return Err(CliError::Usage(format!(
-            "no API key for {base_url}: set ATLAN_API_KEY (or pass --api-key before the command)"
-        )));
-    };
-    Ok(builder
+    let builder = builder
         .base_url(base_url.clone())
-        .api_key(api_key.expose_secret()))
+        .api_key(api_key.expose_secret());
+    Ok((builder, base_url))
 }

@@ -72,6 +72,19 @@ pub(crate) enum CliError {
         /// What is wrong with them.
         what: &'static str,
     },
+    /// The profiles file (or a profile's key file) cannot be read or written, or does not check.
+    #[error("the profiles file {path}: {reason}")]
+    Profiles {
+        /// Its path.
+        path: String,
+        /// What is wrong (where, for a file that does not read).
+        reason: String,
+    },
+    /// `config current`: no option, variable or profile names a tenant.
+    #[error(
+        "no tenant is chosen: no --base-url, ATLAN_BASE_URL, --profile, ATLANCTL_PROFILE or profile in use"
+    )]
+    NotChosen,
     /// The embedded sandbox could not start.
     /// The exporter cannot listen where it was asked to.
     #[error("cannot listen on {addr}: {source}")]
@@ -104,6 +117,8 @@ impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) => code::USAGE,
+            Self::NotChosen => code::NOT_FOUND,
+            Self::Profiles { .. } => code::USAGE,
             Self::Api(error) => match error {
                 Error::NotFound { .. } => code::NOT_FOUND,
                 Error::Timeout { .. } => code::TIMEOUT,

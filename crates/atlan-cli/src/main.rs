@@ -16,6 +16,7 @@ mod listing;
 mod logs;
 mod output;
 mod paths;
+mod profiles;
 mod progress;
 mod rows;
 mod scrub;
@@ -26,13 +27,15 @@ use std::error::Error as _;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::Cli;
 use crate::error::CliError;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    cli.global.given = profiles::choice::Given::of(&matches);
     if let Some(key) = &cli.global.api_key {
         scrub::remember(key);
     }

@@ -13,6 +13,7 @@ use secrecy::SecretString;
 use crate::input;
 
 mod apps;
+mod config;
 mod legacy;
 mod migrate;
 mod monitoring;
@@ -20,6 +21,7 @@ mod ops;
 mod vocabulary;
 
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
+pub(crate) use config::{ConfigCommand, ConfigSetArgs};
 pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
     SearchArgs, WorkflowsCommand,
@@ -32,8 +34,9 @@ pub(crate) use ops::{ApiArg, DoctorArgs, OrderArg, RerunArgs, StatsArgs, Suspend
 
 /// Manage Atlan workflows, runs, schedules and source credentials.
 ///
-/// Talks to the tenant in ATLAN_BASE_URL with the key in ATLAN_API_KEY, or, with --sandbox, to a
-/// sandbox started in this process with a demo tenant.
+/// Talks to the tenant in ATLAN_BASE_URL with the key in ATLAN_API_KEY, or of a profile
+/// (`atlanctl config`), or, with --sandbox, to a sandbox started in this process with a demo
+/// tenant.
 #[derive(Debug, Parser)]
 #[command(
     name = "atlanctl",
@@ -64,6 +67,14 @@ pub(crate) struct Global {
     #[arg(long, env = "ATLAN_API_KEY", hide_env_values = true, value_name = "KEY",
           value_parser = input::secret)]
     pub(crate) api_key: Option<SecretString>,
+    /// The profile (a tenant named with `atlanctl config set`) to talk to; ATLANCTL_PROFILE when
+    /// not given. `--base-url` and ATLAN_BASE_URL come first (see `atlanctl config --help`).
+    #[arg(long, global = true, env = "ATLANCTL_PROFILE", value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+    /// Which of --base-url and --profile were given on the command line, not by the
+    /// environment (set after parsing).
+    #[arg(skip)]
+    pub(crate) given: crate::profiles::choice::Given,
     /// Start a sandbox in this process (the demo tenant, on 127.0.0.1) and use it instead of a
     /// tenant. Its state lives as long as the command.
     #[arg(long, global = true)]
@@ -173,6 +184,11 @@ pub(crate) enum Command {
     /// Serve a local Atlan-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Named tenants (profiles): add, choose, list and remove them. A command talks to, in
+    /// order: --sandbox; --base-url (key: --api-key or ATLAN_API_KEY); --profile NAME;
+    /// ATLAN_BASE_URL (key: ATLAN_API_KEY); ATLANCTL_PROFILE; the profile in use.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print a completion script for a shell, such as `atlanctl completions bash > /etc/bash_completion.d/atlanctl`.
     Completions {
         /// The shell.

@@ -3,6 +3,7 @@
 //! [`run`] prints; no command builds requests of its own.
 
 mod apps;
+mod config;
 mod credentials;
 mod exporter;
 mod generate;
@@ -75,6 +76,7 @@ pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {
         Command::Watch(args) => watch::run(args, &mut env).await,
         Command::Migrate(command) => migrate::run(command, &mut env).await,
         Command::Sandbox(command) => sandbox::run(command).await,
+        Command::Config(command) => config::run(command, &mut env),
         Command::Completions { shell } => generate::completions(shell, &mut env.printer),
         Command::GenerateMan { dir } => generate::man_pages(&dir),
     };

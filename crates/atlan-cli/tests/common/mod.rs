@@ -100,13 +100,19 @@ pub async fn sandbox() -> (ManualClock, SandboxHandle) {
     (clock, sandbox)
 }
 
-/// The binary, with no Atlan configured from the environment.
+/// The binary, with no Atlan configured from the environment and no profile (its configuration
+/// directory is an empty one of this test binary's).
 pub fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_atlanctl"));
     command
         .env_remove("ATLAN_BASE_URL")
         .env_remove("ATLAN_API_KEY")
         .env_remove("ATLAN_SANDBOX_API_KEY")
+        .env_remove("ATLANCTL_PROFILE")
+        .env(
+            "XDG_CONFIG_HOME",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-config"),
+        )
         .env("NO_COLOR", "1")
         .kill_on_drop(true);
     command
@@ -151,7 +157,8 @@ pub async fn atlan_alone<S: Arg>(args: &[S]) -> Output {
     run(command(), args, "").await
 }
 
-async fn run<S: Arg>(mut command: Command, args: &[S], stdin: &str) -> Output {
+/// Runs `command` with `args` and `stdin`; checks that the key is printed nowhere.
+pub async fn run<S: Arg>(mut command: Command, args: &[S], stdin: &str) -> Output {
     let mut child = command
         .args(args)
         .stdin(Stdio::piped())
