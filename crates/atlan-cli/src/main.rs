@@ -20,6 +20,7 @@ mod profiles;
 mod progress;
 mod rows;
 mod scrub;
+mod table;
 mod terminal;
 mod workflow_names;
 

@@ -9,10 +9,8 @@ use serde_json::Value;
 
 use crate::cli::Format;
 use crate::error::CliError;
+use crate::table::{Layout, TableStyle};
 use crate::{scrub, terminal};
-
-/// Spaces between two columns.
-const GAP: usize = 3;
 
 /// One result: its table row and its JSON document.
 #[derive(Debug, Clone)]
@@ -28,18 +26,22 @@ pub(crate) struct Printer {
     format: Format,
     out: Box<dyn Write + Send>,
     err: Box<dyn Write + Send>,
-    /// The column widths of the table being written, fixed by its first rows.
-    widths: Option<Vec<usize>>,
+    /// How tables are written: the width they fit, whether statuses are coloured.
+    style: TableStyle,
+    /// The layout of the table being written, fixed by its first rows.
+    layout: Option<Layout>,
     /// Set once stdout is closed: everything after is dropped.
     closed: bool,
 }
 
 impl Printer {
     /// A printer to stdout (buffered: each call's output is flushed when it is written), with
-    /// notes on stderr.
-    pub(crate) fn stdout(format: Format) -> Self {
+    /// notes on stderr; its tables styled for stdout (see [`TableStyle::for_stdout`]).
+    pub(crate) fn stdout(format: Format, colour: crate::cli::ColourChoice) -> Self {
         let out = io::BufWriter::with_capacity(64 * 1024, io::stdout());
-        Self::new(format, Box::new(out), Box::new(io::stderr()))
+        let mut printer = Self::new(format, Box::new(out), Box::new(io::stderr()));
+        printer.style = TableStyle::for_stdout(format == Format::Wide, colour);
+        printer
     }
 
     /// A printer to any writers: results to `out`, notes to `err`.
@@ -52,7 +54,8 @@ impl Printer {
             format,
             out,
             err,
-            widths: None,
+            style: TableStyle::default(),
+            layout: None,
             closed: false,
         }
     }
@@ -70,7 +73,7 @@ impl Printer {
                 }
                 Ok(())
             }
-            Format::Table => {
+            Format::Table | Format::Wide => {
                 // Cells hold what servers sent: escaped before they are measured and shown.
                 let rows: Vec<Vec<String>> = records
                     .iter()
@@ -82,18 +85,16 @@ impl Printer {
                             .collect()
                     })
                     .collect();
-                if self.widths.is_none() {
-                    let widths = widths(columns, &rows);
-                    let header = render(&widths, columns.iter().copied());
-                    self.widths = Some(widths);
-                    self.write_line(&header)?;
-                }
+                let layout = match &self.layout {
+                    Some(layout) => layout.clone(),
+                    None => {
+                        let layout = Layout::new(columns, &rows, self.style);
+                        self.write_line(&layout.header(columns))?;
+                        self.layout.insert(layout).clone()
+                    }
+                };
                 for row in &rows {
-                    let line = render(
-                        self.widths.as_deref().unwrap_or_default(),
-                        row.iter().map(String::as_str),
-                    );
-                    self.write_line(&line)?;
+                    self.write_line(&layout.row(row.iter().map(String::as_str)))?;
                 }
                 Ok(())
             }
@@ -126,7 +127,7 @@ impl Printer {
         json: impl Fn(&T) -> Value,
         line_of: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()>,
     ) -> Result<(), CliError> {
-        if self.format == Format::Table {
+        if self.format.is_table() {
             let records: Vec<Record> = items
                 .iter()
                 .map(|item| Record {
@@ -175,7 +176,7 @@ impl Printer {
     /// JSON.
     pub(crate) fn message(&mut self, text: &str, json: &Value) -> Result<(), CliError> {
         match self.format {
-            Format::Table => self.write_line(&terminal::safe(&scrub::text(text))),
+            Format::Table | Format::Wide => self.write_line(&terminal::safe(&scrub::text(text))),
             Format::Json => self.json(json),
         }
     }
@@ -183,7 +184,7 @@ impl Printer {
     /// A remark for people about the results (such as "showing 1-100 of 609"): on stderr, and
     /// only with table output, so that JSON output and its stderr stay quiet.
     pub(crate) fn note(&mut self, text: &str) {
-        if self.format == Format::Table {
+        if self.format.is_table() {
             // A note that cannot be written is not worth failing the command for.
             let _ = writeln!(self.err, "{}", terminal::safe(&scrub::text(text)));
         }
@@ -231,37 +232,6 @@ fn document(value: &Value) -> String {
     let mut shown = value.clone();
     scrub::value(&mut shown);
     shown.to_string()
-}
-
-/// The width of each column: its header or its widest cell.
-fn widths(columns: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(index, header)| {
-            rows.iter()
-                .filter_map(|row| row.get(index))
-                .map(|cell| cell.chars().count())
-                .chain([header.chars().count()])
-                .max()
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-/// One line of a table: cells padded to their column's width, the last one not padded.
-fn render<'a>(widths: &[usize], cells: impl Iterator<Item = &'a str>) -> String {
-    let cells: Vec<&str> = cells.collect();
-    let mut line = String::new();
-    for (index, cell) in cells.iter().enumerate() {
-        line.push_str(cell);
-        if index + 1 < cells.len() {
-            let width = widths.get(index).copied().unwrap_or_default();
-            let pad = width.saturating_sub(cell.chars().count()) + GAP;
-            line.extend(std::iter::repeat_n(' ', pad));
-        }
-    }
-    line
 }
 
 #[cfg(test)]

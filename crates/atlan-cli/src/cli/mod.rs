@@ -79,9 +79,14 @@ pub(crate) struct Global {
     /// tenant. Its state lives as long as the command.
     #[arg(long, global = true)]
     pub(crate) sandbox: bool,
-    /// How to print results: aligned columns, or JSON (one document per line for lists).
+    /// How to print results: aligned columns fitted to the terminal (`table`), every column
+    /// whole (`wide`), or JSON (one document per line for lists; `jsonl` is the same).
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Table, global = true)]
     pub(crate) output: Format,
+    /// Colour statuses in tables: on a terminal unless NO_COLOR is set (`auto`), `always` or
+    /// `never`.
+    #[arg(long, value_enum, default_value_t = ColourChoice::Auto, global = true, value_name = "WHEN")]
+    pub(crate) color: ColourChoice,
     /// Print, as one line of JSON, a request instead of sending it: the first the command would
     /// send (`--dry-run`, nothing is sent), or the first that would change something
     /// (`--dry-run=writes`: the reads before it are sent for real). The bulk commands (`runs
@@ -144,10 +149,33 @@ impl From<Route> for WorkflowRoute {
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// Aligned columns with a header line.
+    /// Aligned columns with a header line, fitted to the terminal's width (the widest columns
+    /// shortened with `…`, never the ones that name a row).
     Table,
-    /// JSON: one document, or one document per line for lists.
+    /// Aligned columns, every cell whole, however wide.
+    Wide,
+    /// JSON: one document, or one document per line for lists (`jsonl` is the same).
+    #[value(alias = "jsonl")]
     Json,
+}
+
+impl Format {
+    /// Whether results are a table (fitted or wide).
+    pub(crate) fn is_table(self) -> bool {
+        matches!(self, Self::Table | Self::Wide)
+    }
+}
+
+/// When statuses in tables are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub(crate) enum ColourChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The commands.

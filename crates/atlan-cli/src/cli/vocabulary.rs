@@ -88,8 +88,15 @@ mod tests {
         // Global options.
         ("base-url", None, None),
         ("api-key", None, None),
+        ("profile", None, None),
         ("sandbox", None, None),
-        ("output", Some("json"), Some("xml")),
+        ("output", Some("wide"), Some("xml")),
+        ("color", Some("never"), Some("sometimes")),
+        // Profiles: where a profile's key comes from.
+        ("api-key-env", Some("ATLAN_PROD_KEY"), None),
+        ("api-key-command", Some("pass show atlan/prod"), None),
+        ("api-key-stdin", None, None),
+        ("api-key-timeout", Some("30"), Some("0")),
         ("route", Some("workflows"), Some("elsewhere")),
         ("max-response-mib", Some("16"), Some("0")),
         ("verbose", None, None),
@@ -119,6 +126,7 @@ mod tests {
         "apps schedules suspend",
         "apps schedules resume",
         "migrate apply",
+        "config delete",
     ];
 
     /// Every subcommand, by path (`runs rerun`), with its command.

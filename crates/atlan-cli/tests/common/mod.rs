@@ -109,6 +109,7 @@ pub fn command() -> Command {
         .env_remove("ATLAN_API_KEY")
         .env_remove("ATLAN_SANDBOX_API_KEY")
         .env_remove("ATLANCTL_PROFILE")
+        .env_remove("COLUMNS")
         .env(
             "XDG_CONFIG_HOME",
             Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-config"),

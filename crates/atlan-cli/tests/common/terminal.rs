@@ -20,17 +20,31 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// Starts `atlanctl ARGS` against `sandbox` on a new 24x100 terminal.
+    /// Starts `atlanctl ARGS` against `sandbox` on a new 24x100 terminal, without colour.
     pub fn start(sandbox: &SandboxHandle, args: &[&str]) -> Self {
+        Self::start_with(sandbox, args, 100, &[("NO_COLOR", "1")])
+    }
+
+    /// Starts `atlanctl ARGS` against `sandbox` on a new terminal `columns` wide, with `vars` in
+    /// its environment (and neither `COLUMNS` nor `NO_COLOR` but for them).
+    pub fn start_with(
+        sandbox: &SandboxHandle,
+        args: &[&str],
+        columns: u16,
+        vars: &[(&str, &str)],
+    ) -> Self {
         let (pty, pts) = pty_process::blocking::open().unwrap();
-        pty.resize(pty_process::Size::new(24, 100)).unwrap();
-        let child = pty_process::blocking::Command::new(env!("CARGO_BIN_EXE_atlanctl"))
+        pty.resize(pty_process::Size::new(24, columns)).unwrap();
+        let mut command = pty_process::blocking::Command::new(env!("CARGO_BIN_EXE_atlanctl"))
             .args(args)
+            .env_remove("COLUMNS")
+            .env_remove("NO_COLOR")
             .env("ATLAN_BASE_URL", sandbox.base_url())
-            .env("ATLAN_API_KEY", KEY)
-            .env("NO_COLOR", "1")
-            .spawn(pts)
-            .unwrap();
+            .env("ATLAN_API_KEY", KEY);
+        for (name, value) in vars {
+            command = command.env(name, value);
+        }
+        let child = command.spawn(pts).unwrap();
         let pty = Arc::new(pty);
         let screen = Arc::new(Mutex::new(String::new()));
         let (reader, seen) = (Arc::clone(&pty), Arc::clone(&screen));
