@@ -326,7 +326,7 @@ fn man() -> Result<(), String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = target_dir(&root).join("man");
     run(Command::new(build_atlanctl(&root)?)
-        .arg("generate-man")
+        .args(["man", "--dir"])
         .arg(&dir))?;
     println!("man pages in {}", dir.display());
     Ok(())

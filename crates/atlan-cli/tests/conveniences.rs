@@ -32,7 +32,7 @@ async fn completions_for_every_shell() {
 async fn man_pages_for_the_command_and_each_subcommand() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("man-test");
     let _ = std::fs::remove_dir_all(&dir);
-    atlan_alone(&["generate-man", dir.to_str().unwrap()])
+    atlan_alone(&["man", "--dir", dir.to_str().unwrap()])
         .await
         .ok();
     let top = std::fs::read_to_string(dir.join("atlanctl.1")).unwrap();
@@ -44,6 +44,10 @@ async fn man_pages_for_the_command_and_each_subcommand() {
     assert!(top.contains("workflows"));
     let search = std::fs::read_to_string(dir.join("atlanctl-runs-search.1")).unwrap();
     assert!(search.contains("started\\-since"), "{search}");
+    assert!(
+        search.contains("Examples:"),
+        "the examples are in the page: {search}"
+    );
 }
 
 #[tokio::test]

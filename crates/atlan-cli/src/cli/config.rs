@@ -8,13 +8,8 @@ pub(crate) enum ConfigCommand {
     /// Add a profile, or replace the one of that name: a tenant's address and where its API key
     /// comes from (an environment variable, a command that prints it, or stdin, kept in a file
     /// only you can read). The first profile added is the one in use.
-    #[command(after_help = "Examples:\n  \
-        atlanctl config set prod --base-url https://acme.atlan.com --api-key-command 'pass show atlan/prod'\n  \
-        atlanctl config set dev --base-url https://acme-dev.atlan.com --api-key-env ATLAN_DEV_KEY\n  \
-        printf '%s\\n' \"$KEY\" | atlanctl config set ci --base-url https://acme.atlan.com --api-key-stdin")]
     Set(ConfigSetArgs),
     /// Use this profile when a command names none.
-    #[command(after_help = "Example:\n  atlanctl config use prod")]
     Use {
         /// The profile.
         name: String,
@@ -24,7 +19,6 @@ pub(crate) enum ConfigCommand {
     /// Every profile: its address and where its key comes from (never the key).
     List,
     /// Remove a profile and its stored key (asks first; --yes without a terminal).
-    #[command(after_help = "Example:\n  atlanctl config delete old-dev --yes")]
     Delete {
         /// The profile.
         name: String,

@@ -14,6 +14,7 @@ use crate::input;
 
 mod apps;
 mod config;
+mod examples;
 mod legacy;
 mod migrate;
 mod monitoring;
@@ -31,6 +32,11 @@ pub(crate) use migrate::{
 };
 pub(crate) use monitoring::{ExporterArgs, PollArgs, WatchArgs};
 pub(crate) use ops::{ApiArg, DoctorArgs, OrderArg, RerunArgs, StatsArgs, SuspendArgs, WindowArgs};
+
+/// The command line, each command's help ending with its examples.
+pub(crate) fn command() -> clap::Command {
+    examples::with_examples(<Cli as clap::CommandFactory>::command())
+}
 
 /// Manage Atlan workflows, runs, schedules and source credentials.
 ///
@@ -223,10 +229,11 @@ pub(crate) enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Write the man pages (atlan.1 and one per command) into a directory (`cargo xtask man`).
-    #[command(hide = true)]
-    GenerateMan {
+    /// Write the man pages (atlanctl.1 and one per command) into a directory, such as
+    /// `~/.local/share/man/man1`.
+    Man {
         /// The directory, created when missing.
+        #[arg(long, value_name = "DIR")]
         dir: PathBuf,
     },
 }

@@ -55,6 +55,7 @@ mod tests {
         ("file", Some("f.json"), None),
         ("inputs", Some("i.json"), None),
         ("report", Some("r.md"), None),
+        ("dir", Some("man"), None),
         ("state", Some("s.json"), None),
         ("password-stdin", None, None),
         (

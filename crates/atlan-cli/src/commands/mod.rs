@@ -78,7 +78,7 @@ pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {
         Command::Sandbox(command) => sandbox::run(command).await,
         Command::Config(command) => config::run(command, &mut env),
         Command::Completions { shell } => generate::completions(shell, &mut env.printer),
-        Command::GenerateMan { dir } => generate::man_pages(&dir),
+        Command::Man { dir } => generate::man_pages(&dir),
     };
     let result = match result {
         Err(CliError::Api(Error::DryRun { request })) => env.show(&request),
