@@ -12,6 +12,7 @@ mod context;
 mod counter;
 mod error;
 mod input;
+mod jq;
 mod listing;
 mod logs;
 mod output;

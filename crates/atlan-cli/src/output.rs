@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::cli::Format;
 use crate::error::CliError;
+use crate::jq::JqFilter;
 use crate::table::{Layout, TableStyle};
 use crate::{scrub, terminal};
 
@@ -30,6 +31,8 @@ pub(crate) struct Printer {
     style: TableStyle,
     /// The layout of the table being written, fixed by its first rows.
     layout: Option<Layout>,
+    /// The `--jq` filter every JSON document goes through.
+    jq: Option<JqFilter>,
     /// Set once stdout is closed: everything after is dropped.
     closed: bool,
 }
@@ -56,6 +59,7 @@ impl Printer {
             err,
             style: TableStyle::default(),
             layout: None,
+            jq: None,
             closed: false,
         }
     }
@@ -66,10 +70,9 @@ impl Printer {
     /// are those of the first call, so a long listing streams instead of waiting for its end.
     pub(crate) fn records(&mut self, columns: &[&str], records: &[Record]) -> Result<(), CliError> {
         match self.format {
-            Format::Json => {
+            Format::Json | Format::Yaml => {
                 for record in records {
-                    let line = document(&record.json);
-                    self.write_line(&line)?;
+                    self.json(&record.json)?;
                 }
                 Ok(())
             }
@@ -137,7 +140,7 @@ impl Printer {
                 .collect();
             return self.records(columns, &records);
         }
-        if scrub::has_secrets() {
+        if scrub::has_secrets() || self.jq.is_some() || self.format == Format::Yaml {
             let records: Vec<Record> = items
                 .iter()
                 .map(|item| Record {
@@ -157,9 +160,30 @@ impl Printer {
         self.write(|out| out.write_all(&scrub::lines(&lines)))
     }
 
-    /// Writes a JSON document on one line.
+    /// Writes a document: JSON on one line, or YAML after a `---` line (with `-o yaml`).
     pub(crate) fn json(&mut self, value: &Value) -> Result<(), CliError> {
-        self.write_line(&document(value))
+        if self.format == Format::Yaml {
+            let yaml = serde_norway::to_string(&scrubbed(value)).map_err(io::Error::other)?;
+            let yaml = format!("---\n{}", yaml.trim_end());
+            return self.write(|out| writeln!(out, "{}", scrub::text(&yaml)));
+        }
+        self.write_document(&document(value))
+    }
+
+    /// Writes a JSON document's line, or with `--jq` the filter's outputs for it.
+    fn write_document(&mut self, line: &str) -> Result<(), CliError> {
+        let Some(jq) = &self.jq else {
+            return self.write_line(line);
+        };
+        for output in jq.lines(line)? {
+            self.write_line(&output)?;
+        }
+        Ok(())
+    }
+
+    /// Filters every JSON document through `jq` (`--jq`).
+    pub(crate) fn set_jq(&mut self, jq: JqFilter) {
+        self.jq = Some(jq);
     }
 
     /// Writes a line of a report for people (escaped for the terminal, secrets scrubbed).
@@ -177,7 +201,7 @@ impl Printer {
     pub(crate) fn message(&mut self, text: &str, json: &Value) -> Result<(), CliError> {
         match self.format {
             Format::Table | Format::Wide => self.write_line(&terminal::safe(&scrub::text(text))),
-            Format::Json => self.json(json),
+            Format::Json | Format::Yaml => self.json(json),
         }
     }
 
@@ -192,7 +216,7 @@ impl Printer {
 
     /// Whether results are JSON lines.
     pub(crate) fn is_json(&self) -> bool {
-        matches!(self.format, Format::Json)
+        matches!(self.format, Format::Json | Format::Yaml)
     }
 
     /// Writes bytes as they are, such as a completion script.
@@ -226,12 +250,17 @@ impl Printer {
 
 /// A document as one line, the secrets of the request scrubbed from its values.
 fn document(value: &Value) -> String {
+    scrubbed(value).to_string()
+}
+
+/// A document with the secrets of the request scrubbed from its values.
+fn scrubbed(value: &Value) -> std::borrow::Cow<'_, Value> {
     if !scrub::has_secrets() {
-        return value.to_string();
+        return std::borrow::Cow::Borrowed(value);
     }
     let mut shown = value.clone();
     scrub::value(&mut shown);
-    shown.to_string()
+    std::borrow::Cow::Owned(shown)
 }
 
 #[cfg(test)]

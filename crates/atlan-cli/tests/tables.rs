@@ -137,3 +137,47 @@ async fn piped_tables_fit_columns_when_set_and_are_never_coloured() {
     let json = piped(vec![], format!("-o json {SEARCH}")).await;
     assert_eq!(jsonl.ok(), json.ok());
 }
+
+#[tokio::test]
+async fn json_jq_and_yaml_carry_the_same_documents() {
+    let (_clock, sandbox) = sandbox().await;
+    let url = sandbox.base_url();
+    let piped = |line: String| {
+        let mut command = command();
+        command
+            .env("ATLAN_BASE_URL", &url)
+            .env("ATLAN_API_KEY", KEY);
+        async move { run(command, &shell_words(&line), "").await }
+    };
+    let json = piped(format!("-o json {SEARCH}")).await;
+    let documents: Vec<serde_json::Value> = json.json_lines();
+    assert_eq!(documents.len(), 20);
+
+    let names = piped(format!("--jq .metadata.name {SEARCH}")).await;
+    let expected: Vec<&str> = documents
+        .iter()
+        .map(|run| run["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names.ok().lines().collect::<Vec<_>>(),
+        expected,
+        "strings print as text"
+    );
+    let picked = piped(format!("--jq '{{phase: .status.phase}}' -o table {SEARCH}")).await;
+    let first: serde_json::Value =
+        serde_json::from_str(picked.ok().lines().next().unwrap()).unwrap();
+    assert_eq!(
+        first["phase"], documents[0]["status"]["phase"],
+        "--jq wins over -o table"
+    );
+    piped(format!("--jq 'nosuch(1)' {SEARCH}"))
+        .await
+        .exits(2)
+        .mentions("not defined: nosuch");
+
+    let yaml = piped(format!("-o yaml {SEARCH}")).await;
+    let parsed: Vec<serde_json::Value> = serde_norway::Deserializer::from_str(yaml.ok())
+        .map(|document| serde::Deserialize::deserialize(document).unwrap())
+        .collect();
+    assert_eq!(parsed, documents);
+}

@@ -86,9 +86,13 @@ pub(crate) struct Global {
     #[arg(long, global = true)]
     pub(crate) sandbox: bool,
     /// How to print results: aligned columns fitted to the terminal (`table`), every column
-    /// whole (`wide`), or JSON (one document per line for lists; `jsonl` is the same).
+    /// whole (`wide`), JSON (one document per line for lists; `jsonl` is the same) or YAML.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Table, global = true)]
     pub(crate) output: Format,
+    /// A jq filter over the JSON output, such as `.metadata.name` (implies `-o json`; strings
+    /// print as text, other values as JSON, one per line).
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub(crate) jq: Option<String>,
     /// Colour statuses in tables: on a terminal unless NO_COLOR is set (`auto`), `always` or
     /// `never`.
     #[arg(long, value_enum, default_value_t = ColourChoice::Auto, global = true, value_name = "WHEN")]
@@ -163,6 +167,8 @@ pub(crate) enum Format {
     /// JSON: one document, or one document per line for lists (`jsonl` is the same).
     #[value(alias = "jsonl")]
     Json,
+    /// YAML: each document after a `---` line.
+    Yaml,
 }
 
 impl Format {

@@ -93,6 +93,7 @@ mod tests {
         ("sandbox", None, None),
         ("output", Some("wide"), Some("xml")),
         ("color", Some("never"), Some("sometimes")),
+        ("jq", Some(".metadata.name"), None),
         // Profiles: where a profile's key comes from.
         ("api-key-env", Some("ATLAN_PROD_KEY"), None),
         ("api-key-command", Some("pass show atlan/prod"), None),

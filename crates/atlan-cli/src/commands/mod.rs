@@ -51,7 +51,19 @@ pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {
     if cli.global.dry_run == Some(crate::cli::DryRunMode::All) && previews(&cli.command) {
         cli.global.dry_run = Some(crate::cli::DryRunMode::Writes);
     }
-    let printer = Printer::stdout(cli.global.output, cli.global.color);
+    let jq = cli
+        .global
+        .jq
+        .as_deref()
+        .map(crate::jq::JqFilter::new)
+        .transpose()?;
+    if jq.is_some() {
+        cli.global.output = crate::cli::Format::Json;
+    }
+    let mut printer = Printer::stdout(cli.global.output, cli.global.color);
+    if let Some(jq) = jq {
+        printer.set_jq(jq);
+    }
     if cli.global.dry_run.is_some() && matches!(cli.command, Command::Sandbox(_)) {
         return Err(CliError::Usage(
             "--dry-run shows requests to Atlan; `sandbox serve` sends none".into(),
