@@ -49,7 +49,7 @@ fn json(value: &impl Serialize) -> Value {
 fn millis(value: Option<i64>) -> String {
     value
         .and_then(|millis| Timestamp::from_millisecond(millis).ok())
-        .map_or_else(|| NONE.to_owned(), |at| at.to_string())
+        .map_or_else(|| NONE.to_owned(), crate::rows::instant)
 }
 
 pub(crate) fn info(info: &AppInfo) -> Record {
@@ -155,7 +155,7 @@ pub(crate) fn run(run: &AppRunResponse) -> Record {
             run.status
                 .as_ref()
                 .map_or_else(|| NONE.to_owned(), ToString::to_string),
-            text(run.started_at.as_deref()),
+            crate::rows::time(run.started_at.as_deref()),
         ],
         json: json(run),
     }

@@ -228,7 +228,7 @@ pub(crate) fn schedule(schedule: &WorkflowScheduleResponse) -> Record {
             text(workflow.as_deref()),
             text(spec.and_then(|spec| spec.schedule.as_deref())),
             text(spec.and_then(|spec| spec.timezone.as_deref())),
-            text(last),
+            time(last),
         ],
         json: shown(schedule),
     }
@@ -257,7 +257,7 @@ fn run_row(
                 .and_then(|status| status.phase.as_ref())
                 .map(|phase| phase.as_str()),
         ),
-        text(started),
+        time(started),
         duration(started, finished, now),
         text(status.and_then(|status| status.progress.as_deref())),
     ]
@@ -270,7 +270,7 @@ fn workflow_row(name: &str, metadata: &ObjectMeta) -> Vec<String> {
     vec![
         name.to_owned(),
         text(package.as_deref()),
-        text(metadata.creation_timestamp.as_deref()),
+        time(metadata.creation_timestamp.as_deref()),
         text(schedule.as_deref()),
     ]
 }
@@ -302,6 +302,21 @@ pub(crate) fn human(seconds: u64) -> String {
     atlan_workflows::human_duration(std::time::Duration::from_secs(seconds))
 }
 
+/// An instant as every table shows it: UTC, to the second (`2026-12-07T11:59:59Z`).
+pub(crate) fn instant(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A time the server sent as text, as [`instant`] shows it; `-` for none, and text that is not a
+/// time as it is.
+pub(crate) fn time(value: Option<&str>) -> String {
+    match value.map(|text| (text, text.parse::<Timestamp>())) {
+        Some((_, Ok(at))) => instant(at),
+        Some((text, Err(_))) => text.to_owned(),
+        None => NONE.to_owned(),
+    }
+}
+
 fn text(value: Option<&str>) -> String {
     value
         .filter(|value| !value.is_empty())
@@ -324,6 +339,14 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn every_time_shows_to_the_second_in_utc() {
+        assert_eq!(time(Some("2026-12-07T11:59:57.865Z")), "2026-12-07T11:59:57Z");
+        assert_eq!(time(Some("2026-12-07T12:59:55+01:00")), "2026-12-07T11:59:55Z");
+        assert_eq!(time(Some("yesterday")), "yesterday");
+        assert_eq!(time(None), "-");
+    }
 
     fn now() -> Timestamp {
         "2026-11-28T12:00:00Z".parse().unwrap()

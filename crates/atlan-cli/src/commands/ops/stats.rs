@@ -85,7 +85,7 @@ fn row_of(row: &WorkflowStats) -> Vec<String> {
         seconds(row.duration_p95_s),
         row.failure_streak.to_string(),
         row.last_success_at
-            .map_or_else(|| "-".to_owned(), |at| at.to_string()),
+            .map_or_else(|| "-".to_owned(), crate::rows::instant),
         chart(&row.recent),
     ]
 }
