@@ -1,6 +1,6 @@
 //! The `atlanctl` binary end to end (run with `cargo xtask bench`): what a person waits for.
 //!
-//! Targets (issue 7), on the 2-core machine:
+//! Targets, on the 2-core machine:
 //! - the README's first command (`atlanctl --sandbox runs search …`: start the embedded sandbox with
 //!   the demo tenant, search, print a table) answers in under 1 s (median of 10);
 //! - `runs search --all` streams over 100,000 runs from a server process (`atlanctl sandbox serve

@@ -396,7 +396,7 @@ mod tests {
         }
     }
 
-    /// Issue 19: server-supplied names with escape sequences and bidi overrides are shown, not
+    /// Server-supplied names with escape sequences and bidi overrides are shown, not
     /// obeyed, in tables; JSON keeps them exact.
     #[test]
     fn tables_escape_control_and_bidi_characters_and_json_keeps_them() {

@@ -342,8 +342,14 @@ mod tests {
 
     #[test]
     fn every_time_shows_to_the_second_in_utc() {
-        assert_eq!(time(Some("2026-12-07T11:59:57.865Z")), "2026-12-07T11:59:57Z");
-        assert_eq!(time(Some("2026-12-07T12:59:55+01:00")), "2026-12-07T11:59:55Z");
+        assert_eq!(
+            time(Some("2026-12-07T11:59:57.865Z")),
+            "2026-12-07T11:59:57Z"
+        );
+        assert_eq!(
+            time(Some("2026-12-07T12:59:55+01:00")),
+            "2026-12-07T11:59:55Z"
+        );
         assert_eq!(time(Some("yesterday")), "yesterday");
         assert_eq!(time(None), "-");
     }

@@ -284,7 +284,7 @@ async fn bad_input_is_a_usage_error_naming_the_option() {
     }
 }
 
-/// Issue 19: `--dry-run` printed `credential.extra` in clear when `extra` was a string (only an
+/// `--dry-run` printed `credential.extra` in clear when `extra` was a string (only an
 /// object `extra` was redacted); the whole credential given as JSON text is redacted too.
 #[tokio::test]
 async fn a_dry_run_redacts_extra_whatever_its_type() {

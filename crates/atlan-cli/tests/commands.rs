@@ -355,7 +355,7 @@ async fn latest_current_stop_and_their_errors() {
 
     let stopped = atlan_line(&sandbox, &format!("-o json runs stop {running}")).await;
     stopped.ok();
-    // As on a tenant (issue 21): the stop answers the run still Running with the shutdown set;
+    // As on a tenant: the stop answers the run still Running with the shutdown set;
     // it is Failed with Argo's message a moment later.
     assert_eq!(stopped.json_lines()[0]["status"]["phase"], "Running");
     assert_eq!(stopped.json_lines()[0]["spec"]["shutdown"], "Stop");
@@ -563,7 +563,7 @@ async fn credentials_are_created_read_listed_tested_updated_and_purged() {
     )
     .await;
     assert!(tested.ok().contains("successful"));
-    // A stored credential, tested by its GUID with what the server holds (issue 20).
+    // A stored credential, tested by its GUID with what the server holds.
     let stored = atlan_line(&sandbox, &format!("credentials test --id {CREDENTIAL}")).await;
     assert!(stored.ok().contains("successful"), "{}", stored.stdout);
     let stored_json = atlan_line(

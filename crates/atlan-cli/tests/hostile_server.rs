@@ -194,7 +194,7 @@ fn app_page(slugs: &[String], next: Option<&str>) -> Value {
     json!({"workflows": workflows, "has_more": next.is_some(), "next_cursor": next})
 }
 
-/// Issue 19: `apps list --all` against a server that repeats its cursor ran for ever (457
+/// `apps list --all` against a server that repeats its cursor ran for ever (457
 /// requests and 22,700 duplicate lines in 20 s); it now prints each workflow once and ends with an
 /// error naming the repeat.
 #[tokio::test]
@@ -220,7 +220,7 @@ async fn apps_list_all_against_a_repeating_cursor_ends_without_a_duplicate_line(
     assert_eq!(requests.load(Ordering::SeqCst), 2);
 }
 
-/// Issue 19: a create whose 409 names no slug looked the name up for ever (3,269 requests and
+/// A create whose 409 names no slug looked the name up for ever (3,269 requests and
 /// 1.65 GB in 20 s); the lookup now stops at its bound.
 #[tokio::test]
 async fn apps_create_against_an_endless_name_lookup_stops_at_its_bound() {
@@ -256,7 +256,7 @@ async fn apps_create_against_an_endless_name_lookup_stops_at_its_bound() {
     assert!(requests.load(Ordering::SeqCst) <= 102, "{requests:?}");
 }
 
-/// Issue 19: a hit repeated inside one page was printed twice.
+/// A hit repeated inside one page was printed twice.
 #[tokio::test]
 async fn a_run_repeated_inside_a_page_is_an_error_not_a_second_line() {
     let hit = |id: &str| {
@@ -294,7 +294,7 @@ async fn a_run_repeated_inside_a_page_is_an_error_not_a_second_line() {
     }
 }
 
-/// Issue 19: a server's echo of a secret the CLI sent (a credential's password, an app's
+/// A server's echo of a secret the CLI sent (a credential's password, an app's
 /// credential given as JSON text) is scrubbed, in errors and in documents.
 #[tokio::test]
 async fn a_server_that_echoes_a_sent_secret_does_not_make_the_cli_print_it() {
@@ -382,7 +382,7 @@ async fn a_server_that_echoes_a_sent_secret_does_not_make_the_cli_print_it() {
     }
 }
 
-/// Issue 19: names with escape sequences and bidi overrides reached the terminal as they were.
+/// Names with escape sequences and bidi overrides reached the terminal as they were.
 #[tokio::test]
 async fn server_supplied_names_cannot_drive_the_terminal() {
     let hostile = [

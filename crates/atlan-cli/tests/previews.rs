@@ -19,7 +19,7 @@ fn unwritable(name: &str) -> (String, std::path::PathBuf) {
     (parent.join("journal.jsonl").display().to_string(), parent)
 }
 
-/// `runs rerun --failed` over the seed's window, without asking, with `journal`.
+/// `runs rerun --failed` over the demo tenant's window, without asking, with `journal`.
 fn rerun(journal: &str) -> String {
     format!("runs rerun --failed --since {SINCE} --yes --journal {journal}")
 }

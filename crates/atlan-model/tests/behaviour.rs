@@ -1,4 +1,4 @@
-//! What the models do beyond decoding: the seed's recipes, helpers, validation.
+//! What the models do beyond decoding: Atlan's documented recipes, helpers, validation.
 
 mod common;
 
@@ -12,7 +12,7 @@ use atlan_model::{
 use common::{Kind, first_difference, fixture, fixtures_of};
 use serde_json::{Value, json};
 
-/// The seed's "update workflow configuration": find by id, enable lineage on the first task, and send
+/// Atlan's documented "update workflow configuration": find by id, enable lineage on the first task, and send
 /// the workflow back. Only that parameter changes; the result is the spec the server then stores.
 #[test]
 fn update_workflow_configuration_recipe_changes_exactly_one_parameter() {

@@ -217,7 +217,7 @@ fn extra_of_the_wrong_type_is_refused_without_repeating_it() {
     assert!(fine.extra.is_none());
 }
 
-/// Issue 19's cases: a credential sent as a JSON string, and a password typed into `port` (or
+/// The cases of hostile input: a credential sent as a JSON string, and a password typed into `port` (or
 /// any field of the wrong type): the error names the type, never the value, in `Display` and
 /// `Debug`, and has no source that could.
 #[test]

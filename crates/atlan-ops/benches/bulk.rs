@@ -1,4 +1,4 @@
-//! Re-running in bulk (run with `cargo xtask bench`), issue 24's figures: 200 failed workflows of
+//! Re-running in bulk (run with `cargo xtask bench`), 200 failed workflows of
 //! a synthetic tenant re-run by `atlan_ops::bulk::execute` (the re-check, the journal, 4 at once)
 //! against a sequential loop of single re-runs, both with 100 ms added to every answer: time and
 //! requests per workflow; then the same batch with 20% of the submit answers dropped after the

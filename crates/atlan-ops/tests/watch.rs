@@ -89,7 +89,7 @@ async fn polls_after_the_first_read_what_changed_and_tell_each_event_once() {
     );
     let tracked = watcher.figures(clock.now()).runs;
     assert!(tracked > 10);
-    // The seed's latest crawler runs may have failed already.
+    // The demo tenant's latest crawler runs may have failed already.
     let streak = row(&watcher, &clock).failure_streak;
 
     // Nothing changed: a poll is one search per API (the schedules are not read again yet).

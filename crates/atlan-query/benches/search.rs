@@ -1,8 +1,8 @@
 //! Speed of building Atlan searches and of evaluating them (run with `cargo xtask bench`).
 //!
-//! Targets (issue 3): building and serializing any Atlan search under 5 µs; evaluating
+//! Targets: building and serializing any Atlan search under 5 µs; evaluating
 //! `runs_by_status_and_time` over 100,000 run documents under 100 ms on the 2-core CI machine.
-//! Issue 11: each hostile `regexp` of the probe (which took up to 82 s, or aborted the process)
+//! Each hostile `regexp` of the probe (which took up to 82 s, or aborted the process)
 //! answered or refused in under 50 ms.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)]

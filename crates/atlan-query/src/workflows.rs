@@ -52,7 +52,7 @@ pub enum QueryError {
 /// A bound on a run timestamp: a lower bound (`since`, sent as `gte`) and/or an upper bound (`before`,
 /// sent as `lte`), each a [`TimeBound`] (checked once, where it was read).
 ///
-/// The seed page's "runs by status and time range" sends `gte` for both `startedAt` and `finishedAt`
+/// Atlan's documented "runs by status and time range" sends `gte` for both `startedAt` and `finishedAt`
 /// (`finished_at="now-1h"` means "finished within the last hour"): that is
 /// `TimeBounds::since(..)`. pyatlan 8.4.2 and later send `lte` for `finishedAt` ("finished
 /// before"): that is `TimeBounds::before(..)`.
@@ -289,8 +289,8 @@ pub fn runs_of_workflow(workflow_name: &str, from: u64, size: u64) -> Result<Sea
 }
 
 /// `runs/indexsearch`: a page of runs (of any workflow, started by a user) in any of `phases`,
-/// started and finished within the given bounds, newest first: the seed page's "runs by status
-/// and time range". See [`TimeBounds`] for how the seed's `gte` and pyatlan's `lte` on
+/// started and finished within the given bounds, newest first: Atlan's documented "runs by status
+/// and time range". See [`TimeBounds`] for how the documented `gte` and pyatlan's `lte` on
 /// `finishedAt` are both expressed, and [`RunFilter`] for the rest of what a run search can ask.
 ///
 /// # Errors

@@ -101,7 +101,7 @@ fn the_seed_searches_over_the_fixture_runs() {
         "creationTimestamp as epoch millis"
     );
 
-    // At 11:00: finished runs that started and finished in the last 6 hours (the seed's `gte`).
+    // At 11:00: finished runs that started and finished in the last 6 hours (the documented `gte`).
     let recent = workflows::runs_by_status_and_time(
         &[WorkflowPhase::Succeeded, WorkflowPhase::Failed],
         &TimeBounds::since("now-6h".parse().unwrap()),

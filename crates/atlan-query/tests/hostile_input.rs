@@ -8,7 +8,7 @@ use atlan_query::{DateMath, Rounding, Search, Timestamp};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-/// The seed page's search bodies.
+/// Atlan's documented search bodies.
 fn seed_searches() -> Vec<Value> {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/requests/search");

@@ -1,4 +1,4 @@
-//! Each REST body of the seed page is reproduced exactly by its constructor.
+//! Each REST body of Atlan's documentation is reproduced exactly by its constructor.
 
 #![allow(clippy::unwrap_used)]
 
@@ -52,7 +52,7 @@ fn retrieve_workflow_run_by_id() {
     );
 }
 
-/// The seed's wording: `started_at="now-6h"` retrieves runs that started within the last 6 hours and
+/// Atlan's documented wording: `started_at="now-6h"` retrieves runs that started within the last 6 hours and
 /// `finished_at="now-1h"` runs that finished within the last hour: both are lower bounds (`gte`).
 #[test]
 fn retrieve_workflow_runs_by_status_and_time_range() {

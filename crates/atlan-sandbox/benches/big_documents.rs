@@ -1,4 +1,4 @@
-//! The sandbox under big documents (issue 19; run with `cargo xtask bench`): the `atlan-sandbox`
+//! The sandbox under big documents (run with `cargo xtask bench`): the `atlan-sandbox`
 //! binary as a process of its own, its memory read from `/proc`.
 //!
 //! 1. 16 app workflows of 2 MB bodies, created one after another: resident bytes per body byte.

@@ -2,7 +2,7 @@
 //! takes to load a synthetic tenant (from its start to its `listening on` line) and its peak RSS
 //! then (`VmHWM`), for `10000,100000` (10,000 workflows, 100,000 runs) and `100,100000`.
 //!
-//! Targets (issue 26), on the 2-core machine: for `10000,100000`, load under 3 s and peak RSS
+//! Targets, on the 2-core machine: for `10000,100000`, load under 3 s and peak RSS
 //! under 500 MiB. Each tenant is loaded three times; the medians are checked.
 //!
 //! Prints the figures, and exits non-zero when a target is missed. Linux only (it reads

@@ -1,11 +1,11 @@
 //! The sandbox under load (run with `cargo xtask bench`): 10,000 workflows and 100,000 runs, 32
 //! concurrent loopback clients, each on its own keep-alive connection.
 //!
-//! Targets (issue 5), on the 2-core machine with clients and server sharing the cores:
+//! Targets, on the 2-core machine with clients and server sharing the cores:
 //! - `find_by_id` at least 5,000 requests/s;
 //! - a runs-by-status-and-time search p99 under 50 ms;
 //! - 32 clients × 500 mixed writes: no lost update and no 5xx (none is injected);
-//! - (issue 20) the asset search an idempotent submit sends, over 11,000 app assets (1,000 app
+//! - the asset search an idempotent submit sends, over 11,000 app assets (1,000 app
 //!   workflows with 10 runs each), p99 under 50 ms.
 //!
 //! Prints the figures, and exits non-zero when a target is missed or a write is lost. Arguments
@@ -144,7 +144,7 @@ async fn runs_by_status(base: &str, key: &str, verdict: &mut Verdict) {
     )
     .await;
     println!(
-        "runs by status and time, the seed page's search ({CLIENTS} clients × 50): {}",
+        "runs by status and time, Atlan's documented search ({CLIENTS} clients × 50): {}",
         runs.summary()
     );
     verdict.check(

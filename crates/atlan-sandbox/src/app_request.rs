@@ -267,7 +267,7 @@ mod tests {
         assert!(parsed.run && parsed.schedule.is_none());
     }
 
-    /// Issue 19: a credential sent as a JSON string, a password typed into `port`, an `extra` of
+    /// A credential sent as a JSON string, a password typed into `port`, an `extra` of
     /// the wrong type: the 400 names the field and the type, and holds no value.
     #[test]
     fn a_bad_credential_is_refused_without_repeating_it() {
@@ -298,7 +298,7 @@ mod tests {
         }
     }
 
-    /// Issue 19: the vault takes what `POST credentials` takes, so a 100,000-character name is
+    /// The vault takes what `POST credentials` takes, so a 100,000-character name is
     /// refused as it is there.
     #[test]
     fn the_vault_applies_the_credential_name_limit() {

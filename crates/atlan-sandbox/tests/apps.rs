@@ -317,7 +317,7 @@ async fn bad_input_is_a_4xx_and_stores_nothing() {
     assert_eq!(sandbox.counts().2, 0, "no credential was vaulted");
 }
 
-/// Issue 19: a credential sent as a JSON string came back whole in the 400, and a password typed
+/// A credential sent as a JSON string came back whole in the 400, and a password typed
 /// into `port` was quoted; a 100,000-character credential name was vaulted although `POST
 /// credentials` refuses it. Every 400 now names the field and the type, never the value.
 #[tokio::test]

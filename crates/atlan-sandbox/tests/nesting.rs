@@ -1,6 +1,6 @@
 //! One nesting limit for every request body (64 levels), below what replay and the SDKs read
 //! (serde_json's 128), so that no acknowledged write can make the state file unloadable or a read
-//! unanswerable (issue 19: an app workflow whose inputs nested 125 deep got a 200, then the next
+//! unanswerable (an app workflow whose inputs nested 125 deep got a 200, then the next
 //! start failed with "corrupt at line N: recursion limit exceeded", and inputs 122 deep broke
 //! `apps list` for every user).
 //!

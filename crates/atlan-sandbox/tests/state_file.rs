@@ -1,4 +1,4 @@
-//! The state file's growth is bounded (issue 19): a schedule change appends the change, not the
+//! The state file's growth is bounded: a schedule change appends the change, not the
 //! record (each used to rewrite the whole record: 2.1 MB for a 40-byte request), and the log is
 //! compacted, at run time once it doubles past a threshold and at start when it is mostly
 //! superseded, into a snapshot that replays to exactly the same state.

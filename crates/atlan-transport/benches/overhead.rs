@@ -1,5 +1,5 @@
 //! Per-request overhead of the whole transport stack over a bare hyper client, on loopback, for
-//! 1 KB responses (run with `cargo xtask bench`). Target (issue 4): at most 10% more per request.
+//! 1 KB responses (run with `cargo xtask bench`). Target: at most 10% more per request.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 

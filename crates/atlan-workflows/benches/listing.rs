@@ -1,7 +1,7 @@
 //! Listing runs through the facade (run with `cargo xtask bench`), against the `atlan-sandbox`
 //! binary in its own process, so that this process's memory is the client's alone.
 //!
-//! Targets (issue 6), on the 2-core machine:
+//! Targets, on the 2-core machine:
 //! - listing 10,000 runs in pages of 100 through the facade (typed, decoded) takes at most 1.3x the
 //!   time a bare hyper client takes to send the same requests and discard the bodies;
 //! - streaming 100,000 runs keeps memory flat: peak RSS under 64 MiB.

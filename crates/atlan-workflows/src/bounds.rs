@@ -79,7 +79,7 @@ impl<Q: TimeBounded> Listing<Q> {
         self.bound(time, |bounds| &mut bounds.started.before)
     }
 
-    /// Finished at or after `time` (the seed page's "finished in the last hour" is
+    /// Finished at or after `time` (Atlan's documented "finished in the last hour" is
     /// `finished_since("now-1h")`).
     pub fn finished_since(self, time: impl IntoTimeBound) -> Self {
         self.bound(time, |bounds| &mut bounds.finished.since)

@@ -72,8 +72,8 @@ impl Runs {
         )
     }
 
-    /// Runs of every workflow by phase and by when they started and finished, newest first (the
-    /// seed page's "status and time range" search). Runs without a creator label
+    /// Runs of every workflow by phase and by when they started and finished, newest first (Atlan's
+    /// documented "status and time range" search). Runs without a creator label
     /// (`workflows.argoproj.io/creator`, which Argo Server sets on the runs it submits for a user
     /// or a token) are left out: the search requires the label, as Atlan's SDKs' does.
     ///

@@ -323,7 +323,7 @@ fn deep(levels: usize) -> serde_json::Value {
     })
 }
 
-/// Issue 19: inputs nested 122 deep made `apps get` and `apps list` fail for every user of the
+/// Inputs nested 122 deep made `apps get` and `apps list` fail for every user of the
 /// tenant ("invalid JSON at workflows[2].dag…"). The deepest body the sandbox accepts (64 levels)
 /// reads back through every read of the facade.
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! Every listing ends (issue 19), over scripted services that lie the ways a hostile probe found:
+//! Every listing ends, over scripted services that lie the ways a hostile probe found:
 //! `apps list` against a server that repeats or cycles `next_cursor` (457 requests and 22,700
 //! duplicate lines in 20 s before), a create whose 409 names no slug and whose name lookup never
 //! ends (3,269 requests and 1.65 GB in 20 s), and results repeated inside a page or across pages.

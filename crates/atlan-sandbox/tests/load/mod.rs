@@ -134,7 +134,7 @@ pub fn find_by_id_body(names: &[String], client: usize, request: usize) -> Value
     serde_json::to_value(workflows::find_by_id(name).unwrap()).unwrap()
 }
 
-/// A runs-by-status search shaped like the seed page's example (`find_runs_by_status_and_time_range`
+/// A runs-by-status search shaped like Atlan's documented example (`find_runs_by_status_and_time_range`
 /// with `started_at="now-6h"`, `finished_at="now-1h"`): finished runs, or running ones, started in
 /// the last 1 to 24 hours and finished in the last 1 to 6.
 pub fn runs_by_status_body(client: usize, request: usize) -> Value {

@@ -272,7 +272,7 @@ fn listing_sections(report: &mut Report, by_latency: &[(u64, Vec<Figures>)]) {
             format!("{speedup:.1}x"),
             speedup >= need,
         );
-        // Issue 26: the CLI keeps what the facade wins.
+        // The CLI keeps what the facade wins.
         let cli_speedup = py / cli.median(listing);
         report.target(
             format!("{latency} ms: atlan CLI ≥ {need}x faster than pyatlan"),

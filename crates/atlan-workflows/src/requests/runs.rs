@@ -35,7 +35,7 @@ pub fn of_workflow(
 }
 
 /// `POST runs/indexsearch`: a page of runs in these phases, started and finished within bounds
-/// (the seed page's "status and time range" search), newest first.
+/// (Atlan's documented "status and time range" search), newest first.
 ///
 /// # Errors
 /// [`crate::Error::InvalidInput`] for no phase, a bound that is not a date, or a bad page.
