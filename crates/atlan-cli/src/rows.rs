@@ -155,56 +155,33 @@ pub(crate) fn credential_test(test: &CredentialTestResponse) -> Record {
     }
 }
 
-/// The columns of `schedules list`: those of a schedule, and whether it is suspended.
+/// The columns of `schedules list`.
 pub(crate) const SCHEDULE_LIST_COLUMNS: &[&str] = &[
+    "API",
     "WORKFLOW",
     "SCHEDULE",
     "TIMEZONE",
-    "LAST SCHEDULED",
     "STATE",
+    "NEXT",
+    "LAST FIRED",
+    "TRIGGER",
 ];
 
-/// A schedule in `schedules list`: its row with STATE `active`.
-pub(crate) fn listed_schedule(response: &WorkflowScheduleResponse) -> Record {
-    let mut record = schedule(response);
-    let state = if response.spec.as_ref().and_then(|spec| spec.suspend) == Some(true) {
-        "suspended"
-    } else {
-        "active"
-    };
-    record.row.push(state.to_owned());
-    record
-}
-
-/// A suspended schedule in `schedules list`: shown as the CronWorkflow it was, with Argo's
-/// `spec.suspend: true`, and the record kept on the workflow.
-pub(crate) fn suspended_schedule(
-    workflow: &str,
-    record: &atlan_workflows::model::SuspendedSchedules,
-) -> Record {
-    let schedule = record.schedules.first();
+/// A schedule of either API in `schedules list`; its JSON has the same fields.
+pub(crate) fn schedule_row(row: &atlan_ops::ScheduleRow) -> Record {
+    let at = |when: Option<Timestamp>| when.map_or_else(|| NONE.to_owned(), instant);
     Record {
         row: vec![
-            workflow.to_owned(),
-            text(schedule.map(|s| s.cron.as_str())),
-            text(schedule.map(|s| s.timezone.as_str())),
-            NONE.to_owned(),
-            "suspended".to_owned(),
+            row.api.as_str().to_owned(),
+            row.workflow.clone(),
+            row.cron.clone(),
+            row.timezone.clone(),
+            if row.suspended { "suspended" } else { "active" }.to_owned(),
+            at(row.next),
+            at(row.last_fired),
+            text(row.trigger_id.as_deref()),
         ],
-        json: serde_json::json!({
-            "metadata": {
-                "name": format!("{workflow}-cron"),
-                "annotations": {
-                    atlan_workflows::model::SUSPENDED_SCHEDULE_ANNOTATION: record.to_json_text(),
-                },
-            },
-            "spec": {
-                "schedule": schedule.map(|s| &s.cron),
-                "timezone": schedule.map(|s| &s.timezone),
-                "suspend": true,
-                "workflowSpec": {"workflowTemplateRef": {"name": workflow}},
-            },
-        }),
+        json: serde_json::to_value(row).unwrap_or(Value::Null),
     }
 }
 

@@ -280,23 +280,8 @@ mod tests {
         );
         let failed = coloured.row(table[0].iter().map(String::as_str));
         assert!(failed.contains("\u{1b}[31mFailed\u{1b}[0m"), "{failed:?}");
-        let strip = |text: &str| {
-            let mut out = String::new();
-            let mut skipping = false;
-            for c in text.chars() {
-                match (skipping, c) {
-                    (_, '\u{1b}') => skipping = true,
-                    (true, 'm') => skipping = false,
-                    (false, c) => out.push(c),
-                    _ => {}
-                }
-            }
-            out
-        };
-        assert_eq!(
-            strip(&failed),
-            plain.row(table[0].iter().map(String::as_str))
-        );
+        let uncoloured = failed.replace("\u{1b}[31m", "").replace("\u{1b}[0m", "");
+        assert_eq!(uncoloured, plain.row(table[0].iter().map(String::as_str)));
         assert!(!plain.header(&columns).contains('\u{1b}'));
     }
 }

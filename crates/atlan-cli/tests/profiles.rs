@@ -29,6 +29,14 @@ async fn atlanctl(home: &Path, vars: &[(&str, &str)], line: &str, stdin: &str) -
     run(command, &shell_words(line), stdin).await
 }
 
+/// `atlanctl LINE` with `home` as the configuration directory exits `code`, saying `says`.
+async fn refused(home: &Path, line: &str, code: i32, says: &str) {
+    atlanctl(home, &[], line, "")
+        .await
+        .exits(code)
+        .mentions(says);
+}
+
 /// Environment variables of a run.
 type Vars<'a> = Vec<(&'a str, &'a str)>;
 
@@ -145,20 +153,14 @@ async fn profiles_are_set_listed_used_and_deleted_without_showing_a_key() {
     assert_eq!(current.json_lines()[0]["profile"], "ci");
 
     // Deleting asks; without a terminal it needs --yes; the stored key goes with it.
-    atlanctl(&home, &[], "config delete ci", "")
-        .await
-        .exits(2)
-        .mentions("--yes");
+    refused(&home, "config delete ci", 2, "--yes").await;
     atlanctl(&home, &[], "config delete ci --yes", "")
         .await
         .ok();
     assert!(!dir.join("keys/ci").exists());
     let none = atlanctl(&home, &[], "config current", "").await;
     none.exits(3).mentions("no tenant is chosen");
-    atlanctl(&home, &[], "config use nope", "")
-        .await
-        .exits(2)
-        .mentions("the profiles are dev, local");
+    refused(&home, "config use nope", 2, "the profiles are dev, local").await;
 }
 
 /// Which tenant wins, for each way of naming one: the answer of `config current`, and a real
@@ -237,10 +239,13 @@ async fn the_tenant_is_chosen_by_flags_then_environment_then_profile() {
     .await
     .exits(2)
     .mentions("give one");
-    atlanctl(&home, &[], "--profile nope runs list --workflow x", "")
-        .await
-        .exits(2)
-        .mentions("no profile `nope`: the profiles are dead, live");
+    refused(
+        &home,
+        "--profile nope runs list --workflow x",
+        2,
+        "no profile `nope`: the profiles are dead, live",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -332,7 +337,7 @@ async fn a_broken_profiles_file_names_its_line_and_stops_only_what_needs_it() {
             "cannot be used with",
         ),
     ] {
-        atlanctl(&home, &[], line, "").await.exits(2).mentions(says);
+        refused(&home, line, 2, says).await;
     }
     atlanctl(
         &home,

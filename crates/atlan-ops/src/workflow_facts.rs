@@ -257,7 +257,9 @@ fn app_facts(
 }
 
 /// A legacy CronWorkflow's workflow and schedule.
-fn legacy_schedule(response: &WorkflowScheduleResponse) -> Option<(String, ScheduleFacts)> {
+pub(crate) fn legacy_schedule(
+    response: &WorkflowScheduleResponse,
+) -> Option<(String, ScheduleFacts)> {
     let metadata = response.metadata.as_ref()?;
     let name = metadata
         .annotation(ATLAN_NAME)

@@ -206,8 +206,15 @@ pub(crate) enum SchedulesCommand {
     Suspend(#[command(flatten)] super::ops::SuspendArgs),
     /// Restore a suspended schedule exactly (or many, with the selectors).
     Resume(#[command(flatten)] super::ops::SuspendArgs),
-    /// List every scheduled workflow, and the suspended ones (STATE suspended).
-    List,
+    /// Every schedule of both APIs (each legacy CronWorkflow, each app trigger, and the
+    /// suspended ones): when it is next due, when it last fired, its time zone and, for an app
+    /// schedule, its trigger id.
+    List {
+        /// Which API's schedules (default: both; an API the tenant does not serve is skipped and
+        /// said so).
+        #[arg(long, value_enum, default_value_t = crate::cli::ApiArg::All)]
+        api: crate::cli::ApiArg,
+    },
     /// Show a workflow's schedule.
     Get {
         /// The workflow id.

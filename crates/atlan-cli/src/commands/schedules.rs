@@ -39,36 +39,31 @@ pub(crate) async fn run(command: SchedulesCommand, env: &mut Env) -> Result<(), 
         SchedulesCommand::Resume(args) => {
             crate::commands::ops::suspend(args, ScheduleAction::Resume, false, env).await
         }
-        SchedulesCommand::List => {
-            let client = env.client().await?;
-            let schedules = client.schedules().list().await?;
-            let mut records: Vec<_> = schedules.iter().map(rows::listed_schedule).collect();
-            // The suspended ones are a second read; without it the list is still right.
-            match client.schedules().suspended().await {
-                Ok(suspended) => {
-                    for (workflow, record) in suspended {
-                        match record {
-                            Ok(record) => {
-                                records.push(rows::suspended_schedule(&workflow, &record));
-                            }
-                            Err(error) => env.printer.note(&format!("{workflow}: {error}")),
-                        }
-                    }
-                }
-                Err(error) => env.printer.note(&format!(
-                    "the suspended schedules could not be read: {error}"
-                )),
-            }
-            if records.is_empty() {
-                env.printer.note("no scheduled workflows");
-                return Ok(());
-            }
-            env.printer.records(SCHEDULE_LIST_COLUMNS, &records)
-        }
+        SchedulesCommand::List { api } => list(api.into(), env).await,
         SchedulesCommand::Get { name } => {
             let schedule = env.client().await?.schedules().get(&name).await?;
             env.printer
                 .records(SCHEDULE_COLUMNS, &[rows::schedule(&schedule)])
         }
     }
+}
+
+/// `schedules list`: every schedule of the chosen APIs, with when it is next due and when it last
+/// fired.
+async fn list(api: atlan_ops::ApiChoice, env: &mut Env) -> Result<(), CliError> {
+    let client = env.client().await?;
+    let now = jiff::Timestamp::now();
+    let (schedules, skipped) = atlan_ops::schedule_list(&client, api, now).await?;
+    for api in skipped {
+        env.printer.note(&format!(
+            "the tenant does not serve the {} API: left out",
+            api.as_str()
+        ));
+    }
+    if schedules.is_empty() {
+        env.printer.note("no scheduled workflows");
+        return Ok(());
+    }
+    let records: Vec<_> = schedules.iter().map(rows::schedule_row).collect();
+    env.printer.records(SCHEDULE_LIST_COLUMNS, &records)
 }
