@@ -148,6 +148,54 @@ async fn explain_reads_an_app_run_through_the_asset_search() {
     );
 }
 
+/// `runs explain --workflow` explains the latest ended run of a workflow of either API, named by
+/// its legacy name, its app slug or its app name: the run `runs explain RUN` explains.
+#[tokio::test]
+async fn explain_a_workflow_explains_its_latest_ended_run_on_either_api() {
+    let (clock, sandbox) = tenant().await;
+    let failed = rerun(&sandbox, &clock).await;
+    let explained = |line: String| {
+        let sandbox = &sandbox;
+        async move {
+            let out = atlan_line(sandbox, &line).await;
+            out.ok();
+            out.json_lines()[0].clone()
+        }
+    };
+    let by_run = explained(format!("-o json runs explain {failed}")).await;
+    let by_workflow = explained(format!("-o json runs explain --workflow {CRAWLER}")).await;
+    assert_eq!(by_workflow, by_run);
+
+    let app = explained(format!("-o json runs explain --workflow {APP}")).await;
+    assert_eq!(
+        (app["api"].as_str(), app["workflow"].as_str()),
+        (Some("apps"), Some(APP))
+    );
+    let latest = atlan_line(&sandbox, &format!("-o json apps runs list {APP}")).await;
+    let ended = latest
+        .json_lines()
+        .into_iter()
+        .find(|run| !matches!(run["status"].as_str(), Some("Running" | "Pending")))
+        .unwrap();
+    assert_eq!(app["run"], ended["name"], "{app}");
+    let name = atlan_line(&sandbox, &format!("-o json apps get {APP}"))
+        .await
+        .json_lines()[0]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let by_name = explained(format!("-o json runs explain --workflow {name}")).await;
+    assert_eq!(by_name["run"], app["run"]);
+
+    atlan_line(
+        &sandbox,
+        &format!("runs explain --workflow {CRAWLER} --api apps"),
+    )
+    .await
+    .exits(3)
+    .mentions(&format!("an ended run of workflow `{CRAWLER}`"));
+}
+
 #[tokio::test]
 async fn explain_answers_for_an_app_run_the_asset_search_does_not_show_yet() {
     let (_clock, sandbox) = tenant().await;

@@ -1,6 +1,7 @@
 //! Run views from a tenant, through the facade only: one run by id (either API), the previous
 //! successful run of a workflow, and every run started in a window.
 
+use atlan_workflows::Paginated;
 use atlan_workflows::model::{AppRunStatus, WorkflowPackage};
 use atlan_workflows::{AtlanClient, Error, Listing, Result, TimeBounded, WorkflowPhase};
 use futures_util::{StreamExt, TryStreamExt};
@@ -62,6 +63,75 @@ pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunV
         what: format!("run `{run}`"),
         body: None,
     })
+}
+
+/// How many of a workflow's newest runs are looked at for its latest ended one.
+const RECENT: u64 = 20;
+
+/// The latest ended run of `workflow` on the chosen APIs: a legacy workflow's name, an app
+/// workflow's slug, or an app workflow's name (when exactly one has it); the newest by start of
+/// each API's [`RECENT`] newest runs that ended.
+///
+/// # Errors
+/// [`Error::NotFound`] when no chosen API has an ended run of it; otherwise the first failure of
+/// a read, other than an API the tenant does not serve.
+pub async fn latest_ended(client: &AtlanClient, workflow: &str, api: ApiChoice) -> Result<RunView> {
+    let legacy = async {
+        if !api.includes(Api::Legacy) {
+            return Ok(Vec::new());
+        }
+        let page = client.runs().list(workflow).size(RECENT).page().await?;
+        Ok(page
+            .items
+            .iter()
+            .map(view::legacy::view)
+            .collect::<Vec<_>>())
+    };
+    let apps = async {
+        if !api.includes(Api::Apps) {
+            return Ok(Vec::new());
+        }
+        let mut slug = workflow.to_owned();
+        if client.apps().workflows().get_opt(workflow).await?.is_none() {
+            let named = client
+                .apps()
+                .workflows()
+                .list()
+                .name(workflow.to_owned())
+                .all()
+                .await?;
+            match named.as_slice() {
+                [one] => slug = one.slug.clone().unwrap_or_default(),
+                _ => return Ok(Vec::new()),
+            }
+        }
+        let page = client
+            .apps()
+            .runs()
+            .search()
+            .slug(slug)
+            .size(RECENT)
+            .page()
+            .await?;
+        Ok(page.items.iter().map(view::apps::view).collect::<Vec<_>>())
+    };
+    let (legacy, apps) = futures_util::future::join(legacy, apps).await;
+    let mut ended = Vec::new();
+    for read in [legacy, apps] {
+        match read {
+            Ok(views) => ended.extend(views.into_iter().filter(|run| run.status.is_ended())),
+            Err(error) if not_served(&error) || error.is_not_found() => {}
+            Err(error) => return Err(error),
+        }
+    }
+    ended
+        .into_iter()
+        .max_by_key(|run| run.started)
+        .ok_or_else(|| Error::NotFound {
+            operation: "runs.explain",
+            what: format!("an ended run of workflow `{workflow}`"),
+            body: None,
+        })
 }
 
 /// The latest successful run of `run`'s workflow that started before it.

@@ -76,6 +76,22 @@ pub async fn explain_run(client: &AtlanClient, run: &str) -> Result<Explanation>
     Ok(explain(view, previous.as_ref()))
 }
 
+/// Explains the latest ended run of `workflow` on the chosen APIs (see [`fetch::latest_ended`]),
+/// compared with the previous successful run.
+///
+/// # Errors
+/// [`atlan_workflows::Error::NotFound`] when no chosen API has an ended run of it; otherwise as
+/// the facade.
+pub async fn explain_latest(
+    client: &AtlanClient,
+    workflow: &str,
+    api: ApiChoice,
+) -> Result<Explanation> {
+    let view = fetch::latest_ended(client, workflow, api).await?;
+    let previous = fetch::previous_success(client, &view).await?;
+    Ok(explain(view, previous.as_ref()))
+}
+
 /// The figures of `runs stats`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

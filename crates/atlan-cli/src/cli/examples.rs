@@ -88,6 +88,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "runs explain",
         &[
             "atlanctl runs explain atlan-snowflake-1714638976-k2x7q",
+            "atlanctl runs explain --workflow prod-snowflake-0c4f9a1e",
             "atlanctl -o json runs explain atlan-snowflake-1714638976-k2x7q",
         ],
     ),

@@ -130,10 +130,18 @@ pub(crate) enum RunsCommand {
     Monitor(MonitorArgs),
     /// Why a run ended as it did: its step tree, the failed step, a classified cause, the exit
     /// code and log key, and how it differs from the previous successful run (legacy run names
-    /// and app run ids).
+    /// and app run ids); with --workflow, the latest ended run of a workflow of either API.
     Explain {
         /// A legacy run name (atlan-snowflake-1714638976-k2x7q) or an app run id.
-        run: String,
+        #[arg(required_unless_present = "workflow", conflicts_with = "workflow")]
+        run: Option<String>,
+        /// The workflow whose latest ended run to explain: a legacy name, an app workflow's
+        /// slug, or its name.
+        #[arg(long, value_name = "NAME")]
+        workflow: Option<String>,
+        /// Which API's runs (default: both).
+        #[arg(long, value_enum, default_value_t = crate::cli::ApiArg::All)]
+        api: crate::cli::ApiArg,
     },
     /// Health figures per workflow over the runs started in a window, worst first, of both APIs.
     Stats(super::StatsArgs),

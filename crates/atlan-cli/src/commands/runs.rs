@@ -26,7 +26,9 @@ pub(crate) async fn run(command: RunsCommand, env: &mut Env) -> Result<(), CliEr
         RunsCommand::Current { workflow } => current(&workflow, env).await,
         RunsCommand::Stop { run_id } => stop(&run_id, env).await,
         RunsCommand::Monitor(args) => monitor(args, env).await,
-        RunsCommand::Explain { run } => super::ops::explain(&run, env).await,
+        RunsCommand::Explain { run, workflow, api } => {
+            super::ops::explain(run.as_deref(), workflow.as_deref(), api.into(), env).await
+        }
         RunsCommand::Stats(args) => super::ops::stats(args, env).await,
         RunsCommand::Rerun(args) => super::ops::rerun(args, env).await,
     }

@@ -13,10 +13,20 @@ const MESSAGE_SHOWN: usize = 2_000;
 /// The most characters of a step's message shown on its line.
 const STEP_MESSAGE_SHOWN: usize = 300;
 
-/// Explains a run: one JSON document, or a report for people.
-pub(crate) async fn explain(run: &str, env: &mut Env) -> Result<(), CliError> {
+/// Explains a run, or the latest ended run of `workflow`: one JSON document, or a report for
+/// people.
+pub(crate) async fn explain(
+    run: Option<&str>,
+    workflow: Option<&str>,
+    api: atlan_ops::ApiChoice,
+    env: &mut Env,
+) -> Result<(), CliError> {
     let client = env.client().await?;
-    let explanation = atlan_ops::explain_run(&client, run).await?;
+    let explanation = match (run, workflow) {
+        (Some(run), _) => atlan_ops::explain_run(&client, run).await?,
+        (None, Some(workflow)) => atlan_ops::explain_latest(&client, workflow, api).await?,
+        (None, None) => return Err(CliError::Usage("give a run, or --workflow NAME".into())),
+    };
     if env.printer.is_json() {
         let document = serde_json::to_value(&explanation).map_err(std::io::Error::from)?;
         return env.printer.json(&document);
@@ -47,7 +57,10 @@ fn report(explained: &Explanation) -> Vec<String> {
             .duration_s
             .map(|seconds| format!(", took {}", human(seconds)))
             .unwrap_or_default();
-        lines.push(format!("started    {started}{took}"));
+        lines.push(format!(
+            "started    {}{took}",
+            crate::rows::instant(started)
+        ));
     }
     if let Some(cause) = explained.cause {
         lines.push(format!(
