@@ -135,10 +135,10 @@ pub(crate) enum RunsCommand {
         /// A legacy run name (atlan-snowflake-1714638976-k2x7q) or an app run id.
         #[arg(required_unless_present = "workflow", conflicts_with = "workflow")]
         run: Option<String>,
-        /// The workflow whose latest ended run to explain: a legacy name, an app workflow's
-        /// slug, or its name.
-        #[arg(long, value_name = "NAME")]
-        workflow: Option<String>,
+        /// The workflow whose latest ended run to explain: a legacy name (or a pattern that
+        /// matches exactly one legacy workflow), an app workflow's slug, or its name.
+        #[arg(long, value_name = "NAME", value_parser = crate::input::glob)]
+        workflow: Option<atlan_ops::Glob>,
         /// Which API's runs (default: both).
         #[arg(long, value_enum, default_value_t = crate::cli::ApiArg::All)]
         api: crate::cli::ApiArg,

@@ -27,6 +27,13 @@ pub(crate) async fn run(command: RunsCommand, env: &mut Env) -> Result<(), CliEr
         RunsCommand::Stop { run_id } => stop(&run_id, env).await,
         RunsCommand::Monitor(args) => monitor(args, env).await,
         RunsCommand::Explain { run, workflow, api } => {
+            let workflow = match workflow {
+                Some(pattern) if pattern.literal().is_none() => {
+                    let client = env.client().await?;
+                    Some(workflow_names::one(&client, &pattern).await?)
+                }
+                other => other.map(|name| name.as_str().to_owned()),
+            };
             super::ops::explain(run.as_deref(), workflow.as_deref(), api.into(), env).await
         }
         RunsCommand::Stats(args) => super::ops::stats(args, env).await,

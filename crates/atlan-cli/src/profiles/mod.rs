@@ -265,6 +265,13 @@ pub(crate) fn write_private(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(),
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&temporary).map_err(fail)?;
+    // A temporary file left by an earlier attempt keeps its mode: set it again.
+    #[cfg(unix)]
+    std::fs::set_permissions(
+        &temporary,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;
     file.sync_all().map_err(fail)?;
     drop(file);
