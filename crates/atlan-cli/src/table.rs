@@ -131,24 +131,25 @@ impl Layout {
     }
 
     fn line<'a>(&self, cells: impl Iterator<Item = &'a str>, colour: bool) -> String {
-        let cells: Vec<&str> = cells.collect();
-        let mut line = String::new();
-        for (index, cell) in cells.iter().enumerate() {
+        let mut line = String::with_capacity(self.widths.iter().sum::<usize>() + 64);
+        // Padding is written before each cell but the first, so the last is never padded.
+        let mut pad = 0;
+        for (index, cell) in cells.enumerate() {
+            line.extend(std::iter::repeat_n(' ', pad));
             let column = self.widths.get(index).copied().unwrap_or_default();
             let shown = if self.fitted {
                 shortened(cell, column)
             } else {
-                (*cell).into()
+                cell.into()
             };
-            let style = match self.statuses.get(index) {
-                Some(true) if colour => status_style(cell),
-                _ => Style::new(),
-            };
-            let _ = write!(line, "{}{shown}{}", style.render(), style.render_reset());
-            if index + 1 < cells.len() {
-                let pad = column.saturating_sub(width(&shown)) + GAP;
-                line.extend(std::iter::repeat_n(' ', pad));
+            match self.statuses.get(index) {
+                Some(true) if colour => {
+                    let style = status_style(cell);
+                    let _ = write!(line, "{}{shown}{}", style.render(), style.render_reset());
+                }
+                _ => line.push_str(&shown),
             }
+            pad = column.saturating_sub(width(&shown)) + GAP;
         }
         line
     }
