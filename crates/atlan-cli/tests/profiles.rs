@@ -348,5 +348,13 @@ async fn a_broken_profiles_file_names_its_line_and_stops_only_what_needs_it() {
     .await
     .exits(2)
     .mentions("stdin holds no key");
+    // A dry run writes nothing.
+    refused(
+        &home,
+        "--dry-run config set a --base-url https://x.atlan.com --api-key-env K",
+        2,
+        "writes nothing",
+    )
+    .await;
     assert!(!home.join("atlanctl/config.toml").exists());
 }

@@ -64,6 +64,12 @@ pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {
     if let Some(jq) = jq {
         printer.set_jq(jq);
     }
+    if cli.global.dry_run.is_some() && matches!(cli.command, Command::Config(_)) {
+        return Err(CliError::Usage(
+            "--dry-run shows requests to Atlan; `config` sends none and a dry run writes nothing"
+                .into(),
+        ));
+    }
     if cli.global.dry_run.is_some() && matches!(cli.command, Command::Sandbox(_)) {
         return Err(CliError::Usage(
             "--dry-run shows requests to Atlan; `sandbox serve` sends none".into(),
