@@ -65,12 +65,13 @@ pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunV
     })
 }
 
-/// How many of a workflow's newest runs are looked at for its latest ended one.
-const RECENT: u64 = 20;
+/// How many of a workflow's newest runs are looked at for its latest ended one, or for the last
+/// one its schedule started.
+pub const RECENT_RUNS: u64 = 20;
 
 /// The latest ended run of `workflow` on the chosen APIs: a legacy workflow's name, an app
 /// workflow's slug, or an app workflow's name (when exactly one has it); the newest by start of
-/// each API's [`RECENT`] newest runs that ended.
+/// each API's [`RECENT_RUNS`] newest runs that ended.
 ///
 /// # Errors
 /// [`Error::NotFound`] when no chosen API has an ended run of it; otherwise the first failure of
@@ -80,7 +81,12 @@ pub async fn latest_ended(client: &AtlanClient, workflow: &str, api: ApiChoice) 
         if !api.includes(Api::Legacy) {
             return Ok(Vec::new());
         }
-        let page = client.runs().list(workflow).size(RECENT).page().await?;
+        let page = client
+            .runs()
+            .list(workflow)
+            .size(RECENT_RUNS)
+            .page()
+            .await?;
         Ok(page
             .items
             .iter()
@@ -110,7 +116,7 @@ pub async fn latest_ended(client: &AtlanClient, workflow: &str, api: ApiChoice) 
             .runs()
             .search()
             .slug(slug)
-            .size(RECENT)
+            .size(RECENT_RUNS)
             .page()
             .await?;
         Ok(page.items.iter().map(view::apps::view).collect::<Vec<_>>())

@@ -11,13 +11,11 @@ use futures_util::{StreamExt, TryStreamExt};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::fetch::not_served;
+use crate::fetch::{RECENT_RUNS, not_served};
 use crate::selection::ApiChoice;
 use crate::view::{self, Api};
 use crate::workflow_facts::legacy_schedule;
 
-/// How many of a workflow's newest runs are looked at for the last one its schedule started.
-pub const RECENT_RUNS: u64 = 20;
 /// How many workflows' runs are read at once.
 const READS_AT_ONCE: usize = 8;
 
