@@ -111,7 +111,17 @@ impl Profile {
     /// Checks the profile: a base URL of `http` or `https`, exactly one key source.
     fn check(&self) -> Result<(), String> {
         let url = self.base_url.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 9 {
+        let parsed = url.parse::<http::Uri>().ok();
+        let authority = parsed.as_ref().and_then(http::Uri::authority);
+        if authority.is_some_and(|authority| authority.as_str().contains('@')) {
+            // Never repeated: the part before `@` is a secret.
+            return Err("base_url holds a user name or password: give the key another way".into());
+        }
+        let web = parsed
+            .as_ref()
+            .and_then(http::Uri::scheme_str)
+            .is_some_and(|scheme| scheme == "https" || scheme == "http");
+        if !web || authority.is_none() {
             return Err(format!("base_url `{url}` is not an http(s) address"));
         }
         let sources = usize::from(self.api_key_env.is_some())
@@ -346,6 +356,10 @@ mod tests {
                 "exactly one of",
             ),
             ("current = \"nope\"", "`nope`, which is no profile"),
+            (
+                "[profiles.p]\nbase_url = \"https://me:secret@a.b\"\napi_key_env = \"K\"",
+                "a user name or password",
+            ),
             (
                 "[profiles.prod]\nbase_url = \"https://a.b\"\napi_key = \"secret\"",
                 "unknown field",
