@@ -81,45 +81,16 @@ pub async fn latest_ended(client: &AtlanClient, workflow: &str, api: ApiChoice) 
         if !api.includes(Api::Legacy) {
             return Ok(Vec::new());
         }
-        let page = client
-            .runs()
-            .list(workflow)
-            .size(RECENT_RUNS)
-            .page()
-            .await?;
-        Ok(page
-            .items
-            .iter()
-            .map(view::legacy::view)
-            .collect::<Vec<_>>())
+        recent_runs(client, Api::Legacy, workflow).await
     };
     let apps = async {
         if !api.includes(Api::Apps) {
             return Ok(Vec::new());
         }
-        let mut slug = workflow.to_owned();
-        if client.apps().workflows().get_opt(workflow).await?.is_none() {
-            let named = client
-                .apps()
-                .workflows()
-                .list()
-                .name(workflow.to_owned())
-                .all()
-                .await?;
-            match named.as_slice() {
-                [one] => slug = one.slug.clone().unwrap_or_default(),
-                _ => return Ok(Vec::new()),
-            }
+        match app_slug(client, workflow).await? {
+            Some(slug) => recent_runs(client, Api::Apps, &slug).await,
+            None => Ok(Vec::new()),
         }
-        let page = client
-            .apps()
-            .runs()
-            .search()
-            .slug(slug)
-            .size(RECENT_RUNS)
-            .page()
-            .await?;
-        Ok(page.items.iter().map(view::apps::view).collect::<Vec<_>>())
     };
     let (legacy, apps) = futures_util::future::join(legacy, apps).await;
     let mut ended = Vec::new();
@@ -138,6 +109,48 @@ pub async fn latest_ended(client: &AtlanClient, workflow: &str, api: ApiChoice) 
             what: format!("an ended run of workflow `{workflow}`"),
             body: None,
         })
+}
+
+/// The [`RECENT_RUNS`] newest runs of a workflow of `api`, given by its legacy name or app slug.
+///
+/// # Errors
+/// As the listing it reads.
+pub async fn recent_runs(client: &AtlanClient, api: Api, workflow: &str) -> Result<Vec<RunView>> {
+    Ok(match api {
+        Api::Legacy => {
+            let page = client
+                .runs()
+                .list(workflow)
+                .size(RECENT_RUNS)
+                .page()
+                .await?;
+            page.items.iter().map(view::legacy::view).collect()
+        }
+        Api::Apps => {
+            let search = client.apps().runs().search().slug(workflow.to_owned());
+            let page = search.size(RECENT_RUNS).page().await?;
+            page.items.iter().map(view::apps::view).collect()
+        }
+    })
+}
+
+/// The slug of the app workflow `workflow` names: itself when it is a slug, else the slug of the
+/// one app workflow of that name (none when no app workflow, or several, have it).
+async fn app_slug(client: &AtlanClient, workflow: &str) -> Result<Option<String>> {
+    if client.apps().workflows().get_opt(workflow).await?.is_some() {
+        return Ok(Some(workflow.to_owned()));
+    }
+    let named = client
+        .apps()
+        .workflows()
+        .list()
+        .name(workflow.to_owned())
+        .all()
+        .await?;
+    Ok(match named.as_slice() {
+        [one] => one.slug.clone(),
+        _ => None,
+    })
 }
 
 /// The latest successful run of `run`'s workflow that started before it.

@@ -11,9 +11,9 @@ use futures_util::{StreamExt, TryStreamExt};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::fetch::{RECENT_RUNS, not_served};
+use crate::fetch::{not_served, recent_runs};
 use crate::selection::ApiChoice;
-use crate::view::{self, Api};
+use crate::view::Api;
 use crate::workflow_facts::legacy_schedule;
 
 /// How many workflows' runs are read at once.
@@ -37,7 +37,7 @@ pub struct ScheduleRow {
     pub trigger_id: Option<String>,
     /// When it is next due (none while suspended, or for a schedule that does not read).
     pub next: Option<Timestamp>,
-    /// When a run it started last began (among the workflow's newest [`RECENT_RUNS`]).
+    /// When a run it started last began (among the workflow's newest [`crate::fetch::RECENT_RUNS`]).
     pub last_fired: Option<Timestamp>,
 }
 
@@ -209,28 +209,7 @@ async fn newest_scheduled_run(
     api: Api,
     workflow: &str,
 ) -> Result<Option<Timestamp>> {
-    let runs: Vec<view::RunView> = match api {
-        Api::Legacy => {
-            let page = client
-                .runs()
-                .list(workflow)
-                .size(RECENT_RUNS)
-                .page()
-                .await?;
-            page.items.iter().map(view::legacy::view).collect()
-        }
-        Api::Apps => {
-            let page = client
-                .apps()
-                .runs()
-                .search()
-                .slug(workflow.to_owned())
-                .size(RECENT_RUNS)
-                .page()
-                .await?;
-            page.items.iter().map(view::apps::view).collect()
-        }
-    };
+    let runs = recent_runs(client, api, workflow).await?;
     Ok(runs
         .iter()
         .filter(|run| run.started_by.as_deref() == Some("scheduler"))

@@ -33,9 +33,9 @@ fn set(args: ConfigSetArgs, env: &mut Env) -> Result<(), CliError> {
         api_key_stored: args.key.api_key_stdin,
         api_key_timeout_s: args.api_key_timeout,
     };
-    let mut check = Profiles::default();
-    check.profiles.insert(args.name.clone(), profile.clone());
-    check.check().map_err(CliError::Usage)?;
+    profile
+        .check()
+        .map_err(|reason| CliError::Usage(format!("profile `{}`: {reason}", args.name)))?;
     if profile.api_key_stored {
         key::store(&dir, &args.name, &key::from_stdin()?)?;
     } else {

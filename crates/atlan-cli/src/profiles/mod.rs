@@ -108,8 +108,12 @@ impl Profile {
         }
     }
 
-    /// Checks the profile: a base URL of `http` or `https`, exactly one key source.
-    fn check(&self) -> Result<(), String> {
+    /// Checks the profile: a base URL of `http` or `https` without a user name or password,
+    /// exactly one key source.
+    ///
+    /// # Errors
+    /// What is wrong, never repeating a user name or password.
+    pub(crate) fn check(&self) -> Result<(), String> {
         let url = self.base_url.trim();
         let parsed = url.parse::<http::Uri>().ok();
         let authority = parsed.as_ref().and_then(http::Uri::authority);
