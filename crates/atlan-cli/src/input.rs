@@ -6,7 +6,6 @@ use std::io::BufRead;
 use std::path::Path;
 use std::time::Duration;
 
-use atlan_workflows::WorkflowPhase;
 use atlan_workflows::model::AppRunStatus;
 use atlan_workflows::model::{Credential, decode};
 use atlan_workflows::query::TimeBound;
@@ -39,18 +38,8 @@ pub(crate) fn setting(text: &str) -> Result<(String, Value), String> {
     Ok((name.to_owned(), value))
 }
 
-/// A run phase, in any case: Pending, Running, Succeeded, Failed or Error.
-pub(crate) fn phase(text: &str) -> Result<WorkflowPhase, String> {
-    use WorkflowPhase::{Error, Failed, Pending, Running, Succeeded};
-    one_of(
-        text,
-        &[Pending, Running, Succeeded, Failed, Error],
-        WorkflowPhase::as_str,
-        "a phase",
-    )
-}
-
-/// An app run status, in any case: one of the nine the App workflows API reports.
+/// A run status, in any case: one of the nine the App workflows API reports (the five legacy
+/// phases among them).
 pub(crate) fn app_status(text: &str) -> Result<AppRunStatus, String> {
     use AppRunStatus::{
         Error, Failed, Paused, Pending, Running, Skipped, Stopped, Succeeded, Terminated,
@@ -58,7 +47,7 @@ pub(crate) fn app_status(text: &str) -> Result<AppRunStatus, String> {
     let known = [
         Pending, Running, Succeeded, Failed, Error, Stopped, Paused, Terminated, Skipped,
     ];
-    one_of(text, &known, AppRunStatus::as_str, "an app run status")
+    one_of(text, &known, AppRunStatus::as_str, "a run status")
 }
 
 /// The one of `known` whose name is `text` (trimmed, in any case), else an error listing them.
@@ -260,13 +249,6 @@ mod tests {
             error.contains("`Done`") && error.contains("Terminated"),
             "{error}"
         );
-    }
-
-    #[test]
-    fn phases_are_the_five_known_in_any_case() {
-        assert_eq!(phase("succeeded").unwrap(), WorkflowPhase::Succeeded);
-        assert_eq!(phase(" FAILED ").unwrap(), WorkflowPhase::Failed);
-        assert!(phase("Archived").unwrap_err().contains("not a phase"));
     }
 
     #[test]

@@ -4,8 +4,10 @@
 
 use atlan_workflows::{Error, Page, Paginated};
 use futures_util::TryStreamExt;
+use futures_util::stream::BoxStream;
 use jiff::Timestamp;
 
+use crate::cli::Paging;
 use crate::context::Env;
 use crate::error::CliError;
 use crate::progress::Progress;
@@ -115,8 +117,64 @@ async fn nothing<T>(shown: &Shown<T>, env: &mut Env) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Prints results that a stream yields already in order (such as runs of both APIs merged), read
+/// `paging.size` at a time from `paging.from` (the stream starts there): the first `size` with a
+/// note when more follow, or every one with `paging.all`.
+pub(crate) async fn print_stream<T>(
+    mut stream: BoxStream<'_, Result<T, Error>>,
+    paging: &Paging,
+    shown: Shown<T>,
+    env: &mut Env,
+) -> Result<(), CliError> {
+    let progress = paging.all.then(Progress::listing);
+    let size = usize::try_from(paging.size).unwrap_or(usize::MAX);
+    let (mut batch, mut printed, mut batches) = (Vec::new(), 0_u64, 0_u64);
+    let result: Result<bool, CliError> = async {
+        while let Some(item) = stream.try_next().await? {
+            if !paging.all && printed == paging.size {
+                return Ok(true);
+            }
+            batch.push(item);
+            if batch.len() == size {
+                print_items(&batch, &shown, env)?;
+                (printed, batches) = (printed + batch.len() as u64, batches + 1);
+                batch.clear();
+                if let Some(progress) = &progress {
+                    progress.fetched(batches, printed, None);
+                }
+            }
+        }
+        Ok(false)
+    }
+    .await;
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    let more = result?;
+    if !batch.is_empty() {
+        print_items(&batch, &shown, env)?;
+        printed += batch.len() as u64;
+    }
+    if printed == 0 {
+        return nothing(&shown, env).await;
+    }
+    if more {
+        let shown_to = paging.from + printed;
+        env.printer.note(&format!(
+            "showing {}-{shown_to}; more with --from {shown_to}, or all with --all",
+            paging.from + 1
+        ));
+    }
+    Ok(())
+}
+
 /// One page, its rows (in a table) taken at the time it arrived.
 fn print_page<T>(page: &Page<T>, shown: &Shown<T>, env: &mut Env) -> Result<(), CliError> {
+    print_items(&page.items, shown, env)
+}
+
+/// Results, their rows (in a table) taken now.
+fn print_items<T>(items: &[T], shown: &Shown<T>, env: &mut Env) -> Result<(), CliError> {
     let now = Timestamp::now();
     let line = |item: &T, buffer: &mut Vec<u8>| match shown.line {
         Some(line) => line(item, buffer),
@@ -124,7 +182,7 @@ fn print_page<T>(page: &Page<T>, shown: &Shown<T>, env: &mut Env) -> Result<(), 
     };
     env.printer.listed_with(
         shown.columns,
-        &page.items,
+        items,
         |item| (shown.row)(item, now),
         shown.json,
         line,

@@ -20,6 +20,7 @@ mod paths;
 mod profiles;
 mod progress;
 mod rows;
+mod run_rows;
 mod scrub;
 mod table;
 mod terminal;

@@ -1,8 +1,8 @@
 //! A table laid out for people: each column as wide as its widest cell; on a terminal narrower
 //! than that (its size, or `COLUMNS`), the widest columns shortened with `…` until the table
 //! fits or none can shorten more, so that a row stays one line. The columns that identify a row
-//! (the first, and `NAME`, `WORKFLOW`, `RUN`, `SLUG`, `ID`, `GUID`, `TRIGGER`) and the statuses
-//! (short words) are never shortened; another column keeps its header's width (at least 6
+//! (the first; its key, the first of `RUN`, `SLUG`, `ID`, `GUID`, `NAME`, `WORKFLOW` it has; and
+//! `TRIGGER`) and the statuses (short words) are never shortened; another column keeps its header's width (at least 6
 //! characters) when that fits, else three. Statuses are coloured when colour is on.
 
 use std::fmt::Write;
@@ -15,8 +15,11 @@ pub(crate) const GAP: usize = 3;
 const MIN_SHORTENED: usize = 6;
 /// The narrowest a shortened column gets when nothing else fits: two characters and `…`.
 const LAST_RESORT: usize = 3;
-/// Headers of the columns that identify a row.
-const IDENTIFYING: &[&str] = &["NAME", "WORKFLOW", "RUN", "SLUG", "ID", "GUID", "TRIGGER"];
+/// Headers of the columns that can be a row's key, the most precise first: a table's key is the
+/// first of these it has (a run's `WORKFLOW` is part of its `RUN`, and can be shortened).
+const KEYS: &[&str] = &["RUN", "SLUG", "ID", "GUID", "NAME", "WORKFLOW"];
+/// Headers of the columns never shortened besides the key: ids a person copies into a command.
+const IDENTIFYING: &[&str] = &["TRIGGER"];
 /// Headers of the columns whose cells are statuses, coloured when colour is on.
 const STATUS_COLUMNS: &[&str] = &["PHASE", "STATUS", "STATE", "SEVERITY", "ACTION", "RESULT"];
 
@@ -83,11 +86,15 @@ impl Layout {
             }
         }
         if let Some(fit) = style.fit {
+            let key = KEYS.iter().find(|key| columns.contains(key));
             let fixed: Vec<bool> = columns
                 .iter()
                 .enumerate()
                 .map(|(index, column)| {
-                    index == 0 || IDENTIFYING.contains(column) || STATUS_COLUMNS.contains(column)
+                    index == 0
+                        || key == Some(column)
+                        || IDENTIFYING.contains(column)
+                        || STATUS_COLUMNS.contains(column)
                 })
                 .collect();
             let floors = |least: &dyn Fn(&str) -> usize| -> Vec<usize> {
@@ -261,6 +268,26 @@ mod tests {
         // Unfitted, every cell is whole.
         let whole = Layout::new(&columns, &table, TableStyle::default());
         assert!(!whole.row(table[0].iter().map(String::as_str)).contains('…'));
+    }
+
+    #[test]
+    fn a_run_table_keeps_its_api_and_run_whole_and_shortens_its_workflow() {
+        let columns = ["API", "RUN", "WORKFLOW", "STATUS"];
+        let table = rows(&[&[
+            "legacy",
+            "atlan-snowflake-1714638976-k2x7q",
+            "atlan-snowflake-1714638976",
+            "Failed",
+        ]]);
+        let style = TableStyle {
+            fit: Some(60),
+            colour: false,
+        };
+        let line = Layout::new(&columns, &table, style).row(table[0].iter().map(String::as_str));
+        assert_eq!(
+            line,
+            "legacy   atlan-snowflake-1714638976-k2x7q   atlan-…   Failed"
+        );
     }
 
     #[test]

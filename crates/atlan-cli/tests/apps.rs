@@ -252,7 +252,7 @@ async fn bad_input_is_a_usage_error_naming_the_option() {
         (vec!["apps", "list", "--size", "0"], "--size"),
         (
             vec!["apps", "runs", "list", "--status", "Running,Done"],
-            "`Done` is not an app run status",
+            "`Done` is not a run status",
         ),
         (
             vec!["apps", "runs", "list", "--finished-since", "yesterday"],

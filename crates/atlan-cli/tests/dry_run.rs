@@ -76,11 +76,11 @@ async fn every_command_prints_its_first_request() {
             "workflows_change_owner",
             format!("workflows change-owner {CRAWLER} --username jane.doe"),
         ),
-        ("runs_get", format!("runs get {succeeded}")),
-        ("runs_list", format!("runs list --workflow {MINER}")),
+        ("runs_get", format!("runs get {succeeded} --api legacy")),
+        ("runs_list", format!("runs list --workflow {MINER} --api legacy")),
         (
             "runs_list_phase",
-            format!("runs list --workflow {MINER} --phase Running --from 10 --size 5"),
+            format!("runs list --workflow {MINER} --api legacy --phase Running --from 10 --size 5"),
         ),
         (
             "runs_search",
@@ -90,14 +90,14 @@ async fn every_command_prints_its_first_request() {
             "runs_search_before",
             "runs search --status Error --started-since 2026-01-01T00:00:00Z --started-before now/d --finished-before now-1h --all".to_owned(),
         ),
-        ("runs_latest", format!("runs latest --workflow {MINER}")),
-        ("runs_current", format!("runs current --workflow {MINER}")),
+        ("runs_latest", format!("runs latest --workflow {MINER} --api legacy")),
+        ("runs_current", format!("runs current --workflow {MINER} --api legacy")),
         ("runs_stop", format!("runs stop {succeeded}")),
         (
             "runs_monitor_workflow",
-            format!("runs monitor --workflow {MINER}"),
+            format!("runs monitor --workflow {MINER} --api legacy"),
         ),
-        ("runs_monitor_run", format!("runs monitor {succeeded}")),
+        ("runs_monitor_run", format!("runs monitor {succeeded} --api legacy")),
         (
             "schedules_add",
             format!("schedules add {CRAWLER} --cron '0 2 * * *' --timezone UTC"),
@@ -161,16 +161,16 @@ async fn search_bodies_are_what_the_query_builder_builds() {
             body(searches::find_by_type(WorkflowPackage::Snowflake, 7).unwrap()),
         ),
         (
-            dry_run("runs get r-abcde").await,
+            dry_run("runs get r-abcde --api legacy").await,
             body(searches::find_run_by_id("r-abcde").unwrap()),
         ),
         (
-            dry_run(&format!("runs list --workflow {MINER} --phase failed --from 4 --size 2"))
+            dry_run(&format!("runs list --workflow {MINER} --api legacy --phase failed --from 4 --size 2"))
             .await,
             body(searches::runs_by_phase(MINER, &WorkflowPhase::Failed, 4, 2).unwrap()),
         ),
         (
-            dry_run(&format!("runs list --workflow {MINER}")).await,
+            dry_run(&format!("runs list --workflow {MINER} --api legacy")).await,
             body(searches::runs_of_workflow(MINER, 0, 100).unwrap()),
         ),
         (
@@ -202,11 +202,11 @@ async fn search_bodies_are_what_the_query_builder_builds() {
             ),
         ),
         (
-            dry_run(&format!("runs latest --workflow {MINER}")).await,
+            dry_run(&format!("runs latest --workflow {MINER} --api legacy")).await,
             body(searches::latest_run(MINER).unwrap()),
         ),
         (
-            dry_run(&format!("runs current --workflow {MINER}")).await,
+            dry_run(&format!("runs current --workflow {MINER} --api legacy")).await,
             body(searches::current_run(MINER).unwrap()),
         ),
     ];
@@ -302,7 +302,7 @@ async fn writes_reads_for_real_and_prints_the_change_it_would_send() {
         &["--dry-run=writes", "runs", "latest", "--workflow", MINER],
     )
     .await;
-    assert!(read.ok().starts_with("NAME"), "{}", read.stdout);
+    assert!(read.ok().starts_with("API"), "{}", read.stdout);
 }
 
 #[tokio::test]

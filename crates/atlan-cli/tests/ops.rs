@@ -193,7 +193,7 @@ async fn explain_a_workflow_explains_its_latest_ended_run_on_either_api() {
     )
     .await
     .exits(3)
-    .mentions(&format!("an ended run of workflow `{CRAWLER}`"));
+    .mentions(&format!("workflow `{CRAWLER}` not found"));
 }
 
 #[tokio::test]

@@ -27,6 +27,14 @@ fn plain(text: &str) -> String {
     out
 }
 
+/// A row's first two cells (API and RUN), as written.
+fn identity(line: &str) -> String {
+    line.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The table's lines: from the header on, without blank ones.
 fn table(screen: &str) -> Vec<String> {
     let lines: Vec<String> = plain(screen)
@@ -36,7 +44,7 @@ fn table(screen: &str) -> Vec<String> {
         .collect();
     let header = lines
         .iter()
-        .position(|line| line.starts_with("NAME"))
+        .position(|line| line.starts_with("API"))
         .expect(screen);
     lines[header..].to_vec()
 }
@@ -58,17 +66,15 @@ async fn on_a_narrow_terminal_rows_fit_with_names_whole_and_statuses_coloured() 
     let whole = table(&screen);
     let widest = whole.iter().map(|line| line.chars().count()).max().unwrap();
     assert!(
-        widest > 70,
+        widest > 100,
         "the whole table is wider than the narrow terminal: {widest}"
     );
-    let names: Vec<String> = whole[1..]
-        .iter()
-        .map(|line| line.split_whitespace().next().unwrap().to_owned())
-        .collect();
+    // The identifying columns: API and RUN.
+    let names: Vec<String> = whole[1..].iter().map(|line| identity(line)).collect();
 
     let args = shell_words(SEARCH);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let narrow = Terminal::start_with(&sandbox, &args, 90, &[]);
+    let narrow = Terminal::start_with(&sandbox, &args, 100, &[]);
     let (code, screen) = narrow.finish().await;
     assert_eq!(code, 0, "{screen}");
     assert!(
@@ -82,16 +88,13 @@ async fn on_a_narrow_terminal_rows_fit_with_names_whole_and_statuses_coloured() 
     let fitted = table(&screen);
     assert_eq!(fitted.len(), whole.len(), "one line per row: {screen}");
     for (line, name) in fitted[1..].iter().zip(&names) {
-        assert!(line.chars().count() <= 90, "{line}");
-        assert!(
-            line.starts_with(&format!("{name} ")),
-            "the name is whole: {line}"
-        );
+        assert!(line.chars().count() <= 100, "{line}");
+        assert_eq!(&identity(line), name, "the run is whole: {line}");
     }
     assert!(fitted.iter().any(|line| line.contains('…')), "{screen}");
 
     // NO_COLOR turns colour off on a terminal too.
-    let quiet = Terminal::start_with(&sandbox, &args, 90, &[("NO_COLOR", "1")]);
+    let quiet = Terminal::start_with(&sandbox, &args, 100, &[("NO_COLOR", "1")]);
     let (_, screen) = quiet.finish().await;
     assert!(!screen.contains("\u{1b}[3"), "{screen:?}");
 }
@@ -120,8 +123,7 @@ async fn piped_tables_fit_columns_when_set_and_are_never_coloured() {
     let lines: Vec<&str> = tiny.ok().lines().collect();
     assert_eq!(lines.len(), whole.stdout.lines().count());
     for (fitted, full) in lines.iter().zip(whole.stdout.lines()).skip(1) {
-        let name = full.split_whitespace().next().unwrap();
-        assert!(plain(fitted).starts_with(&format!("{name} ")), "{fitted}");
+        assert_eq!(identity(&plain(fitted)), identity(full), "{fitted}");
     }
     assert!(
         tiny.stdout.contains('\u{1b}'),
@@ -153,15 +155,28 @@ async fn json_jq_and_yaml_carry_the_same_documents() {
     let documents: Vec<serde_json::Value> = json.json_lines();
     assert_eq!(documents.len(), 20);
 
-    let names = piped(format!("--jq .metadata.name {SEARCH}")).await;
-    let expected: Vec<&str> = documents
+    let apis: Vec<&str> = documents
         .iter()
-        .map(|run| run["metadata"]["name"].as_str().unwrap())
+        .map(|run| run["api"].as_str().unwrap())
         .collect();
+    assert!(
+        apis.contains(&"legacy") && apis.contains(&"apps"),
+        "runs of both APIs: {apis:?}"
+    );
+    let picked = piped(format!("--jq .api {SEARCH}")).await;
     assert_eq!(
-        names.ok().lines().collect::<Vec<_>>(),
-        expected,
+        picked.ok().lines().collect::<Vec<_>>(),
+        apis,
         "strings print as text"
+    );
+    let legacy = documents.iter().find(|run| run["api"] == "legacy").unwrap();
+    let names = piped(format!(
+        "--jq 'select(.api == \"legacy\") | .metadata.name' {SEARCH}"
+    ))
+    .await;
+    assert_eq!(
+        names.ok().lines().next(),
+        legacy["metadata"]["name"].as_str()
     );
     let picked = piped(format!("--jq '{{phase: .status.phase}}' -o table {SEARCH}")).await;
     let first: serde_json::Value =

@@ -46,7 +46,7 @@ async fn the_readme_command_shows_a_table_of_runs_from_the_embedded_sandbox() {
     assert_eq!(
         header,
         [
-            "NAME", "PACKAGE", "PHASE", "STARTED", "DURATION", "PROGRESS"
+            "API", "RUN", "WORKFLOW", "PACKAGE", "STATUS", "STARTED", "DURATION"
         ]
     );
     let rows: Vec<_> = lines.collect();
@@ -55,6 +55,9 @@ async fn the_readme_command_shows_a_table_of_runs_from_the_embedded_sandbox() {
         rows.iter()
             .all(|row| row.contains(" Succeeded ") || row.contains(" Failed "))
     );
+    for api in ["legacy ", "apps "] {
+        assert!(rows.iter().any(|row| row.starts_with(api)), "{api}runs too");
+    }
     output.mentions("more with --from 100");
 }
 
@@ -193,7 +196,7 @@ async fn bad_values_are_usage_errors_that_name_the_option() {
             .contains("cannot read /nonexistent/w.json")
     );
     let paging = atlan_alone(&shell_words(&format!(
-        "--dry-run runs list --workflow {MINER} --from 9999 --size 2"
+        "--dry-run runs list --workflow {MINER} --api legacy --from 9999 --size 2"
     )))
     .await;
     assert_eq!(paging.code, 2, "past the result window: {}", paging.stderr);

@@ -6,6 +6,7 @@ use atlan_workflows::model::{AppRunStatus, WorkflowPackage};
 use atlan_workflows::{AtlanClient, Error, Listing, Result, TimeBounded, WorkflowPhase};
 use futures_util::{StreamExt, TryStreamExt};
 
+use crate::found_run::FoundRun;
 use crate::glob::Glob;
 use crate::selection::{ApiChoice, Selection};
 use crate::view::{self, Api, RunView};
@@ -19,12 +20,20 @@ pub fn not_served(error: &Error) -> bool {
     error.status().is_some_and(|status| status.as_u16() == 404)
 }
 
-/// A run of either API by its id: a legacy run's name or an app run's id (both looked up at
-/// once).
+/// The view of a run of either API by its id (see [`found`]).
+///
+/// # Errors
+/// As [`found`].
+pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunView> {
+    Ok(found(client, run, api).await?.view())
+}
+
+/// A run of either API by its id, as the tenant answers it: a legacy run's name or an app run's
+/// id (both looked up at once).
 ///
 /// # Errors
 /// [`Error::NotFound`] when neither API has it; otherwise the first failure of a lookup.
-pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunView> {
+pub async fn found(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<FoundRun> {
     let legacy = async {
         if api.includes(Api::Legacy) {
             client.runs().get_opt(run).await
@@ -41,15 +50,15 @@ pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunV
     };
     let (legacy, apps) = futures_util::future::join(legacy, apps).await;
     match (legacy, apps) {
-        (Ok(Some(hit)), _) => return Ok(view::legacy::view(&hit)),
-        (_, Ok(Some(found))) => return Ok(view::apps::view(&found)),
+        (Ok(Some(hit)), _) => return Ok(hit.into()),
+        (_, Ok(Some(found))) => return Ok(found.into()),
         (Err(error), _) | (_, Err(error)) if !not_served(&error) => return Err(error),
         _ => {}
     }
     // A run just submitted may not be in the asset search yet: the run itself answers.
     if api.includes(Api::Apps) {
         match client.apps().runs().get(run).await {
-            Ok(answer) => return Ok(view::apps::view_of_answer(&answer)),
+            Ok(answer) => return Ok(answer.into()),
             // Not found, or not something an app run id can be (such as `..`).
             Err(error)
                 if error.is_not_found()
@@ -136,7 +145,7 @@ pub async fn recent_runs(client: &AtlanClient, api: Api, workflow: &str) -> Resu
 
 /// The slug of the app workflow `workflow` names: itself when it is a slug, else the slug of the
 /// one app workflow of that name (none when no app workflow, or several, have it).
-async fn app_slug(client: &AtlanClient, workflow: &str) -> Result<Option<String>> {
+pub async fn app_slug(client: &AtlanClient, workflow: &str) -> Result<Option<String>> {
     if client.apps().workflows().get_opt(workflow).await?.is_some() {
         return Ok(Some(workflow.to_owned()));
     }

@@ -37,10 +37,12 @@ pub mod explain;
 pub mod fetch;
 pub mod file_lock;
 pub mod file_name;
+pub mod found_run;
 pub mod glob;
 pub mod lineage;
 pub mod migrate;
 pub mod preview;
+pub mod run_search;
 pub mod schedule_list;
 pub mod selection;
 pub mod stats;
@@ -49,19 +51,23 @@ pub mod view;
 pub mod watch;
 pub mod window;
 pub mod workflow_facts;
+pub mod workflow_ref;
 
 pub use cause::{Cause, Evidence, classify};
 pub use credential_use::{CredentialUse, credential_use};
 pub use doctor::{Finding, Severity};
 pub use explain::{Explanation, PreviousRun, StepChange, explain};
+pub use found_run::FoundRun;
 pub use glob::Glob;
 pub use preview::Preview;
+pub use run_search::{Listed, RunQuery, RunTimes};
 pub use schedule_list::{ScheduleRow, schedule_list};
 pub use selection::{ApiChoice, Selection};
 pub use stats::{RecentRun, Stats, WorkflowStats};
 pub use view::{Api, RunState, RunView, StepView};
 pub use window::{DEFAULT_SINCE, Window, WindowError};
 pub use workflow_facts::{RunSpan, ScheduleFacts, WorkflowFacts};
+pub use workflow_ref::WorkflowRef;
 
 use atlan_workflows::{AtlanClient, Result};
 

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use atlan_workflows::WorkflowPhase;
+use atlan_workflows::model::AppRunStatus;
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value};
 
-use super::{Paging, TimeArgs};
+use super::{ApiOption, Paging, TimeArgs};
 use crate::input;
 
 /// `atlanctl workflows …`
@@ -90,36 +90,52 @@ pub(crate) struct FindArgs {
 /// `atlanctl runs …`
 #[derive(Debug, Subcommand)]
 pub(crate) enum RunsCommand {
-    /// Show a run.
+    /// Show a run of either API: a legacy run's name or an app run's id.
     Get {
-        /// The run id, such as atlan-snowflake-1714638976-k2x7q.
+        /// The run: a legacy run's name (atlan-snowflake-1714638976-k2x7q) or an app run's id.
         run_id: String,
+        /// Which API's runs.
+        #[command(flatten)]
+        api: ApiOption,
     },
-    /// List a workflow's runs, newest first.
+    /// List a workflow's runs, newest first (of either API).
     List {
-        /// The workflow id, or a pattern (`*`, `?`) that matches one.
+        /// The workflow: a legacy workflow's name, an app workflow's slug or name, or a pattern
+        /// (`*`, `?`) that matches one.
         #[arg(long, value_name = "NAME", value_parser = input::glob)]
         workflow: atlan_ops::Glob,
-        /// Only runs in this phase.
-        #[arg(long, value_parser = input::phase)]
-        phase: Option<WorkflowPhase>,
+        /// Only runs in this status (Pending, Running, Succeeded, Failed, Error; on app runs also
+        /// Stopped, Paused, Terminated, Skipped).
+        #[arg(long, visible_alias = "status", value_parser = input::app_status)]
+        phase: Option<AppRunStatus>,
+        /// Which API's runs.
+        #[command(flatten)]
+        api: ApiOption,
         /// Which runs.
         #[command(flatten)]
         paging: Paging,
     },
-    /// Search runs of every workflow by phase and time, newest first.
+    /// Search runs of every workflow of both APIs by status and time, newest first.
     Search(SearchArgs),
-    /// Show a workflow's latest run (by start time).
+    /// Show a workflow's latest run (by start time), of either API.
     Latest {
-        /// The workflow id, or a pattern (`*`, `?`) that matches one.
+        /// The workflow: a legacy workflow's name, an app workflow's slug or name, or a pattern
+        /// (`*`, `?`) that matches one.
         #[arg(long, value_name = "NAME", value_parser = input::glob)]
         workflow: atlan_ops::Glob,
+        /// Which API's runs.
+        #[command(flatten)]
+        api: ApiOption,
     },
-    /// Show a workflow's run that is Pending or Running.
+    /// Show a workflow's run that is Pending or Running, of either API.
     Current {
-        /// The workflow id, or a pattern (`*`, `?`) that matches one.
+        /// The workflow: a legacy workflow's name, an app workflow's slug or name, or a pattern
+        /// (`*`, `?`) that matches one.
         #[arg(long, value_name = "NAME", value_parser = input::glob)]
         workflow: atlan_ops::Glob,
+        /// Which API's runs.
+        #[command(flatten)]
+        api: ApiOption,
     },
     /// Stop a running run (it ends Failed).
     Stop {
@@ -139,9 +155,9 @@ pub(crate) enum RunsCommand {
         /// matches exactly one legacy workflow), an app workflow's slug, or its name.
         #[arg(long, value_name = "NAME", value_parser = crate::input::glob)]
         workflow: Option<atlan_ops::Glob>,
-        /// Which API's runs (default: both).
-        #[arg(long, value_enum, default_value_t = crate::cli::ApiArg::All)]
-        api: crate::cli::ApiArg,
+        /// Which API's runs.
+        #[command(flatten)]
+        api: ApiOption,
     },
     /// Health figures per workflow over the runs started in a window, worst first, of both APIs.
     Stats(super::StatsArgs),
@@ -153,9 +169,10 @@ pub(crate) enum RunsCommand {
 /// `atlanctl runs search`
 #[derive(Debug, Args)]
 pub(crate) struct SearchArgs {
-    /// Phases to find, comma-separated: Pending, Running, Succeeded, Failed, Error.
-    #[arg(long, value_delimiter = ',', required = true, value_name = "P1,P2", value_parser = input::phase)]
-    pub(crate) status: Vec<WorkflowPhase>,
+    /// Statuses to find, comma-separated, in any case: Pending, Running, Succeeded, Failed, Error
+    /// (both APIs); Stopped, Paused, Terminated, Skipped (app runs only).
+    #[arg(long, value_delimiter = ',', required = true, value_name = "S1,S2", value_parser = input::app_status)]
+    pub(crate) status: Vec<AppRunStatus>,
     /// The time bounds.
     #[command(flatten)]
     pub(crate) times: TimeArgs,
@@ -163,6 +180,9 @@ pub(crate) struct SearchArgs {
     /// are left out).
     #[arg(long)]
     pub(crate) include_scheduled: bool,
+    /// Which API's runs.
+    #[command(flatten)]
+    pub(crate) api: ApiOption,
     /// Which runs.
     #[command(flatten)]
     pub(crate) paging: Paging,
@@ -180,8 +200,11 @@ pub(crate) struct MonitorArgs {
         value_parser = input::glob
     )]
     pub(crate) workflow: Option<atlan_ops::Glob>,
-    /// Follow this run.
+    /// Follow this run: a legacy run's name or an app run's id.
     pub(crate) run_id: Option<String>,
+    /// Which API's runs.
+    #[command(flatten)]
+    pub(crate) api: ApiOption,
     /// Time between two polls, such as 10s or 1m (at least 100ms).
     #[arg(long, default_value = "10s", value_name = "D", value_parser = input::duration)]
     pub(crate) interval: Duration,

@@ -31,7 +31,9 @@ pub(crate) use migrate::{
     MigrateApplyArgs, MigrateCommand, MigratePlanArgs, MigrateSelect, MigrateVerifyArgs,
 };
 pub(crate) use monitoring::{ExporterArgs, PollArgs, WatchArgs};
-pub(crate) use ops::{ApiArg, DoctorArgs, OrderArg, RerunArgs, StatsArgs, SuspendArgs, WindowArgs};
+pub(crate) use ops::{
+    ApiArg, ApiOption, DoctorArgs, OrderArg, RerunArgs, StatsArgs, SuspendArgs, WindowArgs,
+};
 
 /// The command line, each command's help ending with its examples.
 pub(crate) fn command() -> clap::Command {
@@ -284,20 +286,19 @@ pub(crate) struct TimeArgs {
 
 impl TimeArgs {
     /// `search` with these bounds, the same way on both APIs' run searches.
-    pub(crate) fn bound<Q: TimeBounded>(self, mut search: Listing<Q>) -> Listing<Q> {
-        if let Some(time) = self.started_since {
-            search = search.started_since(time);
-        }
-        if let Some(time) = self.started_before {
-            search = search.started_before(time);
-        }
-        if let Some(time) = self.finished_since {
-            search = search.finished_since(time);
-        }
-        if let Some(time) = self.finished_before {
-            search = search.finished_before(time);
-        }
-        search
+    pub(crate) fn bound<Q: TimeBounded>(self, search: Listing<Q>) -> Listing<Q> {
+        atlan_ops::RunTimes::from(self).bound(search)
+    }
+}
+
+impl From<TimeArgs> for atlan_ops::RunTimes {
+    fn from(times: TimeArgs) -> Self {
+        let mut bounds = Self::default();
+        bounds.started_since = times.started_since;
+        bounds.started_before = times.started_before;
+        bounds.finished_since = times.finished_since;
+        bounds.finished_before = times.finished_before;
+        bounds
     }
 }
 

@@ -30,6 +30,15 @@ impl From<ApiArg> for ApiChoice {
     }
 }
 
+/// `--api`: which API's runs a run command reads.
+#[derive(Debug, Clone, Copy, Args)]
+pub(crate) struct ApiOption {
+    /// Which API's runs: legacy, apps, or all (an API the tenant does not serve is then left
+    /// out, and said so).
+    #[arg(long = "api", value_enum, default_value_t = ApiArg::All)]
+    pub(crate) choice: ApiArg,
+}
+
 /// The window of the figures, and the instant they are taken at.
 #[derive(Debug, Args)]
 pub(crate) struct WindowArgs {

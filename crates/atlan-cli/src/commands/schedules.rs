@@ -54,12 +54,7 @@ async fn list(api: atlan_ops::ApiChoice, env: &mut Env) -> Result<(), CliError> 
     let client = env.client().await?;
     let now = jiff::Timestamp::now();
     let (schedules, skipped) = atlan_ops::schedule_list(&client, api, now).await?;
-    for api in skipped {
-        env.printer.note(&format!(
-            "the tenant does not serve the {} API: left out",
-            api.as_str()
-        ));
-    }
+    super::ops::say_skipped(&skipped, "left out", env);
     if schedules.is_empty() {
         env.printer.note("no scheduled workflows");
         return Ok(());

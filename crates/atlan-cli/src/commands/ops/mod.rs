@@ -18,7 +18,19 @@ use atlan_ops::Window;
 use jiff::Timestamp;
 
 use crate::cli::WindowArgs;
+use crate::context::Env;
 use crate::error::CliError;
+
+/// Says, once each, which APIs were left out because the tenant does not serve them, and what
+/// that means for the answer (`its runs are not counted`).
+pub(crate) fn say_skipped(skipped: &[atlan_ops::Api], meaning: &str, env: &mut Env) {
+    for api in skipped {
+        env.printer.note(&format!(
+            "the tenant does not serve the {} API: {meaning}",
+            api.as_str()
+        ));
+    }
+}
 
 /// The window of `args`, at `--now` or this machine's clock; bounds the wrong way round are a
 /// usage error naming them.

@@ -38,12 +38,7 @@ pub(crate) async fn stats(args: StatsArgs, env: &mut Env) -> Result<(), CliError
     }
     let client = env.client().await?;
     let report = atlan_ops::stats_report(&client, &selection, &window).await?;
-    for api in &report.skipped {
-        env.printer.note(&format!(
-            "the tenant does not serve the {} API: its runs are not counted",
-            api.as_str()
-        ));
-    }
+    super::say_skipped(&report.skipped, "its runs are not counted", env);
     // One row per workflow: the documents are made first, so that one that cannot be is an error.
     let shown: Vec<(&WorkflowStats, serde_json::Value)> = report
         .rows
