@@ -101,6 +101,8 @@ fn main() -> ExitCode {
                 "json",
                 "runs",
                 "search",
+                "--api",
+                "legacy",
                 "--status",
                 "Succeeded,Failed,Error,Running,Pending",
                 "--include-scheduled",

@@ -205,6 +205,13 @@ impl Printer {
         }
     }
 
+    /// What a script must know about the results too (such as runs of an API left out): on
+    /// stderr, `warning: ` first, whatever the output format.
+    pub(crate) fn warn(&mut self, text: &str) {
+        // A warning that cannot be written is not worth failing the command for.
+        let _ = writeln!(self.err, "warning: {}", terminal::safe(&scrub::text(text)));
+    }
+
     /// A remark for people about the results (such as "showing 1-100 of 609"): on stderr, and
     /// only with table output, so that JSON output and its stderr stay quiet.
     pub(crate) fn note(&mut self, text: &str) {

@@ -145,6 +145,9 @@ pub async fn recent_runs(client: &AtlanClient, api: Api, workflow: &str) -> Resu
 
 /// The slug of the app workflow `workflow` names: itself when it is a slug, else the slug of the
 /// one app workflow of that name (none when no app workflow, or several, have it).
+///
+/// # Errors
+/// As the lookup and the listing it reads.
 pub async fn app_slug(client: &AtlanClient, workflow: &str) -> Result<Option<String>> {
     if client.apps().workflows().get_opt(workflow).await?.is_some() {
         return Ok(Some(workflow.to_owned()));

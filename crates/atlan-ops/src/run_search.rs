@@ -345,18 +345,19 @@ fn newest_first(sources: Vec<Source>, query: &RunQuery) -> BoxStream<'static, Re
 async fn next_of(sources: &mut Vec<Peeked>, choice: ApiChoice) -> Option<Result<Listed>> {
     let mut newest: Option<(usize, Option<jiff::Timestamp>)> = None;
     let mut index = 0;
-    while index < sources.len() {
-        match Pin::new(&mut sources[index].1).peek().await {
+    while let Some((api, source)) = sources.get_mut(index) {
+        let api = *api;
+        match Pin::new(&mut *source).peek().await {
             None => {
                 drop(sources.remove(index));
                 continue;
             }
             Some(Err(error)) if choice == ApiChoice::All && not_served(error) => {
-                let (api, _) = sources.remove(index);
+                drop(sources.remove(index));
                 return Some(Ok(Listed::Skipped(api)));
             }
             Some(Err(_)) => {
-                let failed = sources[index].1.next().await?;
+                let failed = source.next().await?;
                 sources.clear();
                 return Some(failed.map(Listed::Run));
             }
@@ -370,6 +371,6 @@ async fn next_of(sources: &mut Vec<Peeked>, choice: ApiChoice) -> Option<Result<
         index += 1;
     }
     let (best, _) = newest?;
-    let next = sources[best].1.next().await?;
+    let next = sources.get_mut(best)?.1.next().await?;
     Some(next.map(Listed::Run))
 }

@@ -47,6 +47,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "runs get",
         &[
             "atlanctl runs get atlan-snowflake-1714638976-k2x7q",
+            "atlanctl runs get 0199a3c2-7e41-7cc0-9d6a-000000000002",
             "atlanctl -o json runs get atlan-snowflake-1714638976-k2x7q",
         ],
     ),
@@ -54,6 +55,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "runs list",
         &[
             "atlanctl runs list --workflow atlan-snowflake-1714638976",
+            "atlanctl runs list --workflow prod-snowflake --status Failed",
             "atlanctl runs list --workflow 'atlan-snowflake-17*' --phase Failed --all",
         ],
     ),
@@ -61,17 +63,23 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "runs search",
         &[
             "atlanctl runs search --status Failed --started-since now-1d",
-            "atlanctl runs search --status Succeeded,Failed --started-since now-6h --finished-since now-1h",
-            "atlanctl -o json runs search --status Running --all",
+            "atlanctl runs search --status Failed,Stopped --api apps --started-since now-7d",
+            "atlanctl -o json runs search --status Running --api legacy --all",
         ],
     ),
     (
         "runs latest",
-        &["atlanctl runs latest --workflow atlan-snowflake-1714638976"],
+        &[
+            "atlanctl runs latest --workflow atlan-snowflake-1714638976",
+            "atlanctl runs latest --workflow prod-snowflake-0c4f9a1e",
+        ],
     ),
     (
         "runs current",
-        &["atlanctl runs current --workflow atlan-snowflake-miner-1714638976"],
+        &[
+            "atlanctl runs current --workflow atlan-snowflake-miner-1714638976",
+            "atlanctl runs current --workflow prod-snowflake",
+        ],
     ),
     (
         "runs stop",
@@ -81,6 +89,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "runs monitor",
         &[
             "atlanctl runs monitor atlan-snowflake-1714638976-k2x7q",
+            "atlanctl runs monitor 0199a3c2-7e41-7cc0-9d6a-000000000002 --interval 10s",
             "atlanctl runs monitor --workflow atlan-snowflake-1714638976 --interval 30s --timeout 2h",
         ],
     ),

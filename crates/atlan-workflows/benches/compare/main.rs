@@ -170,6 +170,8 @@ fn run(settings: &Settings) -> Vec<String> {
                 "json",
                 "runs",
                 "search",
+                "--api",
+                "legacy",
                 "--status",
                 "Succeeded",
                 "--all",

@@ -25,7 +25,7 @@ use crate::error::CliError;
 /// that means for the answer (`its runs are not counted`).
 pub(crate) fn say_skipped(skipped: &[atlan_ops::Api], meaning: &str, env: &mut Env) {
     for api in skipped {
-        env.printer.note(&format!(
+        env.printer.warn(&format!(
             "the tenant does not serve the {} API: {meaning}",
             api.as_str()
         ));
