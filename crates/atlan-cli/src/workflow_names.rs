@@ -4,7 +4,6 @@
 
 use atlan_ops::{ApiChoice, Glob, WorkflowRef};
 use atlan_workflows::{AtlanClient, Error};
-use futures_util::TryStreamExt;
 
 use crate::error::CliError;
 
@@ -16,20 +15,7 @@ const MAX_LISTED: usize = 10;
 /// # Errors
 /// Not found (exit 3) when it matches none.
 async fn matching(client: &AtlanClient, pattern: &Glob) -> Result<Vec<String>, CliError> {
-    if let Some(name) = pattern.literal() {
-        return Ok(vec![name.to_owned()]);
-    }
-    let mut matched: Vec<String> = client
-        .workflows()
-        .every()
-        .stream()
-        .try_filter_map(|hit| async move {
-            Ok(pattern.matches(hit.name()).then(|| hit.name().to_owned()))
-        })
-        .try_collect()
-        .await?;
-    matched.sort();
-    matched.dedup();
+    let matched = atlan_ops::workflow_ref::matching(client, pattern, ApiChoice::Legacy).await?;
     if matched.is_empty() {
         return Err(CliError::Api(Error::NotFound {
             operation: "workflows",
@@ -37,7 +23,7 @@ async fn matching(client: &AtlanClient, pattern: &Glob) -> Result<Vec<String>, C
             body: None,
         }));
     }
-    Ok(matched)
+    Ok(matched.into_iter().map(|found| found.id).collect())
 }
 
 /// The one legacy workflow `pattern` names.

@@ -198,15 +198,21 @@ async fn get_current_and_monitor_serve_app_runs() {
 async fn an_api_the_tenant_does_not_serve_is_left_out_and_said_once() {
     let (_clock, sandbox) = sandbox().await;
     let sandbox = &sandbox;
+    // Every request to these routes answers 404, as on a tenant without that API.
+    let unserved = |routes: &[&str]| {
+        sandbox.faults().clear();
+        for route in routes {
+            sandbox
+                .faults()
+                .add(FaultRule::status(*route, 404))
+                .unwrap();
+        }
+    };
     // An older tenant: no App workflows API.
-    sandbox
-        .faults()
-        .add(FaultRule::status("* /api/service/v1/app*", 404))
-        .unwrap();
-    sandbox
-        .faults()
-        .add(FaultRule::status("POST /api/meta/search/indexsearch*", 404))
-        .unwrap();
+    unserved(&[
+        "* /api/service/v1/app*",
+        "POST /api/meta/search/indexsearch*",
+    ]);
     let search = atlan_line(sandbox, &format!("{MONTH} --size 3")).await;
     let runs = search.json_lines();
     assert!(!runs.is_empty() && runs.iter().all(|run| run["api"] == "legacy"));
@@ -223,15 +229,7 @@ async fn an_api_the_tenant_does_not_serve_is_left_out_and_said_once() {
         .exits(3);
 
     // A newer tenant: the legacy API retired.
-    sandbox.faults().clear();
-    sandbox
-        .faults()
-        .add(FaultRule::status("* /api/service/runs/*", 404))
-        .unwrap();
-    sandbox
-        .faults()
-        .add(FaultRule::status("* /api/service/workflows/*", 404))
-        .unwrap();
+    unserved(&["* /api/service/runs/*", "* /api/service/workflows/*"]);
     let search = atlan_line(sandbox, &format!("{MONTH} --size 3")).await;
     let runs = search.json_lines();
     assert!(!runs.is_empty() && runs.iter().all(|run| run["api"] == "apps"));

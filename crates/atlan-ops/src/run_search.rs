@@ -223,15 +223,8 @@ pub async fn latest(
     workflows: &[WorkflowRef],
     api: ApiChoice,
 ) -> Result<Option<FoundRun>> {
-    newest_of(workflows, api, |workflow| async move {
-        match workflow.api {
-            Api::Legacy => Ok(client
-                .runs()
-                .latest_opt(&workflow.id)
-                .await?
-                .map(FoundRun::from)),
-            Api::Apps => first_app_run(client, &workflow.id, Vec::new()).await,
-        }
+    newest_of(workflows, api, |workflow| {
+        newest_run(client, workflow, false)
     })
     .await
 }
@@ -245,20 +238,38 @@ pub async fn current(
     workflows: &[WorkflowRef],
     api: ApiChoice,
 ) -> Result<Option<FoundRun>> {
-    newest_of(workflows, api, |workflow| async move {
-        match workflow.api {
-            Api::Legacy => Ok(client
-                .runs()
-                .current_opt(&workflow.id)
-                .await?
-                .map(FoundRun::from)),
-            Api::Apps => {
-                let active = vec![AppRunStatus::Pending, AppRunStatus::Running];
-                first_app_run(client, &workflow.id, active).await
-            }
-        }
+    newest_of(workflows, api, |workflow| {
+        newest_run(client, workflow, true)
     })
     .await
+}
+
+/// The newest run of one workflow, or (`active`) its Pending or Running one.
+async fn newest_run(
+    client: &AtlanClient,
+    workflow: &WorkflowRef,
+    active: bool,
+) -> Result<Option<FoundRun>> {
+    match workflow.api {
+        Api::Legacy if active => Ok(client
+            .runs()
+            .current_opt(&workflow.id)
+            .await?
+            .map(FoundRun::from)),
+        Api::Legacy => Ok(client
+            .runs()
+            .latest_opt(&workflow.id)
+            .await?
+            .map(FoundRun::from)),
+        Api::Apps => {
+            let statuses = if active {
+                vec![AppRunStatus::Pending, AppRunStatus::Running]
+            } else {
+                Vec::new()
+            };
+            first_app_run(client, &workflow.id, statuses).await
+        }
+    }
 }
 
 /// The newest app run of `slug` in `statuses` (any when empty).
