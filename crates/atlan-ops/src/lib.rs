@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+pub mod as_code;
 pub mod bulk;
 pub mod cause;
 pub mod credential_use;

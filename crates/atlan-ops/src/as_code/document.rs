@@ -1,0 +1,207 @@
+//! The file format of a workflow as code: one YAML document per file, `apiVersion: atlanctl/v1`,
+//! `kind: AppWorkflow` or `kind: LegacyWorkflow`, its `metadata.name` and its `spec`. Unknown
+//! fields are refused, so that a typo is a problem and not a field silently ignored.
+//!
+//! ```yaml
+//! apiVersion: atlanctl/v1
+//! kind: AppWorkflow
+//! metadata:
+//!   name: prod-snowflake
+//! spec:
+//!   app: snowflake-crawler
+//!   inputs:
+//!     credential_guid: ${credential.snowflake-prod}
+//!     connection: {attributes: {name: "${var.connection}"}}
+//!   schedules:
+//!     - cron: "0 2 * * *"
+//!       timezone: Europe/Paris
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::view::Api;
+
+/// The only `apiVersion` this version reads and writes.
+pub const API_VERSION: &str = "atlanctl/v1";
+
+/// One workflow as code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", deny_unknown_fields)]
+pub enum Document {
+    /// A workflow of the App workflows API.
+    AppWorkflow {
+        /// [`API_VERSION`].
+        #[serde(rename = "apiVersion")]
+        api_version: String,
+        /// Its name.
+        metadata: Metadata,
+        /// What it is.
+        spec: AppSpec,
+    },
+    /// An existing workflow of the legacy API (created by the tenant's UI or by `migrate`, never
+    /// from a file).
+    LegacyWorkflow {
+        /// [`API_VERSION`].
+        #[serde(rename = "apiVersion")]
+        api_version: String,
+        /// Its name (the legacy workflow's id).
+        metadata: Metadata,
+        /// What it is.
+        spec: LegacySpec,
+    },
+}
+
+impl Document {
+    /// The workflow's name: its identity on the tenant.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::AppWorkflow { metadata, .. } | Self::LegacyWorkflow { metadata, .. } => {
+                &metadata.name
+            }
+        }
+    }
+
+    /// Its `apiVersion`.
+    pub fn api_version(&self) -> &str {
+        match self {
+            Self::AppWorkflow { api_version, .. } | Self::LegacyWorkflow { api_version, .. } => {
+                api_version
+            }
+        }
+    }
+
+    /// The API it is a workflow of.
+    pub fn api(&self) -> Api {
+        match self {
+            Self::AppWorkflow { .. } => Api::Apps,
+            Self::LegacyWorkflow { .. } => Api::Legacy,
+        }
+    }
+
+    /// Its package: the app, or the legacy package.
+    pub fn package(&self) -> &str {
+        match self {
+            Self::AppWorkflow { spec, .. } => &spec.app,
+            Self::LegacyWorkflow { spec, .. } => &spec.package,
+        }
+    }
+
+    /// An app workflow's document.
+    pub fn app(name: impl Into<String>, spec: AppSpec) -> Self {
+        Self::AppWorkflow {
+            api_version: API_VERSION.to_owned(),
+            metadata: Metadata { name: name.into() },
+            spec,
+        }
+    }
+
+    /// A legacy workflow's document.
+    pub fn legacy(name: impl Into<String>, spec: LegacySpec) -> Self {
+        Self::LegacyWorkflow {
+            api_version: API_VERSION.to_owned(),
+            metadata: Metadata { name: name.into() },
+            spec,
+        }
+    }
+}
+
+/// `metadata`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    /// The workflow's name: an app workflow's display name, a legacy workflow's id.
+    pub name: String,
+}
+
+/// `spec` of an app workflow.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSpec {
+    /// The app, such as `snowflake-crawler`.
+    pub app: String,
+    /// The app's operation (its default when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<String>,
+    /// The inputs, as the app's input contract types them; a credential as
+    /// `${credential.NAME}` or its GUID.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, Value>,
+    /// Its cron schedules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedules: Vec<ScheduleSpec>,
+    /// Whether its schedules are suspended (kept, not firing).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suspended: bool,
+}
+
+/// `spec` of a legacy workflow.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacySpec {
+    /// Its package, such as `atlan-snowflake`.
+    pub package: String,
+    /// The parameters of its first task.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, Value>,
+    /// Its cron schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleSpec>,
+    /// Whether its schedule is suspended.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suspended: bool,
+}
+
+/// A cron schedule and the time zone it is read in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSpec {
+    /// Five fields or a macro such as `@daily`.
+    pub cron: String,
+    /// An IANA time zone (default `UTC`).
+    #[serde(default = "utc")]
+    pub timezone: String,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_reads_and_writes_with_its_kind() {
+        let text = "apiVersion: atlanctl/v1\nkind: AppWorkflow\nmetadata: {name: prod}\nspec:\n  app: snowflake-crawler\n  schedules: [{cron: '0 2 * * *'}]\n";
+        let document: Document = serde_norway::from_str(text).unwrap();
+        assert_eq!(document.name(), "prod");
+        assert_eq!(document.api(), Api::Apps);
+        let Document::AppWorkflow { spec, .. } = &document else {
+            panic!("{document:?}")
+        };
+        assert_eq!(spec.schedules[0].timezone, "UTC", "the default zone");
+        let unknown = "apiVersion: atlanctl/v1\nkind: AppWorkflow\nmetadata: {name: p}\nspec: {app: a, input: {}}\n";
+        let error = serde_norway::from_str::<Document>(unknown).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `input`"),
+            "{error}"
+        );
+        let kind = "apiVersion: atlanctl/v1\nkind: Job\nmetadata: {name: p}\nspec: {}\n";
+        let error = serde_norway::from_str::<Document>(kind).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown variant `Job`"),
+            "{error}"
+        );
+    }
+}
