@@ -38,6 +38,24 @@ pub(crate) fn setting(text: &str) -> Result<(String, Value), String> {
     Ok((name.to_owned(), value))
 }
 
+/// A `--var NAME=VALUE`: the value is taken as it is (text).
+pub(crate) fn variable(text: &str) -> Result<(String, String), String> {
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(format!("`{text}` is not NAME=VALUE"));
+    };
+    let name = name.trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(format!(
+            "`{name}` is not a variable name (letters, digits, `_`, `-`)"
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
 /// A run status, in any case: one of the nine the App workflows API reports (the five legacy
 /// phases among them).
 pub(crate) fn app_status(text: &str) -> Result<AppRunStatus, String> {
@@ -238,6 +256,20 @@ mod tests {
         assert_eq!(setting("empty=").unwrap().1, json!(""));
         assert!(setting("no-equals").unwrap_err().contains("NAME=VALUE"));
         assert!(setting("=true").unwrap_err().contains("no parameter name"));
+    }
+
+    #[test]
+    fn variables_are_a_name_and_a_text() {
+        assert_eq!(
+            variable("env=prod=1").unwrap(),
+            ("env".into(), "prod=1".into())
+        );
+        assert!(variable("novalue").unwrap_err().contains("NAME=VALUE"));
+        assert!(
+            variable("a b=1")
+                .unwrap_err()
+                .contains("not a variable name")
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use secrecy::SecretString;
 use crate::input;
 
 mod apps;
+mod as_code;
 mod config;
 mod examples;
 mod legacy;
@@ -22,6 +23,7 @@ mod ops;
 mod vocabulary;
 
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
+pub(crate) use as_code::{ExportArgs, PlanArgs, SchemaArgs};
 pub(crate) use config::{ConfigCommand, ConfigSetArgs};
 pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
@@ -220,6 +222,14 @@ pub(crate) enum Command {
     /// Post to webhooks when a run fails, a workflow recovers or a schedule is missed, once per
     /// event, across restarts.
     Watch(WatchArgs),
+    /// Write the tenant's app workflows as files (one YAML document each), to keep in git.
+    Export(ExportArgs),
+    /// What applying workflow files would change on the tenant, field by field; exits 0 when
+    /// nothing would, 6 when something would, 1 when a file has a problem.
+    Plan(PlanArgs),
+    /// The JSON Schema of workflow files, for editors; with --app, its inputs typed by the app's
+    /// input contract.
+    Schema(SchemaArgs),
     /// Move legacy workflows to app workflows: plan (with a report), apply, verify.
     #[command(subcommand)]
     Migrate(MigrateCommand),

@@ -19,6 +19,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -28,7 +29,7 @@ use crate::view::Api;
 pub const API_VERSION: &str = "atlanctl/v1";
 
 /// One workflow as code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", deny_unknown_fields)]
 pub enum Document {
     /// A workflow of the App workflows API.
@@ -109,7 +110,7 @@ impl Document {
 }
 
 /// `metadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metadata {
     /// The workflow's name: an app workflow's display name, a legacy workflow's id.
@@ -117,7 +118,7 @@ pub struct Metadata {
 }
 
 /// `spec` of an app workflow.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppSpec {
     /// The app, such as `snowflake-crawler`.
@@ -138,7 +139,7 @@ pub struct AppSpec {
 }
 
 /// `spec` of a legacy workflow.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LegacySpec {
     /// Its package, such as `atlan-snowflake`.
@@ -155,7 +156,9 @@ pub struct LegacySpec {
 }
 
 /// A cron schedule and the time zone it is read in.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleSpec {
     /// Five fields or a macro such as `@daily`.

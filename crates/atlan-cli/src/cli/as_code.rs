@@ -1,0 +1,56 @@
+//! Workflows as code: `atlanctl export | plan | schema`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::input;
+
+/// `atlanctl export`
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// The directory the files are written to (created when missing); one file per workflow,
+    /// named by its API and name; other files there are left alone.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) dir: PathBuf,
+    /// Only the workflows whose name matches (`*`, `?`).
+    #[arg(long, value_name = "GLOB", value_parser = input::glob)]
+    pub(crate) workflow: Option<atlan_ops::Glob>,
+    /// Only the workflows of this app.
+    #[arg(long, value_name = "P")]
+    pub(crate) package: Option<String>,
+}
+
+/// `atlanctl plan`
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    /// A workflow file, or a directory of them (`*.yaml`, `*.yml`, read recursively).
+    #[arg(short = 'f', long = "file", value_name = "PATH")]
+    pub(crate) path: PathBuf,
+    /// The value of `${var.NAME}` in the files. Repeat for several.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = input::variable)]
+    pub(crate) vars: Vec<(String, String)>,
+    /// A file of variables, one `NAME=VALUE` per line (`#` comments); --var wins.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub(crate) var_files: Vec<PathBuf>,
+    /// Also delete the tenant's workflows that no file names, within --workflow or --package.
+    #[arg(long)]
+    pub(crate) prune: bool,
+    /// With --prune: only the workflows whose name matches (`*`, `?`).
+    #[arg(long, value_name = "GLOB", value_parser = input::glob, requires = "prune")]
+    pub(crate) workflow: Option<atlan_ops::Glob>,
+    /// With --prune: only the workflows of this app.
+    #[arg(long, value_name = "P", requires = "prune")]
+    pub(crate) package: Option<String>,
+}
+
+/// `atlanctl schema`
+#[derive(Debug, Args)]
+pub(crate) struct SchemaArgs {
+    /// An app whose input contract types `spec.inputs` (read from the tenant).
+    #[arg(long, value_name = "APP_ID")]
+    pub(crate) app: Option<String>,
+    /// With --app: its operation (its default when absent).
+    #[arg(long, value_name = "E", requires = "app")]
+    pub(crate) entrypoint: Option<String>,
+}
