@@ -18,6 +18,8 @@ pub(crate) mod code {
     pub(crate) const TIMEOUT: u8 = 4;
     /// `runs monitor` saw the run finish Failed or Error.
     pub(crate) const RUN_FAILED: u8 = 5;
+    /// `plan`: applying the files would change the tenant (nothing is wrong).
+    pub(crate) const CHANGES: u8 = 6;
 }
 
 /// Why a command failed.
@@ -71,6 +73,19 @@ pub(crate) enum CliError {
         total: usize,
         /// What is wrong with them.
         what: &'static str,
+    },
+    /// `plan`: workflow files have problems (nothing was read from or sent to the tenant when
+    /// the files themselves do not read).
+    #[error("{count} problem(s) in the workflow files: see the lines above")]
+    PlanProblems {
+        /// How many.
+        count: usize,
+    },
+    /// `plan`: applying the files would change this many workflows.
+    #[error("the plan would change {count} workflow(s)")]
+    WouldChange {
+        /// How many.
+        count: usize,
     },
     /// The profiles file (or a profile's key file) cannot be read or written, or does not check.
     #[error("the profiles file {path}: {reason}")]
@@ -129,12 +144,14 @@ impl CliError {
             | Self::Refused(_)
             | Self::Unhealthy { .. }
             | Self::NotReady { .. }
+            | Self::PlanProblems { .. }
             | Self::Sandbox(_)
             | Self::Listen { .. }
             | Self::State { .. }
             | Self::Journal(_)
             | Self::Output(_) => code::API,
             Self::RunFailed { .. } | Self::AppRunFailed { .. } => code::RUN_FAILED,
+            Self::WouldChange { .. } => code::CHANGES,
         }
     }
 

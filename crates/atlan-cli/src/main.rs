@@ -66,7 +66,13 @@ fn main() -> ExitCode {
 fn report(error: &CliError) {
     let mut stderr = std::io::stderr().lock();
     let safe = |text: &str| terminal::safe_lines(&scrub::text(text));
-    let _ = writeln!(stderr, "error: {}", safe(&error.to_string()));
+    // A plan that would change something is an answer, not a failure.
+    let label = if matches!(error, CliError::WouldChange { .. }) {
+        "note"
+    } else {
+        "error"
+    };
+    let _ = writeln!(stderr, "{label}: {}", safe(&error.to_string()));
     let mut source = error.source();
     // `transparent` errors repeat their first cause: skip a cause already shown.
     let mut shown = error.to_string();

@@ -54,3 +54,18 @@ pub(crate) struct SchemaArgs {
     #[arg(long, value_name = "E", requires = "app")]
     pub(crate) entrypoint: Option<String>,
 }
+
+/// `atlanctl apply`
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    /// The files and what to prune, as `plan` takes them.
+    #[command(flatten)]
+    pub(crate) plan: PlanArgs,
+    /// Changes in flight at once (1 to 32).
+    #[arg(long, default_value_t = 4, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub(crate) concurrency: u16,
+    /// Confirmation, resuming and the journal.
+    #[command(flatten)]
+    pub(crate) batch: super::BatchArgs,
+}

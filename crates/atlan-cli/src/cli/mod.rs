@@ -23,7 +23,7 @@ mod ops;
 mod vocabulary;
 
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
-pub(crate) use as_code::{ExportArgs, PlanArgs, SchemaArgs};
+pub(crate) use as_code::{ApplyArgs, ExportArgs, PlanArgs, SchemaArgs};
 pub(crate) use config::{ConfigCommand, ConfigSetArgs};
 pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
@@ -34,7 +34,8 @@ pub(crate) use migrate::{
 };
 pub(crate) use monitoring::{ExporterArgs, PollArgs, WatchArgs};
 pub(crate) use ops::{
-    ApiArg, ApiOption, DoctorArgs, OrderArg, RerunArgs, StatsArgs, SuspendArgs, WindowArgs,
+    ApiArg, ApiOption, BatchArgs, DoctorArgs, OrderArg, RerunArgs, StatsArgs, SuspendArgs,
+    WindowArgs,
 };
 
 /// The command line, each command's help ending with its examples.
@@ -227,6 +228,9 @@ pub(crate) enum Command {
     /// What applying workflow files would change on the tenant, field by field; exits 0 when
     /// nothing would, 6 when something would, 1 when a file has a problem.
     Plan(PlanArgs),
+    /// Make the tenant's app workflows what workflow files say: the plan, a confirmation, then
+    /// each change journalled (`--resume` after an interruption), then a plan again.
+    Apply(ApplyArgs),
     /// The JSON Schema of workflow files, for editors; with --app, its inputs typed by the app's
     /// input contract.
     Schema(SchemaArgs),

@@ -3,6 +3,7 @@
 //! [`run`] prints; no command builds requests of its own.
 
 mod apps;
+mod as_code;
 mod config;
 mod credentials;
 mod exporter;
@@ -25,12 +26,16 @@ use crate::output::Printer;
 
 /// Whether `command`'s dry run is a preview: it reads the tenant to make its plan (reads change
 /// nothing), then shows each request that would change something. The bulk commands and the
-/// purge of a credential (which checks what uses it) preview under either `--dry-run`.
+/// purge of a credential (which checks what uses it) preview under either `--dry-run`; `plan`
+/// only reads, so its dry run is the plan.
 fn previews(command: &Command) -> bool {
     use crate::cli::{AppSchedulesCommand, AppsCommand, CredentialsCommand, MigrateCommand};
     use crate::cli::{RunsCommand, SchedulesCommand};
     match command {
-        Command::Runs(RunsCommand::Rerun(_)) | Command::Migrate(MigrateCommand::Apply(_)) => true,
+        Command::Runs(RunsCommand::Rerun(_))
+        | Command::Migrate(MigrateCommand::Apply(_))
+        | Command::Apply(_)
+        | Command::Plan(_) => true,
         Command::Schedules(SchedulesCommand::Suspend(args) | SchedulesCommand::Resume(args))
         | Command::Apps(AppsCommand::Schedules(
             AppSchedulesCommand::Suspend(args) | AppSchedulesCommand::Resume(args),
@@ -92,6 +97,10 @@ pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {
         Command::Doctor(args) => ops::doctor(args, &mut env).await,
         Command::Exporter(args) => exporter::run(args, &mut env).await,
         Command::Watch(args) => watch::run(args, &mut env).await,
+        Command::Export(args) => as_code::export(args, &mut env).await,
+        Command::Plan(args) => as_code::plan(args, &mut env).await,
+        Command::Apply(args) => as_code::apply(args, &mut env).await,
+        Command::Schema(args) => as_code::schema(args, &mut env).await,
         Command::Migrate(command) => migrate::run(command, &mut env).await,
         Command::Sandbox(command) => sandbox::run(command).await,
         Command::Config(command) => config::run(command, &mut env),

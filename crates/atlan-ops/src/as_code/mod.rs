@@ -3,6 +3,7 @@
 //! would change, [`plan`] with the tenant's state read by [`tenant`]), and written from the
 //! tenant ([`export`]).
 
+pub mod apply;
 pub mod credentials;
 pub mod diff;
 pub mod document;

@@ -139,9 +139,14 @@ fn plan_one(file: &str, document: &Document, tenant: &Tenant, contracts: &Contra
     match tenant.apps_named(&planned.workflow).as_slice() {
         [] => {
             planned.action = Action::Create;
+            // Everything the file sets, from nothing.
             planned.changes = app_changes(&desired, &AppSpec::default())
                 .into_iter()
                 .filter(|change| change.to.is_some())
+                .map(|change| Change {
+                    from: None,
+                    ..change
+                })
                 .collect();
         }
         [actual] => {

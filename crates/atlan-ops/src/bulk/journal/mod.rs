@@ -91,6 +91,10 @@ pub enum Outcome {
     Reused,
     /// The legacy workflow was archived once its app workflow existed.
     Archived,
+    /// Its app workflow was changed to match its file.
+    Updated,
+    /// Its app workflow was deleted (a prune).
+    Deleted,
 }
 
 impl Outcome {
@@ -106,6 +110,8 @@ impl Outcome {
             Self::Created => "created",
             Self::Reused => "reused",
             Self::Archived => "archived",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
         }
     }
 }
