@@ -214,47 +214,61 @@ fn values(field: &str, value: &mut Value, text: &mut impl FnMut(&str, &mut Strin
     }
 }
 
-/// `text` with each `${var.NAME}` and `${env.NAME}` replaced (`${credential.NAME}` is left for
-/// the plan, which resolves it against the tenant).
+/// `text` with each `${var.NAME}` and `${env.NAME}` replaced, left to right (a value is not
+/// read again). `${credential.NAME}` is left for the plan, which resolves it against the tenant;
+/// its NAME may itself come from a variable (`${credential.${var.credential}}`).
 ///
 /// # Errors
-/// The first variable with no value, or a `${` that is not closed.
+/// The first variable with no value, a `${` that is not closed, or one that is not a reference.
 pub fn expand(text: &str, variables: &Variables) -> Result<String, String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut out = text.to_owned();
+    let mut from = 0;
+    loop {
+        let next = ["${var.", "${env."]
+            .into_iter()
+            .filter_map(|prefix| Some((from + out.get(from..)?.find(prefix)?, prefix)))
+            .min();
+        let Some((start, prefix)) = next else {
+            break;
+        };
+        let Some(end) = out.get(start..).and_then(|rest| rest.find('}')) else {
+            return Err(format!("`{}` has a `${{` that is not closed", clip(text)));
+        };
+        let end = start + end;
+        let name = out
+            .get(start + prefix.len()..end)
+            .unwrap_or_default()
+            .to_owned();
+        let value = if prefix == "${var." {
+            variables.vars.get(&name).ok_or_else(|| {
+                format!("${{var.{name}}} has no value: give --var {name}=VALUE or a --var-file")
+            })?
+        } else {
+            variables
+                .env
+                .get(&name)
+                .ok_or_else(|| format!("${{env.{name}}} has no value: the variable is not set"))?
+        };
+        out.replace_range(start..=end, value);
+        from = start + value.len();
+    }
+    // What is left of `${` must be credential references.
+    let mut rest = out.as_str();
     while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
+        let after = rest.get(start + 2..).unwrap_or_default();
         let Some(end) = after.find('}') else {
             return Err(format!("`{}` has a `${{` that is not closed", clip(text)));
         };
-        let reference = &after[..end];
-        let value = match reference.split_once('.') {
-            Some(("var", name)) => variables.vars.get(name).ok_or_else(|| {
-                format!("${{var.{name}}} has no value: give --var {name}=VALUE or a --var-file")
-            })?,
-            Some(("env", name)) => variables
-                .env
-                .get(name)
-                .ok_or_else(|| format!("${{env.{name}}} has no value: the variable is not set"))?,
-            Some(("credential", _)) => {
-                out.push_str("${");
-                out.push_str(reference);
-                out.push('}');
-                rest = &after[end + 1..];
-                continue;
-            }
-            _ => {
-                return Err(format!(
-                    "`${{{}}}` is not a reference: ${{var.NAME}}, ${{env.NAME}} or ${{credential.NAME}}",
-                    clip(reference)
-                ));
-            }
-        };
-        out.push_str(value);
-        rest = &after[end + 1..];
+        let reference = after.get(..end).unwrap_or_default();
+        let name = reference.strip_prefix("credential.").unwrap_or_default();
+        if name.is_empty() || name.contains("${") {
+            return Err(format!(
+                "`${{{}}}` is not a reference: ${{var.NAME}}, ${{env.NAME}} or ${{credential.NAME}}",
+                clip(reference)
+            ));
+        }
+        rest = after.get(end + 1..).unwrap_or_default();
     }
-    out.push_str(rest);
     Ok(out)
 }
 
@@ -482,6 +496,20 @@ spec:
             expand("${foo}", &Variables::default())
                 .unwrap_err()
                 .contains("not a reference")
+        );
+        let named = |value: &str| Variables {
+            vars: BTreeMap::from([("credential".into(), value.into())]),
+            env: BTreeMap::new(),
+        };
+        let nested = "${credential.${var.credential}}";
+        assert_eq!(
+            expand(nested, &named("sf-prod")).unwrap(),
+            "${credential.sf-prod}"
+        );
+        let again = expand(nested, &named("sf-${var.x}")).unwrap_err();
+        assert!(
+            again.contains("is not a reference"),
+            "a value is not read again: {again}"
         );
     }
 }

@@ -1,0 +1,416 @@
+//! Workflows as code over loopback HTTP: `export`, `plan`, `apply` (with a prune, a resume and
+//! a dry run), promotion from one tenant to another, and bad files that change nothing.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use atlan_sandbox::{SandboxHandle, Seed};
+use common::*;
+use serde_json::Value;
+
+/// The default seed's app workflow with a schedule and a credential.
+const PROD: &str = "prod-snowflake";
+/// The exit code of a plan that would change something.
+const CHANGES: i32 = 6;
+
+/// A fresh directory of this test binary's.
+fn dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("as-code")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every app workflow of the tenant, as `apps list` shows it (the state a bad file must leave).
+async fn apps(sandbox: &SandboxHandle) -> Vec<Value> {
+    atlan(sandbox, &["-o", "json", "apps", "list", "--all"])
+        .await
+        .json_lines()
+}
+
+/// Runs `atlanctl` with a journal of `dir` (no state directory of the user's is touched).
+async fn run(sandbox: &SandboxHandle, dir: &Path, line: &str) -> Output {
+    atlan_line(
+        sandbox,
+        &format!("{line} --journal {}", dir.join("journal.jsonl").display()),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn export_then_plan_shows_no_change_and_the_same_tenant_exports_the_same_bytes() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = dir("export");
+    let exported = atlan_line(
+        &sandbox,
+        &format!("-o json export --dir {}", files.display()),
+    )
+    .await;
+    let written = exported.json_lines();
+    assert!(written.len() >= 3, "{}", exported.stdout);
+    let path = files.join(format!("apps-{PROD}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("credential_guid: ${credential."), "{text}");
+    assert!(!text.contains("password"), "{text}");
+
+    atlan_line(&sandbox, &format!("export --dir {}", files.display()))
+        .await
+        .ok();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "the same bytes"
+    );
+
+    let plan = atlan_line(&sandbox, &format!("-o json plan -f {}", files.display())).await;
+    plan.exits(0);
+    let lines = plan.json_lines();
+    assert_eq!(lines.len(), written.len());
+    assert!(
+        lines.iter().all(|line| line["action"] == "unchanged"),
+        "{}",
+        plan.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_changed_file_plans_field_by_field_applies_and_a_second_apply_changes_nothing() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = dir("apply");
+    atlan_line(
+        &sandbox,
+        &format!("export --dir {} --workflow {PROD}", files.display()),
+    )
+    .await
+    .ok();
+    let path = files.join(format!("apps-{PROD}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text
+        .replace("enable_lineage: true", "enable_lineage: false")
+        .replace("cron: 0 2 * * *", "cron: 0 3 * * *");
+    assert_ne!(changed, text, "{text}");
+    std::fs::write(&path, changed).unwrap();
+    let new = text.replace(&format!("name: {PROD}\n"), "name: ${var.env}-snowflake\n");
+    std::fs::write(files.join("new.yaml"), new).unwrap();
+
+    let plan = atlan_line(
+        &sandbox,
+        &format!("-o json plan -f {} --var env=dev", files.display()),
+    )
+    .await;
+    plan.exits(CHANGES);
+    let lines = plan.json_lines();
+    let of = |name: &str| {
+        lines
+            .iter()
+            .find(|line| line["workflow"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of("dev-snowflake")["action"], "create");
+    let update = of(PROD);
+    assert_eq!(update["action"], "update");
+    let paths: Vec<&str> = update["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| change["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["inputs.enable_lineage", "schedules", "schedules"]);
+    assert_eq!(update["changes"][0]["from"], true);
+    assert_eq!(update["changes"][0]["to"], false);
+
+    // A dry run shows the writes and changes nothing.
+    let before = apps(&sandbox).await;
+    let preview = run(
+        &sandbox,
+        &files,
+        &format!("--dry-run apply -f {} --var env=dev", files.display()),
+    )
+    .await;
+    preview.ok();
+    assert_eq!(preview.json_lines().len(), 2, "{}", preview.stdout);
+    assert_eq!(apps(&sandbox).await, before);
+    // Without a terminal, it needs --yes.
+    run(
+        &sandbox,
+        &files,
+        &format!("apply -f {} --var env=dev", files.display()),
+    )
+    .await
+    .exits(2)
+    .mentions("--yes");
+    assert_eq!(apps(&sandbox).await, before);
+
+    let applied = run(
+        &sandbox,
+        &files,
+        &format!("-o json apply -f {} --var env=dev --yes", files.display()),
+    )
+    .await;
+    applied.ok();
+    applied.mentions("nothing is left to change");
+    let actions: Vec<(String, String)> = applied
+        .json_lines()
+        .iter()
+        .map(|line| {
+            (
+                line["workflow"].as_str().unwrap().into(),
+                line["action"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("dev-snowflake".into(), "created".into()),
+            (PROD.into(), "updated".into())
+        ]
+    );
+    atlan_line(
+        &sandbox,
+        &format!("plan -f {} --var env=dev", files.display()),
+    )
+    .await
+    .exits(0);
+    let again = run(
+        &sandbox,
+        &files,
+        &format!("apply -f {} --var env=dev --yes", files.display()),
+    )
+    .await;
+    again.ok();
+    again.mentions("nothing to change");
+    let schedules = atlan_line(&sandbox, "-o json schedules list --api apps").await;
+    assert!(
+        schedules
+            .json_lines()
+            .iter()
+            .any(|line| line["cron"] == "0 3 * * *" && line["workflow"] != PROD),
+        "the created workflow has its schedule: {}",
+        schedules.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_prune_deletes_only_inside_its_selector() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = dir("prune");
+    atlan_line(
+        &sandbox,
+        &format!("export --dir {} --workflow {PROD}", files.display()),
+    )
+    .await
+    .ok();
+    atlan_line(&sandbox, &format!("plan -f {} --prune", files.display()))
+        .await
+        .exits(2)
+        .mentions("--workflow GLOB or --package P");
+    let plan = atlan_line(
+        &sandbox,
+        &format!(
+            "-o json plan -f {} --prune --workflow 'a*'",
+            files.display()
+        ),
+    )
+    .await;
+    plan.exits(CHANGES);
+    let deleted: Vec<String> = plan
+        .json_lines()
+        .iter()
+        .filter(|line| line["action"] == "delete")
+        .map(|line| line["workflow"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        deleted,
+        ["athena-analytics"],
+        "bq-prod-crawl is outside the selector"
+    );
+    run(
+        &sandbox,
+        &files,
+        &format!("apply -f {} --prune --workflow 'a*' --yes", files.display()),
+    )
+    .await
+    .ok();
+    let names: Vec<String> = apps(&sandbox)
+        .await
+        .iter()
+        .map(|app| app["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        !names.contains(&"athena-analytics".to_owned())
+            && names.contains(&"bq-prod-crawl".to_owned()),
+        "{names:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_workflow_is_promoted_from_one_tenant_to_an_empty_one_with_a_var_file_each() {
+    let clock = clock();
+    let dev = sandbox_with(&clock, |builder| builder).await;
+    let prod = sandbox_with(&clock, |builder| builder.seed(Seed::Empty)).await;
+    let files = dir("promote");
+    atlan_line(
+        &dev,
+        &format!("export --dir {} --workflow {PROD}", files.display()),
+    )
+    .await
+    .ok();
+    let path = files.join(format!("apps-{PROD}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The credential and the name come from each tenant's var file.
+    let start = text.find("${credential.").unwrap();
+    let end = start + text[start..].find('}').unwrap() + 1;
+    let dev_credential = text[start + "${credential.".len()..end - 1].to_owned();
+    let templated = format!(
+        "{}${{credential.${{var.credential}}}}{}",
+        &text[..start],
+        &text[end..]
+    )
+    .replace(&format!("name: {PROD}\n"), "name: ${var.env}-snowflake\n");
+    std::fs::write(&path, templated).unwrap();
+    let vars = |env: &str, credential: &str| {
+        let file = files.join(format!("{env}.vars"));
+        std::fs::write(
+            &file,
+            format!("# {env}\nenv={env}\ncredential={credential}\n"),
+        )
+        .unwrap();
+        file
+    };
+    let dev_vars = vars("dev", &dev_credential);
+    let prod_vars = vars("prod", "snowflake-credential");
+    let credential = fixture("requests/credential/create-snowflake.json");
+    atlan(
+        &prod,
+        &["credentials", "create", "--file", arg(&credential)],
+    )
+    .await
+    .ok();
+
+    let with = |vars: &Path| format!("-f {} --var-file {}", path.display(), vars.display());
+    atlan_line(&dev, &format!("plan {}", with(&dev_vars)))
+        .await
+        .exits(CHANGES);
+    let plan = atlan_line(&prod, &format!("-o json plan {}", with(&prod_vars))).await;
+    plan.exits(CHANGES);
+    assert_eq!(plan.json_lines()[0]["action"], "create");
+    run(&prod, &files, &format!("apply {} --yes", with(&prod_vars)))
+        .await
+        .ok();
+    atlan_line(&prod, &format!("plan {}", with(&prod_vars)))
+        .await
+        .exits(0);
+    let names: Vec<Value> = apps(&prod)
+        .await
+        .iter()
+        .map(|app| app["name"].clone())
+        .collect();
+    assert_eq!(names, ["prod-snowflake"]);
+}
+
+#[tokio::test]
+async fn bad_files_are_problems_naming_the_file_and_nothing_is_written() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = dir("bad");
+    atlan_line(
+        &sandbox,
+        &format!("export --dir {} --workflow {PROD}", files.display()),
+    )
+    .await
+    .ok();
+    let good = std::fs::read_to_string(files.join(format!("apps-{PROD}.yaml"))).unwrap();
+    let before = apps(&sandbox).await;
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("yaml", "kind: [".into(), "bad.yaml:1"),
+        (
+            "kind",
+            good.replace("kind: AppWorkflow", "kind: CronJob"),
+            "unknown variant `CronJob`",
+        ),
+        (
+            "version",
+            good.replace("atlanctl/v1", "atlanctl/v2"),
+            "apiVersion",
+        ),
+        (
+            "var",
+            good.replace("enable_lineage: true", "enable_lineage: ${var.nope}"),
+            "${var.nope} has no value",
+        ),
+        (
+            "cron",
+            good.replace("0 2 * * *", "0 25 * * *"),
+            "spec.schedules[0].cron",
+        ),
+        (
+            "zone",
+            good.replace("Europe/Paris", "Mars/Olympus"),
+            "spec.schedules[0].timezone",
+        ),
+        (
+            "secret",
+            good.replace("enable_lineage: true", "password: hunter2"),
+            "holds a secret",
+        ),
+        (
+            "deep",
+            format!("{}{}", "[".repeat(200), "]".repeat(200)),
+            "deeper than",
+        ),
+        ("big", "#".repeat(11 * 1024 * 1024), "is 11534336 bytes"),
+        (
+            "credential",
+            good.replace("${credential.", "${credential.nope-"),
+            "no credential named",
+        ),
+        (
+            "input",
+            good.replace("enable_lineage: true", "enable_lineage: maybe"),
+            "input contract",
+        ),
+    ];
+    for (name, text, says) in cases {
+        let case = dir(&format!("bad-{name}"));
+        let file = case.join("bad.yaml");
+        std::fs::write(&file, text).unwrap();
+        let planned = atlan_line(&sandbox, &format!("plan -f {}", file.display())).await;
+        let applied = run(
+            &sandbox,
+            &case,
+            &format!("apply --yes -f {}", file.display()),
+        )
+        .await;
+        for out in [planned, applied] {
+            out.exits(1);
+            // File problems are on stderr; the tenant's (a credential, the contract) in the plan.
+            let said = format!("{}{}", out.stdout, out.stderr);
+            assert!(said.contains(says), "{name}: {said}");
+            assert!(!said.contains("hunter2"), "{name}: {said}");
+        }
+    }
+    // The same name in two files.
+    let twice = dir("bad-twice");
+    std::fs::write(twice.join("a.yaml"), &good).unwrap();
+    std::fs::write(twice.join("b.yaml"), &good).unwrap();
+    run(
+        &sandbox,
+        &twice,
+        &format!("apply --yes -f {}", twice.display()),
+    )
+    .await
+    .exits(1)
+    .mentions("same workflow");
+    assert_eq!(apps(&sandbox).await, before, "nothing was written");
+}
