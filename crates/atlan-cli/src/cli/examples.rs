@@ -44,6 +44,36 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &["atlanctl workflows change-owner atlan-snowflake-1714638976 --username jane.doe"],
     ),
     (
+        "export",
+        &[
+            "atlanctl export --dir workflows/",
+            "atlanctl export --dir workflows/ --package snowflake-crawler --workflow 'prod-*'",
+        ],
+    ),
+    (
+        "plan",
+        &[
+            "atlanctl plan -f workflows/ --var-file prod.vars",
+            "atlanctl -o json plan -f workflows/prod-snowflake.yaml --var env=prod",
+            "atlanctl plan -f workflows/ --prune --package snowflake-crawler",
+        ],
+    ),
+    (
+        "apply",
+        &[
+            "atlanctl apply -f workflows/ --var-file prod.vars --dry-run",
+            "atlanctl apply -f workflows/ --var-file prod.vars --yes",
+            "atlanctl apply -f workflows/ --prune --workflow 'prod-*' --yes --resume",
+        ],
+    ),
+    (
+        "schema",
+        &[
+            "atlanctl schema > atlanctl-v1.schema.json",
+            "atlanctl schema --app snowflake-crawler > snowflake-crawler.schema.json",
+        ],
+    ),
+    (
         "runs get",
         &[
             "atlanctl runs get atlan-snowflake-1714638976-k2x7q",

@@ -56,6 +56,11 @@ mod tests {
         ("inputs", Some("i.json"), None),
         ("report", Some("r.md"), None),
         ("dir", Some("man"), None),
+        // Workflows as code: the values of a file's variables, and deleting what no file names.
+        ("var", Some("env=prod"), Some("no-equals")),
+        ("var-file", Some("prod.vars"), None),
+        ("prune", None, None),
+        ("app", Some("snowflake-crawler"), None),
         ("state", Some("s.json"), None),
         ("password-stdin", None, None),
         (
@@ -128,6 +133,7 @@ mod tests {
         "apps schedules suspend",
         "apps schedules resume",
         "migrate apply",
+        "apply",
         "config delete",
     ];
 

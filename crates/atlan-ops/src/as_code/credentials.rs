@@ -56,7 +56,7 @@ impl CredentialNames {
 /// resolved, with the field it is in.
 pub fn resolve(field: &str, value: &mut Value, names: &CredentialNames) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    walk(field, value, &mut |field, text| {
+    walk_texts(field, value, &mut |field, text| {
         if let Some(name) = text
             .strip_prefix("${credential.")
             .and_then(|rest| rest.strip_suffix('}'))
@@ -73,24 +73,26 @@ pub fn resolve(field: &str, value: &mut Value, names: &CredentialNames) -> Vec<(
 /// `value` with every text that is a credential's GUID written as its reference (where it has
 /// one).
 pub fn name(value: &mut Value, names: &CredentialNames) {
-    walk("", value, &mut |_, text| {
+    walk_texts("", value, &mut |_, text| {
         if let Some(reference) = names.reference(text) {
             *text = reference;
         }
     });
 }
 
-fn walk(field: &str, value: &mut Value, each: &mut impl FnMut(&str, &mut String)) {
+/// Calls `each` with every text in `value` and its field (`spec.inputs.a.b[0]`); `value` nests
+/// at most [`super::load::MAX_DEPTH`] levels, which reading checked.
+pub(crate) fn walk_texts(field: &str, value: &mut Value, each: &mut impl FnMut(&str, &mut String)) {
     match value {
         Value::String(text) => each(field, text),
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                walk(&format!("{field}[{index}]"), item, each);
+                walk_texts(&format!("{field}[{index}]"), item, each);
             }
         }
         Value::Object(fields) => {
             for (inner, item) in fields.iter_mut() {
-                walk(&format!("{field}.{inner}"), item, each);
+                walk_texts(&format!("{field}.{inner}"), item, each);
             }
         }
         _ => {}

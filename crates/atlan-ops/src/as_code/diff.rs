@@ -48,15 +48,6 @@ pub struct Change {
 
 /// What shows in place of a secret's value.
 const REDACTED: &str = "[redacted]";
-/// Field names whose values are never shown.
-const SECRET_KEYS: &[&str] = &[
-    "password",
-    "extra",
-    "secret",
-    "client_secret",
-    "private_key",
-    "credential",
-];
 
 /// The changes from the tenant's app workflow (`actual`) to the file's (`desired`, its
 /// credentials resolved to GUIDs).
@@ -79,14 +70,19 @@ pub fn app_changes(desired: &AppSpec, actual: &AppSpec) -> Vec<Change> {
     }
     settings("inputs", &desired.inputs, &actual.inputs, &mut changes);
     schedules(&desired.schedules, &actual.schedules, &mut changes);
-    if desired.suspended != actual.suspended {
+    suspended(desired.suspended, actual.suspended, &mut changes);
+    changes
+}
+
+/// The change of `suspended`, if it changes.
+fn suspended(desired: bool, actual: bool, changes: &mut Vec<Change>) {
+    if desired != actual {
         changes.push(change(
             "suspended",
-            Some(Value::Bool(actual.suspended)),
-            Some(Value::Bool(desired.suspended)),
+            Some(Value::Bool(actual)),
+            Some(Value::Bool(desired)),
         ));
     }
-    changes
 }
 
 /// The changes from the tenant's legacy workflow to the file's.
@@ -115,13 +111,7 @@ pub fn legacy_changes(desired: &LegacySpec, actual: &LegacySpec) -> Vec<Change> 
     for change in changes.iter_mut().skip(before) {
         "schedule".clone_into(&mut change.path);
     }
-    if desired.suspended != actual.suspended {
-        changes.push(change(
-            "suspended",
-            Some(Value::Bool(actual.suspended)),
-            Some(Value::Bool(desired.suspended)),
-        ));
-    }
+    suspended(desired.suspended, actual.suspended, &mut changes);
     changes
 }
 
@@ -206,7 +196,7 @@ fn values(
 }
 
 fn secret(name: &str) -> bool {
-    SECRET_KEYS.contains(&name.to_ascii_lowercase().as_str())
+    super::load::is_secret(name)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::fmt;
 use atlan_workflows::model::{check_cron, check_timezone};
 use serde_json::Value;
 
+use super::credentials::walk_texts;
 use super::document::{API_VERSION, Document, ScheduleSpec};
 
 /// The largest workflow file read.
@@ -16,7 +17,7 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// The deepest nesting of a file's values.
 pub const MAX_DEPTH: usize = 32;
 /// Input and parameter names whose values are secrets: they belong in the tenant's credential
-/// vault, never in a file.
+/// vault, never in a file, and a plan never shows them.
 const SECRET_KEYS: &[&str] = &[
     "password",
     "extra",
@@ -171,7 +172,7 @@ fn substitute(
                 schedule_texts(&format!("spec.schedules[{index}]"), schedule, &mut text);
             }
             for (name, value) in &mut spec.inputs {
-                values(&format!("spec.inputs.{name}"), value, &mut text);
+                walk_texts(&format!("spec.inputs.{name}"), value, &mut text);
             }
         }
         Document::LegacyWorkflow { metadata, spec, .. } => {
@@ -181,7 +182,7 @@ fn substitute(
                 schedule_texts("spec.schedule", schedule, &mut text);
             }
             for (name, value) in &mut spec.parameters {
-                values(&format!("spec.parameters.{name}"), value, &mut text);
+                walk_texts(&format!("spec.parameters.{name}"), value, &mut text);
             }
         }
     }
@@ -194,24 +195,6 @@ fn schedule_texts(
 ) {
     text(&format!("{field}.cron"), &mut schedule.cron);
     text(&format!("{field}.timezone"), &mut schedule.timezone);
-}
-
-/// Every text in `value` (of at most [`MAX_DEPTH`] levels, which parsing checked).
-fn values(field: &str, value: &mut Value, text: &mut impl FnMut(&str, &mut String)) {
-    match value {
-        Value::String(inner) => text(field, inner),
-        Value::Array(items) => {
-            for (index, item) in items.iter_mut().enumerate() {
-                values(&format!("{field}[{index}]"), item, text);
-            }
-        }
-        Value::Object(fields) => {
-            for (name, item) in fields.iter_mut() {
-                values(&format!("{field}.{name}"), item, text);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// `text` with each `${var.NAME}` and `${env.NAME}` replaced, left to right (a value is not
@@ -329,6 +312,11 @@ fn check(document: &Document, file: &str, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Whether a field of this name holds a secret.
+pub(crate) fn is_secret(name: &str) -> bool {
+    SECRET_KEYS.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// A problem for each secret in `value` (named `name`), never repeating it.
 fn secrets(field: &str, name: &str, value: &Value, file: &str, problems: &mut Vec<Problem>) {
     let empty = match value {
@@ -337,7 +325,7 @@ fn secrets(field: &str, name: &str, value: &Value, file: &str, problems: &mut Ve
         Value::Object(fields) => fields.is_empty(),
         _ => false,
     };
-    if !empty && SECRET_KEYS.contains(&name.to_ascii_lowercase().as_str()) {
+    if !empty && is_secret(name) {
         problems.push(Problem::at(
             file,
             field,
