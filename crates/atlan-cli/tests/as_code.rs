@@ -414,3 +414,54 @@ async fn bad_files_are_problems_naming_the_file_and_nothing_is_written() {
     .mentions("same workflow");
     assert_eq!(apps(&sandbox).await, before, "nothing was written");
 }
+
+#[tokio::test]
+async fn an_apply_killed_mid_way_is_held_against_a_second_process_and_resumes_creating_each_once() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = dir("kill");
+    atlan_line(
+        &sandbox,
+        &format!("export --dir {} --workflow {PROD}", files.display()),
+    )
+    .await
+    .ok();
+    let exported = files.join(format!("apps-{PROD}.yaml"));
+    let text = std::fs::read_to_string(&exported).unwrap();
+    std::fs::remove_file(&exported).unwrap();
+    let names: Vec<String> = (1..=4).map(|n| format!("copy-{n}")).collect();
+    for name in &names {
+        let copy = text.replace(
+            &format!("metadata:\n  name: {PROD}\n"),
+            &format!("metadata:\n  name: {name}\n"),
+        );
+        assert_ne!(copy, text);
+        std::fs::write(files.join(format!("{name}.yaml")), copy).unwrap();
+    }
+    let journal = files.join("apply.jsonl");
+    let (path, journal_text) = (files.display().to_string(), journal.display().to_string());
+    // Slow creates, one at a time: the batch is under way when it is looked at and killed.
+    batch::slow(&sandbox, "POST /api/service/v1/app", 400);
+    let apply = |extra: &'static [&'static str]| {
+        let mut args = vec!["-o", "json", "apply", "--yes", "--concurrency", "1", "-f"];
+        args.extend([path.as_str(), "--journal", journal_text.as_str()]);
+        args.extend_from_slice(extra);
+        args
+    };
+    batch::held_then_killed(&sandbox, &journal, &apply(&[]), &apply(&["--resume"])).await;
+    sandbox.faults().clear();
+
+    let resumed = atlan(&sandbox, &apply(&["--resume"])).await;
+    resumed.ok();
+    resumed.mentions("nothing is left to change");
+    let all = apps(&sandbox).await;
+    for name in &names {
+        let count = all
+            .iter()
+            .filter(|app| app["name"] == name.as_str())
+            .count();
+        assert_eq!(count, 1, "{name} created once: {}", resumed.stdout);
+    }
+    atlan_line(&sandbox, &format!("plan -f {path}"))
+        .await
+        .exits(0);
+}
