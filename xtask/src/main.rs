@@ -184,6 +184,7 @@ fn bench(quick: bool) -> Result<(), String> {
         ("atlan-workflows", "listing"),
         ("atlan-ops", "bulk"),
         ("atlan-cli", "cli"),
+        ("atlan-cli", "as_code"),
     ];
     if quick {
         benches.clear();

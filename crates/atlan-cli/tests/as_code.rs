@@ -465,3 +465,47 @@ async fn an_apply_killed_mid_way_is_held_against_a_second_process_and_resumes_cr
         .await
         .exits(0);
 }
+
+#[tokio::test]
+async fn doctor_desired_finds_the_workflows_that_drifted_from_their_files() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = dir("drift");
+    atlan_line(&sandbox, &format!("export --dir {}", files.display()))
+        .await
+        .ok();
+    let drift = |out: &Output| -> Vec<Value> {
+        out.json_lines()
+            .into_iter()
+            .filter(|finding| finding["check"] == "drift")
+            .collect()
+    };
+    let doctor = format!(
+        "-o json doctor --since now-7d --desired {}",
+        files.display()
+    );
+    let same = atlan_line(&sandbox, &doctor).await;
+    assert_eq!(drift(&same), Vec::<Value>::new(), "{}", same.stdout);
+
+    let path = files.join(format!("apps-{PROD}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("enable_lineage: true", "enable_lineage: false"),
+    )
+    .unwrap();
+    let drifted = drift(&atlan_line(&sandbox, &doctor).await);
+    assert_eq!(drifted.len(), 1, "{drifted:?}");
+    assert_eq!(drifted[0]["workflow"], PROD);
+    assert_eq!(drifted[0]["severity"], "warning");
+    assert!(
+        drifted[0]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with(": inputs.enable_lineage"),
+        "{drifted:?}"
+    );
+    assert_eq!(
+        drifted[0]["next"],
+        format!("atlanctl plan -f {}", files.display())
+    );
+}

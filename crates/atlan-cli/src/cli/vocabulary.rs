@@ -60,6 +60,7 @@ mod tests {
         ("var", Some("env=prod"), Some("no-equals")),
         ("var-file", Some("prod.vars"), None),
         ("prune", None, None),
+        ("desired", Some("workflows/"), None),
         ("app", Some("snowflake-crawler"), None),
         ("state", Some("s.json"), None),
         ("password-stdin", None, None),

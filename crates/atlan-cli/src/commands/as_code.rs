@@ -126,16 +126,48 @@ fn verdict(planned: &[Planned]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The plan of `args`: its files read and checked (a problem in a file fails it before the
-/// tenant is read), the tenant and the apps' input contracts read at once, then compared.
+/// The plan of `args` (see [`planned_from`]).
 async fn planned(args: &PlanArgs, env: &mut Env) -> Result<Vec<Planned>, CliError> {
     if args.prune && args.workflow.is_none() && args.package.is_none() {
         return Err(CliError::Usage(
             "--prune deletes only inside a selector: give --workflow GLOB or --package P".into(),
         ));
     }
-    let variables = variables(args)?;
-    let (documents, problems) = files::read(&args.path, &variables);
+    let desired = Desired {
+        path: &args.path,
+        vars: &args.vars,
+        var_files: &args.var_files,
+        prune: args.prune.then(|| Prune {
+            workflow: args.workflow.clone(),
+            package: args.package.clone(),
+        }),
+        contracts: true,
+    };
+    planned_from(desired, env).await
+}
+
+/// Workflow files to compare with the tenant.
+pub(crate) struct Desired<'a> {
+    /// A file or a directory.
+    pub(crate) path: &'a Path,
+    /// `--var`.
+    pub(crate) vars: &'a [(String, String)],
+    /// `--var-file`.
+    pub(crate) var_files: &'a [std::path::PathBuf],
+    /// What a prune may delete.
+    pub(crate) prune: Option<Prune>,
+    /// Whether inputs are checked against the apps' contracts (a plan does; drift needs not).
+    pub(crate) contracts: bool,
+}
+
+/// The plan of `desired`: its files read and checked (a problem in a file fails it before the
+/// tenant is read), the tenant and the apps' input contracts read at once, then compared.
+pub(crate) async fn planned_from(
+    desired: Desired<'_>,
+    env: &mut Env,
+) -> Result<Vec<Planned>, CliError> {
+    let variables = variables(desired.vars, desired.var_files)?;
+    let (documents, problems) = files::read(desired.path, &variables);
     if !problems.is_empty() {
         for problem in &problems {
             env.printer.warn(&problem.to_string());
@@ -147,6 +179,7 @@ async fn planned(args: &PlanArgs, env: &mut Env) -> Result<Vec<Planned>, CliErro
     let client = env.client().await?;
     let keys: BTreeSet<tenant::ContractKey> = documents
         .iter()
+        .filter(|_| desired.contracts)
         .filter_map(|(_, document)| match document {
             Document::AppWorkflow { spec, .. } => Some((spec.app.clone(), spec.entrypoint.clone())),
             _ => None,
@@ -155,11 +188,12 @@ async fn planned(args: &PlanArgs, env: &mut Env) -> Result<Vec<Planned>, CliErro
     let (tenant, contracts) =
         futures_util::future::join(tenant::read(&client), tenant::contracts(&client, keys)).await;
     let tenant = tenant?;
-    let prune = args.prune.then(|| Prune {
-        workflow: args.workflow.clone(),
-        package: args.package.clone(),
-    });
-    Ok(plan::plan(&documents, &tenant, &contracts, prune.as_ref()))
+    Ok(plan::plan(
+        &documents,
+        &tenant,
+        &contracts,
+        desired.prune.as_ref(),
+    ))
 }
 
 /// The columns of `apply`.
@@ -288,10 +322,13 @@ fn applied_record(report: &apply::AppliedReport) -> Record {
     }
 }
 
-/// The variables of `args`: its var files in order, then its `--var`s, and the environment.
-fn variables(args: &PlanArgs) -> Result<Variables, CliError> {
+/// The variables: the var files in order, then the `--var`s, and the environment.
+fn variables(
+    given: &[(String, String)],
+    var_files: &[std::path::PathBuf],
+) -> Result<Variables, CliError> {
     let mut vars = BTreeMap::new();
-    for file in &args.var_files {
+    for file in var_files {
         let text = std::fs::read_to_string(file)
             .map_err(|error| CliError::Usage(format!("cannot read {}: {error}", file.display())))?;
         for (index, line) in text.lines().enumerate() {
@@ -305,7 +342,7 @@ fn variables(args: &PlanArgs) -> Result<Variables, CliError> {
             vars.insert(name, value);
         }
     }
-    vars.extend(args.vars.iter().cloned());
+    vars.extend(given.iter().cloned());
     Ok(Variables {
         vars,
         env: std::env::vars().collect(),

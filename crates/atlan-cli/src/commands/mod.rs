@@ -3,7 +3,7 @@
 //! [`run`] prints; no command builds requests of its own.
 
 mod apps;
-mod as_code;
+pub(crate) mod as_code;
 mod config;
 mod credentials;
 mod exporter;

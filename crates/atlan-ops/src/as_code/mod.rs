@@ -7,6 +7,7 @@ pub mod apply;
 pub mod credentials;
 pub mod diff;
 pub mod document;
+pub mod drift;
 pub mod export;
 pub mod files;
 pub mod load;
