@@ -262,3 +262,60 @@ async fn three_hundred_slow_or_silent_sockets_do_not_hold_up_a_scrape() {
         "stalled sockets were closed before the scrape was served"
     );
 }
+
+#[tokio::test]
+async fn the_exporter_exports_each_files_drift_from_the_tenant() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("exporter-drift");
+    let _ = std::fs::remove_dir_all(&files);
+    atlan_line(
+        &sandbox,
+        &format!(
+            "export --dir {} --package snowflake-crawler",
+            files.display()
+        ),
+    )
+    .await
+    .ok();
+    let path = files.join("apps-prod-snowflake.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("enable_lineage: true", "enable_lineage: false"),
+    )
+    .unwrap();
+    let same = text.replace(
+        "metadata:\n  name: prod-snowflake\n",
+        "metadata:\n  name: not-there-yet\n",
+    );
+    std::fs::write(files.join("missing.yaml"), same).unwrap();
+    let (child, url) = exporter(&sandbox, &["--desired", files.to_str().unwrap()]);
+    let _exporter = Killed(child);
+    let metrics = eventually("the drift of the files", || async {
+        let (_, _, body) = get(&url, "/metrics", "text/plain").await;
+        body.contains("atlan_workflow_drift{").then_some(body)
+    })
+    .await;
+    let drift = |workflow: &str| {
+        sample(
+            &metrics,
+            "atlan_workflow_drift",
+            &format!("workflow=\"{workflow}\""),
+        )
+    };
+    assert_eq!(drift("prod-snowflake"), Some(1.0), "{metrics}");
+    assert_eq!(drift("not-there-yet"), Some(1.0), "{metrics}");
+    assert_eq!(drift("bq-prod-crawl"), None, "only the files' workflows");
+
+    // A file with a problem stops the exporter before it serves.
+    std::fs::write(files.join("bad.yaml"), "kind: [").unwrap();
+    let out = atlan_line(
+        &sandbox,
+        &format!(
+            "exporter --listen 127.0.0.1:0 --desired {}",
+            files.display()
+        ),
+    )
+    .await;
+    out.exits(1).mentions("bad.yaml:1");
+}

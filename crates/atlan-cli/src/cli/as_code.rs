@@ -69,3 +69,19 @@ pub(crate) struct ApplyArgs {
     #[command(flatten)]
     pub(crate) batch: super::BatchArgs,
 }
+
+/// `--desired PATH`: workflow files the tenant is compared with (`doctor`, `exporter`).
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DesiredArgs {
+    /// Workflow files (a file or a directory): each app workflow not as its file says is
+    /// drift (a `drift` finding of `doctor`, `atlan_workflow_drift` of `exporter`).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) desired: Option<PathBuf>,
+    /// The value of `${var.NAME}` in the files. Repeat for several.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = input::variable,
+          requires = "desired")]
+    pub(crate) vars: Vec<(String, String)>,
+    /// A file of variables, one `NAME=VALUE` per line; --var wins.
+    #[arg(long = "var-file", value_name = "FILE", requires = "desired")]
+    pub(crate) var_files: Vec<PathBuf>,
+}

@@ -23,7 +23,7 @@ mod ops;
 mod vocabulary;
 
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
-pub(crate) use as_code::{ApplyArgs, ExportArgs, PlanArgs, SchemaArgs};
+pub(crate) use as_code::{ApplyArgs, DesiredArgs, ExportArgs, PlanArgs, SchemaArgs};
 pub(crate) use config::{ConfigCommand, ConfigSetArgs};
 pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,

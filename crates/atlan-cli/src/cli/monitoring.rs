@@ -46,6 +46,9 @@ pub(crate) struct ExporterArgs {
     /// What to poll, and how often.
     #[command(flatten)]
     pub(crate) poll: PollArgs,
+    /// Workflow files to export drift from (read once, at start).
+    #[command(flatten)]
+    pub(crate) desired: super::DesiredArgs,
 }
 
 /// `atlanctl watch`

@@ -79,17 +79,9 @@ pub(crate) struct DoctorArgs {
     /// The window and API.
     #[command(flatten)]
     pub(crate) window: WindowArgs,
-    /// Workflow files (a file or a directory): a `drift` finding for each app workflow that is
-    /// not as its file says.
-    #[arg(long, value_name = "PATH")]
-    pub(crate) desired: Option<PathBuf>,
-    /// The value of `${var.NAME}` in the files. Repeat for several.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = input::variable,
-          requires = "desired")]
-    pub(crate) vars: Vec<(String, String)>,
-    /// A file of variables, one `NAME=VALUE` per line; --var wins.
-    #[arg(long = "var-file", value_name = "FILE", requires = "desired")]
-    pub(crate) var_files: Vec<PathBuf>,
+    /// Workflow files to find drift from.
+    #[command(flatten)]
+    pub(crate) desired: super::DesiredArgs,
 }
 
 /// `--order`.

@@ -160,22 +160,45 @@ pub(crate) struct Desired<'a> {
     pub(crate) contracts: bool,
 }
 
+impl<'a> Desired<'a> {
+    /// The files of `--desired`, for drift (no prune, no contract), if it is given.
+    pub(crate) fn of(args: &'a crate::cli::DesiredArgs) -> Option<Self> {
+        Some(Self {
+            path: args.desired.as_deref()?,
+            vars: &args.vars,
+            var_files: &args.var_files,
+            prune: None,
+            contracts: false,
+        })
+    }
+
+    /// The documents of the files, each with its file's name; every problem of every file said
+    /// on stderr, and then an error.
+    ///
+    /// # Errors
+    /// [`CliError::PlanProblems`] when a file has a problem; a var file that cannot be read.
+    pub(crate) fn documents(&self) -> Result<Vec<(String, Document)>, CliError> {
+        let variables = variables(self.vars, self.var_files)?;
+        let (documents, problems) = files::read(self.path, &variables);
+        if problems.is_empty() {
+            return Ok(documents);
+        }
+        for problem in &problems {
+            crate::commands::polling::say(&format!("warning: {problem}"));
+        }
+        Err(CliError::PlanProblems {
+            count: problems.len(),
+        })
+    }
+}
+
 /// The plan of `desired`: its files read and checked (a problem in a file fails it before the
 /// tenant is read), the tenant and the apps' input contracts read at once, then compared.
 pub(crate) async fn planned_from(
     desired: Desired<'_>,
     env: &mut Env,
 ) -> Result<Vec<Planned>, CliError> {
-    let variables = variables(desired.vars, desired.var_files)?;
-    let (documents, problems) = files::read(desired.path, &variables);
-    if !problems.is_empty() {
-        for problem in &problems {
-            env.printer.warn(&problem.to_string());
-        }
-        return Err(CliError::PlanProblems {
-            count: problems.len(),
-        });
-    }
+    let documents = desired.documents()?;
     let client = env.client().await?;
     let keys: BTreeSet<tenant::ContractKey> = documents
         .iter()

@@ -106,6 +106,7 @@ pub(crate) struct Metrics {
     missed: Family<WorkflowLabels, Gauge>,
     last_missed: Family<WorkflowLabels, Gauge<f64, AtomicU64>>,
     durations: Family<WorkflowLabels, Histogram>,
+    drift: Family<WorkflowLabels, Gauge>,
     /// The label sets `durations` has, bounded by the workflow cap.
     duration_series: HashSet<WorkflowLabels>,
     max_series: usize,
@@ -178,6 +179,12 @@ impl Metrics {
             "Durations of the runs that ended since the exporter started",
             durations.clone(),
         );
+        let drift = Family::<WorkflowLabels, Gauge>::default();
+        registry.register(
+            "atlan_workflow_drift",
+            "1 when an app workflow is not as its file of --desired says (or is missing), 0 when it is",
+            drift.clone(),
+        );
         let poll = PollFamilies::register(&mut registry);
         let metrics = Self {
             registry,
@@ -189,6 +196,7 @@ impl Metrics {
             missed,
             last_missed,
             durations,
+            drift,
             duration_series: HashSet::new(),
             max_series,
             poll,
@@ -299,6 +307,19 @@ impl Metrics {
                 self.last_missed.get_or_create(&labels).set(seconds(at));
             }
         }
+    }
+
+    /// The drift of each workflow a file names, from a plan of the files against the tenant.
+    pub(crate) fn drifted(&mut self, planned: &[atlan_ops::as_code::Planned]) {
+        self.drift.clear();
+        for one in planned.iter().filter(|one| one.file.is_some()) {
+            let package = one.desired.as_ref().map(|spec| spec.app.as_str());
+            let drifted = one.action != atlan_ops::as_code::Action::Unchanged;
+            self.drift
+                .get_or_create(&labels(one.api, &one.workflow, package))
+                .set(i64::from(drifted));
+        }
+        self.publish();
     }
 
     /// A poll failed after `took`: the workflow families keep their last values.

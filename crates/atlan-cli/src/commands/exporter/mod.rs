@@ -28,12 +28,17 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
             source,
         })?;
     let addr = listener.local_addr()?;
+    // The files of --desired are read once: a problem in one is an error before anything starts.
+    let desired = match super::as_code::Desired::of(&args.desired) {
+        Some(desired) => Some(desired.documents()?),
+        None => None,
+    };
     let client = env.client().await?;
     let published = Arc::new(Published::default());
     let mut metrics = Metrics::new(args.poll.max_workflows, Arc::clone(&published));
     env.printer.line(&format!("listening on http://{addr}"))?;
     let server = tokio::spawn(http::serve(listener, published));
-    let mut polling = Polling::new(&args.poll, client, jiff::Timestamp::now(), None);
+    let mut polling = Polling::new(&args.poll, client.clone(), jiff::Timestamp::now(), None);
     let polls = async {
         loop {
             let now = jiff::Timestamp::now();
@@ -45,6 +50,9 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
                 Ok(report) => {
                     let figures = polling.watcher.figures(now);
                     metrics.succeeded(now, took, &figures, &report, requests);
+                    if let Some(documents) = &desired {
+                        drift(&client, documents, &mut metrics).await;
+                    }
                 }
                 Err(error) => {
                     metrics.failed(took, requests);
@@ -63,4 +71,23 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
     }
     server.abort();
     Ok(())
+}
+
+/// The drift of the files' workflows from the tenant, read now; a read that fails keeps the last
+/// values (and is said).
+async fn drift(
+    client: &atlan_workflows::AtlanClient,
+    documents: &[(String, atlan_ops::as_code::Document)],
+    metrics: &mut Metrics,
+) {
+    use atlan_ops::as_code::{plan, tenant};
+    match tenant::read(client).await {
+        Ok(tenant) => {
+            let planned = plan::plan(documents, &tenant, &tenant::Contracts::new(), None);
+            metrics.drifted(&planned);
+        }
+        Err(error) => say(&format!(
+            "drift: the tenant's app workflows could not be read: {error}"
+        )),
+    }
 }

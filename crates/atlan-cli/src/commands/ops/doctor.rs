@@ -20,16 +20,9 @@ pub(crate) async fn doctor(args: DoctorArgs, env: &mut Env) -> Result<(), CliErr
     let report =
         atlan_ops::doctor::run(&client, ApiChoice::from(args.window.api), &window, now).await?;
     let mut findings = report.findings.clone();
-    if let Some(path) = &args.desired {
-        let desired = crate::commands::as_code::Desired {
-            path,
-            vars: &args.vars,
-            var_files: &args.var_files,
-            prune: None,
-            contracts: false,
-        };
+    if let Some(desired) = crate::commands::as_code::Desired::of(&args.desired) {
+        let path = desired.path.display().to_string();
         let planned = crate::commands::as_code::planned_from(desired, env).await?;
-        let path = path.display().to_string();
         findings.extend(atlan_ops::as_code::drift::findings(&planned, &path));
     }
     let requests = env
