@@ -509,3 +509,70 @@ async fn doctor_desired_finds_the_workflows_that_drifted_from_their_files() {
         format!("atlanctl plan -f {}", files.display())
     );
 }
+
+#[tokio::test]
+async fn a_legacy_workflow_is_exported_planned_and_applied_but_never_created() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = dir("legacy");
+    atlan_line(
+        &sandbox,
+        &format!(
+            "export --dir {} --api legacy --workflow {CRAWLER}",
+            files.display()
+        ),
+    )
+    .await
+    .ok();
+    let path = files.join(format!("legacy-{CRAWLER}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("kind: LegacyWorkflow"), "{text}");
+    atlan_line(&sandbox, &format!("plan -f {}", path.display()))
+        .await
+        .exits(0);
+
+    let lineage = text
+        .lines()
+        .find(|line| line.trim_start().starts_with("enable-lineage:"))
+        .unwrap()
+        .to_owned();
+    let flipped = if lineage.contains("'true'") {
+        lineage.replace("'true'", "'false'")
+    } else {
+        lineage.replace("'false'", "'true'")
+    };
+    std::fs::write(&path, text.replace(&lineage, &flipped)).unwrap();
+    let plan = atlan_line(&sandbox, &format!("-o json plan -f {}", path.display())).await;
+    plan.exits(CHANGES);
+    let line = &plan.json_lines()[0];
+    assert_eq!(
+        (line["api"].as_str(), line["action"].as_str()),
+        (Some("legacy"), Some("update"))
+    );
+    assert_eq!(line["changes"][0]["path"], "parameters.enable-lineage");
+    run(
+        &sandbox,
+        &files,
+        &format!("apply -f {} --yes", path.display()),
+    )
+    .await
+    .ok();
+    atlan_line(&sandbox, &format!("plan -f {}", path.display()))
+        .await
+        .exits(0);
+
+    // Never created from a file, and a parameter its first task does not have is a problem.
+    let elsewhere = text.replace(&format!("name: {CRAWLER}\n"), "name: atlan-snowflake-1\n");
+    std::fs::write(&path, elsewhere).unwrap();
+    let out = atlan_line(&sandbox, &format!("plan -f {}", path.display())).await;
+    out.exits(1);
+    assert!(
+        out.stdout.contains("not created from files"),
+        "{}",
+        out.stdout
+    );
+    let extra = text.replace(&lineage, &format!("{lineage}\n    no-such-parameter: x"));
+    std::fs::write(&path, extra).unwrap();
+    let out = atlan_line(&sandbox, &format!("plan -f {}", path.display())).await;
+    out.exits(1);
+    assert!(out.stdout.contains("no such parameter"), "{}", out.stdout);
+}

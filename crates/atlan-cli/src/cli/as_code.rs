@@ -16,9 +16,12 @@ pub(crate) struct ExportArgs {
     /// Only the workflows whose name matches (`*`, `?`).
     #[arg(long, value_name = "GLOB", value_parser = input::glob)]
     pub(crate) workflow: Option<atlan_ops::Glob>,
-    /// Only the workflows of this app.
+    /// Only the workflows of this app (or legacy package, such as atlan-snowflake).
     #[arg(long, value_name = "P")]
     pub(crate) package: Option<String>,
+    /// Which API's workflows (an API the tenant does not serve is left out with `all`).
+    #[arg(long, value_enum, default_value_t = super::ApiArg::All)]
+    pub(crate) api: super::ApiArg,
 }
 
 /// `atlanctl plan`

@@ -25,51 +25,61 @@ const EXPORT_COLUMNS: &[&str] = &["WORKFLOW", "API", "FILE"];
 /// `atlanctl export`.
 pub(crate) async fn export(args: ExportArgs, env: &mut Env) -> Result<(), CliError> {
     let client = env.client().await?;
-    let tenant = tenant::read(&client).await?;
-    let chosen: Vec<&tenant::AppWorkflowState> = tenant
+    let tenant = tenant::read(&client, args.api.into()).await?;
+    let chosen = |name: &str, package: &str| {
+        args.workflow.as_ref().is_none_or(|glob| glob.matches(name))
+            && args.package.as_ref().is_none_or(|wanted| wanted == package)
+    };
+    let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+    for app in &tenant.apps {
+        *named.entry(app.name.as_str()).or_default() += 1;
+    }
+    // Each chosen workflow: its API, name, slug when its name is not its own, and document.
+    let mut documents: Vec<(atlan_ops::Api, &str, Option<&str>, Document)> = Vec::new();
+    for app in tenant
         .apps
         .iter()
-        .filter(|app| {
-            args.workflow
-                .as_ref()
-                .is_none_or(|glob| glob.matches(&app.name))
-        })
-        .filter(|app| {
-            args.package
-                .as_ref()
-                .is_none_or(|package| *package == app.spec.app)
-        })
-        .collect();
-    if chosen.is_empty() {
-        env.printer.note("no app workflows to export");
+        .filter(|app| chosen(&app.name, &app.spec.app))
+    {
+        let twice = named.get(app.name.as_str()).is_some_and(|count| *count > 1);
+        let document = export::app_document(&app.name, app.spec.clone(), &tenant.credentials);
+        documents.push((
+            atlan_ops::Api::Apps,
+            &app.name,
+            twice.then_some(app.slug.as_str()),
+            document,
+        ));
+    }
+    for legacy in tenant
+        .legacy
+        .iter()
+        .filter(|legacy| chosen(&legacy.name, &legacy.spec.package))
+    {
+        let document =
+            export::legacy_document(&legacy.name, legacy.spec.clone(), &tenant.credentials);
+        documents.push((atlan_ops::Api::Legacy, &legacy.name, None, document));
+    }
+    if documents.is_empty() {
+        env.printer.note("no workflows to export");
         return Ok(());
     }
     std::fs::create_dir_all(&args.dir).map_err(|error| {
         CliError::Usage(format!("cannot create {}: {error}", args.dir.display()))
     })?;
-    let mut named: BTreeMap<&str, usize> = BTreeMap::new();
-    for app in &tenant.apps {
-        *named.entry(app.name.as_str()).or_default() += 1;
-    }
     let mut records = Vec::new();
-    for app in chosen {
-        let twice = named.get(app.name.as_str()).is_some_and(|count| *count > 1);
-        let file = export::file_name(
-            atlan_ops::Api::Apps,
-            &app.name,
-            twice.then_some(app.slug.as_str()),
-        );
-        let document = export::app_document(&app.name, app.spec.clone(), &tenant.credentials);
-        let path = args.dir.join(&file);
+    for (api, name, slug, document) in documents {
+        let path = args.dir.join(export::file_name(api, name, slug));
         match written(&path, &document) {
             Ok(()) => records.push(Record {
-                row: vec![app.name.clone(), "apps".into(), path.display().to_string()],
-                json: json!({"workflow": app.name, "api": "apps", "slug": app.slug,
+                row: vec![
+                    name.to_owned(),
+                    api.as_str().into(),
+                    path.display().to_string(),
+                ],
+                json: json!({"workflow": name, "api": api.as_str(), "slug": slug,
                              "file": path.display().to_string()}),
             }),
-            Err(why) => env
-                .printer
-                .warn(&format!("{} not written: {why}", app.name)),
+            Err(why) => env.printer.warn(&format!("{name} not written: {why}")),
         }
     }
     env.printer.records(EXPORT_COLUMNS, &records)
@@ -208,8 +218,11 @@ pub(crate) async fn planned_from(
             _ => None,
         })
         .collect();
-    let (tenant, contracts) =
-        futures_util::future::join(tenant::read(&client), tenant::contracts(&client, keys)).await;
+    let (tenant, contracts) = futures_util::future::join(
+        tenant::read(&client, tenant::apis_of(&documents)),
+        tenant::contracts(&client, keys),
+    )
+    .await;
     let tenant = tenant?;
     Ok(plan::plan(
         &documents,

@@ -53,10 +53,10 @@ pub fn ordered(planned: &[Planned]) -> Vec<&Planned> {
             Action::Update => 1,
             Action::Delete | Action::Unchanged => 2,
         };
-        let stage = one
-            .desired
-            .as_ref()
-            .and_then(|spec| crate::lineage::stage(&spec.app))
+        let package = one.desired.as_ref().map(|spec| spec.app.as_str());
+        let package = package.or_else(|| one.legacy.as_ref().map(|spec| spec.package.as_str()));
+        let stage = package
+            .and_then(crate::lineage::stage)
             .map_or(usize::MAX, |stage| stage as usize);
         (action, stage)
     };
@@ -142,6 +142,13 @@ async fn change(client: &AtlanClient, planned: &Planned) -> Result<(Outcome, Opt
                 schedules(client, &slug, desired).await?;
             }
             Ok((Outcome::Created, Some(slug)))
+        }
+        (Action::Update, _, Some(name)) if planned.api == Api::Legacy => {
+            let Some(desired) = &planned.legacy else {
+                return Ok((Outcome::Skipped, planned.slug.clone()));
+            };
+            super::legacy::converge(client, name, desired).await?;
+            Ok((Outcome::Updated, Some(name.to_owned())))
         }
         (Action::Update, Some(desired), Some(slug)) => {
             update(client, slug, desired).await?;

@@ -65,6 +65,7 @@ mod tests {
             file: Some(format!("wf/{workflow}.yaml")),
             slug: None,
             desired: None,
+            legacy: None,
         }
     }
 

@@ -9,7 +9,7 @@ use atlan_workflows::model::{AppSummary, SUSPENDED_SCHEDULES_INPUT, SuspendedSch
 use serde_json::Value;
 
 use super::credentials::{self, CredentialNames};
-use super::document::{AppSpec, Document, ScheduleSpec};
+use super::document::{AppSpec, Document, LegacySpec, ScheduleSpec};
 use crate::view::Api;
 
 /// An app workflow's spec as the tenant has it (credentials as GUIDs), with its name and slug;
@@ -65,6 +65,14 @@ pub fn app_document(name: &str, mut spec: AppSpec, names: &CredentialNames) -> D
         credentials::name(value, names);
     }
     Document::app(name, spec)
+}
+
+/// The document an export writes of a legacy workflow: its state, credentials by name.
+pub fn legacy_document(name: &str, mut spec: LegacySpec, names: &CredentialNames) -> Document {
+    for value in spec.parameters.values_mut() {
+        credentials::name(value, names);
+    }
+    Document::legacy(name, spec)
 }
 
 /// A document as YAML, its keys sorted.

@@ -10,6 +10,7 @@ pub mod document;
 pub mod drift;
 pub mod export;
 pub mod files;
+pub mod legacy;
 pub mod load;
 pub mod plan;
 pub mod schema;

@@ -11,8 +11,8 @@ use atlan_workflows::model::AppInputs;
 use serde::Serialize;
 
 use super::credentials;
-use super::diff::{Action, Change, app_changes};
-use super::document::{AppSpec, Document};
+use super::diff::{Action, Change, app_changes, legacy_changes};
+use super::document::{AppSpec, Document, LegacySpec};
 use super::tenant::{Contracts, Tenant};
 use crate::glob::Glob;
 use crate::view::Api;
@@ -37,6 +37,9 @@ pub struct Planned {
     /// The spec to apply (an app workflow's, credentials resolved to GUIDs).
     #[serde(skip)]
     pub desired: Option<AppSpec>,
+    /// The spec to apply of a legacy workflow (credentials resolved to GUIDs).
+    #[serde(skip)]
+    pub legacy: Option<LegacySpec>,
 }
 
 /// Which of the tenant's workflows a prune may delete.
@@ -90,6 +93,7 @@ pub fn plan(
                     file: None,
                     slug: Some(app.slug.clone()),
                     desired: None,
+                    legacy: None,
                 });
             }
         }
@@ -108,14 +112,14 @@ fn plan_one(file: &str, document: &Document, tenant: &Tenant, contracts: &Contra
         file: Some(file.to_owned()),
         slug: None,
         desired: None,
+        legacy: None,
     };
-    let Document::AppWorkflow { spec, .. } = document else {
-        planned.problems.push(
-            "a LegacyWorkflow file is read but not planned by this version: legacy workflows \
-             are changed with `workflows update` and `schedules`, or moved with `migrate`"
-                .to_owned(),
-        );
-        return planned;
+    let spec = match document {
+        Document::AppWorkflow { spec, .. } => spec,
+        Document::LegacyWorkflow { spec, .. } => {
+            plan_legacy(&mut planned, spec, tenant);
+            return planned;
+        }
     };
     let mut desired = spec.clone();
     for (name, value) in &mut desired.inputs {
@@ -173,6 +177,53 @@ fn plan_one(file: &str, document: &Document, tenant: &Tenant, contracts: &Contra
     }
     planned.desired = Some(desired);
     planned
+}
+
+/// A legacy workflow's plan: an update of the existing workflow of that name (legacy workflows
+/// are never created from files), its parameters only those its first task has.
+fn plan_legacy(planned: &mut Planned, spec: &LegacySpec, tenant: &Tenant) {
+    let mut desired = spec.clone();
+    for (name, value) in &mut desired.parameters {
+        let field = format!("spec.parameters.{name}");
+        for (field, problem) in credentials::resolve(&field, value, &tenant.credentials) {
+            planned.problems.push(format!("{field}: {problem}"));
+        }
+    }
+    let Some(actual) = tenant.legacy_named(&planned.workflow) else {
+        planned.action = Action::Create;
+        planned.problems.push(
+            "metadata.name: the tenant has no legacy workflow of this name, and legacy workflows \
+             are not created from files (`migrate` moves them to app workflows)"
+                .to_owned(),
+        );
+        return;
+    };
+    planned.slug = Some(actual.name.clone());
+    for name in desired.parameters.keys() {
+        if !actual.spec.parameters.contains_key(name) {
+            planned.problems.push(format!(
+                "spec.parameters.{name}: the workflow's first task has no such parameter"
+            ));
+        }
+    }
+    for name in actual.spec.parameters.keys() {
+        if !desired.parameters.contains_key(name) {
+            planned.problems.push(format!(
+                "spec.parameters.{name}: a legacy workflow's parameter cannot be removed (keep it in the file)"
+            ));
+        }
+    }
+    if desired.package != actual.spec.package {
+        planned.problems.push(format!(
+            "spec.package: the tenant's workflow is of `{}`: a package cannot change",
+            actual.spec.package
+        ));
+    }
+    planned.changes = legacy_changes(&desired, &actual.spec);
+    if !planned.changes.is_empty() {
+        planned.action = Action::Update;
+    }
+    planned.legacy = Some(desired);
 }
 
 /// Whether applying `plan` would change the tenant.

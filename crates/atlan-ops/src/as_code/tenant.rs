@@ -6,10 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use atlan_workflows::model::InputContract;
 use atlan_workflows::{AtlanClient, Paginated, Result};
+use futures_util::TryStreamExt;
 
 use super::credentials::CredentialNames;
 use super::document::AppSpec;
 use super::export::app_state;
+use super::legacy::{LegacyWorkflowState, legacy_state};
+use crate::fetch::not_served;
+use crate::selection::ApiChoice;
+use crate::view::Api;
 
 /// Workflows per page of the app workflows listing (its most).
 const APP_PAGE: u32 = 500;
@@ -30,37 +35,91 @@ pub struct AppWorkflowState {
 pub struct Tenant {
     /// Every app workflow, by name then slug.
     pub apps: Vec<AppWorkflowState>,
+    /// Every legacy workflow, by name (none when they were not read).
+    pub legacy: Vec<LegacyWorkflowState>,
     /// Every credential's name.
     pub credentials: CredentialNames,
 }
 
 impl Tenant {
+    /// The legacy workflow named `name`.
+    pub fn legacy_named(&self, name: &str) -> Option<&LegacyWorkflowState> {
+        self.legacy.iter().find(|workflow| workflow.name == name)
+    }
+
     /// The app workflows named `name`.
     pub fn apps_named(&self, name: &str) -> Vec<&AppWorkflowState> {
         self.apps.iter().filter(|app| app.name == name).collect()
     }
 }
 
-/// Reads every app workflow and every credential of the tenant (the two listings at once).
+/// Reads every app workflow, every credential and (with `api` choosing it) every legacy
+/// workflow of the tenant, the listings at once; an API the tenant does not serve has none when
+/// both are chosen.
 ///
 /// # Errors
 /// The first failure of a listing.
-pub async fn read(client: &AtlanClient) -> Result<Tenant> {
-    let apps = client.apps().workflows().list().limit(APP_PAGE).all();
+pub async fn read(client: &AtlanClient, api: ApiChoice) -> Result<Tenant> {
+    let apps = async {
+        if !api.includes(Api::Apps) {
+            return Ok(Vec::new());
+        }
+        served(
+            api,
+            client.apps().workflows().list().limit(APP_PAGE).all().await,
+        )
+    };
+    let legacy = async {
+        if !api.includes(Api::Legacy) {
+            return Ok(Vec::new());
+        }
+        let every = client.workflows().every().stream();
+        served(
+            api,
+            every.map_ok(|hit| legacy_state(&hit)).try_collect().await,
+        )
+    };
     let credentials = client.credentials().list().all();
-    let (apps, credentials) = futures_util::future::try_join(apps, credentials).await?;
+    let (apps, legacy, credentials) =
+        futures_util::future::try_join3(apps, legacy, credentials).await?;
     let mut apps: Vec<AppWorkflowState> = apps
         .iter()
         .filter_map(app_state)
         .map(|(name, slug, spec)| AppWorkflowState { name, slug, spec })
         .collect();
     apps.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
+    let mut legacy: Vec<LegacyWorkflowState> = legacy;
+    legacy.sort_by(|a, b| a.name.cmp(&b.name));
     let credentials = CredentialNames::new(
         credentials
             .iter()
             .filter_map(|credential| Some((credential.id.as_str(), credential.name.as_deref()?))),
     );
-    Ok(Tenant { apps, credentials })
+    Ok(Tenant {
+        apps,
+        legacy,
+        credentials,
+    })
+}
+
+/// The APIs a plan of `documents` reads: the legacy one only when a file is of a legacy workflow.
+pub fn apis_of(documents: &[(String, super::document::Document)]) -> ApiChoice {
+    if documents
+        .iter()
+        .any(|(_, document)| document.api() == Api::Legacy)
+    {
+        ApiChoice::All
+    } else {
+        ApiChoice::Apps
+    }
+}
+
+/// A listing's answer; empty when its API is not served and both are chosen.
+fn served<T>(api: ApiChoice, read: Result<Vec<T>>) -> Result<Vec<T>> {
+    match read {
+        Err(error) if api == ApiChoice::All && not_served(&error) => Ok(Vec::new()),
+        other => other,
+    }
 }
 
 /// An app and the entrypoint files name for it.

@@ -314,6 +314,7 @@ impl Metrics {
         self.drift.clear();
         for one in planned.iter().filter(|one| one.file.is_some()) {
             let package = one.desired.as_ref().map(|spec| spec.app.as_str());
+            let package = package.or_else(|| one.legacy.as_ref().map(|spec| spec.package.as_str()));
             let drifted = one.action != atlan_ops::as_code::Action::Unchanged;
             self.drift
                 .get_or_create(&labels(one.api, &one.workflow, package))

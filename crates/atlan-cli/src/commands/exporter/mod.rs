@@ -81,7 +81,7 @@ async fn drift(
     metrics: &mut Metrics,
 ) {
     use atlan_ops::as_code::{plan, tenant};
-    match tenant::read(client).await {
+    match tenant::read(client, tenant::apis_of(documents)).await {
         Ok(tenant) => {
             let planned = plan::plan(documents, &tenant, &tenant::Contracts::new(), None);
             metrics.drifted(&planned);
