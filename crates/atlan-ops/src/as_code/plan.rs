@@ -237,6 +237,7 @@ mod tests {
 
     use super::*;
     use crate::as_code::credentials::CredentialNames;
+    use crate::as_code::legacy::LegacyWorkflowState;
     use crate::as_code::tenant::AppWorkflowState;
 
     fn spec(name: &str) -> AppSpec {
@@ -265,8 +266,75 @@ mod tests {
                 state("twice", "twice-2"),
                 state("old", "old-1"),
             ],
+            legacy: vec![LegacyWorkflowState {
+                name: "atlan-snowflake-1".into(),
+                spec: legacy_spec("false"),
+            }],
             credentials: CredentialNames::new([("g-1", "sf")]),
         }
+    }
+
+    fn legacy_spec(lineage: &str) -> LegacySpec {
+        LegacySpec {
+            package: "atlan-snowflake".into(),
+            parameters: BTreeMap::from([
+                ("credential-guid".into(), json!("g-1")),
+                ("enable-lineage".into(), json!(lineage)),
+            ]),
+            ..LegacySpec::default()
+        }
+    }
+
+    #[test]
+    fn a_legacy_file_updates_the_workflow_of_its_name_and_never_creates_one() {
+        let mut spec = legacy_spec("true");
+        spec.parameters
+            .insert("credential-guid".into(), json!("${credential.sf}"));
+        let file = |name: &str, spec: &LegacySpec| {
+            vec![(format!("{name}.yaml"), Document::legacy(name, spec.clone()))]
+        };
+        let planned = plan(
+            &file("atlan-snowflake-1", &spec),
+            &tenant(),
+            &Contracts::new(),
+            None,
+        );
+        assert_eq!(planned[0].action, Action::Update);
+        assert!(planned[0].problems.is_empty(), "{:?}", planned[0].problems);
+        assert_eq!(planned[0].changes[0].path, "parameters.enable-lineage");
+        assert_eq!(
+            planned[0].legacy.as_ref().unwrap().parameters["credential-guid"],
+            "g-1"
+        );
+
+        let missing = plan(
+            &file("atlan-snowflake-2", &spec),
+            &tenant(),
+            &Contracts::new(),
+            None,
+        );
+        assert!(missing[0].problems[0].contains("not created from files"));
+        let mut unknown = spec.clone();
+        unknown.parameters.remove("enable-lineage");
+        unknown.parameters.insert("nope".into(), json!(1));
+        let problems = &plan(
+            &file("atlan-snowflake-1", &unknown),
+            &tenant(),
+            &Contracts::new(),
+            None,
+        )[0]
+        .problems;
+        assert!(
+            problems.iter().any(|p| p
+                .contains("spec.parameters.nope: the workflow's first task has no such parameter")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains(
+                "spec.parameters.enable-lineage: a legacy workflow's parameter cannot be removed"
+            )),
+            "{problems:?}"
+        );
     }
 
     fn documents(documents: &[(&str, AppSpec)]) -> Vec<(String, Document)> {
