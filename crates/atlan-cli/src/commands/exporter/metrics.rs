@@ -179,12 +179,7 @@ impl Metrics {
             "Durations of the runs that ended since the exporter started",
             durations.clone(),
         );
-        let drift = Family::<WorkflowLabels, Gauge>::default();
-        registry.register(
-            "atlan_workflow_drift",
-            "1 when an app workflow is not as its file of --desired says (or is missing), 0 when it is",
-            drift.clone(),
-        );
+        let drift = drift_family(&mut registry);
         let poll = PollFamilies::register(&mut registry);
         let metrics = Self {
             registry,
@@ -359,6 +354,17 @@ impl Metrics {
 }
 
 /// A count as a gauge's value.
+/// `atlan_workflow_drift`, registered.
+fn drift_family(registry: &mut Registry) -> Family<WorkflowLabels, Gauge> {
+    let drift = Family::<WorkflowLabels, Gauge>::default();
+    registry.register(
+        "atlan_workflow_drift",
+        "1 when a workflow is not as its file of --desired says (or is missing), 0 when it is",
+        drift.clone(),
+    );
+    drift
+}
+
 fn gauge(count: u64) -> i64 {
     i64::try_from(count).unwrap_or(i64::MAX)
 }
