@@ -380,6 +380,14 @@ async fn bad_files_are_problems_naming_the_file_and_nothing_is_written() {
             good.replace("enable_lineage: true", "enable_lineage: maybe"),
             "input contract",
         ),
+        (
+            "undeclared",
+            good.replace(
+                "enable_lineage: true",
+                "enable_lineage: true\n    no_such_input: 1",
+            ),
+            "spec.inputs.no_such_input: the input contract of `snowflake-crawler` does not declare it",
+        ),
     ];
     for (name, text, says) in cases {
         let case = dir(&format!("bad-{name}"));

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use atlan_workflows::check_inputs;
-use atlan_workflows::model::AppInputs;
+use atlan_workflows::model::{AppInputs, InputContract};
 use serde::Serialize;
 
 use super::credentials;
@@ -136,6 +136,7 @@ fn plan_one(file: &str, document: &Document, tenant: &Tenant, contracts: &Contra
             if let Err(error) = check_inputs(&desired.app, contract, &inputs) {
                 planned.problems.push(format!("spec.inputs: {error}"));
             }
+            planned.problems.extend(undeclared(&desired, contract));
         }
         Some(Err(problem)) => planned.problems.push(format!("spec.app: {problem}")),
         _ => {}
@@ -177,6 +178,25 @@ fn plan_one(file: &str, document: &Document, tenant: &Tenant, contracts: &Contra
     }
     planned.desired = Some(desired);
     planned
+}
+
+/// A problem for each input the app's contract does not declare (when it declares any).
+fn undeclared(desired: &AppSpec, contract: &InputContract) -> Vec<String> {
+    let contract = serde_json::to_value(contract).unwrap_or_default();
+    let Some(declared) = contract.get("properties").and_then(|p| p.as_object()) else {
+        return Vec::new();
+    };
+    desired
+        .inputs
+        .keys()
+        .filter(|name| !declared.contains_key(*name))
+        .map(|name| {
+            format!(
+                "spec.inputs.{name}: the input contract of `{}` does not declare it",
+                desired.app
+            )
+        })
+        .collect()
 }
 
 /// A legacy workflow's plan: an update of the existing workflow of that name (legacy workflows
