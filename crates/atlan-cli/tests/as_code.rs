@@ -516,6 +516,17 @@ async fn doctor_desired_finds_the_workflows_that_drifted_from_their_files() {
         drifted[0]["next"],
         format!("atlanctl plan -f {}", files.display())
     );
+
+    // With a selector, a workflow in it with no file is drift too; one outside it is not.
+    std::fs::remove_file(files.join("apps-athena-analytics.yaml")).unwrap();
+    std::fs::remove_file(files.join("apps-bq-prod-crawl.yaml")).unwrap();
+    let selected = atlan_line(&sandbox, &format!("{doctor} --workflow 'a*'")).await;
+    let orphans: Vec<Value> = drift(&selected)
+        .into_iter()
+        .filter(|finding| finding["detail"].as_str().unwrap().contains("in no file"))
+        .collect();
+    assert_eq!(orphans.len(), 1, "{}", selected.stdout);
+    assert_eq!(orphans[0]["workflow"], "athena-analytics");
 }
 
 #[tokio::test]

@@ -87,4 +87,11 @@ pub(crate) struct DesiredArgs {
     /// A file of variables, one `NAME=VALUE` per line; --var wins.
     #[arg(long = "var-file", value_name = "FILE", requires = "desired")]
     pub(crate) var_files: Vec<PathBuf>,
+    /// The app workflows the files are all of, by name (`*`, `?`): one in it with no file is
+    /// drift too.
+    #[arg(long, value_name = "GLOB", value_parser = input::glob, requires = "desired")]
+    pub(crate) workflow: Option<atlan_ops::Glob>,
+    /// The app whose workflows the files are all of: one with no file is drift too.
+    #[arg(long, value_name = "P", requires = "desired")]
+    pub(crate) package: Option<String>,
 }

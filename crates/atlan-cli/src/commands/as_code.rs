@@ -171,13 +171,18 @@ pub(crate) struct Desired<'a> {
 }
 
 impl<'a> Desired<'a> {
-    /// The files of `--desired`, for drift (no prune, no contract), if it is given.
+    /// The files of `--desired`, for drift (no contract; its selector as a prune's, so that a
+    /// workflow in it with no file is drift), if it is given.
     pub(crate) fn of(args: &'a crate::cli::DesiredArgs) -> Option<Self> {
+        let selector = args.workflow.is_some() || args.package.is_some();
         Some(Self {
             path: args.desired.as_deref()?,
             vars: &args.vars,
             var_files: &args.var_files,
-            prune: None,
+            prune: selector.then(|| Prune {
+                workflow: args.workflow.clone(),
+                package: args.package.clone(),
+            }),
             contracts: false,
         })
     }

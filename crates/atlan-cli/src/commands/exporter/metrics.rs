@@ -304,10 +304,11 @@ impl Metrics {
         }
     }
 
-    /// The drift of each workflow a file names, from a plan of the files against the tenant.
+    /// The drift of each workflow a file names (and of each in the files' selector with none),
+    /// from a plan of the files against the tenant.
     pub(crate) fn drifted(&mut self, planned: &[atlan_ops::as_code::Planned]) {
         self.drift.clear();
-        for one in planned.iter().filter(|one| one.file.is_some()) {
+        for one in planned {
             let package = one.desired.as_ref().map(|spec| spec.app.as_str());
             let package = package.or_else(|| one.legacy.as_ref().map(|spec| spec.package.as_str()));
             let drifted = one.action != atlan_ops::as_code::Action::Unchanged;

@@ -30,7 +30,7 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
     let addr = listener.local_addr()?;
     // The files of --desired are read once: a problem in one is an error before anything starts.
     let desired = match super::as_code::Desired::of(&args.desired) {
-        Some(desired) => Some(desired.documents()?),
+        Some(desired) => Some((desired.documents()?, desired.prune)),
         None => None,
     };
     let client = env.client().await?;
@@ -50,8 +50,8 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
                 Ok(report) => {
                     let figures = polling.watcher.figures(now);
                     metrics.succeeded(now, took, &figures, &report, requests);
-                    if let Some(documents) = &desired {
-                        drift(&client, documents, &mut metrics).await;
+                    if let Some((documents, selector)) = &desired {
+                        drift(&client, documents, selector.as_ref(), &mut metrics).await;
                     }
                 }
                 Err(error) => {
@@ -73,17 +73,18 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
     Ok(())
 }
 
-/// The drift of the files' workflows from the tenant, read now; a read that fails keeps the last
-/// values (and is said).
+/// The drift of the files' workflows (and of those in `selector` with no file) from the tenant,
+/// read now; a read that fails keeps the last values (and is said).
 async fn drift(
     client: &atlan_workflows::AtlanClient,
     documents: &[(String, atlan_ops::as_code::Document)],
+    selector: Option<&atlan_ops::as_code::Prune>,
     metrics: &mut Metrics,
 ) {
     use atlan_ops::as_code::{plan, tenant};
     match tenant::read(client, tenant::apis_of(documents)).await {
         Ok(tenant) => {
-            let planned = plan::plan(documents, &tenant, &tenant::Contracts::new(), None);
+            let planned = plan::plan(documents, &tenant, &tenant::Contracts::new(), selector);
             metrics.drifted(&planned);
         }
         Err(error) => say(&format!(
