@@ -15,12 +15,15 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, Output};
+use std::process::{Command, ExitCode, Output};
 use std::time::{Duration, Instant};
 
-const ATLAN: &str = env!("CARGO_BIN_EXE_atlanctl");
-const KEY: &str = "bench-key";
+use support::{ATLAN, KEY, Server};
+
 /// App workflows on the tenant.
 const WORKFLOWS: usize = 1_000;
 /// Changes applied.
@@ -32,7 +35,7 @@ fn main() -> ExitCode {
     if !std::env::args().any(|argument| argument == "--bench") {
         return ExitCode::SUCCESS;
     }
-    let server = Server::start();
+    let server = Server::spawn(&[]);
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-as-code");
     let _ = std::fs::remove_dir_all(&work);
     let files = work.join("files");
@@ -145,24 +148,16 @@ fn named(template: &str, n: usize, lineage: bool) -> String {
         )
 }
 
-/// `atlanctl sandbox serve` with the default seed, in its own process.
-struct Server {
-    child: Child,
-    base_url: String,
+/// The bench's use of a sandbox server: commands against it, counted by a fault rule.
+trait Counted {
+    fn run(&self, args: &[&str]) -> Output;
+    fn ok(&self, args: &[&str]);
+    fn counted(&self, args: &[&str]) -> (Duration, u64);
+    fn latency(&self, ms: u64);
+    fn remaining(&self) -> u64;
 }
 
-impl Server {
-    fn start() -> Self {
-        let (child, base_url) = atlan_testkit::server::spawn(Command::new(ATLAN).args([
-            "sandbox",
-            "serve",
-            "--api-key",
-            KEY,
-        ]))
-        .unwrap();
-        Self { child, base_url }
-    }
-
+impl Counted for Server {
     fn run(&self, args: &[&str]) -> Output {
         Command::new(ATLAN)
             .env("ATLAN_BASE_URL", &self.base_url)
@@ -191,29 +186,15 @@ impl Server {
 
     /// Adds `ms` to every answer, counting them.
     fn latency(&self, ms: u64) {
-        let body = format!(
+        self.fault(&format!(
             r#"{{"route": "*", "action": {{"kind": "latency", "ms": {ms}}}, "count": {COUNTED}}}"#
-        );
-        let (status, answer) = self.control("POST", Some(&body));
-        assert_eq!(status, 200, "the latency fault is set: {answer}");
+        ));
     }
 
     /// How many more answers the latency fault applies to.
     fn remaining(&self) -> u64 {
-        let (_, answer) = self.control("GET", None);
+        let (_, answer) = self.faults("GET", None);
         let faults: serde_json::Value = serde_json::from_str(&answer).unwrap();
         faults["faults"][0]["count"].as_u64().unwrap()
-    }
-
-    fn control(&self, method: &str, body: Option<&str>) -> (u16, String) {
-        atlan_testkit::http::exchange(&self.base_url, method, "/_sandbox/faults", Some(KEY), body)
-            .unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -21,8 +21,11 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-const ATLAN: &str = env!("CARGO_BIN_EXE_atlanctl");
-const KEY: &str = "bench-key";
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{ATLAN, KEY, Server};
+
 /// Runs on the server (not all of them are started by a user, which the search requires).
 const RUNS: usize = 120_000;
 /// The fewest the search must stream.
@@ -44,7 +47,7 @@ fn main() -> ExitCode {
     let mut missed = Vec::new();
     // `cargo bench -p atlan-cli --bench cli -- exporter`: that case alone.
     if std::env::args().any(|argument| argument == "exporter") {
-        let server = Server::start_with(EXPORTED);
+        let server = synthetic(EXPORTED);
         drop(exporter(&server, &mut missed));
         return if missed.is_empty() {
             ExitCode::SUCCESS
@@ -72,7 +75,7 @@ fn main() -> ExitCode {
         missed.push(format!("README command {median:.2?}"));
     }
 
-    let server = Server::start();
+    let server = synthetic(RUNS);
     for format in ["json", "table"] {
         let started = Instant::now();
         let (lines, peak) = listing(&server.base_url, format);
@@ -91,8 +94,8 @@ fn main() -> ExitCode {
 
     // `runs stats` against the same runs listed by `runs search --all` (scheduled runs included),
     // 100 ms added to each search answer: at most 1.3x, and its memory grows with workflows.
-    let server = Server::start_with(STATS_RUNS);
-    server.latency(100);
+    let server = synthetic(STATS_RUNS);
+    slow_search(&server, 100);
     let search = median_of(3, || {
         timed(
             &server.base_url,
@@ -122,7 +125,7 @@ fn main() -> ExitCode {
         missed.push(format!("runs stats {ratio:.2}x runs search"));
     }
     drop(server);
-    let server = Server::start_with(RUNS);
+    let server = synthetic(RUNS);
     let big = timed(&server.base_url, STATS);
     println!(
         "runs stats over {RUNS} runs: {:.2?}, {} rows, peak RSS {} KiB (at {STATS_RUNS} runs: {} KiB)",
@@ -132,7 +135,7 @@ fn main() -> ExitCode {
 
     // The exporter over a 100,000-run tenant: the first poll, a steady poll with 10 new runs,
     // its peak RSS, and scrapes while the first poll runs.
-    let server = Server::start_with(EXPORTED);
+    let server = synthetic(EXPORTED);
     let exporter = exporter(&server, &mut missed);
     drop(exporter);
     drop(server);
@@ -384,53 +387,19 @@ fn field(status: &str, name: &str) -> Option<u64> {
     })
 }
 
-/// `atlanctl sandbox serve` with a synthetic tenant, in its own process.
-struct Server {
-    child: Child,
-    base_url: String,
+/// `atlanctl sandbox serve` with a synthetic tenant of 8 workflows and `runs` runs.
+fn synthetic(runs: usize) -> Server {
+    let server = Server::spawn(&["--synthetic", &format!("8,{runs}")]);
+    println!(
+        "atlanctl sandbox serve with 8 workflows and {runs} runs at {}",
+        server.base_url
+    );
+    server
 }
 
-impl Server {
-    fn start() -> Self {
-        Self::start_with(RUNS)
-    }
-
-    fn start_with(runs: usize) -> Self {
-        let (child, base_url) = atlan_testkit::server::spawn(Command::new(ATLAN).args([
-            "sandbox",
-            "serve",
-            "--api-key",
-            KEY,
-            "--synthetic",
-            &format!("8,{runs}"),
-        ]))
-        .unwrap();
-        println!("atlanctl sandbox serve with 8 workflows and {runs} runs at {base_url}");
-        Self { child, base_url }
-    }
-
-    /// Adds `ms` to every answer of the runs search (a plain HTTP/1.1 POST to the sandbox's
-    /// fault control over a loopback socket).
-    fn latency(&self, ms: u64) {
-        let body = format!(
-            r#"{{"route": "POST /api/service/runs/indexsearch", "action": {{"kind": "latency", "ms": {ms}}}}}"#
-        );
-        let (status, answer) = atlan_testkit::http::exchange(
-            &self.base_url,
-            "POST",
-            "/_sandbox/faults",
-            Some(KEY),
-            Some(&body),
-        )
-        .unwrap();
-        assert_eq!(status, 200, "the latency fault is set: {answer}");
-    }
-}
-
-/// A panic in the bench must not leave the server running.
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Adds `ms` to every answer of the runs search.
+fn slow_search(server: &Server, ms: u64) {
+    server.fault(&format!(
+        r#"{{"route": "POST /api/service/runs/indexsearch", "action": {{"kind": "latency", "ms": {ms}}}}}"#
+    ));
 }

@@ -1,0 +1,48 @@
+//! What the CLI's benches share: the binary, the key of their sandboxes, and a sandbox server
+//! process (`atlanctl sandbox serve`) with its fault controls, killed when dropped.
+
+use std::process::{Child, Command};
+
+/// The binary.
+pub(crate) const ATLAN: &str = env!("CARGO_BIN_EXE_atlanctl");
+/// The key every bench sandbox accepts.
+pub(crate) const KEY: &str = "bench-key";
+
+/// `atlanctl sandbox serve` in its own process.
+pub(crate) struct Server {
+    child: Child,
+    /// Where it listens.
+    pub(crate) base_url: String,
+}
+
+impl Server {
+    /// A server with [`KEY`] and `args` (such as `--synthetic 8,1000`).
+    pub(crate) fn spawn(args: &[&str]) -> Self {
+        let mut command = Command::new(ATLAN);
+        command
+            .args(["sandbox", "serve", "--api-key", KEY])
+            .args(args);
+        let (child, base_url) = atlan_testkit::server::spawn(&mut command).unwrap();
+        Self { child, base_url }
+    }
+
+    /// Adds a fault rule (its JSON), as `POST /_sandbox/faults` over a loopback socket.
+    pub(crate) fn fault(&self, rule: &str) {
+        let (status, answer) = self.faults("POST", Some(rule));
+        assert_eq!(status, 200, "the fault is set: {answer}");
+    }
+
+    /// A request to the fault controls: its status and body.
+    pub(crate) fn faults(&self, method: &str, body: Option<&str>) -> (u16, String) {
+        atlan_testkit::http::exchange(&self.base_url, method, "/_sandbox/faults", Some(KEY), body)
+            .unwrap()
+    }
+}
+
+/// A panic in a bench must not leave the server running.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
