@@ -34,6 +34,7 @@ pub mod bulk;
 pub mod cause;
 pub mod credential_use;
 pub mod doctor;
+pub mod expectations;
 pub mod explain;
 pub mod fetch;
 pub mod file_lock;

@@ -1,0 +1,332 @@
+//! What a team expects of a workflow, and whether its runs meet it (pure, over run views and an
+//! instant): `freshness` (a success at least this often), `max_duration` (a run going longer than
+//! this, or than a multiple of the workflow's own p95), `max_pending` (a run waiting longer than
+//! this to start). Each breach is named as the findings and events that report it: `late` for
+//! freshness, `stuck` for a run over its duration or its wait.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::view::{RunState, RunView};
+
+/// The most a `max_duration` multiple of p95 may be.
+const MAX_MULTIPLE: f64 = 100.0;
+/// The fewest succeeded runs a p95 is taken over (fewer: no p95, no breach by it).
+const MIN_RUNS_FOR_P95: u64 = 3;
+
+/// A run's longest allowed duration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MaxDuration {
+    /// This long.
+    Absolute(SignedDuration),
+    /// This many times the p95 of the workflow's succeeded runs in the window.
+    P95(f64),
+}
+
+/// A workflow's expectations, each optional.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Expectations {
+    /// A success at least this often.
+    pub freshness: Option<SignedDuration>,
+    /// A run at most this long.
+    pub max_duration: Option<MaxDuration>,
+    /// Pending at most this long.
+    pub max_pending: Option<SignedDuration>,
+}
+
+/// Why an expectation text does not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not {what}")]
+pub struct InvalidExpectation {
+    text: String,
+    what: &'static str,
+}
+
+impl Expectations {
+    /// Expectations from their texts: `freshness` and `max_pending` as spans (`6h`, `1d`,
+    /// `30m`), `max_duration` as a span or a multiple of p95 (`3x p95`).
+    ///
+    /// # Errors
+    /// The first text that does not read.
+    pub fn parse(
+        freshness: Option<&str>,
+        max_duration: Option<&str>,
+        max_pending: Option<&str>,
+    ) -> Result<Self, InvalidExpectation> {
+        Ok(Self {
+            freshness: freshness.map(span).transpose()?,
+            max_duration: max_duration.map(duration_limit).transpose()?,
+            max_pending: max_pending.map(span).transpose()?,
+        })
+    }
+}
+
+/// A span such as `6h`, `1d` or `30m` (days of 24 hours), positive.
+fn span(text: &str) -> Result<SignedDuration, InvalidExpectation> {
+    let invalid = || InvalidExpectation {
+        text: text.chars().take(60).collect(),
+        what: "a positive span such as 30m, 6h or 1d",
+    };
+    let span: jiff::Span = text.trim().parse().map_err(|_| invalid())?;
+    let duration = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .map_err(|_| invalid())?;
+    if duration.is_positive() {
+        Ok(duration)
+    } else {
+        Err(invalid())
+    }
+}
+
+/// `2h`, or `3x p95` (a multiple above 0 and at most [`MAX_MULTIPLE`]).
+fn duration_limit(text: &str) -> Result<MaxDuration, InvalidExpectation> {
+    let trimmed = text.trim();
+    let Some(multiple) = trimmed.strip_suffix("p95").map(str::trim) else {
+        return span(trimmed).map(MaxDuration::Absolute);
+    };
+    let factor: Option<f64> = multiple
+        .strip_suffix('x')
+        .and_then(|n| n.trim().parse().ok());
+    match factor {
+        Some(factor) if factor > 0.0 && factor <= MAX_MULTIPLE => Ok(MaxDuration::P95(factor)),
+        _ => Err(InvalidExpectation {
+            text: text.chars().take(60).collect(),
+            what: "a span such as 2h or a multiple of p95 such as 3x p95 (at most 100x)",
+        }),
+    }
+}
+
+/// An expectation a workflow does not meet now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Breach {
+    /// `late` (freshness) or `stuck` (a run over its duration or its wait).
+    pub kind: &'static str,
+    /// The expectation: `freshness`, `max_duration` or `max_pending`.
+    pub expectation: &'static str,
+    /// The run it is about (for `stuck`).
+    pub run: Option<String>,
+    /// Since when it has not been met.
+    pub since: Timestamp,
+    /// What was found, in a sentence.
+    pub detail: String,
+}
+
+/// The breaches of `expectations` by a workflow whose runs in the window are `runs`, at `now`:
+/// no success since `freshness` before `now` (a workflow never seen succeeding in the window is
+/// late from the window's start, `window_start`); each active run longer than its limit.
+pub fn breaches(
+    expectations: &Expectations,
+    runs: &[RunView],
+    window_start: Timestamp,
+    now: Timestamp,
+) -> Vec<Breach> {
+    let mut found = Vec::new();
+    if let Some(freshness) = expectations.freshness {
+        let last_success = runs
+            .iter()
+            .filter(|run| run.status == RunState::Succeeded)
+            .filter_map(|run| run.finished.or(run.started))
+            .max();
+        let due = last_success
+            .unwrap_or(window_start)
+            .saturating_add(freshness);
+        if let Ok(due) = due
+            && due < now
+        {
+            let since = match last_success {
+                Some(at) => format!(
+                    "the last success finished {}",
+                    at.strftime("%Y-%m-%dT%H:%M:%SZ")
+                ),
+                None => "no success in the window".to_owned(),
+            };
+            found.push(Breach {
+                kind: "late",
+                expectation: "freshness",
+                run: None,
+                since: due,
+                detail: format!("no success for longer than {}: {since}", human(freshness)),
+            });
+        }
+    }
+    let limit = expectations.max_duration.and_then(|limit| match limit {
+        MaxDuration::Absolute(limit) => Some(limit),
+        MaxDuration::P95(factor) => p95(runs).map(|p95| p95.mul_f64(factor)),
+    });
+    for run in runs {
+        found.extend(stuck(run, limit, expectations.max_pending, now));
+    }
+    found
+}
+
+/// A `stuck` breach of an active run: running longer than `limit`, or pending longer than
+/// `max_pending` (from its start, or when it has none, never).
+fn stuck(
+    run: &RunView,
+    limit: Option<SignedDuration>,
+    max_pending: Option<SignedDuration>,
+    now: Timestamp,
+) -> Option<Breach> {
+    let started = run.started?;
+    let (expectation, limit) = match run.status {
+        RunState::Running => ("max_duration", limit?),
+        RunState::Pending => ("max_pending", max_pending?),
+        _ => return None,
+    };
+    let since = started.checked_add(limit).ok()?;
+    (since < now).then(|| Breach {
+        kind: "stuck",
+        expectation,
+        run: Some(run.run.clone()),
+        since,
+        detail: format!(
+            "{} {} for longer than {}",
+            run.run,
+            if expectation == "max_pending" {
+                "pending"
+            } else {
+                "running"
+            },
+            human(limit)
+        ),
+    })
+}
+
+/// The nearest-rank p95 of the durations of the succeeded runs (at least [`MIN_RUNS_FOR_P95`]).
+fn p95(runs: &[RunView]) -> Option<SignedDuration> {
+    let mut durations: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut count = 0;
+    for seconds in runs
+        .iter()
+        .filter(|run| run.status == RunState::Succeeded)
+        .filter_map(RunView::duration_s)
+    {
+        *durations.entry(seconds).or_default() += 1;
+        count += 1;
+    }
+    if count < MIN_RUNS_FOR_P95 {
+        return None;
+    }
+    let seconds = crate::stats::percentile(&durations, count, 95)?;
+    Some(SignedDuration::from_secs(i64::try_from(seconds).ok()?))
+}
+
+fn human(duration: SignedDuration) -> String {
+    let duration = std::time::Duration::try_from(duration).unwrap_or_default();
+    atlan_workflows::human_duration(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::Api;
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn run(name: &str, status: RunState, started: &str, minutes: Option<i64>) -> RunView {
+        let mut view = RunView::new(Api::Apps, name, "prod-snowflake");
+        view.status = status;
+        view.started = Some(at(started));
+        view.finished = minutes.map(|m| {
+            at(started)
+                .checked_add(SignedDuration::from_mins(m))
+                .unwrap()
+        });
+        view
+    }
+
+    #[test]
+    fn expectations_read_spans_and_multiples_of_p95() {
+        let read = Expectations::parse(Some("6h"), Some("3x p95"), Some("30m")).unwrap();
+        assert_eq!(read.freshness, Some(SignedDuration::from_hours(6)));
+        assert_eq!(read.max_duration, Some(MaxDuration::P95(3.0)));
+        assert_eq!(read.max_pending, Some(SignedDuration::from_mins(30)));
+        let absolute = Expectations::parse(None, Some("2h"), None).unwrap();
+        assert_eq!(
+            absolute.max_duration,
+            Some(MaxDuration::Absolute(SignedDuration::from_hours(2)))
+        );
+        for bad in ["0s", "-1h", "soon", "0x p95", "1000x p95", "x p95"] {
+            assert!(Expectations::parse(None, Some(bad), None).is_err(), "{bad}");
+        }
+        assert!(Expectations::parse(Some("yesterday"), None, None).is_err());
+    }
+
+    #[test]
+    fn a_workflow_without_a_success_for_longer_than_its_freshness_is_late() {
+        let runs = [
+            run("r1", RunState::Succeeded, "2026-12-07T00:00:00Z", Some(30)),
+            run("r2", RunState::Failed, "2026-12-07T06:00:00Z", Some(5)),
+        ];
+        let expect = Expectations::parse(Some("6h"), None, None).unwrap();
+        let start = at("2026-12-01T00:00:00Z");
+        assert_eq!(
+            breaches(&expect, &runs, start, at("2026-12-07T06:29:00Z")),
+            []
+        );
+        let late = breaches(&expect, &runs, start, at("2026-12-07T06:31:00Z"));
+        assert_eq!(late.len(), 1);
+        assert_eq!(
+            (late[0].kind, late[0].since),
+            ("late", at("2026-12-07T06:30:00Z"))
+        );
+        assert!(
+            late[0].detail.contains("2026-12-07T00:30:00Z"),
+            "{}",
+            late[0].detail
+        );
+        // Never a success in the window: late from the window's start.
+        let never = breaches(&expect, &runs[1..], start, at("2026-12-07T06:31:00Z"));
+        assert_eq!(never[0].since, at("2026-12-01T06:00:00Z"));
+    }
+
+    #[test]
+    fn a_run_longer_than_its_limit_or_pending_too_long_is_stuck() {
+        let mut runs: Vec<RunView> = (0..4)
+            .map(|day| {
+                run(
+                    &format!("s{day}"),
+                    RunState::Succeeded,
+                    &format!("2026-12-0{}T01:00:00Z", day + 1),
+                    Some(20 + day),
+                )
+            })
+            .collect();
+        runs.push(run(
+            "going",
+            RunState::Running,
+            "2026-12-07T01:00:00Z",
+            None,
+        ));
+        runs.push(run(
+            "waiting",
+            RunState::Pending,
+            "2026-12-07T01:50:00Z",
+            None,
+        ));
+        let now = at("2026-12-07T02:10:00Z");
+        // p95 of 20, 21, 22, 23 minutes is 23: 3x is 69 minutes, the run has gone 70.
+        let expect = Expectations::parse(None, Some("3x p95"), Some("15m")).unwrap();
+        let found = breaches(&expect, &runs, at("2026-12-01T00:00:00Z"), now);
+        let shown: Vec<(&str, Option<&str>, Timestamp)> = found
+            .iter()
+            .map(|breach| (breach.expectation, breach.run.as_deref(), breach.since))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("max_duration", Some("going"), at("2026-12-07T02:09:00Z")),
+                ("max_pending", Some("waiting"), at("2026-12-07T02:05:00Z")),
+            ]
+        );
+        // Too few successes for a p95: no limit by it.
+        let few = breaches(&expect, &runs[3..], at("2026-12-01T00:00:00Z"), now);
+        assert_eq!(few.len(), 1, "only the pending one: {few:?}");
+    }
+}
