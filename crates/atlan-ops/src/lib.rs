@@ -43,6 +43,7 @@ pub mod found_run;
 pub mod glob;
 pub mod lineage;
 pub mod migrate;
+pub mod policies;
 pub mod preview;
 pub mod run_search;
 pub mod schedule_list;
