@@ -182,10 +182,7 @@ mod tests {
     fn a_streak_of_n_failures_suspends_once() {
         let infra = |_: &RunView| Cause::Infrastructure;
         let mut done = Done::default();
-        assert!(matches!(
-            decide(&policy(Some(3), 0), &history(2), infra, &done),
-            None
-        ));
+        assert_eq!(decide(&policy(Some(3), 0), &history(2), infra, &done), None);
         assert_eq!(
             decide(&policy(Some(3), 5), &history(3), infra, &done),
             Some(Decision::Suspend { streak: 3 }),
