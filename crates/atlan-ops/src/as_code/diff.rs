@@ -218,6 +218,7 @@ mod tests {
                 })
                 .collect(),
             suspended: false,
+            expectations: None,
         }
     }
 

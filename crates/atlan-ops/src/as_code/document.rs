@@ -136,6 +136,9 @@ pub struct AppSpec {
     /// Whether its schedules are suspended (kept, not firing).
     #[serde(default, skip_serializing_if = "is_false")]
     pub suspended: bool,
+    /// What the team expects of it (not stored on the tenant; checked against its schedules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expectations: Option<ExpectationsSpec>,
 }
 
 /// `spec` of a legacy workflow.
@@ -153,6 +156,45 @@ pub struct LegacySpec {
     /// Whether its schedule is suspended.
     #[serde(default, skip_serializing_if = "is_false")]
     pub suspended: bool,
+    /// What the team expects of it (not stored on the tenant; checked against its schedule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expectations: Option<ExpectationsSpec>,
+}
+
+/// `spec.expectations`: each optional, as [`crate::expectations::Expectations::parse`] reads them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectationsSpec {
+    /// A success at least this often, such as `6h` or `1d`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freshness: Option<String>,
+    /// Succeeded by a time of day in a zone on the days its schedule runs, such as `06:00
+    /// Europe/Paris`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// A run at most this long, such as `2h`, or a multiple of its own p95, such as `3x p95`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<String>,
+    /// Pending at most this long, such as `30m`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pending: Option<String>,
+}
+
+impl ExpectationsSpec {
+    /// The expectations these texts say.
+    ///
+    /// # Errors
+    /// The first text that does not read.
+    pub fn read(
+        &self,
+    ) -> Result<crate::expectations::Expectations, crate::expectations::InvalidExpectation> {
+        crate::expectations::Expectations::parse(
+            self.freshness.as_deref(),
+            self.deadline.as_deref(),
+            self.max_duration.as_deref(),
+            self.max_pending.as_deref(),
+        )
+    }
 }
 
 /// A cron schedule and the time zone it is read in.

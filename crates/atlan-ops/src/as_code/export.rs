@@ -55,6 +55,7 @@ pub fn app_state(summary: &AppSummary) -> Option<(String, String, AppSpec)> {
         inputs,
         schedules,
         suspended,
+        expectations: None,
     };
     Some((name, slug, spec))
 }

@@ -52,6 +52,7 @@ pub fn legacy_state(hit: &WorkflowSearchResult) -> LegacyWorkflowState {
         parameters,
         schedule,
         suspended,
+        expectations: None,
     };
     LegacyWorkflowState { name, spec }
 }

@@ -310,6 +310,47 @@ fn check(document: &Document, file: &str, problems: &mut Vec<Problem>) {
     for (name, value) in settings {
         secrets(&format!("{prefix}.{name}"), name, value, file, problems);
     }
+    let (expectations, schedules) = match document {
+        Document::AppWorkflow { spec, .. } => (&spec.expectations, spec.schedules.iter().collect()),
+        Document::LegacyWorkflow { spec, .. } => {
+            (&spec.expectations, spec.schedule.iter().collect::<Vec<_>>())
+        }
+    };
+    if let Some(expectations) = expectations {
+        expected(expectations, &schedules, file, problems);
+    }
+}
+
+/// An instant the expectations are checked against the schedules from (a Monday; a week of due
+/// times is looked at): fixed, so that a file's problems do not depend on when it is read.
+const CHECKED_FROM: &str = "2026-01-05T00:00:00Z";
+
+/// What is wrong with `spec.expectations`: a text that does not read, or an expectation a
+/// schedule can never meet.
+fn expected(
+    expectations: &super::document::ExpectationsSpec,
+    schedules: &[&ScheduleSpec],
+    file: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let read = match expectations.read() {
+        Ok(read) => read,
+        Err(error) => {
+            problems.push(Problem::at(file, "spec.expectations", error.to_string()));
+            return;
+        }
+    };
+    let from: jiff::Timestamp = CHECKED_FROM.parse().unwrap_or_default();
+    for schedule in schedules {
+        let Ok(cron) =
+            atlan_workflows::model::CronSchedule::parse(&schedule.cron, &schedule.timezone)
+        else {
+            continue;
+        };
+        for problem in crate::expectations::problems(&read, &cron, from) {
+            problems.push(Problem::at(file, "spec.expectations", problem));
+        }
+    }
 }
 
 /// Whether a field of this name holds a secret.
@@ -442,6 +483,34 @@ spec:
                 .iter()
                 .all(|problem| !problem.to_string().contains("hunter2"))
         );
+    }
+
+    #[test]
+    fn expectations_that_do_not_read_or_can_never_be_met_are_problems() {
+        let with = |expectations: &str| {
+            GOOD.replace(
+                "      timezone: Europe/Paris\n",
+                &format!("      timezone: Europe/Paris\n  expectations: {expectations}\n"),
+            )
+        };
+        let fine = with("{freshness: 26h, deadline: 06:00 Europe/Paris, max_duration: 3x p95}");
+        assert!(parse("e.yaml", &fine, &variables()).is_ok());
+        let unreadable =
+            parse("e.yaml", &with("{max_duration: forever}"), &variables()).unwrap_err();
+        assert_eq!(unreadable[0].field.as_deref(), Some("spec.expectations"));
+        assert_eq!(unreadable[0].line, Some(15));
+        let never = parse(
+            "e.yaml",
+            &with("{deadline: 01:00 Europe/Paris, freshness: 6h}"),
+            &variables(),
+        )
+        .unwrap_err();
+        let messages: Vec<&str> = never
+            .iter()
+            .map(|problem| problem.message.as_str())
+            .collect();
+        assert!(messages[0].contains("can never be met"), "{messages:?}");
+        assert!(messages[1].starts_with("freshness 6h"), "{messages:?}");
     }
 
     #[test]
