@@ -102,23 +102,11 @@ impl RunQuery {
     /// The legacy phases of the chosen statuses: `None` when a status was chosen and none of
     /// them is a legacy phase (the legacy API is left out).
     fn legacy_phases(&self) -> Option<Vec<WorkflowPhase>> {
-        let every = [
-            AppRunStatus::Pending,
-            AppRunStatus::Running,
-            AppRunStatus::Succeeded,
-            AppRunStatus::Failed,
-            AppRunStatus::Error,
-        ];
-        let chosen = if self.statuses.is_empty() {
-            &every[..]
+        let phases: Vec<WorkflowPhase> = if self.statuses.is_empty() {
+            LEGACY_STATUSES.iter().filter_map(legacy_phase).collect()
         } else {
-            &self.statuses[..]
+            self.statuses.iter().filter_map(legacy_phase).collect()
         };
-        let phases: Vec<WorkflowPhase> = chosen
-            .iter()
-            .filter(|status| every.contains(status))
-            .map(|status| WorkflowPhase::from(status.to_string().as_str()))
-            .collect();
         (!phases.is_empty()).then_some(phases)
     }
 
@@ -134,6 +122,23 @@ impl RunQuery {
             .size(self.page_size)
             .concurrency(self.concurrency)
     }
+}
+
+/// The statuses legacy runs have (their phases).
+const LEGACY_STATUSES: [AppRunStatus; 5] = [
+    AppRunStatus::Pending,
+    AppRunStatus::Running,
+    AppRunStatus::Succeeded,
+    AppRunStatus::Failed,
+    AppRunStatus::Error,
+];
+
+/// The legacy phase of a run status; `None` for a status only app runs have (`Stopped`,
+/// `Paused`, `Terminated`, `Skipped`).
+pub fn legacy_phase(status: &AppRunStatus) -> Option<WorkflowPhase> {
+    LEGACY_STATUSES
+        .contains(status)
+        .then(|| WorkflowPhase::from(status.to_string().as_str()))
 }
 
 /// A stream of one API's runs.

@@ -105,6 +105,7 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
     query.statuses = args.status;
     query.times = args.times.into();
     query.include_scheduled = args.include_scheduled;
+    let app_only = |status| run_search::legacy_phase(status).is_none();
     if query.api == ApiChoice::Legacy && query.statuses.iter().all(app_only) {
         return Err(CliError::Usage(
             "--status: Stopped, Paused, Terminated and Skipped are statuses of app runs only"
@@ -113,17 +114,6 @@ async fn search(args: SearchArgs, env: &mut Env) -> Result<(), CliError> {
     }
     let runs = run_search::search(&client, &query);
     print_listing(runs, &args.paging, None, env).await
-}
-
-/// Whether a status is one legacy runs never have.
-fn app_only(status: &AppRunStatus) -> bool {
-    matches!(
-        status,
-        AppRunStatus::Stopped
-            | AppRunStatus::Paused
-            | AppRunStatus::Terminated
-            | AppRunStatus::Skipped
-    )
 }
 
 /// A query of `api`'s runs paged as `paging` says.
