@@ -35,6 +35,24 @@ pub enum Cause {
 }
 
 impl Cause {
+    /// Every cause, in the order of certainty.
+    pub const ALL: [Self; 9] = [
+        Self::Stopped,
+        Self::Infrastructure,
+        Self::OutOfMemory,
+        Self::Deadline,
+        Self::StepError,
+        Self::Credential,
+        Self::Connectivity,
+        Self::Permission,
+        Self::Unknown,
+    ];
+
+    /// The cause this word names (as [`Cause::as_str`] writes it).
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|cause| cause.as_str() == word)
+    }
+
     /// The word, as JSON shows it.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -13,7 +13,8 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use crate::view::{RunState, RunView};
+use crate::view::RunState;
+use crate::workflow_facts::RunSpan;
 
 /// The most a `max_duration` multiple of p95 may be.
 const MAX_MULTIPLE: f64 = 100.0;
@@ -187,7 +188,7 @@ pub struct Breach {
 /// longer than its limit.
 pub fn breaches(
     expectations: &Expectations,
-    runs: &[RunView],
+    runs: &[RunSpan],
     schedule: Option<&CronSchedule>,
     window_start: Timestamp,
     now: Timestamp,
@@ -200,7 +201,7 @@ pub fn breaches(
         let last_success = runs
             .iter()
             .filter(|run| run.status == RunState::Succeeded)
-            .filter_map(|run| run.finished.or(run.started))
+            .map(|run| run.finished.unwrap_or(run.started))
             .max();
         let due = last_success
             .unwrap_or(window_start)
@@ -239,7 +240,7 @@ pub fn breaches(
 fn overdue(
     deadline: &Deadline,
     schedule: &CronSchedule,
-    runs: &[RunView],
+    runs: &[RunSpan],
     now: Timestamp,
 ) -> Option<Breach> {
     let (at, day_start) = deadline.latest(now)?;
@@ -307,12 +308,12 @@ pub fn problems(
 /// A `stuck` breach of an active run: running longer than `limit`, or pending longer than
 /// `max_pending` (from its start, or when it has none, never).
 fn stuck(
-    run: &RunView,
+    run: &RunSpan,
     limit: Option<SignedDuration>,
     max_pending: Option<SignedDuration>,
     now: Timestamp,
 ) -> Option<Breach> {
-    let started = run.started?;
+    let started = run.started;
     let (expectation, limit) = match run.status {
         RunState::Running => ("max_duration", limit?),
         RunState::Pending => ("max_pending", max_pending?),
@@ -338,13 +339,13 @@ fn stuck(
 }
 
 /// The nearest-rank p95 of the durations of the succeeded runs (at least [`MIN_RUNS_FOR_P95`]).
-fn p95(runs: &[RunView]) -> Option<SignedDuration> {
+fn p95(runs: &[RunSpan]) -> Option<SignedDuration> {
     let mut durations: BTreeMap<u64, u64> = BTreeMap::new();
     let mut count = 0;
     for seconds in runs
         .iter()
         .filter(|run| run.status == RunState::Succeeded)
-        .filter_map(RunView::duration_s)
+        .filter_map(|run| crate::view::seconds_between(run.started, run.finished?))
     {
         *durations.entry(seconds).or_default() += 1;
         count += 1;
@@ -364,22 +365,18 @@ fn human(duration: SignedDuration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::Api;
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()
     }
 
-    fn run(name: &str, status: RunState, started: &str, minutes: Option<i64>) -> RunView {
-        let mut view = RunView::new(Api::Apps, name, "prod-snowflake");
-        view.status = status;
-        view.started = Some(at(started));
-        view.finished = minutes.map(|m| {
+    fn run(name: &str, status: RunState, started: &str, minutes: Option<i64>) -> RunSpan {
+        let finished = minutes.map(|m| {
             at(started)
                 .checked_add(SignedDuration::from_mins(m))
                 .unwrap()
         });
-        view
+        RunSpan::new(name, at(started), finished, status)
     }
 
     #[test]
@@ -432,7 +429,7 @@ mod tests {
 
     #[test]
     fn a_run_longer_than_its_limit_or_pending_too_long_is_stuck() {
-        let mut runs: Vec<RunView> = (0..4)
+        let mut runs: Vec<RunSpan> = (0..4)
             .map(|day| {
                 run(
                     &format!("s{day}"),

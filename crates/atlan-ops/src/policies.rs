@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::cause::Cause;
-use crate::view::{RunState, RunView};
+use crate::view::RunState;
+use crate::workflow_facts::RunSpan;
 
 /// Re-run on these causes, at most `max` times per failure streak.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,27 +62,28 @@ pub enum Decision {
     },
 }
 
-/// What `policy` decides for a workflow whose ended runs are `runs` (any order), each failed run's
-/// cause given by `cause`, with `done` already done: suspend once the streak reaches
-/// `suspend_after` (not when suspended, and instead of a retry); else re-run the latest failed run
-/// when its cause is one to retry, it was not re-run before, no run is active, and the streak's
-/// re-runs are fewer than `max`.
+/// The failed run a retry decision needs the cause of: the latest ended run, when it failed, no
+/// run is active, the policy retries, and the run was not re-run before. The caller reads its cause
+/// (as `runs explain` does) and gives it to [`decide`].
+pub fn needs_cause<'a>(policy: &Policy, runs: &'a [RunSpan], done: &Done) -> Option<&'a RunSpan> {
+    policy.retry.as_ref()?;
+    let streak = streak(runs)?;
+    let latest = *streak.first()?;
+    (!done.retried.contains(&latest.run)).then_some(latest)
+}
+
+/// What `policy` decides for a workflow whose runs are `runs` (any order), with `cause` the cause
+/// of the latest failed run (from [`needs_cause`]; `None` when unknown) and `done` already done:
+/// suspend once the streak reaches `suspend_after` (not when suspended, and instead of a retry);
+/// else re-run the latest failed run when its cause is one to retry, it was not re-run before, no
+/// run is active, and the streak's re-runs are fewer than `max`.
 pub fn decide(
     policy: &Policy,
-    runs: &[RunView],
-    cause: impl Fn(&RunView) -> Cause,
+    runs: &[RunSpan],
+    cause: Option<Cause>,
     done: &Done,
 ) -> Option<Decision> {
-    if runs.iter().any(|run| run.status.is_active()) {
-        return None;
-    }
-    let mut ended: Vec<&RunView> = runs.iter().filter(|run| run.status.is_ended()).collect();
-    ended.sort_by_key(|run| std::cmp::Reverse(run.started));
-    let streak: Vec<&RunView> = ended
-        .iter()
-        .take_while(|run| run.status != RunState::Succeeded)
-        .copied()
-        .collect();
+    let streak = streak(runs)?;
     let latest = *streak.first()?;
     let length = u32::try_from(streak.len()).unwrap_or(u32::MAX);
     if let Some(limit) = policy.suspend_after
@@ -90,7 +92,7 @@ pub fn decide(
         return (!done.suspended).then_some(Decision::Suspend { streak: length });
     }
     let retry = policy.retry.as_ref()?;
-    let cause = cause(latest);
+    let cause = cause?;
     let retried = streak
         .iter()
         .filter(|run| done.retried.contains(&run.run))
@@ -105,16 +107,30 @@ pub fn decide(
     })
 }
 
+/// The current failure streak, latest first: the ended runs since the latest success; `None`
+/// while a run is active (nothing is decided then).
+fn streak(runs: &[RunSpan]) -> Option<Vec<&RunSpan>> {
+    if runs.iter().any(|run| run.status.is_active()) {
+        return None;
+    }
+    let mut ended: Vec<&RunSpan> = runs.iter().filter(|run| run.status.is_ended()).collect();
+    ended.sort_by_key(|run| std::cmp::Reverse(run.started));
+    Some(
+        ended
+            .into_iter()
+            .take_while(|run| run.status != RunState::Succeeded)
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::Api;
 
-    fn run(name: &str, status: RunState, hour: u32) -> RunView {
-        let mut view = RunView::new(Api::Apps, name, "prod-snowflake");
-        view.status = status;
-        view.started = Some(format!("2026-12-07T{hour:02}:00:00Z").parse().unwrap());
-        view
+    fn run(name: &str, status: RunState, hour: u32) -> RunSpan {
+        let started = format!("2026-12-07T{hour:02}:00:00Z").parse().unwrap();
+        let finished = status.is_ended().then_some(started);
+        RunSpan::new(name, started, finished, status)
     }
 
     fn policy(suspend_after: Option<u32>, max: u32) -> Policy {
@@ -128,7 +144,7 @@ mod tests {
     }
 
     /// Runs r0 (succeeded) then failures f1..fN.
-    fn history(failures: u32) -> Vec<RunView> {
+    fn history(failures: u32) -> Vec<RunSpan> {
         let mut runs = vec![run("r0", RunState::Succeeded, 0)];
         runs.extend((1..=failures).map(|n| run(&format!("f{n}"), RunState::Failed, n)));
         runs
@@ -136,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_failure_of_a_cause_to_retry_is_retried_once_each_and_at_most_max_per_streak() {
-        let infra = |_: &RunView| Cause::Infrastructure;
+        let infra = Some(Cause::Infrastructure);
         let mut done = Done::default();
         let first = decide(&policy(None, 2), &history(1), infra, &done);
         assert_eq!(
@@ -147,7 +163,16 @@ mod tests {
                 attempt: 1
             })
         );
+        let runs = history(1);
+        let needed = needs_cause(&policy(None, 2), &runs, &done);
+        assert_eq!(needed.map(|run| run.run.as_str()), Some("f1"));
         done.retried.insert("f1".into());
+        assert_eq!(needs_cause(&policy(None, 2), &runs, &done), None);
+        assert_eq!(
+            decide(&policy(None, 2), &history(1), None, &Done::default()),
+            None,
+            "an unknown cause is never retried"
+        );
         assert_eq!(
             decide(&policy(None, 2), &history(1), infra, &done),
             None,
@@ -165,7 +190,7 @@ mod tests {
             "max 2 per streak"
         );
         // Another cause is not retried; a run still going holds every decision.
-        let credential = |_: &RunView| Cause::Credential;
+        let credential = Some(Cause::Credential);
         assert_eq!(
             decide(&policy(None, 2), &history(1), credential, &Done::default()),
             None
@@ -180,7 +205,7 @@ mod tests {
 
     #[test]
     fn a_streak_of_n_failures_suspends_once() {
-        let infra = |_: &RunView| Cause::Infrastructure;
+        let infra = Some(Cause::Infrastructure);
         let mut done = Done::default();
         assert_eq!(decide(&policy(Some(3), 0), &history(2), infra, &done), None);
         assert_eq!(

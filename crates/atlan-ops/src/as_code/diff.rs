@@ -219,6 +219,7 @@ mod tests {
                 .collect(),
             suspended: false,
             expectations: None,
+            policy: None,
         }
     }
 

@@ -139,6 +139,9 @@ pub struct AppSpec {
     /// What the team expects of it (not stored on the tenant; checked against its schedules).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expectations: Option<ExpectationsSpec>,
+    /// What `watch --act` does when its runs fail (not stored on the tenant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicySpec>,
 }
 
 /// `spec` of a legacy workflow.
@@ -159,6 +162,9 @@ pub struct LegacySpec {
     /// What the team expects of it (not stored on the tenant; checked against its schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expectations: Option<ExpectationsSpec>,
+    /// What `watch --act` does when its runs fail (not stored on the tenant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicySpec>,
 }
 
 /// `spec.expectations`: each optional, as [`crate::expectations::Expectations::parse`] reads them.
@@ -194,6 +200,68 @@ impl ExpectationsSpec {
             self.max_duration.as_deref(),
             self.max_pending.as_deref(),
         )
+    }
+}
+
+/// `spec.policy`: what `watch --act` does when the workflow's runs fail, as
+/// [`crate::policies::Policy`] holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    /// Suspend its schedules after this many consecutive failed runs (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspend_after: Option<u32>,
+    /// Re-run it when a run fails for one of these causes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetrySpec>,
+}
+
+/// `spec.policy.retry`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetrySpec {
+    /// The causes, as `runs explain` names them: `infrastructure`, `out_of_memory`, `deadline`,
+    /// `step_error`, `credential`, `connectivity`, `permission`, `stopped`, `unknown`.
+    pub causes: Vec<String>,
+    /// The most re-runs in one failure streak.
+    pub max: u32,
+}
+
+impl PolicySpec {
+    /// The policy this says.
+    ///
+    /// # Errors
+    /// A cause that is not one, or a `suspend_after` of 0.
+    pub fn read(&self) -> Result<crate::policies::Policy, String> {
+        if self.suspend_after == Some(0) {
+            return Err("suspend_after is at least 1".to_owned());
+        }
+        let retry = match &self.retry {
+            None => None,
+            Some(retry) => {
+                let causes = retry
+                    .causes
+                    .iter()
+                    .map(|word| {
+                        crate::cause::Cause::parse(word).ok_or_else(|| {
+                            format!(
+                                "`{}` is not a cause: one of {}",
+                                word.chars().take(40).collect::<String>(),
+                                crate::cause::Cause::ALL.map(crate::cause::Cause::as_str).join(", ")
+                            )
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+                Some(crate::policies::Retry {
+                    causes,
+                    max: retry.max,
+                })
+            }
+        };
+        let mut policy = crate::policies::Policy::default();
+        policy.suspend_after = self.suspend_after;
+        policy.retry = retry;
+        Ok(policy)
     }
 }
 

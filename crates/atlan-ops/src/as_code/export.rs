@@ -56,6 +56,7 @@ pub fn app_state(summary: &AppSummary) -> Option<(String, String, AppSpec)> {
         schedules,
         suspended,
         expectations: None,
+        policy: None,
     };
     Some((name, slug, spec))
 }

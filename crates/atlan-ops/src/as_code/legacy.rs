@@ -53,6 +53,7 @@ pub fn legacy_state(hit: &WorkflowSearchResult) -> LegacyWorkflowState {
         schedule,
         suspended,
         expectations: None,
+        policy: None,
     };
     LegacyWorkflowState { name, spec }
 }

@@ -319,6 +319,13 @@ fn check(document: &Document, file: &str, problems: &mut Vec<Problem>) {
     if let Some(expectations) = expectations {
         expected(expectations, &schedules, file, problems);
     }
+    let policy = match document {
+        Document::AppWorkflow { spec, .. } => &spec.policy,
+        Document::LegacyWorkflow { spec, .. } => &spec.policy,
+    };
+    if let Some(Err(problem)) = policy.as_ref().map(super::document::PolicySpec::read) {
+        problems.push(Problem::at(file, "spec.policy", problem));
+    }
 }
 
 /// An instant the expectations are checked against the schedules from (a Monday; a week of due
@@ -511,6 +518,30 @@ spec:
             .collect();
         assert!(messages[0].contains("can never be met"), "{messages:?}");
         assert!(messages[1].starts_with("freshness 6h"), "{messages:?}");
+    }
+
+    #[test]
+    fn a_policy_reads_its_causes_and_refuses_others() {
+        let with = |policy: &str| {
+            GOOD.replace(
+                "      timezone: Europe/Paris\n",
+                &format!("      timezone: Europe/Paris\n  policy: {policy}\n"),
+            )
+        };
+        let fine = with("{suspend_after: 5, retry: {causes: [infrastructure, deadline], max: 2}}");
+        let read = parse("p.yaml", &fine, &variables()).unwrap();
+        let Document::AppWorkflow { spec, .. } = &read else {
+            panic!("{read:?}")
+        };
+        let policy = spec.policy.as_ref().unwrap().read().unwrap();
+        assert_eq!(policy.suspend_after, Some(5));
+        assert_eq!(policy.retry.unwrap().causes.len(), 2);
+        let bad = parse("p.yaml", &with("{retry: {causes: [gremlins], max: 1}}"), &variables())
+            .unwrap_err();
+        assert_eq!(bad[0].field.as_deref(), Some("spec.policy"));
+        assert!(bad[0].message.contains("`gremlins` is not a cause"), "{bad:?}");
+        let zero = parse("p.yaml", &with("{suspend_after: 0}"), &variables()).unwrap_err();
+        assert!(zero[0].message.contains("at least 1"), "{zero:?}");
     }
 
     #[test]
