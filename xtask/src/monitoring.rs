@@ -66,6 +66,7 @@ pub(crate) fn run(root: &Path, target: &Path, atlanctl: &Path) -> Result<(), Str
     let (exporter, metrics_url) = atlan_testkit::server::spawn(
         Command::new(atlanctl)
             .args(["exporter", "--listen", "127.0.0.1:0", "--interval", "1s"])
+            .args(["--freshness", "30d", "--max-duration", "3x p95"])
             .env("ATLAN_BASE_URL", &tenant)
             .env("ATLAN_API_KEY", KEY),
     )?;
@@ -161,6 +162,8 @@ pub(crate) fn run(root: &Path, target: &Path, atlanctl: &Path) -> Result<(), Str
         "AtlanWorkflowFailing",
         "AtlanExporterPollsFailing",
         "AtlanWorkflowMissedSchedule",
+        "AtlanWorkflowLate",
+        "AtlanWorkflowStuck",
     ] {
         if !rules.contains(alert) {
             return Err(format!("Prometheus did not load the rule {alert}: {rules}"));

@@ -100,6 +100,33 @@ pub struct Expectations {
     pub max_pending: Option<SignedDuration>,
 }
 
+impl Expectations {
+    /// The names of the expectations set (`freshness`, `deadline`, `max_duration`,
+    /// `max_pending`).
+    pub fn names(&self) -> Vec<&'static str> {
+        [
+            ("freshness", self.freshness.is_some()),
+            ("deadline", self.deadline.is_some()),
+            ("max_duration", self.max_duration.is_some()),
+            ("max_pending", self.max_pending.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+
+    /// These expectations, each unset one taken from `defaults`.
+    #[must_use]
+    pub fn or(self, defaults: Self) -> Self {
+        Self {
+            freshness: self.freshness.or(defaults.freshness),
+            deadline: self.deadline.or(defaults.deadline),
+            max_duration: self.max_duration.or(defaults.max_duration),
+            max_pending: self.max_pending.or(defaults.max_pending),
+        }
+    }
+}
+
 /// Why an expectation text does not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{text}` is not {what}")]

@@ -48,6 +48,7 @@ pub mod preview;
 pub mod run_search;
 pub mod schedule_list;
 pub mod selection;
+pub mod service_levels;
 pub mod stats;
 pub mod uses;
 pub mod view;

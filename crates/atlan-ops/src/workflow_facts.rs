@@ -102,7 +102,8 @@ pub struct WorkflowFacts {
     pub created: Option<Timestamp>,
     /// Its schedules.
     pub schedules: Vec<ScheduleFacts>,
-    /// Its runs in the window (kept for scheduled workflows only, at most [`MAX_RUNS`]).
+    /// Its runs in the window (kept for scheduled workflows, and for all when something is
+    /// expected of them; at most [`MAX_RUNS`]).
     pub runs: Vec<RunSpan>,
     /// Its latest ended run in the window (by start).
     pub last_ended: Option<RunSpan>,
@@ -145,7 +146,15 @@ impl WorkflowFacts {
         {
             self.last_ended = Some(run.clone());
         }
-        if !self.schedules.is_empty() && self.runs.len() < MAX_RUNS {
+        if !self.schedules.is_empty() {
+            self.keep(run);
+        }
+    }
+
+    /// Keeps `run` among its runs (at most [`MAX_RUNS`]), scheduled or not: for the checks of
+    /// what is expected of it.
+    pub fn keep(&mut self, run: RunSpan) {
+        if self.runs.len() < MAX_RUNS {
             self.runs.push(run);
         }
     }

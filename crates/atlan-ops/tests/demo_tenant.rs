@@ -64,7 +64,7 @@ async fn found(now: Timestamp) -> BTreeSet<(String, String)> {
     let sandbox = sandbox_with(&clock, |builder| builder).await;
     let client = common::client(&sandbox, &Recorder::default());
     let window = Window::parse("now-7d", None, now).unwrap();
-    let report = atlan_ops::doctor::run(&client, ApiChoice::All, &window, now)
+    let report = atlan_ops::doctor::run(&client, ApiChoice::All, &window, now, &Default::default())
         .await
         .unwrap();
     sandbox.shutdown().await;

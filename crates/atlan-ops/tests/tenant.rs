@@ -21,7 +21,7 @@ async fn doctor_tests_each_credential_in_use_once_and_writes_nothing() {
     let client = client(&sandbox, &recorder);
     let now = clock.now();
     let window = Window::parse("now-7d", None, now).unwrap();
-    let report = atlan_ops::doctor::run(&client, ApiChoice::All, &window, now)
+    let report = atlan_ops::doctor::run(&client, ApiChoice::All, &window, now, &Default::default())
         .await
         .unwrap();
     let requests = recorder.requests();

@@ -73,11 +73,13 @@ pub(crate) struct ApplyArgs {
     pub(crate) batch: super::BatchArgs,
 }
 
-/// `--desired PATH`: workflow files the tenant is compared with (`doctor`, `exporter`).
+/// `--desired PATH`: workflow files the tenant is compared with, and whose expectations and
+/// policies hold (`doctor`, `exporter`, `watch`, `top`).
 #[derive(Debug, Clone, Args)]
 pub(crate) struct DesiredArgs {
     /// Workflow files (a file or a directory): each app workflow not as its file says is
-    /// drift (a `drift` finding of `doctor`, `atlan_workflow_drift` of `exporter`).
+    /// drift (a `drift` finding of `doctor`, `atlan_workflow_drift` of `exporter`); each file's
+    /// `spec.expectations` and `spec.policy` hold for its workflow.
     #[arg(long, value_name = "PATH")]
     pub(crate) desired: Option<PathBuf>,
     /// The value of `${var.NAME}` in the files. Repeat for several.

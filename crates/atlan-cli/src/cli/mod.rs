@@ -14,6 +14,7 @@ use crate::input;
 
 mod apps;
 mod as_code;
+mod levels;
 mod config;
 mod examples;
 mod legacy;
@@ -25,6 +26,7 @@ mod vocabulary;
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
 pub(crate) use as_code::{ApplyArgs, DesiredArgs, ExportArgs, PlanArgs, SchemaArgs};
 pub(crate) use config::{ConfigCommand, ConfigSetArgs};
+pub(crate) use levels::ExpectArgs;
 pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
     SearchArgs, WorkflowsCommand,

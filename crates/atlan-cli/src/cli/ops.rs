@@ -79,9 +79,12 @@ pub(crate) struct DoctorArgs {
     /// The window and API.
     #[command(flatten)]
     pub(crate) window: WindowArgs,
-    /// Workflow files to find drift from.
+    /// Workflow files to find drift from, and what they expect.
     #[command(flatten)]
     pub(crate) desired: super::DesiredArgs,
+    /// What is expected of every workflow.
+    #[command(flatten)]
+    pub(crate) expect: super::ExpectArgs,
 }
 
 /// `--order`.

@@ -8,6 +8,7 @@ mod config;
 mod credentials;
 mod exporter;
 mod generate;
+mod levels;
 mod migrate;
 mod ops;
 mod polling;

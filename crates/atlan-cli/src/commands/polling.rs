@@ -68,20 +68,20 @@ pub(crate) struct Polling {
 }
 
 impl Polling {
-    /// Polling as `args` say, from `now`; events are made from `events_since` on (default: now).
+    /// Polling as `args` say, from `now`, the watcher's configuration then given to `more`
+    /// (for the events' start, the service levels, the breaches open before).
     pub(crate) fn new(
         args: &PollArgs,
         client: AtlanClient,
         now: Timestamp,
-        events_since: Option<Timestamp>,
+        more: impl FnOnce(WatchConfig) -> WatchConfig,
     ) -> Self {
-        let mut config = WatchConfig::new(args.api.into())
-            .lookback(args.lookback)
-            .overlap(args.overlap)
-            .max_workflows(args.max_workflows);
-        if let Some(since) = events_since {
-            config = config.events_since(since);
-        }
+        let config = more(
+            WatchConfig::new(args.api.into())
+                .lookback(args.lookback)
+                .overlap(args.overlap)
+                .max_workflows(args.max_workflows),
+        );
         Self {
             watcher: Watcher::new(config, now),
             client,

@@ -2,8 +2,9 @@
 //! resuming schedules in bulk. [`plan`] says which workflows and in which order (a pure function
 //! of the window's figures); [`journal`] records every decision before its request and every
 //! outcome after, so that an interrupted batch resumes without a duplicate; [`rerun`] carries a
-//! plan out with a journal.
+//! plan out with a journal; [`acting`] carries out the decisions of a watch's policies the same way.
 
+pub mod acting;
 pub mod journal;
 pub mod plan;
 pub mod rerun;

@@ -267,7 +267,7 @@ async fn one(
 }
 
 /// The step a submit's answer makes, and whether the tenant throttled.
-fn submitted(answer: atlan_workflows::Result<Option<String>>) -> (Step, bool) {
+pub(super) fn submitted(answer: atlan_workflows::Result<Option<String>>) -> (Step, bool) {
     match answer {
         Ok(run) => (Step::new(Outcome::Rerun, run, None), false),
         Err(error) if maybe_sent(&error) => {
@@ -326,7 +326,7 @@ fn report(target: &Target, step: Step) -> Report {
 }
 
 /// A run of the target's workflow that is Pending or Running, if any.
-async fn active_run(
+pub(super) async fn active_run(
     client: &AtlanClient,
     target: &Target,
 ) -> atlan_workflows::Result<Option<String>> {
@@ -352,7 +352,7 @@ async fn active_run(
 }
 
 /// Submits the target once; answers its run.
-async fn submit(client: &AtlanClient, target: &Target) -> atlan_workflows::Result<Option<String>> {
+pub(super) async fn submit(client: &AtlanClient, target: &Target) -> atlan_workflows::Result<Option<String>> {
     match target.api {
         Api::Legacy => Ok(client
             .workflows()

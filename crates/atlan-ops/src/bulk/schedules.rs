@@ -290,7 +290,7 @@ async fn one(
 }
 
 /// The facade's change of one workflow.
-async fn change(
+pub(super) async fn change(
     client: &AtlanClient,
     target: &ScheduleTarget,
     action: ScheduleAction,

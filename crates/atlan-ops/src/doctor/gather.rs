@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use super::{CredentialCheck, Finding, Severity, Tenant, check};
 use crate::fetch::{self, not_served};
 use crate::selection::{ApiChoice, Selection};
+use crate::service_levels::ServiceLevels;
 use crate::stats::Stats;
 use crate::uses;
 use crate::view::{self, Api};
@@ -74,8 +75,9 @@ pub async fn run(
     api: ApiChoice,
     window: &Window,
     now: Timestamp,
+    levels: &ServiceLevels,
 ) -> Result<DoctorReport> {
-    let (tenant, skipped) = gather(client, api, window, now).await?;
+    let (tenant, skipped) = gather(client, api, window, now, levels).await?;
     let credential_tests = tenant.credentials.len();
     Ok(DoctorReport {
         findings: check(&tenant),
@@ -85,7 +87,8 @@ pub async fn run(
     })
 }
 
-/// Reads what the checks need, and the APIs the tenant does not serve.
+/// Reads what the checks need, and the APIs the tenant does not serve; with `levels` expecting
+/// anything, every workflow's runs are kept for them.
 ///
 /// # Errors
 /// The first failure of a read, other than an API (or the users) the tenant does not serve.
@@ -94,7 +97,9 @@ pub async fn gather(
     api: ApiChoice,
     window: &Window,
     now: Timestamp,
+    levels: &ServiceLevels,
 ) -> Result<(Tenant, Vec<Api>)> {
+    let keep_all = levels.expects_anything();
     let (scheduled, disabled) = futures_util::future::join(
         workflow_facts::schedules(client, api, now),
         client.users().disabled(),
@@ -116,10 +121,13 @@ pub async fn gather(
         let key = (run.api, run.workflow.clone());
         if let Some(started) = run.started {
             let span = RunSpan::new(run.run.clone(), started, run.finished, run.status);
-            facts
+            let known = facts
                 .entry(key.clone())
-                .or_insert_with(|| WorkflowFacts::new(key.0, key.1.clone()))
-                .saw(span);
+                .or_insert_with(|| WorkflowFacts::new(key.0, key.1.clone()));
+            if keep_all && known.schedules.is_empty() {
+                known.keep(span.clone());
+            }
+            known.saw(span);
         }
         packages.entry(key).or_insert(run.package);
     })
@@ -148,6 +156,7 @@ pub async fn gather(
     tenant.workflows = workflows;
     tenant.credentials = credentials;
     tenant.disabled_users = disabled_users;
+    tenant.levels = levels.clone();
     Ok((tenant, skipped))
 }
 

@@ -9,7 +9,9 @@
 //! schedule due shortly before the upstream it reads, for lineage), `schedule_overlap` (a run
 //! still going when the next, or the downstream, is due) and `double_schedule` (two scheduled
 //! workflows that do one job: a legacy workflow and the app workflow migrated from it, or two of
-//! one package over one connection).
+//! one package over one connection); and, for what is expected of a workflow (`levels.rs`),
+//! `late` (no success within its freshness), `overdue` (not succeeded by its deadline) and
+//! `stuck` (a run over its duration or its wait).
 //!
 //! **No false alarms.** A due time is missed only when no run of the workflow started from a
 //! minute before it to [`SCHEDULE_GRACE`] after (a tenant starts a scheduled run within
@@ -23,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::service_levels::ServiceLevels;
 use crate::stats::WorkflowStats;
 use crate::view::Api;
 use crate::window::Window;
@@ -30,6 +33,7 @@ use crate::workflow_facts::{RunSpan, WorkflowFacts};
 
 mod gather;
 mod health;
+mod levels;
 mod timing;
 
 pub use gather::{DoctorReport, gather, run};
@@ -64,7 +68,8 @@ impl Severity {
 #[non_exhaustive]
 pub struct Finding {
     /// The check that found it (`failing`, `stale`, `missed_schedule`, `credential`,
-    /// `owner_disabled`, `schedule_order`, `schedule_overlap`, `double_schedule`, `coverage`).
+    /// `owner_disabled`, `schedule_order`, `schedule_overlap`, `double_schedule`, `late`,
+    /// `overdue`, `stuck`, `coverage`).
     pub check: &'static str,
     /// How bad it is.
     pub severity: Severity,
@@ -159,6 +164,8 @@ pub struct Tenant {
     pub credentials: BTreeMap<String, CredentialCheck>,
     /// Disabled users (`None` when the tenant would not say).
     pub disabled_users: Option<BTreeSet<String>>,
+    /// What is expected of each workflow.
+    pub levels: ServiceLevels,
 }
 
 impl Tenant {
@@ -171,6 +178,7 @@ impl Tenant {
             workflows: Vec::new(),
             credentials: BTreeMap::new(),
             disabled_users: None,
+            levels: ServiceLevels::default(),
         }
     }
 
@@ -201,6 +209,7 @@ pub fn check(tenant: &Tenant) -> Vec<Finding> {
     timing::missed(tenant, &mut findings);
     timing::order(tenant, &mut findings);
     timing::double_schedules(tenant, &mut findings);
+    levels::breaches(tenant, &mut findings);
     findings.sort_by(|a, b| {
         (a.severity, a.check, &a.workflow).cmp(&(b.severity, b.check, &b.workflow))
     });

@@ -245,6 +245,13 @@ impl RunBook {
             .and_then(|tracked| tracked.package.as_deref())
     }
 
+    /// The workflows tracked, each with its package if known.
+    pub fn tracked(&self) -> impl Iterator<Item = (Api, &str, Option<&str>)> {
+        self.workflows.iter().map(|((api, workflow), tracked)| {
+            (*api, workflow.as_str(), tracked.package.as_deref())
+        })
+    }
+
     /// How many workflows are tracked.
     pub fn workflows(&self) -> usize {
         self.workflows.len()

@@ -1,14 +1,16 @@
 //! What a watcher tells: a run that failed, a workflow that recovered, a schedule that was
-//! missed. Each event has a dedupe key, the same whenever and wherever it is found again, so that
+//! missed, an expectation not met (`late`, `overdue`, `stuck`) and met again (`cleared`), a
+//! policy that acted (`policy`). Each event has a dedupe key, the same whenever and wherever it is found again, so that
 //! a notifier that keeps the keys it sent never sends one twice.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::levels::Breached;
 use crate::view::{Api, RunState};
 
-/// One event. Its JSON has `event` (`run_failed`, `recovered`, `schedule_missed`) and the fields
-/// of its kind.
+/// One event. Its JSON has `event` (`run_failed`, `recovered`, `schedule_missed`, `late`,
+/// `overdue`, `stuck`, `cleared`, `policy`) and the fields of its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -54,11 +56,54 @@ pub enum Event {
         /// When the run was due.
         due: Timestamp,
     },
+    /// No success within the workflow's freshness.
+    Late(Breached),
+    /// Not succeeded by the workflow's deadline.
+    Overdue(Breached),
+    /// A run over its duration or its wait.
+    Stuck(Breached),
+    /// A workflow's policy acted (or, without `--act`, would have): a suspension or a re-run.
+    Policy {
+        /// Its API.
+        api: Api,
+        /// Its workflow.
+        workflow: String,
+        /// Its package or app.
+        package: Option<String>,
+        /// `suspend` or `retry`.
+        action: String,
+        /// The failed run it acted on.
+        run: Option<String>,
+        /// What came of it: `suspended`, `rerun`, `skipped`, `failed`, `maybe_sent`, or `would`
+        /// when the watch does not act.
+        outcome: String,
+        /// What was done and why, in a sentence.
+        detail: String,
+        /// The decision's name in the journal (`retry:RUN`, `suspend:WORKFLOW:RUN`).
+        decision: String,
+    },
+    /// A breach that ended: the expectation is met again.
+    Cleared {
+        /// The breach.
+        breach: Breached,
+        /// When it was found met.
+        at: Timestamp,
+    },
 }
 
 impl Event {
+    /// The event that tells `breach` opened: `late`, `overdue` or `stuck`.
+    pub fn opened(breach: Breached) -> Self {
+        match breach.kind() {
+            "late" => Self::Late(breach),
+            "overdue" => Self::Overdue(breach),
+            _ => Self::Stuck(breach),
+        }
+    }
+
     /// The dedupe key: `run_failed:legacy:RUN`, `recovered:apps:RUN`,
-    /// `schedule_missed:legacy:WORKFLOW:DUE`.
+    /// `schedule_missed:legacy:WORKFLOW:DUE`, a breach's ([`Breached::key`]) and `cleared:` and
+    /// its breach's.
     pub fn key(&self) -> String {
         match self {
             Self::RunFailed { api, run, .. } => format!("run_failed:{}:{run}", api.as_str()),
@@ -66,6 +111,12 @@ impl Event {
             Self::ScheduleMissed {
                 api, workflow, due, ..
             } => format!("schedule_missed:{}:{workflow}:{due}", api.as_str()),
+            Self::Late(breach) | Self::Overdue(breach) | Self::Stuck(breach) => breach.key(),
+            Self::Cleared { breach, .. } => format!("cleared:{}", breach.key()),
+            Self::Policy {
+                outcome, decision, ..
+            } if outcome == "would" => format!("policy:would:{decision}"),
+            Self::Policy { decision, .. } => format!("policy:{decision}"),
         }
     }
 
@@ -75,6 +126,11 @@ impl Event {
             Self::RunFailed { .. } => "run_failed",
             Self::Recovered { .. } => "recovered",
             Self::ScheduleMissed { .. } => "schedule_missed",
+            Self::Late(_) => "late",
+            Self::Overdue(_) => "overdue",
+            Self::Stuck(_) => "stuck",
+            Self::Cleared { .. } => "cleared",
+            Self::Policy { .. } => "policy",
         }
     }
 
@@ -83,7 +139,12 @@ impl Event {
         match self {
             Self::RunFailed { api, workflow, .. }
             | Self::Recovered { api, workflow, .. }
-            | Self::ScheduleMissed { api, workflow, .. } => (*api, workflow),
+            | Self::ScheduleMissed { api, workflow, .. }
+            | Self::Policy { api, workflow, .. } => (*api, workflow),
+            Self::Late(breach)
+            | Self::Overdue(breach)
+            | Self::Stuck(breach)
+            | Self::Cleared { breach, .. } => (breach.api, &breach.workflow),
         }
     }
 
@@ -92,7 +153,12 @@ impl Event {
         match self {
             Self::RunFailed { package, .. }
             | Self::Recovered { package, .. }
-            | Self::ScheduleMissed { package, .. } => package.as_deref(),
+            | Self::ScheduleMissed { package, .. }
+            | Self::Policy { package, .. } => package.as_deref(),
+            Self::Late(breach)
+            | Self::Overdue(breach)
+            | Self::Stuck(breach)
+            | Self::Cleared { breach, .. } => breach.package.as_deref(),
         }
     }
 
@@ -101,6 +167,11 @@ impl Event {
         match self {
             Self::RunFailed { run, .. } | Self::Recovered { run, .. } => Some(run),
             Self::ScheduleMissed { .. } => None,
+            Self::Policy { run, .. } => run.as_deref(),
+            Self::Late(breach)
+            | Self::Overdue(breach)
+            | Self::Stuck(breach)
+            | Self::Cleared { breach, .. } => breach.run.as_deref(),
         }
     }
 
@@ -109,6 +180,9 @@ impl Event {
         match self {
             Self::RunFailed { finished, .. } | Self::Recovered { finished, .. } => *finished,
             Self::ScheduleMissed { due, .. } => Some(*due),
+            Self::Late(breach) | Self::Overdue(breach) | Self::Stuck(breach) => Some(breach.since),
+            Self::Cleared { at, .. } => Some(*at),
+            Self::Policy { .. } => None,
         }
     }
 }

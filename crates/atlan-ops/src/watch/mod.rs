@@ -32,18 +32,21 @@ use jiff::{SignedDuration, Timestamp};
 use crate::doctor::missed_due;
 use crate::fetch;
 use crate::selection::{ApiChoice, Selection};
+use crate::service_levels::ServiceLevels;
 use crate::stats::WorkflowStats;
 use crate::view::{Api, RunState};
 use crate::window::Window;
-use crate::workflow_facts::{self, WorkflowFacts};
+use crate::workflow_facts::{self, ScheduleFacts, WorkflowFacts};
 
 pub mod backoff;
 pub mod book;
 pub mod events;
+pub mod levels;
 
 pub use backoff::Backoff;
 pub use book::{RunBook, Transition};
 pub use events::Event;
+pub use levels::{Breached, OpenBreaches, WorkflowLevel};
 
 /// The default lookback window: seven days.
 pub const DEFAULT_LOOKBACK: SignedDuration = SignedDuration::from_hours(7 * 24);
@@ -77,6 +80,10 @@ pub struct WatchConfig {
     /// started); a notifier that restarts passes its last poll here so that nothing between is
     /// lost.
     pub events_since: Option<Timestamp>,
+    /// What is expected of each workflow.
+    pub levels: ServiceLevels,
+    /// The breaches open when a watch that restarts last polled.
+    pub open_breaches: Vec<Breached>,
 }
 
 impl WatchConfig {
@@ -89,6 +96,8 @@ impl WatchConfig {
             max_workflows: DEFAULT_MAX_WORKFLOWS,
             schedule_refresh: SCHEDULE_REFRESH,
             events_since: None,
+            levels: ServiceLevels::default(),
+            open_breaches: Vec::new(),
         }
     }
 
@@ -117,6 +126,20 @@ impl WatchConfig {
     #[must_use]
     pub fn events_since(mut self, since: Timestamp) -> Self {
         self.events_since = Some(since);
+        self
+    }
+
+    /// Assesses each workflow against `levels`.
+    #[must_use]
+    pub fn levels(mut self, levels: ServiceLevels) -> Self {
+        self.levels = levels;
+        self
+    }
+
+    /// Takes `open` as the breaches already told (a watch that restarts saved them).
+    #[must_use]
+    pub fn open_breaches(mut self, open: Vec<Breached>) -> Self {
+        self.open_breaches = open;
         self
     }
 }
@@ -170,6 +193,8 @@ pub struct Figures {
     pub runs: usize,
     /// Run observations dropped because their workflow was over the cap.
     pub dropped_runs: u64,
+    /// Each workflow tracked, its expectations assessed (and its ages, expected or not).
+    pub levels: Vec<WorkflowLevel>,
 }
 
 /// Polls a tenant and remembers what it saw.
@@ -183,6 +208,8 @@ pub struct Watcher {
     schedules: Vec<WorkflowFacts>,
     schedules_read: Option<Timestamp>,
     missed_reported: BTreeSet<(Api, String, Timestamp)>,
+    open: OpenBreaches,
+    suspended: BTreeSet<(Api, String)>,
 }
 
 impl Watcher {
@@ -192,6 +219,7 @@ impl Watcher {
     pub fn new(config: WatchConfig, now: Timestamp) -> Self {
         Self {
             book: RunBook::new(config.max_workflows),
+            open: OpenBreaches::from_saved(config.open_breaches.clone()),
             config,
             started: whole_second(now),
             cursor: None,
@@ -199,6 +227,7 @@ impl Watcher {
             schedules: Vec::new(),
             schedules_read: None,
             missed_reported: BTreeSet::new(),
+            suspended: BTreeSet::new(),
         }
     }
 
@@ -273,6 +302,8 @@ impl Watcher {
         self.missed_events(now, window.since.max(baseline), &mut events);
         self.missed_reported
             .retain(|(_, _, due)| *due >= window.since);
+        let levels = self.levels(now);
+        events.extend(self.open.update(&levels, now));
         let ended = transitions
             .into_iter()
             .filter(|transition| transition.finished.is_some_and(|at| at >= self.started))
@@ -284,6 +315,68 @@ impl Watcher {
             events,
             skipped,
         })
+    }
+
+    /// The breaches open after the last poll (to save, and give back after a restart).
+    pub fn open_breaches(&self) -> Vec<Breached> {
+        self.open.saved()
+    }
+
+    /// Whether `workflow` has a schedule that is not suspended (`Some(true)`), only suspended
+    /// ones (`Some(false)`), or none (`None`), as last read.
+    pub fn scheduled(&self, api: Api, workflow: &str) -> Option<bool> {
+        if self
+            .schedules
+            .iter()
+            .any(|facts| facts.api == api && facts.workflow == workflow)
+        {
+            Some(true)
+        } else if self.suspended.contains(&(api, workflow.to_owned())) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// What is expected of each workflow.
+    pub fn service_levels(&self) -> &ServiceLevels {
+        &self.config.levels
+    }
+
+    /// Each workflow tracked (with runs in the window, or scheduled), its expectations assessed
+    /// at `now` over the runs seen.
+    pub fn levels(&self, now: Timestamp) -> Vec<WorkflowLevel> {
+        let since = now.saturating_sub(self.config.lookback).unwrap_or(now);
+        let mut keys: BTreeMap<(Api, &str), Option<&str>> = self
+            .book
+            .tracked()
+            .map(|(api, workflow, package)| ((api, workflow), package))
+            .collect();
+        let mut schedules: HashMap<(Api, &str), &[ScheduleFacts]> = HashMap::new();
+        for facts in &self.schedules {
+            keys.entry((facts.api, &facts.workflow))
+                .or_insert(facts.package.as_deref());
+            schedules.insert((facts.api, &facts.workflow), &facts.schedules);
+        }
+        keys.into_iter()
+            .map(|((api, workflow), package)| {
+                let runs = self.book.run_spans(api, workflow);
+                let schedules = schedules.get(&(api, workflow)).copied().unwrap_or_default();
+                let assessment =
+                    self.config
+                        .levels
+                        .assess(api, workflow, &runs, schedules, since, now);
+                WorkflowLevel {
+                    api,
+                    workflow: workflow.to_owned(),
+                    package: package.map(str::to_owned),
+                    expected: assessment.expected,
+                    breaches: assessment.breaches,
+                    last_success: assessment.last_success,
+                    oldest_active: assessment.oldest_active,
+                }
+            })
+            .collect()
     }
 
     /// The figures at `now` over the lookback window.
@@ -316,6 +409,7 @@ impl Watcher {
             workflows: self.book.workflows(),
             runs: self.book.runs(),
             dropped_runs: self.book.dropped_runs(),
+            levels: self.levels(now),
         }
     }
 
@@ -376,6 +470,11 @@ impl Watcher {
             return Ok(Vec::new());
         }
         let (facts, left_out) = workflow_facts::schedules(client, self.config.api, now).await?;
+        self.suspended = facts
+            .iter()
+            .filter(|facts| !facts.schedules.is_empty() && !facts.is_scheduled())
+            .map(|facts| (facts.api, facts.workflow.clone()))
+            .collect();
         let scheduled: Vec<WorkflowFacts> = facts
             .into_iter()
             .filter(WorkflowFacts::is_scheduled)
@@ -442,7 +541,6 @@ mod tests {
 
     use super::*;
     use crate::view::{RunState, RunView};
-    use crate::workflow_facts::ScheduleFacts;
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()

@@ -56,6 +56,14 @@ struct RunLabels {
     status: String,
 }
 
+/// A workflow's labels and one of its expectations.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ExpectationLabels {
+    api: String,
+    workflow: String,
+    expectation: String,
+}
+
 /// The outcome of a poll.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct PollLabels {
@@ -107,6 +115,7 @@ pub(crate) struct Metrics {
     last_missed: Family<WorkflowLabels, Gauge<f64, AtomicU64>>,
     durations: Family<WorkflowLabels, Histogram>,
     drift: Family<WorkflowLabels, Gauge>,
+    levels: LevelFamilies,
     /// The label sets `durations` has, bounded by the workflow cap.
     duration_series: HashSet<WorkflowLabels>,
     max_series: usize,
@@ -180,6 +189,7 @@ impl Metrics {
             durations.clone(),
         );
         let drift = drift_family(&mut registry);
+        let levels = LevelFamilies::register(&mut registry);
         let poll = PollFamilies::register(&mut registry);
         let metrics = Self {
             registry,
@@ -192,6 +202,7 @@ impl Metrics {
             last_missed,
             durations,
             drift,
+            levels,
             duration_series: HashSet::new(),
             max_series,
             poll,
@@ -223,6 +234,7 @@ impl Metrics {
         self.missed.clear();
         self.last_missed.clear();
         self.set_workflows(figures);
+        self.levels.set(figures, at);
         for ended in &report.ended {
             let Some(duration) = ended.duration_s() else {
                 continue;
@@ -355,6 +367,71 @@ impl Metrics {
 }
 
 /// A count as a gauge's value.
+/// The service-level families: each expectation met or not, and the ages they are measured by.
+struct LevelFamilies {
+    breach: Family<ExpectationLabels, Gauge>,
+    last_success_age: Family<WorkflowLabels, Gauge<f64, AtomicU64>>,
+    active_run_age: Family<WorkflowLabels, Gauge<f64, AtomicU64>>,
+}
+
+impl LevelFamilies {
+    fn register(registry: &mut Registry) -> Self {
+        let families = Self {
+            breach: Family::default(),
+            last_success_age: Family::default(),
+            active_run_age: Family::default(),
+        };
+        registry.register(
+            "atlan_workflow_sla_breach",
+            "1 while the workflow does not meet the expectation (freshness, deadline, max_duration, max_pending), 0 while it does",
+            families.breach.clone(),
+        );
+        registry.register(
+            "atlan_workflow_last_success_age_seconds",
+            "Seconds since the workflow's latest success in the lookback window ended",
+            families.last_success_age.clone(),
+        );
+        registry.register(
+            "atlan_workflow_active_run_age_seconds",
+            "Seconds since the workflow's oldest active run started (0 when none is active)",
+            families.active_run_age.clone(),
+        );
+        families
+    }
+
+    /// Set anew from `figures` at `at`: every workflow tracked has its ages, every expectation
+    /// it has a 0 or a 1.
+    fn set(&mut self, figures: &Figures, at: Timestamp) {
+        self.breach.clear();
+        self.last_success_age.clear();
+        self.active_run_age.clear();
+        let age = |since: Timestamp| at.duration_since(since).as_secs_f64().max(0.0);
+        for level in &figures.levels {
+            let workflow = labels(level.api, &level.workflow, level.package.as_deref());
+            if let Some(success) = level.last_success {
+                self.last_success_age
+                    .get_or_create(&workflow)
+                    .set(age(success));
+            }
+            self.active_run_age
+                .get_or_create(&workflow)
+                .set(level.oldest_active.map_or(0.0, age));
+            for expectation in &level.expected {
+                let breached = level
+                    .breaches
+                    .iter()
+                    .any(|breach| breach.expectation == *expectation);
+                let series = ExpectationLabels {
+                    api: workflow.api.clone(),
+                    workflow: workflow.workflow.clone(),
+                    expectation: (*expectation).to_owned(),
+                };
+                self.breach.get_or_create(&series).set(i64::from(breached));
+            }
+        }
+    }
+}
+
 /// `atlan_workflow_drift`, registered.
 fn drift_family(registry: &mut Registry) -> Family<WorkflowLabels, Gauge> {
     let drift = Family::<WorkflowLabels, Gauge>::default();

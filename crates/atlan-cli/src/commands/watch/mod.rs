@@ -10,6 +10,7 @@
 //! nothing is lost, nothing told twice (see [`state`] for the one narrow case).
 
 mod notify;
+mod policy;
 mod state;
 
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ use crate::context::Env;
 use crate::error::CliError;
 
 use notify::Webhooks;
+use policy::Policies;
 use state::{Cooldown, Pending, State};
 
 /// How long `--once` goes on delivering (a round is not started that could end past it).
@@ -88,7 +90,15 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
         path,
         wake: Notify::new(),
     });
-    let mut polling = Polling::new(&args.poll, client.clone(), now, Some(events_since));
+    let (levels, _) = super::levels::service_levels(&args.desired, &args.expect, env).await?;
+    let mut policies = Policies::new(args.act, &shared.path, &tenant)?;
+    let open = shared.lock().open.clone();
+    let mut polling = Polling::new(&args.poll, client.clone(), now, |config| {
+        config
+            .events_since(events_since)
+            .levels(levels)
+            .open_breaches(open)
+    });
     let watching = Watching {
         client,
         cooldown: args.cooldown,
@@ -96,14 +106,15 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
     };
 
     if args.once {
-        return once(&shared, &webhooks, &mut polling, &watching).await;
+        return once(&shared, &webhooks, &mut polling, &mut policies, &watching).await;
     }
 
     let signals = atlan_sandbox::StopSignals::listen();
     let delivery = tokio::spawn(deliver(Arc::clone(&shared), webhooks));
     let polls = async {
         loop {
-            if let Err(error) = poll_and_queue(&shared, &mut polling, &watching).await {
+            if let Err(error) = poll_and_queue(&shared, &mut polling, &mut policies, &watching).await
+            {
                 say(&format!(
                     "{error}; next poll in {}",
                     atlan_workflows::human_duration(polling.delay())
@@ -127,9 +138,10 @@ async fn once(
     shared: &Shared,
     webhooks: &Webhooks,
     polling: &mut Polling,
+    policies: &mut Policies,
     watching: &Watching,
 ) -> Result<(), CliError> {
-    let polled = poll_and_queue(shared, polling, watching).await;
+    let polled = poll_and_queue(shared, polling, policies, watching).await;
     let deadline = tokio::time::Instant::now() + ONCE_DEADLINE;
     while let Some(next) = deliver_round(shared, webhooks).await {
         let wait = Duration::try_from(next.duration_since(Timestamp::now())).unwrap_or_default();
@@ -159,11 +171,13 @@ async fn once(
     Ok(())
 }
 
-/// One poll: its events queued as notifications; once it succeeded, the cursor moved on, keys
-/// too old to be made again forgotten, and the state saved.
+/// One poll: its events, and what the policies decided, queued as notifications; once it
+/// succeeded, the cursor moved on, the open breaches kept, keys too old to be made again
+/// forgotten, and the state saved.
 async fn poll_and_queue(
     shared: &Shared,
     polling: &mut Polling,
+    policies: &mut Policies,
     watching: &Watching,
 ) -> Result<(), String> {
     let now = Timestamp::now();
@@ -171,10 +185,13 @@ async fn poll_and_queue(
         .poll(now)
         .await
         .map_err(|error| format!("poll failed: {error}"))?;
-    watching.queue(shared, report.events).await;
+    let mut events = report.events;
+    events.extend(policies.run(&polling.watcher, &watching.client).await);
+    watching.queue(shared, events).await;
     if let Some(cursor) = polling.watcher.cursor() {
         let mut state = shared.lock();
         state.cursor = Some(cursor);
+        state.open = polling.watcher.open_breaches();
         let forget = cursor.saturating_sub(watching.lookback).unwrap_or(cursor);
         state.prune(forget, now);
         shared.save(&state);
@@ -210,13 +227,15 @@ impl Watching {
                         state.cooldown.remove(&workflow_key);
                         suppressed
                     }
-                    _ if cooldown.until.is_some_and(|until| until > now) => {
+                    Event::RunFailed { .. } | Event::ScheduleMissed { .. }
+                        if cooldown.until.is_some_and(|until| until > now) =>
+                    {
                         cooldown.suppressed += 1;
                         state.told(key, now);
                         shared.save(&state);
                         continue;
                     }
-                    _ => {
+                    Event::RunFailed { .. } | Event::ScheduleMissed { .. } => {
                         let suppressed = cooldown.suppressed;
                         *cooldown = Cooldown {
                             until: now.saturating_add(self.cooldown).ok(),
@@ -224,6 +243,8 @@ impl Watching {
                         };
                         suppressed
                     }
+                    // Breaches, their clearing and policies are told as they come.
+                    _ => 0,
                 }
             };
             let why = match &event {

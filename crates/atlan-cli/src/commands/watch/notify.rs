@@ -67,6 +67,24 @@ pub(crate) fn document(event: &Event, why: Option<&Explanation>, suppressed: u64
             put("status", json!("Succeeded"));
             put("failures", json!(failures));
         }
+        Event::Late(breach)
+        | Event::Overdue(breach)
+        | Event::Stuck(breach)
+        | Event::Cleared { breach, .. } => {
+            put("expectation", json!(breach.expectation));
+            put("since", json!(breach.since));
+            put("detail", json!(short(&breach.detail)));
+        }
+        Event::Policy {
+            action,
+            outcome,
+            detail,
+            ..
+        } => {
+            put("action", json!(action));
+            put("outcome", json!(outcome));
+            put("detail", json!(short(detail)));
+        }
         _ => {}
     }
     let mut document = Value::Object(fields);
@@ -93,6 +111,24 @@ fn text(event: &Event, why: Option<&Explanation>, suppressed: u64) -> String {
         Event::ScheduleMissed { due, .. } => format!(
             ":warning: {workflow} ({}) missed its schedule: no run started for {due}",
             api.as_str()
+        ),
+        Event::Late(breach) | Event::Overdue(breach) | Event::Stuck(breach) => format!(
+            ":hourglass: {workflow} ({}) is {}: {}",
+            api.as_str(),
+            event.kind(),
+            short(&breach.detail)
+        ),
+        Event::Cleared { breach, .. } => format!(
+            ":white_check_mark: {workflow} ({}) meets its {} again (it was {} since {})",
+            api.as_str(),
+            breach.expectation,
+            breach.kind(),
+            breach.since
+        ),
+        Event::Policy { detail, .. } => format!(
+            ":robot_face: {workflow} ({}) policy: {}",
+            api.as_str(),
+            short(detail)
         ),
         _ => format!("{workflow} ({}): {}", api.as_str(), event.kind()),
     };

@@ -73,6 +73,9 @@ pub(crate) struct State {
     pub(crate) outbox: Vec<Pending>,
     /// `api:workflow` → its cooldown.
     pub(crate) cooldown: BTreeMap<String, Cooldown>,
+    /// The expectations not met at the last poll: told when they clear, after a restart too.
+    #[serde(default)]
+    pub(crate) open: Vec<atlan_ops::watch::Breached>,
 }
 
 impl State {
@@ -87,6 +90,7 @@ impl State {
             sent: BTreeMap::new(),
             outbox: Vec::new(),
             cooldown: BTreeMap::new(),
+            open: Vec::new(),
         }
     }
 
