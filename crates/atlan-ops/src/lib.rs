@@ -39,6 +39,7 @@ pub mod explain;
 pub mod fetch;
 pub mod file_lock;
 pub mod file_name;
+pub mod fleet;
 pub mod found_run;
 pub mod glob;
 pub mod lineage;

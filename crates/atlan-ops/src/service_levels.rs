@@ -180,7 +180,8 @@ mod tests {
             freshness: Some("6h".into()),
             ..ExpectationsSpec::default()
         };
-        let levels = ServiceLevels::new(defaults.clone()).with_files(&[planned("nightly-x1", file, 3)]);
+        let levels =
+            ServiceLevels::new(defaults.clone()).with_files(&[planned("nightly-x1", file, 3)]);
         let mine = levels.expectations(Api::Apps, "nightly-x1");
         assert_eq!(mine.freshness, Some(jiff::SignedDuration::from_hours(6)));
         assert_eq!(mine.max_pending, defaults.max_pending, "unset: the default");
@@ -228,6 +229,9 @@ mod tests {
             at("2026-12-07T07:00:00Z"),
         );
         assert!(none.breaches.is_empty());
-        assert_eq!(none.oldest_active, found.oldest_active, "ages without expectations too");
+        assert_eq!(
+            none.oldest_active, found.oldest_active,
+            "ages without expectations too"
+        );
     }
 }

@@ -14,10 +14,10 @@ use crate::input;
 
 mod apps;
 mod as_code;
-mod levels;
 mod config;
 mod examples;
 mod legacy;
+mod levels;
 mod migrate;
 mod monitoring;
 mod ops;
@@ -26,15 +26,15 @@ mod vocabulary;
 pub(crate) use apps::{AppRunsCommand, AppSchedulesCommand, AppsCommand};
 pub(crate) use as_code::{ApplyArgs, DesiredArgs, ExportArgs, PlanArgs, SchemaArgs};
 pub(crate) use config::{ConfigCommand, ConfigSetArgs};
-pub(crate) use levels::ExpectArgs;
 pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
     SearchArgs, WorkflowsCommand,
 };
+pub(crate) use levels::ExpectArgs;
 pub(crate) use migrate::{
     MigrateApplyArgs, MigrateCommand, MigratePlanArgs, MigrateSelect, MigrateVerifyArgs,
 };
-pub(crate) use monitoring::{ExporterArgs, PollArgs, WatchArgs};
+pub(crate) use monitoring::{ExporterArgs, PollArgs, TopArgs, WatchArgs};
 pub(crate) use ops::{
     ApiArg, ApiOption, BatchArgs, DoctorArgs, OrderArg, RerunArgs, StatsArgs, SuspendArgs,
     WindowArgs,
@@ -225,6 +225,9 @@ pub(crate) enum Command {
     /// Post to webhooks when a run fails, a workflow recovers or a schedule is missed, once per
     /// event, across restarts.
     Watch(WatchArgs),
+    /// A live full-screen view of the fleet over both APIs, worst first: `/` filters, Enter
+    /// explains the latest run, `r` re-runs, `s` suspends or resumes (each confirmed), `q` quits.
+    Top(TopArgs),
     /// Write the tenant's app workflows as files (one YAML document each), to keep in git.
     Export(ExportArgs),
     /// What applying workflow files would change on the tenant, field by field; exits 0 when

@@ -15,6 +15,7 @@ mod polling;
 mod runs;
 mod sandbox;
 mod schedules;
+mod top;
 mod watch;
 mod workflows;
 
@@ -82,7 +83,10 @@ pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {
         ));
     }
     if cli.global.dry_run.is_some()
-        && matches!(cli.command, Command::Exporter(_) | Command::Watch(_))
+        && matches!(
+            cli.command,
+            Command::Exporter(_) | Command::Watch(_) | Command::Top(_)
+        )
     {
         return Err(CliError::Usage(
             "--dry-run stops at the first request; `exporter` and `watch` poll for as long as they run: use `runs search --dry-run` to see their search".into(),
@@ -98,6 +102,7 @@ pub(crate) async fn run(mut cli: Cli) -> Result<(), CliError> {
         Command::Doctor(args) => ops::doctor(args, &mut env).await,
         Command::Exporter(args) => exporter::run(args, &mut env).await,
         Command::Watch(args) => watch::run(args, &mut env).await,
+        Command::Top(args) => top::run(args, &mut env).await,
         Command::Export(args) => as_code::export(args, &mut env).await,
         Command::Plan(args) => as_code::plan(args, &mut env).await,
         Command::Apply(args) => as_code::apply(args, &mut env).await,

@@ -67,6 +67,36 @@ impl Terminal {
         }
     }
 
+    /// What a `rows` x `columns` terminal shows now (a full-screen program draws only what
+    /// changed: this plays the whole stream as a terminal would).
+    pub fn shown(&self, rows: u16, columns: u16) -> String {
+        let size = |n: u16| std::num::NonZero::new(n.max(1)).unwrap();
+        let mut parser = vt100::Parser::new(size(rows), size(columns), 0);
+        parser.process(self.screen().as_bytes());
+        parser.screen().contents()
+    }
+
+    /// Waits until a `rows` x `columns` terminal shows `text`; answers what it shows.
+    pub async fn wait_to_show(&self, text: &str, rows: u16, columns: u16) -> String {
+        let started = Instant::now();
+        loop {
+            let shown = self.shown(rows, columns);
+            if shown.contains(text) {
+                return shown;
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "the terminal never showed `{text}`: {shown}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Types `keys` as they are, without Enter.
+    pub fn type_keys(&self, keys: &str) {
+        (&*self.pty).write_all(keys.as_bytes()).unwrap();
+    }
+
     /// What the terminal showed so far.
     pub fn screen(&self) -> String {
         self.screen.lock().unwrap().clone()

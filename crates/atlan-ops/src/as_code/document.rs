@@ -247,7 +247,9 @@ impl PolicySpec {
                             format!(
                                 "`{}` is not a cause: one of {}",
                                 word.chars().take(40).collect::<String>(),
-                                crate::cause::Cause::ALL.map(crate::cause::Cause::as_str).join(", ")
+                                crate::cause::Cause::ALL
+                                    .map(crate::cause::Cause::as_str)
+                                    .join(", ")
                             )
                         })
                     })

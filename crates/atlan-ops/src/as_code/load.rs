@@ -536,10 +536,17 @@ spec:
         let policy = spec.policy.as_ref().unwrap().read().unwrap();
         assert_eq!(policy.suspend_after, Some(5));
         assert_eq!(policy.retry.unwrap().causes.len(), 2);
-        let bad = parse("p.yaml", &with("{retry: {causes: [gremlins], max: 1}}"), &variables())
-            .unwrap_err();
+        let bad = parse(
+            "p.yaml",
+            &with("{retry: {causes: [gremlins], max: 1}}"),
+            &variables(),
+        )
+        .unwrap_err();
         assert_eq!(bad[0].field.as_deref(), Some("spec.policy"));
-        assert!(bad[0].message.contains("`gremlins` is not a cause"), "{bad:?}");
+        assert!(
+            bad[0].message.contains("`gremlins` is not a cause"),
+            "{bad:?}"
+        );
         let zero = parse("p.yaml", &with("{suspend_after: 0}"), &variables()).unwrap_err();
         assert!(zero[0].message.contains("at least 1"), "{zero:?}");
     }

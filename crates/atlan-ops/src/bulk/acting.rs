@@ -46,23 +46,31 @@ pub fn decision_key(workflow: &str, decision: &Decision, latest: &str) -> String
 }
 
 /// What `journal` says was done for `workflow` (whose runs are `runs`): the failed runs re-run
-/// (decided, done or maybe sent: never again), and whether it is suspended: its schedules are
+/// (done, maybe sent included: never again; one only decided, by a watch killed before its
+/// answer, is left for [`act`] to record as maybe sent, never to send), and whether it is suspended: its schedules are
 /// (`suspended`), or a suspension for its latest failed run was decided (a resume by hand then
 /// holds until a further failure).
-pub fn done(journal: &Journal, api: Api, workflow: &str, runs: &[RunSpan], suspended: bool) -> Done {
+pub fn done(
+    journal: &Journal,
+    api: Api,
+    workflow: &str,
+    runs: &[RunSpan],
+    suspended: bool,
+) -> Done {
     let touched = |key: &str| !matches!(journal.progress(api, key), Progress::Untouched);
+    let finished = |key: &str| matches!(journal.progress(api, key), Progress::Done { .. });
     let mut done = Done::default();
     done.retried = runs
         .iter()
-        .filter(|run| run.status.is_failure() && touched(&format!("retry:{}", run.run)))
+        .filter(|run| run.status.is_failure() && finished(&format!("retry:{}", run.run)))
         .map(|run| run.run.clone())
         .collect();
     let latest = runs
         .iter()
         .filter(|run| run.status.is_ended())
         .max_by_key(|run| run.started);
-    done.suspended = suspended
-        || latest.is_some_and(|run| touched(&format!("suspend:{workflow}:{}", run.run)));
+    done.suspended =
+        suspended || latest.is_some_and(|run| touched(&format!("suspend:{workflow}:{}", run.run)));
     done
 }
 
@@ -145,7 +153,9 @@ pub async fn act(
                 Err(error) => Step::new(
                     Outcome::Failed,
                     None,
-                    Some(format!("the check for an active run failed, nothing was sent: {error}")),
+                    Some(format!(
+                        "the check for an active run failed, nothing was sent: {error}"
+                    )),
                 ),
             }
         }
@@ -166,11 +176,9 @@ pub async fn act(
                 schedules: Vec::new(),
             };
             match super::schedules::change(client, &schedules, ScheduleAction::Suspend).await {
-                Ok(change) if !change.changed => Step::new(
-                    Outcome::Skipped,
-                    None,
-                    Some("already suspended".to_owned()),
-                ),
+                Ok(change) if !change.changed => {
+                    Step::new(Outcome::Skipped, None, Some("already suspended".to_owned()))
+                }
                 Ok(_) => Step::new(Outcome::Suspended, None, None),
                 Err(error) => Step::new(Outcome::Failed, None, Some(error.to_string())),
             }

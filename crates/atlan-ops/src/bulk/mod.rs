@@ -13,9 +13,11 @@ pub mod step;
 
 pub use journal::{Header, Journal, JournalError, Outcome, Progress, Record};
 pub use plan::{Order, Plan, Target};
-pub use rerun::{Executed, Pace, Report, WaveWait, execute, maybe_sent, preview_reruns};
+pub use rerun::{
+    Executed, Pace, Report, WaveWait, execute, maybe_sent, preview_reruns, rerun_unless_active,
+};
 pub use schedules::{
-    ScheduleAction, SchedulePlan, ScheduleReport, ScheduleTarget, execute_schedules,
+    ScheduleAction, SchedulePlan, ScheduleReport, ScheduleTarget, change, execute_schedules,
     preview_schedules, select,
 };
 pub use step::{Entry, Interrupted, RESUMED, Step};

@@ -351,8 +351,31 @@ pub(super) async fn active_run(
     }
 }
 
+/// Re-runs `workflow` once, unless a run of it is active (looked at right before): the step it
+/// came to, `rerun` with the run it started. For a re-run asked for by hand (`top`'s `r`).
+pub async fn rerun_unless_active(client: &AtlanClient, api: Api, workflow: &str) -> Step {
+    let target = Target {
+        api,
+        workflow: workflow.to_owned(),
+        package: None,
+        stage: None,
+        reason: "asked for".to_owned(),
+    };
+    match active_run(client, &target).await {
+        Ok(Some(run)) => {
+            let reason = format!("a run is active ({run}): not re-run");
+            Step::new(Outcome::Skipped, Some(run), Some(reason))
+        }
+        Ok(None) => submitted(submit(client, &target).await).0,
+        Err(error) => Step::new(Outcome::Failed, None, Some(error.to_string())),
+    }
+}
+
 /// Submits the target once; answers its run.
-pub(super) async fn submit(client: &AtlanClient, target: &Target) -> atlan_workflows::Result<Option<String>> {
+pub(super) async fn submit(
+    client: &AtlanClient,
+    target: &Target,
+) -> atlan_workflows::Result<Option<String>> {
     match target.api {
         Api::Legacy => Ok(client
             .workflows()

@@ -58,6 +58,18 @@ pub struct ScheduleTarget {
     pub schedules: Vec<WorkflowSchedule>,
 }
 
+impl ScheduleTarget {
+    /// `workflow` of `api`, its package and schedules not known.
+    pub fn new(api: Api, workflow: &str) -> Self {
+        Self {
+            api,
+            workflow: workflow.to_owned(),
+            package: None,
+            schedules: Vec::new(),
+        }
+    }
+}
+
 /// What a bulk suspend or resume would do.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -289,8 +301,12 @@ async fn one(
     Ok(report(entry.finish(step)?, schedules))
 }
 
-/// The facade's change of one workflow.
-pub(super) async fn change(
+/// The facade's change of one workflow (it keeps what the schedules were, so a resume restores
+/// them exactly).
+///
+/// # Errors
+/// The facade's.
+pub async fn change(
     client: &AtlanClient,
     target: &ScheduleTarget,
     action: ScheduleAction,

@@ -479,11 +479,20 @@ fn what_is_expected_of_a_workflow_is_checked_only_when_asked_and_a_breach_is_an_
     let succeeded = span("ok", at("2026-12-01T01:00:00Z"), 600, RunState::Succeeded);
     let going = span("going", at("2026-12-01T08:00:00Z"), 0, RunState::Running);
     manual.keep(succeeded.clone());
-    manual.keep(RunSpan::new("going", going.started, None, RunState::Running));
+    manual.keep(RunSpan::new(
+        "going",
+        going.started,
+        None,
+        RunState::Running,
+    ));
     manual.last_ended = Some(succeeded);
     let mut tenant = known_users();
     tenant.workflows = vec![manual];
-    assert_eq!(checks(&check(&tenant)), [], "nothing expected: nothing found");
+    assert_eq!(
+        checks(&check(&tenant)),
+        [],
+        "nothing expected: nothing found"
+    );
 
     tenant.levels = ServiceLevels::new(
         crate::expectations::Expectations::parse(Some("6h"), None, Some("2h"), None).unwrap(),
@@ -491,11 +500,21 @@ fn what_is_expected_of_a_workflow_is_checked_only_when_asked_and_a_breach_is_an_
     let findings = check(&tenant);
     assert_eq!(
         checks(&findings),
-        [("late", Some("manual-import")), ("stuck", Some("manual-import"))]
+        [
+            ("late", Some("manual-import")),
+            ("stuck", Some("manual-import"))
+        ]
     );
     assert!(findings.iter().all(|f| f.severity == Severity::Error));
     // Late since 01:10 + 6h; the stuck one is about the run going for 4h, with its explanation.
-    assert!(findings[0].detail.contains("since 2026-12-01T07:10:00Z"), "{}", findings[0].detail);
+    assert!(
+        findings[0].detail.contains("since 2026-12-01T07:10:00Z"),
+        "{}",
+        findings[0].detail
+    );
     assert_eq!(findings[1].run.as_deref(), Some("going"));
-    assert_eq!(findings[1].next.as_deref(), Some("atlanctl runs explain going"));
+    assert_eq!(
+        findings[1].next.as_deref(),
+        Some("atlanctl runs explain going")
+    );
 }

@@ -247,9 +247,9 @@ impl RunBook {
 
     /// The workflows tracked, each with its package if known.
     pub fn tracked(&self) -> impl Iterator<Item = (Api, &str, Option<&str>)> {
-        self.workflows.iter().map(|((api, workflow), tracked)| {
-            (*api, workflow.as_str(), tracked.package.as_deref())
-        })
+        self.workflows
+            .iter()
+            .map(|((api, workflow), tracked)| (*api, workflow.as_str(), tracked.package.as_deref()))
     }
 
     /// How many workflows are tracked.

@@ -203,11 +203,18 @@ mod tests {
         assert!(again.is_empty(), "{again:?}");
         // A restart with what was saved.
         let mut restarted = OpenBreaches::from_saved(open.saved());
-        assert!(restarted.update(&[level(vec![late("2026-12-07T08:00:00Z")])], now).is_empty());
+        assert!(
+            restarted
+                .update(&[level(vec![late("2026-12-07T08:00:00Z")])], now)
+                .is_empty()
+        );
         let cleared = restarted.update(&[level(Vec::new())], now);
         assert_eq!(cleared.len(), 1);
         assert_eq!(cleared[0].kind(), "cleared");
-        assert_eq!(cleared[0].key(), "cleared:late:apps:nightly:2026-12-07T06:00:00Z");
+        assert_eq!(
+            cleared[0].key(),
+            "cleared:late:apps:nightly:2026-12-07T06:00:00Z"
+        );
         assert!(restarted.saved().is_empty());
     }
 }

@@ -338,6 +338,21 @@ impl Watcher {
         }
     }
 
+    /// The next due time of `workflow`'s schedules after `now` (those not suspended that read).
+    pub fn next_due(&self, api: Api, workflow: &str, now: Timestamp) -> Option<Timestamp> {
+        self.schedules
+            .iter()
+            .filter(|facts| facts.api == api && facts.workflow == workflow)
+            .flat_map(|facts| &facts.schedules)
+            .filter(|schedule| !schedule.suspended)
+            .filter_map(|schedule| {
+                atlan_workflows::model::CronSchedule::parse(&schedule.cron, &schedule.timezone)
+                    .ok()?
+                    .next_after(now)
+            })
+            .min()
+    }
+
     /// What is expected of each workflow.
     pub fn service_levels(&self) -> &ServiceLevels {
         &self.config.levels
@@ -362,10 +377,10 @@ impl Watcher {
             .map(|((api, workflow), package)| {
                 let runs = self.book.run_spans(api, workflow);
                 let schedules = schedules.get(&(api, workflow)).copied().unwrap_or_default();
-                let assessment =
-                    self.config
-                        .levels
-                        .assess(api, workflow, &runs, schedules, since, now);
+                let assessment = self
+                    .config
+                    .levels
+                    .assess(api, workflow, &runs, schedules, since, now);
                 WorkflowLevel {
                     api,
                     workflow: workflow.to_owned(),

@@ -39,9 +39,12 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
     let mut metrics = Metrics::new(args.poll.max_workflows, Arc::clone(&published));
     env.printer.line(&format!("listening on http://{addr}"))?;
     let server = tokio::spawn(http::serve(listener, published));
-    let mut polling = Polling::new(&args.poll, client.clone(), jiff::Timestamp::now(), |config| {
-        config.levels(levels)
-    });
+    let mut polling = Polling::new(
+        &args.poll,
+        client.clone(),
+        jiff::Timestamp::now(),
+        |config| config.levels(levels),
+    );
     let polls = async {
         loop {
             let now = jiff::Timestamp::now();

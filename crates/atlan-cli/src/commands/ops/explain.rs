@@ -38,7 +38,7 @@ pub(crate) async fn explain(
 }
 
 /// The report's lines.
-fn report(explained: &Explanation) -> Vec<String> {
+pub(crate) fn report(explained: &Explanation) -> Vec<String> {
     let mut lines = vec![
         format!("run        {} ({})", explained.run, explained.api.as_str()),
         format!(

@@ -9,7 +9,7 @@ mod stats;
 mod suspend;
 
 pub(crate) use doctor::doctor;
-pub(crate) use explain::explain;
+pub(crate) use explain::{explain, report as explanation_lines};
 pub(crate) use rerun::rerun;
 pub(crate) use stats::stats;
 pub(crate) use suspend::suspend;

@@ -113,7 +113,8 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
     let delivery = tokio::spawn(deliver(Arc::clone(&shared), webhooks));
     let polls = async {
         loop {
-            if let Err(error) = poll_and_queue(&shared, &mut polling, &mut policies, &watching).await
+            if let Err(error) =
+                poll_and_queue(&shared, &mut polling, &mut policies, &watching).await
             {
                 say(&format!(
                     "{error}; next poll in {}",

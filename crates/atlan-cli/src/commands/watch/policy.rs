@@ -149,7 +149,8 @@ impl Policies {
         let what = describe(decision);
         let (outcome, detail) = match &self.journal {
             Some(journal) => {
-                let acted = acting::act(client, journal, subject, decision, &Timestamp::now).await?;
+                let acted =
+                    acting::act(client, journal, subject, decision, &Timestamp::now).await?;
                 let mut detail = format!("{what}: {}", acted.outcome.as_str());
                 if let Some(reason) = &acted.reason {
                     detail.push_str(&format!(" ({reason})"));
@@ -193,7 +194,10 @@ fn describe(decision: &Decision) -> String {
             run,
             cause,
             attempt,
-        } => format!("re-run it: {run} failed ({}), re-run {attempt} of this streak", cause.as_str()),
+        } => format!(
+            "re-run it: {run} failed ({}), re-run {attempt} of this streak",
+            cause.as_str()
+        ),
         _ => "act".to_owned(),
     }
 }
