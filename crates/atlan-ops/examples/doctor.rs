@@ -14,7 +14,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let connection = common::connect().await?;
     let now = jiff::Timestamp::now();
     let window = Window::parse(atlan_ops::DEFAULT_SINCE, None, now)?;
-    let report = atlan_ops::doctor::run(&connection.client, ApiChoice::All, &window, now).await?;
+    let report = atlan_ops::doctor::run(
+        &connection.client,
+        ApiChoice::All,
+        &window,
+        now,
+        &Default::default(),
+    )
+    .await?;
     for finding in report.findings.iter().take(20) {
         println!(
             "{:?} {} {}: {}",

@@ -31,6 +31,16 @@ pub struct Policy {
     pub retry: Option<Retry>,
 }
 
+impl Policy {
+    /// Suspend after `suspend_after` failures in a row, re-run as `retry` says.
+    pub fn new(suspend_after: Option<u32>, retry: Option<Retry>) -> Self {
+        Self {
+            suspend_after,
+            retry,
+        }
+    }
+}
+
 /// What was done already for the workflow (from the journal of the watch that acts).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -201,6 +211,26 @@ mod tests {
             decide(&policy(None, 2), &going, infra, &Done::default()),
             None
         );
+    }
+
+    #[test]
+    fn a_policy_file_reads_its_causes_and_refuses_a_zero_suspend_after() {
+        use crate::as_code::document::{PolicySpec, RetrySpec};
+        let spec = PolicySpec {
+            suspend_after: Some(5),
+            retry: Some(RetrySpec {
+                causes: vec!["infrastructure".into(), "deadline".into()],
+                max: 2,
+            }),
+        };
+        let read = spec.read().unwrap();
+        assert_eq!(read.suspend_after, Some(5));
+        assert_eq!(read.retry.unwrap().causes.len(), 2);
+        let zero = PolicySpec {
+            suspend_after: Some(0),
+            retry: None,
+        };
+        assert!(zero.read().unwrap_err().contains("at least 1"));
     }
 
     #[test]

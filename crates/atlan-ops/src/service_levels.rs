@@ -154,12 +154,14 @@ mod tests {
     }
 
     fn planned(slug: &str, expectations: ExpectationsSpec, suspend_after: u32) -> Planned {
-        let mut spec = AppSpec::default();
-        spec.expectations = Some(expectations);
-        spec.policy = Some(PolicySpec {
-            suspend_after: Some(suspend_after),
-            retry: None,
-        });
+        let spec = AppSpec {
+            expectations: Some(expectations),
+            policy: Some(PolicySpec {
+                suspend_after: Some(suspend_after),
+                retry: None,
+            }),
+            ..AppSpec::default()
+        };
         Planned {
             workflow: "Nightly".into(),
             api: Api::Apps,

@@ -260,10 +260,10 @@ impl PolicySpec {
                 })
             }
         };
-        let mut policy = crate::policies::Policy::default();
-        policy.suspend_after = self.suspend_after;
-        policy.retry = retry;
-        Ok(policy)
+        Ok(crate::policies::Policy {
+            suspend_after: self.suspend_after,
+            retry,
+        })
     }
 }
 

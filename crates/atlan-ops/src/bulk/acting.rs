@@ -59,8 +59,7 @@ pub fn done(
 ) -> Done {
     let touched = |key: &str| !matches!(journal.progress(api, key), Progress::Untouched);
     let finished = |key: &str| matches!(journal.progress(api, key), Progress::Done { .. });
-    let mut done = Done::default();
-    done.retried = runs
+    let retried = runs
         .iter()
         .filter(|run| run.status.is_failure() && finished(&format!("retry:{}", run.run)))
         .map(|run| run.run.clone())
@@ -69,9 +68,11 @@ pub fn done(
         .iter()
         .filter(|run| run.status.is_ended())
         .max_by_key(|run| run.started);
-    done.suspended =
-        suspended || latest.is_some_and(|run| touched(&format!("suspend:{workflow}:{}", run.run)));
-    done
+    Done {
+        retried,
+        suspended: suspended
+            || latest.is_some_and(|run| touched(&format!("suspend:{workflow}:{}", run.run))),
+    }
 }
 
 /// The workflow a decision is about.

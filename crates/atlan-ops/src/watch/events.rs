@@ -6,7 +6,6 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::levels::Breached;
 use crate::view::{Api, RunState};
 
 /// One event. Its JSON has `event` (`run_failed`, `recovered`, `schedule_missed`, `late`,
@@ -183,6 +182,65 @@ impl Event {
             Self::Late(breach) | Self::Overdue(breach) | Self::Stuck(breach) => Some(breach.since),
             Self::Cleared { at, .. } => Some(*at),
             Self::Policy { .. } => None,
+        }
+    }
+}
+
+/// An expectation a workflow does not meet: what `late`, `overdue`, `stuck` and `cleared`
+/// events carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Breached {
+    /// Its API.
+    pub api: Api,
+    /// The workflow.
+    pub workflow: String,
+    /// Its package or app.
+    pub package: Option<String>,
+    /// The expectation: `freshness`, `deadline`, `max_duration` or `max_pending`.
+    pub expectation: String,
+    /// The run it is about (a stuck one).
+    pub run: Option<String>,
+    /// Since when it has not been met.
+    pub since: Timestamp,
+    /// What was found, in a sentence.
+    pub detail: String,
+}
+
+impl Breached {
+    /// `late`, `overdue` or `stuck`.
+    pub fn kind(&self) -> &'static str {
+        match self.expectation.as_str() {
+            "freshness" => "late",
+            "deadline" => "overdue",
+            _ => "stuck",
+        }
+    }
+
+    /// What it is about, the same from one poll to the next while it is open: the workflow and
+    /// expectation (and the run, for a stuck one).
+    pub(super) fn identity(&self) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            self.api.as_str(),
+            self.workflow,
+            self.expectation,
+            self.run.as_deref().unwrap_or("")
+        )
+    }
+
+    /// The dedupe key of the event that opens it: `late:apps:WORKFLOW:SINCE`,
+    /// `overdue:legacy:WORKFLOW:DEADLINE`, `stuck:apps:RUN:max_duration`.
+    pub fn key(&self) -> String {
+        match &self.run {
+            Some(run) => format!("stuck:{}:{run}:{}", self.api.as_str(), self.expectation),
+            None => format!(
+                "{}:{}:{}:{}",
+                self.kind(),
+                self.api.as_str(),
+                self.workflow,
+                self.since
+            ),
         }
     }
 }

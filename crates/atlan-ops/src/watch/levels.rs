@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
-use super::events::Event;
+use super::events::{Breached, Event};
 use crate::expectations::Breach;
 use crate::view::Api;
 
@@ -32,74 +31,16 @@ pub struct WorkflowLevel {
     pub oldest_active: Option<Timestamp>,
 }
 
-/// An expectation a workflow does not meet: what `late`, `overdue`, `stuck` and `cleared`
-/// events carry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Breached {
-    /// Its API.
-    pub api: Api,
-    /// The workflow.
-    pub workflow: String,
-    /// Its package or app.
-    pub package: Option<String>,
-    /// The expectation: `freshness`, `deadline`, `max_duration` or `max_pending`.
-    pub expectation: String,
-    /// The run it is about (a stuck one).
-    pub run: Option<String>,
-    /// Since when it has not been met.
-    pub since: Timestamp,
-    /// What was found, in a sentence.
-    pub detail: String,
-}
-
-impl Breached {
-    /// `late`, `overdue` or `stuck`.
-    pub fn kind(&self) -> &'static str {
-        match self.expectation.as_str() {
-            "freshness" => "late",
-            "deadline" => "overdue",
-            _ => "stuck",
-        }
-    }
-
-    /// What it is about, the same from one poll to the next while it is open: the workflow and
-    /// expectation (and the run, for a stuck one).
-    fn identity(&self) -> String {
-        format!(
-            "{}:{}:{}:{}",
-            self.api.as_str(),
-            self.workflow,
-            self.expectation,
-            self.run.as_deref().unwrap_or("")
-        )
-    }
-
-    /// The dedupe key of the event that opens it: `late:apps:WORKFLOW:SINCE`,
-    /// `overdue:legacy:WORKFLOW:DEADLINE`, `stuck:apps:RUN:max_duration`.
-    pub fn key(&self) -> String {
-        match &self.run {
-            Some(run) => format!("stuck:{}:{run}:{}", self.api.as_str(), self.expectation),
-            None => format!(
-                "{}:{}:{}:{}",
-                self.kind(),
-                self.api.as_str(),
-                self.workflow,
-                self.since
-            ),
-        }
-    }
-
-    fn of(level: &WorkflowLevel, breach: &Breach) -> Self {
-        Self {
-            api: level.api,
-            workflow: level.workflow.clone(),
-            package: level.package.clone(),
-            expectation: breach.expectation.to_owned(),
-            run: breach.run.clone(),
-            since: breach.since,
-            detail: breach.detail.clone(),
-        }
+/// The breach `breach` of `level`'s workflow, as events carry it.
+fn breached(level: &WorkflowLevel, breach: &Breach) -> Breached {
+    Breached {
+        api: level.api,
+        workflow: level.workflow.clone(),
+        package: level.package.clone(),
+        expectation: breach.expectation.to_owned(),
+        run: breach.run.clone(),
+        since: breach.since,
+        detail: breach.detail.clone(),
     }
 }
 
@@ -136,7 +77,7 @@ impl OpenBreaches {
         let mut current: BTreeMap<String, Breached> = BTreeMap::new();
         for level in levels {
             for breach in &level.breaches {
-                let breached = Breached::of(level, breach);
+                let breached = breached(level, breach);
                 if current.len() < MAX_OPEN {
                     current.insert(breached.identity(), breached);
                 }

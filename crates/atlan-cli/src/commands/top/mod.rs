@@ -55,11 +55,13 @@ pub(crate) async fn run(args: TopArgs, env: &mut Env) -> Result<(), CliError> {
             .poll(now)
             .await
             .map_err(|error| CliError::Usage(format!("poll failed: {error}")))?;
-        let mut screen = Screen::default();
-        screen.rows = fleet_of(&polling, now);
-        screen.now = Some(now);
-        screen.status = format!("polled {}", now.strftime("%H:%M:%S"));
-        screen.selected = usize::MAX;
+        let screen = Screen {
+            rows: fleet_of(&polling, now),
+            now: Some(now),
+            status: format!("polled {}", now.strftime("%H:%M:%S")),
+            selected: usize::MAX,
+            ..Screen::default()
+        };
         for line in frame_lines(&screen, width()) {
             env.printer.line(&line)?;
         }
@@ -116,8 +118,10 @@ async fn live(polling: Polling, client: AtlanClient) -> Result<(), CliError> {
     read_keys(sender.clone());
     let _restore = Restore::enter()?;
     let mut terminal = Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
-    let mut screen = Screen::default();
-    screen.status = "reading the tenant…".into();
+    let mut screen = Screen {
+        status: "reading the tenant…".into(),
+        ..Screen::default()
+    };
     loop {
         terminal.draw(|frame| view::render(frame, &screen))?;
         let Some(update) = updates.recv().await else {
