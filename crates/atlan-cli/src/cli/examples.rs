@@ -317,6 +317,15 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "atlanctl watch --notify https://hooks.slack.com/services/T000/B000/XXXX",
             "atlanctl watch --once --notify https://hooks.example.com/atlan",
+            "atlanctl watch --notify https://hooks.example.com/atlan --desired workflows --act",
+        ],
+    ),
+    (
+        "top",
+        &[
+            "atlanctl top",
+            "atlanctl top --desired workflows --freshness 1d",
+            "atlanctl top --once --api apps",
         ],
     ),
     (

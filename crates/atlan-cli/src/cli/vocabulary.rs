@@ -61,6 +61,11 @@ mod tests {
         ("var-file", Some("prod.vars"), None),
         ("prune", None, None),
         ("desired", Some("workflows/"), None),
+        // Service levels: what every workflow is expected to meet, and acting on the policies.
+        ("freshness", Some("1d"), Some("soon")),
+        ("max-duration", Some("3x p95"), Some("1000x p95")),
+        ("max-pending", Some("30m"), Some("-1h")),
+        ("act", None, None),
         ("app", Some("snowflake-crawler"), None),
         ("state", Some("s.json"), None),
         ("password-stdin", None, None),

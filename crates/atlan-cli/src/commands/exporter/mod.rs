@@ -33,12 +33,13 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
         Some(desired) => Some((desired.documents()?, desired.prune)),
         None => None,
     };
-    let (levels, _) = super::levels::service_levels(&args.desired, &args.expect, env).await?;
     let client = env.client().await?;
     let published = Arc::new(Published::default());
     let mut metrics = Metrics::new(args.poll.max_workflows, Arc::clone(&published));
     env.printer.line(&format!("listening on http://{addr}"))?;
-    let server = tokio::spawn(http::serve(listener, published));
+    let server = tokio::spawn(http::serve(listener, Arc::clone(&published)));
+    // Which workflow each file's expectations are for: one read of the tenant, once listening.
+    let (levels, _) = super::levels::service_levels(&args.desired, &args.expect, env).await?;
     let mut polling = Polling::new(
         &args.poll,
         client.clone(),
