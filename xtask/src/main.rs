@@ -185,6 +185,7 @@ fn bench(quick: bool) -> Result<(), String> {
         ("atlan-ops", "bulk"),
         ("atlan-cli", "cli"),
         ("atlan-cli", "as_code"),
+        ("atlan-cli", "top"),
     ];
     if quick {
         benches.clear();

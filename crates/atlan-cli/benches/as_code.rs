@@ -28,8 +28,6 @@ use support::{ATLAN, KEY, Server};
 const WORKFLOWS: usize = 1_000;
 /// Changes applied.
 const CHANGES: usize = 200;
-/// The most requests a fault counts.
-const COUNTED: u64 = 100_000_000;
 
 fn main() -> ExitCode {
     if !std::env::args().any(|argument| argument == "--bench") {
@@ -153,8 +151,6 @@ trait Counted {
     fn run(&self, args: &[&str]) -> Output;
     fn ok(&self, args: &[&str]);
     fn counted(&self, args: &[&str]) -> (Duration, u64);
-    fn latency(&self, ms: u64);
-    fn remaining(&self) -> u64;
 }
 
 impl Counted for Server {
@@ -182,19 +178,5 @@ impl Counted for Server {
         let started = Instant::now();
         self.ok(args);
         (started.elapsed(), before - self.remaining())
-    }
-
-    /// Adds `ms` to every answer, counting them.
-    fn latency(&self, ms: u64) {
-        self.fault(&format!(
-            r#"{{"route": "*", "action": {{"kind": "latency", "ms": {ms}}}, "count": {COUNTED}}}"#
-        ));
-    }
-
-    /// How many more answers the latency fault applies to.
-    fn remaining(&self) -> u64 {
-        let (_, answer) = self.faults("GET", None);
-        let faults: serde_json::Value = serde_json::from_str(&answer).unwrap();
-        faults["faults"][0]["count"].as_u64().unwrap()
     }
 }

@@ -16,7 +16,7 @@ use std::process::Stdio;
 
 use atlan_sandbox::{FaultRule, SandboxHandle};
 use common::hook::Hook;
-use common::live::{eventually, live_sandbox, rerun};
+use common::live::{eventually, facade, live_sandbox, rerun};
 use common::terminal;
 use common::*;
 
@@ -319,4 +319,152 @@ async fn top_draws_on_a_terminal_filters_and_quits_and_says_when_it_is_too_small
     small.type_keys("q");
     let (code, _) = small.finish().await;
     assert_eq!(code, 0);
+}
+
+#[tokio::test]
+async fn top_keeps_its_last_data_and_says_so_when_the_tenant_goes_away() {
+    let sandbox = live_sandbox().await;
+    let terminal = terminal::Terminal::start(&sandbox, &["top", "--interval", "200ms"]);
+    terminal.wait_to_show("67 workflows", 24, 100).await;
+    sandbox.faults().add(FaultRule::status("*", 400)).unwrap();
+    let shown = terminal
+        .wait_to_show("the tenant does not answer", 24, 100)
+        .await;
+    assert!(
+        shown.contains("67 workflows"),
+        "the last data stays: {shown}"
+    );
+    terminal.type_keys("q");
+    let (code, _) = terminal.finish().await;
+    assert_eq!(code, 0);
+}
+
+#[tokio::test]
+async fn a_deadline_passed_on_a_day_the_schedule_ran_is_overdue_from_that_days_deadline() {
+    let (_clock, sandbox) = sandbox().await;
+    let dir = dir("deadline");
+    let files = dir.join("files");
+    atlan(
+        &sandbox,
+        &[
+            "export",
+            "--api",
+            "legacy",
+            "--workflow",
+            CRAWLER,
+            "--dir",
+            arg(&files),
+        ],
+    )
+    .await
+    .ok();
+    let file = files.join(format!("legacy-{CRAWLER}.yaml"));
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    // The crawler is due at 15:37 in New York (19:37 UTC in June): no run of it ends in a minute.
+    text.push_str("  expectations: {deadline: 15:38 America/New_York}\n");
+    std::fs::write(&file, text).unwrap();
+    let doctor = |now: &'static str| {
+        let line = format!("-o json doctor --now {now} --desired {}", files.display());
+        let sandbox = &sandbox;
+        async move { atlan_line(sandbox, &line).await.json_lines() }
+    };
+    let overdue = |findings: Vec<serde_json::Value>| -> Vec<String> {
+        findings
+            .into_iter()
+            .filter(|f| f["check"] == "overdue")
+            .map(|f| f["detail"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Before today's deadline: yesterday's is the one that counts.
+    let before = overdue(doctor("2026-06-15T12:00:00Z").await);
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert!(
+        before[0].contains("since 2026-06-14T19:38:00Z"),
+        "{before:?}"
+    );
+    // The clock past today's deadline: today's.
+    let after = overdue(doctor("2026-06-15T19:39:00Z").await);
+    assert!(after[0].contains("since 2026-06-15T19:38:00Z"), "{after:?}");
+    assert!(
+        after[0].contains("not succeeded by 15:38 America/New_York"),
+        "{after:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_streak_of_failures_suspends_the_schedule_once_and_resume_restores_it() {
+    let sandbox = live_sandbox().await;
+    let (hook, url) = Hook::start(0).await;
+    let dir = dir("suspend");
+    let files = dir.join("files");
+    atlan(
+        &sandbox,
+        &[
+            "export",
+            "--api",
+            "legacy",
+            "--workflow",
+            CRAWLER,
+            "--dir",
+            arg(&files),
+        ],
+    )
+    .await
+    .ok();
+    let file = files.join(format!("legacy-{CRAWLER}.yaml"));
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("  policy: {suspend_after: 2}\n");
+    std::fs::write(&file, text).unwrap();
+    sandbox
+        .faults()
+        .add(FaultRule::fail_runs(CRAWLER, "pod deleted").times(2))
+        .unwrap();
+    let facade = facade(&sandbox);
+    for _ in 0..2 {
+        facade.workflows().rerun(CRAWLER).await.unwrap();
+    }
+    let out = act(&sandbox, &url, &dir, &files).output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = hook
+        .keys()
+        .into_iter()
+        .find(|key| key.starts_with(&format!("policy:suspend:{CRAWLER}:")))
+        .unwrap_or_else(|| panic!("{:?}", hook.keys()));
+    let listed = atlan_line(&sandbox, "schedules list --api legacy -o json").await;
+    let crawler = listed
+        .json_lines()
+        .into_iter()
+        .find(|row| row["workflow"] == CRAWLER)
+        .unwrap();
+    assert_eq!(crawler["suspended"], true, "{crawler}");
+    // Again: nothing more (it is suspended, and the journal has it).
+    act(&sandbox, &url, &dir, &files).output().await.unwrap();
+    assert_eq!(
+        hook.keys()
+            .iter()
+            .filter(|k| k.starts_with("policy:suspend"))
+            .count(),
+        1,
+        "{key} {:?}",
+        hook.keys()
+    );
+    // `schedules resume` restores exactly what was there.
+    atlan_line(&sandbox, &format!("schedules resume {CRAWLER}"))
+        .await
+        .ok();
+    let listed = atlan_line(&sandbox, "schedules list --api legacy -o json").await;
+    let resumed = listed
+        .json_lines()
+        .into_iter()
+        .find(|row| row["workflow"] == CRAWLER)
+        .unwrap();
+    assert_eq!(resumed["suspended"], false, "{resumed}");
+    assert_eq!(
+        (&resumed["cron"], &resumed["timezone"]),
+        (&crawler["cron"], &crawler["timezone"])
+    );
 }

@@ -42,6 +42,25 @@ pub struct FleetRow {
 }
 
 impl FleetRow {
+    /// `workflow` of `api`, with nothing known of it yet.
+    pub fn new(api: Api, workflow: impl Into<String>) -> Self {
+        Self {
+            api,
+            workflow: workflow.into(),
+            package: None,
+            latest_run: None,
+            status: None,
+            started: None,
+            failure_streak: 0,
+            success_rate: None,
+            p95_s: None,
+            next_due: None,
+            expected: false,
+            breaches: Vec::new(),
+            suspended: false,
+        }
+    }
+
     /// How bad it is, for sorting: breached, then failing (longest streak first), then active,
     /// then the rest.
     fn badness(&self) -> (usize, u64, u8) {
@@ -84,7 +103,7 @@ pub fn rows(watcher: &Watcher, figures: &Figures, now: Timestamp) -> Vec<FleetRo
                 .book()
                 .run_spans(level.api, &level.workflow)
                 .into_iter()
-                .max_by_key(|run| run.started);
+                .max_by(|a, b| (a.started, &a.run).cmp(&(b.started, &b.run)));
             FleetRow {
                 api: level.api,
                 workflow: level.workflow.clone(),
@@ -122,21 +141,14 @@ mod tests {
     use super::*;
 
     fn row(workflow: &str, status: RunState, streak: u64, breaches: Vec<&'static str>) -> FleetRow {
-        FleetRow {
-            api: Api::Apps,
-            workflow: workflow.into(),
-            package: Some("snowflake-crawler".into()),
-            latest_run: Some(format!("{workflow}-1")),
-            status: Some(status),
-            started: None,
-            failure_streak: streak,
-            success_rate: None,
-            p95_s: None,
-            next_due: None,
-            expected: !breaches.is_empty(),
-            breaches,
-            suspended: false,
-        }
+        let mut row = FleetRow::new(Api::Apps, workflow);
+        row.package = Some("snowflake-crawler".into());
+        row.latest_run = Some(format!("{workflow}-1"));
+        row.status = Some(status);
+        row.failure_streak = streak;
+        row.expected = !breaches.is_empty();
+        row.breaches = breaches;
+        row
     }
 
     #[test]

@@ -117,14 +117,23 @@ pub fn decide(
     })
 }
 
-/// The current failure streak, latest first: the ended runs since the latest success; `None`
-/// while a run is active (nothing is decided then).
+/// The latest ended run: the newest by start, runs started in the same second ordered by name.
+pub fn latest_ended(runs: &[RunSpan]) -> Option<&RunSpan> {
+    runs.iter()
+        .filter(|run| run.status.is_ended())
+        .max_by(|a, b| (a.started, &a.run).cmp(&(b.started, &b.run)))
+}
+
+/// The current failure streak, latest first (as [`latest_ended`] orders runs): the ended runs
+/// since the latest success; `None` while a run is active (nothing is decided then).
 fn streak(runs: &[RunSpan]) -> Option<Vec<&RunSpan>> {
     if runs.iter().any(|run| run.status.is_active()) {
         return None;
     }
     let mut ended: Vec<&RunSpan> = runs.iter().filter(|run| run.status.is_ended()).collect();
-    ended.sort_by_key(|run| std::cmp::Reverse(run.started));
+    // Newest first; runs started in the same second in a fixed order (by name), so that the
+    // latest is the same run at every poll.
+    ended.sort_by(|a, b| (b.started, &b.run).cmp(&(a.started, &a.run)));
     Some(
         ended
             .into_iter()

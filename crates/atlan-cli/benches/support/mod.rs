@@ -39,6 +39,27 @@ impl Server {
     }
 }
 
+/// The most answers a counting fault applies to.
+#[allow(dead_code, reason = "each bench includes this module; not every one counts")]
+const COUNTED: u64 = 100_000_000;
+
+#[allow(dead_code, reason = "each bench includes this module; not every one counts")]
+impl Server {
+    /// Adds `ms` to every answer, counting them.
+    pub(crate) fn latency(&self, ms: u64) {
+        self.fault(&format!(
+            r#"{{"route": "*", "action": {{"kind": "latency", "ms": {ms}}}, "count": {COUNTED}}}"#
+        ));
+    }
+
+    /// How many more answers the latency fault applies to.
+    pub(crate) fn remaining(&self) -> u64 {
+        let (_, answer) = self.faults("GET", None);
+        let faults: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        faults["faults"][0]["count"].as_u64().unwrap()
+    }
+}
+
 /// A panic in a bench must not leave the server running.
 impl Drop for Server {
     fn drop(&mut self) {

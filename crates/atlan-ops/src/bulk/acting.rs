@@ -64,10 +64,7 @@ pub fn done(
         .filter(|run| run.status.is_failure() && finished(&format!("retry:{}", run.run)))
         .map(|run| run.run.clone())
         .collect();
-    let latest = runs
-        .iter()
-        .filter(|run| run.status.is_ended())
-        .max_by_key(|run| run.started);
+    let latest = crate::policies::latest_ended(runs);
     Done {
         retried,
         suspended: suspended

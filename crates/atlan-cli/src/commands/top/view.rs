@@ -358,3 +358,125 @@ fn render_popup(frame: &mut Frame<'_>, area: Rect, popup: &Popup) {
         at,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::KeyEvent;
+
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn row(workflow: &str, status: atlan_ops::RunState, breaches: Vec<&'static str>) -> FleetRow {
+        let mut row = FleetRow::new(Api::Apps, workflow);
+        row.status = Some(status);
+        row.latest_run = Some(format!("{workflow}-r1"));
+        row.started = Some(at("2026-12-07T10:00:00Z"));
+        row.failure_streak = u64::from(status.is_failure());
+        row.success_rate = Some(0.5);
+        row.p95_s = Some(1_800);
+        row.next_due = Some(at("2026-12-07T14:00:00Z"));
+        row.expected = true;
+        row.breaches = breaches;
+        row
+    }
+
+    fn screen() -> Screen {
+        Screen {
+            rows: vec![
+                row("prod-snowflake", atlan_ops::RunState::Failed, vec!["late"]),
+                row("bq-prod-crawl", atlan_ops::RunState::Succeeded, vec![]),
+            ],
+            now: Some(at("2026-12-07T12:00:00Z")),
+            status: "polled 12:00:00".into(),
+            ..Screen::default()
+        }
+    }
+
+    fn lines(screen: &Screen, width: u16, height: u16) -> Vec<String> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| render(frame, screen)).unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer.cell((x, y)).map_or(" ", |cell| cell.symbol()))
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_frame_shows_the_fleet_with_its_expectations_and_the_keys() {
+        let shown = lines(&screen(), 100, 6);
+        assert_eq!(
+            shown[0],
+            "atlanctl top: 2 workflows, 1 failing, 1 breaching an expectation"
+        );
+        assert!(shown[1].starts_with("API    WORKFLOW"), "{shown:?}");
+        assert!(shown[1].ends_with("EXPECTATIONS"), "{shown:?}");
+        assert!(
+            shown[2].starts_with("apps   prod-snowflake")
+                && shown[2].contains("Failed     2h    1      50%     30m   in 2h      late"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[3].contains("Succeeded") && shown[3].ends_with("met"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[5].starts_with("polled 12:00:00 · / filter"),
+            "{shown:?}"
+        );
+        let small = lines(&screen(), 50, 5);
+        assert_eq!(small[0], "terminal too small for top (50x5): at least 60x6");
+    }
+
+    #[test]
+    fn keys_filter_confirm_and_quit() {
+        let mut screen = screen();
+        screen.key(key(KeyCode::Char('/')));
+        for c in "bq".chars() {
+            screen.key(key(KeyCode::Char(c)));
+        }
+        screen.key(key(KeyCode::Enter));
+        assert_eq!(screen.shown().len(), 1);
+        assert!(lines(&screen, 100, 6)[0].ends_with("1 match /bq"));
+        assert_eq!(
+            screen.key(key(KeyCode::Enter)),
+            Action::Explain(Api::Apps, "bq-prod-crawl-r1".into())
+        );
+        screen.key(key(KeyCode::Char('r')));
+        let asked = lines(&screen, 100, 8).join("\n");
+        assert!(asked.contains("Re-run bq-prod-crawl (apps)?"), "{asked}");
+        assert_eq!(
+            screen.key(key(KeyCode::Char('y'))),
+            Action::Do(Change::Rerun(Api::Apps, "bq-prod-crawl".into()))
+        );
+        screen.key(key(KeyCode::Char('s')));
+        assert_eq!(
+            screen.key(key(KeyCode::Char('n'))),
+            Action::None,
+            "no: nothing"
+        );
+        screen.rows[1].next_due = None;
+        screen.key(key(KeyCode::Char('s')));
+        assert!(
+            matches!(&screen.popup, Some(Popup::Text { lines, .. }) if lines[0].contains("no schedule"))
+        );
+        screen.key(key(KeyCode::Char('x')));
+        assert_eq!(screen.key(key(KeyCode::Char('q'))), Action::Quit);
+    }
+}

@@ -75,10 +75,7 @@ impl Policies {
             let Some(decision) = policies::decide(&policy, &runs, cause, &done) else {
                 continue;
             };
-            let latest = runs
-                .iter()
-                .filter(|run| run.status.is_ended())
-                .max_by_key(|run| run.started)
+            let latest = policies::latest_ended(&runs)
                 .map(|run| run.run.clone())
                 .unwrap_or_default();
             let mut subject = Subject::new(api, &workflow, &latest);
