@@ -27,26 +27,23 @@ fn dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Exports the crawler's file into `dir/files` and gives it `policy` (YAML of `spec.policy`).
-async fn crawler_file(sandbox: &SandboxHandle, dir: &Path, policy: &str) -> PathBuf {
+/// Exports `workflow`'s file into `dir/files` and adds `spec` (YAML lines of its `spec`, such as
+/// `policy: {...}`).
+async fn legacy_file(sandbox: &SandboxHandle, dir: &Path, workflow: &str, spec: &str) -> PathBuf {
     let files = dir.join("files");
-    atlan(
-        sandbox,
-        &[
-            "export",
-            "--api",
-            "legacy",
-            "--workflow",
-            CRAWLER,
-            "--dir",
-            arg(&files),
-        ],
-    )
-    .await
-    .ok();
-    let file = files.join(format!("legacy-{CRAWLER}.yaml"));
+    let args = [
+        "export",
+        "--api",
+        "legacy",
+        "--workflow",
+        workflow,
+        "--dir",
+        arg(&files),
+    ];
+    atlan(sandbox, &args).await.ok();
+    let file = files.join(format!("legacy-{workflow}.yaml"));
     let mut text = std::fs::read_to_string(&file).unwrap();
-    text.push_str(&format!("  policy: {policy}\n"));
+    text.push_str(&format!("  {spec}\n"));
     std::fs::write(&file, text).unwrap();
     files
 }
@@ -167,7 +164,13 @@ async fn a_policy_retries_a_failure_of_its_cause_once_and_says_what_it_would_do_
     let sandbox = live_sandbox().await;
     let (hook, url) = Hook::start(0).await;
     let dir = dir("retry");
-    let files = crawler_file(&sandbox, &dir, "{retry: {causes: [connectivity], max: 1}}").await;
+    let files = legacy_file(
+        &sandbox,
+        &dir,
+        CRAWLER,
+        "policy: {retry: {causes: [connectivity], max: 1}}",
+    )
+    .await;
     sandbox
         .faults()
         .add(FaultRule::fail_runs(CRAWLER, "connection refused").times(1))
@@ -216,12 +219,8 @@ async fn a_watch_killed_between_the_decision_and_the_submit_never_submits_again(
     let sandbox = live_sandbox().await;
     let (_hook, url) = Hook::start(0).await;
     let dir = dir("kill");
-    let files = crawler_file(
-        &sandbox,
-        &dir,
-        "{retry: {causes: [infrastructure], max: 3}}",
-    )
-    .await;
+    let policy = "policy: {retry: {causes: [infrastructure], max: 3}}";
+    let files = legacy_file(&sandbox, &dir, CRAWLER, policy).await;
     sandbox
         .faults()
         .add(FaultRule::fail_runs(CRAWLER, "pod deleted").times(1))
@@ -343,26 +342,9 @@ async fn top_keeps_its_last_data_and_says_so_when_the_tenant_goes_away() {
 async fn a_deadline_passed_on_a_day_the_schedule_ran_is_overdue_from_that_days_deadline() {
     let (_clock, sandbox) = sandbox().await;
     let dir = dir("deadline");
-    let files = dir.join("files");
-    atlan(
-        &sandbox,
-        &[
-            "export",
-            "--api",
-            "legacy",
-            "--workflow",
-            CRAWLER,
-            "--dir",
-            arg(&files),
-        ],
-    )
-    .await
-    .ok();
-    let file = files.join(format!("legacy-{CRAWLER}.yaml"));
-    let mut text = std::fs::read_to_string(&file).unwrap();
     // The crawler is due at 15:37 in New York (19:37 UTC in June): no run of it ends in a minute.
-    text.push_str("  expectations: {deadline: 15:38 America/New_York}\n");
-    std::fs::write(&file, text).unwrap();
+    let deadline = "expectations: {deadline: 15:38 America/New_York}";
+    let files = legacy_file(&sandbox, &dir, CRAWLER, deadline).await;
     let doctor = |now: &'static str| {
         let line = format!("-o json doctor --now {now} --desired {}", files.display());
         let sandbox = &sandbox;
@@ -396,25 +378,7 @@ async fn a_streak_of_failures_suspends_the_schedule_once_and_resume_restores_it(
     let sandbox = live_sandbox().await;
     let (hook, url) = Hook::start(0).await;
     let dir = dir("suspend");
-    let files = dir.join("files");
-    atlan(
-        &sandbox,
-        &[
-            "export",
-            "--api",
-            "legacy",
-            "--workflow",
-            CRAWLER,
-            "--dir",
-            arg(&files),
-        ],
-    )
-    .await
-    .ok();
-    let file = files.join(format!("legacy-{CRAWLER}.yaml"));
-    let mut text = std::fs::read_to_string(&file).unwrap();
-    text.push_str("  policy: {suspend_after: 2}\n");
-    std::fs::write(&file, text).unwrap();
+    let files = legacy_file(&sandbox, &dir, CRAWLER, "policy: {suspend_after: 2}").await;
     sandbox
         .faults()
         .add(FaultRule::fail_runs(CRAWLER, "pod deleted").times(2))

@@ -210,26 +210,22 @@ mod tests {
             ),
             RunSpan::new("going", at("2026-12-07T05:00:00Z"), None, RunState::Running),
         ];
-        let found = levels.assess(
-            Api::Legacy,
-            "wf",
-            &runs,
-            &[],
-            at("2026-12-01T00:00:00Z"),
-            at("2026-12-07T07:00:00Z"),
-        );
+        let assess = |levels: &ServiceLevels| {
+            levels.assess(
+                Api::Legacy,
+                "wf",
+                &runs,
+                &[],
+                at("2026-12-01T00:00:00Z"),
+                at("2026-12-07T07:00:00Z"),
+            )
+        };
+        let found = assess(&levels);
         assert_eq!(found.last_success, Some(at("2026-12-07T00:30:00Z")));
         assert_eq!(found.oldest_active, Some(at("2026-12-07T05:00:00Z")));
         assert_eq!(found.breaches.len(), 1);
         assert_eq!(found.breaches[0].kind, "late");
-        let none = ServiceLevels::default().assess(
-            Api::Legacy,
-            "wf",
-            &runs,
-            &[],
-            at("2026-12-01T00:00:00Z"),
-            at("2026-12-07T07:00:00Z"),
-        );
+        let none = assess(&ServiceLevels::default());
         assert!(none.breaches.is_empty());
         assert_eq!(
             none.oldest_active, found.oldest_active,

@@ -40,10 +40,16 @@ impl Server {
 }
 
 /// The most answers a counting fault applies to.
-#[allow(dead_code, reason = "each bench includes this module; not every one counts")]
+#[allow(
+    dead_code,
+    reason = "each bench includes this module; not every one counts"
+)]
 const COUNTED: u64 = 100_000_000;
 
-#[allow(dead_code, reason = "each bench includes this module; not every one counts")]
+#[allow(
+    dead_code,
+    reason = "each bench includes this module; not every one counts"
+)]
 impl Server {
     /// Adds `ms` to every answer, counting them.
     pub(crate) fn latency(&self, ms: u64) {

@@ -227,6 +227,7 @@ pub(crate) enum Command {
     Watch(WatchArgs),
     /// A live full-screen view of the fleet over both APIs, worst first: `/` filters, Enter
     /// explains the latest run, `r` re-runs, `s` suspends or resumes (each confirmed), `q` quits.
+    #[command(mut_arg("interval", |interval| interval.default_value("5s")))]
     Top(TopArgs),
     /// Write the tenant's app workflows as files (one YAML document each), to keep in git.
     Export(ExportArgs),

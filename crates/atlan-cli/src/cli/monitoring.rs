@@ -89,22 +89,12 @@ pub(crate) struct WatchArgs {
     pub(crate) act: bool,
 }
 
-/// `atlanctl top`
+/// `atlanctl top` (its `--interval` defaults to 5s).
 #[derive(Debug, Args)]
 pub(crate) struct TopArgs {
-    /// How often to poll the tenant (at least 100ms); each poll reads only what changed.
-    #[arg(long, value_name = "D", default_value = "5s", value_parser = input::duration)]
-    pub(crate) interval: Duration,
-    /// Runs started within this span before now are counted (such as 7d or 48h).
-    #[arg(long, value_name = "D", default_value = "7d", value_parser = input::lookback)]
-    pub(crate) lookback: jiff::SignedDuration,
-    /// Which API's workflows.
-    #[arg(long, value_enum, default_value_t)]
-    pub(crate) api: ApiArg,
-    /// The most workflows shown.
-    #[arg(long, value_name = "N", default_value_t = atlan_ops::watch::DEFAULT_MAX_WORKFLOWS,
-          value_parser = max_workflows)]
-    pub(crate) max_workflows: usize,
+    /// What to poll, and how often.
+    #[command(flatten)]
+    pub(crate) poll: PollArgs,
     /// Print one frame (sized to the terminal, or 120 columns) and exit.
     #[arg(long)]
     pub(crate) once: bool,
@@ -114,20 +104,6 @@ pub(crate) struct TopArgs {
     /// What is expected of every workflow.
     #[command(flatten)]
     pub(crate) expect: super::ExpectArgs,
-}
-
-impl TopArgs {
-    /// The polling these say (a poll times out after a minute).
-    pub(crate) fn poll(&self) -> PollArgs {
-        PollArgs {
-            interval: self.interval,
-            lookback: self.lookback,
-            overlap: atlan_ops::watch::DEFAULT_OVERLAP,
-            api: self.api,
-            max_workflows: self.max_workflows,
-            poll_timeout: Duration::from_secs(60),
-        }
-    }
 }
 
 /// A `--max-workflows` value: 1 to 100,000.
