@@ -21,10 +21,7 @@ use common::terminal;
 use common::*;
 
 fn dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atlanctl-levels-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    fresh_dir("levels", name)
 }
 
 /// Exports `workflow`'s file into `dir/files` and adds `spec` (YAML lines of its `spec`, such as

@@ -26,9 +26,7 @@ use common::*;
 use serde_json::Value;
 
 fn state_file(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atlanctl-watch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir.join("state.json")
+    fresh_dir("watch", name).join("state.json")
 }
 
 /// `atlanctl watch` against `sandbox`, posting to `url`, running.

@@ -1,7 +1,20 @@
 //! What is expected of every workflow, for teams without workflow files: `--freshness`,
-//! `--max-duration`, `--max-pending` (a file's `spec.expectations` wins, field by field).
+//! `--max-duration`, `--max-pending` (a file's `spec.expectations` wins, field by field), and the
+//! files themselves (`--desired`).
 
 use clap::Args;
+
+/// What is expected of each workflow: its file's (`--desired`) over the defaults of the options.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct LevelArgs {
+    /// Workflow files: their expectations and policies (and, for `doctor` and `exporter`, the
+    /// drift from them).
+    #[command(flatten)]
+    pub(crate) desired: super::DesiredArgs,
+    /// What is expected of every workflow.
+    #[command(flatten)]
+    pub(crate) expect: ExpectArgs,
+}
 
 /// The default expectations of `doctor`, `watch`, `exporter` and `top`.
 #[derive(Debug, Clone, Args)]

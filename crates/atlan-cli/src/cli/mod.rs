@@ -30,7 +30,7 @@ pub(crate) use legacy::{
     CredentialInput, CredentialsCommand, FindArgs, MonitorArgs, RunsCommand, SchedulesCommand,
     SearchArgs, WorkflowsCommand,
 };
-pub(crate) use levels::ExpectArgs;
+pub(crate) use levels::LevelArgs;
 pub(crate) use migrate::{
     MigrateApplyArgs, MigrateCommand, MigratePlanArgs, MigrateSelect, MigrateVerifyArgs,
 };

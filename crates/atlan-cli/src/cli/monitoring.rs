@@ -46,12 +46,9 @@ pub(crate) struct ExporterArgs {
     /// What to poll, and how often.
     #[command(flatten)]
     pub(crate) poll: PollArgs,
-    /// Workflow files to export drift from and what they expect (read once, at start).
+    /// Workflow files, and what is expected of every workflow.
     #[command(flatten)]
-    pub(crate) desired: super::DesiredArgs,
-    /// What is expected of every workflow.
-    #[command(flatten)]
-    pub(crate) expect: super::ExpectArgs,
+    pub(crate) levels: super::LevelArgs,
 }
 
 /// `atlanctl watch`
@@ -77,12 +74,9 @@ pub(crate) struct WatchArgs {
     /// Poll once, send what is due (trying each webhook a few times), save the state and exit.
     #[arg(long)]
     pub(crate) once: bool,
-    /// Workflow files whose expectations and policies to follow (read once, at start).
+    /// Workflow files, and what is expected of every workflow.
     #[command(flatten)]
-    pub(crate) desired: super::DesiredArgs,
-    /// What is expected of every workflow.
-    #[command(flatten)]
-    pub(crate) expect: super::ExpectArgs,
+    pub(crate) levels: super::LevelArgs,
     /// Act on the files' policies (suspend after a failure streak, re-run a failure of a given
     /// cause), each journalled before it is done; without it the watch says what it would do.
     #[arg(long)]
@@ -98,12 +92,9 @@ pub(crate) struct TopArgs {
     /// Print one frame (sized to the terminal, or 120 columns) and exit.
     #[arg(long)]
     pub(crate) once: bool,
-    /// Workflow files whose expectations to show (read once, at start).
+    /// Workflow files, and what is expected of every workflow.
     #[command(flatten)]
-    pub(crate) desired: super::DesiredArgs,
-    /// What is expected of every workflow.
-    #[command(flatten)]
-    pub(crate) expect: super::ExpectArgs,
+    pub(crate) levels: super::LevelArgs,
 }
 
 /// A `--max-workflows` value: 1 to 100,000.

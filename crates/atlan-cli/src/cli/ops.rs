@@ -79,12 +79,9 @@ pub(crate) struct DoctorArgs {
     /// The window and API.
     #[command(flatten)]
     pub(crate) window: WindowArgs,
-    /// Workflow files to find drift from, and what they expect.
+    /// Workflow files, and what is expected of every workflow.
     #[command(flatten)]
-    pub(crate) desired: super::DesiredArgs,
-    /// What is expected of every workflow.
-    #[command(flatten)]
-    pub(crate) expect: super::ExpectArgs,
+    pub(crate) levels: super::LevelArgs,
 }
 
 /// `--order`.

@@ -195,6 +195,15 @@ pub fn scratch(name: &str, contents: &str) -> PathBuf {
     path
 }
 
+/// An empty directory of its own for test `name` of `suite` (made afresh, under the system's
+/// temporary directory).
+pub fn fresh_dir(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("atlanctl-{suite}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// The words of a command line as a shell splits it (`'0 2 * * *'` is one word).
 pub fn shell_words(line: &str) -> Vec<String> {
     shlex::split(line).unwrap_or_else(|| panic!("unbalanced quotes in `{line}`"))

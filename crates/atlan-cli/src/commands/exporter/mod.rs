@@ -29,7 +29,7 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
         })?;
     let addr = listener.local_addr()?;
     // The files of --desired are read once: a problem in one is an error before anything starts.
-    let desired = match super::as_code::Desired::of(&args.desired) {
+    let desired = match super::as_code::Desired::of(&args.levels.desired) {
         Some(desired) => Some((desired.documents()?, desired.prune)),
         None => None,
     };
@@ -39,7 +39,7 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
     env.printer.line(&format!("listening on http://{addr}"))?;
     let server = tokio::spawn(http::serve(listener, Arc::clone(&published)));
     // Which workflow each file's expectations are for: one read of the tenant, once listening.
-    let (levels, _) = super::levels::service_levels(&args.desired, &args.expect, env).await?;
+    let (levels, _) = super::levels::service_levels(&args.levels, env).await?;
     let mut polling = Polling::new(
         &args.poll,
         client.clone(),

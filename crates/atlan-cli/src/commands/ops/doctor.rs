@@ -17,12 +17,11 @@ pub(crate) async fn doctor(args: DoctorArgs, env: &mut Env) -> Result<(), CliErr
     let (window, now) = window(&args.window)?;
     let client = env.client().await?;
     let before = env.requests();
-    let (levels, planned) =
-        crate::commands::levels::service_levels(&args.desired, &args.expect, env).await?;
+    let (levels, planned) = crate::commands::levels::service_levels(&args.levels, env).await?;
     let api = ApiChoice::from(args.window.api);
     let report = atlan_ops::doctor::run(&client, api, &window, now, &levels).await?;
     let mut findings = report.findings.clone();
-    if let (Some(planned), Some(path)) = (planned, &args.desired.desired) {
+    if let (Some(planned), Some(path)) = (planned, &args.levels.desired.desired) {
         let path = path.display().to_string();
         findings.extend(atlan_ops::as_code::drift::findings(&planned, &path));
     }

@@ -44,7 +44,7 @@ enum Update {
 
 /// Runs `atlanctl top`.
 pub(crate) async fn run(args: TopArgs, env: &mut Env) -> Result<(), CliError> {
-    let (levels, _) = super::levels::service_levels(&args.desired, &args.expect, env).await?;
+    let (levels, _) = super::levels::service_levels(&args.levels, env).await?;
     let client = env.client().await?;
     let mut polling = Polling::new(&args.poll, client.clone(), Timestamp::now(), |config| {
         config.levels(levels)

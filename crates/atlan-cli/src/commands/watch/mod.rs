@@ -90,7 +90,7 @@ pub(crate) async fn run(args: WatchArgs, env: &mut Env) -> Result<(), CliError> 
         path,
         wake: Notify::new(),
     });
-    let (levels, _) = super::levels::service_levels(&args.desired, &args.expect, env).await?;
+    let (levels, _) = super::levels::service_levels(&args.levels, env).await?;
     let mut policies = Policies::new(args.act, &shared.path, &tenant)?;
     let open = shared.lock().open.clone();
     let mut polling = Polling::new(&args.poll, client.clone(), now, |config| {
