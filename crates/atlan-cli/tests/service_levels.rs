@@ -1,6 +1,7 @@
 //! Service levels and policies over real sockets: `doctor` with expectations from options and
 //! files, `watch` telling a breach once and acting on a policy through its journal (a kill -9
-//! between the decision and the submit included), and `top --once`.
+//! between the decision and the submit included), a deadline passed as the sandbox's clock moves
+//! and its schedule fires, and `top` once and on a pseudo-terminal.
 
 #![allow(
     clippy::unwrap_used,
@@ -14,7 +15,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use atlan_sandbox::{FaultRule, SandboxHandle};
+use atlan_sandbox::{Clock, FaultRule, SandboxHandle};
 use common::hook::Hook;
 use common::live::{eventually, facade, live_sandbox, rerun};
 use common::terminal;
@@ -306,6 +307,13 @@ async fn top_draws_on_a_terminal_filters_and_quits_and_says_when_it_is_too_small
     terminal.type_keys("\r");
     terminal.wait_to_show("runs explain", 24, 100).await;
     terminal.type_keys("x");
+    // It fits the terminal as it resizes: too narrow, a one-line message; wide again, the table.
+    terminal.resize(24, 50);
+    terminal
+        .wait_to_show("terminal too small for top (50x24)", 24, 50)
+        .await;
+    terminal.resize(24, 100);
+    terminal.wait_to_show("EXPECTATIONS", 24, 100).await;
     terminal.type_keys("q");
     let (code, _) = terminal.finish().await;
     assert_eq!(code, 0);
@@ -337,13 +345,17 @@ async fn top_keeps_its_last_data_and_says_so_when_the_tenant_goes_away() {
 
 #[tokio::test]
 async fn a_deadline_passed_on_a_day_the_schedule_ran_is_overdue_from_that_days_deadline() {
-    let (_clock, sandbox) = sandbox().await;
+    let (clock, sandbox) = sandbox().await;
     let dir = dir("deadline");
     // The crawler is due at 15:37 in New York (19:37 UTC in June): no run of it ends in a minute.
     let deadline = "expectations: {deadline: 15:38 America/New_York}";
     let files = legacy_file(&sandbox, &dir, CRAWLER, deadline).await;
-    let doctor = |now: &'static str| {
-        let line = format!("-o json doctor --now {now} --desired {}", files.display());
+    let doctor = || {
+        let line = format!(
+            "-o json doctor --now {} --desired {}",
+            clock.now(),
+            files.display()
+        );
         let sandbox = &sandbox;
         async move { atlan_line(sandbox, &line).await.json_lines() }
     };
@@ -355,19 +367,31 @@ async fn a_deadline_passed_on_a_day_the_schedule_ran_is_overdue_from_that_days_d
             .collect()
     };
     // Before today's deadline: yesterday's is the one that counts.
-    let before = overdue(doctor("2026-06-15T12:00:00Z").await);
+    // At noon (UTC) on 2026-06-15, before that day's deadline.
+    let before = overdue(doctor().await);
     assert_eq!(before.len(), 1, "{before:?}");
     assert!(
         before[0].contains("since 2026-06-14T19:38:00Z"),
         "{before:?}"
     );
-    // The clock past today's deadline: today's.
-    let after = overdue(doctor("2026-06-15T19:39:00Z").await);
+    // Today's scheduled run fails: once the sandbox's clock is past the deadline (19:38 UTC),
+    // today's deadline is the one missed.
+    sandbox
+        .faults()
+        .add(FaultRule::fail_runs(CRAWLER, "connection refused").times(1))
+        .unwrap();
+    clock.advance(std::time::Duration::from_secs(7 * 3_600 + 39 * 60));
+    let after = overdue(doctor().await);
+    assert_eq!(after.len(), 1, "{after:?}");
     assert!(after[0].contains("since 2026-06-15T19:38:00Z"), "{after:?}");
     assert!(
         after[0].contains("not succeeded by 15:38 America/New_York"),
         "{after:?}"
     );
+    // The next day's scheduled run succeeds within the minute: met.
+    clock.advance(std::time::Duration::from_secs(24 * 3_600));
+    let met = overdue(doctor().await);
+    assert_eq!(met, Vec::<String>::new());
 }
 
 #[tokio::test]

@@ -92,6 +92,13 @@ impl Terminal {
         }
     }
 
+    /// Makes the terminal `rows` x `columns` (the program gets SIGWINCH).
+    pub fn resize(&self, rows: u16, columns: u16) {
+        self.pty
+            .resize(pty_process::Size::new(rows, columns))
+            .unwrap();
+    }
+
     /// Types `keys` as they are, without Enter.
     pub fn type_keys(&self, keys: &str) {
         (&*self.pty).write_all(keys.as_bytes()).unwrap();

@@ -157,6 +157,10 @@ impl Policies {
                 }
                 (acted.outcome.as_str().to_owned(), detail)
             }
+            None if matches!(decision, Decision::Suspend { .. }) && !subject.scheduled => {
+                let detail = format!("would {what}, but it has no schedule to suspend");
+                ("would".to_owned(), detail)
+            }
             None => {
                 let detail = format!("would {what} (run with --act to do it)");
                 if self.said.len() >= MAX_CAUSES {
