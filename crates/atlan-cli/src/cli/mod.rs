@@ -217,13 +217,15 @@ pub(crate) enum Command {
     Apps(AppsCommand),
     /// Check the health of the tenant's automation: failing and stale workflows, missed
     /// schedules, credentials that no longer pass their test, disabled owners, schedules out of
-    /// lineage order; exits 1 when a finding is an error.
+    /// lineage order, and what is expected of each workflow (late, overdue, stuck); exits 1 when
+    /// a finding is an error.
     Doctor(DoctorArgs),
     /// Serve Prometheus metrics of the tenant's workflows (`GET /metrics`, `GET /healthz`),
     /// polling what changed; prints `listening on http://ADDR` first.
     Exporter(ExporterArgs),
-    /// Post to webhooks when a run fails, a workflow recovers or a schedule is missed, once per
-    /// event, across restarts.
+    /// Post to webhooks when a run fails, a workflow recovers, a schedule is missed or an
+    /// expectation is breached (and met again), once per event, across restarts; with `--act`,
+    /// carry out the files' policies.
     Watch(WatchArgs),
     /// A live full-screen view of the fleet over both APIs, worst first: `/` filters, Enter
     /// explains the latest run, `r` re-runs, `s` suspends or resumes (each confirmed), `q` quits.
