@@ -25,9 +25,10 @@ pub struct ServeArgs {
     /// Load seed data from this directory instead of the default tenant.
     #[arg(long, conflicts_with = "synthetic", value_name = "DIR")]
     pub seed: Option<PathBuf>,
-    /// Generate WORKFLOWS,RUNS synthetic workflows and runs (deterministic) instead of the default
-    /// tenant.
-    #[arg(long, value_name = "WORKFLOWS,RUNS", value_parser = Seed::parse_synthetic)]
+    /// Generate a synthetic tenant (deterministic) instead of the default one: WORKFLOWS,RUNS of
+    /// the legacy API, or a fleet of both APIs, LEGACY_WORKFLOWS,LEGACY_RUNS,APP_WORKFLOWS,APP_RUNS
+    /// (such as 500,100000,500,100000).
+    #[arg(long, value_name = "COUNTS", value_parser = Seed::parse_synthetic)]
     pub synthetic: Option<Seed>,
     /// Start with no data at all.
     #[arg(long, conflicts_with_all = ["seed", "synthetic"])]

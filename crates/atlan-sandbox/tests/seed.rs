@@ -139,3 +139,76 @@ async fn a_seed_directory_loads_workflows_fixed_runs_and_credentials() {
         .unwrap_err();
     assert!(error.to_string().contains("not a directory"), "{error}");
 }
+
+/// How many `type_name` assets the asset search holds, and the first page of them.
+async fn assets(api: &Api, type_name: &str) -> (u64, Vec<Value>) {
+    let search = serde_json::json!({"dsl": {
+        "query": {"bool": {"filter": [{"term": {"__typeName.keyword": type_name}}]}},
+        "size": 100, "track_total_hits": true}});
+    let (_, found) = api.post("/api/meta/search/indexsearch", &search).await;
+    let total = found["approximateCount"].as_u64().unwrap_or_default();
+    (
+        total,
+        found["entities"].as_array().cloned().unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn a_fleet_has_both_apis_with_shared_credentials_suspensions_and_every_cause() {
+    let clock = ManualClock::new("2026-06-15T12:00:00Z".parse().unwrap());
+    let seed = Seed::parse_synthetic("20,400,100,3000").unwrap();
+    assert_eq!(
+        seed,
+        Seed::Fleet {
+            legacy_workflows: 20,
+            legacy_runs: 400,
+            app_workflows: 100,
+            app_runs: 3_000,
+        }
+    );
+    assert!(Seed::parse_synthetic("1,2,3").is_err());
+    let sandbox = Sandbox::builder()
+        .clock(clock.clone())
+        .seed(seed)
+        .start()
+        .await
+        .unwrap();
+    // The legacy half, and one credential per twenty app workflows.
+    assert_eq!(sandbox.counts(), (20, 400, 5));
+    let api = Api::new(&sandbox.base_url(), sandbox.api_key());
+    let (_, listed) = api.get("/api/service/v1/app?limit=500").await;
+    let workflows = listed["workflows"].as_array().unwrap();
+    assert_eq!(workflows.len(), 100);
+    let text = listed.to_string();
+    assert!(
+        text.contains("atlanctl_suspended_schedules"),
+        "some suspended"
+    );
+    let scheduled = workflows
+        .iter()
+        .filter(|w| w["schedules"].as_array().is_some_and(|s| !s.is_empty()))
+        .count();
+    assert_eq!(
+        scheduled, 80,
+        "eight in ten scheduled, one in ten suspended"
+    );
+    let apps: std::collections::BTreeSet<&str> = workflows
+        .iter()
+        .filter_map(|w| w["app_id"].as_str())
+        .collect();
+    assert!(apps.len() >= 30, "across the catalog: {apps:?}");
+    let (runs, page) = assets(&api, "AppWorkflowRun").await;
+    assert_eq!(runs, 3_000);
+    assert_eq!(page.len(), 100);
+    // The same counts, the same fleet.
+    let again = Sandbox::builder()
+        .clock(clock)
+        .seed(Seed::parse_synthetic("20,400,100,3000").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let (_, relisted) = Api::new(&again.base_url(), again.api_key())
+        .get("/api/service/v1/app?limit=500")
+        .await;
+    assert_eq!(listed, relisted);
+}

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::ids;
 
 mod apps;
+mod fleet;
 mod history;
 mod synthetic;
 mod tenant;
@@ -39,26 +40,50 @@ pub enum Seed {
         /// Runs.
         runs: usize,
     },
+    /// A fleet of both APIs, generated from a fixed random seed: the synthetic legacy tenant and
+    /// this many app workflows and app runs (credentials shared, schedules some suspended,
+    /// failures of every cause, streaks, long and active runs).
+    Fleet {
+        /// Legacy workflows.
+        legacy_workflows: usize,
+        /// Legacy runs.
+        legacy_runs: usize,
+        /// App workflows.
+        app_workflows: usize,
+        /// App runs.
+        app_runs: usize,
+    },
 }
 
 impl Seed {
-    /// `Seed::Synthetic` from `WORKFLOWS,RUNS`, as the command lines give it (`10000,100000`).
+    /// `Seed::Synthetic` from `WORKFLOWS,RUNS` (`10000,100000`), or `Seed::Fleet` from
+    /// `LEGACY_WORKFLOWS,LEGACY_RUNS,APP_WORKFLOWS,APP_RUNS` (`500,100000,500,100000`), as the
+    /// command lines give them.
     ///
     /// # Errors
-    /// A message naming the part that is not a count.
+    /// A message naming the part that is not a count, or a count of parts that is neither.
     pub fn parse_synthetic(text: &str) -> Result<Self, String> {
-        let (workflows, runs) = text
-            .split_once(',')
-            .ok_or("expected WORKFLOWS,RUNS such as 10000,100000")?;
-        let number = |part: &str| {
-            part.trim()
-                .parse::<usize>()
-                .map_err(|_| format!("`{part}` is not a count"))
-        };
-        Ok(Self::Synthetic {
-            workflows: number(workflows)?,
-            runs: number(runs)?,
-        })
+        let counts = text
+            .split(',')
+            .map(|part| {
+                part.trim()
+                    .parse::<usize>()
+                    .map_err(|_| format!("`{part}` is not a count"))
+            })
+            .collect::<Result<Vec<usize>, String>>()?;
+        match counts.as_slice() {
+            [workflows, runs] => Ok(Self::Synthetic {
+                workflows: *workflows,
+                runs: *runs,
+            }),
+            [legacy_workflows, legacy_runs, app_workflows, app_runs] => Ok(Self::Fleet {
+                legacy_workflows: *legacy_workflows,
+                legacy_runs: *legacy_runs,
+                app_workflows: *app_workflows,
+                app_runs: *app_runs,
+            }),
+            _ => Err("expected WORKFLOWS,RUNS such as 10000,100000, or LEGACY_WORKFLOWS,LEGACY_RUNS,APP_WORKFLOWS,APP_RUNS such as 500,100000,500,100000".to_owned()),
+        }
     }
 }
 
@@ -108,6 +133,18 @@ pub(crate) fn events(
         }
         Seed::Dir(dir) => Box::new(dir_events(dir, now, rng)?.into_iter()),
         Seed::Synthetic { workflows, runs } => Box::new(synthetic::events(*workflows, *runs, now)),
+        Seed::Fleet {
+            legacy_workflows,
+            legacy_runs,
+            app_workflows,
+            app_runs,
+        } => Box::new(
+            synthetic::events(*legacy_workflows, *legacy_runs, now).chain(fleet::events(
+                *app_workflows,
+                *app_runs,
+                now,
+            )),
+        ),
     })
 }
 
