@@ -115,6 +115,9 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("check-deps") => check_deps(),
         Some("test") => cargo(TEST_COMMAND),
+        Some("bench") if args.iter().any(|argument| argument == "--fleet") => {
+            cargo(&["bench", "--locked", "-p", "atlan-cli", "--bench", "fleet"])
+        }
         Some("bench") => bench(args.iter().any(|argument| argument == "--quick")),
         Some("compat") => compat(),
         Some("examples") => examples(),
@@ -144,7 +147,8 @@ fn usage() -> String {
          check-deps  enforce the dependency rules:\n{RULES}\n  \
          test        run the test command of README.md (cargo {})\n  \
          bench       run the benchmarks and the side-by-side comparison with pyatlan (release build;\n              \
-                     target/bench/report.md); --quick: a short comparison only\n  \
+                     target/bench/report.md); --quick: a short comparison only; --fleet: the\n              \
+                     operations commands on a fleet of both APIs only\n  \
          compat      run the official Python SDKs (pyatlan {PYATLAN} legacy, {PYATLAN_APPS} apps) against fresh sandboxes\n  \
          examples    run every example of atlan-workflows (each on a sandbox of its own)\n  \
          monitoring  promtool on deploy/prometheus and a real scrape; a real Prometheus in front of a sandbox\n  \
@@ -186,6 +190,7 @@ fn bench(quick: bool) -> Result<(), String> {
         ("atlan-cli", "cli"),
         ("atlan-cli", "as_code"),
         ("atlan-cli", "top"),
+        ("atlan-cli", "fleet"),
     ];
     if quick {
         benches.clear();

@@ -197,6 +197,19 @@ async fn a_fleet_has_both_apis_with_shared_credentials_suspensions_and_every_cau
         .filter_map(|w| w["app_id"].as_str())
         .collect();
     assert!(apps.len() >= 30, "across the catalog: {apps:?}");
+    // The legacy workflows use the same credentials as the app workflows.
+    let search = serde_json::to_value(atlan_query::Search::new().size(500)).unwrap();
+    let (_, legacy) = api
+        .post("/api/service/workflows/indexsearch", &search)
+        .await;
+    let hits = legacy["hits"]["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 20);
+    assert!(hits.iter().all(|hit| {
+        hit["_source"]["spec"]["templates"][0]["dag"]["tasks"][0]["arguments"]["parameters"][0]
+            ["value"]
+            .as_str()
+            .is_some_and(|guid| text.contains(guid))
+    }));
     let (runs, page) = assets(&api, "AppWorkflowRun").await;
     assert_eq!(runs, 3_000);
     assert_eq!(page.len(), 100);

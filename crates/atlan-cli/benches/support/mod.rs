@@ -32,6 +32,15 @@ impl Server {
         assert_eq!(status, 200, "the fault is set: {answer}");
     }
 
+    /// The server process's id.
+    #[allow(
+        dead_code,
+        reason = "each bench includes this module; not every one reads it"
+    )]
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// A request to the fault controls: its status and body.
     pub(crate) fn faults(&self, method: &str, body: Option<&str>) -> (u16, String) {
         atlan_testkit::http::exchange(&self.base_url, method, "/_sandbox/faults", Some(KEY), body)

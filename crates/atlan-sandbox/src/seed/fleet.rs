@@ -24,11 +24,14 @@ const PER_CREDENTIAL: usize = 20;
 /// Owners of the fleet's app workflows.
 const OWNERS: [&str; 4] = ["jane.doe", "john.roe", "sam.lee", "ana.diaz"];
 
-/// The app half of a fleet: `workflows` app workflows and `runs` runs of them.
-pub(super) fn events(workflows: usize, runs: usize, now: i64) -> AppFleet {
+/// The app half of a fleet: `workflows` app workflows and `runs` runs of them, and the
+/// credentials of `credentials` workflows (shared with the legacy half: its `index`th workflow
+/// uses [`credential_guid`]`(index)` too).
+pub(super) fn events(workflows: usize, runs: usize, credentials: usize, now: i64) -> AppFleet {
     AppFleet {
         rng: fastrand::Rng::with_seed(4242),
         credentials: 0,
+        sharing: credentials.max(workflows),
         made: Vec::with_capacity(workflows),
         workflows,
         runs,
@@ -42,6 +45,8 @@ pub(crate) struct AppFleet {
     rng: fastrand::Rng,
     /// Credentials made so far.
     credentials: usize,
+    /// How many workflows (of either API) share the credentials.
+    sharing: usize,
     /// The workflows made so far (their slug, name, app and whether every run fails).
     made: Vec<Made>,
     workflows: usize,
@@ -64,7 +69,7 @@ struct Made {
 
 impl AppFleet {
     fn credentials_wanted(&self) -> usize {
-        self.workflows.div_ceil(PER_CREDENTIAL)
+        self.sharing.div_ceil(PER_CREDENTIAL)
     }
 }
 
@@ -74,7 +79,10 @@ impl Iterator for AppFleet {
     fn next(&mut self) -> Option<Event> {
         if self.credentials < self.credentials_wanted() {
             self.credentials += 1;
-            return Some(credential(self.credentials - 1, self.now));
+            return Some(credential(
+                (self.credentials - 1) * PER_CREDENTIAL,
+                self.now,
+            ));
         }
         let index = self.made.len();
         if index < self.workflows {
@@ -104,15 +112,16 @@ impl Iterator for AppFleet {
     }
 }
 
-/// The `index`th shared credential's GUID.
-fn credential_guid(index: usize) -> String {
-    format!("f1ee7c00-0000-4000-8000-{index:012x}")
+/// The GUID of the credential the `index`th workflow of either API uses (one per
+/// [`PER_CREDENTIAL`] workflows).
+pub(super) fn credential_guid(index: usize) -> String {
+    format!("f1ee7c00-0000-4000-8000-{:012x}", index / PER_CREDENTIAL)
 }
 
-/// The `index`th shared credential.
+/// The credential of the `index`th workflow.
 fn credential(index: usize, now: i64) -> Event {
     let body = json!({
-        "name": format!("fleet-credential-{index:03}"),
+        "name": format!("fleet-credential-{:03}", index / PER_CREDENTIAL),
         "authType": "basic",
         "username": "svc-atlan",
         "password": "fleet-secret",
@@ -142,7 +151,7 @@ fn workflow(index: usize, now: i64, rng: &mut fastrand::Rng) -> Option<(Made, Ap
             "qualifiedName": format!("default/{connector}/{}", 1_700_000_000 + index),
             "connectorName": connector, "name": name}},
         "extraction_method": "direct",
-        "credential_guid": credential_guid(index / PER_CREDENTIAL),
+        "credential_guid": credential_guid(index),
     });
     let owner = (*OWNERS.get(index % OWNERS.len())?).to_owned();
     let mut record = AppWorkflowRecord {
@@ -281,7 +290,7 @@ mod tests {
         let mut causes = BTreeSet::new();
         let (mut long, mut active, mut scheduled) = (0, 0, 0);
         let mut failing: std::collections::HashMap<String, (usize, usize)> = Default::default();
-        for event in events(100, 20_000, now) {
+        for event in events(100, 20_000, 0, now) {
             let Event::PutAppRun { record } = event else {
                 continue;
             };

@@ -139,11 +139,14 @@ pub(crate) fn events(
             app_workflows,
             app_runs,
         } => Box::new(
-            synthetic::events(*legacy_workflows, *legacy_runs, now).chain(fleet::events(
-                *app_workflows,
-                *app_runs,
-                now,
-            )),
+            synthetic::events(*legacy_workflows, *legacy_runs, now)
+                .sharing(fleet::credential_guid)
+                .chain(fleet::events(
+                    *app_workflows,
+                    *app_runs,
+                    *legacy_workflows,
+                    now,
+                )),
         ),
     })
 }

@@ -39,6 +39,7 @@ pub(super) fn events(workflows: usize, runs: usize, now: i64) -> Synthetic {
         workflows,
         runs,
         now,
+        shared_credentials: None,
     }
 }
 
@@ -55,6 +56,16 @@ pub(crate) struct Synthetic {
     /// How many runs are left to make.
     runs: usize,
     now: i64,
+    /// The credential of the `index`th workflow, when workflows share them (a fleet's).
+    shared_credentials: Option<fn(usize) -> String>,
+}
+
+impl Synthetic {
+    /// The same tenant, each workflow using `credential(index)` instead of one of its own.
+    pub(super) fn sharing(mut self, credential: fn(usize) -> String) -> Self {
+        self.shared_credentials = Some(credential);
+        self
+    }
 }
 
 impl Iterator for Synthetic {
@@ -68,7 +79,13 @@ impl Iterator for Synthetic {
             // Every user but the scheduler account owns workflows.
             let owners = self.users.len().saturating_sub(1).max(1);
             let owner = self.users.get(index % owners)?;
-            let (template, document) = workflow(index, package, owner, self.now, &mut self.rng);
+            let (template, mut document) = workflow(index, package, owner, self.now, &mut self.rng);
+            let parameter = "/spec/templates/0/dag/tasks/0/arguments/parameters/0/value";
+            if let (Some(credential), Some(value)) =
+                (self.shared_credentials, document.pointer_mut(parameter))
+            {
+                *value = Value::String(credential(index));
+            }
             let name = template.name.clone();
             self.templates.push(template);
             return Some(Event::PutWorkflow {
