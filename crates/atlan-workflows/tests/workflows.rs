@@ -313,3 +313,42 @@ async fn a_workflow_read_from_a_search_goes_back_unchanged() {
         Some(WorkflowSchedule::new("37 15 * * *", "America/New_York").unwrap())
     );
 }
+
+#[tokio::test]
+async fn many_workflows_are_read_a_search_per_64_ids() {
+    let (_clock, sandbox, client) = start().await;
+    let every: Vec<String> = client
+        .workflows()
+        .find_by_type(WorkflowPackage::Snowflake)
+        .max_results(50)
+        .await
+        .unwrap()
+        .iter()
+        .map(|workflow| workflow.name().to_owned())
+        .collect();
+    // The tenant's ids, each twice, and 100 with no workflow: a search per 64 distinct ids.
+    let mut ids: Vec<String> = every.iter().chain(every.iter()).cloned().collect();
+    ids.extend((0..100).map(|n| format!("atlan-nothing-{n}")));
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let recorder = Recorder::default();
+    let counted = builder(&sandbox)
+        .with_layer(recorder.clone())
+        .build()
+        .unwrap();
+    let found = counted.workflows().get_many(&ids).await.unwrap();
+    let mut names: Vec<&str> = found.iter().map(|workflow| workflow.name()).collect();
+    names.sort_unstable();
+    let mut expected: Vec<&str> = every.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(names, expected, "each once, none missing, none made up");
+    let unique = {
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        unique.len()
+    };
+    assert!(unique > 64);
+    assert_eq!(recorder.requests().len(), unique.div_ceil(64));
+    let empty = client.workflows().get_many(&["x", " "]).await.unwrap_err();
+    assert!(matches!(empty, Error::InvalidInput { .. }), "{empty}");
+}

@@ -173,8 +173,8 @@ fn disabled_usernames(
     }
 }
 
-/// Reads each legacy workflow of `facts`: who it runs as, which credential and connection it
-/// uses, when it was created, its package.
+/// Reads each legacy workflow of `facts` (a search per 64 of them): who it runs as, which
+/// credential and connection it uses, when it was created, its package.
 async fn read_legacy_workflows(
     client: &AtlanClient,
     facts: &mut HashMap<(Api, String), WorkflowFacts>,
@@ -184,18 +184,11 @@ async fn read_legacy_workflows(
         .filter(|(api, _)| *api == Api::Legacy)
         .map(|(_, name)| name.clone())
         .collect();
-    let found: Vec<(String, Option<atlan_workflows::WorkflowSearchResult>)> =
-        futures_util::stream::iter(legacy)
-            .map(|name| async move {
-                let workflow = client.workflows().get_opt(&name).await?;
-                Ok::<_, Error>((name, workflow))
-            })
-            .buffer_unordered(CONCURRENCY)
-            .try_collect()
-            .await?;
-    for (name, workflow) in found {
-        let (Some(workflow), Some(known)) = (workflow, facts.get_mut(&(Api::Legacy, name.clone())))
-        else {
+    let names: Vec<&str> = legacy.iter().map(String::as_str).collect();
+    let found = client.workflows().get_many(&names).await?;
+    for workflow in found {
+        let name = workflow.name().to_owned();
+        let Some(known) = facts.get_mut(&(Api::Legacy, name.clone())) else {
             continue;
         };
         let metadata = &workflow.source.metadata;
