@@ -118,13 +118,7 @@ impl Live {
 
     /// Its peak resident memory, from `/proc/PID/status`.
     fn peak_rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let kib: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0.0);
-        kib / 1024.0
+        support::peak_rss_mib(self.child.id())
     }
 }
 

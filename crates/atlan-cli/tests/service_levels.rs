@@ -86,13 +86,9 @@ async fn watch_tells_a_breach_once_and_its_clearing_across_runs() {
     let once = |freshness: &'static str| {
         let (sandbox, url, state) = (&sandbox, url.clone(), state.clone());
         async move {
-            let mut command = command();
+            let mut command = watching(sandbox, &url);
             command
-                .env("ATLAN_BASE_URL", sandbox.base_url())
-                .env("ATLAN_API_KEY", KEY)
-                .env("ATLAN_NOTIFY_URL", url)
                 .args([
-                    "watch",
                     "--once",
                     "--api",
                     "legacy",
@@ -137,12 +133,9 @@ async fn watch_tells_a_breach_once_and_its_clearing_across_runs() {
 
 /// `watch --once --act` with the files of `files`, posting to `url`, state in `dir`.
 fn act(sandbox: &SandboxHandle, url: &str, dir: &Path, files: &Path) -> tokio::process::Command {
-    let mut command = command();
+    let mut command = watching(sandbox, url);
     command
-        .env("ATLAN_BASE_URL", sandbox.base_url())
-        .env("ATLAN_API_KEY", KEY)
-        .env("ATLAN_NOTIFY_URL", url)
-        .args(["watch", "--once", "--act", "--api", "legacy", "--desired"])
+        .args(["--once", "--act", "--api", "legacy", "--desired"])
         .arg(files)
         .arg("--state")
         .arg(dir.join("state.json"))
@@ -177,12 +170,9 @@ async fn a_policy_retries_a_failure_of_its_cause_once_and_says_what_it_would_do_
 
     // Without --act: said, not done.
     let before = crawler_runs(&sandbox).await;
-    let mut plain = command();
+    let mut plain = watching(&sandbox, &url);
     plain
-        .env("ATLAN_BASE_URL", sandbox.base_url())
-        .env("ATLAN_API_KEY", KEY)
-        .env("ATLAN_NOTIFY_URL", &url)
-        .args(["watch", "--once", "--api", "legacy", "--desired"])
+        .args(["--once", "--api", "legacy", "--desired"])
         .arg(&files)
         .arg("--state")
         .arg(dir.join("plain.json"));

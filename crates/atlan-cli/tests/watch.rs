@@ -31,13 +31,9 @@ fn state_file(name: &str) -> PathBuf {
 
 /// `atlanctl watch` against `sandbox`, posting to `url`, running.
 fn watch(sandbox: &SandboxHandle, url: &str, state: &PathBuf) -> tokio::process::Child {
-    let mut command = command();
+    let mut command = watching(sandbox, url);
     command
-        .env("ATLAN_BASE_URL", sandbox.base_url())
-        .env("ATLAN_API_KEY", KEY)
-        .env("ATLAN_NOTIFY_URL", url)
         .args([
-            "watch",
             "--interval",
             "200ms",
             "--cooldown",
@@ -167,12 +163,9 @@ async fn a_failing_webhook_is_retried_and_what_it_missed_survives_a_kill_9() {
 
 /// `atlanctl watch --once` against `sandbox`, posting to `url`, with the state in `state`.
 async fn once(sandbox: &SandboxHandle, url: &str, state: &PathBuf) -> std::process::Output {
-    let mut command = command();
+    let mut command = watching(sandbox, url);
     command
-        .env("ATLAN_BASE_URL", sandbox.base_url())
-        .env("ATLAN_API_KEY", KEY)
-        .env("ATLAN_NOTIFY_URL", url)
-        .args(["watch", "--once", "--api", "legacy", "--state"])
+        .args(["--once", "--api", "legacy", "--state"])
         .arg(state);
     command.output().await.unwrap()
 }

@@ -75,6 +75,21 @@ impl Server {
     }
 }
 
+/// The peak resident memory of process `pid` so far (`VmHWM` of `/proc/PID/status`), in MiB.
+#[allow(
+    dead_code,
+    reason = "each bench includes this module; not every one reads it"
+)]
+pub(crate) fn peak_rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
 /// A panic in a bench must not leave the server running.
 impl Drop for Server {
     fn drop(&mut self) {

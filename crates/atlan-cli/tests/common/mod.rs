@@ -100,6 +100,18 @@ pub async fn sandbox() -> (ManualClock, SandboxHandle) {
     (clock, sandbox)
 }
 
+/// `atlanctl watch` against `sandbox`, posting to the webhook `url` (both in its environment, as
+/// a service would set them): add its options.
+pub fn watching(sandbox: &SandboxHandle, url: &str) -> Command {
+    let mut command = command();
+    command
+        .env("ATLAN_BASE_URL", sandbox.base_url())
+        .env("ATLAN_API_KEY", KEY)
+        .env("ATLAN_NOTIFY_URL", url)
+        .arg("watch");
+    command
+}
+
 /// The binary, with no Atlan configured from the environment and no profile (its configuration
 /// directory is an empty one of this test binary's).
 pub fn command() -> Command {
