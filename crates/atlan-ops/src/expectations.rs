@@ -208,6 +208,42 @@ pub struct Breach {
     pub detail: String,
 }
 
+impl Breach {
+    /// A breach of `expectation`, its kind the one that expectation's breaches are named by.
+    fn new(
+        expectation: &'static str,
+        run: Option<String>,
+        since: Timestamp,
+        detail: String,
+    ) -> Self {
+        Self {
+            kind: kind_of(expectation),
+            expectation,
+            run,
+            since,
+            detail,
+        }
+    }
+}
+
+/// What a breach of `expectation` is called: `late` (freshness), `overdue` (deadline), `stuck`
+/// (max_duration, max_pending).
+pub fn kind_of(expectation: &str) -> &'static str {
+    match expectation {
+        "freshness" => "late",
+        "deadline" => "overdue",
+        _ => "stuck",
+    }
+}
+
+/// When the latest succeeded run of `runs` ended (or started, when it has no end).
+pub fn last_success(runs: &[RunSpan]) -> Option<Timestamp> {
+    runs.iter()
+        .filter(|run| run.status == RunState::Succeeded)
+        .map(|run| run.finished.unwrap_or(run.started))
+        .max()
+}
+
 /// The breaches of `expectations` by a workflow whose runs in the window are `runs` and whose
 /// schedule is `schedule`, at `now`: no success since `freshness` before `now` (a workflow never
 /// seen succeeding in the window is late from the window's start, `window_start`); no success
@@ -225,11 +261,7 @@ pub fn breaches(
         found.extend(overdue(deadline, schedule, runs, now));
     }
     if let Some(freshness) = expectations.freshness {
-        let last_success = runs
-            .iter()
-            .filter(|run| run.status == RunState::Succeeded)
-            .map(|run| run.finished.unwrap_or(run.started))
-            .max();
+        let last_success = last_success(runs);
         let due = last_success
             .unwrap_or(window_start)
             .saturating_add(freshness);
@@ -243,13 +275,8 @@ pub fn breaches(
                 ),
                 None => "no success in the window".to_owned(),
             };
-            found.push(Breach {
-                kind: "late",
-                expectation: "freshness",
-                run: None,
-                since: due,
-                detail: format!("no success for longer than {}: {since}", human(freshness)),
-            });
+            let detail = format!("no success for longer than {}: {since}", human(freshness));
+            found.push(Breach::new("freshness", None, due, detail));
         }
     }
     let limit = expectations.max_duration.and_then(|limit| match limit {
@@ -279,12 +306,13 @@ fn overdue(
                 .finished
                 .is_some_and(|finished| first_due <= finished && finished <= at)
     });
-    (!met).then(|| Breach {
-        kind: "overdue",
-        expectation: "deadline",
-        run: None,
-        since: at,
-        detail: format!("not succeeded by {}", deadline.text),
+    (!met).then(|| {
+        Breach::new(
+            "deadline",
+            None,
+            at,
+            format!("not succeeded by {}", deadline.text),
+        )
     })
 }
 
@@ -347,12 +375,8 @@ fn stuck(
         _ => return None,
     };
     let since = started.checked_add(limit).ok()?;
-    (since < now).then(|| Breach {
-        kind: "stuck",
-        expectation,
-        run: Some(run.run.clone()),
-        since,
-        detail: format!(
+    (since < now).then(|| {
+        let detail = format!(
             "{} {} for longer than {}",
             run.run,
             if expectation == "max_pending" {
@@ -361,7 +385,8 @@ fn stuck(
                 "running"
             },
             human(limit)
-        ),
+        );
+        Breach::new(expectation, Some(run.run.clone()), since, detail)
     })
 }
 

@@ -28,6 +28,22 @@ pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunV
     Ok(found(client, run, api).await?.view())
 }
 
+/// Why `run` of `api` ended as it did: [`crate::explain`] of the run read now, without a
+/// previous run to compare.
+///
+/// # Errors
+/// As [`run`].
+pub async fn explanation(
+    client: &AtlanClient,
+    api: Api,
+    run_id: &str,
+) -> Result<crate::explain::Explanation> {
+    Ok(crate::explain::explain(
+        run(client, run_id, api.into()).await?,
+        None,
+    ))
+}
+
 /// A run of either API by its id, as the tenant answers it: a legacy run's name or an app run's
 /// id (both looked up at once).
 ///

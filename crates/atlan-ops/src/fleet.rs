@@ -91,14 +91,16 @@ impl FleetRow {
 
 /// Every workflow `watcher` tracks, from its `figures` at `now`, worst first (then by name).
 pub fn rows(watcher: &Watcher, figures: &Figures, now: Timestamp) -> Vec<FleetRow> {
+    let stats_of: std::collections::HashMap<(Api, &str), &crate::stats::WorkflowStats> = figures
+        .rows
+        .iter()
+        .map(|row| ((row.api, row.workflow.as_str()), row))
+        .collect();
     let mut rows: Vec<FleetRow> = figures
         .levels
         .iter()
         .map(|level| {
-            let stats = figures
-                .rows
-                .iter()
-                .find(|row| row.api == level.api && row.workflow == level.workflow);
+            let stats = stats_of.get(&(level.api, level.workflow.as_str())).copied();
             let latest = watcher
                 .book()
                 .run_spans(level.api, &level.workflow)

@@ -32,6 +32,16 @@ impl ApiChoice {
     }
 }
 
+/// That API alone.
+impl From<Api> for ApiChoice {
+    fn from(api: Api) -> Self {
+        match api {
+            Api::Legacy => Self::Legacy,
+            Api::Apps => Self::Apps,
+        }
+    }
+}
+
 /// Which runs: of an API, a package, a workflow.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]

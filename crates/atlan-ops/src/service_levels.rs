@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use crate::as_code::plan::Planned;
 use crate::expectations::{self, Breach, Expectations};
 use crate::policies::Policy;
-use crate::view::{Api, RunState};
+use crate::view::Api;
 use crate::workflow_facts::{RunSpan, ScheduleFacts};
 
 /// A workflow's expectations and policy, from its file.
@@ -127,11 +127,7 @@ impl ServiceLevels {
         Assessment {
             expected: expected.names(),
             breaches,
-            last_success: runs
-                .iter()
-                .filter(|run| run.status == RunState::Succeeded)
-                .map(|run| run.finished.unwrap_or(run.started))
-                .max(),
+            last_success: expectations::last_success(runs),
             oldest_active: runs
                 .iter()
                 .filter(|run| run.status.is_active())
@@ -148,6 +144,7 @@ mod tests {
     use super::*;
     use crate::as_code::document::{AppSpec, ExpectationsSpec, PolicySpec};
     use crate::as_code::plan::Planned;
+    use crate::view::RunState;
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()

@@ -214,6 +214,19 @@ pub(crate) async fn planned_from(
     env: &mut Env,
 ) -> Result<Vec<Planned>, CliError> {
     let documents = desired.documents()?;
+    plan_documents(&documents, &desired, env).await
+}
+
+/// The plan of `documents` (the files of `desired`, read already): the tenant and the apps'
+/// input contracts read at once, then compared.
+///
+/// # Errors
+/// A failure to read the tenant.
+pub(crate) async fn plan_documents(
+    documents: &[(String, Document)],
+    desired: &Desired<'_>,
+    env: &mut Env,
+) -> Result<Vec<Planned>, CliError> {
     let client = env.client().await?;
     let keys: BTreeSet<tenant::ContractKey> = documents
         .iter()
@@ -224,13 +237,13 @@ pub(crate) async fn planned_from(
         })
         .collect();
     let (tenant, contracts) = futures_util::future::join(
-        tenant::read(&client, tenant::apis_of(&documents)),
+        tenant::read(&client, tenant::apis_of(documents)),
         tenant::contracts(&client, keys),
     )
     .await;
     let tenant = tenant?;
     Ok(plan::plan(
-        &documents,
+        documents,
         &tenant,
         &contracts,
         desired.prune.as_ref(),

@@ -64,8 +64,7 @@ pub(crate) async fn run(command: RunsCommand, env: &mut Env) -> Result<(), CliEr
 /// The API of the one workflow a pattern matched.
 fn only(found: &[WorkflowRef], api: ApiChoice) -> ApiChoice {
     match found {
-        [one] if one.api == atlan_ops::Api::Legacy => ApiChoice::Legacy,
-        [_] => ApiChoice::Apps,
+        [one] => one.api.into(),
         _ => api,
     }
 }

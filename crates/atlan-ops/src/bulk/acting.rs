@@ -139,23 +139,9 @@ pub async fn act(
                 return Ok(acted(step));
             }
             let target = target(api, workflow, package);
-            match super::rerun::active_run(client, &target).await {
-                Ok(Some(run)) => {
-                    let reason = format!("a run is active ({run}): not re-run");
-                    Step::new(Outcome::Skipped, Some(run), Some(reason))
-                }
-                Ok(None) => {
-                    entry.decide()?;
-                    super::rerun::submitted(super::rerun::submit(client, &target).await).0
-                }
-                Err(error) => Step::new(
-                    Outcome::Failed,
-                    None,
-                    Some(format!(
-                        "the check for an active run failed, nothing was sent: {error}"
-                    )),
-                ),
-            }
+            super::rerun::submit_unless_active(client, &target, || entry.decide())
+                .await?
+                .0
         }
         Decision::Suspend { .. } if !scheduled => Step::new(
             Outcome::Skipped,

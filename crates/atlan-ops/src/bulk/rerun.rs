@@ -246,13 +246,28 @@ async fn one(
         return Ok((report(target, step), false));
     }
     // The plan was read from the index a moment ago: look again, right before the submit.
-    let (step, throttled) = match active_run(client, target).await {
+    let (step, throttled) = submit_unless_active(client, target, || entry.decide()).await?;
+    Ok((report(target, entry.finish(step)?), throttled))
+}
+
+/// Submits `target` once unless a run of it is active (looked at right before), `decide` called
+/// between the look and the submit (a batch writes its decision there): the step it came to, and
+/// whether the tenant throttled.
+///
+/// # Errors
+/// `decide`'s: nothing is sent then.
+pub(super) async fn submit_unless_active(
+    client: &AtlanClient,
+    target: &Target,
+    decide: impl FnOnce() -> Result<(), JournalError>,
+) -> Result<(Step, bool), JournalError> {
+    Ok(match active_run(client, target).await {
         Ok(Some(run)) => {
             let reason = format!("a run is active ({run}): not re-run");
             (Step::new(Outcome::Skipped, Some(run), Some(reason)), false)
         }
         Ok(None) => {
-            entry.decide()?;
+            decide()?;
             submitted(submit(client, target).await)
         }
         Err(error) => {
@@ -262,12 +277,11 @@ async fn one(
                 throttled(&error),
             )
         }
-    };
-    Ok((report(target, entry.finish(step)?), throttled))
+    })
 }
 
 /// The step a submit's answer makes, and whether the tenant throttled.
-pub(super) fn submitted(answer: atlan_workflows::Result<Option<String>>) -> (Step, bool) {
+fn submitted(answer: atlan_workflows::Result<Option<String>>) -> (Step, bool) {
     match answer {
         Ok(run) => (Step::new(Outcome::Rerun, run, None), false),
         Err(error) if maybe_sent(&error) => {
@@ -326,7 +340,7 @@ fn report(target: &Target, step: Step) -> Report {
 }
 
 /// A run of the target's workflow that is Pending or Running, if any.
-pub(super) async fn active_run(
+async fn active_run(
     client: &AtlanClient,
     target: &Target,
 ) -> atlan_workflows::Result<Option<String>> {
@@ -361,12 +375,9 @@ pub async fn rerun_unless_active(client: &AtlanClient, api: Api, workflow: &str)
         stage: None,
         reason: "asked for".to_owned(),
     };
-    match active_run(client, &target).await {
-        Ok(Some(run)) => {
-            let reason = format!("a run is active ({run}): not re-run");
-            Step::new(Outcome::Skipped, Some(run), Some(reason))
-        }
-        Ok(None) => submitted(submit(client, &target).await).0,
+    match submit_unless_active(client, &target, || Ok(())).await {
+        Ok((step, _)) => step,
+        // Nothing decides before this submit: there is no error to give.
         Err(error) => Step::new(Outcome::Failed, None, Some(error.to_string())),
     }
 }

@@ -210,11 +210,7 @@ pub struct Breached {
 impl Breached {
     /// `late`, `overdue` or `stuck`.
     pub fn kind(&self) -> &'static str {
-        match self.expectation.as_str() {
-            "freshness" => "late",
-            "deadline" => "overdue",
-            _ => "stuck",
-        }
+        crate::expectations::kind_of(&self.expectation)
     }
 
     /// What it is about, the same from one poll to the next while it is open: the workflow and

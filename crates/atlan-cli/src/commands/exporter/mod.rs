@@ -39,7 +39,8 @@ pub(crate) async fn run(args: ExporterArgs, env: &mut Env) -> Result<(), CliErro
     env.printer.line(&format!("listening on http://{addr}"))?;
     let server = tokio::spawn(http::serve(listener, Arc::clone(&published)));
     // Which workflow each file's expectations are for: one read of the tenant, once listening.
-    let (levels, _) = super::levels::service_levels(&args.levels, env).await?;
+    let documents = desired.as_ref().map_or(&[][..], |(documents, _)| documents);
+    let levels = super::levels::service_levels_of(&args.levels, documents, env).await?;
     let mut polling = Polling::new(
         &args.poll,
         client.clone(),

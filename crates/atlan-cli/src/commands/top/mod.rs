@@ -9,9 +9,9 @@ mod view;
 use std::io::Write;
 use std::time::Duration;
 
+use atlan_ops::Api;
 use atlan_ops::bulk::{self, Outcome, ScheduleAction, ScheduleTarget};
 use atlan_ops::fleet::{self, FleetRow};
-use atlan_ops::{Api, ApiChoice};
 use atlan_workflows::AtlanClient;
 use jiff::Timestamp;
 use ratatui::Terminal;
@@ -200,13 +200,8 @@ async fn explain(
     run: String,
     updates: mpsc::UnboundedSender<Update>,
 ) {
-    let choice = if api == Api::Legacy {
-        ApiChoice::Legacy
-    } else {
-        ApiChoice::Apps
-    };
-    let lines = match atlan_ops::fetch::run(&client, &run, choice).await {
-        Ok(view) => super::ops::explanation_lines(&atlan_ops::explain(view, None)),
+    let lines = match atlan_ops::fetch::explanation(&client, api, &run).await {
+        Ok(explained) => super::ops::explanation_lines(&explained),
         Err(error) => vec![format!("cannot read run {run}: {error}")],
     };
     let lines = lines

@@ -17,8 +17,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use atlan_ops::Api;
 use atlan_ops::watch::Event;
-use atlan_ops::{Api, ApiChoice};
 use atlan_workflows::AtlanClient;
 use futures_util::StreamExt;
 use jiff::Timestamp;
@@ -279,12 +279,8 @@ impl Watching {
 
     /// Why the run failed, if it can be read.
     async fn explain(&self, api: Api, run: &str) -> Option<atlan_ops::Explanation> {
-        let choice = match api {
-            Api::Legacy => ApiChoice::Legacy,
-            _ => ApiChoice::Apps,
-        };
-        match atlan_ops::fetch::run(&self.client, run, choice).await {
-            Ok(view) => Some(atlan_ops::explain(view, None)),
+        match atlan_ops::fetch::explanation(&self.client, api, run).await {
+            Ok(explained) => Some(explained),
             Err(error) => {
                 say(&format!("cannot explain run {run}: {error}"));
                 None

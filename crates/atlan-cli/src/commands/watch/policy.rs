@@ -10,15 +10,15 @@ use atlan_ops::bulk::acting::{self, Subject};
 use atlan_ops::bulk::{Header, Journal, JournalError};
 use atlan_ops::policies::{self, Decision, Done};
 use atlan_ops::watch::{Event, Watcher};
-use atlan_ops::{Api, ApiChoice, Cause};
+use atlan_ops::{Api, Cause};
 use atlan_workflows::AtlanClient;
 use jiff::Timestamp;
 
 use crate::commands::polling::say;
 use crate::error::CliError;
 
-/// The most failed runs whose cause is remembered.
-const MAX_CAUSES: usize = 10_000;
+/// The most failed runs whose cause is remembered, and the most decisions said without `--act`.
+const MAX_REMEMBERED: usize = 10_000;
 
 /// The policies' memory: the journal (with `--act`) and the causes read.
 pub(super) struct Policies {
@@ -111,19 +111,14 @@ impl Policies {
         if let Some(cause) = self.causes.get(run) {
             return *cause;
         }
-        let choice = if api == Api::Legacy {
-            ApiChoice::Legacy
-        } else {
-            ApiChoice::Apps
-        };
-        let cause = match atlan_ops::fetch::run(client, run, choice).await {
-            Ok(view) => atlan_ops::explain(view, None).cause,
+        let cause = match atlan_ops::fetch::explanation(client, api, run).await {
+            Ok(explained) => explained.cause,
             Err(error) => {
                 say(&format!("cannot read why run {run} failed: {error}"));
                 return None;
             }
         };
-        if self.causes.len() >= MAX_CAUSES {
+        if self.causes.len() >= MAX_REMEMBERED {
             self.causes.clear();
         }
         self.causes.insert(run.to_owned(), cause);
@@ -163,7 +158,7 @@ impl Policies {
             }
             None => {
                 let detail = format!("would {what} (run with --act to do it)");
-                if self.said.len() >= MAX_CAUSES {
+                if self.said.len() >= MAX_REMEMBERED {
                     self.said.clear();
                 }
                 if self.said.insert(key.clone()) {
