@@ -306,14 +306,8 @@ fn overdue(
                 .finished
                 .is_some_and(|finished| first_due <= finished && finished <= at)
     });
-    (!met).then(|| {
-        Breach::new(
-            "deadline",
-            None,
-            at,
-            format!("not succeeded by {}", deadline.text),
-        )
-    })
+    let detail = || format!("not succeeded by {}", deadline.text);
+    (!met).then(|| Breach::new("deadline", None, at, detail()))
 }
 
 /// What `expectations` ask that `schedule` can never give, from `now` on (one week looked at):
@@ -368,26 +362,14 @@ fn stuck(
     max_pending: Option<SignedDuration>,
     now: Timestamp,
 ) -> Option<Breach> {
-    let started = run.started;
-    let (expectation, limit) = match run.status {
-        RunState::Running => ("max_duration", limit?),
-        RunState::Pending => ("max_pending", max_pending?),
+    let (expectation, state, limit) = match run.status {
+        RunState::Running => ("max_duration", "running", limit?),
+        RunState::Pending => ("max_pending", "pending", max_pending?),
         _ => return None,
     };
-    let since = started.checked_add(limit).ok()?;
-    (since < now).then(|| {
-        let detail = format!(
-            "{} {} for longer than {}",
-            run.run,
-            if expectation == "max_pending" {
-                "pending"
-            } else {
-                "running"
-            },
-            human(limit)
-        );
-        Breach::new(expectation, Some(run.run.clone()), since, detail)
-    })
+    let since = run.started.checked_add(limit).ok()?;
+    let detail = || format!("{} {state} for longer than {}", run.run, human(limit));
+    (since < now).then(|| Breach::new(expectation, Some(run.run.clone()), since, detail()))
 }
 
 /// The nearest-rank p95 of the durations of the succeeded runs (at least [`MIN_RUNS_FOR_P95`]).

@@ -28,7 +28,7 @@ pub async fn run(client: &AtlanClient, run: &str, api: ApiChoice) -> Result<RunV
     Ok(found(client, run, api).await?.view())
 }
 
-/// Why `run` of `api` ended as it did: [`crate::explain`] of the run read now, without a
+/// Why `run` of `api` ended as it did: [`crate::explain()`] of the run read now, without a
 /// previous run to compare.
 ///
 /// # Errors
