@@ -17,7 +17,7 @@ use std::process::Stdio;
 
 use atlan_sandbox::{Clock, FaultRule, SandboxHandle};
 use common::hook::Hook;
-use common::live::{eventually, facade, live_sandbox, rerun};
+use common::live::{eventually, facade, idle_crawler_sandbox, live_sandbox, rerun};
 use common::terminal;
 use common::*;
 
@@ -152,7 +152,7 @@ async fn crawler_runs(sandbox: &SandboxHandle) -> usize {
 
 #[tokio::test]
 async fn a_policy_retries_a_failure_of_its_cause_once_and_says_what_it_would_do_without_act() {
-    let sandbox = live_sandbox().await;
+    let sandbox = idle_crawler_sandbox().await;
     let (hook, url) = Hook::start(0).await;
     let dir = dir("retry");
     let files = legacy_file(
@@ -204,7 +204,7 @@ async fn a_policy_retries_a_failure_of_its_cause_once_and_says_what_it_would_do_
 
 #[tokio::test]
 async fn a_watch_killed_between_the_decision_and_the_submit_never_submits_again() {
-    let sandbox = live_sandbox().await;
+    let sandbox = idle_crawler_sandbox().await;
     let (_hook, url) = Hook::start(0).await;
     let dir = dir("kill");
     let policy = "policy: {retry: {causes: [infrastructure], max: 3}}";
@@ -386,7 +386,7 @@ async fn a_deadline_passed_on_a_day_the_schedule_ran_is_overdue_from_that_days_d
 
 #[tokio::test]
 async fn a_streak_of_failures_suspends_the_schedule_once_and_resume_restores_it() {
-    let sandbox = live_sandbox().await;
+    let sandbox = idle_crawler_sandbox().await;
     let (hook, url) = Hook::start(0).await;
     let dir = dir("suspend");
     let files = legacy_file(&sandbox, &dir, CRAWLER, "policy: {suspend_after: 2}").await;

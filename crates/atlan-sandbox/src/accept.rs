@@ -33,6 +33,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tower::ServiceExt;
 
 use crate::faults::{FaultAction, FaultControl, Plan};
+use crate::recording::{Recorded, Recording};
 
 /// How long shutdown waits for requests under way.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -185,11 +186,15 @@ async fn handle(
     faults: Option<FaultControl>,
     request_timeout: Duration,
 ) -> Result<Response<Body>, Dropped> {
-    let plan = match faults {
-        Some(faults) if !request.uri().path().starts_with("/_sandbox/") => {
-            faults.plan(request.method().as_str(), request.uri().path())
+    let api = !request.uri().path().starts_with("/_sandbox/");
+    let (plan, _in_flight, request) = match faults {
+        Some(faults) if api => {
+            let in_flight = faults.recording().enter();
+            let request = recorded(request, faults.recording()).await;
+            let plan = faults.plan(request.method().as_str(), request.uri().path());
+            (plan, Some(in_flight), request)
         }
-        _ => Plan::default(),
+        _ => (Plan::default(), None, request.map(Body::new)),
     };
     if !plan.latency.is_zero() {
         tokio::time::sleep(plan.latency).await;
@@ -202,19 +207,49 @@ async fn handle(
         }) => return Ok(fault_response(*status, retry_after.as_deref())),
         _ => {}
     }
-    let response =
-        match tokio::time::timeout(request_timeout, router.oneshot(request.map(Body::new))).await {
-            Ok(Ok(response)) => response,
-            Ok(Err(never)) => match never {},
-            Err(_) => axum::response::IntoResponse::into_response(
-                crate::error::ApiError::request_timeout(),
-            ),
-        };
+    let response = match tokio::time::timeout(request_timeout, router.oneshot(request)).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(never)) => match never {},
+        Err(_) => {
+            axum::response::IntoResponse::into_response(crate::error::ApiError::request_timeout())
+        }
+    };
     match plan.terminal {
         Some(FaultAction::DropAfter) => Err(Dropped),
         Some(FaultAction::Truncate) => Ok(truncate(response).await),
         _ => Ok(response),
     }
+}
+
+/// The request, recorded when a recording is on (its body read whole to be kept, as the router
+/// would, up to the largest body it reads); as it came otherwise.
+async fn recorded(request: Request<Incoming>, recording: &Recording) -> Request<Body> {
+    if !recording.is_on() {
+        return request.map(Body::new);
+    }
+    let (parts, body) = request.into_parts();
+    let limited = http_body_util::Limited::new(body, crate::body::MAX_BODY_BYTES);
+    // A body too large or cut short goes on empty, and the router refuses it.
+    let bytes = limited
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .unwrap_or_default();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or("", |target| target.as_str());
+    let accept_encoding = parts
+        .headers
+        .get(http::header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok());
+    recording.record(Recorded::new(
+        parts.method.as_str(),
+        target,
+        &bytes,
+        accept_encoding,
+    ));
+    Request::from_parts(parts, Body::from(bytes))
 }
 
 /// An Atlan-shaped error answer for a status fault.

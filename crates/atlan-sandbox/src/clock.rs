@@ -23,6 +23,51 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system clock's pace from a chosen instant: a sandbox on it sees the same tenant whatever
+/// the hour it starts at (its seeded history, scheduled runs included, is laid out before that
+/// instant), and its runs still end in real time.
+///
+/// ```
+/// use atlan_sandbox::{Clock, StartedClock};
+///
+/// let clock = StartedClock::at("2026-06-15T12:00:00Z".parse().unwrap());
+/// assert!(clock.now() >= "2026-06-15T12:00:00Z".parse().unwrap());
+/// assert!(clock.now() < "2026-06-15T12:01:00Z".parse().unwrap());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct StartedClock {
+    start: Timestamp,
+    began: std::time::Instant,
+}
+
+impl StartedClock {
+    /// A clock that reads `start` now.
+    pub fn at(start: Timestamp) -> Self {
+        Self {
+            start,
+            began: std::time::Instant::now(),
+        }
+    }
+
+    /// A clock that reads noon UTC of today now: what tests and examples that re-run the default
+    /// tenant's crawler start at, so that its daily scheduled run (due at 20:37 UTC, about 40
+    /// minutes long) is not under way then.
+    pub fn noon_today() -> Self {
+        const DAY: i64 = 86_400;
+        let now = Timestamp::now().as_second();
+        let noon = Timestamp::from_second(now - now.rem_euclid(DAY) + DAY / 2)
+            .unwrap_or_else(|_| Timestamp::now());
+        Self::at(noon)
+    }
+}
+
+impl Clock for StartedClock {
+    fn now(&self) -> Timestamp {
+        let elapsed = jiff::SignedDuration::try_from(self.began.elapsed()).unwrap_or_default();
+        self.start.saturating_add(elapsed).unwrap_or(self.start)
+    }
+}
+
 /// A clock that only moves when told to. Clones share the same time.
 ///
 /// ```

@@ -371,6 +371,7 @@ pub(crate) struct Plan {
 #[derive(Debug, Clone)]
 pub struct FaultControl {
     inner: Arc<Inner>,
+    recording: crate::recording::Recording,
 }
 
 #[derive(Debug)]
@@ -388,7 +389,14 @@ impl FaultControl {
                 next_id: AtomicU64::new(1),
                 rng: Mutex::new(fastrand::Rng::with_seed(seed)),
             }),
+            recording: crate::recording::Recording::default(),
         }
+    }
+
+    /// The recording of the requests (`/_sandbox/recording`), which sits with the faults around
+    /// the router.
+    pub(crate) fn recording(&self) -> &crate::recording::Recording {
+        &self.recording
     }
 
     /// Adds a rule; returns its id.

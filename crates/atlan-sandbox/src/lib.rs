@@ -41,6 +41,7 @@ mod glob;
 mod ids;
 mod json;
 mod persist;
+mod recording;
 mod routes;
 mod seed;
 #[cfg(feature = "clap")]
@@ -58,7 +59,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use accept::{ConnectionLimits, serve_router};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, StartedClock, SystemClock};
 pub use failure::FailureCause;
 pub use faults::{
     FaultAction, FaultControl, FaultRule, FaultRuleError, MAX_INDEX_LAG_MS, MAX_LATENCY_MS,

@@ -1,6 +1,6 @@
 //! Fault injection over real sockets: statuses with Retry-After, latency (on tokio's paused clock),
 //! dropped connections before and after the request is served, truncated bodies, counts,
-//! probabilities, failing runs, and the `/_sandbox/faults` endpoint.
+//! probabilities, failing runs, the `/_sandbox/faults` endpoint, and the recording of requests.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -247,4 +247,67 @@ async fn failing_runs_and_the_control_endpoint() {
         StatusCode::OK
     );
     assert!(sandbox.faults().list().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_recording_keeps_each_request_and_the_most_in_flight() {
+    let (sandbox, api) = sandbox().await;
+    // Off: nothing kept.
+    api.get("/api/service/whoami").await;
+    assert_eq!(
+        api.post_empty("/_sandbox/recording").await.0,
+        StatusCode::OK
+    );
+    sandbox
+        .faults()
+        .add(FaultRule::latency(
+            "GET /api/service/runs/cron",
+            Duration::from_secs(30),
+        ))
+        .unwrap();
+    let search = fixture("requests/search/find-run-by-id.json");
+    let (status, _) = api.post("/api/service/runs/indexsearch", &search).await;
+    assert_eq!(status, StatusCode::OK);
+    let (a, b, c) = tokio::join!(
+        api.get("/api/service/runs/cron"),
+        api.get("/api/service/runs/cron"),
+        api.get("/api/service/runs/cron"),
+    );
+    assert!(
+        [a.0, b.0, c.0]
+            .iter()
+            .all(|status| *status == StatusCode::OK)
+    );
+    assert_eq!(
+        api.create_credential("recorded").await.as_u16() / 100,
+        2,
+        "the credential is made"
+    );
+    let (_, report) = api.get("/_sandbox/recording").await;
+    let requests = report["requests"].as_array().unwrap();
+    let targets: Vec<&str> = requests
+        .iter()
+        .map(|request| request["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets.len(), 5, "{targets:?}");
+    assert_eq!(targets[0], "/api/service/runs/indexsearch");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(requests[0]["body"].as_str().unwrap()).unwrap(),
+        search,
+        "a search's body is kept as sent"
+    );
+    assert_eq!(report["peak_in_flight"], 3, "{report}");
+    assert_eq!(
+        requests[4]["withheld"], true,
+        "a credential's body is not kept"
+    );
+    assert!(requests[4]["body"].is_null());
+    assert_eq!(
+        api.send(Method::DELETE, "/_sandbox/recording", None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (_, report) = api.get("/_sandbox/recording").await;
+    assert_eq!(report["requests"], json!([]));
 }

@@ -1,5 +1,5 @@
 //! Who the key is (`/api/service/whoami`), the tenant's roles and users, and the sandbox's own controls under `/_sandbox/`:
-//! fault rules, failures, the clock, the schedules and health.
+//! fault rules, failures, the clock, the schedules, health and the recording of requests.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -44,6 +44,10 @@ pub(super) fn control() -> Router<ServerState> {
         .route("/clock", get(clock).post(move_clock))
         .route("/schedules", get(schedules))
         .route("/health", get(health))
+        .route(
+            "/recording",
+            get(recording).post(start_recording).delete(stop_recording),
+        )
 }
 
 /// `POST /_sandbox/failures`: the next `runs` runs of `workflow` (a name, slug or `*` glob) fail
@@ -203,4 +207,23 @@ async fn remove_fault(
 /// answers at once whatever runs (a heavy list, a compaction of the state file).
 async fn health(State(state): State<ServerState>) -> Json {
     axum::Json(state.health.answer())
+}
+
+/// `GET /_sandbox/recording`: the requests recorded since the last `POST`, the most in flight at
+/// once and how many were past the limit.
+async fn recording(State(state): State<ServerState>) -> Json {
+    axum::Json(state.faults.recording().report())
+}
+
+/// `POST /_sandbox/recording`: records every API request from now on (what was recorded before
+/// is forgotten).
+async fn start_recording(State(state): State<ServerState>) -> Json {
+    state.faults.recording().start();
+    axum::Json(json!({"on": true}))
+}
+
+/// `DELETE /_sandbox/recording`: stops and forgets.
+async fn stop_recording(State(state): State<ServerState>) -> Json {
+    state.faults.recording().stop();
+    axum::Json(json!({"on": false}))
 }

@@ -41,34 +41,6 @@ impl Connection {
     }
 }
 
-/// The sandbox's clock: from noon UTC today, at the real pace. The default tenant's scheduled
-/// runs (the crawler's daily one starts at 20:37 UTC and runs for about 40 minutes) are then
-/// never under way when an example starts, whatever the hour it is run at.
-struct FromNoon {
-    noon: jiff::Timestamp,
-    began: std::time::Instant,
-}
-
-impl FromNoon {
-    fn new() -> Self {
-        const DAY: i64 = 86_400;
-        let now = jiff::Timestamp::now().as_second();
-        let noon = jiff::Timestamp::from_second(now - now.rem_euclid(DAY) + DAY / 2)
-            .unwrap_or_else(|_| jiff::Timestamp::now());
-        Self {
-            noon,
-            began: std::time::Instant::now(),
-        }
-    }
-}
-
-impl atlan_sandbox::Clock for FromNoon {
-    fn now(&self) -> jiff::Timestamp {
-        let elapsed = jiff::SignedDuration::try_from(self.began.elapsed()).unwrap_or_default();
-        self.noon.saturating_add(elapsed).unwrap_or(self.noon)
-    }
-}
-
 /// Connects to `ATLAN_BASE_URL`, or starts a sandbox (runs last 1 s Pending and 2 s Running).
 pub async fn connect() -> Result<Connection, Box<dyn std::error::Error>> {
     if std::env::var_os("ATLAN_BASE_URL").is_some() {
@@ -78,7 +50,9 @@ pub async fn connect() -> Result<Connection, Box<dyn std::error::Error>> {
         });
     }
     let sandbox = Sandbox::builder()
-        .clock(FromNoon::new())
+        // From noon UTC: the default tenant's scheduled runs (the crawler's starts at 20:37 UTC
+        // and runs about 40 minutes) are never under way when an example starts.
+        .clock(atlan_sandbox::StartedClock::noon_today())
         .run_durations(Duration::from_secs(1), Duration::from_secs(2))
         .start()
         .await?;
