@@ -36,7 +36,12 @@ impl CredentialUse {
 pub async fn credential_use(client: &AtlanClient, guid: &str) -> Result<CredentialUse> {
     let (legacy, apps) = futures_util::future::join(
         client.workflows().every().all(),
-        client.apps().workflows().list().all(),
+        client
+            .apps()
+            .workflows()
+            .list()
+            .limit(crate::fetch::APP_WORKFLOWS_PAGE)
+            .all(),
     )
     .await;
     let mut found = CredentialUse::default();

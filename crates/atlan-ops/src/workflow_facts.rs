@@ -158,6 +158,25 @@ impl WorkflowFacts {
             self.runs.push(run);
         }
     }
+
+    /// Takes what `seen` (the same workflow's runs, read apart from its schedules, every one
+    /// kept) holds: its last ended run, and its runs when it is scheduled or `keep_all`, as
+    /// [`WorkflowFacts::saw`] and [`WorkflowFacts::keep`] would have taken them one by one.
+    pub fn take_runs(&mut self, seen: WorkflowFacts, keep_all: bool) {
+        if let Some(run) = seen.last_ended
+            && self
+                .last_ended
+                .as_ref()
+                .is_none_or(|last| last.started <= run.started)
+        {
+            self.last_ended = Some(run);
+        }
+        if keep_all || !self.schedules.is_empty() {
+            for run in seen.runs {
+                self.keep(run);
+            }
+        }
+    }
 }
 
 /// Every schedule of the chosen APIs: each legacy workflow with a schedule (its CronWorkflows) and
@@ -185,7 +204,12 @@ pub async fn schedules(
                 return Ok((Vec::new(), Vec::new()));
             }
             futures_util::future::try_join(
-                client.apps().workflows().list().all(),
+                client
+                    .apps()
+                    .workflows()
+                    .list()
+                    .limit(crate::fetch::APP_WORKFLOWS_PAGE)
+                    .all(),
                 client.apps().workflows().times(),
             )
             .await

@@ -523,6 +523,44 @@ async fn a_concurrent_listing_goes_past_ten_thousand_runs_and_equals_a_sequentia
 }
 
 #[tokio::test]
+async fn a_new_window_asks_for_its_pages_together() {
+    let (_clock, sandbox, client) = synthetic(13_000).await;
+    let expected: Vec<String> = every_run(&client, 500)
+        .concurrency(1)
+        .stream()
+        .map_ok(|run| run.name().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    let watch = Watch::new();
+    let watched = builder(&sandbox).with_layer(watch.clone()).build().unwrap();
+    let listed: Vec<String> = every_run(&watched, 500)
+        .concurrency(8)
+        .stream()
+        .map_ok(|run| run.name().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed, expected);
+    let bodies = watch.bodies();
+    let started_with = watch.log.lock().unwrap().started_with.clone();
+    let first_pin = pin_of(&bodies[1]);
+    let second_window: Vec<usize> = (1..bodies.len())
+        .filter(|&index| pin_of(&bodies[index]) != first_pin)
+        .collect();
+    assert!(
+        second_window.len() >= 3,
+        "the runs past the first 10,000 take pages of a second window: {second_window:?}"
+    );
+    // Its second page went out with its first, not after the first's answer.
+    let together = started_with[second_window[1]];
+    assert!(
+        together >= 2,
+        "pages in flight as the second went out: {together}"
+    );
+}
+
+#[tokio::test]
 async fn a_concurrency_of_zero_or_over_the_maximum_is_invalid_input() {
     let (_clock, _sandbox, client) = synthetic(10).await;
     for concurrency in [0, MAX_CONCURRENCY + 1] {

@@ -16,9 +16,6 @@ use crate::fetch::not_served;
 use crate::selection::ApiChoice;
 use crate::view::Api;
 
-/// Workflows per page of the app workflows listing (its most).
-const APP_PAGE: u32 = 500;
-
 /// An app workflow of the tenant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppWorkflowState {
@@ -66,7 +63,13 @@ pub async fn read(client: &AtlanClient, api: ApiChoice) -> Result<Tenant> {
         }
         served(
             api,
-            client.apps().workflows().list().limit(APP_PAGE).all().await,
+            client
+                .apps()
+                .workflows()
+                .list()
+                .limit(crate::fetch::APP_WORKFLOWS_PAGE)
+                .all()
+                .await,
         )
     };
     let legacy = async {

@@ -151,7 +151,12 @@ pub async fn select(
                 }
             }
             if selection.api.includes(Api::Apps) {
-                let mut workflows = client.apps().workflows().list().stream();
+                let mut workflows = client
+                    .apps()
+                    .workflows()
+                    .list()
+                    .limit(crate::fetch::APP_WORKFLOWS_PAGE)
+                    .stream();
                 while let Some(workflow) = workflows.try_next().await? {
                     let (Some(slug), Some(record)) = (
                         workflow.slug.clone(),

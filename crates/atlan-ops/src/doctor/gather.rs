@@ -100,9 +100,13 @@ pub async fn gather(
     levels: &ServiceLevels,
 ) -> Result<(Tenant, Vec<Api>)> {
     let keep_all = levels.expects_anything();
-    let (scheduled, disabled) = futures_util::future::join(
-        workflow_facts::schedules(client, api, now),
-        client.users().disabled(),
+    // The schedules (and users) and the window's runs are read side by side.
+    let ((scheduled, disabled), runs) = futures_util::future::join(
+        futures_util::future::join(
+            workflow_facts::schedules(client, api, now),
+            client.users().disabled(),
+        ),
+        runs_in_window(client, api, window),
     )
     .await;
     let (found, mut skipped) = scheduled?;
@@ -111,39 +115,24 @@ pub async fn gather(
         .map(|known| ((known.api, known.workflow.clone()), known))
         .collect();
     let disabled_users = disabled_usernames(disabled)?;
-
-    // Every run in the window: the figures, and the starts of the scheduled workflows' runs.
-    let mut stats = Stats::new(*window);
-    let mut packages: HashMap<(Api, String), Option<String>> = HashMap::new();
-    let selection = Selection::new(api);
-    let left_out = fetch::each_run(client, &selection, window, |run| {
-        stats.add(&run);
-        let key = (run.api, run.workflow.clone());
-        if let Some(started) = run.started {
-            let span = RunSpan::new(run.run.clone(), started, run.finished, run.status);
-            let known = facts
-                .entry(key.clone())
-                .or_insert_with(|| WorkflowFacts::new(key.0, key.1.clone()));
-            if keep_all && known.schedules.is_empty() {
-                known.keep(span.clone());
-            }
-            known.saw(span);
-        }
-        packages.entry(key).or_insert(run.package);
-    })
-    .await?;
+    let Runs {
+        stats,
+        seen,
+        left_out,
+    } = runs?;
     for api in left_out {
         if !skipped.contains(&api) {
             skipped.push(api);
         }
     }
-    for (key, package) in packages {
+    for (key, seen) in seen {
         let known = facts
             .entry(key.clone())
-            .or_insert_with(|| WorkflowFacts::new(key.0, key.1));
+            .or_insert_with(|| WorkflowFacts::new(key.0, key.1.clone()));
         if known.package.is_none() {
-            known.package = package;
+            known.package.clone_from(&seen.package);
         }
+        known.take_runs(seen, keep_all);
     }
 
     read_legacy_workflows(client, &mut facts).await?;
@@ -152,12 +141,48 @@ pub async fn gather(
     let mut workflows: Vec<WorkflowFacts> = facts.into_values().collect();
     workflows.sort_by(|a, b| (a.api, &a.workflow).cmp(&(b.api, &b.workflow)));
     let mut tenant = Tenant::new(now, *window);
-    tenant.stats = stats.finish();
+    tenant.stats = stats;
     tenant.workflows = workflows;
     tenant.credentials = credentials;
     tenant.disabled_users = disabled_users;
     tenant.levels = levels.clone();
     Ok((tenant, skipped))
+}
+
+/// Every run of the window, read in one concurrent pass (as `runs stats`).
+struct Runs {
+    /// Their figures.
+    stats: Vec<crate::stats::WorkflowStats>,
+    /// Each workflow's runs (every one kept, at most [`workflow_facts::MAX_RUNS`]), last ended
+    /// run and package.
+    seen: HashMap<(Api, String), WorkflowFacts>,
+    /// The APIs the tenant does not serve.
+    left_out: Vec<Api>,
+}
+
+async fn runs_in_window(client: &AtlanClient, api: ApiChoice, window: &Window) -> Result<Runs> {
+    let mut stats = Stats::new(*window);
+    let mut seen: HashMap<(Api, String), WorkflowFacts> = HashMap::new();
+    let left_out = fetch::each_run(client, &Selection::new(api), window, |run| {
+        stats.add(&run);
+        let known = seen
+            .entry((run.api, run.workflow.clone()))
+            .or_insert_with(|| WorkflowFacts::new(run.api, run.workflow.clone()));
+        if known.package.is_none() {
+            known.package.clone_from(&run.package);
+        }
+        if let Some(started) = run.started {
+            let span = RunSpan::new(run.run.clone(), started, run.finished, run.status);
+            known.saw(span.clone());
+            known.keep(span);
+        }
+    })
+    .await?;
+    Ok(Runs {
+        stats: stats.finish(),
+        seen,
+        left_out,
+    })
 }
 
 /// The usernames of the disabled users; `None` when the tenant does not serve the users list.

@@ -15,7 +15,8 @@
 //!   nothing is yielded twice and no result that matched throughout is skipped.
 //! - **Windows.** Elasticsearch answers no page past 10,000 results. An anchored listing starts
 //!   a new window there: results created at or before the last one yielded, after those of them
-//!   already yielded.
+//!   already yielded. What is left is known from the first count, so the new window's pages go
+//!   out together, as many as the concurrency allows.
 //! - **Throttled.** An answer that came after a 429 or 503 (the transport retried it, honouring
 //!   `Retry-After`) halves the concurrency for the rest of the listing, down to one.
 //! - **Each once.** A result the listing already yielded (on an earlier page, or earlier in the
@@ -546,6 +547,20 @@ impl<S: Source> Engine<S> {
                  listing cannot go past them"
             )));
         }
+        self.window.end = self.left_in_window();
         Ok(())
+    }
+
+    /// What a new window of a pinned listing holds, from the listing's exact first count: the
+    /// results not yet yielded, after the ties it skips. Its pages are then asked for together,
+    /// not its first alone. A count gone stale (results deleted meanwhile) costs an empty page,
+    /// which starts the window again from the last result, as a shifted page does.
+    fn left_in_window(&self) -> Option<TotalHits> {
+        let total = self
+            .total
+            .as_ref()
+            .filter(|total| total.relation != Some(TotalHitsRelation::Gte))?;
+        let left = total.value.checked_sub(self.start + self.yielded)?;
+        Some(TotalHits::exact(self.window.base + left))
     }
 }
