@@ -115,13 +115,13 @@ impl ServiceLevels {
         now: Timestamp,
     ) -> Assessment {
         let expected = self.expectations(api, workflow);
-        let schedule = schedules
-            .iter()
-            .filter(|schedule| !schedule.suspended)
-            .find_map(|schedule| CronSchedule::parse(&schedule.cron, &schedule.timezone).ok());
         let breaches = if expected == Expectations::default() {
             Vec::new()
         } else {
+            let schedule = schedules
+                .iter()
+                .filter(|schedule| !schedule.suspended)
+                .find_map(|schedule| CronSchedule::parse(&schedule.cron, &schedule.timezone).ok());
             expectations::breaches(&expected, runs, schedule.as_ref(), window_start, now)
         };
         Assessment {

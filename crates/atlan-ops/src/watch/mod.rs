@@ -29,7 +29,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use atlan_workflows::{AtlanClient, Result};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::doctor::missed_due;
 use crate::fetch;
 use crate::selection::{ApiChoice, Selection};
 use crate::service_levels::ServiceLevels;
@@ -42,6 +41,7 @@ pub mod backoff;
 pub mod book;
 pub mod events;
 pub mod levels;
+mod missed;
 
 pub use backoff::Backoff;
 pub use book::{RunBook, Transition};
@@ -208,6 +208,10 @@ pub struct Watcher {
     schedules: Vec<WorkflowFacts>,
     schedules_read: Option<Timestamp>,
     missed_reported: BTreeSet<(Api, String, Timestamp)>,
+    /// The due times up to this instant were judged missed or not (none yet: the whole window).
+    missed_judged: Option<Timestamp>,
+    /// The due times of the window judged missed.
+    missed: BTreeSet<(Api, String, Timestamp)>,
     open: OpenBreaches,
     suspended: BTreeSet<(Api, String)>,
 }
@@ -227,6 +231,8 @@ impl Watcher {
             schedules: Vec::new(),
             schedules_read: None,
             missed_reported: BTreeSet::new(),
+            missed_judged: None,
+            missed: BTreeSet::new(),
             suspended: BTreeSet::new(),
         }
     }
@@ -402,8 +408,14 @@ impl Watcher {
             .schedules
             .iter()
             .map(|facts| {
-                let facts = self.with_starts(facts);
-                let missed = missed_due(&facts, &window, now).missed;
+                let missed: Vec<Timestamp> = self
+                    .missed
+                    .range((facts.api, facts.workflow.clone(), since)..)
+                    .take_while(|(api, workflow, _)| {
+                        *api == facts.api && *workflow == facts.workflow
+                    })
+                    .map(|(_, _, due)| *due)
+                    .collect();
                 ScheduleFigures {
                     api: facts.api,
                     package: facts.package.clone().or_else(|| {
@@ -413,7 +425,7 @@ impl Watcher {
                     }),
                     missed: missed.len(),
                     last_missed: missed.iter().max().copied(),
-                    workflow: facts.workflow,
+                    workflow: facts.workflow.clone(),
                 }
             })
             .collect();
@@ -518,30 +530,6 @@ impl Watcher {
         let mut facts = facts.clone();
         facts.runs = self.book.run_spans(facts.api, &facts.workflow);
         facts
-    }
-
-    fn missed_events(&mut self, now: Timestamp, from: Timestamp, events: &mut Vec<Event>) {
-        let window = Window::between(from, None);
-        for facts in &self.schedules {
-            let facts = self.with_starts(facts);
-            for due in missed_due(&facts, &window, now).missed {
-                if self
-                    .missed_reported
-                    .insert((facts.api, facts.workflow.clone(), due))
-                {
-                    events.push(Event::ScheduleMissed {
-                        api: facts.api,
-                        workflow: facts.workflow.clone(),
-                        package: facts.package.clone().or_else(|| {
-                            self.book
-                                .package(facts.api, &facts.workflow)
-                                .map(str::to_owned)
-                        }),
-                        due,
-                    });
-                }
-            }
-        }
     }
 }
 

@@ -49,6 +49,21 @@ fn a_missed_due_time_is_one_event_and_a_run_that_started_for_it_is_none() {
         "{:?}",
         figures.schedules
     );
+
+    // Two hours on, only the due times since are judged: 13:00 had no run, 14:00 had one; the
+    // window's first two due times left it.
+    let later = at("2026-06-15T14:30:00Z");
+    run.run = "wf-2".to_owned();
+    run.started = Some(at("2026-06-15T14:00:30Z"));
+    run.finished = Some(at("2026-06-15T14:05:00Z"));
+    watcher.book.observe(&run);
+    let mut later_events = Vec::new();
+    watcher.missed_events(later, watcher.baseline(), &mut later_events);
+    assert!(
+        matches!(later_events.as_slice(), [Event::ScheduleMissed { due, .. }] if *due == at("2026-06-15T13:00:00Z")),
+        "{later_events:?}"
+    );
+    assert_eq!(watcher.figures(later).schedules[0].missed, 7 * 24 - 2);
 }
 
 #[test]
