@@ -22,7 +22,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -104,16 +104,7 @@ impl Live {
 
     /// The process's CPU time so far (user + system), from `/proc/PID/stat`.
     fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .unwrap()
-            .1
-            .split_whitespace()
-            .collect();
-        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-        // Linux reports in USER_HZ, 100 per second everywhere it runs.
-        Duration::from_millis(ticks * 10)
+        support::cpu_time(self.child.id())
     }
 
     /// Its peak resident memory, from `/proc/PID/status`.
@@ -174,60 +165,21 @@ fn top_once(server: &Server) {
 
 /// An `atlanctl exporter` with expectations on every workflow: its requests per steady poll.
 fn steady_poll(server: &Server, missed: &mut Vec<String>) {
-    let mut child = Command::new(ATLAN)
-        .args(["exporter", "--listen", "127.0.0.1:0", "--interval", "1s"])
-        .args(["--freshness", "1d", "--max-duration", "3x p95"])
-        .env("ATLAN_BASE_URL", &server.base_url)
-        .env("ATLAN_API_KEY", KEY)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let base = line.trim().trim_start_matches("listening on ").to_owned();
-    let counters = |body: &str| {
-        let value = |name: &str| {
-            body.lines()
-                .find_map(|line| line.strip_prefix(name))
-                .and_then(|rest| rest.trim().parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
-        (
-            value("atlan_exporter_polls_total{result=\"success\"}"),
-            value("atlan_exporter_requests_total"),
-        )
-    };
-    let scrape = || {
-        atlan_testkit::http::exchange(&base, "GET", "/metrics", None, None)
-            .map(|(_, body)| body)
-            .unwrap_or_default()
-    };
-    let started = Instant::now();
-    let (polls, requests) = loop {
-        let (polls, requests) = counters(&scrape());
-        if polls >= 2.0 {
-            break (polls, requests);
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(300),
-            "no second poll"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let (more_polls, more_requests) = loop {
-        let (now, requests_now) = counters(&scrape());
-        if now >= polls + 5.0 {
-            break (now - polls, requests_now - requests);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let _ = child.kill();
-    let _ = child.wait();
+    let exporter = support::Exporter::spawn(
+        server,
+        &[
+            "--interval",
+            "1s",
+            "--freshness",
+            "1d",
+            "--max-duration",
+            "3x p95",
+        ],
+    );
+    let (polls, requests) = exporter.wait_for_polls(2.0);
+    let (now, requests_now) = exporter.wait_for_polls(polls + 5.0);
+    let (more_polls, more_requests) = (now - polls, requests_now - requests);
+    drop(exporter);
     let per_poll = more_requests / more_polls;
     println!(
         "the watcher with expectations on every workflow: {per_poll:.1} requests per steady poll over {more_polls} polls (target at most 3)"

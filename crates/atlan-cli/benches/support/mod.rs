@@ -90,6 +90,111 @@ pub(crate) fn peak_rss_mib(pid: u32) -> f64 {
     kib / 1024.0
 }
 
+/// The CPU time process `pid` has had so far (user + system, from `/proc/PID/stat`).
+#[allow(
+    dead_code,
+    reason = "each bench includes this module; not every one reads it"
+)]
+pub(crate) fn cpu_time(pid: u32) -> std::time::Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |index: usize| {
+        fields
+            .get(index)
+            .and_then(|field| field.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // Linux reports in USER_HZ, 100 per second everywhere it runs.
+    std::time::Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+/// An `atlanctl exporter` process on a loopback port, killed when dropped.
+#[allow(
+    dead_code,
+    reason = "each bench includes this module; not every one runs the exporter"
+)]
+pub(crate) struct Exporter {
+    child: Child,
+    /// Where its metrics are.
+    pub(crate) base_url: String,
+}
+
+#[allow(
+    dead_code,
+    reason = "each bench includes this module; not every one runs the exporter"
+)]
+impl Exporter {
+    /// `atlanctl exporter --listen 127.0.0.1:0 ARGS` on `server`, once it says where it listens.
+    pub(crate) fn spawn(server: &Server, args: &[&str]) -> Self {
+        let mut child = Command::new(ATLAN)
+            .args(["exporter", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("ATLAN_BASE_URL", &server.base_url)
+            .env("ATLAN_API_KEY", KEY)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let base_url = line.trim().trim_start_matches("listening on ").to_owned();
+        Self { child, base_url }
+    }
+
+    /// The process's id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Its successful polls and its requests so far (its own counters).
+    pub(crate) fn counters(&self) -> (f64, f64) {
+        let body = atlan_testkit::http::exchange(&self.base_url, "GET", "/metrics", None, None)
+            .map(|(_, body)| body)
+            .unwrap_or_default();
+        let value = |name: &str| {
+            body.lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| rest.trim().parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (
+            value("atlan_exporter_polls_total{result=\"success\"}"),
+            value("atlan_exporter_requests_total"),
+        )
+    }
+
+    /// Waits (checking every 50 ms, at most 5 minutes) until it has polled `polls` times
+    /// successfully; its counters then.
+    pub(crate) fn wait_for_polls(&self, polls: f64) -> (f64, f64) {
+        let started = std::time::Instant::now();
+        loop {
+            let counters = self.counters();
+            if counters.0 >= polls {
+                return counters;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(300),
+                "the exporter never polled {polls} times"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Exporter {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A panic in a bench must not leave the server running.
 impl Drop for Server {
     fn drop(&mut self) {
