@@ -101,6 +101,11 @@ pub struct Expectations {
 }
 
 impl Expectations {
+    /// Whether nothing is expected.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
     /// The names of the expectations set (`freshness`, `deadline`, `max_duration`,
     /// `max_pending`).
     pub fn names(&self) -> Vec<&'static str> {

@@ -115,7 +115,7 @@ impl ServiceLevels {
         now: Timestamp,
     ) -> Assessment {
         let expected = self.expectations(api, workflow);
-        let breaches = if expected == Expectations::default() {
+        let breaches = if expected.is_empty() {
             Vec::new()
         } else {
             let schedule = schedules

@@ -217,6 +217,25 @@ impl RunBook {
             .unwrap_or_default()
     }
 
+    /// When a workflow's latest success ended (or started, when it has no end) and when its
+    /// oldest active run started, over the runs that started: what [`RunBook::run_spans`] would
+    /// give [`crate::expectations::last_success`], without a copy of each run.
+    pub fn ages(&self, api: Api, workflow: &str) -> (Option<Timestamp>, Option<Timestamp>) {
+        let Some(tracked) = self.workflows.get(&(api, bounded(workflow).into_owned())) else {
+            return (None, None);
+        };
+        let started = || tracked.runs.values().filter(|run| run.started.is_some());
+        let last_success = started()
+            .filter(|run| run.status == RunState::Succeeded)
+            .filter_map(|run| run.finished.or(run.started))
+            .max();
+        let oldest_active = started()
+            .filter(|run| run.status.is_active())
+            .filter_map(|run| run.started)
+            .min();
+        (last_success, oldest_active)
+    }
+
     /// How many ended runs of a workflow started before `before` failed since the latest success
     /// among them: the failure streak a success at `before` ends.
     pub fn failures_before(&self, api: Api, workflow: &str, before: Timestamp) -> u64 {

@@ -1,5 +1,8 @@
 //! The watcher's judgment of the schedules' due times: each once, as the polls pass it.
 
+use std::collections::HashMap;
+
+use atlan_workflows::model::CronSchedule;
 use jiff::Timestamp;
 
 use super::{Event, Watcher};
@@ -25,7 +28,7 @@ impl Watcher {
         let window = Window::between(from, None);
         let mut found = Vec::new();
         for facts in &self.schedules {
-            if !due_between(facts, from, until) {
+            if !due_between(facts, &self.crons, from, until) {
                 continue;
             }
             let facts = self.with_starts(facts);
@@ -64,14 +67,30 @@ impl Watcher {
 }
 
 /// Whether a schedule of `facts` that is not suspended (or cannot be read: [`missed_due`] says
-/// so) is due after `from` and at or before `until`.
-fn due_between(facts: &WorkflowFacts, from: Timestamp, until: Timestamp) -> bool {
+/// so) is due after `from` and at or before `until`, its cron as `crons` read it.
+fn due_between(facts: &WorkflowFacts, crons: &Crons, from: Timestamp, until: Timestamp) -> bool {
     facts
         .schedules
         .iter()
         .filter(|schedule| !schedule.suspended)
         .any(|schedule| {
-            atlan_workflows::model::CronSchedule::parse(&schedule.cron, &schedule.timezone)
-                .map_or(true, |cron| !cron.due_between(from, until, 1).is_empty())
+            crons
+                .get(&(schedule.cron.clone(), schedule.timezone.clone()))
+                .and_then(Option::as_ref)
+                .is_none_or(|cron| !cron.due_between(from, until, 1).is_empty())
         })
+}
+
+/// Each schedule's cron as read, by its cron and time zone (`None`: it cannot be read).
+pub(super) type Crons = HashMap<(String, String), Option<CronSchedule>>;
+
+/// The crons of `schedules`, each read once.
+pub(super) fn read_crons(schedules: &[WorkflowFacts]) -> Crons {
+    let mut crons = Crons::new();
+    for schedule in schedules.iter().flat_map(|facts| &facts.schedules) {
+        crons
+            .entry((schedule.cron.clone(), schedule.timezone.clone()))
+            .or_insert_with(|| CronSchedule::parse(&schedule.cron, &schedule.timezone).ok());
+    }
+    crons
 }

@@ -31,7 +31,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::fetch;
 use crate::selection::{ApiChoice, Selection};
-use crate::service_levels::ServiceLevels;
+use crate::service_levels::{Assessment, ServiceLevels};
 use crate::stats::WorkflowStats;
 use crate::view::{Api, RunState};
 use crate::window::Window;
@@ -212,6 +212,8 @@ pub struct Watcher {
     missed_judged: Option<Timestamp>,
     /// The due times of the window judged missed.
     missed: BTreeSet<(Api, String, Timestamp)>,
+    /// The crons of the schedules, each read once when they are read.
+    crons: missed::Crons,
     open: OpenBreaches,
     suspended: BTreeSet<(Api, String)>,
 }
@@ -233,6 +235,7 @@ impl Watcher {
             missed_reported: BTreeSet::new(),
             missed_judged: None,
             missed: BTreeSet::new(),
+            crons: missed::Crons::new(),
             suspended: BTreeSet::new(),
         }
     }
@@ -352,8 +355,9 @@ impl Watcher {
             .flat_map(|facts| &facts.schedules)
             .filter(|schedule| !schedule.suspended)
             .filter_map(|schedule| {
-                atlan_workflows::model::CronSchedule::parse(&schedule.cron, &schedule.timezone)
-                    .ok()?
+                self.crons
+                    .get(&(schedule.cron.clone(), schedule.timezone.clone()))?
+                    .as_ref()?
                     .next_after(now)
             })
             .min()
@@ -381,12 +385,21 @@ impl Watcher {
         }
         keys.into_iter()
             .map(|((api, workflow), package)| {
-                let runs = self.book.run_spans(api, workflow);
                 let schedules = schedules.get(&(api, workflow)).copied().unwrap_or_default();
-                let assessment = self
-                    .config
-                    .levels
-                    .assess(api, workflow, &runs, schedules, since, now);
+                let assessment = if self.config.levels.expectations(api, workflow).is_empty() {
+                    // Nothing to check: its ages, without a copy of each run.
+                    let (last_success, oldest_active) = self.book.ages(api, workflow);
+                    Assessment {
+                        last_success,
+                        oldest_active,
+                        ..Assessment::default()
+                    }
+                } else {
+                    let runs = self.book.run_spans(api, workflow);
+                    self.config
+                        .levels
+                        .assess(api, workflow, &runs, schedules, since, now)
+                };
                 WorkflowLevel {
                     api,
                     workflow: workflow.to_owned(),
@@ -516,6 +529,7 @@ impl Watcher {
             .zip(tracked)
             .filter_map(|(facts, tracked)| tracked.then_some(facts))
             .collect();
+        self.crons = missed::read_crons(&self.schedules);
         self.schedules_read = Some(now);
         Ok(left_out)
     }
