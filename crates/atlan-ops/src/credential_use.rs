@@ -36,12 +36,7 @@ impl CredentialUse {
 pub async fn credential_use(client: &AtlanClient, guid: &str) -> Result<CredentialUse> {
     let (legacy, apps) = futures_util::future::join(
         client.workflows().every().all(),
-        client
-            .apps()
-            .workflows()
-            .list()
-            .limit(crate::fetch::APP_WORKFLOWS_PAGE)
-            .all(),
+        crate::fetch::every_app_workflow(client).all(),
     )
     .await;
     let mut found = CredentialUse::default();

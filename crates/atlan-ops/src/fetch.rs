@@ -274,6 +274,11 @@ fn within<Q: TimeBounded>(
 /// default is 50, which costs a fleet of 500 ten requests one after another instead of one).
 pub const APP_WORKFLOWS_PAGE: u32 = 500;
 
+/// Every app workflow, [`APP_WORKFLOWS_PAGE`] a page: the listing a command reads whole.
+pub fn every_app_workflow(client: &AtlanClient) -> atlan_workflows::AppWorkflowList {
+    client.apps().workflows().list().limit(APP_WORKFLOWS_PAGE)
+}
+
 /// The page size of [`each_run`]: a window's runs are read whole, so a page of 500 runs costs
 /// a fifth of the round trips pages of 100 do (4 per 10,000-result window instead of 14, at 8
 /// pages in flight), while the pages in flight stay a few MiB. Atlan documents no largest page;

@@ -142,13 +142,7 @@ async fn legacy_rows(client: &AtlanClient, now: Timestamp) -> Result<Vec<Schedul
 
 /// The app schedules: each trigger, then those a suspension keeps aside in the inputs.
 async fn app_rows(client: &AtlanClient, now: Timestamp) -> Result<Vec<ScheduleRow>> {
-    let workflows: Vec<AppSummary> = client
-        .apps()
-        .workflows()
-        .list()
-        .limit(crate::fetch::APP_WORKFLOWS_PAGE)
-        .all()
-        .await?;
+    let workflows: Vec<AppSummary> = crate::fetch::every_app_workflow(client).all().await?;
     let mut rows = Vec::new();
     for workflow in &workflows {
         let Some(slug) = workflow.slug.as_deref() else {

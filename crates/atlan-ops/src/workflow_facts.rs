@@ -204,12 +204,7 @@ pub async fn schedules(
                 return Ok((Vec::new(), Vec::new()));
             }
             futures_util::future::try_join(
-                client
-                    .apps()
-                    .workflows()
-                    .list()
-                    .limit(crate::fetch::APP_WORKFLOWS_PAGE)
-                    .all(),
+                crate::fetch::every_app_workflow(client).all(),
                 client.apps().workflows().times(),
             )
             .await

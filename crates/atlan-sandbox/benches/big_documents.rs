@@ -81,40 +81,12 @@ impl Server {
 
     /// `VmRSS` or `VmHWM` of the process, in bytes.
     fn memory(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(field))
-            .and_then(|rest| {
-                rest.trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-            .map_or(0, |kb| kb * 1024)
+        atlan_testkit::process::status_kib(self.child.id(), field) * 1024
     }
-}
 
-impl Server {
-    /// The CPU time the process has used (user and system), from `/proc/PID/stat`.
+    /// The CPU time the process has used (user and system).
     fn cpu(&self) -> Duration {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the command name (which is in parentheses and may hold spaces).
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().collect())
-            .unwrap_or_default();
-        let ticks = |index: usize| {
-            fields
-                .get(index)
-                .and_then(|f| f.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        // utime and stime are fields 14 and 15 of the line: 11 and 12 after the name.
-        Duration::from_millis((ticks(11) + ticks(12)) * 10)
+        atlan_testkit::process::cpu_time(self.child.id())
     }
 }
 

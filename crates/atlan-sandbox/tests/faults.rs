@@ -23,6 +23,17 @@ async fn sandbox() -> (atlan_sandbox::SandboxHandle, Api) {
     (sandbox, api)
 }
 
+/// The schedules' listing answers 30 s late.
+fn slow_schedules(sandbox: &atlan_sandbox::SandboxHandle) {
+    sandbox
+        .faults()
+        .add(FaultRule::latency(
+            "GET /api/service/runs/cron",
+            Duration::from_secs(30),
+        ))
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_status_fault_with_retry_after_applies_its_count_then_stops() {
     let (sandbox, api) = sandbox().await;
@@ -143,13 +154,7 @@ async fn a_truncated_body_is_cut_mid_way() {
 #[tokio::test(start_paused = true)]
 async fn latency_is_added_on_the_runtime_clock() {
     let (sandbox, api) = sandbox().await;
-    sandbox
-        .faults()
-        .add(FaultRule::latency(
-            "GET /api/service/runs/cron",
-            Duration::from_secs(30),
-        ))
-        .unwrap();
+    slow_schedules(&sandbox);
     let started = tokio::time::Instant::now();
     assert_eq!(api.get("/api/service/runs/cron").await.0, StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_secs(30));
@@ -258,13 +263,7 @@ async fn a_recording_keeps_each_request_and_the_most_in_flight() {
         api.post_empty("/_sandbox/recording").await.0,
         StatusCode::OK
     );
-    sandbox
-        .faults()
-        .add(FaultRule::latency(
-            "GET /api/service/runs/cron",
-            Duration::from_secs(30),
-        ))
-        .unwrap();
+    slow_schedules(&sandbox);
     let search = fixture("requests/search/find-run-by-id.json");
     let (status, _) = api.post("/api/service/runs/indexsearch", &search).await;
     assert_eq!(status, StatusCode::OK);

@@ -2,8 +2,9 @@
 //! used to copy. With the default feature `sandbox`: the clock the default seed is placed on
 //! ([`clock`]), a sandbox on it ([`sandbox_with`]), retries that never wait ([`quick_retries`]) and
 //! a layer that records every request ([`Recorder`]); always: the workspace's [`fixtures`] and the
-//! official Python SDK in a venv ([`pyatlan`]), for the compat runs and the benchmarks, and plain
-//! [`http`] for the tools that talk to a server process.
+//! official Python SDK in a venv ([`pyatlan`]), for the compat runs and the benchmarks, plain
+//! [`http`] for the tools that talk to a server process, and what `/proc` says of one
+//! ([`process`]).
 //!
 //! Tests still never sleep on the wall clock: the sandbox runs on a [`ManualClock`] they advance.
 
@@ -11,6 +12,7 @@
 
 pub mod fixtures;
 pub mod http;
+pub mod process;
 pub mod pyatlan;
 #[cfg(feature = "sandbox")]
 mod recorder;

@@ -525,23 +525,19 @@ async fn a_concurrent_listing_goes_past_ten_thousand_runs_and_equals_a_sequentia
 #[tokio::test]
 async fn a_new_window_asks_for_its_pages_together() {
     let (_clock, sandbox, client) = synthetic(13_000).await;
-    let expected: Vec<String> = every_run(&client, 500)
-        .concurrency(1)
-        .stream()
-        .map_ok(|run| run.name().to_owned())
-        .try_collect()
-        .await
-        .unwrap();
+    let list = |client: AtlanClient, concurrency| async move {
+        every_run(&client, 500)
+            .concurrency(concurrency)
+            .stream()
+            .map_ok(|run| run.name().to_owned())
+            .try_collect::<Vec<String>>()
+            .await
+            .unwrap()
+    };
+    let expected = list(client, 1).await;
     let watch = Watch::new();
     let watched = builder(&sandbox).with_layer(watch.clone()).build().unwrap();
-    let listed: Vec<String> = every_run(&watched, 500)
-        .concurrency(8)
-        .stream()
-        .map_ok(|run| run.name().to_owned())
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(listed, expected);
+    assert_eq!(list(watched, 8).await, expected);
     let bodies = watch.bodies();
     let started_with = watch.log.lock().unwrap().started_with.clone();
     let first_pin = pin_of(&bodies[1]);

@@ -75,40 +75,22 @@ impl Server {
     }
 }
 
-/// The peak resident memory of process `pid` so far (`VmHWM` of `/proc/PID/status`), in MiB.
+/// The peak resident memory of process `pid` so far (`VmHWM`), in MiB.
 #[allow(
     dead_code,
     reason = "each bench includes this module; not every one reads it"
 )]
 pub(crate) fn peak_rss_mib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
+    atlan_testkit::process::status_kib(pid, "VmHWM:") as f64 / 1024.0
 }
 
-/// The CPU time process `pid` has had so far (user + system, from `/proc/PID/stat`).
+/// The CPU time process `pid` has had so far (user + system).
 #[allow(
     dead_code,
     reason = "each bench includes this module; not every one reads it"
 )]
 pub(crate) fn cpu_time(pid: u32) -> std::time::Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |index: usize| {
-        fields
-            .get(index)
-            .and_then(|field| field.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // Linux reports in USER_HZ, 100 per second everywhere it runs.
-    std::time::Duration::from_millis((ticks(11) + ticks(12)) * 10)
+    atlan_testkit::process::cpu_time(pid)
 }
 
 /// An `atlanctl exporter` process on a loopback port, killed when dropped.

@@ -61,16 +61,7 @@ pub async fn read(client: &AtlanClient, api: ApiChoice) -> Result<Tenant> {
         if !api.includes(Api::Apps) {
             return Ok(Vec::new());
         }
-        served(
-            api,
-            client
-                .apps()
-                .workflows()
-                .list()
-                .limit(crate::fetch::APP_WORKFLOWS_PAGE)
-                .all()
-                .await,
-        )
+        served(api, crate::fetch::every_app_workflow(client).all().await)
     };
     let legacy = async {
         if !api.includes(Api::Legacy) {

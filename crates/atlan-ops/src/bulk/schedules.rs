@@ -151,12 +151,7 @@ pub async fn select(
                 }
             }
             if selection.api.includes(Api::Apps) {
-                let mut workflows = client
-                    .apps()
-                    .workflows()
-                    .list()
-                    .limit(crate::fetch::APP_WORKFLOWS_PAGE)
-                    .stream();
+                let mut workflows = crate::fetch::every_app_workflow(client).stream();
                 while let Some(workflow) = workflows.try_next().await? {
                     let (Some(slug), Some(record)) = (
                         workflow.slug.clone(),
