@@ -197,21 +197,25 @@ impl Stats {
             .into_iter()
             .map(|((api, workflow), tally)| tally.finish(api, workflow))
             .collect();
-        rows.sort_by(|a, b| {
-            b.failure_streak
-                .cmp(&a.failure_streak)
-                .then_with(|| match (a.success_rate, b.success_rate) {
-                    (Some(x), Some(y)) => x.total_cmp(&y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
-                .then_with(|| b.failed.cmp(&a.failed))
-                .then_with(|| a.workflow.cmp(&b.workflow))
-                .then_with(|| a.api.cmp(&b.api))
-        });
+        rows.sort_by(worst_first);
         rows
     }
+}
+
+/// The order of [`Stats::finish`]: the longest failure streak first, then the lowest success
+/// rate (workflows with no ended run after those with one), then the most failures, then by name.
+pub(crate) fn worst_first(a: &WorkflowStats, b: &WorkflowStats) -> std::cmp::Ordering {
+    b.failure_streak
+        .cmp(&a.failure_streak)
+        .then_with(|| match (a.success_rate, b.success_rate) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+        .then_with(|| b.failed.cmp(&a.failed))
+        .then_with(|| a.workflow.cmp(&b.workflow))
+        .then_with(|| a.api.cmp(&b.api))
 }
 
 impl Tally {

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use jiff::Timestamp;
 
@@ -28,6 +29,93 @@ struct Tracked {
     runs: HashMap<Box<str>, Outcome>,
     /// Kept without runs: it is scheduled ([`RunBook::track_scheduled`]).
     scheduled: bool,
+    /// Its figures over a window, kept until its runs change (each change empties it): a steady
+    /// poll counts again only the workflows whose runs it saw change.
+    summary: Mutex<Option<Summary>>,
+}
+
+/// A workflow's figures over a window.
+#[derive(Debug, Clone)]
+struct Summary {
+    window: Window,
+    /// When its oldest run started, if every run that started is in the window (the figures
+    /// then hold for any window open at the end that still holds them all: the window of a
+    /// watch slides at each poll, and the book is pruned to it).
+    all_since: Option<Option<Timestamp>>,
+    stats: Option<WorkflowStats>,
+    statuses: BTreeMap<RunState, u64>,
+    /// [`RunBook::ages`], which no window bounds.
+    ages: (Option<Timestamp>, Option<Timestamp>),
+}
+
+impl Summary {
+    /// Whether these figures are those of `window`: the same window, or one open at the end that
+    /// still holds every run these counted, as they held every run.
+    fn holds_for(&self, window: Window) -> bool {
+        self.window == window
+            || window.before.is_none()
+                && self
+                    .all_since
+                    .is_some_and(|oldest| oldest.is_none_or(|oldest| oldest >= window.since))
+    }
+}
+
+impl Tracked {
+    /// When its latest success ended (or started, when it has no end) and when its oldest active
+    /// run started, over the runs that started.
+    fn ages(&self) -> (Option<Timestamp>, Option<Timestamp>) {
+        let started = || self.runs.values().filter(|run| run.started.is_some());
+        let last_success = started()
+            .filter(|run| run.status == RunState::Succeeded)
+            .filter_map(|run| run.finished.or(run.started))
+            .max();
+        let oldest_active = started()
+            .filter(|run| run.status.is_active())
+            .filter_map(|run| run.started)
+            .min();
+        (last_success, oldest_active)
+    }
+
+    /// Its runs changed: its figures are counted again when next asked for.
+    fn changed(&mut self) {
+        *self
+            .summary
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// Its figures over `window`, counted once for each change of its runs.
+    fn summary(&self, (api, workflow): (Api, &str), window: Window) -> Summary {
+        let mut kept = self
+            .summary
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(summary) = kept.as_ref().filter(|summary| summary.holds_for(window)) {
+            return summary.clone();
+        }
+        let mut stats = Stats::new(window);
+        let mut statuses: BTreeMap<RunState, u64> = BTreeMap::new();
+        let (mut all_in, mut oldest) = (true, None::<Timestamp>);
+        for run in self.runs.values() {
+            stats.add_run((api, workflow), self.package.as_deref(), *run);
+            let Some(started) = run.started else { continue };
+            oldest = Some(oldest.map_or(started, |oldest| oldest.min(started)));
+            if window.contains(started) {
+                *statuses.entry(run.status).or_default() += 1;
+            } else {
+                all_in = false;
+            }
+        }
+        let summary = Summary {
+            window,
+            all_since: (all_in && window.before.is_none()).then_some(oldest),
+            stats: stats.finish().pop(),
+            statuses,
+            ages: self.ages(),
+        };
+        *kept = Some(summary.clone());
+        summary
+    }
 }
 
 /// A run whose status the book had not seen before: a new run, or one that changed.
@@ -97,8 +185,9 @@ impl RunBook {
             return None;
         }
         let tracked = self.workflows.entry(key).or_default();
-        if tracked.package.is_none() {
+        if tracked.package.is_none() && run.package.is_some() {
             tracked.package = run.package.as_deref().map(|p| bounded(p).into_owned());
+            tracked.changed();
         }
         let outcome = Outcome {
             status: run.status,
@@ -118,6 +207,7 @@ impl RunBook {
         if tracked.runs.len() > MAX_RUNS_PER_WORKFLOW {
             forget_oldest(&mut tracked.runs);
         }
+        tracked.changed();
         Some(Transition {
             api: run.api,
             workflow: workflow.into_owned(),
@@ -134,10 +224,14 @@ impl RunBook {
     /// workflows left with none.
     pub fn prune(&mut self, since: Timestamp) {
         for tracked in self.workflows.values_mut() {
+            let before = tracked.runs.len();
             tracked.runs.retain(|_, run| match run.started {
                 Some(started) => started >= since,
                 None => !run.status.is_ended(),
             });
+            if tracked.runs.len() != before {
+                tracked.changed();
+            }
         }
         self.workflows
             .retain(|_, tracked| tracked.scheduled || !tracked.runs.is_empty());
@@ -165,8 +259,9 @@ impl RunBook {
                 }
                 let tracked = self.workflows.entry(key).or_default();
                 tracked.scheduled = true;
-                if tracked.package.is_none() {
+                if tracked.package.is_none() && package.is_some() {
                     tracked.package = package.map(|p| bounded(p).into_owned());
+                    tracked.changed();
                 }
                 true
             })
@@ -175,26 +270,24 @@ impl RunBook {
 
     /// The figures of every workflow over the runs started in `window` (as `runs stats`).
     pub fn stats(&self, window: Window) -> Vec<WorkflowStats> {
-        let mut stats = Stats::new(window);
-        for ((api, workflow), tracked) in &self.workflows {
-            for run in tracked.runs.values() {
-                stats.add_run((*api, workflow), tracked.package.as_deref(), *run);
-            }
-        }
-        stats.finish()
+        let mut rows: Vec<WorkflowStats> = self
+            .workflows
+            .iter()
+            .filter_map(|((api, workflow), tracked)| {
+                tracked.summary((*api, workflow), window).stats
+            })
+            .collect();
+        rows.sort_by(crate::stats::worst_first);
+        rows
     }
 
     /// How many runs of each workflow started at or after `since`, by status.
     pub fn statuses(&self, since: Timestamp) -> HashMap<(Api, String), BTreeMap<RunState, u64>> {
+        let window = Window::between(since, None);
         self.workflows
             .iter()
             .map(|(key, tracked)| {
-                let mut counts: BTreeMap<RunState, u64> = BTreeMap::new();
-                for run in tracked.runs.values() {
-                    if run.started.is_some_and(|started| started >= since) {
-                        *counts.entry(run.status).or_default() += 1;
-                    }
-                }
+                let counts = tracked.summary((key.0, &key.1), window).statuses;
                 (key.clone(), counts)
             })
             .filter(|(_, counts)| !counts.is_empty())
@@ -224,16 +317,13 @@ impl RunBook {
         let Some(tracked) = self.workflows.get(&(api, bounded(workflow).into_owned())) else {
             return (None, None);
         };
-        let started = || tracked.runs.values().filter(|run| run.started.is_some());
-        let last_success = started()
-            .filter(|run| run.status == RunState::Succeeded)
-            .filter_map(|run| run.finished.or(run.started))
-            .max();
-        let oldest_active = started()
-            .filter(|run| run.status.is_active())
-            .filter_map(|run| run.started)
-            .min();
-        (last_success, oldest_active)
+        let kept = tracked
+            .summary
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(|summary| summary.ages);
+        kept.unwrap_or_else(|| tracked.ages())
     }
 
     /// How many ended runs of a workflow started before `before` failed since the latest success
@@ -329,198 +419,4 @@ fn forget_oldest(runs: &mut HashMap<Box<str>, Outcome>) {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
-    use super::*;
-
-    fn at(text: &str) -> Timestamp {
-        text.parse().unwrap()
-    }
-
-    fn run(
-        workflow: &str,
-        id: &str,
-        status: RunState,
-        started: &str,
-        took: Option<i64>,
-    ) -> RunView {
-        let started = at(started);
-        let mut view = RunView::new(Api::Legacy, id, workflow);
-        view.status = status;
-        view.started = Some(started);
-        view.finished = took.map(|s| started + jiff::SignedDuration::from_secs(s));
-        view.package = Some("atlan-snowflake".into());
-        view
-    }
-
-    #[test]
-    fn a_run_is_a_transition_once_per_status() {
-        let mut book = RunBook::new(10);
-        let running = run("wf", "r1", RunState::Running, "2026-06-15T10:00:00Z", None);
-        let first = book.observe(&running).unwrap();
-        assert_eq!(first.was, None);
-        assert!(!first.ended());
-        assert_eq!(book.observe(&running), None);
-        let failed = run(
-            "wf",
-            "r1",
-            RunState::Failed,
-            "2026-06-15T10:00:00Z",
-            Some(90),
-        );
-        let ended = book.observe(&failed).unwrap();
-        assert!(ended.ended());
-        assert_eq!(ended.was, Some(RunState::Running));
-        assert_eq!(ended.duration_s(), Some(90));
-        assert_eq!(book.observe(&failed), None);
-        // A stale replica saying it still runs is not believed.
-        assert_eq!(book.observe(&running), None);
-        assert_eq!(
-            book.stats(Window::between(at("2026-06-01T00:00:00Z"), None))[0].failed,
-            1
-        );
-    }
-
-    #[test]
-    fn workflows_beyond_the_cap_are_dropped_and_counted() {
-        let mut book = RunBook::new(2);
-        for (index, workflow) in ["a", "b", "c", "c"].iter().enumerate() {
-            let id = format!("r{index}");
-            book.observe(&run(
-                workflow,
-                &id,
-                RunState::Succeeded,
-                "2026-06-15T10:00:00Z",
-                Some(1),
-            ));
-        }
-        assert_eq!(book.workflows(), 2);
-        assert_eq!(book.dropped_runs(), 2);
-        // A tracked workflow still takes new runs.
-        assert!(
-            book.observe(&run(
-                "a",
-                "r9",
-                RunState::Failed,
-                "2026-06-15T11:00:00Z",
-                Some(1)
-            ))
-            .is_some()
-        );
-    }
-
-    #[test]
-    fn pruning_forgets_runs_before_the_window_and_empty_workflows() {
-        let mut book = RunBook::new(10);
-        book.observe(&run(
-            "old",
-            "r1",
-            RunState::Failed,
-            "2026-06-01T10:00:00Z",
-            Some(5),
-        ));
-        book.observe(&run(
-            "new",
-            "r2",
-            RunState::Failed,
-            "2026-06-14T10:00:00Z",
-            Some(5),
-        ));
-        book.prune(at("2026-06-08T00:00:00Z"));
-        assert_eq!(book.workflows(), 1);
-        assert_eq!(book.runs(), 1);
-        assert!(book.run_spans(Api::Legacy, "old").is_empty());
-    }
-
-    #[test]
-    fn the_streak_a_success_ends_counts_failures_since_the_success_before() {
-        let mut book = RunBook::new(10);
-        book.observe(&run(
-            "wf",
-            "r1",
-            RunState::Succeeded,
-            "2026-06-15T01:00:00Z",
-            Some(5),
-        ));
-        book.observe(&run(
-            "wf",
-            "r2",
-            RunState::Failed,
-            "2026-06-15T02:00:00Z",
-            Some(5),
-        ));
-        book.observe(&run(
-            "wf",
-            "r3",
-            RunState::Error,
-            "2026-06-15T03:00:00Z",
-            Some(5),
-        ));
-        book.observe(&run(
-            "wf",
-            "r4",
-            RunState::Succeeded,
-            "2026-06-15T04:00:00Z",
-            Some(5),
-        ));
-        assert_eq!(
-            book.failures_before(Api::Legacy, "wf", at("2026-06-15T04:00:00Z")),
-            2
-        );
-        assert_eq!(
-            book.failures_before(Api::Legacy, "wf", at("2026-06-15T02:00:00Z")),
-            0
-        );
-        assert_eq!(
-            book.failures_before(Api::Legacy, "other", at("2026-06-15T04:00:00Z")),
-            0
-        );
-    }
-
-    #[test]
-    fn names_are_bounded_on_a_character_boundary_and_stay_apart() {
-        let long = "é".repeat(MAX_NAME);
-        let cut = bounded(&long);
-        assert!(cut.len() <= MAX_NAME);
-        let (start, hash) = cut.rsplit_once('~').unwrap();
-        assert!(start.chars().all(|c| c == 'é'));
-        assert_eq!(hash.len(), 8);
-        let other = format!("{long}x");
-        assert_ne!(
-            bounded(&other),
-            cut,
-            "two names sharing their start stay two"
-        );
-        assert_eq!(bounded("short"), "short");
-        let cut = &*cut;
-        let mut book = RunBook::new(10);
-        book.observe(&run(
-            &long,
-            &long,
-            RunState::Running,
-            "2026-06-15T01:00:00Z",
-            None,
-        ));
-        assert_eq!(book.run_spans(Api::Legacy, cut).len(), 1);
-    }
-
-    #[test]
-    fn a_workflow_keeps_at_most_its_newest_runs() {
-        let mut runs = HashMap::new();
-        for minute in 0..3 {
-            let started = at("2026-06-15T01:00:00Z") + jiff::SignedDuration::from_mins(minute);
-            runs.insert(
-                format!("r{minute}").into_boxed_str(),
-                Outcome {
-                    status: RunState::Succeeded,
-                    started: Some(started),
-                    finished: None,
-                },
-            );
-        }
-        forget_oldest(&mut runs);
-        assert_eq!(runs.len(), 2);
-        assert!(!runs.contains_key("r0"));
-    }
-}
+mod tests;
