@@ -1,7 +1,7 @@
 //! Project automation, std-only so that it builds in seconds: `cargo xtask <command>`.
 //!
 //! - `ci`: everything CI checks, in order ([`CI_STEPS`]): fmt, clippy, check-deps, doc (warnings
-//!   are errors), test, examples, compat, monitoring.
+//!   are errors), test, examples, compat, monitoring, deploy.
 //! - `check-deps`: the dependency rules alone (see [`RULES`]).
 //! - `test`: the test command that README.md gives.
 //! - `bench`: the benchmarks, in release mode (speed targets live there, never in tests), then
@@ -13,10 +13,14 @@
 //! - `monitoring`: promtool on the shipped rules and their tests, and on a real scrape of
 //!   `atlanctl exporter`; a real Prometheus scraping it in front of a sandbox (see
 //!   `monitoring.rs`). Installs Debian's `prometheus` package when it is missing.
+//! - `deploy`: `systemd-analyze verify` on the service units of `deploy/systemd/` (see
+//!   `deploy.rs`); Debian's packages a step needs are installed by `debian.rs`.
 //! - `man`: the `atlanctl` man pages (clap_mangen), written to `target/man/`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod debian;
+mod deploy;
 mod monitoring;
 
 use std::collections::BTreeSet;
@@ -64,7 +68,7 @@ type Step = (&'static str, &'static str, fn() -> Result<(), String>);
 
 /// What `cargo xtask ci` runs, in order; the first failure stops it. `.ci/run` runs this after
 /// installing rustfmt and clippy when they are missing.
-const CI_STEPS: [Step; 8] = [
+const CI_STEPS: [Step; 9] = [
     ("fmt", "cargo fmt --check", || {
         cargo(&["fmt", "--all", "--", "--check"])
     }),
@@ -107,6 +111,11 @@ const CI_STEPS: [Step; 8] = [
         "promtool and a real Prometheus against the exporter",
         monitoring,
     ),
+    (
+        "deploy",
+        "systemd-analyze verify on the service units",
+        deploy::verify,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -122,6 +131,7 @@ fn main() -> ExitCode {
         Some("compat") => compat(),
         Some("examples") => examples(),
         Some("monitoring") => monitoring(),
+        Some("deploy") => deploy::verify(),
         Some("man") => man(),
         Some("-h" | "--help") | None => {
             println!("{}", usage());
@@ -152,6 +162,7 @@ fn usage() -> String {
          compat      run the official Python SDKs (pyatlan {PYATLAN} legacy, {PYATLAN_APPS} apps) against fresh sandboxes\n  \
          examples    run every example of atlan-workflows (each on a sandbox of its own)\n  \
          monitoring  promtool on deploy/prometheus and a real scrape; a real Prometheus in front of a sandbox\n  \
+         deploy      systemd-analyze verify on deploy/systemd (Debian's systemd, installed when missing)\n  \
          man         write the atlan man pages to target/man/",
         steps.join(", "),
         TEST_COMMAND.join(" ")

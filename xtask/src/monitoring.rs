@@ -35,7 +35,7 @@ impl Drop for Running {
 
 /// Runs the step.
 pub(crate) fn run(root: &Path, target: &Path, atlanctl: &Path) -> Result<(), String> {
-    install()?;
+    crate::debian::ensure("prometheus", &["promtool", "prometheus"])?;
     let deploy = root.join("deploy/prometheus");
     crate::run(
         Command::new("promtool")
@@ -171,50 +171,6 @@ pub(crate) fn run(root: &Path, target: &Path, atlanctl: &Path) -> Result<(), Str
     }
     println!("prometheus: the dashboard's queries run and the rules are loaded");
     Ok(())
-}
-
-/// Installs Debian's `prometheus` package when promtool or prometheus is missing.
-fn install() -> Result<(), String> {
-    let present = |tool: &str| {
-        Command::new(tool)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
-    };
-    if present("promtool") && present("prometheus") {
-        return Ok(());
-    }
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
-    let apt = |args: &[&str]| {
-        let mut command = if root {
-            Command::new("apt-get")
-        } else {
-            let mut sudo = Command::new("sudo");
-            sudo.arg("apt-get");
-            sudo
-        };
-        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        crate::run(&mut command)
-    };
-    println!("installing Debian's prometheus package (promtool and the server)");
-    apt(&["update", "-qq"])?;
-    apt(&[
-        "install",
-        "-y",
-        "-qq",
-        "--no-install-recommends",
-        "prometheus",
-    ])?;
-    if present("promtool") && present("prometheus") {
-        Ok(())
-    } else {
-        Err("prometheus is installed but promtool or prometheus does not run".into())
-    }
 }
 
 /// Calls `check` every 200 ms until it answers, for at most [`DEADLINE`].
