@@ -157,7 +157,7 @@ impl std::fmt::Display for Figures {
 
 /// [`measure`], the requests recorded and replayed for its floor.
 fn measured_with_floor(server: &Server, name: &str, args: &[&str]) -> Figures {
-    let server_cpu = || support::cpu_time(server.pid()).as_secs_f64();
+    let server_cpu = || atlan_testkit::process::cpu_time(server.pid()).as_secs_f64();
     replay::start(server);
     let before = server_cpu();
     let mut figures = measure(server, name, args);

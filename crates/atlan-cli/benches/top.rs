@@ -104,7 +104,7 @@ impl Live {
 
     /// The process's CPU time so far (user + system), from `/proc/PID/stat`.
     fn cpu(&self) -> Duration {
-        support::cpu_time(self.child.id())
+        atlan_testkit::process::cpu_time(self.child.id())
     }
 
     /// Its peak resident memory, from `/proc/PID/status`.

@@ -145,6 +145,16 @@ fn act(sandbox: &SandboxHandle, url: &str, dir: &Path, files: &Path) -> tokio::p
 }
 
 /// How many runs of the crawler the tenant has.
+/// The crawler's line of `schedules list --api legacy -o json`.
+async fn crawler_schedule(sandbox: &SandboxHandle) -> serde_json::Value {
+    let listed = atlan_line(sandbox, "schedules list --api legacy -o json").await;
+    listed
+        .json_lines()
+        .into_iter()
+        .find(|row| row["workflow"] == CRAWLER)
+        .unwrap()
+}
+
 async fn crawler_runs(sandbox: &SandboxHandle) -> usize {
     let line = format!("runs list --api legacy --workflow {CRAWLER} --all -o json");
     atlan_line(sandbox, &line).await.json_lines().len()
@@ -409,12 +419,7 @@ async fn a_streak_of_failures_suspends_the_schedule_once_and_resume_restores_it(
         .into_iter()
         .find(|key| key.starts_with(&format!("policy:suspend:{CRAWLER}:")))
         .unwrap_or_else(|| panic!("{:?}", hook.keys()));
-    let listed = atlan_line(&sandbox, "schedules list --api legacy -o json").await;
-    let crawler = listed
-        .json_lines()
-        .into_iter()
-        .find(|row| row["workflow"] == CRAWLER)
-        .unwrap();
+    let crawler = crawler_schedule(&sandbox).await;
     assert_eq!(crawler["suspended"], true, "{crawler}");
     // Again: nothing more (it is suspended, and the journal has it).
     act(&sandbox, &url, &dir, &files).output().await.unwrap();
@@ -431,12 +436,7 @@ async fn a_streak_of_failures_suspends_the_schedule_once_and_resume_restores_it(
     atlan_line(&sandbox, &format!("schedules resume {CRAWLER}"))
         .await
         .ok();
-    let listed = atlan_line(&sandbox, "schedules list --api legacy -o json").await;
-    let resumed = listed
-        .json_lines()
-        .into_iter()
-        .find(|row| row["workflow"] == CRAWLER)
-        .unwrap();
+    let resumed = crawler_schedule(&sandbox).await;
     assert_eq!(resumed["suspended"], false, "{resumed}");
     assert_eq!(
         (&resumed["cron"], &resumed["timezone"]),

@@ -40,7 +40,7 @@ pub(crate) fn exporter_steady_poll(server: &Server) -> String {
     let exporter = Exporter::spawn(server, &["--interval", "1s"]);
     let (polls, _) = exporter.wait_for_polls(2.0);
     let (polls, requests) = exporter.wait_for_polls(polls + 1.0);
-    let cpu = crate::support::cpu_time(exporter.pid());
+    let cpu = atlan_testkit::process::cpu_time(exporter.pid());
     for _ in 0..ROUNDS {
         let round = Instant::now();
         for workflow in &workflows {
@@ -48,7 +48,7 @@ pub(crate) fn exporter_steady_poll(server: &Server) -> String {
         }
         std::thread::sleep(Duration::from_secs(1).saturating_sub(round.elapsed()));
     }
-    let cpu = crate::support::cpu_time(exporter.pid()) - cpu;
+    let cpu = atlan_testkit::process::cpu_time(exporter.pid()) - cpu;
     let (after_polls, after) = exporter.counters();
     let polls = after_polls - polls;
     format!(

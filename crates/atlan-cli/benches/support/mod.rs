@@ -84,15 +84,6 @@ pub(crate) fn peak_rss_mib(pid: u32) -> f64 {
     atlan_testkit::process::status_kib(pid, "VmHWM:") as f64 / 1024.0
 }
 
-/// The CPU time process `pid` has had so far (user + system).
-#[allow(
-    dead_code,
-    reason = "each bench includes this module; not every one reads it"
-)]
-pub(crate) fn cpu_time(pid: u32) -> std::time::Duration {
-    atlan_testkit::process::cpu_time(pid)
-}
-
 /// An `atlanctl exporter` process on a loopback port, killed when dropped.
 #[allow(
     dead_code,
