@@ -69,7 +69,12 @@ fn stored_inputs_drop_runtime_keys_and_parse_a_string_connection() {
 
 #[test]
 fn the_snowflake_contract_reads_as_pyatlan_reads_it() {
-    let contract: InputContract = decode(&fixture("apps/contract/snowflake-crawler.json")).unwrap();
+    // The sandbox serves this contract (its embedded data); it must survive a round trip whole.
+    let bytes = fixture("../crates/atlan-sandbox/data/snowflake-crawler-contract.json");
+    let original: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let reencoded = common::Kind::InputContract.round_trip(&bytes).unwrap();
+    assert_eq!(common::first_difference(&original, &reencoded), None);
+    let contract: InputContract = decode(&bytes).unwrap();
     assert_eq!(contract.field_names().count(), 22);
     assert_eq!(contract.credential_field(), Some("credential_guid"));
     assert!(contract.is_required("extraction_method") && !contract.is_required("enable_lineage"));

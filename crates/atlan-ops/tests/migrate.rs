@@ -261,7 +261,7 @@ async fn the_demo_tenant_rehearses_plan_apply_reapply_verify_and_archive() {
 fn every_field_of_pyatlans_models_is_named_as_its_legacy_alias_in_snake_case() {
     // The mapping's naming rule, checked against its source: pyatlan 11.6.0's typed input models.
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/apps/models/pyatlan-11.6.0.json");
+        .join("../atlan-sandbox/data/models/pyatlan-11.6.0.json");
     let models: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut aliased = 0;
     for app in models["apps"].as_array().unwrap() {

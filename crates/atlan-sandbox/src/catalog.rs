@@ -6,8 +6,8 @@
 //! the plumbing fields the spec names (`connection`, `extraction_method`, `credential_guid` or the
 //! app's named credential fields, `agent_json`, `connection_qualified_name`), then each field of
 //! the app's typed input model in pyatlan 11.6.0 with its type, default and the values its
-//! builder's setter accepts (`fixtures/apps/models/pyatlan-11.6.0.json`, read from pyatlan's
-//! source by `fixtures/apps/models/extract.py`), and open additional properties: no field is
+//! builder's setter accepts (`data/models/pyatlan-11.6.0.json`, read from pyatlan's
+//! source by `data/models/extract.py`), and open additional properties: no field is
 //! invented.
 
 use std::sync::OnceLock;
@@ -151,10 +151,10 @@ const fn app(
 
 /// The snowflake-crawler contract of the spec.
 const SNOWFLAKE_CRAWLER: &str =
-    include_str!("../../../fixtures/apps/contract/snowflake-crawler.json");
+    include_str!("../data/snowflake-crawler-contract.json");
 
 /// The typed input models of pyatlan 11.6.0's app builders (see the module's documentation).
-const MODELS: &str = include_str!("../../../fixtures/apps/models/pyatlan-11.6.0.json");
+const MODELS: &str = include_str!("../data/models/pyatlan-11.6.0.json");
 
 /// The model of `app_id` in [`MODELS`].
 fn model(app_id: &str) -> Option<&'static Value> {

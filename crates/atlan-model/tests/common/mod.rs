@@ -68,7 +68,6 @@ pub const FOLDERS: &[(&str, Kind)] = &[
     ("responses/schedule-list", Kind::ScheduleList),
     ("responses/error", Kind::ErrorBody),
     ("apps/info", Kind::AppInfo),
-    ("apps/contract", Kind::InputContract),
     ("apps/create", Kind::CreateApp),
     ("apps/update", Kind::UpdateApp),
     ("apps/response", Kind::AppResponse),
@@ -82,9 +81,6 @@ pub const FOLDERS: &[(&str, Kind)] = &[
     ("apps/conflict", Kind::AppConflict),
     ("apps/search", Kind::AtlasSearch),
     ("requests/search", Kind::OtherCrate),
-    ("seed", Kind::OtherCrate),
-    // pyatlan's app input models, read by the sandbox's catalog (tested there).
-    ("apps/models", Kind::OtherCrate),
 ];
 
 impl Kind {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::history;
 use crate::store::{AppRunRecord, AppWorkflowRecord, Event, ScheduleRecord, StoredInputs};
 
-/// A credential of the default tenant (`fixtures/seed/tenant.json`).
+/// A credential of the default tenant (`data/tenant.json`).
 const SNOWFLAKE_CREDENTIAL: &str = "972a87c1-28d7-8bf2-896d-ea5bd3e9c691";
 /// A day, in milliseconds.
 const DAY: i64 = 86_400_000;

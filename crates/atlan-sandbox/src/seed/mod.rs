@@ -1,4 +1,4 @@
-//! Seed data: the default tenant shipped in `fixtures/seed/`, a directory of fixtures, or synthetic
+//! Seed data: the default tenant shipped in `data/tenant.json`, a directory of fixtures, or synthetic
 //! bulk data generated deterministically for benchmarks.
 
 use std::collections::HashSet;
@@ -19,8 +19,8 @@ mod tenant;
 use crate::store::{Creator, Event, StoredCredential};
 
 /// The default tenant: dozens of workflows across many packages, hundreds of runs in every phase,
-/// credentials and schedules (`fixtures/seed/tenant.json`).
-const DEFAULT_TENANT: &str = include_str!("../../../../fixtures/seed/tenant.json");
+/// credentials and schedules (`data/tenant.json`).
+const DEFAULT_TENANT: &str = include_str!("../../data/tenant.json");
 
 /// Where the sandbox's first data comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -5,7 +5,7 @@
 //! - **Names.** A legacy DAG parameter (`enable-lineage`) becomes the input of the same name in
 //!   snake case (`enable_lineage`) when the contract declares one: pyatlan 11.6.0's typed input
 //!   models name each field so and give the hyphenated legacy name as its alias
-//!   (`fixtures/apps/models/pyatlan-11.6.0.json`). Where the legacy name differs, a rule of
+//!   (`crates/atlan-sandbox/data/models/pyatlan-11.6.0.json`). Where the legacy name differs, a rule of
 //!   [`RENAMES`] says so, with its source.
 //! - **Types.** Legacy parameters are strings; each is typed as the contract types its input:
 //!   `"true"`/`"false"` become booleans where it says `boolean`, numbers where it says `number`,
