@@ -3,7 +3,6 @@
 //! pointed at the one just built (verify checks that it exists and runs). A warning fails the step
 //! too: `systemd-analyze` exits 0 on an unknown key or a value it ignores.
 
-use std::path::Path;
 use std::process::Command;
 
 /// Where the units say the binary is installed.
@@ -12,10 +11,8 @@ const INSTALLED: &str = "/usr/local/bin/atlanctl";
 /// Verifies every unit of `deploy/systemd/`.
 pub(crate) fn verify() -> Result<(), String> {
     crate::debian::ensure("systemd", &["systemd-analyze"])?;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    crate::cargo(&["build", "--locked", "-p", "atlan-cli", "--bin", "atlanctl"])?;
-    let target = crate::target_dir(&root);
-    let binary = target.join("debug").join("atlanctl");
+    let (root, target) = crate::root_and_target();
+    let binary = crate::build_atlanctl(&target)?;
     let checked = target.join("deploy-check");
     std::fs::create_dir_all(&checked).map_err(|error| format!("{}: {error}", checked.display()))?;
     let mut units = Vec::new();

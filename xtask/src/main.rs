@@ -1,7 +1,7 @@
 //! Project automation, std-only so that it builds in seconds: `cargo xtask <command>`.
 //!
 //! - `ci`: everything CI checks, in order ([`CI_STEPS`]): fmt, clippy, check-deps, doc (warnings
-//!   are errors), test, examples, compat, monitoring, deploy.
+//!   are errors), test, examples, compat, monitoring, deploy, wheel, package.
 //! - `check-deps`: the dependency rules alone (see [`RULES`]).
 //! - `test`: the test command that README.md gives.
 //! - `bench`: the benchmarks, in release mode (speed targets live there, never in tests), then
@@ -15,6 +15,11 @@
 //!   `monitoring.rs`). Installs Debian's `prometheus` package when it is missing.
 //! - `deploy`: `systemd-analyze verify` on the service units of `deploy/systemd/` (see
 //!   `deploy.rs`); Debian's packages a step needs are installed by `debian.rs`.
+//! - `wheel`: `atlanctl` as a Python wheel (maturin, release profile) in `target/wheels/`;
+//!   `wheel --check` (the CI step): built with the dev profile, installed into a fresh venv and
+//!   run (see `wheel.rs`).
+//! - `package`: every published crate's metadata, then `cargo package --workspace` (see
+//!   `package.rs`).
 //! - `man`: the `atlanctl` man pages (clap_mangen), written to `target/man/`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -22,6 +27,8 @@
 mod debian;
 mod deploy;
 mod monitoring;
+mod package;
+mod wheel;
 
 use std::collections::BTreeSet;
 use std::env;
@@ -68,7 +75,7 @@ type Step = (&'static str, &'static str, fn() -> Result<(), String>);
 
 /// What `cargo xtask ci` runs, in order; the first failure stops it. `.ci/run` runs this after
 /// installing rustfmt and clippy when they are missing.
-const CI_STEPS: [Step; 9] = [
+const CI_STEPS: [Step; 11] = [
     ("fmt", "cargo fmt --check", || {
         cargo(&["fmt", "--all", "--", "--check"])
     }),
@@ -116,6 +123,16 @@ const CI_STEPS: [Step; 9] = [
         "systemd-analyze verify on the service units",
         deploy::verify,
     ),
+    (
+        "wheel",
+        "the wheel built, installed into a fresh venv and run",
+        wheel::check,
+    ),
+    (
+        "package",
+        "every published crate packaged and built from its package",
+        package::check,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -132,6 +149,9 @@ fn main() -> ExitCode {
         Some("examples") => examples(),
         Some("monitoring") => monitoring(),
         Some("deploy") => deploy::verify(),
+        Some("wheel") if args.iter().any(|argument| argument == "--check") => wheel::check(),
+        Some("wheel") => wheel::release(),
+        Some("package") => package::check(),
         Some("man") => man(),
         Some("-h" | "--help") | None => {
             println!("{}", usage());
@@ -163,6 +183,9 @@ fn usage() -> String {
          examples    run every example of atlan-workflows (each on a sandbox of its own)\n  \
          monitoring  promtool on deploy/prometheus and a real scrape; a real Prometheus in front of a sandbox\n  \
          deploy      systemd-analyze verify on deploy/systemd (Debian's systemd, installed when missing)\n  \
+         wheel       build atlanctl's Python wheel (maturin, release profile) into target/wheels/;\n              \
+                     --check: CI's check (dev profile, installed into a fresh venv and run)\n  \
+         package     check the published crates' metadata and run cargo package --workspace\n  \
          man         write the atlan man pages to target/man/",
         steps.join(", "),
         TEST_COMMAND.join(" ")
@@ -230,10 +253,7 @@ fn bench(quick: bool) -> Result<(), String> {
 /// Builds and runs every example of `atlan-workflows`; without `ATLAN_BASE_URL` each starts a
 /// sandbox of its own, so they run anywhere and prove the README's snippets work.
 fn examples() -> Result<(), String> {
-    use std::path::Path;
-
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = target_dir(&root);
+    let (root, target) = root_and_target();
     for package in ["atlan-workflows", "atlan-ops"] {
         let folder = root.join("crates").join(package).join("examples");
         let mut names: Vec<String> = std::fs::read_dir(&folder)
@@ -295,11 +315,9 @@ fn compat() -> Result<(), String> {
 /// Installs pyatlan `version` in its venv under `target/` (once, `atlan_testkit::pyatlan`), starts the sandbox binary on a free port
 /// with `sandbox_args`, runs `crates/atlan-sandbox/compat/{script}` against it, and stops it.
 fn compat_run(version: &str, script: &str, sandbox_args: &[&str]) -> Result<(), String> {
-    use std::path::Path;
-
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let python = atlan_testkit::pyatlan::install(&target_dir(&root), version)?;
-    let binary = target_dir(&root).join("debug/atlan-sandbox");
+    let (root, target) = root_and_target();
+    let python = atlan_testkit::pyatlan::install(&target, version)?;
+    let binary = target.join("debug/atlan-sandbox");
     let (mut sandbox, url) = atlan_testkit::server::spawn(
         Command::new(&binary)
             .args(["--addr", "127.0.0.1:0", "--api-key", "compat-key"])
@@ -320,13 +338,13 @@ fn compat_run(version: &str, script: &str, sandbox_args: &[&str]) -> Result<(), 
 
 /// The monitoring step (`monitoring.rs`).
 fn monitoring() -> Result<(), String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let atlanctl = build_atlanctl(&root)?;
-    monitoring::run(&root, &target_dir(&root), &atlanctl)
+    let (root, target) = root_and_target();
+    let atlanctl = build_atlanctl(&target)?;
+    monitoring::run(&root, &target, &atlanctl)
 }
 
 /// Builds the `atlanctl` binary (debug); answers its path.
-fn build_atlanctl(root: &std::path::Path) -> Result<std::path::PathBuf, String> {
+fn build_atlanctl(target: &std::path::Path) -> Result<std::path::PathBuf, String> {
     cargo(&[
         "build",
         "--locked",
@@ -336,18 +354,25 @@ fn build_atlanctl(root: &std::path::Path) -> Result<std::path::PathBuf, String> 
         "--bin",
         "atlanctl",
     ])?;
-    Ok(target_dir(root).join("debug/atlanctl"))
+    Ok(target.join("debug/atlanctl"))
 }
 
 /// Writes the `atlanctl` man pages (one per command) into `target/man/`.
 fn man() -> Result<(), String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = target_dir(&root).join("man");
-    run(Command::new(build_atlanctl(&root)?)
+    let (_, target) = root_and_target();
+    let dir = target.join("man");
+    run(Command::new(build_atlanctl(&target)?)
         .args(["man", "--dir"])
         .arg(&dir))?;
     println!("man pages in {}", dir.display());
     Ok(())
+}
+
+/// The workspace root and its target directory.
+fn root_and_target() -> (std::path::PathBuf, std::path::PathBuf) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = target_dir(&root);
+    (root, target)
 }
 
 /// Where cargo builds: `CARGO_TARGET_DIR` when set, else `target/` of the workspace.

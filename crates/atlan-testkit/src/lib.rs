@@ -2,7 +2,8 @@
 //! used to copy. With the default feature `sandbox`: the clock the default seed is placed on
 //! ([`clock`]), a sandbox on it ([`sandbox_with`]), retries that never wait ([`quick_retries`]) and
 //! a layer that records every request ([`Recorder`]); always: the workspace's [`fixtures`] and the
-//! official Python SDK in a venv ([`pyatlan`]), for the compat runs and the benchmarks, plain
+//! official Python SDK in a venv ([`pyatlan`]), for the compat runs and the benchmarks, the venvs
+//! themselves ([`venv`]: pyatlan's and maturin's), plain
 //! [`http`] for the tools that talk to a server process, and what `/proc` says of one
 //! ([`process`]).
 //!
@@ -19,6 +20,7 @@ mod recorder;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 pub mod server;
+pub mod venv;
 
 #[cfg(feature = "sandbox")]
 pub use atlan_sandbox::ManualClock;

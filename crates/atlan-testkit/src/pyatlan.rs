@@ -2,7 +2,6 @@
 //! and the side-by-side benchmark run. One place for the versions and the setup.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The pyatlan of the legacy workflow API: the last with the workflow client.
 pub const LEGACY: &str = "10.0.0";
@@ -25,48 +24,7 @@ pub fn venv_dir(target: &Path, version: &str) -> PathBuf {
 /// # Errors
 /// When the venv cannot be made or pip fails, with what ran.
 pub fn install(target: &Path, version: &str) -> Result<PathBuf, String> {
-    let venv = venv_dir(target, version);
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        let interpreter = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        run(Command::new(&interpreter).args(["-m", "venv"]).arg(&venv))?;
-    }
-    if installed(&python).as_deref() != Some(version) {
-        run(Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .arg(format!("pyatlan=={version}")))?;
-    }
-    Ok(python)
-}
-
-/// The pyatlan version a venv's interpreter has, if any.
-fn installed(python: &Path) -> Option<String> {
-    Command::new(python)
-        .args([
-            "-c",
-            "import importlib.metadata as m; print(m.version('pyatlan'))",
-        ])
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|error| format!("{command:?}: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed: {status}"))
-    }
+    crate::venv::with_package(&venv_dir(target, version), "pyatlan", version)
 }
 
 #[cfg(test)]
