@@ -371,6 +371,7 @@ fn man() -> Result<(), String> {
 /// The workspace root and its target directory.
 fn root_and_target() -> (std::path::PathBuf, std::path::PathBuf) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = root.canonicalize().unwrap_or(root);
     let target = target_dir(&root);
     (root, target)
 }

@@ -53,7 +53,7 @@ fn missing_metadata(manifest: &str) -> Vec<&'static str> {
         .take_while(|line| !line.starts_with('['))
         .map(str::trim)
         .collect();
-    if package.iter().any(|line| *line == "publish = false") {
+    if package.contains(&"publish = false") {
         return Vec::new();
     }
     METADATA
@@ -113,7 +113,11 @@ mod tests {
                      keywords.workspace = true\ncategories = [\"x\"]\n\n[dependencies]\nreadme = 1\n";
         assert!(missing_metadata(whole).is_empty());
         let without = whole.replace("readme = \"README.md\"\n", "");
-        assert_eq!(missing_metadata(&without), ["readme"], "a key under [dependencies] is not the package's");
+        assert_eq!(
+            missing_metadata(&without),
+            ["readme"],
+            "a key under [dependencies] is not the package's"
+        );
         let prefixed = whole.replace("license.workspace", "license-file.workspace");
         assert_eq!(missing_metadata(&prefixed), ["license"]);
         assert!(missing_metadata("[package]\nname = \"t\"\npublish = false\n").is_empty());

@@ -75,9 +75,15 @@ fn build(root: &Path, target: &Path, profile: &str, out: &Path) -> Result<PathBu
     crate::run(&mut maturin)?;
     let built = wheels_in(out);
     let [wheel] = built.as_slice() else {
-        return Err(format!("{} wheels in {}: {built:?}", built.len(), out.display()));
+        return Err(format!(
+            "{} wheels in {}: {built:?}",
+            built.len(),
+            out.display()
+        ));
     };
-    let name = wheel.file_name().map(|name| name.to_string_lossy().into_owned());
+    let name = wheel
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
     if !name.is_some_and(|name| name.starts_with(&format!("atlanctl-{VERSION}-"))) {
         return Err(format!(
             "{} is not atlanctl {VERSION}'s wheel",
@@ -102,7 +108,10 @@ fn wheels_in(dir: &Path) -> Vec<PathBuf> {
 /// Runs `atlanctl` by name with the venv's `bin` first on PATH, no tenant in the environment and
 /// no profile file; answers its standard output.
 fn installed(venv_dir: &Path, args: &[&str]) -> Result<String, String> {
-    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", venv_dir.join("bin").display());
+    let path = format!(
+        "{}:/usr/local/bin:/usr/bin:/bin",
+        venv_dir.join("bin").display()
+    );
     let output = Command::new("atlanctl")
         .args(args)
         .env("PATH", path)

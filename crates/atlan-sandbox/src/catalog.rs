@@ -150,8 +150,7 @@ const fn app(
 }
 
 /// The snowflake-crawler contract of the spec.
-const SNOWFLAKE_CRAWLER: &str =
-    include_str!("../data/snowflake-crawler-contract.json");
+const SNOWFLAKE_CRAWLER: &str = include_str!("../data/snowflake-crawler-contract.json");
 
 /// The typed input models of pyatlan 11.6.0's app builders (see the module's documentation).
 const MODELS: &str = include_str!("../data/models/pyatlan-11.6.0.json");
