@@ -17,7 +17,7 @@
 //!   `deploy.rs`); Debian's packages a step needs are installed by `debian.rs`.
 //! - `wheel`: `atlanctl` as a Python wheel (maturin, release profile) in `target/wheels/`;
 //!   `wheel --check` (the CI step): built with the dev profile, installed into a fresh venv and
-//!   run (see `wheel.rs`).
+//!   run; the source distribution compiled (see `wheel.rs`).
 //! - `package`: every published crate's metadata, then `cargo package --workspace` (see
 //!   `package.rs`).
 //! - `man`: the `atlanctl` man pages (clap_mangen), written to `target/man/`.
@@ -34,6 +34,8 @@ use std::collections::BTreeSet;
 use std::env;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
+
+use atlan_testkit::command::run;
 
 /// Crates that must stay free of IO: downstream users take them alone.
 const LIGHT_CRATES: &[&str] = &["atlan-model", "atlan-query"];
@@ -268,22 +270,15 @@ fn examples() -> Result<(), String> {
         cargo(&["build", "--locked", "-p", package, "--examples"])?;
         for name in &names {
             let binary = target.join("debug/examples").join(name);
-            let output = Command::new(&binary)
-                .env_remove("ATLAN_BASE_URL")
-                .env_remove("ATLAN_API_KEY")
-                .output()
-                .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
-            if !output.status.success() {
-                return Err(format!(
-                    "example {name} exited with {}:\n{}{}",
-                    output.status,
-                    String::from_utf8_lossy(&output.stdout),
-                    String::from_utf8_lossy(&output.stderr)
-                ));
-            }
+            let stdout = atlan_testkit::command::stdout_of(
+                Command::new(&binary)
+                    .env_remove("ATLAN_BASE_URL")
+                    .env_remove("ATLAN_API_KEY"),
+                &format!("example {name}"),
+            )?;
             println!(
                 "example {package}/{name}: ok ({} lines)",
-                output.stdout.split(|b| *b == b'\n').count()
+                stdout.split('\n').count()
             );
         }
     }
@@ -400,18 +395,6 @@ fn target_dir_from(
     }
 }
 
-/// Runs a command, inheriting the terminal.
-fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|error| format!("cannot run {command:?}: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} exited with {status}"))
-    }
-}
-
 /// Enforces the dependency rules over `cargo tree`.
 fn check_deps() -> Result<(), String> {
     let mut problems = Vec::new();
@@ -501,8 +484,18 @@ fn cargo(args: &[&str]) -> Result<(), String> {
 
 /// Runs cargo with these arguments and extra environment variables, inheriting the terminal.
 fn cargo_with_env(args: &[&str], vars: &[(&str, &str)]) -> Result<(), String> {
+    cargo_with_env_in(&root_and_target().0, args, vars)
+}
+
+/// [`cargo_with_env`] in the directory `dir`.
+fn cargo_with_env_in(
+    dir: &std::path::Path,
+    args: &[&str],
+    vars: &[(&str, &str)],
+) -> Result<(), String> {
     let status = Command::new(cargo_path())
         .args(args)
+        .current_dir(dir)
         .envs(vars.iter().copied())
         .status()
         .map_err(|error| format!("cannot run cargo: {error}"))?;

@@ -4,7 +4,9 @@
 //! `wheel` builds the release wheel into `target/wheels/`. The CI step builds the same wheel with
 //! the dev profile, stripped (the test build's artifacts are reused: seconds, where the release
 //! profile's fat LTO takes about ten minutes on two cores), installs it into a fresh venv with
-//! nothing else, and runs the installed `atlanctl` by name from that venv's PATH.
+//! nothing else, and runs the installed `atlanctl` by name from that venv's PATH. Then the source
+//! distribution (what `pip install` builds where no wheel fits) is made and checked to compile as
+//! it is unpacked, in a target directory of its own.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,6 +56,39 @@ pub(crate) fn check() -> Result<(), String> {
         search.join(" "),
         runs.lines().count()
     );
+    sdist_compiles(&root, &target)
+}
+
+/// Makes the source distribution and checks that `atlanctl` compiles from it alone.
+fn sdist_compiles(root: &Path, target: &Path) -> Result<(), String> {
+    let python = venv::with_package(&target.join("maturin-venv"), "maturin", MATURIN)?;
+    let out = target.join("wheels").join("sdist-check");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|error| format!("{}: {error}", out.display()))?;
+    }
+    atlan_testkit::command::run(
+        Command::new(&python)
+            .args(["-m", "maturin", "sdist", "--out"])
+            .arg(&out)
+            .current_dir(root),
+    )?;
+    let archive = out.join(format!("atlanctl-{VERSION}.tar.gz"));
+    atlan_testkit::command::run(
+        Command::new("tar")
+            .arg("xzf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&out),
+    )?;
+    crate::cargo_with_env_in(
+        &out.join(format!("atlanctl-{VERSION}")),
+        &["check", "--locked", "-p", "atlan-cli", "--bin", "atlanctl"],
+        &[(
+            "CARGO_TARGET_DIR",
+            &target.join("sdist-check").to_string_lossy(),
+        )],
+    )?;
+    println!("{}: atlanctl compiles from it", archive.display());
     Ok(())
 }
 
@@ -72,7 +107,7 @@ fn build(root: &Path, target: &Path, profile: &str, out: &Path) -> Result<PathBu
     if profile != "release" {
         maturin.arg("--strip");
     }
-    crate::run(&mut maturin)?;
+    atlan_testkit::command::run(&mut maturin)?;
     let built = wheels_in(out);
     let [wheel] = built.as_slice() else {
         return Err(format!(
@@ -112,24 +147,16 @@ fn installed(venv_dir: &Path, args: &[&str]) -> Result<String, String> {
         "{}:/usr/local/bin:/usr/bin:/bin",
         venv_dir.join("bin").display()
     );
-    let output = Command::new("atlanctl")
-        .args(args)
-        .env("PATH", path)
-        .env("XDG_CONFIG_HOME", venv_dir.join("config"))
-        .env_remove("ATLAN_BASE_URL")
-        .env_remove("ATLAN_API_KEY")
-        .env_remove("ATLANCTL_PROFILE")
-        .output()
-        .map_err(|error| format!("atlanctl from {}: {error}", venv_dir.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "`atlanctl {}` exited with {}:\n{}",
-            args.join(" "),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    atlan_testkit::command::stdout_of(
+        Command::new("atlanctl")
+            .args(args)
+            .env("PATH", path)
+            .env("XDG_CONFIG_HOME", venv_dir.join("config"))
+            .env_remove("ATLAN_BASE_URL")
+            .env_remove("ATLAN_API_KEY")
+            .env_remove("ATLANCTL_PROFILE"),
+        &format!("`atlanctl {}` from {}", args.join(" "), venv_dir.display()),
+    )
 }
 
 /// The demo tenant's failed runs of the last week: a table whose every row is a failed run.

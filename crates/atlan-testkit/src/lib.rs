@@ -3,7 +3,7 @@
 //! ([`clock`]), a sandbox on it ([`sandbox_with`]), retries that never wait ([`quick_retries`]) and
 //! a layer that records every request ([`Recorder`]); always: the workspace's [`fixtures`] and the
 //! official Python SDK in a venv ([`pyatlan`]), for the compat runs and the benchmarks, the venvs
-//! themselves ([`venv`]: pyatlan's and maturin's), plain
+//! themselves ([`venv`]: pyatlan's and maturin's), a tool's process run to its end ([`command`]), plain
 //! [`http`] for the tools that talk to a server process, and what `/proc` says of one
 //! ([`process`]).
 //!
@@ -11,6 +11,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod command;
 pub mod fixtures;
 pub mod http;
 pub mod process;

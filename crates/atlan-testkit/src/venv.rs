@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::command::run;
+
 /// The interpreter of the venv at `venv` with `package=={version}` installed: the venv is made
 /// (with `$PYTHON`, else `python3`) and the package installed only when they are not there yet.
 ///
@@ -66,15 +68,4 @@ fn installed(python: &Path, package: &str) -> Option<String> {
         .ok()
         .filter(|output| output.status.success())
         .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|error| format!("{command:?}: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed: {status}"))
-    }
 }
