@@ -38,6 +38,19 @@ async fn apps(sandbox: &SandboxHandle) -> Vec<Value> {
         .json_lines()
 }
 
+/// Starts (`POST`) or reads (`GET`) the sandbox's recording of requests.
+async fn recording(sandbox: &SandboxHandle, method: &'static str) -> Value {
+    let (base, key) = (sandbox.base_url(), sandbox.api_key().to_owned());
+    let (status, body) = tokio::task::spawn_blocking(move || {
+        atlan_testkit::http::exchange(&base, method, "/_sandbox/recording", Some(&key), None)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap_or(Value::Null)
+}
+
 /// Runs `atlanctl` with a journal of `dir` (no state directory of the user's is touched).
 async fn run(sandbox: &SandboxHandle, dir: &Path, line: &str) -> Output {
     atlan_line(
@@ -152,6 +165,7 @@ async fn a_changed_file_plans_field_by_field_applies_and_a_second_apply_changes_
     .mentions("--yes");
     assert_eq!(apps(&sandbox).await, before);
 
+    recording(&sandbox, "POST").await;
     let applied = run(
         &sandbox,
         &files,
@@ -160,6 +174,24 @@ async fn a_changed_file_plans_field_by_field_applies_and_a_second_apply_changes_
     .await;
     applied.ok();
     applied.mentions("nothing is left to change");
+    // The update reads its workflow once: replacing the inputs leaves its schedules as read.
+    let slug = before
+        .iter()
+        .find(|app| app["name"] == PROD)
+        .and_then(|app| app["slug"].as_str())
+        .unwrap()
+        .to_owned();
+    let report = recording(&sandbox, "GET").await;
+    let reads = report["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|request| {
+            request["method"] == "GET"
+                && request["target"] == format!("/api/service/v1/app/{slug}").as_str()
+        })
+        .count();
+    assert_eq!(reads, 1, "{report}");
     let actions: Vec<(String, String)> = applied
         .json_lines()
         .iter()

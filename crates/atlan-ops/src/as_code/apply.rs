@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use atlan_workflows::model::{AppInputs, SUSPENDED_SCHEDULES_INPUT};
+use atlan_workflows::model::{AppInputs, AppSummary, SUSPENDED_SCHEDULES_INPUT};
 use atlan_workflows::{AtlanClient, Error, Result};
 use futures_util::StreamExt;
 use jiff::Timestamp;
@@ -139,7 +139,8 @@ async fn change(client: &AtlanClient, planned: &Planned) -> Result<(Outcome, Opt
             if created.reused {
                 update(client, &slug, desired).await?;
             } else {
-                schedules(client, &slug, desired).await?;
+                let summary = client.apps().workflows().get(&slug).await?;
+                schedules(client, &slug, desired, summary).await?;
             }
             Ok((Outcome::Created, Some(slug)))
         }
@@ -189,13 +190,19 @@ async fn update(client: &AtlanClient, slug: &str, desired: &AppSpec) -> Result<(
         }
         request.send().await?;
     }
-    schedules(client, slug, desired).await
+    // Replacing the inputs leaves the schedules as they were: the read above still tells them.
+    schedules(client, slug, desired, summary).await
 }
 
-/// Makes `slug`'s schedules and their suspension what `desired` says.
-async fn schedules(client: &AtlanClient, slug: &str, desired: &AppSpec) -> Result<()> {
+/// Makes `slug`'s schedules and their suspension what `desired` says, from `summary`, the
+/// workflow as read last.
+async fn schedules(
+    client: &AtlanClient,
+    slug: &str,
+    desired: &AppSpec,
+    summary: AppSummary,
+) -> Result<()> {
     let wanted: BTreeSet<&ScheduleSpec> = desired.schedules.iter().collect();
-    let summary = client.apps().workflows().get(slug).await?;
     let actual = app_state(&summary)
         .map(|(_, _, spec)| spec)
         .unwrap_or_default();
