@@ -139,8 +139,8 @@ async fn change(client: &AtlanClient, planned: &Planned) -> Result<(Outcome, Opt
             if created.reused {
                 update(client, &slug, desired).await?;
             } else {
-                let summary = client.apps().workflows().get(&slug).await?;
-                schedules(client, &slug, desired, summary).await?;
+                // Made just now, without a schedule: nothing to read back.
+                schedules(client, &slug, desired, None).await?;
             }
             Ok((Outcome::Created, Some(slug)))
         }
@@ -191,19 +191,21 @@ async fn update(client: &AtlanClient, slug: &str, desired: &AppSpec) -> Result<(
         request.send().await?;
     }
     // Replacing the inputs leaves the schedules as they were: the read above still tells them.
-    schedules(client, slug, desired, summary).await
+    schedules(client, slug, desired, Some(summary)).await
 }
 
 /// Makes `slug`'s schedules and their suspension what `desired` says, from `summary`, the
-/// workflow as read last.
+/// workflow as read last (`None`: created just now, so without schedules).
 async fn schedules(
     client: &AtlanClient,
     slug: &str,
     desired: &AppSpec,
-    summary: AppSummary,
+    summary: Option<AppSummary>,
 ) -> Result<()> {
     let wanted: BTreeSet<&ScheduleSpec> = desired.schedules.iter().collect();
-    let actual = app_state(&summary)
+    let actual = summary
+        .as_ref()
+        .and_then(app_state)
         .map(|(_, _, spec)| spec)
         .unwrap_or_default();
     let have: BTreeSet<&ScheduleSpec> = actual.schedules.iter().collect();
@@ -212,11 +214,14 @@ async fn schedules(
     }
     let summary = if actual.suspended {
         client.apps().schedules().resume(slug).await?;
-        client.apps().workflows().get(slug).await?
+        Some(client.apps().workflows().get(slug).await?)
     } else {
         summary
     };
-    let live = summary.schedules.iter().flatten().filter_map(|entry| {
+    let entries = summary
+        .iter()
+        .flat_map(|summary| summary.schedules.iter().flatten());
+    let live = entries.filter_map(|entry| {
         let schedule = ScheduleSpec {
             cron: entry.cron.clone()?,
             timezone: entry.timezone.clone().unwrap_or_else(|| "UTC".to_owned()),
