@@ -38,19 +38,6 @@ async fn apps(sandbox: &SandboxHandle) -> Vec<Value> {
         .json_lines()
 }
 
-/// Starts (`POST`) or reads (`GET`) the sandbox's recording of requests.
-async fn recording(sandbox: &SandboxHandle, method: &'static str) -> Value {
-    let (base, key) = (sandbox.base_url(), sandbox.api_key().to_owned());
-    let (status, body) = tokio::task::spawn_blocking(move || {
-        atlan_testkit::http::exchange(&base, method, "/_sandbox/recording", Some(&key), None)
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap_or(Value::Null)
-}
-
 /// Runs `atlanctl` with a journal of `dir` (no state directory of the user's is touched).
 async fn run(sandbox: &SandboxHandle, dir: &Path, line: &str) -> Output {
     atlan_line(
@@ -511,61 +498,6 @@ async fn an_apply_killed_mid_way_is_held_against_a_second_process_and_resumes_cr
     atlan_line(&sandbox, &format!("plan -f {path}"))
         .await
         .exits(0);
-}
-
-#[tokio::test]
-async fn doctor_desired_finds_the_workflows_that_drifted_from_their_files() {
-    let (_clock, sandbox) = sandbox().await;
-    let files = dir("drift");
-    atlan_line(&sandbox, &format!("export --dir {}", files.display()))
-        .await
-        .ok();
-    let drift = |out: &Output| -> Vec<Value> {
-        out.json_lines()
-            .into_iter()
-            .filter(|finding| finding["check"] == "drift")
-            .collect()
-    };
-    let doctor = format!(
-        "-o json doctor --since now-7d --desired {}",
-        files.display()
-    );
-    let same = atlan_line(&sandbox, &doctor).await;
-    assert_eq!(drift(&same), Vec::<Value>::new(), "{}", same.stdout);
-
-    let path = files.join(format!("apps-{PROD}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("enable_lineage: true", "enable_lineage: false"),
-    )
-    .unwrap();
-    let drifted = drift(&atlan_line(&sandbox, &doctor).await);
-    assert_eq!(drifted.len(), 1, "{drifted:?}");
-    assert_eq!(drifted[0]["workflow"], PROD);
-    assert_eq!(drifted[0]["severity"], "warning");
-    assert!(
-        drifted[0]["detail"]
-            .as_str()
-            .unwrap()
-            .ends_with(": inputs.enable_lineage"),
-        "{drifted:?}"
-    );
-    assert_eq!(
-        drifted[0]["next"],
-        format!("atlanctl plan -f {}", files.display())
-    );
-
-    // With a selector, a workflow in it with no file is drift too; one outside it is not.
-    std::fs::remove_file(files.join("apps-athena-analytics.yaml")).unwrap();
-    std::fs::remove_file(files.join("apps-bq-prod-crawl.yaml")).unwrap();
-    let selected = atlan_line(&sandbox, &format!("{doctor} --workflow 'a*'")).await;
-    let orphans: Vec<Value> = drift(&selected)
-        .into_iter()
-        .filter(|finding| finding["detail"].as_str().unwrap().contains("in no file"))
-        .collect();
-    assert_eq!(orphans.len(), 1, "{}", selected.stdout);
-    assert_eq!(orphans[0]["workflow"], "athena-analytics");
 }
 
 #[tokio::test]

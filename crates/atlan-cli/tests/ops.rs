@@ -1,5 +1,5 @@
 //! `runs explain`, `runs stats` and `doctor` against a sandbox whose runs are made to fail with its
-//! failure control and moved on with its clock.
+//! failure control and moved on with its clock, and `doctor --desired`'s drift from workflow files.
 
 #![allow(
     clippy::unwrap_used,
@@ -449,4 +449,59 @@ async fn runs_a_schedule_started_count_and_are_not_missed() {
         overlap["detail"].as_str().unwrap().contains(CRAWLER),
         "{overlap}"
     );
+}
+
+#[tokio::test]
+async fn doctor_desired_finds_the_workflows_that_drifted_from_their_files() {
+    let (_clock, sandbox) = sandbox().await;
+    let files = fresh_dir("ops", "drift");
+    atlan_line(&sandbox, &format!("export --dir {}", files.display()))
+        .await
+        .ok();
+    let drift = |out: &Output| -> Vec<Value> {
+        out.json_lines()
+            .into_iter()
+            .filter(|finding| finding["check"] == "drift")
+            .collect()
+    };
+    let doctor = format!(
+        "-o json doctor --since now-7d --desired {}",
+        files.display()
+    );
+    let same = atlan_line(&sandbox, &doctor).await;
+    assert_eq!(drift(&same), Vec::<Value>::new(), "{}", same.stdout);
+
+    let path = files.join("apps-prod-snowflake.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("enable_lineage: true", "enable_lineage: false"),
+    )
+    .unwrap();
+    let drifted = drift(&atlan_line(&sandbox, &doctor).await);
+    assert_eq!(drifted.len(), 1, "{drifted:?}");
+    assert_eq!(drifted[0]["workflow"], "prod-snowflake");
+    assert_eq!(drifted[0]["severity"], "warning");
+    assert!(
+        drifted[0]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with(": inputs.enable_lineage"),
+        "{drifted:?}"
+    );
+    assert_eq!(
+        drifted[0]["next"],
+        format!("atlanctl plan -f {}", files.display())
+    );
+
+    // With a selector, a workflow in it with no file is drift too; one outside it is not.
+    std::fs::remove_file(files.join("apps-athena-analytics.yaml")).unwrap();
+    std::fs::remove_file(files.join("apps-bq-prod-crawl.yaml")).unwrap();
+    let selected = atlan_line(&sandbox, &format!("{doctor} --workflow 'a*'")).await;
+    let orphans: Vec<Value> = drift(&selected)
+        .into_iter()
+        .filter(|finding| finding["detail"].as_str().unwrap().contains("in no file"))
+        .collect();
+    assert_eq!(orphans.len(), 1, "{}", selected.stdout);
+    assert_eq!(orphans[0]["workflow"], "athena-analytics");
 }

@@ -225,3 +225,16 @@ pub fn shell_words(line: &str) -> Vec<String> {
 pub fn arg(path: &Path) -> &str {
     path.to_str().unwrap()
 }
+
+/// Starts (`POST`) or reads (`GET`) the sandbox's recording of requests.
+pub async fn recording(sandbox: &SandboxHandle, method: &'static str) -> serde_json::Value {
+    let (base, key) = (sandbox.base_url(), sandbox.api_key().to_owned());
+    let (status, body) = tokio::task::spawn_blocking(move || {
+        atlan_testkit::http::exchange(&base, method, "/_sandbox/recording", Some(&key), None)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
+}
