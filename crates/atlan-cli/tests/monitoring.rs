@@ -277,13 +277,7 @@ async fn the_exporter_exports_each_files_drift_from_the_tenant() {
     )
     .await
     .ok();
-    let path = files.join("apps-prod-snowflake.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("enable_lineage: true", "enable_lineage: false"),
-    )
-    .unwrap();
+    let text = drift_prod_file(&files);
     let same = text.replace(
         "metadata:\n  name: prod-snowflake\n",
         "metadata:\n  name: not-there-yet\n",

@@ -471,13 +471,7 @@ async fn doctor_desired_finds_the_workflows_that_drifted_from_their_files() {
     let same = atlan_line(&sandbox, &doctor).await;
     assert_eq!(drift(&same), Vec::<Value>::new(), "{}", same.stdout);
 
-    let path = files.join("apps-prod-snowflake.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("enable_lineage: true", "enable_lineage: false"),
-    )
-    .unwrap();
+    drift_prod_file(&files);
     let drifted = drift(&atlan_line(&sandbox, &doctor).await);
     assert_eq!(drifted.len(), 1, "{drifted:?}");
     assert_eq!(drifted[0]["workflow"], "prod-snowflake");

@@ -238,3 +238,16 @@ pub async fn recording(sandbox: &SandboxHandle, method: &'static str) -> serde_j
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
 }
+
+/// Turns lineage off in `dir`'s exported file of the default tenant's `prod-snowflake` app
+/// workflow (a drift from the tenant); answers the file's text as exported.
+pub fn drift_prod_file(dir: &Path) -> String {
+    let path = dir.join("apps-prod-snowflake.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("enable_lineage: true", "enable_lineage: false"),
+    )
+    .unwrap();
+    text
+}
