@@ -22,7 +22,8 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// `cargo xtask wheel`: the release wheel, into `target/wheels/`; prints its path.
 pub(crate) fn release() -> Result<(), String> {
     let (root, target) = crate::root_and_target();
-    let wheel = build(&root, &target, "release", &target.join("wheels"))?;
+    let maturin = maturin(&target)?;
+    let wheel = build(&root, &maturin, "release", &target.join("wheels"))?;
     println!("{}", wheel.display());
     Ok(())
 }
@@ -30,7 +31,8 @@ pub(crate) fn release() -> Result<(), String> {
 /// The CI step: build, install into a fresh venv, run the two commands a new user runs first.
 pub(crate) fn check() -> Result<(), String> {
     let (root, target) = crate::root_and_target();
-    let wheel = build(&root, &target, "dev", &target.join("wheels").join("check"))?;
+    let maturin = maturin(&target)?;
+    let wheel = build(&root, &maturin, "dev", &target.join("wheels").join("check"))?;
     let venv_dir = target.join("wheel-venv");
     let python = venv::fresh(&venv_dir)?;
     venv::pip_install(&python, &["--no-index", &wheel.to_string_lossy()])?;
@@ -56,18 +58,22 @@ pub(crate) fn check() -> Result<(), String> {
         search.join(" "),
         runs.lines().count()
     );
-    sdist_compiles(&root, &target)
+    sdist_compiles(&root, &target, &maturin)
+}
+
+/// The interpreter of `target/maturin-venv`, with maturin [`MATURIN`] installed.
+fn maturin(target: &Path) -> Result<PathBuf, String> {
+    venv::with_package(&target.join("maturin-venv"), "maturin", MATURIN)
 }
 
 /// Makes the source distribution and checks that `atlanctl` compiles from it alone.
-fn sdist_compiles(root: &Path, target: &Path) -> Result<(), String> {
-    let python = venv::with_package(&target.join("maturin-venv"), "maturin", MATURIN)?;
+fn sdist_compiles(root: &Path, target: &Path, python: &Path) -> Result<(), String> {
     let out = target.join("wheels").join("sdist-check");
     if out.exists() {
         std::fs::remove_dir_all(&out).map_err(|error| format!("{}: {error}", out.display()))?;
     }
     atlan_testkit::command::run(
-        Command::new(&python)
+        Command::new(python)
             .args(["-m", "maturin", "sdist", "--out"])
             .arg(&out)
             .current_dir(root),
@@ -92,14 +98,13 @@ fn sdist_compiles(root: &Path, target: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds the wheel with `profile` into `out` (emptied of wheels first); answers its path, which
-/// must name the project and its version.
-fn build(root: &Path, target: &Path, profile: &str, out: &Path) -> Result<PathBuf, String> {
-    let python = venv::with_package(&target.join("maturin-venv"), "maturin", MATURIN)?;
+/// Builds the wheel with maturin (`python`: its venv's interpreter) and `profile` into `out`
+/// (emptied of wheels first); answers its path, which must name the project and its version.
+fn build(root: &Path, python: &Path, profile: &str, out: &Path) -> Result<PathBuf, String> {
     for old in wheels_in(out) {
         std::fs::remove_file(&old).map_err(|error| format!("{}: {error}", old.display()))?;
     }
-    let mut maturin = Command::new(&python);
+    let mut maturin = Command::new(python);
     maturin
         .args(["-m", "maturin", "build", "--profile", profile, "--out"])
         .arg(out)
